@@ -1,0 +1,108 @@
+// Package jobs holds Switchboard's Asynq task types (a constant name, a payload, a constructor
+// and a handler each) and assembles the worker and the periodic scheduler.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/switchboard-hub/switchboard/models"
+)
+
+// Queues and their weights: deliveries (later) outrank maintenance.
+const (
+	QueueDefault     = "default"
+	QueueMaintenance = "maintenance"
+)
+
+// Task types.
+const (
+	TypeNoteExpiredTokens = "maintenance:note_expired_tokens"
+	TypePurgeSessions     = "maintenance:purge_sessions"
+)
+
+// NewNoteExpiredTokensTask records audit entries for API tokens that have expired. It is
+// unique for a while, so the schedulers of several worker replicas enqueue it once.
+func NewNoteExpiredTokensTask() *asynq.Task {
+	return asynq.NewTask(TypeNoteExpiredTokens, nil,
+		asynq.Queue(QueueMaintenance), asynq.MaxRetry(3), asynq.Timeout(time.Minute),
+		asynq.Unique(10*time.Second))
+}
+
+// NewPurgeSessionsTask deletes long-expired refresh tokens.
+func NewPurgeSessionsTask() *asynq.Task {
+	return asynq.NewTask(TypePurgeSessions, nil,
+		asynq.Queue(QueueMaintenance), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute),
+		asynq.Unique(30*time.Minute))
+}
+
+// Handlers implements the task handlers on the domain services.
+type Handlers struct {
+	Store *models.Store
+	Log   *slog.Logger
+}
+
+// NoteExpiredTokens handles TypeNoteExpiredTokens.
+func (h *Handlers) NoteExpiredTokens(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.Store.NoteExpiredAPITokens(ctx)
+	if n > 0 {
+		h.Log.InfoContext(ctx, "noted expired API tokens", "count", n)
+	}
+	return err
+}
+
+// PurgeSessions handles TypePurgeSessions.
+func (h *Handlers) PurgeSessions(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.Store.PurgeRefreshTokens(ctx)
+	if n > 0 {
+		h.Log.InfoContext(ctx, "purged expired sessions", "count", n)
+	}
+	return err
+}
+
+// Mux routes task types to handlers.
+func (h *Handlers) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypeNoteExpiredTokens, h.NoteExpiredTokens)
+	mux.HandleFunc(TypePurgeSessions, h.PurgeSessions)
+	return mux
+}
+
+// WorkerConfig tunes the Asynq server. Intervals are short because the first attempt of a
+// delivery must not wait for a poll tick.
+func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
+	return asynq.Config{
+		Concurrency:              concurrency,
+		Queues:                   map[string]int{QueueDefault: 6, QueueMaintenance: 1},
+		TaskCheckInterval:        50 * time.Millisecond,
+		DelayedTaskCheckInterval: 200 * time.Millisecond,
+		ShutdownTimeout:          15 * time.Second,
+		Logger:                   slogAdapter{log},
+		LogLevel:                 asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			log.WarnContext(ctx, "task failed", "type", t.Type(), "err", err)
+		}),
+	}
+}
+
+// Schedule registers the periodic maintenance tasks on a scheduler.
+func Schedule(s *asynq.Scheduler) error {
+	if _, err := s.Register("@every 15s", NewNoteExpiredTokensTask()); err != nil {
+		return err
+	}
+	_, err := s.Register("@every 1h", NewPurgeSessionsTask())
+	return err
+}
+
+// slogAdapter lets Asynq log through slog.
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }

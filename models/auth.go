@@ -1,0 +1,451 @@
+package models
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// BcryptCost is the bcrypt work factor. Tests lower it.
+var BcryptCost = bcrypt.DefaultCost
+
+// Token lifetimes.
+const (
+	AccessTokenTTL  = 15 * time.Minute
+	RefreshTokenTTL = 30 * 24 * time.Hour
+)
+
+// APITokenPrefix starts every API token secret, so scanners and people can recognise them.
+const APITokenPrefix = "sbt_"
+
+// dummyHash is compared against when a login names an unknown user, so that unknown users and
+// wrong passwords take the same time.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("switchboard-timing-equaliser"), bcrypt.DefaultCost)
+
+func hashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomSecret(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err))
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Auth issues and checks credentials: passwords, JWT access tokens, rotating refresh tokens
+// and API tokens.
+type Auth struct {
+	store  *Store
+	jwtKey []byte
+	issuer string
+}
+
+// NewAuth returns an Auth that signs access tokens with key (at least 32 bytes).
+func NewAuth(store *Store, jwtKey []byte) (*Auth, error) {
+	if len(jwtKey) < 32 {
+		return nil, errors.New("JWT signing key must be at least 32 bytes")
+	}
+	return &Auth{store: store, jwtKey: jwtKey, issuer: "switchboard"}, nil
+}
+
+// SetupRequired reports whether first-run setup is still open (no user exists).
+func (au *Auth) SetupRequired(ctx context.Context) (bool, error) {
+	var n int64
+	if err := au.store.db.WithContext(ctx).Model(&User{}).Count(&n).Error; err != nil {
+		return false, err
+	}
+	return n == 0, nil
+}
+
+// SetupInput is the first administrator and their account.
+type SetupInput struct {
+	Email, Name, Password, AccountName string
+}
+
+// Setup creates the first user (a system administrator), an account they own and a
+// "production" environment. It succeeds once: ECONFLICT afterwards, even for racing requests.
+func (au *Auth) Setup(ctx context.Context, in SetupInput) (*User, error) {
+	email, err := cleanEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	name, err := cleanName("name", in.Name, 100)
+	if err != nil {
+		return nil, err
+	}
+	accountName, err := cleanName("accountName", in.AccountName, 100)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPassword("password", in.Password); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), BcryptCost)
+	if err != nil {
+		return nil, err
+	}
+	s := au.store
+	now := s.now()
+	u := &User{ID: newID(), Email: email, Name: name, PasswordHash: string(hash), IsSystemAdmin: true, CreatedAt: now, UpdatedAt: now}
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		var users int64
+		if err := tx.Model(&User{}).Count(&users).Error; err != nil {
+			return err
+		}
+		if users > 0 {
+			return Errorf(ECONFLICT, "Switchboard is already set up; sign in instead")
+		}
+		if err := tx.Exec("INSERT INTO installation (id, setup_at) VALUES (1, ?)", now).Error; err != nil {
+			if isUniqueViolation(err) {
+				return Errorf(ECONFLICT, "Switchboard is already set up; sign in instead")
+			}
+			return err
+		}
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		acc := &Account{ID: newID(), Name: accountName, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(acc).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&Membership{ID: newID(), AccountID: acc.ID, UserID: u.ID, Role: RoleOwner, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+			return err
+		}
+		env := &Environment{ID: newID(), AccountID: acc.ID, Name: "production", CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(env).Error; err != nil {
+			return err
+		}
+		actor := &Actor{UserID: u.ID, UserName: u.Name}
+		return s.audit(tx, actor, acc.ID, "account.created", "account", acc.ID, fmt.Sprintf("%s set up Switchboard with account %q", u.Name, acc.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CreateUser creates a user from the shell (`switchboard admin create-user`). The first user
+// created this way also completes first-run setup, exactly like the console.
+func (au *Auth) CreateUser(ctx context.Context, email, name, password string, systemAdmin bool) (*User, error) {
+	required, err := au.SetupRequired(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if required {
+		return au.Setup(ctx, SetupInput{Email: email, Name: name, Password: password, AccountName: "Default"})
+	}
+	return au.store.createUser(ctx, au.store.db.DB, email, name, password, systemAdmin)
+}
+
+func (s *Store) createUser(ctx context.Context, db *gorm.DB, email, name, password string, systemAdmin bool) (*User, error) {
+	email, err := cleanEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	name, err = cleanName("name", name, 100)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := &User{ID: newID(), Email: email, Name: name, PasswordHash: string(hash), IsSystemAdmin: systemAdmin, CreatedAt: now, UpdatedAt: now}
+	if err := db.WithContext(ctx).Create(u).Error; err != nil {
+		if isUniqueViolation(err) {
+			return nil, FieldError(ECONFLICT, "email", "a user with this email already exists")
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// ResetPassword sets a user's password from the shell and signs out all their sessions.
+func (au *Auth) ResetPassword(ctx context.Context, email, password string) error {
+	if err := checkPassword("password", password); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	if err != nil {
+		return err
+	}
+	return au.store.db.Tx(ctx, func(tx *Tx) error {
+		var u User
+		if err := tx.Where("lower(email) = lower(?)", strings.TrimSpace(email)).Take(&u).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return notFound("user")
+			}
+			return err
+		}
+		if err := tx.Model(&u).Updates(map[string]any{"password_hash": string(hash), "updated_at": au.store.now()}).Error; err != nil {
+			return err
+		}
+		return au.store.revokeUserSessions(tx, u.ID)
+	})
+}
+
+// Login checks an email and password. Unknown users and wrong passwords give the same error
+// and take the same time.
+func (au *Auth) Login(ctx context.Context, email, password string) (*User, error) {
+	bad := Errorf(EUNAUTHORIZED, "invalid email or password")
+	var u User
+	err := au.store.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return nil, bad
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(password) > MaxPasswordLen || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return nil, bad
+	}
+	return &u, nil
+}
+
+// Session is what a sign-in or a refresh returns.
+type Session struct {
+	User         *User
+	AccessToken  string
+	ExpiresAt    time.Time
+	RefreshToken string
+}
+
+// StartSession issues an access token and the first refresh token of a new family.
+func (au *Auth) StartSession(ctx context.Context, u *User) (*Session, error) {
+	refresh, err := au.store.newRefreshToken(ctx, au.store.db.DB, u.ID, newID())
+	if err != nil {
+		return nil, err
+	}
+	access, exp, err := au.IssueAccessToken(u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: u, AccessToken: access, ExpiresAt: exp, RefreshToken: refresh}, nil
+}
+
+func (s *Store) newRefreshToken(ctx context.Context, db *gorm.DB, userID, family string) (string, error) {
+	secret := randomSecret(32)
+	now := s.now()
+	rt := &RefreshToken{ID: newID(), UserID: userID, FamilyID: family, TokenHash: hashToken(secret), CreatedAt: now, ExpiresAt: now.Add(RefreshTokenTTL)}
+	if err := db.WithContext(ctx).Create(rt).Error; err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// Refresh exchanges a refresh token for a new session. The presented token is used up; if a
+// used token is presented again the whole family is revoked, because one of the two
+// presenters holds a stolen copy.
+func (au *Auth) Refresh(ctx context.Context, refreshToken string) (*Session, error) {
+	bad := Errorf(EUNAUTHORIZED, "session expired; sign in again")
+	if refreshToken == "" {
+		return nil, bad
+	}
+	s := au.store
+	var (
+		user   User
+		secret string
+		reused bool
+	)
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		var rt RefreshToken
+		if err := tx.Where("token_hash = ?", hashToken(refreshToken)).Take(&rt).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return bad
+			}
+			return err
+		}
+		now := s.now()
+		if rt.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
+			return bad
+		}
+		if rt.UsedAt != nil {
+			reused = true
+			return nil
+		}
+		// Conditional update: of two concurrent refreshes with the same token, one wins.
+		res := tx.Model(&RefreshToken{}).Where("id = ? AND used_at IS NULL", rt.ID).Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			reused = true
+			return nil
+		}
+		if err := tx.Where("id = ?", rt.UserID).Take(&user).Error; err != nil {
+			return err
+		}
+		var err error
+		secret, err = s.newRefreshToken(ctx, tx.DB, rt.UserID, rt.FamilyID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if reused {
+		if err := s.db.WithContext(ctx).Model(&RefreshToken{}).
+			Where("family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?) AND revoked_at IS NULL", hashToken(refreshToken)).
+			Update("revoked_at", s.now()).Error; err != nil {
+			return nil, err
+		}
+		return nil, bad
+	}
+	access, exp, err := au.IssueAccessToken(user.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: &user, AccessToken: access, ExpiresAt: exp, RefreshToken: secret}, nil
+}
+
+// Logout revokes the refresh token's whole family. Unknown tokens are ignored.
+func (au *Auth) Logout(ctx context.Context, refreshToken string) error {
+	if refreshToken == "" {
+		return nil
+	}
+	s := au.store
+	return s.db.WithContext(ctx).Model(&RefreshToken{}).
+		Where("family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?) AND revoked_at IS NULL", hashToken(refreshToken)).
+		Update("revoked_at", s.now()).Error
+}
+
+func (s *Store) revokeUserSessions(tx *Tx, userID string) error {
+	return tx.Model(&RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", s.now()).Error
+}
+
+type accessClaims struct {
+	jwt.RegisteredClaims
+	Typ string `json:"typ"`
+}
+
+// IssueAccessToken signs a short-lived HS256 access token for the user.
+func (au *Auth) IssueAccessToken(userID string) (string, time.Time, error) {
+	now := au.store.now()
+	exp := now.Add(AccessTokenTTL)
+	claims := accessClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: au.issuer, Subject: userID, Audience: jwt.ClaimStrings{"switchboard-api"},
+			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-5 * time.Second)),
+			ExpiresAt: jwt.NewNumericDate(exp), ID: newID(),
+		},
+		Typ: "access",
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(au.jwtKey)
+	return tok, exp, err
+}
+
+// ActorForAccessToken verifies a JWT access token and returns its actor. Only HS256 tokens
+// signed with our key, for our audience, unexpired, are accepted ("alg": "none" and algorithm
+// confusion are refused by the parser's method allow-list).
+func (au *Auth) ActorForAccessToken(ctx context.Context, token string) (*Actor, error) {
+	var claims accessClaims
+	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return au.jwtKey, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(au.issuer), jwt.WithAudience("switchboard-api"),
+		jwt.WithExpirationRequired(), jwt.WithTimeFunc(au.store.now), jwt.WithLeeway(5*time.Second))
+	if err != nil {
+		if errors.Is(err, jwt.ErrTokenExpired) {
+			return nil, Errorf(EUNAUTHORIZED, "access token expired")
+		}
+		return nil, Errorf(EUNAUTHORIZED, "invalid access token")
+	}
+	if claims.Typ != "access" || !validID(claims.Subject) {
+		return nil, Errorf(EUNAUTHORIZED, "invalid access token")
+	}
+	var u User
+	if err := au.store.db.WithContext(ctx).Where("id = ?", claims.Subject).Take(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, Errorf(EUNAUTHORIZED, "invalid access token")
+		}
+		return nil, err
+	}
+	return &Actor{UserID: u.ID, UserName: u.Name, IsSystemAdmin: u.IsSystemAdmin}, nil
+}
+
+// ActorForAPIToken looks up an API token secret and returns its actor.
+func (au *Auth) ActorForAPIToken(ctx context.Context, secret string) (*Actor, error) {
+	bad := Errorf(EUNAUTHORIZED, "invalid API token")
+	if !strings.HasPrefix(secret, APITokenPrefix) || len(secret) > 100 {
+		return nil, bad
+	}
+	s := au.store
+	var t APIToken
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", hashToken(secret)).Take(&t).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, bad
+		}
+		return nil, err
+	}
+	// The hash lookup already matched; the constant-time compare guards against a future
+	// lookup by prefix.
+	if !hmac.Equal([]byte(t.TokenHash), []byte(hashToken(secret))) {
+		return nil, bad
+	}
+	now := s.now()
+	switch t.Status(now) {
+	case APITokenRevoked:
+		return nil, Errorf(EUNAUTHORIZED, "API token revoked")
+	case APITokenExpired:
+		return nil, Errorf(EUNAUTHORIZED, "API token expired")
+	}
+	if t.CreatedBy == nil {
+		return nil, Errorf(EUNAUTHORIZED, "API token's creator no longer exists")
+	}
+	var u User
+	if err := s.db.WithContext(ctx).Where("id = ?", *t.CreatedBy).Take(&u).Error; err != nil {
+		return nil, err
+	}
+	// Recording every use would turn each API read into a write; a minute's precision is enough.
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		_ = s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now).Error
+	}
+	return &Actor{UserID: u.ID, UserName: u.Name, TokenID: t.ID, TokenName: t.Name, TokenAccountID: t.AccountID, TokenRole: t.Role}, nil
+}
+
+// ChangePassword changes the actor's password and revokes every refresh token of the user.
+func (au *Auth) ChangePassword(ctx context.Context, a *Actor, current, next string) error {
+	if a == nil || a.UserID == "" {
+		return Errorf(EUNAUTHORIZED, "authentication required")
+	}
+	if a.TokenID != "" {
+		return Errorf(EFORBIDDEN, "API tokens cannot change passwords")
+	}
+	var u User
+	if err := au.store.db.WithContext(ctx).Where("id = ?", a.UserID).Take(&u).Error; err != nil {
+		return err
+	}
+	if len(current) > MaxPasswordLen || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+		return FieldError(EINVALID, "currentPassword", "current password is wrong")
+	}
+	if err := checkPassword("newPassword", next); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(next), BcryptCost)
+	if err != nil {
+		return err
+	}
+	return au.store.db.Tx(ctx, func(tx *Tx) error {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"password_hash": string(hash), "updated_at": au.store.now()}).Error; err != nil {
+			return err
+		}
+		return au.store.revokeUserSessions(tx, u.ID)
+	})
+}

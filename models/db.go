@@ -1,0 +1,147 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// DB is the database handle shared by the services.
+type DB struct {
+	*gorm.DB
+	Dialect string
+}
+
+// OpenDB opens the database named by url: a postgres:// URL, or a SQLite file path (used for
+// the embedded default). The pure-Go SQLite driver needs no cgo.
+func OpenDB(ctx context.Context, url string) (*DB, error) {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         false,
+	}
+	var (
+		gdb     *gorm.DB
+		err     error
+		dialect string
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		dialect = Postgres
+		gdb, err = gorm.Open(postgres.New(postgres.Config{DSN: url}), cfg)
+	default:
+		dialect = SQLite
+		path := strings.TrimPrefix(url, "sqlite://")
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		// WAL lets readers run while one writer writes; busy_timeout makes concurrent writers
+		// wait instead of failing with SQLITE_BUSY.
+		dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		gdb, err = gorm.Open(sqlite.Open(dsn), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's model; a single connection avoids lock contention.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(25)
+		sqlDB.SetMaxIdleConns(25)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{DB: gdb, Dialect: dialect}, nil
+}
+
+// Close closes the underlying connection pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks the database is reachable.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Tx runs fn in a transaction. After a successful commit the publisher is given every hint
+// queued with tx.Publish, so subscribers never hear about changes that were rolled back.
+func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	t := &Tx{dialect: db.Dialect}
+	err := db.DB.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		t.DB = gtx
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range t.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// Tx is a transaction handle.
+type Tx struct {
+	*gorm.DB
+	dialect     string
+	afterCommit []func()
+}
+
+// AfterCommit registers fn to run once the transaction has committed.
+func (t *Tx) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }
+
+// isUniqueViolation reports whether err is a unique-constraint violation on either database.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// IsTransient reports whether err looks like an outage (connection refused, database down)
+// rather than a problem with the request: callers that must be retried answer 5xx.
+func IsTransient(err error) bool {
+	return err != nil && !IsAppError(err)
+}
+
+var discardLogger = slog.New(slog.DiscardHandler)

@@ -1,0 +1,181 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+)
+
+// Hint tells live subscribers that something changed. It is a hint, not the data: subscribers
+// load the current state themselves, with their own permissions.
+type Hint struct {
+	Kind      string `json:"kind"`
+	ID        string `json:"id"`
+	AccountID string `json:"account"`
+}
+
+// Hint kinds.
+const (
+	HintAudit = "audit"
+)
+
+// Publisher delivers hints to live subscribers, possibly in other processes. It must not
+// block for long: it is called after commit on the request path.
+type Publisher interface {
+	Publish(ctx context.Context, h Hint)
+}
+
+type nopPublisher struct{}
+
+func (nopPublisher) Publish(context.Context, Hint) {}
+
+// Store implements the domain services on the database.
+type Store struct {
+	db  *DB
+	pub Publisher
+	now func() time.Time
+}
+
+// NewStore returns a Store. pub may be nil.
+func NewStore(db *DB, pub Publisher) *Store {
+	if pub == nil {
+		pub = nopPublisher{}
+	}
+	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// DB returns the database handle.
+func (s *Store) DB() *DB { return s.db }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// validID rejects ids that are not UUIDs before they reach PostgreSQL, where a malformed
+// uuid would be a database error rather than "not found".
+func validID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil
+}
+
+// roleIn returns the actor's effective role in the account, or an error: EUNAUTHORIZED without
+// an actor, ENOTFOUND when the account is not visible to the actor (indistinguishable from an
+// account that does not exist).
+func (s *Store) roleIn(ctx context.Context, db *gorm.DB, a *Actor, accountID string) (Role, error) {
+	if a == nil {
+		return "", Errorf(EUNAUTHORIZED, "authentication required")
+	}
+	if !validID(accountID) {
+		return "", notFound("account")
+	}
+	if a.System {
+		return RoleOwner, nil
+	}
+	if a.TokenID != "" && a.TokenAccountID != accountID {
+		return "", notFound("account")
+	}
+	if a.IsSystemAdmin && a.TokenID == "" {
+		var n int64
+		if err := db.WithContext(ctx).Model(&Account{}).Where("id = ?", accountID).Count(&n).Error; err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return "", notFound("account")
+		}
+		return RoleOwner, nil
+	}
+	var m Membership
+	err := db.WithContext(ctx).Where("account_id = ? AND user_id = ?", accountID, a.UserID).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", notFound("account")
+	}
+	if err != nil {
+		return "", err
+	}
+	role := m.Role
+	// A token never acts with more than its creator currently has.
+	if a.TokenID != "" && roleRank[a.TokenRole] < roleRank[role] {
+		role = a.TokenRole
+	}
+	return role, nil
+}
+
+// Require returns the actor's role in the account, or an error if it is weaker than min.
+func (s *Store) Require(ctx context.Context, a *Actor, accountID string, min Role) (Role, error) {
+	return s.require(ctx, s.db.DB, a, accountID, min)
+}
+
+func (s *Store) require(ctx context.Context, db *gorm.DB, a *Actor, accountID string, min Role) (Role, error) {
+	r, err := s.roleIn(ctx, db, a, accountID)
+	if err != nil {
+		return "", err
+	}
+	if !r.AtLeast(min) {
+		return r, forbidden()
+	}
+	return r, nil
+}
+
+// audit records an audit entry in tx and publishes a hint once tx commits.
+func (s *Store) audit(tx *Tx, a *Actor, accountID, action, targetType, targetID, summary string) error {
+	e := AuditEntry{
+		ID: newID(), AccountID: accountID, Action: action, ActorUserID: a.auditUserID(),
+		ActorLabel: a.Label(), TargetType: targetType, TargetID: targetID, Summary: summary,
+		CreatedAt: s.now(),
+	}
+	if err := tx.Create(&e).Error; err != nil {
+		return err
+	}
+	ctx := tx.Statement.Context
+	tx.AfterCommit(func() {
+		s.pub.Publish(context.WithoutCancel(ctx), Hint{Kind: HintAudit, ID: e.ID, AccountID: accountID})
+	})
+	return nil
+}
+
+// cleanName trims and validates a display name.
+func cleanName(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return "", FieldError(EINVALID, field, "%s is required", field)
+	case utf8.RuneCountInString(v) > max:
+		return "", FieldError(EINVALID, field, "%s must be at most %d characters", field, max)
+	case strings.ContainsAny(v, "\x00\r\n\t"):
+		return "", FieldError(EINVALID, field, "%s must be a single line without control characters", field)
+	}
+	return v, nil
+}
+
+func cleanEmail(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Address != v || len(v) > 254 {
+		return "", FieldError(EINVALID, "email", "enter a valid email address like name@example.com")
+	}
+	return v, nil
+}
+
+// Password length limits. bcrypt reads at most 72 bytes; longer passwords are refused rather
+// than silently truncated.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 72
+)
+
+func checkPassword(field, p string) error {
+	switch {
+	case utf8.RuneCountInString(p) < MinPasswordLen:
+		return FieldError(EINVALID, field, "password must be at least %d characters", MinPasswordLen)
+	case len(p) > MaxPasswordLen:
+		return FieldError(EINVALID, field, "password must be at most %d bytes", MaxPasswordLen)
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+// Package server assembles the Switchboard process: configuration, storage, Redis, the job
+// worker, the HTTP routes (Echo stays inside this package) and graceful shutdown.
+package server
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Version is set at build time (-ldflags -X).
+var Version = "dev"
+
+// Config is every setting of the process. Each field is read from its SWITCHBOARD_* environment
+// variable and can be overridden by the flag of the same name.
+type Config struct {
+	Addr          string        `env:"ADDR" default:":8080" help:"HTTP listen address"`
+	PublicURL     string        `env:"PUBLIC_URL" default:"http://localhost:8080" help:"base of the URLs shown to users (webhook URLs, callbacks)"`
+	DataDir       string        `env:"DATA_DIR" default:"./data" help:"embedded default's SQLite file and generated secret key"`
+	DatabaseURL   string        `env:"DATABASE_URL" secret:"true" help:"postgres://… in production; empty = SQLite in the data dir"`
+	RedisURL      string        `env:"REDIS_URL" secret:"true" help:"redis://… in production; empty = in-process Redis"`
+	SecretKey     string        `env:"SECRET_KEY" secret:"true" help:"encrypts signing keys at rest and signs JWTs (32+ bytes); empty = generated into the data dir (embedded default only)"`
+	JWTKey        string        `env:"JWT_KEY" secret:"true" help:"separate JWT signing key (32+ bytes); empty = derived from the secret key"`
+	SNSCertDir    string        `env:"SNS_CERT_DIR" help:"pinned SNS signing certificates, by file name"`
+	SNSEndpoint   string        `env:"SNS_ENDPOINT" help:"trust an SNS emulator origin (development only)"`
+	OutboundAllow string        `env:"OUTBOUND_ALLOW" help:"CIDRs outbound deliveries may reach even if denied by default (comma-separated)"`
+	OutboundDeny  string        `env:"OUTBOUND_DENY" help:"extra CIDRs outbound deliveries must not reach (comma-separated)"`
+	Worker        bool          `env:"WORKER" default:"true" help:"serve: also run the job worker in this process"`
+	Concurrency   int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency"`
+	Introspection bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
+	LogLevel      string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
+	LogFormat     string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
+}
+
+// fields walks the Config struct tags.
+func configFields(c *Config) []struct {
+	Field reflect.StructField
+	Value reflect.Value
+} {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	out := make([]struct {
+		Field reflect.StructField
+		Value reflect.Value
+	}, t.NumField())
+	for i := range t.NumField() {
+		out[i].Field, out[i].Value = t.Field(i), v.Field(i)
+	}
+	return out
+}
+
+func flagName(env string) string { return strings.ReplaceAll(strings.ToLower(env), "_", "-") }
+
+// LoadConfig fills a Config from defaults, then the environment, then args (flags such as
+// --addr or --worker=false). It returns the remaining positional arguments.
+func LoadConfig(name string, args []string, getenv func(string) string) (*Config, []string, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	for _, f := range configFields(c) {
+		env := f.Field.Tag.Get("env")
+		raw := f.Field.Tag.Get("default")
+		if v := getenv("SWITCHBOARD_" + env); v != "" {
+			raw = v
+		}
+		if err := setValue(f.Value, raw); err != nil {
+			return nil, nil, fmt.Errorf("SWITCHBOARD_%s: %w", env, err)
+		}
+		help := f.Field.Tag.Get("help") + " (SWITCHBOARD_" + env + ")"
+		switch p := f.Value.Addr().Interface().(type) {
+		case *string:
+			fs.StringVar(p, flagName(env), *p, help)
+		case *bool:
+			fs.BoolVar(p, flagName(env), *p, help)
+		case *int:
+			fs.IntVar(p, flagName(env), *p, help)
+		case *time.Duration:
+			fs.DurationVar(p, flagName(env), *p, help)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := c.validate(); err != nil {
+		return nil, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+func setValue(v reflect.Value, raw string) error {
+	switch p := v.Addr().Interface().(type) {
+	case *string:
+		*p = raw
+	case *bool:
+		if raw == "" {
+			return nil
+		}
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", raw)
+		}
+		*p = b
+	case *int:
+		if raw == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return fmt.Errorf("want a number, got %q", raw)
+		}
+		*p = n
+	case *time.Duration:
+		if raw == "" {
+			return nil
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("want a duration like 20s, got %q", raw)
+		}
+		*p = d
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		return fmt.Errorf("log format must be json or text, got %q", c.LogFormat)
+	}
+	if c.Concurrency < 1 {
+		return fmt.Errorf("worker concurrency must be at least 1")
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		return fmt.Errorf("SWITCHBOARD_SECRET_KEY must be at least 32 bytes")
+	}
+	if c.JWTKey != "" && len(c.JWTKey) < 32 {
+		return fmt.Errorf("SWITCHBOARD_JWT_KEY must be at least 32 bytes")
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return nil
+}
+
+// databaseURL is the configured URL or the SQLite file in the data directory.
+func (c *Config) databaseURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return filepath.Join(c.DataDir, "switchboard.db")
+}
+
+// LogValue logs every setting with secrets masked.
+func (c *Config) LogValue() slog.Value {
+	var attrs []slog.Attr
+	for _, f := range configFields(c) {
+		key := strings.ToLower(f.Field.Tag.Get("env"))
+		val := fmt.Sprint(f.Value.Interface())
+		if f.Field.Tag.Get("secret") == "true" && val != "" {
+			val = maskSecret(key, val)
+		}
+		attrs = append(attrs, slog.String(key, val))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// maskSecret hides a secret; URLs keep their scheme and host so operators can see where the
+// process connects, without the password.
+func maskSecret(key, val string) string {
+	if strings.HasSuffix(key, "_url") {
+		if i := strings.Index(val, "://"); i >= 0 {
+			rest := val[i+3:]
+			if at := strings.LastIndex(rest, "@"); at >= 0 {
+				rest = "*****@" + rest[at+1:]
+			}
+			if q := strings.IndexAny(rest, "?"); q >= 0 {
+				rest = rest[:q]
+			}
+			return val[:i+3] + rest
+		}
+	}
+	return "*****"
+}
+
+// Usage prints the configuration table (flags and variables).
+func Usage(w *os.File) {
+	c := &Config{}
+	fmt.Fprintln(w, "Configuration (environment variable / flag, default):")
+	for _, f := range configFields(c) {
+		env := f.Field.Tag.Get("env")
+		fmt.Fprintf(w, "  SWITCHBOARD_%-22s --%-22s %-24q %s\n", env, flagName(env), f.Field.Tag.Get("default"), f.Field.Tag.Get("help"))
+	}
+}

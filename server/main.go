@@ -1,0 +1,341 @@
+package server
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
+	"github.com/labstack/echo/v4"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/switchboard-hub/switchboard/jobs"
+	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/server/live"
+)
+
+// Main is the assembled program. The end-to-end tests use it to start the real thing.
+type Main struct {
+	Config *Config
+	Log    *slog.Logger
+
+	DB    *models.DB
+	Store *models.Store
+	Auth  *models.Auth
+
+	Redis    redis.UniversalClient
+	asynqOpt asynq.RedisConnOpt
+	mini     *miniredis.Miniredis
+	Hub      *live.Hub
+
+	metrics *metrics
+	echo    *echo.Echo
+	httpSrv *http.Server
+	// Addr is the address the HTTP server listens on, once Serve has started.
+	Addr string
+
+	worker    *asynq.Server
+	scheduler *asynq.Scheduler
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	errc   chan error
+}
+
+// NewMain returns a Main for cfg, logging to log (or stderr as JSON when nil).
+func NewMain(cfg *Config, log *slog.Logger) *Main {
+	if log == nil {
+		log = NewLogger(cfg, os.Stderr)
+	}
+	return &Main{Config: cfg, Log: log, metrics: newMetrics(), errc: make(chan error, 4)}
+}
+
+// NewLogger returns the process logger: JSON (or text) with request ids.
+func NewLogger(cfg *Config, w *os.File) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
+	if cfg.LogFormat == "text" {
+		h = slog.NewTextHandler(w, opts)
+	}
+	return slog.New(requestIDHandler{h})
+}
+
+// Open connects storage and Redis and applies migrations. Every subcommand that touches data
+// starts here.
+func (m *Main) Open(ctx context.Context, migrate bool) error {
+	cfg := m.Config
+	m.Log.InfoContext(ctx, "starting switchboard", "version", Version, "config", cfg)
+	if cfg.SNSEndpoint != "" {
+		m.Log.WarnContext(ctx, "SWITCHBOARD_SNS_ENDPOINT is set: messages from an SNS emulator are trusted; never do this in production", "origin", cfg.SNSEndpoint)
+	}
+
+	// 1. Secrets.
+	secret, err := m.secretKey()
+	if err != nil {
+		return err
+	}
+	jwtKey := []byte(cfg.JWTKey)
+	if len(jwtKey) == 0 {
+		jwtKey = deriveKey(secret, "switchboard jwt v1")
+	}
+
+	// 2. Database.
+	db, err := models.OpenDB(ctx, cfg.databaseURL())
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if migrate {
+		n, err := db.Migrate(ctx, m.Log)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		m.Log.InfoContext(ctx, "database ready", "dialect", db.Dialect, "migrations_applied", n)
+	}
+
+	// 3. Redis: the configured one, or an in-process one for the embedded default.
+	if err := m.openRedis(ctx); err != nil {
+		return err
+	}
+	m.Hub = live.New(m.Redis, m.Log)
+	m.Store = models.NewStore(db, m.Hub)
+	m.Auth, err = models.NewAuth(m.Store, jwtKey)
+	return err
+}
+
+func deriveKey(secret []byte, purpose string) []byte {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
+}
+
+// secretKey returns SWITCHBOARD_SECRET_KEY, or in the embedded default a key generated once
+// into the data directory. Production (PostgreSQL) needs it set, because every replica must
+// share it.
+func (m *Main) secretKey() ([]byte, error) {
+	cfg := m.Config
+	if cfg.SecretKey != "" {
+		return []byte(cfg.SecretKey), nil
+	}
+	if cfg.DatabaseURL != "" {
+		return nil, errors.New("SWITCHBOARD_SECRET_KEY is required with SWITCHBOARD_DATABASE_URL (all replicas must share it); generate one with: openssl rand -base64 48")
+	}
+	path := filepath.Join(cfg.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		key := strings.TrimSpace(string(b))
+		if len(key) < 32 {
+			return nil, fmt.Errorf("%s is shorter than 32 bytes", path)
+		}
+		return []byte(key), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	raw := make([]byte, 48)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	key := base64.StdEncoding.EncodeToString(raw)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("write secret key: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		return nil, err
+	}
+	m.Log.Info("generated a secret key into the data directory", "path", path)
+	return []byte(key), nil
+}
+
+func (m *Main) openRedis(ctx context.Context) error {
+	url := m.Config.RedisURL
+	if url == "" {
+		m.mini = miniredis.NewMiniRedis()
+		if err := m.mini.StartAddr("127.0.0.1:0"); err != nil {
+			return fmt.Errorf("start in-process redis: %w", err)
+		}
+		url = "redis://" + m.mini.Addr() + "/0"
+		m.Log.InfoContext(ctx, "using in-process redis (embedded default)")
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_REDIS_URL: %w", err)
+	}
+	m.Redis = redis.NewClient(opt)
+	aopt, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_REDIS_URL: %w", err)
+	}
+	m.asynqOpt = aopt
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := m.Redis.Ping(pctx).Err(); err != nil {
+		return fmt.Errorf("connect to redis: %w", err)
+	}
+	return nil
+}
+
+// Serve starts the HTTP server, the live hub and (unless disabled) the worker. It returns once
+// they are listening; Wait blocks until one of them fails or Close is called.
+func (m *Main) Serve(ctx context.Context, withWorker bool) error {
+	ctx, m.cancel = context.WithCancel(ctx)
+
+	// Live updates: one Redis subscription for this process.
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		if err := m.Hub.Run(ctx); err != nil && ctx.Err() == nil {
+			m.errc <- fmt.Errorf("live hub: %w", err)
+		}
+	}()
+	select {
+	case <-m.Hub.Ready():
+	case <-time.After(10 * time.Second):
+		return errors.New("live hub: redis subscription not confirmed within 10s")
+	}
+
+	if withWorker {
+		if err := m.StartWorker(ctx); err != nil {
+			return err
+		}
+	}
+
+	m.echo = m.newEcho()
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.Addr = ln.Addr().String()
+	m.httpSrv = &http.Server{
+		Handler:           m.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		if err := m.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.errc <- err
+		}
+	}()
+	m.Log.InfoContext(ctx, "switchboard is listening", "addr", m.Addr, "console", m.ConsoleURL(), "worker", withWorker)
+	return nil
+}
+
+// ConsoleURL is where a person opens the console.
+func (m *Main) ConsoleURL() string {
+	if m.Config.PublicURL != "" && m.Config.PublicURL != "http://localhost:8080" {
+		return m.Config.PublicURL + "/"
+	}
+	host, port, err := net.SplitHostPort(m.Addr)
+	if err != nil {
+		return m.Config.PublicURL + "/"
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// StartWorker runs the Asynq worker and the periodic scheduler in this process.
+func (m *Main) StartWorker(ctx context.Context) error {
+	h := &jobs.Handlers{Store: m.Store, Log: m.Log}
+	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Log))
+	if err := m.worker.Start(h.Mux()); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	m.scheduler = asynq.NewScheduler(m.asynqOpt, &asynq.SchedulerOpts{Logger: jobsLogger{m.Log}, LogLevel: asynq.WarnLevel})
+	if err := jobs.Schedule(m.scheduler); err != nil {
+		return err
+	}
+	if err := m.scheduler.Start(); err != nil {
+		return fmt.Errorf("start scheduler: %w", err)
+	}
+	m.Log.InfoContext(ctx, "worker started", "concurrency", m.Config.Concurrency)
+	return nil
+}
+
+// EnqueueNow enqueues a task at once (tests, admin tools).
+func (m *Main) EnqueueNow(ctx context.Context, t *asynq.Task) error {
+	c := asynq.NewClient(m.asynqOpt)
+	defer c.Close()
+	_, err := c.EnqueueContext(ctx, t)
+	return err
+}
+
+// Wait blocks until ctx ends or a component fails.
+func (m *Main) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-m.errc:
+		return err
+	}
+}
+
+// Close shuts down gracefully: stop accepting, finish in-flight requests and jobs, then close
+// Redis and the database.
+func (m *Main) Close() error {
+	grace := m.Config.ShutdownGrace
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	var errs []error
+	if m.httpSrv != nil {
+		if err := m.httpSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+	}
+	if m.scheduler != nil {
+		m.scheduler.Shutdown()
+	}
+	if m.worker != nil {
+		m.worker.Shutdown()
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if m.Redis != nil {
+		_ = m.Redis.Close()
+	}
+	if m.mini != nil {
+		m.mini.Close()
+	}
+	if m.DB != nil {
+		if err := m.DB.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type jobsLogger struct{ l *slog.Logger }
+
+func (a jobsLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "scheduler") }
+func (a jobsLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "scheduler") }
+func (a jobsLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "scheduler") }
+func (a jobsLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "scheduler") }
+func (a jobsLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "scheduler") }
