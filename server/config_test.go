@@ -1,0 +1,59 @@
+package server
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfig(t *testing.T) {
+	env := map[string]string{
+		"SWITCHBOARD_ADDR":           ":9000",
+		"SWITCHBOARD_WORKER":         "false",
+		"SWITCHBOARD_SHUTDOWN_GRACE": "5s",
+		"SWITCHBOARD_DATABASE_URL":   "postgres://sb:hunter2-password@db.internal:5432/sb?sslmode=require",
+		"SWITCHBOARD_SECRET_KEY":     "0123456789abcdef0123456789abcdef-very-secret",
+	}
+	cfg, rest, err := LoadConfig("serve", []string{"--addr", ":9100", "extra"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != ":9100" {
+		t.Errorf("flag must win over env: addr %q", cfg.Addr)
+	}
+	if cfg.Worker || cfg.ShutdownGrace != 5*time.Second || cfg.PublicURL != "http://localhost:8080" {
+		t.Errorf("env/defaults not applied: %+v", cfg)
+	}
+	if len(rest) != 1 || rest[0] != "extra" {
+		t.Errorf("positional args: %v", rest)
+	}
+
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("start", "config", cfg)
+	out := buf.String()
+	for _, secret := range []string{"hunter2-password", "very-secret", "sslmode=require"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log reveals %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "db.internal:5432") {
+		t.Errorf("the database host should stay visible: %s", out)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"bad bool":     {"SWITCHBOARD_WORKER": "maybe"},
+		"bad duration": {"SWITCHBOARD_SHUTDOWN_GRACE": "soon"},
+		"short secret": {"SWITCHBOARD_SECRET_KEY": "short"},
+		"log format":   {"SWITCHBOARD_LOG_FORMAT": "xml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, _, err := LoadConfig("serve", nil, func(k string) string { return env[k] }); err == nil {
+				t.Fatal("want an error")
+			}
+		})
+	}
+}

@@ -1,0 +1,229 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-hub/switchboard/server/servertest"
+)
+
+// isolationCase is an attempt by a user of account A to reach account B through one root field.
+type isolationCase struct {
+	query string
+	vars  func(b bIDs) map[string]any
+}
+
+type bIDs struct {
+	account, env, membership, token, audit string
+}
+
+// isolationCases must name every root field of the schema: TestTenantIsolation fails when a new
+// field is added without a case here.
+var isolationCases = map[string]isolationCase{
+	"Query.ok":          {query: `{ ok }`},
+	"Query.me":          {query: `{ me { user { id email memberships { id accountId account { id name } } } apiTokenAccountId } }`},
+	"Query.accounts":    {query: `{ accounts { id name environments { id name } members { id user { id email memberships { accountId } } } } }`},
+	"Query.account":     {query: `query($id: ID!) { account(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
+	"Query.environment": {query: `query($id: ID!) { environment(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.env} }},
+	"Mutation.createAccount": {query: `mutation { createAccount(input: {name: "Sneaky"}) { account { id } errors { code } } }`},
+	"Mutation.updateAccount": {query: `mutation($id: ID!) { updateAccount(input: {id: $id, name: "Owned"}) { account { id name } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
+	"Mutation.createEnvironment": {query: `mutation($a: ID!) { createEnvironment(input: {accountId: $a, name: "evil"}) { environment { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.updateEnvironment": {query: `mutation($id: ID!) { updateEnvironment(input: {id: $id, name: "owned"}) { environment { id name } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.env} }},
+	"Mutation.deleteEnvironment": {query: `mutation($id: ID!) { deleteEnvironment(input: {id: $id}) { deletedId errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.env} }},
+	"Mutation.addMember": {query: `mutation($a: ID!) { addMember(input: {accountId: $a, email: "mallory@example.com", role: OWNER, name: "M", password: "correct horse battery"}) { membership { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.updateMemberRole": {query: `mutation($id: ID!) { updateMemberRole(input: {membershipId: $id, role: VIEWER}) { membership { id role user { email } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.membership} }},
+	"Mutation.removeMember": {query: `mutation($id: ID!) { removeMember(input: {membershipId: $id}) { deletedId errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.membership} }},
+	"Mutation.createApiToken": {query: `mutation($a: ID!) { createApiToken(input: {accountId: $a, name: "x", role: VIEWER}) { secret errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.revokeApiToken": {query: `mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { id name } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.token} }},
+	"Mutation.changePassword": {query: `mutation { changePassword(input: {currentPassword: "wrong wrong wrong", newPassword: "another horse battery"}) { ok errors { code } } }`},
+	"Mutation.updateProfile":  {query: `mutation { updateProfile(input: {name: "Alice"}) { user { id name } errors { code } } }`},
+	"Subscription.accountActivity": {query: `subscription($a: ID!) { accountActivity(accountId: $a) { id summary } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+}
+
+// TestTenantIsolation proves a user of one account can read or change nothing of another
+// account through any root field, and that looking at a shared colleague does not reveal the
+// other account either.
+func TestTenantIsolation(t *testing.T) {
+	_, root := MustStart(t, startOpts{})
+	ctx := ctxT(t)
+	MustSetup(t, root)
+	rootA := accountOf(t, root)
+
+	// Account B, owned by bob; account A gets alice as owner (not a system admin).
+	var cb struct {
+		CreateAccount struct{ Account struct{ ID string } }
+	}
+	if err := root.MustOK(ctx, `mutation { createAccount(input: {name: "Beta Corp"}) { account { id } } }`, nil, &cb); err != nil {
+		t.Fatal(err)
+	}
+	rootB := fixture{c: root, accountID: cb.CreateAccount.Account.ID}
+	alice, _ := addUser(t, rootA, "alice@example.com", "OWNER")
+	bob, bobMembership := addUser(t, rootB, "bob@example.com", "OWNER")
+	// carol is in both accounts: alice sees her as a colleague.
+	addUser(t, rootA, "carol@example.com", "VIEWER")
+	var am struct {
+		AddMember struct{ Errors []struct{ Message string } }
+	}
+	if err := root.MustOK(ctx, `mutation($a: ID!) { addMember(input: {accountId: $a, email: "carol@example.com", role: VIEWER}) { errors { message } } }`, map[string]any{"a": rootB.accountID}, &am); err != nil || len(am.AddMember.Errors) > 0 {
+		t.Fatalf("add carol to B: %v %+v", err, am)
+	}
+
+	var ce struct {
+		CreateEnvironment struct{ Environment struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($a: ID!) { createEnvironment(input: {accountId: $a, name: "beta-secret-env"}) { environment { id } } }`, map[string]any{"a": rootB.accountID}, &ce); err != nil {
+		t.Fatal(err)
+	}
+	var ct struct {
+		CreateApiToken struct{ ApiToken struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($a: ID!) { createApiToken(input: {accountId: $a, name: "beta-secret-token", role: ADMIN}) { apiToken { id } } }`, map[string]any{"a": rootB.accountID}, &ct); err != nil {
+		t.Fatal(err)
+	}
+	b := bIDs{account: rootB.accountID, env: ce.CreateEnvironment.Environment.ID, membership: bobMembership, token: ct.CreateApiToken.ApiToken.ID}
+	b.audit = firstAuditID(t, bob, b.account)
+
+	snapshot := func() string {
+		var d json.RawMessage
+		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
+			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			t.Fatal(err)
+		}
+		return string(d)
+	}
+	before := snapshot()
+	secrets := []string{"Beta Corp", "beta-secret-env", "beta-secret-token", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit}
+
+	// Every root field must have a case.
+	fields := rootFields(t, alice)
+	var missing []string
+	for _, f := range fields {
+		if _, ok := isolationCases[f]; !ok {
+			missing = append(missing, f)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("isolationCases lacks root fields %v: add a case for each new field", missing)
+	}
+
+	for _, name := range fields {
+		tc := isolationCases[name]
+		t.Run(name, func(t *testing.T) {
+			var vars map[string]any
+			if tc.vars != nil {
+				vars = tc.vars(b)
+			}
+			if strings.HasPrefix(name, "Subscription.") {
+				sub, err := servertest.Subscribe(ctx, alice.BaseURL, alice.Token, tc.query, vars)
+				if err != nil {
+					return // refused at once: fine
+				}
+				defer sub.Close()
+				select {
+				case ev, ok := <-sub.Events:
+					if ok {
+						t.Fatalf("subscription to B delivered %s", ev)
+					}
+					if sub.Err() == nil || !strings.Contains(sub.Err().Error(), "not found") {
+						t.Fatalf("want the subscription refused with not found, got %v", sub.Err())
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatal("subscription to B was neither refused nor closed")
+				}
+				return
+			}
+			r, err := alice.GraphQL(ctx, tc.query, vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := json.Marshal(r)
+			for _, s := range secrets {
+				if strings.Contains(string(body), s) {
+					t.Fatalf("response reveals %q of account B: %s", s, body)
+				}
+			}
+		})
+	}
+
+	// An API token of account A cannot reach B either, even though its creator could.
+	var tok struct {
+		CreateApiToken struct{ Secret string }
+	}
+	if err := root.MustOK(ctx, `mutation($a: ID!) { createApiToken(input: {accountId: $a, name: "root-a", role: OWNER}) { secret } }`, map[string]any{"a": rootA.accountID}, &tok); err != nil {
+		t.Fatal(err)
+	}
+	api := &servertest.Client{BaseURL: root.BaseURL, HTTP: root.HTTP, Token: tok.CreateApiToken.Secret}
+	r, _ := api.GraphQL(ctx, `query($a: ID!) { account(id: $a) { id name } accounts { id name } }`, map[string]any{"a": b.account})
+	if body, _ := json.Marshal(r); strings.Contains(string(body), "Beta Corp") {
+		t.Fatalf("API token of A reached B: %s", body)
+	}
+
+	if after := snapshot(); after != before {
+		t.Fatalf("account B changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+func firstAuditID(t *testing.T, c *servertest.Client, accountID string) string {
+	t.Helper()
+	var d struct {
+		Account struct {
+			AuditLog struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	if err := c.MustOK(context.Background(), `query($a: ID!) { account(id: $a) { auditLog(first: 1) { edges { node { id } } } } }`, map[string]any{"a": accountID}, &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Account.AuditLog.Edges) == 0 {
+		t.Fatal("no audit entries")
+	}
+	return d.Account.AuditLog.Edges[0].Node.ID
+}
+
+// rootFields lists "Query.x", "Mutation.y", "Subscription.z" from introspection.
+func rootFields(t *testing.T, c *servertest.Client) []string {
+	t.Helper()
+	var d struct {
+		Schema struct {
+			QueryType, MutationType, SubscriptionType *struct {
+				Name   string
+				Fields []struct{ Name string }
+			}
+		} `json:"__schema"`
+	}
+	q := `{ __schema { queryType { name fields { name } } mutationType { name fields { name } } subscriptionType { name fields { name } } } }`
+	if err := c.MustOK(context.Background(), q, nil, &d); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, typ := range []*struct {
+		Name   string
+		Fields []struct{ Name string }
+	}{d.Schema.QueryType, d.Schema.MutationType, d.Schema.SubscriptionType} {
+		if typ == nil {
+			continue
+		}
+		for _, f := range typ.Fields {
+			out = append(out, typ.Name+"."+f.Name)
+		}
+	}
+	return out
+}
+
+var _ = context.Background

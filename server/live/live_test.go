@@ -1,0 +1,125 @@
+package live_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"github.com/switchboard-hub/switchboard/server/live"
+)
+
+func mustHub(t *testing.T, url string) *live.Hub {
+	t.Helper()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	h := live.New(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = h.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-h.Ready():
+	case <-time.After(5 * time.Second):
+		t.Fatal("hub not ready")
+	}
+	return h
+}
+
+// Two hubs on one Redis stand for two processes.
+func TestHubAcrossProcesses(t *testing.T) {
+	url := modeltest.MustRedisURL(t)
+	a, b := mustHub(t, url), mustHub(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mine := b.Subscribe(ctx, "acc-1")
+	other := b.Subscribe(ctx, "acc-2")
+
+	a.Publish(ctx, models.Hint{Kind: "audit", ID: "x", AccountID: "acc-1"})
+	select {
+	case h := <-mine:
+		if h.ID != "x" || h.Kind != "audit" {
+			t.Fatalf("got %+v", h)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("hint did not cross processes")
+	}
+	select {
+	case h := <-other:
+		t.Fatalf("subscriber of another account got %+v", h)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+func TestHubDropsSlowSubscriber(t *testing.T) {
+	h := mustHub(t, modeltest.MustRedisURL(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	slow := h.Subscribe(ctx, "acc")
+	fast := h.Subscribe(ctx, "acc")
+	n := live.SubscriberBuffer + 20
+	received := make(chan int)
+	go func() {
+		c := 0
+		for range fast {
+			c++
+			if c == n {
+				break
+			}
+		}
+		received <- c
+	}()
+	start := time.Now()
+	for i := range n {
+		h.Publish(ctx, models.Hint{Kind: "audit", ID: string(rune('a' + i%26)), AccountID: "acc"})
+	}
+	select {
+	case c := <-received:
+		if c != n {
+			t.Fatalf("fast subscriber got %d of %d", c, n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a slow subscriber blocked delivery to a fast one")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("publishing was slowed down by the slow subscriber")
+	}
+	// The slow one was dropped: its channel is closed after the buffered hints.
+	count := 0
+	for range slow {
+		count++
+	}
+	if count != live.SubscriberBuffer {
+		t.Fatalf("slow subscriber: want its %d buffered hints then close, got %d", live.SubscriberBuffer, count)
+	}
+	if h.Subscribers() != 1 {
+		t.Fatalf("want 1 subscriber left, got %d", h.Subscribers())
+	}
+}
+
+func TestHubUnsubscribesOnCancel(t *testing.T) {
+	h := mustHub(t, modeltest.MustRedisURL(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := h.Subscribe(ctx, "acc")
+	cancel()
+	select {
+	case _, ok := <-ch:
+		if ok {
+			t.Fatal("want closed channel")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("channel not closed after cancel")
+	}
+	if h.Subscribers() != 0 {
+		t.Fatalf("want 0 subscribers, got %d", h.Subscribers())
+	}
+}
