@@ -174,31 +174,9 @@ func (r *subscriptionResolver) AccountActivity(ctx context.Context, accountID st
 	if _, err := r.Store.Require(ctx, actor, accountID, models.RoleAdmin); err != nil {
 		return nil, err
 	}
-	hints := r.Live.Subscribe(ctx, accountID)
-	out := make(chan *models.AuditEntry, 16)
-	go func() {
-		defer close(out)
-		for h := range hints {
-			if h.Kind != models.HintAudit {
-				continue
-			}
-			// The hint is not the data: load it with the subscriber's own permissions, which
-			// may have changed since the subscription started.
-			e, err := r.Store.GetAuditEntry(ctx, actor, h.ID)
-			if err != nil {
-				if models.IsAppError(err) {
-					return
-				}
-				continue
-			}
-			select {
-			case out <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return follow(ctx, r.Live, accountID, models.HintAudit, func(h models.Hint) (*models.AuditEntry, error) {
+		return r.Store.GetAuditEntry(ctx, actor, h.ID)
+	}), nil
 }
 
 func (r *Resolver) Account() generated.AccountResolver { return &accountResolver{r} }

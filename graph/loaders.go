@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -13,9 +14,14 @@ import (
 // Loaders batch the lookups of list-of-parents fields (a membership's user, an account's
 // environments…) into one query per field per request.
 type Loaders struct {
-	Users        *dataloader.Loader[string, *models.User]
-	Accounts     *dataloader.Loader[string, *models.Account]
-	Environments *dataloader.Loader[string, []models.Environment]
+	Users             *dataloader.Loader[string, *models.User]
+	Accounts          *dataloader.Loader[string, *models.Account]
+	Environments      *dataloader.Loader[string, []models.Environment]
+	Components        *dataloader.Loader[string, *models.Component]
+	ComponentStatuses *dataloader.Loader[string, models.ComponentStatus]
+	OpenCounts        *dataloader.Loader[string, int]
+	Timelines         *dataloader.Loader[string, []models.TimelineEntry]
+	Integrations      *dataloader.Loader[string, *models.AWSIntegration]
 }
 
 type loadersKey struct{}
@@ -28,15 +34,26 @@ func newLoaders(store *models.Store) *Loaders {
 		Users: dataloader.NewBatchedLoader(mapBatch(store.UsersByID), opts()...),
 		Accounts: dataloader.NewBatchedLoader(mapBatch(store.AccountsByID),
 			dataloader.WithWait[string, *models.Account](time.Millisecond)),
-		Environments: dataloader.NewBatchedLoader(func(ctx context.Context, keys []string) []*dataloader.Result[[]models.Environment] {
-			m, err := store.EnvironmentsByAccount(ctx, keys)
-			out := make([]*dataloader.Result[[]models.Environment], len(keys))
-			for i, k := range keys {
-				out[i] = &dataloader.Result[[]models.Environment]{Data: m[k], Error: err}
-			}
-			return out
-		}, dataloader.WithWait[string, []models.Environment](time.Millisecond)),
+		Environments:      valueLoader(store.EnvironmentsByAccount),
+		Components:        dataloader.NewBatchedLoader(mapBatch(store.ComponentsByID), dataloader.WithWait[string, *models.Component](time.Millisecond)),
+		ComponentStatuses: valueLoader(store.ComponentStatuses),
+		OpenCounts:        valueLoader(store.OpenIncidentCounts),
+		Timelines:         valueLoader(store.TimelinesByIncident),
+		Integrations:      dataloader.NewBatchedLoader(mapBatch(store.IntegrationsByID), dataloader.WithWait[string, *models.AWSIntegration](time.Millisecond)),
 	}
+}
+
+// valueLoader adapts a "load these ids into a map of values" store method; a missing id loads
+// as the zero value (no environments, operational, zero open incidents…).
+func valueLoader[V any](load func(context.Context, []string) (map[string]V, error)) *dataloader.Loader[string, V] {
+	return dataloader.NewBatchedLoader(func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		m, err := load(ctx, keys)
+		out := make([]*dataloader.Result[V], len(keys))
+		for i, k := range keys {
+			out[i] = &dataloader.Result[V]{Data: m[k], Error: err}
+		}
+		return out
+	}, dataloader.WithWait[string, V](time.Millisecond))
 }
 
 // mapBatch adapts a "load these ids into a map" store method to a batch function; a missing id
@@ -53,9 +70,14 @@ func mapBatch[V any](load func(context.Context, []string) (map[string]*V, error)
 }
 
 // WithLoaders gives each request its own loaders, so nothing is cached across requests or
-// across users.
+// across users. A websocket lives as long as its connection, so it gets none: its loaders'
+// caches would serve stale data to every later subscription event.
 func WithLoaders(store *models.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

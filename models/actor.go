@@ -51,6 +51,8 @@ func (a *Actor) Label() string {
 	switch {
 	case a == nil:
 		return "anonymous"
+	case a.System && a.UserName != "":
+		return a.UserName
 	case a.System:
 		return "system"
 	case a.TokenID != "":

@@ -97,6 +97,9 @@ func (s *Store) GetAuditEntry(ctx context.Context, a *Actor, id string) (*AuditE
 		return nil, err
 	}
 	if _, err := s.Require(ctx, a, e.AccountID, RoleAdmin); err != nil {
+		if CodeOf(err) == ENOTFOUND {
+			return nil, notFound("audit entry")
+		}
 		return nil, err
 	}
 	return &e, nil

@@ -184,6 +184,23 @@ func lockOwners(tx *Tx, accountID string) error {
 	return nil // SQLite transactions are already exclusive (_txlock=immediate)
 }
 
+// unchangedRole re-reads the membership under the owner lock. The permission and last-owner
+// checks were made on a read from before the transaction; acting on a role that changed
+// meanwhile (say, the member became the only owner) could leave the account without one.
+func unchangedRole(tx *Tx, m *Membership) error {
+	var cur Membership
+	if err := tx.Select("role").Where("id = ?", m.ID).Take(&cur).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return notFound("membership")
+		}
+		return err
+	}
+	if cur.Role != m.Role {
+		return Errorf(ECONFLICT, "the member's role changed meanwhile; reload and try again")
+	}
+	return nil
+}
+
 func ownerCount(tx *Tx, accountID string) (int64, error) {
 	var n int64
 	err := tx.Model(&Membership{}).Where("account_id = ? AND role = ?", accountID, RoleOwner).Count(&n).Error
@@ -212,6 +229,9 @@ func (s *Store) UpdateMemberRole(ctx context.Context, a *Actor, membershipID str
 	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := lockOwners(tx, m.AccountID); err != nil {
+			return err
+		}
+		if err := unchangedRole(tx, m); err != nil {
 			return err
 		}
 		if m.Role == RoleOwner {
@@ -267,6 +287,9 @@ func (s *Store) RemoveMember(ctx context.Context, a *Actor, membershipID string)
 	}
 	return s.db.Tx(ctx, func(tx *Tx) error {
 		if err := lockOwners(tx, m.AccountID); err != nil {
+			return err
+		}
+		if err := unchangedRole(tx, m); err != nil {
 			return err
 		}
 		if m.Role == RoleOwner {

@@ -18,11 +18,24 @@ type Hint struct {
 	Kind      string `json:"kind"`
 	ID        string `json:"id"`
 	AccountID string `json:"account"`
+	// Op says what happened for kinds where subscribers care (incidents: opened, changed,
+	// resolved).
+	Op string `json:"op,omitempty"`
 }
 
 // Hint kinds.
 const (
-	HintAudit = "audit"
+	HintAudit       = "audit"
+	HintComponent   = "component"
+	HintIncident    = "incident"
+	HintIntegration = "aws_integration"
+)
+
+// Incident hint operations.
+const (
+	OpOpened   = "opened"
+	OpChanged  = "changed"
+	OpResolved = "resolved"
 )
 
 // Publisher delivers hints to live subscribers, possibly in other processes. It must not
@@ -37,10 +50,14 @@ func (nopPublisher) Publish(context.Context, Hint) {}
 
 // Store implements the domain services on the database.
 type Store struct {
-	db  *DB
-	pub Publisher
-	now func() time.Time
+	db        *DB
+	pub       Publisher
+	now       func() time.Time
+	publicURL string
 }
+
+// SetPublicURL sets the base of links put into events (incident URLs).
+func (s *Store) SetPublicURL(u string) { s.publicURL = strings.TrimRight(u, "/") }
 
 // NewStore returns a Store. pub may be nil.
 func NewStore(db *DB, pub Publisher) *Store {
@@ -133,11 +150,18 @@ func (s *Store) audit(tx *Tx, a *Actor, accountID, action, targetType, targetID,
 	if err := tx.Create(&e).Error; err != nil {
 		return err
 	}
-	ctx := tx.Statement.Context
-	tx.AfterCommit(func() {
-		s.pub.Publish(context.WithoutCancel(ctx), Hint{Kind: HintAudit, ID: e.ID, AccountID: accountID})
-	})
+	s.hint(tx, HintAudit, e.ID, accountID)
 	return nil
+}
+
+// hint publishes a live hint once tx has committed.
+func (s *Store) hint(tx *Tx, kind, id, accountID string) {
+	s.publishAfter(tx, Hint{Kind: kind, ID: id, AccountID: accountID})
+}
+
+func (s *Store) publishAfter(tx *Tx, h Hint) {
+	ctx := tx.Statement.Context
+	tx.AfterCommit(func() { s.pub.Publish(context.WithoutCancel(ctx), h) })
 }
 
 // cleanName trims and validates a display name.

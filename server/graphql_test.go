@@ -68,7 +68,9 @@ func TestGraphQLBadInput(t *testing.T) {
 	a := accountOf(t, c)
 
 	countEnvs := func() int {
-		var d struct{ Account struct{ Environments []struct{ ID string } } }
+		var d struct {
+			Account struct{ Environments []struct{ ID string } }
+		}
 		if err := c.MustOK(ctx, `query($id: ID!) { account(id: $id) { environments { id } } }`, map[string]any{"id": a.accountID}, &d); err != nil {
 			t.Fatal(err)
 		}

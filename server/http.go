@@ -31,7 +31,7 @@ const (
 	graphqlBodyLimit = "1M"
 )
 
-func (m *Main) newEcho() *echo.Echo {
+func (m *Main) newEcho() (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.httpErrorHandler
@@ -66,17 +66,23 @@ func (m *Main) newEcho() *echo.Echo {
 	auth.POST("/logout", m.handleLogout)
 
 	gql := echo.WrapHandler(graph.NewHandler(graph.HandlerConfig{
-		Resolver:      &graph.Resolver{Store: m.Store, Auth: m.Auth, Live: m.Hub},
+		Resolver:      &graph.Resolver{Store: m.Store, Auth: m.Auth, Live: m.Hub, PublicURL: m.Config.PublicURL},
 		Authenticate:  m.authenticate,
 		Introspection: m.Config.Introspection,
 		Log:           m.Log,
 	}))
 	e.Any("/graphql", gql, middleware.BodyLimit(graphqlBodyLimit), m.authMiddleware)
 
+	snsEdge, err := m.newSNSEdge()
+	if err != nil {
+		return nil, err
+	}
+	e.POST("/webhooks/aws/:token", snsEdge.handle)
+
 	spa := m.spaHandler()
 	e.GET("/*", spa)
 	e.HEAD("/*", spa)
-	return e
+	return e, nil
 }
 
 // httpErrorHandler answers Echo's own errors (404 route, 405, 413 body too large) in the one
@@ -239,6 +245,7 @@ type metrics struct {
 	registry     *prometheus.Registry
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
+	incidents    *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -253,7 +260,10 @@ func newMetrics() *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
 	}
-	reg.MustRegister(m.httpRequests, m.httpDuration,
+	m.incidents = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "switchboard_incidents_total", Help: "Incidents opened and resolved by alarms.",
+	}, []string{"change"})
+	reg.MustRegister(m.httpRequests, m.httpDuration, m.incidents,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }

@@ -19,16 +19,21 @@ type isolationCase struct {
 
 type bIDs struct {
 	account, env, membership, token, audit string
+	component, incident, integration       string
+}
+
+func byID(id func(b bIDs) string) func(b bIDs) map[string]any {
+	return func(b bIDs) map[string]any { return map[string]any{"id": id(b)} }
 }
 
 // isolationCases must name every root field of the schema: TestTenantIsolation fails when a new
 // field is added without a case here.
 var isolationCases = map[string]isolationCase{
-	"Query.ok":          {query: `{ ok }`},
-	"Query.me":          {query: `{ me { user { id email memberships { id accountId account { id name } } } apiTokenAccountId } }`},
-	"Query.accounts":    {query: `{ accounts { id name environments { id name } members { id user { id email memberships { accountId } } } } }`},
-	"Query.account":     {query: `query($id: ID!) { account(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
-	"Query.environment": {query: `query($id: ID!) { environment(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.env} }},
+	"Query.ok":               {query: `{ ok }`},
+	"Query.me":               {query: `{ me { user { id email memberships { id accountId account { id name } } } apiTokenAccountId } }`},
+	"Query.accounts":         {query: `{ accounts { id name environments { id name } members { id user { id email memberships { accountId } } } } }`},
+	"Query.account":          {query: `query($id: ID!) { account(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
+	"Query.environment":      {query: `query($id: ID!) { environment(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.env} }},
 	"Mutation.createAccount": {query: `mutation { createAccount(input: {name: "Sneaky"}) { account { id } errors { code } } }`},
 	"Mutation.updateAccount": {query: `mutation($id: ID!) { updateAccount(input: {id: $id, name: "Owned"}) { account { id name } errors { code } } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
@@ -50,6 +55,33 @@ var isolationCases = map[string]isolationCase{
 		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.token} }},
 	"Mutation.changePassword": {query: `mutation { changePassword(input: {currentPassword: "wrong wrong wrong", newPassword: "another horse battery"}) { ok errors { code } } }`},
 	"Mutation.updateProfile":  {query: `mutation { updateProfile(input: {name: "Alice"}) { user { id name } errors { code } } }`},
+	"Query.component":         {query: `query($id: ID!) { component(id: $id) { id name } }`, vars: byID(func(b bIDs) string { return b.component })},
+	"Query.incident":          {query: `query($id: ID!) { incident(id: $id) { id title } }`, vars: byID(func(b bIDs) string { return b.incident })},
+	"Query.awsIntegration":    {query: `query($id: ID!) { awsIntegration(id: $id) { id name } }`, vars: byID(func(b bIDs) string { return b.integration })},
+	"Mutation.createComponent": {query: `mutation($a: ID!) { createComponent(input: {accountId: $a, name: "evil"}) { component { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.updateComponent": {query: `mutation($id: ID!) { updateComponent(input: {id: $id, name: "owned", statusOverride: MAJOR_OUTAGE}) { component { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.deleteComponent": {query: `mutation($id: ID!) { deleteComponent(input: {id: $id}) { deletedId errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.createIncident": {query: `mutation($id: ID!) { createIncident(input: {componentId: $id, title: "evil", severity: LOW}) { incident { id } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.acknowledgeIncident": {query: `mutation($id: ID!) { acknowledgeIncident(input: {id: $id}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.resolveIncident": {query: `mutation($id: ID!) { resolveIncident(input: {id: $id}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.addIncidentNote": {query: `mutation($id: ID!) { addIncidentNote(input: {id: $id, body: "evil"}) { entry { id } incident { title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.createAwsIntegration": {query: `mutation($a: ID!, $c: ID!) { createAwsIntegration(input: {accountId: $a, name: "evil", componentId: $c}) { webhookUrl errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account, "c": b.component} }},
+	"Mutation.updateAwsIntegration": {query: `mutation($id: ID!) { updateAwsIntegration(input: {id: $id, name: "owned"}) { integration { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.integration })},
+	"Mutation.rotateAwsIntegrationUrl": {query: `mutation($id: ID!) { rotateAwsIntegrationUrl(input: {id: $id}) { webhookUrl integration { name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.integration })},
+	"Mutation.deleteAwsIntegration": {query: `mutation($id: ID!) { deleteAwsIntegration(input: {id: $id}) { deletedId errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.integration })},
+	"Subscription.incidentChanged": {query: `subscription($a: ID!) { incidentChanged(accountId: $a) { kind incident { id title } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
 	"Subscription.accountActivity": {query: `subscription($a: ID!) { accountActivity(accountId: $a) { id summary } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
 }
@@ -95,18 +127,41 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := bIDs{account: rootB.accountID, env: ce.CreateEnvironment.Environment.ID, membership: bobMembership, token: ct.CreateApiToken.ApiToken.ID}
+	var cc struct {
+		CreateComponent struct{ Component struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($a: ID!) { createComponent(input: {accountId: $a, name: "beta-secret-component"}) { component { id } } }`, map[string]any{"a": b.account}, &cc); err != nil {
+		t.Fatal(err)
+	}
+	b.component = cc.CreateComponent.Component.ID
+	var ci struct {
+		CreateIncident struct{ Incident struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($c: ID!) { createIncident(input: {componentId: $c, title: "beta-secret-incident", severity: HIGH}) { incident { id } } }`, map[string]any{"c": b.component}, &ci); err != nil {
+		t.Fatal(err)
+	}
+	b.incident = ci.CreateIncident.Incident.ID
+	var cw struct {
+		CreateAwsIntegration struct{ Integration struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($a: ID!, $c: ID!) { createAwsIntegration(input: {accountId: $a, name: "beta-secret-integration", componentId: $c}) { integration { id } } }`, map[string]any{"a": b.account, "c": b.component}, &cw); err != nil {
+		t.Fatal(err)
+	}
+	b.integration = cw.CreateAwsIntegration.Integration.ID
 	b.audit = firstAuditID(t, bob, b.account)
 
 	snapshot := func() string {
 		var d json.RawMessage
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
-			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
+			components { id name status description } incidents { edges { node { id title status timeline { id body } } } }
+			awsIntegrations { id name tokenPrefix state } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		return string(d)
 	}
 	before := snapshot()
-	secrets := []string{"Beta Corp", "beta-secret-env", "beta-secret-token", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit}
+	secrets := []string{"Beta Corp", "beta-secret", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration}
 
 	// Every root field must have a case.
 	fields := rootFields(t, alice)

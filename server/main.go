@@ -41,6 +41,11 @@ type Main struct {
 	mini     *miniredis.Miniredis
 	Hub      *live.Hub
 
+	// SNSHTTPClient fetches SNS certificates and SubscribeURLs (tests trust their fake SNS's
+	// TLS certificate through it). SNSClock is the verifier's clock. Set both before Serve.
+	SNSHTTPClient *http.Client
+	SNSClock      func() time.Time
+
 	metrics *metrics
 	echo    *echo.Echo
 	httpSrv *http.Server
@@ -116,6 +121,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	}
 	m.Hub = live.New(m.Redis, m.Log)
 	m.Store = models.NewStore(db, m.Hub)
+	m.Store.SetPublicURL(cfg.PublicURL)
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err
 }
@@ -220,7 +226,11 @@ func (m *Main) Serve(ctx context.Context, withWorker bool) error {
 		}
 	}
 
-	m.echo = m.newEcho()
+	e, err := m.newEcho()
+	if err != nil {
+		return err
+	}
+	m.echo = e
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)

@@ -21,6 +21,8 @@ const (
 type startOpts struct {
 	embedded bool // SQLite + in-process Redis instead of PostgreSQL + Redis
 	env      map[string]string
+	// beforeServe runs after Open, before Serve (to inject test clients).
+	beforeServe func(m *server.Main)
 }
 
 // MustStart starts the real program (server.Main) on a fresh database and Redis, listening on a
@@ -53,6 +55,9 @@ func MustStart(tb testing.TB, o startOpts) (*server.Main, *servertest.Client) {
 	ctx := context.Background()
 	if err := m.Open(ctx, true); err != nil {
 		tb.Fatalf("open: %v", err)
+	}
+	if o.beforeServe != nil {
+		o.beforeServe(m)
 	}
 	if err := m.Serve(ctx, true); err != nil {
 		tb.Fatalf("serve: %v", err)

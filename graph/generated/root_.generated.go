@@ -26,10 +26,15 @@ type ResolverRoot interface {
 	Account() AccountResolver
 	ApiToken() ApiTokenResolver
 	AuditEntry() AuditEntryResolver
+	AwsIntegration() AwsIntegrationResolver
+	Component() ComponentResolver
+	Incident() IncidentResolver
+	IntegrationStats() IntegrationStatsResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
 }
 
@@ -39,19 +44,28 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
-		APITokens    func(childComplexity int) int
-		AuditLog     func(childComplexity int, first *int, after *string) int
-		CreatedAt    func(childComplexity int) int
-		Environments func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Members      func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Role         func(childComplexity int) int
+		APITokens       func(childComplexity int) int
+		AWSIntegrations func(childComplexity int) int
+		AuditLog        func(childComplexity int, first *int, after *string) int
+		Components      func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Environments    func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Incidents       func(childComplexity int, filter *models.IncidentFilter, first *int, after *string) int
+		Members         func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Role            func(childComplexity int) int
 	}
 
 	AccountPayload struct {
 		Account func(childComplexity int) int
 		Errors  func(childComplexity int) int
+	}
+
+	AddIncidentNotePayload struct {
+		Entry    func(childComplexity int) int
+		Errors   func(childComplexity int) int
+		Incident func(childComplexity int) int
 	}
 
 	ApiToken struct {
@@ -95,9 +109,76 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AwsIntegration struct {
+		AccountID           func(childComplexity int) int
+		Component           func(childComplexity int) int
+		ConfirmedAt         func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		DefaultSeverity     func(childComplexity int) int
+		ExpectedTopicArn    func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		LastRejectionAt     func(childComplexity int) int
+		LastRejectionReason func(childComplexity int) int
+		Name                func(childComplexity int) int
+		RecentMessages      func(childComplexity int, first *int) int
+		RecentRejections    func(childComplexity int, first *int) int
+		State               func(childComplexity int) int
+		Stats               func(childComplexity int) int
+		SubscriptionArn     func(childComplexity int) int
+		TokenPrefix         func(childComplexity int) int
+		TopicArn            func(childComplexity int) int
+		UnsubscribedAt      func(childComplexity int) int
+	}
+
+	AwsIntegrationPayload struct {
+		Errors      func(childComplexity int) int
+		Integration func(childComplexity int) int
+	}
+
+	AwsIntegrationUrlPayload struct {
+		Errors      func(childComplexity int) int
+		Integration func(childComplexity int) int
+		WebhookURL  func(childComplexity int) int
+	}
+
 	ChangePasswordPayload struct {
 		Errors func(childComplexity int) int
 		Ok     func(childComplexity int) int
+	}
+
+	CloudWatchAlarm struct {
+		AWSAccountID    func(childComplexity int) int
+		Arn             func(childComplexity int) int
+		Description     func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		MetricName      func(childComplexity int) int
+		MetricNamespace func(childComplexity int) int
+		Name            func(childComplexity int) int
+		NewState        func(childComplexity int) int
+		OldState        func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		Region          func(childComplexity int) int
+		RegionName      func(childComplexity int) int
+		Rule            func(childComplexity int) int
+		StateChangeTime func(childComplexity int) int
+	}
+
+	Component struct {
+		AccountID         func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		GroupName         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Name              func(childComplexity int) int
+		OpenIncidentCount func(childComplexity int) int
+		Status            func(childComplexity int) int
+		StatusOverride    func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
+	ComponentPayload struct {
+		Component func(childComplexity int) int
+		Errors    func(childComplexity int) int
 	}
 
 	CreateApiTokenPayload struct {
@@ -124,6 +205,59 @@ type ComplexityRoot struct {
 		Errors      func(childComplexity int) int
 	}
 
+	Incident struct {
+		AccountID      func(childComplexity int) int
+		AcknowledgedAt func(childComplexity int) int
+		AcknowledgedBy func(childComplexity int) int
+		Alarm          func(childComplexity int) int
+		Component      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Integration    func(childComplexity int) int
+		OpenedAt       func(childComplexity int) int
+		OpenedBy       func(childComplexity int) int
+		ResolvedAt     func(childComplexity int) int
+		ResolvedBy     func(childComplexity int) int
+		Severity       func(childComplexity int) int
+		Source         func(childComplexity int) int
+		SourceKey      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Timeline       func(childComplexity int) int
+		Title          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	IncidentChange struct {
+		Incident func(childComplexity int) int
+		Kind     func(childComplexity int) int
+	}
+
+	IncidentConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	IncidentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	IncidentPayload struct {
+		Errors   func(childComplexity int) int
+		Incident func(childComplexity int) int
+	}
+
+	IntegrationStats struct {
+		Confirmations func(childComplexity int) int
+		Ignored       func(childComplexity int) int
+		LastMessageAt func(childComplexity int) int
+		LastOutcome   func(childComplexity int) int
+		NoChange      func(childComplexity int) int
+		Opened        func(childComplexity int) int
+		OutOfOrder    func(childComplexity int) int
+		Rejected      func(childComplexity int) int
+		Resolved      func(childComplexity int) int
+	}
+
 	Membership struct {
 		Account   func(childComplexity int) int
 		AccountID func(childComplexity int) int
@@ -139,18 +273,29 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddMember         func(childComplexity int, input models.AddMemberInput) int
-		ChangePassword    func(childComplexity int, input model.ChangePasswordInput) int
-		CreateAPIToken    func(childComplexity int, input models.CreateAPITokenInput) int
-		CreateAccount     func(childComplexity int, input model.CreateAccountInput) int
-		CreateEnvironment func(childComplexity int, input model.CreateEnvironmentInput) int
-		DeleteEnvironment func(childComplexity int, input model.DeleteEnvironmentInput) int
-		RemoveMember      func(childComplexity int, input model.RemoveMemberInput) int
-		RevokeAPIToken    func(childComplexity int, input model.RevokeAPITokenInput) int
-		UpdateAccount     func(childComplexity int, input model.UpdateAccountInput) int
-		UpdateEnvironment func(childComplexity int, input model.UpdateEnvironmentInput) int
-		UpdateMemberRole  func(childComplexity int, input model.UpdateMemberRoleInput) int
-		UpdateProfile     func(childComplexity int, input model.UpdateProfileInput) int
+		AcknowledgeIncident     func(childComplexity int, input model.AcknowledgeIncidentInput) int
+		AddIncidentNote         func(childComplexity int, input model.AddIncidentNoteInput) int
+		AddMember               func(childComplexity int, input models.AddMemberInput) int
+		ChangePassword          func(childComplexity int, input model.ChangePasswordInput) int
+		CreateAPIToken          func(childComplexity int, input models.CreateAPITokenInput) int
+		CreateAWSIntegration    func(childComplexity int, input model.CreateAWSIntegrationInput) int
+		CreateAccount           func(childComplexity int, input model.CreateAccountInput) int
+		CreateComponent         func(childComplexity int, input model.CreateComponentInput) int
+		CreateEnvironment       func(childComplexity int, input model.CreateEnvironmentInput) int
+		CreateIncident          func(childComplexity int, input model.CreateIncidentInput) int
+		DeleteAWSIntegration    func(childComplexity int, input model.DeleteAWSIntegrationInput) int
+		DeleteComponent         func(childComplexity int, input model.DeleteComponentInput) int
+		DeleteEnvironment       func(childComplexity int, input model.DeleteEnvironmentInput) int
+		RemoveMember            func(childComplexity int, input model.RemoveMemberInput) int
+		ResolveIncident         func(childComplexity int, input model.ResolveIncidentInput) int
+		RevokeAPIToken          func(childComplexity int, input model.RevokeAPITokenInput) int
+		RotateAWSIntegrationURL func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
+		UpdateAWSIntegration    func(childComplexity int, input model.UpdateAWSIntegrationInput) int
+		UpdateAccount           func(childComplexity int, input model.UpdateAccountInput) int
+		UpdateComponent         func(childComplexity int, input model.UpdateComponentInput) int
+		UpdateEnvironment       func(childComplexity int, input model.UpdateEnvironmentInput) int
+		UpdateMemberRole        func(childComplexity int, input model.UpdateMemberRoleInput) int
+		UpdateProfile           func(childComplexity int, input model.UpdateProfileInput) int
 	}
 
 	PageInfo struct {
@@ -159,15 +304,45 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Account     func(childComplexity int, id string) int
-		Accounts    func(childComplexity int) int
-		Environment func(childComplexity int, id string) int
-		Me          func(childComplexity int) int
-		Ok          func(childComplexity int) int
+		AWSIntegration func(childComplexity int, id string) int
+		Account        func(childComplexity int, id string) int
+		Accounts       func(childComplexity int) int
+		Component      func(childComplexity int, id string) int
+		Environment    func(childComplexity int, id string) int
+		Incident       func(childComplexity int, id string) int
+		Me             func(childComplexity int) int
+		Ok             func(childComplexity int) int
+	}
+
+	SnsReceipt struct {
+		Detail     func(childComplexity int) int
+		MessageID  func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		ReceivedAt func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	SnsRejection struct {
+		ID          func(childComplexity int) int
+		MessageType func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		ReasonCode  func(childComplexity int) int
+		ReceivedAt  func(childComplexity int) int
+		TopicArn    func(childComplexity int) int
 	}
 
 	Subscription struct {
 		AccountActivity func(childComplexity int, accountID string) int
+		IncidentChanged func(childComplexity int, accountID string) int
+	}
+
+	TimelineEntry struct {
+		Actor      func(childComplexity int) int
+		ActorLabel func(childComplexity int) int
+		Body       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	UpdateProfilePayload struct {
@@ -217,6 +392,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.APITokens(childComplexity), true
+	case "Account.awsIntegrations":
+		if e.ComplexityRoot.Account.AWSIntegrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.AWSIntegrations(childComplexity), true
 	case "Account.auditLog":
 		if e.ComplexityRoot.Account.AuditLog == nil {
 			break
@@ -228,6 +409,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Account.components":
+		if e.ComplexityRoot.Account.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Components(childComplexity), true
 	case "Account.createdAt":
 		if e.ComplexityRoot.Account.CreatedAt == nil {
 			break
@@ -246,6 +433,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.ID(childComplexity), true
+	case "Account.incidents":
+		if e.ComplexityRoot.Account.Incidents == nil {
+			break
+		}
+
+		args, err := ec.field_Account_incidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Incidents(childComplexity, args["filter"].(*models.IncidentFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Account.members":
 		if e.ComplexityRoot.Account.Members == nil {
 			break
@@ -277,6 +475,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountPayload.Errors(childComplexity), true
+
+	case "AddIncidentNotePayload.entry":
+		if e.ComplexityRoot.AddIncidentNotePayload.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddIncidentNotePayload.Entry(childComplexity), true
+	case "AddIncidentNotePayload.errors":
+		if e.ComplexityRoot.AddIncidentNotePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddIncidentNotePayload.Errors(childComplexity), true
+	case "AddIncidentNotePayload.incident":
+		if e.ComplexityRoot.AddIncidentNotePayload.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddIncidentNotePayload.Incident(childComplexity), true
 
 	case "ApiToken.accountId":
 		if e.ComplexityRoot.ApiToken.AccountID == nil {
@@ -439,6 +656,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "AwsIntegration.accountId":
+		if e.ComplexityRoot.AwsIntegration.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.AccountID(childComplexity), true
+	case "AwsIntegration.component":
+		if e.ComplexityRoot.AwsIntegration.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.Component(childComplexity), true
+	case "AwsIntegration.confirmedAt":
+		if e.ComplexityRoot.AwsIntegration.ConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.ConfirmedAt(childComplexity), true
+	case "AwsIntegration.createdAt":
+		if e.ComplexityRoot.AwsIntegration.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.CreatedAt(childComplexity), true
+	case "AwsIntegration.defaultSeverity":
+		if e.ComplexityRoot.AwsIntegration.DefaultSeverity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.DefaultSeverity(childComplexity), true
+	case "AwsIntegration.expectedTopicArn":
+		if e.ComplexityRoot.AwsIntegration.ExpectedTopicArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.ExpectedTopicArn(childComplexity), true
+	case "AwsIntegration.id":
+		if e.ComplexityRoot.AwsIntegration.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.ID(childComplexity), true
+	case "AwsIntegration.lastRejectionAt":
+		if e.ComplexityRoot.AwsIntegration.LastRejectionAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.LastRejectionAt(childComplexity), true
+	case "AwsIntegration.lastRejectionReason":
+		if e.ComplexityRoot.AwsIntegration.LastRejectionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.LastRejectionReason(childComplexity), true
+	case "AwsIntegration.name":
+		if e.ComplexityRoot.AwsIntegration.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.Name(childComplexity), true
+	case "AwsIntegration.recentMessages":
+		if e.ComplexityRoot.AwsIntegration.RecentMessages == nil {
+			break
+		}
+
+		args, err := ec.field_AwsIntegration_recentMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AwsIntegration.RecentMessages(childComplexity, args["first"].(*int)), true
+	case "AwsIntegration.recentRejections":
+		if e.ComplexityRoot.AwsIntegration.RecentRejections == nil {
+			break
+		}
+
+		args, err := ec.field_AwsIntegration_recentRejections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AwsIntegration.RecentRejections(childComplexity, args["first"].(*int)), true
+	case "AwsIntegration.state":
+		if e.ComplexityRoot.AwsIntegration.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.State(childComplexity), true
+	case "AwsIntegration.stats":
+		if e.ComplexityRoot.AwsIntegration.Stats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.Stats(childComplexity), true
+	case "AwsIntegration.subscriptionArn":
+		if e.ComplexityRoot.AwsIntegration.SubscriptionArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.SubscriptionArn(childComplexity), true
+	case "AwsIntegration.tokenPrefix":
+		if e.ComplexityRoot.AwsIntegration.TokenPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.TokenPrefix(childComplexity), true
+	case "AwsIntegration.topicArn":
+		if e.ComplexityRoot.AwsIntegration.TopicArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.TopicArn(childComplexity), true
+	case "AwsIntegration.unsubscribedAt":
+		if e.ComplexityRoot.AwsIntegration.UnsubscribedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.UnsubscribedAt(childComplexity), true
+
+	case "AwsIntegrationPayload.errors":
+		if e.ComplexityRoot.AwsIntegrationPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegrationPayload.Errors(childComplexity), true
+	case "AwsIntegrationPayload.integration":
+		if e.ComplexityRoot.AwsIntegrationPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegrationPayload.Integration(childComplexity), true
+
+	case "AwsIntegrationUrlPayload.errors":
+		if e.ComplexityRoot.AwsIntegrationUrlPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegrationUrlPayload.Errors(childComplexity), true
+	case "AwsIntegrationUrlPayload.integration":
+		if e.ComplexityRoot.AwsIntegrationUrlPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegrationUrlPayload.Integration(childComplexity), true
+	case "AwsIntegrationUrlPayload.webhookUrl":
+		if e.ComplexityRoot.AwsIntegrationUrlPayload.WebhookURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegrationUrlPayload.WebhookURL(childComplexity), true
+
 	case "ChangePasswordPayload.errors":
 		if e.ComplexityRoot.ChangePasswordPayload.Errors == nil {
 			break
@@ -451,6 +819,165 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangePasswordPayload.Ok(childComplexity), true
+
+	case "CloudWatchAlarm.awsAccountId":
+		if e.ComplexityRoot.CloudWatchAlarm.AWSAccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.AWSAccountID(childComplexity), true
+	case "CloudWatchAlarm.arn":
+		if e.ComplexityRoot.CloudWatchAlarm.Arn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Arn(childComplexity), true
+	case "CloudWatchAlarm.description":
+		if e.ComplexityRoot.CloudWatchAlarm.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Description(childComplexity), true
+	case "CloudWatchAlarm.kind":
+		if e.ComplexityRoot.CloudWatchAlarm.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Kind(childComplexity), true
+	case "CloudWatchAlarm.metricName":
+		if e.ComplexityRoot.CloudWatchAlarm.MetricName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.MetricName(childComplexity), true
+	case "CloudWatchAlarm.metricNamespace":
+		if e.ComplexityRoot.CloudWatchAlarm.MetricNamespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.MetricNamespace(childComplexity), true
+	case "CloudWatchAlarm.name":
+		if e.ComplexityRoot.CloudWatchAlarm.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Name(childComplexity), true
+	case "CloudWatchAlarm.newState":
+		if e.ComplexityRoot.CloudWatchAlarm.NewState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.NewState(childComplexity), true
+	case "CloudWatchAlarm.oldState":
+		if e.ComplexityRoot.CloudWatchAlarm.OldState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.OldState(childComplexity), true
+	case "CloudWatchAlarm.reason":
+		if e.ComplexityRoot.CloudWatchAlarm.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Reason(childComplexity), true
+	case "CloudWatchAlarm.region":
+		if e.ComplexityRoot.CloudWatchAlarm.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Region(childComplexity), true
+	case "CloudWatchAlarm.regionName":
+		if e.ComplexityRoot.CloudWatchAlarm.RegionName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.RegionName(childComplexity), true
+	case "CloudWatchAlarm.rule":
+		if e.ComplexityRoot.CloudWatchAlarm.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Rule(childComplexity), true
+	case "CloudWatchAlarm.stateChangeTime":
+		if e.ComplexityRoot.CloudWatchAlarm.StateChangeTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.StateChangeTime(childComplexity), true
+
+	case "Component.accountId":
+		if e.ComplexityRoot.Component.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.AccountID(childComplexity), true
+	case "Component.createdAt":
+		if e.ComplexityRoot.Component.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.CreatedAt(childComplexity), true
+	case "Component.description":
+		if e.ComplexityRoot.Component.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.Description(childComplexity), true
+	case "Component.group":
+		if e.ComplexityRoot.Component.GroupName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.GroupName(childComplexity), true
+	case "Component.id":
+		if e.ComplexityRoot.Component.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.ID(childComplexity), true
+	case "Component.name":
+		if e.ComplexityRoot.Component.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.Name(childComplexity), true
+	case "Component.openIncidentCount":
+		if e.ComplexityRoot.Component.OpenIncidentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.OpenIncidentCount(childComplexity), true
+	case "Component.status":
+		if e.ComplexityRoot.Component.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.Status(childComplexity), true
+	case "Component.statusOverride":
+		if e.ComplexityRoot.Component.StatusOverride == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.StatusOverride(childComplexity), true
+	case "Component.updatedAt":
+		if e.ComplexityRoot.Component.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.UpdatedAt(childComplexity), true
+
+	case "ComponentPayload.component":
+		if e.ComplexityRoot.ComponentPayload.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentPayload.Component(childComplexity), true
+	case "ComponentPayload.errors":
+		if e.ComplexityRoot.ComponentPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentPayload.Errors(childComplexity), true
 
 	case "CreateApiTokenPayload.apiToken":
 		if e.ComplexityRoot.CreateApiTokenPayload.APIToken == nil {
@@ -528,6 +1055,222 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnvironmentPayload.Errors(childComplexity), true
 
+	case "Incident.accountId":
+		if e.ComplexityRoot.Incident.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.AccountID(childComplexity), true
+	case "Incident.acknowledgedAt":
+		if e.ComplexityRoot.Incident.AcknowledgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.AcknowledgedAt(childComplexity), true
+	case "Incident.acknowledgedBy":
+		if e.ComplexityRoot.Incident.AcknowledgedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.AcknowledgedBy(childComplexity), true
+	case "Incident.alarm":
+		if e.ComplexityRoot.Incident.Alarm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Alarm(childComplexity), true
+	case "Incident.component":
+		if e.ComplexityRoot.Incident.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Component(childComplexity), true
+	case "Incident.id":
+		if e.ComplexityRoot.Incident.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ID(childComplexity), true
+	case "Incident.integration":
+		if e.ComplexityRoot.Incident.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Integration(childComplexity), true
+	case "Incident.openedAt":
+		if e.ComplexityRoot.Incident.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.OpenedAt(childComplexity), true
+	case "Incident.openedBy":
+		if e.ComplexityRoot.Incident.OpenedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.OpenedBy(childComplexity), true
+	case "Incident.resolvedAt":
+		if e.ComplexityRoot.Incident.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ResolvedAt(childComplexity), true
+	case "Incident.resolvedBy":
+		if e.ComplexityRoot.Incident.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ResolvedBy(childComplexity), true
+	case "Incident.severity":
+		if e.ComplexityRoot.Incident.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Severity(childComplexity), true
+	case "Incident.source":
+		if e.ComplexityRoot.Incident.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Source(childComplexity), true
+	case "Incident.sourceKey":
+		if e.ComplexityRoot.Incident.SourceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.SourceKey(childComplexity), true
+	case "Incident.status":
+		if e.ComplexityRoot.Incident.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Status(childComplexity), true
+	case "Incident.timeline":
+		if e.ComplexityRoot.Incident.Timeline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Timeline(childComplexity), true
+	case "Incident.title":
+		if e.ComplexityRoot.Incident.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Title(childComplexity), true
+	case "Incident.updatedAt":
+		if e.ComplexityRoot.Incident.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.UpdatedAt(childComplexity), true
+
+	case "IncidentChange.incident":
+		if e.ComplexityRoot.IncidentChange.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentChange.Incident(childComplexity), true
+	case "IncidentChange.kind":
+		if e.ComplexityRoot.IncidentChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentChange.Kind(childComplexity), true
+
+	case "IncidentConnection.edges":
+		if e.ComplexityRoot.IncidentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentConnection.Edges(childComplexity), true
+	case "IncidentConnection.pageInfo":
+		if e.ComplexityRoot.IncidentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentConnection.PageInfo(childComplexity), true
+
+	case "IncidentEdge.cursor":
+		if e.ComplexityRoot.IncidentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentEdge.Cursor(childComplexity), true
+	case "IncidentEdge.node":
+		if e.ComplexityRoot.IncidentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentEdge.Node(childComplexity), true
+
+	case "IncidentPayload.errors":
+		if e.ComplexityRoot.IncidentPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentPayload.Errors(childComplexity), true
+	case "IncidentPayload.incident":
+		if e.ComplexityRoot.IncidentPayload.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentPayload.Incident(childComplexity), true
+
+	case "IntegrationStats.confirmations":
+		if e.ComplexityRoot.IntegrationStats.Confirmations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.Confirmations(childComplexity), true
+	case "IntegrationStats.ignored":
+		if e.ComplexityRoot.IntegrationStats.Ignored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.Ignored(childComplexity), true
+	case "IntegrationStats.lastMessageAt":
+		if e.ComplexityRoot.IntegrationStats.LastMessageAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.LastMessageAt(childComplexity), true
+	case "IntegrationStats.lastOutcome":
+		if e.ComplexityRoot.IntegrationStats.LastOutcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.LastOutcome(childComplexity), true
+	case "IntegrationStats.noChange":
+		if e.ComplexityRoot.IntegrationStats.NoChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.NoChange(childComplexity), true
+	case "IntegrationStats.opened":
+		if e.ComplexityRoot.IntegrationStats.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.Opened(childComplexity), true
+	case "IntegrationStats.outOfOrder":
+		if e.ComplexityRoot.IntegrationStats.OutOfOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.OutOfOrder(childComplexity), true
+	case "IntegrationStats.rejected":
+		if e.ComplexityRoot.IntegrationStats.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.Rejected(childComplexity), true
+	case "IntegrationStats.resolved":
+		if e.ComplexityRoot.IntegrationStats.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.Resolved(childComplexity), true
+
 	case "Membership.account":
 		if e.ComplexityRoot.Membership.Account == nil {
 			break
@@ -578,6 +1321,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembershipPayload.Membership(childComplexity), true
 
+	case "Mutation.acknowledgeIncident":
+		if e.ComplexityRoot.Mutation.AcknowledgeIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgeIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcknowledgeIncident(childComplexity, args["input"].(model.AcknowledgeIncidentInput)), true
+	case "Mutation.addIncidentNote":
+		if e.ComplexityRoot.Mutation.AddIncidentNote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addIncidentNote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddIncidentNote(childComplexity, args["input"].(model.AddIncidentNoteInput)), true
 	case "Mutation.addMember":
 		if e.ComplexityRoot.Mutation.AddMember == nil {
 			break
@@ -611,6 +1376,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["input"].(models.CreateAPITokenInput)), true
+	case "Mutation.createAwsIntegration":
+		if e.ComplexityRoot.Mutation.CreateAWSIntegration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAwsIntegration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAWSIntegration(childComplexity, args["input"].(model.CreateAWSIntegrationInput)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -622,6 +1398,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createComponent":
+		if e.ComplexityRoot.Mutation.CreateComponent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createComponent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateComponent(childComplexity, args["input"].(model.CreateComponentInput)), true
 	case "Mutation.createEnvironment":
 		if e.ComplexityRoot.Mutation.CreateEnvironment == nil {
 			break
@@ -633,6 +1420,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEnvironment(childComplexity, args["input"].(model.CreateEnvironmentInput)), true
+	case "Mutation.createIncident":
+		if e.ComplexityRoot.Mutation.CreateIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIncident(childComplexity, args["input"].(model.CreateIncidentInput)), true
+	case "Mutation.deleteAwsIntegration":
+		if e.ComplexityRoot.Mutation.DeleteAWSIntegration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAwsIntegration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAWSIntegration(childComplexity, args["input"].(model.DeleteAWSIntegrationInput)), true
+	case "Mutation.deleteComponent":
+		if e.ComplexityRoot.Mutation.DeleteComponent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteComponent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteComponent(childComplexity, args["input"].(model.DeleteComponentInput)), true
 	case "Mutation.deleteEnvironment":
 		if e.ComplexityRoot.Mutation.DeleteEnvironment == nil {
 			break
@@ -655,6 +1475,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["input"].(model.RemoveMemberInput)), true
+	case "Mutation.resolveIncident":
+		if e.ComplexityRoot.Mutation.ResolveIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveIncident(childComplexity, args["input"].(model.ResolveIncidentInput)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -666,6 +1497,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["input"].(model.RevokeAPITokenInput)), true
+	case "Mutation.rotateAwsIntegrationUrl":
+		if e.ComplexityRoot.Mutation.RotateAWSIntegrationURL == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateAwsIntegrationUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateAWSIntegrationURL(childComplexity, args["input"].(model.RotateAWSIntegrationURLInput)), true
+	case "Mutation.updateAwsIntegration":
+		if e.ComplexityRoot.Mutation.UpdateAWSIntegration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAwsIntegration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAWSIntegration(childComplexity, args["input"].(model.UpdateAWSIntegrationInput)), true
 	case "Mutation.updateAccount":
 		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
 			break
@@ -677,6 +1530,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["input"].(model.UpdateAccountInput)), true
+	case "Mutation.updateComponent":
+		if e.ComplexityRoot.Mutation.UpdateComponent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateComponent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateComponent(childComplexity, args["input"].(model.UpdateComponentInput)), true
 	case "Mutation.updateEnvironment":
 		if e.ComplexityRoot.Mutation.UpdateEnvironment == nil {
 			break
@@ -724,6 +1588,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Query.awsIntegration":
+		if e.ComplexityRoot.Query.AWSIntegration == nil {
+			break
+		}
+
+		args, err := ec.field_Query_awsIntegration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AWSIntegration(childComplexity, args["id"].(string)), true
 	case "Query.account":
 		if e.ComplexityRoot.Query.Account == nil {
 			break
@@ -741,6 +1616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity), true
+	case "Query.component":
+		if e.ComplexityRoot.Query.Component == nil {
+			break
+		}
+
+		args, err := ec.field_Query_component_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Component(childComplexity, args["id"].(string)), true
 	case "Query.environment":
 		if e.ComplexityRoot.Query.Environment == nil {
 			break
@@ -752,6 +1638,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Environment(childComplexity, args["id"].(string)), true
+	case "Query.incident":
+		if e.ComplexityRoot.Query.Incident == nil {
+			break
+		}
+
+		args, err := ec.field_Query_incident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Incident(childComplexity, args["id"].(string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -766,6 +1663,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Ok(childComplexity), true
 
+	case "SnsReceipt.detail":
+		if e.ComplexityRoot.SnsReceipt.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Detail(childComplexity), true
+	case "SnsReceipt.messageId":
+		if e.ComplexityRoot.SnsReceipt.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.MessageID(childComplexity), true
+	case "SnsReceipt.outcome":
+		if e.ComplexityRoot.SnsReceipt.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Outcome(childComplexity), true
+	case "SnsReceipt.receivedAt":
+		if e.ComplexityRoot.SnsReceipt.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.ReceivedAt(childComplexity), true
+	case "SnsReceipt.type":
+		if e.ComplexityRoot.SnsReceipt.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Type(childComplexity), true
+
+	case "SnsRejection.id":
+		if e.ComplexityRoot.SnsRejection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsRejection.ID(childComplexity), true
+	case "SnsRejection.messageType":
+		if e.ComplexityRoot.SnsRejection.MessageType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsRejection.MessageType(childComplexity), true
+	case "SnsRejection.reason":
+		if e.ComplexityRoot.SnsRejection.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsRejection.Reason(childComplexity), true
+	case "SnsRejection.reasonCode":
+		if e.ComplexityRoot.SnsRejection.ReasonCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsRejection.ReasonCode(childComplexity), true
+	case "SnsRejection.receivedAt":
+		if e.ComplexityRoot.SnsRejection.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsRejection.ReceivedAt(childComplexity), true
+	case "SnsRejection.topicArn":
+		if e.ComplexityRoot.SnsRejection.TopicArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsRejection.TopicArn(childComplexity), true
+
 	case "Subscription.accountActivity":
 		if e.ComplexityRoot.Subscription.AccountActivity == nil {
 			break
@@ -777,6 +1742,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.AccountActivity(childComplexity, args["accountId"].(string)), true
+	case "Subscription.incidentChanged":
+		if e.ComplexityRoot.Subscription.IncidentChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_incidentChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.IncidentChanged(childComplexity, args["accountId"].(string)), true
+
+	case "TimelineEntry.actor":
+		if e.ComplexityRoot.TimelineEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Actor(childComplexity), true
+	case "TimelineEntry.actorLabel":
+		if e.ComplexityRoot.TimelineEntry.ActorLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.ActorLabel(childComplexity), true
+	case "TimelineEntry.body":
+		if e.ComplexityRoot.TimelineEntry.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Body(childComplexity), true
+	case "TimelineEntry.createdAt":
+		if e.ComplexityRoot.TimelineEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.CreatedAt(childComplexity), true
+	case "TimelineEntry.id":
+		if e.ComplexityRoot.TimelineEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.ID(childComplexity), true
+	case "TimelineEntry.kind":
+		if e.ComplexityRoot.TimelineEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Kind(childComplexity), true
 
 	case "UpdateProfilePayload.errors":
 		if e.ComplexityRoot.UpdateProfilePayload.Errors == nil {
@@ -874,15 +1887,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAcknowledgeIncidentInput,
+		ec.unmarshalInputAddIncidentNoteInput,
 		ec.unmarshalInputAddMemberInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCreateAccountInput,
 		ec.unmarshalInputCreateApiTokenInput,
+		ec.unmarshalInputCreateAwsIntegrationInput,
+		ec.unmarshalInputCreateComponentInput,
 		ec.unmarshalInputCreateEnvironmentInput,
+		ec.unmarshalInputCreateIncidentInput,
+		ec.unmarshalInputDeleteAwsIntegrationInput,
+		ec.unmarshalInputDeleteComponentInput,
 		ec.unmarshalInputDeleteEnvironmentInput,
+		ec.unmarshalInputIncidentFilter,
 		ec.unmarshalInputRemoveMemberInput,
+		ec.unmarshalInputResolveIncidentInput,
 		ec.unmarshalInputRevokeApiTokenInput,
+		ec.unmarshalInputRotateAwsIntegrationUrlInput,
 		ec.unmarshalInputUpdateAccountInput,
+		ec.unmarshalInputUpdateAwsIntegrationInput,
+		ec.unmarshalInputUpdateComponentInput,
 		ec.unmarshalInputUpdateEnvironmentInput,
 		ec.unmarshalInputUpdateMemberRoleInput,
 		ec.unmarshalInputUpdateProfileInput,
@@ -1225,6 +2250,349 @@ type Query {
 }
 
 `, BuiltIn: false},
+	{Name: "../schema/component.graphqls", Input: `enum ComponentStatus {
+  OPERATIONAL
+  DEGRADED_PERFORMANCE
+  PARTIAL_OUTAGE
+  MAJOR_OUTAGE
+  UNDER_MAINTENANCE
+}
+
+"A service incidents open on."
+type Component {
+  id: ID!
+  accountId: ID!
+  name: String!
+  description: String!
+  "Optional grouping for display (\"Databases\", \"Edge\"…); empty when ungrouped."
+  group: String!
+  """
+  The manual override when set, else derived from the worst open incident
+  (critical → MAJOR_OUTAGE, high → PARTIAL_OUTAGE, medium/low → DEGRADED_PERFORMANCE).
+  """
+  status: ComponentStatus!
+  statusOverride: ComponentStatus
+  openIncidentCount: Int!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+input CreateComponentInput {
+  accountId: ID!
+  name: String!
+  description: String
+  group: String
+  statusOverride: ComponentStatus
+}
+
+input UpdateComponentInput {
+  id: ID!
+  name: String
+  description: String
+  group: String
+  "Set a manual status; see clearStatusOverride to go back to the derived one."
+  statusOverride: ComponentStatus
+  clearStatusOverride: Boolean
+}
+
+input DeleteComponentInput {
+  id: ID!
+}
+
+type ComponentPayload {
+  component: Component
+  errors: [UserError!]!
+}
+
+extend type Account {
+  components: [Component!]!
+}
+
+extend type Query {
+  component(id: ID!): Component
+}
+
+extend type Mutation {
+  createComponent(input: CreateComponentInput!): ComponentPayload! @hasRole(role: ADMIN)
+  updateComponent(input: UpdateComponentInput!): ComponentPayload!
+  "Refused while an AWS integration maps to the component or an incident on it is open."
+  deleteComponent(input: DeleteComponentInput!): DeletePayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/incident.graphqls", Input: `enum Severity {
+  CRITICAL
+  HIGH
+  MEDIUM
+  LOW
+}
+
+enum IncidentStatus {
+  TRIGGERED
+  ACKNOWLEDGED
+  RESOLVED
+}
+
+enum IncidentSource {
+  AWS_CLOUDWATCH
+  MANUAL
+  API
+}
+
+type Incident {
+  id: ID!
+  accountId: ID!
+  component: Component!
+  title: String!
+  severity: Severity!
+  status: IncidentStatus!
+  source: IncidentSource!
+  "The alarm key (the AlarmArn) for CloudWatch incidents."
+  sourceKey: String
+  integration: AwsIntegration
+  "The CloudWatch alarm that opened it (parsed; never the raw SNS payload)."
+  alarm: CloudWatchAlarm
+  openedAt: Time!
+  openedBy: String!
+  acknowledgedAt: Time
+  acknowledgedBy: String
+  resolvedAt: Time
+  resolvedBy: String
+  updatedAt: Time!
+  "Oldest first; append-only."
+  timeline: [TimelineEntry!]!
+}
+
+type CloudWatchAlarm {
+  name: String!
+  description: String!
+  arn: String!
+  awsAccountId: String!
+  region: String!
+  regionName: String!
+  "metric, metric_math or composite"
+  kind: String!
+  newState: String!
+  oldState: String!
+  reason: String!
+  stateChangeTime: Time!
+  metricNamespace: String
+  metricName: String
+  rule: String
+}
+
+type TimelineEntry {
+  id: ID!
+  "opened, acknowledged, resolved, note or alarm"
+  kind: String!
+  actor: User
+  actorLabel: String!
+  body: String!
+  createdAt: Time!
+}
+
+type IncidentEdge {
+  cursor: String!
+  node: Incident!
+}
+
+type IncidentConnection {
+  edges: [IncidentEdge!]!
+  pageInfo: PageInfo!
+}
+
+input IncidentFilter {
+  statuses: [IncidentStatus!]
+  severities: [Severity!]
+  sources: [IncidentSource!]
+  componentId: ID
+  openedAfter: Time
+  openedBefore: Time
+  "Case-insensitive substring of the title."
+  search: String
+}
+
+input CreateIncidentInput {
+  componentId: ID!
+  title: String!
+  severity: Severity!
+  "Becomes the first timeline entry."
+  description: String
+}
+
+input AcknowledgeIncidentInput {
+  id: ID!
+}
+
+input ResolveIncidentInput {
+  id: ID!
+  note: String
+}
+
+input AddIncidentNoteInput {
+  id: ID!
+  body: String!
+}
+
+type IncidentPayload {
+  incident: Incident
+  errors: [UserError!]!
+}
+
+type AddIncidentNotePayload {
+  entry: TimelineEntry
+  incident: Incident
+  errors: [UserError!]!
+}
+
+enum IncidentChangeKind {
+  OPENED
+  CHANGED
+  RESOLVED
+}
+
+type IncidentChange {
+  kind: IncidentChangeKind!
+  incident: Incident!
+}
+
+extend type Account {
+  "Newest first."
+  incidents(filter: IncidentFilter, first: Int = 50, after: String): IncidentConnection!
+}
+
+extend type Query {
+  incident(id: ID!): Incident
+}
+
+extend type Mutation {
+  createIncident(input: CreateIncidentInput!): IncidentPayload!
+  acknowledgeIncident(input: AcknowledgeIncidentInput!): IncidentPayload!
+  resolveIncident(input: ResolveIncidentInput!): IncidentPayload!
+  addIncidentNote(input: AddIncidentNoteInput!): AddIncidentNotePayload!
+}
+
+extend type Subscription {
+  "Incidents of the account as they open, change and resolve, across all API replicas."
+  incidentChanged(accountId: ID!): IncidentChange!
+}
+`, BuiltIn: false},
+	{Name: "../schema/integration.graphqls", Input: `enum IntegrationState {
+  "Created; waiting for SNS's SubscriptionConfirmation."
+  PENDING_CONFIRMATION
+  CONFIRMED
+  UNSUBSCRIBED
+}
+
+"Receives CloudWatch alarms through an SNS HTTPS subscription at its own URL."
+type AwsIntegration {
+  id: ID!
+  accountId: ID!
+  name: String!
+  component: Component!
+  defaultSeverity: Severity!
+  "The first characters of the URL's secret token (not secret), to tell URLs apart."
+  tokenPrefix: String!
+  "If set, only this topic can ever be pinned."
+  expectedTopicArn: String!
+  "Pinned at confirmation (or the first message); other topics are refused."
+  topicArn: String!
+  subscriptionArn: String!
+  state: IntegrationState!
+  confirmedAt: Time
+  unsubscribedAt: Time
+  lastRejectionReason: String!
+  lastRejectionAt: Time
+  stats: IntegrationStats!
+  "Newest first."
+  recentMessages(first: Int = 20): [SnsReceipt!]!
+  "Newest first: why recent requests were refused."
+  recentRejections(first: Int = 20): [SnsRejection!]!
+  createdAt: Time!
+}
+
+type IntegrationStats {
+  opened: Int!
+  resolved: Int!
+  noChange: Int!
+  outOfOrder: Int!
+  ignored: Int!
+  confirmations: Int!
+  rejected: Int!
+  lastMessageAt: Time
+  lastOutcome: String
+}
+
+type SnsReceipt {
+  messageId: String!
+  type: String!
+  outcome: String!
+  detail: String!
+  receivedAt: Time!
+}
+
+type SnsRejection {
+  id: ID!
+  reasonCode: String!
+  reason: String!
+  messageType: String!
+  topicArn: String!
+  receivedAt: Time!
+}
+
+input CreateAwsIntegrationInput {
+  accountId: ID!
+  name: String!
+  componentId: ID!
+  expectedTopicArn: String
+  "Severity of incidents opened by alarms (default HIGH)."
+  defaultSeverity: Severity
+}
+
+input UpdateAwsIntegrationInput {
+  id: ID!
+  name: String
+  componentId: ID
+  expectedTopicArn: String
+  defaultSeverity: Severity
+}
+
+input RotateAwsIntegrationUrlInput {
+  id: ID!
+}
+
+input DeleteAwsIntegrationInput {
+  id: ID!
+}
+
+type AwsIntegrationPayload {
+  integration: AwsIntegration
+  errors: [UserError!]!
+}
+
+type AwsIntegrationUrlPayload {
+  integration: AwsIntegration
+  "The webhook URL to subscribe to the SNS topic. Shown only in this response."
+  webhookUrl: String
+  errors: [UserError!]!
+}
+
+extend type Account {
+  awsIntegrations: [AwsIntegration!]!
+}
+
+extend type Query {
+  awsIntegration(id: ID!): AwsIntegration
+}
+
+extend type Mutation {
+  createAwsIntegration(input: CreateAwsIntegrationInput!): AwsIntegrationUrlPayload! @hasRole(role: ADMIN)
+  updateAwsIntegration(input: UpdateAwsIntegrationInput!): AwsIntegrationPayload!
+  "A new URL; the old one answers 404 at once, and the topic pin is cleared."
+  rotateAwsIntegrationUrl(input: RotateAwsIntegrationUrlInput!): AwsIntegrationUrlPayload!
+  "The URL answers 404 at once; incidents stay."
+  deleteAwsIntegration(input: DeleteAwsIntegrationInput!): DeletePayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `type User {
   id: ID!
   email: String!
@@ -1304,6 +2672,12 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_apiTokens(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Account_auditLog(ctx, field)
+	case "components":
+		return ec.fieldContext_Account_components(ctx, field)
+	case "incidents":
+		return ec.fieldContext_Account_incidents(ctx, field)
+	case "awsIntegrations":
+		return ec.fieldContext_Account_awsIntegrations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -1316,6 +2690,18 @@ func (ec *executionContext) childFields_AccountPayload(ctx context.Context, fiel
 		return ec.fieldContext_AccountPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddIncidentNotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_AddIncidentNotePayload_entry(ctx, field)
+	case "incident":
+		return ec.fieldContext_AddIncidentNotePayload_incident(ctx, field)
+	case "errors":
+		return ec.fieldContext_AddIncidentNotePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddIncidentNotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1400,6 +2786,70 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AwsIntegration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AwsIntegration_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_AwsIntegration_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_AwsIntegration_name(ctx, field)
+	case "component":
+		return ec.fieldContext_AwsIntegration_component(ctx, field)
+	case "defaultSeverity":
+		return ec.fieldContext_AwsIntegration_defaultSeverity(ctx, field)
+	case "tokenPrefix":
+		return ec.fieldContext_AwsIntegration_tokenPrefix(ctx, field)
+	case "expectedTopicArn":
+		return ec.fieldContext_AwsIntegration_expectedTopicArn(ctx, field)
+	case "topicArn":
+		return ec.fieldContext_AwsIntegration_topicArn(ctx, field)
+	case "subscriptionArn":
+		return ec.fieldContext_AwsIntegration_subscriptionArn(ctx, field)
+	case "state":
+		return ec.fieldContext_AwsIntegration_state(ctx, field)
+	case "confirmedAt":
+		return ec.fieldContext_AwsIntegration_confirmedAt(ctx, field)
+	case "unsubscribedAt":
+		return ec.fieldContext_AwsIntegration_unsubscribedAt(ctx, field)
+	case "lastRejectionReason":
+		return ec.fieldContext_AwsIntegration_lastRejectionReason(ctx, field)
+	case "lastRejectionAt":
+		return ec.fieldContext_AwsIntegration_lastRejectionAt(ctx, field)
+	case "stats":
+		return ec.fieldContext_AwsIntegration_stats(ctx, field)
+	case "recentMessages":
+		return ec.fieldContext_AwsIntegration_recentMessages(ctx, field)
+	case "recentRejections":
+		return ec.fieldContext_AwsIntegration_recentRejections(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AwsIntegration_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AwsIntegration", field.Name)
+}
+
+func (ec *executionContext) childFields_AwsIntegrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integration":
+		return ec.fieldContext_AwsIntegrationPayload_integration(ctx, field)
+	case "errors":
+		return ec.fieldContext_AwsIntegrationPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AwsIntegrationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AwsIntegrationUrlPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integration":
+		return ec.fieldContext_AwsIntegrationUrlPayload_integration(ctx, field)
+	case "webhookUrl":
+		return ec.fieldContext_AwsIntegrationUrlPayload_webhookUrl(ctx, field)
+	case "errors":
+		return ec.fieldContext_AwsIntegrationUrlPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AwsIntegrationUrlPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ok":
@@ -1408,6 +2858,76 @@ func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Contex
 		return ec.fieldContext_ChangePasswordPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloudWatchAlarm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CloudWatchAlarm_name(ctx, field)
+	case "description":
+		return ec.fieldContext_CloudWatchAlarm_description(ctx, field)
+	case "arn":
+		return ec.fieldContext_CloudWatchAlarm_arn(ctx, field)
+	case "awsAccountId":
+		return ec.fieldContext_CloudWatchAlarm_awsAccountId(ctx, field)
+	case "region":
+		return ec.fieldContext_CloudWatchAlarm_region(ctx, field)
+	case "regionName":
+		return ec.fieldContext_CloudWatchAlarm_regionName(ctx, field)
+	case "kind":
+		return ec.fieldContext_CloudWatchAlarm_kind(ctx, field)
+	case "newState":
+		return ec.fieldContext_CloudWatchAlarm_newState(ctx, field)
+	case "oldState":
+		return ec.fieldContext_CloudWatchAlarm_oldState(ctx, field)
+	case "reason":
+		return ec.fieldContext_CloudWatchAlarm_reason(ctx, field)
+	case "stateChangeTime":
+		return ec.fieldContext_CloudWatchAlarm_stateChangeTime(ctx, field)
+	case "metricNamespace":
+		return ec.fieldContext_CloudWatchAlarm_metricNamespace(ctx, field)
+	case "metricName":
+		return ec.fieldContext_CloudWatchAlarm_metricName(ctx, field)
+	case "rule":
+		return ec.fieldContext_CloudWatchAlarm_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloudWatchAlarm", field.Name)
+}
+
+func (ec *executionContext) childFields_Component(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Component_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Component_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_Component_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Component_description(ctx, field)
+	case "group":
+		return ec.fieldContext_Component_group(ctx, field)
+	case "status":
+		return ec.fieldContext_Component_status(ctx, field)
+	case "statusOverride":
+		return ec.fieldContext_Component_statusOverride(ctx, field)
+	case "openIncidentCount":
+		return ec.fieldContext_Component_openIncidentCount(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Component_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Component_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Component", field.Name)
+}
+
+func (ec *executionContext) childFields_ComponentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "component":
+		return ec.fieldContext_ComponentPayload_component(ctx, field)
+	case "errors":
+		return ec.fieldContext_ComponentPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComponentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateApiTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1458,6 +2978,112 @@ func (ec *executionContext) childFields_EnvironmentPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type EnvironmentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Incident_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Incident_accountId(ctx, field)
+	case "component":
+		return ec.fieldContext_Incident_component(ctx, field)
+	case "title":
+		return ec.fieldContext_Incident_title(ctx, field)
+	case "severity":
+		return ec.fieldContext_Incident_severity(ctx, field)
+	case "status":
+		return ec.fieldContext_Incident_status(ctx, field)
+	case "source":
+		return ec.fieldContext_Incident_source(ctx, field)
+	case "sourceKey":
+		return ec.fieldContext_Incident_sourceKey(ctx, field)
+	case "integration":
+		return ec.fieldContext_Incident_integration(ctx, field)
+	case "alarm":
+		return ec.fieldContext_Incident_alarm(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_Incident_openedAt(ctx, field)
+	case "openedBy":
+		return ec.fieldContext_Incident_openedBy(ctx, field)
+	case "acknowledgedAt":
+		return ec.fieldContext_Incident_acknowledgedAt(ctx, field)
+	case "acknowledgedBy":
+		return ec.fieldContext_Incident_acknowledgedBy(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_Incident_resolvedAt(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_Incident_resolvedBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Incident_updatedAt(ctx, field)
+	case "timeline":
+		return ec.fieldContext_Incident_timeline(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_IncidentChange_kind(ctx, field)
+	case "incident":
+		return ec.fieldContext_IncidentChange_incident(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentChange", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_IncidentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_IncidentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_IncidentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_IncidentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_IncidentPayload_incident(ctx, field)
+	case "errors":
+		return ec.fieldContext_IncidentPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "opened":
+		return ec.fieldContext_IntegrationStats_opened(ctx, field)
+	case "resolved":
+		return ec.fieldContext_IntegrationStats_resolved(ctx, field)
+	case "noChange":
+		return ec.fieldContext_IntegrationStats_noChange(ctx, field)
+	case "outOfOrder":
+		return ec.fieldContext_IntegrationStats_outOfOrder(ctx, field)
+	case "ignored":
+		return ec.fieldContext_IntegrationStats_ignored(ctx, field)
+	case "confirmations":
+		return ec.fieldContext_IntegrationStats_confirmations(ctx, field)
+	case "rejected":
+		return ec.fieldContext_IntegrationStats_rejected(ctx, field)
+	case "lastMessageAt":
+		return ec.fieldContext_IntegrationStats_lastMessageAt(ctx, field)
+	case "lastOutcome":
+		return ec.fieldContext_IntegrationStats_lastOutcome(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegrationStats", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1494,6 +3120,58 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "messageId":
+		return ec.fieldContext_SnsReceipt_messageId(ctx, field)
+	case "type":
+		return ec.fieldContext_SnsReceipt_type(ctx, field)
+	case "outcome":
+		return ec.fieldContext_SnsReceipt_outcome(ctx, field)
+	case "detail":
+		return ec.fieldContext_SnsReceipt_detail(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_SnsReceipt_receivedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnsReceipt", field.Name)
+}
+
+func (ec *executionContext) childFields_SnsRejection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SnsRejection_id(ctx, field)
+	case "reasonCode":
+		return ec.fieldContext_SnsRejection_reasonCode(ctx, field)
+	case "reason":
+		return ec.fieldContext_SnsRejection_reason(ctx, field)
+	case "messageType":
+		return ec.fieldContext_SnsRejection_messageType(ctx, field)
+	case "topicArn":
+		return ec.fieldContext_SnsRejection_topicArn(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_SnsRejection_receivedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnsRejection", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TimelineEntry_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_TimelineEntry_kind(ctx, field)
+	case "actor":
+		return ec.fieldContext_TimelineEntry_actor(ctx, field)
+	case "actorLabel":
+		return ec.fieldContext_TimelineEntry_actorLabel(ctx, field)
+	case "body":
+		return ec.fieldContext_TimelineEntry_body(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TimelineEntry_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateProfilePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

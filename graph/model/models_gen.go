@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
 )
@@ -14,6 +15,21 @@ import (
 type AccountPayload struct {
 	Account *models.AccountWithRole `json:"account,omitempty"`
 	Errors  []*UserError            `json:"errors"`
+}
+
+type AcknowledgeIncidentInput struct {
+	ID string `json:"id"`
+}
+
+type AddIncidentNoteInput struct {
+	ID   string `json:"id"`
+	Body string `json:"body"`
+}
+
+type AddIncidentNotePayload struct {
+	Entry    *models.TimelineEntry `json:"entry,omitempty"`
+	Incident *models.Incident      `json:"incident,omitempty"`
+	Errors   []*UserError          `json:"errors"`
 }
 
 type APITokenPayload struct {
@@ -31,6 +47,18 @@ type AuditEntryEdge struct {
 	Node   *models.AuditEntry `json:"node"`
 }
 
+type AWSIntegrationPayload struct {
+	Integration *models.AWSIntegration `json:"integration,omitempty"`
+	Errors      []*UserError           `json:"errors"`
+}
+
+type AWSIntegrationURLPayload struct {
+	Integration *models.AWSIntegration `json:"integration,omitempty"`
+	// The webhook URL to subscribe to the SNS topic. Shown only in this response.
+	WebhookURL *string      `json:"webhookUrl,omitempty"`
+	Errors     []*UserError `json:"errors"`
+}
+
 type ChangePasswordInput struct {
 	CurrentPassword string `json:"currentPassword"`
 	NewPassword     string `json:"newPassword"`
@@ -39,6 +67,29 @@ type ChangePasswordInput struct {
 type ChangePasswordPayload struct {
 	Ok     bool         `json:"ok"`
 	Errors []*UserError `json:"errors"`
+}
+
+type CloudWatchAlarm struct {
+	Name         string `json:"name"`
+	Description  string `json:"description"`
+	Arn          string `json:"arn"`
+	AWSAccountID string `json:"awsAccountId"`
+	Region       string `json:"region"`
+	RegionName   string `json:"regionName"`
+	// metric, metric_math or composite
+	Kind            string    `json:"kind"`
+	NewState        string    `json:"newState"`
+	OldState        string    `json:"oldState"`
+	Reason          string    `json:"reason"`
+	StateChangeTime time.Time `json:"stateChangeTime"`
+	MetricNamespace *string   `json:"metricNamespace,omitempty"`
+	MetricName      *string   `json:"metricName,omitempty"`
+	Rule            *string   `json:"rule,omitempty"`
+}
+
+type ComponentPayload struct {
+	Component *models.Component `json:"component,omitempty"`
+	Errors    []*UserError      `json:"errors"`
 }
 
 type CreateAccountInput struct {
@@ -52,10 +103,43 @@ type CreateAPITokenPayload struct {
 	Errors []*UserError `json:"errors"`
 }
 
+type CreateAWSIntegrationInput struct {
+	AccountID        string  `json:"accountId"`
+	Name             string  `json:"name"`
+	ComponentID      string  `json:"componentId"`
+	ExpectedTopicArn *string `json:"expectedTopicArn,omitempty"`
+	// Severity of incidents opened by alarms (default HIGH).
+	DefaultSeverity *models.Severity `json:"defaultSeverity,omitempty"`
+}
+
+type CreateComponentInput struct {
+	AccountID      string                  `json:"accountId"`
+	Name           string                  `json:"name"`
+	Description    *string                 `json:"description,omitempty"`
+	Group          *string                 `json:"group,omitempty"`
+	StatusOverride *models.ComponentStatus `json:"statusOverride,omitempty"`
+}
+
 type CreateEnvironmentInput struct {
 	AccountID   string  `json:"accountId"`
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+}
+
+type CreateIncidentInput struct {
+	ComponentID string          `json:"componentId"`
+	Title       string          `json:"title"`
+	Severity    models.Severity `json:"severity"`
+	// Becomes the first timeline entry.
+	Description *string `json:"description,omitempty"`
+}
+
+type DeleteAWSIntegrationInput struct {
+	ID string `json:"id"`
+}
+
+type DeleteComponentInput struct {
+	ID string `json:"id"`
 }
 
 type DeleteEnvironmentInput struct {
@@ -70,6 +154,26 @@ type DeletePayload struct {
 type EnvironmentPayload struct {
 	Environment *models.Environment `json:"environment,omitempty"`
 	Errors      []*UserError        `json:"errors"`
+}
+
+type IncidentChange struct {
+	Kind     IncidentChangeKind `json:"kind"`
+	Incident *models.Incident   `json:"incident"`
+}
+
+type IncidentConnection struct {
+	Edges    []*IncidentEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+type IncidentEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *models.Incident `json:"node"`
+}
+
+type IncidentPayload struct {
+	Incident *models.Incident `json:"incident,omitempty"`
+	Errors   []*UserError     `json:"errors"`
 }
 
 type MembershipPayload struct {
@@ -92,7 +196,16 @@ type RemoveMemberInput struct {
 	MembershipID string `json:"membershipId"`
 }
 
+type ResolveIncidentInput struct {
+	ID   string  `json:"id"`
+	Note *string `json:"note,omitempty"`
+}
+
 type RevokeAPITokenInput struct {
+	ID string `json:"id"`
+}
+
+type RotateAWSIntegrationURLInput struct {
 	ID string `json:"id"`
 }
 
@@ -102,6 +215,24 @@ type Subscription struct {
 type UpdateAccountInput struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+type UpdateAWSIntegrationInput struct {
+	ID               string           `json:"id"`
+	Name             *string          `json:"name,omitempty"`
+	ComponentID      *string          `json:"componentId,omitempty"`
+	ExpectedTopicArn *string          `json:"expectedTopicArn,omitempty"`
+	DefaultSeverity  *models.Severity `json:"defaultSeverity,omitempty"`
+}
+
+type UpdateComponentInput struct {
+	ID          string  `json:"id"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Group       *string `json:"group,omitempty"`
+	// Set a manual status; see clearStatusOverride to go back to the derived one.
+	StatusOverride      *models.ComponentStatus `json:"statusOverride,omitempty"`
+	ClearStatusOverride *bool                   `json:"clearStatusOverride,omitempty"`
 }
 
 type UpdateEnvironmentInput struct {
@@ -253,6 +384,63 @@ func (e *ErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e ErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IncidentChangeKind string
+
+const (
+	IncidentChangeKindOpened   IncidentChangeKind = "OPENED"
+	IncidentChangeKindChanged  IncidentChangeKind = "CHANGED"
+	IncidentChangeKindResolved IncidentChangeKind = "RESOLVED"
+)
+
+var AllIncidentChangeKind = []IncidentChangeKind{
+	IncidentChangeKindOpened,
+	IncidentChangeKindChanged,
+	IncidentChangeKindResolved,
+}
+
+func (e IncidentChangeKind) IsValid() bool {
+	switch e {
+	case IncidentChangeKindOpened, IncidentChangeKindChanged, IncidentChangeKindResolved:
+		return true
+	}
+	return false
+}
+
+func (e IncidentChangeKind) String() string {
+	return string(e)
+}
+
+func (e *IncidentChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IncidentChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IncidentChangeKind", str)
+	}
+	return nil
+}
+
+func (e IncidentChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IncidentChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IncidentChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,14 @@
+package models
+
+import "context"
+
+// AuditThenFail writes an audit entry in a transaction whose function then returns fail, so
+// tests can see what a transaction that fails after auditing leaves behind.
+func (s *Store) AuditThenFail(ctx context.Context, a *Actor, accountID string, fail error) error {
+	return s.db.Tx(ctx, func(tx *Tx) error {
+		if err := s.audit(tx, a, accountID, "test.action", "test", accountID, "test entry"); err != nil {
+			return err
+		}
+		return fail
+	})
+}

@@ -1,0 +1,478 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Incident is something wrong with a component, from an alarm or opened by a person.
+type Incident struct {
+	ID             string `gorm:"primaryKey"`
+	AccountID      string
+	ComponentID    string
+	Title          string
+	Severity       Severity
+	Status         IncidentStatus
+	Source         IncidentSource
+	SourceKey      *string
+	IntegrationID  *string
+	Alarm          *string // JSON of the parsed alarm (not the SNS payload)
+	OpenedAt       time.Time
+	OpenedBy       string
+	AcknowledgedAt *time.Time
+	AcknowledgedBy *string
+	ResolvedAt     *time.Time
+	ResolvedBy     *string
+	UpdatedAt      time.Time
+}
+
+func (i *Incident) accountOf() string { return i.AccountID }
+
+// TimelineEntry is one append-only line of an incident's history.
+type TimelineEntry struct {
+	ID          string `gorm:"primaryKey"`
+	IncidentID  string
+	Kind        string
+	ActorUserID *string
+	ActorLabel  string
+	Body        string
+	CreatedAt   time.Time
+}
+
+// TableName names the timeline table.
+func (TimelineEntry) TableName() string { return "incident_timeline" }
+
+// Timeline entry kinds.
+const (
+	TimelineOpened       = "opened"
+	TimelineAcknowledged = "acknowledged"
+	TimelineResolved     = "resolved"
+	TimelineNote         = "note"
+	TimelineAlarm        = "alarm"
+)
+
+// Event is a lifecycle event: recorded in the transaction of the change that caused it, and
+// (with the outbox) delivered to webhook endpoints.
+type Event struct {
+	ID            string `gorm:"primaryKey"`
+	AccountID     string
+	EnvironmentID *string
+	Name          string
+	IncidentID    *string
+	Variables     string // JSON object of variable name → value
+	CreatedAt     time.Time
+}
+
+// Incident event names.
+const (
+	EventIncidentOpened       = "IncidentOpened"
+	EventIncidentAcknowledged = "IncidentAcknowledged"
+	EventIncidentResolved     = "IncidentResolved"
+)
+
+// IncidentInput opens an incident by hand (console or API).
+type IncidentInput struct {
+	ComponentID string
+	Title       string
+	Severity    Severity
+	Description string
+}
+
+// CreateIncident opens an incident on a component. Members and up.
+func (s *Store) CreateIncident(ctx context.Context, a *Actor, in IncidentInput) (*Incident, error) {
+	comp, err := s.GetComponent(ctx, a, in.ComponentID)
+	if err != nil {
+		if CodeOf(err) == ENOTFOUND {
+			return nil, FieldError(ENOTFOUND, "componentId", "component not found")
+		}
+		return nil, err
+	}
+	if _, err := s.Require(ctx, a, comp.AccountID, RoleMember); err != nil {
+		return nil, err
+	}
+	title, err := cleanName("title", in.Title, 200)
+	if err != nil {
+		return nil, err
+	}
+	if !in.Severity.Valid() {
+		return nil, FieldError(EINVALID, "severity", "unknown severity")
+	}
+	desc := strings.TrimSpace(in.Description)
+	if len([]rune(desc)) > 10000 {
+		return nil, FieldError(EINVALID, "description", "description must be at most 10000 characters")
+	}
+	source := SourceManual
+	if a.TokenID != "" {
+		source = SourceAPI
+	}
+	var inc *Incident
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		inc, err = s.openIncident(tx, a, comp, openSpec{title: title, severity: in.Severity, source: source, body: desc})
+		if err != nil {
+			return err
+		}
+		return s.audit(tx, a, comp.AccountID, "incident.opened", "incident", inc.ID, fmt.Sprintf("%s opened incident %q on %q", a.Label(), title, comp.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+type openSpec struct {
+	title         string
+	severity      Severity
+	source        IncidentSource
+	sourceKey     *string
+	integrationID *string
+	alarm         *string
+	body          string
+	at            time.Time
+}
+
+// openIncident writes the incident, its first timeline entry and its IncidentOpened event in tx.
+func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*Incident, error) {
+	now := s.now()
+	if o.at.IsZero() {
+		o.at = now
+	}
+	inc := &Incident{
+		ID: newID(), AccountID: comp.AccountID, ComponentID: comp.ID, Title: o.title, Severity: o.severity,
+		Status: IncidentTriggered, Source: o.source, SourceKey: o.sourceKey, IntegrationID: o.integrationID,
+		Alarm: o.alarm, OpenedAt: o.at, OpenedBy: a.Label(), UpdatedAt: now,
+	}
+	if err := tx.Create(inc).Error; err != nil {
+		return nil, err
+	}
+	if err := s.addTimeline(tx, a, inc.ID, TimelineOpened, o.body); err != nil {
+		return nil, err
+	}
+	if err := s.recordIncidentEvent(tx, EventIncidentOpened, inc, comp); err != nil {
+		return nil, err
+	}
+	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpOpened})
+	return inc, nil
+}
+
+func (s *Store) addTimeline(tx *Tx, a *Actor, incidentID, kind, body string) error {
+	return tx.Create(&TimelineEntry{ID: newID(), IncidentID: incidentID, Kind: kind, ActorUserID: a.auditUserID(), ActorLabel: a.Label(), Body: body, CreatedAt: s.now()}).Error
+}
+
+// recordIncidentEvent writes an incident event with the incident's variables.
+func (s *Store) recordIncidentEvent(tx *Tx, name string, inc *Incident, comp *Component) error {
+	id := newID()
+	vars := map[string]string{
+		"SCALR_EVENT_NAME":              name,
+		"SCALR_EVENT_ID":                id,
+		"SCALR_ACCOUNT_ID":              inc.AccountID,
+		"SCALR_INCIDENT_ID":             inc.ID,
+		"SCALR_INCIDENT_TITLE":          inc.Title,
+		"SCALR_INCIDENT_SEVERITY":       string(inc.Severity),
+		"SCALR_INCIDENT_STATUS":         string(inc.Status),
+		"SCALR_INCIDENT_SOURCE":         string(inc.Source),
+		"SCALR_INCIDENT_COMPONENT_ID":   comp.ID,
+		"SCALR_INCIDENT_COMPONENT_NAME": comp.Name,
+		"SCALR_INCIDENT_OPENED_AT":      inc.OpenedAt.UTC().Format(time.RFC3339),
+	}
+	if inc.SourceKey != nil && inc.Source == SourceCloudWatch {
+		vars["SCALR_INCIDENT_ALARM_ARN"] = *inc.SourceKey
+	}
+	if s.publicURL != "" {
+		vars["SCALR_INCIDENT_URL"] = s.publicURL + "/incidents/" + inc.ID
+	}
+	raw, err := json.Marshal(vars)
+	if err != nil {
+		return err
+	}
+	incID := inc.ID
+	return tx.Create(&Event{ID: id, AccountID: inc.AccountID, Name: name, IncidentID: &incID, Variables: string(raw), CreatedAt: s.now()}).Error
+}
+
+func (s *Store) loadIncidentForChange(ctx context.Context, a *Actor, id string) (*Incident, *Component, error) {
+	var inc Incident
+	if err := s.getScoped(ctx, a, &inc, id, "incident", RoleMember); err != nil {
+		return nil, nil, err
+	}
+	var comp Component
+	if err := s.db.WithContext(ctx).Where("id = ?", inc.ComponentID).Take(&comp).Error; err != nil {
+		return nil, nil, err
+	}
+	return &inc, &comp, nil
+}
+
+// AcknowledgeIncident marks a triggered incident acknowledged. Members and up.
+func (s *Store) AcknowledgeIncident(ctx context.Context, a *Actor, id string) (*Incident, error) {
+	inc, comp, err := s.loadIncidentForChange(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		now := s.now()
+		label := a.Label()
+		// The status condition makes concurrent acknowledgements and resolutions race safely.
+		res := tx.Model(&Incident{}).Where("id = ? AND status = ?", inc.ID, IncidentTriggered).
+			Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ECONFLICT, "only a triggered incident can be acknowledged")
+		}
+		inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
+		if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
+			return err
+		}
+		if err := s.recordIncidentEvent(tx, EventIncidentAcknowledged, inc, comp); err != nil {
+			return err
+		}
+		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// ResolveIncident resolves an open incident, with an optional note. Members and up.
+func (s *Store) ResolveIncident(ctx context.Context, a *Actor, id, note string) (*Incident, error) {
+	inc, comp, err := s.loadIncidentForChange(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if note, err = cleanNote(note, false); err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		ok, err := s.resolveIncident(tx, a, inc, comp, note)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ECONFLICT, "the incident is already resolved")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// resolveIncident resolves inc in tx if it is still open; ok is false if it was not.
+func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component, note string) (bool, error) {
+	now := s.now()
+	label := a.Label()
+	res := tx.Model(&Incident{}).Where("id = ? AND status <> ?", inc.ID, IncidentResolved).
+		Updates(map[string]any{"status": IncidentResolved, "resolved_at": now, "resolved_by": label, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	inc.Status, inc.ResolvedAt, inc.ResolvedBy, inc.UpdatedAt = IncidentResolved, &now, &label, now
+	if err := s.addTimeline(tx, a, inc.ID, TimelineResolved, note); err != nil {
+		return false, err
+	}
+	if err := s.recordIncidentEvent(tx, EventIncidentResolved, inc, comp); err != nil {
+		return false, err
+	}
+	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpResolved})
+	return true, nil
+}
+
+func cleanNote(note string, required bool) (string, error) {
+	note = strings.TrimSpace(note)
+	switch {
+	case required && note == "":
+		return "", FieldError(EINVALID, "body", "write something")
+	case len([]rune(note)) > 10000:
+		return "", FieldError(EINVALID, "body", "a note must be at most 10000 characters")
+	}
+	return note, nil
+}
+
+// AddIncidentNote appends a note to the timeline. Members and up; also on resolved incidents
+// (post-mortem notes).
+func (s *Store) AddIncidentNote(ctx context.Context, a *Actor, id, body string) (*TimelineEntry, error) {
+	inc, _, err := s.loadIncidentForChange(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if body, err = cleanNote(body, true); err != nil {
+		return nil, err
+	}
+	e := &TimelineEntry{ID: newID(), IncidentID: inc.ID, Kind: TimelineNote, ActorUserID: a.auditUserID(), ActorLabel: a.Label(), Body: body, CreatedAt: s.now()}
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		if err := tx.Create(e).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Incident{}).Where("id = ?", inc.ID).Update("updated_at", e.CreatedAt).Error; err != nil {
+			return err
+		}
+		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// GetIncident returns an incident the actor can see.
+func (s *Store) GetIncident(ctx context.Context, a *Actor, id string) (*Incident, error) {
+	var inc Incident
+	if err := s.getScoped(ctx, a, &inc, id, "incident", RoleViewer); err != nil {
+		return nil, err
+	}
+	return &inc, nil
+}
+
+// IncidentFilter narrows a list of incidents. Empty fields do not filter.
+type IncidentFilter struct {
+	Statuses     []IncidentStatus
+	Severities   []Severity
+	Sources      []IncidentSource
+	ComponentID  string
+	OpenedAfter  *time.Time
+	OpenedBefore *time.Time
+	Search       string
+}
+
+// ListIncidents returns the account's incidents, newest first, with keyset pagination.
+func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f IncidentFilter, first int, after string) (*Page[Incident], error) {
+	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
+		return nil, err
+	}
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if len(f.Severities) > 0 {
+		q = q.Where("severity IN ?", f.Severities)
+	}
+	if len(f.Sources) > 0 {
+		q = q.Where("source IN ?", f.Sources)
+	}
+	if f.ComponentID != "" {
+		if !validID(f.ComponentID) {
+			return &Page[Incident]{}, nil
+		}
+		q = q.Where("component_id = ?", f.ComponentID)
+	}
+	if f.OpenedAfter != nil {
+		q = q.Where("opened_at >= ?", f.OpenedAfter.UTC())
+	}
+	if f.OpenedBefore != nil {
+		q = q.Where("opened_at < ?", f.OpenedBefore.UTC())
+	}
+	if term := strings.TrimSpace(f.Search); term != "" {
+		q = q.Where("lower(title) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
+	}
+	if after != "" {
+		t, id, err := decodeCursor(after)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("(opened_at < ?) OR (opened_at = ? AND id < ?)", t, t, id)
+	}
+	var incs []Incident
+	if err := q.Order("opened_at DESC, id DESC").Limit(n + 1).Find(&incs).Error; err != nil {
+		return nil, err
+	}
+	p := &Page[Incident]{}
+	if len(incs) > n {
+		p.HasNextPage, incs = true, incs[:n]
+	}
+	p.Items = incs
+	for _, i := range incs {
+		p.Cursors = append(p.Cursors, encodeCursor(i.OpenedAt, i.ID))
+	}
+	return p, nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// TimelinesByIncident loads the timelines of several incidents (dataloader). Callers pass
+// incidents the actor may see.
+func (s *Store) TimelinesByIncident(ctx context.Context, ids []string) (map[string][]TimelineEntry, error) {
+	var es []TimelineEntry
+	if err := s.db.WithContext(ctx).Where("incident_id IN ?", ids).Order("created_at, id").Find(&es).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]TimelineEntry{}
+	for _, e := range es {
+		out[e.IncidentID] = append(out[e.IncidentID], e)
+	}
+	return out, nil
+}
+
+// ComponentsByID loads components (dataloader). Callers pass components the actor may see.
+func (s *Store) ComponentsByID(ctx context.Context, ids []string) (map[string]*Component, error) {
+	var cs []Component
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&cs).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Component, len(cs))
+	for i := range cs {
+		out[cs[i].ID] = &cs[i]
+	}
+	return out, nil
+}
+
+// OpenIncidentCounts counts open incidents per component (dataloader).
+func (s *Store) OpenIncidentCounts(ctx context.Context, ids []string) (map[string]int, error) {
+	var rows []struct {
+		ComponentID string
+		N           int
+	}
+	if err := s.db.WithContext(ctx).Model(&Incident{}).Select("component_id, count(*) AS n").
+		Where("component_id IN ? AND status <> ?", ids, IncidentResolved).Group("component_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.ComponentID] = r.N
+	}
+	return out, nil
+}
+
+// ListEvents returns the account's events, newest first.
+func (s *Store) ListEvents(ctx context.Context, a *Actor, accountID string, first int, after string) (*Page[Event], error) {
+	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
+		return nil, err
+	}
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if after != "" {
+		t, id, err := decodeCursor(after)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, id)
+	}
+	var es []Event
+	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&es).Error; err != nil {
+		return nil, err
+	}
+	p := &Page[Event]{}
+	if len(es) > n {
+		p.HasNextPage, es = true, es[:n]
+	}
+	p.Items = es
+	for _, e := range es {
+		p.Cursors = append(p.Cursors, encodeCursor(e.CreatedAt, e.ID))
+	}
+	return p, nil
+}

@@ -1,0 +1,240 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboard-hub/switchboard/models/cloudwatch"
+)
+
+// SNSMessage is what the ingestion transactions need of a verified SNS message.
+type SNSMessage struct {
+	ID       string
+	Type     string
+	TopicArn string
+}
+
+// IngestResult says what an accepted message did.
+type IngestResult struct {
+	Outcome    string
+	IncidentID string
+}
+
+// snsActor credits changes made by an integration in timelines and the audit log.
+func snsActor(integ *AWSIntegration) *Actor {
+	return &Actor{System: true, UserName: "AWS integration " + integ.Name}
+}
+
+// receipt inserts the message's receipt in tx. ok is false when the MessageId was seen before:
+// the primary key decides, so concurrent copies of one message produce one effect.
+func (s *Store) receipt(tx *Tx, integ *AWSIntegration, m SNSMessage, outcome, detail string) (bool, error) {
+	res := tx.Exec(`INSERT INTO sns_receipts (integration_id, message_id, type, outcome, detail, received_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (integration_id, message_id) DO NOTHING`,
+		integ.ID, m.ID, m.Type, outcome, detail, s.now())
+	if res.Error != nil {
+		return false, res.Error
+	}
+	return res.RowsAffected == 1, nil
+}
+
+func (s *Store) setReceiptOutcome(tx *Tx, integ *AWSIntegration, m SNSMessage, outcome, detail string) error {
+	return tx.Exec("UPDATE sns_receipts SET outcome = ?, detail = ? WHERE integration_id = ? AND message_id = ?",
+		outcome, detail, integ.ID, m.ID).Error
+}
+
+// pinTopic pins the integration to topicArn if it is not pinned yet. Pinning to the expected
+// topic only is enforced by the caller before any effect.
+func (s *Store) pinTopic(tx *Tx, integ *AWSIntegration, topicArn string) error {
+	if integ.TopicArn != "" {
+		return nil
+	}
+	res := tx.Model(&AWSIntegration{}).Where("id = ? AND topic_arn = ''", integ.ID).Updates(map[string]any{"topic_arn": topicArn, "updated_at": s.now()})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		// Another message pinned it meanwhile: it must be the same topic.
+		var cur AWSIntegration
+		if err := tx.Select("topic_arn").Where("id = ?", integ.ID).Take(&cur).Error; err != nil {
+			return err
+		}
+		if cur.TopicArn != topicArn {
+			return Errorf(EFORBIDDEN, "the integration is pinned to another topic")
+		}
+	}
+	return nil
+}
+
+// IngestSubscriptionConfirmation records a confirmed subscription (the caller has already
+// fetched the SubscribeURL): pins the topic and stores the subscription ARN.
+func (s *Store) IngestSubscriptionConfirmation(ctx context.Context, integ *AWSIntegration, m SNSMessage, subscriptionArn string) (*IngestResult, error) {
+	res := &IngestResult{Outcome: OutcomeConfirmed}
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		fresh, err := s.receipt(tx, integ, m, OutcomeConfirmed, "")
+		if err != nil || !fresh {
+			res.Outcome = OutcomeDuplicate
+			return err
+		}
+		if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
+			return err
+		}
+		now := s.now()
+		if err := tx.Model(&AWSIntegration{}).Where("id = ?", integ.ID).Updates(map[string]any{
+			"subscription_arn": subscriptionArn, "confirmed_at": now, "unsubscribed_at": nil, "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		s.hint(tx, HintIntegration, integ.ID, integ.AccountID)
+		return s.audit(tx, snsActor(integ), integ.AccountID, "aws_integration.confirmed", "aws_integration", integ.ID,
+			fmt.Sprintf("SNS subscription of %q to %s confirmed", integ.Name, m.TopicArn))
+	})
+	return res, err
+}
+
+// IngestUnsubscribeConfirmation records that the topic unsubscribed the integration.
+func (s *Store) IngestUnsubscribeConfirmation(ctx context.Context, integ *AWSIntegration, m SNSMessage) (*IngestResult, error) {
+	res := &IngestResult{Outcome: OutcomeUnsubscribed}
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		fresh, err := s.receipt(tx, integ, m, OutcomeUnsubscribed, "")
+		if err != nil || !fresh {
+			res.Outcome = OutcomeDuplicate
+			return err
+		}
+		now := s.now()
+		if err := tx.Model(&AWSIntegration{}).Where("id = ?", integ.ID).Updates(map[string]any{"unsubscribed_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		s.hint(tx, HintIntegration, integ.ID, integ.AccountID)
+		return s.audit(tx, snsActor(integ), integ.AccountID, "aws_integration.unsubscribed", "aws_integration", integ.ID,
+			fmt.Sprintf("SNS topic %s unsubscribed %q", m.TopicArn, integ.Name))
+	})
+	return res, err
+}
+
+// IngestNotification applies one verified Notification. alarm is nil when the message is not a
+// CloudWatch alarm (recorded as ignored, with why in detail).
+//
+// The decision uses the new state and whether an incident is open for the alarm, never the
+// old state alone, and transitions older than the last applied one are dropped: SNS does not
+// guarantee order.
+func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m SNSMessage, alarm *cloudwatch.Alarm, ignoredWhy string) (*IngestResult, error) {
+	res := &IngestResult{}
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		*res = IngestResult{}
+		if alarm == nil {
+			fresh, err := s.receipt(tx, integ, m, OutcomeIgnored, ignoredWhy)
+			res.Outcome = OutcomeIgnored
+			if !fresh {
+				res.Outcome = OutcomeDuplicate
+			}
+			return err
+		}
+		fresh, err := s.receipt(tx, integ, m, OutcomeNoChange, "")
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			res.Outcome = OutcomeDuplicate
+			return nil
+		}
+		if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
+			return err
+		}
+		outcome, incID, err := s.applyAlarm(tx, integ, alarm)
+		if err != nil {
+			return err
+		}
+		res.Outcome, res.IncidentID = outcome, incID
+		if outcome != OutcomeNoChange {
+			return s.setReceiptOutcome(tx, integ, m, outcome, "")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// alarmState is the last applied transition of one alarm.
+type alarmState struct {
+	State           string
+	StateChangeTime time.Time
+}
+
+func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alarm) (string, string, error) {
+	key := alarm.Key()
+	now := s.now()
+	// Make sure the row exists, then lock it: every message of one alarm takes turns here, so
+	// an ALARM and an OK arriving together cannot both act on a stale view.
+	if err := tx.Exec(`INSERT INTO alarm_states (integration_id, alarm_key, state, state_change_time, updated_at)
+		VALUES (?, ?, '', ?, ?) ON CONFLICT (integration_id, alarm_key) DO NOTHING`,
+		integ.ID, key, time.Unix(0, 0).UTC(), now).Error; err != nil {
+		return "", "", err
+	}
+	lock := ""
+	if tx.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var st alarmState
+	if err := tx.Raw("SELECT state, state_change_time FROM alarm_states WHERE integration_id = ? AND alarm_key = ?"+lock, integ.ID, key).Scan(&st).Error; err != nil {
+		return "", "", err
+	}
+	changed := alarm.StateChangeTime.UTC()
+	if st.State != "" && !changed.After(st.StateChangeTime) {
+		return OutcomeOutOfOrder, "", nil
+	}
+	if err := tx.Exec("UPDATE alarm_states SET state = ?, state_change_time = ?, updated_at = ? WHERE integration_id = ? AND alarm_key = ?",
+		string(alarm.NewState), changed, now, integ.ID, key).Error; err != nil {
+		return "", "", err
+	}
+
+	var open Incident
+	err := tx.Where("integration_id = ? AND source_key = ? AND status <> ?", integ.ID, key, IncidentResolved).Take(&open).Error
+	hasOpen := err == nil
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", "", err
+	}
+	actor := snsActor(integ)
+	switch alarm.NewState {
+	case cloudwatch.StateAlarm:
+		if hasOpen {
+			return OutcomeNoChange, open.ID, nil
+		}
+		var comp Component
+		if err := tx.Where("id = ?", integ.ComponentID).Take(&comp).Error; err != nil {
+			return "", "", err
+		}
+		details, err := json.Marshal(alarm)
+		if err != nil {
+			return "", "", err
+		}
+		js, integID := string(details), integ.ID
+		inc, err := s.openIncident(tx, actor, &comp, openSpec{
+			title: alarm.Name, severity: integ.DefaultSeverity, source: SourceCloudWatch,
+			sourceKey: &key, integrationID: &integID, alarm: &js, body: alarm.Reason, at: changed,
+		})
+		if err != nil {
+			return "", "", err
+		}
+		return OutcomeOpened, inc.ID, nil
+	case cloudwatch.StateOK:
+		if !hasOpen {
+			return OutcomeNoChange, "", nil
+		}
+		var comp Component
+		if err := tx.Where("id = ?", open.ComponentID).Take(&comp).Error; err != nil {
+			return "", "", err
+		}
+		if _, err := s.resolveIncident(tx, actor, &open, &comp, alarm.Reason); err != nil {
+			return "", "", err
+		}
+		return OutcomeResolved, open.ID, nil
+	}
+	return OutcomeNoChange, "", nil
+}
