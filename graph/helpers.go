@@ -1,6 +1,10 @@
 package graph
 
 import (
+	"encoding/json"
+	"sort"
+	"strings"
+
 	"github.com/switchboard-hub/switchboard/graph/model"
 	"github.com/switchboard-hub/switchboard/models"
 )
@@ -56,4 +60,76 @@ func (r *Resolver) urlPayload(integ *models.AWSIntegration, token string, err er
 	}
 	u := r.PublicURL + "/webhooks/aws/" + token
 	return &model.AWSIntegrationURLPayload{Integration: integ, WebhookURL: &u, Errors: errs}, nil
+}
+
+func farmPayload(f *models.Farm, err error) (*model.FarmPayload, error) {
+	errs, err := userErrors(err)
+	return &model.FarmPayload{Farm: f, Errors: errs}, err
+}
+
+func serverInput(f *model.ServerFields) models.ServerInput {
+	if f == nil {
+		return models.ServerInput{}
+	}
+	return models.ServerInput{Hostname: f.Hostname, ServerType: f.ServerType, CloudLocation: f.CloudLocation, CloudZone: f.CloudZone,
+		CloudServerID: f.CloudServerID, PublicIP: f.PublicIP, PrivateIP: f.PrivateIP, Status: f.Status, InstanceIndex: f.InstanceIndex}
+}
+
+// keyValues renders a header map (JSON of http.Header) or a plain map as sorted pairs.
+func keyValues(m map[string]string) []*model.KeyValue {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]*model.KeyValue, len(keys))
+	for i, k := range keys {
+		out[i] = &model.KeyValue{Key: k, Value: m[k]}
+	}
+	return out
+}
+
+func headerValues(raw *string) []*model.KeyValue {
+	if raw == nil {
+		return []*model.KeyValue{}
+	}
+	var h map[string][]string
+	if err := json.Unmarshal([]byte(*raw), &h); err != nil {
+		return []*model.KeyValue{}
+	}
+	flat := make(map[string]string, len(h))
+	for k, v := range h {
+		flat[k] = strings.Join(v, ", ")
+	}
+	return keyValues(flat)
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func orEmpty(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+func pageInfo(hasNext bool, cursors []string) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext}
+	if len(cursors) > 0 {
+		pi.EndCursor = &cursors[len(cursors)-1]
+	}
+	return pi
+}
+
+func endpointKeyPayload(e *models.Endpoint, key string, err error) (*model.EndpointKeyPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.EndpointKeyPayload{Errors: errs}, err
+	}
+	return &model.EndpointKeyPayload{Endpoint: e, SigningKey: &key, Errors: errs}, nil
 }

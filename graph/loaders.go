@@ -22,6 +22,11 @@ type Loaders struct {
 	OpenCounts        *dataloader.Loader[string, int]
 	Timelines         *dataloader.Loader[string, []models.TimelineEntry]
 	Integrations      *dataloader.Loader[string, *models.AWSIntegration]
+	Events            *dataloader.Loader[string, *models.Event]
+	Endpoints         *dataloader.Loader[string, *models.Endpoint]
+	WebhookEndpoints  *dataloader.Loader[string, []string]
+	Attempts          *dataloader.Loader[string, []models.DeliveryAttempt]
+	DeliveryCounts    *dataloader.Loader[string, models.DeliveryCounts]
 }
 
 type loadersKey struct{}
@@ -40,6 +45,11 @@ func newLoaders(store *models.Store) *Loaders {
 		OpenCounts:        valueLoader(store.OpenIncidentCounts),
 		Timelines:         valueLoader(store.TimelinesByIncident),
 		Integrations:      dataloader.NewBatchedLoader(mapBatch(store.IntegrationsByID), dataloader.WithWait[string, *models.AWSIntegration](time.Millisecond)),
+		Events:            dataloader.NewBatchedLoader(mapBatch(store.EventsByID), dataloader.WithWait[string, *models.Event](time.Millisecond)),
+		Endpoints:         dataloader.NewBatchedLoader(mapBatch(store.EndpointsByID), dataloader.WithWait[string, *models.Endpoint](time.Millisecond)),
+		WebhookEndpoints:  valueLoader(store.WebhookEndpointIDs),
+		Attempts:          valueLoader(store.AttemptsByDelivery),
+		DeliveryCounts:    valueLoader(store.DeliveryCountsByEvent),
 	}
 }
 

@@ -42,8 +42,10 @@ func NewPurgeSessionsTask() *asynq.Task {
 
 // Handlers implements the task handlers on the domain services.
 type Handlers struct {
-	Store *models.Store
-	Log   *slog.Logger
+	Store     *models.Store
+	Log       *slog.Logger
+	Deliverer *Deliverer
+	Sweeper   *Sweeper
 }
 
 // NoteExpiredTokens handles TypeNoteExpiredTokens.
@@ -69,6 +71,13 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeNoteExpiredTokens, h.NoteExpiredTokens)
 	mux.HandleFunc(TypePurgeSessions, h.PurgeSessions)
+	mux.HandleFunc(TypePurgeHistory, h.PurgeHistory)
+	if h.Deliverer != nil {
+		mux.HandleFunc(TypeDeliver, h.Deliverer.Deliver)
+	}
+	if h.Sweeper != nil {
+		mux.HandleFunc(TypeSweepDeliveries, h.Sweeper.Sweep)
+	}
 	return mux
 }
 
@@ -82,9 +91,13 @@ func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
 		ShutdownTimeout:          15 * time.Second,
 		Logger:                   slogAdapter{log},
+		RetryDelayFunc:           RetryDelay,
+		IsFailure:                IsFailure,
 		LogLevel:                 asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
-			log.WarnContext(ctx, "task failed", "type", t.Type(), "err", err)
+			if IsFailure(err) {
+				log.WarnContext(ctx, "task failed", "type", t.Type(), "err", err)
+			}
 		}),
 	}
 }
@@ -92,6 +105,12 @@ func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
 // Schedule registers the periodic maintenance tasks on a scheduler.
 func Schedule(s *asynq.Scheduler) error {
 	if _, err := s.Register("@every 15s", NewNoteExpiredTokensTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewSweepTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 1h", NewPurgeHistoryTask()); err != nil {
 		return err
 	}
 	_, err := s.Register("@every 1h", NewPurgeSessionsTask())

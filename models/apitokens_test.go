@@ -51,6 +51,16 @@ func TestAPITokens_Create(t *testing.T) {
 				}
 			}
 
+			// Listing never shows the secret again.
+			list, err := f.Store.ListAPITokens(ctx, admin, f.Account.ID)
+			mustNoErr(t, err)
+			if len(list) != 1 || list[0].ID != tok.ID {
+				t.Fatalf("list = %+v", list)
+			}
+			if s := fmt.Sprintf("%+v", list[0]); strings.Contains(s, body) {
+				t.Fatal("listed token carries the secret")
+			}
+
 			es := f.MustAudit(t, f.Account.ID, "api_token.created")
 			if len(es) != 1 || es[0].TargetID != tok.ID || !strings.Contains(es[0].Summary, `"CI deploy"`) {
 				t.Fatalf("audit = %+v", es)

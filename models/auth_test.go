@@ -93,7 +93,7 @@ func TestAuth_Setup(t *testing.T) {
 				t.Fatalf("audit = %+v, want one account.created by the new user naming the account", es)
 			}
 			hints, visible := f.Pub.Hints()
-			if len(hints) != 1 || hints[0] != (models.Hint{Kind: models.HintAudit, ID: es[0].ID, AccountID: acc.ID}) || !visible[0] {
+			if len(hints) != 1 || hints[0].Kind != models.HintAudit || hints[0].ID != es[0].ID || hints[0].AccountID != acc.ID || !visible[0] {
 				t.Fatalf("hints = %+v (committed %v), want one for the audit entry", hints, visible)
 			}
 			if req, err := f.Auth.SetupRequired(ctx); err != nil || req {
@@ -520,6 +520,53 @@ func TestAuth_AccessToken(t *testing.T) {
 			}
 			mustNoErr(t, db.Exec("DELETE FROM users WHERE id = ?", other.UserID).Error)
 			wantRefused(t, tok)
+		})
+	})
+}
+
+func TestAuth_CreateUser(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustServices(t, db)
+
+		t.Run("OKFirstUserCompletesSetup", func(t *testing.T) {
+			u, err := f.Auth.CreateUser(ctx, "first@example.com", "First", testPassword, false)
+			mustNoErr(t, err)
+			if !u.IsSystemAdmin {
+				t.Fatal("the first user is not a system administrator")
+			}
+			if req, err := f.Auth.SetupRequired(ctx); err != nil || req {
+				t.Fatalf("SetupRequired = %v, %v", req, err)
+			}
+			accs, err := f.Store.ListAccounts(ctx, actorOf(u))
+			mustNoErr(t, err)
+			if len(accs) != 1 || accs[0].Role != models.RoleOwner {
+				t.Fatalf("accounts = %+v", accs)
+			}
+		})
+
+		t.Run("OKLaterUser", func(t *testing.T) {
+			u, err := f.Auth.CreateUser(ctx, "second@example.com", "Second", testPassword, false)
+			mustNoErr(t, err)
+			if u.IsSystemAdmin {
+				t.Fatal("second user became a system administrator")
+			}
+			accs, err := f.Store.ListAccounts(ctx, actorOf(u))
+			mustNoErr(t, err)
+			if len(accs) != 0 {
+				t.Fatalf("new user sees accounts %+v", accs)
+			}
+		})
+
+		t.Run("ErrDuplicateEmail", func(t *testing.T) {
+			_, err := f.Auth.CreateUser(ctx, "Second@Example.com", "Again", testPassword, false)
+			wantField(t, err, models.ECONFLICT, "email")
+		})
+
+		t.Run("ErrPasswordTooShort", func(t *testing.T) {
+			_, err := f.Auth.CreateUser(ctx, "third@example.com", "Third", "short", false)
+			wantField(t, err, models.EINVALID, "password")
 		})
 	})
 }

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -62,7 +61,10 @@ type Event struct {
 	EnvironmentID *string
 	Name          string
 	IncidentID    *string
-	Variables     string // JSON object of variable name → value
+	FarmID        *string
+	ServerID      *string
+	Source        string // who fired it: a user, an API token, "system", an integration
+	Variables     string // JSON: built-in and user variables (with hidden flags) at event time
 	CreatedAt     time.Time
 }
 
@@ -162,34 +164,10 @@ func (s *Store) addTimeline(tx *Tx, a *Actor, incidentID, kind, body string) err
 	return tx.Create(&TimelineEntry{ID: newID(), IncidentID: incidentID, Kind: kind, ActorUserID: a.auditUserID(), ActorLabel: a.Label(), Body: body, CreatedAt: s.now()}).Error
 }
 
-// recordIncidentEvent writes an incident event with the incident's variables.
+// recordIncidentEvent writes an incident event and its deliveries.
 func (s *Store) recordIncidentEvent(tx *Tx, name string, inc *Incident, comp *Component) error {
-	id := newID()
-	vars := map[string]string{
-		"SCALR_EVENT_NAME":              name,
-		"SCALR_EVENT_ID":                id,
-		"SCALR_ACCOUNT_ID":              inc.AccountID,
-		"SCALR_INCIDENT_ID":             inc.ID,
-		"SCALR_INCIDENT_TITLE":          inc.Title,
-		"SCALR_INCIDENT_SEVERITY":       string(inc.Severity),
-		"SCALR_INCIDENT_STATUS":         string(inc.Status),
-		"SCALR_INCIDENT_SOURCE":         string(inc.Source),
-		"SCALR_INCIDENT_COMPONENT_ID":   comp.ID,
-		"SCALR_INCIDENT_COMPONENT_NAME": comp.Name,
-		"SCALR_INCIDENT_OPENED_AT":      inc.OpenedAt.UTC().Format(time.RFC3339),
-	}
-	if inc.SourceKey != nil && inc.Source == SourceCloudWatch {
-		vars["SCALR_INCIDENT_ALARM_ARN"] = *inc.SourceKey
-	}
-	if s.publicURL != "" {
-		vars["SCALR_INCIDENT_URL"] = s.publicURL + "/incidents/" + inc.ID
-	}
-	raw, err := json.Marshal(vars)
-	if err != nil {
-		return err
-	}
-	incID := inc.ID
-	return tx.Create(&Event{ID: id, AccountID: inc.AccountID, Name: name, IncidentID: &incID, Variables: string(raw), CreatedAt: s.now()}).Error
+	_, err := s.recordEvent(tx, eventSpec{name: name, accountID: inc.AccountID, incident: inc, component: comp})
+	return err
 }
 
 func (s *Store) loadIncidentForChange(ctx context.Context, a *Actor, id string) (*Incident, *Component, error) {

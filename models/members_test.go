@@ -194,7 +194,7 @@ func TestRoles_ConcurrentOwnerDemotion(t *testing.T) {
 			}
 		}
 
-		for round := range 10 {
+		for round := range 6 {
 			var (
 				wg    sync.WaitGroup
 				start = make(chan struct{})
@@ -530,49 +530,54 @@ func TestTenancy(t *testing.T) {
 
 type pauseKey struct{}
 
-// pauseAfterFirstMembershipRead makes the first query on memberships issued with ctx stop
-// until release is closed; paused is closed when it stops. It lets a test change the data
-// between a service's read and its transaction, deterministically.
-func pauseAfterFirstMembershipRead(tb testing.TB, db *models.DB) (ctx context.Context, paused, release chan struct{}) {
+// pauser stops the first query on memberships made with its context until release is
+// closed, and closes paused when it stops there. It lets a test change the data between a
+// service's read and its transaction, deterministically.
+type pauser struct {
+	once            sync.Once
+	paused, release chan struct{}
+}
+
+func mustPauseHook(tb testing.TB, db *models.DB) {
 	tb.Helper()
-	paused, release = make(chan struct{}), make(chan struct{})
-	var once sync.Once
 	err := db.Callback().Query().After("gorm:query").Register("test:pause", func(g *gorm.DB) {
-		if g.Statement.Context.Value(pauseKey{}) == nil || g.Statement.Table != "memberships" {
+		p, ok := g.Statement.Context.Value(pauseKey{}).(*pauser)
+		if !ok || g.Statement.Table != "memberships" {
 			return
 		}
-		once.Do(func() {
-			close(paused)
-			<-release
+		p.once.Do(func() {
+			close(p.paused)
+			<-p.release
 		})
 	})
 	mustNoErr(tb, err)
-	return context.WithValue(context.Background(), pauseKey{}, true), paused, release
 }
 
 // An admin's change to a member who became the only owner meanwhile must not go through on
 // the member's old role: that would leave the account without an owner.
 func TestRoles_RoleChangedMeanwhile(t *testing.T) {
 	t.Parallel()
-	for _, op := range []struct {
-		name string
-		do   func(f *fixture, ctx context.Context, a *models.Actor, m *models.Membership) error
-	}{
-		{"Demote", func(f *fixture, ctx context.Context, a *models.Actor, m *models.Membership) error {
-			_, err := f.Store.UpdateMemberRole(ctx, a, m.ID, models.RoleViewer)
-			return err
-		}},
-		{"Remove", func(f *fixture, ctx context.Context, a *models.Actor, m *models.Membership) error {
-			return f.Store.RemoveMember(ctx, a, m.ID)
-		}},
-	} {
-		t.Run(op.name, func(t *testing.T) {
-			modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
-				ctx := context.Background()
-				f := MustInstalled(t, db)
-				acc := f.MustAccount(t, "Handover")
-				x, xM := f.MustMember(t, acc.ID, "x@example.com", models.RoleOwner)
-				_, zM := f.MustMember(t, acc.ID, "z@example.com", models.RoleAdmin)
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustInstalled(t, db)
+		mustPauseHook(t, db)
+
+		for _, op := range []struct {
+			name string
+			do   func(ctx context.Context, a *models.Actor, m *models.Membership) error
+		}{
+			{"ErrDemote", func(ctx context.Context, a *models.Actor, m *models.Membership) error {
+				_, err := f.Store.UpdateMemberRole(ctx, a, m.ID, models.RoleViewer)
+				return err
+			}},
+			{"ErrRemove", func(ctx context.Context, a *models.Actor, m *models.Membership) error {
+				return f.Store.RemoveMember(ctx, a, m.ID)
+			}},
+		} {
+			t.Run(op.name, func(t *testing.T) {
+				acc := f.MustAccount(t, "Handover "+op.name)
+				x, xM := f.MustMember(t, acc.ID, op.name+"-x@example.com", models.RoleOwner)
+				_, zM := f.MustMember(t, acc.ID, op.name+"-z@example.com", models.RoleAdmin)
 				ms, err := f.Store.ListMembers(ctx, x, acc.ID)
 				mustNoErr(t, err)
 				for _, m := range ms {
@@ -581,16 +586,16 @@ func TestRoles_RoleChangedMeanwhile(t *testing.T) {
 					}
 				}
 
-				pctx, paused, release := pauseAfterFirstMembershipRead(t, db)
+				p := &pauser{paused: make(chan struct{}), release: make(chan struct{})}
 				done := make(chan error, 1)
-				go func() { done <- op.do(f, pctx, x, zM) }() // reads z as admin, then waits
-				<-paused
+				go func() { done <- op.do(context.WithValue(ctx, pauseKey{}, p), x, zM) }() // reads z as admin, then waits
+				<-p.paused
 				// Meanwhile x hands the account over to z and steps down to admin.
 				_, err = f.Store.UpdateMemberRole(ctx, x, zM.ID, models.RoleOwner)
 				mustNoErr(t, err)
 				_, err = f.Store.UpdateMemberRole(ctx, x, xM.ID, models.RoleAdmin)
 				mustNoErr(t, err)
-				close(release)
+				close(p.release)
 				err = <-done
 
 				if n := f.MustCount(t, "memberships", "account_id = ? AND role = 'owner'", acc.ID); n != 1 {
@@ -600,6 +605,6 @@ func TestRoles_RoleChangedMeanwhile(t *testing.T) {
 					t.Fatalf("change on a stale role: %v, want conflict or forbidden", err)
 				}
 			})
-		})
-	}
+		}
+	})
 }

@@ -29,6 +29,9 @@ const (
 	HintComponent   = "component"
 	HintIncident    = "incident"
 	HintIntegration = "aws_integration"
+	HintFarm        = "farm"
+	HintDelivery    = "delivery"
+	HintEvent       = "event"
 )
 
 // Incident hint operations.
@@ -54,6 +57,8 @@ type Store struct {
 	pub       Publisher
 	now       func() time.Time
 	publicURL string
+	sealer    *sealer
+	enqueuer  Enqueuer
 }
 
 // SetPublicURL sets the base of links put into events (incident URLs).

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/tls"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -23,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/switchboard-hub/switchboard/jobs"
+	"github.com/switchboard-hub/switchboard/jobs/deliver"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/server/live"
 )
@@ -45,6 +47,14 @@ type Main struct {
 	// TLS certificate through it). SNSClock is the verifier's clock. Set both before Serve.
 	SNSHTTPClient *http.Client
 	SNSClock      func() time.Time
+	// DeliveryResolver resolves endpoint host names for deliveries (tests inject several A
+	// records); DeliveryTLS is the deliveries' base TLS config (tests trust their receivers).
+	DeliveryResolver deliver.Resolver
+	DeliveryTLS      *tls.Config
+
+	queue     *jobs.Queue
+	sender    *deliver.Sender
+	delivery  *jobs.DeliveryMetrics
 
 	metrics *metrics
 	echo    *echo.Echo
@@ -122,6 +132,12 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	m.Hub = live.New(m.Redis, m.Log)
 	m.Store = models.NewStore(db, m.Hub)
 	m.Store.SetPublicURL(cfg.PublicURL)
+	if err := m.Store.SetEncryptionKey(deriveKey(secret, "switchboard signing-key encryption v1")); err != nil {
+		return err
+	}
+	// Every process that commits events enqueues their deliveries after commit.
+	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
+	m.Store.SetEnqueuer(m.queue)
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err
 }
@@ -272,7 +288,26 @@ func (m *Main) ConsoleURL() string {
 
 // StartWorker runs the Asynq worker and the periodic scheduler in this process.
 func (m *Main) StartWorker(ctx context.Context) error {
-	h := &jobs.Handlers{Store: m.Store, Log: m.Log}
+	allow, err := deliver.ParseCIDRList(m.Config.OutboundAllow)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_OUTBOUND_ALLOW: %w", err)
+	}
+	deny, err := deliver.ParseCIDRList(m.Config.OutboundDeny)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_OUTBOUND_DENY: %w", err)
+	}
+	m.sender, err = deliver.NewSender(deliver.Config{Version: Version, Resolver: m.DeliveryResolver, Guard: deliver.NewGuard(allow, deny), TLSConfig: m.DeliveryTLS})
+	if err != nil {
+		return err
+	}
+	if m.delivery == nil {
+		m.delivery = jobs.NewDeliveryMetrics(m.metrics.registry)
+	}
+	h := &jobs.Handlers{
+		Store: m.Store, Log: m.Log,
+		Deliverer: &jobs.Deliverer{Store: m.Store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
+		Sweeper:   &jobs.Sweeper{Store: m.Store, Queue: m.queue, Log: m.Log},
+	}
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -328,6 +363,13 @@ func (m *Main) Close() error {
 		m.cancel()
 	}
 	m.wg.Wait()
+	if m.sender != nil {
+		m.sender.Close()
+	}
+	if m.queue != nil {
+		_ = m.queue.Client.Close()
+		_ = m.queue.Inspector.Close()
+	}
 	if m.Redis != nil {
 		_ = m.Redis.Close()
 	}

@@ -28,6 +28,11 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	AwsIntegration() AwsIntegrationResolver
 	Component() ComponentResolver
+	Delivery() DeliveryResolver
+	DeliveryAttempt() DeliveryAttemptResolver
+	Endpoint() EndpointResolver
+	Event() EventResolver
+	Farm() FarmResolver
 	Incident() IncidentResolver
 	IntegrationStats() IntegrationStatsResolver
 	Membership() MembershipResolver
@@ -36,6 +41,8 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
+	Webhook() WebhookResolver
+	FireEventInput() FireEventInputResolver
 }
 
 type DirectiveRoot struct {
@@ -49,7 +56,12 @@ type ComplexityRoot struct {
 		AuditLog        func(childComplexity int, first *int, after *string) int
 		Components      func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
+		Deliveries      func(childComplexity int, filter *models.DeliveryFilter, first *int, after *string) int
+		DeliveryStats   func(childComplexity int, hours *int) int
 		Environments    func(childComplexity int) int
+		EventCatalog    func(childComplexity int, environmentID *string) int
+		Events          func(childComplexity int, first *int, after *string) int
+		Farms           func(childComplexity int, environmentID *string) int
 		ID              func(childComplexity int) int
 		Incidents       func(childComplexity int, filter *models.IncidentFilter, first *int, after *string) int
 		Members         func(childComplexity int) int
@@ -187,9 +199,111 @@ type ComplexityRoot struct {
 		Secret   func(childComplexity int) int
 	}
 
+	CustomEvent struct {
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Scope       func(childComplexity int) int
+		ScopeID     func(childComplexity int) int
+	}
+
+	CustomEventPayload struct {
+		CustomEvent func(childComplexity int) int
+		Errors      func(childComplexity int) int
+	}
+
 	DeletePayload struct {
 		DeletedID func(childComplexity int) int
 		Errors    func(childComplexity int) int
+	}
+
+	Delivery struct {
+		AttemptDetails func(childComplexity int) int
+		Attempts       func(childComplexity int) int
+		CompletedAt    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Endpoint       func(childComplexity int) int
+		Event          func(childComplexity int) int
+		EventName      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		MaxAttempts    func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Payload        func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Webhook        func(childComplexity int) int
+	}
+
+	DeliveryAttempt struct {
+		DurationMs      func(childComplexity int) int
+		ErrorClass      func(childComplexity int) int
+		ErrorMessage    func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Number          func(childComplexity int) int
+		RemoteAddr      func(childComplexity int) int
+		RequestHeaders  func(childComplexity int) int
+		ResponseBody    func(childComplexity int) int
+		ResponseHeaders func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		StatusCode      func(childComplexity int) int
+		URL             func(childComplexity int) int
+	}
+
+	DeliveryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	DeliveryCounts struct {
+		Failed    func(childComplexity int) int
+		Pending   func(childComplexity int) int
+		Succeeded func(childComplexity int) int
+	}
+
+	DeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DeliveryPayload struct {
+		Delivery func(childComplexity int) int
+		Errors   func(childComplexity int) int
+	}
+
+	DeliveryStatsBucket struct {
+		Failed    func(childComplexity int) int
+		Pending   func(childComplexity int) int
+		Start     func(childComplexity int) int
+		Succeeded func(childComplexity int) int
+	}
+
+	Endpoint struct {
+		Active         func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Format         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		InactiveReason func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Scope          func(childComplexity int) int
+		ScopeID        func(childComplexity int) int
+		Shared         func(childComplexity int) int
+		URL            func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Webhooks       func(childComplexity int) int
+	}
+
+	EndpointKeyPayload struct {
+		Endpoint   func(childComplexity int) int
+		Errors     func(childComplexity int) int
+		SigningKey func(childComplexity int) int
+	}
+
+	EndpointPayload struct {
+		Endpoint func(childComplexity int) int
+		Errors   func(childComplexity int) int
 	}
 
 	Environment struct {
@@ -203,6 +317,77 @@ type ComplexityRoot struct {
 	EnvironmentPayload struct {
 		Environment func(childComplexity int) int
 		Errors      func(childComplexity int) int
+	}
+
+	Event struct {
+		AccountID      func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveryCounts func(childComplexity int) int
+		EnvironmentID  func(childComplexity int) int
+		FarmID         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IncidentID     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		ServerID       func(childComplexity int) int
+		Source         func(childComplexity int) int
+		Variables      func(childComplexity int) int
+	}
+
+	EventConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	EventDefinition struct {
+		Category    func(childComplexity int) int
+		Custom      func(childComplexity int) int
+		Description func(childComplexity int) int
+		Name        func(childComplexity int) int
+	}
+
+	EventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Farm struct {
+		AccountID    func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Environment  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LaunchedOnce func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OwnerEmail   func(childComplexity int) int
+		Roles        func(childComplexity int) int
+		Servers      func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Variables    func(childComplexity int) int
+	}
+
+	FarmPayload struct {
+		Errors func(childComplexity int) int
+		Farm   func(childComplexity int) int
+	}
+
+	FarmRole struct {
+		Alias     func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		FarmID    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		OS        func(childComplexity int) int
+		RoleName  func(childComplexity int) int
+	}
+
+	FarmRolePayload struct {
+		Errors   func(childComplexity int) int
+		FarmRole func(childComplexity int) int
+	}
+
+	FireEventPayload struct {
+		Errors func(childComplexity int) int
+		Event  func(childComplexity int) int
 	}
 
 	Incident struct {
@@ -258,6 +443,11 @@ type ComplexityRoot struct {
 		Resolved      func(childComplexity int) int
 	}
 
+	KeyValue struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Membership struct {
 		Account   func(childComplexity int) int
 		AccountID func(childComplexity int) int
@@ -281,21 +471,48 @@ type ComplexityRoot struct {
 		CreateAWSIntegration    func(childComplexity int, input model.CreateAWSIntegrationInput) int
 		CreateAccount           func(childComplexity int, input model.CreateAccountInput) int
 		CreateComponent         func(childComplexity int, input model.CreateComponentInput) int
+		CreateCustomEvent       func(childComplexity int, input model.CreateCustomEventInput) int
+		CreateEndpoint          func(childComplexity int, input model.CreateEndpointInput) int
 		CreateEnvironment       func(childComplexity int, input model.CreateEnvironmentInput) int
+		CreateFarm              func(childComplexity int, input model.CreateFarmInput) int
+		CreateFarmRole          func(childComplexity int, input model.CreateFarmRoleInput) int
 		CreateIncident          func(childComplexity int, input model.CreateIncidentInput) int
+		CreateServer            func(childComplexity int, input model.CreateServerInput) int
+		CreateWebhook           func(childComplexity int, input model.CreateWebhookInput) int
 		DeleteAWSIntegration    func(childComplexity int, input model.DeleteAWSIntegrationInput) int
 		DeleteComponent         func(childComplexity int, input model.DeleteComponentInput) int
+		DeleteCustomEvent       func(childComplexity int, input model.DeleteCustomEventInput) int
+		DeleteEndpoint          func(childComplexity int, input model.EndpointIDInput) int
 		DeleteEnvironment       func(childComplexity int, input model.DeleteEnvironmentInput) int
+		DeleteFarm              func(childComplexity int, input model.FarmIDInput) int
+		DeleteServer            func(childComplexity int, input model.DeleteServerInput) int
+		DeleteVariable          func(childComplexity int, input model.DeleteVariableInput) int
+		DeleteWebhook           func(childComplexity int, input model.WebhookIDInput) int
+		FireEvent               func(childComplexity int, input models.FireEventInput) int
+		LaunchFarm              func(childComplexity int, input model.FarmIDInput) int
 		RemoveMember            func(childComplexity int, input model.RemoveMemberInput) int
+		ResendDelivery          func(childComplexity int, input model.ResendDeliveryInput) int
 		ResolveIncident         func(childComplexity int, input model.ResolveIncidentInput) int
+		ResumeFarm              func(childComplexity int, input model.FarmIDInput) int
+		RetryFailedDeliveries   func(childComplexity int, input model.RetryFailedDeliveriesInput) int
 		RevokeAPIToken          func(childComplexity int, input model.RevokeAPITokenInput) int
 		RotateAWSIntegrationURL func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
+		RotateEndpointKey       func(childComplexity int, input model.EndpointIDInput) int
+		SendTestEvent           func(childComplexity int, input model.EndpointIDInput) int
+		SetDeliveryRetention    func(childComplexity int, input model.SetDeliveryRetentionInput) int
+		SetVariable             func(childComplexity int, input model.SetVariableInput) int
+		SuspendFarm             func(childComplexity int, input model.FarmIDInput) int
+		TerminateFarm           func(childComplexity int, input model.FarmIDInput) int
 		UpdateAWSIntegration    func(childComplexity int, input model.UpdateAWSIntegrationInput) int
 		UpdateAccount           func(childComplexity int, input model.UpdateAccountInput) int
 		UpdateComponent         func(childComplexity int, input model.UpdateComponentInput) int
+		UpdateEndpoint          func(childComplexity int, input model.UpdateEndpointInput) int
 		UpdateEnvironment       func(childComplexity int, input model.UpdateEnvironmentInput) int
+		UpdateFarm              func(childComplexity int, input model.UpdateFarmInput) int
 		UpdateMemberRole        func(childComplexity int, input model.UpdateMemberRoleInput) int
 		UpdateProfile           func(childComplexity int, input model.UpdateProfileInput) int
+		UpdateServer            func(childComplexity int, input model.UpdateServerInput) int
+		UpdateWebhook           func(childComplexity int, input model.UpdateWebhookInput) int
 	}
 
 	PageInfo struct {
@@ -304,14 +521,57 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AWSIntegration func(childComplexity int, id string) int
-		Account        func(childComplexity int, id string) int
-		Accounts       func(childComplexity int) int
-		Component      func(childComplexity int, id string) int
-		Environment    func(childComplexity int, id string) int
-		Incident       func(childComplexity int, id string) int
-		Me             func(childComplexity int) int
-		Ok             func(childComplexity int) int
+		AWSIntegration        func(childComplexity int, id string) int
+		Account               func(childComplexity int, id string) int
+		Accounts              func(childComplexity int) int
+		Component             func(childComplexity int, id string) int
+		CustomEvents          func(childComplexity int, scope models.ScopeInput) int
+		Delivery              func(childComplexity int, id string) int
+		DeliveryRetentionDays func(childComplexity int) int
+		Endpoint              func(childComplexity int, id string) int
+		Endpoints             func(childComplexity int, scope models.ScopeInput) int
+		Environment           func(childComplexity int, id string) int
+		Event                 func(childComplexity int, id string) int
+		Farm                  func(childComplexity int, id string) int
+		Incident              func(childComplexity int, id string) int
+		Me                    func(childComplexity int) int
+		Ok                    func(childComplexity int) int
+		UsableEndpoints       func(childComplexity int, scope models.ScopeInput) int
+		Variables             func(childComplexity int, scope models.ScopeInput) int
+		Webhook               func(childComplexity int, id string) int
+		Webhooks              func(childComplexity int, scope models.ScopeInput) int
+	}
+
+	RetryFailedDeliveriesPayload struct {
+		Errors func(childComplexity int) int
+		Queued func(childComplexity int) int
+	}
+
+	Server struct {
+		CloudLocation func(childComplexity int) int
+		CloudServerID func(childComplexity int) int
+		CloudZone     func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		FarmID        func(childComplexity int) int
+		FarmRoleID    func(childComplexity int) int
+		Hostname      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		InstanceIndex func(childComplexity int) int
+		PrivateIP     func(childComplexity int) int
+		PublicIP      func(childComplexity int) int
+		ServerType    func(childComplexity int) int
+		Status        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	ServerPayload struct {
+		Errors func(childComplexity int) int
+		Server func(childComplexity int) int
+	}
+
+	SetDeliveryRetentionPayload struct {
+		Days   func(childComplexity int) int
+		Errors func(childComplexity int) int
 	}
 
 	SnsReceipt struct {
@@ -333,6 +593,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		AccountActivity func(childComplexity int, accountID string) int
+		DeliveryChanged func(childComplexity int, accountID string) int
 		IncidentChanged func(childComplexity int, accountID string) int
 	}
 
@@ -365,10 +626,48 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	Variable struct {
+		Hidden    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Locked    func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Scope     func(childComplexity int) int
+		ScopeID   func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	VariablePayload struct {
+		Errors   func(childComplexity int) int
+		Variable func(childComplexity int) int
+	}
+
 	Viewer struct {
 		APITokenAccountID func(childComplexity int) int
 		AuthMethod        func(childComplexity int) int
 		User              func(childComplexity int) int
+	}
+
+	Webhook struct {
+		Active          func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Endpoints       func(childComplexity int) int
+		Events          func(childComplexity int) int
+		FarmIds         func(childComplexity int) int
+		ID              func(childComplexity int) int
+		MaxAttempts     func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Scope           func(childComplexity int) int
+		ScopeID         func(childComplexity int) int
+		SkipPrivateVars func(childComplexity int) int
+		TimeoutSeconds  func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		UserData        func(childComplexity int) int
+	}
+
+	WebhookPayload struct {
+		Errors  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 }
 
@@ -421,12 +720,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.CreatedAt(childComplexity), true
+	case "Account.deliveries":
+		if e.ComplexityRoot.Account.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Account_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Deliveries(childComplexity, args["filter"].(*models.DeliveryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Account.deliveryStats":
+		if e.ComplexityRoot.Account.DeliveryStats == nil {
+			break
+		}
+
+		args, err := ec.field_Account_deliveryStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.DeliveryStats(childComplexity, args["hours"].(*int)), true
 	case "Account.environments":
 		if e.ComplexityRoot.Account.Environments == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Account.Environments(childComplexity), true
+	case "Account.eventCatalog":
+		if e.ComplexityRoot.Account.EventCatalog == nil {
+			break
+		}
+
+		args, err := ec.field_Account_eventCatalog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.EventCatalog(childComplexity, args["environmentId"].(*string)), true
+	case "Account.events":
+		if e.ComplexityRoot.Account.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Account_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Events(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Account.farms":
+		if e.ComplexityRoot.Account.Farms == nil {
+			break
+		}
+
+		args, err := ec.field_Account_farms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Farms(childComplexity, args["environmentId"].(*string)), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
@@ -998,6 +1352,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateApiTokenPayload.Secret(childComplexity), true
 
+	case "CustomEvent.createdAt":
+		if e.ComplexityRoot.CustomEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEvent.CreatedAt(childComplexity), true
+	case "CustomEvent.description":
+		if e.ComplexityRoot.CustomEvent.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEvent.Description(childComplexity), true
+	case "CustomEvent.id":
+		if e.ComplexityRoot.CustomEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEvent.ID(childComplexity), true
+	case "CustomEvent.name":
+		if e.ComplexityRoot.CustomEvent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEvent.Name(childComplexity), true
+	case "CustomEvent.scope":
+		if e.ComplexityRoot.CustomEvent.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEvent.Scope(childComplexity), true
+	case "CustomEvent.scopeId":
+		if e.ComplexityRoot.CustomEvent.ScopeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEvent.ScopeID(childComplexity), true
+
+	case "CustomEventPayload.customEvent":
+		if e.ComplexityRoot.CustomEventPayload.CustomEvent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEventPayload.CustomEvent(childComplexity), true
+	case "CustomEventPayload.errors":
+		if e.ComplexityRoot.CustomEventPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEventPayload.Errors(childComplexity), true
+
 	case "DeletePayload.deletedId":
 		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
 			break
@@ -1010,6 +1414,364 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletePayload.Errors(childComplexity), true
+
+	case "Delivery.attemptDetails":
+		if e.ComplexityRoot.Delivery.AttemptDetails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.AttemptDetails(childComplexity), true
+	case "Delivery.attempts":
+		if e.ComplexityRoot.Delivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.Attempts(childComplexity), true
+	case "Delivery.completedAt":
+		if e.ComplexityRoot.Delivery.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.CompletedAt(childComplexity), true
+	case "Delivery.createdAt":
+		if e.ComplexityRoot.Delivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.CreatedAt(childComplexity), true
+	case "Delivery.endpoint":
+		if e.ComplexityRoot.Delivery.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.Endpoint(childComplexity), true
+	case "Delivery.event":
+		if e.ComplexityRoot.Delivery.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.Event(childComplexity), true
+	case "Delivery.eventName":
+		if e.ComplexityRoot.Delivery.EventName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.EventName(childComplexity), true
+	case "Delivery.id":
+		if e.ComplexityRoot.Delivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.ID(childComplexity), true
+	case "Delivery.lastError":
+		if e.ComplexityRoot.Delivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.LastError(childComplexity), true
+	case "Delivery.lastStatusCode":
+		if e.ComplexityRoot.Delivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.LastStatusCode(childComplexity), true
+	case "Delivery.maxAttempts":
+		if e.ComplexityRoot.Delivery.MaxAttempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.MaxAttempts(childComplexity), true
+	case "Delivery.nextAttemptAt":
+		if e.ComplexityRoot.Delivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.NextAttemptAt(childComplexity), true
+	case "Delivery.payload":
+		if e.ComplexityRoot.Delivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.Payload(childComplexity), true
+	case "Delivery.status":
+		if e.ComplexityRoot.Delivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.Status(childComplexity), true
+	case "Delivery.webhook":
+		if e.ComplexityRoot.Delivery.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.Webhook(childComplexity), true
+
+	case "DeliveryAttempt.durationMs":
+		if e.ComplexityRoot.DeliveryAttempt.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.DurationMs(childComplexity), true
+	case "DeliveryAttempt.errorClass":
+		if e.ComplexityRoot.DeliveryAttempt.ErrorClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.ErrorClass(childComplexity), true
+	case "DeliveryAttempt.errorMessage":
+		if e.ComplexityRoot.DeliveryAttempt.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.ErrorMessage(childComplexity), true
+	case "DeliveryAttempt.finishedAt":
+		if e.ComplexityRoot.DeliveryAttempt.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.FinishedAt(childComplexity), true
+	case "DeliveryAttempt.id":
+		if e.ComplexityRoot.DeliveryAttempt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.ID(childComplexity), true
+	case "DeliveryAttempt.number":
+		if e.ComplexityRoot.DeliveryAttempt.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.Number(childComplexity), true
+	case "DeliveryAttempt.remoteAddr":
+		if e.ComplexityRoot.DeliveryAttempt.RemoteAddr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.RemoteAddr(childComplexity), true
+	case "DeliveryAttempt.requestHeaders":
+		if e.ComplexityRoot.DeliveryAttempt.RequestHeaders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.RequestHeaders(childComplexity), true
+	case "DeliveryAttempt.responseBody":
+		if e.ComplexityRoot.DeliveryAttempt.ResponseBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.ResponseBody(childComplexity), true
+	case "DeliveryAttempt.responseHeaders":
+		if e.ComplexityRoot.DeliveryAttempt.ResponseHeaders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.ResponseHeaders(childComplexity), true
+	case "DeliveryAttempt.startedAt":
+		if e.ComplexityRoot.DeliveryAttempt.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.StartedAt(childComplexity), true
+	case "DeliveryAttempt.statusCode":
+		if e.ComplexityRoot.DeliveryAttempt.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.StatusCode(childComplexity), true
+	case "DeliveryAttempt.url":
+		if e.ComplexityRoot.DeliveryAttempt.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.URL(childComplexity), true
+
+	case "DeliveryConnection.edges":
+		if e.ComplexityRoot.DeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryConnection.Edges(childComplexity), true
+	case "DeliveryConnection.pageInfo":
+		if e.ComplexityRoot.DeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryConnection.PageInfo(childComplexity), true
+
+	case "DeliveryCounts.failed":
+		if e.ComplexityRoot.DeliveryCounts.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryCounts.Failed(childComplexity), true
+	case "DeliveryCounts.pending":
+		if e.ComplexityRoot.DeliveryCounts.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryCounts.Pending(childComplexity), true
+	case "DeliveryCounts.succeeded":
+		if e.ComplexityRoot.DeliveryCounts.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryCounts.Succeeded(childComplexity), true
+
+	case "DeliveryEdge.cursor":
+		if e.ComplexityRoot.DeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEdge.Cursor(childComplexity), true
+	case "DeliveryEdge.node":
+		if e.ComplexityRoot.DeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryEdge.Node(childComplexity), true
+
+	case "DeliveryPayload.delivery":
+		if e.ComplexityRoot.DeliveryPayload.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryPayload.Delivery(childComplexity), true
+	case "DeliveryPayload.errors":
+		if e.ComplexityRoot.DeliveryPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryPayload.Errors(childComplexity), true
+
+	case "DeliveryStatsBucket.failed":
+		if e.ComplexityRoot.DeliveryStatsBucket.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Failed(childComplexity), true
+	case "DeliveryStatsBucket.pending":
+		if e.ComplexityRoot.DeliveryStatsBucket.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Pending(childComplexity), true
+	case "DeliveryStatsBucket.start":
+		if e.ComplexityRoot.DeliveryStatsBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Start(childComplexity), true
+	case "DeliveryStatsBucket.succeeded":
+		if e.ComplexityRoot.DeliveryStatsBucket.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Succeeded(childComplexity), true
+
+	case "Endpoint.active":
+		if e.ComplexityRoot.Endpoint.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Active(childComplexity), true
+	case "Endpoint.createdAt":
+		if e.ComplexityRoot.Endpoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.CreatedAt(childComplexity), true
+	case "Endpoint.format":
+		if e.ComplexityRoot.Endpoint.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Format(childComplexity), true
+	case "Endpoint.id":
+		if e.ComplexityRoot.Endpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.ID(childComplexity), true
+	case "Endpoint.inactiveReason":
+		if e.ComplexityRoot.Endpoint.InactiveReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.InactiveReason(childComplexity), true
+	case "Endpoint.name":
+		if e.ComplexityRoot.Endpoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Name(childComplexity), true
+	case "Endpoint.scope":
+		if e.ComplexityRoot.Endpoint.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Scope(childComplexity), true
+	case "Endpoint.scopeId":
+		if e.ComplexityRoot.Endpoint.ScopeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.ScopeID(childComplexity), true
+	case "Endpoint.shared":
+		if e.ComplexityRoot.Endpoint.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Shared(childComplexity), true
+	case "Endpoint.url":
+		if e.ComplexityRoot.Endpoint.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.URL(childComplexity), true
+	case "Endpoint.updatedAt":
+		if e.ComplexityRoot.Endpoint.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.UpdatedAt(childComplexity), true
+	case "Endpoint.webhooks":
+		if e.ComplexityRoot.Endpoint.Webhooks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Webhooks(childComplexity), true
+
+	case "EndpointKeyPayload.endpoint":
+		if e.ComplexityRoot.EndpointKeyPayload.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointKeyPayload.Endpoint(childComplexity), true
+	case "EndpointKeyPayload.errors":
+		if e.ComplexityRoot.EndpointKeyPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointKeyPayload.Errors(childComplexity), true
+	case "EndpointKeyPayload.signingKey":
+		if e.ComplexityRoot.EndpointKeyPayload.SigningKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointKeyPayload.SigningKey(childComplexity), true
+
+	case "EndpointPayload.endpoint":
+		if e.ComplexityRoot.EndpointPayload.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointPayload.Endpoint(childComplexity), true
+	case "EndpointPayload.errors":
+		if e.ComplexityRoot.EndpointPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointPayload.Errors(childComplexity), true
 
 	case "Environment.accountId":
 		if e.ComplexityRoot.Environment.AccountID == nil {
@@ -1054,6 +1816,279 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnvironmentPayload.Errors(childComplexity), true
+
+	case "Event.accountId":
+		if e.ComplexityRoot.Event.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.AccountID(childComplexity), true
+	case "Event.createdAt":
+		if e.ComplexityRoot.Event.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.CreatedAt(childComplexity), true
+	case "Event.deliveryCounts":
+		if e.ComplexityRoot.Event.DeliveryCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.DeliveryCounts(childComplexity), true
+	case "Event.environmentId":
+		if e.ComplexityRoot.Event.EnvironmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.EnvironmentID(childComplexity), true
+	case "Event.farmId":
+		if e.ComplexityRoot.Event.FarmID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.FarmID(childComplexity), true
+	case "Event.id":
+		if e.ComplexityRoot.Event.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.incidentId":
+		if e.ComplexityRoot.Event.IncidentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.IncidentID(childComplexity), true
+	case "Event.name":
+		if e.ComplexityRoot.Event.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Name(childComplexity), true
+	case "Event.serverId":
+		if e.ComplexityRoot.Event.ServerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ServerID(childComplexity), true
+	case "Event.source":
+		if e.ComplexityRoot.Event.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Source(childComplexity), true
+	case "Event.variables":
+		if e.ComplexityRoot.Event.Variables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Variables(childComplexity), true
+
+	case "EventConnection.edges":
+		if e.ComplexityRoot.EventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.pageInfo":
+		if e.ComplexityRoot.EventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.PageInfo(childComplexity), true
+
+	case "EventDefinition.category":
+		if e.ComplexityRoot.EventDefinition.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventDefinition.Category(childComplexity), true
+	case "EventDefinition.custom":
+		if e.ComplexityRoot.EventDefinition.Custom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventDefinition.Custom(childComplexity), true
+	case "EventDefinition.description":
+		if e.ComplexityRoot.EventDefinition.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventDefinition.Description(childComplexity), true
+	case "EventDefinition.name":
+		if e.ComplexityRoot.EventDefinition.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventDefinition.Name(childComplexity), true
+
+	case "EventEdge.cursor":
+		if e.ComplexityRoot.EventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Cursor(childComplexity), true
+	case "EventEdge.node":
+		if e.ComplexityRoot.EventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
+
+	case "Farm.accountId":
+		if e.ComplexityRoot.Farm.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.AccountID(childComplexity), true
+	case "Farm.createdAt":
+		if e.ComplexityRoot.Farm.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.CreatedAt(childComplexity), true
+	case "Farm.description":
+		if e.ComplexityRoot.Farm.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Description(childComplexity), true
+	case "Farm.environment":
+		if e.ComplexityRoot.Farm.Environment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Environment(childComplexity), true
+	case "Farm.id":
+		if e.ComplexityRoot.Farm.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.ID(childComplexity), true
+	case "Farm.launchedOnce":
+		if e.ComplexityRoot.Farm.LaunchedOnce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.LaunchedOnce(childComplexity), true
+	case "Farm.name":
+		if e.ComplexityRoot.Farm.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Name(childComplexity), true
+	case "Farm.ownerEmail":
+		if e.ComplexityRoot.Farm.OwnerEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.OwnerEmail(childComplexity), true
+	case "Farm.roles":
+		if e.ComplexityRoot.Farm.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Roles(childComplexity), true
+	case "Farm.servers":
+		if e.ComplexityRoot.Farm.Servers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Servers(childComplexity), true
+	case "Farm.status":
+		if e.ComplexityRoot.Farm.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Status(childComplexity), true
+	case "Farm.updatedAt":
+		if e.ComplexityRoot.Farm.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.UpdatedAt(childComplexity), true
+	case "Farm.variables":
+		if e.ComplexityRoot.Farm.Variables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Variables(childComplexity), true
+
+	case "FarmPayload.errors":
+		if e.ComplexityRoot.FarmPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmPayload.Errors(childComplexity), true
+	case "FarmPayload.farm":
+		if e.ComplexityRoot.FarmPayload.Farm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmPayload.Farm(childComplexity), true
+
+	case "FarmRole.alias":
+		if e.ComplexityRoot.FarmRole.Alias == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.Alias(childComplexity), true
+	case "FarmRole.createdAt":
+		if e.ComplexityRoot.FarmRole.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.CreatedAt(childComplexity), true
+	case "FarmRole.farmId":
+		if e.ComplexityRoot.FarmRole.FarmID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.FarmID(childComplexity), true
+	case "FarmRole.id":
+		if e.ComplexityRoot.FarmRole.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.ID(childComplexity), true
+	case "FarmRole.os":
+		if e.ComplexityRoot.FarmRole.OS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.OS(childComplexity), true
+	case "FarmRole.roleName":
+		if e.ComplexityRoot.FarmRole.RoleName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.RoleName(childComplexity), true
+
+	case "FarmRolePayload.errors":
+		if e.ComplexityRoot.FarmRolePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRolePayload.Errors(childComplexity), true
+	case "FarmRolePayload.farmRole":
+		if e.ComplexityRoot.FarmRolePayload.FarmRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRolePayload.FarmRole(childComplexity), true
+
+	case "FireEventPayload.errors":
+		if e.ComplexityRoot.FireEventPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FireEventPayload.Errors(childComplexity), true
+	case "FireEventPayload.event":
+		if e.ComplexityRoot.FireEventPayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FireEventPayload.Event(childComplexity), true
 
 	case "Incident.accountId":
 		if e.ComplexityRoot.Incident.AccountID == nil {
@@ -1271,6 +2306,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IntegrationStats.Resolved(childComplexity), true
 
+	case "KeyValue.key":
+		if e.ComplexityRoot.KeyValue.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyValue.Key(childComplexity), true
+	case "KeyValue.value":
+		if e.ComplexityRoot.KeyValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyValue.Value(childComplexity), true
+
 	case "Membership.account":
 		if e.ComplexityRoot.Membership.Account == nil {
 			break
@@ -1409,6 +2457,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateComponent(childComplexity, args["input"].(model.CreateComponentInput)), true
+	case "Mutation.createCustomEvent":
+		if e.ComplexityRoot.Mutation.CreateCustomEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomEvent(childComplexity, args["input"].(model.CreateCustomEventInput)), true
+	case "Mutation.createEndpoint":
+		if e.ComplexityRoot.Mutation.CreateEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEndpoint(childComplexity, args["input"].(model.CreateEndpointInput)), true
 	case "Mutation.createEnvironment":
 		if e.ComplexityRoot.Mutation.CreateEnvironment == nil {
 			break
@@ -1420,6 +2490,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEnvironment(childComplexity, args["input"].(model.CreateEnvironmentInput)), true
+	case "Mutation.createFarm":
+		if e.ComplexityRoot.Mutation.CreateFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFarm(childComplexity, args["input"].(model.CreateFarmInput)), true
+	case "Mutation.createFarmRole":
+		if e.ComplexityRoot.Mutation.CreateFarmRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFarmRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFarmRole(childComplexity, args["input"].(model.CreateFarmRoleInput)), true
 	case "Mutation.createIncident":
 		if e.ComplexityRoot.Mutation.CreateIncident == nil {
 			break
@@ -1431,6 +2523,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateIncident(childComplexity, args["input"].(model.CreateIncidentInput)), true
+	case "Mutation.createServer":
+		if e.ComplexityRoot.Mutation.CreateServer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createServer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateServer(childComplexity, args["input"].(model.CreateServerInput)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["input"].(model.CreateWebhookInput)), true
 	case "Mutation.deleteAwsIntegration":
 		if e.ComplexityRoot.Mutation.DeleteAWSIntegration == nil {
 			break
@@ -1453,6 +2567,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteComponent(childComplexity, args["input"].(model.DeleteComponentInput)), true
+	case "Mutation.deleteCustomEvent":
+		if e.ComplexityRoot.Mutation.DeleteCustomEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCustomEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCustomEvent(childComplexity, args["input"].(model.DeleteCustomEventInput)), true
+	case "Mutation.deleteEndpoint":
+		if e.ComplexityRoot.Mutation.DeleteEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEndpoint(childComplexity, args["input"].(model.EndpointIDInput)), true
 	case "Mutation.deleteEnvironment":
 		if e.ComplexityRoot.Mutation.DeleteEnvironment == nil {
 			break
@@ -1464,6 +2600,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEnvironment(childComplexity, args["input"].(model.DeleteEnvironmentInput)), true
+	case "Mutation.deleteFarm":
+		if e.ComplexityRoot.Mutation.DeleteFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.deleteServer":
+		if e.ComplexityRoot.Mutation.DeleteServer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteServer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteServer(childComplexity, args["input"].(model.DeleteServerInput)), true
+	case "Mutation.deleteVariable":
+		if e.ComplexityRoot.Mutation.DeleteVariable == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteVariable_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteVariable(childComplexity, args["input"].(model.DeleteVariableInput)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["input"].(model.WebhookIDInput)), true
+	case "Mutation.fireEvent":
+		if e.ComplexityRoot.Mutation.FireEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fireEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FireEvent(childComplexity, args["input"].(models.FireEventInput)), true
+	case "Mutation.launchFarm":
+		if e.ComplexityRoot.Mutation.LaunchFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_launchFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LaunchFarm(childComplexity, args["input"].(model.FarmIDInput)), true
 	case "Mutation.removeMember":
 		if e.ComplexityRoot.Mutation.RemoveMember == nil {
 			break
@@ -1475,6 +2677,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["input"].(model.RemoveMemberInput)), true
+	case "Mutation.resendDelivery":
+		if e.ComplexityRoot.Mutation.ResendDelivery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendDelivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendDelivery(childComplexity, args["input"].(model.ResendDeliveryInput)), true
 	case "Mutation.resolveIncident":
 		if e.ComplexityRoot.Mutation.ResolveIncident == nil {
 			break
@@ -1486,6 +2699,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveIncident(childComplexity, args["input"].(model.ResolveIncidentInput)), true
+	case "Mutation.resumeFarm":
+		if e.ComplexityRoot.Mutation.ResumeFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.retryFailedDeliveries":
+		if e.ComplexityRoot.Mutation.RetryFailedDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retryFailedDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetryFailedDeliveries(childComplexity, args["input"].(model.RetryFailedDeliveriesInput)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -1508,6 +2743,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateAWSIntegrationURL(childComplexity, args["input"].(model.RotateAWSIntegrationURLInput)), true
+	case "Mutation.rotateEndpointKey":
+		if e.ComplexityRoot.Mutation.RotateEndpointKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateEndpointKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateEndpointKey(childComplexity, args["input"].(model.EndpointIDInput)), true
+	case "Mutation.sendTestEvent":
+		if e.ComplexityRoot.Mutation.SendTestEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendTestEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendTestEvent(childComplexity, args["input"].(model.EndpointIDInput)), true
+	case "Mutation.setDeliveryRetention":
+		if e.ComplexityRoot.Mutation.SetDeliveryRetention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDeliveryRetention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDeliveryRetention(childComplexity, args["input"].(model.SetDeliveryRetentionInput)), true
+	case "Mutation.setVariable":
+		if e.ComplexityRoot.Mutation.SetVariable == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setVariable_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetVariable(childComplexity, args["input"].(model.SetVariableInput)), true
+	case "Mutation.suspendFarm":
+		if e.ComplexityRoot.Mutation.SuspendFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.terminateFarm":
+		if e.ComplexityRoot.Mutation.TerminateFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_terminateFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TerminateFarm(childComplexity, args["input"].(model.FarmIDInput)), true
 	case "Mutation.updateAwsIntegration":
 		if e.ComplexityRoot.Mutation.UpdateAWSIntegration == nil {
 			break
@@ -1541,6 +2842,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateComponent(childComplexity, args["input"].(model.UpdateComponentInput)), true
+	case "Mutation.updateEndpoint":
+		if e.ComplexityRoot.Mutation.UpdateEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEndpoint(childComplexity, args["input"].(model.UpdateEndpointInput)), true
 	case "Mutation.updateEnvironment":
 		if e.ComplexityRoot.Mutation.UpdateEnvironment == nil {
 			break
@@ -1552,6 +2864,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEnvironment(childComplexity, args["input"].(model.UpdateEnvironmentInput)), true
+	case "Mutation.updateFarm":
+		if e.ComplexityRoot.Mutation.UpdateFarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFarm(childComplexity, args["input"].(model.UpdateFarmInput)), true
 	case "Mutation.updateMemberRole":
 		if e.ComplexityRoot.Mutation.UpdateMemberRole == nil {
 			break
@@ -1574,6 +2897,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["input"].(model.UpdateProfileInput)), true
+	case "Mutation.updateServer":
+		if e.ComplexityRoot.Mutation.UpdateServer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateServer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateServer(childComplexity, args["input"].(model.UpdateServerInput)), true
+	case "Mutation.updateWebhook":
+		if e.ComplexityRoot.Mutation.UpdateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["input"].(model.UpdateWebhookInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1627,6 +2972,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Component(childComplexity, args["id"].(string)), true
+	case "Query.customEvents":
+		if e.ComplexityRoot.Query.CustomEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomEvents(childComplexity, args["scope"].(models.ScopeInput)), true
+	case "Query.delivery":
+		if e.ComplexityRoot.Query.Delivery == nil {
+			break
+		}
+
+		args, err := ec.field_Query_delivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Delivery(childComplexity, args["id"].(string)), true
+	case "Query.deliveryRetentionDays":
+		if e.ComplexityRoot.Query.DeliveryRetentionDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DeliveryRetentionDays(childComplexity), true
+	case "Query.endpoint":
+		if e.ComplexityRoot.Query.Endpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Query_endpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Endpoint(childComplexity, args["id"].(string)), true
+	case "Query.endpoints":
+		if e.ComplexityRoot.Query.Endpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_endpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Endpoints(childComplexity, args["scope"].(models.ScopeInput)), true
 	case "Query.environment":
 		if e.ComplexityRoot.Query.Environment == nil {
 			break
@@ -1638,6 +3033,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Environment(childComplexity, args["id"].(string)), true
+	case "Query.event":
+		if e.ComplexityRoot.Query.Event == nil {
+			break
+		}
+
+		args, err := ec.field_Query_event_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Event(childComplexity, args["id"].(string)), true
+	case "Query.farm":
+		if e.ComplexityRoot.Query.Farm == nil {
+			break
+		}
+
+		args, err := ec.field_Query_farm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Farm(childComplexity, args["id"].(string)), true
 	case "Query.incident":
 		if e.ComplexityRoot.Query.Incident == nil {
 			break
@@ -1662,6 +3079,174 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ok(childComplexity), true
+	case "Query.usableEndpoints":
+		if e.ComplexityRoot.Query.UsableEndpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_usableEndpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UsableEndpoints(childComplexity, args["scope"].(models.ScopeInput)), true
+	case "Query.variables":
+		if e.ComplexityRoot.Query.Variables == nil {
+			break
+		}
+
+		args, err := ec.field_Query_variables_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Variables(childComplexity, args["scope"].(models.ScopeInput)), true
+	case "Query.webhook":
+		if e.ComplexityRoot.Query.Webhook == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhook(childComplexity, args["id"].(string)), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhooks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["scope"].(models.ScopeInput)), true
+
+	case "RetryFailedDeliveriesPayload.errors":
+		if e.ComplexityRoot.RetryFailedDeliveriesPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetryFailedDeliveriesPayload.Errors(childComplexity), true
+	case "RetryFailedDeliveriesPayload.queued":
+		if e.ComplexityRoot.RetryFailedDeliveriesPayload.Queued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetryFailedDeliveriesPayload.Queued(childComplexity), true
+
+	case "Server.cloudLocation":
+		if e.ComplexityRoot.Server.CloudLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.CloudLocation(childComplexity), true
+	case "Server.cloudServerId":
+		if e.ComplexityRoot.Server.CloudServerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.CloudServerID(childComplexity), true
+	case "Server.cloudZone":
+		if e.ComplexityRoot.Server.CloudZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.CloudZone(childComplexity), true
+	case "Server.createdAt":
+		if e.ComplexityRoot.Server.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.CreatedAt(childComplexity), true
+	case "Server.farmId":
+		if e.ComplexityRoot.Server.FarmID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.FarmID(childComplexity), true
+	case "Server.farmRoleId":
+		if e.ComplexityRoot.Server.FarmRoleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.FarmRoleID(childComplexity), true
+	case "Server.hostname":
+		if e.ComplexityRoot.Server.Hostname == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.Hostname(childComplexity), true
+	case "Server.id":
+		if e.ComplexityRoot.Server.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.ID(childComplexity), true
+	case "Server.instanceIndex":
+		if e.ComplexityRoot.Server.InstanceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.InstanceIndex(childComplexity), true
+	case "Server.privateIp":
+		if e.ComplexityRoot.Server.PrivateIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.PrivateIP(childComplexity), true
+	case "Server.publicIp":
+		if e.ComplexityRoot.Server.PublicIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.PublicIP(childComplexity), true
+	case "Server.serverType":
+		if e.ComplexityRoot.Server.ServerType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.ServerType(childComplexity), true
+	case "Server.status":
+		if e.ComplexityRoot.Server.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.Status(childComplexity), true
+	case "Server.updatedAt":
+		if e.ComplexityRoot.Server.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.UpdatedAt(childComplexity), true
+
+	case "ServerPayload.errors":
+		if e.ComplexityRoot.ServerPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerPayload.Errors(childComplexity), true
+	case "ServerPayload.server":
+		if e.ComplexityRoot.ServerPayload.Server == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerPayload.Server(childComplexity), true
+
+	case "SetDeliveryRetentionPayload.days":
+		if e.ComplexityRoot.SetDeliveryRetentionPayload.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetDeliveryRetentionPayload.Days(childComplexity), true
+	case "SetDeliveryRetentionPayload.errors":
+		if e.ComplexityRoot.SetDeliveryRetentionPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetDeliveryRetentionPayload.Errors(childComplexity), true
 
 	case "SnsReceipt.detail":
 		if e.ComplexityRoot.SnsReceipt.Detail == nil {
@@ -1742,6 +3327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.AccountActivity(childComplexity, args["accountId"].(string)), true
+	case "Subscription.deliveryChanged":
+		if e.ComplexityRoot.Subscription.DeliveryChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_deliveryChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DeliveryChanged(childComplexity, args["accountId"].(string)), true
 	case "Subscription.incidentChanged":
 		if e.ComplexityRoot.Subscription.IncidentChanged == nil {
 			break
@@ -1860,6 +3456,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
+	case "Variable.hidden":
+		if e.ComplexityRoot.Variable.Hidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.Hidden(childComplexity), true
+	case "Variable.id":
+		if e.ComplexityRoot.Variable.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.ID(childComplexity), true
+	case "Variable.locked":
+		if e.ComplexityRoot.Variable.Locked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.Locked(childComplexity), true
+	case "Variable.name":
+		if e.ComplexityRoot.Variable.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.Name(childComplexity), true
+	case "Variable.scope":
+		if e.ComplexityRoot.Variable.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.Scope(childComplexity), true
+	case "Variable.scopeId":
+		if e.ComplexityRoot.Variable.ScopeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.ScopeID(childComplexity), true
+	case "Variable.updatedAt":
+		if e.ComplexityRoot.Variable.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.UpdatedAt(childComplexity), true
+	case "Variable.value":
+		if e.ComplexityRoot.Variable.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variable.Value(childComplexity), true
+
+	case "VariablePayload.errors":
+		if e.ComplexityRoot.VariablePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VariablePayload.Errors(childComplexity), true
+	case "VariablePayload.variable":
+		if e.ComplexityRoot.VariablePayload.Variable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VariablePayload.Variable(childComplexity), true
+
 	case "Viewer.apiTokenAccountId":
 		if e.ComplexityRoot.Viewer.APITokenAccountID == nil {
 			break
@@ -1879,6 +3537,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.User(childComplexity), true
 
+	case "Webhook.active":
+		if e.ComplexityRoot.Webhook.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Active(childComplexity), true
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.endpoints":
+		if e.ComplexityRoot.Webhook.Endpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Endpoints(childComplexity), true
+	case "Webhook.events":
+		if e.ComplexityRoot.Webhook.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Events(childComplexity), true
+	case "Webhook.farmIds":
+		if e.ComplexityRoot.Webhook.FarmIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.FarmIds(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.maxAttempts":
+		if e.ComplexityRoot.Webhook.MaxAttempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.MaxAttempts(childComplexity), true
+	case "Webhook.name":
+		if e.ComplexityRoot.Webhook.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Name(childComplexity), true
+	case "Webhook.scope":
+		if e.ComplexityRoot.Webhook.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Scope(childComplexity), true
+	case "Webhook.scopeId":
+		if e.ComplexityRoot.Webhook.ScopeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ScopeID(childComplexity), true
+	case "Webhook.skipPrivateVariables":
+		if e.ComplexityRoot.Webhook.SkipPrivateVars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.SkipPrivateVars(childComplexity), true
+	case "Webhook.timeoutSeconds":
+		if e.ComplexityRoot.Webhook.TimeoutSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.TimeoutSeconds(childComplexity), true
+	case "Webhook.updatedAt":
+		if e.ComplexityRoot.Webhook.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.UpdatedAt(childComplexity), true
+	case "Webhook.userData":
+		if e.ComplexityRoot.Webhook.UserData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.UserData(childComplexity), true
+
+	case "WebhookPayload.errors":
+		if e.ComplexityRoot.WebhookPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookPayload.Errors(childComplexity), true
+	case "WebhookPayload.webhook":
+		if e.ComplexityRoot.WebhookPayload.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookPayload.Webhook(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1895,22 +3651,47 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateApiTokenInput,
 		ec.unmarshalInputCreateAwsIntegrationInput,
 		ec.unmarshalInputCreateComponentInput,
+		ec.unmarshalInputCreateCustomEventInput,
+		ec.unmarshalInputCreateEndpointInput,
 		ec.unmarshalInputCreateEnvironmentInput,
+		ec.unmarshalInputCreateFarmInput,
+		ec.unmarshalInputCreateFarmRoleInput,
 		ec.unmarshalInputCreateIncidentInput,
+		ec.unmarshalInputCreateServerInput,
+		ec.unmarshalInputCreateWebhookInput,
 		ec.unmarshalInputDeleteAwsIntegrationInput,
 		ec.unmarshalInputDeleteComponentInput,
+		ec.unmarshalInputDeleteCustomEventInput,
 		ec.unmarshalInputDeleteEnvironmentInput,
+		ec.unmarshalInputDeleteServerInput,
+		ec.unmarshalInputDeleteVariableInput,
+		ec.unmarshalInputDeliveryFilter,
+		ec.unmarshalInputEndpointIdInput,
+		ec.unmarshalInputFarmIdInput,
+		ec.unmarshalInputFireEventInput,
 		ec.unmarshalInputIncidentFilter,
+		ec.unmarshalInputKeyValueInput,
 		ec.unmarshalInputRemoveMemberInput,
+		ec.unmarshalInputResendDeliveryInput,
 		ec.unmarshalInputResolveIncidentInput,
+		ec.unmarshalInputRetryFailedDeliveriesInput,
 		ec.unmarshalInputRevokeApiTokenInput,
 		ec.unmarshalInputRotateAwsIntegrationUrlInput,
+		ec.unmarshalInputScopeInput,
+		ec.unmarshalInputServerFields,
+		ec.unmarshalInputSetDeliveryRetentionInput,
+		ec.unmarshalInputSetVariableInput,
 		ec.unmarshalInputUpdateAccountInput,
 		ec.unmarshalInputUpdateAwsIntegrationInput,
 		ec.unmarshalInputUpdateComponentInput,
+		ec.unmarshalInputUpdateEndpointInput,
 		ec.unmarshalInputUpdateEnvironmentInput,
+		ec.unmarshalInputUpdateFarmInput,
 		ec.unmarshalInputUpdateMemberRoleInput,
 		ec.unmarshalInputUpdateProfileInput,
+		ec.unmarshalInputUpdateServerInput,
+		ec.unmarshalInputUpdateWebhookInput,
+		ec.unmarshalInputWebhookIdInput,
 	)
 	first := true
 
@@ -2593,6 +4374,198 @@ extend type Mutation {
   deleteAwsIntegration(input: DeleteAwsIntegrationInput!): DeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/inventory.graphqls", Input: `enum FarmStatus {
+  TERMINATED
+  PENDING_LAUNCH
+  RUNNING
+  PENDING_TERMINATE
+  SUSPENDED
+}
+
+"A group of servers in an environment, reported by whatever provisions it."
+type Farm {
+  id: ID!
+  accountId: ID!
+  environment: Environment!
+  name: String!
+  description: String!
+  ownerEmail: String!
+  status: FarmStatus!
+  "Whether the farm has ever run (later launches need no first-launch approval)."
+  launchedOnce: Boolean!
+  roles: [FarmRole!]!
+  servers: [Server!]!
+  variables: [Variable!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+type FarmRole {
+  id: ID!
+  farmId: ID!
+  alias: String!
+  roleName: String!
+  os: String!
+  createdAt: Time!
+}
+
+type Server {
+  id: ID!
+  farmId: ID!
+  farmRoleId: ID!
+  hostname: String!
+  serverType: String!
+  cloudLocation: String!
+  cloudZone: String!
+  cloudServerId: String!
+  publicIp: String!
+  privateIp: String!
+  status: String!
+  instanceIndex: Int!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+enum Scope {
+  SYSTEM
+  ACCOUNT
+  ENVIRONMENT
+  FARM
+  FARM_ROLE
+  SERVER
+}
+
+"Where a definition lives: SYSTEM (no id) or the id of the account, environment, farm, farm role or server."
+input ScopeInput {
+  scope: Scope!
+  id: ID
+}
+
+"A global variable. Narrower scopes override wider ones unless the wider one is locked."
+type Variable {
+  id: ID!
+  scope: Scope!
+  scopeId: String!
+  name: String!
+  "Blank for hidden variables unless the caller is an admin."
+  value: String!
+  hidden: Boolean!
+  locked: Boolean!
+  updatedAt: Time!
+}
+
+input CreateFarmInput {
+  environmentId: ID!
+  name: String!
+  description: String
+  ownerEmail: String
+}
+
+input UpdateFarmInput {
+  id: ID!
+  name: String
+  description: String
+  ownerEmail: String
+}
+
+input FarmIdInput {
+  id: ID!
+}
+
+type FarmPayload {
+  farm: Farm
+  errors: [UserError!]!
+}
+
+input CreateFarmRoleInput {
+  farmId: ID!
+  alias: String!
+  roleName: String!
+  os: String
+}
+
+type FarmRolePayload {
+  farmRole: FarmRole
+  errors: [UserError!]!
+}
+
+input ServerFields {
+  hostname: String
+  serverType: String
+  cloudLocation: String
+  cloudZone: String
+  cloudServerId: String
+  publicIp: String
+  privateIp: String
+  status: String
+  instanceIndex: Int
+}
+
+input CreateServerInput {
+  farmRoleId: ID!
+  fields: ServerFields!
+}
+
+input UpdateServerInput {
+  id: ID!
+  fields: ServerFields!
+}
+
+input DeleteServerInput {
+  id: ID!
+}
+
+type ServerPayload {
+  server: Server
+  errors: [UserError!]!
+}
+
+input SetVariableInput {
+  scope: ScopeInput!
+  name: String!
+  value: String!
+  hidden: Boolean
+  locked: Boolean
+}
+
+input DeleteVariableInput {
+  id: ID!
+}
+
+type VariablePayload {
+  variable: Variable
+  errors: [UserError!]!
+}
+
+extend type Account {
+  farms(environmentId: ID): [Farm!]!
+}
+
+extend type Query {
+  farm(id: ID!): Farm
+  "Variables defined at exactly this scope."
+  variables(scope: ScopeInput!): [Variable!]!
+}
+
+extend type Mutation {
+  createFarm(input: CreateFarmInput!): FarmPayload!
+  updateFarm(input: UpdateFarmInput!): FarmPayload!
+  "Only terminated farms can be deleted."
+  deleteFarm(input: FarmIdInput!): DeletePayload!
+  "BeforeFarmLaunch, then RUNNING and FarmLaunched."
+  launchFarm(input: FarmIdInput!): FarmPayload!
+  "BeforeFarmTerminate, then TERMINATED and FarmTerminated."
+  terminateFarm(input: FarmIdInput!): FarmPayload!
+  suspendFarm(input: FarmIdInput!): FarmPayload!
+  resumeFarm(input: FarmIdInput!): FarmPayload!
+  createFarmRole(input: CreateFarmRoleInput!): FarmRolePayload!
+  createServer(input: CreateServerInput!): ServerPayload!
+  updateServer(input: UpdateServerInput!): ServerPayload!
+  deleteServer(input: DeleteServerInput!): DeletePayload!
+  setVariable(input: SetVariableInput!): VariablePayload!
+  deleteVariable(input: DeleteVariableInput!): DeletePayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `type User {
   id: ID!
   email: String!
@@ -2647,6 +4620,366 @@ type Mutation {
   updateProfile(input: UpdateProfileInput!): UpdateProfilePayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/webhook.graphqls", Input: `"An event users can subscribe webhooks to: built-in or custom."
+type EventDefinition {
+  name: String!
+  description: String!
+  "server, farm, incident or custom"
+  category: String!
+  custom: CustomEvent
+}
+
+type CustomEvent {
+  id: ID!
+  scope: Scope!
+  scopeId: String!
+  name: String!
+  description: String!
+  createdAt: Time!
+}
+
+type DeliveryCounts {
+  succeeded: Int!
+  pending: Int!
+  failed: Int!
+}
+
+"Something that happened, with the variables it carried (hidden values masked)."
+type Event {
+  id: ID!
+  accountId: ID!
+  name: String!
+  environmentId: ID
+  farmId: ID
+  serverId: ID
+  incidentId: ID
+  "Who fired it."
+  source: String!
+  variables: [KeyValue!]!
+  deliveryCounts: DeliveryCounts!
+  createdAt: Time!
+}
+
+type KeyValue {
+  key: String!
+  value: String!
+}
+
+type EventEdge {
+  cursor: String!
+  node: Event!
+}
+
+type EventConnection {
+  edges: [EventEdge!]!
+  pageInfo: PageInfo!
+}
+
+enum EndpointFormat {
+  "The Scalr webhook wire contract."
+  SCALR
+  "A Slack incoming-webhook message (incident events only)."
+  SLACK
+}
+
+"A receiver of webhooks."
+type Endpoint {
+  id: ID!
+  scope: Scope!
+  scopeId: String!
+  name: String!
+  url: String!
+  format: EndpointFormat!
+  active: Boolean!
+  "Usable by webhooks of lower scopes."
+  shared: Boolean!
+  "Why it was deactivated automatically (410 Gone), if it was."
+  inactiveReason: String!
+  "Webhooks that send to it."
+  webhooks: [Webhook!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+type Webhook {
+  id: ID!
+  scope: Scope!
+  scopeId: String!
+  name: String!
+  endpoints: [Endpoint!]!
+  events: [String!]!
+  "Empty means every farm in scope."
+  farmIds: [ID!]!
+  timeoutSeconds: Int!
+  maxAttempts: Int!
+  skipPrivateVariables: Boolean!
+  "Text with {VAR} placeholders, sent as userData."
+  userData: String!
+  active: Boolean!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+enum DeliveryStatus {
+  PENDING
+  RETRYING
+  SUCCEEDED
+  FAILED
+}
+
+type Delivery {
+  id: ID!
+  event: Event
+  eventName: String!
+  webhook: Webhook
+  endpoint: Endpoint
+  "The exact bytes sent (frozen at queue time)."
+  payload: String!
+  status: DeliveryStatus!
+  attempts: Int!
+  maxAttempts: Int!
+  nextAttemptAt: Time
+  lastStatusCode: Int
+  lastError: String!
+  createdAt: Time!
+  completedAt: Time
+  "Oldest first."
+  attemptDetails: [DeliveryAttempt!]!
+}
+
+type DeliveryAttempt {
+  id: ID!
+  number: Int!
+  startedAt: Time!
+  finishedAt: Time
+  durationMs: Int
+  url: String!
+  "The address that answered (several A records: the one that worked)."
+  remoteAddr: String!
+  requestHeaders: [KeyValue!]!
+  statusCode: Int
+  responseHeaders: [KeyValue!]!
+  "At most 4 KiB."
+  responseBody: String!
+  errorClass: String!
+  errorMessage: String!
+}
+
+type DeliveryEdge {
+  cursor: String!
+  node: Delivery!
+}
+
+type DeliveryConnection {
+  edges: [DeliveryEdge!]!
+  pageInfo: PageInfo!
+}
+
+input DeliveryFilter {
+  webhookId: ID
+  endpointId: ID
+  eventId: ID
+  statuses: [DeliveryStatus!]
+  since: Time
+  until: Time
+  "Case-insensitive substring of the payload."
+  search: String
+}
+
+"Delivery outcomes per time bucket, for charts."
+type DeliveryStatsBucket {
+  start: Time!
+  succeeded: Int!
+  failed: Int!
+  pending: Int!
+}
+
+input CreateCustomEventInput {
+  scope: ScopeInput!
+  name: String!
+  description: String
+}
+
+type CustomEventPayload {
+  customEvent: CustomEvent
+  errors: [UserError!]!
+}
+
+input DeleteCustomEventInput {
+  id: ID!
+}
+
+input FireEventInput {
+  name: String!
+  farmId: ID
+  serverId: ID
+  "Become SCALR_<UPPER_SNAKE> variables."
+  parameters: [KeyValueInput!]
+}
+
+input KeyValueInput {
+  key: String!
+  value: String!
+}
+
+type FireEventPayload {
+  event: Event
+  errors: [UserError!]!
+}
+
+input CreateEndpointInput {
+  scope: ScopeInput!
+  name: String!
+  url: String!
+  format: EndpointFormat
+  active: Boolean
+  shared: Boolean
+}
+
+input UpdateEndpointInput {
+  id: ID!
+  name: String
+  url: String
+  format: EndpointFormat
+  active: Boolean
+  shared: Boolean
+}
+
+input EndpointIdInput {
+  id: ID!
+}
+
+type EndpointPayload {
+  endpoint: Endpoint
+  errors: [UserError!]!
+}
+
+type EndpointKeyPayload {
+  endpoint: Endpoint
+  "The signing key. Shown only in this response."
+  signingKey: String
+  errors: [UserError!]!
+}
+
+input CreateWebhookInput {
+  scope: ScopeInput!
+  name: String!
+  endpointIds: [ID!]!
+  events: [String!]!
+  farmIds: [ID!]
+  timeoutSeconds: Int
+  maxAttempts: Int
+  skipPrivateVariables: Boolean
+  userData: String
+  active: Boolean
+}
+
+input UpdateWebhookInput {
+  id: ID!
+  name: String
+  endpointIds: [ID!]
+  events: [String!]
+  farmIds: [ID!]
+  timeoutSeconds: Int
+  maxAttempts: Int
+  skipPrivateVariables: Boolean
+  userData: String
+  active: Boolean
+}
+
+input WebhookIdInput {
+  id: ID!
+}
+
+type WebhookPayload {
+  webhook: Webhook
+  errors: [UserError!]!
+}
+
+input ResendDeliveryInput {
+  id: ID!
+}
+
+type DeliveryPayload {
+  delivery: Delivery
+  errors: [UserError!]!
+}
+
+input RetryFailedDeliveriesInput {
+  accountId: ID!
+  endpointId: ID
+  webhookId: ID
+  since: Time!
+}
+
+type RetryFailedDeliveriesPayload {
+  queued: Int!
+  errors: [UserError!]!
+}
+
+input SetDeliveryRetentionInput {
+  days: Int!
+}
+
+type SetDeliveryRetentionPayload {
+  days: Int
+  errors: [UserError!]!
+}
+
+extend type Account {
+  "Built-in events and the custom events visible here (or in one environment)."
+  eventCatalog(environmentId: ID): [EventDefinition!]!
+  "Newest first."
+  events(first: Int = 50, after: String): EventConnection!
+  "Newest first. Admins (payloads carry variables)."
+  deliveries(filter: DeliveryFilter, first: Int = 50, after: String): DeliveryConnection! @hasRole(role: ADMIN)
+  "Delivery outcomes per hour over the last ` + "`" + `hours` + "`" + ` hours."
+  deliveryStats(hours: Int = 24): [DeliveryStatsBucket!]! @hasRole(role: ADMIN)
+}
+
+extend type Query {
+  "Definitions at exactly this scope."
+  endpoints(scope: ScopeInput!): [Endpoint!]!
+  "Endpoints a webhook at this scope may use: its own and shared ones of parent scopes."
+  usableEndpoints(scope: ScopeInput!): [Endpoint!]!
+  webhooks(scope: ScopeInput!): [Webhook!]!
+  customEvents(scope: ScopeInput!): [CustomEvent!]!
+  endpoint(id: ID!): Endpoint
+  webhook(id: ID!): Webhook
+  delivery(id: ID!): Delivery
+  event(id: ID!): Event
+  "How long events and deliveries are kept."
+  deliveryRetentionDays: Int!
+}
+
+extend type Mutation {
+  createCustomEvent(input: CreateCustomEventInput!): CustomEventPayload!
+  deleteCustomEvent(input: DeleteCustomEventInput!): DeletePayload!
+  "Records an event about a farm or a server and delivers it to matching webhooks."
+  fireEvent(input: FireEventInput!): FireEventPayload!
+  "The signing key is shown once, in this response."
+  createEndpoint(input: CreateEndpointInput!): EndpointKeyPayload!
+  updateEndpoint(input: UpdateEndpointInput!): EndpointPayload!
+  "A new signing key, shown once."
+  rotateEndpointKey(input: EndpointIdInput!): EndpointKeyPayload!
+  "Refused while webhooks use it; the error names them."
+  deleteEndpoint(input: EndpointIdInput!): DeletePayload!
+  sendTestEvent(input: EndpointIdInput!): DeliveryPayload!
+  createWebhook(input: CreateWebhookInput!): WebhookPayload!
+  updateWebhook(input: UpdateWebhookInput!): WebhookPayload!
+  deleteWebhook(input: WebhookIdInput!): DeletePayload!
+  "Sends a finished delivery again (same bytes and id, fresh attempts)."
+  resendDelivery(input: ResendDeliveryInput!): DeliveryPayload!
+  retryFailedDeliveries(input: RetryFailedDeliveriesInput!): RetryFailedDeliveriesPayload! @hasRole(role: ADMIN)
+  "System administrators."
+  setDeliveryRetention(input: SetDeliveryRetentionInput!): SetDeliveryRetentionPayload!
+}
+
+extend type Subscription {
+  "Delivery status changes of the account, live (for the history view)."
+  deliveryChanged(accountId: ID!): Delivery! @hasRole(role: ADMIN)
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2678,6 +5011,16 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_incidents(ctx, field)
 	case "awsIntegrations":
 		return ec.fieldContext_Account_awsIntegrations(ctx, field)
+	case "farms":
+		return ec.fieldContext_Account_farms(ctx, field)
+	case "eventCatalog":
+		return ec.fieldContext_Account_eventCatalog(ctx, field)
+	case "events":
+		return ec.fieldContext_Account_events(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_Account_deliveries(ctx, field)
+	case "deliveryStats":
+		return ec.fieldContext_Account_deliveryStats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -2942,6 +5285,34 @@ func (ec *executionContext) childFields_CreateApiTokenPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type CreateApiTokenPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CustomEvent_id(ctx, field)
+	case "scope":
+		return ec.fieldContext_CustomEvent_scope(ctx, field)
+	case "scopeId":
+		return ec.fieldContext_CustomEvent_scopeId(ctx, field)
+	case "name":
+		return ec.fieldContext_CustomEvent_name(ctx, field)
+	case "description":
+		return ec.fieldContext_CustomEvent_description(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomEvent_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customEvent":
+		return ec.fieldContext_CustomEventPayload_customEvent(ctx, field)
+	case "errors":
+		return ec.fieldContext_CustomEventPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomEventPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedId":
@@ -2950,6 +5321,182 @@ func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field
 		return ec.fieldContext_DeletePayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Delivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Delivery_id(ctx, field)
+	case "event":
+		return ec.fieldContext_Delivery_event(ctx, field)
+	case "eventName":
+		return ec.fieldContext_Delivery_eventName(ctx, field)
+	case "webhook":
+		return ec.fieldContext_Delivery_webhook(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_Delivery_endpoint(ctx, field)
+	case "payload":
+		return ec.fieldContext_Delivery_payload(ctx, field)
+	case "status":
+		return ec.fieldContext_Delivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_Delivery_attempts(ctx, field)
+	case "maxAttempts":
+		return ec.fieldContext_Delivery_maxAttempts(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_Delivery_nextAttemptAt(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_Delivery_lastStatusCode(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Delivery_lastError(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Delivery_createdAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Delivery_completedAt(ctx, field)
+	case "attemptDetails":
+		return ec.fieldContext_Delivery_attemptDetails(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Delivery", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeliveryAttempt_id(ctx, field)
+	case "number":
+		return ec.fieldContext_DeliveryAttempt_number(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_DeliveryAttempt_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_DeliveryAttempt_finishedAt(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_DeliveryAttempt_durationMs(ctx, field)
+	case "url":
+		return ec.fieldContext_DeliveryAttempt_url(ctx, field)
+	case "remoteAddr":
+		return ec.fieldContext_DeliveryAttempt_remoteAddr(ctx, field)
+	case "requestHeaders":
+		return ec.fieldContext_DeliveryAttempt_requestHeaders(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_DeliveryAttempt_statusCode(ctx, field)
+	case "responseHeaders":
+		return ec.fieldContext_DeliveryAttempt_responseHeaders(ctx, field)
+	case "responseBody":
+		return ec.fieldContext_DeliveryAttempt_responseBody(ctx, field)
+	case "errorClass":
+		return ec.fieldContext_DeliveryAttempt_errorClass(ctx, field)
+	case "errorMessage":
+		return ec.fieldContext_DeliveryAttempt_errorMessage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DeliveryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "succeeded":
+		return ec.fieldContext_DeliveryCounts_succeeded(ctx, field)
+	case "pending":
+		return ec.fieldContext_DeliveryCounts_pending(ctx, field)
+	case "failed":
+		return ec.fieldContext_DeliveryCounts_failed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DeliveryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DeliveryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "delivery":
+		return ec.fieldContext_DeliveryPayload_delivery(ctx, field)
+	case "errors":
+		return ec.fieldContext_DeliveryPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryStatsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_DeliveryStatsBucket_start(ctx, field)
+	case "succeeded":
+		return ec.fieldContext_DeliveryStatsBucket_succeeded(ctx, field)
+	case "failed":
+		return ec.fieldContext_DeliveryStatsBucket_failed(ctx, field)
+	case "pending":
+		return ec.fieldContext_DeliveryStatsBucket_pending(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryStatsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_Endpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Endpoint_id(ctx, field)
+	case "scope":
+		return ec.fieldContext_Endpoint_scope(ctx, field)
+	case "scopeId":
+		return ec.fieldContext_Endpoint_scopeId(ctx, field)
+	case "name":
+		return ec.fieldContext_Endpoint_name(ctx, field)
+	case "url":
+		return ec.fieldContext_Endpoint_url(ctx, field)
+	case "format":
+		return ec.fieldContext_Endpoint_format(ctx, field)
+	case "active":
+		return ec.fieldContext_Endpoint_active(ctx, field)
+	case "shared":
+		return ec.fieldContext_Endpoint_shared(ctx, field)
+	case "inactiveReason":
+		return ec.fieldContext_Endpoint_inactiveReason(ctx, field)
+	case "webhooks":
+		return ec.fieldContext_Endpoint_webhooks(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Endpoint_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Endpoint_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Endpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_EndpointKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endpoint":
+		return ec.fieldContext_EndpointKeyPayload_endpoint(ctx, field)
+	case "signingKey":
+		return ec.fieldContext_EndpointKeyPayload_signingKey(ctx, field)
+	case "errors":
+		return ec.fieldContext_EndpointKeyPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndpointKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EndpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endpoint":
+		return ec.fieldContext_EndpointPayload_endpoint(ctx, field)
+	case "errors":
+		return ec.fieldContext_EndpointPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndpointPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Environment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2976,6 +5523,148 @@ func (ec *executionContext) childFields_EnvironmentPayload(ctx context.Context, 
 		return ec.fieldContext_EnvironmentPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnvironmentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Event_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Event_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_Event_name(ctx, field)
+	case "environmentId":
+		return ec.fieldContext_Event_environmentId(ctx, field)
+	case "farmId":
+		return ec.fieldContext_Event_farmId(ctx, field)
+	case "serverId":
+		return ec.fieldContext_Event_serverId(ctx, field)
+	case "incidentId":
+		return ec.fieldContext_Event_incidentId(ctx, field)
+	case "source":
+		return ec.fieldContext_Event_source(ctx, field)
+	case "variables":
+		return ec.fieldContext_Event_variables(ctx, field)
+	case "deliveryCounts":
+		return ec.fieldContext_Event_deliveryCounts(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Event_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventDefinition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_EventDefinition_name(ctx, field)
+	case "description":
+		return ec.fieldContext_EventDefinition_description(ctx, field)
+	case "category":
+		return ec.fieldContext_EventDefinition_category(ctx, field)
+	case "custom":
+		return ec.fieldContext_EventDefinition_custom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventDefinition", field.Name)
+}
+
+func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Farm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Farm_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Farm_accountId(ctx, field)
+	case "environment":
+		return ec.fieldContext_Farm_environment(ctx, field)
+	case "name":
+		return ec.fieldContext_Farm_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Farm_description(ctx, field)
+	case "ownerEmail":
+		return ec.fieldContext_Farm_ownerEmail(ctx, field)
+	case "status":
+		return ec.fieldContext_Farm_status(ctx, field)
+	case "launchedOnce":
+		return ec.fieldContext_Farm_launchedOnce(ctx, field)
+	case "roles":
+		return ec.fieldContext_Farm_roles(ctx, field)
+	case "servers":
+		return ec.fieldContext_Farm_servers(ctx, field)
+	case "variables":
+		return ec.fieldContext_Farm_variables(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Farm_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Farm_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Farm", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "farm":
+		return ec.fieldContext_FarmPayload_farm(ctx, field)
+	case "errors":
+		return ec.fieldContext_FarmPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmRole(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FarmRole_id(ctx, field)
+	case "farmId":
+		return ec.fieldContext_FarmRole_farmId(ctx, field)
+	case "alias":
+		return ec.fieldContext_FarmRole_alias(ctx, field)
+	case "roleName":
+		return ec.fieldContext_FarmRole_roleName(ctx, field)
+	case "os":
+		return ec.fieldContext_FarmRole_os(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FarmRole_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmRole", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "farmRole":
+		return ec.fieldContext_FarmRolePayload_farmRole(ctx, field)
+	case "errors":
+		return ec.fieldContext_FarmRolePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FireEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_FireEventPayload_event(ctx, field)
+	case "errors":
+		return ec.fieldContext_FireEventPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FireEventPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3084,6 +5773,16 @@ func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type IntegrationStats", field.Name)
 }
 
+func (ec *executionContext) childFields_KeyValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_KeyValue_key(ctx, field)
+	case "value":
+		return ec.fieldContext_KeyValue_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyValue", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3120,6 +5819,70 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_RetryFailedDeliveriesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "queued":
+		return ec.fieldContext_RetryFailedDeliveriesPayload_queued(ctx, field)
+	case "errors":
+		return ec.fieldContext_RetryFailedDeliveriesPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetryFailedDeliveriesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Server(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Server_id(ctx, field)
+	case "farmId":
+		return ec.fieldContext_Server_farmId(ctx, field)
+	case "farmRoleId":
+		return ec.fieldContext_Server_farmRoleId(ctx, field)
+	case "hostname":
+		return ec.fieldContext_Server_hostname(ctx, field)
+	case "serverType":
+		return ec.fieldContext_Server_serverType(ctx, field)
+	case "cloudLocation":
+		return ec.fieldContext_Server_cloudLocation(ctx, field)
+	case "cloudZone":
+		return ec.fieldContext_Server_cloudZone(ctx, field)
+	case "cloudServerId":
+		return ec.fieldContext_Server_cloudServerId(ctx, field)
+	case "publicIp":
+		return ec.fieldContext_Server_publicIp(ctx, field)
+	case "privateIp":
+		return ec.fieldContext_Server_privateIp(ctx, field)
+	case "status":
+		return ec.fieldContext_Server_status(ctx, field)
+	case "instanceIndex":
+		return ec.fieldContext_Server_instanceIndex(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Server_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Server_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Server", field.Name)
+}
+
+func (ec *executionContext) childFields_ServerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "server":
+		return ec.fieldContext_ServerPayload_server(ctx, field)
+	case "errors":
+		return ec.fieldContext_ServerPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetDeliveryRetentionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "days":
+		return ec.fieldContext_SetDeliveryRetentionPayload_days(ctx, field)
+	case "errors":
+		return ec.fieldContext_SetDeliveryRetentionPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetDeliveryRetentionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3214,6 +5977,38 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
 }
 
+func (ec *executionContext) childFields_Variable(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Variable_id(ctx, field)
+	case "scope":
+		return ec.fieldContext_Variable_scope(ctx, field)
+	case "scopeId":
+		return ec.fieldContext_Variable_scopeId(ctx, field)
+	case "name":
+		return ec.fieldContext_Variable_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Variable_value(ctx, field)
+	case "hidden":
+		return ec.fieldContext_Variable_hidden(ctx, field)
+	case "locked":
+		return ec.fieldContext_Variable_locked(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Variable_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Variable", field.Name)
+}
+
+func (ec *executionContext) childFields_VariablePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variable":
+		return ec.fieldContext_VariablePayload_variable(ctx, field)
+	case "errors":
+		return ec.fieldContext_VariablePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VariablePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
@@ -3224,6 +6019,50 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_apiTokenAccountId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "scope":
+		return ec.fieldContext_Webhook_scope(ctx, field)
+	case "scopeId":
+		return ec.fieldContext_Webhook_scopeId(ctx, field)
+	case "name":
+		return ec.fieldContext_Webhook_name(ctx, field)
+	case "endpoints":
+		return ec.fieldContext_Webhook_endpoints(ctx, field)
+	case "events":
+		return ec.fieldContext_Webhook_events(ctx, field)
+	case "farmIds":
+		return ec.fieldContext_Webhook_farmIds(ctx, field)
+	case "timeoutSeconds":
+		return ec.fieldContext_Webhook_timeoutSeconds(ctx, field)
+	case "maxAttempts":
+		return ec.fieldContext_Webhook_maxAttempts(ctx, field)
+	case "skipPrivateVariables":
+		return ec.fieldContext_Webhook_skipPrivateVariables(ctx, field)
+	case "userData":
+		return ec.fieldContext_Webhook_userData(ctx, field)
+	case "active":
+		return ec.fieldContext_Webhook_active(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Webhook_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_WebhookPayload_webhook(ctx, field)
+	case "errors":
+		return ec.fieldContext_WebhookPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -120,10 +120,39 @@ type CreateComponentInput struct {
 	StatusOverride *models.ComponentStatus `json:"statusOverride,omitempty"`
 }
 
+type CreateCustomEventInput struct {
+	Scope       *models.ScopeInput `json:"scope"`
+	Name        string             `json:"name"`
+	Description *string            `json:"description,omitempty"`
+}
+
+type CreateEndpointInput struct {
+	Scope  *models.ScopeInput     `json:"scope"`
+	Name   string                 `json:"name"`
+	URL    string                 `json:"url"`
+	Format *models.EndpointFormat `json:"format,omitempty"`
+	Active *bool                  `json:"active,omitempty"`
+	Shared *bool                  `json:"shared,omitempty"`
+}
+
 type CreateEnvironmentInput struct {
 	AccountID   string  `json:"accountId"`
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+}
+
+type CreateFarmInput struct {
+	EnvironmentID string  `json:"environmentId"`
+	Name          string  `json:"name"`
+	Description   *string `json:"description,omitempty"`
+	OwnerEmail    *string `json:"ownerEmail,omitempty"`
+}
+
+type CreateFarmRoleInput struct {
+	FarmID   string  `json:"farmId"`
+	Alias    string  `json:"alias"`
+	RoleName string  `json:"roleName"`
+	Os       *string `json:"os,omitempty"`
 }
 
 type CreateIncidentInput struct {
@@ -134,11 +163,38 @@ type CreateIncidentInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+type CreateServerInput struct {
+	FarmRoleID string        `json:"farmRoleId"`
+	Fields     *ServerFields `json:"fields"`
+}
+
+type CreateWebhookInput struct {
+	Scope                *models.ScopeInput `json:"scope"`
+	Name                 string             `json:"name"`
+	EndpointIds          []string           `json:"endpointIds"`
+	Events               []string           `json:"events"`
+	FarmIds              []string           `json:"farmIds,omitempty"`
+	TimeoutSeconds       *int               `json:"timeoutSeconds,omitempty"`
+	MaxAttempts          *int               `json:"maxAttempts,omitempty"`
+	SkipPrivateVariables *bool              `json:"skipPrivateVariables,omitempty"`
+	UserData             *string            `json:"userData,omitempty"`
+	Active               *bool              `json:"active,omitempty"`
+}
+
+type CustomEventPayload struct {
+	CustomEvent *models.CustomEvent `json:"customEvent,omitempty"`
+	Errors      []*UserError        `json:"errors"`
+}
+
 type DeleteAWSIntegrationInput struct {
 	ID string `json:"id"`
 }
 
 type DeleteComponentInput struct {
+	ID string `json:"id"`
+}
+
+type DeleteCustomEventInput struct {
 	ID string `json:"id"`
 }
 
@@ -151,9 +207,77 @@ type DeletePayload struct {
 	Errors    []*UserError `json:"errors"`
 }
 
+type DeleteServerInput struct {
+	ID string `json:"id"`
+}
+
+type DeleteVariableInput struct {
+	ID string `json:"id"`
+}
+
+type DeliveryConnection struct {
+	Edges    []*DeliveryEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+type DeliveryEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *models.Delivery `json:"node"`
+}
+
+type DeliveryPayload struct {
+	Delivery *models.Delivery `json:"delivery,omitempty"`
+	Errors   []*UserError     `json:"errors"`
+}
+
+type EndpointIDInput struct {
+	ID string `json:"id"`
+}
+
+type EndpointKeyPayload struct {
+	Endpoint *models.Endpoint `json:"endpoint,omitempty"`
+	// The signing key. Shown only in this response.
+	SigningKey *string      `json:"signingKey,omitempty"`
+	Errors     []*UserError `json:"errors"`
+}
+
+type EndpointPayload struct {
+	Endpoint *models.Endpoint `json:"endpoint,omitempty"`
+	Errors   []*UserError     `json:"errors"`
+}
+
 type EnvironmentPayload struct {
 	Environment *models.Environment `json:"environment,omitempty"`
 	Errors      []*UserError        `json:"errors"`
+}
+
+type EventConnection struct {
+	Edges    []*EventEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type EventEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *models.Event `json:"node"`
+}
+
+type FarmIDInput struct {
+	ID string `json:"id"`
+}
+
+type FarmPayload struct {
+	Farm   *models.Farm `json:"farm,omitempty"`
+	Errors []*UserError `json:"errors"`
+}
+
+type FarmRolePayload struct {
+	FarmRole *models.FarmRole `json:"farmRole,omitempty"`
+	Errors   []*UserError     `json:"errors"`
+}
+
+type FireEventPayload struct {
+	Event  *models.Event `json:"event,omitempty"`
+	Errors []*UserError  `json:"errors"`
 }
 
 type IncidentChange struct {
@@ -176,6 +300,16 @@ type IncidentPayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type KeyValueInput struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 type MembershipPayload struct {
 	Membership *models.Membership `json:"membership,omitempty"`
 	Errors     []*UserError       `json:"errors"`
@@ -196,9 +330,25 @@ type RemoveMemberInput struct {
 	MembershipID string `json:"membershipId"`
 }
 
+type ResendDeliveryInput struct {
+	ID string `json:"id"`
+}
+
 type ResolveIncidentInput struct {
 	ID   string  `json:"id"`
 	Note *string `json:"note,omitempty"`
+}
+
+type RetryFailedDeliveriesInput struct {
+	AccountID  string    `json:"accountId"`
+	EndpointID *string   `json:"endpointId,omitempty"`
+	WebhookID  *string   `json:"webhookId,omitempty"`
+	Since      time.Time `json:"since"`
+}
+
+type RetryFailedDeliveriesPayload struct {
+	Queued int          `json:"queued"`
+	Errors []*UserError `json:"errors"`
 }
 
 type RevokeAPITokenInput struct {
@@ -207,6 +357,40 @@ type RevokeAPITokenInput struct {
 
 type RotateAWSIntegrationURLInput struct {
 	ID string `json:"id"`
+}
+
+type ServerFields struct {
+	Hostname      *string `json:"hostname,omitempty"`
+	ServerType    *string `json:"serverType,omitempty"`
+	CloudLocation *string `json:"cloudLocation,omitempty"`
+	CloudZone     *string `json:"cloudZone,omitempty"`
+	CloudServerID *string `json:"cloudServerId,omitempty"`
+	PublicIP      *string `json:"publicIp,omitempty"`
+	PrivateIP     *string `json:"privateIp,omitempty"`
+	Status        *string `json:"status,omitempty"`
+	InstanceIndex *int    `json:"instanceIndex,omitempty"`
+}
+
+type ServerPayload struct {
+	Server *models.Server `json:"server,omitempty"`
+	Errors []*UserError   `json:"errors"`
+}
+
+type SetDeliveryRetentionInput struct {
+	Days int `json:"days"`
+}
+
+type SetDeliveryRetentionPayload struct {
+	Days   *int         `json:"days,omitempty"`
+	Errors []*UserError `json:"errors"`
+}
+
+type SetVariableInput struct {
+	Scope  *models.ScopeInput `json:"scope"`
+	Name   string             `json:"name"`
+	Value  string             `json:"value"`
+	Hidden *bool              `json:"hidden,omitempty"`
+	Locked *bool              `json:"locked,omitempty"`
 }
 
 type Subscription struct {
@@ -235,10 +419,26 @@ type UpdateComponentInput struct {
 	ClearStatusOverride *bool                   `json:"clearStatusOverride,omitempty"`
 }
 
+type UpdateEndpointInput struct {
+	ID     string                 `json:"id"`
+	Name   *string                `json:"name,omitempty"`
+	URL    *string                `json:"url,omitempty"`
+	Format *models.EndpointFormat `json:"format,omitempty"`
+	Active *bool                  `json:"active,omitempty"`
+	Shared *bool                  `json:"shared,omitempty"`
+}
+
 type UpdateEnvironmentInput struct {
 	ID          string  `json:"id"`
 	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+type UpdateFarmInput struct {
+	ID          string  `json:"id"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	OwnerEmail  *string `json:"ownerEmail,omitempty"`
 }
 
 type UpdateMemberRoleInput struct {
@@ -255,6 +455,24 @@ type UpdateProfilePayload struct {
 	Errors []*UserError `json:"errors"`
 }
 
+type UpdateServerInput struct {
+	ID     string        `json:"id"`
+	Fields *ServerFields `json:"fields"`
+}
+
+type UpdateWebhookInput struct {
+	ID                   string   `json:"id"`
+	Name                 *string  `json:"name,omitempty"`
+	EndpointIds          []string `json:"endpointIds,omitempty"`
+	Events               []string `json:"events,omitempty"`
+	FarmIds              []string `json:"farmIds,omitempty"`
+	TimeoutSeconds       *int     `json:"timeoutSeconds,omitempty"`
+	MaxAttempts          *int     `json:"maxAttempts,omitempty"`
+	SkipPrivateVariables *bool    `json:"skipPrivateVariables,omitempty"`
+	UserData             *string  `json:"userData,omitempty"`
+	Active               *bool    `json:"active,omitempty"`
+}
+
 // An error the user can fix. Mutations return these in `errors` and change nothing.
 type UserError struct {
 	Code ErrorCode `json:"code"`
@@ -263,11 +481,25 @@ type UserError struct {
 	Message string  `json:"message"`
 }
 
+type VariablePayload struct {
+	Variable *models.GlobalVariable `json:"variable,omitempty"`
+	Errors   []*UserError           `json:"errors"`
+}
+
 type Viewer struct {
 	User       *models.User `json:"user"`
 	AuthMethod AuthMethod   `json:"authMethod"`
 	// Set when authenticated with an API token: the only account it can reach.
 	APITokenAccountID *string `json:"apiTokenAccountId,omitempty"`
+}
+
+type WebhookIDInput struct {
+	ID string `json:"id"`
+}
+
+type WebhookPayload struct {
+	Webhook *models.Webhook `json:"webhook,omitempty"`
+	Errors  []*UserError    `json:"errors"`
 }
 
 // How the current request is authenticated.

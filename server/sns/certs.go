@@ -112,7 +112,7 @@ func (f *CertFetcher) Certificate(ctx context.Context, certURL string) (*x509.Ce
 		f.mu.Unlock()
 		return cert, nil
 	}
-	call, ok := (*fetchCall)(nil), false
+	call, ok := f.inflight[certURL]
 	if !ok {
 		call = &fetchCall{done: make(chan struct{})}
 		f.inflight[certURL] = call

@@ -24,9 +24,11 @@ func ParseConfirmSubscriptionResponse(body []byte) (string, error) {
 	}
 	arn := strings.TrimSpace(resp.ARN)
 	// A subscription ARN is its topic ARN plus a subscription id.
-	if i := strings.LastIndexByte(arn, ':'); i < 0 || arn[i+1:] == "" {
+	i := strings.LastIndexByte(arn, ':')
+	if i < 0 || arn[i+1:] == "" {
 		return "", errorf(CodeConfirmFailed, "the ConfirmSubscription answer has no SubscriptionArn")
-	} else if _, err := parseTopicARN(arn[:i]); err != nil {
+	}
+	if _, err := parseTopicARN(arn[:i]); err != nil {
 		return "", errorf(CodeConfirmFailed, "the ConfirmSubscription answer has a malformed SubscriptionArn")
 	}
 	return arn, nil

@@ -183,7 +183,8 @@ func ParseEnvelope(body []byte) (*Message, error) {
 
 // decodeObject reads one top-level JSON object into raw values by exact key.
 func decodeObject(body []byte) (map[string]json.RawMessage, error) {
-	notObject := errorf(CodeMalformed, "body is not a JSON object (an SNS HTTP/S envelope was expected)")
+	// Raw message delivery of a plain-text message lands here, so the reason mentions it.
+	notObject := errorf(CodeMalformed, "body is not a JSON object; an SNS HTTP/S envelope was expected (is raw message delivery on?)")
 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	tok, err := dec.Token()

@@ -1,0 +1,202 @@
+import {
+  Anchor,
+  AppShell,
+  Avatar,
+  Box,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconActivity,
+  IconChevronDown,
+  IconKey,
+  IconLogout,
+  IconStack2,
+  IconUser,
+  IconUsers,
+} from '@tabler/icons-react';
+import { Suspense, type ReactNode } from 'react';
+import { Link, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
+import { Logo } from '@/components/Logo';
+import { TableSkeleton } from '@/components/TableSkeleton';
+import { AccountSwitcher } from '@/features/accounts/components/AccountSwitcher';
+import { EnvironmentSwitcher } from '@/features/environments/components/EnvironmentSwitcher';
+import { useAccountRole } from '@/lib/account-role';
+import { useAuth } from '@/lib/auth/auth-context';
+import { getLastAccountId, setLastAccountId } from '@/lib/current-context';
+import { notifyError } from '@/lib/notify';
+import type { Role } from '@/gql/graphql';
+import { roleAtLeast } from '@/lib/roles';
+
+interface Section {
+  path: string;
+  label: string;
+  icon: ReactNode;
+  minRole: Role;
+}
+
+const SECTIONS: Section[] = [
+  { path: 'environments', label: 'Environments', icon: <IconStack2 size={18} />, minRole: 'VIEWER' },
+  { path: 'members', label: 'Members', icon: <IconUsers size={18} />, minRole: 'VIEWER' },
+  { path: 'api-tokens', label: 'API tokens', icon: <IconKey size={18} />, minRole: 'ADMIN' },
+  { path: 'activity', label: 'Activity', icon: <IconActivity size={18} />, minRole: 'ADMIN' },
+];
+
+function UserMenu() {
+  const { user, logout } = useAuth();
+  const navigate = useNavigate();
+  if (!user) return null;
+  const initials = (user.name || user.email)
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((p) => p[0]?.toUpperCase() ?? '')
+    .join('');
+  return (
+    <Menu position="bottom-end" width={220} shadow="md" withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={`User menu for ${user.name || user.email}`} data-testid="user-menu">
+          <Group gap={8} wrap="nowrap">
+            <Avatar radius="xl" size={30} color="indigo">
+              {initials}
+            </Avatar>
+            <Text size="sm" fw={500} visibleFrom="sm" truncate maw={160}>
+              {user.name || user.email}
+            </Text>
+            <IconChevronDown size={14} aria-hidden />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{user.email}</Menu.Label>
+        <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={14} />}>
+          Profile
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Item
+          color="red"
+          leftSection={<IconLogout size={14} />}
+          onClick={async () => {
+            try {
+              await logout();
+            } catch (err) {
+              notifyError(err as Error, 'Sign-out did not reach the server');
+            }
+            navigate('/login', { replace: true });
+          }}
+        >
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export default function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const match = useMatch('/accounts/:accountId/*');
+  const routeAccountId = match?.params.accountId ?? null;
+  const accountId = routeAccountId ?? getLastAccountId();
+  const { role } = useAccountRole(accountId ?? '');
+
+  // Switching accounts keeps the current section (`/accounts/A/members` → `/accounts/B/members`).
+  const section = (match?.params['*'] ?? '').split('/')[0] || 'environments';
+  function selectAccount(id: string) {
+    setLastAccountId(id);
+    navigate(`/accounts/${id}/${SECTIONS.some((s) => s.path === section) ? section : 'environments'}`);
+    close();
+  }
+
+  const switchers = (
+    <>
+      <AccountSwitcher currentAccountId={accountId} onSelect={selectAccount} />
+      {accountId && role && <EnvironmentSwitcher key={accountId} accountId={accountId} />}
+    </>
+  );
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <Anchor
+        href="#main"
+        className="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </Anchor>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="md" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Anchor component={Link} to="/" underline="never" c="inherit" aria-label="Switchboard home">
+              <Logo />
+            </Anchor>
+            <Group gap="sm" wrap="nowrap" visibleFrom="sm">
+              {switchers}
+            </Group>
+          </Group>
+          <UserMenu />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        {/* On small screens the header has no room: the switchers move into the menu. */}
+        <AppShell.Section hiddenFrom="sm" mb="sm">
+          <Stack gap="xs">{opened && switchers}</Stack>
+        </AppShell.Section>
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={2}>
+            {accountId &&
+              SECTIONS.filter((s) => roleAtLeast(role, s.minRole)).map((s) => {
+                const to = `/accounts/${accountId}/${s.path}`;
+                const active = location.pathname === to || location.pathname.startsWith(`${to}/`);
+                return (
+                  <NavLink
+                    key={s.path}
+                    component={Link}
+                    to={to}
+                    label={s.label}
+                    leftSection={s.icon}
+                    active={active}
+                    aria-current={active ? 'page' : undefined}
+                    onClick={close}
+                  />
+                );
+              })}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <NavLink
+            component={Link}
+            to="/profile"
+            label="Profile"
+            leftSection={<IconUser size={18} />}
+            active={location.pathname === '/profile'}
+            aria-current={location.pathname === '/profile' ? 'page' : undefined}
+            onClick={close}
+          />
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+        <Box maw={1200}>
+          <Suspense fallback={<TableSkeleton />}>
+            <Outlet />
+          </Suspense>
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

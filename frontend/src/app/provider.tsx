@@ -1,0 +1,20 @@
+import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import type { ReactNode } from 'react';
+import { AuthProvider } from '@/lib/auth/auth-context';
+import { GraphQLProvider } from '@/lib/graphql/provider';
+import { theme } from '@/config/theme';
+
+export function AppProvider({ children }: { children: ReactNode }) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" limit={4} />
+      <AuthProvider>
+        <GraphQLProvider>
+          <ModalsProvider labels={{ confirm: 'Confirm', cancel: 'Cancel' }}>{children}</ModalsProvider>
+        </GraphQLProvider>
+      </AuthProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,60 @@
+import type { ComponentType } from 'react';
+import { Navigate, type RouteObject } from 'react-router';
+import AppLayout from './layout/AppLayout';
+import AccountScope from './routes/AccountScope';
+import { FullPageLoader, GuestOnly, RequireAuth, SetupOnly } from './routes/guards';
+
+// Pages are loaded on demand: each feature is its own chunk.
+const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
+
+export const routes: RouteObject[] = [
+  {
+    hydrateFallbackElement: <FullPageLoader />,
+    children: [
+      {
+        element: <SetupOnly />,
+        children: [{ path: 'setup', lazy: page(() => import('@/features/auth/SetupPage')) }],
+      },
+      {
+        element: <GuestOnly />,
+        children: [{ path: 'login', lazy: page(() => import('@/features/auth/LoginPage')) }],
+      },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, lazy: page(() => import('@/features/accounts/AccountHomePage')) },
+              { path: 'profile', lazy: page(() => import('@/features/profile/ProfilePage')) },
+              {
+                path: 'accounts/:accountId',
+                element: <AccountScope />,
+                children: [
+                  { index: true, element: <Navigate to="environments" replace /> },
+                  {
+                    path: 'environments',
+                    lazy: page(() => import('@/features/environments/EnvironmentsPage')),
+                  },
+                  { path: 'members', lazy: page(() => import('@/features/members/MembersPage')) },
+                  {
+                    path: 'api-tokens',
+                    lazy: page(() => import('@/features/api-tokens/ApiTokensPage')),
+                  },
+                  {
+                    path: 'api-tokens/new',
+                    lazy: page(() => import('@/features/api-tokens/CreateApiTokenPage')),
+                  },
+                  { path: 'activity', lazy: page(() => import('@/features/activity/ActivityPage')) },
+                ],
+              },
+              { path: '*', lazy: page(() => import('./routes/NotFound')) },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+];

@@ -1,0 +1,68 @@
+import { graphql } from '@/gql';
+
+export const ApiTokensQuery = graphql(`
+  query ApiTokens($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      myRole
+      apiTokens {
+        id
+        name
+        prefix
+        role
+        status
+        createdAt
+        expiresAt
+        lastUsedAt
+        revokedAt
+        createdBy {
+          id
+          name
+          email
+        }
+      }
+    }
+  }
+`);
+
+// The secret is requested here and nowhere else; mutation results are not cached by urql.
+export const CreateApiTokenMutation = graphql(`
+  mutation CreateApiToken($input: CreateApiTokenInput!) {
+    createApiToken(input: $input) {
+      apiToken {
+        id
+        name
+        prefix
+        role
+        status
+        createdAt
+        expiresAt
+      }
+      secret
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const RevokeApiTokenMutation = graphql(`
+  mutation RevokeApiToken($input: RevokeApiTokenInput!) {
+    revokeApiToken(input: $input) {
+      apiToken {
+        id
+        status
+        revokedAt
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const apiTokensContext = { additionalTypenames: ['ApiToken'] };

@@ -1,0 +1,239 @@
+import {
+  ActionIcon,
+  Avatar,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { IconUserMinus, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { DateTime } from '@/components/DateTime';
+import { EmptyState } from '@/components/EmptyState';
+import { PageHeader } from '@/components/PageHeader';
+import { QueryError } from '@/components/QueryError';
+import { RoleBadge } from '@/components/RoleBadge';
+import { TableSkeleton } from '@/components/TableSkeleton';
+import { confirmDanger } from '@/components/confirm';
+import type { Role } from '@/gql/graphql';
+import { useAuth } from '@/lib/auth/auth-context';
+import { notifyError, notifySuccess } from '@/lib/notify';
+import { ROLE_LABELS, assignableRoles, roleAtLeast } from '@/lib/roles';
+import {
+  MembersQuery,
+  RemoveMemberMutation,
+  UpdateMemberRoleMutation,
+  membersContext,
+} from './api';
+import { AddMemberModal } from './components/AddMemberModal';
+
+function initials(name: string, email: string) {
+  const source = name.trim() || email;
+  return source
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((p) => p[0]?.toUpperCase() ?? '')
+    .join('');
+}
+
+export default function MembersPage() {
+  const { accountId = '' } = useParams();
+  const navigate = useNavigate();
+  const { user: me } = useAuth();
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: MembersQuery,
+    variables: { accountId },
+    context: membersContext,
+  });
+  const [, updateRole] = useMutation(UpdateMemberRoleMutation);
+  const [, removeMember] = useMutation(RemoveMemberMutation);
+  const [adding, setAdding] = useState(false);
+  const [pendingId, setPendingId] = useState<string | null>(null);
+
+  const account = data?.account;
+  const myRole = account?.myRole;
+  const canManage = roleAtLeast(myRole, 'ADMIN');
+  const assignable = assignableRoles(myRole);
+  const members = account?.members ?? [];
+
+  async function changeRole(membershipId: string, role: Role) {
+    setPendingId(membershipId);
+    const result = await updateRole({ input: { membershipId, role } }, membersContext);
+    setPendingId(null);
+    if (result.error) {
+      notifyError(result.error, 'Could not change the role');
+      return;
+    }
+    const errors = result.data?.updateMemberRole.errors ?? [];
+    if (errors.length > 0) {
+      notifyError(errors.map((e) => e.message).join('\n'), 'Could not change the role');
+      refetch({ requestPolicy: 'network-only' });
+      return;
+    }
+    notifySuccess(`Role changed to ${ROLE_LABELS[role].toLowerCase()}.`);
+  }
+
+  async function remove(membershipId: string, name: string, isMe: boolean) {
+    const ok = await confirmDanger({
+      title: isMe ? 'Leave this account?' : `Remove ${name}?`,
+      message: isMe
+        ? 'You will lose access to this account until someone adds you again.'
+        : `${name} will lose access to ${account?.name ?? 'this account'}. Their user stays; you can add them again later.`,
+      confirmLabel: isMe ? 'Leave account' : 'Remove member',
+    });
+    if (!ok) return;
+    const result = await removeMember({ input: { membershipId } }, membersContext);
+    if (result.error) {
+      notifyError(result.error, 'Could not remove the member');
+      return;
+    }
+    const errors = result.data?.removeMember.errors ?? [];
+    if (errors.length > 0) {
+      notifyError(errors.map((e) => e.message).join('\n'), 'Could not remove the member');
+      return;
+    }
+    if (isMe) {
+      navigate('/', { replace: true });
+      return;
+    }
+    notifySuccess(`Removed ${name}.`);
+  }
+
+  let body;
+  if (error && !data) {
+    body = <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  } else if (fetching && !data) {
+    body = <TableSkeleton label="Loading members" />;
+  } else if (!account) {
+    body = <EmptyState title="Account not found" />;
+  } else if (members.length === 0) {
+    body = <EmptyState icon={<IconUsers size={24} />} title="No members" />;
+  } else {
+    body = (
+      <Table.ScrollContainer minWidth={640}>
+        <Table verticalSpacing="sm" highlightOnHover aria-label="Members">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Member</Table.Th>
+              <Table.Th w={180}>Role</Table.Th>
+              <Table.Th>Joined</Table.Th>
+              {canManage && (
+                <Table.Th w={60}>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              )}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {members.map((m) => {
+              const isMe = m.user.id === me?.id;
+              const label = m.user.name || m.user.email;
+              // Nobody hands out or takes away more than their own role.
+              const editable = canManage && roleAtLeast(myRole, m.role);
+              return (
+                <Table.Tr key={m.id}>
+                  <Table.Td>
+                    <Group gap="sm" wrap="nowrap">
+                      <Avatar radius="xl" size="md" color="indigo" aria-hidden>
+                        {initials(m.user.name, m.user.email)}
+                      </Avatar>
+                      <Stack gap={0}>
+                        <Group gap={6}>
+                          <Text fw={500} size="sm">
+                            {m.user.name || '—'}
+                          </Text>
+                          {isMe && (
+                            <Badge size="xs" variant="outline" color="gray">
+                              You
+                            </Badge>
+                          )}
+                        </Group>
+                        <Text size="xs" c="dimmed">
+                          {m.user.email}
+                        </Text>
+                      </Stack>
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    {editable ? (
+                      <Select
+                        aria-label={`Role of ${label}`}
+                        size="xs"
+                        allowDeselect={false}
+                        data={assignable.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+                        value={m.role}
+                        disabled={pendingId === m.id}
+                        onChange={(v) => v && v !== m.role && changeRole(m.id, v as Role)}
+                        comboboxProps={{ withinPortal: true }}
+                      />
+                    ) : (
+                      <RoleBadge role={m.role} />
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTime value={m.createdAt} size="sm" />
+                  </Table.Td>
+                  {canManage && (
+                    <Table.Td>
+                      {(editable || isMe) && (
+                        <Tooltip label={isMe ? 'Leave account' : 'Remove'}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={isMe ? 'Leave account' : `Remove ${label}`}
+                            onClick={() => remove(m.id, label, isMe)}
+                          >
+                            <IconUserMinus size={18} />
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Members"
+        description={
+          canManage
+            ? 'People with access to this account, and what they may do.'
+            : 'People with access to this account. Only admins and owners can change members.'
+        }
+        actions={
+          canManage && (
+            <Button leftSection={<IconUserPlus size={16} />} onClick={() => setAdding(true)}>
+              Add member
+            </Button>
+          )
+        }
+      />
+      <Card withBorder padding={0} radius="md">
+        <Card.Section p="md">{body}</Card.Section>
+      </Card>
+      {canManage && myRole && (
+        <AddMemberModal
+          accountId={accountId}
+          myRole={myRole}
+          opened={adding}
+          onClose={() => setAdding(false)}
+        />
+      )}
+    </>
+  );
+}

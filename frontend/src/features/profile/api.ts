@@ -1,0 +1,54 @@
+import { graphql } from '@/gql';
+
+export const ProfileQuery = graphql(`
+  query Profile {
+    me {
+      authMethod
+      user {
+        id
+        email
+        name
+        isSystemAdmin
+        createdAt
+        memberships {
+          id
+          role
+          account {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const UpdateProfileMutation = graphql(`
+  mutation UpdateProfile($input: UpdateProfileInput!) {
+    updateProfile(input: $input) {
+      user {
+        id
+        name
+        email
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input) {
+      ok
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);

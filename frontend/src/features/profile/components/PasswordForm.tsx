@@ -1,0 +1,88 @@
+import { Button, Group, PasswordInput, Stack } from '@mantine/core';
+import { hasLength, isNotEmpty, useForm } from '@mantine/form';
+import { useState } from 'react';
+import { useMutation } from 'urql';
+import { FormErrors } from '@/components/FormErrors';
+import { useAuth } from '@/lib/auth/auth-context';
+import { splitUserErrors } from '@/lib/graphql/user-errors';
+import { notifyError, notifySuccess } from '@/lib/notify';
+import { ChangePasswordMutation } from '../api';
+
+const FIELDS = ['currentPassword', 'newPassword'];
+
+export function PasswordForm({ email }: { email: string }) {
+  const auth = useAuth();
+  const [general, setGeneral] = useState<string[]>([]);
+  const [, changePassword] = useMutation(ChangePasswordMutation);
+  const form = useForm({
+    mode: 'uncontrolled',
+    initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
+    validate: {
+      currentPassword: isNotEmpty('Enter your current password'),
+      newPassword: hasLength({ min: 10, max: 128 }, 'Use 10 to 128 characters'),
+      confirmPassword: (v, values) => (v !== values.newPassword ? 'The passwords do not match' : null),
+    },
+  });
+
+  const submit = form.onSubmit(async ({ currentPassword, newPassword }) => {
+    setGeneral([]);
+    const result = await changePassword({ input: { currentPassword, newPassword } });
+    if (result.error) {
+      notifyError(result.error, 'Could not change your password');
+      return;
+    }
+    const payload = result.data?.changePassword;
+    if (!payload) return;
+    if (payload.errors.length > 0 || !payload.ok) {
+      const { fields, general: other } = splitUserErrors(payload.errors, FIELDS);
+      form.setErrors(fields);
+      setGeneral(other.length || Object.keys(fields).length ? other : ['The password was not changed.']);
+      return;
+    }
+    form.reset();
+    // The server revokes every refresh token of the user, this browser's included: sign in
+    // again with the new password so this session survives its next token refresh.
+    try {
+      await auth.login({ email, password: newPassword });
+    } catch {
+      notifySuccess('Your password was changed. Sign in again with the new password.');
+      return;
+    }
+    notifySuccess('Your password was changed. Other sessions have been signed out.');
+  });
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md" maw={420}>
+        <FormErrors errors={general} />
+        <PasswordInput
+          label="Current password"
+          autoComplete="current-password"
+          required
+          key={form.key('currentPassword')}
+          {...form.getInputProps('currentPassword')}
+        />
+        <PasswordInput
+          label="New password"
+          description="At least 10 characters"
+          autoComplete="new-password"
+          required
+          key={form.key('newPassword')}
+          {...form.getInputProps('newPassword')}
+        />
+        <PasswordInput
+          label="Confirm new password"
+          autoComplete="new-password"
+          required
+          key={form.key('confirmPassword')}
+          {...form.getInputProps('confirmPassword')}
+        />
+        <Group>
+          <Button type="submit" loading={form.submitting}>
+            Change password
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,64 @@
+import { Button, Group, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useEffect, useState } from 'react';
+import { useMutation } from 'urql';
+import { FormErrors } from '@/components/FormErrors';
+import { useAuth } from '@/lib/auth/auth-context';
+import { splitUserErrors } from '@/lib/graphql/user-errors';
+import { notifyError, notifySuccess } from '@/lib/notify';
+import { UpdateProfileMutation } from '../api';
+
+export function ProfileForm({ email, name }: { email: string; name: string }) {
+  const { updateUser } = useAuth();
+  const [general, setGeneral] = useState<string[]>([]);
+  const [, updateProfile] = useMutation(UpdateProfileMutation);
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { name },
+    validate: {
+      name: (v) => (!v.trim() ? 'Name is required' : v.trim().length > 100 ? 'Use at most 100 characters' : null),
+    },
+  });
+
+  useEffect(() => {
+    form.setInitialValues({ name });
+    form.setValues({ name });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [name]);
+
+  const submit = form.onSubmit(async (values) => {
+    setGeneral([]);
+    const newName = values.name.trim();
+    const result = await updateProfile({ input: { name: newName } });
+    if (result.error) {
+      notifyError(result.error, 'Could not save your profile');
+      return;
+    }
+    const payload = result.data?.updateProfile;
+    if (!payload) return;
+    if (payload.errors.length > 0) {
+      const { fields, general: other } = splitUserErrors(payload.errors, ['name']);
+      form.setErrors(fields);
+      setGeneral(other);
+      return;
+    }
+    updateUser({ name: payload.user?.name ?? newName });
+    form.resetDirty({ name: newName });
+    notifySuccess('Your profile was saved.');
+  });
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md" maw={420}>
+        <FormErrors errors={general} />
+        <TextInput label="Email" value={email} readOnly disabled description="Ask an administrator to change your email" />
+        <TextInput label="Name" required autoComplete="name" {...form.getInputProps('name')} />
+        <Group>
+          <Button type="submit" loading={form.submitting} disabled={!form.isDirty()}>
+            Save profile
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,236 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/switchboard-hub/switchboard/jobs/deliver"
+	"github.com/switchboard-hub/switchboard/models"
+)
+
+// Task types of the outbox.
+const (
+	TypeDeliver         = "delivery:send"
+	TypeSweepDeliveries = "maintenance:sweep_deliveries"
+	TypePurgeHistory    = "maintenance:purge_history"
+)
+
+// deliveryTaskRetries bounds Asynq's own retries of one task. The delivery's attempt limit is
+// kept in the database; this only has to outlast it plus a few transient database errors.
+const deliveryTaskRetries = 25
+
+type deliveryPayload struct {
+	ID string `json:"id"`
+}
+
+// NewDeliveryTask runs a delivery at runAt. The task id is the delivery id, so enqueueing it
+// twice is refused by Asynq and harmless.
+func NewDeliveryTask(id string, runAt time.Time) *asynq.Task {
+	b, _ := json.Marshal(deliveryPayload{ID: id})
+	return asynq.NewTask(TypeDeliver, b, asynq.TaskID(id), asynq.ProcessAt(runAt), asynq.Queue(QueueDefault),
+		asynq.MaxRetry(deliveryTaskRetries), asynq.Timeout(3*time.Minute))
+}
+
+// retryIn is a handler error that says when to run the task again; RetryDelay reads it, so the
+// queue and the delivery row agree.
+type retryIn struct {
+	delay  time.Duration
+	reason string
+}
+
+func (e *retryIn) Error() string { return fmt.Sprintf("retry in %s: %s", e.delay.Round(time.Millisecond), e.reason) }
+
+// RetryDelay is the worker's RetryDelayFunc.
+func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
+	var r *retryIn
+	if errors.As(err, &r) {
+		return max(r.delay, 10*time.Millisecond)
+	}
+	// A transient error of ours (the database was down): back off quickly, then slower.
+	return min(time.Duration(1<<min(n, 6))*time.Second, time.Minute)
+}
+
+// IsFailure tells Asynq which errors count as failures in its statistics: a scheduled retry of
+// a delivery is normal operation.
+func IsFailure(err error) bool {
+	var r *retryIn
+	return !errors.As(err, &r)
+}
+
+// DeliveryMetrics are the outbox's Prometheus metrics.
+type DeliveryMetrics struct {
+	Attempts *prometheus.CounterVec
+	Latency  prometheus.Histogram
+}
+
+// NewDeliveryMetrics registers the delivery metrics on reg.
+func NewDeliveryMetrics(reg prometheus.Registerer) *DeliveryMetrics {
+	m := &DeliveryMetrics{
+		Attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_delivery_attempts_total", Help: "Delivery attempts by outcome.",
+		}, []string{"outcome"}),
+		Latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "switchboard_delivery_attempt_seconds", Help: "Duration of delivery attempts.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}),
+	}
+	reg.MustRegister(m.Attempts, m.Latency)
+	return m
+}
+
+// Deliverer runs delivery tasks.
+type Deliverer struct {
+	Store   *models.Store
+	Sender  *deliver.Sender
+	Log     *slog.Logger
+	Metrics *DeliveryMetrics
+}
+
+// Deliver handles TypeDeliver: one attempt of one delivery.
+func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
+	var p deliveryPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
+	}
+	target, err := d.Store.BeginAttempt(ctx, p.ID)
+	var notDue *models.NotDueError
+	switch {
+	case errors.Is(err, models.ErrDeliveryDone):
+		return nil
+	case errors.As(err, &notDue):
+		return &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
+	case err != nil:
+		return err
+	}
+	del := target.Delivery
+	res := d.Sender.Send(ctx, deliver.Request{
+		DeliveryID: del.ID, URL: target.Endpoint.URL, Body: del.Payload, SigningKey: target.SigningKey,
+		Timeout: time.Duration(del.TimeoutSeconds) * time.Second,
+	})
+	outcome := map[deliver.Outcome]models.AttemptOutcome{
+		deliver.Succeeded: models.AttemptSucceeded, deliver.Failed: models.AttemptFailed,
+		deliver.Gone: models.AttemptGone, deliver.Retry: models.AttemptRetry, deliver.Pending: models.AttemptSucceeded,
+	}[res.Outcome]
+	if outcome == "" {
+		outcome = models.AttemptRetry
+	}
+	// Recording the result must survive a shutdown that cancelled the attempt itself.
+	next, err := d.Store.FinishAttempt(context.WithoutCancel(ctx), target, models.AttemptResult{
+		Outcome: outcome, StatusCode: res.StatusCode, URL: res.URL, RemoteAddr: res.RemoteAddr,
+		RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders, ResponseBody: res.ResponseBody,
+		Duration: res.Duration, ErrorClass: res.ErrorClass, ErrorMessage: res.ErrorMessage,
+		RetryIn: res.NextDelay(del.Attempts, rand.Float64),
+	})
+	if d.Metrics != nil {
+		d.Metrics.Attempts.WithLabelValues(string(outcome)).Inc()
+		d.Metrics.Latency.Observe(res.Duration.Seconds())
+	}
+	if err != nil {
+		return err
+	}
+	if next != nil {
+		return &retryIn{delay: time.Until(*next), reason: string(res.Outcome)}
+	}
+	return nil
+}
+
+// Queue is the Asynq side of the outbox: models.Enqueuer.
+type Queue struct {
+	Client    *asynq.Client
+	Inspector *asynq.Inspector
+	Log       *slog.Logger
+}
+
+// EnqueueDeliveries implements models.Enqueuer. A task id already on the queue is fine; one
+// left archived by an exhausted task is replaced. Failures are logged: the sweeper retries.
+func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef) {
+	for _, r := range refs {
+		if err := q.enqueue(ctx, r); err != nil {
+			q.Log.WarnContext(ctx, "enqueue delivery failed; the sweeper will retry", "delivery_id", r.ID, "err", err)
+		}
+	}
+}
+
+func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef) error {
+	_, err := q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
+	if !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return err
+	}
+	info, ierr := q.Inspector.GetTaskInfo(QueueDefault, r.ID)
+	if ierr != nil || (info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted) {
+		return nil // on the queue already
+	}
+	if err := q.Inspector.DeleteTask(QueueDefault, r.ID); err != nil {
+		return err
+	}
+	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
+	return err
+}
+
+// NewSweepTask re-enqueues due deliveries that are missing from the queue.
+func NewSweepTask() *asynq.Task {
+	return asynq.NewTask(TypeSweepDeliveries, nil, asynq.Queue(QueueMaintenance), asynq.MaxRetry(0),
+		asynq.Timeout(time.Minute), asynq.Unique(4*time.Second))
+}
+
+// NewPurgeHistoryTask deletes events and deliveries past the retention.
+func NewPurgeHistoryTask() *asynq.Task {
+	return asynq.NewTask(TypePurgeHistory, nil, asynq.Queue(QueueMaintenance), asynq.MaxRetry(1),
+		asynq.Timeout(10*time.Minute), asynq.Unique(30*time.Minute))
+}
+
+// SweepGrace is how overdue a delivery must be before the sweeper re-enqueues it, so the
+// sweeper does not race the normal after-commit enqueue.
+const SweepGrace = 2 * time.Second
+
+// Sweeper handles TypeSweepDeliveries.
+type Sweeper struct {
+	Store *models.Store
+	Queue *Queue
+	Log   *slog.Logger
+}
+
+// Sweep re-enqueues every due delivery; the queue refuses the ones it still holds.
+func (s *Sweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
+	total := 0
+	for range 20 { // at most 20 000 per run; the next run continues
+		due, err := s.Store.DueDeliveries(ctx, time.Now().Add(-SweepGrace), 1000)
+		if err != nil {
+			return err
+		}
+		requeued := 0
+		for _, r := range due {
+			_, err := s.Queue.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, time.Now()))
+			if err == nil {
+				requeued++
+			} else if !errors.Is(err, asynq.ErrTaskIDConflict) {
+				return err
+			}
+		}
+		total += requeued
+		if len(due) < 1000 || requeued == 0 {
+			break
+		}
+	}
+	if total > 0 {
+		s.Log.InfoContext(ctx, "sweeper re-enqueued deliveries missing from the queue", "count", total)
+	}
+	return nil
+}
+
+// PurgeHistory handles TypePurgeHistory.
+func (h *Handlers) PurgeHistory(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.Store.PurgeHistory(ctx)
+	if n > 0 {
+		h.Log.InfoContext(ctx, "purged events past retention", "count", n)
+	}
+	return err
+}

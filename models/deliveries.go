@@ -1,0 +1,704 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboard-hub/switchboard/jobs/scalr"
+)
+
+// MarshalGQL implements the GraphQL enum encoding.
+func (s DeliveryStatus) MarshalGQL(w io.Writer) { writeEnum(w, s) }
+
+// UnmarshalGQL implements the GraphQL enum decoding.
+func (s *DeliveryStatus) UnmarshalGQL(v any) (err error) {
+	*s, err = readEnum(v, DeliveryStatus.Valid, "delivery status")
+	return err
+}
+
+func (d *Delivery) accountOf() string { return deref(d.AccountID) }
+
+// DeliveryAttempt is one try of a delivery, recorded before and after the call.
+type DeliveryAttempt struct {
+	ID              string `gorm:"primaryKey"`
+	DeliveryID      string
+	Number          int
+	StartedAt       time.Time
+	FinishedAt      *time.Time
+	DurationMs      *int
+	URL             string `gorm:"column:url"`
+	RemoteAddr      string
+	RequestHeaders  *string // JSON
+	StatusCode      *int
+	ResponseHeaders *string // JSON
+	ResponseBody    string
+	ErrorClass      string
+	ErrorMessage    string
+}
+
+// AttemptTarget is what the worker needs for one attempt.
+type AttemptTarget struct {
+	Delivery   *Delivery
+	Endpoint   *Endpoint
+	SigningKey []byte
+	Attempt    *DeliveryAttempt
+}
+
+// ErrDeliveryDone means the delivery needs no (more) attempts: finished, or its endpoint is
+// gone or inactive.
+var ErrDeliveryDone = errors.New("delivery needs no attempt")
+
+// NotDueError means a delivery's task ran before its next attempt is due (a duplicate enqueue,
+// a queue that woke early): run it again at At.
+type NotDueError struct{ At time.Time }
+
+func (e *NotDueError) Error() string { return "delivery not due until " + e.At.Format(time.RFC3339) }
+
+// dueSlack is how early an attempt may run. Asynq schedules retries at whole seconds, so a
+// retry can wake up to a second early; such a run is put back, never attempted early.
+const dueSlack = 0
+
+// BeginAttempt records the start of the next attempt of a delivery and returns what the worker
+// needs to make it. The attempt is counted before the call, so a crash mid-attempt still counts
+// (at-least-once: receivers dedupe on the delivery id).
+func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTarget, error) {
+	if !validID(deliveryID) {
+		return nil, ErrDeliveryDone
+	}
+	t := &AttemptTarget{}
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		var d Delivery
+		if err := tx.Where("id = ?", deliveryID).Take(&d).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrDeliveryDone
+			}
+			return err
+		}
+		if d.Status != DeliveryPending && d.Status != DeliveryRetrying {
+			return ErrDeliveryDone
+		}
+		now := s.now()
+		if d.NextAttemptAt != nil && d.NextAttemptAt.After(now.Add(dueSlack)) {
+			return &NotDueError{At: *d.NextAttemptAt}
+		}
+		if d.EndpointID == nil {
+			return s.finishDelivery(tx, &d, DeliveryFailed, nil, "the endpoint was deleted", now)
+		}
+		var ep Endpoint
+		if err := tx.Where("id = ?", *d.EndpointID).Take(&ep).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return s.finishDelivery(tx, &d, DeliveryFailed, nil, "the endpoint was deleted", now)
+			}
+			return err
+		}
+		if !ep.Active {
+			return s.finishDelivery(tx, &d, DeliveryFailed, nil, "the endpoint is inactive", now)
+		}
+		if d.Attempts >= d.MaxAttempts {
+			return s.finishDelivery(tx, &d, DeliveryFailed, d.LastStatusCode, d.LastError, now)
+		}
+		res := tx.Model(&Delivery{}).Where("id = ? AND attempts = ?", d.ID, d.Attempts).
+			Updates(map[string]any{"attempts": d.Attempts + 1, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("delivery %s: another worker is attempting it", d.ID)
+		}
+		d.Attempts++
+		a := &DeliveryAttempt{ID: newID(), DeliveryID: d.ID, Number: d.Attempts, StartedAt: now, URL: ep.URL}
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		key, err := s.SigningKey(&ep)
+		if err != nil {
+			return err
+		}
+		t.Delivery, t.Endpoint, t.SigningKey, t.Attempt = &d, &ep, key, a
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Outcome of an attempt, as the worker classifies it.
+type AttemptOutcome string
+
+const (
+	AttemptSucceeded AttemptOutcome = "succeeded"
+	AttemptRetry     AttemptOutcome = "retry"
+	AttemptFailed    AttemptOutcome = "failed"
+	AttemptGone      AttemptOutcome = "gone"
+)
+
+// AttemptResult is what happened in one attempt.
+type AttemptResult struct {
+	Outcome         AttemptOutcome
+	StatusCode      int
+	URL             string
+	RemoteAddr      string
+	RequestHeaders  http.Header
+	ResponseHeaders http.Header
+	ResponseBody    []byte
+	Duration        time.Duration
+	ErrorClass      string
+	ErrorMessage    string
+	// RetryIn is when to try again if the outcome is a retry (backoff or Retry-After).
+	RetryIn time.Duration
+}
+
+// MaxStoredBody is how much of a response body is kept.
+const MaxStoredBody = 4 << 10
+
+func headerJSON(h http.Header) *string {
+	if h == nil {
+		return nil
+	}
+	b, _ := json.Marshal(h)
+	s := string(b)
+	return &s
+}
+
+// storableText keeps a response body as valid UTF-8 text without NULs (PostgreSQL text cannot
+// hold them), at most MaxStoredBody bytes.
+func storableText(b []byte) string {
+	if len(b) > MaxStoredBody {
+		b = b[:MaxStoredBody]
+	}
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+// FinishAttempt records an attempt's result and moves the delivery on. It returns the time of
+// the next attempt, or nil when the delivery is finished.
+func (s *Store) FinishAttempt(ctx context.Context, t *AttemptTarget, r AttemptResult) (*time.Time, error) {
+	d, a := t.Delivery, t.Attempt
+	now := s.now()
+	ms := int(r.Duration.Milliseconds())
+	var code *int
+	if r.StatusCode > 0 {
+		c := r.StatusCode
+		code = &c
+	}
+	errText := r.ErrorMessage
+	if errText == "" && r.Outcome != AttemptSucceeded && r.StatusCode > 0 {
+		errText = "HTTP " + strconv.Itoa(r.StatusCode) + " " + http.StatusText(r.StatusCode)
+	}
+	var next *time.Time
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		if err := tx.Model(&DeliveryAttempt{}).Where("id = ?", a.ID).Updates(map[string]any{
+			"finished_at": now, "duration_ms": ms, "url": r.URL, "remote_addr": r.RemoteAddr,
+			"request_headers": headerJSON(r.RequestHeaders), "status_code": code, "response_headers": headerJSON(r.ResponseHeaders),
+			"response_body": storableText(r.ResponseBody), "error_class": r.ErrorClass, "error_message": truncate(errText, 500),
+		}).Error; err != nil {
+			return err
+		}
+		switch {
+		case r.Outcome == AttemptSucceeded:
+			return s.finishDelivery(tx, d, DeliverySucceeded, code, "", now)
+		case r.Outcome == AttemptGone:
+			if err := tx.Model(&Endpoint{}).Where("id = ?", t.Endpoint.ID).Updates(map[string]any{
+				"active": false, "inactive_reason": "the endpoint answered 410 Gone", "updated_at": now,
+			}).Error; err != nil {
+				return err
+			}
+			return s.finishDelivery(tx, d, DeliveryFailed, code, "410 Gone: the endpoint was deactivated", now)
+		case r.Outcome == AttemptFailed || d.Attempts >= d.MaxAttempts:
+			return s.finishDelivery(tx, d, DeliveryFailed, code, errText, now)
+		}
+		at := now.Add(r.RetryIn)
+		next = &at
+		d.Status, d.NextAttemptAt, d.LastStatusCode, d.LastError = DeliveryRetrying, next, code, errText
+		if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{
+			"status": DeliveryRetrying, "next_attempt_at": at, "last_status_code": code, "last_error": errText, "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
+		return nil
+	})
+	return next, err
+}
+
+func (s *Store) finishDelivery(tx *Tx, d *Delivery, status DeliveryStatus, code *int, errText string, now time.Time) error {
+	d.Status, d.LastStatusCode, d.LastError, d.CompletedAt, d.NextAttemptAt = status, code, errText, &now, nil
+	if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{
+		"status": status, "last_status_code": code, "last_error": errText, "completed_at": now, "next_attempt_at": nil, "updated_at": now,
+	}).Error; err != nil {
+		return err
+	}
+	s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// DueDeliveries lists unfinished deliveries whose next attempt is due before `before` (the
+// sweeper re-enqueues them; the queue refuses the ones it still has).
+func (s *Store) DueDeliveries(ctx context.Context, before time.Time, limit int) ([]DeliveryRef, error) {
+	var ds []Delivery
+	if err := s.db.WithContext(ctx).Select("id, next_attempt_at").Where("status IN ? AND next_attempt_at <= ?", []DeliveryStatus{DeliveryPending, DeliveryRetrying}, before).
+		Order("next_attempt_at").Limit(limit).Find(&ds).Error; err != nil {
+		return nil, err
+	}
+	out := make([]DeliveryRef, len(ds))
+	for i, d := range ds {
+		out[i] = DeliveryRef{ID: d.ID, RunAt: *d.NextAttemptAt}
+	}
+	return out, nil
+}
+
+// DeliveryFilter narrows the delivery history.
+type DeliveryFilter struct {
+	WebhookID  string
+	EndpointID string
+	EventID    string
+	Statuses   []DeliveryStatus
+	Since      *time.Time
+	Until      *time.Time
+	// Search is a case-insensitive substring of the payload.
+	Search string
+}
+
+// ListDeliveries returns the account's delivery history, newest first. Admins and owners (the
+// payloads can hold variables).
+func (s *Store) ListDeliveries(ctx context.Context, a *Actor, accountID string, f DeliveryFilter, first int, after string) (*Page[Delivery], error) {
+	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
+		return nil, err
+	}
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	for col, v := range map[string]string{"webhook_id": f.WebhookID, "endpoint_id": f.EndpointID, "event_id": f.EventID} {
+		if v == "" {
+			continue
+		}
+		if !validID(v) {
+			return &Page[Delivery]{}, nil
+		}
+		q = q.Where(col+" = ?", v)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.Since != nil {
+		q = q.Where("created_at >= ?", f.Since.UTC())
+	}
+	if f.Until != nil {
+		q = q.Where("created_at < ?", f.Until.UTC())
+	}
+	if term := strings.TrimSpace(f.Search); term != "" {
+		col := "lower(CAST(payload AS TEXT))"
+		if s.db.Dialect == Postgres {
+			col = "lower(convert_from(payload, 'UTF8'))"
+		}
+		q = q.Where(col+" LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
+	}
+	if after != "" {
+		t, id, err := decodeCursor(after)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, id)
+	}
+	var ds []Delivery
+	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&ds).Error; err != nil {
+		return nil, err
+	}
+	p := &Page[Delivery]{}
+	if len(ds) > n {
+		p.HasNextPage, ds = true, ds[:n]
+	}
+	p.Items = ds
+	for _, d := range ds {
+		p.Cursors = append(p.Cursors, encodeCursor(d.CreatedAt, d.ID))
+	}
+	return p, nil
+}
+
+// GetDelivery returns a delivery of an account the actor administers.
+func (s *Store) GetDelivery(ctx context.Context, a *Actor, id string) (*Delivery, error) {
+	var d Delivery
+	if err := s.getScoped(ctx, a, &d, id, "delivery", RoleAdmin); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// AttemptsByDelivery loads the attempts of several deliveries, oldest first (dataloader).
+func (s *Store) AttemptsByDelivery(ctx context.Context, ids []string) (map[string][]DeliveryAttempt, error) {
+	var as []DeliveryAttempt
+	if err := s.db.WithContext(ctx).Where("delivery_id IN ?", ids).Order("number").Find(&as).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]DeliveryAttempt{}
+	for _, a := range as {
+		out[a.DeliveryID] = append(out[a.DeliveryID], a)
+	}
+	return out, nil
+}
+
+// DeliveryCounts counts an event's deliveries by status.
+type DeliveryCounts struct {
+	Succeeded, Pending, Failed int
+}
+
+// DeliveryCountsByEvent counts deliveries per event (dataloader).
+func (s *Store) DeliveryCountsByEvent(ctx context.Context, ids []string) (map[string]DeliveryCounts, error) {
+	var rows []struct {
+		EventID string
+		Status  DeliveryStatus
+		N       int
+	}
+	if err := s.db.WithContext(ctx).Model(&Delivery{}).Select("event_id, status, count(*) AS n").Where("event_id IN ?", ids).
+		Group("event_id, status").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[string]DeliveryCounts{}
+	for _, r := range rows {
+		c := out[r.EventID]
+		switch r.Status {
+		case DeliverySucceeded:
+			c.Succeeded += r.N
+		case DeliveryFailed:
+			c.Failed += r.N
+		default:
+			c.Pending += r.N
+		}
+		out[r.EventID] = c
+	}
+	return out, nil
+}
+
+// ResendDelivery sends a finished delivery again: the same bytes and id, a fresh set of
+// attempts. Admins.
+func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Delivery, error) {
+	d, err := s.GetDelivery(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == DeliveryPending || d.Status == DeliveryRetrying {
+		return nil, Errorf(ECONFLICT, "the delivery is still being attempted")
+	}
+	var refs []DeliveryRef
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		r, err := s.requeue(tx, "id = ?", d.ID)
+		refs = r
+		if err != nil {
+			return err
+		}
+		return s.audit(tx, a, deref(d.AccountID), "delivery.resent", "delivery", d.ID, fmt.Sprintf("%s resent delivery of %s", a.Label(), d.EventName))
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.enqueueAfter(ctx, refs)
+	return s.GetDelivery(ctx, a, id)
+}
+
+// requeue puts finished deliveries matching where back to pending for a fresh round of
+// attempts, in tx.
+func (s *Store) requeue(tx *Tx, where string, args ...any) ([]DeliveryRef, error) {
+	var ds []Delivery
+	if err := tx.Select("id, account_id").Where(where, args...).Find(&ds).Error; err != nil {
+		return nil, err
+	}
+	now := s.now()
+	refs := make([]DeliveryRef, 0, len(ds))
+	for _, d := range ds {
+		// A fresh round: the attempt limit grows by the webhook's own limit (at least one).
+		if err := tx.Exec(`UPDATE deliveries SET status = ?, next_attempt_at = ?, completed_at = NULL, updated_at = ?,
+			max_attempts = attempts + COALESCE((SELECT max_attempts FROM webhooks WHERE webhooks.id = deliveries.webhook_id), 1)
+			WHERE id = ?`, DeliveryPending, now, now, d.ID).Error; err != nil {
+			return nil, err
+		}
+		refs = append(refs, DeliveryRef{ID: d.ID, RunAt: now})
+		s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
+	}
+	return refs, nil
+}
+
+func (s *Store) enqueueAfter(ctx context.Context, refs []DeliveryRef) {
+	if s.enqueuer != nil && len(refs) > 0 {
+		s.enqueuer.EnqueueDeliveries(context.WithoutCancel(ctx), refs)
+	}
+}
+
+// RetryFailedInput names the failed deliveries to retry: of one endpoint or one webhook, since
+// a time.
+type RetryFailedInput struct {
+	AccountID  string
+	EndpointID string
+	WebhookID  string
+	Since      time.Time
+}
+
+// RetryFailed queues every failed delivery of an endpoint or a webhook since a time again.
+// Admins. It returns how many were queued.
+func (s *Store) RetryFailed(ctx context.Context, a *Actor, in RetryFailedInput) (int, error) {
+	if _, err := s.Require(ctx, a, in.AccountID, RoleAdmin); err != nil {
+		return 0, err
+	}
+	where := "account_id = ? AND status = ? AND created_at >= ?"
+	args := []any{in.AccountID, DeliveryFailed, in.Since.UTC()}
+	switch {
+	case in.EndpointID != "" && validID(in.EndpointID):
+		where += " AND endpoint_id = ?"
+		args = append(args, in.EndpointID)
+	case in.WebhookID != "" && validID(in.WebhookID):
+		where += " AND webhook_id = ?"
+		args = append(args, in.WebhookID)
+	default:
+		return 0, FieldError(EINVALID, "endpointId", "name an endpoint or a webhook")
+	}
+	var refs []DeliveryRef
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		r, err := s.requeue(tx, where, args...)
+		refs = r
+		if err != nil || len(r) == 0 {
+			return err
+		}
+		return s.audit(tx, a, in.AccountID, "delivery.retried", "delivery", r[0].ID, fmt.Sprintf("%s retried %d failed deliveries", a.Label(), len(r)))
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.enqueueAfter(ctx, refs)
+	return len(refs), nil
+}
+
+// TestEventName is the event a "send test event" delivers.
+const TestEventName = "TestEvent"
+
+// SendTestEvent delivers a test event to one endpoint, outside any webhook. Admins.
+func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) (*Delivery, error) {
+	ep, err := s.GetEndpoint(ctx, a, endpointID, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	accountID := deref(ep.AccountID)
+	if accountID == "" {
+		// A system endpoint's test event is recorded in the actor's first account.
+		accs, err := s.ListAccounts(ctx, a)
+		if err != nil || len(accs) == 0 {
+			return nil, Errorf(ECONFLICT, "a test event needs an account to be recorded in")
+		}
+		accountID = accs[0].ID
+	}
+	var d *Delivery
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		now := s.now()
+		ev := &Event{ID: newID(), AccountID: accountID, EnvironmentID: ep.EnvironmentID, Name: TestEventName, Source: a.Label(), CreatedAt: now}
+		vars := eventVariables{Builtin: map[string]string{
+			"SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID, "SCALR_ACCOUNT_ID": accountID,
+			"SCALR_TEST_MESSAGE": "This is a test event from Switchboard.",
+		}}
+		raw, _ := json.Marshal(vars)
+		ev.Variables = string(raw)
+		if err := tx.Create(ev).Error; err != nil {
+			return err
+		}
+		var body []byte
+		if ep.Format == FormatSlack {
+			body, _ = json.Marshal(map[string]string{"text": "Switchboard test event: endpoint " + ep.Name + " works."})
+		} else {
+			body, err = scalr.Payload{EventName: TestEventName, EventID: ev.ID, Timestamp: now, ConfigurationID: "00000000-0000-0000-0000-000000000000",
+				Data: vars.Builtin, EndpointID: ep.ID}.Encode()
+			if err != nil {
+				return err
+			}
+		}
+		eid := ep.ID
+		d = &Delivery{ID: newID(), AccountID: &accountID, EventID: ev.ID, EventName: TestEventName, EndpointID: &eid, Payload: body,
+			Status: DeliveryPending, MaxAttempts: 1, TimeoutSeconds: DefaultWebhookTimeout, NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		s.hint(tx, HintEvent, ev.ID, accountID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.enqueueAfter(ctx, []DeliveryRef{{ID: d.ID, RunAt: s.now()}})
+	return d, nil
+}
+
+// Settings keys.
+const SettingDeliveryRetentionDays = "delivery_retention_days"
+
+// DefaultRetentionDays keeps events and deliveries for a month.
+const DefaultRetentionDays = 30
+
+// RetentionDays returns the configured retention.
+func (s *Store) RetentionDays(ctx context.Context) (int, error) {
+	var v []string
+	if err := s.db.WithContext(ctx).Table("settings").Where("key = ?", SettingDeliveryRetentionDays).Pluck("value", &v).Error; err != nil {
+		return 0, err
+	}
+	if len(v) == 0 {
+		return DefaultRetentionDays, nil
+	}
+	n, err := strconv.Atoi(v[0])
+	if err != nil {
+		return DefaultRetentionDays, nil
+	}
+	return n, nil
+}
+
+// SetRetentionDays sets how long events and deliveries are kept (1–3650 days). System
+// administrators only.
+func (s *Store) SetRetentionDays(ctx context.Context, a *Actor, days int) error {
+	if a == nil || !(a.System || (a.IsSystemAdmin && a.TokenID == "")) {
+		return Errorf(EFORBIDDEN, "only system administrators change retention")
+	}
+	if days < 1 || days > 3650 {
+		return FieldError(EINVALID, "days", "retention must be between 1 and 3650 days")
+	}
+	return s.db.WithContext(ctx).Exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		SettingDeliveryRetentionDays, strconv.Itoa(days), s.now()).Error
+}
+
+// PurgeHistory deletes finished events older than the retention (their deliveries and
+// attempts go with them). Events with unfinished deliveries stay.
+func (s *Store) PurgeHistory(ctx context.Context) (int64, error) {
+	days, err := s.RetentionDays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	cutoff := s.now().Add(-time.Duration(days) * 24 * time.Hour)
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ? AND NOT EXISTS
+		(SELECT 1 FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.status IN ('pending', 'retrying')) LIMIT 5000)`, cutoff)
+	return res.RowsAffected, res.Error
+}
+
+// DeliveryStatsBucket counts deliveries created in one hour by outcome.
+type DeliveryStatsBucket struct {
+	Start                      time.Time
+	Succeeded, Failed, Pending int
+}
+
+// DeliveryStats counts the account's deliveries per hour over the last hours. Admins.
+func (s *Store) DeliveryStats(ctx context.Context, a *Actor, accountID string, hours int) ([]DeliveryStatsBucket, error) {
+	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
+		return nil, err
+	}
+	if hours < 1 || hours > 24*31 {
+		return nil, FieldError(EINVALID, "hours", "hours must be between 1 and 744")
+	}
+	end := s.now().Truncate(time.Hour).Add(time.Hour)
+	start := end.Add(-time.Duration(hours) * time.Hour)
+	bucket := "strftime('%Y-%m-%dT%H:00:00Z', created_at)"
+	if s.db.Dialect == Postgres {
+		bucket = "to_char(date_trunc('hour', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')"
+	}
+	var rows []struct {
+		Bucket string
+		Status DeliveryStatus
+		N      int
+	}
+	if err := s.db.WithContext(ctx).Model(&Delivery{}).Select(bucket+" AS bucket, status, count(*) AS n").
+		Where("account_id = ? AND created_at >= ?", accountID, start).Group("bucket, status").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]DeliveryStatsBucket, hours)
+	index := map[string]int{}
+	for i := range out {
+		out[i].Start = start.Add(time.Duration(i) * time.Hour)
+		index[out[i].Start.UTC().Format("2006-01-02T15:00:00Z")] = i
+	}
+	for _, r := range rows {
+		i, ok := index[r.Bucket]
+		if !ok {
+			continue
+		}
+		switch r.Status {
+		case DeliverySucceeded:
+			out[i].Succeeded += r.N
+		case DeliveryFailed:
+			out[i].Failed += r.N
+		default:
+			out[i].Pending += r.N
+		}
+	}
+	return out, nil
+}
+
+// GetEvent returns an event the actor can see.
+func (s *Store) GetEvent(ctx context.Context, a *Actor, id string) (*Event, error) {
+	var e Event
+	if err := s.getScoped(ctx, a, &e, id, "event", RoleViewer); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func (e *Event) accountOf() string { return e.AccountID }
+
+// EventsByID loads events (dataloader); callers pass events the actor may see.
+func (s *Store) EventsByID(ctx context.Context, ids []string) (map[string]*Event, error) {
+	var es []Event
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&es).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Event, len(es))
+	for i := range es {
+		out[es[i].ID] = &es[i]
+	}
+	return out, nil
+}
+
+// WebhooksByID loads webhooks (dataloader).
+func (s *Store) WebhooksByID(ctx context.Context, ids []string) (map[string]*Webhook, error) {
+	var hs []Webhook
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&hs).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Webhook, len(hs))
+	for i := range hs {
+		out[hs[i].ID] = &hs[i]
+	}
+	return out, nil
+}
+
+// WebhooksUsingEndpoint lists the webhooks that send to an endpoint.
+func (s *Store) WebhooksUsingEndpoint(ctx context.Context, endpointID string) ([]Webhook, error) {
+	var hs []Webhook
+	err := s.db.WithContext(ctx).Joins("JOIN webhook_endpoints ON webhook_endpoints.webhook_id = webhooks.id").
+		Where("webhook_endpoints.endpoint_id = ?", endpointID).Order("lower(webhooks.name)").Find(&hs).Error
+	return hs, err
+}
+
+// ListCustomEvents returns custom events defined at exactly one scope.
+func (s *Store) ListCustomEvents(ctx context.Context, a *Actor, scope ScopeInput) ([]CustomEvent, error) {
+	ref, err := s.resolveScope(ctx, a, scope, RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	var out []CustomEvent
+	err = s.db.WithContext(ctx).Where("scope = ? AND scope_id = ?", ref.Scope, ref.scopeKey()).Order("lower(name)").Find(&out).Error
+	return out, err
+}

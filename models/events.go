@@ -1,0 +1,333 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboard-hub/switchboard/jobs/scalr"
+)
+
+// EventDefinition is an event name users can subscribe webhooks to.
+type EventDefinition struct {
+	Name        string
+	Description string
+	Category    string // server, farm, incident, custom
+	Custom      *CustomEvent
+}
+
+// BuiltinEvents is the catalog of design §6.1, with a one-line description each.
+var BuiltinEvents = []EventDefinition{
+	{"BeforeInstanceLaunch", "A server is about to be launched.", "server", nil},
+	{"HostInit", "A server has booted and its agent reported in.", "server", nil},
+	{"HostInitFailed", "A server failed to initialise.", "server", nil},
+	{"InstanceLaunchFailed", "The cloud failed to launch a server.", "server", nil},
+	{"IPAddressChanged", "A server's IP address changed.", "server", nil},
+	{"EBSVolumeAttached", "An EBS volume was attached to a server.", "server", nil},
+	{"EBSVolumeMounted", "An EBS volume was mounted on a server.", "server", nil},
+	{"BeforeHostUp", "A server is about to be put into service.", "server", nil},
+	{"HostUp", "A server is up and in service.", "server", nil},
+	{"BeforeHostTerminate", "A server is about to be terminated.", "server", nil},
+	{"HostDown", "A server was terminated or went down.", "server", nil},
+	{"RebootComplete", "A server finished rebooting.", "server", nil},
+	{"ResumeComplete", "A suspended server was resumed.", "server", nil},
+	{"BeforeFarmLaunch", "A farm is about to be launched (approval may be pending).", "farm", nil},
+	{"FarmLaunched", "A farm was launched.", "farm", nil},
+	{"FarmSuspended", "A farm was suspended.", "farm", nil},
+	{"FarmResumed", "A suspended farm was resumed.", "farm", nil},
+	{"BeforeFarmTerminate", "A farm is about to be terminated (approval may be pending).", "farm", nil},
+	{"FarmTerminated", "A farm was terminated.", "farm", nil},
+	{EventIncidentOpened, "An incident was opened on a component.", "incident", nil},
+	{EventIncidentAcknowledged, "An incident was acknowledged.", "incident", nil},
+	{EventIncidentResolved, "An incident was resolved.", "incident", nil},
+}
+
+var builtinByLower = func() map[string]EventDefinition {
+	m := map[string]EventDefinition{}
+	for _, e := range BuiltinEvents {
+		m[strings.ToLower(e.Name)] = e
+	}
+	return m
+}()
+
+// CustomEvent is an event defined by users at a scope and fired through the API.
+type CustomEvent struct {
+	ID            string `gorm:"primaryKey"`
+	Scope         Scope
+	AccountID     *string
+	EnvironmentID *string
+	ScopeID       string
+	Name          string
+	Description   string
+	CreatedAt     time.Time
+}
+
+var customEventRe = regexp.MustCompile(`^[A-Za-z0-9]{1,25}$`)
+
+// CustomEventInput defines a custom event.
+type CustomEventInput struct {
+	Scope       ScopeInput
+	Name        string
+	Description string
+}
+
+// CreateCustomEvent defines a custom event: `^[A-Za-z0-9]+$`, at most 25 characters, not a
+// built-in name, unique case-insensitively among those visible at the scope.
+func (s *Store) CreateCustomEvent(ctx context.Context, a *Actor, in CustomEventInput) (*CustomEvent, error) {
+	if in.Scope.Scope != ScopeSystem && in.Scope.Scope != ScopeAccount && in.Scope.Scope != ScopeEnvironment {
+		return nil, FieldError(EINVALID, "scope", "custom events live at system, account or environment scope")
+	}
+	ref, err := s.resolveScope(ctx, a, in.Scope, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if !customEventRe.MatchString(in.Name) {
+		return nil, FieldError(EINVALID, "name", "an event name has only letters and digits, at most 25")
+	}
+	if _, ok := builtinByLower[strings.ToLower(in.Name)]; ok {
+		return nil, FieldError(ECONFLICT, "name", "%s is a built-in event", in.Name)
+	}
+	desc := strings.TrimSpace(in.Description)
+	if len([]rune(desc)) > 500 {
+		return nil, FieldError(EINVALID, "description", "description must be at most 500 characters")
+	}
+	// Unique among every definition that could be visible together: the same name at a parent
+	// or child scope would make "which one fired?" ambiguous.
+	existing, err := s.visibleCustomEvents(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range existing {
+		if strings.EqualFold(e.Name, in.Name) {
+			return nil, FieldError(ECONFLICT, "name", "an event named %s already exists at the %s scope", e.Name, e.Scope)
+		}
+	}
+	ev := &CustomEvent{ID: newID(), Scope: ref.Scope, AccountID: nullable(ref.AccountID), EnvironmentID: nullable(ref.EnvironmentID),
+		ScopeID: ref.scopeKey(), Name: in.Name, Description: desc, CreatedAt: s.now()}
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		if err := tx.Create(ev).Error; err != nil {
+			if isUniqueViolation(err) {
+				return FieldError(ECONFLICT, "name", "an event named %s already exists", in.Name)
+			}
+			return err
+		}
+		if ref.AccountID == "" {
+			return nil
+		}
+		return s.audit(tx, a, ref.AccountID, "custom_event.created", "custom_event", ev.ID, fmt.Sprintf("%s defined custom event %s", a.Label(), in.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// DeleteCustomEvent removes a custom event definition.
+func (s *Store) DeleteCustomEvent(ctx context.Context, a *Actor, id string) error {
+	if !validID(id) {
+		return notFound("custom event")
+	}
+	var ev CustomEvent
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&ev).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return notFound("custom event")
+		}
+		return err
+	}
+	if _, err := s.resolveScope(ctx, a, ScopeInput{Scope: ev.Scope, ID: ev.ScopeID}, RoleAdmin); err != nil {
+		if CodeOf(err) == ENOTFOUND {
+			return notFound("custom event")
+		}
+		return err
+	}
+	return s.db.WithContext(ctx).Where("id = ?", ev.ID).Delete(&CustomEvent{}).Error
+}
+
+// visibleCustomEvents returns custom events defined at ref's scope, its ancestors, and (for an
+// account) its environments.
+func (s *Store) visibleCustomEvents(ctx context.Context, ref *ScopeRef) ([]CustomEvent, error) {
+	q := s.db.WithContext(ctx).Where("scope = ?", ScopeSystem)
+	if ref.AccountID != "" {
+		q = q.Or("scope = ? AND account_id = ?", ScopeAccount, ref.AccountID)
+		if ref.Scope == ScopeAccount || ref.Scope == ScopeSystem {
+			q = q.Or("scope = ? AND account_id = ?", ScopeEnvironment, ref.AccountID)
+		} else {
+			q = q.Or("scope = ? AND environment_id = ?", ScopeEnvironment, ref.EnvironmentID)
+		}
+	} else {
+		q = s.db.WithContext(ctx) // system scope: every custom event
+	}
+	var out []CustomEvent
+	err := q.Order("lower(name)").Find(&out).Error
+	return out, err
+}
+
+// EventCatalog lists the built-in events and the custom events visible in an account (or one
+// environment of it).
+func (s *Store) EventCatalog(ctx context.Context, a *Actor, accountID, environmentID string) ([]EventDefinition, error) {
+	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
+		return nil, err
+	}
+	ref := &ScopeRef{Scope: ScopeAccount, ID: accountID, AccountID: accountID}
+	if environmentID != "" {
+		env, err := s.GetEnvironment(ctx, a, environmentID)
+		if err != nil || env.AccountID != accountID {
+			return nil, FieldError(ENOTFOUND, "environmentId", "environment not found")
+		}
+		ref = &ScopeRef{Scope: ScopeEnvironment, ID: environmentID, AccountID: accountID, EnvironmentID: environmentID}
+	}
+	customs, err := s.visibleCustomEvents(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]EventDefinition(nil), BuiltinEvents...)
+	for i := range customs {
+		c := customs[i]
+		out = append(out, EventDefinition{Name: c.Name, Description: c.Description, Category: "custom", Custom: &c})
+	}
+	return out, nil
+}
+
+// FireEventInput fires an event about a farm or a server.
+type FireEventInput struct {
+	Name       string
+	FarmID     string
+	ServerID   string
+	Parameters map[string]string
+}
+
+var paramNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+
+// FireEvent records an event (built-in server/farm events, or a custom one) about a farm or a
+// server and queues its deliveries. Members and up: provisioning systems call this.
+// Parameters become SCALR_<UPPER_SNAKE> variables.
+func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventInput) (*Event, error) {
+	var (
+		farm   Farm
+		server *Server
+	)
+	switch {
+	case in.ServerID != "":
+		var sv Server
+		if err := s.getScoped(ctx, a, &sv, in.ServerID, "server", RoleMember); err != nil {
+			return nil, FieldError(CodeOf(err), "serverId", "%s", ErrorMessage(err))
+		}
+		server = &sv
+		if err := s.db.WithContext(ctx).Where("id = ?", sv.FarmID).Take(&farm).Error; err != nil {
+			return nil, err
+		}
+		if in.FarmID != "" && in.FarmID != farm.ID {
+			return nil, FieldError(EINVALID, "farmId", "the server is not in this farm")
+		}
+	case in.FarmID != "":
+		if err := s.getScoped(ctx, a, &farm, in.FarmID, "farm", RoleMember); err != nil {
+			return nil, FieldError(CodeOf(err), "farmId", "%s", ErrorMessage(err))
+		}
+	default:
+		return nil, FieldError(EINVALID, "farmId", "name a farm or a server")
+	}
+	def, ok := builtinByLower[strings.ToLower(in.Name)]
+	if ok && def.Category == "incident" {
+		return nil, FieldError(EINVALID, "name", "incident events are fired by incidents, not through fireEvent")
+	}
+	if ok && def.Category == "server" && server == nil {
+		return nil, FieldError(EINVALID, "serverId", "%s is a server event: name the server", def.Name)
+	}
+	name := def.Name
+	if !ok {
+		ref := &ScopeRef{Scope: ScopeEnvironment, ID: farm.EnvironmentID, AccountID: farm.AccountID, EnvironmentID: farm.EnvironmentID}
+		customs, err := s.visibleCustomEvents(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range customs {
+			if strings.EqualFold(c.Name, in.Name) {
+				name = c.Name
+			}
+		}
+		if name == "" {
+			return nil, FieldError(ENOTFOUND, "name", "no event named %q: define it as a custom event first", in.Name)
+		}
+	}
+	params := map[string]string{}
+	for k, v := range in.Parameters {
+		if !paramNameRe.MatchString(k) {
+			return nil, FieldError(EINVALID, "parameters", "parameter name %q: letters, digits and _, starting with a letter", k)
+		}
+		if len(v) > 4096 {
+			return nil, FieldError(EINVALID, "parameters", "parameter %s is longer than 4096 bytes", k)
+		}
+		params["SCALR_"+upperSnake(k)] = v
+	}
+	var ev *Event
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		ev, err = s.recordEvent(tx, eventSpec{name: name, farm: &farm, server: server, extra: params, source: a.Label()})
+		return err
+	})
+	return ev, err
+}
+
+// upperSnake turns "diskSize" or "disk-size" into DISK_SIZE.
+func upperSnake(s string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range s {
+		switch {
+		case r == '-' || r == ' ' || r == '_':
+			b.WriteByte('_')
+			prevLower = false
+			continue
+		case unicode.IsUpper(r) && prevLower:
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+	}
+	return b.String()
+}
+
+// eventVariables is what an event row stores: the built-ins and the resolved user variables
+// with their hidden flags, so each webhook can apply its own skip-private setting.
+type eventVariables struct {
+	Builtin map[string]string `json:"builtin"`
+	User    []scalr.Variable  `json:"user"`
+}
+
+// EventVariables decodes an event's variables (all of them, hidden included: for building
+// payloads, never for display).
+func (e *Event) decodeVariables() (*eventVariables, error) {
+	var v eventVariables
+	if err := json.Unmarshal([]byte(e.Variables), &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// VisibleVariables returns the event's variables for display: built-ins and user variables,
+// hidden user values masked.
+func (e *Event) VisibleVariables() map[string]string {
+	v, err := e.decodeVariables()
+	if err != nil {
+		return map[string]string{}
+	}
+	out := map[string]string{}
+	for _, u := range v.User {
+		if u.Hidden {
+			out[u.Name] = "******"
+		} else {
+			out[u.Name] = u.Value
+		}
+	}
+	for k, val := range v.Builtin {
+		out[k] = val
+	}
+	return out
+}

@@ -1,0 +1,296 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/switchboard-hub/switchboard/jobs/scalr"
+)
+
+// Enqueuer puts deliveries on the queue after their transaction commits. It is declared here,
+// where it is used, and implemented by the jobs package on Asynq. Failures are not returned:
+// the sweeper re-enqueues anything due that is not on the queue.
+type Enqueuer interface {
+	EnqueueDeliveries(ctx context.Context, ds []DeliveryRef)
+}
+
+// DeliveryRef is what the queue needs to run a delivery.
+type DeliveryRef struct {
+	ID    string
+	RunAt time.Time
+}
+
+// SetEnqueuer wires the queue (nil: deliveries wait for the sweeper).
+func (s *Store) SetEnqueuer(e Enqueuer) { s.enqueuer = e }
+
+// DeliveryStatus is where a delivery is.
+type DeliveryStatus string
+
+const (
+	DeliveryPending   DeliveryStatus = "pending"
+	DeliveryRetrying  DeliveryStatus = "retrying"
+	DeliverySucceeded DeliveryStatus = "succeeded"
+	DeliveryFailed    DeliveryStatus = "failed"
+)
+
+// Valid reports whether s is a known status.
+func (s DeliveryStatus) Valid() bool {
+	return s == DeliveryPending || s == DeliveryRetrying || s == DeliverySucceeded || s == DeliveryFailed
+}
+
+// Delivery is one event sent by one webhook to one endpoint: the outbox row.
+type Delivery struct {
+	ID             string `gorm:"primaryKey"`
+	AccountID      *string
+	EventID        string
+	EventName      string
+	WebhookID      *string
+	EndpointID     *string
+	Payload        []byte
+	Status         DeliveryStatus
+	Attempts       int
+	MaxAttempts    int
+	TimeoutSeconds int
+	NextAttemptAt  *time.Time
+	LastStatusCode *int
+	LastError      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	CompletedAt    *time.Time
+}
+
+// eventSpec describes an event to record.
+type eventSpec struct {
+	name      string
+	accountID string
+	envID     string
+	farm      *Farm
+	server    *Server
+	incident  *Incident
+	component *Component
+	extra     map[string]string
+	source    string
+}
+
+// recordEvent writes the event and its deliveries in tx, and enqueues them after commit.
+func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
+	if spec.farm != nil {
+		spec.accountID, spec.envID = spec.farm.AccountID, spec.farm.EnvironmentID
+	}
+	now := s.now()
+	ev := &Event{ID: newID(), AccountID: spec.accountID, EnvironmentID: nullable(spec.envID), Name: spec.name, CreatedAt: now, Source: spec.source}
+	if ev.Source == "" {
+		ev.Source = "system"
+	}
+	if spec.farm != nil {
+		ev.FarmID = &spec.farm.ID
+	}
+	if spec.server != nil {
+		ev.ServerID = &spec.server.ID
+	}
+	if spec.incident != nil {
+		ev.IncidentID = &spec.incident.ID
+	}
+	builtins, err := s.builtinVariables(tx, ev, spec)
+	if err != nil {
+		return nil, err
+	}
+	chain := []scopeLink{{ScopeSystem, ""}, {ScopeAccount, spec.accountID}}
+	if spec.envID != "" {
+		chain = append(chain, scopeLink{ScopeEnvironment, spec.envID})
+	}
+	if spec.farm != nil {
+		chain = append(chain, scopeLink{ScopeFarm, spec.farm.ID})
+	}
+	if spec.server != nil {
+		chain = append(chain, scopeLink{ScopeFarmRole, spec.server.FarmRoleID}, scopeLink{ScopeServer, spec.server.ID})
+	}
+	user, err := resolveUserVariables(tx.DB, chain)
+	if err != nil {
+		return nil, err
+	}
+	vars := eventVariables{Builtin: builtins, User: user}
+	raw, err := json.Marshal(vars)
+	if err != nil {
+		return nil, err
+	}
+	ev.Variables = string(raw)
+	if err := tx.Create(ev).Error; err != nil {
+		return nil, err
+	}
+	ds, err := s.buildDeliveries(tx, ev, &vars)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) > 0 {
+		if err := tx.CreateInBatches(ds, 100).Error; err != nil {
+			return nil, err
+		}
+		refs := make([]DeliveryRef, len(ds))
+		for i, d := range ds {
+			refs[i] = DeliveryRef{ID: d.ID, RunAt: now}
+		}
+		ctx := tx.Statement.Context
+		tx.AfterCommit(func() {
+			if s.enqueuer != nil {
+				s.enqueuer.EnqueueDeliveries(context.WithoutCancel(ctx), refs)
+			}
+		})
+	}
+	s.hint(tx, HintEvent, ev.ID, ev.AccountID)
+	return ev, nil
+}
+
+func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]string, error) {
+	b := map[string]string{
+		"SCALR_EVENT_NAME": ev.Name,
+		"SCALR_EVENT_ID":   ev.ID,
+		"SCALR_ACCOUNT_ID": spec.accountID,
+	}
+	var acc Account
+	if err := tx.Select("name").Where("id = ?", spec.accountID).Take(&acc).Error; err != nil {
+		return nil, err
+	}
+	b["SCALR_ACCOUNT_NAME"] = acc.Name
+	if spec.envID != "" {
+		var env Environment
+		if err := tx.Select("name").Where("id = ?", spec.envID).Take(&env).Error; err != nil {
+			return nil, err
+		}
+		b["SCALR_ENV_ID"], b["SCALR_ENV_NAME"] = spec.envID, env.Name
+	}
+	if f := spec.farm; f != nil {
+		b["SCALR_FARM_ID"], b["SCALR_FARM_NAME"], b["SCALR_FARM_OWNER_EMAIL"] = f.ID, f.Name, f.OwnerEmail
+		b["SCALR_FARM_STATUS"] = string(f.Status)
+	}
+	if sv := spec.server; sv != nil {
+		var fr FarmRole
+		if err := tx.Where("id = ?", sv.FarmRoleID).Take(&fr).Error; err != nil {
+			return nil, err
+		}
+		idx := strconv.Itoa(sv.InstanceIndex)
+		for prefix, vals := range map[string][][2]string{
+			"SCALR_": {
+				{"SERVER_ID", sv.ID}, {"SERVER_HOSTNAME", sv.Hostname}, {"SERVER_TYPE", sv.ServerType},
+				{"CLOUD_LOCATION", sv.CloudLocation}, {"CLOUD_LOCATION_ZONE", sv.CloudZone}, {"CLOUD_SERVER_ID", sv.CloudServerID},
+				{"EXTERNAL_IP", sv.PublicIP}, {"INTERNAL_IP", sv.PrivateIP}, {"INSTANCE_INDEX", idx}, {"SERVER_STATUS", sv.Status},
+				{"FARM_ROLE_ID", fr.ID}, {"FARM_ROLE_ALIAS", fr.Alias}, {"ROLE_NAME", fr.RoleName}, {"OS", fr.OS},
+			},
+			// The server that triggered the event, as Scalr names it.
+			"SCALR_EVENT_": {
+				{"SERVER_ID", sv.ID}, {"SERVER_HOSTNAME", sv.Hostname}, {"CLOUD_SERVER_ID", sv.CloudServerID},
+				{"EXTERNAL_IP", sv.PublicIP}, {"INTERNAL_IP", sv.PrivateIP}, {"CLOUD_LOCATION", sv.CloudLocation},
+				{"INSTANCE_INDEX", idx}, {"FARM_ROLE_ID", fr.ID}, {"FARM_ROLE_ALIAS", fr.Alias}, {"ROLE_NAME", fr.RoleName},
+			},
+		} {
+			for _, kv := range vals {
+				b[prefix+kv[0]] = kv[1]
+			}
+		}
+	}
+	if inc := spec.incident; inc != nil {
+		b["SCALR_INCIDENT_ID"] = inc.ID
+		b["SCALR_INCIDENT_TITLE"] = inc.Title
+		b["SCALR_INCIDENT_SEVERITY"] = string(inc.Severity)
+		b["SCALR_INCIDENT_STATUS"] = string(inc.Status)
+		b["SCALR_INCIDENT_SOURCE"] = string(inc.Source)
+		b["SCALR_INCIDENT_OPENED_AT"] = inc.OpenedAt.UTC().Format(time.RFC3339)
+		if spec.component != nil {
+			b["SCALR_INCIDENT_COMPONENT_ID"], b["SCALR_INCIDENT_COMPONENT_NAME"] = spec.component.ID, spec.component.Name
+		}
+		if inc.SourceKey != nil && inc.Source == SourceCloudWatch {
+			b["SCALR_INCIDENT_ALARM_ARN"] = *inc.SourceKey
+		}
+		if s.publicURL != "" {
+			b["SCALR_INCIDENT_URL"] = s.publicURL + "/incidents/" + inc.ID
+		}
+	}
+	for k, v := range spec.extra {
+		if _, builtin := b[k]; !builtin {
+			b[k] = v
+		}
+	}
+	return b, nil
+}
+
+// matchedPair is a webhook and one of its endpoints that an event goes to.
+type matchedPair struct {
+	webhook  Webhook
+	endpoint Endpoint
+}
+
+// buildDeliveries finds the webhooks an event matches (design §6.2) and builds one delivery
+// per (webhook, usable endpoint) with its frozen payload.
+func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Delivery, error) {
+	q := tx.Where("active").Where("scope = ?", ScopeSystem).Or("active AND scope = ? AND account_id = ?", ScopeAccount, ev.AccountID)
+	if ev.EnvironmentID != nil {
+		q = q.Or("active AND scope = ? AND environment_id = ?", ScopeEnvironment, *ev.EnvironmentID)
+	}
+	var hooks []Webhook
+	if err := q.Find(&hooks).Error; err != nil {
+		return nil, err
+	}
+	var matched []Webhook
+	for _, h := range hooks {
+		if h.Matches(ev.Name, ev.FarmID) {
+			matched = append(matched, h)
+		}
+	}
+	if len(matched) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(matched))
+	byID := map[string]Webhook{}
+	for i, h := range matched {
+		ids[i], byID[h.ID] = h.ID, h
+	}
+	var rows []struct {
+		WebhookID string
+		Endpoint
+	}
+	if err := tx.Table("webhook_endpoints").Select("webhook_endpoints.webhook_id, endpoints.*").
+		Joins("JOIN endpoints ON endpoints.id = webhook_endpoints.endpoint_id").
+		Where("webhook_endpoints.webhook_id IN ? AND endpoints.active", ids).
+		Order("webhook_endpoints.webhook_id, endpoints.id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out []*Delivery
+	for _, r := range rows {
+		h := byID[r.WebhookID]
+		if !r.Endpoint.UsableBy(&h) {
+			continue
+		}
+		body, err := s.payloadFor(ev, &h, &r.Endpoint, vars)
+		if errors.Is(err, scalr.ErrNotIncidentEvent) {
+			continue // a Slack endpoint only gets incident events
+		}
+		if err != nil {
+			return nil, fmt.Errorf("build payload for webhook %s: %w", h.ID, err)
+		}
+		hid, eid := h.ID, r.Endpoint.ID
+		out = append(out, &Delivery{
+			ID: newID(), AccountID: nullable(ev.AccountID), EventID: ev.ID, EventName: ev.Name, WebhookID: &hid, EndpointID: &eid,
+			Payload: body, Status: DeliveryPending, MaxAttempts: h.MaxAttempts, TimeoutSeconds: h.TimeoutSeconds,
+			NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now,
+		})
+	}
+	return out, nil
+}
+
+// payloadFor builds the frozen body of one delivery: the Scalr payload (design §6.3) or, for
+// Slack endpoints, a Slack message.
+func (s *Store) payloadFor(ev *Event, h *Webhook, ep *Endpoint, vars *eventVariables) ([]byte, error) {
+	data, all := scalr.ResolveVariables(vars.Builtin, vars.User, h.SkipPrivateVars)
+	if ep.Format == FormatSlack {
+		return scalr.SlackMessage(ev.Name, all)
+	}
+	return scalr.Payload{
+		EventName: ev.Name, EventID: ev.ID, Timestamp: ev.CreatedAt, ConfigurationID: h.ID,
+		Data: data, UserData: scalr.Interpolate(h.UserData, all), EndpointID: ep.ID,
+	}.Encode()
+}
