@@ -46,7 +46,9 @@ type retryIn struct {
 	reason string
 }
 
-func (e *retryIn) Error() string { return fmt.Sprintf("retry in %s: %s", e.delay.Round(time.Millisecond), e.reason) }
+func (e *retryIn) Error() string {
+	return fmt.Sprintf("retry in %s: %s", e.delay.Round(time.Millisecond), e.reason)
+}
 
 // RetryDelay is the worker's RetryDelayFunc.
 func RetryDelay(n int, err error, t *asynq.Task) time.Duration {

@@ -20,6 +20,17 @@ type isolationCase struct {
 type bIDs struct {
 	account, env, membership, token, audit string
 	component, incident, integration       string
+	farm, farmRole, server, variable       string
+	customEvent, endpoint, webhook, event  string
+	delivery                               string
+}
+
+func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
+	return func(b bIDs) map[string]any { return map[string]any{"s": map[string]any{"scope": kind, "id": id(b)}} }
+}
+
+func accountScope(b bIDs) map[string]any {
+	return map[string]any{"s": map[string]any{"scope": "ACCOUNT", "id": b.account}}
 }
 
 func byID(id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -81,6 +92,62 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.deleteAwsIntegration": {query: `mutation($id: ID!) { deleteAwsIntegration(input: {id: $id}) { deletedId errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Subscription.incidentChanged": {query: `subscription($a: ID!) { incidentChanged(accountId: $a) { kind incident { id title } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Query.farm":                  {query: `query($id: ID!) { farm(id: $id) { id name } }`, vars: byID(func(b bIDs) string { return b.farm })},
+	"Query.variables":             {query: `query($s: ScopeInput!) { variables(scope: $s) { id name value } }`, vars: accountScope},
+	"Query.endpoints":             {query: `query($s: ScopeInput!) { endpoints(scope: $s) { id name url } }`, vars: accountScope},
+	"Query.usableEndpoints":       {query: `query($s: ScopeInput!) { usableEndpoints(scope: $s) { id name url } }`, vars: accountScope},
+	"Query.webhooks":              {query: `query($s: ScopeInput!) { webhooks(scope: $s) { id name } }`, vars: accountScope},
+	"Query.customEvents":          {query: `query($s: ScopeInput!) { customEvents(scope: $s) { id name } }`, vars: accountScope},
+	"Query.endpoint":              {query: `query($id: ID!) { endpoint(id: $id) { id name url } }`, vars: byID(func(b bIDs) string { return b.endpoint })},
+	"Query.webhook":               {query: `query($id: ID!) { webhook(id: $id) { id name } }`, vars: byID(func(b bIDs) string { return b.webhook })},
+	"Query.delivery":              {query: `query($id: ID!) { delivery(id: $id) { id payload } }`, vars: byID(func(b bIDs) string { return b.delivery })},
+	"Query.event":                 {query: `query($id: ID!) { event(id: $id) { id name variables { key value } } }`, vars: byID(func(b bIDs) string { return b.event })},
+	"Query.deliveryRetentionDays": {query: `{ deliveryRetentionDays }`},
+	"Mutation.createFarm": {query: `mutation($id: ID!) { createFarm(input: {environmentId: $id, name: "evil"}) { farm { id } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.env })},
+	"Mutation.updateFarm": {query: `mutation($id: ID!) { updateFarm(input: {id: $id, name: "owned"}) { farm { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.deleteFarm":    {query: `mutation($id: ID!) { deleteFarm(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.launchFarm":    {query: `mutation($id: ID!) { launchFarm(input: {id: $id}) { farm { id name } errors { code } } }`, vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.terminateFarm": {query: `mutation($id: ID!) { terminateFarm(input: {id: $id}) { farm { id name } errors { code } } }`, vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.suspendFarm":   {query: `mutation($id: ID!) { suspendFarm(input: {id: $id}) { farm { id name } errors { code } } }`, vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.resumeFarm":    {query: `mutation($id: ID!) { resumeFarm(input: {id: $id}) { farm { id name } errors { code } } }`, vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.createFarmRole": {query: `mutation($id: ID!) { createFarmRole(input: {farmId: $id, alias: "evil", roleName: "x"}) { farmRole { id } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.farm })},
+	"Mutation.createServer": {query: `mutation($id: ID!) { createServer(input: {farmRoleId: $id, fields: {hostname: "evil"}}) { server { id } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.farmRole })},
+	"Mutation.updateServer": {query: `mutation($id: ID!) { updateServer(input: {id: $id, fields: {hostname: "owned"}}) { server { id hostname } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.server })},
+	"Mutation.deleteServer": {query: `mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.server })},
+	"Mutation.setVariable": {query: `mutation($s: ScopeInput!) { setVariable(input: {scope: $s, name: "EVIL", value: "x"}) { variable { id } errors { code } } }`,
+		vars: scopeOf("FARM", func(b bIDs) string { return b.farm })},
+	"Mutation.deleteVariable": {query: `mutation($id: ID!) { deleteVariable(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.variable })},
+	"Mutation.createCustomEvent": {query: `mutation($s: ScopeInput!) { createCustomEvent(input: {scope: $s, name: "Evil"}) { customEvent { id } errors { code } } }`,
+		vars: accountScope},
+	"Mutation.deleteCustomEvent": {query: `mutation($id: ID!) { deleteCustomEvent(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.customEvent })},
+	"Mutation.fireEvent": {query: `mutation($id: ID!) { fireEvent(input: {name: "HostUp", serverId: $id}) { event { id } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.server })},
+	"Mutation.createEndpoint": {query: `mutation($s: ScopeInput!) { createEndpoint(input: {scope: $s, name: "evil", url: "https://evil.example/"}) { signingKey errors { code } } }`,
+		vars: accountScope},
+	"Mutation.updateEndpoint": {query: `mutation($id: ID!) { updateEndpoint(input: {id: $id, url: "https://evil.example/"}) { endpoint { id url } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.endpoint })},
+	"Mutation.rotateEndpointKey": {query: `mutation($id: ID!) { rotateEndpointKey(input: {id: $id}) { signingKey endpoint { name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.endpoint })},
+	"Mutation.deleteEndpoint": {query: `mutation($id: ID!) { deleteEndpoint(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.endpoint })},
+	"Mutation.sendTestEvent":  {query: `mutation($id: ID!) { sendTestEvent(input: {id: $id}) { delivery { id } errors { code } } }`, vars: byID(func(b bIDs) string { return b.endpoint })},
+	"Mutation.createWebhook": {query: `mutation($s: ScopeInput!, $e: ID!) { createWebhook(input: {scope: $s, name: "evil", endpointIds: [$e], events: ["HostUp"]}) { webhook { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any {
+			return map[string]any{"s": map[string]any{"scope": "ACCOUNT", "id": b.account}, "e": b.endpoint}
+		}},
+	"Mutation.updateWebhook": {query: `mutation($id: ID!) { updateWebhook(input: {id: $id, name: "owned"}) { webhook { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.webhook })},
+	"Mutation.deleteWebhook":  {query: `mutation($id: ID!) { deleteWebhook(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.webhook })},
+	"Mutation.resendDelivery": {query: `mutation($id: ID!) { resendDelivery(input: {id: $id}) { delivery { id payload } errors { code } } }`, vars: byID(func(b bIDs) string { return b.delivery })},
+	"Mutation.retryFailedDeliveries": {query: `mutation($a: ID!, $e: ID!) { retryFailedDeliveries(input: {accountId: $a, endpointId: $e, since: "2000-01-01T00:00:00Z"}) { queued errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account, "e": b.endpoint} }},
+	"Mutation.setDeliveryRetention": {query: `mutation { setDeliveryRetention(input: {days: 1}) { days errors { code } } }`},
+	"Subscription.deliveryChanged": {query: `subscription($a: ID!) { deliveryChanged(accountId: $a) { id payload } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
 	"Subscription.accountActivity": {query: `subscription($a: ID!) { accountActivity(accountId: $a) { id summary } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
@@ -148,6 +215,71 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.integration = cw.CreateAwsIntegration.Integration.ID
+
+	// Inventory, variables, events and webhooks of B.
+	var bf struct {
+		CreateFarm struct{ Farm struct{ ID string } }
+	}
+	mustB := func(q string, vars map[string]any, out any) {
+		t.Helper()
+		if err := bob.MustOK(ctx, q, vars, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var benv struct {
+		Account struct{ Environments []struct{ ID string } }
+	}
+	mustB(`query($a: ID!) { account(id: $a) { environments { id } } }`, map[string]any{"a": b.account}, &benv)
+	mustB(`mutation($e: ID!) { createFarm(input: {environmentId: $e, name: "beta-secret-farm"}) { farm { id } } }`, map[string]any{"e": benv.Account.Environments[0].ID}, &bf)
+	b.farm = bf.CreateFarm.Farm.ID
+	var br struct {
+		CreateFarmRole struct{ FarmRole struct{ ID string } }
+	}
+	mustB(`mutation($f: ID!) { createFarmRole(input: {farmId: $f, alias: "beta-secret-role", roleName: "r"}) { farmRole { id } } }`, map[string]any{"f": b.farm}, &br)
+	b.farmRole = br.CreateFarmRole.FarmRole.ID
+	var bs struct {
+		CreateServer struct{ Server struct{ ID string } }
+	}
+	mustB(`mutation($r: ID!) { createServer(input: {farmRoleId: $r, fields: {hostname: "beta-secret-host"}}) { server { id } } }`, map[string]any{"r": b.farmRole}, &bs)
+	b.server = bs.CreateServer.Server.ID
+	var bv struct {
+		SetVariable struct{ Variable struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!) { setVariable(input: {scope: {scope: ACCOUNT, id: $a}, name: "BETA_SECRET", value: "beta-secret-value", hidden: true}) { variable { id } } }`, map[string]any{"a": b.account}, &bv)
+	b.variable = bv.SetVariable.Variable.ID
+	var bce struct {
+		CreateCustomEvent struct{ CustomEvent struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!) { createCustomEvent(input: {scope: {scope: ACCOUNT, id: $a}, name: "BetaSecretEvent"}) { customEvent { id } } }`, map[string]any{"a": b.account}, &bce)
+	b.customEvent = bce.CreateCustomEvent.CustomEvent.ID
+	var bep struct {
+		CreateEndpoint struct{ Endpoint struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!) { createEndpoint(input: {scope: {scope: ACCOUNT, id: $a}, name: "beta-secret-endpoint", url: "https://beta-secret.invalid/hook"}) { endpoint { id } } }`, map[string]any{"a": b.account}, &bep)
+	b.endpoint = bep.CreateEndpoint.Endpoint.ID
+	var bw struct {
+		CreateWebhook struct{ Webhook struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!, $e: ID!) { createWebhook(input: {scope: {scope: ACCOUNT, id: $a}, name: "beta-secret-webhook", endpointIds: [$e], events: ["HostUp"]}) { webhook { id } } }`,
+		map[string]any{"a": b.account, "e": b.endpoint}, &bw)
+	b.webhook = bw.CreateWebhook.Webhook.ID
+	var bfe struct {
+		FireEvent struct{ Event struct{ ID string } }
+	}
+	mustB(`mutation($s: ID!) { fireEvent(input: {name: "HostUp", serverId: $s}) { event { id } } }`, map[string]any{"s": b.server}, &bfe)
+	b.event = bfe.FireEvent.Event.ID
+	var bd struct {
+		Account struct {
+			Deliveries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	mustB(`query($a: ID!) { account(id: $a) { deliveries(first: 1) { edges { node { id } } } } }`, map[string]any{"a": b.account}, &bd)
+	if len(bd.Account.Deliveries.Edges) != 1 {
+		t.Fatal("B's event made no delivery")
+	}
+	b.delivery = bd.Account.Deliveries.Edges[0].Node.ID
 	b.audit = firstAuditID(t, bob, b.account)
 
 	snapshot := func() string {
@@ -155,13 +287,17 @@ func TestTenantIsolation(t *testing.T) {
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
 			components { id name status description } incidents { edges { node { id title status timeline { id body } } } }
-			awsIntegrations { id name tokenPrefix state } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			awsIntegrations { id name tokenPrefix state }
+			farms { id name status roles { id alias } servers { id hostname } variables { id name value } }
+			events(first: 200) { edges { node { id name } } }
+			deliveries(first: 200) { edges { node { id status attempts payload } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		return string(d)
 	}
 	before := snapshot()
-	secrets := []string{"Beta Corp", "beta-secret", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration}
+	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
+		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery}
 
 	// Every root field must have a case.
 	fields := rootFields(t, alice)

@@ -3,9 +3,9 @@ package server
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/tls"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -52,9 +52,9 @@ type Main struct {
 	DeliveryResolver deliver.Resolver
 	DeliveryTLS      *tls.Config
 
-	queue     *jobs.Queue
-	sender    *deliver.Sender
-	delivery  *jobs.DeliveryMetrics
+	queue    *jobs.Queue
+	sender   *deliver.Sender
+	delivery *jobs.DeliveryMetrics
 
 	metrics *metrics
 	echo    *echo.Echo

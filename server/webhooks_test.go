@@ -131,13 +131,13 @@ type deliveryView struct {
 	LastStatusCode                 *int
 	NextAttemptAt                  *time.Time
 	AttemptDetails                 []struct {
-		Number                             int
-		StartedAt                          time.Time
-		DurationMs                         *int
-		StatusCode                         *int
+		Number                               int
+		StartedAt                            time.Time
+		DurationMs                           *int
+		StatusCode                           *int
 		RemoteAddr, ErrorClass, ErrorMessage string
-		RequestHeaders                     []struct{ Key, Value string }
-		ResponseBody                       string
+		RequestHeaders                       []struct{ Key, Value string }
+		ResponseBody                         string
 	}
 }
 
@@ -427,7 +427,9 @@ func TestWebhookOutcomes(t *testing.T) {
 // fakeResolver answers every name with fixed addresses (HA endpoints with several A records).
 type fakeResolver struct{ addrs []net.IPAddr }
 
-func (f fakeResolver) LookupIPAddr(context.Context, string) ([]net.IPAddr, error) { return f.addrs, nil }
+func (f fakeResolver) LookupIPAddr(context.Context, string) ([]net.IPAddr, error) {
+	return f.addrs, nil
+}
 
 func TestWebhookHighAvailability(t *testing.T) {
 	var got atomic.Int32
