@@ -16,11 +16,8 @@ import (
 )
 
 // Incidents is the resolver for the incidents field.
-func (r *accountResolver) Incidents(ctx context.Context, obj *models.AccountWithRole, filter *models.IncidentFilter, first *int, after *string) (*model.IncidentConnection, error) {
-	f := models.IncidentFilter{}
-	if filter != nil {
-		f = *filter
-	}
+func (r *accountResolver) Incidents(ctx context.Context, obj *models.AccountWithRole, filter *model.IncidentFilter, first *int, after *string) (*model.IncidentConnection, error) {
+	f := incidentQuery(filter)
 	n := 50
 	if first != nil {
 		n = *first

@@ -38,7 +38,7 @@ func (r *farmResolver) Servers(ctx context.Context, obj *models.Farm) ([]*models
 
 // Variables is the resolver for the variables field.
 func (r *farmResolver) Variables(ctx context.Context, obj *models.Farm) ([]*models.GlobalVariable, error) {
-	vs, err := r.Store.ListVariables(ctx, models.ActorFrom(ctx), models.ScopeInput{Scope: models.ScopeFarm, ID: obj.ID})
+	vs, err := r.Store.ListVariables(ctx, models.ActorFrom(ctx), models.ScopeKey{Scope: models.ScopeFarm, ID: obj.ID})
 	return ptrs(vs), err
 }
 
@@ -112,7 +112,7 @@ func (r *mutationResolver) DeleteServer(ctx context.Context, input model.DeleteS
 // SetVariable is the resolver for the setVariable field.
 func (r *mutationResolver) SetVariable(ctx context.Context, input model.SetVariableInput) (*model.VariablePayload, error) {
 	v, err := r.Store.SetVariable(ctx, models.ActorFrom(ctx), models.VariableInput{
-		Scope: *input.Scope, Name: input.Name, Value: input.Value,
+		Scope: scopeKey(input.Scope), Name: input.Name, Value: input.Value,
 		Hidden: input.Hidden != nil && *input.Hidden, Locked: input.Locked != nil && *input.Locked,
 	})
 	errs, err := userErrors(err)
@@ -131,8 +131,8 @@ func (r *queryResolver) Farm(ctx context.Context, id string) (*models.Farm, erro
 }
 
 // Variables is the resolver for the variables field.
-func (r *queryResolver) Variables(ctx context.Context, scope models.ScopeInput) ([]*models.GlobalVariable, error) {
-	vs, err := r.Store.ListVariables(ctx, models.ActorFrom(ctx), scope)
+func (r *queryResolver) Variables(ctx context.Context, scope model.ScopeInput) ([]*models.GlobalVariable, error) {
+	vs, err := r.Store.ListVariables(ctx, models.ActorFrom(ctx), scopeKey(&scope))
 	return ptrs(vs), err
 }
 

@@ -33,11 +33,8 @@ func (r *accountResolver) Events(ctx context.Context, obj *models.AccountWithRol
 }
 
 // Deliveries is the resolver for the deliveries field.
-func (r *accountResolver) Deliveries(ctx context.Context, obj *models.AccountWithRole, filter *models.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error) {
-	f := models.DeliveryFilter{}
-	if filter != nil {
-		f = *filter
-	}
+func (r *accountResolver) Deliveries(ctx context.Context, obj *models.AccountWithRole, filter *model.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error) {
+	f := deliveryQuery(filter)
 	p, err := r.Store.ListDeliveries(ctx, models.ActorFrom(ctx), obj.ID, f, intOr(first, 50), deref(after))
 	if err != nil {
 		return nil, err
@@ -128,7 +125,7 @@ func (r *eventResolver) DeliveryCounts(ctx context.Context, obj *models.Event) (
 
 // CreateCustomEvent is the resolver for the createCustomEvent field.
 func (r *mutationResolver) CreateCustomEvent(ctx context.Context, input model.CreateCustomEventInput) (*model.CustomEventPayload, error) {
-	ev, err := r.Store.CreateCustomEvent(ctx, models.ActorFrom(ctx), models.CustomEventInput{Scope: *input.Scope, Name: input.Name, Description: deref(input.Description)})
+	ev, err := r.Store.CreateCustomEvent(ctx, models.ActorFrom(ctx), models.CustomEventInput{Scope: scopeKey(input.Scope), Name: input.Name, Description: deref(input.Description)})
 	errs, err := userErrors(err)
 	return &model.CustomEventPayload{CustomEvent: ev, Errors: errs}, err
 }
@@ -140,8 +137,12 @@ func (r *mutationResolver) DeleteCustomEvent(ctx context.Context, input model.De
 }
 
 // FireEvent is the resolver for the fireEvent field.
-func (r *mutationResolver) FireEvent(ctx context.Context, input models.FireEventInput) (*model.FireEventPayload, error) {
-	ev, err := r.Store.FireEvent(ctx, models.ActorFrom(ctx), input)
+func (r *mutationResolver) FireEvent(ctx context.Context, input model.FireEventInput) (*model.FireEventPayload, error) {
+	var ev *models.Event
+	req, err := fireEventRequest(input)
+	if err == nil {
+		ev, err = r.Store.FireEvent(ctx, models.ActorFrom(ctx), req)
+	}
 	errs, err := userErrors(err)
 	return &model.FireEventPayload{Event: ev, Errors: errs}, err
 }
@@ -149,7 +150,7 @@ func (r *mutationResolver) FireEvent(ctx context.Context, input models.FireEvent
 // CreateEndpoint is the resolver for the createEndpoint field.
 func (r *mutationResolver) CreateEndpoint(ctx context.Context, input model.CreateEndpointInput) (*model.EndpointKeyPayload, error) {
 	e, key, err := r.Store.CreateEndpoint(ctx, models.ActorFrom(ctx), models.EndpointInput{
-		Scope: *input.Scope, Name: &input.Name, URL: &input.URL, Format: input.Format, Active: input.Active, Shared: input.Shared,
+		Scope: scopeKey(input.Scope), Name: &input.Name, URL: &input.URL, Format: input.Format, Active: input.Active, Shared: input.Shared,
 	})
 	return endpointKeyPayload(e, key, err)
 }
@@ -184,7 +185,7 @@ func (r *mutationResolver) SendTestEvent(ctx context.Context, input model.Endpoi
 // CreateWebhook is the resolver for the createWebhook field.
 func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*model.WebhookPayload, error) {
 	h, err := r.Store.CreateWebhook(ctx, models.ActorFrom(ctx), models.WebhookInput{
-		Scope: *input.Scope, Name: &input.Name, EndpointIDs: input.EndpointIds, Events: input.Events, FarmIDs: input.FarmIds,
+		Scope: scopeKey(input.Scope), Name: &input.Name, EndpointIDs: input.EndpointIds, Events: input.Events, FarmIDs: input.FarmIds,
 		TimeoutSeconds: input.TimeoutSeconds, MaxAttempts: input.MaxAttempts, SkipPrivateVars: input.SkipPrivateVariables,
 		UserData: input.UserData, Active: input.Active,
 	})
@@ -236,26 +237,26 @@ func (r *mutationResolver) SetDeliveryRetention(ctx context.Context, input model
 }
 
 // Endpoints is the resolver for the endpoints field.
-func (r *queryResolver) Endpoints(ctx context.Context, scope models.ScopeInput) ([]*models.Endpoint, error) {
-	es, err := r.Store.ListEndpoints(ctx, models.ActorFrom(ctx), scope)
+func (r *queryResolver) Endpoints(ctx context.Context, scope model.ScopeInput) ([]*models.Endpoint, error) {
+	es, err := r.Store.ListEndpoints(ctx, models.ActorFrom(ctx), scopeKey(&scope))
 	return ptrs(es), err
 }
 
 // UsableEndpoints is the resolver for the usableEndpoints field.
-func (r *queryResolver) UsableEndpoints(ctx context.Context, scope models.ScopeInput) ([]*models.Endpoint, error) {
-	es, err := r.Store.UsableEndpoints(ctx, models.ActorFrom(ctx), scope)
+func (r *queryResolver) UsableEndpoints(ctx context.Context, scope model.ScopeInput) ([]*models.Endpoint, error) {
+	es, err := r.Store.UsableEndpoints(ctx, models.ActorFrom(ctx), scopeKey(&scope))
 	return ptrs(es), err
 }
 
 // Webhooks is the resolver for the webhooks field.
-func (r *queryResolver) Webhooks(ctx context.Context, scope models.ScopeInput) ([]*models.Webhook, error) {
-	hs, err := r.Store.ListWebhooks(ctx, models.ActorFrom(ctx), scope)
+func (r *queryResolver) Webhooks(ctx context.Context, scope model.ScopeInput) ([]*models.Webhook, error) {
+	hs, err := r.Store.ListWebhooks(ctx, models.ActorFrom(ctx), scopeKey(&scope))
 	return ptrs(hs), err
 }
 
 // CustomEvents is the resolver for the customEvents field.
-func (r *queryResolver) CustomEvents(ctx context.Context, scope models.ScopeInput) ([]*models.CustomEvent, error) {
-	cs, err := r.Store.ListCustomEvents(ctx, models.ActorFrom(ctx), scope)
+func (r *queryResolver) CustomEvents(ctx context.Context, scope model.ScopeInput) ([]*models.CustomEvent, error) {
+	cs, err := r.Store.ListCustomEvents(ctx, models.ActorFrom(ctx), scopeKey(&scope))
 	return ptrs(cs), err
 }
 
@@ -324,18 +325,6 @@ func (r *webhookResolver) FarmIds(ctx context.Context, obj *models.Webhook) ([]s
 	return orEmpty(obj.FarmFilter()), nil
 }
 
-// Parameters is the resolver for the parameters field.
-func (r *fireEventInputResolver) Parameters(ctx context.Context, obj *models.FireEventInput, data []*model.KeyValueInput) error {
-	obj.Parameters = make(map[string]string, len(data))
-	for _, kv := range data {
-		if _, dup := obj.Parameters[kv.Key]; dup {
-			return models.FieldError(models.EINVALID, "parameters", "parameter %s is given twice", kv.Key)
-		}
-		obj.Parameters[kv.Key] = kv.Value
-	}
-	return nil
-}
-
 func (r *Resolver) Delivery() generated.DeliveryResolver { return &deliveryResolver{r} }
 
 func (r *Resolver) DeliveryAttempt() generated.DeliveryAttemptResolver {
@@ -348,15 +337,10 @@ func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
 func (r *Resolver) Webhook() generated.WebhookResolver { return &webhookResolver{r} }
 
-func (r *Resolver) FireEventInput() generated.FireEventInputResolver {
-	return &fireEventInputResolver{r}
-}
-
 type (
 	deliveryResolver        struct{ *Resolver }
 	deliveryAttemptResolver struct{ *Resolver }
 	endpointResolver        struct{ *Resolver }
 	eventResolver           struct{ *Resolver }
 	webhookResolver         struct{ *Resolver }
-	fireEventInputResolver  struct{ *Resolver }
 )

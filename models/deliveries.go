@@ -268,8 +268,8 @@ func (s *Store) DueDeliveries(ctx context.Context, before time.Time, limit int) 
 	return out, nil
 }
 
-// DeliveryFilter narrows the delivery history.
-type DeliveryFilter struct {
+// DeliveryQuery narrows the delivery history.
+type DeliveryQuery struct {
 	WebhookID  string
 	EndpointID string
 	EventID    string
@@ -282,7 +282,7 @@ type DeliveryFilter struct {
 
 // ListDeliveries returns the account's delivery history, newest first. Admins and owners (the
 // payloads can hold variables).
-func (s *Store) ListDeliveries(ctx context.Context, a *Actor, accountID string, f DeliveryFilter, first int, after string) (*Page[Delivery], error) {
+func (s *Store) ListDeliveries(ctx context.Context, a *Actor, accountID string, f DeliveryQuery, first int, after string) (*Page[Delivery], error) {
 	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -693,7 +693,7 @@ func (s *Store) WebhooksUsingEndpoint(ctx context.Context, endpointID string) ([
 }
 
 // ListCustomEvents returns custom events defined at exactly one scope.
-func (s *Store) ListCustomEvents(ctx context.Context, a *Actor, scope ScopeInput) ([]CustomEvent, error) {
+func (s *Store) ListCustomEvents(ctx context.Context, a *Actor, scope ScopeKey) ([]CustomEvent, error) {
 	ref, err := s.resolveScope(ctx, a, scope, RoleViewer)
 	if err != nil {
 		return nil, err

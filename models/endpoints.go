@@ -72,7 +72,7 @@ func (e *Endpoint) UsableBy(h *Webhook) bool {
 
 // EndpointInput creates or changes an endpoint; nil fields stay unchanged.
 type EndpointInput struct {
-	Scope  ScopeInput
+	Scope  ScopeKey
 	Name   *string
 	URL    *string
 	Format *EndpointFormat
@@ -91,7 +91,7 @@ func cleanEndpointURL(raw string) (string, error) {
 
 // ListEndpoints returns the endpoints defined at one scope. Viewers and up (system scope: the
 // shared ones for everyone, all of them for system administrators).
-func (s *Store) ListEndpoints(ctx context.Context, a *Actor, scope ScopeInput) ([]Endpoint, error) {
+func (s *Store) ListEndpoints(ctx context.Context, a *Actor, scope ScopeKey) ([]Endpoint, error) {
 	ref, err := s.resolveScope(ctx, a, scope, RoleViewer)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (s *Store) ListEndpoints(ctx context.Context, a *Actor, scope ScopeInput) (
 
 // UsableEndpoints lists the endpoints a webhook at scope could use: its own scope's and the
 // shared ones of parent scopes.
-func (s *Store) UsableEndpoints(ctx context.Context, a *Actor, scope ScopeInput) ([]Endpoint, error) {
+func (s *Store) UsableEndpoints(ctx context.Context, a *Actor, scope ScopeKey) ([]Endpoint, error) {
 	ref, err := s.resolveScope(ctx, a, scope, RoleViewer)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (s *Store) GetEndpoint(ctx context.Context, a *Actor, id string, min Role) 
 		}
 		return nil, err
 	}
-	if _, err := s.resolveScope(ctx, a, ScopeInput{Scope: e.Scope, ID: e.ScopeID}, min); err != nil {
+	if _, err := s.resolveScope(ctx, a, ScopeKey{Scope: e.Scope, ID: e.ScopeID}, min); err != nil {
 		if CodeOf(err) == ENOTFOUND {
 			return nil, notFound("endpoint")
 		}

@@ -73,7 +73,7 @@ var customEventRe = regexp.MustCompile(`^[A-Za-z0-9]{1,25}$`)
 
 // CustomEventInput defines a custom event.
 type CustomEventInput struct {
-	Scope       ScopeInput
+	Scope       ScopeKey
 	Name        string
 	Description string
 }
@@ -141,7 +141,7 @@ func (s *Store) DeleteCustomEvent(ctx context.Context, a *Actor, id string) erro
 		}
 		return err
 	}
-	if _, err := s.resolveScope(ctx, a, ScopeInput{Scope: ev.Scope, ID: ev.ScopeID}, RoleAdmin); err != nil {
+	if _, err := s.resolveScope(ctx, a, ScopeKey{Scope: ev.Scope, ID: ev.ScopeID}, RoleAdmin); err != nil {
 		if CodeOf(err) == ENOTFOUND {
 			return notFound("custom event")
 		}
@@ -195,8 +195,8 @@ func (s *Store) EventCatalog(ctx context.Context, a *Actor, accountID, environme
 	return out, nil
 }
 
-// FireEventInput fires an event about a farm or a server.
-type FireEventInput struct {
+// FireEventRequest fires an event about a farm or a server.
+type FireEventRequest struct {
 	Name       string
 	FarmID     string
 	ServerID   string
@@ -208,7 +208,7 @@ var paramNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 // FireEvent records an event (built-in server/farm events, or a custom one) about a farm or a
 // server and queues its deliveries. Members and up: provisioning systems call this.
 // Parameters become SCALR_<UPPER_SNAKE> variables.
-func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventInput) (*Event, error) {
+func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*Event, error) {
 	var (
 		farm   Farm
 		server *Server

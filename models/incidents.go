@@ -308,8 +308,8 @@ func (s *Store) GetIncident(ctx context.Context, a *Actor, id string) (*Incident
 	return &inc, nil
 }
 
-// IncidentFilter narrows a list of incidents. Empty fields do not filter.
-type IncidentFilter struct {
+// IncidentQuery narrows a list of incidents. Empty fields do not filter.
+type IncidentQuery struct {
 	Statuses     []IncidentStatus
 	Severities   []Severity
 	Sources      []IncidentSource
@@ -320,7 +320,7 @@ type IncidentFilter struct {
 }
 
 // ListIncidents returns the account's incidents, newest first, with keyset pagination.
-func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f IncidentFilter, first int, after string) (*Page[Incident], error) {
+func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f IncidentQuery, first int, after string) (*Page[Incident], error) {
 	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
 		return nil, err
 	}

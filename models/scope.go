@@ -43,16 +43,16 @@ type ScopeRef struct {
 	EnvironmentID string
 }
 
-// ScopeInput is how callers name a scope: system, or the id of the account / environment /
+// ScopeKey is how callers name a scope: system, or the id of the account / environment /
 // farm / farm role / server.
-type ScopeInput struct {
+type ScopeKey struct {
 	Scope Scope
 	ID    string
 }
 
 // resolveScope checks that the scope exists and the actor may manage things in it (min role in
 // its account; system scope needs a system administrator), and fills its account/environment.
-func (s *Store) resolveScope(ctx context.Context, a *Actor, in ScopeInput, min Role) (*ScopeRef, error) {
+func (s *Store) resolveScope(ctx context.Context, a *Actor, in ScopeKey, min Role) (*ScopeRef, error) {
 	if a == nil {
 		return nil, Errorf(EUNAUTHORIZED, "authentication required")
 	}

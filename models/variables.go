@@ -32,7 +32,7 @@ var variableNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,127}$`)
 
 // VariableInput sets a variable at a scope.
 type VariableInput struct {
-	Scope  ScopeInput
+	Scope  ScopeKey
 	Name   string
 	Value  string
 	Hidden bool
@@ -41,7 +41,7 @@ type VariableInput struct {
 
 // ListVariables returns the variables defined at exactly one scope; hidden values are blanked
 // for callers below admin.
-func (s *Store) ListVariables(ctx context.Context, a *Actor, scope ScopeInput) ([]GlobalVariable, error) {
+func (s *Store) ListVariables(ctx context.Context, a *Actor, scope ScopeKey) ([]GlobalVariable, error) {
 	ref, err := s.resolveScope(ctx, a, scope, RoleViewer)
 	if err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ func (s *Store) DeleteVariable(ctx context.Context, a *Actor, id string) error {
 		}
 		return err
 	}
-	ref, err := s.resolveScope(ctx, a, ScopeInput{Scope: v.Scope, ID: v.ScopeID}, RoleAdmin)
+	ref, err := s.resolveScope(ctx, a, ScopeKey{Scope: v.Scope, ID: v.ScopeID}, RoleAdmin)
 	if err != nil {
 		if CodeOf(err) == ENOTFOUND {
 			return notFound("variable")

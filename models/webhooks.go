@@ -66,7 +66,7 @@ const (
 
 // WebhookInput creates or changes a webhook; nil fields stay unchanged.
 type WebhookInput struct {
-	Scope           ScopeInput
+	Scope           ScopeKey
 	Name            *string
 	EndpointIDs     []string
 	SetEndpoints    bool
@@ -82,7 +82,7 @@ type WebhookInput struct {
 }
 
 // ListWebhooks returns the webhooks defined at one scope.
-func (s *Store) ListWebhooks(ctx context.Context, a *Actor, scope ScopeInput) ([]Webhook, error) {
+func (s *Store) ListWebhooks(ctx context.Context, a *Actor, scope ScopeKey) ([]Webhook, error) {
 	ref, err := s.resolveScope(ctx, a, scope, RoleViewer)
 	if err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func (s *Store) GetWebhook(ctx context.Context, a *Actor, id string, min Role) (
 	if h.Scope == ScopeSystem && min == RoleViewer {
 		min = RoleAdmin // system webhooks are for system administrators only
 	}
-	if _, err := s.resolveScope(ctx, a, ScopeInput{Scope: h.Scope, ID: h.ScopeID}, min); err != nil {
+	if _, err := s.resolveScope(ctx, a, ScopeKey{Scope: h.Scope, ID: h.ScopeID}, min); err != nil {
 		if CodeOf(err) == ENOTFOUND || CodeOf(err) == EFORBIDDEN && h.Scope == ScopeSystem {
 			return nil, notFound("webhook")
 		}
@@ -304,7 +304,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, a *Actor, id string, in Webho
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.resolveScope(ctx, a, ScopeInput{Scope: h.Scope, ID: h.ScopeID}, RoleAdmin)
+	ref, err := s.resolveScope(ctx, a, ScopeKey{Scope: h.Scope, ID: h.ScopeID}, RoleAdmin)
 	if err != nil {
 		return nil, err
 	}

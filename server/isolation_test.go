@@ -290,7 +290,7 @@ func TestTenantIsolation(t *testing.T) {
 			awsIntegrations { id name tokenPrefix state }
 			farms { id name status roles { id alias } servers { id hostname } variables { id name value } }
 			events(first: 200) { edges { node { id name } } }
-			deliveries(first: 200) { edges { node { id status attempts payload } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			deliveries(first: 200) { edges { node { id payload } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		return string(d)

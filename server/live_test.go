@@ -199,6 +199,11 @@ func buildBinary(t *testing.T) string {
 // answers. Its log is shown if the test fails.
 func startProcess(t *testing.T, bin string, env []string, args ...string) string {
 	t.Helper()
+	return startProcessWith(t, bin, env, nil, args...)
+}
+
+func startProcessWith(t *testing.T, bin string, env []string, got func(*exec.Cmd), args ...string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +217,9 @@ func startProcess(t *testing.T, bin string, env []string, args ...string) string
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	if got != nil {
+		got(cmd)
+	}
 	var mu sync.Mutex
 	var logs []string
 	go func() {
@@ -223,6 +231,9 @@ func startProcess(t *testing.T, bin string, env []string, args ...string) string
 		}
 	}()
 	t.Cleanup(func() {
+		if cmd.ProcessState != nil {
+			return // already waited for (killed by the test)
+		}
 		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(done) }()

@@ -148,10 +148,14 @@ func (e *hookEnv) deliveries(t *testing.T, eventID string) []deliveryView {
 			Deliveries struct{ Edges []struct{ Node deliveryView } }
 		}
 	}
+	var ev any
+	if eventID != "" {
+		ev = eventID
+	}
 	e.mustOK(t, `query($a: ID!, $ev: ID) { account(id: $a) { deliveries(filter: {eventId: $ev}, first: 200) { edges { node {
 		id status payload lastError attempts maxAttempts lastStatusCode nextAttemptAt
 		attemptDetails { number startedAt durationMs statusCode remoteAddr errorClass errorMessage requestHeaders { key value } responseBody } } } } } }`,
-		map[string]any{"a": e.accountID, "ev": eventID}, &d)
+		map[string]any{"a": e.accountID, "ev": ev}, &d)
 	out := make([]deliveryView, len(d.Account.Deliveries.Edges))
 	for i, edge := range d.Account.Deliveries.Edges {
 		out[i] = edge.Node

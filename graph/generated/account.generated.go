@@ -24,12 +24,12 @@ type AccountResolver interface {
 	APITokens(ctx context.Context, obj *models.AccountWithRole) ([]*models.APIToken, error)
 	AuditLog(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.AuditEntryConnection, error)
 	Components(ctx context.Context, obj *models.AccountWithRole) ([]*models.Component, error)
-	Incidents(ctx context.Context, obj *models.AccountWithRole, filter *models.IncidentFilter, first *int, after *string) (*model.IncidentConnection, error)
+	Incidents(ctx context.Context, obj *models.AccountWithRole, filter *model.IncidentFilter, first *int, after *string) (*model.IncidentConnection, error)
 	AWSIntegrations(ctx context.Context, obj *models.AccountWithRole) ([]*models.AWSIntegration, error)
 	Farms(ctx context.Context, obj *models.AccountWithRole, environmentID *string) ([]*models.Farm, error)
 	EventCatalog(ctx context.Context, obj *models.AccountWithRole, environmentID *string) ([]*models.EventDefinition, error)
 	Events(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.EventConnection, error)
-	Deliveries(ctx context.Context, obj *models.AccountWithRole, filter *models.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error)
+	Deliveries(ctx context.Context, obj *models.AccountWithRole, filter *model.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error)
 	DeliveryStats(ctx context.Context, obj *models.AccountWithRole, hours *int) ([]*models.DeliveryStatsBucket, error)
 }
 type AuditEntryResolver interface {
@@ -75,8 +75,8 @@ func (ec *executionContext) field_Account_deliveries_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*models.DeliveryFilter, error) {
-			return ec.unmarshalODeliveryFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐDeliveryFilter(ctx, v)
+		func(ctx context.Context, v any) (*model.DeliveryFilter, error) {
+			return ec.unmarshalODeliveryFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐDeliveryFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -169,8 +169,8 @@ func (ec *executionContext) field_Account_incidents_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*models.IncidentFilter, error) {
-			return ec.unmarshalOIncidentFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐIncidentFilter(ctx, v)
+		func(ctx context.Context, v any) (*model.IncidentFilter, error) {
+			return ec.unmarshalOIncidentFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐIncidentFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -551,7 +551,7 @@ func (ec *executionContext) _Account_incidents(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Incidents(ctx, obj, fc.Args["filter"].(*models.IncidentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().Incidents(ctx, obj, fc.Args["filter"].(*model.IncidentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IncidentConnection) graphql.Marshaler {
@@ -759,7 +759,7 @@ func (ec *executionContext) _Account_deliveries(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Deliveries(ctx, obj, fc.Args["filter"].(*models.DeliveryFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().Deliveries(ctx, obj, fc.Args["filter"].(*model.DeliveryFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next

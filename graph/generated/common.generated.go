@@ -28,12 +28,12 @@ type QueryResolver interface {
 	Incident(ctx context.Context, id string) (*models.Incident, error)
 	AWSIntegration(ctx context.Context, id string) (*models.AWSIntegration, error)
 	Farm(ctx context.Context, id string) (*models.Farm, error)
-	Variables(ctx context.Context, scope models.ScopeInput) ([]*models.GlobalVariable, error)
+	Variables(ctx context.Context, scope model.ScopeInput) ([]*models.GlobalVariable, error)
 	Me(ctx context.Context) (*model.Viewer, error)
-	Endpoints(ctx context.Context, scope models.ScopeInput) ([]*models.Endpoint, error)
-	UsableEndpoints(ctx context.Context, scope models.ScopeInput) ([]*models.Endpoint, error)
-	Webhooks(ctx context.Context, scope models.ScopeInput) ([]*models.Webhook, error)
-	CustomEvents(ctx context.Context, scope models.ScopeInput) ([]*models.CustomEvent, error)
+	Endpoints(ctx context.Context, scope model.ScopeInput) ([]*models.Endpoint, error)
+	UsableEndpoints(ctx context.Context, scope model.ScopeInput) ([]*models.Endpoint, error)
+	Webhooks(ctx context.Context, scope model.ScopeInput) ([]*models.Webhook, error)
+	CustomEvents(ctx context.Context, scope model.ScopeInput) ([]*models.CustomEvent, error)
 	Endpoint(ctx context.Context, id string) (*models.Endpoint, error)
 	Webhook(ctx context.Context, id string) (*models.Webhook, error)
 	Delivery(ctx context.Context, id string) (*models.Delivery, error)
@@ -119,8 +119,8 @@ func (ec *executionContext) field_Query_customEvents_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (models.ScopeInput, error) {
-			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+		func(ctx context.Context, v any) (model.ScopeInput, error) {
+			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -161,8 +161,8 @@ func (ec *executionContext) field_Query_endpoints_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (models.ScopeInput, error) {
-			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+		func(ctx context.Context, v any) (model.ScopeInput, error) {
+			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -231,8 +231,8 @@ func (ec *executionContext) field_Query_usableEndpoints_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (models.ScopeInput, error) {
-			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+		func(ctx context.Context, v any) (model.ScopeInput, error) {
+			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -245,8 +245,8 @@ func (ec *executionContext) field_Query_variables_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (models.ScopeInput, error) {
-			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+		func(ctx context.Context, v any) (model.ScopeInput, error) {
+			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -273,8 +273,8 @@ func (ec *executionContext) field_Query_webhooks_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (models.ScopeInput, error) {
-			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+		func(ctx context.Context, v any) (model.ScopeInput, error) {
+			return ec.unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -717,7 +717,7 @@ func (ec *executionContext) _Query_variables(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Variables(ctx, fc.Args["scope"].(models.ScopeInput))
+			return ec.Resolvers.Query().Variables(ctx, fc.Args["scope"].(model.ScopeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.GlobalVariable) graphql.Marshaler {
@@ -793,7 +793,7 @@ func (ec *executionContext) _Query_endpoints(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Endpoints(ctx, fc.Args["scope"].(models.ScopeInput))
+			return ec.Resolvers.Query().Endpoints(ctx, fc.Args["scope"].(model.ScopeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.Endpoint) graphql.Marshaler {
@@ -837,7 +837,7 @@ func (ec *executionContext) _Query_usableEndpoints(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UsableEndpoints(ctx, fc.Args["scope"].(models.ScopeInput))
+			return ec.Resolvers.Query().UsableEndpoints(ctx, fc.Args["scope"].(model.ScopeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.Endpoint) graphql.Marshaler {
@@ -881,7 +881,7 @@ func (ec *executionContext) _Query_webhooks(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Webhooks(ctx, fc.Args["scope"].(models.ScopeInput))
+			return ec.Resolvers.Query().Webhooks(ctx, fc.Args["scope"].(model.ScopeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.Webhook) graphql.Marshaler {
@@ -925,7 +925,7 @@ func (ec *executionContext) _Query_customEvents(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CustomEvents(ctx, fc.Args["scope"].(models.ScopeInput))
+			return ec.Resolvers.Query().CustomEvents(ctx, fc.Args["scope"].(model.ScopeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.CustomEvent) graphql.Marshaler {

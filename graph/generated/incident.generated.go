@@ -1413,8 +1413,8 @@ func (ec *executionContext) unmarshalInputCreateIncidentInput(ctx context.Contex
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, obj any) (models.IncidentFilter, error) {
-	var it models.IncidentFilter
+func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, obj any) (model.IncidentFilter, error) {
+	var it model.IncidentFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -1454,7 +1454,7 @@ func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, ob
 			it.Sources = data
 		case "componentId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentId"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1475,7 +1475,7 @@ func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, ob
 			it.OpenedBefore = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
-			data, err := ec.unmarshalOString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -2384,7 +2384,7 @@ func (ec *executionContext) marshalOIncident2ᚖgithubᚗcomᚋswitchboardᚑhub
 	return ec._Incident(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOIncidentFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐIncidentFilter(ctx context.Context, v any) (*models.IncidentFilter, error) {
+func (ec *executionContext) unmarshalOIncidentFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐIncidentFilter(ctx context.Context, v any) (*model.IncidentFilter, error) {
 	if v == nil {
 		return nil, nil
 	}

@@ -1502,8 +1502,8 @@ func (ec *executionContext) unmarshalInputFarmIdInput(ctx context.Context, obj a
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputScopeInput(ctx context.Context, obj any) (models.ScopeInput, error) {
-	var it models.ScopeInput
+func (ec *executionContext) unmarshalInputScopeInput(ctx context.Context, obj any) (model.ScopeInput, error) {
+	var it model.ScopeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -1529,7 +1529,7 @@ func (ec *executionContext) unmarshalInputScopeInput(ctx context.Context, obj an
 			it.Scope = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1645,7 +1645,7 @@ func (ec *executionContext) unmarshalInputSetVariableInput(ctx context.Context, 
 		switch k {
 		case "scope":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
-			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -2546,12 +2546,12 @@ func (ec *executionContext) marshalNScope2githubᚗcomᚋswitchboardᚑhubᚋswi
 	return v
 }
 
-func (ec *executionContext) unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx context.Context, v any) (models.ScopeInput, error) {
+func (ec *executionContext) unmarshalNScopeInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx context.Context, v any) (model.ScopeInput, error) {
 	res, err := ec.unmarshalInputScopeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx context.Context, v any) (*models.ScopeInput, error) {
+func (ec *executionContext) unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx context.Context, v any) (*model.ScopeInput, error) {
 	res, err := ec.unmarshalInputScopeInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }

@@ -42,7 +42,6 @@ type ResolverRoot interface {
 	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
 	Webhook() WebhookResolver
-	FireEventInput() FireEventInputResolver
 }
 
 type DirectiveRoot struct {
@@ -56,14 +55,14 @@ type ComplexityRoot struct {
 		AuditLog        func(childComplexity int, first *int, after *string) int
 		Components      func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
-		Deliveries      func(childComplexity int, filter *models.DeliveryFilter, first *int, after *string) int
+		Deliveries      func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
 		DeliveryStats   func(childComplexity int, hours *int) int
 		Environments    func(childComplexity int) int
 		EventCatalog    func(childComplexity int, environmentID *string) int
 		Events          func(childComplexity int, first *int, after *string) int
 		Farms           func(childComplexity int, environmentID *string) int
 		ID              func(childComplexity int) int
-		Incidents       func(childComplexity int, filter *models.IncidentFilter, first *int, after *string) int
+		Incidents       func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
 		Members         func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Role            func(childComplexity int) int
@@ -488,7 +487,7 @@ type ComplexityRoot struct {
 		DeleteServer            func(childComplexity int, input model.DeleteServerInput) int
 		DeleteVariable          func(childComplexity int, input model.DeleteVariableInput) int
 		DeleteWebhook           func(childComplexity int, input model.WebhookIDInput) int
-		FireEvent               func(childComplexity int, input models.FireEventInput) int
+		FireEvent               func(childComplexity int, input model.FireEventInput) int
 		LaunchFarm              func(childComplexity int, input model.FarmIDInput) int
 		RemoveMember            func(childComplexity int, input model.RemoveMemberInput) int
 		ResendDelivery          func(childComplexity int, input model.ResendDeliveryInput) int
@@ -525,21 +524,21 @@ type ComplexityRoot struct {
 		Account               func(childComplexity int, id string) int
 		Accounts              func(childComplexity int) int
 		Component             func(childComplexity int, id string) int
-		CustomEvents          func(childComplexity int, scope models.ScopeInput) int
+		CustomEvents          func(childComplexity int, scope model.ScopeInput) int
 		Delivery              func(childComplexity int, id string) int
 		DeliveryRetentionDays func(childComplexity int) int
 		Endpoint              func(childComplexity int, id string) int
-		Endpoints             func(childComplexity int, scope models.ScopeInput) int
+		Endpoints             func(childComplexity int, scope model.ScopeInput) int
 		Environment           func(childComplexity int, id string) int
 		Event                 func(childComplexity int, id string) int
 		Farm                  func(childComplexity int, id string) int
 		Incident              func(childComplexity int, id string) int
 		Me                    func(childComplexity int) int
 		Ok                    func(childComplexity int) int
-		UsableEndpoints       func(childComplexity int, scope models.ScopeInput) int
-		Variables             func(childComplexity int, scope models.ScopeInput) int
+		UsableEndpoints       func(childComplexity int, scope model.ScopeInput) int
+		Variables             func(childComplexity int, scope model.ScopeInput) int
 		Webhook               func(childComplexity int, id string) int
-		Webhooks              func(childComplexity int, scope models.ScopeInput) int
+		Webhooks              func(childComplexity int, scope model.ScopeInput) int
 	}
 
 	RetryFailedDeliveriesPayload struct {
@@ -730,7 +729,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.Deliveries(childComplexity, args["filter"].(*models.DeliveryFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.Deliveries(childComplexity, args["filter"].(*model.DeliveryFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Account.deliveryStats":
 		if e.ComplexityRoot.Account.DeliveryStats == nil {
 			break
@@ -797,7 +796,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.Incidents(childComplexity, args["filter"].(*models.IncidentFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.Incidents(childComplexity, args["filter"].(*model.IncidentFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Account.members":
 		if e.ComplexityRoot.Account.Members == nil {
 			break
@@ -2654,7 +2653,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.FireEvent(childComplexity, args["input"].(models.FireEventInput)), true
+		return e.ComplexityRoot.Mutation.FireEvent(childComplexity, args["input"].(model.FireEventInput)), true
 	case "Mutation.launchFarm":
 		if e.ComplexityRoot.Mutation.LaunchFarm == nil {
 			break
@@ -2982,7 +2981,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CustomEvents(childComplexity, args["scope"].(models.ScopeInput)), true
+		return e.ComplexityRoot.Query.CustomEvents(childComplexity, args["scope"].(model.ScopeInput)), true
 	case "Query.delivery":
 		if e.ComplexityRoot.Query.Delivery == nil {
 			break
@@ -3021,7 +3020,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Endpoints(childComplexity, args["scope"].(models.ScopeInput)), true
+		return e.ComplexityRoot.Query.Endpoints(childComplexity, args["scope"].(model.ScopeInput)), true
 	case "Query.environment":
 		if e.ComplexityRoot.Query.Environment == nil {
 			break
@@ -3089,7 +3088,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UsableEndpoints(childComplexity, args["scope"].(models.ScopeInput)), true
+		return e.ComplexityRoot.Query.UsableEndpoints(childComplexity, args["scope"].(model.ScopeInput)), true
 	case "Query.variables":
 		if e.ComplexityRoot.Query.Variables == nil {
 			break
@@ -3100,7 +3099,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Variables(childComplexity, args["scope"].(models.ScopeInput)), true
+		return e.ComplexityRoot.Query.Variables(childComplexity, args["scope"].(model.ScopeInput)), true
 	case "Query.webhook":
 		if e.ComplexityRoot.Query.Webhook == nil {
 			break
@@ -3122,7 +3121,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["scope"].(models.ScopeInput)), true
+		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["scope"].(model.ScopeInput)), true
 
 	case "RetryFailedDeliveriesPayload.errors":
 		if e.ComplexityRoot.RetryFailedDeliveriesPayload.Errors == nil {

@@ -57,7 +57,7 @@ type MutationResolver interface {
 	DeleteVariable(ctx context.Context, input model.DeleteVariableInput) (*model.DeletePayload, error)
 	CreateCustomEvent(ctx context.Context, input model.CreateCustomEventInput) (*model.CustomEventPayload, error)
 	DeleteCustomEvent(ctx context.Context, input model.DeleteCustomEventInput) (*model.DeletePayload, error)
-	FireEvent(ctx context.Context, input models.FireEventInput) (*model.FireEventPayload, error)
+	FireEvent(ctx context.Context, input model.FireEventInput) (*model.FireEventPayload, error)
 	CreateEndpoint(ctx context.Context, input model.CreateEndpointInput) (*model.EndpointKeyPayload, error)
 	UpdateEndpoint(ctx context.Context, input model.UpdateEndpointInput) (*model.EndpointPayload, error)
 	RotateEndpointKey(ctx context.Context, input model.EndpointIDInput) (*model.EndpointKeyPayload, error)
@@ -432,8 +432,8 @@ func (ec *executionContext) field_Mutation_fireEvent_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (models.FireEventInput, error) {
-			return ec.unmarshalNFireEventInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐFireEventInput(ctx, v)
+		func(ctx context.Context, v any) (model.FireEventInput, error) {
+			return ec.unmarshalNFireEventInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐFireEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2609,7 +2609,7 @@ func (ec *executionContext) _Mutation_fireEvent(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().FireEvent(ctx, fc.Args["input"].(models.FireEventInput))
+			return ec.Resolvers.Mutation().FireEvent(ctx, fc.Args["input"].(model.FireEventInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FireEventPayload) graphql.Marshaler {

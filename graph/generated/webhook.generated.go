@@ -45,10 +45,6 @@ type WebhookResolver interface {
 	FarmIds(ctx context.Context, obj *models.Webhook) ([]string, error)
 }
 
-type FireEventInputResolver interface {
-	Parameters(ctx context.Context, obj *models.FireEventInput, data []*model.KeyValueInput) error
-}
-
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
@@ -2867,7 +2863,7 @@ func (ec *executionContext) unmarshalInputCreateCustomEventInput(ctx context.Con
 		switch k {
 		case "scope":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
-			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -2911,7 +2907,7 @@ func (ec *executionContext) unmarshalInputCreateEndpointInput(ctx context.Contex
 		switch k {
 		case "scope":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
-			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -2976,7 +2972,7 @@ func (ec *executionContext) unmarshalInputCreateWebhookInput(ctx context.Context
 		switch k {
 		case "scope":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
-			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐScopeInput(ctx, v)
+			data, err := ec.unmarshalNScopeInput2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐScopeInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -3079,8 +3075,8 @@ func (ec *executionContext) unmarshalInputDeleteCustomEventInput(ctx context.Con
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, obj any) (models.DeliveryFilter, error) {
-	var it models.DeliveryFilter
+func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, obj any) (model.DeliveryFilter, error) {
+	var it model.DeliveryFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -3099,21 +3095,21 @@ func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, ob
 		switch k {
 		case "webhookId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookId"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WebhookID = data
 		case "endpointId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointId"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EndpointID = data
 		case "eventId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -3141,7 +3137,7 @@ func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, ob
 			it.Until = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
-			data, err := ec.unmarshalOString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -3181,8 +3177,8 @@ func (ec *executionContext) unmarshalInputEndpointIdInput(ctx context.Context, o
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputFireEventInput(ctx context.Context, obj any) (models.FireEventInput, error) {
-	var it models.FireEventInput
+func (ec *executionContext) unmarshalInputFireEventInput(ctx context.Context, obj any) (model.FireEventInput, error) {
+	var it model.FireEventInput
 	if obj == nil {
 		return it, nil
 	}
@@ -3208,14 +3204,14 @@ func (ec *executionContext) unmarshalInputFireEventInput(ctx context.Context, ob
 			it.Name = data
 		case "farmId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("farmId"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FarmID = data
 		case "serverId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serverId"))
-			data, err := ec.unmarshalOID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -3226,9 +3222,7 @@ func (ec *executionContext) unmarshalInputFireEventInput(ctx context.Context, ob
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.FireEventInput().Parameters(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.Parameters = data
 		}
 	}
 	return it, nil
@@ -5599,7 +5593,7 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋswitchboardᚑhu
 	return ec._EventEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNFireEventInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐFireEventInput(ctx context.Context, v any) (models.FireEventInput, error) {
+func (ec *executionContext) unmarshalNFireEventInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐFireEventInput(ctx context.Context, v any) (model.FireEventInput, error) {
 	res, err := ec.unmarshalInputFireEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -5745,7 +5739,7 @@ func (ec *executionContext) marshalODelivery2ᚖgithubᚗcomᚋswitchboardᚑhub
 	return ec._Delivery(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalODeliveryFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐDeliveryFilter(ctx context.Context, v any) (*models.DeliveryFilter, error) {
+func (ec *executionContext) unmarshalODeliveryFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐDeliveryFilter(ctx context.Context, v any) (*model.DeliveryFilter, error) {
 	if v == nil {
 		return nil, nil
 	}

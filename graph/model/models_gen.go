@@ -121,13 +121,13 @@ type CreateComponentInput struct {
 }
 
 type CreateCustomEventInput struct {
-	Scope       *models.ScopeInput `json:"scope"`
-	Name        string             `json:"name"`
-	Description *string            `json:"description,omitempty"`
+	Scope       *ScopeInput `json:"scope"`
+	Name        string      `json:"name"`
+	Description *string     `json:"description,omitempty"`
 }
 
 type CreateEndpointInput struct {
-	Scope  *models.ScopeInput     `json:"scope"`
+	Scope  *ScopeInput            `json:"scope"`
 	Name   string                 `json:"name"`
 	URL    string                 `json:"url"`
 	Format *models.EndpointFormat `json:"format,omitempty"`
@@ -169,16 +169,16 @@ type CreateServerInput struct {
 }
 
 type CreateWebhookInput struct {
-	Scope                *models.ScopeInput `json:"scope"`
-	Name                 string             `json:"name"`
-	EndpointIds          []string           `json:"endpointIds"`
-	Events               []string           `json:"events"`
-	FarmIds              []string           `json:"farmIds,omitempty"`
-	TimeoutSeconds       *int               `json:"timeoutSeconds,omitempty"`
-	MaxAttempts          *int               `json:"maxAttempts,omitempty"`
-	SkipPrivateVariables *bool              `json:"skipPrivateVariables,omitempty"`
-	UserData             *string            `json:"userData,omitempty"`
-	Active               *bool              `json:"active,omitempty"`
+	Scope                *ScopeInput `json:"scope"`
+	Name                 string      `json:"name"`
+	EndpointIds          []string    `json:"endpointIds"`
+	Events               []string    `json:"events"`
+	FarmIds              []string    `json:"farmIds,omitempty"`
+	TimeoutSeconds       *int        `json:"timeoutSeconds,omitempty"`
+	MaxAttempts          *int        `json:"maxAttempts,omitempty"`
+	SkipPrivateVariables *bool       `json:"skipPrivateVariables,omitempty"`
+	UserData             *string     `json:"userData,omitempty"`
+	Active               *bool       `json:"active,omitempty"`
 }
 
 type CustomEventPayload struct {
@@ -223,6 +223,17 @@ type DeliveryConnection struct {
 type DeliveryEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *models.Delivery `json:"node"`
+}
+
+type DeliveryFilter struct {
+	WebhookID  *string                 `json:"webhookId,omitempty"`
+	EndpointID *string                 `json:"endpointId,omitempty"`
+	EventID    *string                 `json:"eventId,omitempty"`
+	Statuses   []models.DeliveryStatus `json:"statuses,omitempty"`
+	Since      *time.Time              `json:"since,omitempty"`
+	Until      *time.Time              `json:"until,omitempty"`
+	// Case-insensitive substring of the payload.
+	Search *string `json:"search,omitempty"`
 }
 
 type DeliveryPayload struct {
@@ -275,6 +286,14 @@ type FarmRolePayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type FireEventInput struct {
+	Name     string  `json:"name"`
+	FarmID   *string `json:"farmId,omitempty"`
+	ServerID *string `json:"serverId,omitempty"`
+	// Become SCALR_<UPPER_SNAKE> variables.
+	Parameters []*KeyValueInput `json:"parameters,omitempty"`
+}
+
 type FireEventPayload struct {
 	Event  *models.Event `json:"event,omitempty"`
 	Errors []*UserError  `json:"errors"`
@@ -293,6 +312,17 @@ type IncidentConnection struct {
 type IncidentEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *models.Incident `json:"node"`
+}
+
+type IncidentFilter struct {
+	Statuses     []models.IncidentStatus `json:"statuses,omitempty"`
+	Severities   []models.Severity       `json:"severities,omitempty"`
+	Sources      []models.IncidentSource `json:"sources,omitempty"`
+	ComponentID  *string                 `json:"componentId,omitempty"`
+	OpenedAfter  *time.Time              `json:"openedAfter,omitempty"`
+	OpenedBefore *time.Time              `json:"openedBefore,omitempty"`
+	// Case-insensitive substring of the title.
+	Search *string `json:"search,omitempty"`
 }
 
 type IncidentPayload struct {
@@ -359,6 +389,12 @@ type RotateAWSIntegrationURLInput struct {
 	ID string `json:"id"`
 }
 
+// Where a definition lives: SYSTEM (no id) or the id of the account, environment, farm, farm role or server.
+type ScopeInput struct {
+	Scope models.Scope `json:"scope"`
+	ID    *string      `json:"id,omitempty"`
+}
+
 type ServerFields struct {
 	Hostname      *string `json:"hostname,omitempty"`
 	ServerType    *string `json:"serverType,omitempty"`
@@ -386,11 +422,11 @@ type SetDeliveryRetentionPayload struct {
 }
 
 type SetVariableInput struct {
-	Scope  *models.ScopeInput `json:"scope"`
-	Name   string             `json:"name"`
-	Value  string             `json:"value"`
-	Hidden *bool              `json:"hidden,omitempty"`
-	Locked *bool              `json:"locked,omitempty"`
+	Scope  *ScopeInput `json:"scope"`
+	Name   string      `json:"name"`
+	Value  string      `json:"value"`
+	Hidden *bool       `json:"hidden,omitempty"`
+	Locked *bool       `json:"locked,omitempty"`
 }
 
 type Subscription struct {

@@ -1,0 +1,44 @@
+package graph
+
+import (
+	"github.com/switchboard-hub/switchboard/graph/model"
+	"github.com/switchboard-hub/switchboard/models"
+)
+
+// The GraphQL input types are generated with pointers for nullable fields; the services take
+// plain values. Converting here (rather than autobinding the domain structs) keeps an explicit
+// null from arriving as the string "null".
+
+func scopeKey(in *model.ScopeInput) models.ScopeKey {
+	if in == nil {
+		return models.ScopeKey{}
+	}
+	return models.ScopeKey{Scope: in.Scope, ID: deref(in.ID)}
+}
+
+func incidentQuery(f *model.IncidentFilter) models.IncidentQuery {
+	if f == nil {
+		return models.IncidentQuery{}
+	}
+	return models.IncidentQuery{Statuses: f.Statuses, Severities: f.Severities, Sources: f.Sources, ComponentID: deref(f.ComponentID),
+		OpenedAfter: f.OpenedAfter, OpenedBefore: f.OpenedBefore, Search: deref(f.Search)}
+}
+
+func deliveryQuery(f *model.DeliveryFilter) models.DeliveryQuery {
+	if f == nil {
+		return models.DeliveryQuery{}
+	}
+	return models.DeliveryQuery{WebhookID: deref(f.WebhookID), EndpointID: deref(f.EndpointID), EventID: deref(f.EventID),
+		Statuses: f.Statuses, Since: f.Since, Until: f.Until, Search: deref(f.Search)}
+}
+
+func fireEventRequest(in model.FireEventInput) (models.FireEventRequest, error) {
+	req := models.FireEventRequest{Name: in.Name, FarmID: deref(in.FarmID), ServerID: deref(in.ServerID), Parameters: map[string]string{}}
+	for _, kv := range in.Parameters {
+		if _, dup := req.Parameters[kv.Key]; dup {
+			return req, models.FieldError(models.EINVALID, "parameters", "parameter %s is given twice", kv.Key)
+		}
+		req.Parameters[kv.Key] = kv.Value
+	}
+	return req, nil
+}
