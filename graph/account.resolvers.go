@@ -183,6 +183,8 @@ func (r *Resolver) Account() generated.AccountResolver { return &accountResolver
 
 func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
+func (r *Resolver) Environment() generated.EnvironmentResolver { return &environmentResolver{r} }
+
 func (r *Resolver) Membership() generated.MembershipResolver { return &membershipResolver{r} }
 
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
@@ -190,6 +192,7 @@ func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subsc
 type (
 	accountResolver      struct{ *Resolver }
 	auditEntryResolver   struct{ *Resolver }
+	environmentResolver  struct{ *Resolver }
 	membershipResolver   struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )

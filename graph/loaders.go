@@ -27,6 +27,7 @@ type Loaders struct {
 	WebhookEndpoints  *dataloader.Loader[string, []string]
 	Attempts          *dataloader.Loader[string, []models.DeliveryAttempt]
 	DeliveryCounts    *dataloader.Loader[string, models.DeliveryCounts]
+	PendingApprovals  *dataloader.Loader[string, *models.ApprovalRequest]
 }
 
 type loadersKey struct{}
@@ -50,6 +51,7 @@ func newLoaders(store *models.Store) *Loaders {
 		WebhookEndpoints:  valueLoader(store.WebhookEndpointIDs),
 		Attempts:          valueLoader(store.AttemptsByDelivery),
 		DeliveryCounts:    valueLoader(store.DeliveryCountsByEvent),
+		PendingApprovals:  dataloader.NewBatchedLoader(mapBatch(store.PendingApprovals), dataloader.WithWait[string, *models.ApprovalRequest](time.Millisecond)),
 	}
 }
 

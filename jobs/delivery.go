@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-hub/switchboard/jobs/deliver"
+	"github.com/switchboard-hub/switchboard/jobs/scalr"
 	"github.com/switchboard-hub/switchboard/models"
 )
 
@@ -113,9 +114,10 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	del := target.Delivery
+	approval := del.Kind == models.DeliveryKindApproval
 	res := d.Sender.Send(ctx, deliver.Request{
 		DeliveryID: del.ID, URL: target.Endpoint.URL, Body: del.Payload, SigningKey: target.SigningKey,
-		Timeout: time.Duration(del.TimeoutSeconds) * time.Second,
+		Timeout: time.Duration(del.TimeoutSeconds) * time.Second, Approval: approval,
 	})
 	outcome := map[deliver.Outcome]models.AttemptOutcome{
 		deliver.Succeeded: models.AttemptSucceeded, deliver.Failed: models.AttemptFailed,
@@ -124,13 +126,29 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	if outcome == "" {
 		outcome = models.AttemptRetry
 	}
-	// Recording the result must survive a shutdown that cancelled the attempt itself.
-	next, err := d.Store.FinishAttempt(context.WithoutCancel(ctx), target, models.AttemptResult{
+	result := models.AttemptResult{
 		Outcome: outcome, StatusCode: res.StatusCode, URL: res.URL, RemoteAddr: res.RemoteAddr,
 		RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders, ResponseBody: res.ResponseBody,
 		Duration: res.Duration, ErrorClass: res.ErrorClass, ErrorMessage: res.ErrorMessage,
 		RetryIn: res.NextDelay(del.Attempts, rand.Float64),
-	})
+	}
+	var next *time.Time
+	// Recording the result must survive a shutdown that cancelled the attempt itself.
+	wctx := context.WithoutCancel(ctx)
+	if approval {
+		decision, message := "", ""
+		if res.Outcome == deliver.Succeeded || res.Outcome == deliver.Pending {
+			var perr error
+			decision, message, perr = approvalAnswer(res)
+			if perr != nil {
+				// An answer we cannot read is retried like any other failure.
+				result.Outcome, result.ErrorClass, result.ErrorMessage = models.AttemptRetry, "bad_answer", perr.Error()
+			}
+		}
+		next, err = d.Store.FinishApprovalAttempt(wctx, target, result, decision, message)
+	} else {
+		next, err = d.Store.FinishAttempt(wctx, target, result)
+	}
 	if d.Metrics != nil {
 		d.Metrics.Attempts.WithLabelValues(string(outcome)).Inc()
 		d.Metrics.Latency.Observe(res.Duration.Seconds())
@@ -142,6 +160,15 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		return &retryIn{delay: time.Until(*next), reason: string(res.Outcome)}
 	}
 	return nil
+}
+
+// approvalAnswer reads an approval endpoint's answer (design §7.3): a 102 Processing is
+// pending; otherwise the status and JSON body decide.
+func approvalAnswer(res deliver.Result) (decision, message string, err error) {
+	if res.StatusCode == 102 {
+		return scalr.DecisionPending, "", nil
+	}
+	return scalr.ParseApprovalAnswer(res.StatusCode, res.ResponseBody)
 }
 
 // Queue is the Asynq side of the outbox: models.Enqueuer.

@@ -23,7 +23,23 @@ const (
 const (
 	TypeNoteExpiredTokens = "maintenance:note_expired_tokens"
 	TypePurgeSessions     = "maintenance:purge_sessions"
+	TypeExpireApprovals   = "maintenance:expire_approvals"
 )
+
+// NewExpireApprovalsTask ends pending approval requests past their expiry.
+func NewExpireApprovalsTask() *asynq.Task {
+	return asynq.NewTask(TypeExpireApprovals, nil, asynq.Queue(QueueMaintenance), asynq.MaxRetry(1),
+		asynq.Timeout(time.Minute), asynq.Unique(4*time.Second))
+}
+
+// ExpireApprovals handles TypeExpireApprovals.
+func (h *Handlers) ExpireApprovals(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.Store.ExpireApprovals(ctx)
+	if n > 0 {
+		h.Log.InfoContext(ctx, "expired pending approval requests", "count", n)
+	}
+	return err
+}
 
 // NewNoteExpiredTokensTask records audit entries for API tokens that have expired. It is
 // unique for a while, so the schedulers of several worker replicas enqueue it once.
@@ -72,6 +88,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeNoteExpiredTokens, h.NoteExpiredTokens)
 	mux.HandleFunc(TypePurgeSessions, h.PurgeSessions)
 	mux.HandleFunc(TypePurgeHistory, h.PurgeHistory)
+	mux.HandleFunc(TypeExpireApprovals, h.ExpireApprovals)
 	if h.Deliverer != nil {
 		mux.HandleFunc(TypeDeliver, h.Deliverer.Deliver)
 	}
@@ -105,6 +122,9 @@ func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
 // Schedule registers the periodic maintenance tasks on a scheduler.
 func Schedule(s *asynq.Scheduler) error {
 	if _, err := s.Register("@every 15s", NewNoteExpiredTokensTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewExpireApprovalsTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 5s", NewSweepTask()); err != nil {

@@ -203,7 +203,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, a *Actor, accountID strin
 		return nil, err
 	}
 	now := s.now()
-	env := &Environment{ID: newID(), AccountID: accountID, Name: *in.Name, CreatedAt: now, UpdatedAt: now}
+	env := &Environment{ID: newID(), AccountID: accountID, Name: *in.Name, ApprovalExpiryMinutes: DefaultApprovalExpiryMinutes, CreatedAt: now, UpdatedAt: now}
 	if in.Description != nil {
 		env.Description = *in.Description
 	}

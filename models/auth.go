@@ -125,7 +125,7 @@ func (au *Auth) Setup(ctx context.Context, in SetupInput) (*User, error) {
 		if err := tx.Create(&Membership{ID: newID(), AccountID: acc.ID, UserID: u.ID, Role: RoleOwner, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
 			return err
 		}
-		env := &Environment{ID: newID(), AccountID: acc.ID, Name: "production", CreatedAt: now, UpdatedAt: now}
+		env := &Environment{ID: newID(), AccountID: acc.ID, Name: "production", ApprovalExpiryMinutes: DefaultApprovalExpiryMinutes, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(env).Error; err != nil {
 			return err
 		}

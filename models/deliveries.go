@@ -184,6 +184,17 @@ func storableText(b []byte) string {
 // FinishAttempt records an attempt's result and moves the delivery on. It returns the time of
 // the next attempt, or nil when the delivery is finished.
 func (s *Store) FinishAttempt(ctx context.Context, t *AttemptTarget, r AttemptResult) (*time.Time, error) {
+	var next *time.Time
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		next, err = s.finishAttemptTx(tx, t, r)
+		return err
+	})
+	return next, err
+}
+
+// finishAttemptTx is FinishAttempt inside a caller's transaction.
+func (s *Store) finishAttemptTx(tx *Tx, t *AttemptTarget, r AttemptResult) (*time.Time, error) {
 	d, a := t.Delivery, t.Attempt
 	now := s.now()
 	ms := int(r.Duration.Milliseconds())
@@ -196,40 +207,35 @@ func (s *Store) FinishAttempt(ctx context.Context, t *AttemptTarget, r AttemptRe
 	if errText == "" && r.Outcome != AttemptSucceeded && r.StatusCode > 0 {
 		errText = "HTTP " + strconv.Itoa(r.StatusCode) + " " + http.StatusText(r.StatusCode)
 	}
-	var next *time.Time
-	err := s.db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.Model(&DeliveryAttempt{}).Where("id = ?", a.ID).Updates(map[string]any{
-			"finished_at": now, "duration_ms": ms, "url": r.URL, "remote_addr": r.RemoteAddr,
-			"request_headers": headerJSON(r.RequestHeaders), "status_code": code, "response_headers": headerJSON(r.ResponseHeaders),
-			"response_body": storableText(r.ResponseBody), "error_class": r.ErrorClass, "error_message": truncate(errText, 500),
+	if err := tx.Model(&DeliveryAttempt{}).Where("id = ?", a.ID).Updates(map[string]any{
+		"finished_at": now, "duration_ms": ms, "url": r.URL, "remote_addr": r.RemoteAddr,
+		"request_headers": headerJSON(r.RequestHeaders), "status_code": code, "response_headers": headerJSON(r.ResponseHeaders),
+		"response_body": storableText(r.ResponseBody), "error_class": r.ErrorClass, "error_message": truncate(errText, 500),
+	}).Error; err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Outcome == AttemptSucceeded:
+		return nil, s.finishDelivery(tx, d, DeliverySucceeded, code, "", now)
+	case r.Outcome == AttemptGone:
+		if err := tx.Model(&Endpoint{}).Where("id = ?", t.Endpoint.ID).Updates(map[string]any{
+			"active": false, "inactive_reason": "the endpoint answered 410 Gone", "updated_at": now,
 		}).Error; err != nil {
-			return err
+			return nil, err
 		}
-		switch {
-		case r.Outcome == AttemptSucceeded:
-			return s.finishDelivery(tx, d, DeliverySucceeded, code, "", now)
-		case r.Outcome == AttemptGone:
-			if err := tx.Model(&Endpoint{}).Where("id = ?", t.Endpoint.ID).Updates(map[string]any{
-				"active": false, "inactive_reason": "the endpoint answered 410 Gone", "updated_at": now,
-			}).Error; err != nil {
-				return err
-			}
-			return s.finishDelivery(tx, d, DeliveryFailed, code, "410 Gone: the endpoint was deactivated", now)
-		case r.Outcome == AttemptFailed || d.Attempts >= d.MaxAttempts:
-			return s.finishDelivery(tx, d, DeliveryFailed, code, errText, now)
-		}
-		at := now.Add(r.RetryIn)
-		next = &at
-		d.Status, d.NextAttemptAt, d.LastStatusCode, d.LastError = DeliveryRetrying, next, code, errText
-		if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{
-			"status": DeliveryRetrying, "next_attempt_at": at, "last_status_code": code, "last_error": errText, "updated_at": now,
-		}).Error; err != nil {
-			return err
-		}
-		s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
-		return nil
-	})
-	return next, err
+		return nil, s.finishDelivery(tx, d, DeliveryFailed, code, "410 Gone: the endpoint was deactivated", now)
+	case r.Outcome == AttemptFailed || d.Attempts >= d.MaxAttempts:
+		return nil, s.finishDelivery(tx, d, DeliveryFailed, code, errText, now)
+	}
+	at := now.Add(r.RetryIn)
+	d.Status, d.NextAttemptAt, d.LastStatusCode, d.LastError = DeliveryRetrying, &at, code, errText
+	if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{
+		"status": DeliveryRetrying, "next_attempt_at": at, "last_status_code": code, "last_error": errText, "updated_at": now,
+	}).Error; err != nil {
+		return nil, err
+	}
+	s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
+	return &at, nil
 }
 
 func (s *Store) finishDelivery(tx *Tx, d *Delivery, status DeliveryStatus, code *int, errText string, now time.Time) error {
@@ -240,6 +246,9 @@ func (s *Store) finishDelivery(tx *Tx, d *Delivery, status DeliveryStatus, code 
 		return err
 	}
 	s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
+	if status == DeliveryFailed && d.Kind == DeliveryKindApproval {
+		return s.approvalDeliveryFailed(tx, d, errText)
+	}
 	return nil
 }
 
@@ -531,7 +540,7 @@ func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) 
 			}
 		}
 		eid := ep.ID
-		d = &Delivery{ID: newID(), AccountID: &accountID, EventID: ev.ID, EventName: TestEventName, EndpointID: &eid, Payload: body,
+		d = &Delivery{ID: newID(), Kind: DeliveryKindWebhook, AccountID: &accountID, EventID: ev.ID, EventName: TestEventName, EndpointID: &eid, Payload: body,
 			Status: DeliveryPending, MaxAttempts: 1, TimeoutSeconds: DefaultWebhookTimeout, NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(d).Error; err != nil {
 			return err

@@ -49,6 +49,27 @@ func (s *Store) moveFarm(ctx context.Context, a *Actor, id string, t farmTransit
 	if err := s.getScoped(ctx, a, &f, id, "farm", RoleMember); err != nil {
 		return nil, err
 	}
+	var env Environment
+	if err := s.db.WithContext(ctx).Where("id = ?", f.EnvironmentID).Take(&env).Error; err != nil {
+		return nil, err
+	}
+	if approvalNeeded(&env, &f, t) {
+		var refs []DeliveryRef
+		err := s.db.Tx(ctx, func(tx *Tx) error {
+			req, r, err := s.requestApproval(tx, a, &f, &env, t)
+			if err != nil {
+				return err
+			}
+			refs = r
+			return s.audit(tx, a, f.AccountID, "farm."+t.verb+"_requested", "farm", f.ID,
+				fmt.Sprintf("%s asked to %s farm %q; waiting for approval (request %s)", a.Label(), t.verb, f.Name, req.ID))
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.enqueueAfter(ctx, refs)
+		return &f, nil
+	}
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		if t.before != "" {
 			if _, err := s.recordEvent(tx, eventSpec{name: t.before, farm: &f, source: a.Label()}); err != nil {

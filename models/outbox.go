@@ -27,6 +27,12 @@ type DeliveryRef struct {
 // SetEnqueuer wires the queue (nil: deliveries wait for the sweeper).
 func (s *Store) SetEnqueuer(e Enqueuer) { s.enqueuer = e }
 
+// Delivery kinds.
+const (
+	DeliveryKindWebhook  = "webhook"
+	DeliveryKindApproval = "approval"
+)
+
 // DeliveryStatus is where a delivery is.
 type DeliveryStatus string
 
@@ -45,6 +51,7 @@ func (s DeliveryStatus) Valid() bool {
 // Delivery is one event sent by one webhook to one endpoint: the outbox row.
 type Delivery struct {
 	ID             string `gorm:"primaryKey"`
+	Kind           string // webhook or approval
 	AccountID      *string
 	EventID        string
 	EventName      string
@@ -274,7 +281,7 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Del
 		}
 		hid, eid := h.ID, r.Endpoint.ID
 		out = append(out, &Delivery{
-			ID: newID(), AccountID: nullable(ev.AccountID), EventID: ev.ID, EventName: ev.Name, WebhookID: &hid, EndpointID: &eid,
+			ID: newID(), Kind: DeliveryKindWebhook, AccountID: nullable(ev.AccountID), EventID: ev.ID, EventName: ev.Name, WebhookID: &hid, EndpointID: &eid,
 			Payload: body, Status: DeliveryPending, MaxAttempts: h.MaxAttempts, TimeoutSeconds: h.TimeoutSeconds,
 			NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now,
 		})

@@ -32,6 +32,7 @@ const (
 	HintFarm        = "farm"
 	HintDelivery    = "delivery"
 	HintEvent       = "event"
+	HintApproval    = "approval"
 )
 
 // Incident hint operations.

@@ -33,8 +33,14 @@ type Environment struct {
 	AccountID   string
 	Name        string
 	Description string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Approvals: an endpoint that must approve the first launch of a farm and/or every
+	// termination; pending requests expire after ApprovalExpiryMinutes.
+	ApprovalEndpointID    *string
+	ApprovalOnFirstLaunch bool
+	ApprovalOnTerminate   bool
+	ApprovalExpiryMinutes int
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 // Membership gives a user a role in an account.

@@ -78,6 +78,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 		return nil, err
 	}
 	e.POST("/webhooks/aws/:token", snsEdge.handle)
+	e.POST("/integration-hub/callback/:requestId", m.handleApprovalCallback)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)

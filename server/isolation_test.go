@@ -22,7 +22,7 @@ type bIDs struct {
 	component, incident, integration       string
 	farm, farmRole, server, variable       string
 	customEvent, endpoint, webhook, event  string
-	delivery                               string
+	delivery, approval                     string
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -149,6 +149,13 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.setDeliveryRetention": {query: `mutation { setDeliveryRetention(input: {days: 1}) { days errors { code } } }`},
 	"Subscription.deliveryChanged": {query: `subscription($a: ID!) { deliveryChanged(accountId: $a) { id payload } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Query.approvalRequest": {query: `query($id: ID!) { approvalRequest(id: $id) { id farm { name } } }`, vars: byID(func(b bIDs) string { return b.approval })},
+	"Mutation.setEnvironmentApprovals": {query: `mutation($e: ID!, $ep: ID!) { setEnvironmentApprovals(input: {environmentId: $e, endpointId: $ep, onFirstLaunch: false, onTerminate: false, expiryMinutes: 5}) { environment { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"e": b.env, "ep": b.endpoint} }},
+	"Mutation.cancelApprovalRequest": {query: `mutation($id: ID!) { cancelApprovalRequest(input: {id: $id}) { approvalRequest { id status } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.approval })},
+	"Subscription.farmChanged": {query: `subscription($a: ID!) { farmChanged(accountId: $a) { id name } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
 	"Subscription.accountActivity": {query: `subscription($a: ID!) { accountActivity(accountId: $a) { id summary } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
 }
@@ -255,7 +262,7 @@ func TestTenantIsolation(t *testing.T) {
 	var bep struct {
 		CreateEndpoint struct{ Endpoint struct{ ID string } }
 	}
-	mustB(`mutation($a: ID!) { createEndpoint(input: {scope: {scope: ACCOUNT, id: $a}, name: "beta-secret-endpoint", url: "https://beta-secret.invalid/hook"}) { endpoint { id } } }`, map[string]any{"a": b.account}, &bep)
+	mustB(`mutation($a: ID!) { createEndpoint(input: {scope: {scope: ACCOUNT, id: $a}, name: "beta-secret-endpoint", url: "https://beta-secret.invalid/hook", shared: true}) { endpoint { id } } }`, map[string]any{"a": b.account}, &bep)
 	b.endpoint = bep.CreateEndpoint.Endpoint.ID
 	var bw struct {
 		CreateWebhook struct{ Webhook struct{ ID string } }
@@ -280,6 +287,19 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal("B's event made no delivery")
 	}
 	b.delivery = bd.Account.Deliveries.Edges[0].Node.ID
+	// A pending approval in B: B's environment requires approval of first launches.
+	mustB(`mutation($e: ID!, $ep: ID!) { setEnvironmentApprovals(input: {environmentId: $e, endpointId: $ep, onFirstLaunch: true, onTerminate: true, expiryMinutes: 60}) { environment { id } } }`,
+		map[string]any{"e": benv.Account.Environments[0].ID, "ep": b.endpoint}, nil)
+	mustB(`mutation($f: ID!) { launchFarm(input: {id: $f}) { farm { status } } }`, map[string]any{"f": b.farm}, nil)
+	var ba struct {
+		Account struct {
+			ApprovalRequests struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	mustB(`query($a: ID!) { account(id: $a) { approvalRequests { edges { node { id } } } } }`, map[string]any{"a": b.account}, &ba)
+	b.approval = ba.Account.ApprovalRequests.Edges[0].Node.ID
 	b.audit = firstAuditID(t, bob, b.account)
 
 	snapshot := func() string {
@@ -288,7 +308,8 @@ func TestTenantIsolation(t *testing.T) {
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
 			components { id name status description } incidents { edges { node { id title status timeline { id body } } } }
 			awsIntegrations { id name tokenPrefix state }
-			farms { id name status roles { id alias } servers { id hostname } variables { id name value } }
+			farms { id name status roles { id alias } servers { id hostname } variables { id name value } pendingApproval { id status } }
+			environments { approvalSettings { onFirstLaunch onTerminate expiryMinutes endpoint { id } } }
 			events(first: 200) { edges { node { id name } } }
 			deliveries(first: 200) { edges { node { id payload } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
@@ -297,7 +318,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
-		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery}
+		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval}
 
 	// Every root field must have a case.
 	fields := rootFields(t, alice)

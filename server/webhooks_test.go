@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -318,7 +319,8 @@ type receiver struct {
 func newReceiver(t *testing.T, fn func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
 	rc := &receiver{fn: fn}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body)
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		rc.mu.Lock()
 		rc.calls = append(rc.calls, time.Now())
 		rc.ids = append(rc.ids, r.Header.Get("X-Scalr-Webhook-Id"))

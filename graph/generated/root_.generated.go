@@ -25,12 +25,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Account() AccountResolver
 	ApiToken() ApiTokenResolver
+	ApprovalRequest() ApprovalRequestResolver
+	ApprovalSettings() ApprovalSettingsResolver
 	AuditEntry() AuditEntryResolver
 	AwsIntegration() AwsIntegrationResolver
 	Component() ComponentResolver
 	Delivery() DeliveryResolver
 	DeliveryAttempt() DeliveryAttemptResolver
 	Endpoint() EndpointResolver
+	Environment() EnvironmentResolver
 	Event() EventResolver
 	Farm() FarmResolver
 	Incident() IncidentResolver
@@ -50,22 +53,23 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
-		APITokens       func(childComplexity int) int
-		AWSIntegrations func(childComplexity int) int
-		AuditLog        func(childComplexity int, first *int, after *string) int
-		Components      func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Deliveries      func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
-		DeliveryStats   func(childComplexity int, hours *int) int
-		Environments    func(childComplexity int) int
-		EventCatalog    func(childComplexity int, environmentID *string) int
-		Events          func(childComplexity int, first *int, after *string) int
-		Farms           func(childComplexity int, environmentID *string) int
-		ID              func(childComplexity int) int
-		Incidents       func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
-		Members         func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Role            func(childComplexity int) int
+		APITokens        func(childComplexity int) int
+		AWSIntegrations  func(childComplexity int) int
+		ApprovalRequests func(childComplexity int, filter *model.ApprovalFilter, first *int, after *string) int
+		AuditLog         func(childComplexity int, first *int, after *string) int
+		Components       func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Deliveries       func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
+		DeliveryStats    func(childComplexity int, hours *int) int
+		Environments     func(childComplexity int) int
+		EventCatalog     func(childComplexity int, environmentID *string) int
+		Events           func(childComplexity int, first *int, after *string) int
+		Farms            func(childComplexity int, environmentID *string) int
+		ID               func(childComplexity int) int
+		Incidents        func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
+		Members          func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Role             func(childComplexity int) int
 	}
 
 	AccountPayload struct {
@@ -96,6 +100,44 @@ type ComplexityRoot struct {
 	ApiTokenPayload struct {
 		APIToken func(childComplexity int) int
 		Errors   func(childComplexity int) int
+	}
+
+	ApprovalRequest struct {
+		CallbackBody func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DecidedAt    func(childComplexity int) int
+		DecidedBy    func(childComplexity int) int
+		Delivery     func(childComplexity int) int
+		Endpoint     func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		Farm         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Message      func(childComplexity int) int
+		Operation    func(childComplexity int) int
+		RequestedBy  func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	ApprovalRequestConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ApprovalRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ApprovalRequestPayload struct {
+		ApprovalRequest func(childComplexity int) int
+		Errors          func(childComplexity int) int
+	}
+
+	ApprovalSettings struct {
+		Endpoint      func(childComplexity int) int
+		ExpiryMinutes func(childComplexity int) int
+		OnFirstLaunch func(childComplexity int) int
+		OnTerminate   func(childComplexity int) int
 	}
 
 	AuditEntry struct {
@@ -306,14 +348,20 @@ type ComplexityRoot struct {
 	}
 
 	Environment struct {
-		AccountID   func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
+		AccountID        func(childComplexity int) int
+		ApprovalSettings func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Description      func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Name             func(childComplexity int) int
 	}
 
 	EnvironmentPayload struct {
+		Environment func(childComplexity int) int
+		Errors      func(childComplexity int) int
+	}
+
+	EnvironmentPayloadWithApprovals struct {
 		Environment func(childComplexity int) int
 		Errors      func(childComplexity int) int
 	}
@@ -350,19 +398,20 @@ type ComplexityRoot struct {
 	}
 
 	Farm struct {
-		AccountID    func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		Description  func(childComplexity int) int
-		Environment  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		LaunchedOnce func(childComplexity int) int
-		Name         func(childComplexity int) int
-		OwnerEmail   func(childComplexity int) int
-		Roles        func(childComplexity int) int
-		Servers      func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Variables    func(childComplexity int) int
+		AccountID       func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		Environment     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LaunchedOnce    func(childComplexity int) int
+		Name            func(childComplexity int) int
+		OwnerEmail      func(childComplexity int) int
+		PendingApproval func(childComplexity int) int
+		Roles           func(childComplexity int) int
+		Servers         func(childComplexity int) int
+		Status          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Variables       func(childComplexity int) int
 	}
 
 	FarmPayload struct {
@@ -465,6 +514,7 @@ type ComplexityRoot struct {
 		AcknowledgeIncident     func(childComplexity int, input model.AcknowledgeIncidentInput) int
 		AddIncidentNote         func(childComplexity int, input model.AddIncidentNoteInput) int
 		AddMember               func(childComplexity int, input models.AddMemberInput) int
+		CancelApprovalRequest   func(childComplexity int, input model.CancelApprovalRequestInput) int
 		ChangePassword          func(childComplexity int, input model.ChangePasswordInput) int
 		CreateAPIToken          func(childComplexity int, input models.CreateAPITokenInput) int
 		CreateAWSIntegration    func(childComplexity int, input model.CreateAWSIntegrationInput) int
@@ -499,6 +549,7 @@ type ComplexityRoot struct {
 		RotateEndpointKey       func(childComplexity int, input model.EndpointIDInput) int
 		SendTestEvent           func(childComplexity int, input model.EndpointIDInput) int
 		SetDeliveryRetention    func(childComplexity int, input model.SetDeliveryRetentionInput) int
+		SetEnvironmentApprovals func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
 		SetVariable             func(childComplexity int, input model.SetVariableInput) int
 		SuspendFarm             func(childComplexity int, input model.FarmIDInput) int
 		TerminateFarm           func(childComplexity int, input model.FarmIDInput) int
@@ -523,6 +574,7 @@ type ComplexityRoot struct {
 		AWSIntegration        func(childComplexity int, id string) int
 		Account               func(childComplexity int, id string) int
 		Accounts              func(childComplexity int) int
+		ApprovalRequest       func(childComplexity int, id string) int
 		Component             func(childComplexity int, id string) int
 		CustomEvents          func(childComplexity int, scope model.ScopeInput) int
 		Delivery              func(childComplexity int, id string) int
@@ -593,6 +645,7 @@ type ComplexityRoot struct {
 	Subscription struct {
 		AccountActivity func(childComplexity int, accountID string) int
 		DeliveryChanged func(childComplexity int, accountID string) int
+		FarmChanged     func(childComplexity int, accountID string) int
 		IncidentChanged func(childComplexity int, accountID string) int
 	}
 
@@ -696,6 +749,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.AWSIntegrations(childComplexity), true
+	case "Account.approvalRequests":
+		if e.ComplexityRoot.Account.ApprovalRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Account_approvalRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.ApprovalRequests(childComplexity, args["filter"].(*model.ApprovalFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Account.auditLog":
 		if e.ComplexityRoot.Account.AuditLog == nil {
 			break
@@ -927,6 +991,149 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiTokenPayload.Errors(childComplexity), true
+
+	case "ApprovalRequest.callbackBody":
+		if e.ComplexityRoot.ApprovalRequest.CallbackBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.CallbackBody(childComplexity), true
+	case "ApprovalRequest.createdAt":
+		if e.ComplexityRoot.ApprovalRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.CreatedAt(childComplexity), true
+	case "ApprovalRequest.decidedAt":
+		if e.ComplexityRoot.ApprovalRequest.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.DecidedAt(childComplexity), true
+	case "ApprovalRequest.decidedBy":
+		if e.ComplexityRoot.ApprovalRequest.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.DecidedBy(childComplexity), true
+	case "ApprovalRequest.delivery":
+		if e.ComplexityRoot.ApprovalRequest.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.Delivery(childComplexity), true
+	case "ApprovalRequest.endpoint":
+		if e.ComplexityRoot.ApprovalRequest.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.Endpoint(childComplexity), true
+	case "ApprovalRequest.expiresAt":
+		if e.ComplexityRoot.ApprovalRequest.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.ExpiresAt(childComplexity), true
+	case "ApprovalRequest.farm":
+		if e.ComplexityRoot.ApprovalRequest.Farm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.Farm(childComplexity), true
+	case "ApprovalRequest.id":
+		if e.ComplexityRoot.ApprovalRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.ID(childComplexity), true
+	case "ApprovalRequest.message":
+		if e.ComplexityRoot.ApprovalRequest.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.Message(childComplexity), true
+	case "ApprovalRequest.operation":
+		if e.ComplexityRoot.ApprovalRequest.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.Operation(childComplexity), true
+	case "ApprovalRequest.requestedBy":
+		if e.ComplexityRoot.ApprovalRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.RequestedBy(childComplexity), true
+	case "ApprovalRequest.status":
+		if e.ComplexityRoot.ApprovalRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequest.Status(childComplexity), true
+
+	case "ApprovalRequestConnection.edges":
+		if e.ComplexityRoot.ApprovalRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequestConnection.Edges(childComplexity), true
+	case "ApprovalRequestConnection.pageInfo":
+		if e.ComplexityRoot.ApprovalRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequestConnection.PageInfo(childComplexity), true
+
+	case "ApprovalRequestEdge.cursor":
+		if e.ComplexityRoot.ApprovalRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequestEdge.Cursor(childComplexity), true
+	case "ApprovalRequestEdge.node":
+		if e.ComplexityRoot.ApprovalRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequestEdge.Node(childComplexity), true
+
+	case "ApprovalRequestPayload.approvalRequest":
+		if e.ComplexityRoot.ApprovalRequestPayload.ApprovalRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequestPayload.ApprovalRequest(childComplexity), true
+	case "ApprovalRequestPayload.errors":
+		if e.ComplexityRoot.ApprovalRequestPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalRequestPayload.Errors(childComplexity), true
+
+	case "ApprovalSettings.endpoint":
+		if e.ComplexityRoot.ApprovalSettings.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSettings.Endpoint(childComplexity), true
+	case "ApprovalSettings.expiryMinutes":
+		if e.ComplexityRoot.ApprovalSettings.ExpiryMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSettings.ExpiryMinutes(childComplexity), true
+	case "ApprovalSettings.onFirstLaunch":
+		if e.ComplexityRoot.ApprovalSettings.OnFirstLaunch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSettings.OnFirstLaunch(childComplexity), true
+	case "ApprovalSettings.onTerminate":
+		if e.ComplexityRoot.ApprovalSettings.OnTerminate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalSettings.OnTerminate(childComplexity), true
 
 	case "AuditEntry.accountId":
 		if e.ComplexityRoot.AuditEntry.AccountID == nil {
@@ -1778,6 +1985,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Environment.AccountID(childComplexity), true
+	case "Environment.approvalSettings":
+		if e.ComplexityRoot.Environment.ApprovalSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Environment.ApprovalSettings(childComplexity), true
 	case "Environment.createdAt":
 		if e.ComplexityRoot.Environment.CreatedAt == nil {
 			break
@@ -1815,6 +2028,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnvironmentPayload.Errors(childComplexity), true
+
+	case "EnvironmentPayloadWithApprovals.environment":
+		if e.ComplexityRoot.EnvironmentPayloadWithApprovals.Environment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnvironmentPayloadWithApprovals.Environment(childComplexity), true
+	case "EnvironmentPayloadWithApprovals.errors":
+		if e.ComplexityRoot.EnvironmentPayloadWithApprovals.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnvironmentPayloadWithApprovals.Errors(childComplexity), true
 
 	case "Event.accountId":
 		if e.ComplexityRoot.Event.AccountID == nil {
@@ -1982,6 +2208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Farm.OwnerEmail(childComplexity), true
+	case "Farm.pendingApproval":
+		if e.ComplexityRoot.Farm.PendingApproval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.PendingApproval(childComplexity), true
 	case "Farm.roles":
 		if e.ComplexityRoot.Farm.Roles == nil {
 			break
@@ -2401,6 +2633,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddMember(childComplexity, args["input"].(models.AddMemberInput)), true
+	case "Mutation.cancelApprovalRequest":
+		if e.ComplexityRoot.Mutation.CancelApprovalRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelApprovalRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelApprovalRequest(childComplexity, args["input"].(model.CancelApprovalRequestInput)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -2775,6 +3018,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetDeliveryRetention(childComplexity, args["input"].(model.SetDeliveryRetentionInput)), true
+	case "Mutation.setEnvironmentApprovals":
+		if e.ComplexityRoot.Mutation.SetEnvironmentApprovals == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setEnvironmentApprovals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetEnvironmentApprovals(childComplexity, args["input"].(model.SetEnvironmentApprovalsInput)), true
 	case "Mutation.setVariable":
 		if e.ComplexityRoot.Mutation.SetVariable == nil {
 			break
@@ -2960,6 +3214,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity), true
+	case "Query.approvalRequest":
+		if e.ComplexityRoot.Query.ApprovalRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_approvalRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ApprovalRequest(childComplexity, args["id"].(string)), true
 	case "Query.component":
 		if e.ComplexityRoot.Query.Component == nil {
 			break
@@ -3337,6 +3602,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.DeliveryChanged(childComplexity, args["accountId"].(string)), true
+	case "Subscription.farmChanged":
+		if e.ComplexityRoot.Subscription.FarmChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_farmChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FarmChanged(childComplexity, args["accountId"].(string)), true
 	case "Subscription.incidentChanged":
 		if e.ComplexityRoot.Subscription.IncidentChanged == nil {
 			break
@@ -3645,6 +3921,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcknowledgeIncidentInput,
 		ec.unmarshalInputAddIncidentNoteInput,
 		ec.unmarshalInputAddMemberInput,
+		ec.unmarshalInputApprovalFilter,
+		ec.unmarshalInputCancelApprovalRequestInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCreateAccountInput,
 		ec.unmarshalInputCreateApiTokenInput,
@@ -3679,6 +3957,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputServerFields,
 		ec.unmarshalInputSetDeliveryRetentionInput,
+		ec.unmarshalInputSetEnvironmentApprovalsInput,
 		ec.unmarshalInputSetVariableInput,
 		ec.unmarshalInputUpdateAccountInput,
 		ec.unmarshalInputUpdateAwsIntegrationInput,
@@ -3975,6 +4254,112 @@ type ApiTokenPayload {
 extend type Mutation {
   createApiToken(input: CreateApiTokenInput!): CreateApiTokenPayload! @hasRole(role: ADMIN)
   revokeApiToken(input: RevokeApiTokenInput!): ApiTokenPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/approval.graphqls", Input: `enum ApprovalStatus {
+  PENDING
+  APPROVED
+  DENIED
+  EXPIRED
+  ERROR
+  CANCELLED
+}
+
+"An environment's approvals: an endpoint that must approve a farm's first launch and/or every termination."
+type ApprovalSettings {
+  endpoint: Endpoint
+  onFirstLaunch: Boolean!
+  onTerminate: Boolean!
+  "Pending requests expire after this many minutes."
+  expiryMinutes: Int!
+}
+
+"A request to an endpoint to approve a farm's launch or termination."
+type ApprovalRequest {
+  id: ID!
+  farm: Farm
+  "farm.approval.launch or farm.approval.terminate"
+  operation: String!
+  status: ApprovalStatus!
+  "The endpoint's message (reason for a denial, progress while pending)."
+  message: String!
+  endpoint: Endpoint
+  requestedBy: String!
+  decidedBy: String!
+  "The callback body that decided it, if a callback did."
+  callbackBody: String!
+  "The request as sent, with each attempt's request and response (admins)."
+  delivery: Delivery
+  createdAt: Time!
+  expiresAt: Time!
+  decidedAt: Time
+}
+
+type ApprovalRequestEdge {
+  cursor: String!
+  node: ApprovalRequest!
+}
+
+type ApprovalRequestConnection {
+  edges: [ApprovalRequestEdge!]!
+  pageInfo: PageInfo!
+}
+
+input ApprovalFilter {
+  farmId: ID
+  statuses: [ApprovalStatus!]
+}
+
+input SetEnvironmentApprovalsInput {
+  environmentId: ID!
+  "null turns approvals off."
+  endpointId: ID
+  onFirstLaunch: Boolean!
+  onTerminate: Boolean!
+  expiryMinutes: Int!
+}
+
+type EnvironmentPayloadWithApprovals {
+  environment: Environment
+  errors: [UserError!]!
+}
+
+input CancelApprovalRequestInput {
+  id: ID!
+}
+
+type ApprovalRequestPayload {
+  approvalRequest: ApprovalRequest
+  errors: [UserError!]!
+}
+
+extend type Environment {
+  approvalSettings: ApprovalSettings!
+}
+
+extend type Farm {
+  "The request the farm waits for, if any."
+  pendingApproval: ApprovalRequest
+}
+
+extend type Account {
+  "Newest first."
+  approvalRequests(filter: ApprovalFilter, first: Int = 50, after: String): ApprovalRequestConnection!
+}
+
+extend type Query {
+  approvalRequest(id: ID!): ApprovalRequest
+}
+
+extend type Mutation {
+  setEnvironmentApprovals(input: SetEnvironmentApprovalsInput!): EnvironmentPayloadWithApprovals!
+  "Withdraws a pending request; the farm goes back to its previous status."
+  cancelApprovalRequest(input: CancelApprovalRequestInput!): ApprovalRequestPayload!
+}
+
+extend type Subscription {
+  "Farms of the account as their status changes and approvals are decided, across replicas."
+  farmChanged(accountId: ID!): Farm!
 }
 `, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"""
@@ -5004,6 +5389,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_apiTokens(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Account_auditLog(ctx, field)
+	case "approvalRequests":
+		return ec.fieldContext_Account_approvalRequests(ctx, field)
 	case "components":
 		return ec.fieldContext_Account_components(ctx, field)
 	case "incidents":
@@ -5082,6 +5469,82 @@ func (ec *executionContext) childFields_ApiTokenPayload(ctx context.Context, fie
 		return ec.fieldContext_ApiTokenPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApiTokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApprovalRequest_id(ctx, field)
+	case "farm":
+		return ec.fieldContext_ApprovalRequest_farm(ctx, field)
+	case "operation":
+		return ec.fieldContext_ApprovalRequest_operation(ctx, field)
+	case "status":
+		return ec.fieldContext_ApprovalRequest_status(ctx, field)
+	case "message":
+		return ec.fieldContext_ApprovalRequest_message(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_ApprovalRequest_endpoint(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_ApprovalRequest_requestedBy(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_ApprovalRequest_decidedBy(ctx, field)
+	case "callbackBody":
+		return ec.fieldContext_ApprovalRequest_callbackBody(ctx, field)
+	case "delivery":
+		return ec.fieldContext_ApprovalRequest_delivery(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApprovalRequest_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ApprovalRequest_expiresAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_ApprovalRequest_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApprovalRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ApprovalRequestConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ApprovalRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ApprovalRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalRequestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "approvalRequest":
+		return ec.fieldContext_ApprovalRequestPayload_approvalRequest(ctx, field)
+	case "errors":
+		return ec.fieldContext_ApprovalRequestPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalRequestPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endpoint":
+		return ec.fieldContext_ApprovalSettings_endpoint(ctx, field)
+	case "onFirstLaunch":
+		return ec.fieldContext_ApprovalSettings_onFirstLaunch(ctx, field)
+	case "onTerminate":
+		return ec.fieldContext_ApprovalSettings_onTerminate(ctx, field)
+	case "expiryMinutes":
+		return ec.fieldContext_ApprovalSettings_expiryMinutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalSettings", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5510,6 +5973,8 @@ func (ec *executionContext) childFields_Environment(ctx context.Context, field g
 		return ec.fieldContext_Environment_description(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Environment_createdAt(ctx, field)
+	case "approvalSettings":
+		return ec.fieldContext_Environment_approvalSettings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 }
@@ -5522,6 +5987,16 @@ func (ec *executionContext) childFields_EnvironmentPayload(ctx context.Context, 
 		return ec.fieldContext_EnvironmentPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnvironmentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EnvironmentPayloadWithApprovals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "environment":
+		return ec.fieldContext_EnvironmentPayloadWithApprovals_environment(ctx, field)
+	case "errors":
+		return ec.fieldContext_EnvironmentPayloadWithApprovals_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnvironmentPayloadWithApprovals", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5614,6 +6089,8 @@ func (ec *executionContext) childFields_Farm(ctx context.Context, field graphql.
 		return ec.fieldContext_Farm_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Farm_updatedAt(ctx, field)
+	case "pendingApproval":
+		return ec.fieldContext_Farm_pendingApproval(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Farm", field.Name)
 }

@@ -37,6 +37,26 @@ type APITokenPayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type ApprovalFilter struct {
+	FarmID   *string                 `json:"farmId,omitempty"`
+	Statuses []models.ApprovalStatus `json:"statuses,omitempty"`
+}
+
+type ApprovalRequestConnection struct {
+	Edges    []*ApprovalRequestEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type ApprovalRequestEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *models.ApprovalRequest `json:"node"`
+}
+
+type ApprovalRequestPayload struct {
+	ApprovalRequest *models.ApprovalRequest `json:"approvalRequest,omitempty"`
+	Errors          []*UserError            `json:"errors"`
+}
+
 type AuditEntryConnection struct {
 	Edges    []*AuditEntryEdge `json:"edges"`
 	PageInfo *PageInfo         `json:"pageInfo"`
@@ -57,6 +77,10 @@ type AWSIntegrationURLPayload struct {
 	// The webhook URL to subscribe to the SNS topic. Shown only in this response.
 	WebhookURL *string      `json:"webhookUrl,omitempty"`
 	Errors     []*UserError `json:"errors"`
+}
+
+type CancelApprovalRequestInput struct {
+	ID string `json:"id"`
 }
 
 type ChangePasswordInput struct {
@@ -262,6 +286,11 @@ type EnvironmentPayload struct {
 	Errors      []*UserError        `json:"errors"`
 }
 
+type EnvironmentPayloadWithApprovals struct {
+	Environment *models.Environment `json:"environment,omitempty"`
+	Errors      []*UserError        `json:"errors"`
+}
+
 type EventConnection struct {
 	Edges    []*EventEdge `json:"edges"`
 	PageInfo *PageInfo    `json:"pageInfo"`
@@ -419,6 +448,15 @@ type SetDeliveryRetentionInput struct {
 type SetDeliveryRetentionPayload struct {
 	Days   *int         `json:"days,omitempty"`
 	Errors []*UserError `json:"errors"`
+}
+
+type SetEnvironmentApprovalsInput struct {
+	EnvironmentID string `json:"environmentId"`
+	// null turns approvals off.
+	EndpointID    *string `json:"endpointId,omitempty"`
+	OnFirstLaunch bool    `json:"onFirstLaunch"`
+	OnTerminate   bool    `json:"onTerminate"`
+	ExpiryMinutes int     `json:"expiryMinutes"`
 }
 
 type SetVariableInput struct {

@@ -170,6 +170,7 @@ func TestSend_RetryAfter(t *testing.T) {
 func TestSend_TimeoutWaitingForHeaders(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -288,6 +289,7 @@ func TestSend_NotHTTP(t *testing.T) {
 
 func TestSend_CallerCanceled(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body) // the server notices a closed connection only once the body is read
 		<-r.Context().Done()
 	}))
 	defer srv.Close()
@@ -341,7 +343,7 @@ func TestSend_NoSecretsInResult(t *testing.T) {
 	// neither the key, nor the URL's path, nor the body appears outside the fields meant for them.
 	port := closedPort(t)
 	secretPath := "/services/T000/B000/XXXXsecretXXXX"
-	s := MustSender(t, Config{})
+	s := MustSender(t, Config{Resolver: staticResolver{}})
 	for _, u := range []string{
 		"http://127.0.0.1:" + port + secretPath,
 		"http://nosuch.test" + secretPath,

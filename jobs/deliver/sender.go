@@ -67,12 +67,13 @@ type Request struct {
 	Approval   bool          // approval request: 102 and 202 end the attempt as Pending
 }
 
-// Result describes one attempt. It never contains the signing key; RequestHeaders contain the
-// signatures (not secrets) and a redacted Authorization when the URL carried credentials.
+// Result describes one attempt; after redirects, the response fields describe the last hop. It
+// never contains the signing key; RequestHeaders contain the signatures (not secrets) and a
+// redacted Authorization when the URL carried credentials.
 type Result struct {
 	Outcome         Outcome
 	StatusCode      int    // 0 when no response
-	RemoteAddr      string // ip:port that answered (the last hop's)
+	RemoteAddr      string // ip:port that answered; "" when no connection was made
 	URL             string // final URL after redirects, password redacted
 	RequestHeaders  http.Header
 	ResponseHeaders http.Header // for a 102, the informational response's headers
@@ -208,15 +209,15 @@ func (s *Sender) Send(ctx context.Context, r Request) (res Result) {
 	actx = withAttemptDeadline(actx, deadline)
 
 	for {
-		res.URL = u.Redacted()
+		// The result describes the last hop; earlier hops show only in Redirects.
+		res.URL, res.RemoteAddr, res.StatusCode = u.Redacted(), "", 0
+		res.ResponseHeaders, res.ResponseBody, res.Truncated = nil, nil, false
 		hopAuth := ""
 		if auth != "" && u.Scheme == origin.Scheme && strings.EqualFold(u.Host, origin.Host) {
 			hopAuth = auth
 		}
 		h := s.roundTrip(actx, u, hdr, hopAuth, r.Body, r.Approval)
-		if h.remote != "" {
-			res.RemoteAddr = h.remote
-		}
+		res.RemoteAddr = h.remote
 		if h.pending {
 			res.Outcome = Pending
 			res.StatusCode = http.StatusProcessing
@@ -391,7 +392,7 @@ func clip(s string, n int) string {
 // its end, so the connection goes back to the pool.
 func readCapped(body io.ReadCloser) ([]byte, bool) {
 	defer body.Close()
-	b, _ := io.ReadAll(io.LimitReader(body, MaxResponseBody+1))
+	b, _ := io.ReadAll(io.LimitReader(body, MaxResponseBody))
 	if len(b) > MaxResponseBody {
 		return b[:MaxResponseBody], true
 	}

@@ -1,0 +1,122 @@
+package deliver
+
+import (
+	"errors"
+	"net/netip"
+	"testing"
+)
+
+func TestGuard_Check(t *testing.T) {
+	defaults := NewGuard(nil, nil)
+	denyPrivate := NewGuard(nil, mustPrefixes(t, "10.0.0.0/8, fc00::/7"))
+	allowLoop := NewGuard(mustPrefixes(t, "127.0.0.0/8"), nil)
+	allowTenDenySub := NewGuard(mustPrefixes(t, "10.0.0.0/8"), mustPrefixes(t, "10.9.0.0/16"))
+	denyLoopToo := NewGuard(mustPrefixes(t, "127.0.0.0/8"), mustPrefixes(t, "127.0.0.1"))
+	mappedPrefixes := NewGuard(mustPrefixes(t, "::ffff:127.0.0.0/104"), mustPrefixes(t, "::ffff:192.168.1.0/120"))
+	var nilGuard *Guard
+
+	tests := []struct {
+		name   string
+		guard  *Guard
+		ip     string
+		ok     bool
+		reason string
+	}{
+		{"loopback", defaults, "127.0.0.1", false, "loopback"},
+		{"loopback range", defaults, "127.1.2.3", false, "loopback"},
+		{"metadata", defaults, "169.254.169.254", false, "link-local"},
+		{"IPv6 loopback", defaults, "::1", false, "loopback"},
+		{"IPv4-mapped loopback", defaults, "::ffff:127.0.0.1", false, "loopback"},
+		{"IPv4-mapped metadata", defaults, "::ffff:169.254.169.254", false, "link-local"},
+		{"unspecified", defaults, "0.0.0.0", false, "unspecified"},
+		{"this network", defaults, "0.1.2.3", false, "unspecified"},
+		{"IPv6 unspecified", defaults, "::", false, "unspecified"},
+		{"multicast", defaults, "224.0.0.1", false, "multicast"},
+		{"IPv6 multicast", defaults, "ff02::1", false, "multicast"},
+		{"broadcast", defaults, "255.255.255.255", false, "broadcast"},
+		{"IPv6 link-local", defaults, "fe80::1", false, "link-local"},
+		{"IPv6 link-local with zone", defaults, "fe80::1%eth0", false, "link-local"},
+		{"IPv4-compatible", defaults, "::7f00:1", false, "IPv4-compatible"},
+		{"AWS IMDS over IPv6", defaults, "fd00:ec2::254", false, "cloud metadata"},
+		{"private 10/8 allowed", defaults, "10.1.2.3", true, ""},
+		{"private 172.16/12 allowed", defaults, "172.16.5.4", true, ""},
+		{"private 192.168/16 allowed", defaults, "192.168.1.1", true, ""},
+		{"ULA allowed", defaults, "fd12:3456::1", true, ""},
+		{"public allowed", defaults, "93.184.216.34", true, ""},
+		{"public IPv6 allowed", defaults, "2606:2800:220:1::1", true, ""},
+		{"nil guard applies defaults", nilGuard, "127.0.0.1", false, "loopback"},
+		{"nil guard allows private", nilGuard, "10.1.2.3", true, ""},
+		{"deny list", denyPrivate, "10.1.2.3", false, "denied"},
+		{"deny list IPv4-mapped", denyPrivate, "::ffff:10.1.2.3", false, "denied"},
+		{"deny list IPv6", denyPrivate, "fd12::1", false, "denied"},
+		{"deny list other ranges", denyPrivate, "192.168.1.1", true, ""},
+		{"allow overrides default", allowLoop, "127.0.0.1", true, ""},
+		{"allow overrides default, mapped", allowLoop, "::ffff:127.0.0.1", true, ""},
+		{"allow is not everything", allowLoop, "::1", false, "loopback"},
+		{"allow keeps other defaults", allowLoop, "169.254.169.254", false, "link-local"},
+		{"allowed range", allowTenDenySub, "10.1.2.3", true, ""},
+		{"deny wins inside an allowed range", allowTenDenySub, "10.9.1.1", false, "denied"},
+		{"deny wins over allow", denyLoopToo, "127.0.0.1", false, "denied"},
+		{"deny beside allow", denyLoopToo, "127.0.0.2", true, ""},
+		{"mapped allow prefix", mappedPrefixes, "127.0.0.5", true, ""},
+		{"mapped deny prefix", mappedPrefixes, "192.168.1.7", false, "denied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.guard.Check(netip.MustParseAddr(tt.ip))
+			if tt.ok {
+				if err != nil {
+					t.Errorf("Check(%s) = %v, want allowed", tt.ip, err)
+				}
+				return
+			}
+			var ge *GuardError
+			if !errors.As(err, &ge) {
+				t.Fatalf("Check(%s) = %v, want a *GuardError", tt.ip, err)
+			}
+			if ge.Reason != tt.reason {
+				t.Errorf("Check(%s) reason %q, want %q", tt.ip, ge.Reason, tt.reason)
+			}
+		})
+	}
+	if err := defaults.Check(netip.Addr{}); err == nil {
+		t.Error("the zero address is allowed")
+	}
+}
+
+func TestParseCIDRList(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"  ", nil, false},
+		{"10.0.0.0/8", []string{"10.0.0.0/8"}, false},
+		{"10.0.0.0/8,192.168.0.0/16", []string{"10.0.0.0/8", "192.168.0.0/16"}, false},
+		{" 10.0.0.0/8 , fc00::/7\n127.0.0.1 ", []string{"10.0.0.0/8", "fc00::/7", "127.0.0.1/32"}, false},
+		{"::1", []string{"::1/128"}, false},
+		{"10.1.2.3/8", []string{"10.0.0.0/8"}, false}, // masked
+		{",,10.0.0.0/8,,", []string{"10.0.0.0/8"}, false},
+		{"10.0.0.0/33", nil, true},
+		{"example.com", nil, true},
+		{"10.0.0.0/8;192.168.0.0/16", nil, true},
+		{"fe80::1%eth0", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseCIDRList(tt.in)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i].String() != tt.want[i] {
+					t.Errorf("[%d] = %s, want %s", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
