@@ -67,7 +67,7 @@ lint: frontend-deps ## gofmt, go vet, staticcheck, and the console's lint
 	@unformatted=$$($(GO_FILES) | xargs -0 -r gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed (run gofmt -w):"; echo "$$unformatted"; exit 1; fi
 	go vet $$(go list ./... | grep -v /node_modules/)
-	$(STATICCHECK) ./...
+	$(STATICCHECK) $$(go list ./... | grep -v /node_modules/)
 	if $(call npm_script,lint); then cd frontend && npm run lint; else echo "lint: no console lint script"; fi
 
 bench: build ## run the benchmark tool in bench/ (BENCH_ARGS=...)

@@ -138,6 +138,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
+	m.metrics.registry.MustRegister(newQueueCollector(m.queue.Inspector))
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err
 }
