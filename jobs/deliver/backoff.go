@@ -19,8 +19,8 @@ const (
 	MaxRetryAfter = time.Hour
 )
 
-// Backoff returns the delay before retry number attempt (1 is the retry after the first failed
-// attempt; values below 1 count as 1). It is exponential with "equal jitter": the ceiling is
+// Backoff returns the delay before retry number attempt, i.e. after attempt attempts have been
+// made (1: the delay after the first failed attempt; values below 1 count as 1). It is exponential with "equal jitter": the ceiling is
 // c = min(BackoffCap, BackoffFirst·2^(attempt−1)) and the delay is uniform in [c/2, c), so each
 // retry waits at least as long as any earlier one could have until the cap is reached:
 //
@@ -57,8 +57,8 @@ func Backoff(attempt int, rnd func() float64) time.Duration {
 	return half + time.Duration(f*float64(c-half))
 }
 
-// NextDelay returns how long to wait before retrying after r, the result of retry number attempt
-// − 1 (see Backoff): the backoff, or the receiver's Retry-After when that is longer. Retry-After
+// NextDelay returns how long to wait before retrying after r, when attempt attempts have been
+// made (r being the last): Backoff(attempt), or the receiver's Retry-After when that is longer. Retry-After
 // never shortens the backoff, so a receiver answering "Retry-After: 0" cannot cause a hot loop.
 func (r Result) NextDelay(attempt int, rnd func() float64) time.Duration {
 	return max(Backoff(attempt, rnd), r.RetryAfter)

@@ -367,3 +367,54 @@ func TestNewSender_RejectsBadVersion(t *testing.T) {
 		t.Error("version with CRLF accepted")
 	}
 }
+
+func TestSend_Concurrent(t *testing.T) {
+	rec := &recorder{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	s := MustSender(t, Config{})
+	results := make(chan Result, 32)
+	for range cap(results) {
+		go func() { results <- s.Send(context.Background(), testRequest(srv.URL)) }()
+	}
+	for range cap(results) {
+		if res := <-results; res.Outcome != Succeeded || res.RemoteAddr == "" {
+			t.Errorf("result = %+v", res)
+		}
+	}
+	if n := len(rec.all()); n != cap(results) {
+		t.Errorf("server saw %d requests, want %d", n, cap(results))
+	}
+}
+
+func TestSend_IPv6Literal(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+
+	res := MustSender(t, Config{}).Send(context.Background(), testRequest(srv.URL))
+	if res.Outcome != Succeeded || res.RemoteAddr != ln.Addr().String() {
+		t.Errorf("allowed ::1: result = %+v", res)
+	}
+	res = MustSender(t, Config{Guard: NewGuard(mustPrefixes(t, "127.0.0.0/8"), nil)}).Send(context.Background(), testRequest(srv.URL))
+	if res.Outcome != Failed || res.ErrorClass != ClassRefusedByGuard {
+		t.Errorf("default ::1: result = %+v", res)
+	}
+}
+
+func TestSend_SwitchingProtocols(t *testing.T) {
+	srv := startRaw(t, func(c net.Conn, done <-chan struct{}) {
+		io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+		<-done
+	})
+	res := MustSender(t, Config{}).Send(context.Background(), testRequest(srv.URL()))
+	if res.Outcome != Failed || res.ErrorClass != ClassProtocol || res.StatusCode != 101 || res.Duration > time.Second {
+		t.Fatalf("result = %+v", res)
+	}
+}

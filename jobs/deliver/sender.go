@@ -392,7 +392,7 @@ func clip(s string, n int) string {
 // its end, so the connection goes back to the pool.
 func readCapped(body io.ReadCloser) ([]byte, bool) {
 	defer body.Close()
-	b, _ := io.ReadAll(io.LimitReader(body, MaxResponseBody))
+	b, _ := io.ReadAll(io.LimitReader(body, MaxResponseBody+1))
 	if len(b) > MaxResponseBody {
 		return b[:MaxResponseBody], true
 	}
