@@ -138,9 +138,10 @@ func MustOpenUnmigrated(tb testing.TB, url string) *models.DB {
 }
 
 // MustRedisURL returns a URL to a Redis database of this test's own, flushed before use.
-// Redis has 16 numbered databases; a counter in database 0 hands them out round-robin
-// (1–15), so tests in parallel packages rarely meet. Tests using it must not run in parallel
-// with more than 14 others that also use it.
+// Redis has 16 numbered databases; each test takes one of 1–15 under a lock key in database 0
+// (SET NX with a lease, renewed while the test runs, deleted at cleanup), so concurrent tests
+// — in this process or in other packages' processes — never share a database: a shared one
+// would let one test's worker take another test's tasks.
 func MustRedisURL(tb testing.TB) string {
 	tb.Helper()
 	base := RedisBaseURL()
@@ -148,15 +149,60 @@ func MustRedisURL(tb testing.TB) string {
 	if err != nil {
 		tb.Fatalf("SWITCHBOARD_TEST_REDIS_URL: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	opt.DB = 0
 	c := redis.NewClient(opt)
-	defer c.Close()
-	n, err := c.Incr(ctx, "switchboard:test:dbseq").Result()
-	if err != nil {
+	ctx := context.Background()
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
 		tb.Fatalf("Redis is not reachable at %s (set SWITCHBOARD_TEST_REDIS_URL or run make test): %v", redact(base), err)
 	}
-	dbn := int(n%15) + 1
+	const lease = time.Minute
+	token := randomName("lease_")
+	dbn, key := 0, ""
+	deadline := time.Now().Add(3 * time.Minute)
+	for dbn == 0 {
+		for n := 1; n <= 15; n++ {
+			k := fmt.Sprintf("switchboard:test:dblock:%d", n)
+			ok, err := c.SetNX(ctx, k, token, lease).Result()
+			if err != nil {
+				c.Close()
+				tb.Fatalf("lock a Redis database: %v", err)
+			}
+			if ok {
+				dbn, key = n, k
+				break
+			}
+		}
+		if dbn == 0 {
+			if time.Now().After(deadline) {
+				c.Close()
+				tb.Fatal("no free Redis test database for 3 minutes (15 are in use)")
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // renew the lease while the test runs
+		defer close(done)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				c.Expire(ctx, key, lease)
+			}
+		}
+	}()
+	tb.Cleanup(func() {
+		close(stop)
+		<-done
+		// Release only our own lease.
+		c.Eval(ctx, `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`, []string{key}, token)
+		c.Close()
+	})
 	u, _ := url.Parse(base)
 	u.Path = fmt.Sprintf("/%d", dbn)
 	opt2, _ := redis.ParseURL(u.String())
