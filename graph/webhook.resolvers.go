@@ -303,14 +303,18 @@ func (r *webhookResolver) Endpoints(ctx context.Context, obj *models.Webhook) ([
 		return nil, err
 	}
 	out := []*models.Endpoint{}
+	actor := models.ActorFrom(ctx)
 	for _, id := range ids {
-		e, err := loadersFrom(ctx, r.Store).Endpoints.Load(ctx, id)()
+		// Through the permission check: a system endpoint that stopped being shared is not
+		// shown to account users even if their webhook still lists it.
+		e, err := r.Store.GetEndpoint(ctx, actor, id, models.RoleViewer)
+		if models.CodeOf(err) == models.ENOTFOUND || models.CodeOf(err) == models.EFORBIDDEN {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		if e != nil {
-			out = append(out, e)
-		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -182,26 +182,27 @@ type Queue struct {
 // left archived by an exhausted task is replaced. Failures are logged: the sweeper retries.
 func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef) {
 	for _, r := range refs {
-		if err := q.enqueue(ctx, r); err != nil {
+		if _, err := q.enqueue(ctx, r); err != nil {
 			q.Log.WarnContext(ctx, "enqueue delivery failed; the sweeper will retry", "delivery_id", r.ID, "err", err)
 		}
 	}
 }
 
-func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef) error {
-	_, err := q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
+// enqueue puts one delivery on the queue; added is false when its task is already there.
+func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef) (added bool, err error) {
+	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return err
+		return err == nil, err
 	}
 	info, ierr := q.Inspector.GetTaskInfo(QueueDefault, r.ID)
 	if ierr != nil || (info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted) {
-		return nil // on the queue already
+		return false, nil // on the queue already
 	}
 	if err := q.Inspector.DeleteTask(QueueDefault, r.ID); err != nil {
-		return err
+		return false, err
 	}
 	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
-	return err
+	return err == nil, err
 }
 
 // NewSweepTask re-enqueues due deliveries that are missing from the queue.
@@ -237,11 +238,14 @@ func (s *Sweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
 		}
 		requeued := 0
 		for _, r := range due {
-			_, err := s.Queue.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, time.Now()))
-			if err == nil {
-				requeued++
-			} else if !errors.Is(err, asynq.ErrTaskIDConflict) {
+			// enqueue also replaces a task left archived by exhausted retries, which still
+			// holds the id: treating every id conflict as "queued" would strand it.
+			added, err := s.Queue.enqueue(ctx, models.DeliveryRef{ID: r.ID, RunAt: time.Now()})
+			if err != nil {
 				return err
+			}
+			if added {
+				requeued++
 			}
 		}
 		total += requeued

@@ -181,6 +181,9 @@ func cleanEnvironment(in EnvironmentInput) (EnvironmentInput, error) {
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
+		if err := noNUL("description", d); err != nil {
+			return in, err
+		}
 		if len([]rune(d)) > 1000 {
 			return in, FieldError(EINVALID, "description", "description must be at most 1000 characters")
 		}

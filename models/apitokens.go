@@ -37,6 +37,10 @@ func (s *Store) CreateAPIToken(ctx context.Context, a *Actor, in CreateAPITokenI
 	if a.UserID == "" {
 		return nil, "", Errorf(EFORBIDDEN, "API tokens belong to users")
 	}
+	if a.TokenID != "" {
+		// Otherwise a short-lived or soon-revoked token could mint a lasting one.
+		return nil, "", Errorf(EFORBIDDEN, "API tokens cannot create API tokens: sign in to the console")
+	}
 	name, err := cleanName("name", in.Name, 100)
 	if err != nil {
 		return nil, "", err

@@ -126,17 +126,19 @@ const (
 )
 
 // approvalNeeded returns the approval endpoint when the transition needs approval.
-func approvalNeeded(env *Environment, f *Farm, t farmTransition) bool {
-	if env.ApprovalEndpointID == nil {
-		return false
-	}
+func approvalNeeded(env *Environment, f *Farm, t farmTransition) (bool, error) {
+	needed := false
 	switch t.verb {
 	case "launch":
-		return env.ApprovalOnFirstLaunch && !f.LaunchedOnce
+		needed = env.ApprovalOnFirstLaunch && !f.LaunchedOnce
 	case "terminate":
-		return env.ApprovalOnTerminate
+		needed = env.ApprovalOnTerminate
 	}
-	return false
+	if needed && env.ApprovalEndpointID == nil {
+		// Fail closed: the switch asks for approval but nobody can give it.
+		return false, Errorf(ECONFLICT, "environment %q requires approval but has no approval endpoint: fix its approval settings", env.Name)
+	}
+	return needed, nil
 }
 
 // requestApproval moves the farm to its pending status, records the Before* event, and creates
@@ -219,6 +221,8 @@ func (s *Store) approvalForDelivery(tx *Tx, deliveryID string) (*ApprovalRequest
 // to its previous status. It returns false if the request was no longer pending.
 func (s *Store) decide(tx *Tx, r *ApprovalRequest, status ApprovalStatus, message, decidedBy, callbackBody string) (bool, error) {
 	now := s.now()
+	// The message and body come from the endpoint: make them storable.
+	message, callbackBody = sanitizeText(message), sanitizeText(callbackBody)
 	res := tx.Model(&ApprovalRequest{}).Where("id = ? AND status = ?", r.ID, ApprovalPending).Updates(map[string]any{
 		"status": status, "message": truncate(message, 2000), "decided_by": decidedBy, "decided_at": now, "callback_body": truncate(callbackBody, 4096),
 	})
@@ -348,6 +352,10 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 	status := ApprovalDenied
 	if decision == scalr.DecisionApproved {
 		status = ApprovalApproved
+	}
+	// Past its expiry the request is expired even if ExpireApprovals has not run yet (§7.5).
+	if r.Status == ApprovalPending && !s.now().Before(r.ExpiresAt) {
+		return nil, Errorf(ECONFLICT, "the request expired")
 	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		ok, err := s.decide(tx, &r, status, message, "endpoint "+ep.Name+" (callback)", string(in.Body))

@@ -42,6 +42,9 @@ func cleanComponent(in ComponentInput) (ComponentInput, error) {
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
+		if err := noNUL("description", d); err != nil {
+			return in, err
+		}
 		if len([]rune(d)) > 2000 {
 			return in, FieldError(EINVALID, "description", "description must be at most 2000 characters")
 		}
@@ -219,11 +222,17 @@ func (s *Store) DeleteComponent(ctx context.Context, a *Actor, id string) error 
 		if open > 0 {
 			return Errorf(ECONFLICT, "component %q has %d open incident(s): resolve them first", c.Name, open)
 		}
-		// Deleted integrations keep their history but must let go of the component.
-		if err := tx.Exec("DELETE FROM aws_integrations WHERE component_id = ? AND deleted_at IS NOT NULL", c.ID).Error; err != nil {
+		// The component's incidents go first: they may reference the deleted integrations below.
+		if err := tx.Where("component_id = ?", c.ID).Delete(&Incident{}).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("component_id = ?", c.ID).Delete(&Incident{}).Error; err != nil {
+		// Deleted integrations keep their history but must let go of the component. Incidents
+		// they opened on other components (before a remap) lose the link rather than block this.
+		deleted := "SELECT id FROM aws_integrations WHERE component_id = ? AND deleted_at IS NOT NULL"
+		if err := tx.Exec("UPDATE incidents SET integration_id = NULL WHERE integration_id IN ("+deleted+")", c.ID).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("DELETE FROM aws_integrations WHERE component_id = ? AND deleted_at IS NOT NULL", c.ID).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("id = ?", c.ID).Delete(&Component{}).Error; err != nil {

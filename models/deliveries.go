@@ -76,6 +76,13 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 		return nil, ErrDeliveryDone
 	}
 	t := &AttemptTarget{}
+	// finished is set when this call ends the delivery itself (its endpoint is gone or inactive,
+	// or no attempts are left): that change must commit, and the caller still hears "done".
+	finished := false
+	finish := func(tx *Tx, d *Delivery, code *int, why string, now time.Time) error {
+		finished = true
+		return s.finishDelivery(tx, d, DeliveryFailed, code, why, now)
+	}
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		var d Delivery
 		if err := tx.Where("id = ?", deliveryID).Take(&d).Error; err != nil {
@@ -92,20 +99,30 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 			return &NotDueError{At: *d.NextAttemptAt}
 		}
 		if d.EndpointID == nil {
-			return s.finishDelivery(tx, &d, DeliveryFailed, nil, "the endpoint was deleted", now)
+			return finish(tx, &d, nil, "the endpoint was deleted", now)
 		}
 		var ep Endpoint
 		if err := tx.Where("id = ?", *d.EndpointID).Take(&ep).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return s.finishDelivery(tx, &d, DeliveryFailed, nil, "the endpoint was deleted", now)
+				return finish(tx, &d, nil, "the endpoint was deleted", now)
 			}
 			return err
 		}
 		if !ep.Active {
-			return s.finishDelivery(tx, &d, DeliveryFailed, nil, "the endpoint is inactive", now)
+			return finish(tx, &d, nil, "the endpoint is inactive", now)
 		}
 		if d.Attempts >= d.MaxAttempts {
-			return s.finishDelivery(tx, &d, DeliveryFailed, d.LastStatusCode, d.LastError, now)
+			return finish(tx, &d, d.LastStatusCode, d.LastError, now)
+		}
+		if d.Kind == DeliveryKindApproval {
+			// A decided (or cancelled, expired) request is never sent again.
+			req, err := s.approvalForDelivery(tx, d.ID)
+			if err != nil {
+				return err
+			}
+			if req == nil || req.Status != ApprovalPending {
+				return finish(tx, &d, d.LastStatusCode, "the approval request is no longer pending", now)
+			}
 		}
 		res := tx.Model(&Delivery{}).Where("id = ? AND attempts = ?", d.ID, d.Attempts).
 			Updates(map[string]any{"attempts": d.Attempts + 1, "updated_at": now})
@@ -129,6 +146,9 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 	})
 	if err != nil {
 		return nil, err
+	}
+	if finished {
+		return nil, ErrDeliveryDone
 	}
 	return t, nil
 }
@@ -229,21 +249,28 @@ func (s *Store) finishAttemptTx(tx *Tx, t *AttemptTarget, r AttemptResult) (*tim
 	}
 	at := now.Add(r.RetryIn)
 	d.Status, d.NextAttemptAt, d.LastStatusCode, d.LastError = DeliveryRetrying, &at, code, errText
-	if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{
+	res := tx.Model(&Delivery{}).Where("id = ? AND status IN ?", d.ID, unfinished).Updates(map[string]any{
 		"status": DeliveryRetrying, "next_attempt_at": at, "last_status_code": code, "last_error": errText, "updated_at": now,
-	}).Error; err != nil {
-		return nil, err
+	})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return nil, res.Error // ended meanwhile (a decided approval): nothing to schedule
 	}
 	s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
 	return &at, nil
 }
 
+// unfinished are the statuses a delivery can still be attempted in.
+var unfinished = []DeliveryStatus{DeliveryPending, DeliveryRetrying}
+
 func (s *Store) finishDelivery(tx *Tx, d *Delivery, status DeliveryStatus, code *int, errText string, now time.Time) error {
 	d.Status, d.LastStatusCode, d.LastError, d.CompletedAt, d.NextAttemptAt = status, code, errText, &now, nil
-	if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{
+	// Conditional: a delivery ended meanwhile (an approval decided by callback, cancelled or
+	// expired while its attempt was in flight) keeps its ending.
+	res := tx.Model(&Delivery{}).Where("id = ? AND status IN ?", d.ID, unfinished).Updates(map[string]any{
 		"status": status, "last_status_code": code, "last_error": errText, "completed_at": now, "next_attempt_at": nil, "updated_at": now,
-	}).Error; err != nil {
-		return err
+	})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
 	}
 	s.hint(tx, HintDelivery, d.ID, deref(d.AccountID))
 	if status == DeliveryFailed && d.Kind == DeliveryKindApproval {
@@ -411,6 +438,9 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 	if d.Status == DeliveryPending || d.Status == DeliveryRetrying {
 		return nil, Errorf(ECONFLICT, "the delivery is still being attempted")
 	}
+	if d.Kind == DeliveryKindApproval {
+		return nil, Errorf(ECONFLICT, "approval requests are not resent: request the launch or termination again")
+	}
 	var refs []DeliveryRef
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		r, err := s.requeue(tx, "id = ?", d.ID)
@@ -431,7 +461,7 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 // attempts, in tx.
 func (s *Store) requeue(tx *Tx, where string, args ...any) ([]DeliveryRef, error) {
 	var ds []Delivery
-	if err := tx.Select("id, account_id").Where(where, args...).Find(&ds).Error; err != nil {
+	if err := tx.Select("id, account_id").Where(where, args...).Where("kind = ?", DeliveryKindWebhook).Find(&ds).Error; err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -540,7 +570,11 @@ func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) 
 			}
 		}
 		eid := ep.ID
-		d = &Delivery{ID: newID(), Kind: DeliveryKindWebhook, AccountID: &accountID, EventID: ev.ID, EventName: TestEventName, EndpointID: &eid, Payload: body,
+		owner := &accountID
+		if ep.Scope == ScopeSystem {
+			owner = nil // not filed under a tenant: see buildDeliveries
+		}
+		d = &Delivery{ID: newID(), Kind: DeliveryKindWebhook, AccountID: owner, EventID: ev.ID, EventName: TestEventName, EndpointID: &eid, Payload: body,
 			Status: DeliveryPending, MaxAttempts: 1, TimeoutSeconds: DefaultWebhookTimeout, NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(d).Error; err != nil {
 			return err

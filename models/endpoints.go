@@ -121,11 +121,16 @@ func (s *Store) UsableEndpoints(ctx context.Context, a *Actor, scope ScopeKey) (
 	if err := q.Order("lower(name), id").Find(&all).Error; err != nil {
 		return nil, err
 	}
+	sysAdmin := a.System || (a.IsSystemAdmin && a.TokenID == "")
 	var out []Endpoint
 	for _, e := range all {
-		if e.UsableBy(probe) {
-			out = append(out, e)
+		if !e.UsableBy(probe) {
+			continue
 		}
+		if e.Scope == ScopeSystem && !e.Shared && !sysAdmin {
+			continue // a system endpoint that is not shared is for system administrators only
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }
@@ -331,6 +336,13 @@ func (s *Store) DeleteEndpoint(ctx context.Context, a *Actor, id string) error {
 		}
 		if len(names) > 0 {
 			return Errorf(ECONFLICT, "endpoint %q is used by webhook(s) %s: remove it from them first", e.Name, quoteList(names))
+		}
+		var envs []string
+		if err := tx.Model(&Environment{}).Where("approval_endpoint_id = ?", e.ID).Order("name").Pluck("name", &envs).Error; err != nil {
+			return err
+		}
+		if len(envs) > 0 {
+			return Errorf(ECONFLICT, "endpoint %q approves farm launches or terminations in environment(s) %s: change their approval settings first", e.Name, quoteList(envs))
 		}
 		if err := tx.Where("id = ?", e.ID).Delete(&Endpoint{}).Error; err != nil {
 			return err

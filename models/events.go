@@ -95,6 +95,9 @@ func (s *Store) CreateCustomEvent(ctx context.Context, a *Actor, in CustomEventI
 		return nil, FieldError(ECONFLICT, "name", "%s is a built-in event", in.Name)
 	}
 	desc := strings.TrimSpace(in.Description)
+	if err := noNUL("description", desc); err != nil {
+		return nil, err
+	}
 	if len([]rune(desc)) > 500 {
 		return nil, FieldError(EINVALID, "description", "description must be at most 500 characters")
 	}
@@ -260,6 +263,9 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 	for k, v := range in.Parameters {
 		if !paramNameRe.MatchString(k) {
 			return nil, FieldError(EINVALID, "parameters", "parameter name %q: letters, digits and _, starting with a letter", k)
+		}
+		if strings.ContainsRune(v, 0) {
+			return nil, FieldError(EINVALID, "parameters", "parameter %s must not contain NUL characters", k)
 		}
 		if len(v) > 4096 {
 			return nil, FieldError(EINVALID, "parameters", "parameter %s is longer than 4096 bytes", k)

@@ -53,7 +53,11 @@ func (s *Store) moveFarm(ctx context.Context, a *Actor, id string, t farmTransit
 	if err := s.db.WithContext(ctx).Where("id = ?", f.EnvironmentID).Take(&env).Error; err != nil {
 		return nil, err
 	}
-	if approvalNeeded(&env, &f, t) {
+	needed, err := approvalNeeded(&env, &f, t)
+	if err != nil {
+		return nil, err
+	}
+	if needed {
 		var refs []DeliveryRef
 		err := s.db.Tx(ctx, func(tx *Tx) error {
 			req, r, err := s.requestApproval(tx, a, &f, &env, t)
@@ -70,7 +74,7 @@ func (s *Store) moveFarm(ctx context.Context, a *Actor, id string, t farmTransit
 		s.enqueueAfter(ctx, refs)
 		return &f, nil
 	}
-	err := s.db.Tx(ctx, func(tx *Tx) error {
+	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if t.before != "" {
 			if _, err := s.recordEvent(tx, eventSpec{name: t.before, farm: &f, source: a.Label()}); err != nil {
 				return err

@@ -103,6 +103,9 @@ func (s *Store) CreateIncident(ctx context.Context, a *Actor, in IncidentInput) 
 		return nil, FieldError(EINVALID, "severity", "unknown severity")
 	}
 	desc := strings.TrimSpace(in.Description)
+	if err := noNUL("description", desc); err != nil {
+		return nil, err
+	}
 	if len([]rune(desc)) > 10000 {
 		return nil, FieldError(EINVALID, "description", "description must be at most 10000 characters")
 	}
@@ -263,6 +266,9 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 
 func cleanNote(note string, required bool) (string, error) {
 	note = strings.TrimSpace(note)
+	if err := noNUL("body", note); err != nil {
+		return "", err
+	}
 	switch {
 	case required && note == "":
 		return "", FieldError(EINVALID, "body", "write something")

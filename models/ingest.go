@@ -124,6 +124,16 @@ func (s *Store) IngestUnsubscribeConfirmation(ctx context.Context, integ *AWSInt
 // guarantee order.
 func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m SNSMessage, alarm *cloudwatch.Alarm, ignoredWhy string) (*IngestResult, error) {
 	res := &IngestResult{}
+	// Alarm text comes from AWS users' alarm definitions: make it storable, so a NUL in an alarm
+	// name cannot turn into a 5xx that SNS retries for ever.
+	ignoredWhy = sanitizeText(ignoredWhy)
+	if alarm != nil {
+		a := *alarm
+		for _, f := range []*string{&a.Name, &a.Description, &a.Reason, &a.Rule, &a.ARN, &a.AccountID, &a.RegionName} {
+			*f = sanitizeText(*f)
+		}
+		alarm = &a
+	}
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		*res = IngestResult{}
 		if alarm == nil {

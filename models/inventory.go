@@ -103,6 +103,9 @@ func (s *Store) ListFarms(ctx context.Context, a *Actor, accountID, environmentI
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if environmentID != "" && !validID(environmentID) {
+		return nil, nil
+	}
 	if environmentID != "" {
 		q = q.Where("environment_id = ?", environmentID)
 	}
@@ -130,6 +133,9 @@ func cleanFarm(in FarmInput) (FarmInput, error) {
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
+		if err := noNUL("description", d); err != nil {
+			return in, err
+		}
 		if len([]rune(d)) > 2000 {
 			return in, FieldError(EINVALID, "description", "description must be at most 2000 characters")
 		}
@@ -230,11 +236,13 @@ func (s *Store) DeleteFarm(ctx context.Context, a *Actor, id string) error {
 	if f.Status != FarmTerminated {
 		return Errorf(ECONFLICT, "farm %q is %s: terminate it first", f.Name, strings.ReplaceAll(string(f.Status), "_", " "))
 	}
+	// scope_id is text (it is '' for the system scope); the ids it is compared with are uuids on
+	// PostgreSQL, hence the casts.
 	return s.db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.Where("scope IN ? AND scope_id IN (SELECT id FROM servers WHERE farm_id = ?)", []Scope{ScopeServer}, f.ID).Delete(&GlobalVariable{}).Error; err != nil {
+		if err := tx.Where("scope IN ? AND scope_id IN (SELECT CAST(id AS TEXT) FROM servers WHERE farm_id = ?)", []Scope{ScopeServer}, f.ID).Delete(&GlobalVariable{}).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("scope = ? AND scope_id IN (SELECT id FROM farm_roles WHERE farm_id = ?)", ScopeFarmRole, f.ID).Delete(&GlobalVariable{}).Error; err != nil {
+		if err := tx.Where("scope = ? AND scope_id IN (SELECT CAST(id AS TEXT) FROM farm_roles WHERE farm_id = ?)", ScopeFarmRole, f.ID).Delete(&GlobalVariable{}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("scope = ? AND scope_id = ?", ScopeFarm, f.ID).Delete(&GlobalVariable{}).Error; err != nil {

@@ -132,6 +132,9 @@ func (s *Store) AddMember(ctx context.Context, a *Actor, in AddMemberInput) (*Me
 			if in.Name == nil || in.Password == nil {
 				return FieldError(EINVALID, "email", "no user has this email yet: give a name and an initial password to create one")
 			}
+			if a.TokenID != "" {
+				return FieldError(EFORBIDDEN, "email", "API tokens cannot create users: sign in to the console")
+			}
 			nu, err := s.createUser(ctx, tx.DB, email, *in.Name, *in.Password, false)
 			if err != nil {
 				return err

@@ -280,8 +280,14 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Del
 			return nil, fmt.Errorf("build payload for webhook %s: %w", h.ID, err)
 		}
 		hid, eid := h.ID, r.Endpoint.ID
+		// A system webhook's deliveries belong to the installation, not to the account the
+		// event happened in: they carry the system endpoint's URL and system variables.
+		owner := nullable(ev.AccountID)
+		if h.Scope == ScopeSystem {
+			owner = nil
+		}
 		out = append(out, &Delivery{
-			ID: newID(), Kind: DeliveryKindWebhook, AccountID: nullable(ev.AccountID), EventID: ev.ID, EventName: ev.Name, WebhookID: &hid, EndpointID: &eid,
+			ID: newID(), Kind: DeliveryKindWebhook, AccountID: owner, EventID: ev.ID, EventName: ev.Name, WebhookID: &hid, EndpointID: &eid,
 			Payload: body, Status: DeliveryPending, MaxAttempts: h.MaxAttempts, TimeoutSeconds: h.TimeoutSeconds,
 			NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now,
 		})

@@ -104,6 +104,20 @@ func (s *Store) roleIn(ctx context.Context, db *gorm.DB, a *Actor, accountID str
 	if a.TokenID != "" && a.TokenAccountID != accountID {
 		return "", notFound("account")
 	}
+	if a.TokenID != "" {
+		// A websocket authenticates once; re-checking here makes revocation and expiry take
+		// effect on open connections too, not only on new requests.
+		var t APIToken
+		if err := db.WithContext(ctx).Select("revoked_at, expires_at").Where("id = ?", a.TokenID).Take(&t).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return "", Errorf(EUNAUTHORIZED, "API token revoked")
+			}
+			return "", err
+		}
+		if st := t.Status(s.now()); st != APITokenActive {
+			return "", Errorf(EUNAUTHORIZED, "API token %s", st)
+		}
+	}
 	if a.IsSystemAdmin && a.TokenID == "" {
 		var n int64
 		if err := db.WithContext(ctx).Model(&Account{}).Where("id = ?", accountID).Count(&n).Error; err != nil {
@@ -182,6 +196,19 @@ func cleanName(field, v string, max int) (string, error) {
 		return "", FieldError(EINVALID, field, "%s must be a single line without control characters", field)
 	}
 	return v, nil
+}
+
+// noNUL refuses text with NUL characters: PostgreSQL cannot store them, and no person means one.
+func noNUL(field, v string) error {
+	if strings.ContainsRune(v, 0) {
+		return FieldError(EINVALID, field, "%s must not contain NUL characters", field)
+	}
+	return nil
+}
+
+// sanitizeText makes text that arrives from outside (alarms, approval answers) storable.
+func sanitizeText(v string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 func cleanEmail(v string) (string, error) {

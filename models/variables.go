@@ -50,9 +50,13 @@ func (s *Store) ListVariables(ctx context.Context, a *Actor, scope ScopeKey) ([]
 	if err := s.db.WithContext(ctx).Where("scope = ? AND scope_id = ?", ref.Scope, ref.scopeKey()).Order("name").Find(&vs).Error; err != nil {
 		return nil, err
 	}
-	role := RoleOwner
+	// The system scope is listed to everyone (resolveScope lets viewers in); its hidden values
+	// are for system administrators only.
+	role := RoleViewer
 	if ref.AccountID != "" {
 		role, _ = s.roleIn(ctx, s.db.DB, a, ref.AccountID)
+	} else if a.System || (a.IsSystemAdmin && a.TokenID == "") {
+		role = RoleOwner
 	}
 	if !role.AtLeast(RoleAdmin) {
 		for i := range vs {
@@ -76,6 +80,9 @@ func (s *Store) SetVariable(ctx context.Context, a *Actor, in VariableInput) (*G
 	}
 	if strings.HasPrefix(strings.ToUpper(in.Name), "SCALR_") {
 		return nil, FieldError(EINVALID, "name", "names starting with SCALR_ are reserved for built-in variables")
+	}
+	if err := noNUL("value", in.Value); err != nil {
+		return nil, err
 	}
 	if len(in.Value) > 8192 {
 		return nil, FieldError(EINVALID, "value", "a value must be at most 8192 bytes")

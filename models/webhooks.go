@@ -225,6 +225,9 @@ func (s *Store) validateWebhook(ctx context.Context, a *Actor, ref *ScopeRef, h 
 		h.SkipPrivateVars = *in.SkipPrivateVars
 	}
 	if in.UserData != nil {
+		if err := noNUL("userData", *in.UserData); err != nil {
+			return err
+		}
 		if len(*in.UserData) > 16<<10 {
 			return FieldError(EINVALID, "userData", "user data must be at most 16 KiB")
 		}

@@ -8,7 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"path"
 	"strconv"
 	"strings"
@@ -35,7 +37,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.httpErrorHandler
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(m.trustedProxies)
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) {
@@ -105,6 +107,23 @@ func (m *Main) httpErrorHandler(err error, c echo.Context) {
 		return
 	}
 	_ = m.appError(c, err)
+}
+
+// ipExtractor finds the client address for rate limits and logs: the peer itself, or behind
+// trusted reverse proxies the address they forwarded. Without this every client behind a proxy
+// would share one rate-limit bucket.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 type requestIDKey struct{}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,8 @@ type Main struct {
 	queue    *jobs.Queue
 	sender   *deliver.Sender
 	delivery *jobs.DeliveryMetrics
+
+	trustedProxies []netip.Prefix
 
 	metrics *metrics
 	echo    *echo.Echo
@@ -109,6 +112,10 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	jwtKey := []byte(cfg.JWTKey)
 	if len(jwtKey) == 0 {
 		jwtKey = deriveKey(secret, "switchboard jwt v1")
+	}
+
+	if m.trustedProxies, err = deliver.ParseCIDRList(cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("SWITCHBOARD_TRUSTED_PROXIES: %w", err)
 	}
 
 	// 2. Database.
