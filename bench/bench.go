@@ -77,7 +77,7 @@ func runBench(ctx context.Context, cfg *config, e *env) (*results, error) {
 	// are the signing time, well inside the server's two-hour replay window.
 	base := time.Now().Add(-time.Hour).Truncate(time.Second)
 
-	warm := newPlanSet("warm", 1, 20, 0, base, rng)
+	warm := newPlanSet("warm", 32, 8, 0, base, rng)
 	sets := []*planSet{warm}
 	var tp, lat, e2e, probe *planSet
 	if cfg.phases["throughput"] {
@@ -124,9 +124,9 @@ func runBench(ctx context.Context, cfg *config, e *env) (*results, error) {
 		}
 		time.Sleep(time.Second) // let the previous phase's tail settle
 		mon.setTag(name)
-		before := takeCPU(e.pid())
+		before := takeCPU(e.pid(), e.dbName)
 		r, err := fn()
-		after := takeCPU(e.pid())
+		after := takeCPU(e.pid(), e.dbName)
 		mon.setTag("between")
 		if err != nil {
 			return fmt.Errorf("%s phase: %w", name, err)
@@ -193,11 +193,16 @@ func runBench(ctx context.Context, cfg *config, e *env) (*results, error) {
 func waitIdle(ctx context.Context, pid int) {
 	deadline := time.Now().Add(30 * time.Second)
 	quiet := 0
-	prev := takeCPU(pid)
+	id := strconv.Itoa(pid)
+	prev, _, _ := procTicks(id)
 	for quiet < 2 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(500 * time.Millisecond)
-		cur := takeCPU(pid)
-		if cpuBetween(prev, cur).Server < 0.10 {
+		cur, _, ok := procTicks(id)
+		if !ok {
+			return
+		}
+		// 5 ticks in half a second = 10% of a core.
+		if cur-prev < 5 {
 			quiet++
 		} else {
 			quiet = 0

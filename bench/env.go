@@ -34,11 +34,13 @@ type env struct {
 	dbName  string
 	dbURL   string
 	redis   string // URL of the Redis database the server uses
-	fake    *snstest.Fake
-	cmd     *exec.Cmd
-	exited  chan struct{} // closed when the server process has exited
-	logPath string
-	base    string // http://127.0.0.1:port
+	// releaseRedis gives the Redis database's lease back.
+	releaseRedis func()
+	fake         *snstest.Fake
+	cmd          *exec.Cmd
+	exited       chan struct{} // closed when the server process has exited
+	logPath      string
+	base         string // http://127.0.0.1:port
 
 	api       *servertest.Client
 	accountID string
@@ -166,10 +168,58 @@ func (e *env) dropDatabase() {
 	}
 }
 
+// prepareRedis takes the Redis database under the test suite's lease (a key in database 0,
+// see modeltest.MustRedisURL), so that concurrent test processes do not flush it or run their
+// workers on it meanwhile, and flushes it.
 func (e *env) prepareRedis(ctx context.Context) error {
 	u, err := url.Parse(e.cfg.redisURL)
 	if err != nil {
 		return fmt.Errorf("redis URL: %w", err)
+	}
+	u.Path = "/0"
+	opt, err := redis.ParseURL(u.String())
+	if err != nil {
+		return fmt.Errorf("redis URL: %w", err)
+	}
+	c := redis.NewClient(opt)
+	key := fmt.Sprintf("switchboard:test:dblock:%d", e.cfg.redisDB)
+	token := "bench_" + randomHex(6)
+	const lease = time.Minute
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		ok, err := c.SetNX(ctx, key, token, lease).Result()
+		if err != nil {
+			c.Close()
+			return fmt.Errorf("lock Redis database %d: %w", e.cfg.redisDB, err)
+		}
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			c.Close()
+			return fmt.Errorf("redis database %d stayed leased by tests for 2 minutes (choose another with -redis-db)", e.cfg.redisDB)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() { // renew the lease while the run lasts
+		defer close(done)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				c.Expire(context.Background(), key, lease)
+			}
+		}
+	}()
+	e.releaseRedis = func() {
+		close(stop)
+		<-done
+		c.Eval(context.Background(), `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`, []string{key}, token)
+		c.Close()
 	}
 	u.Path = fmt.Sprintf("/%d", e.cfg.redisDB)
 	e.redis = u.String()
@@ -186,7 +236,7 @@ func flushRedis(ctx context.Context, redisURL string) error {
 	fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := c.FlushDB(fctx).Err(); err != nil {
-		return fmt.Errorf("Redis at %s: %w", redactURL(redisURL), err)
+		return fmt.Errorf("flush %s: %w", redactURL(redisURL), err)
 	}
 	return nil
 }
@@ -312,6 +362,9 @@ func (e *env) close() {
 		if err := flushRedis(context.Background(), e.redis); err != nil {
 			logf("flush Redis: %v", err)
 		}
+	}
+	if e.releaseRedis != nil {
+		e.releaseRedis()
 	}
 	if e.tmp != "" {
 		_ = os.RemoveAll(e.tmp)

@@ -68,7 +68,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.bin, "bin", defaultEnv("BIN", "bin/switchboard"), "switchboard binary (built into a temporary directory when missing)")
 	fs.StringVar(&c.dbURL, "db", defaultEnv("SWITCHBOARD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server to create the benchmark database on")
 	fs.StringVar(&c.redisURL, "redis", defaultEnv("SWITCHBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/"), "Redis server")
-	fs.IntVar(&c.redisDB, "redis-db", 14, "Redis database number to use (flushed before and after)")
+	fs.IntVar(&c.redisDB, "redis-db", 14, "Redis database number to use: leased like the test suite does (switchboard:test:dblock:N in database 0), flushed before and after")
 
 	fs.IntVar(&c.alarms, "alarms", 500, "distinct alarms in the throughput phase")
 	fs.IntVar(&c.conns, "conns", 64, "concurrent keep-alive connections in the throughput phase")
@@ -136,7 +136,7 @@ func parseFlags(args []string) (*config, error) {
 	case c.mix < 0 || c.mix > 0.5:
 		return nil, fmt.Errorf("-mix must be between 0 and 0.5")
 	case c.redisDB < 1 || c.redisDB > 15:
-		return nil, fmt.Errorf("-redis-db must be 1–15 (0 holds the test suite's counter)")
+		return nil, fmt.Errorf("-redis-db must be 1–15 (0 holds the test suite's leases)")
 	}
 	return c, nil
 }

@@ -42,9 +42,11 @@ type cpuSnap struct {
 	machineBusy, machineTotal     uint64
 }
 
-// takeCPU reads /proc: the server, every process named postgres (the PostgreSQL server is
-// shared with whatever else uses it), redis-server, this tool, and the whole machine.
-func takeCPU(serverPID int) cpuSnap {
+// takeCPU reads /proc: the server, PostgreSQL, redis-server, this tool, and the whole machine.
+// PostgreSQL is often shared (test suites use the same server), so it counts the backends
+// connected to database dbName and the background processes (WAL writer, checkpointer…) and
+// leaves other databases' backends to "other".
+func takeCPU(serverPID int, dbName string) cpuSnap {
 	sn := cpuSnap{at: time.Now()}
 	if t, _, ok := procTicks(strconv.Itoa(serverPID)); ok {
 		sn.server = t
@@ -64,7 +66,9 @@ func takeCPU(serverPID int) cpuSnap {
 			}
 			switch {
 			case comm == "postgres":
-				sn.postgres += t
+				if ours, err := postgresProcOfDB(name, dbName); err == nil && ours {
+					sn.postgres += t
+				}
 			case strings.HasPrefix(comm, "redis-server"):
 				sn.redis += t
 			}
@@ -216,4 +220,20 @@ func (m *rssMonitor) summary(tag string) rssSummary {
 	sort.Ints(kb)
 	mib := func(k int) float64 { return float64(k) / 1024 }
 	return rssSummary{Samples: len(kb), PeakMiB: mib(kb[len(kb)-1]), MedMiB: mib(kb[len(kb)/2]), LastMiB: mib(last)}
+}
+
+// postgresProcOfDB reports whether a postgres process works for dbName: a backend's title is
+// "postgres: <cluster>: <user> <database> <client address> <activity>"; background processes
+// name no client.
+func postgresProcOfDB(pid, dbName string) (bool, error) {
+	b, err := os.ReadFile("/proc/" + pid + "/cmdline")
+	if err != nil {
+		return false, err
+	}
+	title := strings.ReplaceAll(string(b), "\x00", " ")
+	if strings.Contains(title, " "+dbName+" ") {
+		return true, nil
+	}
+	isBackend := strings.Contains(title, "(") || strings.Contains(title, "[local]")
+	return !isBackend, nil
 }

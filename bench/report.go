@@ -25,6 +25,7 @@ func (r *results) print(out io.Writer) {
 		r.Machine.Cores, r.Machine.CPU, r.Machine.LoadAvg)
 	fmt.Fprintf(w, "pre-signed %d notifications in %.1f s (not timed)\n\n", r.Presigned, r.SignSecs)
 
+	var notes []string
 	fmt.Fprintln(w, "phase\tmode\tmessages\tsecs\taccepted/s\tp50 ms\tp90 ms\tp99 ms\tp99.9 ms\tmax ms\tstatus")
 	for _, p := range r.Phases {
 		mode := p.Mode
@@ -39,6 +40,9 @@ func (r *results) print(out io.Writer) {
 			l.P50, l.P90, l.P99, l.P999, l.Max, statusString(p.Status))
 		if p.ServiceTime != nil {
 			s := p.ServiceTime
+			if worst := worstSeconds(p.PerSecondLatency, 3); worst != "" {
+				notes = append(notes, fmt.Sprintf("%s: slowest seconds of the schedule (second: p99 / max ms): %s", p.Name, worst))
+			}
 			fmt.Fprintf(w, "  (service time)\tfrom actual send\t\t\t\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\tscheduler lag max %.1f ms\n",
 				s.P50, s.P90, s.P99, s.P999, s.Max, p.SchedulerLagMax)
 		}
@@ -53,6 +57,9 @@ func (r *results) print(out io.Writer) {
 		}
 	}
 	w.Flush()
+	for _, n := range notes {
+		fmt.Fprintln(out, n)
+	}
 
 	fmt.Fprintln(out, "\nCPU during each phase, in cores (of", r.Machine.Cores, "):")
 	fmt.Fprintln(w, "phase\tserver\tpostgres\tredis\tbench tool\tother\tidle\tserver RSS median / peak MiB")
@@ -117,4 +124,23 @@ func statusString(m map[string]int) string {
 		parts = append(parts, fmt.Sprintf("%s×%d", k, m[k]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// worstSeconds lists the n seconds with the highest max latency, in schedule order.
+func worstSeconds(secs []secondLatency, n int) string {
+	if len(secs) < 2 {
+		return ""
+	}
+	idx := make([]int, len(secs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return secs[idx[a]].Max > secs[idx[b]].Max })
+	idx = idx[:min(n, len(idx))]
+	sort.Ints(idx)
+	parts := make([]string, 0, len(idx))
+	for _, i := range idx {
+		parts = append(parts, fmt.Sprintf("%d: %.0f / %.0f (other work %.2f cores, idle %.2f)", i, secs[i].P99, secs[i].Max, secs[i].Other, secs[i].Idle))
+	}
+	return strings.Join(parts, ", ")
 }
