@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -171,37 +170,25 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 	return res, nil
 }
 
-// alarmState is the last applied transition of one alarm.
-type alarmState struct {
-	State           string
-	StateChangeTime time.Time
-}
-
 func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alarm) (string, string, error) {
 	key := alarm.Key()
 	now := s.now()
-	// Make sure the row exists, then lock it: every message of one alarm takes turns here, so
-	// an ALARM and an OK arriving together cannot both act on a stale view.
-	if err := tx.Exec(`INSERT INTO alarm_states (integration_id, alarm_key, state, state_change_time, updated_at)
-		VALUES (?, ?, '', ?, ?) ON CONFLICT (integration_id, alarm_key) DO NOTHING`,
-		integ.ID, key, time.Unix(0, 0).UTC(), now).Error; err != nil {
-		return "", "", err
-	}
-	lock := ""
-	if tx.dialect == Postgres {
-		lock = " FOR UPDATE"
-	}
-	var st alarmState
-	if err := tx.Raw("SELECT state, state_change_time FROM alarm_states WHERE integration_id = ? AND alarm_key = ?"+lock, integ.ID, key).Scan(&st).Error; err != nil {
-		return "", "", err
-	}
 	changed := alarm.StateChangeTime.UTC()
-	if st.State != "" && !changed.After(st.StateChangeTime) {
-		return OutcomeOutOfOrder, "", nil
+	// One conditional upsert records the transition only if it is newer than the last applied
+	// one. It also takes the row lock, so every message of one alarm takes turns here: an
+	// ALARM and an OK arriving together cannot both act on a stale view. No row changed means
+	// an older (or the same) transition arrived late.
+	res := tx.Exec(`INSERT INTO alarm_states (integration_id, alarm_key, state, state_change_time, updated_at)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (integration_id, alarm_key) DO UPDATE
+		SET state = excluded.state, state_change_time = excluded.state_change_time, updated_at = excluded.updated_at
+		WHERE alarm_states.state_change_time < excluded.state_change_time`,
+		integ.ID, key, string(alarm.NewState), changed, now)
+	if res.Error != nil {
+		return "", "", res.Error
 	}
-	if err := tx.Exec("UPDATE alarm_states SET state = ?, state_change_time = ?, updated_at = ? WHERE integration_id = ? AND alarm_key = ?",
-		string(alarm.NewState), changed, now, integ.ID, key).Error; err != nil {
-		return "", "", err
+	if res.RowsAffected == 0 {
+		return OutcomeOutOfOrder, "", nil
 	}
 
 	var open Incident
