@@ -24,6 +24,9 @@ type IngestResult struct {
 	IncidentID string
 }
 
+// errDuplicateReceipt rolls back the transaction of a message whose receipt already exists.
+var errDuplicateReceipt = errors.New("duplicate SNS message")
+
 // snsActor credits changes made by an integration in timelines and the audit log.
 func snsActor(integ *AWSIntegration) *Actor {
 	return &Actor{System: true, UserName: "AWS integration " + integ.Name}
@@ -39,11 +42,6 @@ func (s *Store) receipt(tx *Tx, integ *AWSIntegration, m SNSMessage, outcome, de
 		return false, res.Error
 	}
 	return res.RowsAffected == 1, nil
-}
-
-func (s *Store) setReceiptOutcome(tx *Tx, integ *AWSIntegration, m SNSMessage, outcome, detail string) error {
-	return tx.Exec("UPDATE sns_receipts SET outcome = ?, detail = ? WHERE integration_id = ? AND message_id = ?",
-		outcome, detail, integ.ID, m.ID).Error
 }
 
 // pinTopic pins the integration to topicArn if it is not pinned yet. Pinning to the expected
@@ -143,14 +141,6 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 			}
 			return err
 		}
-		fresh, err := s.receipt(tx, integ, m, OutcomeNoChange, "")
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			res.Outcome = OutcomeDuplicate
-			return nil
-		}
 		if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
 			return err
 		}
@@ -158,12 +148,23 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 		if err != nil {
 			return err
 		}
-		res.Outcome, res.IncidentID = outcome, incID
-		if outcome != OutcomeNoChange {
-			return s.setReceiptOutcome(tx, integ, m, outcome, "")
+		// The receipt is written last, with its outcome. A copy of an already-applied message
+		// has made no change by now: the alarm-state upsert waited for the first copy's row
+		// lock and found its transition not newer. Its receipt then conflicts, and rolling
+		// back keeps even that in doubt case free of effects.
+		fresh, err := s.receipt(tx, integ, m, outcome, "")
+		if err != nil {
+			return err
 		}
+		if !fresh {
+			return errDuplicateReceipt
+		}
+		res.Outcome, res.IncidentID = outcome, incID
 		return nil
 	})
+	if errors.Is(err, errDuplicateReceipt) {
+		return &IngestResult{Outcome: OutcomeDuplicate}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

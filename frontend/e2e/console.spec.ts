@@ -1,4 +1,4 @@
-import { admin, expect, loginAsAdmin, test } from './fixtures';
+import { admin, expect, loginAsAdmin, operator, test } from './fixtures';
 import { ActivityPage } from './pages/activity-page';
 import { EnvironmentsPage } from './pages/environments-page';
 import { ProfilePage } from './pages/profile-page';
@@ -21,6 +21,20 @@ test('first-run setup creates the administrator and opens the console', async ({
   await expect(page.getByTestId('account-switcher')).toContainText(admin.accountName);
   // Setup creates a production environment.
   await expect(environments.row('production')).toBeVisible();
+
+  // The administrator adds a second administrator (a new user), whom the later specs use.
+  await shell.open('Members');
+  await page.getByRole('button', { name: 'Add member' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add member' });
+  await dialog.getByRole('textbox', { name: 'Email', exact: true }).fill(operator.email);
+  await dialog.getByRole('textbox', { name: 'Role' }).click();
+  await page.getByRole('option', { name: 'Admin', exact: true }).click();
+  await dialog.getByRole('switch', { name: 'This person has no Switchboard user yet' }).check();
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(operator.name);
+  await dialog.getByRole('textbox', { name: 'Initial password' }).fill(operator.password);
+  await dialog.getByRole('button', { name: 'Add member' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('table').getByRole('row').filter({ hasText: operator.email })).toBeVisible();
   void consoleErrors;
 });
 

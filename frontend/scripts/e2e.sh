@@ -4,7 +4,10 @@
 #   BIN=../bin/switchboard scripts/e2e.sh [playwright args…]
 #
 # Starts "$BIN serve" on a free loopback port with an empty data directory (so the first-run
-# setup is offered), waits for /healthz, runs `npm run e2e`, and stops the server on exit. The
+# setup is offered), a throwaway SNS signing certificate pinned through SWITCHBOARD_SNS_CERT_DIR
+# (its key goes to the tests as E2E_SNS_KEY / E2E_SNS_CERT_NAME, to sign alarms) and loopback
+# webhook deliveries allowed (SWITCHBOARD_OUTBOUND_ALLOW), waits for /healthz, runs `npm run e2e`,
+# and stops the server on exit. The
 # binary embeds the console, so build the front end (`npm run build`) before the binary.
 set -euo pipefail
 
@@ -34,6 +37,20 @@ if [[ ! -d node_modules/@playwright/test ]]; then
   npm ci --no-audit --no-fund
 fi
 
+# A throwaway "SNS" signing certificate: the server trusts it through its pinned-certificate
+# directory (named like the SigningCertURL's file), and the tests sign alarms with its key.
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "e2e: installing Debian's openssl"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends openssl >/dev/null
+fi
+sns_cert_dir="$(mktemp -d)"
+sns_key_dir="$(mktemp -d)"
+sns_cert_name="SimpleNotificationService-$(openssl rand -hex 16).pem"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sns.amazonaws.com" \
+  -keyout "$sns_key_dir/sns-key.pem" -out "$sns_cert_dir/$sns_cert_name" 2>/dev/null
+
 port="$(node -e '
   const s = require("net").createServer();
   s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });
@@ -57,7 +74,7 @@ cleanup() {
     echo "e2e: failed; server log ($log):" >&2
     sed 's/^/  server| /' "$log" >&2 || true
   fi
-  rm -rf "$data_dir"
+  rm -rf "$data_dir" "$sns_cert_dir" "$sns_key_dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -66,6 +83,8 @@ echo "e2e: starting $BIN serve on $url (data dir $data_dir)"
 SWITCHBOARD_DATA_DIR="$data_dir" \
   SWITCHBOARD_ADDR="127.0.0.1:${port}" \
   SWITCHBOARD_PUBLIC_URL="$url" \
+  SWITCHBOARD_SNS_CERT_DIR="$sns_cert_dir" \
+  SWITCHBOARD_OUTBOUND_ALLOW=127.0.0.0/8 \
   "$BIN" serve >"$log" 2>&1 &
 server_pid=$!
 
@@ -90,7 +109,10 @@ done
 echo "e2e: server is healthy"
 
 set +e
-SWITCHBOARD_E2E_URL="$url" npm run --silent e2e -- "$@"
+SWITCHBOARD_E2E_URL="$url" \
+  E2E_SNS_KEY="$sns_key_dir/sns-key.pem" \
+  E2E_SNS_CERT_NAME="$sns_cert_name" \
+  npm run --silent e2e -- "$@"
 status=$?
 set -e
 exit "$status"

@@ -1,6 +1,19 @@
 import { expect, type Page } from '@playwright/test';
 
-export type Section = 'Environments' | 'Members' | 'API tokens' | 'Activity';
+export type Section =
+  | 'Environments'
+  | 'Members'
+  | 'API tokens'
+  | 'Activity'
+  | 'Incidents'
+  | 'Components'
+  | 'Integrations'
+  | 'Farms'
+  | 'Variables'
+  | 'Endpoints'
+  | 'Webhooks'
+  | 'Events'
+  | 'Deliveries';
 
 /** The header and navigation around every signed-in page. */
 export class AppShell {

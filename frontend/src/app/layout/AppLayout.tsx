@@ -15,7 +15,16 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconActivity,
+  IconAlertOctagon,
+  IconBolt,
+  IconBrandAws,
   IconChevronDown,
+  IconComponents,
+  IconMailForward,
+  IconPlugConnected,
+  IconServer2,
+  IconVariable,
+  IconWebhook,
   IconKey,
   IconLogout,
   IconStack2,
@@ -42,12 +51,53 @@ interface Section {
   minRole: Role;
 }
 
-const SECTIONS: Section[] = [
-  { path: 'environments', label: 'Environments', icon: <IconStack2 size={18} />, minRole: 'VIEWER' },
-  { path: 'members', label: 'Members', icon: <IconUsers size={18} />, minRole: 'VIEWER' },
-  { path: 'api-tokens', label: 'API tokens', icon: <IconKey size={18} />, minRole: 'ADMIN' },
-  { path: 'activity', label: 'Activity', icon: <IconActivity size={18} />, minRole: 'ADMIN' },
+interface NavGroup {
+  /** A heading above the sections; a collapsible parent when `collapsible`. */
+  label: string;
+  icon?: ReactNode;
+  collapsible?: boolean;
+  sections: Section[];
+}
+
+const NAV: NavGroup[] = [
+  {
+    label: 'Operations',
+    sections: [
+      { path: 'incidents', label: 'Incidents', icon: <IconAlertOctagon size={18} />, minRole: 'VIEWER' },
+      { path: 'components', label: 'Components', icon: <IconComponents size={18} />, minRole: 'VIEWER' },
+      { path: 'integrations', label: 'Integrations', icon: <IconBrandAws size={18} />, minRole: 'VIEWER' },
+    ],
+  },
+  {
+    label: 'Inventory',
+    sections: [
+      { path: 'farms', label: 'Farms', icon: <IconServer2 size={18} />, minRole: 'VIEWER' },
+      { path: 'variables', label: 'Variables', icon: <IconVariable size={18} />, minRole: 'VIEWER' },
+    ],
+  },
+  {
+    label: 'Webhooks',
+    icon: <IconWebhook size={18} />,
+    collapsible: true,
+    sections: [
+      { path: 'endpoints', label: 'Endpoints', icon: <IconPlugConnected size={18} />, minRole: 'VIEWER' },
+      { path: 'webhooks', label: 'Webhooks', icon: <IconWebhook size={18} />, minRole: 'VIEWER' },
+      { path: 'events', label: 'Events', icon: <IconBolt size={18} />, minRole: 'VIEWER' },
+      { path: 'deliveries', label: 'Deliveries', icon: <IconMailForward size={18} />, minRole: 'ADMIN' },
+    ],
+  },
+  {
+    label: 'Account',
+    sections: [
+      { path: 'environments', label: 'Environments', icon: <IconStack2 size={18} />, minRole: 'VIEWER' },
+      { path: 'members', label: 'Members', icon: <IconUsers size={18} />, minRole: 'VIEWER' },
+      { path: 'api-tokens', label: 'API tokens', icon: <IconKey size={18} />, minRole: 'ADMIN' },
+      { path: 'activity', label: 'Activity', icon: <IconActivity size={18} />, minRole: 'ADMIN' },
+    ],
+  },
 ];
+
+const SECTIONS: Section[] = NAV.flatMap((g) => g.sections);
 
 function UserMenu() {
   const { user, logout } = useAuth();
@@ -160,20 +210,46 @@ export default function AppLayout() {
         <AppShell.Section grow component={ScrollArea}>
           <Stack gap={2}>
             {accountId &&
-              SECTIONS.filter((s) => roleAtLeast(role, s.minRole)).map((s) => {
-                const to = `/accounts/${accountId}/${s.path}`;
-                const active = location.pathname === to || location.pathname.startsWith(`${to}/`);
+              NAV.map((group) => {
+                const visible = group.sections.filter((s) => roleAtLeast(role, s.minRole));
+                if (visible.length === 0) return null;
+                const links = visible.map((s) => {
+                  const to = `/accounts/${accountId}/${s.path}`;
+                  const active = location.pathname === to || location.pathname.startsWith(`${to}/`);
+                  return (
+                    <NavLink
+                      key={s.path}
+                      component={Link}
+                      to={to}
+                      label={s.label}
+                      leftSection={s.icon}
+                      active={active}
+                      aria-current={active ? 'page' : undefined}
+                      onClick={close}
+                    />
+                  );
+                });
+                if (group.collapsible) {
+                  return (
+                    <NavLink
+                      key={group.label}
+                      label={group.label}
+                      leftSection={group.icon}
+                      defaultOpened
+                      childrenOffset={14}
+                      mt={6}
+                    >
+                      {links}
+                    </NavLink>
+                  );
+                }
                 return (
-                  <NavLink
-                    key={s.path}
-                    component={Link}
-                    to={to}
-                    label={s.label}
-                    leftSection={s.icon}
-                    active={active}
-                    aria-current={active ? 'page' : undefined}
-                    onClick={close}
-                  />
+                  <Stack gap={2} key={group.label} mt={6}>
+                    <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt={4}>
+                      {group.label}
+                    </Text>
+                    {links}
+                  </Stack>
                 );
               })}
           </Stack>

@@ -1,0 +1,46 @@
+import { Group, SegmentedControl, Select } from '@mantine/core';
+import { useCurrentEnvironmentId } from '@/lib/current-context';
+import { useEnvironmentOptions } from '@/lib/options';
+import type { ScopeValue } from '@/lib/scope';
+
+/** Account or one environment: where a page's endpoints, webhooks or custom events live. */
+export function ScopePicker({
+  accountId,
+  value,
+  onChange,
+}: {
+  accountId: string;
+  value: ScopeValue;
+  onChange: (s: ScopeValue) => void;
+}) {
+  const { options } = useEnvironmentOptions(accountId);
+  const [currentEnv] = useCurrentEnvironmentId(accountId);
+  const envId = value.scope === 'ENVIRONMENT' ? value.id : (currentEnv ?? options[0]?.value ?? null);
+  return (
+    <Group gap="sm" aria-label="Scope" role="group">
+      <SegmentedControl
+        aria-label="Scope"
+        data={[
+          { value: 'ACCOUNT', label: 'Account' },
+          { value: 'ENVIRONMENT', label: 'Environment', disabled: options.length === 0 },
+        ]}
+        value={value.scope}
+        onChange={(v) => {
+          if (v === 'ACCOUNT') onChange({ scope: 'ACCOUNT', id: accountId });
+          else if (envId) onChange({ scope: 'ENVIRONMENT', id: envId });
+        }}
+      />
+      {value.scope === 'ENVIRONMENT' && (
+        <Select
+          aria-label="Environment"
+          data={options}
+          value={value.id}
+          onChange={(v) => v && onChange({ scope: 'ENVIRONMENT', id: v })}
+          allowDeselect={false}
+          w={200}
+          comboboxProps={{ withinPortal: true }}
+        />
+      )}
+    </Group>
+  );
+}

@@ -1,0 +1,96 @@
+import { Badge, type BadgeProps } from '@mantine/core';
+import type {
+  ComponentStatus,
+  DeliveryStatus,
+  FarmStatus,
+  IncidentSource,
+  IncidentStatus,
+  IntegrationState,
+  Severity,
+} from '@/gql/graphql';
+
+type Spec = { color: string; label: string };
+
+export const SEVERITY: Record<Severity, Spec> = {
+  CRITICAL: { color: 'red', label: 'Critical' },
+  HIGH: { color: 'orange', label: 'High' },
+  MEDIUM: { color: 'yellow', label: 'Medium' },
+  LOW: { color: 'gray', label: 'Low' },
+};
+export const SEVERITIES = Object.keys(SEVERITY) as Severity[];
+
+export const INCIDENT_STATUS: Record<IncidentStatus, Spec> = {
+  TRIGGERED: { color: 'red', label: 'Triggered' },
+  ACKNOWLEDGED: { color: 'yellow', label: 'Acknowledged' },
+  RESOLVED: { color: 'teal', label: 'Resolved' },
+};
+export const INCIDENT_STATUSES = Object.keys(INCIDENT_STATUS) as IncidentStatus[];
+
+export const INCIDENT_SOURCE: Record<IncidentSource, Spec> = {
+  AWS_CLOUDWATCH: { color: 'orange', label: 'CloudWatch' },
+  MANUAL: { color: 'gray', label: 'Manual' },
+  API: { color: 'indigo', label: 'API' },
+};
+export const INCIDENT_SOURCES = Object.keys(INCIDENT_SOURCE) as IncidentSource[];
+
+export const COMPONENT_STATUS: Record<ComponentStatus, Spec> = {
+  OPERATIONAL: { color: 'teal', label: 'Operational' },
+  DEGRADED_PERFORMANCE: { color: 'yellow', label: 'Degraded performance' },
+  PARTIAL_OUTAGE: { color: 'orange', label: 'Partial outage' },
+  MAJOR_OUTAGE: { color: 'red', label: 'Major outage' },
+  UNDER_MAINTENANCE: { color: 'blue', label: 'Under maintenance' },
+};
+export const COMPONENT_STATUSES = Object.keys(COMPONENT_STATUS) as ComponentStatus[];
+
+export const DELIVERY_STATUS: Record<DeliveryStatus, Spec> = {
+  PENDING: { color: 'gray', label: 'Pending' },
+  RETRYING: { color: 'yellow', label: 'Retrying' },
+  SUCCEEDED: { color: 'teal', label: 'Succeeded' },
+  FAILED: { color: 'red', label: 'Failed' },
+};
+export const DELIVERY_STATUSES = Object.keys(DELIVERY_STATUS) as DeliveryStatus[];
+
+export const INTEGRATION_STATE: Record<IntegrationState, Spec> = {
+  PENDING_CONFIRMATION: { color: 'yellow', label: 'Pending confirmation' },
+  CONFIRMED: { color: 'teal', label: 'Confirmed' },
+  UNSUBSCRIBED: { color: 'gray', label: 'Unsubscribed' },
+};
+
+export const FARM_STATUS: Record<FarmStatus, Spec> = {
+  TERMINATED: { color: 'gray', label: 'Terminated' },
+  PENDING_LAUNCH: { color: 'yellow', label: 'Pending launch' },
+  RUNNING: { color: 'teal', label: 'Running' },
+  PENDING_TERMINATE: { color: 'orange', label: 'Pending terminate' },
+  SUSPENDED: { color: 'blue', label: 'Suspended' },
+};
+
+function make<K extends string>(specs: Record<K, Spec>, variant: BadgeProps['variant'], testId: string) {
+  return function SpecBadge({ value, ...props }: { value: K } & Omit<BadgeProps, 'color' | 'children'>) {
+    const spec = specs[value] ?? { color: 'gray', label: value };
+    return (
+      <Badge
+        component="span"
+        color={spec.color}
+        variant={variant}
+        radius="sm"
+        data-testid={testId}
+        data-value={value}
+        {...props}
+      >
+        {spec.label}
+      </Badge>
+    );
+  };
+}
+
+export const SeverityBadge = make(SEVERITY, 'filled', 'severity-badge');
+export const IncidentStatusBadge = make(INCIDENT_STATUS, 'light', 'incident-status');
+export const IncidentSourceBadge = make(INCIDENT_SOURCE, 'outline', 'incident-source');
+export const ComponentStatusBadge = make(COMPONENT_STATUS, 'light', 'component-status');
+export const DeliveryStatusBadge = make(DELIVERY_STATUS, 'light', 'delivery-status');
+export const IntegrationStateBadge = make(INTEGRATION_STATE, 'dot', 'integration-state');
+export const FarmStatusBadge = make(FARM_STATUS, 'dot', 'farm-status');
+
+export function options<K extends string>(specs: Record<K, Spec>) {
+  return (Object.keys(specs) as K[]).map((k) => ({ value: k, label: specs[k].label }));
+}

@@ -1,0 +1,73 @@
+import { graphql } from '@/gql';
+
+export const ComponentFields = graphql(`
+  fragment ComponentFields on Component {
+    id
+    accountId
+    name
+    description
+    group
+    status
+    statusOverride
+    openIncidentCount
+    createdAt
+    updatedAt
+  }
+`);
+
+export const ComponentsQuery = graphql(`
+  query Components($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      myRole
+      components {
+        ...ComponentFields
+      }
+    }
+  }
+`);
+
+export const CreateComponentMutation = graphql(`
+  mutation CreateComponent($input: CreateComponentInput!) {
+    createComponent(input: $input) {
+      component {
+        ...ComponentFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const UpdateComponentMutation = graphql(`
+  mutation UpdateComponent($input: UpdateComponentInput!) {
+    updateComponent(input: $input) {
+      component {
+        ...ComponentFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const DeleteComponentMutation = graphql(`
+  mutation DeleteComponent($input: DeleteComponentInput!) {
+    deleteComponent(input: $input) {
+      deletedId
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const componentsContext = { additionalTypenames: ['Component'] };

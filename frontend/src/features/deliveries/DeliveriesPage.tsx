@@ -1,0 +1,239 @@
+import { Alert, Badge, Button, Card, Center, Drawer, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconMailForward, IconRepeat } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { DeliveryStatusBadge } from '@/components/badges';
+import { DateTime } from '@/components/DateTime';
+import { EmptyState } from '@/components/EmptyState';
+import { LiveBadge } from '@/components/LiveBadge';
+import { PageHeader } from '@/components/PageHeader';
+import { QueryError } from '@/components/QueryError';
+import { RequireRole } from '@/components/RequireRole';
+import { TableSkeleton } from '@/components/TableSkeleton';
+import { useCurrentEnvironmentId } from '@/lib/current-context';
+import { describeError } from '@/lib/notify';
+import { DeliveryFilterOptionsQuery } from './api';
+import { DeliveryChart } from './components/DeliveryChart';
+import { DeliveryDetail } from './components/DeliveryDetail';
+import { DeliveryFilters } from './components/DeliveryFilters';
+import { RetryFailedModal } from './components/RetryFailedModal';
+import { parseDeliveryFilter, toDeliveryFilter, writeDeliveryFilter, type DeliveryFilterState } from './filters';
+import { useDeliveryFeed } from './use-delivery-feed';
+
+function useFilterOptions(accountId: string) {
+  const [envId] = useCurrentEnvironmentId(accountId);
+  const [{ data }] = useQuery({
+    query: DeliveryFilterOptionsQuery,
+    variables: {
+      account: { scope: 'ACCOUNT', id: accountId },
+      environment: { scope: 'ENVIRONMENT', id: envId ?? '' },
+      withEnvironment: Boolean(envId),
+    },
+  });
+  return useMemo(() => {
+    const opt = (xs: readonly { id: string; name: string }[] | null | undefined, suffix = '') =>
+      (xs ?? []).map((x) => ({ value: x.id, label: x.name + suffix }));
+    return {
+      webhooks: [...opt(data?.accountWebhooks), ...opt(data?.environmentWebhooks, ' (environment)')],
+      endpoints: [...opt(data?.accountEndpoints), ...opt(data?.environmentEndpoints, ' (environment)')],
+    };
+  }, [data]);
+}
+
+function DeliveryHistory({ accountId }: { accountId: string }) {
+  const [params, setParams] = useSearchParams();
+  const paramKey = params.toString();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const state = useMemo(() => parseDeliveryFilter(params), [paramKey]);
+  const filter = useMemo(() => toDeliveryFilter(state), [state]);
+  const feed = useDeliveryFeed(accountId, filter);
+  const { webhooks, endpoints } = useFilterOptions(accountId);
+  const [hours, setHours] = useState(24);
+  const [retrying, setRetrying] = useState(false);
+  const openId = params.get('delivery');
+
+  const setFilter = (next: DeliveryFilterState) => setParams((prev) => writeDeliveryFilter(prev, next), { replace: true });
+  const open = (id: string | null) =>
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (id) next.set('delivery', id);
+      else next.delete('delivery');
+      return next;
+    });
+
+  const openSeq = feed.lastChangedId === openId ? feed.liveSeq : 0;
+
+  let body;
+  if (feed.error && !feed.loaded) body = <QueryError error={feed.error} onRetry={feed.refetch} />;
+  else if (!feed.loaded) body = <TableSkeleton label="Loading deliveries" rows={6} />;
+  else if (feed.deliveries.length === 0) {
+    body = (
+      <EmptyState icon={<IconMailForward size={24} />} title="No deliveries match">
+        Each event sent to an endpoint by a webhook is a delivery. They appear here as they are queued.
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <Table.ScrollContainer minWidth={1000}>
+        <Table verticalSpacing="xs" highlightOnHover aria-label="Deliveries" data-testid="deliveries-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={130}>Status</Table.Th>
+              <Table.Th>Event</Table.Th>
+              <Table.Th>Endpoint</Table.Th>
+              <Table.Th>Webhook</Table.Th>
+              <Table.Th w={90}>Attempts</Table.Th>
+              <Table.Th w={70}>Code</Table.Th>
+              <Table.Th w={120}>Queued</Table.Th>
+              <Table.Th w={120}>Next try</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {feed.deliveries.map((d) => {
+              const isNew = feed.liveNew.has(d.id);
+              return (
+                <Table.Tr
+                  key={d.id}
+                  data-delivery-id={d.id}
+                  data-live={isNew || undefined}
+                  data-status={d.status}
+                  onClick={() => open(d.id)}
+                  style={{ cursor: 'pointer' }}
+                  bg={d.id === openId ? 'var(--mantine-color-indigo-light)' : isNew ? 'var(--mantine-color-teal-light)' : undefined}
+                >
+                  <Table.Td>
+                    <DeliveryStatusBadge value={d.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <Text
+                        component="button"
+                        type="button"
+                        size="sm"
+                        ff="monospace"
+                        c="indigo"
+                        style={{ background: 'none', border: 0, padding: 0, cursor: 'pointer' }}
+                        onClick={(e: React.MouseEvent) => {
+                          e.stopPropagation();
+                          open(d.id);
+                        }}
+                        aria-label={`Open delivery of ${d.eventName} to ${d.endpoint?.name ?? 'endpoint'}`}
+                      >
+                        {d.eventName}
+                      </Text>
+                      {isNew && (
+                        <Badge size="xs" color="teal">
+                          New
+                        </Badge>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Tooltip label={d.endpoint?.url ?? ''} disabled={!d.endpoint}>
+                      <Text size="sm">{d.endpoint?.name ?? '(deleted)'}</Text>
+                    </Tooltip>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{d.webhook?.name ?? (d.eventName === 'TestEvent' || !d.webhook ? 'Test / deleted' : '')}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      {d.attempts}/{d.maxAttempts}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c={d.lastStatusCode && d.lastStatusCode >= 400 ? 'red' : undefined}>
+                      {d.lastStatusCode ?? '—'}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTime value={d.createdAt} size="sm" />
+                  </Table.Td>
+                  <Table.Td>
+                    {d.status === 'RETRYING' || d.status === 'PENDING' ? (
+                      <DateTime value={d.nextAttemptAt} size="sm" />
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        —
+                      </Text>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Deliveries"
+        description="Every webhook request: its exact payload and each attempt's request and response."
+        actions={
+          <>
+            <LiveBadge failed={Boolean(feed.liveError)} hint="New deliveries and status changes appear without reloading" />
+            <Button variant="default" leftSection={<IconRepeat size={16} />} onClick={() => setRetrying(true)}>
+              Retry failed since…
+            </Button>
+          </>
+        }
+      />
+      <Stack gap="md">
+        <DeliveryChart accountId={accountId} hours={hours} onHoursChange={setHours} liveSeq={feed.liveSeq} />
+        <DeliveryFilters value={state} onChange={setFilter} webhooks={webhooks} endpoints={endpoints} />
+        {feed.liveError && (
+          <Alert color="red" variant="light" role="alert">
+            Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
+          </Alert>
+        )}
+        <Card withBorder padding={0} radius="md">
+          <Card.Section p="md">{body}</Card.Section>
+        </Card>
+        {feed.loadMoreError && (
+          <Alert color="red" variant="light" role="alert">
+            Could not load more deliveries: {feed.loadMoreError.message}
+          </Alert>
+        )}
+        {feed.hasMore && (
+          <Center>
+            <Button variant="default" onClick={feed.loadMore} loading={feed.loadingMore}>
+              Load more
+            </Button>
+          </Center>
+        )}
+      </Stack>
+      <Drawer
+        opened={Boolean(openId)}
+        onClose={() => open(null)}
+        position="right"
+        size="xl"
+        title={<Text fw={700}>Delivery</Text>}
+      >
+        {openId && <DeliveryDetail key={openId} accountId={accountId} id={openId} liveSeq={openSeq} canResend />}
+      </Drawer>
+      {retrying && (
+        <RetryFailedModal
+          accountId={accountId}
+          opened={retrying}
+          onClose={() => setRetrying(false)}
+          webhooks={webhooks}
+          endpoints={endpoints}
+          initial={{ webhookId: state.webhookId, endpointId: state.endpointId }}
+        />
+      )}
+    </>
+  );
+}
+
+export default function DeliveriesPage() {
+  const { accountId = '' } = useParams();
+  return (
+    <RequireRole accountId={accountId} role="ADMIN">
+      <DeliveryHistory key={accountId} accountId={accountId} />
+    </RequireRole>
+  );
+}

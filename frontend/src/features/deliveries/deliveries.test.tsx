@@ -1,0 +1,182 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { Role } from '@/gql/graphql';
+import { createMockClient } from '@/testing/mock-client';
+import { renderRoute } from '@/testing/render';
+import DeliveriesPage from './DeliveriesPage';
+import { chartRows } from './components/DeliveryChart';
+import { deliveryMatches, parseDeliveryFilter, prettyJson, toDeliveryFilter, writeDeliveryFilter } from './filters';
+
+// recharts cannot measure anything in jsdom; the chart's numbers are checked through its table.
+vi.mock('@mantine/charts', () => ({ BarChart: () => <div data-testid="bar-chart" /> }));
+
+const PAYLOAD = '{"eventName":"IncidentOpened","eventId":"e1","data":{"SCALR_INCIDENT_TITLE":"CPU"},"userData":""}';
+
+const delivery = (id: string, over: Record<string, unknown> = {}) => ({
+  id,
+  eventName: 'IncidentOpened',
+  status: 'SUCCEEDED',
+  attempts: 1,
+  maxAttempts: 3,
+  nextAttemptAt: null,
+  lastStatusCode: 200,
+  lastError: '',
+  createdAt: '2026-01-01T10:00:00Z',
+  completedAt: '2026-01-01T10:00:01Z',
+  event: { id: 'e1' },
+  webhook: { id: 'w1', name: 'To CMDB' },
+  endpoint: { id: 'ep1', name: 'CMDB', url: 'https://cmdb.example.test/hook' },
+  ...over,
+});
+
+const attempt = (n: number, over: Record<string, unknown> = {}) => ({
+  id: `a${n}`,
+  number: n,
+  startedAt: '2026-01-01T10:00:00Z',
+  finishedAt: '2026-01-01T10:00:00.120Z',
+  durationMs: 120,
+  url: 'https://cmdb.example.test/hook',
+  remoteAddr: '10.0.0.7:443',
+  requestHeaders: [
+    { key: 'Content-Type', value: 'application/json' },
+    { key: 'X-Signature', value: 'a9f4cb6a02754dc2c0b97ded2c2a05fab92dcca5' },
+  ],
+  statusCode: 200,
+  responseHeaders: [{ key: 'Server', value: 'cmdb/1.0' }],
+  responseBody: '{"accepted":true}',
+  errorClass: '',
+  errorMessage: '',
+  ...over,
+});
+
+function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries') {
+  const mock = createMockClient({
+    AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole } }),
+    Deliveries: () => ({
+      account: {
+        id: 'acc1',
+        deliveries: {
+          edges: [{ cursor: 'c1', node: delivery('d1', { status: 'RETRYING', attempts: 2, lastStatusCode: 503, nextAttemptAt: '2026-01-01T10:05:00Z' }) }],
+          pageInfo: { hasNextPage: false, endCursor: null },
+        },
+      },
+    }),
+    DeliveryStats: () => ({
+      account: {
+        id: 'acc1',
+        deliveryStats: [
+          { start: '2026-01-01T09:00:00Z', succeeded: 4, failed: 1, pending: 0 },
+          { start: '2026-01-01T10:00:00Z', succeeded: 2, failed: 0, pending: 1 },
+        ],
+      },
+    }),
+    DeliveryFilterOptions: () => ({
+      accountWebhooks: [{ id: 'w1', name: 'To CMDB' }],
+      accountEndpoints: [{ id: 'ep1', name: 'CMDB' }],
+    }),
+    Delivery: () => ({
+      delivery: {
+        ...delivery('d1', { status: 'FAILED', attempts: 2, lastStatusCode: 503, lastError: 'HTTP 503' }),
+        payload: PAYLOAD,
+        attemptDetails: [
+          attempt(1, { statusCode: null, remoteAddr: '', responseHeaders: [], responseBody: '', errorClass: 'timeout', errorMessage: 'no response headers within 3s' }),
+          attempt(2, { statusCode: 503, responseBody: 'upstream unavailable' }),
+        ],
+      },
+    }),
+  });
+  const view = renderRoute(<DeliveriesPage />, { client: mock.client, path: '/accounts/:accountId/deliveries', url });
+  return { ...view, mock };
+}
+
+const rows = () => within(screen.getByRole('table', { name: 'Deliveries' })).getAllByRole('row').slice(1);
+
+describe('delivery history', () => {
+  it('shows the exact payload and every attempt in the detail pane', async () => {
+    const user = userEvent.setup();
+    const { router } = setup();
+    await user.click(await screen.findByRole('button', { name: /Open delivery of IncidentOpened to CMDB/ }));
+    expect(router.state.location.search).toBe('?delivery=d1');
+    const detail = await screen.findByTestId('delivery-detail');
+    expect(within(detail).getByTestId('delivery-payload')).toHaveTextContent('"eventName": "IncidentOpened"');
+    expect(within(detail).getByRole('button', { name: 'Copy payload' })).toBeInTheDocument();
+
+    // Attempt 2 (the last) is open: status, address, headers both ways, body.
+    const second = within(detail).getByTestId('attempt-2');
+    expect(within(second).getByTestId('status-code')).toHaveTextContent('503');
+    expect(within(second).getByTestId('remote-addr')).toHaveTextContent('10.0.0.7:443');
+    expect(within(second).getByRole('table', { name: 'Request headers of attempt 2' })).toHaveTextContent('X-Signature');
+    expect(within(second).getByRole('table', { name: 'Response headers of attempt 2' })).toHaveTextContent('cmdb/1.0');
+    expect(second).toHaveTextContent('upstream unavailable');
+    expect(second).toHaveTextContent('120 ms');
+    expect(second).toHaveTextContent('https://cmdb.example.test/hook');
+
+    // Attempt 1 timed out: its error class and message.
+    await user.click(within(detail).getByRole('button', { name: /Attempt 1/ }));
+    const first = await within(detail).findByTestId('attempt-1');
+    expect(first).toHaveTextContent('timeout: no response headers within 3s');
+
+    // Finished deliveries can be sent again.
+    expect(within(detail).getByRole('button', { name: 'Resend' })).toBeInTheDocument();
+  }, 20_000);
+
+  it('adds new deliveries on top and updates statuses live', async () => {
+    const { mock } = setup();
+    await screen.findByRole('table', { name: 'Deliveries' });
+    await waitFor(() => expect(mock.callsTo('DeliveryChanged')).toHaveLength(1));
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d2', { status: 'PENDING', attempts: 0, lastStatusCode: null, createdAt: '2026-01-01T10:10:00Z' }) }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[0]).toHaveAttribute('data-delivery-id', 'd2');
+    expect(within(rows()[0]).getByTestId('delivery-status')).toHaveTextContent('Pending');
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d1', { status: 'SUCCEEDED', attempts: 3 }) }));
+    await waitFor(() => expect(within(rows()[1]).getByTestId('delivery-status')).toHaveTextContent('Succeeded'));
+    expect(rows()[1]).toHaveTextContent('3/3');
+  });
+
+  it('applies URL filters and does not insert live deliveries they exclude', async () => {
+    const { mock } = setup('ADMIN', '/accounts/acc1/deliveries?status=failed&endpoint=ep1');
+    await screen.findByRole('table', { name: 'Deliveries' });
+    expect(mock.callsTo('Deliveries')[0].variables.filter).toEqual({ statuses: ['FAILED'], endpointId: 'ep1' });
+    await waitFor(() => expect(mock.callsTo('DeliveryChanged')).toHaveLength(1));
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d3', { status: 'SUCCEEDED' }) }));
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d4', { status: 'FAILED' }) }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[0]).toHaveAttribute('data-delivery-id', 'd4');
+  });
+
+  it('charts delivery outcomes per hour', async () => {
+    setup();
+    const chart = await screen.findByTestId('delivery-chart');
+    expect(await within(chart).findByText(/8 deliveries: 6 succeeded, 1 failed, 1 pending \(75% success\)/)).toBeInTheDocument();
+    const table = within(chart).getByRole('table', { name: 'Delivery outcomes per hour' });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+  });
+
+  it('is for admins', async () => {
+    setup('MEMBER');
+    expect(await screen.findByText('Admin access required')).toBeInTheDocument();
+  });
+});
+
+describe('delivery helpers', () => {
+  it('round-trips filters through the URL, keeping other params', () => {
+    const state = parseDeliveryFilter(new URLSearchParams('status=failed,retrying&webhook=w1&q=cpu'));
+    expect(toDeliveryFilter(state)).toEqual({ statuses: ['FAILED', 'RETRYING'], webhookId: 'w1', search: 'cpu' });
+    const out = writeDeliveryFilter(new URLSearchParams('delivery=d1'), { ...state, webhookId: null });
+    expect(out.get('delivery')).toBe('d1');
+    expect(out.get('webhook')).toBeNull();
+    expect(deliveryMatches({ status: 'FAILED', createdAt: '2026-01-01T00:00:00Z' }, { search: 'x' })).toBe(false);
+  });
+
+  it('formats payloads and chart rows', () => {
+    expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}');
+    expect(prettyJson('not json')).toBe('not json');
+    const rowsOut = chartRows([
+      { start: '2026-01-01T09:00:00Z', succeeded: 1, failed: 2, pending: 3 },
+      { start: '2026-01-01T10:00:00Z', succeeded: 0, failed: 0, pending: 0 },
+    ]);
+    expect(rowsOut[0]).toMatchObject({ Succeeded: 1, Failed: 2, Pending: 3 });
+    expect(rowsOut[1].hour.length).toBeLessThan(rowsOut[0].hour.length);
+  });
+});

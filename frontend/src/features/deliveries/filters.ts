@@ -1,0 +1,93 @@
+import type { DeliveryFilter, DeliveryStatus } from '@/gql/graphql';
+import { DELIVERY_STATUSES } from '@/components/badges';
+import { rangeBounds, type TimeRange } from '@/lib/time-range';
+
+export interface DeliveryFilterState {
+  statuses: DeliveryStatus[];
+  webhookId: string | null;
+  endpointId: string | null;
+  eventId: string | null;
+  range: TimeRange;
+  anchor: number;
+  from: string;
+  to: string;
+  search: string;
+}
+
+export function parseDeliveryFilter(p: URLSearchParams): DeliveryFilterState {
+  const range = p.get('range') as TimeRange | null;
+  return {
+    statuses: (p.get('status') ?? '')
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s): s is DeliveryStatus => (DELIVERY_STATUSES as string[]).includes(s)),
+    webhookId: p.get('webhook') || null,
+    endpointId: p.get('endpoint') || null,
+    eventId: p.get('event') || null,
+    range: range && ['1h', '24h', '7d', '30d', 'custom'].includes(range) ? range : 'any',
+    anchor: Number(p.get('at')) || 0,
+    from: p.get('from') ?? '',
+    to: p.get('to') ?? '',
+    search: p.get('q') ?? '',
+  };
+}
+
+/** Writes the filter into `base` (which keeps other params, like the open delivery). */
+export function writeDeliveryFilter(base: URLSearchParams, f: DeliveryFilterState): URLSearchParams {
+  const p = new URLSearchParams(base);
+  for (const k of ['status', 'webhook', 'endpoint', 'event', 'range', 'at', 'from', 'to', 'q']) p.delete(k);
+  if (f.statuses.length) p.set('status', f.statuses.join(',').toLowerCase());
+  if (f.webhookId) p.set('webhook', f.webhookId);
+  if (f.endpointId) p.set('endpoint', f.endpointId);
+  if (f.eventId) p.set('event', f.eventId);
+  if (f.range !== 'any') {
+    p.set('range', f.range);
+    if (f.range === 'custom') {
+      if (f.from) p.set('from', f.from);
+      if (f.to) p.set('to', f.to);
+    } else if (f.anchor) p.set('at', String(f.anchor));
+  }
+  if (f.search) p.set('q', f.search);
+  return p;
+}
+
+export function toDeliveryFilter(f: DeliveryFilterState): DeliveryFilter {
+  const { after, before } = rangeBounds(f.range, { from: f.from, to: f.to }, f.anchor || Date.now());
+  const out: DeliveryFilter = {};
+  if (f.statuses.length) out.statuses = f.statuses;
+  if (f.webhookId) out.webhookId = f.webhookId;
+  if (f.endpointId) out.endpointId = f.endpointId;
+  if (f.eventId) out.eventId = f.eventId;
+  if (after) out.since = after;
+  if (before) out.until = before;
+  if (f.search.trim()) out.search = f.search.trim();
+  return out;
+}
+
+/**
+ * Whether a delivery pushed by the live feed belongs at the top of the list. With a payload
+ * search we cannot tell (the list does not load payloads), so only rows already shown update.
+ */
+export function deliveryMatches(
+  d: { status: DeliveryStatus; createdAt: string; webhook?: { id: string } | null; endpoint?: { id: string } | null; event?: { id: string } | null },
+  f: DeliveryFilter,
+): boolean {
+  if (f.search) return false;
+  if (f.statuses?.length && !f.statuses.includes(d.status)) return false;
+  if (f.webhookId && d.webhook?.id !== f.webhookId) return false;
+  if (f.endpointId && d.endpoint?.id !== f.endpointId) return false;
+  if (f.eventId && d.event?.id !== f.eventId) return false;
+  const t = new Date(d.createdAt).getTime();
+  if (f.since && t < new Date(f.since).getTime()) return false;
+  if (f.until && t > new Date(f.until).getTime()) return false;
+  return true;
+}
+
+/** Pretty-prints JSON for reading; anything else is returned as it is. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,127 @@
+import { graphql } from '@/gql';
+
+export const EndpointFields = graphql(`
+  fragment EndpointFields on Endpoint {
+    id
+    scope
+    scopeId
+    name
+    url
+    format
+    active
+    shared
+    inactiveReason
+    createdAt
+    updatedAt
+    webhooks {
+      id
+      name
+    }
+  }
+`);
+
+export const EndpointsQuery = graphql(`
+  query Endpoints($scope: ScopeInput!) {
+    endpoints(scope: $scope) {
+      ...EndpointFields
+    }
+  }
+`);
+
+// signingKey is requested only by these two mutations; urql never caches mutation results.
+export const CreateEndpointMutation = graphql(`
+  mutation CreateEndpoint($input: CreateEndpointInput!) {
+    createEndpoint(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      signingKey
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const RotateEndpointKeyMutation = graphql(`
+  mutation RotateEndpointKey($input: EndpointIdInput!) {
+    rotateEndpointKey(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      signingKey
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const UpdateEndpointMutation = graphql(`
+  mutation UpdateEndpoint($input: UpdateEndpointInput!) {
+    updateEndpoint(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const DeleteEndpointMutation = graphql(`
+  mutation DeleteEndpoint($input: EndpointIdInput!) {
+    deleteEndpoint(input: $input) {
+      deletedId
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const SendTestEventMutation = graphql(`
+  mutation SendTestEvent($input: EndpointIdInput!) {
+    sendTestEvent(input: $input) {
+      delivery {
+        id
+        status
+        attempts
+        maxAttempts
+        lastStatusCode
+        lastError
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const TestDeliveryQuery = graphql(`
+  query TestDelivery($id: ID!) {
+    delivery(id: $id) {
+      id
+      status
+      attempts
+      maxAttempts
+      lastStatusCode
+      lastError
+      nextAttemptAt
+      completedAt
+    }
+  }
+`);
+
+export const endpointsContext = { additionalTypenames: ['Endpoint'] };

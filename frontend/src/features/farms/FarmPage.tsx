@@ -1,0 +1,346 @@
+import {
+  ActionIcon,
+  Anchor,
+  Breadcrumbs,
+  Button,
+  Card,
+  Group,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import {
+  IconPlayerPause,
+  IconPlayerPlay,
+  IconPlayerStop,
+  IconPlus,
+  IconRocket,
+  IconTrash,
+} from '@tabler/icons-react';
+import { useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { FarmStatusBadge } from '@/components/badges';
+import { DateTime } from '@/components/DateTime';
+import { DetailList } from '@/components/DetailList';
+import { EmptyState } from '@/components/EmptyState';
+import { QueryError } from '@/components/QueryError';
+import { TableSkeleton } from '@/components/TableSkeleton';
+import { confirmDanger } from '@/components/confirm';
+import { useAccountRole } from '@/lib/account-role';
+import { payloadOrNotify } from '@/lib/graphql/mutation';
+import { notifySuccess } from '@/lib/notify';
+import { roleAtLeast } from '@/lib/roles';
+import {
+  DeleteFarmMutation,
+  DeleteServerMutation,
+  FarmQuery,
+  LaunchFarmMutation,
+  ResumeFarmMutation,
+  SuspendFarmMutation,
+  TerminateFarmMutation,
+  farmsContext,
+} from './api';
+import { AddRoleModal, AddServerModal } from './components/FarmForms';
+import { VariablesPanel } from './components/VariablesPanel';
+
+type Op = 'launch' | 'terminate' | 'suspend' | 'resume';
+
+const OPS: Record<Op, { label: string; icon: ReactNode; color: string; confirm: string; done: string }> = {
+  launch: {
+    label: 'Launch',
+    icon: <IconRocket size={16} />,
+    color: 'teal',
+    confirm: 'BeforeFarmLaunch and FarmLaunched events are sent to matching webhooks; an approval endpoint may hold the launch.',
+    done: 'Farm launched.',
+  },
+  suspend: {
+    label: 'Suspend',
+    icon: <IconPlayerPause size={16} />,
+    color: 'blue',
+    confirm: 'The farm is suspended and FarmSuspended is sent to matching webhooks.',
+    done: 'Farm suspended.',
+  },
+  resume: {
+    label: 'Resume',
+    icon: <IconPlayerPlay size={16} />,
+    color: 'teal',
+    confirm: 'The farm runs again and FarmResumed is sent to matching webhooks.',
+    done: 'Farm resumed.',
+  },
+  terminate: {
+    label: 'Terminate',
+    icon: <IconPlayerStop size={16} />,
+    color: 'red',
+    confirm: 'BeforeFarmTerminate and FarmTerminated events are sent to matching webhooks; an approval endpoint may hold it.',
+    done: 'Farm terminated.',
+  },
+};
+
+export default function FarmPage() {
+  const { accountId = '', farmId = '' } = useParams();
+  const navigate = useNavigate();
+  const { role } = useAccountRole(accountId);
+  const canAct = roleAtLeast(role, 'MEMBER');
+  const canAdmin = roleAtLeast(role, 'ADMIN');
+  const [{ data, fetching, error }, refetch] = useQuery({ query: FarmQuery, variables: { id: farmId }, context: farmsContext });
+  const [, launch] = useMutation(LaunchFarmMutation);
+  const [, terminate] = useMutation(TerminateFarmMutation);
+  const [, suspend] = useMutation(SuspendFarmMutation);
+  const [, resume] = useMutation(ResumeFarmMutation);
+  const [, deleteFarm] = useMutation(DeleteFarmMutation);
+  const [, deleteServer] = useMutation(DeleteServerMutation);
+  const [busy, setBusy] = useState<Op | null>(null);
+  const [addingRole, setAddingRole] = useState(false);
+  const [addingServer, setAddingServer] = useState(false);
+
+  const list = `/accounts/${accountId}/farms`;
+  const farm = data?.farm;
+  const crumbs = (
+    <Breadcrumbs mb="xs" fz="sm">
+      <Anchor component={Link} to={list}>
+        Farms
+      </Anchor>
+      <span>{farm?.name ?? 'Farm'}</span>
+    </Breadcrumbs>
+  );
+  if (error && !data) return <>{crumbs}<QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} /></>;
+  if (fetching && !data) return <>{crumbs}<TableSkeleton label="Loading the farm" /></>;
+  if (!farm || farm.accountId !== accountId) return <>{crumbs}<EmptyState title="Farm not found" /></>;
+
+  async function run(op: Op) {
+    const spec = OPS[op];
+    const ok = await confirmDanger({ title: `${spec.label} ${farm!.name}?`, message: spec.confirm, confirmLabel: `${spec.label} farm` });
+    if (!ok) return;
+    setBusy(op);
+    const input = { input: { id: farmId } };
+    const fail = `Could not ${op} the farm`;
+    let done = false;
+    if (op === 'launch') done = Boolean(payloadOrNotify(await launch(input, farmsContext), (d) => d.launchFarm, fail));
+    if (op === 'terminate') done = Boolean(payloadOrNotify(await terminate(input, farmsContext), (d) => d.terminateFarm, fail));
+    if (op === 'suspend') done = Boolean(payloadOrNotify(await suspend(input, farmsContext), (d) => d.suspendFarm, fail));
+    if (op === 'resume') done = Boolean(payloadOrNotify(await resume(input, farmsContext), (d) => d.resumeFarm, fail));
+    setBusy(null);
+    if (done) notifySuccess(spec.done);
+  }
+
+  async function onDelete() {
+    const ok = await confirmDanger({ title: `Delete ${farm!.name}?`, message: 'The farm, its roles, servers and variables are deleted.', confirmLabel: 'Delete farm' });
+    if (!ok) return;
+    if (payloadOrNotify(await deleteFarm({ input: { id: farmId } }, farmsContext), (d) => d.deleteFarm, 'Could not delete the farm')) {
+      notifySuccess(`Deleted ${farm!.name}.`);
+      navigate(list);
+    }
+  }
+
+  async function onDeleteServer(id: string, name: string) {
+    const ok = await confirmDanger({ title: `Remove ${name}?`, message: 'The server is removed from the inventory.', confirmLabel: 'Remove server' });
+    if (!ok) return;
+    if (payloadOrNotify(await deleteServer({ input: { id } }, farmsContext), (d) => d.deleteServer, 'Could not remove the server')) {
+      notifySuccess(`Removed ${name}.`);
+    }
+  }
+
+  const available: Op[] =
+    farm.status === 'TERMINATED'
+      ? ['launch']
+      : farm.status === 'RUNNING'
+        ? ['suspend', 'terminate']
+        : farm.status === 'SUSPENDED'
+          ? ['resume', 'terminate']
+          : [];
+  const roleAlias = new Map(farm.roles.map((r) => [r.id, r.alias]));
+
+  return (
+    <>
+      {crumbs}
+      <Group justify="space-between" align="flex-end" mb="lg" wrap="wrap">
+        <Stack gap={4}>
+          <Group gap="sm">
+            <Title order={1} size="h2">
+              {farm.name}
+            </Title>
+            <FarmStatusBadge value={farm.status} size="lg" />
+          </Group>
+          <Text size="sm" c="dimmed">
+            Environment {farm.environment.name}
+            {farm.description ? ` · ${farm.description}` : ''}
+          </Text>
+        </Stack>
+        <Group gap="sm">
+          {canAct &&
+            available.map((op) => (
+              <Button
+                key={op}
+                variant={op === 'terminate' ? 'light' : 'filled'}
+                color={OPS[op].color}
+                leftSection={OPS[op].icon}
+                loading={busy === op}
+                onClick={() => run(op)}
+              >
+                {OPS[op].label}
+              </Button>
+            ))}
+          {canAdmin && farm.status === 'TERMINATED' && (
+            <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
+              Delete
+            </Button>
+          )}
+        </Group>
+      </Group>
+      <Stack gap="lg">
+        <Card withBorder radius="md">
+          <DetailList
+            cols={4}
+            items={[
+              { label: 'Owner', value: farm.ownerEmail || '—' },
+              { label: 'Launched before', value: farm.launchedOnce ? 'Yes' : 'Never' },
+              { label: 'Created', value: <DateTime value={farm.createdAt} size="sm" /> },
+              { label: 'Updated', value: <DateTime value={farm.updatedAt} size="sm" /> },
+            ]}
+          />
+        </Card>
+        <Tabs defaultValue="servers" keepMounted={false}>
+          <Tabs.List>
+            <Tabs.Tab value="servers">Servers ({farm.servers.length})</Tabs.Tab>
+            <Tabs.Tab value="roles">Roles ({farm.roles.length})</Tabs.Tab>
+            <Tabs.Tab value="variables">Variables</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="servers" pt="md">
+            <Card withBorder radius="md">
+              {canAct && (
+                <Group justify="flex-end" mb="sm">
+                  <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setAddingServer(true)} disabled={farm.roles.length === 0}>
+                    Add server
+                  </Button>
+                </Group>
+              )}
+              {farm.servers.length === 0 ? (
+                <EmptyState title="No servers">
+                  {farm.roles.length === 0 ? 'Add a role first; servers belong to a role.' : 'Servers are usually reported through the API by your provisioning.'}
+                </EmptyState>
+              ) : (
+                <Table.ScrollContainer minWidth={900}>
+                  <Table verticalSpacing="xs" aria-label="Servers">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Hostname</Table.Th>
+                        <Table.Th>Role</Table.Th>
+                        <Table.Th>Type</Table.Th>
+                        <Table.Th>Location</Table.Th>
+                        <Table.Th>Cloud id</Table.Th>
+                        <Table.Th>Public / private IP</Table.Th>
+                        <Table.Th>Status</Table.Th>
+                        {canAct && (
+                          <Table.Th w={50}>
+                            <VisuallyHidden>Actions</VisuallyHidden>
+                          </Table.Th>
+                        )}
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {farm.servers.map((s) => (
+                        <Table.Tr key={s.id}>
+                          <Table.Td>
+                            <Text size="sm" fw={500}>
+                              {s.hostname || '—'}
+                            </Text>
+                            <Text size="xs" c="dimmed">
+                              #{s.instanceIndex}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td>{roleAlias.get(s.farmRoleId) ?? '—'}</Table.Td>
+                          <Table.Td>{s.serverType || '—'}</Table.Td>
+                          <Table.Td>
+                            {[s.cloudLocation, s.cloudZone].filter(Boolean).join(' / ') || '—'}
+                          </Table.Td>
+                          <Table.Td>
+                            <Text size="xs" ff="monospace">
+                              {s.cloudServerId || '—'}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td>
+                            <Text size="xs" ff="monospace">
+                              {s.publicIp || '—'} / {s.privateIp || '—'}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td>{s.status || '—'}</Table.Td>
+                          {canAct && (
+                            <Table.Td>
+                              <Tooltip label="Remove">
+                                <ActionIcon variant="subtle" color="red" aria-label={`Remove ${s.hostname || s.id}`} onClick={() => onDeleteServer(s.id, s.hostname || 'this server')}>
+                                  <IconTrash size={16} />
+                                </ActionIcon>
+                              </Tooltip>
+                            </Table.Td>
+                          )}
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
+              )}
+            </Card>
+          </Tabs.Panel>
+          <Tabs.Panel value="roles" pt="md">
+            <Card withBorder radius="md">
+              {canAct && (
+                <Group justify="flex-end" mb="sm">
+                  <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setAddingRole(true)}>
+                    Add role
+                  </Button>
+                </Group>
+              )}
+              {farm.roles.length === 0 ? (
+                <EmptyState title="No roles" />
+              ) : (
+                <Table verticalSpacing="xs" aria-label="Roles">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Alias</Table.Th>
+                      <Table.Th>Role</Table.Th>
+                      <Table.Th>OS</Table.Th>
+                      <Table.Th>Servers</Table.Th>
+                      <Table.Th>Created</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {farm.roles.map((r) => (
+                      <Table.Tr key={r.id}>
+                        <Table.Td fw={500}>{r.alias}</Table.Td>
+                        <Table.Td>{r.roleName}</Table.Td>
+                        <Table.Td>{r.os || '—'}</Table.Td>
+                        <Table.Td>{farm.servers.filter((s) => s.farmRoleId === r.id).length}</Table.Td>
+                        <Table.Td>
+                          <DateTime value={r.createdAt} size="sm" />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+            </Card>
+          </Tabs.Panel>
+          <Tabs.Panel value="variables" pt="md">
+            <Card withBorder radius="md">
+              <VariablesPanel scope={{ scope: 'FARM', id: farm.id }} canManage={canAdmin} label="Farm variables" />
+            </Card>
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+      {canAct && <AddRoleModal farmId={farm.id} opened={addingRole} onClose={() => setAddingRole(false)} />}
+      {canAct && (
+        <AddServerModal
+          key={farm.roles.length}
+          roles={farm.roles.map((r) => ({ value: r.id, label: `${r.alias} (${r.roleName})` }))}
+          opened={addingServer}
+          onClose={() => setAddingServer(false)}
+        />
+      )}
+    </>
+  );
+}

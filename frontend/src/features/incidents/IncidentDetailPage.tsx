@@ -1,0 +1,147 @@
+import { Anchor, Breadcrumbs, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Link, useParams } from 'react-router';
+import { useQuery, useSubscription } from 'urql';
+import { useEffect } from 'react';
+import {
+  ComponentStatusBadge,
+  IncidentSourceBadge,
+  IncidentStatusBadge,
+  SeverityBadge,
+} from '@/components/badges';
+import { DateTime } from '@/components/DateTime';
+import { DetailList } from '@/components/DetailList';
+import { EmptyState } from '@/components/EmptyState';
+import { LiveBadge } from '@/components/LiveBadge';
+import { QueryError } from '@/components/QueryError';
+import { TableSkeleton } from '@/components/TableSkeleton';
+import { useAccountRole } from '@/lib/account-role';
+import { roleAtLeast } from '@/lib/roles';
+import { IncidentDetailChangedSubscription, IncidentQuery, incidentsContext } from './api';
+import { AddNoteForm } from './components/AddNoteForm';
+import { AlarmDetails } from './components/AlarmDetails';
+import { IncidentActions } from './components/IncidentActions';
+import { IncidentTimeline } from './components/IncidentTimeline';
+
+function At({ at, by }: { at: string | null | undefined; by: string | null | undefined }) {
+  if (!at) return <Text span c="dimmed">—</Text>;
+  return (
+    <>
+      <DateTime value={at} size="sm" />
+      <Text span size="sm" c="dimmed">
+        {' '}
+        by {by || 'someone'}
+      </Text>
+    </>
+  );
+}
+
+export default function IncidentDetailPage() {
+  const { accountId = '', incidentId = '' } = useParams();
+  const { role } = useAccountRole(accountId);
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: IncidentQuery,
+    variables: { id: incidentId },
+    context: incidentsContext,
+  });
+  const [live] = useSubscription({ query: IncidentDetailChangedSubscription, variables: { accountId } });
+  const changed = live.data?.incidentChanged.incident;
+  // The feed says this incident changed: load it again (timeline included).
+  useEffect(() => {
+    if (changed?.id === incidentId) refetch({ requestPolicy: 'network-only' });
+  }, [changed, incidentId, refetch]);
+
+  const list = `/accounts/${accountId}/incidents`;
+  const incident = data?.incident;
+  const canAct = roleAtLeast(role, 'MEMBER');
+
+  const crumbs = (
+    <Breadcrumbs mb="xs" fz="sm">
+      <Anchor component={Link} to={list}>
+        Incidents
+      </Anchor>
+      <span>{incident?.title ?? 'Incident'}</span>
+    </Breadcrumbs>
+  );
+
+  if (error && !data) return <>{crumbs}<QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} /></>;
+  if (fetching && !data) return <>{crumbs}<TableSkeleton label="Loading the incident" /></>;
+  if (!incident || incident.accountId !== accountId) {
+    return (
+      <>
+        {crumbs}
+        <EmptyState title="Incident not found">It does not exist, or it belongs to another account.</EmptyState>
+      </>
+    );
+  }
+
+  return (
+    <>
+      {crumbs}
+      <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="sm">
+        <Stack gap={6}>
+          <Group gap="xs">
+            <SeverityBadge value={incident.severity} size="lg" />
+            <IncidentStatusBadge value={incident.status} size="lg" />
+            <IncidentSourceBadge value={incident.source} size="lg" />
+          </Group>
+          <Title order={1} size="h2">
+            {incident.title}
+          </Title>
+          <Group gap="xs">
+            <Text size="sm" c="dimmed">
+              on
+            </Text>
+            <Text size="sm" fw={500}>
+              {incident.component.name}
+            </Text>
+            <ComponentStatusBadge value={incident.component.status} size="sm" />
+          </Group>
+        </Stack>
+        <Group gap="sm">
+          <LiveBadge failed={Boolean(live.error)} hint="Changes to this incident appear without reloading" />
+          {canAct && <IncidentActions id={incident.id} status={incident.status} />}
+        </Group>
+      </Group>
+      <Grid gutter="lg">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Stack gap="lg">
+            <Card withBorder radius="md" padding="md">
+              <DetailList
+                cols={2}
+                items={[
+                  { label: 'Opened', value: <At at={incident.openedAt} by={incident.openedBy} /> },
+                  { label: 'Acknowledged', value: <At at={incident.acknowledgedAt} by={incident.acknowledgedBy} /> },
+                  { label: 'Resolved', value: <At at={incident.resolvedAt} by={incident.resolvedBy} /> },
+                  {
+                    label: 'Integration',
+                    value: incident.integration ? (
+                      <Anchor component={Link} to={`/accounts/${accountId}/integrations/${incident.integration.id}`} size="sm">
+                        {incident.integration.name}
+                      </Anchor>
+                    ) : (
+                      '—'
+                    ),
+                  },
+                ]}
+              />
+            </Card>
+            {incident.alarm && <AlarmDetails alarm={incident.alarm} />}
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card withBorder radius="md" padding="md">
+            <Title order={2} size="h5" mb="md">
+              Timeline
+            </Title>
+            <IncidentTimeline entries={incident.timeline} />
+            {canAct && (
+              <Stack mt="lg">
+                <AddNoteForm id={incident.id} />
+              </Stack>
+            )}
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </>
+  );
+}

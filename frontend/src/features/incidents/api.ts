@@ -1,0 +1,192 @@
+import { graphql } from '@/gql';
+
+export const IncidentListFields = graphql(`
+  fragment IncidentListFields on Incident {
+    id
+    title
+    severity
+    status
+    source
+    openedAt
+    openedBy
+    acknowledgedAt
+    acknowledgedBy
+    resolvedAt
+    resolvedBy
+    updatedAt
+    component {
+      id
+      name
+    }
+  }
+`);
+
+export const IncidentsQuery = graphql(`
+  query Incidents($accountId: ID!, $filter: IncidentFilter, $first: Int!, $after: String) {
+    account(id: $accountId) {
+      id
+      incidents(filter: $filter, first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            ...IncidentListFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+export const IncidentChangedSubscription = graphql(`
+  subscription IncidentChanged($accountId: ID!) {
+    incidentChanged(accountId: $accountId) {
+      kind
+      incident {
+        ...IncidentListFields
+      }
+    }
+  }
+`);
+
+export const IncidentDetailFields = graphql(`
+  fragment IncidentDetailFields on Incident {
+    id
+    accountId
+    title
+    severity
+    status
+    source
+    sourceKey
+    openedAt
+    openedBy
+    acknowledgedAt
+    acknowledgedBy
+    resolvedAt
+    resolvedBy
+    updatedAt
+    component {
+      id
+      name
+      status
+    }
+    integration {
+      id
+      name
+    }
+    alarm {
+      name
+      description
+      arn
+      awsAccountId
+      region
+      regionName
+      kind
+      newState
+      oldState
+      reason
+      stateChangeTime
+      metricNamespace
+      metricName
+      rule
+    }
+    timeline {
+      id
+      kind
+      actorLabel
+      body
+      createdAt
+      actor {
+        id
+        name
+        email
+      }
+    }
+  }
+`);
+
+export const IncidentQuery = graphql(`
+  query Incident($id: ID!) {
+    incident(id: $id) {
+      ...IncidentDetailFields
+    }
+  }
+`);
+
+/** The detail page only needs to know that its incident changed; it reloads it then. */
+export const IncidentDetailChangedSubscription = graphql(`
+  subscription IncidentDetailChanged($accountId: ID!) {
+    incidentChanged(accountId: $accountId) {
+      kind
+      incident {
+        id
+        updatedAt
+      }
+    }
+  }
+`);
+
+export const CreateIncidentMutation = graphql(`
+  mutation CreateIncident($input: CreateIncidentInput!) {
+    createIncident(input: $input) {
+      incident {
+        ...IncidentListFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const AcknowledgeIncidentMutation = graphql(`
+  mutation AcknowledgeIncident($input: AcknowledgeIncidentInput!) {
+    acknowledgeIncident(input: $input) {
+      incident {
+        ...IncidentDetailFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ResolveIncidentMutation = graphql(`
+  mutation ResolveIncident($input: ResolveIncidentInput!) {
+    resolveIncident(input: $input) {
+      incident {
+        ...IncidentDetailFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const AddIncidentNoteMutation = graphql(`
+  mutation AddIncidentNote($input: AddIncidentNoteInput!) {
+    addIncidentNote(input: $input) {
+      incident {
+        ...IncidentDetailFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const incidentsContext = { additionalTypenames: ['Incident'] };

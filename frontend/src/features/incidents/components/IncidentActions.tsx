@@ -1,0 +1,68 @@
+import { Button, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { IconCircleCheck, IconEye } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useMutation } from 'urql';
+import type { IncidentStatus } from '@/gql/graphql';
+import { payloadOrNotify } from '@/lib/graphql/mutation';
+import { notifySuccess } from '@/lib/notify';
+import { AcknowledgeIncidentMutation, ResolveIncidentMutation, incidentsContext } from '../api';
+
+export function IncidentActions({ id, status }: { id: string; status: IncidentStatus }) {
+  const [ack, acknowledge] = useMutation(AcknowledgeIncidentMutation);
+  const [res, resolve] = useMutation(ResolveIncidentMutation);
+  const [resolving, setResolving] = useState(false);
+  const [note, setNote] = useState('');
+
+  async function onAck() {
+    const result = await acknowledge({ input: { id } }, incidentsContext);
+    if (payloadOrNotify(result, (d) => d.acknowledgeIncident, 'Could not acknowledge the incident')) {
+      notifySuccess('Incident acknowledged.');
+    }
+  }
+
+  async function onResolve() {
+    const result = await resolve({ input: { id, note: note.trim() || null } }, incidentsContext);
+    if (payloadOrNotify(result, (d) => d.resolveIncident, 'Could not resolve the incident')) {
+      notifySuccess('Incident resolved.');
+      setResolving(false);
+      setNote('');
+    }
+  }
+
+  if (status === 'RESOLVED') return null;
+  return (
+    <>
+      <Group gap="sm">
+        {status === 'TRIGGERED' && (
+          <Button variant="light" color="yellow" leftSection={<IconEye size={16} />} onClick={onAck} loading={ack.fetching}>
+            Acknowledge
+          </Button>
+        )}
+        <Button color="teal" leftSection={<IconCircleCheck size={16} />} onClick={() => setResolving(true)}>
+          Resolve
+        </Button>
+      </Group>
+      <Modal opened={resolving} onClose={() => setResolving(false)} title="Resolve incident" centered>
+        <Stack gap="md">
+          <Textarea
+            label="Resolution note"
+            description="Optional: what fixed it. It is added to the timeline."
+            autosize
+            minRows={3}
+            data-autofocus
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setResolving(false)}>
+              Cancel
+            </Button>
+            <Button color="teal" onClick={onResolve} loading={res.fetching}>
+              Resolve incident
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,121 @@
+import { Button, Group, MultiSelect, SegmentedControl, Select, TextInput } from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { IconSearch, IconX } from '@tabler/icons-react';
+import { useState } from 'react';
+import { INCIDENT_SOURCE, SEVERITY, options } from '@/components/badges';
+import type { IncidentSource, Severity } from '@/gql/graphql';
+import { useComponentOptions } from '@/lib/options';
+import { TIME_RANGE_OPTIONS, type TimeRange } from '@/lib/time-range';
+import { STATUS_VIEWS, type IncidentFilterState, type StatusView } from '../filters';
+
+export function IncidentFilters({
+  accountId,
+  value,
+  onChange,
+}: {
+  accountId: string;
+  value: IncidentFilterState;
+  onChange: (next: IncidentFilterState) => void;
+}) {
+  const { options: componentOptions } = useComponentOptions(accountId);
+  const [search, setSearch] = useState(value.search);
+  const pushSearch = useDebouncedCallback((q: string) => onChange({ ...value, search: q }), 300);
+  const set = (patch: Partial<IncidentFilterState>) => onChange({ ...value, ...patch });
+  const filtered =
+    value.severities.length > 0 ||
+    value.sources.length > 0 ||
+    value.componentId !== null ||
+    value.range !== 'any' ||
+    value.search !== '';
+
+  return (
+    <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter incidents">
+      <SegmentedControl
+        aria-label="Status"
+        data={STATUS_VIEWS}
+        value={value.status}
+        onChange={(v) => set({ status: v as StatusView })}
+      />
+      <TextInput
+        aria-label="Search titles"
+        placeholder="Search titles"
+        leftSection={<IconSearch size={16} aria-hidden />}
+        value={search}
+        onChange={(e) => {
+          setSearch(e.currentTarget.value);
+          pushSearch(e.currentTarget.value);
+        }}
+        w={200}
+      />
+      <MultiSelect
+        aria-label="Severity"
+        placeholder={value.severities.length ? undefined : 'Any severity'}
+        data={options(SEVERITY)}
+        value={value.severities}
+        onChange={(v) => set({ severities: v as Severity[] })}
+        clearable
+        w={200}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <MultiSelect
+        aria-label="Source"
+        placeholder={value.sources.length ? undefined : 'Any source'}
+        data={options(INCIDENT_SOURCE)}
+        value={value.sources}
+        onChange={(v) => set({ sources: v as IncidentSource[] })}
+        clearable
+        w={190}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Select
+        aria-label="Component"
+        placeholder="Any component"
+        data={componentOptions}
+        value={value.componentId}
+        onChange={(v) => set({ componentId: v })}
+        clearable
+        searchable
+        w={190}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Select
+        aria-label="Opened"
+        data={TIME_RANGE_OPTIONS}
+        value={value.range}
+        allowDeselect={false}
+        onChange={(v) => set({ range: (v ?? 'any') as TimeRange, anchor: Date.now() })}
+        w={160}
+        comboboxProps={{ withinPortal: true }}
+      />
+      {value.range === 'custom' && (
+        <>
+          <TextInput
+            type="datetime-local"
+            label="Opened after"
+            value={value.from}
+            onChange={(e) => set({ from: e.currentTarget.value })}
+          />
+          <TextInput
+            type="datetime-local"
+            label="Opened before"
+            value={value.to}
+            onChange={(e) => set({ to: e.currentTarget.value })}
+          />
+        </>
+      )}
+      {filtered && (
+        <Button
+          variant="subtle"
+          color="gray"
+          leftSection={<IconX size={14} />}
+          onClick={() => {
+            setSearch('');
+            onChange({ ...value, severities: [], sources: [], componentId: null, range: 'any', search: '', from: '', to: '' });
+          }}
+        >
+          Clear filters
+        </Button>
+      )}
+    </Group>
+  );
+}

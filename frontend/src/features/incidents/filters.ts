@@ -1,0 +1,105 @@
+import type { IncidentFilter, IncidentSource, IncidentStatus, Severity } from '@/gql/graphql';
+import { INCIDENT_SOURCES, INCIDENT_STATUSES, SEVERITIES } from '@/components/badges';
+import { rangeBounds, type TimeRange } from '@/lib/time-range';
+
+export type StatusView = 'open' | 'TRIGGERED' | 'ACKNOWLEDGED' | 'RESOLVED' | 'all';
+
+export const STATUS_VIEWS: { value: StatusView; label: string }[] = [
+  { value: 'open', label: 'Open' },
+  { value: 'TRIGGERED', label: 'Triggered' },
+  { value: 'ACKNOWLEDGED', label: 'Acknowledged' },
+  { value: 'RESOLVED', label: 'Resolved' },
+  { value: 'all', label: 'All' },
+];
+
+/** The list's filters as they appear in the URL (so a filtered view can be linked). */
+export interface IncidentFilterState {
+  status: StatusView;
+  severities: Severity[];
+  sources: IncidentSource[];
+  componentId: string | null;
+  range: TimeRange;
+  /** When the relative range was chosen (ms), so "last 24 hours" stays put while you look. */
+  anchor: number;
+  from: string;
+  to: string;
+  search: string;
+}
+
+const list = <T extends string>(raw: string | null, allowed: readonly T[]): T[] =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s): s is T => (allowed as readonly string[]).includes(s));
+
+export function parseFilter(params: URLSearchParams): IncidentFilterState {
+  const status = params.get('status');
+  const range = params.get('range') as TimeRange | null;
+  return {
+    status: STATUS_VIEWS.some((v) => v.value === status) ? (status as StatusView) : 'open',
+    severities: list(params.get('severity'), SEVERITIES),
+    sources: list(params.get('source'), INCIDENT_SOURCES),
+    componentId: params.get('component') || null,
+    range: range && ['1h', '24h', '7d', '30d', 'custom'].includes(range) ? range : 'any',
+    anchor: Number(params.get('at')) || 0,
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+    search: params.get('q') ?? '',
+  };
+}
+
+export function filterToParams(f: IncidentFilterState): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.status !== 'open') p.set('status', f.status);
+  if (f.severities.length) p.set('severity', f.severities.join(',').toLowerCase());
+  if (f.sources.length) p.set('source', f.sources.join(',').toLowerCase());
+  if (f.componentId) p.set('component', f.componentId);
+  if (f.range !== 'any') {
+    p.set('range', f.range);
+    if (f.range === 'custom') {
+      if (f.from) p.set('from', f.from);
+      if (f.to) p.set('to', f.to);
+    } else if (f.anchor) {
+      p.set('at', String(f.anchor));
+    }
+  }
+  if (f.search) p.set('q', f.search);
+  return p;
+}
+
+function statusesOf(view: StatusView): IncidentStatus[] | null {
+  if (view === 'all') return null;
+  if (view === 'open') return ['TRIGGERED', 'ACKNOWLEDGED'];
+  return INCIDENT_STATUSES.filter((s) => s === view);
+}
+
+/** The GraphQL filter for the list query. */
+export function toIncidentFilter(f: IncidentFilterState): IncidentFilter {
+  const { after, before } = rangeBounds(f.range, { from: f.from, to: f.to }, f.anchor || Date.now());
+  const out: IncidentFilter = {};
+  const statuses = statusesOf(f.status);
+  if (statuses) out.statuses = statuses;
+  if (f.severities.length) out.severities = f.severities;
+  if (f.sources.length) out.sources = f.sources;
+  if (f.componentId) out.componentId = f.componentId;
+  if (after) out.openedAfter = after;
+  if (before) out.openedBefore = before;
+  if (f.search.trim()) out.search = f.search.trim();
+  return out;
+}
+
+/** Whether an incident pushed by the live feed belongs in the list the filter shows. */
+export function matchesFilter(
+  i: { status: IncidentStatus; severity: Severity; source: IncidentSource; openedAt: string; title: string; component: { id: string } },
+  f: IncidentFilter,
+): boolean {
+  if (f.statuses?.length && !f.statuses.includes(i.status)) return false;
+  if (f.severities?.length && !f.severities.includes(i.severity)) return false;
+  if (f.sources?.length && !f.sources.includes(i.source)) return false;
+  if (f.componentId && f.componentId !== i.component.id) return false;
+  const opened = new Date(i.openedAt).getTime();
+  if (f.openedAfter && opened < new Date(f.openedAfter).getTime()) return false;
+  if (f.openedBefore && opened > new Date(f.openedBefore).getTime()) return false;
+  if (f.search && !i.title.toLowerCase().includes(f.search.toLowerCase())) return false;
+  return true;
+}

@@ -1,0 +1,203 @@
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { IconPencil, IconPlus, IconTrash, IconWebhook } from '@tabler/icons-react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { EmptyState } from '@/components/EmptyState';
+import { PageHeader } from '@/components/PageHeader';
+import { QueryError } from '@/components/QueryError';
+import { ScopePicker } from '@/components/ScopePicker';
+import { TableSkeleton } from '@/components/TableSkeleton';
+import { confirmDanger } from '@/components/confirm';
+import { useAccountRole } from '@/lib/account-role';
+import { payloadOrNotify } from '@/lib/graphql/mutation';
+import { notifySuccess } from '@/lib/notify';
+import { roleAtLeast } from '@/lib/roles';
+import { useScopeParam } from '@/lib/scope';
+import { DeleteWebhookMutation, WebhooksQuery, webhooksContext } from './api';
+import { CustomEventsPanel } from './components/CustomEventsPanel';
+
+export default function WebhooksPage() {
+  const { accountId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const { role } = useAccountRole(accountId);
+  const canManage = roleAtLeast(role, 'ADMIN');
+  const [scope, setScope] = useScopeParam(accountId);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: WebhooksQuery, variables: { scope }, context: webhooksContext });
+  const [, remove] = useMutation(DeleteWebhookMutation);
+  const webhooks = data?.webhooks ?? [];
+  const base = `/accounts/${accountId}/webhooks`;
+  const scopeQuery = scope.scope === 'ENVIRONMENT' ? `?scope=environment&env=${scope.id}` : '';
+  const tab = params.get('tab') === 'custom' ? 'custom' : 'webhooks';
+
+  async function onDelete(id: string, name: string) {
+    const ok = await confirmDanger({ title: `Delete ${name}?`, message: 'No more deliveries are queued for it; its history stays.', confirmLabel: 'Delete webhook' });
+    if (!ok) return;
+    if (payloadOrNotify(await remove({ input: { id } }, webhooksContext), (d) => d.deleteWebhook, `Could not delete ${name}`)) {
+      notifySuccess(`Deleted ${name}.`);
+    }
+  }
+
+  const newButton = canManage && (
+    <Button component={Link} to={`${base}/new${scopeQuery}`} leftSection={<IconPlus size={16} />}>
+      New webhook
+    </Button>
+  );
+
+  let body;
+  if (error && !data) body = <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  else if (fetching && !data) body = <TableSkeleton label="Loading webhooks" />;
+  else if (webhooks.length === 0) {
+    body = (
+      <EmptyState icon={<IconWebhook size={24} />} title="No webhooks at this scope" action={newButton}>
+        A webhook sends chosen events (incidents, farms, servers, custom) to one or more endpoints.
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <Table.ScrollContainer minWidth={860}>
+        <Table verticalSpacing="sm" highlightOnHover aria-label="Webhooks">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Events</Table.Th>
+              <Table.Th>Endpoints</Table.Th>
+              <Table.Th w={110}>Farms</Table.Th>
+              <Table.Th w={130}>Delivery</Table.Th>
+              {canManage && (
+                <Table.Th w={90}>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              )}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {webhooks.map((w) => (
+              <Table.Tr key={w.id} opacity={w.active ? 1 : 0.65}>
+                <Table.Td>
+                  <Group gap={6}>
+                    {canManage ? (
+                      <Anchor component={Link} to={`${base}/${w.id}`} size="sm" fw={500}>
+                        {w.name}
+                      </Anchor>
+                    ) : (
+                      <Text size="sm" fw={500}>
+                        {w.name}
+                      </Text>
+                    )}
+                    {!w.active && (
+                      <Badge size="xs" color="gray">
+                        Inactive
+                      </Badge>
+                    )}
+                  </Group>
+                  <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?webhook=${w.id}`}>
+                    Deliveries
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {w.events.slice(0, 4).map((e) => (
+                      <Badge key={e} size="sm" variant="light" radius="sm" tt="none">
+                        {e}
+                      </Badge>
+                    ))}
+                    {w.events.length > 4 && (
+                      <Tooltip label={w.events.slice(4).join(', ')} multiline w={300}>
+                        <Badge size="sm" variant="outline" color="gray">
+                          +{w.events.length - 4}
+                        </Badge>
+                      </Tooltip>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{w.endpoints.map((e) => e.name).join(', ') || '—'}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{w.farmIds.length ? `${w.farmIds.length} farm${w.farmIds.length > 1 ? 's' : ''}` : 'All'}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs" c="dimmed">
+                    {w.timeoutSeconds}s timeout · {w.maxAttempts} attempts
+                  </Text>
+                </Table.Td>
+                {canManage && (
+                  <Table.Td>
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Tooltip label="Edit">
+                        <ActionIcon component={Link} to={`${base}/${w.id}`} variant="subtle" color="gray" aria-label={`Edit ${w.name}`}>
+                          <IconPencil size={18} />
+                        </ActionIcon>
+                      </Tooltip>
+                      <Tooltip label="Delete">
+                        <ActionIcon variant="subtle" color="red" aria-label={`Delete ${w.name}`} onClick={() => onDelete(w.id, w.name)}>
+                          <IconTrash size={18} />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Group>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Webhooks"
+        description="Send incident, farm, server and custom events to endpoints."
+        actions={tab === 'webhooks' && webhooks.length > 0 ? newButton : null}
+      />
+      <Stack gap="md">
+        <ScopePicker accountId={accountId} value={scope} onChange={setScope} />
+        <Tabs
+          value={tab}
+          onChange={(v) =>
+            setParams(
+              (prev) => {
+                const next = new URLSearchParams(prev);
+                if (v === 'custom') next.set('tab', 'custom');
+                else next.delete('tab');
+                return next;
+              },
+              { replace: true },
+            )
+          }
+          keepMounted={false}
+        >
+          <Tabs.List>
+            <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
+            <Tabs.Tab value="custom">Custom events</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="webhooks" pt="md">
+            <Card withBorder padding={0} radius="md">
+              <Card.Section p="md">{body}</Card.Section>
+            </Card>
+          </Tabs.Panel>
+          <Tabs.Panel value="custom" pt="md">
+            <Card withBorder radius="md">
+              <CustomEventsPanel key={`${scope.scope}:${scope.id}`} scope={scope} canManage={canManage} />
+            </Card>
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+    </>
+  );
+}
