@@ -259,10 +259,15 @@ func TestCertFetcher(t *testing.T) {
 
 	t.Run("ErrTimeout", func(t *testing.T) {
 		s := newCertServer(t)
+		// The handler holds until the test is over (cleanups run last-registered first, so
+		// before the server closes): only the client's timeout can end this fetch. Returning
+		// on the request's context could race into an empty 200 on a loaded machine.
+		release := make(chan struct{})
+		t.Cleanup(func() { close(release) })
 		url := s.handle("SimpleNotificationService-e1.pem", func(w http.ResponseWriter, r *http.Request) {
 			select {
-			case <-r.Context().Done():
-			case <-time.After(5 * time.Second):
+			case <-release:
+			case <-time.After(10 * time.Second):
 			}
 		})
 		start := time.Now()
