@@ -138,6 +138,10 @@ func TestApprovals(t *testing.T) {
 			if deref(env.ApprovalEndpointID) != r.ep.ID || !env.ApprovalOnFirstLaunch || !env.ApprovalOnTerminate {
 				t.Fatalf("settings changed: %+v", env)
 			}
+			// The approval endpoint cannot be deleted from under the environment.
+			err = f.Store.DeleteEndpoint(ctx, f.AdminActor, r.ep.ID)
+			wantCode(t, err, models.ECONFLICT)
+			wantMessage(t, err, `"approver"`, `"approved"`)
 		})
 
 		t.Run("OKFirstLaunchApproved", func(t *testing.T) {

@@ -212,7 +212,7 @@ func (f *domainFixture) MustDelivery(tb testing.TB, id string) *models.Delivery 
 	return &d
 }
 
-// MustEvents returns the events named name about the farm (or of the incident), oldest first.
+// MustEvents returns the events matching where, oldest first.
 func (f *domainFixture) MustEvents(tb testing.TB, where string, args ...any) []models.Event {
 	tb.Helper()
 	var es []models.Event
@@ -250,7 +250,7 @@ func deref(p *string) string {
 	return *p
 }
 
-// eventVars decodes the stored variables of an event: built-ins, and user variables by name.
+// storedVars is an event's stored variables: built-ins, and the resolved user variables.
 type storedVars struct {
 	Builtin map[string]string `json:"builtin"`
 	User    []struct {

@@ -209,13 +209,15 @@ func TestIngest_Concurrency(t *testing.T) {
 		// An ALARM and an OK of one alarm at once: whichever runs first, the newer transition
 		// decides, and the state is one the table allows.
 		t.Run("OKConcurrentAlarmAndOK", func(t *testing.T) {
-			for round := range 12 {
+			for round := range 16 {
 				name := fmt.Sprintf("flap-%02d", round)
 				alarmAt, okAt := base.Add(time.Minute), base.Add(2*time.Minute)
 				okWins := round%2 == 0 // the OK is the newer transition
 				if !okWins {
 					alarmAt, okAt = okAt, alarmAt
 				}
+				// The alarm is known already, so only the row lock orders the two.
+				f.MustIngest(t, integ, notification(testTopic), newAlarm(name, cloudwatch.StateInsufficientData, base))
 				msgs := []struct {
 					m models.SNSMessage
 					a *cloudwatch.Alarm
