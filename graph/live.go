@@ -22,20 +22,44 @@ func follow[T any](ctx context.Context, src LiveSource, accountID, kind string, 
 	go func() {
 		defer close(out)
 		for h := range hints {
-			if h.Kind != kind {
-				continue
+			// Coalesce: identical hints already waiting (same object, same operation) need one
+			// load of the latest state. Different operations (opened, resolved) stay apart:
+			// subscribers rely on seeing each.
+			key := func(h models.Hint) string { return h.Kind + "/" + h.ID + "/" + h.Op }
+			batch := []models.Hint{h}
+			seen := map[string]int{key(h): 0}
+		drain:
+			for {
+				select {
+				case more, ok := <-hints:
+					if !ok {
+						break drain
+					}
+					if _, dup := seen[key(more)]; dup {
+						continue
+					}
+					seen[key(more)] = len(batch)
+					batch = append(batch, more)
+				default:
+					break drain
+				}
 			}
-			v, err := load(h)
-			if err != nil {
-				if models.IsAppError(err) {
+			for _, h := range batch {
+				if h.Kind != kind {
+					continue
+				}
+				v, err := load(h)
+				if err != nil {
+					if models.IsAppError(err) {
+						return
+					}
+					continue
+				}
+				select {
+				case out <- v:
+				case <-ctx.Done():
 					return
 				}
-				continue
-			}
-			select {
-			case out <- v:
-			case <-ctx.Done():
-				return
 			}
 		}
 	}()

@@ -19,8 +19,9 @@ import (
 // Channel is the Redis channel hints travel on.
 const Channel = "switchboard:live"
 
-// SubscriberBuffer is how many hints a subscriber may lag behind before it is dropped.
-const SubscriberBuffer = 64
+// SubscriberBuffer is how many hints a subscriber may lag behind before it is dropped. Hints are
+// small; a burst of alarms must not cost a console its live view.
+const SubscriberBuffer = 1024
 
 // Hub publishes hints to Redis and dispatches received ones to local subscribers.
 type Hub struct {
