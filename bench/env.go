@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -44,13 +45,35 @@ type env struct {
 
 	api       *servertest.Client
 	accountID string
+	envID     string
 	hookURL   string
 	integID   string
 }
 
-// startEnv prepares everything up to an integration ready to receive notifications. On error
-// the returned env (when not nil) still needs close.
+// startEnv prepares everything up to an integration ready to receive notifications (the SNS
+// scenario). On error the returned env (when not nil) still needs close.
 func startEnv(ctx context.Context, cfg *config) (*env, error) {
+	e, err := newEnv(ctx, cfg)
+	if err != nil {
+		return e, err
+	}
+	certDir := filepath.Join(e.tmp, "sns-certs")
+	if err := os.Mkdir(certDir, 0o700); err != nil {
+		return e, err
+	}
+	if e.fake, err = snstest.New(snstest.Options{CertDir: certDir}); err != nil {
+		return e, err
+	}
+	if err := e.startServer(ctx, map[string]string{"SWITCHBOARD_SNS_CERT_DIR": certDir}); err != nil {
+		return e, err
+	}
+	return e, e.setup(ctx)
+}
+
+// newEnv makes the temporary directory, finds or builds the binary, creates the database and
+// takes the Redis database: everything but the server. On error the returned env (when not
+// nil) still needs close.
+func newEnv(ctx context.Context, cfg *config) (*env, error) {
 	tmp, err := os.MkdirTemp("", "sbbench-")
 	if err != nil {
 		return nil, err
@@ -65,17 +88,7 @@ func startEnv(ctx context.Context, cfg *config) (*env, error) {
 	if err := e.prepareRedis(ctx); err != nil {
 		return e, err
 	}
-	certDir := filepath.Join(tmp, "sns-certs")
-	if err := os.Mkdir(certDir, 0o700); err != nil {
-		return e, err
-	}
-	if e.fake, err = snstest.New(snstest.Options{CertDir: certDir}); err != nil {
-		return e, err
-	}
-	if err := e.startServer(ctx, certDir); err != nil {
-		return e, err
-	}
-	return e, e.setup(ctx)
+	return e, nil
 }
 
 // findBinary returns an absolute path to the switchboard binary, building one into tmp when the
@@ -251,10 +264,12 @@ func freePort() (int, error) {
 }
 
 // startServer runs `switchboard serve` as its own process, as production does, and waits for
-// /readyz. The fake's certificate directory is pinned; no SNS endpoint is trusted, so nothing
-// is ever fetched (which is also why the subscription is not confirmed: a separate process
-// cannot trust the fake's TLS certificate; the first notification pins the topic instead).
-func (e *env) startServer(ctx context.Context, certDir string) error {
+// /readyz. extra adds or overrides SWITCHBOARD_* settings: the SNS scenario pins the fake's
+// certificate directory (no SNS endpoint is trusted, so nothing is ever fetched, which is also
+// why the subscription is not confirmed: a separate process cannot trust the fake's TLS
+// certificate; the first notification pins the topic instead); the webhooks scenario allows
+// loopback receivers and sets the worker's concurrency.
+func (e *env) startServer(ctx context.Context, extra map[string]string) error {
 	port, err := freePort()
 	if err != nil {
 		return err
@@ -274,10 +289,15 @@ func (e *env) startServer(ctx context.Context, certDir string) error {
 		"SWITCHBOARD_DATABASE_URL":   e.dbURL,
 		"SWITCHBOARD_REDIS_URL":      e.redis,
 		"SWITCHBOARD_SECRET_KEY":     base64.StdEncoding.EncodeToString(secret),
-		"SWITCHBOARD_SNS_CERT_DIR":   certDir,
 		"SWITCHBOARD_LOG_LEVEL":      "warn",
 		"SWITCHBOARD_LOG_FORMAT":     "json",
 		"SWITCHBOARD_SHUTDOWN_GRACE": "10s",
+	}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	for k, v := range e.cfg.serverEnv {
+		vars[k] = v
 	}
 	envv := []string{}
 	for _, kv := range os.Environ() {
@@ -418,22 +438,40 @@ func (e *env) serverLogCounts() map[string]int {
 	return out
 }
 
+// setupAccount runs first-run setup and finds the account (and its environment) it made.
+func (e *env) setupAccount(ctx context.Context) (*servertest.Client, error) {
+	c := servertest.NewClient(e.base)
+	if _, err := c.Setup(ctx, "bench@example.com", "Bench Admin", "bench password "+randomHex(8), "Bench"); err != nil {
+		return nil, fmt.Errorf("first-run setup: %w", err)
+	}
+	var acc struct {
+		Accounts []struct {
+			ID           string
+			Environments []struct{ ID string }
+		}
+	}
+	if err := c.MustOK(ctx, `{ accounts { id environments { id } } }`, nil, &acc); err != nil {
+		return nil, err
+	}
+	if len(acc.Accounts) != 1 {
+		return nil, fmt.Errorf("want one account after setup, got %d", len(acc.Accounts))
+	}
+	e.accountID = acc.Accounts[0].ID
+	if len(acc.Accounts[0].Environments) > 0 {
+		e.envID = acc.Accounts[0].Environments[0].ID
+	}
+	e.api = c
+	return c, nil
+}
+
 // setup runs first-run setup and creates a component and an AWS integration.
 func (e *env) setup(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	c := servertest.NewClient(e.base)
-	if _, err := c.Setup(sctx, "bench@example.com", "Bench Admin", "bench password "+randomHex(8), "Bench"); err != nil {
-		return fmt.Errorf("first-run setup: %w", err)
-	}
-	var acc struct{ Accounts []struct{ ID string } }
-	if err := c.MustOK(sctx, `{ accounts { id } }`, nil, &acc); err != nil {
+	c, err := e.setupAccount(sctx)
+	if err != nil {
 		return err
 	}
-	if len(acc.Accounts) != 1 {
-		return fmt.Errorf("want one account after setup, got %d", len(acc.Accounts))
-	}
-	e.accountID = acc.Accounts[0].ID
 	var cc struct {
 		CreateComponent struct {
 			Component struct{ ID string }
@@ -480,4 +518,40 @@ func redactURL(s string) string {
 		u.User = url.User(u.User.Username())
 	}
 	return u.String()
+}
+
+// serverLogMessages counts the server's warning and error lines by level and message, and
+// adds up the "count" of info lines by message (visible with -server-env
+// SWITCHBOARD_LOG_LEVEL=info: e.g. how many deliveries the sweeper re-enqueued).
+func (e *env) serverLogMessages() (problems, infoCounts map[string]int) {
+	problems, infoCounts = map[string]int{}, map[string]int{}
+	f, err := os.Open(e.logPath)
+	if err != nil {
+		return problems, infoCounts
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var l struct {
+			Level, Msg, Err string
+			Count           *int
+		}
+		if json.Unmarshal(sc.Bytes(), &l) != nil {
+			continue
+		}
+		switch l.Level {
+		case "WARN", "ERROR":
+			key := l.Level + " " + l.Msg
+			if l.Err != "" {
+				key += ": " + clipText(l.Err, 120)
+			}
+			problems[key]++
+		case "INFO":
+			if l.Count != nil {
+				infoCounts[l.Msg] += *l.Count
+			}
+		}
+	}
+	return problems, infoCounts
 }

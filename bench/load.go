@@ -550,6 +550,7 @@ type latSummary struct {
 	Mean  float64 `json:"mean_ms"`
 	P50   float64 `json:"p50_ms"`
 	P90   float64 `json:"p90_ms"`
+	P95   float64 `json:"p95_ms"`
 	P99   float64 `json:"p99_ms"`
 	P999  float64 `json:"p99_9_ms"`
 	Max   float64 `json:"max_ms"`
@@ -570,7 +571,7 @@ func summarize(d []time.Duration) latSummary {
 		i := int(p*float64(len(s))+0.999999) - 1
 		return ms(s[max(0, min(i, len(s)-1))])
 	}
-	return latSummary{Count: len(s), Mean: ms(sum / time.Duration(len(s))), P50: rank(0.50), P90: rank(0.90),
+	return latSummary{Count: len(s), Mean: ms(sum / time.Duration(len(s))), P50: rank(0.50), P90: rank(0.90), P95: rank(0.95),
 		P99: rank(0.99), P999: rank(0.999), Max: ms(s[len(s)-1])}
 }
 

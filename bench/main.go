@@ -13,7 +13,16 @@
 //
 // Afterwards it checks that the incidents in the database are exactly what the messages it got
 // 200 for must have produced, and that no 5xx was answered; either failing exits non-zero.
-// Everything it starts (the server, the database, the Redis database) is removed at the end.
+//
+// The webhooks scenario (-scenario webhooks, or all, the default) measures outbound delivery:
+// a server with loopback receivers allowed and a given worker concurrency, three local
+// receivers (one endpoint each, one webhook fanning out to all), and fireEvent mutations
+// offered at 200 events/s (event → first attempt latency), as fast as the API takes them
+// (sustained deliveries/s) and at 1,000 events/s (is the backlog bounded?). Every delivery row
+// must end succeeded and be received, never more often than attempted, with good signatures.
+//
+// Everything it starts (the server, the database, the Redis database, the receivers) is
+// removed at the end.
 package main
 
 import (
@@ -22,6 +31,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +63,10 @@ type config struct {
 	keep    bool
 	strict  bool
 	quick   bool
+
+	scenario  string // sns, webhooks or all
+	wh        whConfig
+	serverEnv map[string]string // extra server settings (-server-env)
 }
 
 func defaultEnv(key, def string) string {
@@ -83,8 +97,28 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.e2eDuration, "e2e-duration", 10*time.Second, "end-to-end phase: duration")
 	fs.IntVar(&c.e2eAlarms, "e2e-alarms", 50, "distinct alarms in the end-to-end phase")
 
+	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery) or all")
+	conc := fs.String("wh-concurrency", "20", "webhooks: SWITCHBOARD_WORKER_CONCURRENCY values, comma-separated; each gets a fresh server, database and Redis database (e.g. 20,50,100)")
+	fs.IntVar(&c.wh.endpoints, "wh-endpoints", 3, "webhooks: receivers = endpoints of the one webhook = deliveries per event (fan-out)")
+	fs.StringVar(&c.wh.event, "wh-event", "HostUp", "webhooks: the server event fired and subscribed to")
+	fs.StringVar(&c.wh.auth, "wh-auth", "token", "webhooks: fireEvent credential: token (an API token, as a provisioning system uses) or session (a JWT)")
+	fs.IntVar(&c.wh.rate, "wh-rate", 200, "webhooks latency phase: events per second (open loop)")
+	fs.DurationVar(&c.wh.latDuration, "wh-latency-duration", 20*time.Second, "webhooks latency phase: duration")
+	fs.IntVar(&c.wh.latConns, "wh-latency-conns", 32, "webhooks latency phase: at most this many fireEvent connections")
+	fs.DurationVar(&c.wh.tpDuration, "wh-throughput-duration", 30*time.Second, "webhooks throughput phase: at most this long")
+	fs.IntVar(&c.wh.tpConns, "wh-throughput-conns", 16, "webhooks throughput phase: fireEvent connections, each firing as soon as answered")
+	fs.IntVar(&c.wh.tpMax, "wh-throughput-max", 100000, "webhooks throughput phase: at most this many events")
+	fs.IntVar(&c.wh.blRate, "wh-backlog-rate", 1000, "webhooks backlog phase: events per second offered (open loop)")
+	fs.DurationVar(&c.wh.blDuration, "wh-backlog-duration", 20*time.Second, "webhooks backlog phase: duration")
+	fs.IntVar(&c.wh.blConns, "wh-backlog-conns", 64, "webhooks backlog phase: at most this many fireEvent connections")
+	fs.DurationVar(&c.wh.drainTimeout, "wh-drain-timeout", 3*time.Minute, "webhooks: after each phase, wait at most this long for every delivery (then it is a failure)")
+	fs.IntVar(&c.wh.verifyEvery, "wh-verify-every", 1, "webhooks: receivers verify X-Signature on every Nth request (1 = all, 0 = none)")
+	fs.DurationVar(&c.wh.fireDuration, "wh-fireonly-duration", 10*time.Second, "webhooks fireonly phase: closed loop of events no webhook listens to, this long (the API's own cost)")
+	whPhases := fs.String("wh-phases", "fireonly,latency,throughput,backlog", "webhooks: phases to run, comma-separated (fireonly, latency, throughput, backlog)")
+	serverEnv := fs.String("server-env", "", "extra SWITCHBOARD_*=value settings for the server, comma-separated (experiments, e.g. SWITCHBOARD_LOG_LEVEL=info)")
+
 	fs.Float64Var(&c.mix, "mix", 0.10, "fraction of throughput/latency messages that are not plain flips (redeliveries, out-of-order, INSUFFICIENT_DATA, repeats, non-alarms)")
-	phases := fs.String("phases", "throughput,latency,e2e", "phases to run, comma-separated")
+	phases := fs.String("phases", "throughput,latency,e2e", "SNS: phases to run, comma-separated")
 	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&c.keep, "keep", false, "keep the database (and print its URL) instead of dropping it")
 	fs.BoolVar(&c.strict, "strict", false, "also exit non-zero when a performance target is missed")
@@ -103,13 +137,18 @@ func parseFlags(args []string) (*config, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		quick := map[string]func(){
-			"alarms":              func() { c.alarms = 100 },
-			"throughput-duration": func() { c.tpDuration = 3 * time.Second },
-			"throughput-max":      func() { c.tpMax = 3000 },
-			"latency-duration":    func() { c.latDuration = 3 * time.Second },
-			"latency-alarms":      func() { c.latAlarms = 100 },
-			"e2e-duration":        func() { c.e2eDuration = 3 * time.Second },
-			"e2e-alarms":          func() { c.e2eAlarms = 20 },
+			"alarms":                 func() { c.alarms = 100 },
+			"throughput-duration":    func() { c.tpDuration = 3 * time.Second },
+			"throughput-max":         func() { c.tpMax = 3000 },
+			"latency-duration":       func() { c.latDuration = 3 * time.Second },
+			"latency-alarms":         func() { c.latAlarms = 100 },
+			"e2e-duration":           func() { c.e2eDuration = 3 * time.Second },
+			"e2e-alarms":             func() { c.e2eAlarms = 20 },
+			"wh-latency-duration":    func() { c.wh.latDuration = 3 * time.Second },
+			"wh-throughput-duration": func() { c.wh.tpDuration = 3 * time.Second },
+			"wh-backlog-duration":    func() { c.wh.blDuration = 3 * time.Second },
+			"wh-drain-timeout":       func() { c.wh.drainTimeout = time.Minute },
+			"wh-fireonly-duration":   func() { c.wh.fireDuration = 2 * time.Second },
 		}
 		for name, apply := range quick {
 			if !set[name] {
@@ -127,6 +166,51 @@ func parseFlags(args []string) (*config, error) {
 		default:
 			return nil, fmt.Errorf("-phases: unknown phase %q (throughput, latency, e2e)", p)
 		}
+	}
+	c.scenario = *scenario
+	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" {
+		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks or all", c.scenario)
+	}
+	for _, v := range strings.Split(*conc, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 1000 {
+			return nil, fmt.Errorf("-wh-concurrency: %q is not a number from 1 to 1000", v)
+		}
+		c.wh.concurrency = append(c.wh.concurrency, n)
+	}
+	c.wh.phases = map[string]bool{}
+	for _, p := range strings.Split(*whPhases, ",") {
+		p = strings.TrimSpace(p)
+		switch p {
+		case "fireonly", "latency", "throughput", "backlog":
+			c.wh.phases[p] = true
+		case "":
+		default:
+			return nil, fmt.Errorf("-wh-phases: unknown phase %q (fireonly, latency, throughput, backlog)", p)
+		}
+	}
+	c.serverEnv = map[string]string{}
+	for _, kv := range strings.Split(*serverEnv, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(k, "SWITCHBOARD_") {
+			return nil, fmt.Errorf("-server-env: %q is not SWITCHBOARD_NAME=value", kv)
+		}
+		c.serverEnv[k] = v
+	}
+	switch {
+	case c.wh.endpoints < 1 || c.wh.endpoints > 20:
+		return nil, fmt.Errorf("-wh-endpoints must be 1–20")
+	case c.wh.rate < 1 || c.wh.blRate < 1 || c.wh.latConns < 1 || c.wh.tpConns < 1 || c.wh.blConns < 1 || c.wh.tpMax < 1:
+		return nil, fmt.Errorf("-wh-rate, -wh-backlog-rate, the -wh-*-conns and -wh-throughput-max must be positive")
+	case c.wh.latDuration <= 0 || c.wh.tpDuration <= 0 || c.wh.blDuration <= 0 || c.wh.drainTimeout <= 0 || c.wh.fireDuration <= 0:
+		return nil, fmt.Errorf("the -wh-*-duration flags and -wh-drain-timeout must be positive")
+	case c.wh.auth != "token" && c.wh.auth != "session":
+		return nil, fmt.Errorf("-wh-auth must be token or session")
+	case c.wh.verifyEvery < 0:
+		return nil, fmt.Errorf("-wh-verify-every must be 0 or more")
 	}
 	switch {
 	case c.alarms < 1 || c.latAlarms < 1 || c.e2eAlarms < 1:
@@ -155,10 +239,37 @@ func main() {
 	os.Exit(run(ctx, cfg))
 }
 
-// run does one benchmark and returns the exit code: 0 when the results are correct (and, with
-// -strict, every target was met), 1 otherwise.
+// run does the chosen scenarios and returns the exit code: 0 when the results are correct (and,
+// with -strict, every target was met), 1 otherwise.
 func run(ctx context.Context, cfg *config) int {
-	logf("preparing: binary, database, Redis, server")
+	code := 0
+	var snsRes *results
+	if cfg.scenario == "sns" || cfg.scenario == "all" {
+		snsRes, code = runSNS(ctx, cfg)
+	}
+	var whRes []*whResults
+	if (cfg.scenario == "webhooks" || cfg.scenario == "all") && ctx.Err() == nil {
+		var c int
+		whRes, c = runWebhookScenario(ctx, cfg)
+		code = max(code, c)
+	}
+	if cfg.jsonOut != "" {
+		var err error
+		if cfg.scenario == "sns" && snsRes != nil {
+			err = snsRes.writeJSON(cfg.jsonOut) // the SNS scenario's format, unchanged
+		} else {
+			err = writeJSONFile(cfg.jsonOut, map[string]any{"sns": snsRes, "webhooks": whRes})
+		}
+		if err != nil {
+			logf("writing %s: %v", cfg.jsonOut, err)
+		}
+	}
+	return code
+}
+
+// runSNS does the SNS ingestion benchmark.
+func runSNS(ctx context.Context, cfg *config) (*results, int) {
+	logf("SNS ingestion: preparing binary, database, Redis, server")
 	env, err := startEnv(ctx, cfg)
 	if env != nil {
 		defer env.close()
@@ -168,7 +279,7 @@ func run(ctx context.Context, cfg *config) int {
 		if env != nil {
 			env.printServerLog(40)
 		}
-		return 1
+		return nil, 1
 	}
 	res, err := runBench(ctx, cfg, env)
 	if res != nil {
@@ -176,27 +287,59 @@ func run(ctx context.Context, cfg *config) int {
 			res.Aborted = err.Error()
 		}
 		res.print(os.Stdout)
-		if cfg.jsonOut != "" {
-			if werr := res.writeJSON(cfg.jsonOut); werr != nil {
-				logf("writing %s: %v", cfg.jsonOut, werr)
-			}
-		}
 	}
 	if err != nil {
 		logf("FAILED: %v", err)
 		env.printServerLog(40)
-		return 1
+		return res, 1
 	}
 	if len(res.Failures) > 0 {
 		logf("FAILED: %s", strings.Join(res.Failures, "; "))
 		env.printServerLog(20)
-		return 1
+		return res, 1
 	}
 	if cfg.strict && len(res.Misses) > 0 {
 		logf("targets missed (-strict): %s", strings.Join(res.Misses, "; "))
-		return 1
+		return res, 1
 	}
-	return 0
+	return res, 0
+}
+
+// runWebhookScenario does the outbound delivery benchmark once per worker concurrency. A run
+// that fails or aborts is reported and the sweep goes on.
+func runWebhookScenario(ctx context.Context, cfg *config) ([]*whResults, int) {
+	code := 0
+	var all []*whResults
+	for _, conc := range cfg.wh.concurrency {
+		if ctx.Err() != nil {
+			code = 1
+			break
+		}
+		logf("webhooks, worker concurrency %d: preparing database, Redis, receivers, server", conc)
+		res, err := runWebhooksOnce(ctx, cfg, conc)
+		if res == nil {
+			res = &whResults{Started: time.Now(), Concurrency: conc, Settings: whSettings(cfg, conc)}
+		}
+		if err != nil {
+			res.Aborted = err.Error()
+			logf("webhooks, concurrency %d: FAILED: %v", conc, err)
+			code = 1
+		}
+		res.print(os.Stdout)
+		all = append(all, res)
+		if err != nil {
+			continue
+		}
+		if len(res.Failures) > 0 {
+			logf("webhooks, concurrency %d: FAILED: %s", conc, strings.Join(res.Failures, "; "))
+			code = 1
+		} else if cfg.strict && len(res.Misses) > 0 {
+			logf("webhooks, concurrency %d: targets missed (-strict): %s", conc, strings.Join(res.Misses, "; "))
+			code = 1
+		}
+	}
+	printCurve(os.Stdout, all)
+	return all, code
 }
 
 func logf(format string, args ...any) {

@@ -21,6 +21,12 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
   outputDir: 'test-results',
+  // console.spec.ts is the first run (setup, the operator the other specs sign in as): the
+  // other specs depend on it and run after it, in file order.
+  projects: [
+    { name: 'setup', testMatch: /console\.spec\.ts$/ },
+    { name: 'features', testIgnore: /console\.spec\.ts$/, dependencies: ['setup'] },
+  ],
   use: {
     baseURL,
     browserName: 'chromium',

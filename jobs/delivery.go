@@ -37,8 +37,14 @@ type deliveryPayload struct {
 func NewDeliveryTask(id string, runAt time.Time) *asynq.Task {
 	b, _ := json.Marshal(deliveryPayload{ID: id})
 	return asynq.NewTask(TypeDeliver, b, asynq.TaskID(id), asynq.ProcessAt(runAt), asynq.Queue(QueueDefault),
-		asynq.MaxRetry(deliveryTaskRetries), asynq.Timeout(3*time.Minute))
+		asynq.MaxRetry(deliveryTaskRetries), asynq.Timeout(3*time.Minute),
+		// A finished task keeps its id for a while, so the sweeper cannot re-enqueue a
+		// delivery that completed between its database read and its enqueue.
+		asynq.Retention(completedRetention))
 }
+
+// completedRetention is how long a finished delivery task keeps its id in Redis.
+const completedRetention = 2 * time.Minute
 
 // retryIn is a handler error that says when to run the task again; RetryDelay reads it, so the
 // queue and the delivery row agree.
@@ -182,21 +188,31 @@ type Queue struct {
 // left archived by an exhausted task is replaced. Failures are logged: the sweeper retries.
 func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef) {
 	for _, r := range refs {
-		if _, err := q.enqueue(ctx, r); err != nil {
+		// These are new deliveries or an operator's resend: a completed task of the same id is
+		// replaced (a resent delivery must run again).
+		if _, err := q.enqueue(ctx, r, true); err != nil {
 			q.Log.WarnContext(ctx, "enqueue delivery failed; the sweeper will retry", "delivery_id", r.ID, "err", err)
 		}
 	}
 }
 
-// enqueue puts one delivery on the queue; added is false when its task is already there.
-func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef) (added bool, err error) {
+// enqueue puts one delivery on the queue; added is false when its task is already there. A
+// task left archived by exhausted retries is replaced (it still holds the id); a recently
+// completed one only when replaceCompleted (a resend), never by the sweeper.
+func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceCompleted bool) (added bool, err error) {
 	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return err == nil, err
 	}
 	info, ierr := q.Inspector.GetTaskInfo(QueueDefault, r.ID)
-	if ierr != nil || (info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted) {
-		return false, nil // on the queue already
+	if ierr != nil {
+		return false, nil
+	}
+	switch {
+	case info.State == asynq.TaskStateArchived:
+	case info.State == asynq.TaskStateCompleted && replaceCompleted:
+	default:
+		return false, nil // on the queue already, or just finished
 	}
 	if err := q.Inspector.DeleteTask(QueueDefault, r.ID); err != nil {
 		return false, err
@@ -217,6 +233,9 @@ func NewPurgeHistoryTask() *asynq.Task {
 		asynq.Timeout(10*time.Minute), asynq.Unique(30*time.Minute))
 }
 
+// sweepBatch bounds one sweep.
+const sweepBatch = 2000
+
 // SweepGrace is how overdue a delivery must be before the sweeper re-enqueues it, so the
 // sweeper does not race the normal after-commit enqueue.
 const SweepGrace = 2 * time.Second
@@ -230,27 +249,22 @@ type Sweeper struct {
 
 // Sweep re-enqueues every due delivery; the queue refuses the ones it still holds.
 func (s *Sweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
+	// One pass of the most overdue deliveries; the next run (seconds later) continues. Most are
+	// still queued (a backlog) and are refused by id at once.
+	due, err := s.Store.DueDeliveries(ctx, time.Now().Add(-SweepGrace), sweepBatch)
+	if err != nil {
+		return err
+	}
 	total := 0
-	for range 20 { // at most 20 000 per run; the next run continues
-		due, err := s.Store.DueDeliveries(ctx, time.Now().Add(-SweepGrace), 1000)
+	for _, r := range due {
+		// enqueue also replaces a task left archived by exhausted retries, which still holds
+		// the id: treating every id conflict as "queued" would strand it.
+		added, err := s.Queue.enqueue(ctx, models.DeliveryRef{ID: r.ID, RunAt: time.Now()}, false)
 		if err != nil {
 			return err
 		}
-		requeued := 0
-		for _, r := range due {
-			// enqueue also replaces a task left archived by exhausted retries, which still
-			// holds the id: treating every id conflict as "queued" would strand it.
-			added, err := s.Queue.enqueue(ctx, models.DeliveryRef{ID: r.ID, RunAt: time.Now()})
-			if err != nil {
-				return err
-			}
-			if added {
-				requeued++
-			}
-		}
-		total += requeued
-		if len(due) < 1000 || requeued == 0 {
-			break
+		if added {
+			total++
 		}
 	}
 	if total > 0 {

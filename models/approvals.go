@@ -276,7 +276,22 @@ func (s *Store) FinishApprovalAttempt(ctx context.Context, t *AttemptTarget, r A
 		if next, err = s.finishAttemptTx(tx, t, r); err != nil {
 			return err
 		}
-		if r.Outcome != AttemptSucceeded || decision == "" || decision == scalr.DecisionPending {
+		if r.Outcome == AttemptSucceeded && decision == scalr.DecisionPending {
+			// "Pending" often says why ("CAB ticket opened"): keep it for the farm page.
+			req, err := s.approvalForDelivery(tx, t.Delivery.ID)
+			if err != nil || req == nil {
+				return err
+			}
+			if message != "" {
+				if err := tx.Model(&ApprovalRequest{}).Where("id = ? AND status = ?", req.ID, ApprovalPending).
+					Update("message", truncate(sanitizeText(message), 2000)).Error; err != nil {
+					return err
+				}
+			}
+			s.hint(tx, HintApproval, req.ID, req.AccountID)
+			return nil
+		}
+		if r.Outcome != AttemptSucceeded || decision == "" {
 			return nil
 		}
 		status := ApprovalDenied

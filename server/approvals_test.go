@@ -267,8 +267,8 @@ func TestApprovals(t *testing.T) {
 		deadline := time.Now().Add(8 * time.Second)
 		for reqID == "" {
 			if a := e.approvals(t, af.farmID); len(a) == 1 && a[0].Delivery != nil && a[0].Delivery.Status == "SUCCEEDED" {
-				if a[0].Status != "PENDING" {
-					t.Fatalf("202 pending: %+v", a[0])
+				if a[0].Status != "PENDING" || a[0].Message != "ticket CHG-1 opened" {
+					t.Fatalf("202 pending keeps its message: %+v", a[0])
 				}
 				reqID = a[0].ID
 			}

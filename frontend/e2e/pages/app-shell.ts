@@ -9,6 +9,7 @@ export type Section =
   | 'Components'
   | 'Integrations'
   | 'Farms'
+  | 'Approvals'
   | 'Variables'
   | 'Endpoints'
   | 'Webhooks'

@@ -15,10 +15,18 @@ export class OperationsPages {
     await expect(p.getByTestId('component-row').filter({ hasText: name })).toBeVisible();
   }
 
-  /** Picks an option of a Mantine Select / MultiSelect by its accessible name. */
+  /**
+   * Picks an option of a Mantine Select / MultiSelect by its accessible name. A select whose
+   * options are still loading does not open: click again until the option shows.
+   */
   async pick(label: string | RegExp, option: string, within = this.page.locator('body')) {
-    await within.getByRole('textbox', { name: label }).click();
-    await this.page.getByRole('option', { name: option, exact: true }).click();
+    const box = within.getByRole('textbox', { name: label });
+    const opt = this.page.getByRole('option', { name: option, exact: true });
+    await expect(async () => {
+      if (!(await opt.isVisible())) await box.click();
+      await expect(opt).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    await opt.click();
   }
 
   incidentsTable() {

@@ -69,6 +69,11 @@ export const routes: RouteObject[] = [
                   },
                   { path: 'farms', lazy: page(() => import('@/features/farms/FarmsPage')) },
                   { path: 'farms/:farmId', lazy: page(() => import('@/features/farms/FarmPage')) },
+                  { path: 'approvals', lazy: page(() => import('@/features/approvals/ApprovalsPage')) },
+                  {
+                    path: 'approvals/:approvalId',
+                    lazy: page(() => import('@/features/approvals/ApprovalDetailPage')),
+                  },
                   { path: 'variables', lazy: page(() => import('@/features/farms/VariablesPage')) },
                   { path: 'endpoints', lazy: page(() => import('@/features/endpoints/EndpointsPage')) },
                   { path: 'webhooks', lazy: page(() => import('@/features/webhooks/WebhooksPage')) },

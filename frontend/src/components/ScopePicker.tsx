@@ -1,9 +1,12 @@
 import { Group, SegmentedControl, Select } from '@mantine/core';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { useEnvironmentOptions } from '@/lib/options';
-import type { ScopeValue } from '@/lib/scope';
+import { SYSTEM_SCOPE, useIsSystemAdmin, type ScopeValue } from '@/lib/scope';
 
-/** Account or one environment: where a page's endpoints, webhooks or custom events live. */
+/**
+ * Account or one environment (or, for system administrators, the whole installation): where a
+ * page's endpoints, webhooks or custom events live.
+ */
 export function ScopePicker({
   accountId,
   value,
@@ -15,18 +18,21 @@ export function ScopePicker({
 }) {
   const { options } = useEnvironmentOptions(accountId);
   const [currentEnv] = useCurrentEnvironmentId(accountId);
+  const systemAdmin = useIsSystemAdmin();
   const envId = value.scope === 'ENVIRONMENT' ? value.id : (currentEnv ?? options[0]?.value ?? null);
   return (
     <Group gap="sm" aria-label="Scope" role="group">
       <SegmentedControl
         aria-label="Scope"
         data={[
+          ...(systemAdmin ? [{ value: 'SYSTEM', label: 'System' }] : []),
           { value: 'ACCOUNT', label: 'Account' },
           { value: 'ENVIRONMENT', label: 'Environment', disabled: options.length === 0 },
         ]}
         value={value.scope}
         onChange={(v) => {
-          if (v === 'ACCOUNT') onChange({ scope: 'ACCOUNT', id: accountId });
+          if (v === 'SYSTEM') onChange(SYSTEM_SCOPE);
+          else if (v === 'ACCOUNT') onChange({ scope: 'ACCOUNT', id: accountId });
           else if (envId) onChange({ scope: 'ENVIRONMENT', id: envId });
         }}
       />

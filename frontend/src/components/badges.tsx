@@ -1,5 +1,6 @@
 import { Badge, type BadgeProps } from '@mantine/core';
 import type {
+  ApprovalStatus,
   ComponentStatus,
   DeliveryStatus,
   FarmStatus,
@@ -64,6 +65,16 @@ export const FARM_STATUS: Record<FarmStatus, Spec> = {
   SUSPENDED: { color: 'blue', label: 'Suspended' },
 };
 
+export const APPROVAL_STATUS: Record<ApprovalStatus, Spec> = {
+  PENDING: { color: 'yellow', label: 'Pending' },
+  APPROVED: { color: 'teal', label: 'Approved' },
+  DENIED: { color: 'red', label: 'Denied' },
+  EXPIRED: { color: 'gray', label: 'Expired' },
+  ERROR: { color: 'orange', label: 'Error' },
+  CANCELLED: { color: 'gray', label: 'Cancelled' },
+};
+export const APPROVAL_STATUSES = Object.keys(APPROVAL_STATUS) as ApprovalStatus[];
+
 function make<K extends string>(specs: Record<K, Spec>, variant: BadgeProps['variant'], testId: string) {
   return function SpecBadge({ value, ...props }: { value: K } & Omit<BadgeProps, 'color' | 'children'>) {
     const spec = specs[value] ?? { color: 'gray', label: value };
@@ -90,6 +101,7 @@ export const ComponentStatusBadge = make(COMPONENT_STATUS, 'light', 'component-s
 export const DeliveryStatusBadge = make(DELIVERY_STATUS, 'light', 'delivery-status');
 export const IntegrationStateBadge = make(INTEGRATION_STATE, 'dot', 'integration-state');
 export const FarmStatusBadge = make(FARM_STATUS, 'dot', 'farm-status');
+export const ApprovalStatusBadge = make(APPROVAL_STATUS, 'light', 'approval-status');
 
 export function options<K extends string>(specs: Record<K, Spec>) {
   return (Object.keys(specs) as K[]).map((k) => ({ value: k, label: specs[k].label }));

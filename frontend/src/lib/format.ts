@@ -27,3 +27,24 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   }
   return seconds > 0 ? 'in a moment' : 'just now';
 }
+
+/** JSON shown indented; anything else as it is. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** A remaining duration: "2 d 3 h", "1 h 05 min", "4:09" (under an hour); "0:00" when past. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  return `${m}:${String(s).padStart(2, '0')}`;
+}

@@ -20,6 +20,7 @@ import {
   IconBrandAws,
   IconChevronDown,
   IconComponents,
+  IconGavel,
   IconMailForward,
   IconPlugConnected,
   IconServer2,
@@ -72,6 +73,7 @@ const NAV: NavGroup[] = [
     label: 'Inventory',
     sections: [
       { path: 'farms', label: 'Farms', icon: <IconServer2 size={18} />, minRole: 'VIEWER' },
+      { path: 'approvals', label: 'Approvals', icon: <IconGavel size={18} />, minRole: 'VIEWER' },
       { path: 'variables', label: 'Variables', icon: <IconVariable size={18} />, minRole: 'VIEWER' },
     ],
   },

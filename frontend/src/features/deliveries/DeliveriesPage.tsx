@@ -13,10 +13,12 @@ import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { describeError } from '@/lib/notify';
+import { useIsSystemAdmin } from '@/lib/scope';
 import { DeliveryFilterOptionsQuery } from './api';
 import { DeliveryChart } from './components/DeliveryChart';
 import { DeliveryDetail } from './components/DeliveryDetail';
 import { DeliveryFilters } from './components/DeliveryFilters';
+import { RetentionControl } from './components/RetentionControl';
 import { RetryFailedModal } from './components/RetryFailedModal';
 import { parseDeliveryFilter, toDeliveryFilter, writeDeliveryFilter, type DeliveryFilterState } from './filters';
 import { useDeliveryFeed } from './use-delivery-feed';
@@ -52,6 +54,7 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
   const [hours, setHours] = useState(24);
   const [retrying, setRetrying] = useState(false);
   const openId = params.get('delivery');
+  const systemAdmin = useIsSystemAdmin();
 
   const setFilter = (next: DeliveryFilterState) => setParams((prev) => writeDeliveryFilter(prev, next), { replace: true });
   const open = (id: string | null) =>
@@ -176,6 +179,7 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
         actions={
           <>
             <LiveBadge failed={Boolean(feed.liveError)} hint="New deliveries and status changes appear without reloading" />
+            <RetentionControl canChange={systemAdmin} />
             <Button variant="default" leftSection={<IconRepeat size={16} />} onClick={() => setRetrying(true)}>
               Retry failed since…
             </Button>

@@ -149,4 +149,23 @@ export const RetryFailedDeliveriesMutation = graphql(`
   }
 `);
 
+export const DeliveryRetentionQuery = graphql(`
+  query DeliveryRetention {
+    deliveryRetentionDays
+  }
+`);
+
+export const SetDeliveryRetentionMutation = graphql(`
+  mutation SetDeliveryRetention($input: SetDeliveryRetentionInput!) {
+    setDeliveryRetention(input: $input) {
+      days
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
 export const deliveriesContext = { additionalTypenames: ['Delivery'] };

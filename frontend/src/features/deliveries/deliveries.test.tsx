@@ -6,6 +6,7 @@ import { createMockClient } from '@/testing/mock-client';
 import { renderRoute } from '@/testing/render';
 import DeliveriesPage from './DeliveriesPage';
 import { chartRows } from './components/DeliveryChart';
+import { RetentionControl } from './components/RetentionControl';
 import { deliveryMatches, parseDeliveryFilter, prettyJson, toDeliveryFilter, writeDeliveryFilter } from './filters';
 
 // recharts cannot measure anything in jsdom; the chart's numbers are checked through its table.
@@ -53,6 +54,7 @@ const attempt = (n: number, over: Record<string, unknown> = {}) => ({
 function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries') {
   const mock = createMockClient({
     AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole } }),
+    DeliveryRetention: () => ({ deliveryRetentionDays: 30 }),
     Deliveries: () => ({
       account: {
         id: 'acc1',
@@ -179,4 +181,47 @@ describe('delivery helpers', () => {
     expect(rowsOut[0]).toMatchObject({ Succeeded: 1, Failed: 2, Pending: 3 });
     expect(rowsOut[1].hour.length).toBeLessThan(rowsOut[0].hour.length);
   });
+});
+
+describe('delivery retention', () => {
+  function renderControl(canChange: boolean, answer: (days: number) => unknown) {
+    const mock = createMockClient({
+      DeliveryRetention: () => ({ deliveryRetentionDays: 30 }),
+      SetDeliveryRetention: ({ input }) => answer((input as { days: number }).days),
+    });
+    renderRoute(<RetentionControl canChange={canChange} />, { client: mock.client });
+    return mock;
+  }
+
+  it('is read-only for other admins', async () => {
+    renderControl(false, () => null);
+    expect(await screen.findByTestId('retention')).toHaveTextContent('Kept 30 days');
+    expect(screen.queryByRole('button', { name: /Kept/ })).not.toBeInTheDocument();
+  });
+
+  it('lets system administrators change it, with errors next to the field', async () => {
+    const user = userEvent.setup();
+    const mock = renderControl(true, (days) =>
+      days > 365
+        ? { setDeliveryRetention: { days: null, errors: [{ code: 'INVALID', field: 'days', message: 'retention must be at most a year here' }] } }
+        : { setDeliveryRetention: { days, errors: [] } },
+    );
+    await user.click(await screen.findByRole('button', { name: 'Kept 30 days' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delivery retention' });
+    const field = within(dialog).getByRole('textbox', { name: /Keep events and deliveries/ });
+    await user.clear(field);
+    await user.type(field, '0');
+    await user.click(within(dialog).getByRole('button', { name: 'Save retention' }));
+    await waitFor(() => expect(field).toHaveAccessibleDescription('Between 1 and 3650 days'));
+    expect(mock.callsTo('SetDeliveryRetention')).toHaveLength(0);
+    await user.clear(field);
+    await user.type(field, '400');
+    await user.click(within(dialog).getByRole('button', { name: 'Save retention' }));
+    await waitFor(() => expect(field).toHaveAccessibleDescription('retention must be at most a year here'));
+    await user.clear(field);
+    await user.type(field, '90');
+    await user.click(within(dialog).getByRole('button', { name: 'Save retention' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delivery retention' })).not.toBeInTheDocument());
+    expect(mock.callsTo('SetDeliveryRetention').map((c) => c.variables)).toEqual([{ input: { days: 400 } }, { input: { days: 90 } }]);
+  }, 20_000);
 });

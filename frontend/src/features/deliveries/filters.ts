@@ -84,10 +84,4 @@ export function deliveryMatches(
 }
 
 /** Pretty-prints JSON for reading; anything else is returned as it is. */
-export function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
+export { prettyJson } from '@/lib/format';

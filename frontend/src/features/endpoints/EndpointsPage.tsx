@@ -35,7 +35,7 @@ import { useAccountRole } from '@/lib/account-role';
 import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
-import { useScopeParam } from '@/lib/scope';
+import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import {
   DeleteEndpointMutation,
   EndpointsQuery,
@@ -50,8 +50,9 @@ import { TestDeliveryModal } from './components/TestDeliveryModal';
 export default function EndpointsPage() {
   const { accountId = '' } = useParams();
   const { role } = useAccountRole(accountId);
-  const canManage = roleAtLeast(role, 'ADMIN');
+  const systemAdmin = useIsSystemAdmin();
   const [scope, setScope] = useScopeParam(accountId);
+  const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: EndpointsQuery, variables: { scope }, context: endpointsContext });
   const [, rotate] = useMutation(RotateEndpointKeyMutation);
   const [, remove] = useMutation(DeleteEndpointMutation);
@@ -173,9 +174,11 @@ export default function EndpointsPage() {
                   ) : (
                     <Text size="sm">{e.webhooks.map((w) => w.name).join(', ')}</Text>
                   )}
-                  <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?endpoint=${e.id}`}>
-                    Deliveries
-                  </Anchor>
+                  {e.scope !== 'SYSTEM' && (
+                    <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?endpoint=${e.id}`}>
+                      Deliveries
+                    </Anchor>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   {canManage && (
@@ -219,7 +222,11 @@ export default function EndpointsPage() {
     <>
       <PageHeader
         title="Endpoints"
-        description="Receivers of signed webhooks. Shared endpoints can be used by webhooks of environments too."
+        description={
+          scope.scope === 'SYSTEM'
+            ? 'System endpoints (system administrators). Shared ones can be used by webhooks of every account.'
+            : 'Receivers of signed webhooks. Shared endpoints can be used by webhooks of environments too.'
+        }
         actions={endpoints.length > 0 ? newButton : null}
       />
       <Stack gap="md">

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@/gql/graphql';
 import { createMockClient } from '@/testing/mock-client';
-import { renderRoute } from '@/testing/render';
+import { makeSession, renderRoute, testUser } from '@/testing/render';
 import EndpointsPage from './EndpointsPage';
 
 const KEY = 'k'.repeat(32) + 'A+/b'.repeat(8);
@@ -111,5 +111,54 @@ describe('endpoints', () => {
     await screen.findByRole('table', { name: 'Endpoints' });
     expect(screen.queryByRole('button', { name: 'New endpoint' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Send a test event/ })).not.toBeInTheDocument();
+  });
+});
+
+describe('system-scope endpoints', () => {
+  function renderAt(url: string, isSystemAdmin: boolean) {
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'VIEWER' } }),
+      EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }] } }),
+      Endpoints: ({ scope }) => ({
+        endpoints: (scope as { scope: string }).scope === 'SYSTEM' ? [{ ...endpoint('sys1', 'Global CMDB'), scope: 'SYSTEM', scopeId: '' }] : [],
+      }),
+      CreateEndpoint: ({ input }) => ({
+        createEndpoint: { endpoint: endpoint('sys2', (input as { name: string }).name), signingKey: KEY, errors: [] },
+      }),
+    });
+    renderRoute(<EndpointsPage />, {
+      client: mock.client,
+      path: '/accounts/:accountId/endpoints',
+      url,
+      session: makeSession({ ...testUser, isSystemAdmin }),
+    });
+    return mock;
+  }
+
+  it('lets system administrators manage system endpoints, whatever their account role', async () => {
+    const user = userEvent.setup();
+    const mock = renderAt('/accounts/acc1/endpoints?scope=system', true);
+    const table = await screen.findByRole('table', { name: 'Endpoints' });
+    expect(table).toHaveTextContent('Global CMDB');
+    expect(mock.callsTo('Endpoints')[0].variables).toEqual({ scope: { scope: 'SYSTEM', id: null } });
+    expect(screen.getByRole('radio', { name: 'System' })).toBeChecked();
+    // System endpoints' deliveries are not filed under an account.
+    expect(within(table).queryByRole('link', { name: 'Deliveries' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'New endpoint' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New endpoint' });
+    await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'Global ITSM');
+    await user.type(within(dialog).getByRole('textbox', { name: /^URL/ }), 'https://itsm.example.test/in');
+    await user.click(within(dialog).getByRole('button', { name: 'Create endpoint' }));
+    await screen.findByRole('dialog', { name: 'Endpoint created' });
+    expect(mock.callsTo('CreateEndpoint')[0].variables.input).toMatchObject({ scope: { scope: 'SYSTEM', id: null }, name: 'Global ITSM' });
+  }, 20_000);
+
+  it('ignores ?scope=system for everyone else', async () => {
+    const mock = renderAt('/accounts/acc1/endpoints?scope=system', false);
+    await screen.findByText('No endpoints at this scope');
+    expect(mock.callsTo('Endpoints')[0].variables).toEqual({ scope: { scope: 'ACCOUNT', id: 'acc1' } });
+    expect(screen.queryByRole('radio', { name: 'System' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'New endpoint' })).not.toBeInTheDocument();
   });
 });

@@ -9,7 +9,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconPencil, IconPlus, IconStack2, IconTrash } from '@tabler/icons-react';
+import { IconGavel, IconPencil, IconPlus, IconStack2, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -23,6 +23,7 @@ import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
 import { DeleteEnvironmentMutation, EnvironmentsQuery, environmentsContext } from './api';
+import { ApprovalSettingsModal, approvalSummary } from './components/ApprovalSettingsModal';
 import { EnvironmentFormModal, type EditableEnvironment } from './components/EnvironmentFormModal';
 
 export default function EnvironmentsPage() {
@@ -39,6 +40,7 @@ export default function EnvironmentsPage() {
     env: null,
   });
 
+  const [approvalsFor, setApprovalsFor] = useState<string | null>(null);
   const account = data?.account;
   const canManage = roleAtLeast(account?.myRole, 'ADMIN');
   const environments = account?.environments ?? [];
@@ -96,9 +98,10 @@ export default function EnvironmentsPage() {
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Description</Table.Th>
+              <Table.Th>Approvals</Table.Th>
               <Table.Th>Created</Table.Th>
               {canManage && (
-                <Table.Th w={100}>
+                <Table.Th w={130}>
                   <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               )}
@@ -129,11 +132,31 @@ export default function EnvironmentsPage() {
                   )}
                 </Table.Td>
                 <Table.Td>
+                  {(() => {
+                    const summary = approvalSummary(env.approvalSettings);
+                    return (
+                      <Text size="sm" c={summary === 'Off' ? 'dimmed' : undefined} data-testid="approval-summary">
+                        {summary}
+                      </Text>
+                    );
+                  })()}
+                </Table.Td>
+                <Table.Td>
                   <DateTime value={env.createdAt} size="sm" />
                 </Table.Td>
                 {canManage && (
                   <Table.Td>
                     <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Tooltip label="Approval settings">
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          aria-label={`Approval settings of ${env.name}`}
+                          onClick={() => setApprovalsFor(env.id)}
+                        >
+                          <IconGavel size={18} />
+                        </ActionIcon>
+                      </Tooltip>
                       <Tooltip label="Edit">
                         <ActionIcon
                           variant="subtle"
@@ -183,6 +206,11 @@ export default function EnvironmentsPage() {
           onClose={() => setModal((m) => ({ ...m, open: false }))}
         />
       )}
+      {canManage &&
+        (() => {
+          const env = environments.find((e) => e.id === approvalsFor);
+          return env ? <ApprovalSettingsModal key={env.id} environment={env} onClose={() => setApprovalsFor(null)} /> : null;
+        })()}
     </>
   );
 }

@@ -1,5 +1,19 @@
 import { graphql } from '@/gql';
 
+export const ApprovalSettingsFields = graphql(`
+  fragment ApprovalSettingsFields on ApprovalSettings {
+    onFirstLaunch
+    onTerminate
+    expiryMinutes
+    endpoint {
+      id
+      name
+      format
+      active
+    }
+  }
+`);
+
 export const EnvironmentsQuery = graphql(`
   query Environments($accountId: ID!) {
     account(id: $accountId) {
@@ -11,6 +25,9 @@ export const EnvironmentsQuery = graphql(`
         name
         description
         createdAt
+        approvalSettings {
+          ...ApprovalSettingsFields
+        }
       }
     }
   }
@@ -58,6 +75,39 @@ export const DeleteEnvironmentMutation = graphql(`
   mutation DeleteEnvironment($input: DeleteEnvironmentInput!) {
     deleteEnvironment(input: $input) {
       deletedId
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+/** Endpoints an environment's approvals may use: its own and shared ones of its account. */
+export const ApprovalEndpointOptionsQuery = graphql(`
+  query ApprovalEndpointOptions($scope: ScopeInput!) {
+    usableEndpoints(scope: $scope) {
+      id
+      name
+      url
+      scope
+      format
+      active
+      shared
+    }
+  }
+`);
+
+export const SetEnvironmentApprovalsMutation = graphql(`
+  mutation SetEnvironmentApprovals($input: SetEnvironmentApprovalsInput!) {
+    setEnvironmentApprovals(input: $input) {
+      environment {
+        id
+        approvalSettings {
+          ...ApprovalSettingsFields
+        }
+      }
       errors {
         code
         field

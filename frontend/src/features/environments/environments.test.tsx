@@ -12,6 +12,7 @@ const env = (id: string, name: string, description = '') => ({
   name,
   description,
   createdAt: '2026-01-01T00:00:00Z',
+  approvalSettings: { onFirstLaunch: false, onTerminate: false, expiryMinutes: 60, endpoint: null },
 });
 
 function setup(myRole: Role, handlers: Parameters<typeof createMockClient>[0] = {}) {
@@ -86,4 +87,77 @@ describe('EnvironmentsPage', () => {
     await waitFor(() => expect(mock.callsTo('DeleteEnvironment')).toHaveLength(1));
     expect(mock.callsTo('DeleteEnvironment')[0].variables).toEqual({ input: { id: 'e2' } });
   });
+});
+
+describe('environment approval settings', () => {
+  const endpoints = [
+    { id: 'ep1', name: 'CAB approver', url: 'https://cab.example.test', scope: 'ENVIRONMENT', format: 'SCALR', active: true, shared: false },
+    { id: 'ep2', name: 'Chat', url: 'https://hooks.slack.test/x', scope: 'ENVIRONMENT', format: 'SLACK', active: true, shared: false },
+    { id: 'ep3', name: 'Group CAB', url: 'https://gcab.example.test', scope: 'ACCOUNT', format: 'SCALR', active: false, shared: true },
+  ];
+
+  it('shows each environment’s approvals to everyone, the settings only to admins', async () => {
+    setup('MEMBER');
+    const table = await screen.findByRole('table', { name: 'Environments' });
+    expect(within(table).getAllByTestId('approval-summary')[0]).toHaveTextContent('Off');
+    expect(screen.queryByRole('button', { name: /^Approval settings of/ })).not.toBeInTheDocument();
+  });
+
+  it('validates, offers Scalr endpoints only, shows server errors next to the field, then saves', async () => {
+    const user = userEvent.setup();
+    let answer: 'error' | 'ok' = 'error';
+    const mock = setup('ADMIN', {
+      ApprovalEndpointOptions: () => ({ usableEndpoints: endpoints }),
+      SetEnvironmentApprovals: () =>
+        answer === 'error'
+          ? {
+              setEnvironmentApprovals: {
+                environment: null,
+                errors: [{ code: 'INVALID', field: 'input.endpointId', message: 'choose an endpoint of this environment, or a shared one of its account' }],
+              },
+            }
+          : {
+              setEnvironmentApprovals: {
+                environment: {
+                  id: 'e2',
+                  approvalSettings: { onFirstLaunch: true, onTerminate: false, expiryMinutes: 90, endpoint: { id: 'ep1', name: 'CAB approver', format: 'SCALR', active: true } },
+                },
+                errors: [],
+              },
+            },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Approval settings of staging' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Approvals in staging' });
+
+    // A switch on without an endpoint, and an expiry out of range: refused before sending.
+    await user.click(within(dialog).getByRole('switch', { name: /first launch/ }));
+    const expiry = within(dialog).getByRole('textbox', { name: /^Expiry/ });
+    await user.clear(expiry);
+    await user.type(expiry, '0');
+    await user.click(within(dialog).getByRole('button', { name: 'Save approval settings' }));
+    const endpoint = within(dialog).getByRole('textbox', { name: /^Approval endpoint/ });
+    await waitFor(() => expect(endpoint).toHaveAccessibleDescription(/Choose the endpoint that approves/));
+    expect(expiry).toHaveAccessibleDescription(/Between 1 minute and 7 days/);
+    expect(mock.callsTo('SetEnvironmentApprovals')).toHaveLength(0);
+
+    // Slack endpoints cannot approve; inactive ones are marked.
+    await user.click(endpoint);
+    expect(await screen.findByRole('option', { name: 'CAB approver' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: 'Group CAB (account, shared) — inactive' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: /Chat/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('option', { name: 'CAB approver' }));
+    await user.clear(expiry);
+    await user.type(expiry, '90');
+    await user.click(within(dialog).getByRole('button', { name: 'Save approval settings' }));
+    await waitFor(() => expect(endpoint).toHaveAccessibleDescription(/choose an endpoint of this environment/));
+    expect(mock.callsTo('SetEnvironmentApprovals')[0].variables).toEqual({
+      input: { environmentId: 'e2', endpointId: 'ep1', onFirstLaunch: true, onTerminate: false, expiryMinutes: 90 },
+    });
+    expect(screen.getByRole('dialog', { name: 'Approvals in staging' })).toBeInTheDocument();
+
+    answer = 'ok';
+    await user.click(within(dialog).getByRole('button', { name: 'Save approval settings' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Approvals in staging' })).not.toBeInTheDocument());
+    expect(mock.callsTo('SetEnvironmentApprovals')).toHaveLength(2);
+  }, 20_000);
 });

@@ -14,6 +14,8 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import {
+  IconBolt,
+  IconPencil,
   IconPlayerPause,
   IconPlayerPlay,
   IconPlayerStop,
@@ -21,13 +23,14 @@ import {
   IconRocket,
   IconTrash,
 } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { FarmStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
 import { EmptyState } from '@/components/EmptyState';
+import { LiveBadge } from '@/components/LiveBadge';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
@@ -36,17 +39,23 @@ import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
 import {
+  CancelFarmApprovalMutation,
   DeleteFarmMutation,
   DeleteServerMutation,
+  FarmLatestApprovalQuery,
   FarmQuery,
   LaunchFarmMutation,
   ResumeFarmMutation,
   SuspendFarmMutation,
   TerminateFarmMutation,
+  farmApprovalContext,
   farmsContext,
 } from './api';
-import { AddRoleModal, AddServerModal } from './components/FarmForms';
+import { LastDecision, PendingApprovalBanner } from './components/ApprovalBanner';
+import { AddRoleModal, AddServerModal, EditFarmModal, ServerFormModal, type EditableServer } from './components/FarmForms';
+import { FireEventModal } from './components/FireEventModal';
 import { VariablesPanel } from './components/VariablesPanel';
+import { newerFarm, useLiveFarms } from './use-live-farms';
 
 type Op = 'launch' | 'terminate' | 'suspend' | 'resume';
 
@@ -88,6 +97,13 @@ export default function FarmPage() {
   const canAct = roleAtLeast(role, 'MEMBER');
   const canAdmin = roleAtLeast(role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: FarmQuery, variables: { id: farmId }, context: farmsContext });
+  const { live, error: liveError } = useLiveFarms(accountId);
+  const [latestResult, refetchLatest] = useQuery({
+    query: FarmLatestApprovalQuery,
+    variables: { accountId, farmId },
+    context: farmApprovalContext,
+  });
+  const [{ fetching: cancelling }, cancelApproval] = useMutation(CancelFarmApprovalMutation);
   const [, launch] = useMutation(LaunchFarmMutation);
   const [, terminate] = useMutation(TerminateFarmMutation);
   const [, suspend] = useMutation(SuspendFarmMutation);
@@ -97,9 +113,27 @@ export default function FarmPage() {
   const [busy, setBusy] = useState<Op | null>(null);
   const [addingRole, setAddingRole] = useState(false);
   const [addingServer, setAddingServer] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [editingServer, setEditingServer] = useState<EditableServer | null>(null);
+  const [firing, setFiring] = useState<{ serverId: string | null } | null>(null);
 
   const list = `/accounts/${accountId}/farms`;
-  const farm = data?.farm;
+  const approvals = `/accounts/${accountId}/approvals`;
+  const loaded = data?.farm;
+  const pushed = loaded ? live?.byId[loaded.id] : undefined;
+  // What farmChanged pushed wins when it is newer: decisions show up without a reload.
+  const farm = loaded && pushed ? newerFarm(loaded, pushed) : loaded;
+  const pendingId = farm?.pendingApproval?.id ?? null;
+
+  // The latest decision is not part of the farm: reload it when the farm's request changes.
+  const lastPending = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (!farm) return;
+    if (lastPending.current !== undefined && lastPending.current !== pendingId) {
+      refetchLatest({ requestPolicy: 'network-only' });
+    }
+    lastPending.current = pendingId;
+  }, [farm, pendingId, refetchLatest]);
   const crumbs = (
     <Breadcrumbs mb="xs" fz="sm">
       <Anchor component={Link} to={list}>
@@ -119,13 +153,36 @@ export default function FarmPage() {
     setBusy(op);
     const input = { input: { id: farmId } };
     const fail = `Could not ${op} the farm`;
-    let done = false;
-    if (op === 'launch') done = Boolean(payloadOrNotify(await launch(input, farmsContext), (d) => d.launchFarm, fail));
-    if (op === 'terminate') done = Boolean(payloadOrNotify(await terminate(input, farmsContext), (d) => d.terminateFarm, fail));
-    if (op === 'suspend') done = Boolean(payloadOrNotify(await suspend(input, farmsContext), (d) => d.suspendFarm, fail));
-    if (op === 'resume') done = Boolean(payloadOrNotify(await resume(input, farmsContext), (d) => d.resumeFarm, fail));
+    let payload: { farm?: { status: string } | null } | null = null;
+    if (op === 'launch') payload = payloadOrNotify(await launch(input, farmsContext), (d) => d.launchFarm, fail);
+    if (op === 'terminate') payload = payloadOrNotify(await terminate(input, farmsContext), (d) => d.terminateFarm, fail);
+    if (op === 'suspend') payload = payloadOrNotify(await suspend(input, farmsContext), (d) => d.suspendFarm, fail);
+    if (op === 'resume') payload = payloadOrNotify(await resume(input, farmsContext), (d) => d.resumeFarm, fail);
     setBusy(null);
-    if (done) notifySuccess(spec.done);
+    if (!payload) return;
+    const status = payload.farm?.status;
+    if (status === 'PENDING_LAUNCH' || status === 'PENDING_TERMINATE') {
+      notifySuccess(`${spec.label} requested: waiting for approval.`);
+    } else {
+      notifySuccess(spec.done);
+    }
+  }
+
+  async function onCancelApproval() {
+    const pending = farm!.pendingApproval;
+    if (!pending) return;
+    const ok = await confirmDanger({
+      title: 'Cancel the approval request?',
+      message: `The request is withdrawn and ${farm!.name} goes back to where it was. The endpoint is not told; a later answer is refused.`,
+      confirmLabel: 'Cancel request',
+    });
+    if (!ok) return;
+    const p = payloadOrNotify(
+      await cancelApproval({ input: { id: pending.id } }, farmApprovalContext),
+      (d) => d.cancelApprovalRequest,
+      'Could not cancel the request',
+    );
+    if (p) notifySuccess('Approval request cancelled.');
   }
 
   async function onDelete() {
@@ -154,6 +211,9 @@ export default function FarmPage() {
           ? ['resume', 'terminate']
           : [];
   const roleAlias = new Map(farm.roles.map((r) => [r.id, r.alias]));
+  const roleOptions = farm.roles.map((r) => ({ value: r.id, label: `${r.alias} (${r.roleName})` }));
+  const waiting = farm.status === 'PENDING_LAUNCH' || farm.status === 'PENDING_TERMINATE';
+  const latest = latestResult.data?.account?.approvalRequests.edges[0]?.node ?? null;
 
   return (
     <>
@@ -165,6 +225,7 @@ export default function FarmPage() {
               {farm.name}
             </Title>
             <FarmStatusBadge value={farm.status} size="lg" />
+            <LiveBadge failed={Boolean(liveError)} hint="Status changes and approval decisions appear without reloading" />
           </Group>
           <Text size="sm" c="dimmed">
             Environment {farm.environment.name}
@@ -172,6 +233,16 @@ export default function FarmPage() {
           </Text>
         </Stack>
         <Group gap="sm">
+          {canAct && (
+            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+              Edit
+            </Button>
+          )}
+          {canAct && (
+            <Button variant="default" leftSection={<IconBolt size={16} />} onClick={() => setFiring({ serverId: null })}>
+              Fire event
+            </Button>
+          )}
           {canAct &&
             available.map((op) => (
               <Button
@@ -193,6 +264,19 @@ export default function FarmPage() {
         </Group>
       </Group>
       <Stack gap="lg">
+        {waiting && (
+          <PendingApprovalBanner
+            status={farm.status}
+            pending={farm.pendingApproval}
+            approvalsHref={farm.pendingApproval ? `${approvals}/${farm.pendingApproval.id}` : `${approvals}?farm=${farm.id}`}
+            canCancel={canAct}
+            cancelling={cancelling}
+            onCancel={onCancelApproval}
+          />
+        )}
+        {!waiting && latest && latest.status !== 'PENDING' && (
+          <LastDecision approval={latest} approvalsHref={`${approvals}/${latest.id}`} />
+        )}
         <Card withBorder radius="md">
           <DetailList
             cols={4}
@@ -236,7 +320,7 @@ export default function FarmPage() {
                         <Table.Th>Public / private IP</Table.Th>
                         <Table.Th>Status</Table.Th>
                         {canAct && (
-                          <Table.Th w={50}>
+                          <Table.Th w={120}>
                             <VisuallyHidden>Actions</VisuallyHidden>
                           </Table.Th>
                         )}
@@ -271,11 +355,23 @@ export default function FarmPage() {
                           <Table.Td>{s.status || '—'}</Table.Td>
                           {canAct && (
                             <Table.Td>
-                              <Tooltip label="Remove">
-                                <ActionIcon variant="subtle" color="red" aria-label={`Remove ${s.hostname || s.id}`} onClick={() => onDeleteServer(s.id, s.hostname || 'this server')}>
-                                  <IconTrash size={16} />
-                                </ActionIcon>
-                              </Tooltip>
+                              <Group gap={2} justify="flex-end" wrap="nowrap">
+                                <Tooltip label="Fire an event about this server">
+                                  <ActionIcon variant="subtle" aria-label={`Fire an event about ${s.hostname || s.id}`} onClick={() => setFiring({ serverId: s.id })}>
+                                    <IconBolt size={16} />
+                                  </ActionIcon>
+                                </Tooltip>
+                                <Tooltip label="Edit">
+                                  <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${s.hostname || s.id}`} onClick={() => setEditingServer(s)}>
+                                    <IconPencil size={16} />
+                                  </ActionIcon>
+                                </Tooltip>
+                                <Tooltip label="Remove">
+                                  <ActionIcon variant="subtle" color="red" aria-label={`Remove ${s.hostname || s.id}`} onClick={() => onDeleteServer(s.id, s.hostname || 'this server')}>
+                                    <IconTrash size={16} />
+                                  </ActionIcon>
+                                </Tooltip>
+                              </Group>
                             </Table.Td>
                           )}
                         </Table.Tr>
@@ -334,11 +430,26 @@ export default function FarmPage() {
       </Stack>
       {canAct && <AddRoleModal farmId={farm.id} opened={addingRole} onClose={() => setAddingRole(false)} />}
       {canAct && (
-        <AddServerModal
-          key={farm.roles.length}
-          roles={farm.roles.map((r) => ({ value: r.id, label: `${r.alias} (${r.roleName})` }))}
-          opened={addingServer}
-          onClose={() => setAddingServer(false)}
+        <AddServerModal key={farm.roles.length} roles={roleOptions} opened={addingServer} onClose={() => setAddingServer(false)} />
+      )}
+      {canAct && editing && <EditFarmModal farm={farm} opened={editing} onClose={() => setEditing(false)} />}
+      {canAct && editingServer && (
+        <ServerFormModal
+          key={editingServer.id}
+          roles={roleOptions}
+          server={editingServer}
+          opened
+          onClose={() => setEditingServer(null)}
+        />
+      )}
+      {canAct && firing && (
+        <FireEventModal
+          accountId={accountId}
+          farm={{ id: farm.id, name: farm.name, environmentId: farm.environment.id }}
+          servers={farm.servers}
+          initialServerId={firing.serverId}
+          opened
+          onClose={() => setFiring(null)}
         />
       )}
     </>

@@ -1,12 +1,13 @@
 import { Anchor, Button, Card, Group, Modal, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus, IconServer2 } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { FarmStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { EmptyState } from '@/components/EmptyState';
+import { LiveBadge } from '@/components/LiveBadge';
 import { FormErrors } from '@/components/FormErrors';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
@@ -16,9 +17,28 @@ import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { useEnvironmentOptions } from '@/lib/options';
 import { roleAtLeast } from '@/lib/roles';
+import type { FarmsQuery as FarmsQueryResult } from '@/gql/graphql';
 import { CreateFarmMutation, FarmsQuery, farmsContext } from './api';
+import { newerFarm, useLiveFarms, type LiveFarms } from './use-live-farms';
 
 const ALL = 'all';
+
+type ListedFarm = NonNullable<FarmsQueryResult['account']>['farms'][number];
+
+/**
+ * The loaded list with what farmChanged pushed merged in: rows change in place, farms created
+ * since (in the environment shown) are added at the end.
+ */
+export function mergeLiveFarms(farms: readonly ListedFarm[], live: LiveFarms | null, environmentId: string | null): ListedFarm[] {
+  if (!live) return [...farms];
+  const listed = new Set(farms.map((f) => f.id));
+  const merged = farms.map((f) => (live.byId[f.id] ? newerFarm(f, live.byId[f.id]) : f));
+  const added = live.order
+    .filter((id) => !listed.has(id))
+    .map((id) => live.byId[id])
+    .filter((f) => !environmentId || f.environment.id === environmentId);
+  return [...merged, ...added];
+}
 
 function NewFarmModal({
   opened,
@@ -111,7 +131,11 @@ export default function FarmsPage() {
   const [creating, setCreating] = useState(false);
   const account = data?.account;
   const canAct = roleAtLeast(account?.myRole, 'MEMBER');
-  const farms = account?.farms ?? [];
+  const { live, error: liveError } = useLiveFarms(accountId);
+  const farms = useMemo(
+    () => mergeLiveFarms(account?.farms ?? [], live, envFilter === ALL ? null : envFilter),
+    [account, live, envFilter],
+  );
   const base = `/accounts/${accountId}/farms`;
 
   let body;
@@ -152,7 +176,7 @@ export default function FarmsPage() {
           </Table.Thead>
           <Table.Tbody>
             {farms.map((f) => (
-              <Table.Tr key={f.id}>
+              <Table.Tr key={f.id} data-farm-id={f.id} data-status={f.status}>
                 <Table.Td>
                   <Anchor component={Link} to={`${base}/${f.id}`} fw={500} size="sm">
                     {f.name}
@@ -165,6 +189,11 @@ export default function FarmsPage() {
                 </Table.Td>
                 <Table.Td>
                   <FarmStatusBadge value={f.status} />
+                  {f.pendingApproval && (
+                    <Text size="xs" c="dimmed" truncate maw={170}>
+                      waiting for {f.pendingApproval.endpoint?.name ?? 'approval'}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{f.environment.name}</Text>
@@ -191,11 +220,14 @@ export default function FarmsPage() {
         title="Farms"
         description="Groups of servers per environment, with their roles, servers and variables."
         actions={
-          canAct && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} disabled={envOptions.length === 0}>
-              New farm
-            </Button>
-          )
+          <>
+            <LiveBadge failed={Boolean(liveError)} hint="Status changes and approval decisions appear without reloading" />
+            {canAct && (
+              <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} disabled={envOptions.length === 0}>
+                New farm
+              </Button>
+            )}
+          </>
         }
       />
       <Stack gap="md">

@@ -22,6 +22,14 @@ export const FarmsQuery = graphql(`
         servers {
           id
         }
+        pendingApproval {
+          id
+          operation
+          endpoint {
+            id
+            name
+          }
+        }
       }
     }
   }
@@ -40,43 +48,178 @@ export const VariableFields = graphql(`
   }
 `);
 
+/** The approval request a farm waits for, or its latest decision. */
+export const FarmApprovalFields = graphql(`
+  fragment FarmApprovalFields on ApprovalRequest {
+    id
+    operation
+    status
+    message
+    requestedBy
+    decidedBy
+    createdAt
+    expiresAt
+    decidedAt
+    endpoint {
+      id
+      name
+    }
+  }
+`);
+
+/** Everything the farm page shows; `farmChanged` pushes the same selection. */
+export const FarmDetailFields = graphql(`
+  fragment FarmDetailFields on Farm {
+    id
+    accountId
+    name
+    description
+    ownerEmail
+    status
+    launchedOnce
+    createdAt
+    updatedAt
+    environment {
+      id
+      name
+    }
+    roles {
+      id
+      farmId
+      alias
+      roleName
+      os
+      createdAt
+    }
+    servers {
+      id
+      farmRoleId
+      hostname
+      serverType
+      cloudLocation
+      cloudZone
+      cloudServerId
+      publicIp
+      privateIp
+      status
+      instanceIndex
+      updatedAt
+    }
+    pendingApproval {
+      ...FarmApprovalFields
+    }
+  }
+`);
+
 export const FarmQuery = graphql(`
   query Farm($id: ID!) {
     farm(id: $id) {
+      ...FarmDetailFields
+    }
+  }
+`);
+
+/** Farms of the account as their status changes and approvals are decided. */
+export const FarmChangedSubscription = graphql(`
+  subscription FarmChanged($accountId: ID!) {
+    farmChanged(accountId: $accountId) {
+      ...FarmDetailFields
+    }
+  }
+`);
+
+/** The farm's newest approval request (pending or decided). */
+export const FarmLatestApprovalQuery = graphql(`
+  query FarmLatestApproval($accountId: ID!, $farmId: ID!) {
+    account(id: $accountId) {
       id
-      accountId
-      name
-      description
-      ownerEmail
-      status
-      launchedOnce
-      createdAt
-      updatedAt
-      environment {
+      approvalRequests(filter: { farmId: $farmId }, first: 1) {
+        edges {
+          cursor
+          node {
+            ...FarmApprovalFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const CancelFarmApprovalMutation = graphql(`
+  mutation CancelFarmApproval($input: CancelApprovalRequestInput!) {
+    cancelApprovalRequest(input: $input) {
+      approvalRequest {
+        ...FarmApprovalFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const UpdateFarmMutation = graphql(`
+  mutation UpdateFarm($input: UpdateFarmInput!) {
+    updateFarm(input: $input) {
+      farm {
+        id
+        name
+        description
+        ownerEmail
+        updatedAt
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const UpdateServerMutation = graphql(`
+  mutation UpdateServer($input: UpdateServerInput!) {
+    updateServer(input: $input) {
+      server {
+        id
+        hostname
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+/** Events that can be fired about a farm or its servers: built-in farm/server ones and custom ones. */
+export const FireableEventsQuery = graphql(`
+  query FireableEvents($accountId: ID!, $environmentId: ID) {
+    account(id: $accountId) {
+      id
+      eventCatalog(environmentId: $environmentId) {
+        name
+        description
+        category
+      }
+    }
+  }
+`);
+
+export const FireEventMutation = graphql(`
+  mutation FireEvent($input: FireEventInput!) {
+    fireEvent(input: $input) {
+      event {
         id
         name
       }
-      roles {
-        id
-        farmId
-        alias
-        roleName
-        os
-        createdAt
-      }
-      servers {
-        id
-        farmRoleId
-        hostname
-        serverType
-        cloudLocation
-        cloudZone
-        cloudServerId
-        publicIp
-        privateIp
-        status
-        instanceIndex
-        updatedAt
+      errors {
+        code
+        field
+        message
       }
     }
   }
@@ -262,4 +405,5 @@ export const DeleteVariableMutation = graphql(`
 `);
 
 export const farmsContext = { additionalTypenames: ['Farm', 'FarmRole', 'Server'] };
+export const farmApprovalContext = { additionalTypenames: ['ApprovalRequest', 'Farm'] };
 export const variablesContext = { additionalTypenames: ['Variable'] };

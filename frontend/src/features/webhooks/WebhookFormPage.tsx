@@ -6,7 +6,7 @@ import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
-import { useScopeParam, type ScopeValue } from '@/lib/scope';
+import { scopeOf, scopeSearch, useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import { WebhookQuery, webhooksContext } from './api';
 import { WebhookForm } from './components/WebhookForm';
 
@@ -17,9 +17,9 @@ function EditWebhook({ accountId, id }: { accountId: string; id: string }) {
   if (error && !data) return <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (fetching && !data) return <TableSkeleton label="Loading the webhook" />;
   const w = data?.webhook;
-  if (!w || (w.scope !== 'ACCOUNT' && w.scope !== 'ENVIRONMENT')) return <EmptyState title="Webhook not found" />;
-  const scope: ScopeValue = { scope: w.scope, id: w.scopeId };
-  const back = w.scope === 'ENVIRONMENT' ? `${list}?scope=environment&env=${w.scopeId}` : list;
+  const scope = w ? scopeOf(w) : null;
+  if (!w || !scope) return <EmptyState title="Webhook not found" />;
+  const back = list + scopeSearch(scope);
   return <WebhookForm key={w.id} accountId={accountId} scope={scope} webhook={w} onSaved={() => navigate(back)} onCancel={() => navigate(back)} />;
 }
 
@@ -28,8 +28,21 @@ export default function WebhookFormPage() {
   const navigate = useNavigate();
   const [scope] = useScopeParam(accountId);
   const list = `/accounts/${accountId}/webhooks`;
-  const back = scope.scope === 'ENVIRONMENT' ? `${list}?scope=environment&env=${scope.id}` : list;
+  const back = list + scopeSearch(scope);
   const editing = Boolean(webhookId);
+  const systemAdmin = useIsSystemAdmin();
+  const body = webhookId ? (
+    <EditWebhook accountId={accountId} id={webhookId} />
+  ) : (
+    <WebhookForm
+      key={`${scope.scope}:${scope.id}`}
+      accountId={accountId}
+      scope={scope}
+      webhook={null}
+      onSaved={() => navigate(back)}
+      onCancel={() => navigate(back)}
+    />
+  );
   return (
     <>
       <Breadcrumbs mb="xs" fz="sm">
@@ -42,20 +55,8 @@ export default function WebhookFormPage() {
         title={editing ? 'Edit webhook' : 'New webhook'}
         description="Which events go to which endpoints, with timeouts, retries and user data."
       />
-      <RequireRole accountId={accountId} role="ADMIN">
-        {webhookId ? (
-          <EditWebhook accountId={accountId} id={webhookId} />
-        ) : (
-          <WebhookForm
-            key={`${scope.scope}:${scope.id}`}
-            accountId={accountId}
-            scope={scope}
-            webhook={null}
-            onSaved={() => navigate(back)}
-            onCancel={() => navigate(back)}
-          />
-        )}
-      </RequireRole>
+      {/* System-scope webhooks are managed by system administrators, whatever their account role. */}
+      {scope.scope === 'SYSTEM' && systemAdmin ? body : <RequireRole accountId={accountId} role="ADMIN">{body}</RequireRole>}
     </>
   );
 }

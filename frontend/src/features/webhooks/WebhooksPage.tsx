@@ -25,7 +25,7 @@ import { useAccountRole } from '@/lib/account-role';
 import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
-import { useScopeParam } from '@/lib/scope';
+import { scopeSearch, useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import { DeleteWebhookMutation, WebhooksQuery, webhooksContext } from './api';
 import { CustomEventsPanel } from './components/CustomEventsPanel';
 
@@ -33,13 +33,14 @@ export default function WebhooksPage() {
   const { accountId = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const { role } = useAccountRole(accountId);
-  const canManage = roleAtLeast(role, 'ADMIN');
+  const systemAdmin = useIsSystemAdmin();
   const [scope, setScope] = useScopeParam(accountId);
+  const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: WebhooksQuery, variables: { scope }, context: webhooksContext });
   const [, remove] = useMutation(DeleteWebhookMutation);
   const webhooks = data?.webhooks ?? [];
   const base = `/accounts/${accountId}/webhooks`;
-  const scopeQuery = scope.scope === 'ENVIRONMENT' ? `?scope=environment&env=${scope.id}` : '';
+  const scopeQuery = scopeSearch(scope);
   const tab = params.get('tab') === 'custom' ? 'custom' : 'webhooks';
 
   async function onDelete(id: string, name: string) {
@@ -89,7 +90,7 @@ export default function WebhooksPage() {
                 <Table.Td>
                   <Group gap={6}>
                     {canManage ? (
-                      <Anchor component={Link} to={`${base}/${w.id}`} size="sm" fw={500}>
+                      <Anchor component={Link} to={`${base}/${w.id}${scopeQuery}`} size="sm" fw={500}>
                         {w.name}
                       </Anchor>
                     ) : (
@@ -103,9 +104,11 @@ export default function WebhooksPage() {
                       </Badge>
                     )}
                   </Group>
-                  <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?webhook=${w.id}`}>
-                    Deliveries
-                  </Anchor>
+                  {w.scope !== 'SYSTEM' && (
+                    <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?webhook=${w.id}`}>
+                      Deliveries
+                    </Anchor>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
@@ -138,7 +141,7 @@ export default function WebhooksPage() {
                   <Table.Td>
                     <Group gap={4} justify="flex-end" wrap="nowrap">
                       <Tooltip label="Edit">
-                        <ActionIcon component={Link} to={`${base}/${w.id}`} variant="subtle" color="gray" aria-label={`Edit ${w.name}`}>
+                        <ActionIcon component={Link} to={`${base}/${w.id}${scopeQuery}`} variant="subtle" color="gray" aria-label={`Edit ${w.name}`}>
                           <IconPencil size={18} />
                         </ActionIcon>
                       </Tooltip>
@@ -162,7 +165,11 @@ export default function WebhooksPage() {
     <>
       <PageHeader
         title="Webhooks"
-        description="Send incident, farm, server and custom events to endpoints."
+        description={
+          scope.scope === 'SYSTEM'
+            ? 'System webhooks: events of every account, sent to system endpoints (system administrators).'
+            : 'Send incident, farm, server and custom events to endpoints.'
+        }
         actions={tab === 'webhooks' && webhooks.length > 0 ? newButton : null}
       />
       <Stack gap="md">

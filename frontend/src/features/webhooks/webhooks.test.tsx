@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createMockClient } from '@/testing/mock-client';
-import { renderRoute } from '@/testing/render';
+import { makeSession, renderRoute, testUser } from '@/testing/render';
 import WebhookFormPage from './WebhookFormPage';
 import WebhooksPage from './WebhooksPage';
 import { groupCatalog } from './catalog';
@@ -121,5 +121,48 @@ describe('webhook form', () => {
       },
     });
     await waitFor(() => expect(router.state.location.pathname).toBe('/accounts/acc1/webhooks'));
+  }, 20_000);
+});
+
+describe('system-scope webhooks', () => {
+  it('creates a system webhook (system administrators) on system endpoints, with no farm filter', async () => {
+    const user = userEvent.setup();
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'MEMBER' } }),
+      EventCatalog: () => ({ account: { id: 'acc1', eventCatalog: CATALOG } }),
+      UsableEndpoints: () => ({
+        usableEndpoints: [{ id: 'sys1', name: 'Global CMDB', url: 'https://g', scope: 'SYSTEM', format: 'SCALR', active: true, shared: true }],
+      }),
+      FarmOptions: () => ({ account: { id: 'acc1', farms: [] } }),
+      CreateWebhook: ({ input }) => ({ createWebhook: { webhook: { id: 'w9', ...(input as object) }, errors: [] } }),
+      Webhooks: () => ({ webhooks: [] }),
+      EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [] } }),
+    });
+    const { router } = renderRoute(null, {
+      client: mock.client,
+      url: '/accounts/acc1/webhooks?scope=system',
+      session: makeSession({ ...testUser, isSystemAdmin: true }),
+      routes: [
+        { path: '/accounts/:accountId/webhooks/new', element: <WebhookFormPage /> },
+        { path: '/accounts/:accountId/webhooks', element: <WebhooksPage /> },
+      ],
+    });
+    await screen.findByText('No webhooks at this scope');
+    expect(mock.callsTo('Webhooks')[0].variables).toEqual({ scope: { scope: 'SYSTEM', id: null } });
+    await user.click(await screen.findByRole('link', { name: 'New webhook' }));
+    await user.type(await screen.findByRole('textbox', { name: /^Name/ }), 'Everything to CMDB');
+    expect(mock.callsTo('UsableEndpoints').at(-1)?.variables).toEqual({ scope: { scope: 'SYSTEM', id: null } });
+    expect(screen.queryByRole('textbox', { name: /^Farms/ })).not.toBeInTheDocument();
+    await user.click(await screen.findByRole('checkbox', { name: 'FarmLaunched' }));
+    await user.click(screen.getByRole('textbox', { name: /^Endpoints/ }));
+    await user.click(await screen.findByRole('option', { name: /Global CMDB/ }));
+    await user.click(screen.getByRole('button', { name: 'Create webhook' }));
+    await waitFor(() => expect(mock.callsTo('CreateWebhook')).toHaveLength(1));
+    expect(mock.callsTo('CreateWebhook')[0].variables.input).toMatchObject({
+      scope: { scope: 'SYSTEM', id: null },
+      events: ['FarmLaunched'],
+      endpointIds: ['sys1'],
+    });
+    await waitFor(() => expect(router.state.location.search).toBe('?scope=system'));
   }, 20_000);
 });

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
-import { CreateFarmRoleMutation, CreateServerMutation, farmsContext } from '../api';
+import { CreateFarmRoleMutation, CreateServerMutation, UpdateFarmMutation, UpdateServerMutation, farmsContext } from '../api';
 
 export function AddRoleModal({ farmId, opened, onClose }: { farmId: string; opened: boolean; onClose: () => void }) {
   const [general, setGeneral] = useState<string[]>([]);
@@ -71,73 +71,125 @@ const SERVER_FIELDS = [
   'instanceIndex',
 ] as const;
 
-export function AddServerModal({
+/** A server as the farm page has it (for editing). */
+export interface EditableServer {
+  id: string;
+  farmRoleId: string;
+  hostname: string;
+  serverType: string;
+  cloudLocation: string;
+  cloudZone: string;
+  cloudServerId: string;
+  publicIp: string;
+  privateIp: string;
+  status: string;
+  instanceIndex: number;
+}
+
+interface ServerValues {
+  farmRoleId: string | null;
+  hostname: string;
+  serverType: string;
+  cloudLocation: string;
+  cloudZone: string;
+  cloudServerId: string;
+  publicIp: string;
+  privateIp: string;
+  status: string;
+  instanceIndex: number | string;
+}
+
+const serverFields = (v: ServerValues) => ({
+  hostname: v.hostname.trim(),
+  serverType: v.serverType.trim(),
+  cloudLocation: v.cloudLocation.trim(),
+  cloudZone: v.cloudZone.trim(),
+  cloudServerId: v.cloudServerId.trim(),
+  publicIp: v.publicIp.trim(),
+  privateIp: v.privateIp.trim(),
+  status: v.status.trim(),
+  instanceIndex: Number(v.instanceIndex) || 1,
+});
+
+/** Adds a server to a role, or (with `server`) edits one's reported fields. */
+export function ServerFormModal({
   roles,
+  server,
   opened,
   onClose,
 }: {
   roles: { value: string; label: string }[];
+  server?: EditableServer | null;
   opened: boolean;
   onClose: () => void;
 }) {
+  const editing = Boolean(server);
   const [general, setGeneral] = useState<string[]>([]);
   const [, create] = useMutation(CreateServerMutation);
-  const form = useForm({
+  const [, update] = useMutation(UpdateServerMutation);
+  const form = useForm<ServerValues>({
     mode: 'controlled',
-    initialValues: {
-      farmRoleId: roles[0]?.value ?? null,
-      hostname: '',
-      serverType: '',
-      cloudLocation: '',
-      cloudZone: '',
-      cloudServerId: '',
-      publicIp: '',
-      privateIp: '',
-      status: 'running',
-      instanceIndex: 1 as number | string,
+    initialValues: server
+      ? { ...server }
+      : {
+          farmRoleId: roles[0]?.value ?? null,
+          hostname: '',
+          serverType: '',
+          cloudLocation: '',
+          cloudZone: '',
+          cloudServerId: '',
+          publicIp: '',
+          privateIp: '',
+          status: 'running',
+          instanceIndex: 1,
+        },
+    validate: {
+      farmRoleId: (v) => (v ? null : 'Pick a role'),
+      instanceIndex: (v) => {
+        const n = Number(v);
+        return Number.isInteger(n) && n >= 1 ? null : 'A whole number, 1 or more';
+      },
     },
-    validate: { farmRoleId: (v: string | null) => (v ? null : 'Pick a role') },
   });
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
-    const result = await create(
-      {
-        input: {
-          farmRoleId: v.farmRoleId!,
-          fields: {
-            hostname: v.hostname.trim(),
-            serverType: v.serverType.trim(),
-            cloudLocation: v.cloudLocation.trim(),
-            cloudZone: v.cloudZone.trim(),
-            cloudServerId: v.cloudServerId.trim(),
-            publicIp: v.publicIp.trim(),
-            privateIp: v.privateIp.trim(),
-            status: v.status.trim(),
-            instanceIndex: Number(v.instanceIndex) || 1,
-          },
-        },
-      },
-      farmsContext,
-    );
-    if (result.error) return notifyError(result.error, 'Could not add the server');
-    const p = result.data?.createServer;
+    const fields = serverFields(v);
+    const result = server
+      ? await update({ input: { id: server.id, fields } }, farmsContext)
+      : await create({ input: { farmRoleId: v.farmRoleId!, fields } }, farmsContext);
+    if (result.error) return notifyError(result.error, editing ? 'Could not save the server' : 'Could not add the server');
+    const p =
+      result.data && 'updateServer' in result.data
+        ? result.data.updateServer
+        : result.data && 'createServer' in result.data
+          ? result.data.createServer
+          : null;
     if (!p) return;
     if (p.errors.length) {
-      const { fields, general: other } = splitUserErrors(p.errors, ['farmRoleId', ...SERVER_FIELDS]);
-      form.setErrors(fields);
+      const { fields: byField, general: other } = splitUserErrors(p.errors, ['farmRoleId', ...SERVER_FIELDS]);
+      form.setErrors(byField);
       setGeneral(other);
       return;
     }
-    notifySuccess('Server added.');
-    form.reset();
+    notifySuccess(editing ? 'Server saved.' : 'Server added.');
+    if (!editing) form.reset();
     onClose();
   });
   return (
-    <Modal opened={opened} onClose={onClose} title="Add a server" centered size="lg">
+    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${server?.hostname || 'server'}` : 'Add a server'} centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
-          <Select label="Farm role" required data={roles} allowDeselect={false} comboboxProps={{ withinPortal: true }} {...form.getInputProps('farmRoleId')} />
+          <Select
+            label="Farm role"
+            required
+            data={roles}
+            allowDeselect={false}
+            disabled={editing}
+            description={editing ? 'A server stays in its role.' : undefined}
+            comboboxProps={{ withinPortal: true }}
+            {...form.getInputProps('farmRoleId')}
+          />
           <SimpleGrid cols={2}>
             <TextInput label="Hostname" data-autofocus {...form.getInputProps('hostname')} />
             <TextInput label="Server type" placeholder="m5.large" {...form.getInputProps('serverType')} />
@@ -147,14 +199,83 @@ export function AddServerModal({
             <TextInput label="Status" {...form.getInputProps('status')} />
             <TextInput label="Public IP" {...form.getInputProps('publicIp')} />
             <TextInput label="Private IP" {...form.getInputProps('privateIp')} />
-            <NumberInput label="Instance index" min={1} {...form.getInputProps('instanceIndex')} />
+            <NumberInput label="Instance index" min={1} allowDecimal={false} {...form.getInputProps('instanceIndex')} />
           </SimpleGrid>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
             <Button type="submit" loading={form.submitting}>
-              Add server
+              {editing ? 'Save server' : 'Add server'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function AddServerModal(props: { roles: { value: string; label: string }[]; opened: boolean; onClose: () => void }) {
+  return <ServerFormModal {...props} />;
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Name, description and owner email of a farm (members and up). */
+export function EditFarmModal({
+  farm,
+  opened,
+  onClose,
+}: {
+  farm: { id: string; name: string; description: string; ownerEmail: string };
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const [general, setGeneral] = useState<string[]>([]);
+  const [, update] = useMutation(UpdateFarmMutation);
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { name: farm.name, description: farm.description, ownerEmail: farm.ownerEmail },
+    validate: {
+      name: (v: string) => (v.trim() ? null : 'Name is required'),
+      ownerEmail: (v: string) => (!v.trim() || EMAIL_RE.test(v.trim()) ? null : 'Enter an email address, or leave it empty'),
+    },
+  });
+  const submit = form.onSubmit(async (v) => {
+    setGeneral([]);
+    const input = { id: farm.id, name: v.name.trim(), description: v.description.trim(), ownerEmail: v.ownerEmail.trim() };
+    const result = await update({ input }, farmsContext);
+    if (result.error) return notifyError(result.error, 'Could not save the farm');
+    const p = result.data?.updateFarm;
+    if (!p) return;
+    if (p.errors.length) {
+      const { fields, general: other } = splitUserErrors(p.errors, ['name', 'description', 'ownerEmail']);
+      form.setErrors(fields);
+      setGeneral(other);
+      return;
+    }
+    notifySuccess(`Saved ${input.name}.`);
+    onClose();
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Edit ${farm.name}`} centered>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <FormErrors errors={general} />
+          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+          <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+          <TextInput
+            label="Owner email"
+            type="email"
+            description="Sent to webhooks and approvers as SCALR_FARM_OWNER_EMAIL."
+            {...form.getInputProps('ownerEmail')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={form.submitting}>
+              Save farm
             </Button>
           </Group>
         </Stack>

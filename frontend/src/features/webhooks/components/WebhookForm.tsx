@@ -153,7 +153,11 @@ export function WebhookForm({
             />
             <MultiSelect
               label="Endpoints"
-              description="Where to send. Endpoints of this scope, and shared ones of the account."
+              description={
+                scope.scope === 'SYSTEM'
+                  ? 'Where to send. System endpoints.'
+                  : 'Where to send. Endpoints of this scope, and shared ones of the account.'
+              }
               required
               searchable
               data={endpointOptions}
@@ -167,6 +171,7 @@ export function WebhookForm({
                 events are not sent to them.
               </Alert>
             )}
+            {scope.scope !== 'SYSTEM' && (
             <MultiSelect
               label="Farms"
               description="Only events about these farms. Leave empty for every farm in scope (and events without a farm, like incidents)."
@@ -177,6 +182,7 @@ export function WebhookForm({
               comboboxProps={{ withinPortal: true }}
               {...form.getInputProps('farmIds')}
             />
+            )}
           </Stack>
         </Paper>
         <Accordion variant="separated" radius="md">

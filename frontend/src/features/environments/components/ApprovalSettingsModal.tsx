@@ -1,0 +1,177 @@
+import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { FormErrors } from '@/components/FormErrors';
+import type { ApprovalSettingsFieldsFragment } from '@/gql/graphql';
+import { splitUserErrors } from '@/lib/graphql/user-errors';
+import { notifyError, notifySuccess } from '@/lib/notify';
+import { ApprovalEndpointOptionsQuery, SetEnvironmentApprovalsMutation, environmentsContext } from '../api';
+
+/** Pending requests expire after 1 minute to 7 days (the server's bounds). */
+export const EXPIRY_MIN = 1;
+export const EXPIRY_MAX = 7 * 24 * 60;
+
+export interface ApprovalValues {
+  endpointId: string | null;
+  onFirstLaunch: boolean;
+  onTerminate: boolean;
+  expiryMinutes: number | string;
+}
+
+// Module-level: urql re-runs a query whose context object changes between renders.
+const endpointsContext = { additionalTypenames: ['Endpoint'] };
+
+const FIELDS = ['endpointId', 'onFirstLaunch', 'onTerminate', 'expiryMinutes'];
+
+export function validateExpiry(v: number | string): string | null {
+  const n = typeof v === 'string' ? Number(v.trim() || NaN) : v;
+  if (!Number.isInteger(n)) return 'Enter a whole number of minutes';
+  if (n < EXPIRY_MIN || n > EXPIRY_MAX) return `Between ${EXPIRY_MIN} minute and 7 days (${EXPIRY_MAX} minutes)`;
+  return null;
+}
+
+/**
+ * An environment's approvals (admins): the Scalr-format endpoint that approves, whether a farm's
+ * first launch and/or every termination need its approval, and how long a request may wait.
+ */
+export function ApprovalSettingsModal({
+  environment,
+  onClose,
+}: {
+  environment: { id: string; name: string; approvalSettings: ApprovalSettingsFieldsFragment };
+  onClose: () => void;
+}) {
+  const settings = environment.approvalSettings;
+  const [{ data, fetching }] = useQuery({
+    query: ApprovalEndpointOptionsQuery,
+    variables: { scope: { scope: 'ENVIRONMENT', id: environment.id } },
+    context: endpointsContext,
+  });
+  const [, save] = useMutation(SetEnvironmentApprovalsMutation);
+  const [general, setGeneral] = useState<string[]>([]);
+  const form = useForm<ApprovalValues>({
+    mode: 'controlled',
+    initialValues: {
+      endpointId: settings.endpoint?.id ?? null,
+      onFirstLaunch: settings.onFirstLaunch,
+      onTerminate: settings.onTerminate,
+      expiryMinutes: settings.expiryMinutes,
+    },
+    validate: {
+      expiryMinutes: validateExpiry,
+      endpointId: (v, values) =>
+        !v && (values.onFirstLaunch || values.onTerminate) ? 'Choose the endpoint that approves, or turn both switches off' : null,
+    },
+  });
+
+  const endpoints = data?.usableEndpoints;
+  const options = useMemo(() => {
+    // Approvals speak the Scalr wire format only: Slack endpoints cannot approve.
+    const usable = (endpoints ?? []).filter((e) => e.format === 'SCALR');
+    const opts = usable.map((e) => ({
+      value: e.id,
+      label: `${e.name}${e.scope !== 'ENVIRONMENT' ? ` (${e.scope.toLowerCase()}, shared)` : ''}${e.active ? '' : ' — inactive'}`,
+    }));
+    // The current endpoint stays selectable even if it is no longer listed.
+    if (settings.endpoint && !opts.some((o) => o.value === settings.endpoint!.id)) {
+      opts.unshift({ value: settings.endpoint.id, label: settings.endpoint.name });
+    }
+    return opts;
+  }, [endpoints, settings.endpoint]);
+  const chosen = endpoints?.find((e) => e.id === form.values.endpointId);
+
+  const submit = form.onSubmit(async (v) => {
+    setGeneral([]);
+    const result = await save(
+      {
+        input: {
+          environmentId: environment.id,
+          endpointId: v.endpointId,
+          onFirstLaunch: v.onFirstLaunch,
+          onTerminate: v.onTerminate,
+          expiryMinutes: Number(v.expiryMinutes),
+        },
+      },
+      environmentsContext,
+    );
+    if (result.error) return notifyError(result.error, 'Could not save the approval settings');
+    const p = result.data?.setEnvironmentApprovals;
+    if (!p) return;
+    if (p.errors.length) {
+      const s = splitUserErrors(p.errors, FIELDS);
+      form.setErrors(s.fields);
+      setGeneral(s.general);
+      return;
+    }
+    notifySuccess(`Saved the approval settings of ${environment.name}.`);
+    onClose();
+  });
+
+  return (
+    <Modal opened onClose={onClose} title={`Approvals in ${environment.name}`} centered size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <Text size="sm" c="dimmed">
+            Before a farm of this environment launches for the first time, or terminates, Switchboard can ask an endpoint
+            to approve. The farm waits in a pending state until the endpoint answers (possibly later, with a signed
+            callback).
+          </Text>
+          <FormErrors errors={general} />
+          <Select
+            label="Approval endpoint"
+            description="A Scalr-format endpoint of this environment, or a shared one of the account."
+            placeholder={fetching && !endpoints ? 'Loading endpoints…' : 'None: approvals are off'}
+            data={options}
+            clearable
+            searchable
+            nothingFoundMessage="No Scalr-format endpoint here. Create one on the Endpoints page."
+            comboboxProps={{ withinPortal: true }}
+            data-autofocus
+            {...form.getInputProps('endpointId')}
+          />
+          {chosen && !chosen.active && (
+            <Alert color="yellow" variant="light" p="xs">
+              {chosen.name} is inactive: launches and terminations that need approval are refused until it is active again.
+            </Alert>
+          )}
+          <Switch
+            label="Require approval for a farm's first launch"
+            description="Later launches of a farm that has run before need no approval."
+            {...form.getInputProps('onFirstLaunch', { type: 'checkbox' })}
+          />
+          <Switch
+            label="Require approval for terminations"
+            description="Every termination asks first."
+            {...form.getInputProps('onTerminate', { type: 'checkbox' })}
+          />
+          <NumberInput
+            label="Expiry (minutes)"
+            description="A request with no decision by then expires and the farm goes back. 1 minute to 7 days."
+            min={EXPIRY_MIN}
+            max={EXPIRY_MAX}
+            clampBehavior="none"
+            allowDecimal={false}
+            {...form.getInputProps('expiryMinutes')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={form.submitting}>
+              Save approval settings
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** "First launch and terminations, via CAB (60 min)" or "Off". */
+export function approvalSummary(s: ApprovalSettingsFieldsFragment): string {
+  const what = [s.onFirstLaunch && 'first launch', s.onTerminate && 'terminations'].filter(Boolean) as string[];
+  if (!s.endpoint || what.length === 0) return 'Off';
+  const list = what.join(' and ');
+  return `${list[0].toUpperCase()}${list.slice(1)}, via ${s.endpoint.name} (${s.expiryMinutes} min)`;
+}
