@@ -465,8 +465,7 @@ func (s *Store) ListApprovals(ctx context.Context, a *Actor, accountID string, q
 	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(first)
-	if err != nil {
+	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
 	db := s.db.WithContext(ctx).Where("account_id = ?", accountID)
@@ -479,24 +478,5 @@ func (s *Store) ListApprovals(ctx context.Context, a *Actor, accountID string, q
 	if len(q.Statuses) > 0 {
 		db = db.Where("status IN ?", q.Statuses)
 	}
-	if after != "" {
-		t, id, err := decodeCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		db = db.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, id)
-	}
-	var rs []ApprovalRequest
-	if err := db.Order("created_at DESC, id DESC").Limit(n + 1).Find(&rs).Error; err != nil {
-		return nil, err
-	}
-	p := &Page[ApprovalRequest]{}
-	if len(rs) > n {
-		p.HasNextPage, rs = true, rs[:n]
-	}
-	p.Items = rs
-	for _, r := range rs {
-		p.Cursors = append(p.Cursors, encodeCursor(r.CreatedAt, r.ID))
-	}
-	return p, nil
+	return keysetPage[ApprovalRequest](db, "created_at", first, after, func(r *ApprovalRequest) (time.Time, string) { return r.CreatedAt, r.ID })
 }

@@ -52,36 +52,46 @@ func pageSize(first int) (int, error) {
 	return first, nil
 }
 
-// ListAudit returns the account's audit log, newest first. Admins and owners.
-func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, first int, after string) (*Page[AuditEntry], error) {
-	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
-		return nil, err
-	}
+// keysetPage runs q newest first by (col, id), starting after the cursor, and cuts one page.
+// key returns an item's (col, id), from which its cursor is made.
+func keysetPage[T any](q *gorm.DB, col string, first int, after string, key func(*T) (time.Time, string)) (*Page[T], error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
 	if after != "" {
 		t, id, err := decodeCursor(after)
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, id)
+		q = q.Where("("+col+" < ?) OR ("+col+" = ? AND id < ?)", t, t, id)
 	}
-	var es []AuditEntry
-	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&es).Error; err != nil {
+	var items []T
+	if err := q.Order(col + " DESC, id DESC").Limit(n + 1).Find(&items).Error; err != nil {
 		return nil, err
 	}
-	p := &Page[AuditEntry]{}
-	if len(es) > n {
-		p.HasNextPage, es = true, es[:n]
+	p := &Page[T]{}
+	if len(items) > n {
+		p.HasNextPage, items = true, items[:n]
 	}
-	p.Items = es
-	for _, e := range es {
-		p.Cursors = append(p.Cursors, encodeCursor(e.CreatedAt, e.ID))
+	p.Items = items
+	for i := range items {
+		t, id := key(&items[i])
+		p.Cursors = append(p.Cursors, encodeCursor(t, id))
 	}
 	return p, nil
+}
+
+// ListAudit returns the account's audit log, newest first. Admins and owners.
+func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, first int, after string) (*Page[AuditEntry], error) {
+	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := pageSize(first); err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	return keysetPage[AuditEntry](q, "created_at", first, after, func(e *AuditEntry) (time.Time, string) { return e.CreatedAt, e.ID })
 }
 
 // GetAuditEntry returns one entry of an account the actor administers.

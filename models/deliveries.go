@@ -322,8 +322,7 @@ func (s *Store) ListDeliveries(ctx context.Context, a *Actor, accountID string, 
 	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(first)
-	if err != nil {
+	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
@@ -352,26 +351,7 @@ func (s *Store) ListDeliveries(ctx context.Context, a *Actor, accountID string, 
 		}
 		q = q.Where(col+" LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
 	}
-	if after != "" {
-		t, id, err := decodeCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, id)
-	}
-	var ds []Delivery
-	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&ds).Error; err != nil {
-		return nil, err
-	}
-	p := &Page[Delivery]{}
-	if len(ds) > n {
-		p.HasNextPage, ds = true, ds[:n]
-	}
-	p.Items = ds
-	for _, d := range ds {
-		p.Cursors = append(p.Cursors, encodeCursor(d.CreatedAt, d.ID))
-	}
-	return p, nil
+	return keysetPage[Delivery](q, "created_at", first, after, func(d *Delivery) (time.Time, string) { return d.CreatedAt, d.ID })
 }
 
 // GetDelivery returns a delivery of an account the actor administers.

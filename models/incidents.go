@@ -330,8 +330,7 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(first)
-	if err != nil {
+	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
@@ -359,26 +358,7 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	if term := strings.TrimSpace(f.Search); term != "" {
 		q = q.Where("lower(title) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
 	}
-	if after != "" {
-		t, id, err := decodeCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("(opened_at < ?) OR (opened_at = ? AND id < ?)", t, t, id)
-	}
-	var incs []Incident
-	if err := q.Order("opened_at DESC, id DESC").Limit(n + 1).Find(&incs).Error; err != nil {
-		return nil, err
-	}
-	p := &Page[Incident]{}
-	if len(incs) > n {
-		p.HasNextPage, incs = true, incs[:n]
-	}
-	p.Items = incs
-	for _, i := range incs {
-		p.Cursors = append(p.Cursors, encodeCursor(i.OpenedAt, i.ID))
-	}
-	return p, nil
+	return keysetPage[Incident](q, "opened_at", first, after, func(i *Incident) (time.Time, string) { return i.OpenedAt, i.ID })
 }
 
 func likeEscape(s string) string {
@@ -434,29 +414,9 @@ func (s *Store) ListEvents(ctx context.Context, a *Actor, accountID string, firs
 	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(first)
-	if err != nil {
+	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
-	if after != "" {
-		t, id, err := decodeCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, id)
-	}
-	var es []Event
-	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&es).Error; err != nil {
-		return nil, err
-	}
-	p := &Page[Event]{}
-	if len(es) > n {
-		p.HasNextPage, es = true, es[:n]
-	}
-	p.Items = es
-	for _, e := range es {
-		p.Cursors = append(p.Cursors, encodeCursor(e.CreatedAt, e.ID))
-	}
-	return p, nil
+	return keysetPage[Event](q, "created_at", first, after, func(e *Event) (time.Time, string) { return e.CreatedAt, e.ID })
 }
