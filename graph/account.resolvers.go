@@ -44,12 +44,9 @@ func (r *accountResolver) AuditLog(ctx context.Context, obj *models.AccountWithR
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.AuditEntryConnection{Edges: make([]*model.AuditEntryEdge, len(p.Items)), PageInfo: &model.PageInfo{HasNextPage: p.HasNextPage}}
+	conn := &model.AuditEntryConnection{Edges: make([]*model.AuditEntryEdge, len(p.Items)), PageInfo: pageInfo(p.HasNextPage, p.Cursors)}
 	for i := range p.Items {
 		conn.Edges[i] = &model.AuditEntryEdge{Cursor: p.Cursors[i], Node: &p.Items[i]}
-	}
-	if len(p.Cursors) > 0 {
-		conn.PageInfo.EndCursor = &p.Cursors[len(p.Cursors)-1]
 	}
 	return conn, nil
 }

@@ -64,6 +64,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 				}
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(msg)
 			}
+			actor.LongLived = true
 			return models.WithActor(ctx, actor), nil, nil
 		},
 	})

@@ -26,12 +26,9 @@ func (r *accountResolver) Incidents(ctx context.Context, obj *models.AccountWith
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.IncidentConnection{Edges: make([]*model.IncidentEdge, len(p.Items)), PageInfo: &model.PageInfo{HasNextPage: p.HasNextPage}}
+	conn := &model.IncidentConnection{Edges: make([]*model.IncidentEdge, len(p.Items)), PageInfo: pageInfo(p.HasNextPage, p.Cursors)}
 	for i := range p.Items {
 		conn.Edges[i] = &model.IncidentEdge{Cursor: p.Cursors[i], Node: &p.Items[i]}
-	}
-	if len(p.Cursors) > 0 {
-		conn.PageInfo.EndCursor = &p.Cursors[len(p.Cursors)-1]
 	}
 	return conn, nil
 }

@@ -107,7 +107,7 @@ func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
 		TaskCheckInterval:        50 * time.Millisecond,
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
 		ShutdownTimeout:          15 * time.Second,
-		Logger:                   slogAdapter{log},
+		Logger:                   Logger{L: log, Component: "asynq"},
 		RetryDelayFunc:           RetryDelay,
 		IsFailure:                IsFailure,
 		LogLevel:                 asynq.WarnLevel,
@@ -137,11 +137,14 @@ func Schedule(s *asynq.Scheduler) error {
 	return err
 }
 
-// slogAdapter lets Asynq log through slog.
-type slogAdapter struct{ l *slog.Logger }
+// Logger lets Asynq (its worker and scheduler) log through slog, tagged with a component.
+type Logger struct {
+	L         *slog.Logger
+	Component string
+}
 
-func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+func (a Logger) Debug(args ...any) { a.L.Debug(fmt.Sprint(args...), "component", a.Component) }
+func (a Logger) Info(args ...any)  { a.L.Info(fmt.Sprint(args...), "component", a.Component) }
+func (a Logger) Warn(args ...any)  { a.L.Warn(fmt.Sprint(args...), "component", a.Component) }
+func (a Logger) Error(args ...any) { a.L.Error(fmt.Sprint(args...), "component", a.Component) }
+func (a Logger) Fatal(args ...any) { a.L.Error(fmt.Sprint(args...), "component", a.Component) }

@@ -146,20 +146,8 @@ func (s *Store) EnvironmentsByAccount(ctx context.Context, accountIDs []string) 
 
 // GetEnvironment returns an environment of an account the actor can see.
 func (s *Store) GetEnvironment(ctx context.Context, a *Actor, id string) (*Environment, error) {
-	if !validID(id) {
-		return nil, notFound("environment")
-	}
 	var env Environment
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&env).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, notFound("environment")
-		}
-		return nil, err
-	}
-	if _, err := s.Require(ctx, a, env.AccountID, RoleViewer); err != nil {
-		if CodeOf(err) == ENOTFOUND {
-			return nil, notFound("environment")
-		}
+	if err := s.getScoped(ctx, a, &env, id, "environment", RoleViewer); err != nil {
 		return nil, err
 	}
 	return &env, nil
@@ -180,12 +168,9 @@ func cleanEnvironment(in EnvironmentInput) (EnvironmentInput, error) {
 		in.Name = &n
 	}
 	if in.Description != nil {
-		d := strings.TrimSpace(*in.Description)
-		if err := noNUL("description", d); err != nil {
+		d, err := cleanText("description", *in.Description, 1000)
+		if err != nil {
 			return in, err
-		}
-		if len([]rune(d)) > 1000 {
-			return in, FieldError(EINVALID, "description", "description must be at most 1000 characters")
 		}
 		in.Description = &d
 	}

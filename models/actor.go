@@ -44,6 +44,10 @@ type Actor struct {
 	TokenAccountID string
 	TokenRole      Role
 	System         bool
+	// LongLived marks an actor that outlives the request it was authenticated in (a
+	// websocket): its API token is re-checked at every permission check, so revocation and
+	// expiry reach open connections. Request-scoped actors were checked moments ago.
+	LongLived bool
 }
 
 // Label names the actor in the audit log.

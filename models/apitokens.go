@@ -2,11 +2,8 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // ListAPITokens returns the account's API tokens, newest first. Admins and owners.
@@ -82,20 +79,8 @@ func (s *Store) CreateAPIToken(ctx context.Context, a *Actor, in CreateAPITokenI
 
 // RevokeAPIToken revokes a token at once. Admins and owners.
 func (s *Store) RevokeAPIToken(ctx context.Context, a *Actor, id string) (*APIToken, error) {
-	if !validID(id) {
-		return nil, notFound("API token")
-	}
 	var t APIToken
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, notFound("API token")
-		}
-		return nil, err
-	}
-	if _, err := s.Require(ctx, a, t.AccountID, RoleAdmin); err != nil {
-		if CodeOf(err) == ENOTFOUND {
-			return nil, notFound("API token")
-		}
+	if err := s.getScoped(ctx, a, &t, id, "API token", RoleAdmin); err != nil {
 		return nil, err
 	}
 	if t.RevokedAt != nil {

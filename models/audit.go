@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"strings"
 	"time"
 
@@ -96,20 +95,8 @@ func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, first
 
 // GetAuditEntry returns one entry of an account the actor administers.
 func (s *Store) GetAuditEntry(ctx context.Context, a *Actor, id string) (*AuditEntry, error) {
-	if !validID(id) {
-		return nil, notFound("audit entry")
-	}
 	var e AuditEntry
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&e).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, notFound("audit entry")
-		}
-		return nil, err
-	}
-	if _, err := s.Require(ctx, a, e.AccountID, RoleAdmin); err != nil {
-		if CodeOf(err) == ENOTFOUND {
-			return nil, notFound("audit entry")
-		}
+	if err := s.getScoped(ctx, a, &e, id, "audit entry", RoleAdmin); err != nil {
 		return nil, err
 	}
 	return &e, nil

@@ -683,28 +683,12 @@ func (e *Event) accountOf() string { return e.AccountID }
 
 // EventsByID loads events (dataloader); callers pass events the actor may see.
 func (s *Store) EventsByID(ctx context.Context, ids []string) (map[string]*Event, error) {
-	var es []Event
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&es).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*Event, len(es))
-	for i := range es {
-		out[es[i].ID] = &es[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *Event) string { return r.ID })
 }
 
 // WebhooksByID loads webhooks (dataloader).
 func (s *Store) WebhooksByID(ctx context.Context, ids []string) (map[string]*Webhook, error) {
-	var hs []Webhook
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&hs).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*Webhook, len(hs))
-	for i := range hs {
-		out[hs[i].ID] = &hs[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *Webhook) string { return r.ID })
 }
 
 // WebhooksUsingEndpoint lists the webhooks that send to an endpoint.

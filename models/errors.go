@@ -74,8 +74,6 @@ func IsAppError(err error) bool {
 	return errors.As(err, &e)
 }
 
-var errNotFound = &Error{Code: ENOTFOUND, Message: "not found"}
-
 func notFound(what string) *Error {
 	return &Error{Code: ENOTFOUND, Message: what + " not found"}
 }

@@ -381,15 +381,7 @@ func (s *Store) TimelinesByIncident(ctx context.Context, ids []string) (map[stri
 
 // ComponentsByID loads components (dataloader). Callers pass components the actor may see.
 func (s *Store) ComponentsByID(ctx context.Context, ids []string) (map[string]*Component, error) {
-	var cs []Component
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&cs).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*Component, len(cs))
-	for i := range cs {
-		out[cs[i].ID] = &cs[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *Component) string { return r.ID })
 }
 
 // OpenIncidentCounts counts open incidents per component (dataloader).

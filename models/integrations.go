@@ -401,13 +401,5 @@ func (s *Store) RecordSNSRejection(ctx context.Context, integ *AWSIntegration, c
 // IntegrationsByID loads integrations, deleted ones included (an incident keeps showing which
 // integration opened it). Callers pass integrations the actor may see.
 func (s *Store) IntegrationsByID(ctx context.Context, ids []string) (map[string]*AWSIntegration, error) {
-	var is []AWSIntegration
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&is).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*AWSIntegration, len(is))
-	for i := range is {
-		out[is[i].ID] = &is[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *AWSIntegration) string { return r.ID })
 }

@@ -132,12 +132,9 @@ func cleanFarm(in FarmInput) (FarmInput, error) {
 		in.Name = &n
 	}
 	if in.Description != nil {
-		d := strings.TrimSpace(*in.Description)
-		if err := noNUL("description", d); err != nil {
+		d, err := cleanText("description", *in.Description, 2000)
+		if err != nil {
 			return in, err
-		}
-		if len([]rune(d)) > 2000 {
-			return in, FieldError(EINVALID, "description", "description must be at most 2000 characters")
 		}
 		in.Description = &d
 	}

@@ -40,28 +40,12 @@ func (s *Store) MembershipsVisibleTo(ctx context.Context, a *Actor, userID strin
 
 // UsersByID loads users in one query. Callers pass users the actor is allowed to see.
 func (s *Store) UsersByID(ctx context.Context, ids []string) (map[string]*User, error) {
-	var us []User
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&us).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*User, len(us))
-	for i := range us {
-		out[us[i].ID] = &us[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *User) string { return r.ID })
 }
 
 // AccountsByID loads accounts in one query. Callers pass accounts the actor may see.
 func (s *Store) AccountsByID(ctx context.Context, ids []string) (map[string]*Account, error) {
-	var as []Account
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&as).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*Account, len(as))
-	for i := range as {
-		out[as[i].ID] = &as[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *Account) string { return r.ID })
 }
 
 // GetUser returns the actor's own user.
@@ -159,20 +143,8 @@ func (s *Store) AddMember(ctx context.Context, a *Actor, in AddMemberInput) (*Me
 }
 
 func (s *Store) getMembership(ctx context.Context, a *Actor, id string) (*Membership, error) {
-	if !validID(id) {
-		return nil, notFound("membership")
-	}
 	var m Membership
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, notFound("membership")
-		}
-		return nil, err
-	}
-	if _, err := s.Require(ctx, a, m.AccountID, RoleViewer); err != nil {
-		if CodeOf(err) == ENOTFOUND {
-			return nil, notFound("membership")
-		}
+	if err := s.getScoped(ctx, a, &m, id, "membership", RoleViewer); err != nil {
 		return nil, err
 	}
 	return &m, nil

@@ -224,12 +224,6 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 	return b, nil
 }
 
-// matchedPair is a webhook and one of its endpoints that an event goes to.
-type matchedPair struct {
-	webhook  Webhook
-	endpoint Endpoint
-}
-
 // buildDeliveries finds the webhooks an event matches (design §6.2) and builds one delivery
 // per (webhook, usable endpoint) with its frozen payload.
 func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Delivery, error) {

@@ -137,17 +137,3 @@ func nullable(s string) *string {
 	}
 	return &s
 }
-
-// covers reports whether a definition in scope def applies to something in scope target: the
-// same scope, or def is an ancestor of target.
-func covers(defScope Scope, defAccount, defEnv *string, target *ScopeRef) bool {
-	switch defScope {
-	case ScopeSystem:
-		return true
-	case ScopeAccount:
-		return defAccount != nil && *defAccount == target.AccountID
-	case ScopeEnvironment:
-		return defEnv != nil && *defEnv == target.EnvironmentID
-	}
-	return false
-}

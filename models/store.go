@@ -104,7 +104,7 @@ func (s *Store) roleIn(ctx context.Context, db *gorm.DB, a *Actor, accountID str
 	if a.TokenID != "" && a.TokenAccountID != accountID {
 		return "", notFound("account")
 	}
-	if a.TokenID != "" {
+	if a.TokenID != "" && a.LongLived {
 		// A websocket authenticates once; re-checking here makes revocation and expiry take
 		// effect on open connections too, not only on new requests.
 		var t APIToken
@@ -198,6 +198,18 @@ func cleanName(field, v string, max int) (string, error) {
 	return v, nil
 }
 
+// cleanText trims and validates free text (descriptions) of at most max characters.
+func cleanText(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if err := noNUL(field, v); err != nil {
+		return "", err
+	}
+	if utf8.RuneCountInString(v) > max {
+		return "", FieldError(EINVALID, field, "%s must be at most %d characters", field, max)
+	}
+	return v, nil
+}
+
 // noNUL refuses text with NUL characters: PostgreSQL cannot store them, and no person means one.
 func noNUL(field, v string) error {
 	if strings.ContainsRune(v, 0) {
@@ -235,4 +247,18 @@ func checkPassword(field, p string) error {
 		return FieldError(EINVALID, field, "password must be at most %d bytes", MaxPasswordLen)
 	}
 	return nil
+}
+
+// loadByID loads rows by id in one query, keyed by id (the dataloaders' batch functions). It
+// checks no permission: callers pass ids the actor may see.
+func loadByID[T any](db *gorm.DB, ids []string, id func(*T) string) (map[string]*T, error) {
+	var rows []T
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]*T, len(rows))
+	for i := range rows {
+		out[id(&rows[i])] = &rows[i]
+	}
+	return out, nil
 }

@@ -136,3 +136,8 @@ func (s *APITokenStatus) UnmarshalGQL(v any) error {
 	}
 	return fmt.Errorf("%q is not an API token status", str)
 }
+
+func (e *Environment) accountOf() string { return e.AccountID }
+func (m *Membership) accountOf() string  { return m.AccountID }
+func (t *APIToken) accountOf() string    { return t.AccountID }
+func (e *AuditEntry) accountOf() string  { return e.AccountID }

@@ -134,15 +134,7 @@ func (s *Store) WebhookEndpointIDs(ctx context.Context, ids []string) (map[strin
 
 // EndpointsByID loads endpoints (dataloader); callers pass endpoints the actor may see.
 func (s *Store) EndpointsByID(ctx context.Context, ids []string) (map[string]*Endpoint, error) {
-	var es []Endpoint
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&es).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]*Endpoint, len(es))
-	for i := range es {
-		out[es[i].ID] = &es[i]
-	}
-	return out, nil
+	return loadByID(s.db.WithContext(ctx), ids, func(r *Endpoint) string { return r.ID })
 }
 
 func (s *Store) validateWebhook(ctx context.Context, a *Actor, ref *ScopeRef, h *Webhook, in WebhookInput) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/switchboard-hub/switchboard/frontend"
@@ -284,6 +285,6 @@ func newMetrics() *metrics {
 		Name: "switchboard_incidents_total", Help: "Incidents opened and resolved by alarms.",
 	}, []string{"change"})
 	reg.MustRegister(m.httpRequests, m.httpDuration, m.incidents,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -320,7 +320,7 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	if err := m.worker.Start(h.Mux()); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	m.scheduler = asynq.NewScheduler(m.asynqOpt, &asynq.SchedulerOpts{Logger: jobsLogger{m.Log}, LogLevel: asynq.WarnLevel})
+	m.scheduler = asynq.NewScheduler(m.asynqOpt, &asynq.SchedulerOpts{Logger: jobs.Logger{L: m.Log, Component: "scheduler"}, LogLevel: asynq.WarnLevel})
 	if err := jobs.Schedule(m.scheduler); err != nil {
 		return err
 	}
@@ -391,11 +391,3 @@ func (m *Main) Close() error {
 	}
 	return errors.Join(errs...)
 }
-
-type jobsLogger struct{ l *slog.Logger }
-
-func (a jobsLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "scheduler") }
-func (a jobsLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "scheduler") }
-func (a jobsLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "scheduler") }
-func (a jobsLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "scheduler") }
-func (a jobsLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "scheduler") }

@@ -281,5 +281,3 @@ func (c *lru) add(key string, cert *x509.Certificate) {
 		delete(c.items, old.Value.(*lruEntry).key)
 	}
 }
-
-func (c *lru) len() int { return c.order.Len() }
