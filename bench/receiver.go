@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // receiver is one local webhook endpoint: a plain net/http server on loopback that answers 200

@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-hub/switchboard/jobs/deliver"
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // Task types of the outbox.

@@ -10,7 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // DefaultApprovalExpiryMinutes is how long a pending approval waits for its decision.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // approvalRig is an environment whose farms need an endpoint's approval.

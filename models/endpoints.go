@@ -11,7 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // EndpointFormat is the body an endpoint receives.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // Enqueuer puts deliveries on the queue after their transaction commits. It is declared here,

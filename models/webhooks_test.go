@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 var signingKeyRe = regexp.MustCompile(`^[A-Za-z0-9+/]{64}$`)

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // approvalFarm is a farm in its own environment whose launches and terminations need the

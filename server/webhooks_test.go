@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 	"github.com/switchboard-hub/switchboard/server"
 	"github.com/switchboard-hub/switchboard/server/servertest"
 )

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/switchboard-hub/switchboard/jobs/scalr"
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // Outcome is what one attempt means for the delivery.

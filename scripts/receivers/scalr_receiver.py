@@ -13,7 +13,7 @@ A request failing any of these is answered 403. The Standard Webhooks signature 
 webhook-timestamp, webhook-signature "v1,<base64 HMAC-SHA256 of id.timestamp.body>") is checked
 too and recorded, but never causes a refusal. Its HMAC key is the signing key base64-decoded when
 the key is well-formed padded base64 (every generated key), else the key's raw bytes, which is
-what Switchboard signs with (jobs/scalr StandardKey).
+what Switchboard signs with (models/scalr StandardKey).
 
 Every POST appends one JSON line to --log:
   {"webhookId", "eventName", "eventId", "verified", "standardWebhooks", "status", "attempt",
@@ -100,7 +100,7 @@ def verify_scalr(key, body, date, signature, now):
 
 
 def standard_key(key):
-    """The Standard Webhooks HMAC key for a signing key (same rule as jobs/scalr StandardKey)."""
+    """The Standard Webhooks HMAC key for a signing key (same rule as models/scalr StandardKey)."""
     if not key or len(key) % 4:
         return key
     stripped = key
