@@ -58,7 +58,7 @@ func (r *Resolver) urlPayload(integ *models.AWSIntegration, token string, err er
 	if err != nil || len(errs) > 0 {
 		return &model.AWSIntegrationURLPayload{Errors: errs}, err
 	}
-	u := r.PublicURL + "/webhooks/aws/" + token
+	u := r.Store.Links().SNSWebhook(token)
 	return &model.AWSIntegrationURLPayload{Integration: integ, WebhookURL: &u, Errors: errs}, nil
 }
 

@@ -13,6 +13,4 @@ type Resolver struct {
 	Store *models.Store
 	Auth  *models.Auth
 	Live  LiveSource
-	// PublicURL is the base of the webhook URLs shown to users.
-	PublicURL string
 }

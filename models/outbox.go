@@ -212,8 +212,8 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 		if inc.SourceKey != nil && inc.Source == SourceCloudWatch {
 			b["SCALR_INCIDENT_ALARM_ARN"] = *inc.SourceKey
 		}
-		if s.publicURL != "" {
-			b["SCALR_INCIDENT_URL"] = s.publicURL + "/incidents/" + inc.ID
+		if u := s.links.Incident(inc.AccountID, inc.ID); u != "" {
+			b["SCALR_INCIDENT_URL"] = u
 		}
 	}
 	for k, v := range spec.extra {

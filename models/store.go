@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"github.com/switchboard-hub/switchboard/models/links"
 )
 
 // Hint tells live subscribers that something changed. It is a hint, not the data: subscribers
@@ -54,16 +56,19 @@ func (nopPublisher) Publish(context.Context, Hint) {}
 
 // Store implements the domain services on the database.
 type Store struct {
-	db        *DB
-	pub       Publisher
-	now       func() time.Time
-	publicURL string
-	sealer    *sealer
-	enqueuer  Enqueuer
+	db       *DB
+	pub      Publisher
+	now      func() time.Time
+	links    links.Builder
+	sealer   *sealer
+	enqueuer Enqueuer
 }
 
-// SetPublicURL sets the base of links put into events (incident URLs).
-func (s *Store) SetPublicURL(u string) { s.publicURL = strings.TrimRight(u, "/") }
+// SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
+func (s *Store) SetPublicURL(u string) { s.links = links.New(u) }
+
+// Links builds links into the console and to this installation's public routes.
+func (s *Store) Links() links.Builder { return s.links }
 
 // NewStore returns a Store. pub may be nil.
 func NewStore(db *DB, pub Publisher) *Store {

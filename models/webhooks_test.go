@@ -20,6 +20,7 @@ func TestWebhooks_Matching(t *testing.T) {
 	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
 		f := MustDomain(t, db)
+		f.Store.SetPublicURL("https://sb.example.com/")
 		accA := f.Account.ID
 		accB := f.MustAccount(t, "Tenant B").ID
 		e1 := f.MustEnvironment(t, f.AdminActor, accA, "e1")
@@ -293,6 +294,13 @@ func TestWebhooks_Matching(t *testing.T) {
 			if !bytes.Contains(ds[0].Payload, []byte("Slack &lt;down&gt;")) {
 				t.Fatalf("slack body %s", ds[0].Payload)
 			}
+			// The incident link is the console's route, inside its account (a link to
+			// /incidents/<id> is answered by the console's "Page not found").
+			wantURL := "https://sb.example.com/accounts/" + accS + "/incidents/" + inc.ID
+			if !bytes.Contains(ds[0].Payload, []byte(`"url":"`+wantURL+`"`)) {
+				t.Fatalf("slack body lacks the console link %s: %s", wantURL, ds[0].Payload)
+			}
+			wantEqual(t, "stored SCALR_INCIDENT_URL", mustVars(t, &evs[0]).Builtin["SCALR_INCIDENT_URL"], wantURL)
 		})
 	})
 }

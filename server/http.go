@@ -69,7 +69,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	auth.POST("/logout", m.handleLogout)
 
 	gql := echo.WrapHandler(graph.NewHandler(graph.HandlerConfig{
-		Resolver:      &graph.Resolver{Store: m.Store, Auth: m.Auth, Live: m.Hub, PublicURL: m.Config.PublicURL},
+		Resolver:      &graph.Resolver{Store: m.Store, Auth: m.Auth, Live: m.Hub},
 		Authenticate:  m.authenticate,
 		Introspection: m.Config.Introspection,
 		Log:           m.Log,
