@@ -13,7 +13,8 @@ import (
 	"github.com/switchboard-hub/switchboard/models"
 )
 
-// Queues and their weights: deliveries (later) outrank maintenance.
+// Queues and their weights (WorkerConfig): urgent mail (pages) first, then deliveries, then
+// maintenance and bulk mail.
 const (
 	QueueDefault     = "default"
 	QueueMaintenance = "maintenance"
@@ -62,6 +63,9 @@ type Handlers struct {
 	Log       *slog.Logger
 	Deliverer *Deliverer
 	Sweeper   *Sweeper
+	// Mailer sends queued mail; MailSweeper re-enqueues mail missing from the queue.
+	Mailer      *Mailer
+	MailSweeper *MailSweeper
 }
 
 // NoteExpiredTokens handles TypeNoteExpiredTokens.
@@ -95,6 +99,12 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	if h.Sweeper != nil {
 		mux.HandleFunc(TypeSweepDeliveries, h.Sweeper.Sweep)
 	}
+	if h.Mailer != nil {
+		mux.HandleFunc(TypeSendMail, h.Mailer.Send)
+	}
+	if h.MailSweeper != nil {
+		mux.HandleFunc(TypeSweepMail, h.MailSweeper.Sweep)
+	}
 	return mux
 }
 
@@ -103,7 +113,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
 	return asynq.Config{
 		Concurrency:              concurrency,
-		Queues:                   map[string]int{QueueDefault: 6, QueueMaintenance: 1},
+		Queues:                   map[string]int{QueueMailUrgent: 12, QueueDefault: 6, QueueMaintenance: 1, QueueMailBulk: 1},
 		TaskCheckInterval:        50 * time.Millisecond,
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
 		ShutdownTimeout:          15 * time.Second,
@@ -128,6 +138,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 5s", NewSweepTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewSweepMailTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeHistoryTask()); err != nil {

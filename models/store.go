@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboard-hub/switchboard/models/links"
+	"github.com/switchboard-hub/switchboard/models/signedlink"
 )
 
 // Hint tells live subscribers that something changed. It is a hint, not the data: subscribers
@@ -35,6 +36,7 @@ const (
 	HintDelivery    = "delivery"
 	HintEvent       = "event"
 	HintApproval    = "approval"
+	HintMail        = "mail"
 )
 
 // Incident hint operations.
@@ -62,6 +64,8 @@ type Store struct {
 	links    links.Builder
 	sealer   *sealer
 	enqueuer Enqueuer
+	mailKept bool
+	linker   signedlink.Signer
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).

@@ -37,6 +37,8 @@ type Config struct {
 	Introspection  bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
 	LogLevel       string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat      string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
+	SMTPURL        string        `env:"SMTP_URL" secret:"true" help:"smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp://host:25?tls=none (trusted relay); empty = mail is kept in the console's Outgoing mail, not sent"`
+	MailFrom       string        `env:"MAIL_FROM" help:"From address of Switchboard's mail (required with SMTP_URL), e.g. Switchboard <switchboard@example.com>"`
 	ShutdownGrace  time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
 }
 

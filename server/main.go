@@ -55,6 +55,7 @@ type Main struct {
 
 	queue    *jobs.Queue
 	sender   *deliver.Sender
+	smtp     *jobs.SMTPConfig
 	delivery *jobs.DeliveryMetrics
 
 	trustedProxies []netip.Prefix
@@ -142,6 +143,16 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	if err := m.Store.SetEncryptionKey(deriveKey(secret, "switchboard signing-key encryption v1")); err != nil {
 		return err
 	}
+	if err := m.Store.SetLinkKey(deriveKey(secret, "switchboard signed links v1")); err != nil {
+		return err
+	}
+	// Mail: sent through SMTP when configured, else kept for the console's Outgoing mail.
+	if cfg.SMTPURL != "" {
+		if m.smtp, err = jobs.ParseSMTPURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return err
+		}
+	}
+	m.Store.SetMailKept(m.smtp == nil)
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
@@ -315,6 +326,10 @@ func (m *Main) StartWorker(ctx context.Context) error {
 		Store: m.Store, Log: m.Log,
 		Deliverer: &jobs.Deliverer{Store: m.Store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
 		Sweeper:   &jobs.Sweeper{Store: m.Store, Queue: m.queue, Log: m.Log},
+	}
+	if m.smtp != nil {
+		h.Mailer = &jobs.Mailer{Store: m.Store, Sender: &jobs.SMTPSender{Config: *m.smtp}, Log: m.Log}
+		h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
 	}
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {
