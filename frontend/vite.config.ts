@@ -48,5 +48,9 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // jsdom rendering of whole pages is CPU-bound: on a loaded 2-core machine (parallel builds,
+    // CI on the same box) single tests have taken over 5 s. A hung test still fails, later.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });
