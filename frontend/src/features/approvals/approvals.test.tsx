@@ -96,7 +96,7 @@ describe('approvals history', () => {
 
     await user.click(within(rows()[1]).getByRole('link', { name: 'Open the launch request of payments-prod' }));
     expect(await screen.findByText('detail page')).toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 
   it('filters by farm and status through the URL', async () => {
     const { mock } = renderList('/accounts/acc1/approvals?farm=f1&status=denied,pending');

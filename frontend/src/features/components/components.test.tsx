@@ -72,7 +72,7 @@ describe('components', () => {
     expect(mock.callsTo('UpdateComponent')[0].variables).toEqual({
       input: { id: 'c2', name: 'CDN', description: '', group: 'Edge', clearStatusOverride: true },
     });
-  }, 20_000);
+  }, 60_000);
 
   it("shows the server's conflict message when a component cannot be deleted", async () => {
     const user = userEvent.setup();

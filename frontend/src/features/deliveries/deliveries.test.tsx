@@ -121,7 +121,7 @@ describe('delivery history', () => {
 
     // Finished deliveries can be sent again.
     expect(within(detail).getByRole('button', { name: 'Resend' })).toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 
   it('adds new deliveries on top and updates statuses live', async () => {
     const { mock } = setup();
@@ -223,5 +223,5 @@ describe('delivery retention', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save retention' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delivery retention' })).not.toBeInTheDocument());
     expect(mock.callsTo('SetDeliveryRetention').map((c) => c.variables)).toEqual([{ input: { days: 400 } }, { input: { days: 90 } }]);
-  }, 20_000);
+  }, 60_000);
 });

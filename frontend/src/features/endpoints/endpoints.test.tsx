@@ -81,7 +81,7 @@ describe('endpoints', () => {
     });
     await user.click(within(reveal).getByRole('button', { name: 'I have copied the key' }));
     await waitFor(() => expect(document.body).not.toHaveTextContent(KEY));
-  }, 20_000);
+  }, 60_000);
 
   it("shows the server's conflict when webhooks still use the endpoint", async () => {
     const user = userEvent.setup();
@@ -152,7 +152,7 @@ describe('system-scope endpoints', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create endpoint' }));
     await screen.findByRole('dialog', { name: 'Endpoint created' });
     expect(mock.callsTo('CreateEndpoint')[0].variables.input).toMatchObject({ scope: { scope: 'SYSTEM', id: null }, name: 'Global ITSM' });
-  }, 20_000);
+  }, 60_000);
 
   it('ignores ?scope=system for everyone else', async () => {
     const mock = renderAt('/accounts/acc1/endpoints?scope=system', false);

@@ -159,5 +159,5 @@ describe('environment approval settings', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save approval settings' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Approvals in staging' })).not.toBeInTheDocument());
     expect(mock.callsTo('SetEnvironmentApprovals')).toHaveLength(2);
-  }, 20_000);
+  }, 60_000);
 });

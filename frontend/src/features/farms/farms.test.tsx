@@ -240,7 +240,7 @@ describe('fire event parameters', () => {
       input: { name: 'HostUp', farmId: 'f1', serverId: 's1', parameters: [{ key: 'diskSize', value: '100' }] },
     });
     expect(await within(dialog).findByRole('link', { name: 'Open the event' })).toHaveAttribute('href', '/accounts/acc1/events/ev9');
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('edit server', () => {
@@ -286,5 +286,5 @@ describe('edit server', () => {
     });
     await user.click(within(dialog).getByRole('button', { name: 'Save server' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit web-1' })).not.toBeInTheDocument());
-  }, 20_000);
+  }, 60_000);
 });

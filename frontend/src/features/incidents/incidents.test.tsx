@@ -109,7 +109,7 @@ describe('incident list', () => {
     await user.click(screen.getByRole('button', { name: 'Load more' }));
     await waitFor(() => expect(rows()).toHaveLength(3));
     expect(rows()[2]).toHaveTextContent('Old disk alarm');
-  }, 20_000);
+  }, 60_000);
 
   it('does not insert live incidents the filters exclude', async () => {
     const { mock } = renderList('/accounts/acc1/incidents?severity=critical&q=database');
@@ -229,7 +229,7 @@ describe('incident detail', () => {
     await waitFor(() => expect(screen.getAllByTestId('incident-status')[0]).toHaveTextContent('Resolved'));
     expect(screen.getByTestId('incident-timeline')).toHaveTextContent('Fixed the pool');
     expect(screen.queryByRole('button', { name: 'Resolve' })).not.toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('incident filters', () => {

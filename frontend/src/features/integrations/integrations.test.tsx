@@ -137,7 +137,7 @@ describe('AWS integration wizard', () => {
     const calls = mock.callsTo('AwsIntegration').length;
     await act(() => vi.advanceTimersByTimeAsync(POLL_MS * 3));
     expect(mock.callsTo('AwsIntegration').length).toBe(calls);
-  }, 20_000);
+  }, 60_000);
 
   it('is closed to members', async () => {
     setupWizard('MEMBER');
@@ -208,7 +208,7 @@ describe('integration page', () => {
     );
     await user.click(within(reveal).getByRole('button', { name: 'I have copied the URL' }));
     await waitFor(() => expect(document.body).not.toHaveTextContent(NEW_URL));
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('aws helpers', () => {

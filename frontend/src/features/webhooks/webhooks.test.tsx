@@ -54,7 +54,7 @@ describe('event picker', () => {
     await user.click(within(screen.getByRole('group', { name: 'Incident events' })).getByRole('button', { name: 'Select all' }));
     expect(screen.getByTestId('picked')).toHaveTextContent('HostDown,IncidentOpened,IncidentResolved');
     expect(screen.getByText('3 selected')).toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 
   it('groupCatalog keeps unknown categories after the known ones', () => {
     const out = groupCatalog([...CATALOG, { name: 'X', description: 'x', category: 'other' }], '');
@@ -121,7 +121,7 @@ describe('webhook form', () => {
       },
     });
     await waitFor(() => expect(router.state.location.pathname).toBe('/accounts/acc1/webhooks'));
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('system-scope webhooks', () => {
@@ -164,5 +164,5 @@ describe('system-scope webhooks', () => {
       endpointIds: ['sys1'],
     });
     await waitFor(() => expect(router.state.location.search).toBe('?scope=system'));
-  }, 20_000);
+  }, 60_000);
 });
