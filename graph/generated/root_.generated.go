@@ -67,8 +67,10 @@ type ComplexityRoot struct {
 		Farms            func(childComplexity int, environmentID *string) int
 		ID               func(childComplexity int) int
 		Incidents        func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
+		MailSending      func(childComplexity int) int
 		Members          func(childComplexity int) int
 		Name             func(childComplexity int) int
+		OutgoingMail     func(childComplexity int, first *int, after *string) int
 		Role             func(childComplexity int) int
 	}
 
@@ -496,6 +498,32 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	MailMessage struct {
+		Attempts       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		HTMLBody       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		ProviderAnswer func(childComplexity int) int
+		SentAt         func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Subject        func(childComplexity int) int
+		TextBody       func(childComplexity int) int
+		ToAddress      func(childComplexity int) int
+	}
+
+	MailMessageConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	MailMessageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Membership struct {
 		Account   func(childComplexity int) int
 		AccountID func(childComplexity int) int
@@ -861,6 +889,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Incidents(childComplexity, args["filter"].(*model.IncidentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Account.mailSending":
+		if e.ComplexityRoot.Account.MailSending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.MailSending(childComplexity), true
 	case "Account.members":
 		if e.ComplexityRoot.Account.Members == nil {
 			break
@@ -873,6 +907,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Name(childComplexity), true
+	case "Account.outgoingMail":
+		if e.ComplexityRoot.Account.OutgoingMail == nil {
+			break
+		}
+
+		args, err := ec.field_Account_outgoingMail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.OutgoingMail(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Account.myRole":
 		if e.ComplexityRoot.Account.Role == nil {
 			break
@@ -2549,6 +2594,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KeyValue.Value(childComplexity), true
+
+	case "MailMessage.attempts":
+		if e.ComplexityRoot.MailMessage.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.Attempts(childComplexity), true
+	case "MailMessage.createdAt":
+		if e.ComplexityRoot.MailMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.CreatedAt(childComplexity), true
+	case "MailMessage.htmlBody":
+		if e.ComplexityRoot.MailMessage.HTMLBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.HTMLBody(childComplexity), true
+	case "MailMessage.id":
+		if e.ComplexityRoot.MailMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.ID(childComplexity), true
+	case "MailMessage.kind":
+		if e.ComplexityRoot.MailMessage.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.Kind(childComplexity), true
+	case "MailMessage.lastError":
+		if e.ComplexityRoot.MailMessage.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.LastError(childComplexity), true
+	case "MailMessage.nextAttemptAt":
+		if e.ComplexityRoot.MailMessage.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.NextAttemptAt(childComplexity), true
+	case "MailMessage.providerAnswer":
+		if e.ComplexityRoot.MailMessage.ProviderAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.ProviderAnswer(childComplexity), true
+	case "MailMessage.sentAt":
+		if e.ComplexityRoot.MailMessage.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.SentAt(childComplexity), true
+	case "MailMessage.status":
+		if e.ComplexityRoot.MailMessage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.Status(childComplexity), true
+	case "MailMessage.subject":
+		if e.ComplexityRoot.MailMessage.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.Subject(childComplexity), true
+	case "MailMessage.textBody":
+		if e.ComplexityRoot.MailMessage.TextBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.TextBody(childComplexity), true
+	case "MailMessage.to":
+		if e.ComplexityRoot.MailMessage.ToAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessage.ToAddress(childComplexity), true
+
+	case "MailMessageConnection.edges":
+		if e.ComplexityRoot.MailMessageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessageConnection.Edges(childComplexity), true
+	case "MailMessageConnection.pageInfo":
+		if e.ComplexityRoot.MailMessageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessageConnection.PageInfo(childComplexity), true
+
+	case "MailMessageEdge.cursor":
+		if e.ComplexityRoot.MailMessageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessageEdge.Cursor(childComplexity), true
+	case "MailMessageEdge.node":
+		if e.ComplexityRoot.MailMessageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MailMessageEdge.Node(childComplexity), true
 
 	case "Membership.account":
 		if e.ComplexityRoot.Membership.Account == nil {
@@ -4950,6 +5100,64 @@ extend type Mutation {
   deleteVariable(input: DeleteVariableInput!): DeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mail.graphqls", Input: `"A message of the one mail path: pages, notices, invitations, subscriber mail."
+type MailMessage {
+  id: ID!
+  kind: MailKind!
+  "The recipient's address."
+  to: String!
+  subject: String!
+  textBody: String!
+  "Empty when the message is plain text only."
+  htmlBody: String!
+  status: MailStatus!
+  "Attempts made to hand the message to the SMTP server."
+  attempts: Int!
+  "The last failure, when an attempt failed."
+  lastError: String!
+  "The SMTP server's answer to the last attempt."
+  providerAnswer: String!
+  createdAt: Time!
+  sentAt: Time
+  "When the next attempt runs (pending and retrying messages)."
+  nextAttemptAt: Time
+}
+
+enum MailKind {
+  PAGE
+  NOTICE
+  INVITATION
+  VERIFICATION
+  SUBSCRIBER
+  TEST
+}
+
+enum MailStatus {
+  PENDING
+  RETRYING
+  SENT
+  FAILED
+  "No SMTP server is configured: the message is kept here, not sent."
+  KEPT
+}
+
+type MailMessageEdge {
+  cursor: String!
+  node: MailMessage!
+}
+
+type MailMessageConnection {
+  edges: [MailMessageEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Account {
+  "Mail of this account, newest first (admins: messages hold action links)."
+  outgoingMail(first: Int = 50, after: String): MailMessageConnection! @hasRole(role: ADMIN)
+  "False when no SMTP server is configured: mail is kept in Outgoing mail, not sent."
+  mailSending: Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `type User {
   id: ID!
   email: String!
@@ -5399,6 +5607,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_awsIntegrations(ctx, field)
 	case "farms":
 		return ec.fieldContext_Account_farms(ctx, field)
+	case "outgoingMail":
+		return ec.fieldContext_Account_outgoingMail(ctx, field)
+	case "mailSending":
+		return ec.fieldContext_Account_mailSending(ctx, field)
 	case "eventCatalog":
 		return ec.fieldContext_Account_eventCatalog(ctx, field)
 	case "events":
@@ -6257,6 +6469,58 @@ func (ec *executionContext) childFields_KeyValue(ctx context.Context, field grap
 		return ec.fieldContext_KeyValue_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KeyValue", field.Name)
+}
+
+func (ec *executionContext) childFields_MailMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MailMessage_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_MailMessage_kind(ctx, field)
+	case "to":
+		return ec.fieldContext_MailMessage_to(ctx, field)
+	case "subject":
+		return ec.fieldContext_MailMessage_subject(ctx, field)
+	case "textBody":
+		return ec.fieldContext_MailMessage_textBody(ctx, field)
+	case "htmlBody":
+		return ec.fieldContext_MailMessage_htmlBody(ctx, field)
+	case "status":
+		return ec.fieldContext_MailMessage_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_MailMessage_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_MailMessage_lastError(ctx, field)
+	case "providerAnswer":
+		return ec.fieldContext_MailMessage_providerAnswer(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MailMessage_createdAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_MailMessage_sentAt(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_MailMessage_nextAttemptAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MailMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_MailMessageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MailMessageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MailMessageConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MailMessageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MailMessageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MailMessageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MailMessageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MailMessageEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

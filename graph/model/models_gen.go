@@ -369,6 +369,16 @@ type KeyValueInput struct {
 	Value string `json:"value"`
 }
 
+type MailMessageConnection struct {
+	Edges    []*MailMessageEdge `json:"edges"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
+type MailMessageEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *models.Mail `json:"node"`
+}
+
 type MembershipPayload struct {
 	Membership *models.Membership `json:"membership,omitempty"`
 	Errors     []*UserError       `json:"errors"`

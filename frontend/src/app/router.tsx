@@ -48,6 +48,7 @@ export const routes: RouteObject[] = [
                     lazy: page(() => import('@/features/api-tokens/CreateApiTokenPage')),
                   },
                   { path: 'activity', lazy: page(() => import('@/features/activity/ActivityPage')) },
+                  { path: 'mail', lazy: page(() => import('@/features/mail/OutgoingMailPage')) },
                   { path: 'incidents', lazy: page(() => import('@/features/incidents/IncidentsPage')) },
                   { path: 'incidents/new', lazy: page(() => import('@/features/incidents/NewIncidentPage')) },
                   {

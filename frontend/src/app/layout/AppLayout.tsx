@@ -15,6 +15,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconActivity,
+  IconMail,
   IconAlertOctagon,
   IconBolt,
   IconBrandAws,
@@ -95,6 +96,7 @@ const NAV: NavGroup[] = [
       { path: 'members', label: 'Members', icon: <IconUsers size={18} />, minRole: 'VIEWER' },
       { path: 'api-tokens', label: 'API tokens', icon: <IconKey size={18} />, minRole: 'ADMIN' },
       { path: 'activity', label: 'Activity', icon: <IconActivity size={18} />, minRole: 'ADMIN' },
+      { path: 'mail', label: 'Outgoing mail', icon: <IconMail size={18} />, minRole: 'ADMIN' },
     ],
   },
 ];
