@@ -140,7 +140,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	if err := m.openRedis(ctx); err != nil {
 		return err
 	}
-	m.Hub = live.New(m.Redis, m.Log)
+	m.Hub = live.New(m.Redis, m.Log, live.WithChannelPrefix(m.Config.RedisChannelPrefix))
 	m.Store = models.NewStore(db, m.Hub)
 	m.Store.SetPublicURL(cfg.PublicURL)
 	if err := m.Store.SetEncryptionKey(deriveKey(secret, "switchboard signing-key encryption v1")); err != nil {
