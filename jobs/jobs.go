@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -50,7 +51,8 @@ func NewNoteExpiredTokensTask() *asynq.Task {
 		asynq.Unique(10*time.Second))
 }
 
-// NewPurgeSessionsTask deletes long-expired refresh tokens.
+// NewPurgeSessionsTask deletes long-expired refresh tokens and used approval callback
+// signatures past their retention.
 func NewPurgeSessionsTask() *asynq.Task {
 	return asynq.NewTask(TypePurgeSessions, nil,
 		asynq.Queue(QueueMaintenance), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute),
@@ -66,6 +68,28 @@ type Handlers struct {
 	// Mailer sends queued mail; MailSweeper re-enqueues mail missing from the queue.
 	Mailer      *Mailer
 	MailSweeper *MailSweeper
+
+	// running counts handlers in flight, so a shutdown can wait for the ones Asynq gave up on
+	// (their context cancelled) to record what they did.
+	running sync.WaitGroup
+}
+
+// WaitIdle waits up to d for every handler that is still running to return, and reports
+// whether they all did. Asynq stops waiting for a handler at its ShutdownTimeout, requeues its
+// task and cancels its context; the handler itself still records its attempt (with a context
+// that survives the cancellation), and the process must not close the database under it.
+func (h *Handlers) WaitIdle(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		h.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // NoteExpiredTokens handles TypeNoteExpiredTokens.
@@ -83,12 +107,26 @@ func (h *Handlers) PurgeSessions(ctx context.Context, _ *asynq.Task) error {
 	if n > 0 {
 		h.Log.InfoContext(ctx, "purged expired sessions", "count", n)
 	}
+	if err != nil {
+		return err
+	}
+	n, err = h.Store.PurgeUsedCallbackSignatures(ctx)
+	if n > 0 {
+		h.Log.InfoContext(ctx, "purged used approval callback signatures", "count", n)
+	}
 	return err
 }
 
 // Mux routes task types to handlers.
 func (h *Handlers) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
+	mux.Use(func(next asynq.Handler) asynq.Handler {
+		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+			h.running.Add(1)
+			defer h.running.Done()
+			return next.ProcessTask(ctx, t)
+		})
+	})
 	mux.HandleFunc(TypeNoteExpiredTokens, h.NoteExpiredTokens)
 	mux.HandleFunc(TypePurgeSessions, h.PurgeSessions)
 	mux.HandleFunc(TypePurgeHistory, h.PurgeHistory)
@@ -109,14 +147,16 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 }
 
 // WorkerConfig tunes the Asynq server. Intervals are short because the first attempt of a
-// delivery must not wait for a poll tick.
-func WorkerConfig(concurrency int, log *slog.Logger) asynq.Config {
+// delivery must not wait for a poll tick. A shutdown waits up to grace
+// (SWITCHBOARD_SHUTDOWN_GRACE) for jobs in flight; then their tasks go back to the queue and
+// their contexts are cancelled (a delivery records the interrupted attempt and is retried).
+func WorkerConfig(concurrency int, grace time.Duration, log *slog.Logger) asynq.Config {
 	return asynq.Config{
 		Concurrency:              concurrency,
 		Queues:                   map[string]int{QueueMailUrgent: 12, QueueDefault: 6, QueueMaintenance: 1, QueueMailBulk: 1},
 		TaskCheckInterval:        50 * time.Millisecond,
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
-		ShutdownTimeout:          15 * time.Second,
+		ShutdownTimeout:          grace,
 		Logger:                   Logger{L: log, Component: "asynq"},
 		RetryDelayFunc:           RetryDelay,
 		IsFailure:                IsFailure,

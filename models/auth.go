@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -29,9 +30,27 @@ const (
 // APITokenPrefix starts every API token secret, so scanners and people can recognise them.
 const APITokenPrefix = "sbt_"
 
-// dummyHash is compared against when a login names an unknown user, so that unknown users and
-// wrong passwords take the same time.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("switchboard-timing-equaliser"), bcrypt.DefaultCost)
+// PasswordComparer compares a password with a bcrypt hash (bcrypt.CompareHashAndPassword).
+// Tests wrap the real one to see which comparisons a sign-in made.
+type PasswordComparer func(hash, password []byte) error
+
+// dummyHashes holds, per bcrypt cost, a hash that a login naming an unknown user is compared
+// against, so that unknown users, wrong passwords and over-long passwords all do the same
+// bcrypt work and take the same time.
+var dummyHashes sync.Map // int (cost) -> []byte
+
+func dummyHash() []byte {
+	cost := BcryptCost
+	if h, ok := dummyHashes.Load(cost); ok {
+		return h.([]byte)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte("switchboard-timing-equaliser"), cost)
+	if err != nil {
+		panic(fmt.Sprintf("bcrypt: %v", err))
+	}
+	actual, _ := dummyHashes.LoadOrStore(cost, h)
+	return actual.([]byte)
+}
 
 func hashToken(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
@@ -49,9 +68,11 @@ func randomSecret(n int) string {
 // Auth issues and checks credentials: passwords, JWT access tokens, rotating refresh tokens
 // and API tokens.
 type Auth struct {
-	store  *Store
-	jwtKey []byte
-	issuer string
+	store   *Store
+	jwtKey  []byte
+	issuer  string
+	compare PasswordComparer
+	ttl     time.Duration
 }
 
 // NewAuth returns an Auth that signs access tokens with key (at least 32 bytes).
@@ -59,7 +80,21 @@ func NewAuth(store *Store, jwtKey []byte) (*Auth, error) {
 	if len(jwtKey) < 32 {
 		return nil, errors.New("JWT signing key must be at least 32 bytes")
 	}
-	return &Auth{store: store, jwtKey: jwtKey, issuer: "switchboard"}, nil
+	return &Auth{store: store, jwtKey: jwtKey, issuer: "switchboard", compare: bcrypt.CompareHashAndPassword, ttl: AccessTokenTTL}, nil
+}
+
+// SetPasswordComparer replaces the bcrypt comparison (tests wrap the real one to count it).
+func (au *Auth) SetPasswordComparer(f PasswordComparer) { au.compare = f }
+
+// SetAccessTokenTTL sets the lifetime of the access tokens issued from now on (tests shorten it).
+func (au *Auth) SetAccessTokenTTL(d time.Duration) { au.ttl = d }
+
+// checkHash compares password with hash, always doing the bcrypt work, also for a password
+// longer than bcrypt reads (refused, but only after the same work as any other wrong password,
+// so the answer's timing does not tell a known email from an unknown one).
+func (au *Auth) checkHash(hash []byte, password string) bool {
+	ok := au.compare(hash, []byte(password)) == nil
+	return ok && len(password) <= MaxPasswordLen
 }
 
 // SetupRequired reports whether first-run setup is still open (no user exists).
@@ -209,13 +244,13 @@ func (au *Auth) Login(ctx context.Context, email, password string) (*User, error
 	var u User
 	err := au.store.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		au.checkHash(dummyHash(), password)
 		return nil, bad
 	}
 	if err != nil {
 		return nil, err
 	}
-	if len(password) > MaxPasswordLen || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	if !au.checkHash([]byte(u.PasswordHash), password) {
 		return nil, bad
 	}
 	return &u, nil
@@ -339,7 +374,7 @@ type accessClaims struct {
 // IssueAccessToken signs a short-lived HS256 access token for the user.
 func (au *Auth) IssueAccessToken(userID string) (string, time.Time, error) {
 	now := au.store.now()
-	exp := now.Add(AccessTokenTTL)
+	exp := now.Add(au.ttl)
 	claims := accessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer: au.issuer, Subject: userID, Audience: jwt.ClaimStrings{"switchboard-api"},
@@ -432,7 +467,7 @@ func (au *Auth) ChangePassword(ctx context.Context, a *Actor, current, next stri
 	if err := au.store.db.WithContext(ctx).Where("id = ?", a.UserID).Take(&u).Error; err != nil {
 		return err
 	}
-	if len(current) > MaxPasswordLen || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+	if !au.checkHash([]byte(u.PasswordHash), current) {
 		return FieldError(EINVALID, "currentPassword", "current password is wrong")
 	}
 	if err := checkPassword("newPassword", next); err != nil {

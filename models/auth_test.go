@@ -196,6 +196,63 @@ func TestAuth_Login(t *testing.T) {
 	})
 }
 
+// Every way a sign-in fails does the same bcrypt work as a wrong password for a known email:
+// an unknown email is compared against a dummy hash of the same cost, and a password longer
+// than bcrypt reads is compared before it is refused (it used to be refused at once, which told
+// a known email from an unknown one by the answer's speed).
+func TestAuth_LoginEqualWork(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustInstalled(t, db)
+		var (
+			mu    sync.Mutex
+			costs []int
+		)
+		f.Auth.SetPasswordComparer(func(hash, password []byte) error {
+			cost, err := bcrypt.Cost(hash)
+			mustNoErr(t, err)
+			mu.Lock()
+			costs = append(costs, cost)
+			mu.Unlock()
+			return bcrypt.CompareHashAndPassword(hash, password)
+		})
+		long := strings.Repeat("x", models.MaxPasswordLen+1)
+		for _, c := range []struct{ name, email, password string }{
+			{"WrongPassword", "admin@example.com", testPassword + "!"},
+			{"UnknownEmail", "nobody@example.com", testPassword},
+			{"KnownEmailLongPassword", "admin@example.com", long},
+			{"UnknownEmailLongPassword", "nobody@example.com", long},
+			{"KnownEmailPasswordPrefixedByRealOne", "admin@example.com", testPassword + long},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				mu.Lock()
+				costs = nil
+				mu.Unlock()
+				_, err := f.Auth.Login(ctx, c.email, c.password)
+				wantCode(t, err, models.EUNAUTHORIZED)
+				mu.Lock()
+				defer mu.Unlock()
+				if len(costs) != 1 || costs[0] != models.BcryptCost {
+					t.Fatalf("bcrypt comparisons (by cost) = %v; want exactly one at cost %d", costs, models.BcryptCost)
+				}
+			})
+		}
+		t.Run("ChangePasswordLongCurrent", func(t *testing.T) {
+			mu.Lock()
+			costs = nil
+			mu.Unlock()
+			err := f.Auth.ChangePassword(ctx, &models.Actor{UserID: f.Admin.ID}, long, testPassword+"2")
+			wantCode(t, err, models.EINVALID)
+			mu.Lock()
+			defer mu.Unlock()
+			if len(costs) != 1 {
+				t.Fatalf("bcrypt comparisons = %v; want one", costs)
+			}
+		})
+	})
+}
+
 // A 72-byte password is accepted; anything bcrypt would truncate to it is not the password.
 func TestAuth_LoginPasswordAt72Bytes(t *testing.T) {
 	t.Parallel()

@@ -67,8 +67,31 @@ func (s *Store) pinTopic(tx *Tx, integ *AWSIntegration, topicArn string) error {
 	return nil
 }
 
+// PinTopic pins an unpinned integration to topicArn, atomically (a conditional update: "pin if
+// unpinned or already this topic"), and refuses with EFORBIDDEN when another topic holds the
+// pin. A SubscriptionConfirmation decides the pin with it before its SubscribeURL is fetched, so
+// of two concurrent confirmations of different topics only the winner confirms at AWS.
+func (s *Store) PinTopic(ctx context.Context, integ *AWSIntegration, topicArn string) error {
+	if topicArn == "" {
+		return FieldError(EINVALID, "topicArn", "a topic ARN is required")
+	}
+	if integ.TopicArn != "" {
+		if integ.TopicArn != topicArn {
+			return Errorf(EFORBIDDEN, "the integration is pinned to another topic")
+		}
+		return nil
+	}
+	return s.db.Tx(ctx, func(tx *Tx) error {
+		if err := s.pinTopic(tx, integ, topicArn); err != nil {
+			return err
+		}
+		s.hint(tx, HintIntegration, integ.ID, integ.AccountID)
+		return nil
+	})
+}
+
 // IngestSubscriptionConfirmation records a confirmed subscription (the caller has already
-// fetched the SubscribeURL): pins the topic and stores the subscription ARN.
+// pinned the topic with PinTopic and fetched the SubscribeURL): pins the topic and stores the subscription ARN.
 func (s *Store) IngestSubscriptionConfirmation(ctx context.Context, integ *AWSIntegration, m SNSMessage, subscriptionArn string) (*IngestResult, error) {
 	res := &IngestResult{Outcome: OutcomeConfirmed}
 	err := s.db.Tx(ctx, func(tx *Tx) error {

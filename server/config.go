@@ -20,26 +20,27 @@ var Version = "dev"
 // Config is every setting of the process. Each field is read from its SWITCHBOARD_* environment
 // variable and can be overridden by the flag of the same name.
 type Config struct {
-	Addr           string        `env:"ADDR" default:":8080" help:"HTTP listen address"`
-	PublicURL      string        `env:"PUBLIC_URL" default:"http://localhost:8080" help:"base of the URLs shown to users (webhook URLs, callbacks)"`
-	DataDir        string        `env:"DATA_DIR" default:"./data" help:"embedded default's SQLite file and generated secret key"`
-	DatabaseURL    string        `env:"DATABASE_URL" secret:"true" help:"postgres://… in production; empty = SQLite in the data dir"`
-	RedisURL       string        `env:"REDIS_URL" secret:"true" help:"redis://… in production; empty = in-process Redis"`
-	SecretKey      string        `env:"SECRET_KEY" secret:"true" help:"encrypts signing keys at rest and signs JWTs (32+ bytes); empty = generated into the data dir (embedded default only)"`
-	JWTKey         string        `env:"JWT_KEY" secret:"true" help:"separate JWT signing key (32+ bytes); empty = derived from the secret key"`
-	SNSCertDir     string        `env:"SNS_CERT_DIR" help:"pinned SNS signing certificates, by file name"`
-	SNSEndpoint    string        `env:"SNS_ENDPOINT" help:"trust an SNS emulator origin (development only)"`
-	OutboundAllow  string        `env:"OUTBOUND_ALLOW" help:"CIDRs outbound deliveries may reach even if denied by default (comma-separated)"`
-	OutboundDeny   string        `env:"OUTBOUND_DENY" help:"extra CIDRs outbound deliveries must not reach (comma-separated)"`
-	TrustedProxies string        `env:"TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (comma-separated); empty = use the peer address"`
-	Worker         bool          `env:"WORKER" default:"true" help:"serve: also run the job worker in this process"`
-	Concurrency    int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency"`
-	Introspection  bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
-	LogLevel       string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
-	LogFormat      string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
-	SMTPURL        string        `env:"SMTP_URL" secret:"true" help:"smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp://host:25?tls=none (trusted relay); empty = mail is kept in the console's Outgoing mail, not sent"`
-	MailFrom       string        `env:"MAIL_FROM" help:"From address of Switchboard's mail (required with SMTP_URL), e.g. Switchboard <switchboard@example.com>"`
-	ShutdownGrace  time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
+	Addr               string        `env:"ADDR" default:":8080" help:"HTTP listen address"`
+	PublicURL          string        `env:"PUBLIC_URL" default:"http://localhost:8080" help:"base of the URLs shown to users (webhook URLs, callbacks)"`
+	DataDir            string        `env:"DATA_DIR" default:"./data" help:"embedded default's SQLite file and generated secret key"`
+	DatabaseURL        string        `env:"DATABASE_URL" secret:"true" help:"postgres://… in production; empty = SQLite in the data dir"`
+	RedisURL           string        `env:"REDIS_URL" secret:"true" help:"redis://… in production; empty = in-process Redis"`
+	RedisChannelPrefix string        `env:"REDIS_CHANNEL_PREFIX" default:"switchboard" help:"prefix of the Redis pub/sub channel of live updates (the channel also names the Redis database); give installations that share a Redis database different prefixes"`
+	SecretKey          string        `env:"SECRET_KEY" secret:"true" help:"encrypts signing keys at rest and signs JWTs (32+ bytes); empty = generated into the data dir (embedded default only)"`
+	JWTKey             string        `env:"JWT_KEY" secret:"true" help:"separate JWT signing key (32+ bytes); empty = derived from the secret key"`
+	SNSCertDir         string        `env:"SNS_CERT_DIR" help:"pinned SNS signing certificates, by file name"`
+	SNSEndpoint        string        `env:"SNS_ENDPOINT" help:"trust an SNS emulator origin (development only)"`
+	OutboundAllow      string        `env:"OUTBOUND_ALLOW" help:"CIDRs outbound deliveries may reach even if denied by default (comma-separated)"`
+	OutboundDeny       string        `env:"OUTBOUND_DENY" help:"extra CIDRs outbound deliveries must not reach (comma-separated)"`
+	TrustedProxies     string        `env:"TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (comma-separated); empty = use the peer address"`
+	Worker             bool          `env:"WORKER" default:"true" help:"serve: also run the job worker in this process"`
+	Concurrency        int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency"`
+	Introspection      bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
+	LogLevel           string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
+	LogFormat          string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
+	SMTPURL            string        `env:"SMTP_URL" secret:"true" help:"smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp://host:25?tls=none (trusted relay); empty = mail is kept in the console's Outgoing mail, not sent"`
+	MailFrom           string        `env:"MAIL_FROM" help:"From address of Switchboard's mail (required with SMTP_URL), e.g. Switchboard <switchboard@example.com>"`
+	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
 }
 
 // fields walks the Config struct tags.

@@ -67,7 +67,11 @@ type Main struct {
 	Addr string
 
 	worker    *asynq.Server
+	handlers  *jobs.Handlers
 	scheduler *asynq.Scheduler
+
+	closeOnce sync.Once
+	closeErr  error
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -137,7 +141,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	if err := m.openRedis(ctx); err != nil {
 		return err
 	}
-	m.Hub = live.New(m.Redis, m.Log)
+	m.Hub = live.New(m.Redis, m.Log, live.WithChannelPrefix(m.Config.RedisChannelPrefix))
 	m.Store = models.NewStore(db, m.Hub)
 	m.Store.SetPublicURL(cfg.PublicURL)
 	if err := m.Store.SetEncryptionKey(deriveKey(secret, "switchboard signing-key encryption v1")); err != nil {
@@ -331,7 +335,8 @@ func (m *Main) StartWorker(ctx context.Context) error {
 		h.Mailer = &jobs.Mailer{Store: m.Store, Sender: &jobs.SMTPSender{Config: *m.smtp}, Log: m.Log}
 		h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
 	}
-	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Log))
+	m.handlers = h
+	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -364,23 +369,50 @@ func (m *Main) Wait(ctx context.Context) error {
 	}
 }
 
-// Close shuts down gracefully: stop accepting, finish in-flight requests and jobs, then close
-// Redis and the database.
+// handlerRecordGrace is how long Close waits, after the shutdown grace, for job handlers whose
+// context was cancelled to record their interrupted work before the database closes.
+const handlerRecordGrace = 5 * time.Second
+
+// Close shuts down gracefully: stop accepting, finish in-flight requests and jobs (both within
+// SWITCHBOARD_SHUTDOWN_GRACE, side by side), then close Redis and the database. Jobs still
+// running at the end of the grace are cancelled and requeued; a delivery records its
+// interrupted attempt and is retried later. Close may be called more than once.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	grace := m.Config.ShutdownGrace
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	var errs []error
+	var (
+		errs    []error
+		httpErr error
+		wg      sync.WaitGroup
+	)
 	if m.httpSrv != nil {
-		if err := m.httpSrv.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := m.httpSrv.Shutdown(ctx); err != nil {
+				httpErr = fmt.Errorf("http shutdown: %w", err)
+			}
+		}()
 	}
 	if m.scheduler != nil {
 		m.scheduler.Shutdown()
 	}
 	if m.worker != nil {
+		// Waits up to the grace (asynq.Config.ShutdownTimeout) for jobs in flight.
 		m.worker.Shutdown()
+		if !m.handlers.WaitIdle(handlerRecordGrace) {
+			m.Log.Warn("job handlers still running after the shutdown grace; their tasks were requeued")
+		}
+	}
+	wg.Wait()
+	if httpErr != nil {
+		errs = append(errs, httpErr)
 	}
 	if m.cancel != nil {
 		m.cancel()

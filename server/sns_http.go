@@ -134,10 +134,16 @@ func (e *snsEdge) handle(c echo.Context) error {
 	return c.NoContent(http.StatusOK)
 }
 
-// confirm fetches the SubscribeURL (validated; no redirects) and then records the
-// confirmation. A failure to fetch is transient: answering 5xx makes SNS redeliver.
+// confirm decides the topic pin, fetches the SubscribeURL (validated; no redirects) and then
+// records the confirmation. The pin is decided first, atomically in the database: of two
+// concurrent confirmations of different topics for an unpinned integration only the one whose
+// topic won confirms at AWS; the other is refused (403 wrong_topic) without a fetch. A failure
+// to fetch is transient: answering 5xx makes SNS redeliver.
 func (e *snsEdge) confirm(ctx context.Context, integ *models.AWSIntegration, msg *sns.Message, m models.SNSMessage) (*models.IngestResult, error) {
 	if err := sns.ValidateSubscribeURL(msg.SubscribeURL, msg.TopicARN, e.urls); err != nil {
+		return nil, err
+	}
+	if err := e.m.Store.PinTopic(ctx, integ, msg.TopicARN); err != nil {
 		return nil, err
 	}
 	fctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -453,6 +453,56 @@ func TestSNSConcurrentCopies(t *testing.T) {
 	}
 }
 
+// TestSNSConcurrentConfirmationsPinOneTopic sends SubscriptionConfirmations of two different
+// topics at once to an unpinned integration. The pin is decided before any SubscribeURL is
+// fetched: exactly one topic is confirmed at (fake) AWS, the other is refused without a fetch.
+// (They used to both confirm at AWS before the pin decided, leaving a live subscription of a
+// topic the integration then refuses.)
+func TestSNSConcurrentConfirmationsPinOneTopic(t *testing.T) {
+	e := mustSNSEnv(t, startOpts{})
+	// The fetches overlap for certain when the fake answers slowly.
+	e.fake.SetConfirmDelay(500 * time.Millisecond)
+	bodies := map[string][]byte{}
+	for _, topic := range []string{topicA, topicB} {
+		b, err := e.fake.SignSubscriptionConfirmation(topic, "", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies[topic] = b
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		statuses = map[string]int{}
+	)
+	for topic, body := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.post(t, e.hookURL, body)
+			mu.Lock()
+			statuses[topic] = r.Status
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	calls := e.fake.Confirmations()
+	if len(calls) != 1 {
+		t.Fatalf("SubscribeURL fetched %d times; want exactly once", len(calls))
+	}
+	winner, loser := topicA, topicB
+	if calls[0].TopicARN == topicB {
+		winner, loser = topicB, topicA
+	}
+	if statuses[winner] != 200 || statuses[loser] != 403 {
+		t.Fatalf("statuses %v; want 200 for the confirmed topic %s and 403 for %s", statuses, winner, loser)
+	}
+	st := e.integration(t, e.integID)
+	if st.TopicArn != winner || st.SubscriptionArn == "" {
+		t.Fatalf("integration pinned to %q (subscription %q); want %s, confirmed", st.TopicArn, st.SubscriptionArn, winner)
+	}
+}
+
 // TestSNSDatabaseOutage cuts the database connection: SNS gets 5xx (so it redelivers), and the
 // redelivery after the outage opens the incident.
 func TestSNSDatabaseOutage(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,8 +17,27 @@ import (
 	"github.com/switchboard-hub/switchboard/models"
 )
 
-// Channel is the Redis channel hints travel on.
-const Channel = "switchboard:live"
+// DefaultChannelPrefix starts the Redis channel hints travel on (SWITCHBOARD_REDIS_CHANNEL_PREFIX).
+const DefaultChannelPrefix = "switchboard"
+
+// ChannelName is the Redis channel of hints for a prefix and a Redis database number. Redis
+// pub/sub ignores the database number, so two installations sharing a Redis server on
+// different databases would otherwise hear each other's hints; the number is in the name, and
+// the prefix separates installations that share a database too.
+func ChannelName(prefix string, db int) string {
+	if prefix == "" {
+		prefix = DefaultChannelPrefix
+	}
+	return prefix + ":live:db" + strconv.Itoa(db)
+}
+
+// Option tunes a Hub.
+type Option func(*Hub)
+
+// WithChannelPrefix sets the prefix of the hub's Redis channel.
+func WithChannelPrefix(prefix string) Option {
+	return func(h *Hub) { h.prefix = prefix }
+}
 
 // SubscriberBuffer is how many hints a subscriber may lag behind before it is dropped. Hints are
 // small; a burst of alarms must not cost a console its live view.
@@ -25,8 +45,10 @@ const SubscriberBuffer = 1024
 
 // Hub publishes hints to Redis and dispatches received ones to local subscribers.
 type Hub struct {
-	rdb redis.UniversalClient
-	log *slog.Logger
+	rdb     redis.UniversalClient
+	log     *slog.Logger
+	prefix  string
+	channel string
 
 	mu   sync.Mutex
 	subs map[string]map[*subscriber]struct{}
@@ -40,9 +62,21 @@ type subscriber struct {
 }
 
 // New returns a hub on rdb. Call Run to receive.
-func New(rdb redis.UniversalClient, log *slog.Logger) *Hub {
-	return &Hub{rdb: rdb, log: log, subs: map[string]map[*subscriber]struct{}{}, ready: make(chan struct{})}
+func New(rdb redis.UniversalClient, log *slog.Logger, opts ...Option) *Hub {
+	h := &Hub{rdb: rdb, log: log, prefix: DefaultChannelPrefix, subs: map[string]map[*subscriber]struct{}{}, ready: make(chan struct{})}
+	for _, o := range opts {
+		o(h)
+	}
+	db := 0
+	if c, ok := rdb.(interface{ Options() *redis.Options }); ok {
+		db = c.Options().DB
+	}
+	h.channel = ChannelName(h.prefix, db)
+	return h
 }
+
+// Channel is the Redis channel this hub publishes and listens on.
+func (h *Hub) Channel() string { return h.channel }
 
 // Publish sends a hint to every process. Failures are logged, not returned: the change itself
 // is committed, and live views recover by reloading.
@@ -53,7 +87,7 @@ func (h *Hub) Publish(ctx context.Context, hint models.Hint) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := h.rdb.Publish(ctx, Channel, b).Err(); err != nil {
+	if err := h.rdb.Publish(ctx, h.channel, b).Err(); err != nil {
 		h.log.WarnContext(ctx, "live publish failed", "kind", hint.Kind, "account_id", hint.AccountID, "err", err)
 	}
 }
@@ -64,7 +98,7 @@ func (h *Hub) Ready() <-chan struct{} { return h.ready }
 // Run holds the Redis subscription until ctx ends. go-redis reconnects and resubscribes by
 // itself after a connection loss.
 func (h *Hub) Run(ctx context.Context) error {
-	ps := h.rdb.Subscribe(ctx, Channel)
+	ps := h.rdb.Subscribe(ctx, h.channel)
 	defer ps.Close()
 	if _, err := ps.Receive(ctx); err != nil {
 		return err

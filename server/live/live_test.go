@@ -14,7 +14,7 @@ import (
 	"github.com/switchboard-hub/switchboard/server/live"
 )
 
-func mustHub(t *testing.T, url string) *live.Hub {
+func mustHub(t *testing.T, url string, opts ...live.Option) *live.Hub {
 	t.Helper()
 	opt, err := redis.ParseURL(url)
 	if err != nil {
@@ -22,7 +22,7 @@ func mustHub(t *testing.T, url string) *live.Hub {
 	}
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { rdb.Close() })
-	h := live.New(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := live.New(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = h.Run(ctx); close(done) }()
@@ -57,6 +57,38 @@ func TestHubAcrossProcesses(t *testing.T) {
 	case h := <-other:
 		t.Fatalf("subscriber of another account got %+v", h)
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// Redis pub/sub ignores the database number: two installations sharing a Redis server on
+// different databases (or with different channel prefixes) must not hear each other's hints;
+// two processes of one installation (same database, same prefix) must.
+func TestHubSeparatesInstallations(t *testing.T) {
+	urlA, urlB := modeltest.MustRedisURL(t), modeltest.MustRedisURL(t)
+	optA, _ := redis.ParseURL(urlA)
+	optB, _ := redis.ParseURL(urlB)
+	if optA.Addr != optB.Addr || optA.DB == optB.DB {
+		t.Fatalf("want two databases of one server, got %s/%d and %s/%d", optA.Addr, optA.DB, optB.Addr, optB.DB)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pubA := mustHub(t, urlA)
+	sameA := mustHub(t, urlA).Subscribe(ctx, "acc-1")
+	otherDB := mustHub(t, urlB).Subscribe(ctx, "acc-1")
+	otherPrefix := mustHub(t, urlA, live.WithChannelPrefix("other-install")).Subscribe(ctx, "acc-1")
+
+	pubA.Publish(ctx, models.Hint{Kind: "audit", ID: "x", AccountID: "acc-1"})
+	select {
+	case <-sameA:
+	case <-time.After(5 * time.Second):
+		t.Fatal("hint did not reach a process of the same installation")
+	}
+	for name, ch := range map[string]<-chan models.Hint{"another database": otherDB, "another prefix": otherPrefix} {
+		select {
+		case h := <-ch:
+			t.Fatalf("installation on %s got %+v", name, h)
+		case <-time.After(300 * time.Millisecond):
+		}
 	}
 }
 

@@ -92,6 +92,7 @@ type Fake struct {
 	calls      []Confirmation
 	failNext   int
 	failStatus int
+	delay      time.Duration
 }
 
 // New makes a CA and an RSA 2048 signing certificate, and writes the certificate to
@@ -229,6 +230,14 @@ func (f *Fake) FailNext(n, status int) {
 	f.failNext, f.failStatus = n, status
 }
 
+// SetConfirmDelay makes confirmation GETs answer only after d (the call is recorded at once), so
+// tests can overlap concurrent confirmations.
+func (f *Fake) SetConfirmDelay(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delay = d
+}
+
 // CertURL returns the SigningCertURL the fake puts in messages for topicARN.
 func (f *Fake) CertURL(topicARN string) string {
 	if origin := f.URL(); f.serveCert && origin != "" {
@@ -352,7 +361,11 @@ func (f *Fake) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	call.Status = status
 	f.calls = append(f.calls, call)
+	delay := f.delay
 	f.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
 
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(status)
