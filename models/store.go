@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -62,6 +63,7 @@ type Store struct {
 	links    links.Builder
 	sealer   *sealer
 	enqueuer Enqueuer
+	scalrID  atomic.Pointer[string] // the installation id, once committed (see installationID)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
