@@ -72,7 +72,7 @@ func serverInput(f *model.ServerFields) models.ServerInput {
 		return models.ServerInput{}
 	}
 	return models.ServerInput{Hostname: f.Hostname, ServerType: f.ServerType, CloudLocation: f.CloudLocation, CloudZone: f.CloudZone,
-		CloudServerID: f.CloudServerID, PublicIP: f.PublicIP, PrivateIP: f.PrivateIP, Status: f.Status, InstanceIndex: f.InstanceIndex}
+		CloudServerID: f.CloudServerID, ImageID: f.ImageID, PublicIP: f.PublicIP, PrivateIP: f.PrivateIP, Status: f.Status, InstanceIndex: f.InstanceIndex}
 }
 
 // keyValues renders a header map (JSON of http.Header) or a plain map as sorted pairs.

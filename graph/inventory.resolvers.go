@@ -44,13 +44,17 @@ func (r *farmResolver) Variables(ctx context.Context, obj *models.Farm) ([]*mode
 
 // CreateFarm is the resolver for the createFarm field.
 func (r *mutationResolver) CreateFarm(ctx context.Context, input model.CreateFarmInput) (*model.FarmPayload, error) {
-	f, err := r.Store.CreateFarm(ctx, models.ActorFrom(ctx), models.FarmInput{EnvironmentID: input.EnvironmentID, Name: &input.Name, Description: input.Description, OwnerEmail: input.OwnerEmail})
+	f, err := r.Store.CreateFarm(ctx, models.ActorFrom(ctx), models.FarmInput{EnvironmentID: input.EnvironmentID, Name: &input.Name, Description: input.Description, OwnerEmail: input.OwnerEmail,
+		Team: input.Team, ProjectID: input.ProjectID, ProjectName: input.ProjectName, ProjectBillingCode: input.ProjectBillingCode,
+		CostCenterID: input.CostCenterID, CostCenterName: input.CostCenterName, CostCenterBillingCode: input.CostCenterBillingCode})
 	return farmPayload(f, err)
 }
 
 // UpdateFarm is the resolver for the updateFarm field.
 func (r *mutationResolver) UpdateFarm(ctx context.Context, input model.UpdateFarmInput) (*model.FarmPayload, error) {
-	f, err := r.Store.UpdateFarm(ctx, models.ActorFrom(ctx), input.ID, models.FarmInput{Name: input.Name, Description: input.Description, OwnerEmail: input.OwnerEmail})
+	f, err := r.Store.UpdateFarm(ctx, models.ActorFrom(ctx), input.ID, models.FarmInput{Name: input.Name, Description: input.Description, OwnerEmail: input.OwnerEmail,
+		Team: input.Team, ProjectID: input.ProjectID, ProjectName: input.ProjectName, ProjectBillingCode: input.ProjectBillingCode,
+		CostCenterID: input.CostCenterID, CostCenterName: input.CostCenterName, CostCenterBillingCode: input.CostCenterBillingCode})
 	return farmPayload(f, err)
 }
 
@@ -82,7 +86,8 @@ func (r *mutationResolver) ResumeFarm(ctx context.Context, input model.FarmIDInp
 
 // CreateFarmRole is the resolver for the createFarmRole field.
 func (r *mutationResolver) CreateFarmRole(ctx context.Context, input model.CreateFarmRoleInput) (*model.FarmRolePayload, error) {
-	fr, err := r.Store.CreateFarmRole(ctx, models.ActorFrom(ctx), models.FarmRoleInput{FarmID: input.FarmID, Alias: &input.Alias, RoleName: &input.RoleName, OS: input.Os})
+	fr, err := r.Store.CreateFarmRole(ctx, models.ActorFrom(ctx), models.FarmRoleInput{FarmID: input.FarmID, Alias: &input.Alias, RoleName: &input.RoleName, OS: input.Os,
+		ImageID: input.ImageID, Behaviors: input.Behaviors})
 	errs, err := userErrors(err)
 	return &model.FarmRolePayload{FarmRole: fr, Errors: errs}, err
 }

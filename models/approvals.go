@@ -177,7 +177,7 @@ func (s *Store) requestApproval(tx *Tx, a *Actor, f *Farm, env *Environment, t f
 		return nil, nil, err
 	}
 	// The approver is outside: hidden variables stay home.
-	data, _ := scalr.ResolveVariables(vars.Builtin, vars.User, true)
+	data, _ := scalr.ResolveVariables(vars.Builtin, vars.userVariablesFor(ScopeEnvironment), true)
 	body, err := scalr.ApprovalPayload{
 		Payload: scalr.Payload{EventName: t.before, EventID: ev.ID, Timestamp: ev.CreatedAt, ConfigurationID: env.ID,
 			Data: data, EndpointID: ep.ID},

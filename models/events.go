@@ -11,8 +11,6 @@ import (
 	"unicode"
 
 	"gorm.io/gorm"
-
-	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // EventDefinition is an event name users can subscribe webhooks to.
@@ -301,10 +299,25 @@ func upperSnake(s string) string {
 }
 
 // eventVariables is what an event row stores: the built-ins and the resolved user variables
-// with their hidden flags, so each webhook can apply its own skip-private setting.
+// with their hidden flags and scopes, so each webhook can apply its own skip-private setting
+// and never gets hidden variables of a wider scope than its own.
 type eventVariables struct {
 	Builtin map[string]string `json:"builtin"`
-	User    []scalr.Variable  `json:"user"`
+	User    []eventVariable   `json:"user"`
+}
+
+// stored returns what the event row keeps: everything but hidden variables of a scope above the
+// account (system secrets). The row belongs to the account and its members read it; payloads of
+// system webhooks are built from the full set in the transaction that records the event, and
+// deliveries keep their bytes, so nothing needs those values later.
+func (v *eventVariables) stored() *eventVariables {
+	out := &eventVariables{Builtin: v.Builtin, User: make([]eventVariable, 0, len(v.User))}
+	for _, u := range v.User {
+		if u.readableBy(ScopeAccount) {
+			out.User = append(out.User, u)
+		}
+	}
+	return out
 }
 
 // EventVariables decodes an event's variables (all of them, hidden included: for building
@@ -318,7 +331,8 @@ func (e *Event) decodeVariables() (*eventVariables, error) {
 }
 
 // VisibleVariables returns the event's variables for display: built-ins and user variables,
-// hidden user values masked.
+// hidden user values masked, hidden variables of a scope above the account (rows stored before
+// those were left out) not listed at all.
 func (e *Event) VisibleVariables() map[string]string {
 	v, err := e.decodeVariables()
 	if err != nil {
@@ -326,6 +340,9 @@ func (e *Event) VisibleVariables() map[string]string {
 	}
 	out := map[string]string{}
 	for _, u := range v.User {
+		if !u.readableBy(ScopeAccount) {
+			continue
+		}
 		if u.Hidden {
 			out[u.Name] = "******"
 		} else {

@@ -60,6 +60,9 @@ func (s *Store) moveFarm(ctx context.Context, a *Actor, id string, t farmTransit
 	if needed {
 		var refs []DeliveryRef
 		err := s.db.Tx(ctx, func(tx *Tx) error {
+			if err := s.markLaunchedBy(tx, a, &f, t); err != nil {
+				return err
+			}
 			req, r, err := s.requestApproval(tx, a, &f, &env, t)
 			if err != nil {
 				return err
@@ -75,6 +78,9 @@ func (s *Store) moveFarm(ctx context.Context, a *Actor, id string, t farmTransit
 		return &f, nil
 	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
+		if err := s.markLaunchedBy(tx, a, &f, t); err != nil {
+			return err
+		}
 		if t.before != "" {
 			if _, err := s.recordEvent(tx, eventSpec{name: t.before, farm: &f, source: a.Label()}); err != nil {
 				return err
@@ -92,6 +98,30 @@ func (s *Store) moveFarm(ctx context.Context, a *Actor, id string, t farmTransit
 		return nil, err
 	}
 	return &f, nil
+}
+
+// markLaunchedBy records who launches the farm (SCALR_LAUNCHED_BY_EMAIL) when t is a launch:
+// the email of the signed-in user or of the API token's owner, empty for the system. It is set
+// when the launch is asked for, so BeforeFarmLaunch (and the approval request) carry it too.
+func (s *Store) markLaunchedBy(tx *Tx, a *Actor, f *Farm, t farmTransition) error {
+	if t.verb != transitionLaunch.verb {
+		return nil
+	}
+	email := ""
+	if a != nil && a.UserID != "" {
+		var emails []string
+		if err := tx.Model(&User{}).Where("id = ?", a.UserID).Pluck("email", &emails).Error; err != nil {
+			return err
+		}
+		if len(emails) > 0 {
+			email = emails[0]
+		}
+	}
+	if err := tx.Model(&Farm{}).Where("id = ?", f.ID).UpdateColumn("launched_by_email", email).Error; err != nil {
+		return err
+	}
+	f.LaunchedByEmail = email
+	return nil
 }
 
 // setFarmStatus moves the farm if it is still in one of the from statuses (a concurrent change

@@ -2,9 +2,12 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -48,8 +51,25 @@ type Farm struct {
 	OwnerEmail    string
 	Status        FarmStatus
 	LaunchedOnce  bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Hash is Scalr's farm hash (SCALR_FARM_HASH): 14 hex characters made when the farm is
+	// created, never changed.
+	Hash string
+	// Team is the name of the team that owns the farm (SCALR_FARM_TEAM).
+	Team string
+	// LaunchedByEmail is the email of whoever last launched (or asked to launch) the farm
+	// (SCALR_LAUNCHED_BY_EMAIL); empty until the first launch or when the system launched it.
+	LaunchedByEmail string
+	// The project and cost centre the farm is billed to, as the provisioning system names them
+	// (SCALR_PROJECT_*, SCALR_COST_CENTER_*). Switchboard mirrors them, it does not own them:
+	// the ids are the provisioner's, so handlers match on the same ids as in Scalr.
+	ProjectID             string
+	ProjectName           string
+	ProjectBillingCode    string
+	CostCenterID          string
+	CostCenterName        string
+	CostCenterBillingCode string
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 func (f *Farm) accountOf() string { return f.AccountID }
@@ -62,11 +82,25 @@ type FarmRole struct {
 	Alias     string
 	RoleName  string
 	OS        string `gorm:"column:os"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// ImageID is the cloud image the role's servers boot from (SCALR_IMAGE_ID, unless a server
+	// reports its own).
+	ImageID string
+	// BehaviorsCSV is the role's behaviours (SCALR_BEHAVIORS: "base", "mysql2", "chef"…),
+	// comma-separated.
+	BehaviorsCSV string `gorm:"column:behaviors"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (r *FarmRole) accountOf() string { return r.AccountID }
+
+// Behaviors lists the role's behaviours.
+func (r *FarmRole) Behaviors() []string {
+	if r.BehaviorsCSV == "" {
+		return []string{}
+	}
+	return strings.Split(r.BehaviorsCSV, ",")
+}
 
 // Server is one machine of a farm role.
 type Server struct {
@@ -79,6 +113,8 @@ type Server struct {
 	CloudLocation string
 	CloudZone     string
 	CloudServerID string
+	// ImageID is the image the server booted from when it differs from its role's.
+	ImageID       string
 	PublicIP      string `gorm:"column:public_ip"`
 	PrivateIP     string `gorm:"column:private_ip"`
 	Status        string
@@ -91,10 +127,50 @@ func (s *Server) accountOf() string { return s.AccountID }
 
 // FarmInput creates or changes a farm; nil fields stay unchanged.
 type FarmInput struct {
-	EnvironmentID string
-	Name          *string
-	Description   *string
-	OwnerEmail    *string
+	EnvironmentID         string
+	Name                  *string
+	Description           *string
+	OwnerEmail            *string
+	Team                  *string
+	ProjectID             *string
+	ProjectName           *string
+	ProjectBillingCode    *string
+	CostCenterID          *string
+	CostCenterName        *string
+	CostCenterBillingCode *string
+}
+
+// farmLines are the one-line optional fields of a farm: column, GraphQL field, maximum length,
+// and where they are in the input and the farm.
+func farmLines(in *FarmInput, f *Farm) []struct {
+	col, field string
+	max        int
+	v          **string
+	dst        *string
+} {
+	return []struct {
+		col, field string
+		max        int
+		v          **string
+		dst        *string
+	}{
+		{"team", "team", 100, &in.Team, &f.Team},
+		{"project_id", "projectId", 128, &in.ProjectID, &f.ProjectID},
+		{"project_name", "projectName", 100, &in.ProjectName, &f.ProjectName},
+		{"project_billing_code", "projectBillingCode", 64, &in.ProjectBillingCode, &f.ProjectBillingCode},
+		{"cost_center_id", "costCenterId", 128, &in.CostCenterID, &f.CostCenterID},
+		{"cost_center_name", "costCenterName", 100, &in.CostCenterName, &f.CostCenterName},
+		{"cost_center_billing_code", "costCenterBillingCode", 64, &in.CostCenterBillingCode, &f.CostCenterBillingCode},
+	}
+}
+
+// cleanLine trims an optional one-line value (empty allowed) of at most max characters.
+func cleanLine(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	return cleanName(field, v, max)
 }
 
 // ListFarms returns the farms of an account, optionally of one environment. Viewers and up.
@@ -145,7 +221,28 @@ func cleanFarm(in FarmInput) (FarmInput, error) {
 		}
 		in.OwnerEmail = &e
 	}
+	for _, l := range farmLines(&in, &Farm{}) {
+		if *l.v == nil {
+			continue
+		}
+		x, err := cleanLine(l.field, **l.v, l.max)
+		if err != nil {
+			return in, err
+		}
+		*l.v = &x
+	}
 	return in, nil
+}
+
+// newFarmHash makes a farm hash: 14 random hex characters, like Scalr's.
+func newFarmHash() string { return randomHex(7) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
 }
 
 // CreateFarm creates a farm (terminated) in an environment. Members and up: provisioning
@@ -165,9 +262,14 @@ func (s *Store) CreateFarm(ctx context.Context, a *Actor, in FarmInput) (*Farm, 
 		return nil, err
 	}
 	now := s.now()
-	f := &Farm{ID: newID(), AccountID: env.AccountID, EnvironmentID: env.ID, Name: *in.Name, Status: FarmTerminated, CreatedAt: now, UpdatedAt: now}
+	f := &Farm{ID: newID(), AccountID: env.AccountID, EnvironmentID: env.ID, Name: *in.Name, Status: FarmTerminated, Hash: newFarmHash(), CreatedAt: now, UpdatedAt: now}
 	if in.Description != nil {
 		f.Description = *in.Description
+	}
+	for _, l := range farmLines(&in, f) {
+		if *l.v != nil {
+			*l.dst = **l.v
+		}
 	}
 	if in.OwnerEmail != nil {
 		f.OwnerEmail = *in.OwnerEmail
@@ -207,6 +309,11 @@ func (s *Store) UpdateFarm(ctx context.Context, a *Actor, id string, in FarmInpu
 	}
 	if in.OwnerEmail != nil {
 		changes["owner_email"], f.OwnerEmail = *in.OwnerEmail, *in.OwnerEmail
+	}
+	for _, l := range farmLines(&in, &f) {
+		if *l.v != nil {
+			changes[l.col], *l.dst = **l.v, **l.v
+		}
 	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Model(&Farm{}).Where("id = ?", f.ID).Updates(changes).Error; err != nil {
@@ -255,10 +362,34 @@ func (s *Store) DeleteFarm(ctx context.Context, a *Actor, id string) error {
 
 // FarmRoleInput creates or changes a farm role.
 type FarmRoleInput struct {
-	FarmID   string
-	Alias    *string
-	RoleName *string
-	OS       *string
+	FarmID    string
+	Alias     *string
+	RoleName  *string
+	OS        *string
+	ImageID   *string
+	Behaviors []string
+}
+
+var behaviorRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// cleanBehaviors validates a role's behaviours: at most 16 distinct lower-case names.
+func cleanBehaviors(in []string) (string, error) {
+	if len(in) > 16 {
+		return "", FieldError(EINVALID, "behaviors", "a role has at most 16 behaviours")
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(in))
+	for _, b := range in {
+		b = strings.ToLower(strings.TrimSpace(b))
+		if !behaviorRe.MatchString(b) {
+			return "", FieldError(EINVALID, "behaviors", "a behaviour is 1 to 32 lower-case letters, digits, - or _ (got %q)", b)
+		}
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	return strings.Join(out, ","), nil
 }
 
 // ListFarmRoles returns a farm's roles (callers pass a visible farm).
@@ -290,6 +421,14 @@ func (s *Store) CreateFarmRole(ctx context.Context, a *Actor, in FarmRoleInput) 
 	if in.OS != nil {
 		r.OS = strings.TrimSpace(*in.OS)
 	}
+	if in.ImageID != nil {
+		if r.ImageID, err = cleanLine("imageId", *in.ImageID, 255); err != nil {
+			return nil, err
+		}
+	}
+	if r.BehaviorsCSV, err = cleanBehaviors(in.Behaviors); err != nil {
+		return nil, err
+	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Create(r).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -314,6 +453,7 @@ type ServerInput struct {
 	CloudLocation *string
 	CloudZone     *string
 	CloudServerID *string
+	ImageID       *string
 	PublicIP      *string
 	PrivateIP     *string
 	Status        *string
@@ -359,6 +499,7 @@ func applyServerInput(sv *Server, in ServerInput) (map[string]any, error) {
 		{"cloud_location", "cloudLocation", &sv.CloudLocation, in.CloudLocation, 64},
 		{"cloud_zone", "cloudZone", &sv.CloudZone, in.CloudZone, 64},
 		{"cloud_server_id", "cloudServerId", &sv.CloudServerID, in.CloudServerID, 128},
+		{"image_id", "imageId", &sv.ImageID, in.ImageID, 255},
 		{"status", "status", &sv.Status, in.Status, 32},
 	} {
 		if err := set(f.col, f.dst, f.v, f.max, f.field); err != nil {

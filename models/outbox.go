@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models/scalr"
@@ -121,7 +122,7 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 		return nil, err
 	}
 	vars := eventVariables{Builtin: builtins, User: user}
-	raw, err := json.Marshal(vars)
+	raw, err := json.Marshal(vars.stored())
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,12 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 }
 
 func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]string, error) {
+	scalrID, err := s.installationID(tx)
+	if err != nil {
+		return nil, err
+	}
 	b := map[string]string{
+		"SCALR_ID":         scalrID,
 		"SCALR_EVENT_NAME": ev.Name,
 		"SCALR_EVENT_ID":   ev.ID,
 		"SCALR_ACCOUNT_ID": spec.accountID,
@@ -168,11 +174,20 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 		if err := tx.Select("name").Where("id = ?", spec.envID).Take(&env).Error; err != nil {
 			return nil, err
 		}
-		b["SCALR_ENV_ID"], b["SCALR_ENV_NAME"] = spec.envID, env.Name
+		b["SCALR_ENV_ID"], b["SCALR_ENV_NAME"], b["SCALR_EVENT_ENV_ID"] = spec.envID, env.Name, spec.envID
 	}
 	if f := spec.farm; f != nil {
-		b["SCALR_FARM_ID"], b["SCALR_FARM_NAME"], b["SCALR_FARM_OWNER_EMAIL"] = f.ID, f.Name, f.OwnerEmail
+		for _, kv := range [][2]string{
+			{"FARM_ID", f.ID}, {"FARM_NAME", f.Name}, {"FARM_OWNER_EMAIL", f.OwnerEmail}, {"FARM_HASH", f.Hash},
+			{"LAUNCHED_BY_EMAIL", f.LaunchedByEmail}, {"PROJECT_ID", f.ProjectID}, {"COST_CENTER_ID", f.CostCenterID},
+		} {
+			// The farm the event is about is also the event's farm, as Scalr names it.
+			b["SCALR_"+kv[0]], b["SCALR_EVENT_"+kv[0]] = kv[1], kv[1]
+		}
 		b["SCALR_FARM_STATUS"] = string(f.Status)
+		b["SCALR_FARM_TEAM"] = f.Team
+		b["SCALR_PROJECT_NAME"], b["SCALR_PROJECT_BC"] = f.ProjectName, f.ProjectBillingCode
+		b["SCALR_COST_CENTER_NAME"], b["SCALR_COST_CENTER_BC"] = f.CostCenterName, f.CostCenterBillingCode
 	}
 	if sv := spec.server; sv != nil {
 		var fr FarmRole
@@ -180,18 +195,25 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 			return nil, err
 		}
 		idx := strconv.Itoa(sv.InstanceIndex)
+		image := sv.ImageID
+		if image == "" {
+			image = fr.ImageID
+		}
+		behaviors := strings.Join(fr.Behaviors(), ",")
 		for prefix, vals := range map[string][][2]string{
 			"SCALR_": {
 				{"SERVER_ID", sv.ID}, {"SERVER_HOSTNAME", sv.Hostname}, {"SERVER_TYPE", sv.ServerType},
 				{"CLOUD_LOCATION", sv.CloudLocation}, {"CLOUD_LOCATION_ZONE", sv.CloudZone}, {"CLOUD_SERVER_ID", sv.CloudServerID},
 				{"EXTERNAL_IP", sv.PublicIP}, {"INTERNAL_IP", sv.PrivateIP}, {"INSTANCE_INDEX", idx}, {"SERVER_STATUS", sv.Status},
 				{"FARM_ROLE_ID", fr.ID}, {"FARM_ROLE_ALIAS", fr.Alias}, {"ROLE_NAME", fr.RoleName}, {"OS", fr.OS},
+				{"IMAGE_ID", image}, {"BEHAVIORS", behaviors},
 			},
 			// The server that triggered the event, as Scalr names it.
 			"SCALR_EVENT_": {
-				{"SERVER_ID", sv.ID}, {"SERVER_HOSTNAME", sv.Hostname}, {"CLOUD_SERVER_ID", sv.CloudServerID},
+				{"SERVER_ID", sv.ID}, {"SERVER_HOSTNAME", sv.Hostname}, {"SERVER_TYPE", sv.ServerType}, {"CLOUD_SERVER_ID", sv.CloudServerID},
 				{"EXTERNAL_IP", sv.PublicIP}, {"INTERNAL_IP", sv.PrivateIP}, {"CLOUD_LOCATION", sv.CloudLocation},
-				{"INSTANCE_INDEX", idx}, {"FARM_ROLE_ID", fr.ID}, {"FARM_ROLE_ALIAS", fr.Alias}, {"ROLE_NAME", fr.RoleName},
+				{"CLOUD_LOCATION_ZONE", sv.CloudZone}, {"INSTANCE_INDEX", idx}, {"FARM_ROLE_ID", fr.ID}, {"FARM_ROLE_ALIAS", fr.Alias},
+				{"ROLE_NAME", fr.RoleName}, {"IMAGE_ID", image}, {"BEHAVIORS", behaviors},
 			},
 		} {
 			for _, kv := range vals {
@@ -222,6 +244,52 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 		}
 	}
 	return b, nil
+}
+
+// installationID returns this installation's id (SCALR_ID), making it the first time. It is
+// read and, if need be, set in tx on the row first-run setup wrote; it is cached only once tx
+// has committed, so a rolled-back first event cannot leave the process with an id the database
+// does not have. Concurrent first events agree: only an empty id is replaced, and the id is
+// read back after.
+func (s *Store) installationID(tx *Tx) (string, error) {
+	if id := s.scalrID.Load(); id != nil {
+		return *id, nil
+	}
+	read := func() (string, error) {
+		var ids []string
+		err := tx.Raw("SELECT scalr_id FROM installation WHERE id = 1").Scan(&ids).Error
+		if err != nil || len(ids) == 0 {
+			return "", err
+		}
+		return ids[0], nil
+	}
+	id, err := read()
+	if err != nil {
+		return "", err
+	}
+	if id == "" {
+		if err := tx.Exec("UPDATE installation SET scalr_id = ? WHERE id = 1 AND scalr_id = ''", randomHex(4)).Error; err != nil {
+			return "", err
+		}
+		if id, err = read(); err != nil {
+			return "", err
+		}
+	}
+	if id != "" {
+		tx.AfterCommit(func() { s.scalrID.Store(&id) })
+	}
+	return id, nil
+}
+
+// InstallationID returns this installation's id (SCALR_ID), making it the first time.
+func (s *Store) InstallationID(ctx context.Context) (string, error) {
+	var id string
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = s.installationID(tx)
+		return err
+	})
+	return id, err
 }
 
 // buildDeliveries finds the webhooks an event matches (design §6.2) and builds one delivery
@@ -292,7 +360,9 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Del
 // payloadFor builds the frozen body of one delivery: the Scalr payload (design §6.3) or, for
 // Slack endpoints, a Slack message.
 func (s *Store) payloadFor(ev *Event, h *Webhook, ep *Endpoint, vars *eventVariables) ([]byte, error) {
-	data, all := scalr.ResolveVariables(vars.Builtin, vars.User, h.SkipPrivateVars)
+	// Hidden variables of a scope above the webhook's own are not the webhook owner's to read:
+	// they reach neither data nor user data (nor a Slack message).
+	data, all := scalr.ResolveVariables(vars.Builtin, vars.userVariablesFor(h.Scope), h.SkipPrivateVars)
 	if ep.Format == FormatSlack {
 		return scalr.SlackMessage(ev.Name, all)
 	}

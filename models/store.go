@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -66,6 +67,7 @@ type Store struct {
 	enqueuer Enqueuer
 	mailKept bool
 	linker   signedlink.Signer
+	scalrID  atomic.Pointer[string] // the installation id, once committed (see installationID)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).

@@ -209,9 +209,46 @@ func chainCondition(chain []scopeLink) string {
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
+// eventVariable is a user variable resolved into an event, with the scope it was defined at:
+// who may read a hidden value depends on it (see readableBy).
+type eventVariable struct {
+	scalr.Variable
+	Scope Scope `json:"Scope,omitempty"`
+}
+
+// readableBy reports whether a payload or a view at scope reader may carry v's value. A hidden
+// variable is a secret of its own scope and the scopes above it: a webhook (or a tenant's view
+// of an event) at a narrower scope never gets it. Visible variables go everywhere.
+//
+// A variable stored before scopes were recorded has none; hidden ones of those are treated as
+// system secrets.
+func (v eventVariable) readableBy(reader Scope) bool {
+	if !v.Hidden {
+		return true
+	}
+	own := scopeDepth[v.Scope]
+	if own == 0 {
+		own = scopeDepth[ScopeSystem]
+	}
+	return own >= scopeDepth[reader]
+}
+
+// userVariablesFor returns the user variables a reader at scope may carry: hidden variables
+// of wider scopes are left out entirely (name and value), so they reach neither data nor the
+// user data template.
+func (v *eventVariables) userVariablesFor(reader Scope) []scalr.Variable {
+	out := make([]scalr.Variable, 0, len(v.User))
+	for _, u := range v.User {
+		if u.readableBy(reader) {
+			out = append(out, u.Variable)
+		}
+	}
+	return out
+}
+
 // resolveUserVariables resolves user variables along the chain: narrower scopes override wider
 // ones unless the wider value is locked.
-func resolveUserVariables(db *gorm.DB, chain []scopeLink) ([]scalr.Variable, error) {
+func resolveUserVariables(db *gorm.DB, chain []scopeLink) ([]eventVariable, error) {
 	var vs []GlobalVariable
 	if err := db.Where(chainCondition(chain)).Find(&vs).Error; err != nil {
 		return nil, err
@@ -233,10 +270,10 @@ func resolveUserVariables(db *gorm.DB, chain []scopeLink) ([]scalr.Variable, err
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	out := make([]scalr.Variable, len(names))
+	out := make([]eventVariable, len(names))
 	for i, n := range names {
 		v := resolved[n]
-		out[i] = scalr.Variable{Name: v.Name, Value: v.Value, Hidden: v.Hidden}
+		out[i] = eventVariable{Variable: scalr.Variable{Name: v.Name, Value: v.Value, Hidden: v.Hidden}, Scope: v.Scope}
 	}
 	return out, nil
 }

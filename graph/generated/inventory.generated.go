@@ -229,6 +229,213 @@ func (ec *executionContext) fieldContext_Farm_launchedOnce(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Farm_hash(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_team(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_team(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Team, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_team(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_launchedByEmail(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_launchedByEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LaunchedByEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_launchedByEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_projectId(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_projectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_projectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_projectName(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_projectName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_projectName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_projectBillingCode(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_projectBillingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectBillingCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_projectBillingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_costCenterId(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_costCenterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostCenterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_costCenterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_costCenterName(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_costCenterName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostCenterName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_costCenterName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Farm_costCenterBillingCode(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Farm_costCenterBillingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostCenterBillingCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Farm_costCenterBillingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Farm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Farm_roles(ctx context.Context, field graphql.CollectedField, obj *models.Farm) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -582,6 +789,52 @@ func (ec *executionContext) fieldContext_FarmRole_os(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("FarmRole", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _FarmRole_imageId(ctx context.Context, field graphql.CollectedField, obj *models.FarmRole) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmRole_imageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmRole_imageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmRole", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FarmRole_behaviors(ctx context.Context, field graphql.CollectedField, obj *models.FarmRole) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmRole_behaviors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Behaviors(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmRole_behaviors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmRole", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _FarmRole_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.FarmRole) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -850,6 +1103,29 @@ func (ec *executionContext) _Server_cloudServerId(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Server_cloudServerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Server", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Server_imageId(ctx context.Context, field graphql.CollectedField, obj *models.Server) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Server_imageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Server_imageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Server", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -1318,7 +1594,7 @@ func (ec *executionContext) unmarshalInputCreateFarmInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"environmentId", "name", "description", "ownerEmail"}
+	fieldsInOrder := [...]string{"environmentId", "name", "description", "ownerEmail", "team", "projectId", "projectName", "projectBillingCode", "costCenterId", "costCenterName", "costCenterBillingCode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1353,6 +1629,55 @@ func (ec *executionContext) unmarshalInputCreateFarmInput(ctx context.Context, o
 				return it, err
 			}
 			it.OwnerEmail = data
+		case "team":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("team"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Team = data
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "projectName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectName = data
+		case "projectBillingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectBillingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectBillingCode = data
+		case "costCenterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCenterId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCenterID = data
+		case "costCenterName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCenterName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCenterName = data
+		case "costCenterBillingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCenterBillingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCenterBillingCode = data
 		}
 	}
 	return it, nil
@@ -1369,7 +1694,7 @@ func (ec *executionContext) unmarshalInputCreateFarmRoleInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"farmId", "alias", "roleName", "os"}
+	fieldsInOrder := [...]string{"farmId", "alias", "roleName", "os", "imageId", "behaviors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1404,6 +1729,20 @@ func (ec *executionContext) unmarshalInputCreateFarmRoleInput(ctx context.Contex
 				return it, err
 			}
 			it.Os = data
+		case "imageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageID = data
+		case "behaviors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("behaviors"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Behaviors = data
 		}
 	}
 	return it, nil
@@ -1584,7 +1923,7 @@ func (ec *executionContext) unmarshalInputServerFields(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"hostname", "serverType", "cloudLocation", "cloudZone", "cloudServerId", "publicIp", "privateIp", "status", "instanceIndex"}
+	fieldsInOrder := [...]string{"hostname", "serverType", "cloudLocation", "cloudZone", "cloudServerId", "imageId", "publicIp", "privateIp", "status", "instanceIndex"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1626,6 +1965,13 @@ func (ec *executionContext) unmarshalInputServerFields(ctx context.Context, obj 
 				return it, err
 			}
 			it.CloudServerID = data
+		case "imageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageID = data
 		case "publicIp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicIp"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -1728,7 +2074,7 @@ func (ec *executionContext) unmarshalInputUpdateFarmInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "ownerEmail"}
+	fieldsInOrder := [...]string{"id", "name", "description", "ownerEmail", "team", "projectId", "projectName", "projectBillingCode", "costCenterId", "costCenterName", "costCenterBillingCode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1763,6 +2109,55 @@ func (ec *executionContext) unmarshalInputUpdateFarmInput(ctx context.Context, o
 				return it, err
 			}
 			it.OwnerEmail = data
+		case "team":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("team"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Team = data
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "projectName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectName = data
+		case "projectBillingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectBillingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectBillingCode = data
+		case "costCenterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCenterId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCenterID = data
+		case "costCenterName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCenterName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCenterName = data
+		case "costCenterBillingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCenterBillingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCenterBillingCode = data
 		}
 	}
 	return it, nil
@@ -1895,6 +2290,51 @@ func (ec *executionContext) _Farm(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "launchedOnce":
 			out.Values[i] = ec._Farm_launchedOnce(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hash":
+			out.Values[i] = ec._Farm_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "team":
+			out.Values[i] = ec._Farm_team(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "launchedByEmail":
+			out.Values[i] = ec._Farm_launchedByEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectId":
+			out.Values[i] = ec._Farm_projectId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectName":
+			out.Values[i] = ec._Farm_projectName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectBillingCode":
+			out.Values[i] = ec._Farm_projectBillingCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costCenterId":
+			out.Values[i] = ec._Farm_costCenterId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costCenterName":
+			out.Values[i] = ec._Farm_costCenterName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costCenterBillingCode":
+			out.Values[i] = ec._Farm_costCenterBillingCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -2161,6 +2601,16 @@ func (ec *executionContext) _FarmRole(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "imageId":
+			out.Values[i] = ec._FarmRole_imageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "behaviors":
+			out.Values[i] = ec._FarmRole_behaviors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createdAt":
 			out.Values[i] = ec._FarmRole_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2279,6 +2729,11 @@ func (ec *executionContext) _Server(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "cloudServerId":
 			out.Values[i] = ec._Server_cloudServerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "imageId":
+			out.Values[i] = ec._Server_imageId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -400,20 +400,29 @@ type ComplexityRoot struct {
 	}
 
 	Farm struct {
-		AccountID       func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Description     func(childComplexity int) int
-		Environment     func(childComplexity int) int
-		ID              func(childComplexity int) int
-		LaunchedOnce    func(childComplexity int) int
-		Name            func(childComplexity int) int
-		OwnerEmail      func(childComplexity int) int
-		PendingApproval func(childComplexity int) int
-		Roles           func(childComplexity int) int
-		Servers         func(childComplexity int) int
-		Status          func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		Variables       func(childComplexity int) int
+		AccountID             func(childComplexity int) int
+		CostCenterBillingCode func(childComplexity int) int
+		CostCenterID          func(childComplexity int) int
+		CostCenterName        func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		Description           func(childComplexity int) int
+		Environment           func(childComplexity int) int
+		Hash                  func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		LaunchedByEmail       func(childComplexity int) int
+		LaunchedOnce          func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		OwnerEmail            func(childComplexity int) int
+		PendingApproval       func(childComplexity int) int
+		ProjectBillingCode    func(childComplexity int) int
+		ProjectID             func(childComplexity int) int
+		ProjectName           func(childComplexity int) int
+		Roles                 func(childComplexity int) int
+		Servers               func(childComplexity int) int
+		Status                func(childComplexity int) int
+		Team                  func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		Variables             func(childComplexity int) int
 	}
 
 	FarmPayload struct {
@@ -423,9 +432,11 @@ type ComplexityRoot struct {
 
 	FarmRole struct {
 		Alias     func(childComplexity int) int
+		Behaviors func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		FarmID    func(childComplexity int) int
 		ID        func(childComplexity int) int
+		ImageID   func(childComplexity int) int
 		OS        func(childComplexity int) int
 		RoleName  func(childComplexity int) int
 	}
@@ -635,6 +646,7 @@ type ComplexityRoot struct {
 		FarmRoleID    func(childComplexity int) int
 		Hostname      func(childComplexity int) int
 		ID            func(childComplexity int) int
+		ImageID       func(childComplexity int) int
 		InstanceIndex func(childComplexity int) int
 		PrivateIP     func(childComplexity int) int
 		PublicIP      func(childComplexity int) int
@@ -2211,6 +2223,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Farm.AccountID(childComplexity), true
+	case "Farm.costCenterBillingCode":
+		if e.ComplexityRoot.Farm.CostCenterBillingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.CostCenterBillingCode(childComplexity), true
+	case "Farm.costCenterId":
+		if e.ComplexityRoot.Farm.CostCenterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.CostCenterID(childComplexity), true
+	case "Farm.costCenterName":
+		if e.ComplexityRoot.Farm.CostCenterName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.CostCenterName(childComplexity), true
 	case "Farm.createdAt":
 		if e.ComplexityRoot.Farm.CreatedAt == nil {
 			break
@@ -2229,12 +2259,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Farm.Environment(childComplexity), true
+	case "Farm.hash":
+		if e.ComplexityRoot.Farm.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Hash(childComplexity), true
 	case "Farm.id":
 		if e.ComplexityRoot.Farm.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Farm.ID(childComplexity), true
+	case "Farm.launchedByEmail":
+		if e.ComplexityRoot.Farm.LaunchedByEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.LaunchedByEmail(childComplexity), true
 	case "Farm.launchedOnce":
 		if e.ComplexityRoot.Farm.LaunchedOnce == nil {
 			break
@@ -2259,6 +2301,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Farm.PendingApproval(childComplexity), true
+	case "Farm.projectBillingCode":
+		if e.ComplexityRoot.Farm.ProjectBillingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.ProjectBillingCode(childComplexity), true
+	case "Farm.projectId":
+		if e.ComplexityRoot.Farm.ProjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.ProjectID(childComplexity), true
+	case "Farm.projectName":
+		if e.ComplexityRoot.Farm.ProjectName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.ProjectName(childComplexity), true
 	case "Farm.roles":
 		if e.ComplexityRoot.Farm.Roles == nil {
 			break
@@ -2277,6 +2337,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Farm.Status(childComplexity), true
+	case "Farm.team":
+		if e.ComplexityRoot.Farm.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Farm.Team(childComplexity), true
 	case "Farm.updatedAt":
 		if e.ComplexityRoot.Farm.UpdatedAt == nil {
 			break
@@ -2309,6 +2375,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FarmRole.Alias(childComplexity), true
+	case "FarmRole.behaviors":
+		if e.ComplexityRoot.FarmRole.Behaviors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.Behaviors(childComplexity), true
 	case "FarmRole.createdAt":
 		if e.ComplexityRoot.FarmRole.CreatedAt == nil {
 			break
@@ -2327,6 +2399,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FarmRole.ID(childComplexity), true
+	case "FarmRole.imageId":
+		if e.ComplexityRoot.FarmRole.ImageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmRole.ImageID(childComplexity), true
 	case "FarmRole.os":
 		if e.ComplexityRoot.FarmRole.OS == nil {
 			break
@@ -3599,6 +3677,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Server.ID(childComplexity), true
+	case "Server.imageId":
+		if e.ComplexityRoot.Server.ImageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Server.ImageID(childComplexity), true
 	case "Server.instanceIndex":
 		if e.ComplexityRoot.Server.InstanceIndex == nil {
 			break
@@ -4927,6 +5011,23 @@ type Farm {
   status: FarmStatus!
   "Whether the farm has ever run (later launches need no first-launch approval)."
   launchedOnce: Boolean!
+  "Scalr's farm hash (SCALR_FARM_HASH): 14 hex characters made with the farm, never changed."
+  hash: String!
+  "The team that owns the farm (SCALR_FARM_TEAM)."
+  team: String!
+  "Who last launched (or asked to launch) the farm (SCALR_LAUNCHED_BY_EMAIL); empty before the first launch."
+  launchedByEmail: String!
+  """
+  The project the farm is billed to, as the provisioning system names it (SCALR_PROJECT_ID,
+  SCALR_PROJECT_NAME, SCALR_PROJECT_BC). Switchboard mirrors these, the ids are the provisioner's.
+  """
+  projectId: String!
+  projectName: String!
+  projectBillingCode: String!
+  "The project's cost centre (SCALR_COST_CENTER_ID, SCALR_COST_CENTER_NAME, SCALR_COST_CENTER_BC)."
+  costCenterId: String!
+  costCenterName: String!
+  costCenterBillingCode: String!
   roles: [FarmRole!]!
   servers: [Server!]!
   variables: [Variable!]!
@@ -4940,6 +5041,10 @@ type FarmRole {
   alias: String!
   roleName: String!
   os: String!
+  "The image the role's servers boot from (SCALR_IMAGE_ID unless a server reports its own)."
+  imageId: String!
+  "The role's behaviours (SCALR_BEHAVIORS), e.g. base, mysql2, chef."
+  behaviors: [String!]!
   createdAt: Time!
 }
 
@@ -4952,6 +5057,8 @@ type Server {
   cloudLocation: String!
   cloudZone: String!
   cloudServerId: String!
+  "The image the server booted from when it differs from its role's (empty: the role's)."
+  imageId: String!
   publicIp: String!
   privateIp: String!
   status: String!
@@ -4993,6 +5100,13 @@ input CreateFarmInput {
   name: String!
   description: String
   ownerEmail: String
+  team: String
+  projectId: String
+  projectName: String
+  projectBillingCode: String
+  costCenterId: String
+  costCenterName: String
+  costCenterBillingCode: String
 }
 
 input UpdateFarmInput {
@@ -5000,6 +5114,13 @@ input UpdateFarmInput {
   name: String
   description: String
   ownerEmail: String
+  team: String
+  projectId: String
+  projectName: String
+  projectBillingCode: String
+  costCenterId: String
+  costCenterName: String
+  costCenterBillingCode: String
 }
 
 input FarmIdInput {
@@ -5016,6 +5137,9 @@ input CreateFarmRoleInput {
   alias: String!
   roleName: String!
   os: String
+  imageId: String
+  "At most 16 lower-case names (letters, digits, - and _)."
+  behaviors: [String!]
 }
 
 type FarmRolePayload {
@@ -5029,6 +5153,7 @@ input ServerFields {
   cloudLocation: String
   cloudZone: String
   cloudServerId: String
+  imageId: String
   publicIp: String
   privateIp: String
   status: String
@@ -6291,6 +6416,24 @@ func (ec *executionContext) childFields_Farm(ctx context.Context, field graphql.
 		return ec.fieldContext_Farm_status(ctx, field)
 	case "launchedOnce":
 		return ec.fieldContext_Farm_launchedOnce(ctx, field)
+	case "hash":
+		return ec.fieldContext_Farm_hash(ctx, field)
+	case "team":
+		return ec.fieldContext_Farm_team(ctx, field)
+	case "launchedByEmail":
+		return ec.fieldContext_Farm_launchedByEmail(ctx, field)
+	case "projectId":
+		return ec.fieldContext_Farm_projectId(ctx, field)
+	case "projectName":
+		return ec.fieldContext_Farm_projectName(ctx, field)
+	case "projectBillingCode":
+		return ec.fieldContext_Farm_projectBillingCode(ctx, field)
+	case "costCenterId":
+		return ec.fieldContext_Farm_costCenterId(ctx, field)
+	case "costCenterName":
+		return ec.fieldContext_Farm_costCenterName(ctx, field)
+	case "costCenterBillingCode":
+		return ec.fieldContext_Farm_costCenterBillingCode(ctx, field)
 	case "roles":
 		return ec.fieldContext_Farm_roles(ctx, field)
 	case "servers":
@@ -6329,6 +6472,10 @@ func (ec *executionContext) childFields_FarmRole(ctx context.Context, field grap
 		return ec.fieldContext_FarmRole_roleName(ctx, field)
 	case "os":
 		return ec.fieldContext_FarmRole_os(ctx, field)
+	case "imageId":
+		return ec.fieldContext_FarmRole_imageId(ctx, field)
+	case "behaviors":
+		return ec.fieldContext_FarmRole_behaviors(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_FarmRole_createdAt(ctx, field)
 	}
@@ -6589,6 +6736,8 @@ func (ec *executionContext) childFields_Server(ctx context.Context, field graphq
 		return ec.fieldContext_Server_cloudZone(ctx, field)
 	case "cloudServerId":
 		return ec.fieldContext_Server_cloudServerId(ctx, field)
+	case "imageId":
+		return ec.fieldContext_Server_imageId(ctx, field)
 	case "publicIp":
 		return ec.fieldContext_Server_publicIp(ctx, field)
 	case "privateIp":

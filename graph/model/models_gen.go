@@ -166,10 +166,17 @@ type CreateEnvironmentInput struct {
 }
 
 type CreateFarmInput struct {
-	EnvironmentID string  `json:"environmentId"`
-	Name          string  `json:"name"`
-	Description   *string `json:"description,omitempty"`
-	OwnerEmail    *string `json:"ownerEmail,omitempty"`
+	EnvironmentID         string  `json:"environmentId"`
+	Name                  string  `json:"name"`
+	Description           *string `json:"description,omitempty"`
+	OwnerEmail            *string `json:"ownerEmail,omitempty"`
+	Team                  *string `json:"team,omitempty"`
+	ProjectID             *string `json:"projectId,omitempty"`
+	ProjectName           *string `json:"projectName,omitempty"`
+	ProjectBillingCode    *string `json:"projectBillingCode,omitempty"`
+	CostCenterID          *string `json:"costCenterId,omitempty"`
+	CostCenterName        *string `json:"costCenterName,omitempty"`
+	CostCenterBillingCode *string `json:"costCenterBillingCode,omitempty"`
 }
 
 type CreateFarmRoleInput struct {
@@ -177,6 +184,9 @@ type CreateFarmRoleInput struct {
 	Alias    string  `json:"alias"`
 	RoleName string  `json:"roleName"`
 	Os       *string `json:"os,omitempty"`
+	ImageID  *string `json:"imageId,omitempty"`
+	// At most 16 lower-case names (letters, digits, - and _).
+	Behaviors []string `json:"behaviors,omitempty"`
 }
 
 type CreateIncidentInput struct {
@@ -440,6 +450,7 @@ type ServerFields struct {
 	CloudLocation *string `json:"cloudLocation,omitempty"`
 	CloudZone     *string `json:"cloudZone,omitempty"`
 	CloudServerID *string `json:"cloudServerId,omitempty"`
+	ImageID       *string `json:"imageId,omitempty"`
 	PublicIP      *string `json:"publicIp,omitempty"`
 	PrivateIP     *string `json:"privateIp,omitempty"`
 	Status        *string `json:"status,omitempty"`
@@ -519,10 +530,17 @@ type UpdateEnvironmentInput struct {
 }
 
 type UpdateFarmInput struct {
-	ID          string  `json:"id"`
-	Name        *string `json:"name,omitempty"`
-	Description *string `json:"description,omitempty"`
-	OwnerEmail  *string `json:"ownerEmail,omitempty"`
+	ID                    string  `json:"id"`
+	Name                  *string `json:"name,omitempty"`
+	Description           *string `json:"description,omitempty"`
+	OwnerEmail            *string `json:"ownerEmail,omitempty"`
+	Team                  *string `json:"team,omitempty"`
+	ProjectID             *string `json:"projectId,omitempty"`
+	ProjectName           *string `json:"projectName,omitempty"`
+	ProjectBillingCode    *string `json:"projectBillingCode,omitempty"`
+	CostCenterID          *string `json:"costCenterId,omitempty"`
+	CostCenterName        *string `json:"costCenterName,omitempty"`
+	CostCenterBillingCode *string `json:"costCenterBillingCode,omitempty"`
 }
 
 type UpdateMemberRoleInput struct {

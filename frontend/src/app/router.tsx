@@ -29,6 +29,11 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, lazy: page(() => import('@/features/accounts/AccountHomePage')) },
               { path: 'profile', lazy: page(() => import('@/features/profile/ProfilePage')) },
+              // Incident links sent before they named the account.
+              {
+                path: 'incidents/:incidentId',
+                lazy: page(() => import('@/features/incidents/IncidentRedirectPage')),
+              },
               {
                 path: 'accounts/:accountId',
                 element: <AccountScope />,

@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { matchRoutes } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { routes } from '@/app/router';
 import { ApiError } from '@/lib/auth/session-api';
@@ -67,5 +68,11 @@ describe('routing and session start', () => {
     const { router } = renderRoute(null, { client, routes, url: '/setup', session: null });
     expect(await screen.findByRole('heading', { name: 'Sign in to Switchboard' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/login');
+  });
+
+  it('answers old incident links (/incidents/:id), not "Page not found"', () => {
+    const leaf = matchRoutes(routes, '/incidents/0190-abc')?.at(-1);
+    expect(leaf?.route.path).toBe('incidents/:incidentId');
+    expect(leaf?.params).toEqual({ incidentId: '0190-abc' });
   });
 });

@@ -4,6 +4,7 @@ import {
   Breadcrumbs,
   Button,
   Card,
+  Code,
   Group,
   Stack,
   Table,
@@ -58,6 +59,21 @@ import { VariablesPanel } from './components/VariablesPanel';
 import { newerFarm, useLiveFarms } from './use-live-farms';
 
 type Op = 'launch' | 'terminate' | 'suspend' | 'resume';
+
+/** A project or cost centre as the provisioner names it: name (or id), then id and billing code. */
+function BillingRef({ id, name, code, testId }: { id: string; name: string; code: string; testId: string }) {
+  if (!id && !name && !code) return <>—</>;
+  return (
+    <Stack gap={0} data-testid={testId}>
+      <Text size="sm">{name || id}</Text>
+      {(name && id) || code ? (
+        <Text size="xs" c="dimmed">
+          {[name && id ? id : '', code ? `billing code ${code}` : ''].filter(Boolean).join(' · ')}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
 
 const OPS: Record<Op, { label: string; icon: ReactNode; color: string; confirm: string; done: string }> = {
   launch: {
@@ -285,6 +301,14 @@ export default function FarmPage() {
               { label: 'Launched before', value: farm.launchedOnce ? 'Yes' : 'Never' },
               { label: 'Created', value: <DateTime value={farm.createdAt} size="sm" /> },
               { label: 'Updated', value: <DateTime value={farm.updatedAt} size="sm" /> },
+              { label: 'Team', value: farm.team || '—' },
+              { label: 'Project', value: <BillingRef id={farm.projectId} name={farm.projectName} code={farm.projectBillingCode} testId="farm-project" /> },
+              {
+                label: 'Cost centre',
+                value: <BillingRef id={farm.costCenterId} name={farm.costCenterName} code={farm.costCenterBillingCode} testId="farm-cost-center" />,
+              },
+              { label: 'Last launched by', value: farm.launchedByEmail || '—' },
+              { label: 'Farm hash', value: <Code data-testid="farm-hash">{farm.hash}</Code> },
             ]}
           />
         </Card>
@@ -400,6 +424,8 @@ export default function FarmPage() {
                       <Table.Th>Alias</Table.Th>
                       <Table.Th>Role</Table.Th>
                       <Table.Th>OS</Table.Th>
+                      <Table.Th>Image</Table.Th>
+                      <Table.Th>Behaviours</Table.Th>
                       <Table.Th>Servers</Table.Th>
                       <Table.Th>Created</Table.Th>
                     </Table.Tr>
@@ -410,6 +436,8 @@ export default function FarmPage() {
                         <Table.Td fw={500}>{r.alias}</Table.Td>
                         <Table.Td>{r.roleName}</Table.Td>
                         <Table.Td>{r.os || '—'}</Table.Td>
+                        <Table.Td>{r.imageId ? <Code>{r.imageId}</Code> : '—'}</Table.Td>
+                        <Table.Td>{r.behaviors.length ? r.behaviors.join(', ') : '—'}</Table.Td>
                         <Table.Td>{farm.servers.filter((s) => s.farmRoleId === r.id).length}</Table.Td>
                         <Table.Td>
                           <DateTime value={r.createdAt} size="sm" />

@@ -19,6 +19,7 @@ import { useEnvironmentOptions } from '@/lib/options';
 import { roleAtLeast } from '@/lib/roles';
 import type { FarmsQuery as FarmsQueryResult } from '@/gql/graphql';
 import { CreateFarmMutation, FarmsQuery, farmsContext } from './api';
+import { BILLING_FIELDS, BillingInputs, billingInput, billingValues } from './components/FarmForms';
 import { newerFarm, useLiveFarms, type LiveFarms } from './use-live-farms';
 
 const ALL = 'all';
@@ -55,7 +56,7 @@ function NewFarmModal({
   const [, create] = useMutation(CreateFarmMutation);
   const form = useForm({
     mode: 'controlled',
-    initialValues: { environmentId: defaultEnvironmentId, name: '', description: '', ownerEmail: '' },
+    initialValues: { environmentId: defaultEnvironmentId, name: '', description: '', ownerEmail: '', ...billingValues() },
     validate: {
       environmentId: (v: string | null) => (v ? null : 'Pick an environment'),
       name: (v: string) => (v.trim() ? null : 'Name is required'),
@@ -70,6 +71,7 @@ function NewFarmModal({
           name: v.name.trim(),
           description: v.description.trim(),
           ownerEmail: v.ownerEmail.trim(),
+          ...billingInput(v),
         },
       },
       farmsContext,
@@ -78,7 +80,7 @@ function NewFarmModal({
     const p = result.data?.createFarm;
     if (!p) return;
     if (p.errors.length) {
-      const { fields, general: other } = splitUserErrors(p.errors, ['environmentId', 'name', 'description', 'ownerEmail']);
+      const { fields, general: other } = splitUserErrors(p.errors, ['environmentId', 'name', 'description', 'ownerEmail', ...BILLING_FIELDS]);
       form.setErrors(fields);
       setGeneral(other);
       return;
@@ -88,7 +90,7 @@ function NewFarmModal({
     onClose();
   });
   return (
-    <Modal opened={opened} onClose={onClose} title="New farm" centered>
+    <Modal opened={opened} onClose={onClose} title="New farm" centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
@@ -103,6 +105,7 @@ function NewFarmModal({
           <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
           <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
           <TextInput label="Owner email" type="email" {...form.getInputProps('ownerEmail')} />
+          <BillingInputs inputProps={(k) => form.getInputProps(k)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -77,6 +77,15 @@ export const FarmDetailFields = graphql(`
     ownerEmail
     status
     launchedOnce
+    hash
+    launchedByEmail
+    team
+    projectId
+    projectName
+    projectBillingCode
+    costCenterId
+    costCenterName
+    costCenterBillingCode
     createdAt
     updatedAt
     environment {
@@ -89,6 +98,8 @@ export const FarmDetailFields = graphql(`
       alias
       roleName
       os
+      imageId
+      behaviors
       createdAt
     }
     servers {
@@ -99,6 +110,7 @@ export const FarmDetailFields = graphql(`
       cloudLocation
       cloudZone
       cloudServerId
+      imageId
       publicIp
       privateIp
       status
@@ -168,6 +180,13 @@ export const UpdateFarmMutation = graphql(`
         name
         description
         ownerEmail
+        team
+        projectId
+        projectName
+        projectBillingCode
+        costCenterId
+        costCenterName
+        costCenterBillingCode
         updatedAt
       }
       errors {

@@ -34,6 +34,15 @@ const farm = (over: Record<string, unknown> = {}) => ({
   ownerEmail: 'owner@example.test',
   status: 'PENDING_LAUNCH',
   launchedOnce: false,
+  hash: '501a9f8cab6b5f',
+  launchedByEmail: '',
+  team: '',
+  projectId: '',
+  projectName: '',
+  projectBillingCode: '',
+  costCenterId: '',
+  costCenterName: '',
+  costCenterBillingCode: '',
   createdAt: '2026-01-01T09:00:00Z',
   updatedAt: '2026-01-01T10:00:00Z',
   environment: { __typename: 'Environment', id: 'env1', name: 'production' },
@@ -197,7 +206,7 @@ describe('fire event parameters', () => {
         farm: farm({
           status: 'RUNNING',
           pendingApproval: null,
-          roles: [{ id: 'r1', farmId: 'f1', alias: 'web', roleName: 'nginx', os: '', createdAt: '2026-01-01T09:00:00Z' }],
+          roles: [{ id: 'r1', farmId: 'f1', alias: 'web', roleName: 'nginx', os: '', imageId: '', behaviors: [], createdAt: '2026-01-01T09:00:00Z' }],
           servers: [
             {
               id: 's1', farmRoleId: 'r1', hostname: 'web-1', serverType: '', cloudLocation: '', cloudZone: '', cloudServerId: '',
@@ -248,7 +257,7 @@ describe('edit server', () => {
     const user = userEvent.setup();
     let calls = 0;
     const server = {
-      id: 's1', farmRoleId: 'r1', hostname: 'web-1', serverType: 'm5.large', cloudLocation: 'eu-west-1', cloudZone: '', cloudServerId: 'i-1',
+      id: 's1', farmRoleId: 'r1', hostname: 'web-1', serverType: 'm5.large', cloudLocation: 'eu-west-1', cloudZone: '', cloudServerId: 'i-1', imageId: '',
       publicIp: '', privateIp: '10.0.0.5', status: 'running', instanceIndex: 1, updatedAt: '2026-01-01T09:00:00Z',
     };
     const mock = createMockClient({
@@ -257,7 +266,7 @@ describe('edit server', () => {
         farm: farm({
           status: 'RUNNING',
           pendingApproval: null,
-          roles: [{ id: 'r1', farmId: 'f1', alias: 'web', roleName: 'nginx', os: '', createdAt: '2026-01-01T09:00:00Z' }],
+          roles: [{ id: 'r1', farmId: 'f1', alias: 'web', roleName: 'nginx', os: '', imageId: '', behaviors: [], createdAt: '2026-01-01T09:00:00Z' }],
           servers: [server],
         }),
       }),
@@ -279,7 +288,7 @@ describe('edit server', () => {
       input: {
         id: 's1',
         fields: {
-          hostname: 'web-1', serverType: 'm5.large', cloudLocation: 'eu-west-1', cloudZone: '', cloudServerId: 'i-1',
+          hostname: 'web-1', serverType: 'm5.large', cloudLocation: 'eu-west-1', cloudZone: '', cloudServerId: 'i-1', imageId: '',
           publicIp: '', privateIp: '10.0.0.5', status: 'stopped', instanceIndex: 1,
         },
       },
@@ -287,4 +296,100 @@ describe('edit server', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save server' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit web-1' })).not.toBeInTheDocument());
   }, 60_000);
+});
+
+describe('Scalr fields of a farm', () => {
+  const billed = {
+    status: 'RUNNING',
+    pendingApproval: null,
+    launchedOnce: true,
+    launchedByEmail: 'aloys@scalr.com',
+    team: 'SRE',
+    projectId: '30c59dba-fc9b-4d0f-83ec-4b5043b12f72',
+    projectName: 'Sandbox',
+    projectBillingCode: 'PR-01',
+    costCenterId: '3f54770e-bf1a-11e3-92c5-000feae9c516',
+    costCenterName: 'ACME Operations',
+    costCenterBillingCode: '',
+    roles: [
+      {
+        id: 'r1', farmId: 'f1', alias: 'base-ubuntu1604', roleName: 'base-ubuntu1604', os: 'ubuntu', createdAt: '2026-01-01T09:00:00Z',
+        imageId: 'scalr-demo/images/ubuntu1604', behaviors: ['base', 'chef'],
+      },
+    ],
+  };
+
+  it('shows team, project, cost centre, launcher, hash, and the roles\' image and behaviours', async () => {
+    const user = userEvent.setup();
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'MEMBER' } }),
+      Farm: () => ({ farm: farm(billed) }),
+      FarmLatestApproval: () => latest(null),
+    });
+    renderRoute(<FarmPage />, { client: mock.client, path: '/accounts/:accountId/farms/:farmId', url: '/accounts/acc1/farms/f1' });
+    expect(await screen.findByTestId('farm-project')).toHaveTextContent('Sandbox30c59dba-fc9b-4d0f-83ec-4b5043b12f72 · billing code PR-01');
+    expect(screen.getByTestId('farm-cost-center')).toHaveTextContent('ACME Operations3f54770e-bf1a-11e3-92c5-000feae9c516');
+    expect(screen.getByTestId('farm-hash')).toHaveTextContent('501a9f8cab6b5f');
+    expect(screen.getByText('aloys@scalr.com')).toBeInTheDocument();
+    expect(screen.getByText('SRE')).toBeInTheDocument();
+    await user.click(screen.getByRole('tab', { name: /Roles/ }));
+    const roles = await screen.findByRole('table', { name: 'Roles' });
+    expect(roles).toHaveTextContent('scalr-demo/images/ubuntu1604');
+    expect(roles).toHaveTextContent('base, chef');
+  });
+
+  it('edits the team, project and cost centre and shows a server error next to its field', async () => {
+    const user = userEvent.setup();
+    let calls = 0;
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'MEMBER' } }),
+      Farm: () => ({ farm: farm(billed) }),
+      FarmLatestApproval: () => latest(null),
+      UpdateFarm: () =>
+        ++calls === 1
+          ? { updateFarm: { farm: null, errors: [{ code: 'INVALID', field: 'projectBillingCode', message: 'projectBillingCode must be at most 64 characters' }] } }
+          : { updateFarm: { farm: { ...farm(billed), projectBillingCode: 'PR-02' }, errors: [] } },
+    });
+    renderRoute(<FarmPage />, { client: mock.client, path: '/accounts/:accountId/farms/:farmId', url: '/accounts/acc1/farms/f1' });
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit payments-prod' });
+    const code = within(dialog).getByRole('textbox', { name: /Project billing code/ });
+    await user.clear(code);
+    await user.type(code, ' PR-02 ');
+    await user.type(within(dialog).getByRole('textbox', { name: /Cost centre billing code/ }), 'CC-9');
+    await user.click(within(dialog).getByRole('button', { name: 'Save farm' }));
+    await waitFor(() => expect(code).toHaveAccessibleDescription(/must be at most 64 characters/));
+    expect(mock.callsTo('UpdateFarm')[0].variables).toEqual({
+      input: {
+        id: 'f1', name: 'payments-prod', description: '', ownerEmail: 'owner@example.test',
+        team: 'SRE', projectId: '30c59dba-fc9b-4d0f-83ec-4b5043b12f72', projectName: 'Sandbox', projectBillingCode: 'PR-02',
+        costCenterId: '3f54770e-bf1a-11e3-92c5-000feae9c516', costCenterName: 'ACME Operations', costCenterBillingCode: 'CC-9',
+      },
+    });
+    await user.click(within(dialog).getByRole('button', { name: 'Save farm' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit payments-prod' })).not.toBeInTheDocument());
+  }, 20_000);
+
+  it('adds a role with its image and behaviours', async () => {
+    const user = userEvent.setup();
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'MEMBER' } }),
+      Farm: () => ({ farm: farm(billed) }),
+      FarmLatestApproval: () => latest(null),
+      CreateFarmRole: () => ({ createFarmRole: { farmRole: { id: 'r2', alias: 'db' }, errors: [] } }),
+    });
+    renderRoute(<FarmPage />, { client: mock.client, path: '/accounts/:accountId/farms/:farmId', url: '/accounts/acc1/farms/f1' });
+    await user.click(await screen.findByRole('tab', { name: /Roles/ }));
+    await user.click(await screen.findByRole('button', { name: /Add role/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a farm role' });
+    await user.type(within(dialog).getByRole('textbox', { name: /Alias/ }), 'db');
+    await user.type(within(dialog).getByRole('textbox', { name: /Role name/ }), 'mysql-ubuntu');
+    await user.type(within(dialog).getByRole('textbox', { name: /Image id/ }), 'ami-0abc');
+    await user.type(within(dialog).getByRole('textbox', { name: /Behaviours/ }), 'base{Enter}MySQL2{Enter}');
+    await user.click(within(dialog).getByRole('button', { name: 'Add role' }));
+    await waitFor(() => expect(mock.callsTo('CreateFarmRole')).toHaveLength(1));
+    expect(mock.callsTo('CreateFarmRole')[0].variables).toEqual({
+      input: { farmId: 'f1', alias: 'db', roleName: 'mysql-ubuntu', os: '', imageId: 'ami-0abc', behaviors: ['base', 'mysql2'] },
+    });
+  }, 20_000);
 });

@@ -190,3 +190,13 @@ export const AddIncidentNoteMutation = graphql(`
 `);
 
 export const incidentsContext = { additionalTypenames: ['Incident'] };
+
+/** Where an incident lives: links sent before incident URLs named the account end in /incidents/<id>. */
+export const IncidentAccountQuery = graphql(`
+  query IncidentAccount($id: ID!) {
+    incident(id: $id) {
+      id
+      accountId
+    }
+  }
+`);

@@ -1,5 +1,5 @@
-import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Button, Divider, Group, Modal, NumberInput, Select, SimpleGrid, Stack, TagsInput, TextInput, Textarea } from '@mantine/core';
+import { useForm, type GetInputPropsReturnType } from '@mantine/form';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
@@ -12,7 +12,7 @@ export function AddRoleModal({ farmId, opened, onClose }: { farmId: string; open
   const [, create] = useMutation(CreateFarmRoleMutation);
   const form = useForm({
     mode: 'controlled',
-    initialValues: { alias: '', roleName: '', os: '' },
+    initialValues: { alias: '', roleName: '', os: '', imageId: '', behaviors: [] as string[] },
     validate: {
       alias: (v: string) => (v.trim() ? null : 'Alias is required'),
       roleName: (v: string) => (v.trim() ? null : 'Role name is required'),
@@ -21,14 +21,23 @@ export function AddRoleModal({ farmId, opened, onClose }: { farmId: string; open
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
     const result = await create(
-      { input: { farmId, alias: v.alias.trim(), roleName: v.roleName.trim(), os: v.os.trim() } },
+      {
+        input: {
+          farmId,
+          alias: v.alias.trim(),
+          roleName: v.roleName.trim(),
+          os: v.os.trim(),
+          imageId: v.imageId.trim(),
+          behaviors: v.behaviors.map((b) => b.trim().toLowerCase()).filter(Boolean),
+        },
+      },
       farmsContext,
     );
     if (result.error) return notifyError(result.error, 'Could not add the role');
     const p = result.data?.createFarmRole;
     if (!p) return;
     if (p.errors.length) {
-      const { fields, general: other } = splitUserErrors(p.errors, ['alias', 'roleName', 'os']);
+      const { fields, general: other } = splitUserErrors(p.errors, ['alias', 'roleName', 'os', 'imageId', 'behaviors']);
       form.setErrors(fields);
       setGeneral(other);
       return;
@@ -45,6 +54,19 @@ export function AddRoleModal({ farmId, opened, onClose }: { farmId: string; open
           <TextInput label="Alias" required data-autofocus placeholder="web" {...form.getInputProps('alias')} />
           <TextInput label="Role name" required placeholder="nginx-ubuntu" {...form.getInputProps('roleName')} />
           <TextInput label="OS" placeholder="ubuntu-22.04" {...form.getInputProps('os')} />
+          <TextInput
+            label="Image id"
+            placeholder="ami-0abc… or project/images/name"
+            description="Sent as SCALR_IMAGE_ID (a server can report its own)."
+            {...form.getInputProps('imageId')}
+          />
+          <TagsInput
+            label="Behaviours"
+            placeholder="base, mysql2, chef…"
+            description="Sent as SCALR_BEHAVIORS. Press Enter after each one."
+            maxTags={16}
+            {...form.getInputProps('behaviors')}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -65,6 +87,7 @@ const SERVER_FIELDS = [
   'cloudLocation',
   'cloudZone',
   'cloudServerId',
+  'imageId',
   'publicIp',
   'privateIp',
   'status',
@@ -80,6 +103,7 @@ export interface EditableServer {
   cloudLocation: string;
   cloudZone: string;
   cloudServerId: string;
+  imageId: string;
   publicIp: string;
   privateIp: string;
   status: string;
@@ -93,6 +117,7 @@ interface ServerValues {
   cloudLocation: string;
   cloudZone: string;
   cloudServerId: string;
+  imageId: string;
   publicIp: string;
   privateIp: string;
   status: string;
@@ -105,6 +130,7 @@ const serverFields = (v: ServerValues) => ({
   cloudLocation: v.cloudLocation.trim(),
   cloudZone: v.cloudZone.trim(),
   cloudServerId: v.cloudServerId.trim(),
+  imageId: v.imageId.trim(),
   publicIp: v.publicIp.trim(),
   privateIp: v.privateIp.trim(),
   status: v.status.trim(),
@@ -138,6 +164,7 @@ export function ServerFormModal({
           cloudLocation: '',
           cloudZone: '',
           cloudServerId: '',
+          imageId: '',
           publicIp: '',
           privateIp: '',
           status: 'running',
@@ -196,6 +223,7 @@ export function ServerFormModal({
             <TextInput label="Cloud location" placeholder="us-east-1" {...form.getInputProps('cloudLocation')} />
             <TextInput label="Cloud zone" placeholder="us-east-1a" {...form.getInputProps('cloudZone')} />
             <TextInput label="Cloud server id" placeholder="i-0abc…" {...form.getInputProps('cloudServerId')} />
+            <TextInput label="Image id" placeholder="empty: the role's" {...form.getInputProps('imageId')} />
             <TextInput label="Status" {...form.getInputProps('status')} />
             <TextInput label="Public IP" {...form.getInputProps('publicIp')} />
             <TextInput label="Private IP" {...form.getInputProps('privateIp')} />
@@ -221,13 +249,61 @@ export function AddServerModal(props: { roles: { value: string; label: string }[
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * The farm's team, project and cost centre. Switchboard mirrors them as the provisioning system
+ * names them (its ids), and sends them as SCALR_FARM_TEAM, SCALR_PROJECT_* and SCALR_COST_CENTER_*.
+ */
+export const BILLING_FIELDS = [
+  'team',
+  'projectId',
+  'projectName',
+  'projectBillingCode',
+  'costCenterId',
+  'costCenterName',
+  'costCenterBillingCode',
+] as const;
+
+export type BillingField = (typeof BILLING_FIELDS)[number];
+export type BillingValues = Record<BillingField, string>;
+
+/** Billing values of a farm (or empty ones for a new farm). */
+export function billingValues(farm?: Partial<BillingValues> | null): BillingValues {
+  return Object.fromEntries(BILLING_FIELDS.map((k) => [k, farm?.[k] ?? ''])) as BillingValues;
+}
+
+/** The trimmed billing fields of a form, for createFarm or updateFarm. */
+export function billingInput(v: BillingValues): BillingValues {
+  return Object.fromEntries(BILLING_FIELDS.map((k) => [k, v[k].trim()])) as BillingValues;
+}
+
+/** Team, project and cost centre inputs of the farm forms. */
+export function BillingInputs({ inputProps }: { inputProps: (field: BillingField) => GetInputPropsReturnType }) {
+  return (
+    <>
+      <TextInput label="Team" description="Sent as SCALR_FARM_TEAM." {...inputProps('team')} />
+      <Divider label="Project" labelPosition="left" />
+      <SimpleGrid cols={3}>
+        <TextInput label="Project id" description="SCALR_PROJECT_ID" {...inputProps('projectId')} />
+        <TextInput label="Project name" description="SCALR_PROJECT_NAME" {...inputProps('projectName')} />
+        <TextInput label="Project billing code" description="SCALR_PROJECT_BC" {...inputProps('projectBillingCode')} />
+      </SimpleGrid>
+      <Divider label="Cost centre" labelPosition="left" />
+      <SimpleGrid cols={3}>
+        <TextInput label="Cost centre id" description="SCALR_COST_CENTER_ID" {...inputProps('costCenterId')} />
+        <TextInput label="Cost centre name" description="SCALR_COST_CENTER_NAME" {...inputProps('costCenterName')} />
+        <TextInput label="Cost centre billing code" description="SCALR_COST_CENTER_BC" {...inputProps('costCenterBillingCode')} />
+      </SimpleGrid>
+    </>
+  );
+}
+
 /** Name, description and owner email of a farm (members and up). */
 export function EditFarmModal({
   farm,
   opened,
   onClose,
 }: {
-  farm: { id: string; name: string; description: string; ownerEmail: string };
+  farm: { id: string; name: string; description: string; ownerEmail: string } & Partial<BillingValues>;
   opened: boolean;
   onClose: () => void;
 }) {
@@ -235,7 +311,7 @@ export function EditFarmModal({
   const [, update] = useMutation(UpdateFarmMutation);
   const form = useForm({
     mode: 'controlled',
-    initialValues: { name: farm.name, description: farm.description, ownerEmail: farm.ownerEmail },
+    initialValues: { name: farm.name, description: farm.description, ownerEmail: farm.ownerEmail, ...billingValues(farm) },
     validate: {
       name: (v: string) => (v.trim() ? null : 'Name is required'),
       ownerEmail: (v: string) => (!v.trim() || EMAIL_RE.test(v.trim()) ? null : 'Enter an email address, or leave it empty'),
@@ -243,13 +319,19 @@ export function EditFarmModal({
   });
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
-    const input = { id: farm.id, name: v.name.trim(), description: v.description.trim(), ownerEmail: v.ownerEmail.trim() };
+    const input = {
+      id: farm.id,
+      name: v.name.trim(),
+      description: v.description.trim(),
+      ownerEmail: v.ownerEmail.trim(),
+      ...billingInput(v),
+    };
     const result = await update({ input }, farmsContext);
     if (result.error) return notifyError(result.error, 'Could not save the farm');
     const p = result.data?.updateFarm;
     if (!p) return;
     if (p.errors.length) {
-      const { fields, general: other } = splitUserErrors(p.errors, ['name', 'description', 'ownerEmail']);
+      const { fields, general: other } = splitUserErrors(p.errors, ['name', 'description', 'ownerEmail', ...BILLING_FIELDS]);
       form.setErrors(fields);
       setGeneral(other);
       return;
@@ -258,7 +340,7 @@ export function EditFarmModal({
     onClose();
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={`Edit ${farm.name}`} centered>
+    <Modal opened={opened} onClose={onClose} title={`Edit ${farm.name}`} centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
@@ -270,6 +352,7 @@ export function EditFarmModal({
             description="Sent to webhooks and approvers as SCALR_FARM_OWNER_EMAIL."
             {...form.getInputProps('ownerEmail')}
           />
+          <BillingInputs inputProps={(k) => form.getInputProps(k)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
