@@ -16,4 +16,4 @@ CREATE INDEX deliveries_account_event_idx ON deliveries (account_id, event_name,
 -- sequential scan and the server warns at startup. Creating the extension and the index later
 -- (docs/webhooks.md, "History search") turns it on. SQLite searches by scanning.
 {{postgres}}DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN RAISE WARNING 'pg_trgm could not be created (%): delivery payload search will scan', SQLERRM; END $$;
-{{postgres}}DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN CREATE INDEX deliveries_payload_trgm_idx ON deliveries USING gin (encode(payload, 'escape') gin_trgm_ops); END IF; END $$;
+{{postgres}}DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN CREATE INDEX IF NOT EXISTS deliveries_payload_trgm_idx ON deliveries USING gin (encode(payload, 'escape') gin_trgm_ops); END IF; END $$;
