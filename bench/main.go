@@ -21,6 +21,9 @@
 // (sustained deliveries/s) and at 1,000 events/s (is the backlog bounded?). Every delivery row
 // must end succeeded and be received, never more often than attempted, with good signatures.
 //
+// The history-search scenario (-scenario history-search, not part of all) loads a million
+// deliveries and measures payload search through the API: see history.go.
+//
 // Everything it starts (the server, the database, the Redis database, the receivers) is
 // removed at the end.
 package main
@@ -64,8 +67,9 @@ type config struct {
 	strict  bool
 	quick   bool
 
-	scenario  string // sns, webhooks or all
+	scenario  string // sns, webhooks, all or history-search
 	wh        whConfig
+	hist      histConfig
 	serverEnv map[string]string // extra server settings (-server-env)
 }
 
@@ -97,7 +101,11 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.e2eDuration, "e2e-duration", 10*time.Second, "end-to-end phase: duration")
 	fs.IntVar(&c.e2eAlarms, "e2e-alarms", 50, "distinct alarms in the end-to-end phase")
 
-	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery) or all")
+	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery), all (both), or history-search (delivery history search at -hist-rows deliveries; not part of all)")
+	fs.IntVar(&c.hist.rows, "hist-rows", 1000000, "history-search: deliveries loaded")
+	fs.IntVar(&c.hist.searches, "hist-searches", 60, "history-search: searches per term, through the GraphQL API")
+	fs.IntVar(&c.hist.conns, "hist-conns", 2, "history-search: concurrent search connections")
+	fs.IntVar(&c.hist.batch, "hist-batch", 100000, "history-search: rows per INSERT … SELECT generate_series statement")
 	conc := fs.String("wh-concurrency", "20", "webhooks: SWITCHBOARD_WORKER_CONCURRENCY values, comma-separated; each gets a fresh server, database and Redis database (e.g. 20,50,100)")
 	fs.IntVar(&c.wh.endpoints, "wh-endpoints", 3, "webhooks: receivers = endpoints of the one webhook = deliveries per event (fan-out)")
 	fs.StringVar(&c.wh.event, "wh-event", "HostUp", "webhooks: the server event fired and subscribed to")
@@ -149,6 +157,8 @@ func parseFlags(args []string) (*config, error) {
 			"wh-backlog-duration":    func() { c.wh.blDuration = 3 * time.Second },
 			"wh-drain-timeout":       func() { c.wh.drainTimeout = time.Minute },
 			"wh-fireonly-duration":   func() { c.wh.fireDuration = 2 * time.Second },
+			"hist-rows":              func() { c.hist.rows = 20000 },
+			"hist-searches":          func() { c.hist.searches = 10 },
 		}
 		for name, apply := range quick {
 			if !set[name] {
@@ -168,8 +178,11 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	c.scenario = *scenario
-	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" {
-		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks or all", c.scenario)
+	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" && c.scenario != "history-search" {
+		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks, all or history-search", c.scenario)
+	}
+	if c.hist.rows < 1 || c.hist.searches < 1 || c.hist.conns < 1 || c.hist.batch < 1 {
+		return nil, fmt.Errorf("-hist-rows, -hist-searches, -hist-conns and -hist-batch must be positive")
 	}
 	for _, v := range strings.Split(*conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -242,6 +255,15 @@ func main() {
 // run does the chosen scenarios and returns the exit code: 0 when the results are correct (and,
 // with -strict, every target was met), 1 otherwise.
 func run(ctx context.Context, cfg *config) int {
+	if cfg.scenario == "history-search" {
+		res, code := runHistorySearch(ctx, cfg)
+		if cfg.jsonOut != "" {
+			if err := writeJSONFile(cfg.jsonOut, map[string]any{"history_search": res}); err != nil {
+				logf("writing %s: %v", cfg.jsonOut, err)
+			}
+		}
+		return code
+	}
 	code := 0
 	var snsRes *results
 	if cfg.scenario == "sns" || cfg.scenario == "all" {

@@ -29,7 +29,15 @@ func deliveryQuery(f *model.DeliveryFilter) models.DeliveryQuery {
 		return models.DeliveryQuery{}
 	}
 	return models.DeliveryQuery{WebhookID: deref(f.WebhookID), EndpointID: deref(f.EndpointID), EventID: deref(f.EventID),
-		Statuses: f.Statuses, Since: f.Since, Until: f.Until, Search: deref(f.Search)}
+		EventNames: f.EventNames, Statuses: f.Statuses, ResponseClasses: f.ResponseClasses, Since: f.Since, Until: f.Until, Search: deref(f.Search)}
+}
+
+func deliveryConnection(p *models.Page[models.Delivery]) *model.DeliveryConnection {
+	conn := &model.DeliveryConnection{Edges: make([]*model.DeliveryEdge, len(p.Items)), PageInfo: pageInfo(p.HasNextPage, p.Cursors)}
+	for i := range p.Items {
+		conn.Edges[i] = &model.DeliveryEdge{Cursor: p.Cursors[i], Node: &p.Items[i]}
+	}
+	return conn
 }
 
 func fireEventRequest(in model.FireEventInput) (models.FireEventRequest, error) {

@@ -39,11 +39,7 @@ func (r *accountResolver) Deliveries(ctx context.Context, obj *models.AccountWit
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.DeliveryConnection{Edges: make([]*model.DeliveryEdge, len(p.Items)), PageInfo: pageInfo(p.HasNextPage, p.Cursors)}
-	for i := range p.Items {
-		conn.Edges[i] = &model.DeliveryEdge{Cursor: p.Cursors[i], Node: &p.Items[i]}
-	}
-	return conn, nil
+	return deliveryConnection(p), nil
 }
 
 // DeliveryStats is the resolver for the deliveryStats field.
@@ -221,7 +217,7 @@ func (r *mutationResolver) ResendDelivery(ctx context.Context, input model.Resen
 // RetryFailedDeliveries is the resolver for the retryFailedDeliveries field.
 func (r *mutationResolver) RetryFailedDeliveries(ctx context.Context, input model.RetryFailedDeliveriesInput) (*model.RetryFailedDeliveriesPayload, error) {
 	n, err := r.Store.RetryFailed(ctx, models.ActorFrom(ctx), models.RetryFailedInput{
-		AccountID: input.AccountID, EndpointID: deref(input.EndpointID), WebhookID: deref(input.WebhookID), Since: input.Since,
+		AccountID: deref(input.AccountID), EndpointID: deref(input.EndpointID), WebhookID: deref(input.WebhookID), Since: input.Since,
 	})
 	errs, err := userErrors(err)
 	return &model.RetryFailedDeliveriesPayload{Queued: n, Errors: errs}, err
@@ -275,6 +271,14 @@ func (r *queryResolver) Delivery(ctx context.Context, id string) (*models.Delive
 	return nullIfNotFound(r.Store.GetDelivery(ctx, models.ActorFrom(ctx), id))
 }
 
+func (r *queryResolver) SystemDeliveries(ctx context.Context, filter *model.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error) {
+	p, err := r.Store.ListSystemDeliveries(ctx, models.ActorFrom(ctx), deliveryQuery(filter), intOr(first, 50), deref(after))
+	if err != nil {
+		return nil, err
+	}
+	return deliveryConnection(p), nil
+}
+
 // Event is the resolver for the event field.
 func (r *queryResolver) Event(ctx context.Context, id string) (*models.Event, error) {
 	return nullIfNotFound(r.Store.GetEvent(ctx, models.ActorFrom(ctx), id))
@@ -292,6 +296,16 @@ func (r *subscriptionResolver) DeliveryChanged(ctx context.Context, accountID st
 		return nil, err
 	}
 	return follow(ctx, r.Live, accountID, models.HintDelivery, func(h models.Hint) (*models.Delivery, error) {
+		return r.Store.GetDelivery(ctx, actor, h.ID)
+	}), nil
+}
+
+func (r *subscriptionResolver) SystemDeliveryChanged(ctx context.Context) (<-chan *models.Delivery, error) {
+	actor := models.ActorFrom(ctx)
+	if err := models.RequireSystemAdmin(actor, "follow system deliveries"); err != nil {
+		return nil, err
+	}
+	return follow(ctx, r.Live, models.SystemHints, models.HintDelivery, func(h models.Hint) (*models.Delivery, error) {
 		return r.Store.GetDelivery(ctx, actor, h.ID)
 	}), nil
 }

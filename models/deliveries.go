@@ -304,60 +304,42 @@ func (s *Store) DueDeliveries(ctx context.Context, before time.Time, limit int) 
 	return out, nil
 }
 
-// DeliveryQuery narrows the delivery history.
-type DeliveryQuery struct {
-	WebhookID  string
-	EndpointID string
-	EventID    string
-	Statuses   []DeliveryStatus
-	Since      *time.Time
-	Until      *time.Time
-	// Search is a case-insensitive substring of the payload.
-	Search string
-}
-
 // ListDeliveries returns the account's delivery history, newest first. Admins and owners (the
-// payloads can hold variables).
+// payloads can hold variables). System-scope deliveries are never part of it: see
+// ListSystemDeliveries.
 func (s *Store) ListDeliveries(ctx context.Context, a *Actor, accountID string, f DeliveryQuery, first int, after string) (*Page[Delivery], error) {
 	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
 		return nil, err
 	}
-	if _, err := pageSize(first); err != nil {
-		return nil, err
-	}
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
-	for col, v := range map[string]string{"webhook_id": f.WebhookID, "endpoint_id": f.EndpointID, "event_id": f.EventID} {
-		if v == "" {
-			continue
-		}
-		if !validID(v) {
-			return &Page[Delivery]{}, nil
-		}
-		q = q.Where(col+" = ?", v)
-	}
-	if len(f.Statuses) > 0 {
-		q = q.Where("status IN ?", f.Statuses)
-	}
-	if f.Since != nil {
-		q = q.Where("created_at >= ?", f.Since.UTC())
-	}
-	if f.Until != nil {
-		q = q.Where("created_at < ?", f.Until.UTC())
-	}
-	if term := strings.TrimSpace(f.Search); term != "" {
-		col := "lower(CAST(payload AS TEXT))"
-		if s.db.Dialect == Postgres {
-			col = "lower(convert_from(payload, 'UTF8'))"
-		}
-		q = q.Where(col+" LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
-	}
-	return keysetPage[Delivery](q, "created_at", first, after, func(d *Delivery) (time.Time, string) { return d.CreatedAt, d.ID })
+	return s.deliveryHistory(ctx, accountID, f, first, after)
 }
 
-// GetDelivery returns a delivery of an account the actor administers.
+// GetDelivery returns a delivery of an account the actor administers, or a system-scope
+// delivery to a system administrator.
 func (s *Store) GetDelivery(ctx context.Context, a *Actor, id string) (*Delivery, error) {
+	if a == nil {
+		return nil, Errorf(EUNAUTHORIZED, "authentication required")
+	}
+	if !validID(id) {
+		return nil, notFound("delivery")
+	}
 	var d Delivery
-	if err := s.getScoped(ctx, a, &d, id, "delivery", RoleAdmin); err != nil {
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&d).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, notFound("delivery")
+		}
+		return nil, err
+	}
+	if d.AccountID == nil {
+		if !a.managesSystem() {
+			return nil, notFound("delivery")
+		}
+		return &d, nil
+	}
+	if _, err := s.Require(ctx, a, *d.AccountID, RoleAdmin); err != nil {
+		if CodeOf(err) == ENOTFOUND {
+			return nil, notFound("delivery")
+		}
 		return nil, err
 	}
 	return &d, nil
@@ -388,7 +370,10 @@ func (s *Store) DeliveryCountsByEvent(ctx context.Context, ids []string) (map[st
 		Status  DeliveryStatus
 		N       int
 	}
-	if err := s.db.WithContext(ctx).Model(&Delivery{}).Select("event_id, status, count(*) AS n").Where("event_id IN ?", ids).
+	if err := s.db.WithContext(ctx).Model(&Delivery{}).Select("event_id, status, count(*) AS n").
+		// An event's own deliveries: those of system webhooks (account_id NULL) are the system
+		// history's, not the account's.
+		Where("event_id IN ? AND account_id IS NOT NULL", ids).
 		Group("event_id, status").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -428,7 +413,10 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 		if err != nil {
 			return err
 		}
-		return s.audit(tx, a, deref(d.AccountID), "delivery.resent", "delivery", d.ID, fmt.Sprintf("%s resent delivery of %s", a.Label(), d.EventName))
+		if d.AccountID == nil {
+			return nil // system scope: no account's audit log (as for system endpoints and webhooks)
+		}
+		return s.audit(tx, a, *d.AccountID, "delivery.resent", "delivery", d.ID, fmt.Sprintf("%s resent delivery of %s", a.Label(), d.EventName))
 	})
 	if err != nil {
 		return nil, err
@@ -466,7 +454,7 @@ func (s *Store) enqueueAfter(ctx context.Context, refs []DeliveryRef) {
 }
 
 // RetryFailedInput names the failed deliveries to retry: of one endpoint or one webhook, since
-// a time.
+// a time. An empty AccountID means the system scope (system administrators).
 type RetryFailedInput struct {
 	AccountID  string
 	EndpointID string
@@ -477,11 +465,16 @@ type RetryFailedInput struct {
 // RetryFailed queues every failed delivery of an endpoint or a webhook since a time again.
 // Admins. It returns how many were queued.
 func (s *Store) RetryFailed(ctx context.Context, a *Actor, in RetryFailedInput) (int, error) {
-	if _, err := s.Require(ctx, a, in.AccountID, RoleAdmin); err != nil {
-		return 0, err
-	}
 	where := "account_id = ? AND status = ? AND created_at >= ?"
 	args := []any{in.AccountID, DeliveryFailed, in.Since.UTC()}
+	if in.AccountID == "" {
+		if err := RequireSystemAdmin(a, "retry system deliveries"); err != nil {
+			return 0, err
+		}
+		where, args = "account_id IS NULL AND status = ? AND created_at >= ?", args[1:]
+	} else if _, err := s.Require(ctx, a, in.AccountID, RoleAdmin); err != nil {
+		return 0, err
+	}
 	switch {
 	case in.EndpointID != "" && validID(in.EndpointID):
 		where += " AND endpoint_id = ?"
@@ -496,7 +489,7 @@ func (s *Store) RetryFailed(ctx context.Context, a *Actor, in RetryFailedInput) 
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		r, err := s.requeue(tx, where, args...)
 		refs = r
-		if err != nil || len(r) == 0 {
+		if err != nil || len(r) == 0 || in.AccountID == "" {
 			return err
 		}
 		return s.audit(tx, a, in.AccountID, "delivery.retried", "delivery", r[0].ID, fmt.Sprintf("%s retried %d failed deliveries", a.Label(), len(r)))

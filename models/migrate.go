@@ -35,6 +35,7 @@ var dialectTypes = map[string]map[string]string{
 		"{{json}}":      "JSONB",
 		"{{bool}}":      "BOOLEAN",
 		"{{bigserial}}": "BIGSERIAL",
+		"{{postgres}}":  "",
 	},
 	SQLite: {
 		"{{uuid}}":      "TEXT",
@@ -43,6 +44,9 @@ var dialectTypes = map[string]map[string]string{
 		"{{json}}":      "TEXT",
 		"{{bool}}":      "BOOLEAN",
 		"{{bigserial}}": "INTEGER",
+		// A line starting with {{postgres}} is PostgreSQL-only: on SQLite it becomes a
+		// comment, which splitStatements skips.
+		"{{postgres}}": "-- ",
 	},
 }
 

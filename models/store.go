@@ -185,8 +185,17 @@ func (s *Store) audit(tx *Tx, a *Actor, accountID, action, targetType, targetID,
 	return nil
 }
 
-// hint publishes a live hint once tx has committed.
+// SystemHints is the live channel of what belongs to no account: the hints of system-scope
+// deliveries go there, and only system administrators may follow it. It is not an account id
+// (not a UUID), so no account's subscribers receive them.
+const SystemHints = "system"
+
+// hint publishes a live hint once tx has committed. A delivery without an account is a
+// system-scope delivery: its hints go to SystemHints.
 func (s *Store) hint(tx *Tx, kind, id, accountID string) {
+	if kind == HintDelivery && accountID == "" {
+		accountID = SystemHints
+	}
 	s.publishAfter(tx, Hint{Kind: kind, ID: id, AccountID: accountID})
 }
 

@@ -15,6 +15,9 @@ import (
 type isolationCase struct {
 	query string
 	vars  func(b bIDs) map[string]any
+	// refusal is how a subscription is refused ("not found" unless set): fields of the system
+	// scope answer "only system administrators".
+	refusal string
 }
 
 type bIDs struct {
@@ -149,7 +152,11 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.setDeliveryRetention": {query: `mutation { setDeliveryRetention(input: {days: 1}) { days errors { code } } }`},
 	"Subscription.deliveryChanged": {query: `subscription($a: ID!) { deliveryChanged(accountId: $a) { id payload } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
-	"Query.approvalRequest": {query: `query($id: ID!) { approvalRequest(id: $id) { id farm { name } } }`, vars: byID(func(b bIDs) string { return b.approval })},
+	// A system webhook delivers B's events (with B's data) to a system endpoint: only system
+	// administrators read or follow those deliveries.
+	"Query.systemDeliveries":             {query: `{ systemDeliveries(first: 50) { edges { node { id payload eventName } } } }`},
+	"Subscription.systemDeliveryChanged": {query: `subscription { systemDeliveryChanged { id payload } }`, refusal: "only system administrators"},
+	"Query.approvalRequest":              {query: `query($id: ID!) { approvalRequest(id: $id) { id farm { name } } }`, vars: byID(func(b bIDs) string { return b.approval })},
 	"Mutation.setEnvironmentApprovals": {query: `mutation($e: ID!, $ep: ID!) { setEnvironmentApprovals(input: {environmentId: $e, endpointId: $ep, onFirstLaunch: false, onTerminate: false, expiryMinutes: 5}) { environment { id } errors { code } } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"e": b.env, "ep": b.endpoint} }},
 	"Mutation.cancelApprovalRequest": {query: `mutation($id: ID!) { cancelApprovalRequest(input: {id: $id}) { approvalRequest { id status } errors { code } } }`,
@@ -270,6 +277,17 @@ func TestTenantIsolation(t *testing.T) {
 	mustB(`mutation($a: ID!, $e: ID!) { createWebhook(input: {scope: {scope: ACCOUNT, id: $a}, name: "beta-secret-webhook", endpointIds: [$e], events: ["HostUp"]}) { webhook { id } } }`,
 		map[string]any{"a": b.account, "e": b.endpoint}, &bw)
 	b.webhook = bw.CreateWebhook.Webhook.ID
+	// A system webhook on B's events: its deliveries carry B's data to a system endpoint.
+	var sysEp struct {
+		CreateEndpoint struct{ Endpoint struct{ ID string } }
+	}
+	if err := root.MustOK(ctx, `mutation { createEndpoint(input: {scope: {scope: SYSTEM}, name: "ops", url: "https://ops.invalid/hook"}) { endpoint { id } } }`, nil, &sysEp); err != nil {
+		t.Fatal(err)
+	}
+	if err := root.MustOK(ctx, `mutation($e: ID!) { createWebhook(input: {scope: {scope: SYSTEM}, name: "ops", endpointIds: [$e], events: ["HostUp"]}) { webhook { id } } }`,
+		map[string]any{"e": sysEp.CreateEndpoint.Endpoint.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
 	var bfe struct {
 		FireEvent struct{ Event struct{ ID string } }
 	}
@@ -287,6 +305,17 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal("B's event made no delivery")
 	}
 	b.delivery = bd.Account.Deliveries.Edges[0].Node.ID
+	var sysd struct {
+		SystemDeliveries struct {
+			Edges []struct{ Node struct{ Payload string } }
+		}
+	}
+	if err := root.MustOK(ctx, `{ systemDeliveries { edges { node { payload } } } }`, nil, &sysd); err != nil {
+		t.Fatal(err)
+	}
+	if len(sysd.SystemDeliveries.Edges) != 1 || !strings.Contains(sysd.SystemDeliveries.Edges[0].Node.Payload, "beta-secret-host") {
+		t.Fatalf("the system webhook did not deliver B's event: %+v", sysd)
+	}
 	// A pending approval in B: B's environment requires approval of first launches.
 	mustB(`mutation($e: ID!, $ep: ID!) { setEnvironmentApprovals(input: {environmentId: $e, endpointId: $ep, onFirstLaunch: true, onTerminate: true, expiryMinutes: 60}) { environment { id } } }`,
 		map[string]any{"e": benv.Account.Environments[0].ID, "ep": b.endpoint}, nil)
@@ -351,7 +380,11 @@ func TestTenantIsolation(t *testing.T) {
 					if ok {
 						t.Fatalf("subscription to B delivered %s", ev)
 					}
-					if sub.Err() == nil || !strings.Contains(sub.Err().Error(), "not found") {
+					refusal := tc.refusal
+					if refusal == "" {
+						refusal = "not found"
+					}
+					if sub.Err() == nil || !strings.Contains(sub.Err().Error(), refusal) {
 						t.Fatalf("want the subscription refused with not found, got %v", sub.Err())
 					}
 				case <-time.After(5 * time.Second):

@@ -144,6 +144,12 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	m.Hub = live.New(m.Redis, m.Log, live.WithChannelPrefix(m.Config.RedisChannelPrefix))
 	m.Store = models.NewStore(db, m.Hub)
 	m.Store.SetPublicURL(cfg.PublicURL)
+	if db.Dialect == models.Postgres {
+		// Migration 0009 creates the trigram index only where pg_trgm could be created.
+		if ok, err := m.Store.PayloadSearchIndexed(ctx); err == nil && !ok {
+			m.Log.WarnContext(ctx, "delivery payload search is not indexed: the pg_trgm extension could not be created, so search scans the history (see docs/webhooks.md, History search)")
+		}
+	}
 	if err := m.Store.SetEncryptionKey(deriveKey(secret, "switchboard signing-key encryption v1")); err != nil {
 		return err
 	}

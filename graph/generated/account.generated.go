@@ -50,6 +50,7 @@ type SubscriptionResolver interface {
 	FarmChanged(ctx context.Context, accountID string) (<-chan *models.Farm, error)
 	IncidentChanged(ctx context.Context, accountID string) (<-chan *model.IncidentChange, error)
 	DeliveryChanged(ctx context.Context, accountID string) (<-chan *models.Delivery, error)
+	SystemDeliveryChanged(ctx context.Context) (<-chan *models.Delivery, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2117,6 +2118,38 @@ func (ec *executionContext) fieldContext_Subscription_deliveryChanged(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_systemDeliveryChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_systemDeliveryChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().SystemDeliveryChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Delivery) graphql.Marshaler {
+			return ec.marshalNDelivery2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_systemDeliveryChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delivery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -3634,6 +3667,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_incidentChanged(ctx, fields[0])
 	case "deliveryChanged":
 		return ec._Subscription_deliveryChanged(ctx, fields[0])
+	case "systemDeliveryChanged":
+		return ec._Subscription_systemDeliveryChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

@@ -262,6 +262,7 @@ type ComplexityRoot struct {
 	}
 
 	Delivery struct {
+		AccountID      func(childComplexity int) int
 		AttemptDetails func(childComplexity int) int
 		Attempts       func(childComplexity int) int
 		CompletedAt    func(childComplexity int) int
@@ -626,6 +627,7 @@ type ComplexityRoot struct {
 		Incident              func(childComplexity int, id string) int
 		Me                    func(childComplexity int) int
 		Ok                    func(childComplexity int) int
+		SystemDeliveries      func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
 		UsableEndpoints       func(childComplexity int, scope model.ScopeInput) int
 		Variables             func(childComplexity int, scope model.ScopeInput) int
 		Webhook               func(childComplexity int, id string) int
@@ -683,10 +685,11 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		AccountActivity func(childComplexity int, accountID string) int
-		DeliveryChanged func(childComplexity int, accountID string) int
-		FarmChanged     func(childComplexity int, accountID string) int
-		IncidentChanged func(childComplexity int, accountID string) int
+		AccountActivity       func(childComplexity int, accountID string) int
+		DeliveryChanged       func(childComplexity int, accountID string) int
+		FarmChanged           func(childComplexity int, accountID string) int
+		IncidentChanged       func(childComplexity int, accountID string) int
+		SystemDeliveryChanged func(childComplexity int) int
 	}
 
 	TimelineEntry struct {
@@ -1678,6 +1681,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeletePayload.Errors(childComplexity), true
 
+	case "Delivery.accountId":
+		if e.ComplexityRoot.Delivery.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.AccountID(childComplexity), true
 	case "Delivery.attemptDetails":
 		if e.ComplexityRoot.Delivery.AttemptDetails == nil {
 			break
@@ -3571,6 +3580,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ok(childComplexity), true
+	case "Query.systemDeliveries":
+		if e.ComplexityRoot.Query.SystemDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_systemDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SystemDeliveries(childComplexity, args["filter"].(*model.DeliveryFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.usableEndpoints":
 		if e.ComplexityRoot.Query.UsableEndpoints == nil {
 			break
@@ -3858,6 +3878,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.IncidentChanged(childComplexity, args["accountId"].(string)), true
+	case "Subscription.systemDeliveryChanged":
+		if e.ComplexityRoot.Subscription.SystemDeliveryChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.SystemDeliveryChanged(childComplexity), true
 
 	case "TimelineEntry.actor":
 		if e.ComplexityRoot.TimelineEntry.Actor == nil {
@@ -5446,6 +5472,8 @@ enum DeliveryStatus {
 
 type Delivery {
   id: ID!
+  "The account whose history it belongs to; null for system-scope deliveries (system webhooks, test events to system endpoints)."
+  accountId: ID
   event: Event
   eventName: String!
   webhook: Webhook
@@ -5492,14 +5520,31 @@ type DeliveryConnection {
   pageInfo: PageInfo!
 }
 
+"The HTTP status class of a delivery's last attempt."
+enum ResponseClass {
+  HTTP_2XX
+  HTTP_3XX
+  HTTP_4XX
+  HTTP_5XX
+  "No HTTP status: not attempted yet, or no answer (timeout, refused connection or address)."
+  NO_RESPONSE
+}
+
 input DeliveryFilter {
   webhookId: ID
   endpointId: ID
   eventId: ID
+  "Deliveries of any of these events (exact names)."
+  eventNames: [String!]
   statuses: [DeliveryStatus!]
+  "Deliveries whose last attempt was answered with a status of any of these classes."
+  responseClasses: [ResponseClass!]
   since: Time
   until: Time
-  "Case-insensitive substring of the payload."
+  """
+  Substring of the payload, 3 to 200 characters; case-insensitive for ASCII letters (other
+  characters match exactly). Served by a trigram index on PostgreSQL.
+  """
   search: String
 }
 
@@ -5623,7 +5668,8 @@ type DeliveryPayload {
 }
 
 input RetryFailedDeliveriesInput {
-  accountId: ID!
+  "Null: system-scope deliveries (system administrators)."
+  accountId: ID
   endpointId: ID
   webhookId: ID
   since: Time!
@@ -5663,7 +5709,10 @@ extend type Query {
   customEvents(scope: ScopeInput!): [CustomEvent!]!
   endpoint(id: ID!): Endpoint
   webhook(id: ID!): Webhook
+  "A delivery of an account the caller administers, or a system-scope delivery for system administrators."
   delivery(id: ID!): Delivery
+  "The history of system-scope deliveries, newest first. System administrators."
+  systemDeliveries(filter: DeliveryFilter, first: Int = 50, after: String): DeliveryConnection!
   event(id: ID!): Event
   "How long events and deliveries are kept."
   deliveryRetentionDays: Int!
@@ -5687,7 +5736,8 @@ extend type Mutation {
   deleteWebhook(input: WebhookIdInput!): DeletePayload!
   "Sends a finished delivery again (same bytes and id, fresh attempts)."
   resendDelivery(input: ResendDeliveryInput!): DeliveryPayload!
-  retryFailedDeliveries(input: RetryFailedDeliveriesInput!): RetryFailedDeliveriesPayload! @hasRole(role: ADMIN)
+  "Admins of the account; system administrators for system-scope deliveries (accountId null)."
+  retryFailedDeliveries(input: RetryFailedDeliveriesInput!): RetryFailedDeliveriesPayload!
   "System administrators."
   setDeliveryRetention(input: SetDeliveryRetentionInput!): SetDeliveryRetentionPayload!
 }
@@ -5695,6 +5745,8 @@ extend type Mutation {
 extend type Subscription {
   "Delivery status changes of the account, live (for the history view)."
   deliveryChanged(accountId: ID!): Delivery! @hasRole(role: ADMIN)
+  "Status changes of system-scope deliveries, live. System administrators."
+  systemDeliveryChanged: Delivery!
 }
 `, BuiltIn: false},
 }
@@ -6126,6 +6178,8 @@ func (ec *executionContext) childFields_Delivery(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Delivery_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Delivery_accountId(ctx, field)
 	case "event":
 		return ec.fieldContext_Delivery_event(ctx, field)
 	case "eventName":

@@ -3169,25 +3169,7 @@ func (ec *executionContext) _Mutation_retryFailedDeliveries(ctx context.Context,
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RetryFailedDeliveries(ctx, fc.Args["input"].(model.RetryFailedDeliveriesInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐRole(ctx, "ADMIN")
-				if err != nil {
-					var zeroVal *model.RetryFailedDeliveriesPayload
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.RetryFailedDeliveriesPayload
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RetryFailedDeliveriesPayload) graphql.Marshaler {
 			return ec.marshalNRetryFailedDeliveriesPayload2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐRetryFailedDeliveriesPayload(ctx, selections, v)
 		},

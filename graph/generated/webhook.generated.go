@@ -278,6 +278,29 @@ func (ec *executionContext) fieldContext_Delivery_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Delivery", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Delivery_accountId(ctx context.Context, field graphql.CollectedField, obj *models.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Delivery_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Delivery_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Delivery", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Delivery_event(ctx context.Context, field graphql.CollectedField, obj *models.Delivery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3086,7 +3109,7 @@ func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"webhookId", "endpointId", "eventId", "statuses", "since", "until", "search"}
+	fieldsInOrder := [...]string{"webhookId", "endpointId", "eventId", "eventNames", "statuses", "responseClasses", "since", "until", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3114,6 +3137,13 @@ func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.EventID = data
+		case "eventNames":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventNames"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventNames = data
 		case "statuses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
 			data, err := ec.unmarshalODeliveryStatus2ᚕgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐDeliveryStatusᚄ(ctx, v)
@@ -3121,6 +3151,13 @@ func (ec *executionContext) unmarshalInputDeliveryFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.Statuses = data
+		case "responseClasses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responseClasses"))
+			data, err := ec.unmarshalOResponseClass2ᚕgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClassᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponseClasses = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -3315,7 +3352,7 @@ func (ec *executionContext) unmarshalInputRetryFailedDeliveriesInput(ctx context
 		switch k {
 		case "accountId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -3693,6 +3730,11 @@ func (ec *executionContext) _Delivery(ctx context.Context, sel ast.SelectionSet,
 		case "id":
 			out.Values[i] = ec._Delivery_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accountId":
+			out.Values[i] = ec._Delivery_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
@@ -5644,6 +5686,16 @@ func (ec *executionContext) unmarshalNResendDeliveryInput2githubᚗcomᚋswitchb
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNResponseClass2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClass(ctx context.Context, v any) (models.ResponseClass, error) {
+	var res models.ResponseClass
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResponseClass2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClass(ctx context.Context, sel ast.SelectionSet, v models.ResponseClass) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRetryFailedDeliveriesInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐRetryFailedDeliveriesInput(ctx context.Context, v any) (model.RetryFailedDeliveriesInput, error) {
 	res, err := ec.unmarshalInputRetryFailedDeliveriesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5828,6 +5880,42 @@ func (ec *executionContext) unmarshalOKeyValueInput2ᚕᚖgithubᚗcomᚋswitchb
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOResponseClass2ᚕgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClassᚄ(ctx context.Context, v any) ([]models.ResponseClass, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]models.ResponseClass, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNResponseClass2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClass(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOResponseClass2ᚕgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClassᚄ(ctx context.Context, sel ast.SelectionSet, v []models.ResponseClass) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResponseClass2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐResponseClass(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOWebhook2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐWebhook(ctx context.Context, sel ast.SelectionSet, v *models.Webhook) graphql.Marshaler {

@@ -260,13 +260,18 @@ type DeliveryEdge struct {
 }
 
 type DeliveryFilter struct {
-	WebhookID  *string                 `json:"webhookId,omitempty"`
-	EndpointID *string                 `json:"endpointId,omitempty"`
-	EventID    *string                 `json:"eventId,omitempty"`
+	WebhookID  *string `json:"webhookId,omitempty"`
+	EndpointID *string `json:"endpointId,omitempty"`
+	EventID    *string `json:"eventId,omitempty"`
+	// Deliveries of any of these events (exact names).
+	EventNames []string                `json:"eventNames,omitempty"`
 	Statuses   []models.DeliveryStatus `json:"statuses,omitempty"`
-	Since      *time.Time              `json:"since,omitempty"`
-	Until      *time.Time              `json:"until,omitempty"`
-	// Case-insensitive substring of the payload.
+	// Deliveries whose last attempt was answered with a status of any of these classes.
+	ResponseClasses []models.ResponseClass `json:"responseClasses,omitempty"`
+	Since           *time.Time             `json:"since,omitempty"`
+	Until           *time.Time             `json:"until,omitempty"`
+	// Substring of the payload, 3 to 200 characters; case-insensitive for ASCII letters (other
+	// characters match exactly). Served by a trigram index on PostgreSQL.
 	Search *string `json:"search,omitempty"`
 }
 
@@ -419,7 +424,8 @@ type ResolveIncidentInput struct {
 }
 
 type RetryFailedDeliveriesInput struct {
-	AccountID  string    `json:"accountId"`
+	// Null: system-scope deliveries (system administrators).
+	AccountID  *string   `json:"accountId,omitempty"`
 	EndpointID *string   `json:"endpointId,omitempty"`
 	WebhookID  *string   `json:"webhookId,omitempty"`
 	Since      time.Time `json:"since"`

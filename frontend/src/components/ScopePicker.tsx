@@ -11,10 +11,13 @@ export function ScopePicker({
   accountId,
   value,
   onChange,
+  withEnvironment = true,
 }: {
   accountId: string;
   value: ScopeValue;
   onChange: (s: ScopeValue) => void;
+  /** False where only the account and the system scope apply (the delivery history). */
+  withEnvironment?: boolean;
 }) {
   const { options } = useEnvironmentOptions(accountId);
   const [currentEnv] = useCurrentEnvironmentId(accountId);
@@ -27,7 +30,7 @@ export function ScopePicker({
         data={[
           ...(systemAdmin ? [{ value: 'SYSTEM', label: 'System' }] : []),
           { value: 'ACCOUNT', label: 'Account' },
-          { value: 'ENVIRONMENT', label: 'Environment', disabled: options.length === 0 },
+          ...(withEnvironment ? [{ value: 'ENVIRONMENT', label: 'Environment', disabled: options.length === 0 }] : []),
         ]}
         value={value.scope}
         onChange={(v) => {

@@ -8,13 +8,14 @@ import { DateTime } from '@/components/DateTime';
 import { EmptyState } from '@/components/EmptyState';
 import { LiveBadge } from '@/components/LiveBadge';
 import { PageHeader } from '@/components/PageHeader';
+import { ScopePicker } from '@/components/ScopePicker';
 import { QueryError } from '@/components/QueryError';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { describeError } from '@/lib/notify';
-import { useIsSystemAdmin } from '@/lib/scope';
-import { DeliveryFilterOptionsQuery } from './api';
+import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
+import { DeliveryFilterOptionsQuery, SystemDeliveryFilterOptionsQuery } from './api';
 import { DeliveryChart } from './components/DeliveryChart';
 import { DeliveryDetail } from './components/DeliveryDetail';
 import { DeliveryFilters } from './components/DeliveryFilters';
@@ -23,24 +24,35 @@ import { RetryFailedModal } from './components/RetryFailedModal';
 import { parseDeliveryFilter, toDeliveryFilter, writeDeliveryFilter, type DeliveryFilterState } from './filters';
 import { useDeliveryFeed } from './use-delivery-feed';
 
-function useFilterOptions(accountId: string) {
+type Option = { value: string; label: string };
+const opt = (xs: readonly { id: string; name: string }[] | null | undefined, suffix = ''): Option[] =>
+  (xs ?? []).map((x) => ({ value: x.id, label: x.name + suffix }));
+const catalogNames = (xs: readonly { name: string }[] | null | undefined) => [...new Set([...(xs ?? []).map((e) => e.name), 'TestEvent'])];
+
+/** Webhooks, endpoints and event names to filter by: the account's (and its current environment's) or the system scope's. */
+function useFilterOptions(accountId: string, system: boolean) {
   const [envId] = useCurrentEnvironmentId(accountId);
   const [{ data }] = useQuery({
     query: DeliveryFilterOptionsQuery,
     variables: {
+      accountId,
       account: { scope: 'ACCOUNT', id: accountId },
       environment: { scope: 'ENVIRONMENT', id: envId ?? '' },
       withEnvironment: Boolean(envId),
     },
+    pause: system,
   });
+  const [{ data: sys }] = useQuery({ query: SystemDeliveryFilterOptionsQuery, variables: { accountId }, pause: !system });
   return useMemo(() => {
-    const opt = (xs: readonly { id: string; name: string }[] | null | undefined, suffix = '') =>
-      (xs ?? []).map((x) => ({ value: x.id, label: x.name + suffix }));
+    if (system) {
+      return { webhooks: opt(sys?.systemWebhooks), endpoints: opt(sys?.systemEndpoints), eventNames: catalogNames(sys?.account?.eventCatalog) };
+    }
     return {
       webhooks: [...opt(data?.accountWebhooks), ...opt(data?.environmentWebhooks, ' (environment)')],
       endpoints: [...opt(data?.accountEndpoints), ...opt(data?.environmentEndpoints, ' (environment)')],
+      eventNames: catalogNames(data?.account?.eventCatalog),
     };
-  }, [data]);
+  }, [data, sys, system]);
 }
 
 function DeliveryHistory({ accountId }: { accountId: string }) {
@@ -49,12 +61,15 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const state = useMemo(() => parseDeliveryFilter(params), [paramKey]);
   const filter = useMemo(() => toDeliveryFilter(state), [state]);
-  const feed = useDeliveryFeed(accountId, filter);
-  const { webhooks, endpoints } = useFilterOptions(accountId);
+  const systemAdmin = useIsSystemAdmin();
+  const [scope] = useScopeParam(accountId);
+  // Deliveries belong to an account or to the system scope (system administrators only).
+  const system = scope.scope === 'SYSTEM';
+  const feed = useDeliveryFeed(accountId, filter, system);
+  const { webhooks, endpoints, eventNames } = useFilterOptions(accountId, system);
   const [hours, setHours] = useState(24);
   const [retrying, setRetrying] = useState(false);
   const openId = params.get('delivery');
-  const systemAdmin = useIsSystemAdmin();
 
   const setFilter = (next: DeliveryFilterState) => setParams((prev) => writeDeliveryFilter(prev, next), { replace: true });
   const open = (id: string | null) =>
@@ -73,7 +88,9 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
   else if (feed.deliveries.length === 0) {
     body = (
       <EmptyState icon={<IconMailForward size={24} />} title="No deliveries match">
-        Each event sent to an endpoint by a webhook is a delivery. They appear here as they are queued.
+        {system
+          ? 'Deliveries of system webhooks (for events of every account) and test events to system endpoints appear here.'
+          : 'Each event sent to an endpoint by a webhook is a delivery. They appear here as they are queued.'}
       </EmptyState>
     );
   } else {
@@ -175,7 +192,11 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
     <>
       <PageHeader
         title="Deliveries"
-        description="Every webhook request: its exact payload and each attempt's request and response."
+        description={
+          system
+            ? 'System scope: deliveries of system webhooks, for events of every account, and test events to system endpoints.'
+            : "Every webhook request: its exact payload and each attempt's request and response."
+        }
         actions={
           <>
             <LiveBadge failed={Boolean(feed.liveError)} hint="New deliveries and status changes appear without reloading" />
@@ -187,8 +208,30 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
         }
       />
       <Stack gap="md">
-        <DeliveryChart accountId={accountId} hours={hours} onHoursChange={setHours} liveSeq={feed.liveSeq} />
-        <DeliveryFilters value={state} onChange={setFilter} webhooks={webhooks} endpoints={endpoints} />
+        {systemAdmin && (
+          <ScopePicker
+            accountId={accountId}
+            value={system ? scope : { scope: 'ACCOUNT', id: accountId }}
+            onChange={(s) =>
+              // One update (the scope and the filter): ids of the other scope's webhooks,
+              // endpoints or deliveries mean nothing here.
+              setParams(
+                (prev) => {
+                  const next = writeDeliveryFilter(prev, { ...state, webhookId: null, endpointId: null });
+                  next.delete('delivery');
+                  next.delete('env');
+                  if (s.scope === 'SYSTEM') next.set('scope', 'system');
+                  else next.delete('scope');
+                  return next;
+                },
+                { replace: true },
+              )
+            }
+            withEnvironment={false}
+          />
+        )}
+        {!system && <DeliveryChart accountId={accountId} hours={hours} onHoursChange={setHours} liveSeq={feed.liveSeq} />}
+        <DeliveryFilters value={state} onChange={setFilter} webhooks={webhooks} endpoints={endpoints} eventNames={eventNames} />
         {feed.liveError && (
           <Alert color="red" variant="light" role="alert">
             Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
@@ -217,11 +260,11 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
         size="xl"
         title={<Text fw={700}>Delivery</Text>}
       >
-        {openId && <DeliveryDetail key={openId} accountId={accountId} id={openId} liveSeq={openSeq} canResend />}
+        {openId && <DeliveryDetail key={openId} id={openId} liveSeq={openSeq} canResend />}
       </Drawer>
       {retrying && (
         <RetryFailedModal
-          accountId={accountId}
+          accountId={system ? null : accountId}
           opened={retrying}
           onClose={() => setRetrying(false)}
           webhooks={webhooks}

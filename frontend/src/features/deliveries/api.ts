@@ -3,6 +3,7 @@ import { graphql } from '@/gql';
 export const DeliveryListFields = graphql(`
   fragment DeliveryListFields on Delivery {
     id
+    accountId
     eventName
     status
     attempts
@@ -14,6 +15,7 @@ export const DeliveryListFields = graphql(`
     completedAt
     event {
       id
+      accountId
     }
     webhook {
       id
@@ -43,6 +45,32 @@ export const DeliveriesQuery = graphql(`
           endCursor
         }
       }
+    }
+  }
+`);
+
+/** The system scope's history (system webhooks, test events to system endpoints). */
+export const SystemDeliveriesQuery = graphql(`
+  query SystemDeliveries($filter: DeliveryFilter, $first: Int!, $after: String) {
+    systemDeliveries(filter: $filter, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...DeliveryListFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const SystemDeliveryChangedSubscription = graphql(`
+  subscription SystemDeliveryChanged {
+    systemDeliveryChanged {
+      ...DeliveryListFields
     }
   }
 `);
@@ -99,9 +127,15 @@ export const DeliveryStatsQuery = graphql(`
   }
 `);
 
-/** Webhooks and endpoints to filter by: the account's and those of one environment. */
+/** Webhooks and endpoints to filter by: the account's and those of one environment; event names. */
 export const DeliveryFilterOptionsQuery = graphql(`
-  query DeliveryFilterOptions($account: ScopeInput!, $environment: ScopeInput!, $withEnvironment: Boolean!) {
+  query DeliveryFilterOptions($accountId: ID!, $account: ScopeInput!, $environment: ScopeInput!, $withEnvironment: Boolean!) {
+    account(id: $accountId) {
+      id
+      eventCatalog {
+        name
+      }
+    }
     accountWebhooks: webhooks(scope: $account) {
       id
       name
@@ -115,6 +149,26 @@ export const DeliveryFilterOptionsQuery = graphql(`
       name
     }
     environmentEndpoints: endpoints(scope: $environment) @include(if: $withEnvironment) {
+      id
+      name
+    }
+  }
+`);
+
+/** Filter options of the system scope: its webhooks and endpoints; event names. */
+export const SystemDeliveryFilterOptionsQuery = graphql(`
+  query SystemDeliveryFilterOptions($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      eventCatalog {
+        name
+      }
+    }
+    systemWebhooks: webhooks(scope: { scope: SYSTEM }) {
+      id
+      name
+    }
+    systemEndpoints: endpoints(scope: { scope: SYSTEM }) {
       id
       name
     }

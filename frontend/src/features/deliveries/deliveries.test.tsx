@@ -3,11 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Role } from '@/gql/graphql';
 import { createMockClient } from '@/testing/mock-client';
-import { renderRoute } from '@/testing/render';
+import { makeSession, renderRoute, testUser } from '@/testing/render';
 import DeliveriesPage from './DeliveriesPage';
 import { chartRows } from './components/DeliveryChart';
 import { RetentionControl } from './components/RetentionControl';
-import { deliveryMatches, parseDeliveryFilter, prettyJson, toDeliveryFilter, writeDeliveryFilter } from './filters';
+import { deliveryMatches, parseDeliveryFilter, prettyJson, responseClassOf, toDeliveryFilter, writeDeliveryFilter } from './filters';
 
 // recharts cannot measure anything in jsdom; the chart's numbers are checked through its table.
 vi.mock('@mantine/charts', () => ({ BarChart: () => <div data-testid="bar-chart" /> }));
@@ -16,6 +16,7 @@ const PAYLOAD = '{"eventName":"IncidentOpened","eventId":"e1","data":{"SCALR_INC
 
 const delivery = (id: string, over: Record<string, unknown> = {}) => ({
   id,
+  accountId: 'acc1',
   eventName: 'IncidentOpened',
   status: 'SUCCEEDED',
   attempts: 1,
@@ -25,7 +26,7 @@ const delivery = (id: string, over: Record<string, unknown> = {}) => ({
   lastError: '',
   createdAt: '2026-01-01T10:00:00Z',
   completedAt: '2026-01-01T10:00:01Z',
-  event: { id: 'e1' },
+  event: { id: 'e1', accountId: 'acc1' },
   webhook: { id: 'w1', name: 'To CMDB' },
   endpoint: { id: 'ep1', name: 'CMDB', url: 'https://cmdb.example.test/hook' },
   ...over,
@@ -51,8 +52,25 @@ const attempt = (n: number, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries') {
+function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries', systemAdmin = false) {
   const mock = createMockClient({
+    EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }] } }),
+    SystemDeliveries: () => ({
+      systemDeliveries: {
+        edges: [
+          {
+            cursor: 's1',
+            node: delivery('s1', { accountId: null, eventName: 'HostUp', event: { id: 'e7', accountId: 'acc2' }, webhook: { id: 'sw1', name: 'Ops CMDB' }, lastStatusCode: 503, status: 'FAILED' }),
+          },
+        ],
+        pageInfo: { hasNextPage: false, endCursor: null },
+      },
+    }),
+    SystemDeliveryFilterOptions: () => ({
+      account: { id: 'acc1', eventCatalog: [{ name: 'HostUp' }, { name: 'HostDown' }] },
+      systemWebhooks: [{ id: 'sw1', name: 'Ops CMDB' }],
+      systemEndpoints: [{ id: 'sep1', name: 'Ops' }],
+    }),
     AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole } }),
     DeliveryRetention: () => ({ deliveryRetentionDays: 30 }),
     Deliveries: () => ({
@@ -74,6 +92,7 @@ function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries') {
       },
     }),
     DeliveryFilterOptions: () => ({
+      account: { id: 'acc1', eventCatalog: [{ name: 'IncidentOpened' }, { name: 'HostUp' }] },
       accountWebhooks: [{ id: 'w1', name: 'To CMDB' }],
       accountEndpoints: [{ id: 'ep1', name: 'CMDB' }],
     }),
@@ -88,7 +107,8 @@ function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries') {
       },
     }),
   });
-  const view = renderRoute(<DeliveriesPage />, { client: mock.client, path: '/accounts/:accountId/deliveries', url });
+  const session = makeSession({ ...testUser, isSystemAdmin: systemAdmin });
+  const view = renderRoute(<DeliveriesPage />, { client: mock.client, path: '/accounts/:accountId/deliveries', url, session });
   return { ...view, mock };
 }
 
@@ -147,6 +167,67 @@ describe('delivery history', () => {
     expect(rows()[0]).toHaveAttribute('data-delivery-id', 'd4');
   });
 
+  it('filters by event name and response class, and keeps live deliveries of other classes out', async () => {
+    const { mock } = setup('ADMIN', '/accounts/acc1/deliveries?events=IncidentOpened&response=5xx,none');
+    await screen.findByRole('table', { name: 'Deliveries' });
+    expect(mock.callsTo('Deliveries')[0].variables.filter).toEqual({ eventNames: ['IncidentOpened'], responseClasses: ['HTTP_5XX', 'NO_RESPONSE'] });
+    await waitFor(() => expect(mock.callsTo('DeliveryChanged')).toHaveLength(1));
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d5', { lastStatusCode: 200 }) }));
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d6', { eventName: 'HostUp', lastStatusCode: 500 }) }));
+    act(() => mock.push('DeliveryChanged', { deliveryChanged: delivery('d7', { status: 'FAILED', lastStatusCode: null }) }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[0]).toHaveAttribute('data-delivery-id', 'd7');
+  });
+
+  it('offers the event and response filters in the filter bar, and waits for three characters to search', async () => {
+    const user = userEvent.setup();
+    const { mock, router } = setup();
+    await screen.findByRole('table', { name: 'Deliveries' });
+    await user.click(screen.getByRole('textbox', { name: 'Response' }));
+    await user.click(await screen.findByRole('option', { name: '4xx' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?response=4xx'));
+    await user.click(screen.getByRole('textbox', { name: 'Event' }));
+    await user.click(await screen.findByRole('option', { name: 'HostUp' }));
+    await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('events')).toBe('HostUp'));
+    await waitFor(() =>
+      expect(mock.callsTo('Deliveries').at(-1)?.variables.filter).toEqual({ eventNames: ['HostUp'], responseClasses: ['HTTP_4XX'] }),
+    );
+    const search = screen.getByRole('textbox', { name: 'Search payloads' });
+    await user.type(search, 'ab');
+    expect(await screen.findByText('At least 3 characters')).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(mock.callsTo('Deliveries').some((c) => (c.variables.filter as { search?: string }).search)).toBe(false);
+    await user.type(search, 'c');
+    await waitFor(() => expect((mock.callsTo('Deliveries').at(-1)?.variables.filter as { search?: string }).search).toBe('abc'));
+  }, 20_000);
+
+  it('shows system administrators the system scope: its history, live updates and filters', async () => {
+    const user = userEvent.setup();
+    const { mock, router } = setup('ADMIN', '/accounts/acc1/deliveries', true);
+    await screen.findByRole('table', { name: 'Deliveries' });
+    await user.click(screen.getByRole('radio', { name: 'System' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?scope=system'));
+    await waitFor(() => expect(rows()[0]).toHaveAttribute('data-delivery-id', 's1'));
+    expect(rows()[0]).toHaveTextContent('Ops CMDB');
+    expect(screen.queryByTestId('delivery-chart')).not.toBeInTheDocument();
+    expect(screen.queryByRole('radio', { name: 'Environment' })).not.toBeInTheDocument();
+    await waitFor(() => expect(mock.callsTo('SystemDeliveryChanged')).toHaveLength(1));
+    act(() => mock.push('SystemDeliveryChanged', { systemDeliveryChanged: delivery('s2', { accountId: null, createdAt: '2026-01-01T11:00:00Z' }) }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[0]).toHaveAttribute('data-delivery-id', 's2');
+
+    // The system history's webhooks are offered in the filter, and retry goes to the system scope.
+    await user.click(screen.getByRole('textbox', { name: 'Webhook' }));
+    expect(await screen.findByRole('option', { name: 'Ops CMDB' })).toBeInTheDocument();
+  }, 20_000);
+
+  it('does not offer the system scope to other admins', async () => {
+    setup('ADMIN', '/accounts/acc1/deliveries?scope=system');
+    await screen.findByRole('table', { name: 'Deliveries' });
+    expect(screen.queryByRole('radio', { name: 'System' })).not.toBeInTheDocument();
+    expect(rows()[0]).toHaveAttribute('data-delivery-id', 'd1');
+  });
+
   it('charts delivery outcomes per hour', async () => {
     setup();
     const chart = await screen.findByTestId('delivery-chart');
@@ -169,6 +250,10 @@ describe('delivery helpers', () => {
     expect(out.get('delivery')).toBe('d1');
     expect(out.get('webhook')).toBeNull();
     expect(deliveryMatches({ status: 'FAILED', createdAt: '2026-01-01T00:00:00Z' }, { search: 'x' })).toBe(false);
+    const classes = parseDeliveryFilter(new URLSearchParams('events=HostUp,HostDown&response=2XX,none,bogus&q=ab'));
+    expect(toDeliveryFilter(classes)).toEqual({ eventNames: ['HostUp', 'HostDown'], responseClasses: ['HTTP_2XX', 'NO_RESPONSE'] });
+    expect(writeDeliveryFilter(new URLSearchParams(), classes).toString()).toBe('events=HostUp%2CHostDown&response=2xx%2Cnone&q=ab');
+    expect([200, 302, 404, 503, null, 99].map(responseClassOf)).toEqual(['HTTP_2XX', 'HTTP_3XX', 'HTTP_4XX', 'HTTP_5XX', 'NO_RESPONSE', null]);
   });
 
   it('formats payloads and chart rows', () => {

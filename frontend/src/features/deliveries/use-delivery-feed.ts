@@ -2,7 +2,13 @@ import { useMemo } from 'react';
 import { useSubscription } from 'urql';
 import type { DeliveryFilter, DeliveryListFieldsFragment } from '@/gql/graphql';
 import { mergeById, useCursorList } from '@/lib/pagination';
-import { DeliveriesQuery, DeliveryChangedSubscription, deliveriesContext } from './api';
+import {
+  DeliveriesQuery,
+  DeliveryChangedSubscription,
+  SystemDeliveriesQuery,
+  SystemDeliveryChangedSubscription,
+  deliveriesContext,
+} from './api';
 import { deliveryMatches } from './filters';
 
 export const PAGE_SIZE = 50;
@@ -27,26 +33,46 @@ export function applyLiveDeliveries(nodes: readonly Delivery[], live: LiveState,
   return mergeById(fresh, nodes).map((n) => live.byId[n.id] ?? n);
 }
 
-export function useDeliveryFeed(accountId: string, filter: DeliveryFilter) {
+function reduceLive(prev: LiveState = { order: [], byId: {}, seq: 0, lastId: null }, d: Delivery): LiveState {
+  return {
+    order: prev.byId[d.id] ? prev.order : [d.id, ...prev.order],
+    byId: { ...prev.byId, [d.id]: d },
+    seq: prev.seq + 1,
+    lastId: d.id,
+  };
+}
+
+/**
+ * The delivery history of an account, or (system) of the system scope: system webhooks' and
+ * test events to system endpoints, for system administrators.
+ */
+export function useDeliveryFeed(accountId: string, filter: DeliveryFilter, system = false) {
   const variables = useMemo(() => ({ accountId, filter, first: PAGE_SIZE }), [accountId, filter]);
-  const list = useCursorList({
+  const systemVariables = useMemo(() => ({ filter, first: PAGE_SIZE }), [filter]);
+  const accountList = useCursorList({
     query: DeliveriesQuery,
     variables,
     select: (d) => d.account?.deliveries,
     context: deliveriesContext,
+    pause: system,
   });
-  const [live] = useSubscription(
-    { query: DeliveryChangedSubscription, variables: { accountId } },
-    (prev: LiveState = { order: [], byId: {}, seq: 0, lastId: null }, data): LiveState => {
-      const d = data.deliveryChanged;
-      return {
-        order: prev.byId[d.id] ? prev.order : [d.id, ...prev.order],
-        byId: { ...prev.byId, [d.id]: d },
-        seq: prev.seq + 1,
-        lastId: d.id,
-      };
-    },
+  const systemList = useCursorList({
+    query: SystemDeliveriesQuery,
+    variables: systemVariables,
+    select: (d) => d.systemDeliveries,
+    context: deliveriesContext,
+    pause: !system,
+  });
+  const list = system ? systemList : accountList;
+  const [accountLive] = useSubscription(
+    { query: DeliveryChangedSubscription, variables: { accountId }, pause: system },
+    (prev: LiveState | undefined, data): LiveState => reduceLive(prev, data.deliveryChanged),
   );
+  const [systemLive] = useSubscription(
+    { query: SystemDeliveryChangedSubscription, pause: !system },
+    (prev: LiveState | undefined, data): LiveState => reduceLive(prev, data.systemDeliveryChanged),
+  );
+  const live = system ? systemLive : accountLive;
   const state = live.data;
   const deliveries = useMemo(() => (state ? applyLiveDeliveries(list.nodes, state, filter) : list.nodes), [list.nodes, state, filter]);
   const liveNew = useMemo(() => {

@@ -94,6 +94,7 @@ export const SendTestEventMutation = graphql(`
     sendTestEvent(input: $input) {
       delivery {
         id
+        accountId
         status
         attempts
         maxAttempts
@@ -113,6 +114,7 @@ export const TestDeliveryQuery = graphql(`
   query TestDelivery($id: ID!) {
     delivery(id: $id) {
       id
+      accountId
       status
       attempts
       maxAttempts

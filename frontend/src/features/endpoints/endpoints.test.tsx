@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@/gql/graphql';
-import { createMockClient } from '@/testing/mock-client';
+import { createMockClient, type Handler } from '@/testing/mock-client';
 import { makeSession, renderRoute, testUser } from '@/testing/render';
 import EndpointsPage from './EndpointsPage';
 
@@ -23,7 +23,7 @@ const endpoint = (id: string, name: string, webhooks: { id: string; name: string
   webhooks,
 });
 
-function setup(myRole: Role = 'ADMIN') {
+function setup(myRole: Role = 'ADMIN', overrides: Record<string, Handler> = {}) {
   const mock = createMockClient({
     AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole } }),
     EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }] } }),
@@ -44,8 +44,9 @@ function setup(myRole: Role = 'ADMIN') {
       },
     }),
     TestDelivery: () => ({
-      delivery: { id: 'd9', status: 'SUCCEEDED', attempts: 1, maxAttempts: 3, lastStatusCode: 204, lastError: '', nextAttemptAt: null, completedAt: '2026-01-01T00:00:01Z' },
+      delivery: { id: 'd9', accountId: 'acc1', status: 'SUCCEEDED', attempts: 1, maxAttempts: 3, lastStatusCode: 204, lastError: '', nextAttemptAt: null, completedAt: '2026-01-01T00:00:01Z' },
     }),
+    ...overrides,
   });
   renderRoute(<EndpointsPage />, { client: mock.client, path: '/accounts/:accountId/endpoints', url: '/accounts/acc1/endpoints' });
   return mock;
@@ -104,6 +105,35 @@ describe('endpoints', () => {
       'href',
       '/accounts/acc1/deliveries?delivery=d9',
     );
+  });
+
+  it('follows a test event to a system endpoint to its end and links to the system history', async () => {
+    const user = userEvent.setup();
+    setup('ADMIN', {
+      TestDelivery: () => ({
+        delivery: { id: 'd10', accountId: null, status: 'SUCCEEDED', attempts: 1, maxAttempts: 1, lastStatusCode: 200, lastError: '', nextAttemptAt: null, completedAt: '2026-01-01T00:00:01Z' },
+      }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Send a test event to CMDB' }));
+    const modal = await screen.findByTestId('test-delivery');
+    expect(await within(modal).findByText('Succeeded')).toBeInTheDocument();
+    expect(within(modal).getByRole('link', { name: 'Open this delivery in the history' })).toHaveAttribute(
+      'href',
+      '/accounts/acc1/deliveries?scope=system&delivery=d10',
+    );
+  });
+
+  it('does not leave the test dialog waiting when the delivery cannot be read', async () => {
+    const user = userEvent.setup();
+    const mock = setup('ADMIN', { TestDelivery: () => ({ delivery: null }) });
+    await user.click(await screen.findByRole('button', { name: 'Send a test event to CMDB' }));
+    const modal = await screen.findByTestId('test-delivery');
+    expect(await within(modal).findByText(/The test delivery cannot be shown/)).toBeInTheDocument();
+    expect(within(modal).queryByLabelText('Loading the test delivery')).not.toBeInTheDocument();
+    // It stops asking.
+    const asked = mock.callsTo('TestDelivery').length;
+    await new Promise((r) => setTimeout(r, 1700));
+    expect(mock.callsTo('TestDelivery')).toHaveLength(asked);
   });
 
   it('is read-only for viewers', async () => {

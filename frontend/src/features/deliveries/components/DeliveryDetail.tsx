@@ -15,12 +15,10 @@ import { DeliveryQuery, ResendDeliveryMutation, deliveriesContext } from '../api
 
 /** One delivery: what was sent (the exact payload) and every attempt's request and response. */
 export function DeliveryDetail({
-  accountId,
   id,
   liveSeq,
   canResend,
 }: {
-  accountId: string;
   id: string;
   /** Changes when the live feed reported this delivery: reload it. */
   liveSeq: number;
@@ -71,8 +69,10 @@ export function DeliveryDetail({
           { label: 'Next attempt', value: <DateTime value={d.nextAttemptAt} size="sm" />, hidden: !d.nextAttemptAt || finished },
           {
             label: 'Event',
-            value: d.event ? <Anchor component={Link} to={`/accounts/${accountId}/events/${d.event.id}`} size="sm">Open the event</Anchor> : '—',
+            // The event's own account: a system webhook's delivery is about an event of any account.
+            value: d.event ? <Anchor component={Link} to={`/accounts/${d.event.accountId}/events/${d.event.id}`} size="sm">Open the event</Anchor> : '—',
           },
+          { label: 'Scope', value: d.accountId ? 'Account' : 'System', hidden: Boolean(d.accountId) },
           { label: 'Delivery id', value: <Text span size="xs" ff="monospace">{d.id}</Text> },
         ]}
       />

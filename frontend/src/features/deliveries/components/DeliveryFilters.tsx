@@ -3,9 +3,9 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { DELIVERY_STATUS, options } from '@/components/badges';
-import type { DeliveryStatus } from '@/gql/graphql';
+import type { DeliveryStatus, ResponseClass } from '@/gql/graphql';
 import { TIME_RANGE_OPTIONS, type TimeRange } from '@/lib/time-range';
-import type { DeliveryFilterState } from '../filters';
+import { MIN_SEARCH_LENGTH, RESPONSE_CLASSES, type DeliveryFilterState } from '../filters';
 
 type Option = { value: string; label: string };
 
@@ -19,17 +19,23 @@ export function DeliveryFilters({
   onChange,
   webhooks,
   endpoints,
+  eventNames,
 }: {
   value: DeliveryFilterState;
   onChange: (next: DeliveryFilterState) => void;
   webhooks: Option[];
   endpoints: Option[];
+  /** Event names to offer (the catalog); names already in the filter are kept. */
+  eventNames: string[];
 }) {
   const [search, setSearch] = useState(value.search);
   const pushSearch = useDebouncedCallback((q: string) => onChange({ ...value, search: q }), 300);
   const set = (patch: Partial<DeliveryFilterState>) => onChange({ ...value, ...patch });
+  const names = [...new Set([...eventNames, ...value.eventNames])];
+  const term = search.trim();
+  const tooShort = term.length > 0 && term.length < MIN_SEARCH_LENGTH;
   const any =
-    value.statuses.length > 0 || value.webhookId || value.endpointId || value.eventId || value.range !== 'any' || value.search;
+    value.statuses.length > 0 || value.eventNames.length > 0 || value.responses.length > 0 || value.webhookId || value.endpointId || value.eventId || value.range !== 'any' || value.search;
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter deliveries">
       <MultiSelect
@@ -40,6 +46,27 @@ export function DeliveryFilters({
         onChange={(v) => set({ statuses: v as DeliveryStatus[] })}
         clearable
         w={220}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <MultiSelect
+        aria-label="Event"
+        placeholder={value.eventNames.length ? undefined : 'Any event'}
+        data={names}
+        value={value.eventNames}
+        onChange={(v) => set({ eventNames: v })}
+        clearable
+        searchable
+        w={200}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <MultiSelect
+        aria-label="Response"
+        placeholder={value.responses.length ? undefined : 'Any response'}
+        data={RESPONSE_CLASSES.map((c) => ({ value: c.value, label: c.label }))}
+        value={value.responses}
+        onChange={(v) => set({ responses: v as ResponseClass[] })}
+        clearable
+        w={190}
         comboboxProps={{ withinPortal: true }}
       />
       <Select
@@ -96,6 +123,7 @@ export function DeliveryFilters({
           pushSearch(e.currentTarget.value);
         }}
         w={200}
+        error={tooShort ? `At least ${MIN_SEARCH_LENGTH} characters` : undefined}
       />
       {any && (
         <Button
@@ -104,7 +132,7 @@ export function DeliveryFilters({
           leftSection={<IconX size={14} />}
           onClick={() => {
             setSearch('');
-            onChange({ statuses: [], webhookId: null, endpointId: null, eventId: null, range: 'any', anchor: 0, from: '', to: '', search: '' });
+            onChange({ statuses: [], eventNames: [], responses: [], webhookId: null, endpointId: null, eventId: null, range: 'any', anchor: 0, from: '', to: '', search: '' });
           }}
         >
           Clear filters

@@ -16,7 +16,8 @@ export function RetryFailedModal({
   endpoints,
   initial,
 }: {
-  accountId: string;
+  /** null: the system scope's deliveries (system administrators). */
+  accountId: string | null;
   opened: boolean;
   onClose: () => void;
   webhooks: Option[];

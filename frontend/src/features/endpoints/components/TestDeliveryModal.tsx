@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -17,7 +17,7 @@ export function TestDeliveryModal({
   test: { deliveryId: string; endpointName: string } | null;
   onClose: () => void;
 }) {
-  const [{ data }, refetch] = useQuery({
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: TestDeliveryQuery,
     variables: { id: test?.deliveryId ?? '' },
     pause: !test,
@@ -25,17 +25,29 @@ export function TestDeliveryModal({
   });
   const d = data?.delivery;
   const done = d?.status === 'SUCCEEDED' || d?.status === 'FAILED';
+  // Answered, but without the delivery (removed, or not readable by this user): nothing to wait for.
+  const missing = Boolean(data) && !d && !fetching;
   useEffect(() => {
-    if (!test || done) return undefined;
+    if (!test || done || missing) return undefined;
     const t = window.setInterval(() => refetch({ requestPolicy: 'network-only' }), POLL_MS);
     return () => window.clearInterval(t);
-  }, [test, done, refetch]);
+  }, [test, done, missing, refetch]);
+  // A test event to a system endpoint is a system-scope delivery: its history is the system scope's.
+  const historyURL = d ? `/accounts/${accountId}/deliveries?${d.accountId === null ? 'scope=system&' : ''}delivery=${d.id}` : '';
 
   return (
     <Modal opened={test !== null} onClose={onClose} title={`Test event to ${test?.endpointName ?? ''}`} centered>
       <Stack gap="md" data-testid="test-delivery">
-        {!d ? (
-          <Loader size="sm" />
+        {missing ? (
+          <Alert color="gray" variant="light">
+            The test delivery cannot be shown: it no longer exists, or your role does not allow reading it.
+          </Alert>
+        ) : error && !d ? (
+          <Alert color="red" variant="light" role="alert">
+            Could not follow the test delivery: {error.message}
+          </Alert>
+        ) : !d ? (
+          <Loader size="sm" aria-label="Loading the test delivery" />
         ) : (
           <>
             <Group gap="sm">
@@ -51,7 +63,7 @@ export function TestDeliveryModal({
                 {d.lastError}
               </Text>
             )}
-            <Anchor component={Link} to={`/accounts/${accountId}/deliveries?delivery=${d.id}`} size="sm">
+            <Anchor component={Link} to={historyURL} size="sm">
               Open this delivery in the history
             </Anchor>
           </>
