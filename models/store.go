@@ -62,6 +62,7 @@ type Store struct {
 	links    links.Builder
 	sealer   *sealer
 	enqueuer Enqueuer
+	outbound *outboundCheck // save-time warnings (SetOutboundGuard)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
