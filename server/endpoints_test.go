@@ -87,7 +87,9 @@ type rotationView struct {
 
 func (e *hookEnv) rotation(t *testing.T, id string) rotationView {
 	t.Helper()
-	var d struct{ Endpoint struct{ KeyRotation rotationView } }
+	var d struct {
+		Endpoint struct{ KeyRotation rotationView }
+	}
 	e.mustOK(t, `query($id: ID!) { endpoint(id: $id) { keyRotation { inProgress scalrUsesNewKey overlapUntil signatureSwitchAt } } }`, map[string]any{"id": id}, &d)
 	return d.Endpoint.KeyRotation
 }
@@ -322,7 +324,9 @@ func TestEndpointCustomHeaders(t *testing.T) {
 				t.Fatal(err, r.Errors)
 			}
 			var out struct {
-				UpdateEndpoint struct{ Errors []struct{ Field, Code string } }
+				UpdateEndpoint struct {
+					Errors []struct{ Field, Code string }
+				}
 			}
 			_ = r.Decode(&out)
 			if errs := out.UpdateEndpoint.Errors; len(errs) != 1 || errs[0].Field != tc.field || errs[0].Code != "INVALID" {
