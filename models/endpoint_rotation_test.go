@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +86,44 @@ func TestEndpointKeyRotation(t *testing.T) {
 			if r := reload(t, e.ID); r.KeyRotatedAt != nil {
 				t.Fatal("a refused rotation changed the endpoint")
 			}
+		})
+
+		t.Run("ErrCustomHeaderLimits", func(t *testing.T) {
+			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "limits", false)
+			many := make([]models.HeaderPair, models.MaxCustomHeaders+1)
+			for i := range many {
+				many[i] = models.HeaderPair{Name: fmt.Sprintf("X-H%d", i), Value: "v"}
+			}
+			big := make([]models.HeaderPair, 5)
+			for i := range big {
+				big[i] = models.HeaderPair{Name: fmt.Sprintf("X-Big%d", i), Value: strings.Repeat("v", 2000)}
+			}
+			cases := map[string]struct {
+				hs    []models.HeaderPair
+				field string
+			}{
+				"TooMany":   {many, "headers"},
+				"TooLarge":  {big, "headers"},
+				"Duplicate": {[]models.HeaderPair{{Name: "X-A", Value: "1"}, {Name: "x-a", Value: "2"}}, "headers.1.name"},
+				"Empty":     {[]models.HeaderPair{{Name: " ", Value: "1"}}, "headers.0.name"},
+				"Proxy":     {[]models.HeaderPair{{Name: "Proxy-Authorization", Value: "1"}}, "headers.0.name"},
+				"DEL":       {[]models.HeaderPair{{Name: "X-A", Value: "a\x7fb"}}, "headers.0.value"},
+			}
+			for name, c := range cases {
+				_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &c.hs})
+				if fieldOf(err) != c.field || models.CodeOf(err) != models.EINVALID {
+					t.Errorf("%s: %v (field %q), want EINVALID on %s", name, err, fieldOf(err), c.field)
+				}
+			}
+			if reload(t, e.ID).CustomHeadersEnc != nil {
+				t.Fatal("a refused update stored headers")
+			}
+			ok := []models.HeaderPair{{Name: "X-Tab", Value: "a\tb"}}
+			_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &ok})
+			mustNoErr(t, err)
+			hs, err := f.Store.CustomHeaders(reload(t, e.ID))
+			mustNoErr(t, err)
+			wantEqual(t, "headers", hs, ok)
 		})
 
 		t.Run("ApprovalCallbackEitherKeyDuringOverlap", func(t *testing.T) {
