@@ -129,7 +129,29 @@ func pageInfo(hasNext bool, cursors []string) *model.PageInfo {
 func endpointKeyPayload(e *models.Endpoint, key string, err error) (*model.EndpointKeyPayload, error) {
 	errs, err := userErrors(err)
 	if err != nil || len(errs) > 0 {
-		return &model.EndpointKeyPayload{Errors: errs}, err
+		return &model.EndpointKeyPayload{Warnings: []string{}, Errors: errs}, err
 	}
-	return &model.EndpointKeyPayload{Endpoint: e, SigningKey: &key, Errors: errs}, nil
+	return &model.EndpointKeyPayload{Endpoint: e, SigningKey: &key, Warnings: orEmpty(e.Warnings), Errors: errs}, nil
+}
+
+func endpointPayload(e *models.Endpoint, err error) (*model.EndpointPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.EndpointPayload{Warnings: []string{}, Errors: errs}, err
+	}
+	return &model.EndpointPayload{Endpoint: e, Warnings: orEmpty(e.Warnings), Errors: errs}, nil
+}
+
+// headerPairs converts custom header input; nil stays nil (unchanged).
+func headerPairs(in []*models.HeaderPair) *[]models.HeaderPair {
+	if in == nil {
+		return nil
+	}
+	out := make([]models.HeaderPair, 0, len(in))
+	for _, h := range in {
+		if h != nil {
+			out = append(out, *h)
+		}
+	}
+	return &out
 }

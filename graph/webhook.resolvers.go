@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/graph/generated"
 	"github.com/switchboard-hub/switchboard/graph/model"
@@ -78,7 +79,21 @@ func (r *deliveryResolver) Payload(ctx context.Context, obj *models.Delivery) (s
 // AttemptDetails is the resolver for the attemptDetails field.
 func (r *deliveryResolver) AttemptDetails(ctx context.Context, obj *models.Delivery) ([]*models.DeliveryAttempt, error) {
 	as, err := loadersFrom(ctx, r.Store).Attempts.Load(ctx, obj.ID)()
-	return ptrs(as), err
+	if err != nil || len(as) == 0 {
+		return ptrs(as), err
+	}
+	// The attempts' URLs are the endpoint's (or where it redirected): credentials, like
+	// Endpoint.url. Copies, so the loader's cache keeps the stored values.
+	out := make([]*models.DeliveryAttempt, len(as))
+	reveal := r.Store.RevealsEndpointID(ctx, models.ActorFrom(ctx), obj.EndpointID)
+	for i := range as {
+		a := as[i]
+		if !reveal {
+			a.URL = models.RedactURL(a.URL)
+		}
+		out[i] = &a
+	}
+	return out, nil
 }
 
 // RequestHeaders is the resolver for the requestHeaders field.
@@ -89,6 +104,24 @@ func (r *deliveryAttemptResolver) RequestHeaders(ctx context.Context, obj *model
 // ResponseHeaders is the resolver for the responseHeaders field.
 func (r *deliveryAttemptResolver) ResponseHeaders(ctx context.Context, obj *models.DeliveryAttempt) ([]*model.KeyValue, error) {
 	return headerValues(obj.ResponseHeaders), nil
+}
+
+func (r *endpointResolver) URL(ctx context.Context, obj *models.Endpoint) (string, error) {
+	return r.Store.VisibleURL(ctx, models.ActorFrom(ctx), obj), nil
+}
+
+func (r *endpointResolver) Revealed(ctx context.Context, obj *models.Endpoint) (bool, error) {
+	return r.Store.RevealsEndpoint(ctx, models.ActorFrom(ctx), obj), nil
+}
+
+func (r *endpointResolver) Headers(ctx context.Context, obj *models.Endpoint) ([]*models.HeaderPair, error) {
+	hs, err := r.Store.VisibleHeaders(ctx, models.ActorFrom(ctx), obj)
+	return ptrs(hs), err
+}
+
+func (r *endpointResolver) KeyRotation(ctx context.Context, obj *models.Endpoint) (*models.KeyRotation, error) {
+	kr := r.Store.KeyRotation(obj)
+	return &kr, nil
 }
 
 // Webhooks is the resolver for the webhooks field.
@@ -147,6 +180,7 @@ func (r *mutationResolver) FireEvent(ctx context.Context, input model.FireEventI
 func (r *mutationResolver) CreateEndpoint(ctx context.Context, input model.CreateEndpointInput) (*model.EndpointKeyPayload, error) {
 	e, key, err := r.Store.CreateEndpoint(ctx, models.ActorFrom(ctx), models.EndpointInput{
 		Scope: scopeKey(input.Scope), Name: &input.Name, URL: &input.URL, Format: input.Format, Active: input.Active, Shared: input.Shared,
+		Headers: headerPairs(input.Headers),
 	})
 	return endpointKeyPayload(e, key, err)
 }
@@ -155,14 +189,23 @@ func (r *mutationResolver) CreateEndpoint(ctx context.Context, input model.Creat
 func (r *mutationResolver) UpdateEndpoint(ctx context.Context, input model.UpdateEndpointInput) (*model.EndpointPayload, error) {
 	e, err := r.Store.UpdateEndpoint(ctx, models.ActorFrom(ctx), input.ID, models.EndpointInput{
 		Name: input.Name, URL: input.URL, Format: input.Format, Active: input.Active, Shared: input.Shared,
+		Headers: headerPairs(input.Headers),
 	})
-	errs, err := userErrors(err)
-	return &model.EndpointPayload{Endpoint: e, Errors: errs}, err
+	return endpointPayload(e, err)
 }
 
 // RotateEndpointKey is the resolver for the rotateEndpointKey field.
-func (r *mutationResolver) RotateEndpointKey(ctx context.Context, input model.EndpointIDInput) (*model.EndpointKeyPayload, error) {
-	return endpointKeyPayload(r.Store.RotateEndpointKey(ctx, models.ActorFrom(ctx), input.ID))
+func (r *mutationResolver) RotateEndpointKey(ctx context.Context, input model.RotateEndpointKeyInput) (*model.EndpointKeyPayload, error) {
+	in := models.RotateKeyInput{Overlap: time.Duration(input.OverlapSeconds) * time.Second, SwitchAt: input.SignatureSwitchAt}
+	return endpointKeyPayload(r.Store.RotateEndpointKey(ctx, models.ActorFrom(ctx), input.ID, in))
+}
+
+func (r *mutationResolver) FinishEndpointKeyRotation(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error) {
+	return endpointPayload(r.Store.FinishEndpointKeyRotation(ctx, models.ActorFrom(ctx), input.ID))
+}
+
+func (r *mutationResolver) CancelEndpointKeyRotation(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error) {
+	return endpointPayload(r.Store.CancelEndpointKeyRotation(ctx, models.ActorFrom(ctx), input.ID))
 }
 
 // DeleteEndpoint is the resolver for the deleteEndpoint field.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -123,6 +124,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	approval := del.Kind == models.DeliveryKindApproval
 	res := d.Sender.Send(ctx, deliver.Request{
 		DeliveryID: del.ID, URL: target.Endpoint.URL, Body: del.Payload, SigningKey: target.SigningKey,
+		Keys: target.Keys, Headers: customHeaders(target.Headers),
 		Timeout: time.Duration(del.TimeoutSeconds) * time.Second, Approval: approval,
 	})
 	outcome := map[deliver.Outcome]models.AttemptOutcome{
@@ -166,6 +168,18 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		return &retryIn{delay: time.Until(*next), reason: string(res.Outcome)}
 	}
 	return nil
+}
+
+// customHeaders converts an endpoint's custom headers for the sender.
+func customHeaders(hs []models.HeaderPair) http.Header {
+	if len(hs) == 0 {
+		return nil
+	}
+	h := make(http.Header, len(hs))
+	for _, p := range hs {
+		h.Add(p.Name, p.Value)
+	}
+	return h
 }
 
 // approvalAnswer reads an approval endpoint's answer (design §7.3): a 102 Processing is
@@ -273,8 +287,14 @@ func (s *Sweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
 	return nil
 }
 
-// PurgeHistory handles TypePurgeHistory.
+// PurgeHistory handles TypePurgeHistory. It also clears the old signing keys of key rotations
+// whose overlap has ended (signing already ignores them).
 func (h *Handlers) PurgeHistory(ctx context.Context, _ *asynq.Task) error {
+	if k, err := h.Store.DropExpiredSigningKeys(ctx); err != nil {
+		h.Log.WarnContext(ctx, "dropping expired signing keys failed; the next run retries", "err", err)
+	} else if k > 0 {
+		h.Log.InfoContext(ctx, "dropped the old signing keys of finished key rotations", "count", k)
+	}
 	n, err := h.Store.PurgeHistory(ctx)
 	if n > 0 {
 		h.Log.InfoContext(ctx, "purged events past retention", "count", n)

@@ -350,14 +350,21 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 	if err := s.db.WithContext(ctx).Where("id = ?", *r.EndpointID).Take(&ep).Error; err != nil {
 		return nil, err
 	}
-	key, err := s.SigningKey(&ep)
+	// During a key rotation's overlap either key may sign the callback.
+	keys, err := s.VerificationKeys(&ep)
 	if err != nil {
 		return nil, err
 	}
 	if in.Signature == "" || in.Date == "" {
 		return nil, Errorf(EUNAUTHORIZED, "sign the callback: X-Signature over the body and the Date header")
 	}
-	if err := scalr.VerifyRequest(key, in.Body, in.Date, in.Signature, s.now()); err != nil {
+	err = scalr.ErrBadSignature
+	for _, key := range keys {
+		if err = scalr.VerifyRequest(key, in.Body, in.Date, in.Signature, s.now()); !errors.Is(err, scalr.ErrBadSignature) {
+			break
+		}
+	}
+	if err != nil {
 		if errors.Is(err, scalr.ErrStaleDate) || errors.Is(err, scalr.ErrBadDate) {
 			return nil, Errorf(EUNAUTHORIZED, "the Date header is missing, malformed or more than 300 s away from now")
 		}

@@ -50,8 +50,12 @@ type DeliveryAttempt struct {
 type AttemptTarget struct {
 	Delivery   *Delivery
 	Endpoint   *Endpoint
-	SigningKey []byte
-	Attempt    *DeliveryAttempt
+	SigningKey []byte // the endpoint's current key
+	// Keys sign this attempt: SigningKey alone, or the old and new keys during a rotation.
+	Keys scalr.Keys
+	// Headers are the endpoint's custom request headers, decrypted.
+	Headers []HeaderPair
+	Attempt *DeliveryAttempt
 }
 
 // ErrDeliveryDone means the delivery needs no (more) attempts: finished, or its endpoint is
@@ -137,11 +141,16 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
-		key, err := s.SigningKey(&ep)
+		keys, err := s.SigningKeys(&ep, now)
 		if err != nil {
 			return err
 		}
-		t.Delivery, t.Endpoint, t.SigningKey, t.Attempt = &d, &ep, key, a
+		headers, err := s.CustomHeaders(&ep)
+		if err != nil {
+			return err
+		}
+		t.Delivery, t.Endpoint, t.SigningKey, t.Attempt = &d, &ep, keys.Standard[len(keys.Standard)-1], a
+		t.Keys, t.Headers = keys, headers
 		return nil
 	})
 	if err != nil {

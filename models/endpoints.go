@@ -50,6 +50,18 @@ type Endpoint struct {
 	InactiveReason string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+
+	// Key rotation (see RotateEndpointKey): the old key, sealed, while it still signs.
+	PreviousSigningKeyEnc []byte `json:"-"`
+	KeyRotatedAt          *time.Time
+	KeyOverlapUntil       *time.Time
+	SignatureSwitchAt     *time.Time
+	// CustomHeadersEnc is the sealed JSON of the custom request headers; nil when none.
+	CustomHeadersEnc []byte `json:"-"`
+
+	// Warnings about the saved URL (its host resolves to addresses the outbound guard refuses);
+	// set by CreateEndpoint and UpdateEndpoint only, never stored.
+	Warnings []string `gorm:"-" json:"-"`
 }
 
 // UsableBy reports whether webhook h may send to e: the same scope, or e is shared from a
@@ -78,6 +90,8 @@ type EndpointInput struct {
 	Format *EndpointFormat
 	Active *bool
 	Shared *bool
+	// Headers replaces the custom request headers (an empty list removes them).
+	Headers *[]HeaderPair
 }
 
 func cleanEndpointURL(raw string) (string, error) {
@@ -202,6 +216,15 @@ func (s *Store) CreateEndpoint(ctx context.Context, a *Actor, in EndpointInput) 
 	if e.SigningKeyEnc, err = s.sealKey(key, e.ID); err != nil {
 		return nil, "", err
 	}
+	if in.Headers != nil {
+		hs, err := cleanHeaders(*in.Headers)
+		if err != nil {
+			return nil, "", err
+		}
+		if e.CustomHeadersEnc, err = s.sealHeaders(hs, e.ID); err != nil {
+			return nil, "", err
+		}
+	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Create(e).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -214,6 +237,7 @@ func (s *Store) CreateEndpoint(ctx context.Context, a *Actor, in EndpointInput) 
 	if err != nil {
 		return nil, "", err
 	}
+	e.Warnings = s.urlWarnings(ctx, e.URL)
 	return e, key, nil
 }
 
@@ -277,6 +301,17 @@ func (s *Store) UpdateEndpoint(ctx context.Context, a *Actor, id string, in Endp
 	if in.Shared != nil {
 		changes["shared"], e.Shared = *in.Shared, *in.Shared
 	}
+	if in.Headers != nil {
+		hs, err := cleanHeaders(*in.Headers)
+		if err != nil {
+			return nil, err
+		}
+		sealed, err := s.sealHeaders(hs, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		changes["custom_headers_enc"], e.CustomHeadersEnc = sealed, sealed
+	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Model(&Endpoint{}).Where("id = ?", e.ID).Updates(changes).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -289,36 +324,10 @@ func (s *Store) UpdateEndpoint(ctx context.Context, a *Actor, id string, in Endp
 	if err != nil {
 		return nil, err
 	}
+	if in.URL != nil {
+		e.Warnings = s.urlWarnings(ctx, e.URL)
+	}
 	return e, nil
-}
-
-// RotateEndpointKey replaces the signing key and returns the new one, once. Deliveries already
-// queued are signed with the new key at their next attempt.
-func (s *Store) RotateEndpointKey(ctx context.Context, a *Actor, id string) (*Endpoint, string, error) {
-	e, err := s.GetEndpoint(ctx, a, id, RoleAdmin)
-	if err != nil {
-		return nil, "", err
-	}
-	key, err := scalr.GenerateSigningKey()
-	if err != nil {
-		return nil, "", err
-	}
-	sealed, err := s.sealKey(key, e.ID)
-	if err != nil {
-		return nil, "", err
-	}
-	ref := &ScopeRef{Scope: e.Scope, ID: e.ScopeID, AccountID: deref(e.AccountID)}
-	err = s.db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.Model(&Endpoint{}).Where("id = ?", e.ID).Updates(map[string]any{"signing_key_enc": sealed, "updated_at": s.now()}).Error; err != nil {
-			return err
-		}
-		return s.auditScoped(tx, a, ref, "endpoint.key_rotated", "endpoint", e.ID, fmt.Sprintf("%s rotated the signing key of endpoint %q", a.Label(), e.Name))
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	e.SigningKeyEnc = sealed
-	return e, key, nil
 }
 
 // DeleteEndpoint deletes an endpoint that no webhook uses; otherwise ECONFLICT names them.

@@ -68,6 +68,7 @@ type Store struct {
 	mailKept bool
 	linker   signedlink.Signer
 	scalrID  atomic.Pointer[string] // the installation id, once committed (see installationID)
+	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).

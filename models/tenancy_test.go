@@ -158,11 +158,22 @@ func TestTenancy_NewServices(t *testing.T) {
 				_, err := f.Store.UpdateEndpoint(ctx, a, epB.ID, models.EndpointInput{Name: name})
 				return err
 			},
-			"RotateEndpointKey": func(a *models.Actor) error { _, _, err := f.Store.RotateEndpointKey(ctx, a, epB.ID); return err },
-			"DeleteEndpoint":    func(a *models.Actor) error { return f.Store.DeleteEndpoint(ctx, a, epB.ID) },
-			"SendTestEvent":     func(a *models.Actor) error { _, err := f.Store.SendTestEvent(ctx, a, epB.ID); return err },
-			"ListEndpoints":     func(a *models.Actor) error { _, err := f.Store.ListEndpoints(ctx, a, scopeB); return err },
-			"UsableEndpoints":   func(a *models.Actor) error { _, err := f.Store.UsableEndpoints(ctx, a, scopeB); return err },
+			"RotateEndpointKey": func(a *models.Actor) error {
+				_, _, err := f.Store.RotateEndpointKey(ctx, a, epB.ID, models.RotateKeyInput{})
+				return err
+			},
+			"DeleteEndpoint": func(a *models.Actor) error { return f.Store.DeleteEndpoint(ctx, a, epB.ID) },
+			"FinishEndpointKeyRotation": func(a *models.Actor) error {
+				_, err := f.Store.FinishEndpointKeyRotation(ctx, a, epB.ID)
+				return err
+			},
+			"CancelEndpointKeyRotation": func(a *models.Actor) error {
+				_, err := f.Store.CancelEndpointKeyRotation(ctx, a, epB.ID)
+				return err
+			},
+			"SendTestEvent":   func(a *models.Actor) error { _, err := f.Store.SendTestEvent(ctx, a, epB.ID); return err },
+			"ListEndpoints":   func(a *models.Actor) error { _, err := f.Store.ListEndpoints(ctx, a, scopeB); return err },
+			"UsableEndpoints": func(a *models.Actor) error { _, err := f.Store.UsableEndpoints(ctx, a, scopeB); return err },
 			"CreateEndpoint": func(a *models.Actor) error {
 				_, _, err := f.Store.CreateEndpoint(ctx, a, models.EndpointInput{Scope: scopeB, Name: name, URL: ptr("https://evil.example.com")})
 				return err

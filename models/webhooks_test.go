@@ -347,7 +347,7 @@ func TestEndpoints(t *testing.T) {
 				}
 			}
 
-			rotated, fresh, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID)
+			rotated, fresh, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{})
 			mustNoErr(t, err)
 			if fresh == key || !signingKeyRe.MatchString(fresh) {
 				t.Fatalf("rotated key %q", fresh)

@@ -166,6 +166,17 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
+	// Endpoint saves warn when the URL's host resolves to an address deliveries may not reach
+	// (the same lists as the worker's guard).
+	allow, err := deliver.ParseCIDRList(cfg.OutboundAllow)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_OUTBOUND_ALLOW: %w", err)
+	}
+	deny, err := deliver.ParseCIDRList(cfg.OutboundDeny)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_OUTBOUND_DENY: %w", err)
+	}
+	m.Store.SetOutboundGuard(deliver.NewGuard(allow, deny), mainResolver{m})
 	m.metrics.registry.MustRegister(newQueueCollector(m.queue.Inspector))
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err
@@ -443,4 +454,15 @@ func (m *Main) close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// mainResolver resolves with m.DeliveryResolver as it is at lookup time (tests set it after
+// Open), else the system resolver.
+type mainResolver struct{ m *Main }
+
+func (r mainResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	if r.m.DeliveryResolver != nil {
+		return r.m.DeliveryResolver.LookupIPAddr(ctx, host)
+	}
+	return net.DefaultResolver.LookupIPAddr(ctx, host)
 }

@@ -328,9 +328,12 @@ type ComplexityRoot struct {
 		Active         func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Format         func(childComplexity int) int
+		Headers        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		InactiveReason func(childComplexity int) int
+		KeyRotation    func(childComplexity int) int
 		Name           func(childComplexity int) int
+		Revealed       func(childComplexity int) int
 		Scope          func(childComplexity int) int
 		ScopeID        func(childComplexity int) int
 		Shared         func(childComplexity int) int
@@ -339,15 +342,22 @@ type ComplexityRoot struct {
 		Webhooks       func(childComplexity int) int
 	}
 
+	EndpointHeader struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	EndpointKeyPayload struct {
 		Endpoint   func(childComplexity int) int
 		Errors     func(childComplexity int) int
 		SigningKey func(childComplexity int) int
+		Warnings   func(childComplexity int) int
 	}
 
 	EndpointPayload struct {
 		Endpoint func(childComplexity int) int
 		Errors   func(childComplexity int) int
+		Warnings func(childComplexity int) int
 	}
 
 	Environment struct {
@@ -505,6 +515,14 @@ type ComplexityRoot struct {
 		Resolved      func(childComplexity int) int
 	}
 
+	KeyRotation struct {
+		InProgress        func(childComplexity int) int
+		OverlapUntil      func(childComplexity int) int
+		RotatedAt         func(childComplexity int) int
+		ScalrUsesNewKey   func(childComplexity int) int
+		SignatureSwitchAt func(childComplexity int) int
+	}
+
 	KeyValue struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -551,58 +569,60 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcknowledgeIncident     func(childComplexity int, input model.AcknowledgeIncidentInput) int
-		AddIncidentNote         func(childComplexity int, input model.AddIncidentNoteInput) int
-		AddMember               func(childComplexity int, input models.AddMemberInput) int
-		CancelApprovalRequest   func(childComplexity int, input model.CancelApprovalRequestInput) int
-		ChangePassword          func(childComplexity int, input model.ChangePasswordInput) int
-		CreateAPIToken          func(childComplexity int, input models.CreateAPITokenInput) int
-		CreateAWSIntegration    func(childComplexity int, input model.CreateAWSIntegrationInput) int
-		CreateAccount           func(childComplexity int, input model.CreateAccountInput) int
-		CreateComponent         func(childComplexity int, input model.CreateComponentInput) int
-		CreateCustomEvent       func(childComplexity int, input model.CreateCustomEventInput) int
-		CreateEndpoint          func(childComplexity int, input model.CreateEndpointInput) int
-		CreateEnvironment       func(childComplexity int, input model.CreateEnvironmentInput) int
-		CreateFarm              func(childComplexity int, input model.CreateFarmInput) int
-		CreateFarmRole          func(childComplexity int, input model.CreateFarmRoleInput) int
-		CreateIncident          func(childComplexity int, input model.CreateIncidentInput) int
-		CreateServer            func(childComplexity int, input model.CreateServerInput) int
-		CreateWebhook           func(childComplexity int, input model.CreateWebhookInput) int
-		DeleteAWSIntegration    func(childComplexity int, input model.DeleteAWSIntegrationInput) int
-		DeleteComponent         func(childComplexity int, input model.DeleteComponentInput) int
-		DeleteCustomEvent       func(childComplexity int, input model.DeleteCustomEventInput) int
-		DeleteEndpoint          func(childComplexity int, input model.EndpointIDInput) int
-		DeleteEnvironment       func(childComplexity int, input model.DeleteEnvironmentInput) int
-		DeleteFarm              func(childComplexity int, input model.FarmIDInput) int
-		DeleteServer            func(childComplexity int, input model.DeleteServerInput) int
-		DeleteVariable          func(childComplexity int, input model.DeleteVariableInput) int
-		DeleteWebhook           func(childComplexity int, input model.WebhookIDInput) int
-		FireEvent               func(childComplexity int, input model.FireEventInput) int
-		LaunchFarm              func(childComplexity int, input model.FarmIDInput) int
-		RemoveMember            func(childComplexity int, input model.RemoveMemberInput) int
-		ResendDelivery          func(childComplexity int, input model.ResendDeliveryInput) int
-		ResolveIncident         func(childComplexity int, input model.ResolveIncidentInput) int
-		ResumeFarm              func(childComplexity int, input model.FarmIDInput) int
-		RetryFailedDeliveries   func(childComplexity int, input model.RetryFailedDeliveriesInput) int
-		RevokeAPIToken          func(childComplexity int, input model.RevokeAPITokenInput) int
-		RotateAWSIntegrationURL func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
-		RotateEndpointKey       func(childComplexity int, input model.EndpointIDInput) int
-		SendTestEvent           func(childComplexity int, input model.EndpointIDInput) int
-		SetDeliveryRetention    func(childComplexity int, input model.SetDeliveryRetentionInput) int
-		SetEnvironmentApprovals func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
-		SetVariable             func(childComplexity int, input model.SetVariableInput) int
-		SuspendFarm             func(childComplexity int, input model.FarmIDInput) int
-		TerminateFarm           func(childComplexity int, input model.FarmIDInput) int
-		UpdateAWSIntegration    func(childComplexity int, input model.UpdateAWSIntegrationInput) int
-		UpdateAccount           func(childComplexity int, input model.UpdateAccountInput) int
-		UpdateComponent         func(childComplexity int, input model.UpdateComponentInput) int
-		UpdateEndpoint          func(childComplexity int, input model.UpdateEndpointInput) int
-		UpdateEnvironment       func(childComplexity int, input model.UpdateEnvironmentInput) int
-		UpdateFarm              func(childComplexity int, input model.UpdateFarmInput) int
-		UpdateMemberRole        func(childComplexity int, input model.UpdateMemberRoleInput) int
-		UpdateProfile           func(childComplexity int, input model.UpdateProfileInput) int
-		UpdateServer            func(childComplexity int, input model.UpdateServerInput) int
-		UpdateWebhook           func(childComplexity int, input model.UpdateWebhookInput) int
+		AcknowledgeIncident       func(childComplexity int, input model.AcknowledgeIncidentInput) int
+		AddIncidentNote           func(childComplexity int, input model.AddIncidentNoteInput) int
+		AddMember                 func(childComplexity int, input models.AddMemberInput) int
+		CancelApprovalRequest     func(childComplexity int, input model.CancelApprovalRequestInput) int
+		CancelEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
+		ChangePassword            func(childComplexity int, input model.ChangePasswordInput) int
+		CreateAPIToken            func(childComplexity int, input models.CreateAPITokenInput) int
+		CreateAWSIntegration      func(childComplexity int, input model.CreateAWSIntegrationInput) int
+		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
+		CreateComponent           func(childComplexity int, input model.CreateComponentInput) int
+		CreateCustomEvent         func(childComplexity int, input model.CreateCustomEventInput) int
+		CreateEndpoint            func(childComplexity int, input model.CreateEndpointInput) int
+		CreateEnvironment         func(childComplexity int, input model.CreateEnvironmentInput) int
+		CreateFarm                func(childComplexity int, input model.CreateFarmInput) int
+		CreateFarmRole            func(childComplexity int, input model.CreateFarmRoleInput) int
+		CreateIncident            func(childComplexity int, input model.CreateIncidentInput) int
+		CreateServer              func(childComplexity int, input model.CreateServerInput) int
+		CreateWebhook             func(childComplexity int, input model.CreateWebhookInput) int
+		DeleteAWSIntegration      func(childComplexity int, input model.DeleteAWSIntegrationInput) int
+		DeleteComponent           func(childComplexity int, input model.DeleteComponentInput) int
+		DeleteCustomEvent         func(childComplexity int, input model.DeleteCustomEventInput) int
+		DeleteEndpoint            func(childComplexity int, input model.EndpointIDInput) int
+		DeleteEnvironment         func(childComplexity int, input model.DeleteEnvironmentInput) int
+		DeleteFarm                func(childComplexity int, input model.FarmIDInput) int
+		DeleteServer              func(childComplexity int, input model.DeleteServerInput) int
+		DeleteVariable            func(childComplexity int, input model.DeleteVariableInput) int
+		DeleteWebhook             func(childComplexity int, input model.WebhookIDInput) int
+		FinishEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
+		FireEvent                 func(childComplexity int, input model.FireEventInput) int
+		LaunchFarm                func(childComplexity int, input model.FarmIDInput) int
+		RemoveMember              func(childComplexity int, input model.RemoveMemberInput) int
+		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
+		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
+		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
+		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
+		RevokeAPIToken            func(childComplexity int, input model.RevokeAPITokenInput) int
+		RotateAWSIntegrationURL   func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
+		RotateEndpointKey         func(childComplexity int, input model.RotateEndpointKeyInput) int
+		SendTestEvent             func(childComplexity int, input model.EndpointIDInput) int
+		SetDeliveryRetention      func(childComplexity int, input model.SetDeliveryRetentionInput) int
+		SetEnvironmentApprovals   func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
+		SetVariable               func(childComplexity int, input model.SetVariableInput) int
+		SuspendFarm               func(childComplexity int, input model.FarmIDInput) int
+		TerminateFarm             func(childComplexity int, input model.FarmIDInput) int
+		UpdateAWSIntegration      func(childComplexity int, input model.UpdateAWSIntegrationInput) int
+		UpdateAccount             func(childComplexity int, input model.UpdateAccountInput) int
+		UpdateComponent           func(childComplexity int, input model.UpdateComponentInput) int
+		UpdateEndpoint            func(childComplexity int, input model.UpdateEndpointInput) int
+		UpdateEnvironment         func(childComplexity int, input model.UpdateEnvironmentInput) int
+		UpdateFarm                func(childComplexity int, input model.UpdateFarmInput) int
+		UpdateMemberRole          func(childComplexity int, input model.UpdateMemberRoleInput) int
+		UpdateProfile             func(childComplexity int, input model.UpdateProfileInput) int
+		UpdateServer              func(childComplexity int, input model.UpdateServerInput) int
+		UpdateWebhook             func(childComplexity int, input model.UpdateWebhookInput) int
 	}
 
 	PageInfo struct {
@@ -1958,6 +1978,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Endpoint.Format(childComplexity), true
+	case "Endpoint.headers":
+		if e.ComplexityRoot.Endpoint.Headers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Headers(childComplexity), true
 	case "Endpoint.id":
 		if e.ComplexityRoot.Endpoint.ID == nil {
 			break
@@ -1970,12 +1996,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Endpoint.InactiveReason(childComplexity), true
+	case "Endpoint.keyRotation":
+		if e.ComplexityRoot.Endpoint.KeyRotation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.KeyRotation(childComplexity), true
 	case "Endpoint.name":
 		if e.ComplexityRoot.Endpoint.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Endpoint.Name(childComplexity), true
+	case "Endpoint.revealed":
+		if e.ComplexityRoot.Endpoint.Revealed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Revealed(childComplexity), true
 	case "Endpoint.scope":
 		if e.ComplexityRoot.Endpoint.Scope == nil {
 			break
@@ -2013,6 +2051,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Endpoint.Webhooks(childComplexity), true
 
+	case "EndpointHeader.name":
+		if e.ComplexityRoot.EndpointHeader.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHeader.Name(childComplexity), true
+	case "EndpointHeader.value":
+		if e.ComplexityRoot.EndpointHeader.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHeader.Value(childComplexity), true
+
 	case "EndpointKeyPayload.endpoint":
 		if e.ComplexityRoot.EndpointKeyPayload.Endpoint == nil {
 			break
@@ -2031,6 +2082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EndpointKeyPayload.SigningKey(childComplexity), true
+	case "EndpointKeyPayload.warnings":
+		if e.ComplexityRoot.EndpointKeyPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointKeyPayload.Warnings(childComplexity), true
 
 	case "EndpointPayload.endpoint":
 		if e.ComplexityRoot.EndpointPayload.Endpoint == nil {
@@ -2044,6 +2101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EndpointPayload.Errors(childComplexity), true
+	case "EndpointPayload.warnings":
+		if e.ComplexityRoot.EndpointPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointPayload.Warnings(childComplexity), true
 
 	case "Environment.accountId":
 		if e.ComplexityRoot.Environment.AccountID == nil {
@@ -2669,6 +2732,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IntegrationStats.Resolved(childComplexity), true
 
+	case "KeyRotation.inProgress":
+		if e.ComplexityRoot.KeyRotation.InProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyRotation.InProgress(childComplexity), true
+	case "KeyRotation.overlapUntil":
+		if e.ComplexityRoot.KeyRotation.OverlapUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyRotation.OverlapUntil(childComplexity), true
+	case "KeyRotation.rotatedAt":
+		if e.ComplexityRoot.KeyRotation.RotatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyRotation.RotatedAt(childComplexity), true
+	case "KeyRotation.scalrUsesNewKey":
+		if e.ComplexityRoot.KeyRotation.ScalrUsesNewKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyRotation.ScalrUsesNewKey(childComplexity), true
+	case "KeyRotation.signatureSwitchAt":
+		if e.ComplexityRoot.KeyRotation.SignatureSwitchAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyRotation.SignatureSwitchAt(childComplexity), true
+
 	case "KeyValue.key":
 		if e.ComplexityRoot.KeyValue.Key == nil {
 			break
@@ -2881,6 +2975,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelApprovalRequest(childComplexity, args["input"].(model.CancelApprovalRequestInput)), true
+	case "Mutation.cancelEndpointKeyRotation":
+		if e.ComplexityRoot.Mutation.CancelEndpointKeyRotation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelEndpointKeyRotation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelEndpointKeyRotation(childComplexity, args["input"].(model.EndpointIDInput)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -3123,6 +3228,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["input"].(model.WebhookIDInput)), true
+	case "Mutation.finishEndpointKeyRotation":
+		if e.ComplexityRoot.Mutation.FinishEndpointKeyRotation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_finishEndpointKeyRotation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FinishEndpointKeyRotation(childComplexity, args["input"].(model.EndpointIDInput)), true
 	case "Mutation.fireEvent":
 		if e.ComplexityRoot.Mutation.FireEvent == nil {
 			break
@@ -3232,7 +3348,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RotateEndpointKey(childComplexity, args["input"].(model.EndpointIDInput)), true
+		return e.ComplexityRoot.Mutation.RotateEndpointKey(childComplexity, args["input"].(model.RotateEndpointKeyInput)), true
 	case "Mutation.sendTestEvent":
 		if e.ComplexityRoot.Mutation.SendTestEvent == nil {
 			break
@@ -4203,6 +4319,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteServerInput,
 		ec.unmarshalInputDeleteVariableInput,
 		ec.unmarshalInputDeliveryFilter,
+		ec.unmarshalInputEndpointHeaderInput,
 		ec.unmarshalInputEndpointIdInput,
 		ec.unmarshalInputFarmIdInput,
 		ec.unmarshalInputFireEventInput,
@@ -4214,6 +4331,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRetryFailedDeliveriesInput,
 		ec.unmarshalInputRevokeApiTokenInput,
 		ec.unmarshalInputRotateAwsIntegrationUrlInput,
+		ec.unmarshalInputRotateEndpointKeyInput,
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputServerFields,
 		ec.unmarshalInputSetDeliveryRetentionInput,
@@ -5431,7 +5549,18 @@ type Endpoint {
   scope: Scope!
   scopeId: String!
   name: String!
+  """
+  The URL. Whole for admins of the endpoint's scope (system administrators for system
+  endpoints); for everyone else only scheme and host, like ` + "`" + `https://hooks.slack.com/…` + "`" + `: URLs
+  often carry credentials (Slack webhook paths, ` + "`" + `?token=` + "`" + ` queries).
+  """
   url: String!
+  "Whether ` + "`" + `url` + "`" + ` and the header values are shown whole to the caller (an admin of its scope)."
+  revealed: Boolean!
+  "Extra request headers sent on every attempt. Values are ` + "`" + `••••` + "`" + ` unless ` + "`" + `revealed` + "`" + `."
+  headers: [EndpointHeader!]!
+  "The signing key's rotation state. No key material."
+  keyRotation: KeyRotation!
   format: EndpointFormat!
   active: Boolean!
   "Usable by webhooks of lower scopes."
@@ -5442,6 +5571,30 @@ type Endpoint {
   webhooks: [Webhook!]!
   createdAt: Time!
   updatedAt: Time!
+}
+
+"A custom request header of an endpoint."
+type EndpointHeader {
+  name: String!
+  "` + "`" + `••••` + "`" + ` for those who may not read it."
+  value: String!
+}
+
+"""
+An endpoint's key rotation. During the overlap ` + "`" + `webhook-signature` + "`" + ` carries two signatures
+(` + "`" + `v1,<old key> v1,<new key>` + "`" + `) and ` + "`" + `X-Signature` + "`" + ` uses the old key until ` + "`" + `signatureSwitchAt` + "`" + `.
+"""
+type KeyRotation {
+  "The old key still signs beside the new one."
+  inProgress: Boolean!
+  "When the key was last rotated."
+  rotatedAt: Time
+  "When the old key stops signing (during a rotation)."
+  overlapUntil: Time
+  "When X-Signature moves to the new key (during a rotation)."
+  signatureSwitchAt: Time
+  "X-Signature is signed with the new key now."
+  scalrUsesNewKey: Boolean!
 }
 
 type Webhook {
@@ -5498,6 +5651,7 @@ type DeliveryAttempt {
   startedAt: Time!
   finishedAt: Time
   durationMs: Int
+  "Redacted like Endpoint.url for those who are not admins of the endpoint's scope."
   url: String!
   "The address that answered (several A records: the one that worked)."
   remoteAddr: String!
@@ -5589,6 +5743,13 @@ type FireEventPayload {
   errors: [UserError!]!
 }
 
+input EndpointHeaderInput {
+  "An RFC 7230 token; not a header Switchboard sets (Content-Type, Date, X-Signature, X-Scalr-*, webhook-*, Host…)."
+  name: String!
+  "No control characters."
+  value: String!
+}
+
 input CreateEndpointInput {
   scope: ScopeInput!
   name: String!
@@ -5596,6 +5757,8 @@ input CreateEndpointInput {
   format: EndpointFormat
   active: Boolean
   shared: Boolean
+  "At most 20, 8 KiB in all."
+  headers: [EndpointHeaderInput!]
 }
 
 input UpdateEndpointInput {
@@ -5605,6 +5768,16 @@ input UpdateEndpointInput {
   format: EndpointFormat
   active: Boolean
   shared: Boolean
+  "Replaces every custom header; an empty list removes them."
+  headers: [EndpointHeaderInput!]
+}
+
+input RotateEndpointKeyInput {
+  id: ID!
+  "How long the old key keeps signing beside the new one: 0 (replace at once) to 604800 (7 days)."
+  overlapSeconds: Int! = 0
+  "When X-Signature moves to the new key, within the overlap. Default: the end of the overlap."
+  signatureSwitchAt: Time
 }
 
 input EndpointIdInput {
@@ -5613,13 +5786,21 @@ input EndpointIdInput {
 
 type EndpointPayload {
   endpoint: Endpoint
+  "Advice that did not stop the save, e.g. the URL's host resolves to an address deliveries may not connect to."
+  warnings: [String!]!
   errors: [UserError!]!
 }
 
 type EndpointKeyPayload {
   endpoint: Endpoint
-  "The signing key. Shown only in this response."
+  """
+  The signing key, 64 base64 characters. Shown only in this response. X-Signature is
+  HMAC-SHA1 keyed with these 64 ASCII characters; webhook-signature is HMAC-SHA256 keyed with
+  the 48 bytes they decode to (standard base64).
+  """
   signingKey: String
+  "Advice that did not stop the save (see EndpointPayload.warnings)."
+  warnings: [String!]!
   errors: [UserError!]!
 }
 
@@ -5726,8 +5907,12 @@ extend type Mutation {
   "The signing key is shown once, in this response."
   createEndpoint(input: CreateEndpointInput!): EndpointKeyPayload!
   updateEndpoint(input: UpdateEndpointInput!): EndpointPayload!
-  "A new signing key, shown once."
-  rotateEndpointKey(input: EndpointIdInput!): EndpointKeyPayload!
+  "A new signing key, shown once. With an overlap the old key keeps signing beside it for a while."
+  rotateEndpointKey(input: RotateEndpointKeyInput!): EndpointKeyPayload!
+  "Ends a key rotation now: only the new key signs."
+  finishEndpointKeyRotation(input: EndpointIdInput!): EndpointPayload!
+  "Ends a key rotation by going back to the old key: the new key stops signing."
+  cancelEndpointKeyRotation(input: EndpointIdInput!): EndpointPayload!
   "Refused while webhooks use it; the error names them."
   deleteEndpoint(input: EndpointIdInput!): DeletePayload!
   sendTestEvent(input: EndpointIdInput!): DeliveryPayload!
@@ -6312,6 +6497,12 @@ func (ec *executionContext) childFields_Endpoint(ctx context.Context, field grap
 		return ec.fieldContext_Endpoint_name(ctx, field)
 	case "url":
 		return ec.fieldContext_Endpoint_url(ctx, field)
+	case "revealed":
+		return ec.fieldContext_Endpoint_revealed(ctx, field)
+	case "headers":
+		return ec.fieldContext_Endpoint_headers(ctx, field)
+	case "keyRotation":
+		return ec.fieldContext_Endpoint_keyRotation(ctx, field)
 	case "format":
 		return ec.fieldContext_Endpoint_format(ctx, field)
 	case "active":
@@ -6330,12 +6521,24 @@ func (ec *executionContext) childFields_Endpoint(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Endpoint", field.Name)
 }
 
+func (ec *executionContext) childFields_EndpointHeader(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_EndpointHeader_name(ctx, field)
+	case "value":
+		return ec.fieldContext_EndpointHeader_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndpointHeader", field.Name)
+}
+
 func (ec *executionContext) childFields_EndpointKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "endpoint":
 		return ec.fieldContext_EndpointKeyPayload_endpoint(ctx, field)
 	case "signingKey":
 		return ec.fieldContext_EndpointKeyPayload_signingKey(ctx, field)
+	case "warnings":
+		return ec.fieldContext_EndpointKeyPayload_warnings(ctx, field)
 	case "errors":
 		return ec.fieldContext_EndpointKeyPayload_errors(ctx, field)
 	}
@@ -6346,6 +6549,8 @@ func (ec *executionContext) childFields_EndpointPayload(ctx context.Context, fie
 	switch field.Name {
 	case "endpoint":
 		return ec.fieldContext_EndpointPayload_endpoint(ctx, field)
+	case "warnings":
+		return ec.fieldContext_EndpointPayload_warnings(ctx, field)
 	case "errors":
 		return ec.fieldContext_EndpointPayload_errors(ctx, field)
 	}
@@ -6660,6 +6865,22 @@ func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, fi
 		return ec.fieldContext_IntegrationStats_lastOutcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IntegrationStats", field.Name)
+}
+
+func (ec *executionContext) childFields_KeyRotation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inProgress":
+		return ec.fieldContext_KeyRotation_inProgress(ctx, field)
+	case "rotatedAt":
+		return ec.fieldContext_KeyRotation_rotatedAt(ctx, field)
+	case "overlapUntil":
+		return ec.fieldContext_KeyRotation_overlapUntil(ctx, field)
+	case "signatureSwitchAt":
+		return ec.fieldContext_KeyRotation_signatureSwitchAt(ctx, field)
+	case "scalrUsesNewKey":
+		return ec.fieldContext_KeyRotation_scalrUsesNewKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyRotation", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

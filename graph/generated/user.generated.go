@@ -62,7 +62,9 @@ type MutationResolver interface {
 	FireEvent(ctx context.Context, input model.FireEventInput) (*model.FireEventPayload, error)
 	CreateEndpoint(ctx context.Context, input model.CreateEndpointInput) (*model.EndpointKeyPayload, error)
 	UpdateEndpoint(ctx context.Context, input model.UpdateEndpointInput) (*model.EndpointPayload, error)
-	RotateEndpointKey(ctx context.Context, input model.EndpointIDInput) (*model.EndpointKeyPayload, error)
+	RotateEndpointKey(ctx context.Context, input model.RotateEndpointKeyInput) (*model.EndpointKeyPayload, error)
+	FinishEndpointKeyRotation(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error)
+	CancelEndpointKeyRotation(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error)
 	DeleteEndpoint(ctx context.Context, input model.EndpointIDInput) (*model.DeletePayload, error)
 	SendTestEvent(ctx context.Context, input model.EndpointIDInput) (*model.DeliveryPayload, error)
 	CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*model.WebhookPayload, error)
@@ -128,6 +130,20 @@ func (ec *executionContext) field_Mutation_cancelApprovalRequest_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CancelApprovalRequestInput, error) {
 			return ec.unmarshalNCancelApprovalRequestInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐCancelApprovalRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelEndpointKeyRotation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EndpointIDInput, error) {
+			return ec.unmarshalNEndpointIdInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐEndpointIDInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -444,6 +460,20 @@ func (ec *executionContext) field_Mutation_deleteWebhook_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_finishEndpointKeyRotation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EndpointIDInput, error) {
+			return ec.unmarshalNEndpointIdInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐEndpointIDInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_fireEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -574,8 +604,8 @@ func (ec *executionContext) field_Mutation_rotateEndpointKey_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.EndpointIDInput, error) {
-			return ec.unmarshalNEndpointIdInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐEndpointIDInput(ctx, v)
+		func(ctx context.Context, v any) (model.RotateEndpointKeyInput, error) {
+			return ec.unmarshalNRotateEndpointKeyInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐRotateEndpointKeyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2859,7 +2889,7 @@ func (ec *executionContext) _Mutation_rotateEndpointKey(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RotateEndpointKey(ctx, fc.Args["input"].(model.EndpointIDInput))
+			return ec.Resolvers.Mutation().RotateEndpointKey(ctx, fc.Args["input"].(model.RotateEndpointKeyInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EndpointKeyPayload) graphql.Marshaler {
@@ -2887,6 +2917,94 @@ func (ec *executionContext) fieldContext_Mutation_rotateEndpointKey(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_rotateEndpointKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_finishEndpointKeyRotation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_finishEndpointKeyRotation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FinishEndpointKeyRotation(ctx, fc.Args["input"].(model.EndpointIDInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EndpointPayload) graphql.Marshaler {
+			return ec.marshalNEndpointPayload2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐEndpointPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_finishEndpointKeyRotation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndpointPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_finishEndpointKeyRotation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelEndpointKeyRotation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelEndpointKeyRotation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelEndpointKeyRotation(ctx, fc.Args["input"].(model.EndpointIDInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EndpointPayload) graphql.Marshaler {
+			return ec.marshalNEndpointPayload2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐEndpointPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelEndpointKeyRotation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndpointPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelEndpointKeyRotation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3980,6 +4098,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "rotateEndpointKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rotateEndpointKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishEndpointKeyRotation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_finishEndpointKeyRotation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelEndpointKeyRotation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelEndpointKeyRotation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

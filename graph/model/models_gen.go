@@ -157,6 +157,8 @@ type CreateEndpointInput struct {
 	Format *models.EndpointFormat `json:"format,omitempty"`
 	Active *bool                  `json:"active,omitempty"`
 	Shared *bool                  `json:"shared,omitempty"`
+	// At most 20, 8 KiB in all.
+	Headers []*models.HeaderPair `json:"headers,omitempty"`
 }
 
 type CreateEnvironmentInput struct {
@@ -286,14 +288,20 @@ type EndpointIDInput struct {
 
 type EndpointKeyPayload struct {
 	Endpoint *models.Endpoint `json:"endpoint,omitempty"`
-	// The signing key. Shown only in this response.
-	SigningKey *string      `json:"signingKey,omitempty"`
-	Errors     []*UserError `json:"errors"`
+	// The signing key, 64 base64 characters. Shown only in this response. X-Signature is
+	// HMAC-SHA1 keyed with these 64 ASCII characters; webhook-signature is HMAC-SHA256 keyed with
+	// the 48 bytes they decode to (standard base64).
+	SigningKey *string `json:"signingKey,omitempty"`
+	// Advice that did not stop the save (see EndpointPayload.warnings).
+	Warnings []string     `json:"warnings"`
+	Errors   []*UserError `json:"errors"`
 }
 
 type EndpointPayload struct {
 	Endpoint *models.Endpoint `json:"endpoint,omitempty"`
-	Errors   []*UserError     `json:"errors"`
+	// Advice that did not stop the save, e.g. the URL's host resolves to an address deliveries may not connect to.
+	Warnings []string     `json:"warnings"`
+	Errors   []*UserError `json:"errors"`
 }
 
 type EnvironmentPayload struct {
@@ -444,6 +452,14 @@ type RotateAWSIntegrationURLInput struct {
 	ID string `json:"id"`
 }
 
+type RotateEndpointKeyInput struct {
+	ID string `json:"id"`
+	// How long the old key keeps signing beside the new one: 0 (replace at once) to 604800 (7 days).
+	OverlapSeconds int `json:"overlapSeconds"`
+	// When X-Signature moves to the new key, within the overlap. Default: the end of the overlap.
+	SignatureSwitchAt *time.Time `json:"signatureSwitchAt,omitempty"`
+}
+
 // Where a definition lives: SYSTEM (no id) or the id of the account, environment, farm, farm role or server.
 type ScopeInput struct {
 	Scope models.Scope `json:"scope"`
@@ -527,6 +543,8 @@ type UpdateEndpointInput struct {
 	Format *models.EndpointFormat `json:"format,omitempty"`
 	Active *bool                  `json:"active,omitempty"`
 	Shared *bool                  `json:"shared,omitempty"`
+	// Replaces every custom header; an empty list removes them.
+	Headers []*models.HeaderPair `json:"headers,omitempty"`
 }
 
 type UpdateEnvironmentInput struct {

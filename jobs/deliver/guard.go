@@ -1,126 +1,22 @@
 package deliver
 
 import (
-	"fmt"
 	"net/netip"
-	"strings"
+
+	"github.com/switchboard-hub/switchboard/models/netguard"
 )
 
-// Guard decides which addresses outbound requests may connect to (design §6.5). The zero value
-// and a nil *Guard apply the defaults only. A Guard is immutable and safe for concurrent use.
-type Guard struct {
-	allow []netip.Prefix
-	deny  []netip.Prefix
-}
+// The guard's rules live in models/netguard so the store can warn at save time with the same
+// ranges (models never imports jobs). These names keep this package's API.
+type (
+	// Guard decides which addresses outbound requests may connect to (design §6.5).
+	Guard = netguard.Guard
+	// GuardError reports an address the guard refuses.
+	GuardError = netguard.Error
+)
 
-// defaultRefused are refused unless an allow-list entry covers the address. IPv4-mapped IPv6
-// addresses never reach this list: they are unmapped first.
-var defaultRefused = []struct {
-	prefix netip.Prefix
-	reason string
-}{
-	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified"}, // "this network"; Linux connects 0.0.0.0 to itself
-	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
-	{netip.MustParsePrefix("169.254.0.0/16"), "link-local"}, // 169.254.169.254: cloud metadata
-	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
-	{netip.MustParsePrefix("255.255.255.255/32"), "broadcast"},
-	{netip.MustParsePrefix("::/128"), "unspecified"},
-	{netip.MustParsePrefix("::1/128"), "loopback"},
-	{netip.MustParsePrefix("::/96"), "IPv4-compatible"}, // deprecated ::a.b.c.d
-	{netip.MustParsePrefix("fe80::/10"), "link-local"},
-	{netip.MustParsePrefix("ff00::/8"), "multicast"},
-	{netip.MustParsePrefix("fd00:ec2::254/128"), "cloud metadata"}, // AWS IMDS over IPv6
-}
+// NewGuard returns a guard with an allow list and a deny list; see netguard.New.
+func NewGuard(allow, deny []netip.Prefix) *Guard { return netguard.New(allow, deny) }
 
-// NewGuard returns a guard with an allow list (overrides the default refusals) and a deny list
-// (wins over both). Prefixes written in IPv4-mapped IPv6 form are taken as IPv4.
-func NewGuard(allow, deny []netip.Prefix) *Guard {
-	return &Guard{allow: normalizePrefixes(allow), deny: normalizePrefixes(deny)}
-}
-
-func normalizePrefixes(ps []netip.Prefix) []netip.Prefix {
-	out := make([]netip.Prefix, 0, len(ps))
-	for _, p := range ps {
-		if !p.IsValid() {
-			continue
-		}
-		a := p.Addr().WithZone("")
-		if a.Is4In6() {
-			bits := p.Bits() - 96
-			if bits < 0 {
-				bits = 0 // ::ffff:0:0/80 and wider: every IPv4 address
-			}
-			p = netip.PrefixFrom(a.Unmap(), bits)
-		} else {
-			p = netip.PrefixFrom(a, p.Bits())
-		}
-		out = append(out, p.Masked())
-	}
-	return out
-}
-
-// ParseCIDRList parses a list of CIDR prefixes or bare IP addresses (a single host) separated by
-// commas and/or white space, as in SWITCHBOARD_OUTBOUND_ALLOW and SWITCHBOARD_OUTBOUND_DENY. An
-// empty or blank string gives an empty list.
-func ParseCIDRList(s string) ([]netip.Prefix, error) {
-	fields := strings.FieldsFunc(s, func(r rune) bool {
-		return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
-	})
-	out := make([]netip.Prefix, 0, len(fields))
-	for _, f := range fields {
-		if strings.Contains(f, "/") {
-			p, err := netip.ParsePrefix(f)
-			if err != nil {
-				return nil, fmt.Errorf("outbound guard: %q is not a CIDR prefix: %v", f, err)
-			}
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(f)
-		if err != nil || a.Zone() != "" {
-			return nil, fmt.Errorf("outbound guard: %q is neither a CIDR prefix nor an IP address", f)
-		}
-		out = append(out, netip.PrefixFrom(a, a.BitLen()))
-	}
-	return out, nil
-}
-
-// GuardError reports an address the guard refuses.
-type GuardError struct {
-	Addr   netip.Addr
-	Reason string // "denied" (deny list) or the default rule: "loopback", "link-local", …
-}
-
-func (e *GuardError) Error() string {
-	if e.Reason == "denied" {
-		return fmt.Sprintf("outbound guard refuses %s (in SWITCHBOARD_OUTBOUND_DENY)", e.Addr)
-	}
-	return fmt.Sprintf("outbound guard refuses %s (%s; SWITCHBOARD_OUTBOUND_ALLOW can allow it)", e.Addr, e.Reason)
-}
-
-// Check returns nil when ip may be connected to, or a *GuardError. Precedence: deny list, then
-// allow list, then the default refusals; everything else (private ranges included) is allowed.
-func (g *Guard) Check(ip netip.Addr) error {
-	if !ip.IsValid() {
-		return &GuardError{Addr: ip, Reason: "invalid address"}
-	}
-	a := ip.WithZone("").Unmap()
-	if g != nil {
-		for _, p := range g.deny {
-			if p.Contains(a) {
-				return &GuardError{Addr: a, Reason: "denied"}
-			}
-		}
-		for _, p := range g.allow {
-			if p.Contains(a) {
-				return nil
-			}
-		}
-	}
-	for _, r := range defaultRefused {
-		if r.prefix.Contains(a) {
-			return &GuardError{Addr: a, Reason: r.reason}
-		}
-	}
-	return nil
-}
+// ParseCIDRList parses SWITCHBOARD_OUTBOUND_ALLOW / _DENY; see netguard.ParseCIDRList.
+func ParseCIDRList(s string) ([]netip.Prefix, error) { return netguard.ParseCIDRList(s) }

@@ -235,3 +235,41 @@ func TestSend_RedirectCredentialsStayOnTheirHost(t *testing.T) {
 		}
 	}
 }
+
+// Custom headers are credentials of the endpoint's origin: sent on every hop to that origin, to
+// no other, and recorded redacted.
+func TestSend_CustomHeadersStayWithTheOrigin(t *testing.T) {
+	other := &recorder{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })}
+	b := httptest.NewServer(other)
+	defer b.Close()
+	origin := &recorder{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/start" {
+			http.Redirect(w, r, "/again", http.StatusTemporaryRedirect) // same origin
+			return
+		}
+		http.Redirect(w, r, b.URL+"/away", http.StatusTemporaryRedirect)
+	})}
+	a := httptest.NewServer(origin)
+	defer a.Close()
+
+	req := testRequest(a.URL + "/start")
+	req.Headers = http.Header{"X-Api-Key": {"k-123"}, "X-Signature": {"forged"}}
+	res := MustSender(t, Config{}).Send(context.Background(), req)
+	if res.Outcome != Succeeded || res.Redirects != 2 {
+		t.Fatalf("result = %+v", res)
+	}
+	for i, h := range origin.all() {
+		if h.Header.Get("X-Api-Key") != "k-123" {
+			t.Errorf("origin hop %d lacks the custom header", i)
+		}
+		if h.Header.Get("X-Signature") == "forged" {
+			t.Errorf("origin hop %d: a custom header replaced X-Signature", i)
+		}
+	}
+	if h := other.all()[0]; h.Header.Get("X-Api-Key") != "" {
+		t.Errorf("another origin got the custom header %q", h.Header.Get("X-Api-Key"))
+	}
+	if got := res.RequestHeaders.Get("X-Api-Key"); got != RedactedHeaderValue {
+		t.Errorf("recorded value %q, want it redacted", got)
+	}
+}

@@ -62,14 +62,21 @@ type Request struct {
 	DeliveryID string // X-Scalr-Webhook-Id and webhook-id, the same on every attempt
 	URL        string
 	Body       []byte // frozen bytes; every attempt and redirect hop sends exactly these
-	SigningKey []byte
-	Timeout    time.Duration // bounds the whole attempt; ≤ 0 means DefaultTimeout
-	Approval   bool          // approval request: 102 and 202 end the attempt as Pending
+	SigningKey []byte // signs both signatures when Keys is empty
+	// Keys sign the attempt during a key rotation (old and new keys); empty: SigningKey.
+	Keys scalr.Keys
+	// Headers are the endpoint's custom headers (credentials, often). They go to the endpoint
+	// URL's origin only: a redirect to another scheme, host or port does not get them, like
+	// the Authorization of a URL's user information. Results record their values redacted.
+	Headers  http.Header
+	Timeout  time.Duration // bounds the whole attempt; ≤ 0 means DefaultTimeout
+	Approval bool          // approval request: 102 and 202 end the attempt as Pending
 }
 
 // Result describes one attempt; after redirects, the response fields describe the last hop. It
-// never contains the signing key; RequestHeaders contain the signatures (not secrets) and a
-// redacted Authorization when the URL carried credentials.
+// never contains the signing key; RequestHeaders contain the signatures (not secrets), a
+// redacted Authorization when the URL carried credentials, and custom headers with redacted
+// values.
 type Result struct {
 	Outcome         Outcome
 	StatusCode      int    // 0 when no response
@@ -193,10 +200,22 @@ func (s *Sender) Send(ctx context.Context, r Request) (res Result) {
 	}
 	res.URL = u.Redacted()
 
-	hdr := scalr.Headers(r.DeliveryID, r.SigningKey, r.Body, s.now(), s.version)
+	keys := r.Keys
+	if len(keys.Standard) == 0 || keys.Scalr == nil {
+		keys = scalr.SingleKey(r.SigningKey)
+	}
+	hdr := scalr.HeadersWithKeys(r.DeliveryID, keys, r.Body, s.now(), s.version)
 	res.RequestHeaders = hdr.Clone()
 	if auth != "" {
 		res.RequestHeaders.Set("Authorization", "Basic [redacted]")
+	}
+	for name, values := range r.Headers {
+		if hdr.Get(name) != "" {
+			continue // never replace a header Switchboard sets (models refuses such names)
+		}
+		for range values {
+			res.RequestHeaders.Add(name, RedactedHeaderValue)
+		}
 	}
 
 	timeout := r.Timeout
@@ -213,10 +232,14 @@ func (s *Sender) Send(ctx context.Context, r Request) (res Result) {
 		res.URL, res.RemoteAddr, res.StatusCode = u.Redacted(), "", 0
 		res.ResponseHeaders, res.ResponseBody, res.Truncated = nil, nil, false
 		hopAuth := ""
-		if auth != "" && u.Scheme == origin.Scheme && strings.EqualFold(u.Host, origin.Host) {
+		hopHdr := hdr
+		if u.Scheme == origin.Scheme && strings.EqualFold(u.Host, origin.Host) {
 			hopAuth = auth
+			if len(r.Headers) > 0 {
+				hopHdr = withCustom(hdr, r.Headers)
+			}
 		}
-		h := s.roundTrip(actx, u, hdr, hopAuth, r.Body, r.Approval)
+		h := s.roundTrip(actx, u, hopHdr, hopAuth, r.Body, r.Approval)
 		res.RemoteAddr = h.remote
 		if h.pending {
 			res.Outcome = Pending
@@ -273,6 +296,23 @@ func (s *Sender) Send(ctx context.Context, r Request) (res Result) {
 		res.Redirects++
 		u = next
 	}
+}
+
+// RedactedHeaderValue replaces custom header values in Result.RequestHeaders.
+const RedactedHeaderValue = "[redacted]"
+
+// withCustom returns hdr plus the custom headers, never replacing one of hdr's.
+func withCustom(hdr, custom http.Header) http.Header {
+	out := hdr.Clone()
+	for name, values := range custom {
+		if hdr.Get(name) != "" {
+			continue
+		}
+		for _, v := range values {
+			out.Add(name, v)
+		}
+	}
+	return out
 }
 
 func failed(res Result, o Outcome, class, msg string) Result {

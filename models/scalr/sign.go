@@ -70,9 +70,12 @@ func VerifyRequest(key, body []byte, date, sig string, now time.Time) error {
 }
 
 // StandardKey returns the HMAC-SHA256 key of the Standard Webhooks signature for a signing key.
-// A key that is well-formed standard base64 with padding (every generated key: 64 characters from
-// A-Za-z0-9+/, no '=' needed) is decoded, exactly as Standard Webhooks libraries decode a secret,
-// so receivers can use the key as shown. Anything else is used as its raw bytes.
+// A key that is well-formed standard base64 with padding is decoded, exactly as Standard Webhooks
+// libraries decode a secret (after stripping an optional "whsec_" prefix, which Switchboard keys
+// do not have), so receivers can use the key as shown. Every generated key is such a key: its 64
+// characters from A-Za-z0-9+/ decode to 48 random bytes, and those 48 bytes are the HMAC key.
+// Anything else (no such key is ever generated) is used as its raw bytes. X-Signature, by
+// contrast, is keyed with the 64 ASCII characters themselves (see Sign).
 func StandardKey(signingKey []byte) []byte {
 	if isPaddedBase64(signingKey) {
 		if k, err := base64.StdEncoding.DecodeString(string(signingKey)); err == nil && len(k) > 0 {
@@ -137,10 +140,36 @@ func VerifyStandard(signingKey []byte, id, timestamp string, body []byte, header
 	return false
 }
 
+// Keys are the signing keys of one attempt. Outside a key rotation both are the endpoint's key.
+// During a rotation's overlap Standard holds the old key then the new one, and Scalr is the old
+// key until the rotation's switch time, the new key after it (Scalr handlers know one key).
+type Keys struct {
+	Scalr    []byte   // X-Signature (HMAC-SHA1 keyed with the key's ASCII bytes)
+	Standard [][]byte // one "v1,…" entry of webhook-signature each, in this order
+}
+
+// SingleKey is the key set of an endpoint that is not rotating its key.
+func SingleKey(key []byte) Keys { return Keys{Scalr: key, Standard: [][]byte{key}} }
+
+// SignStandardAll returns the webhook-signature value for several keys: their "v1,…" entries
+// separated by single spaces, as the Standard Webhooks specification allows during a rotation.
+func SignStandardAll(keys [][]byte, id string, timestamp int64, body []byte) string {
+	sigs := make([]string, len(keys))
+	for i, k := range keys {
+		sigs[i] = SignStandard(k, id, timestamp, body)
+	}
+	return strings.Join(sigs, " ")
+}
+
 // Headers returns every header of one delivery attempt (design §6.4). deliveryID is the delivery's
 // id, identical on every attempt (X-Scalr-Webhook-Id and webhook-id); now is the send time, so
 // Date and webhook-timestamp are fresh at each attempt. An empty version is sent as "dev".
 func Headers(deliveryID string, key, body []byte, now time.Time, version string) http.Header {
+	return HeadersWithKeys(deliveryID, SingleKey(key), body, now, version)
+}
+
+// HeadersWithKeys is Headers with a key set (a key rotation in progress).
+func HeadersWithKeys(deliveryID string, keys Keys, body []byte, now time.Time, version string) http.Header {
 	if version == "" {
 		version = "dev"
 	}
@@ -149,11 +178,11 @@ func Headers(deliveryID string, key, body []byte, now time.Time, version string)
 	h := make(http.Header, 8)
 	h.Set(HeaderContentType, ContentTypeJSON)
 	h.Set(HeaderDate, date)
-	h.Set(HeaderSignature, Sign(key, body, date))
+	h.Set(HeaderSignature, Sign(keys.Scalr, body, date))
 	h.Set(HeaderScalrWebhookID, deliveryID)
 	h.Set(HeaderStdWebhookID, deliveryID)
 	h.Set(HeaderStdWebhookTime, strconv.FormatInt(ts, 10))
-	h.Set(HeaderStdWebhookSig, SignStandard(key, deliveryID, ts, body))
+	h.Set(HeaderStdWebhookSig, SignStandardAll(keys.Standard, deliveryID, ts, body))
 	h.Set(HeaderUserAgent, UserAgentProduct+"/"+version)
 	return h
 }

@@ -15,6 +15,8 @@ import {
 import {
   IconDots,
   IconKey,
+  IconKeyOff,
+  IconRotateClockwise,
   IconPencil,
   IconPlugConnected,
   IconPlus,
@@ -36,15 +38,18 @@ import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
 import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
+import { formatDateTime } from '@/lib/format';
 import {
+  CancelEndpointKeyRotationMutation,
   DeleteEndpointMutation,
   EndpointsQuery,
-  RotateEndpointKeyMutation,
+  FinishEndpointKeyRotationMutation,
   SendTestEventMutation,
   endpointsContext,
 } from './api';
 import { EndpointFormModal } from './components/EndpointFormModal';
-import { KeyRevealModal } from './components/KeyRevealModal';
+import { KeyRevealModal, type KeyReveal } from './components/KeyRevealModal';
+import { RotateKeyModal } from './components/RotateKeyModal';
 import { TestDeliveryModal } from './components/TestDeliveryModal';
 
 export default function EndpointsPage() {
@@ -54,23 +59,36 @@ export default function EndpointsPage() {
   const [scope, setScope] = useScopeParam(accountId);
   const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: EndpointsQuery, variables: { scope }, context: endpointsContext });
-  const [, rotate] = useMutation(RotateEndpointKeyMutation);
+  const [, finishRotation] = useMutation(FinishEndpointKeyRotationMutation);
+  const [, cancelRotation] = useMutation(CancelEndpointKeyRotationMutation);
+  const [rotating, setRotating] = useState<EndpointFieldsFragment | null>(null);
   const [, remove] = useMutation(DeleteEndpointMutation);
   const [, sendTest] = useMutation(SendTestEventMutation);
   const [modal, setModal] = useState<{ open: boolean; endpoint: EndpointFieldsFragment | null }>({ open: false, endpoint: null });
-  const [reveal, setReveal] = useState<{ name: string; key: string; rotated: boolean } | null>(null);
+  const [reveal, setReveal] = useState<KeyReveal | null>(null);
   const [test, setTest] = useState<{ deliveryId: string; endpointName: string } | null>(null);
   const endpoints = data?.endpoints ?? [];
 
-  async function onRotate(e: EndpointFieldsFragment) {
+  async function onFinishRotation(e: EndpointFieldsFragment) {
     const ok = await confirmDanger({
-      title: `Rotate the signing key of ${e.name}?`,
-      message: 'Deliveries are signed with the new key at once; the receiver must be updated to accept it.',
-      confirmLabel: 'Rotate key',
+      title: `Finish the key rotation of ${e.name} now?`,
+      message: 'The old key stops signing at once: both signatures use only the new key from now on.',
+      confirmLabel: 'Finish rotation',
     });
     if (!ok) return;
-    const p = payloadOrNotify(await rotate({ input: { id: e.id } }, endpointsContext), (d) => d.rotateEndpointKey, 'Could not rotate the key');
-    if (p?.signingKey) setReveal({ name: e.name, key: p.signingKey, rotated: true });
+    const p = payloadOrNotify(await finishRotation({ input: { id: e.id } }, endpointsContext), (d) => d.finishEndpointKeyRotation, 'Could not finish the rotation');
+    if (p) notifySuccess(`Only the new key signs deliveries to ${e.name} now.`);
+  }
+
+  async function onCancelRotation(e: EndpointFieldsFragment) {
+    const ok = await confirmDanger({
+      title: `Cancel the key rotation of ${e.name}?`,
+      message: 'The new key stops signing at once and the old key signs alone again. Receivers that already use the new key fail.',
+      confirmLabel: 'Go back to the old key',
+    });
+    if (!ok) return;
+    const p = payloadOrNotify(await cancelRotation({ input: { id: e.id } }, endpointsContext), (d) => d.cancelEndpointKeyRotation, 'Could not cancel the rotation');
+    if (p) notifySuccess(`Deliveries to ${e.name} are signed with the old key again.`);
   }
 
   async function onDelete(e: EndpointFieldsFragment) {
@@ -159,6 +177,21 @@ export default function EndpointsPage() {
                         Shared
                       </Badge>
                     )}
+                    {e.keyRotation.inProgress && e.keyRotation.overlapUntil && (
+                      <Tooltip
+                        multiline
+                        w={280}
+                        label={`Both keys sign webhook-signature until ${formatDateTime(e.keyRotation.overlapUntil)}. X-Signature ${
+                          e.keyRotation.scalrUsesNewKey
+                            ? 'uses the new key.'
+                            : `switches to the new key at ${formatDateTime(e.keyRotation.signatureSwitchAt ?? e.keyRotation.overlapUntil)}.`
+                        }`}
+                      >
+                        <Badge color="orange" variant="light" size="sm">
+                          Key rotation
+                        </Badge>
+                      </Tooltip>
+                    )}
                   </Group>
                   {!e.active && e.inactiveReason && (
                     <Text size="xs" c="dimmed">
@@ -198,9 +231,20 @@ export default function EndpointsPage() {
                           <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setModal({ open: true, endpoint: e })}>
                             Edit
                           </Menu.Item>
-                          <Menu.Item leftSection={<IconKey size={14} />} onClick={() => onRotate(e)}>
-                            Rotate signing key
-                          </Menu.Item>
+                          {e.keyRotation.inProgress ? (
+                            <>
+                              <Menu.Item leftSection={<IconKey size={14} />} onClick={() => onFinishRotation(e)}>
+                                Finish key rotation now
+                              </Menu.Item>
+                              <Menu.Item leftSection={<IconKeyOff size={14} />} onClick={() => onCancelRotation(e)}>
+                                Cancel key rotation
+                              </Menu.Item>
+                            </>
+                          ) : (
+                            <Menu.Item leftSection={<IconRotateClockwise size={14} />} onClick={() => setRotating(e)}>
+                              Rotate signing key
+                            </Menu.Item>
+                          )}
                           <Menu.Divider />
                           <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(e)}>
                             Delete
@@ -241,9 +285,19 @@ export default function EndpointsPage() {
           endpoint={modal.endpoint}
           opened={modal.open}
           onClose={() => setModal((m) => ({ ...m, open: false }))}
-          onCreated={(name, key) => {
+          onCreated={(name, key, warnings) => {
             setModal({ open: false, endpoint: null });
-            setReveal({ name, key, rotated: false });
+            setReveal({ name, key, rotated: false, warnings });
+          }}
+        />
+      )}
+      {canManage && (
+        <RotateKeyModal
+          endpoint={rotating}
+          onClose={() => setRotating(null)}
+          onRotated={(r) => {
+            setRotating(null);
+            setReveal({ ...r, rotated: true });
           }}
         />
       )}

@@ -11,6 +11,18 @@ export const EndpointFields = graphql(`
     active
     shared
     inactiveReason
+    revealed
+    headers {
+      name
+      value
+    }
+    keyRotation {
+      inProgress
+      rotatedAt
+      overlapUntil
+      signatureSwitchAt
+      scalrUsesNewKey
+    }
     createdAt
     updatedAt
     webhooks {
@@ -36,6 +48,7 @@ export const CreateEndpointMutation = graphql(`
         ...EndpointFields
       }
       signingKey
+      warnings
       errors {
         code
         field
@@ -46,7 +59,7 @@ export const CreateEndpointMutation = graphql(`
 `);
 
 export const RotateEndpointKeyMutation = graphql(`
-  mutation RotateEndpointKey($input: EndpointIdInput!) {
+  mutation RotateEndpointKey($input: RotateEndpointKeyInput!) {
     rotateEndpointKey(input: $input) {
       endpoint {
         ...EndpointFields
@@ -64,6 +77,37 @@ export const RotateEndpointKeyMutation = graphql(`
 export const UpdateEndpointMutation = graphql(`
   mutation UpdateEndpoint($input: UpdateEndpointInput!) {
     updateEndpoint(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      warnings
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const FinishEndpointKeyRotationMutation = graphql(`
+  mutation FinishEndpointKeyRotation($input: EndpointIdInput!) {
+    finishEndpointKeyRotation(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const CancelEndpointKeyRotationMutation = graphql(`
+  mutation CancelEndpointKeyRotation($input: EndpointIdInput!) {
+    cancelEndpointKeyRotation(input: $input) {
       endpoint {
         ...EndpointFields
       }

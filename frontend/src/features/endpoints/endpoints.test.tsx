@@ -18,6 +18,15 @@ const endpoint = (id: string, name: string, webhooks: { id: string; name: string
   active: true,
   shared: false,
   inactiveReason: '',
+  revealed: true,
+  headers: [] as { name: string; value: string }[],
+  keyRotation: {
+    inProgress: false,
+    rotatedAt: null as string | null,
+    overlapUntil: null as string | null,
+    signatureSwitchAt: null as string | null,
+    scalrUsesNewKey: true,
+  },
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
   webhooks,
@@ -29,7 +38,7 @@ function setup(myRole: Role = 'ADMIN', overrides: Record<string, Handler> = {}) 
     EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }] } }),
     Endpoints: () => ({ endpoints: [endpoint('ep1', 'CMDB', [{ id: 'w1', name: 'To CMDB' }])] }),
     CreateEndpoint: ({ input }) => ({
-      createEndpoint: { endpoint: endpoint('ep2', (input as { name: string }).name), signingKey: KEY, errors: [] },
+      createEndpoint: { endpoint: endpoint('ep2', (input as { name: string }).name), signingKey: KEY, warnings: [], errors: [] },
     }),
     DeleteEndpoint: () => ({
       deleteEndpoint: {
@@ -78,6 +87,7 @@ describe('endpoints', () => {
         format: 'SCALR',
         shared: true,
         active: true,
+        headers: [],
       },
     });
     await user.click(within(reveal).getByRole('button', { name: 'I have copied the key' }));
@@ -153,7 +163,7 @@ describe('system-scope endpoints', () => {
         endpoints: (scope as { scope: string }).scope === 'SYSTEM' ? [{ ...endpoint('sys1', 'Global CMDB'), scope: 'SYSTEM', scopeId: '' }] : [],
       }),
       CreateEndpoint: ({ input }) => ({
-        createEndpoint: { endpoint: endpoint('sys2', (input as { name: string }).name), signingKey: KEY, errors: [] },
+        createEndpoint: { endpoint: endpoint('sys2', (input as { name: string }).name), signingKey: KEY, warnings: [], errors: [] },
       }),
     });
     renderRoute(<EndpointsPage />, {
@@ -191,4 +201,142 @@ describe('system-scope endpoints', () => {
     expect(screen.queryByRole('radio', { name: 'System' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'New endpoint' })).not.toBeInTheDocument();
   });
+});
+
+describe('key rotation, custom headers and save warnings', () => {
+  const rotatingAt = '2026-01-03T00:00:00Z';
+  function setupWith(handlers: Parameters<typeof createMockClient>[0], eps = [endpoint('ep1', 'CMDB')]) {
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'ADMIN' } }),
+      EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [] } }),
+      Endpoints: () => ({ endpoints: eps }),
+      ...handlers,
+    });
+    renderRoute(<EndpointsPage />, { client: mock.client, path: '/accounts/:accountId/endpoints', url: '/accounts/acc1/endpoints' });
+    return mock;
+  }
+
+  it('rotates with an overlap and a switch time, then explains the key bytes of each signature', async () => {
+    const user = userEvent.setup();
+    const mock = setupWith({
+      RotateEndpointKey: () => ({
+        rotateEndpointKey: {
+          endpoint: {
+            ...endpoint('ep1', 'CMDB'),
+            keyRotation: { inProgress: true, rotatedAt: null, overlapUntil: rotatingAt, signatureSwitchAt: '2026-01-01T12:00:00Z', scalrUsesNewKey: false },
+          },
+          signingKey: KEY,
+          errors: [],
+        },
+      }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'More actions for CMDB' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Rotate signing key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Rotate the signing key of CMDB' });
+    const overlap = within(dialog).getByRole('textbox', { name: /^Overlap/ });
+    await user.clear(overlap);
+    await user.type(overlap, '48');
+    const sw = within(dialog).getByRole('textbox', { name: /^Switch X-Signature/ });
+    await user.clear(sw);
+    await user.type(sw, '12');
+    expect(dialog).toHaveTextContent('X-Signature uses the old key for 12 h');
+    const before = Date.now();
+    await user.click(within(dialog).getByRole('button', { name: 'Rotate key' }));
+
+    const reveal = await screen.findByRole('dialog', { name: 'New signing key' });
+    const vars = mock.callsTo('RotateEndpointKey')[0].variables.input as { id: string; overlapSeconds: number; signatureSwitchAt: string };
+    expect(vars.id).toBe('ep1');
+    expect(vars.overlapSeconds).toBe(48 * 3600);
+    const at = Date.parse(vars.signatureSwitchAt) - before;
+    expect(at).toBeGreaterThanOrEqual(12 * 3600_000 - 1000);
+    expect(at).toBeLessThan(12 * 3600_000 + 60_000);
+    expect(within(reveal).getByTestId('signing-key')).toHaveTextContent(KEY);
+    expect(within(reveal).getByTestId('rotation-timeline')).toHaveTextContent('the old key still signs webhook-signature beside this one');
+    expect(reveal).toHaveTextContent('keyed with the 64 characters above as ASCII bytes');
+    expect(reveal).toHaveTextContent('keyed with the 48 bytes the key decodes to as standard base64');
+  }, 20_000);
+
+  it('offers to finish a rotation in progress instead of rotating again', async () => {
+    const user = userEvent.setup();
+    const rotatingEp = {
+      ...endpoint('ep1', 'CMDB'),
+      keyRotation: { inProgress: true, rotatedAt: null, overlapUntil: rotatingAt, signatureSwitchAt: rotatingAt, scalrUsesNewKey: false },
+    };
+    const mock = setupWith(
+      {
+        FinishEndpointKeyRotation: () => ({ finishEndpointKeyRotation: { endpoint: endpoint('ep1', 'CMDB'), errors: [] } }),
+      },
+      [rotatingEp, endpoint('ep2', 'ITSM')],
+    );
+    expect(await screen.findByText('Key rotation')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'More actions for CMDB' }));
+    expect(screen.queryByRole('menuitem', { name: 'Rotate signing key' })).not.toBeInTheDocument();
+    await user.click(await screen.findByRole('menuitem', { name: 'Finish key rotation now' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Finish the key rotation of CMDB now?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Finish rotation' }));
+    await waitFor(() => expect(mock.callsTo('FinishEndpointKeyRotation')).toHaveLength(1));
+    expect(mock.callsTo('FinishEndpointKeyRotation')[0].variables).toEqual({ input: { id: 'ep1' } });
+  }, 20_000);
+
+  it('sends custom headers, puts server errors on the header row, and shows save warnings', async () => {
+    const user = userEvent.setup();
+    let n = 0;
+    const mock = setupWith({
+      UpdateEndpoint: () => {
+        n++;
+        if (n === 1) {
+          return { updateEndpoint: { endpoint: null, warnings: [], errors: [{ code: 'INVALID', field: 'headers.0.value', message: 'header 1 (X-Api-Key): too long' }] } };
+        }
+        return {
+          updateEndpoint: {
+            endpoint: endpoint('ep1', 'CMDB'),
+            warnings: ['cmdb.example.test currently resolves to 100.64.1.2, which deliveries may not connect to (carrier-grade NAT)'],
+            errors: [],
+          },
+        };
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'More actions for CMDB' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit CMDB' });
+    await user.click(within(dialog).getByRole('button', { name: 'Add header' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Header 1 name' }), 'X-Signature');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Header 1 value' }), 'secret');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('X-Signature is set by Switchboard')).toBeInTheDocument();
+    expect(mock.callsTo('UpdateEndpoint')).toHaveLength(0);
+
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Header 1 name' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Header 1 name' }), 'X-Api-Key');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('header 1 (X-Api-Key): too long')).toBeInTheDocument();
+    expect(mock.callsTo('UpdateEndpoint')[0].variables.input).toEqual({
+      id: 'ep1',
+      name: 'CMDB',
+      format: 'SCALR',
+      shared: false,
+      active: true,
+      headers: [{ name: 'X-Api-Key', value: 'secret' }],
+    });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByTestId('save-warnings')).toHaveTextContent('100.64.1.2');
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeInTheDocument();
+  }, 20_000);
+
+  it('never saves redacted header values back', async () => {
+    const user = userEvent.setup();
+    const mock = setupWith(
+      { UpdateEndpoint: () => ({ updateEndpoint: { endpoint: endpoint('ep1', 'CMDB'), warnings: [], errors: [] } }) },
+      [{ ...endpoint('ep1', 'CMDB'), revealed: false, url: 'https://cmdb.example.test/…', headers: [{ name: 'X-Api-Key', value: '••••' }] }],
+    );
+    await user.click(await screen.findByRole('button', { name: 'More actions for CMDB' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit CMDB' });
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(mock.callsTo('UpdateEndpoint')).toHaveLength(1));
+    const input = mock.callsTo('UpdateEndpoint')[0].variables.input as Record<string, unknown>;
+    expect(input).not.toHaveProperty('headers');
+    expect(input).not.toHaveProperty('url');
+  }, 20_000);
 });

@@ -1,5 +1,6 @@
-import { Button, Group, Modal, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Modal, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
@@ -8,6 +9,12 @@ import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import type { ScopeValue } from '@/lib/scope';
 import { CreateEndpointMutation, UpdateEndpointMutation, endpointsContext } from '../api';
+import { SaveWarnings } from './KeyRevealModal';
+
+interface Header {
+  name: string;
+  value: string;
+}
 
 interface Values {
   name: string;
@@ -15,9 +22,52 @@ interface Values {
   format: EndpointFormat;
   shared: boolean;
   active: boolean;
+  headers: Header[];
 }
 
 const FIELDS = ['name', 'url', 'format', 'shared', 'active'];
+
+/** The server's limit on custom headers. */
+export const MAX_HEADERS = 20;
+
+/** Headers Switchboard sets itself (the server refuses them too, with the same reason). */
+const OWNED = /^(content-type|content-length|content-encoding|transfer-encoding|te|trailer|connection|keep-alive|upgrade|host|date|expect|user-agent|x-signature|proxy-.*|http2-settings|x-scalr-.*|webhook-.*)$/i;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Control characters other than horizontal tab (CR, LF, NUL…), which the server refuses. */
+function hasControl(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function headerNameError(name: string): string | null {
+  const n = name.trim();
+  if (!n) return 'Name is required';
+  if (!TOKEN.test(n)) return "Letters, digits and !#$%&'*+-.^_`|~ only";
+  if (OWNED.test(n)) return `${n} is set by Switchboard`;
+  return null;
+}
+
+/**
+ * Splits the server's errors: custom header errors name their row (`headers.2.value`) and go to
+ * that input; the rest through splitUserErrors.
+ */
+function applyErrors(errors: readonly { field?: string | null; message: string }[], setErrors: (e: Record<string, string>) => void) {
+  const headerErrs: Record<string, string> = {};
+  const rest = errors.filter((e) => {
+    if (e.field && /^headers(\.\d+\.(name|value))?$/.test(e.field)) {
+      headerErrs[e.field === 'headers' ? 'headersList' : e.field] = e.message;
+      return false;
+    }
+    return true;
+  });
+  const s = splitUserErrors(rest, FIELDS);
+  setErrors({ ...s.fields, ...headerErrs });
+  return s.general.concat(headerErrs.headersList ? [headerErrs.headersList] : []);
+}
 
 export function EndpointFormModal({
   scope,
@@ -30,17 +80,22 @@ export function EndpointFormModal({
   endpoint: EndpointFieldsFragment | null;
   opened: boolean;
   onClose: () => void;
-  /** Called with the new endpoint's signing key (shown once). */
-  onCreated: (name: string, signingKey: string) => void;
+  /** Called with the new endpoint's signing key (shown once) and the save's warnings. */
+  onCreated: (name: string, signingKey: string, warnings: readonly string[]) => void;
 }) {
   const editing = Boolean(endpoint);
   const [general, setGeneral] = useState<string[]>([]);
+  const [warnings, setWarnings] = useState<readonly string[]>([]);
   const [, create] = useMutation(CreateEndpointMutation);
   const [, update] = useMutation(UpdateEndpointMutation);
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true },
+    initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true, headers: [] },
     validate: {
+      headers: {
+        name: (v) => headerNameError(v),
+        value: (v) => (hasControl(v) ? 'No line breaks or control characters' : null),
+      },
       name: (v) => (v.trim() ? null : 'Name is required'),
       url: (v) => {
         const u = v.trim();
@@ -57,12 +112,14 @@ export function EndpointFormModal({
   useEffect(() => {
     if (opened) {
       setGeneral([]);
+      setWarnings([]);
       form.setValues({
         name: endpoint?.name ?? '',
         url: endpoint?.url ?? '',
         format: endpoint?.format ?? 'SCALR',
         shared: endpoint?.shared ?? false,
         active: endpoint?.active ?? true,
+        headers: (endpoint?.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
       });
       form.clearErrors();
     }
@@ -71,19 +128,39 @@ export function EndpointFormModal({
 
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
-    const fields = { name: v.name.trim(), url: v.url.trim(), format: v.format, shared: v.shared, active: v.active };
+    setWarnings([]);
+    const fields = {
+      name: v.name.trim(),
+      url: v.url.trim(),
+      format: v.format,
+      shared: v.shared,
+      active: v.active,
+      headers: v.headers.map((h) => ({ name: h.name.trim(), value: h.value })),
+    };
     if (endpoint) {
-      const result = await update({ input: { id: endpoint.id, ...fields } }, endpointsContext);
+      // The whole URL only comes back to admins; an unchanged URL is not sent.
+      // Header values come back as •••• to those who may not read them: never save those.
+      const { url, headers, ...rest } = fields;
+      const input = {
+        id: endpoint.id,
+        ...rest,
+        ...(url === endpoint.url ? {} : { url }),
+        ...(endpoint.revealed ? { headers } : {}),
+      };
+      const result = await update({ input }, endpointsContext);
       if (result.error) return notifyError(result.error, 'Could not save the endpoint');
       const p = result.data?.updateEndpoint;
       if (!p) return;
       if (p.errors.length) {
-        const s = splitUserErrors(p.errors, FIELDS);
-        form.setErrors(s.fields);
-        setGeneral(s.general);
+        setGeneral(applyErrors(p.errors, form.setErrors));
         return;
       }
       notifySuccess(`Saved ${fields.name}.`);
+      if (p.warnings.length) {
+        // Saved; the form stays open so the warning is read.
+        setWarnings(p.warnings);
+        return;
+      }
       onClose();
       return;
     }
@@ -92,12 +169,11 @@ export function EndpointFormModal({
     const p = result.data?.createEndpoint;
     if (!p) return;
     if (p.errors.length || !p.signingKey) {
-      const s = splitUserErrors(p.errors, FIELDS);
-      form.setErrors(s.fields);
-      setGeneral(s.general.length || Object.keys(s.fields).length ? s.general : ['The server did not return the signing key.']);
+      const general = applyErrors(p.errors, form.setErrors);
+      setGeneral(general.length || p.errors.length ? general : ['The server did not return the signing key.']);
       return;
     }
-    onCreated(fields.name, p.signingKey);
+    onCreated(fields.name, p.signingKey, p.warnings);
   });
 
   return (
@@ -131,9 +207,51 @@ export function EndpointFormModal({
             {...form.getInputProps('shared', { type: 'checkbox' })}
           />
           <Switch label="Active" description="Inactive endpoints are skipped." {...form.getInputProps('active', { type: 'checkbox' })} />
+          <Stack gap={6}>
+            <Text size="sm" fw={500}>
+              Custom headers
+            </Text>
+            <Text size="xs" c="dimmed">
+              Sent with every delivery (and redirects to the same origin), e.g. a credential the receiver expects. Stored
+              encrypted; only admins see the values. Headers Switchboard sets (Content-Type, Date, X-Signature, X-Scalr-*,
+              webhook-*…) cannot be replaced.
+            </Text>
+            {form.values.headers.map((_, i) => (
+              <Group key={i} gap="xs" align="flex-start" wrap="nowrap">
+                <TextInput
+                  aria-label={`Header ${i + 1} name`}
+                  placeholder="X-Api-Key"
+                  style={{ flex: 1 }}
+                  {...form.getInputProps(`headers.${i}.name`)}
+                />
+                <TextInput
+                  aria-label={`Header ${i + 1} value`}
+                  placeholder="value"
+                  style={{ flex: 2 }}
+                  autoComplete="off"
+                  {...form.getInputProps(`headers.${i}.value`)}
+                />
+                <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove header ${i + 1}`} onClick={() => form.removeListItem('headers', i)}>
+                  <IconTrash size={16} />
+                </ActionIcon>
+              </Group>
+            ))}
+            <Group>
+              <Button
+                variant="light"
+                size="xs"
+                leftSection={<IconPlus size={14} />}
+                disabled={form.values.headers.length >= MAX_HEADERS}
+                onClick={() => form.insertListItem('headers', { name: '', value: '' })}
+              >
+                Add header
+              </Button>
+            </Group>
+          </Stack>
+          {warnings.length > 0 && <SaveWarnings warnings={warnings} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {warnings.length > 0 ? 'Close' : 'Cancel'}
             </Button>
             <Button type="submit" loading={form.submitting}>
               {editing ? 'Save' : 'Create endpoint'}

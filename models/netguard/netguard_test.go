@@ -1,18 +1,75 @@
-package deliver
+package netguard
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"testing"
 )
 
+func mustPrefixes(tb testing.TB, s string) []netip.Prefix {
+	tb.Helper()
+	ps, err := ParseCIDRList(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ps
+}
+
+type fixedResolver map[string][]net.IPAddr
+
+func (r fixedResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+	if a, ok := r[host]; ok {
+		return a, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+func TestGuard_Refusals(t *testing.T) {
+	r := fixedResolver{
+		"cgn.example":   {{IP: net.ParseIP("100.64.3.4")}, {IP: net.ParseIP("93.184.216.34")}},
+		"clean.example": {{IP: net.ParseIP("93.184.216.34")}},
+	}
+	g := New(nil, nil)
+	tests := []struct {
+		host    string
+		refused []string
+		wantErr bool
+	}{
+		{"cgn.example", []string{"100.64.3.4"}, false},
+		{"clean.example", nil, false},
+		{"169.254.169.254", []string{"169.254.169.254"}, false},
+		{"[64:ff9b::a9fe:a9fe]", []string{"64:ff9b::a9fe:a9fe"}, false},
+		{"missing.example", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			got, err := g.Refusals(context.Background(), r, tt.host)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if len(got) != len(tt.refused) {
+				t.Fatalf("refusals %v, want %v", got, tt.refused)
+			}
+			for i := range got {
+				if got[i].Addr.String() != tt.refused[i] {
+					t.Errorf("[%d] = %s, want %s", i, got[i].Addr, tt.refused[i])
+				}
+			}
+		})
+	}
+}
+
 func TestGuard_Check(t *testing.T) {
-	defaults := NewGuard(nil, nil)
-	denyPrivate := NewGuard(nil, mustPrefixes(t, "10.0.0.0/8, fc00::/7"))
-	allowLoop := NewGuard(mustPrefixes(t, "127.0.0.0/8"), nil)
-	allowTenDenySub := NewGuard(mustPrefixes(t, "10.0.0.0/8"), mustPrefixes(t, "10.9.0.0/16"))
-	denyLoopToo := NewGuard(mustPrefixes(t, "127.0.0.0/8"), mustPrefixes(t, "127.0.0.1"))
-	mappedPrefixes := NewGuard(mustPrefixes(t, "::ffff:127.0.0.0/104"), mustPrefixes(t, "::ffff:192.168.1.0/120"))
+	defaults := New(nil, nil)
+	denyPrivate := New(nil, mustPrefixes(t, "10.0.0.0/8, fc00::/7"))
+	allowLoop := New(mustPrefixes(t, "127.0.0.0/8"), nil)
+	allowTenDenySub := New(mustPrefixes(t, "10.0.0.0/8"), mustPrefixes(t, "10.9.0.0/16"))
+	denyLoopToo := New(mustPrefixes(t, "127.0.0.0/8"), mustPrefixes(t, "127.0.0.1"))
+	mappedPrefixes := New(mustPrefixes(t, "::ffff:127.0.0.0/104"), mustPrefixes(t, "::ffff:192.168.1.0/120"))
+	allowCGN := New(mustPrefixes(t, "::ffff:100.64.0.0/106"), nil)
+	allowNAT64 := New(mustPrefixes(t, "64:ff9b::/96"), nil)
 	var nilGuard *Guard
 
 	tests := []struct {
@@ -38,6 +95,23 @@ func TestGuard_Check(t *testing.T) {
 		{"IPv6 link-local with zone", defaults, "fe80::1%eth0", false, "link-local"},
 		{"IPv4-compatible", defaults, "::7f00:1", false, "IPv4-compatible"},
 		{"AWS IMDS over IPv6", defaults, "fd00:ec2::254", false, "cloud metadata"},
+		{"carrier-grade NAT start", defaults, "100.64.0.0", false, "carrier-grade NAT"},
+		{"carrier-grade NAT metadata", defaults, "100.100.100.200", false, "carrier-grade NAT"},
+		{"carrier-grade NAT end", defaults, "100.127.255.255", false, "carrier-grade NAT"},
+		{"IPv4-mapped carrier-grade NAT", defaults, "::ffff:100.100.100.200", false, "carrier-grade NAT"},
+		{"below carrier-grade NAT", defaults, "100.63.255.255", true, ""},
+		{"above carrier-grade NAT", defaults, "100.128.0.0", true, ""},
+		{"NAT64 loopback", defaults, "64:ff9b::7f00:1", false, "NAT64"},
+		{"NAT64 metadata", defaults, "64:ff9b::a9fe:a9fe", false, "NAT64"},
+		{"NAT64 public", defaults, "64:ff9b::5db8:d822", false, "NAT64"},
+		{"NAT64 local-use prefix is not the well-known one", defaults, "64:ff9b:1::1", true, ""},
+		{"6to4 metadata", defaults, "2002:a9fe:a9fe::1", false, "6to4"},
+		{"6to4 any", defaults, "2002::1", false, "6to4"},
+		{"beside 6to4", defaults, "2003::1", true, ""},
+		{"allow overrides carrier-grade NAT", allowCGN, "100.64.1.1", true, ""},
+		{"allow overrides carrier-grade NAT, mapped address", allowCGN, "::ffff:100.64.1.1", true, ""},
+		{"allow overrides NAT64", allowNAT64, "64:ff9b::a01:203", true, ""},
+		{"allow NAT64 keeps 6to4", allowNAT64, "2002::1", false, "6to4"},
 		{"private 10/8 allowed", defaults, "10.1.2.3", true, ""},
 		{"private 172.16/12 allowed", defaults, "172.16.5.4", true, ""},
 		{"private 192.168/16 allowed", defaults, "192.168.1.1", true, ""},
@@ -70,9 +144,9 @@ func TestGuard_Check(t *testing.T) {
 				}
 				return
 			}
-			var ge *GuardError
+			var ge *Error
 			if !errors.As(err, &ge) {
-				t.Fatalf("Check(%s) = %v, want a *GuardError", tt.ip, err)
+				t.Fatalf("Check(%s) = %v, want a *Error", tt.ip, err)
 			}
 			if ge.Reason != tt.reason {
 				t.Errorf("Check(%s) reason %q, want %q", tt.ip, ge.Reason, tt.reason)

@@ -1,0 +1,152 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/modeltest"
+)
+
+func TestEndpointKeyRotation(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		scope := models.ScopeKey{Scope: models.ScopeAccount, ID: f.Account.ID}
+		reload := func(t *testing.T, id string) *models.Endpoint {
+			t.Helper()
+			var e models.Endpoint
+			mustNoErr(t, f.DB.Where("id = ?", id).Take(&e).Error)
+			return &e
+		}
+		keysNow := func(t *testing.T, id string) (scalrKey string, std []string) {
+			t.Helper()
+			ks, err := f.Store.SigningKeys(reload(t, id), f.Clock.Now())
+			mustNoErr(t, err)
+			for _, k := range ks.Standard {
+				std = append(std, string(k))
+			}
+			return string(ks.Scalr), std
+		}
+
+		t.Run("OverlapThenSwitchThenNewOnly", func(t *testing.T) {
+			e, oldKey := f.MustEndpoint(t, f.AdminActor, scope, "overlap", false)
+			switchAt := f.Clock.Now().Add(time.Hour)
+			_, newKey, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{Overlap: 2 * time.Hour, SwitchAt: &switchAt})
+			mustNoErr(t, err)
+			s, std := keysNow(t, e.ID)
+			wantEqual(t, "X-Signature before the switch", s, oldKey)
+			wantEqual(t, "webhook-signature keys", std, []string{oldKey, newKey})
+			f.Clock.Advance(time.Hour)
+			s, std = keysNow(t, e.ID)
+			wantEqual(t, "X-Signature after the switch", s, newKey)
+			wantEqual(t, "webhook-signature keys after the switch", std, []string{oldKey, newKey})
+			_, _, err = f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{})
+			wantCode(t, err, models.ECONFLICT)
+			f.Clock.Advance(time.Hour)
+			s, std = keysNow(t, e.ID)
+			wantEqual(t, "X-Signature after the overlap", s, newKey)
+			wantEqual(t, "webhook-signature after the overlap", std, []string{newKey})
+			n, err := f.Store.DropExpiredSigningKeys(ctx)
+			mustNoErr(t, err)
+			if n < 1 || reload(t, e.ID).PreviousSigningKeyEnc != nil {
+				t.Fatalf("dropped %d; previous key %v", n, reload(t, e.ID).PreviousSigningKeyEnc)
+			}
+		})
+
+		t.Run("Cancel", func(t *testing.T) {
+			e, oldKey := f.MustEndpoint(t, f.AdminActor, scope, "cancelled", false)
+			_, err := f.Store.CancelEndpointKeyRotation(ctx, f.AdminActor, e.ID)
+			wantCode(t, err, models.ECONFLICT)
+			_, _, err = f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{Overlap: time.Hour})
+			mustNoErr(t, err)
+			_, err = f.Store.CancelEndpointKeyRotation(ctx, f.AdminActor, e.ID)
+			mustNoErr(t, err)
+			s, std := keysNow(t, e.ID)
+			wantEqual(t, "after cancel", []string{s, std[0]}, []string{oldKey, oldKey})
+			if len(std) != 1 || f.Store.KeyRotation(reload(t, e.ID)).InProgress {
+				t.Fatal("the rotation is still in progress")
+			}
+			if len(f.MustAudit(t, f.Account.ID, "endpoint.key_rotation_cancelled")) != 1 {
+				t.Fatal("no audit entry")
+			}
+		})
+
+		t.Run("ErrInvalid", func(t *testing.T) {
+			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "invalid", false)
+			_, _, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{Overlap: 7*24*time.Hour + time.Second})
+			wantField(t, err, models.EINVALID, "overlapSeconds")
+			past := f.Clock.Now().Add(-time.Hour)
+			_, _, err = f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{Overlap: time.Hour, SwitchAt: &past})
+			wantField(t, err, models.EINVALID, "signatureSwitchAt")
+			if r := reload(t, e.ID); r.KeyRotatedAt != nil {
+				t.Fatal("a refused rotation changed the endpoint")
+			}
+		})
+
+		t.Run("ErrCustomHeaderLimits", func(t *testing.T) {
+			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "limits", false)
+			many := make([]models.HeaderPair, models.MaxCustomHeaders+1)
+			for i := range many {
+				many[i] = models.HeaderPair{Name: fmt.Sprintf("X-H%d", i), Value: "v"}
+			}
+			big := make([]models.HeaderPair, 5)
+			for i := range big {
+				big[i] = models.HeaderPair{Name: fmt.Sprintf("X-Big%d", i), Value: strings.Repeat("v", 2000)}
+			}
+			cases := map[string]struct {
+				hs    []models.HeaderPair
+				field string
+			}{
+				"TooMany":   {many, "headers"},
+				"TooLarge":  {big, "headers"},
+				"Duplicate": {[]models.HeaderPair{{Name: "X-A", Value: "1"}, {Name: "x-a", Value: "2"}}, "headers.1.name"},
+				"Empty":     {[]models.HeaderPair{{Name: " ", Value: "1"}}, "headers.0.name"},
+				"Proxy":     {[]models.HeaderPair{{Name: "Proxy-Authorization", Value: "1"}}, "headers.0.name"},
+				"DEL":       {[]models.HeaderPair{{Name: "X-A", Value: "a\x7fb"}}, "headers.0.value"},
+			}
+			for name, c := range cases {
+				_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &c.hs})
+				if fieldOf(err) != c.field || models.CodeOf(err) != models.EINVALID {
+					t.Errorf("%s: %v (field %q), want EINVALID on %s", name, err, fieldOf(err), c.field)
+				}
+			}
+			if reload(t, e.ID).CustomHeadersEnc != nil {
+				t.Fatal("a refused update stored headers")
+			}
+			ok := []models.HeaderPair{{Name: "X-Tab", Value: "a\tb"}}
+			_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &ok})
+			mustNoErr(t, err)
+			hs, err := f.Store.CustomHeaders(reload(t, e.ID))
+			mustNoErr(t, err)
+			wantEqual(t, "headers", hs, ok)
+		})
+
+		t.Run("ApprovalCallbackEitherKeyDuringOverlap", func(t *testing.T) {
+			r := newApprovalRig(t, f, "Rotating approver", true, false)
+			farm := r.farm(t)
+			_, err := f.Store.LaunchFarm(ctx, f.AdminActor, farm.ID)
+			mustNoErr(t, err)
+			req, _ := r.pending(t, farm.ID)
+			_, newKey, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, r.ep.ID, models.RotateKeyInput{Overlap: time.Hour})
+			mustNoErr(t, err)
+			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req.ID, `{"approval_status":"approved"}`, f.Clock.Now(), r.key))
+			mustNoErr(t, err)
+
+			_, err = f.Store.FinishEndpointKeyRotation(ctx, f.AdminActor, r.ep.ID)
+			mustNoErr(t, err)
+			farm2 := r.farm(t)
+			_, err = f.Store.LaunchFarm(ctx, f.AdminActor, farm2.ID)
+			mustNoErr(t, err)
+			req2, _ := r.pending(t, farm2.ID)
+			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), r.key))
+			wantCode(t, err, models.EUNAUTHORIZED)
+			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), newKey))
+			mustNoErr(t, err)
+		})
+	})
+}
