@@ -131,6 +131,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypePurgeSessions, h.PurgeSessions)
 	mux.HandleFunc(TypePurgeHistory, h.PurgeHistory)
 	mux.HandleFunc(TypeExpireApprovals, h.ExpireApprovals)
+	mux.HandleFunc(TypePurgeMail, h.PurgeMail)
 	if h.Deliverer != nil {
 		mux.HandleFunc(TypeDeliver, h.Deliverer.Deliver)
 	}
@@ -181,6 +182,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 5s", NewSweepMailTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 1h", NewPurgeMailTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeHistoryTask()); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ const (
 const (
 	TypeSendMail  = "mail:send"
 	TypeSweepMail = "maintenance:sweep_mail"
+	TypePurgeMail = "maintenance:purge_mail"
 )
 
 func mailQueue(p models.MailPriority) string {
@@ -53,6 +55,26 @@ func NewMailTask(ref models.MailRef) *asynq.Task {
 func NewSweepMailTask() *asynq.Task {
 	return asynq.NewTask(TypeSweepMail, nil, asynq.Queue(QueueMaintenance), asynq.MaxRetry(0),
 		asynq.Timeout(time.Minute), asynq.Unique(4*time.Second))
+}
+
+// NewPurgeMailTask deletes finished mail past the history retention and the records of
+// expired signed links.
+func NewPurgeMailTask() *asynq.Task {
+	return asynq.NewTask(TypePurgeMail, nil, asynq.Queue(QueueMaintenance), asynq.MaxRetry(1),
+		asynq.Timeout(10*time.Minute), asynq.Unique(30*time.Minute))
+}
+
+// PurgeMail handles TypePurgeMail.
+func (h *Handlers) PurgeMail(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.Store.PurgeMail(ctx)
+	if err != nil {
+		return err
+	}
+	l, err := h.Store.PurgeLinkUses(ctx)
+	if n > 0 || l > 0 {
+		h.Log.InfoContext(ctx, "purged mail past retention and expired link records", "mail", n, "links", l)
+	}
+	return err
 }
 
 // EnqueueMail implements models.MailEnqueuer.
@@ -189,25 +211,36 @@ func (s *SMTPSender) message(m *models.Mail) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// Send implements MailSender.
+// Send implements MailSender. The Message-ID is derived from the row id, so a duplicate (a retry
+// after an answer that was lost) can be recognised by the recipient's mail system.
 func (s *SMTPSender) Send(ctx context.Context, m *models.Mail) (string, string, error) {
 	msg, err := s.message(m)
 	if err != nil {
 		return "", "", &permanentMailError{err}
 	}
+	id := m.ID + "@" + mailDomain(s.Config.From)
+	msg.SetMessageIDWithValue(id)
 	c, err := s.client()
 	if err != nil {
-		return "", "", err
-	}
-	ids := msg.GetGenHeader(gomail.HeaderMessageID)
-	id := ""
-	if len(ids) > 0 {
-		id = ids[0]
-	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
 		return "", id, err
 	}
-	return "250 accepted by " + net.JoinHostPort(s.Config.Host, strconv.Itoa(s.Config.Port)), id, nil
+	err = c.DialAndSendWithContext(ctx, msg)
+	// Accepted is accepted: an error after the server took the message (a dropped connection
+	// during RSET or QUIT, a cancelled context) must not send it again.
+	if msg.IsDelivered() {
+		return strings.TrimSpace(msg.ServerResponse()), id, nil
+	}
+	return "", id, err
+}
+
+// mailDomain is the domain of the From address (for Message-IDs).
+func mailDomain(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
+			return d
+		}
+	}
+	return "switchboard.invalid"
 }
 
 // permanentMailError is a message that no retry can send (an address go-mail refuses).
@@ -227,11 +260,46 @@ func IsPermanentMailError(err error) bool {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		if code := se.ErrorCode(); code >= 500 && code < 600 {
-			// 5xx to MAIL FROM / RCPT / DATA: the server will not take this message.
-			return se.Reason == gomail.ErrSMTPMailFrom || se.Reason == gomail.ErrSMTPRcptTo || se.Reason == gomail.ErrSMTPDataClose || se.Reason == gomail.ErrSMTPData
+			// 5xx to RCPT TO or DATA: the server will not take this message. A 5xx to MAIL FROM
+			// (530 authentication required, 550 sender not allowed) is the installation's
+			// configuration, not this message: it is retried, so pages go out once it is fixed.
+			return se.Reason == gomail.ErrSMTPRcptTo || se.Reason == gomail.ErrSMTPDataClose || se.Reason == gomail.ErrSMTPData
 		}
 	}
 	return false
+}
+
+// describeMailError says what went wrong for the console and the logs without the recipient's
+// address (go-mail lists it in SendError.Error) or the mail server's address (a tenant must
+// not learn the relay's internal host from a dial error).
+func describeMailError(err error) string {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		what := map[gomail.SendErrReason]string{
+			gomail.ErrSMTPMailFrom: "the mail server refused the sender", gomail.ErrSMTPRcptTo: "the mail server refused the recipient",
+			gomail.ErrSMTPData: "the mail server refused the message", gomail.ErrSMTPDataClose: "the mail server refused the message",
+			gomail.ErrConnCheck: "the connection to the mail server failed",
+		}[se.Reason]
+		if what == "" {
+			what = "sending failed"
+		}
+		if code := se.ErrorCode(); code > 0 {
+			return strings.TrimSpace(fmt.Sprintf("%s: SMTP %d %s", what, code, se.EnhancedStatusCode()))
+		}
+		return what
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return "the mail server did not answer in time"
+	case errors.As(err, new(*net.OpError)):
+		return "could not connect to the mail server"
+	case errors.As(err, new(*tls.CertificateVerificationError)) || strings.Contains(err.Error(), "tls"):
+		return "TLS with the mail server failed"
+	case strings.Contains(strings.ToLower(err.Error()), "auth"):
+		return "the mail server refused the credentials"
+	}
+	return "sending failed"
 }
 
 // Mailer sends queued messages (TypeSendMail).
@@ -257,16 +325,25 @@ func (h *Mailer) Send(ctx context.Context, t *asynq.Task) error {
 	case err != nil:
 		return err
 	}
-	answer, id, serr := h.Sender.Send(ctx, m)
-	res := models.MailResult{Err: serr, Answer: answer, MessageID: id}
+	var answer, id string
+	var serr error
+	if h.Sender == nil {
+		// Another process wrote this row for sending, but this worker has no SMTP server: a
+		// configuration mismatch between replicas. The message waits for a worker that has one.
+		h.Log.ErrorContext(ctx, "mail is queued for sending but this worker has no SWITCHBOARD_SMTP_URL", "mail_id", m.ID)
+		serr = errors.New("this worker has no SMTP server configured")
+	} else {
+		answer, id, serr = h.Sender.Send(ctx, m)
+	}
+	res := models.MailResult{Answer: answer, MessageID: id}
 	if serr != nil {
 		res.Permanent = IsPermanentMailError(serr)
 		res.RetryIn = models.MailRetryDelay(m.Attempts)
-		if res.Answer == "" {
-			res.Answer = serr.Error()
-		}
-		// The recipient is personal data and the body may hold action links: log neither.
-		h.Log.WarnContext(ctx, "mail not sent", "mail_id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "permanent", res.Permanent, "err", serr)
+		// The recipient is personal data and the body holds action links: neither is logged,
+		// nor kept in the error (go-mail's error text names the recipient).
+		desc := describeMailError(serr)
+		res.Err = errors.New(desc)
+		h.Log.WarnContext(ctx, "mail not sent", "mail_id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "permanent", res.Permanent, "reason", desc)
 	}
 	next, err := h.Store.FinishMail(context.WithoutCancel(ctx), m, res)
 	if err != nil {
@@ -288,7 +365,7 @@ type MailSweeper struct {
 
 // Sweep handles TypeSweepMail.
 func (s *MailSweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
-	due, err := s.Store.DueMail(ctx, time.Now().Add(-SweepGrace), sweepBatch)
+	due, err := s.Store.DueMail(ctx, time.Now().UTC().Add(-SweepGrace), sweepBatch)
 	if err != nil {
 		return err
 	}

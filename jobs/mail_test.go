@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -10,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
@@ -271,7 +273,7 @@ func TestMailThroughSMTP(t *testing.T) {
 				t.Fatalf("want a retry in 30 s, got %v", err)
 			}
 			got := f.mail(t, m.ID)
-			if got.Status != models.MailRetrying || !strings.Contains(got.LastError, "try again later") || got.NextAttemptAt == nil {
+			if got.Status != models.MailRetrying || !strings.Contains(got.LastError, "SMTP 451 4.3.0") || got.NextAttemptAt == nil {
 				t.Fatalf("after a 451: %+v", got)
 			}
 			// Not due yet: a worker that wakes early sends nothing and charges nothing.
@@ -294,21 +296,46 @@ func TestMailThroughSMTP(t *testing.T) {
 			}
 		})
 
-		t.Run("a permanent refusal fails at once", func(t *testing.T) {
+		t.Run("a permanent refusal fails at once, and the recipient is not logged", func(t *testing.T) {
 			srv.mu.Lock()
 			srv.rcptErr = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 			srv.mu.Unlock()
 			defer func() { srv.mu.Lock(); srv.rcptErr = nil; srv.mu.Unlock() }()
-			m, err := f.store.QueueMail(context.Background(), pageInput("nobody@example.com"))
+			var logs bytes.Buffer
+			logged := &Mailer{Store: f.store, Sender: h.Sender, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+			m, err := f.store.QueueMail(context.Background(), pageInput("secret.person@example.com"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := runMailTask(t, h, m.ID); err != nil {
+			if err := runMailTask(t, logged, m.ID); err != nil {
 				t.Fatalf("a permanent failure is final, not a task error: %v", err)
 			}
 			got := f.mail(t, m.ID)
-			if got.Status != models.MailFailed || got.Attempts != 1 || !strings.Contains(got.LastError, "no such user") {
+			if got.Status != models.MailFailed || got.Attempts != 1 || !strings.Contains(got.LastError, "refused the recipient: SMTP 550 5.1.1") {
 				t.Fatalf("after a 550: %+v", got)
+			}
+			if strings.Contains(logs.String(), "secret.person") || strings.Contains(got.LastError, "secret.person") {
+				t.Fatalf("the recipient leaked: log %q, error %q", logs.String(), got.LastError)
+			}
+			if !strings.Contains(logs.String(), "mail not sent") {
+				t.Fatalf("the failure was not logged: %q", logs.String())
+			}
+		})
+
+		t.Run("a refused sender (configuration) is retried, not failed", func(t *testing.T) {
+			cfg := srv.config(t)
+			cfg.Username, cfg.Password = "", "" // the server demands AUTH: 530 to MAIL FROM
+			noAuth := &Mailer{Store: f.store, Sender: &SMTPSender{Config: cfg}, Log: slog.New(slog.DiscardHandler)}
+			m, err := f.store.QueueMail(context.Background(), pageInput("ana@example.com"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r *retryIn
+			if err := runMailTask(t, noAuth, m.ID); !errors.As(err, &r) {
+				t.Fatalf("want a retry, got %v", err)
+			}
+			if got := f.mail(t, m.ID); got.Status != models.MailRetrying || !strings.Contains(got.LastError, "530") {
+				t.Fatalf("after a 530: %+v", got)
 			}
 		})
 
@@ -345,12 +372,13 @@ func TestMailThroughSMTP(t *testing.T) {
 			var before int64
 			f.store.DB().Model(&models.Mail{}).Count(&before)
 			for name, in := range map[string]models.MailInput{
-				"not an address":   {Kind: models.MailPage, To: "ana at example", Subject: "s", Text: "t"},
-				"header injection": {Kind: models.MailPage, To: "ana@example.com", Subject: "s", Text: "t", Headers: map[string]string{"List-Id": "a\r\nBcc: x@evil.test"}},
-				"foreign header":   {Kind: models.MailPage, To: "ana@example.com", Subject: "s", Text: "t", Headers: map[string]string{"Bcc": "x@evil.test"}},
-				"no body":          {Kind: models.MailPage, To: "ana@example.com", Subject: "s"},
-				"no subject":       {Kind: models.MailPage, To: "ana@example.com", Text: "t"},
-				"unknown kind":     {Kind: "spam", To: "ana@example.com", Subject: "s", Text: "t"},
+				"not an address":    {Kind: models.MailPage, To: "ana at example", Subject: "s", Text: "t"},
+				"quoted local part": {Kind: models.MailPage, To: `"ana b"@example.com`, Subject: "s", Text: "t"},
+				"header injection":  {Kind: models.MailPage, To: "ana@example.com", Subject: "s", Text: "t", Headers: map[string]string{"List-Id": "a\r\nBcc: x@evil.test"}},
+				"foreign header":    {Kind: models.MailPage, To: "ana@example.com", Subject: "s", Text: "t", Headers: map[string]string{"Bcc": "x@evil.test"}},
+				"no body":           {Kind: models.MailPage, To: "ana@example.com", Subject: "s"},
+				"no subject":        {Kind: models.MailPage, To: "ana@example.com", Text: "t"},
+				"unknown kind":      {Kind: "spam", To: "ana@example.com", Subject: "s", Text: "t"},
 			} {
 				if _, err := f.store.QueueMail(context.Background(), in); models.CodeOf(err) != models.EINVALID {
 					t.Errorf("%s: got %v, want EINVALID", name, err)
@@ -389,6 +417,135 @@ func TestMailThroughSMTP(t *testing.T) {
 				t.Fatalf("kept mail was attempted: %+v", got)
 			}
 		})
+	})
+}
+
+// A server that accepts the message and then drops the connection (before RSET and QUIT): the
+// message is recorded as sent, never sent twice.
+func TestMailAcceptedThenDropped(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted sync.WaitGroup
+	var mu sync.Mutex
+	count := 0
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			go func(c net.Conn) {
+				defer accepted.Done()
+				defer c.Close()
+				r := bufio.NewReader(c)
+				fmt.Fprint(c, "220 mx.test ESMTP\r\n")
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					cmd := strings.ToUpper(strings.TrimSpace(line))
+					switch {
+					case strings.HasPrefix(cmd, "EHLO"):
+						fmt.Fprint(c, "250-mx.test\r\n250 8BITMIME\r\n")
+					case strings.HasPrefix(cmd, "DATA"):
+						fmt.Fprint(c, "354 go ahead\r\n")
+						for {
+							l, err := r.ReadString('\n')
+							if err != nil || l == ".\r\n" {
+								break
+							}
+						}
+						mu.Lock()
+						count++
+						mu.Unlock()
+						fmt.Fprint(c, "250 2.0.0 queued as ABC123\r\n")
+						return // dropped before RSET / QUIT
+					default:
+						fmt.Fprint(c, "250 ok\r\n")
+					}
+				}
+			}(c)
+		}
+	}()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := newMailFixture(t, db)
+		cfg, err := ParseSMTPURL("smtp://"+ln.Addr().String()+"?tls=none", "Switchboard <sb@example.com>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Timeout = 5 * time.Second
+		h := &Mailer{Store: f.store, Sender: &SMTPSender{Config: *cfg}, Log: slog.New(slog.DiscardHandler)}
+		m, err := f.store.QueueMail(context.Background(), pageInput("ana@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		before := count
+		mu.Unlock()
+		if err := runMailTask(t, h, m.ID); err != nil {
+			t.Fatalf("an accepted message is done: %v", err)
+		}
+		got := f.mail(t, m.ID)
+		if got.Status != models.MailSent || !strings.Contains(got.ProviderAnswer, "queued as ABC123") || got.MessageID != m.ID+"@example.com" {
+			t.Fatalf("after accept-then-drop: %+v", got)
+		}
+		f.advance(time.Hour)
+		_ = runMailTask(t, h, m.ID)
+		mu.Lock()
+		defer mu.Unlock()
+		if count-before != 1 {
+			t.Fatalf("the server took the message %d times", count-before)
+		}
+	})
+}
+
+// The sweeper sees urgent mail first, however much bulk mail is due; a row being sent is
+// leased and not due.
+func TestDueMailUrgentFirstAndLeased(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := newMailFixture(t, db)
+		ctx := context.Background()
+		for i := 0; i < 5; i++ {
+			in := pageInput("sub@example.com")
+			in.Kind = models.MailSubscriber
+			if _, err := f.store.QueueMail(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.advance(time.Minute)
+		page, err := f.store.QueueMail(ctx, pageInput("ana@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		due, err := f.store.DueMail(ctx, f.now.Add(time.Second), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) != 3 || due[0].ID != page.ID || due[0].Priority != models.MailUrgent || due[1].Priority != models.MailBulk {
+			t.Fatalf("due %+v", due)
+		}
+		// A local (non-UTC) time is the same instant.
+		ny, _ := time.LoadLocation("America/New_York")
+		if due, _ := f.store.DueMail(ctx, f.now.Add(time.Second).In(ny), 10); !containsMail(due, page.ID) {
+			t.Fatalf("a local time missed due mail: %+v", due)
+		}
+		if _, err := f.store.BeginMail(ctx, page.ID); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := f.store.DueMail(ctx, f.now.Add(time.Minute), 10); containsMail(due, page.ID) {
+			t.Fatal("a message being sent is due for the sweeper")
+		}
+		var nd *models.NotDueError
+		if _, err := f.store.BeginMail(ctx, page.ID); !errors.As(err, &nd) {
+			t.Fatalf("a second attempt during the first: %v", err)
+		}
 	})
 }
 
@@ -441,7 +598,7 @@ func TestMailQueueSurvivesRedisFlush(t *testing.T) {
 
 	h := &Handlers{Store: f.store, Log: log, Mailer: &Mailer{Store: f.store, Sender: &SMTPSender{Config: srv.config(t)}, Log: log},
 		MailSweeper: &MailSweeper{Store: f.store, Queue: q, Log: log}}
-	cfg := WorkerConfig(4, log)
+	cfg := WorkerConfig(4, 5*time.Second, log)
 	worker := asynq.NewServer(opt, cfg)
 	if err := worker.Start(h.Mux()); err != nil {
 		t.Fatal(err)

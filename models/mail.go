@@ -186,6 +186,11 @@ func validateMail(in *MailInput) error {
 	if err != nil || addr.Address == "" || strings.ContainsAny(addr.Address, "\r\n") {
 		return FieldError(EINVALID, "to", "%q is not an email address", in.To)
 	}
+	// The bare address must parse as itself: net/mail unquotes quoted local parts
+	// ("ana b"@example.com becomes ana b@example.com), which no mail server would take.
+	if again, err := mail.ParseAddress(addr.Address); err != nil || again.Address != addr.Address {
+		return FieldError(EINVALID, "to", "%q is not an address Switchboard can send to", in.To)
+	}
 	in.To = addr.Address
 	in.Subject = strings.Join(strings.Fields(in.Subject), " ") // no line breaks in a subject
 	if in.Subject == "" || len(in.Subject) > maxMailSubject {
@@ -265,6 +270,9 @@ func (s *Store) enqueueMailAfter(ctx context.Context, refs []MailRef) {
 	}
 }
 
+// MailAttemptLease is how long an attempt holds its row: longer than the send task's timeout.
+const MailAttemptLease = 3 * time.Minute
+
 // ErrMailDone means a message needs no (more) attempts.
 var ErrMailDone = errors.New("mail needs no attempt")
 
@@ -289,8 +297,11 @@ func (s *Store) BeginMail(ctx context.Context, id string) (*Mail, error) {
 		if m.NextAttemptAt != nil && m.NextAttemptAt.After(now) {
 			return &NotDueError{At: *m.NextAttemptAt}
 		}
+		// The attempt holds the row until FinishMail: a sweeper or a second task sees it as not
+		// due while the SMTP dialogue runs (at most the task's timeout).
+		lease := now.Add(MailAttemptLease)
 		res := tx.Model(&Mail{}).Where("id = ? AND attempts = ?", m.ID, m.Attempts).
-			Updates(map[string]any{"attempts": m.Attempts + 1, "updated_at": now})
+			Updates(map[string]any{"attempts": m.Attempts + 1, "next_attempt_at": lease, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -357,18 +368,37 @@ func MailRetryDelay(n int) time.Duration {
 
 // DueMail lists unsent messages whose next attempt is due before `before` (the sweeper
 // re-enqueues them; the queue refuses those it still holds).
+// Urgent messages come first, so a backlog of bulk mail never hides a lost page from the sweeper.
 func (s *Store) DueMail(ctx context.Context, before time.Time, limit int) ([]MailRef, error) {
-	var ms []Mail
-	if err := s.db.WithContext(ctx).Select("id, priority, next_attempt_at").
-		Where("status IN ? AND next_attempt_at <= ?", []MailStatus{MailPending, MailRetrying}, before).
-		Order("next_attempt_at").Limit(limit).Find(&ms).Error; err != nil {
-		return nil, err
-	}
-	out := make([]MailRef, len(ms))
-	for i, m := range ms {
-		out[i] = MailRef{ID: m.ID, Priority: m.Priority, RunAt: *m.NextAttemptAt}
+	var out []MailRef
+	for _, p := range []MailPriority{MailUrgent, MailBulk} {
+		if len(out) >= limit {
+			break
+		}
+		var ms []Mail
+		if err := s.db.WithContext(ctx).Select("id, priority, next_attempt_at").
+			Where("priority = ? AND status IN ? AND next_attempt_at <= ?", p, []MailStatus{MailPending, MailRetrying}, before.UTC()).
+			Order("next_attempt_at").Limit(limit - len(out)).Find(&ms).Error; err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, MailRef{ID: m.ID, Priority: m.Priority, RunAt: *m.NextAttemptAt})
+		}
 	}
 	return out, nil
+}
+
+// PurgeMail deletes finished messages (sent, failed, kept) older than the history retention:
+// they hold addresses and action links.
+func (s *Store) PurgeMail(ctx context.Context) (int64, error) {
+	days, err := s.RetentionDays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	cutoff := s.now().Add(-time.Duration(days) * 24 * time.Hour)
+	res := s.db.WithContext(ctx).Exec("DELETE FROM mail_messages WHERE created_at < ? AND status IN ?", cutoff,
+		[]MailStatus{MailSent, MailFailed, MailKept})
+	return res.RowsAffected, res.Error
 }
 
 // ListMail returns an account's messages, newest first (admins: mail holds action links).

@@ -348,10 +348,13 @@ func (m *Main) StartWorker(ctx context.Context) error {
 		Deliverer: &jobs.Deliverer{Store: m.Store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
 		Sweeper:   &jobs.Sweeper{Store: m.Store, Queue: m.queue, Log: m.Log},
 	}
+	// Both always run: without SMTP nothing is queued (mail is kept), and a row queued by a
+	// replica that has SMTP is refused loudly here rather than left without a handler.
+	h.Mailer = &jobs.Mailer{Store: m.Store, Log: m.Log}
 	if m.smtp != nil {
-		h.Mailer = &jobs.Mailer{Store: m.Store, Sender: &jobs.SMTPSender{Config: *m.smtp}, Log: m.Log}
-		h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
+		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
 	}
+	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
 	m.handlers = h
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {

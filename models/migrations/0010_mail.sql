@@ -25,7 +25,8 @@ CREATE TABLE mail_messages (
     updated_at {{timestamp}} NOT NULL,
     sent_at {{timestamp}}
 );
-CREATE INDEX mail_messages_due_idx ON mail_messages (next_attempt_at) WHERE status IN ('pending', 'retrying');
+-- The sweeper's question, urgent mail first: which unsent messages are due?
+CREATE INDEX mail_messages_due_idx ON mail_messages (priority, next_attempt_at) WHERE status IN ('pending', 'retrying');
 CREATE INDEX mail_messages_account_idx ON mail_messages (account_id, created_at DESC, id DESC);
 CREATE INDEX mail_messages_created_idx ON mail_messages (created_at DESC, id DESC);
 

@@ -59,6 +59,19 @@ const (
 	MaxRange = 366 * 24 * time.Hour
 )
 
+// The years a schedule's times may lie in: far-off times (a typo of year 206 for 2026) would make
+// the hand-off grid arithmetic overflow, so they are refused by Validate, and OnCallAt and Final
+// answer nobody / ErrRange for them.
+const (
+	minYear = 1970
+	maxYear = 2200
+)
+
+func inYears(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= minYear && y <= maxYear
+}
+
 // Clock is a wall-clock time of day, in minutes after midnight (0–1439).
 type Clock int
 
@@ -209,8 +222,14 @@ func (l *Layer) Validate() error {
 	if l.Start.IsZero() {
 		return fieldErr("start", "a layer needs a start")
 	}
+	if !inYears(l.Start) {
+		return fieldErr("start", "the start must lie between %d and %d", minYear, maxYear)
+	}
 	if l.End != nil && !l.End.After(l.Start) {
 		return fieldErr("end", "the layer ends before it starts")
+	}
+	if l.End != nil && !inYears(*l.End) {
+		return fieldErr("end", "the end must lie between %d and %d", minYear, maxYear)
 	}
 	for _, r := range l.Restrictions {
 		if !r.From.valid() || !r.To.valid() {
@@ -235,6 +254,9 @@ func (o *Override) Validate() error {
 	}
 	if !o.End.After(o.Start) {
 		return fieldErr("end", "the override ends before it starts")
+	}
+	if !inYears(o.Start) || !inYears(o.End) {
+		return fieldErr("start", "an override must lie between %d and %d", minYear, maxYear)
 	}
 	return nil
 }
@@ -304,16 +326,20 @@ func (g grid) point(k int) time.Time {
 	case Weekly:
 		return g.l.HandOff.on(g.y, g.m, g.d+7*k*g.l.Length, g.loc)
 	default:
-		return g.anchor.Add(time.Duration(k) * g.nom)
+		return time.Unix(g.anchor.Unix()+int64(k)*int64(g.l.Length)*3600, 0).In(g.loc)
 	}
 }
 
-// index returns the largest k with point(k) <= t.
+// index returns the largest k with point(k) <= t. The estimate is made in whole seconds (no
+// time.Duration, which overflows past 292 years) and corrected by the wall-clock grid.
 func (g grid) index(t time.Time) int {
-	k := int(t.Sub(g.anchor) / g.nom)
-	if t.Before(g.anchor) {
-		k-- // integer division truncates towards zero
+	step := int64(g.nom / time.Second)
+	d := t.Unix() - g.anchor.Unix()
+	k64 := d / step
+	if d < 0 && d%step != 0 {
+		k64-- // floor, not truncation towards zero
 	}
+	k := int(k64)
 	for g.point(k).After(t) {
 		k--
 	}
@@ -389,6 +415,9 @@ func (l *Layer) whoAt(t time.Time, g grid) (user string, ok bool) {
 // OnCallAt returns who is on call at t and the origin of that (a layer id or OriginOverride);
 // user is "" when nobody is.
 func (s *Schedule) OnCallAt(t time.Time) (user, origin, overrideID string) {
+	if !inYears(t) {
+		return "", "", ""
+	}
 	for i := len(s.Overrides) - 1; i >= 0; i-- {
 		o := &s.Overrides[i]
 		if !t.Before(o.Start) && t.Before(o.End) {
@@ -407,14 +436,15 @@ func (s *Schedule) OnCallAt(t time.Time) (user, origin, overrideID string) {
 	return "", "", ""
 }
 
-// ErrRange is returned for a range that ends before it starts or is longer than MaxRange.
-var ErrRange = errors.New("the range must end after it starts and span at most 366 days")
+// ErrRange is returned for a range that ends before it starts, is longer than MaxRange or lies
+// outside the years a schedule may use.
+var ErrRange = errors.New("the range must end after it starts, span at most 366 days and lie between 1970 and 2200")
 
 // Final returns the final schedule over [from, to): consecutive shifts with someone on call,
 // each clipped to the range, adjacent stretches of the same person from the same origin merged.
 // Gaps are the stretches between shifts.
 func (s *Schedule) Final(from, to time.Time) ([]Shift, error) {
-	if !to.After(from) || to.Sub(from) > MaxRange {
+	if !to.After(from) || to.Sub(from) > MaxRange || !inYears(from) || !inYears(to) {
 		return nil, ErrRange
 	}
 	if err := s.Validate(); err != nil {

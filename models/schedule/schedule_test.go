@@ -414,3 +414,100 @@ func TestFinalAgreesWithOnCallAt(t *testing.T) {
 		}
 	}
 }
+
+// Far-off times never hang the grid arithmetic (a layer typed with year 206 for 2026, a query
+// in 2400): they are refused or answered with nobody, at once.
+func TestFarOffTimes(t *testing.T) {
+	utc := time.UTC
+	hourly := Layer{ID: "H", Rotation: Hourly, Length: 1, HandOff: clock("00:00"), Participants: []string{"a", "b"}, Start: at(utc, "2026-01-01 00:00")}
+	s := Schedule{Zone: utc, Layers: []Layer{hourly}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if u, _, _ := s.OnCallAt(time.Date(2400, 1, 1, 0, 0, 0, 0, utc)); u != "" {
+			t.Errorf("on call in 2400: %q", u)
+		}
+		if _, err := s.Final(time.Date(2399, 6, 1, 0, 0, 0, 0, utc), time.Date(2400, 1, 1, 0, 0, 0, 0, utc)); !errors.Is(err, ErrRange) {
+			t.Errorf("final in 2400: %v", err)
+		}
+		// Late but valid: 2199, 173 years after the start.
+		if u, _, _ := s.OnCallAt(time.Date(2199, 1, 1, 5, 0, 0, 0, utc)); u == "" {
+			t.Error("nobody on call in 2199")
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("far-off times hang")
+	}
+	typo := hourly
+	typo.Start = time.Date(206, 1, 1, 0, 0, 0, 0, utc)
+	var fe *FieldError
+	if err := (&Schedule{Zone: utc, Layers: []Layer{typo}}).Validate(); !errors.As(err, &fe) || fe.Field != "layers.0.start" {
+		t.Fatalf("a start in year 206: %v", err)
+	}
+}
+
+// TestAgainstSequentialWalk checks OnCallAt against an independent reference: hand-offs found by
+// stepping from the start one shift at a time (AddDate on the local time, or whole hours), not by
+// the grid's index arithmetic.
+func TestAgainstSequentialWalk(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 5))
+	zones := []string{"UTC", "America/New_York", "Europe/Berlin", "Australia/Sydney"}
+	for i := 0; i < 200; i++ {
+		loc := zone(t, zones[rnd.IntN(len(zones))])
+		l := Layer{ID: "L", Rotation: []Rotation{Daily, Weekly, Hourly}[rnd.IntN(3)], Length: 1 + rnd.IntN(4),
+			HandOff: Clock(rnd.IntN(24) * 60), HandOffDay: time.Weekday(rnd.IntN(7)),
+			Participants: []string{"p0", "p1", "p2"}[:1+rnd.IntN(3)],
+			Start:        time.Date(2026, time.Month(1+rnd.IntN(12)), 1+rnd.IntN(28), rnd.IntN(24), 0, 0, 0, loc)}
+		s := Schedule{Zone: loc, Layers: []Layer{l}}
+		// The first hand-off after the start, found by walking local days.
+		var next func(time.Time) time.Time
+		var first time.Time
+		switch l.Rotation {
+		case Hourly:
+			h := l.Start.In(loc)
+			a := time.Date(h.Year(), h.Month(), h.Day(), int(l.HandOff)/60, 0, 0, 0, loc)
+			for !a.After(l.Start) {
+				a = a.Add(time.Duration(l.Length) * time.Hour)
+			}
+			for a.Add(-time.Duration(l.Length) * time.Hour).After(l.Start) {
+				a = a.Add(-time.Duration(l.Length) * time.Hour)
+			}
+			first, next = a, func(x time.Time) time.Time { return x.Add(time.Duration(l.Length) * time.Hour) }
+		default:
+			days := l.Length
+			if l.Rotation == Weekly {
+				days *= 7
+			}
+			h := l.Start.In(loc)
+			a := time.Date(h.Year(), h.Month(), h.Day(), int(l.HandOff)/60, 0, 0, 0, loc)
+			if l.Rotation == Weekly {
+				for a.Weekday() != l.HandOffDay {
+					a = time.Date(a.Year(), a.Month(), a.Day()-1, int(l.HandOff)/60, 0, 0, 0, loc)
+				}
+			}
+			step := func(x time.Time, n int) time.Time {
+				lx := x.In(loc)
+				return time.Date(lx.Year(), lx.Month(), lx.Day()+n, int(l.HandOff)/60, 0, 0, 0, loc)
+			}
+			for !a.After(l.Start) {
+				a = step(a, days)
+			}
+			first, next = a, func(x time.Time) time.Time { return step(x, days) }
+		}
+		// Walk 40 shifts; probe just before and at each hand-off.
+		who := 0
+		b := first
+		for n := 0; n < 40; n++ {
+			if u, _, _ := s.OnCallAt(b.Add(-time.Second)); u != l.Participants[who%len(l.Participants)] {
+				t.Fatalf("case %d (%+v in %s): before hand-off %d at %s got %q, want %q", i, l, loc, n, b, u, l.Participants[who%len(l.Participants)])
+			}
+			who++
+			if u, _, _ := s.OnCallAt(b); u != l.Participants[who%len(l.Participants)] {
+				t.Fatalf("case %d: at hand-off %d (%s) got %q, want %q", i, n, b, u, l.Participants[who%len(l.Participants)])
+			}
+			b = next(b)
+		}
+	}
+}
