@@ -364,7 +364,7 @@ func TestFinalAgreesWithOnCallAt(t *testing.T) {
 		s := Schedule{Zone: loc}
 		for j := 0; j < 1+rnd.IntN(3); j++ {
 			l := Layer{ID: fmt.Sprintf("L%d", j), Rotation: []Rotation{Daily, Weekly, Hourly}[rnd.IntN(3)], Length: 1 + rnd.IntN(3),
-				HandOff: Clock(rnd.IntN(24*60)), HandOffDay: time.Weekday(rnd.IntN(7)),
+				HandOff: Clock(rnd.IntN(24 * 60)), HandOffDay: time.Weekday(rnd.IntN(7)),
 				Start: base.Add(time.Duration(rnd.IntN(30*24)) * time.Hour)}
 			for k := 0; k < 1+rnd.IntN(3); k++ {
 				l.Participants = append(l.Participants, people[rnd.IntN(len(people))])
