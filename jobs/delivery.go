@@ -25,8 +25,11 @@ const (
 )
 
 // deliveryTaskRetries bounds Asynq's own retries of one task. The delivery's attempt limit is
-// kept in the database; this only has to outlast it plus a few transient database errors.
-const deliveryTaskRetries = 25
+// kept in the database; this has to outlast it, the waits of a paused or rate-limited endpoint
+// (each one a task retry that charges no attempt: up to 5 days of probes every few minutes) and
+// a few transient database errors. A task that runs out anyway is archived and the sweeper
+// re-enqueues its delivery when due.
+const deliveryTaskRetries = 5000
 
 type deliveryPayload struct {
 	ID string `json:"id"`
@@ -110,12 +113,24 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
 	}
 	target, err := d.Store.BeginAttempt(ctx, p.ID)
-	var notDue *models.NotDueError
+	var (
+		notDue    *models.NotDueError
+		paused    *models.EndpointPausedError
+		throttled *models.ThrottledError
+	)
 	switch {
 	case errors.Is(err, models.ErrDeliveryDone):
 		return nil
 	case errors.As(err, &notDue):
 		return &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
+	case errors.As(err, &paused):
+		// Waiting for a paused endpoint is not a failure and charges no attempt.
+		return &retryIn{delay: time.Until(paused.At), reason: "endpoint paused"}
+	case errors.As(err, &throttled):
+		if d.Metrics != nil {
+			d.Metrics.Attempts.WithLabelValues("throttled").Inc()
+		}
+		return &retryIn{delay: time.Until(throttled.At), reason: "endpoint rate limit"}
 	case err != nil:
 		return err
 	}
@@ -136,7 +151,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		Outcome: outcome, StatusCode: res.StatusCode, URL: res.URL, RemoteAddr: res.RemoteAddr,
 		RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders, ResponseBody: res.ResponseBody,
 		Duration: res.Duration, ErrorClass: res.ErrorClass, ErrorMessage: res.ErrorMessage,
-		RetryIn: res.NextDelay(del.Attempts, rand.Float64),
+		RetryIn: res.NextDelay(target.RetrySchedule, del.Attempts, rand.Float64),
 	}
 	var next *time.Time
 	// Recording the result must survive a shutdown that cancelled the attempt itself.

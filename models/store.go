@@ -35,6 +35,7 @@ const (
 	HintDelivery    = "delivery"
 	HintEvent       = "event"
 	HintApproval    = "approval"
+	HintEndpoint    = "endpoint"
 )
 
 // Incident hint operations.
@@ -62,6 +63,8 @@ type Store struct {
 	links    links.Builder
 	sealer   *sealer
 	enqueuer Enqueuer
+	breaker  BreakerPolicy
+	rateGate RateGate
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
@@ -75,7 +78,7 @@ func NewStore(db *DB, pub Publisher) *Store {
 	if pub == nil {
 		pub = nopPublisher{}
 	}
-	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }}
+	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }, breaker: DefaultBreakerPolicy}
 }
 
 // SetClock replaces the clock (tests).

@@ -38,6 +38,9 @@ type Config struct {
 	LogLevel       string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat      string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
 	ShutdownGrace  time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
+	// EndpointDisableAfter is how long an endpoint may fail without a break before the breaker
+	// turns it off.
+	EndpointDisableAfter time.Duration `env:"ENDPOINT_DISABLE_AFTER" default:"120h" help:"an endpoint failing without a break for this long is disabled (its waiting deliveries fail)"`
 }
 
 // fields walks the Config struct tags.

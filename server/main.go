@@ -145,6 +145,9 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
+	// Endpoint rate limits are shared by every worker of every replica through Redis.
+	m.Store.SetRateGate(&jobs.RateGate{Redis: m.Redis})
+	m.Store.SetBreakerPolicy(models.BreakerPolicy{DisableAfter: cfg.EndpointDisableAfter})
 	m.metrics.registry.MustRegister(newQueueCollector(m.queue.Inspector))
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err
