@@ -133,3 +133,11 @@ func endpointKeyPayload(e *models.Endpoint, key string, err error) (*model.Endpo
 	}
 	return &model.EndpointKeyPayload{Endpoint: e, SigningKey: &key, Errors: errs}, nil
 }
+
+// rateLimit reads a rate limit input: 0 (or nothing) is unlimited.
+func rateLimit(v *float64) *float64 {
+	if v == nil || *v == 0 {
+		return nil
+	}
+	return v
+}

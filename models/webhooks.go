@@ -73,6 +73,16 @@ func (h *Webhook) RetryWaits() []int {
 	return out
 }
 
+// RetryPlan returns when each attempt is planned, in seconds after the event (nominal).
+func (h *Webhook) RetryPlan() []int {
+	plan := retry.Plan(h.Schedule(), h.MaxAttempts)
+	out := make([]int, len(plan))
+	for i, d := range plan {
+		out[i] = int(d / time.Second)
+	}
+	return out
+}
+
 // Schedule returns the webhook's retry schedule; nil means retry.Default.
 func (h *Webhook) Schedule() []time.Duration { return retry.FromSeconds(h.RetryWaits()) }
 

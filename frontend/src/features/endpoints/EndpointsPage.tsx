@@ -17,6 +17,7 @@ import {
   IconKey,
   IconPencil,
   IconPlugConnected,
+  IconPlayerPlay,
   IconPlus,
   IconSend,
   IconTrash,
@@ -39,11 +40,13 @@ import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import {
   DeleteEndpointMutation,
   EndpointsQuery,
+  ResumeEndpointMutation,
   RotateEndpointKeyMutation,
   SendTestEventMutation,
   endpointsContext,
 } from './api';
 import { EndpointFormModal } from './components/EndpointFormModal';
+import { EndpointHealthBadge } from './components/EndpointHealthBadge';
 import { KeyRevealModal } from './components/KeyRevealModal';
 import { TestDeliveryModal } from './components/TestDeliveryModal';
 
@@ -57,6 +60,7 @@ export default function EndpointsPage() {
   const [, rotate] = useMutation(RotateEndpointKeyMutation);
   const [, remove] = useMutation(DeleteEndpointMutation);
   const [, sendTest] = useMutation(SendTestEventMutation);
+  const [, resume] = useMutation(ResumeEndpointMutation);
   const [modal, setModal] = useState<{ open: boolean; endpoint: EndpointFieldsFragment | null }>({ open: false, endpoint: null });
   const [reveal, setReveal] = useState<{ name: string; key: string; rotated: boolean } | null>(null);
   const [test, setTest] = useState<{ deliveryId: string; endpointName: string } | null>(null);
@@ -84,6 +88,12 @@ export default function EndpointsPage() {
     if (!ok) return;
     if (payloadOrNotify(await remove({ input: { id: e.id } }, endpointsContext), (d) => d.deleteEndpoint, `Could not delete ${e.name}`)) {
       notifySuccess(`Deleted ${e.name}.`);
+    }
+  }
+
+  async function onResume(e: EndpointFieldsFragment) {
+    if (payloadOrNotify(await resume({ input: { id: e.id } }, endpointsContext), (d) => d.resumeEndpoint, `Could not resume ${e.name}`)) {
+      notifySuccess(`Resumed ${e.name}; its waiting deliveries are being sent.`);
     }
   }
 
@@ -143,27 +153,33 @@ export default function EndpointsPage() {
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
-                    {e.active ? (
-                      <Badge color="teal" variant="dot">
-                        Active
-                      </Badge>
-                    ) : (
-                      <Tooltip label={e.inactiveReason || 'Turned off'} disabled={!e.inactiveReason}>
-                        <Badge color="gray" variant="dot">
-                          Inactive
-                        </Badge>
-                      </Tooltip>
-                    )}
+                    <EndpointHealthBadge health={e.health} />
                     {e.shared && (
                       <Badge color="blue" variant="light" size="sm">
                         Shared
                       </Badge>
                     )}
                   </Group>
-                  {!e.active && e.inactiveReason && (
+                  {e.health.state !== 'ACTIVE' && e.health.reason && (
                     <Text size="xs" c="dimmed">
-                      {e.inactiveReason}
+                      {e.health.reason}
                     </Text>
+                  )}
+                  {e.rateLimit != null && (
+                    <Text size="xs" c="dimmed">
+                      ≤ {e.rateLimit}/s
+                    </Text>
+                  )}
+                  {canManage && e.health.state !== 'ACTIVE' && (
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      mt={4}
+                      leftSection={<IconPlayerPlay size={12} />}
+                      onClick={() => onResume(e)}
+                    >
+                      Resume now
+                    </Button>
                   )}
                 </Table.Td>
                 <Table.Td>

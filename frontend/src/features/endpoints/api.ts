@@ -11,6 +11,14 @@ export const EndpointFields = graphql(`
     active
     shared
     inactiveReason
+    rateLimit
+    health {
+      state
+      reason
+      since
+      consecutiveFailures
+      nextProbeAt
+    }
     createdAt
     updatedAt
     webhooks {
@@ -125,3 +133,18 @@ export const TestDeliveryQuery = graphql(`
 `);
 
 export const endpointsContext = { additionalTypenames: ['Endpoint'] };
+
+export const ResumeEndpointMutation = graphql(`
+  mutation ResumeEndpoint($input: EndpointIdInput!) {
+    resumeEndpoint(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);

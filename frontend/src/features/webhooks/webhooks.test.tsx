@@ -101,6 +101,21 @@ describe('webhook form', () => {
     const timeout = await screen.findByRole('textbox', { name: /Timeout/ });
     await user.clear(timeout);
     await user.type(timeout, '10');
+    // The planned schedule of a new webhook: 5 attempts on the default waits.
+    expect(screen.getByTestId('retry-plan')).toHaveTextContent(
+      'Attempt 1 now, 2 after 30 s, 3 after 5 min, 4 after 30 min, 5 after 2 h; last attempt ≈2 h 35 min after the event.',
+    );
+    const schedule = screen.getByRole('textbox', { name: /Retry schedule/ });
+    await user.type(schedule, '1h, 5m');
+    expect(screen.queryByTestId('retry-plan')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Create webhook' }));
+    expect(await screen.findByText(/shorter than the wait before it/)).toBeInTheDocument();
+    expect(mock.callsTo('CreateWebhook')).toHaveLength(0);
+    await user.clear(schedule);
+    await user.type(schedule, '10s, 1m');
+    expect(screen.getByTestId('retry-plan')).toHaveTextContent(
+      'Attempt 1 now, 2 after 10 s, 3 after 1 min, 4 after 1 min, 5 after 1 min; last attempt ≈3 min 10 s after the event.',
+    );
     await user.click(screen.getByRole('switch', { name: /Skip private variables/ }));
     await user.type(screen.getByRole('textbox', { name: /User data/ }), 'farm={{SCALR_FARM_NAME}');
     await user.click(screen.getByRole('button', { name: 'Create webhook' }));
@@ -114,14 +129,15 @@ describe('webhook form', () => {
         endpointIds: ['ep1'],
         farmIds: [],
         timeoutSeconds: 10,
-        maxAttempts: 3,
+        maxAttempts: 5,
+        retrySchedule: [10, 60],
         skipPrivateVariables: true,
         userData: 'farm={SCALR_FARM_NAME}',
         active: true,
       },
     });
     await waitFor(() => expect(router.state.location.pathname).toBe('/accounts/acc1/webhooks'));
-  }, 20_000);
+  }, 45_000);
 });
 
 describe('system-scope webhooks', () => {

@@ -1,4 +1,4 @@
-import { Button, Group, Modal, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, NumberInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
@@ -15,9 +15,11 @@ interface Values {
   format: EndpointFormat;
   shared: boolean;
   active: boolean;
+  /** Requests per second; '' is unlimited. */
+  rateLimit: number | string;
 }
 
-const FIELDS = ['name', 'url', 'format', 'shared', 'active'];
+const FIELDS = ['name', 'url', 'format', 'shared', 'active', 'rateLimit'];
 
 export function EndpointFormModal({
   scope,
@@ -39,7 +41,7 @@ export function EndpointFormModal({
   const [, update] = useMutation(UpdateEndpointMutation);
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true },
+    initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true, rateLimit: '' },
     validate: {
       name: (v) => (v.trim() ? null : 'Name is required'),
       url: (v) => {
@@ -52,6 +54,11 @@ export function EndpointFormModal({
           return 'Enter a full URL, e.g. https://cmdb.example.com/hooks';
         }
       },
+      rateLimit: (v) => {
+        if (v === '' || v === null) return null;
+        const n = Number(v);
+        return n >= 0.1 && n <= 1000 ? null : 'A rate limit is between 0.1 and 1000 requests per second (empty: unlimited)';
+      },
     },
   });
   useEffect(() => {
@@ -63,6 +70,7 @@ export function EndpointFormModal({
         format: endpoint?.format ?? 'SCALR',
         shared: endpoint?.shared ?? false,
         active: endpoint?.active ?? true,
+        rateLimit: endpoint?.rateLimit ?? '',
       });
       form.clearErrors();
     }
@@ -71,7 +79,15 @@ export function EndpointFormModal({
 
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
-    const fields = { name: v.name.trim(), url: v.url.trim(), format: v.format, shared: v.shared, active: v.active };
+    const fields = {
+      name: v.name.trim(),
+      url: v.url.trim(),
+      format: v.format,
+      shared: v.shared,
+      active: v.active,
+      // 0 removes a limit.
+      rateLimit: v.rateLimit === '' ? 0 : Number(v.rateLimit),
+    };
     if (endpoint) {
       const result = await update({ input: { id: endpoint.id, ...fields } }, endpointsContext);
       if (result.error) return notifyError(result.error, 'Could not save the endpoint');
@@ -129,6 +145,17 @@ export function EndpointFormModal({
             label="Shared"
             description="Webhooks of narrower scopes (environments) may send to it."
             {...form.getInputProps('shared', { type: 'checkbox' })}
+          />
+          <NumberInput
+            label="Rate limit (requests per second)"
+            description="At most this many deliveries per second, across all workers; throttled deliveries wait without using an attempt. Empty: unlimited. 0.1–1000."
+            placeholder="Unlimited"
+            min={0.1}
+            max={1000}
+            step={1}
+            decimalScale={2}
+            clampBehavior="none"
+            {...form.getInputProps('rateLimit')}
           />
           <Switch label="Active" description="Inactive endpoints are skipped." {...form.getInputProps('active', { type: 'checkbox' })} />
           <Group justify="flex-end">
