@@ -165,7 +165,9 @@ var healthReset = map[string]any{
 // must wait, and probe when this attempt is the paused endpoint's probe (its charge is refunded
 // by BeginAttempt).
 func (s *Store) gateAttempt(ctx context.Context, tx *Tx, d *Delivery, ep *Endpoint, now time.Time) (hold error, probe bool, err error) {
-	paused := ep.PausedAt != nil
+	// A test event (the console's "send test event") is not held by a pause: it is how an admin
+	// checks a receiver by hand, and its success resumes the endpoint.
+	paused := ep.PausedAt != nil && !(d.EventName == TestEventName && d.WebhookID == nil)
 	if paused && ep.NextProbeAt != nil && ep.NextProbeAt.After(now) {
 		return s.holdPaused(tx, d, *ep.NextProbeAt)
 	}
