@@ -127,9 +127,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		// Waiting for a paused endpoint is not a failure and charges no attempt.
 		return &retryIn{delay: time.Until(paused.At), reason: "endpoint paused"}
 	case errors.As(err, &throttled):
-		if d.Metrics != nil {
-			d.Metrics.Attempts.WithLabelValues("throttled").Inc()
-		}
+		// Throttling is not a failure either, and no attempt is made.
 		return &retryIn{delay: time.Until(throttled.At), reason: "endpoint rate limit"}
 	case err != nil:
 		return err
