@@ -348,22 +348,24 @@ func TestRateLimit_AcrossReplicas(t *testing.T) {
 					case <-time.After(50 * time.Millisecond):
 						continue
 					}
-					err := dl.Deliver(context.Background(), jobs.NewDeliveryTask(id, time.Now()))
-					if err == nil {
+					// Like an Asynq task: the same delivery runs again after its delay.
+					for time.Since(start) < 30*time.Second {
+						err := dl.Deliver(context.Background(), jobs.NewDeliveryTask(id, time.Now()))
+						if err == nil {
+							mu.Lock()
+							finished++
+							mu.Unlock()
+							break
+						}
+						if jobs.IsFailure(err) || !strings.Contains(err.Error(), "rate limit") {
+							t.Errorf("delivery %s: %v (failure: %v)", id, err, jobs.IsFailure(err))
+							return
+						}
 						mu.Lock()
-						finished++
+						throttled++
 						mu.Unlock()
-						continue
+						time.Sleep(jobs.RetryDelay(1, err, nil))
 					}
-					if jobs.IsFailure(err) || !strings.Contains(err.Error(), "rate limit") {
-						t.Errorf("delivery %s: %v (failure: %v)", id, err, jobs.IsFailure(err))
-						return
-					}
-					mu.Lock()
-					throttled++
-					mu.Unlock()
-					time.Sleep(jobs.RetryDelay(1, err, nil))
-					work <- id
 				}
 			}()
 		}
@@ -375,18 +377,27 @@ func TestRateLimit_AcrossReplicas(t *testing.T) {
 	if throttled == 0 {
 		t.Fatal("nothing was throttled: six workers sent 20 deliveries at 5 per second")
 	}
+	// A throttled delivery keeps its place: it is put back once, to its slot, not again and
+	// again while the others compete for each free slot.
+	if throttled > 2*len(ids) {
+		t.Errorf("%d throttled runs for %d deliveries: waiting deliveries keep retrying", throttled, len(ids))
+	}
 	at := srv.times()
 	if len(at) != len(ids) {
 		t.Fatalf("the receiver got %d requests, want %d", len(at), len(ids))
 	}
-	// At 5 per second without burst, any one-second window holds at most 5 arrivals (+1 of
-	// slack for timing at the edges), and 20 take at least 19 intervals (with slack).
+	// At 5 per second without burst, any one-second window holds at most 5 requests; arrivals
+	// get 2 of slack for the time between the limiter and the receiver. 20 take at least 19
+	// intervals (3.8 s; with slack).
+	busiest := 0
+	defer func() { t.Logf("%d throttled runs; busiest second %d arrivals; span %v", throttled, busiest, at[len(at)-1].Sub(at[0])) }()
 	for i := range at {
 		n := 0
 		for j := i; j < len(at) && at[j].Sub(at[i]) < time.Second; j++ {
 			n++
 		}
-		if n > 6 {
+		busiest = max(busiest, n)
+		if n > 7 {
 			t.Errorf("%d deliveries arrived within one second from #%d: the limit is 5 per second", n, i)
 		}
 	}

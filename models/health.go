@@ -146,10 +146,10 @@ func (e *ThrottledError) Error() string {
 }
 
 // RateGate takes one request from an endpoint's rate limit, shared by every worker (the jobs
-// package implements it on Redis). It returns 0 when the request may go now, otherwise how long
-// to wait before asking again.
+// package implements it on Redis). It returns 0 when the delivery may be sent now, otherwise how
+// long to wait: the delivery's place is kept, so asking again after that wait lets it through.
 type RateGate interface {
-	Take(ctx context.Context, endpointID string, perSecond float64) (wait time.Duration, err error)
+	Take(ctx context.Context, endpointID, deliveryID string, perSecond float64) (wait time.Duration, err error)
 }
 
 // SetRateGate wires the rate limiter (nil: endpoint rate limits are not enforced).
@@ -172,7 +172,7 @@ func (s *Store) gateAttempt(ctx context.Context, tx *Tx, d *Delivery, ep *Endpoi
 		return s.holdPaused(tx, d, *ep.NextProbeAt)
 	}
 	if ep.RateLimit != nil && s.rateGate != nil {
-		wait, err := s.rateGate.Take(ctx, ep.ID, *ep.RateLimit)
+		wait, err := s.rateGate.Take(ctx, ep.ID, d.ID, *ep.RateLimit)
 		if err != nil {
 			return nil, false, fmt.Errorf("endpoint rate limit: %w", err)
 		}
