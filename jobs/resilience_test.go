@@ -390,7 +390,9 @@ func TestRateLimit_AcrossReplicas(t *testing.T) {
 	// get 2 of slack for the time between the limiter and the receiver. 20 take at least 19
 	// intervals (3.8 s; with slack).
 	busiest := 0
-	defer func() { t.Logf("%d throttled runs; busiest second %d arrivals; span %v", throttled, busiest, at[len(at)-1].Sub(at[0])) }()
+	defer func() {
+		t.Logf("%d throttled runs; busiest second %d arrivals; span %v", throttled, busiest, at[len(at)-1].Sub(at[0]))
+	}()
 	for i := range at {
 		n := 0
 		for j := i; j < len(at) && at[j].Sub(at[i]) < time.Second; j++ {
