@@ -211,7 +211,8 @@ func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef
 
 // enqueue puts one delivery on the queue; added is false when its task is already there. A
 // task left archived by exhausted retries is replaced (it still holds the id); a recently
-// completed one only when replaceCompleted (a resend), never by the sweeper.
+// completed one only when replaceCompleted (a resend, a release), never by the sweeper, which
+// also leaves a task waiting for a later time alone.
 func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceCompleted bool) (added bool, err error) {
 	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
@@ -224,6 +225,14 @@ func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceComple
 	switch {
 	case info.State == asynq.TaskStateArchived:
 	case info.State == asynq.TaskStateCompleted && replaceCompleted:
+	case (info.State == asynq.TaskStateRetry || info.State == asynq.TaskStateScheduled) && replaceCompleted &&
+		info.NextProcessAt.After(r.RunAt.Add(time.Second)):
+		// Asked to run sooner than its task waits (a resumed endpoint's backlog): run it now;
+		// the delivery row decides whether it is due (NotDueError puts it back to its time).
+		if err := q.Inspector.RunTask(QueueDefault, r.ID); err != nil {
+			return false, err
+		}
+		return true, nil
 	default:
 		return false, nil // on the queue already, or just finished
 	}
