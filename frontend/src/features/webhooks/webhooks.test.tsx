@@ -15,6 +15,7 @@ const CATALOG = [
   { name: 'FarmLaunched', description: 'A farm was launched.', category: 'farm', custom: null },
   { name: 'IncidentOpened', description: 'An incident was opened on a component.', category: 'incident', custom: null },
   { name: 'IncidentResolved', description: 'An incident was resolved.', category: 'incident', custom: null },
+  { name: 'EndpointPaused', description: 'An endpoint kept failing: its deliveries wait while it is probed.', category: 'endpoint', custom: null },
   { name: 'BackupDone', description: 'Nightly backup finished.', category: 'custom', custom: { id: 'ce1', scope: 'ACCOUNT' } },
 ];
 
@@ -39,6 +40,7 @@ describe('event picker', () => {
       'Incident events',
       'Farm events',
       'Server events',
+      'Endpoint health',
       'Custom events',
     ]);
     const server = screen.getByRole('group', { name: 'Server events' });
