@@ -155,3 +155,11 @@ func headerPairs(in []*models.HeaderPair) *[]models.HeaderPair {
 	}
 	return &out
 }
+
+// rateLimit reads a rate limit input: 0 (or nothing) is unlimited.
+func rateLimit(v *float64) *float64 {
+	if v == nil || *v == 0 {
+		return nil
+	}
+	return v
+}

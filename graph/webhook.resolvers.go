@@ -180,7 +180,8 @@ func (r *mutationResolver) FireEvent(ctx context.Context, input model.FireEventI
 func (r *mutationResolver) CreateEndpoint(ctx context.Context, input model.CreateEndpointInput) (*model.EndpointKeyPayload, error) {
 	e, key, err := r.Store.CreateEndpoint(ctx, models.ActorFrom(ctx), models.EndpointInput{
 		Scope: scopeKey(input.Scope), Name: &input.Name, URL: &input.URL, Format: input.Format, Active: input.Active, Shared: input.Shared,
-		Headers: headerPairs(input.Headers),
+		Headers:   headerPairs(input.Headers),
+		RateLimit: rateLimit(input.RateLimit), SetRateLimit: true,
 	})
 	return endpointKeyPayload(e, key, err)
 }
@@ -189,7 +190,8 @@ func (r *mutationResolver) CreateEndpoint(ctx context.Context, input model.Creat
 func (r *mutationResolver) UpdateEndpoint(ctx context.Context, input model.UpdateEndpointInput) (*model.EndpointPayload, error) {
 	e, err := r.Store.UpdateEndpoint(ctx, models.ActorFrom(ctx), input.ID, models.EndpointInput{
 		Name: input.Name, URL: input.URL, Format: input.Format, Active: input.Active, Shared: input.Shared,
-		Headers: headerPairs(input.Headers),
+		Headers:   headerPairs(input.Headers),
+		RateLimit: rateLimit(input.RateLimit), SetRateLimit: input.RateLimit != nil,
 	})
 	return endpointPayload(e, err)
 }
@@ -206,6 +208,12 @@ func (r *mutationResolver) FinishEndpointKeyRotation(ctx context.Context, input 
 
 func (r *mutationResolver) CancelEndpointKeyRotation(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error) {
 	return endpointPayload(r.Store.CancelEndpointKeyRotation(ctx, models.ActorFrom(ctx), input.ID))
+}
+
+func (r *mutationResolver) ResumeEndpoint(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error) {
+	e, err := r.Store.ResumeEndpoint(ctx, models.ActorFrom(ctx), input.ID)
+	errs, err := userErrors(err)
+	return &model.EndpointPayload{Endpoint: e, Errors: errs}, err
 }
 
 // DeleteEndpoint is the resolver for the deleteEndpoint field.
@@ -226,6 +234,7 @@ func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.Create
 	h, err := r.Store.CreateWebhook(ctx, models.ActorFrom(ctx), models.WebhookInput{
 		Scope: scopeKey(input.Scope), Name: &input.Name, EndpointIDs: input.EndpointIds, Events: input.Events, FarmIDs: input.FarmIds,
 		TimeoutSeconds: input.TimeoutSeconds, MaxAttempts: input.MaxAttempts, SkipPrivateVars: input.SkipPrivateVariables,
+		RetrySchedule: input.RetrySchedule, SetRetrySchedule: true,
 		UserData: input.UserData, Active: input.Active,
 	})
 	errs, err := userErrors(err)
@@ -238,6 +247,7 @@ func (r *mutationResolver) UpdateWebhook(ctx context.Context, input model.Update
 		Name: input.Name, EndpointIDs: input.EndpointIds, SetEndpoints: input.EndpointIds != nil,
 		Events: input.Events, SetEvents: input.Events != nil, FarmIDs: input.FarmIds, SetFarms: input.FarmIds != nil,
 		TimeoutSeconds: input.TimeoutSeconds, MaxAttempts: input.MaxAttempts, SkipPrivateVars: input.SkipPrivateVariables,
+		RetrySchedule: input.RetrySchedule, SetRetrySchedule: input.RetrySchedule != nil,
 		UserData: input.UserData, Active: input.Active,
 	})
 	errs, err := userErrors(err)
@@ -384,6 +394,10 @@ func (r *webhookResolver) Events(ctx context.Context, obj *models.Webhook) ([]st
 // FarmIds is the resolver for the farmIds field.
 func (r *webhookResolver) FarmIds(ctx context.Context, obj *models.Webhook) ([]string, error) {
 	return orEmpty(obj.FarmFilter()), nil
+}
+
+func (r *webhookResolver) RetrySchedule(ctx context.Context, obj *models.Webhook) ([]int, error) {
+	return obj.RetryWaits(), nil
 }
 
 func (r *Resolver) Delivery() generated.DeliveryResolver { return &deliveryResolver{r} }

@@ -26,8 +26,11 @@ const (
 )
 
 // deliveryTaskRetries bounds Asynq's own retries of one task. The delivery's attempt limit is
-// kept in the database; this only has to outlast it plus a few transient database errors.
-const deliveryTaskRetries = 25
+// kept in the database; this has to outlast it, the waits of a paused or rate-limited endpoint
+// (each one a task retry that charges no attempt: up to 5 days of probes every few minutes) and
+// a few transient database errors. A task that runs out anyway is archived and the sweeper
+// re-enqueues its delivery when due.
+const deliveryTaskRetries = 5000
 
 type deliveryPayload struct {
 	ID string `json:"id"`
@@ -111,12 +114,22 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
 	}
 	target, err := d.Store.BeginAttempt(ctx, p.ID)
-	var notDue *models.NotDueError
+	var (
+		notDue    *models.NotDueError
+		paused    *models.EndpointPausedError
+		throttled *models.ThrottledError
+	)
 	switch {
 	case errors.Is(err, models.ErrDeliveryDone):
 		return nil
 	case errors.As(err, &notDue):
 		return &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
+	case errors.As(err, &paused):
+		// Waiting for a paused endpoint is not a failure and charges no attempt.
+		return &retryIn{delay: time.Until(paused.At), reason: "endpoint paused"}
+	case errors.As(err, &throttled):
+		// Throttling is not a failure either, and no attempt is made.
+		return &retryIn{delay: time.Until(throttled.At), reason: "endpoint rate limit"}
 	case err != nil:
 		return err
 	}
@@ -138,7 +151,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		Outcome: outcome, StatusCode: res.StatusCode, URL: res.URL, RemoteAddr: res.RemoteAddr,
 		RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders, ResponseBody: res.ResponseBody,
 		Duration: res.Duration, ErrorClass: res.ErrorClass, ErrorMessage: res.ErrorMessage,
-		RetryIn: res.NextDelay(del.Attempts, rand.Float64),
+		RetryIn: res.NextDelay(target.RetrySchedule, del.Attempts, rand.Float64),
 	}
 	var next *time.Time
 	// Recording the result must survive a shutdown that cancelled the attempt itself.
@@ -212,7 +225,8 @@ func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef
 
 // enqueue puts one delivery on the queue; added is false when its task is already there. A
 // task left archived by exhausted retries is replaced (it still holds the id); a recently
-// completed one only when replaceCompleted (a resend), never by the sweeper.
+// completed one only when replaceCompleted (a resend, a release), never by the sweeper, which
+// also leaves a task waiting for a later time alone.
 func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceCompleted bool) (added bool, err error) {
 	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
@@ -225,6 +239,14 @@ func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceComple
 	switch {
 	case info.State == asynq.TaskStateArchived:
 	case info.State == asynq.TaskStateCompleted && replaceCompleted:
+	case (info.State == asynq.TaskStateRetry || info.State == asynq.TaskStateScheduled) && replaceCompleted &&
+		info.NextProcessAt.After(r.RunAt.Add(time.Second)):
+		// Asked to run sooner than its task waits (a resumed endpoint's backlog): run it now;
+		// the delivery row decides whether it is due (NotDueError puts it back to its time).
+		if err := q.Inspector.RunTask(QueueDefault, r.ID); err != nil {
+			return false, err
+		}
+		return true, nil
 	default:
 		return false, nil // on the queue already, or just finished
 	}

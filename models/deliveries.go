@@ -56,6 +56,10 @@ type AttemptTarget struct {
 	// Headers are the endpoint's custom request headers, decrypted.
 	Headers []HeaderPair
 	Attempt *DeliveryAttempt
+	// RetrySchedule is the webhook's waits between attempts (nil: retry.Default).
+	RetrySchedule []time.Duration
+	// Probe marks the attempt that probes a paused endpoint: it is not charged if it fails.
+	Probe bool
 }
 
 // ErrDeliveryDone means the delivery needs no (more) attempts: finished, or its endpoint is
@@ -75,6 +79,9 @@ const dueSlack = 0
 // BeginAttempt records the start of the next attempt of a delivery and returns what the worker
 // needs to make it. The attempt is counted before the call, so a crash mid-attempt still counts
 // (at-least-once: receivers dedupe on the delivery id).
+//
+// A delivery whose endpoint is paused or over its rate limit is not attempted and not charged:
+// BeginAttempt returns *EndpointPausedError or *ThrottledError saying when to run it again.
 func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTarget, error) {
 	if !validID(deliveryID) {
 		return nil, ErrDeliveryDone
@@ -83,6 +90,9 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 	// finished is set when this call ends the delivery itself (its endpoint is gone or inactive,
 	// or no attempts are left): that change must commit, and the caller still hears "done".
 	finished := false
+	// hold is set when the delivery must wait (paused endpoint, rate limit): the row change
+	// commits, the caller hears when to come back.
+	var hold error
 	finish := func(tx *Tx, d *Delivery, code *int, why string, now time.Time) error {
 		finished = true
 		return s.finishDelivery(tx, d, DeliveryFailed, code, why, now)
@@ -128,8 +138,18 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 				return finish(tx, &d, d.LastStatusCode, "the approval request is no longer pending", now)
 			}
 		}
-		res := tx.Model(&Delivery{}).Where("id = ? AND attempts = ?", d.ID, d.Attempts).
-			Updates(map[string]any{"attempts": d.Attempts + 1, "updated_at": now})
+		h, probe, err := s.gateAttempt(ctx, tx, &d, &ep, now)
+		if err != nil || h != nil {
+			hold = h
+			return err
+		}
+		changes := map[string]any{"attempts": d.Attempts + 1, "updated_at": now}
+		if probe {
+			// A probe of a paused endpoint is a real attempt, recorded as such, but it costs the
+			// delivery nothing: waiting out an outage must not use up its attempts.
+			changes["max_attempts"] = d.MaxAttempts + 1
+		}
+		res := tx.Model(&Delivery{}).Where("id = ? AND attempts = ?", d.ID, d.Attempts).Updates(changes)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -137,6 +157,16 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 			return fmt.Errorf("delivery %s: another worker is attempting it", d.ID)
 		}
 		d.Attempts++
+		if probe {
+			d.MaxAttempts++
+		}
+		if d.WebhookID != nil {
+			var h Webhook
+			if err := tx.Select("retry_schedule").Where("id = ?", *d.WebhookID).Take(&h).Error; err == nil {
+				t.RetrySchedule = h.Schedule()
+			}
+		}
+		t.Probe = probe
 		a := &DeliveryAttempt{ID: newID(), DeliveryID: d.ID, Number: d.Attempts, StartedAt: now, URL: ep.URL}
 		if err := tx.Create(a).Error; err != nil {
 			return err
@@ -155,6 +185,9 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 	})
 	if err != nil {
 		return nil, err
+	}
+	if hold != nil {
+		return nil, hold
 	}
 	if finished {
 		return nil, ErrDeliveryDone
@@ -243,7 +276,13 @@ func (s *Store) finishAttemptTx(tx *Tx, t *AttemptTarget, r AttemptResult) (*tim
 	}).Error; err != nil {
 		return nil, err
 	}
+	disabled, err := s.recordEndpointHealth(tx, t, r, now)
+	if err != nil {
+		return nil, err
+	}
 	switch {
+	case disabled != "" && r.Outcome != AttemptSucceeded:
+		return nil, s.finishDelivery(tx, d, DeliveryFailed, code, "the endpoint was disabled: "+disabled, now)
 	case r.Outcome == AttemptSucceeded:
 		return nil, s.finishDelivery(tx, d, DeliverySucceeded, code, "", now)
 	case r.Outcome == AttemptGone:

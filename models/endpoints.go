@@ -48,8 +48,19 @@ type Endpoint struct {
 	Shared         bool
 	SigningKeyEnc  []byte `json:"-"`
 	InactiveReason string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RateLimit is the most requests per second the workers send it, across replicas; nil is
+	// unlimited.
+	RateLimit *float64
+	// Health (the circuit breaker, see health.go).
+	ConsecutiveFailures int
+	FailingSince        *time.Time
+	PausedAt            *time.Time
+	PauseReason         string
+	NextProbeAt         *time.Time
+	FailedProbes        int
+	HealthSince         *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 
 	// Key rotation (see RotateEndpointKey): the old key, sealed, while it still signs.
 	PreviousSigningKeyEnc []byte `json:"-"`
@@ -92,6 +103,22 @@ type EndpointInput struct {
 	Shared *bool
 	// Headers replaces the custom request headers (an empty list removes them).
 	Headers *[]HeaderPair
+	// RateLimit sets requests per second when SetRateLimit (nil: unlimited).
+	RateLimit    *float64
+	SetRateLimit bool
+}
+
+// Rate limit bounds, requests per second.
+const (
+	MinRateLimit float64 = 0.1
+	MaxRateLimit float64 = 1000
+)
+
+func checkRateLimit(r *float64) error {
+	if r != nil && !(*r >= MinRateLimit && *r <= MaxRateLimit) {
+		return FieldError(EINVALID, "rateLimit", "a rate limit is between %g and %g requests per second (empty: unlimited)", MinRateLimit, MaxRateLimit)
+	}
+	return nil
 }
 
 func cleanEndpointURL(raw string) (string, error) {
@@ -213,6 +240,12 @@ func (s *Store) CreateEndpoint(ctx context.Context, a *Actor, in EndpointInput) 
 	if in.Shared != nil {
 		e.Shared = *in.Shared
 	}
+	if in.SetRateLimit {
+		if err := checkRateLimit(in.RateLimit); err != nil {
+			return nil, "", err
+		}
+		e.RateLimit = in.RateLimit
+	}
 	if e.SigningKeyEnc, err = s.sealKey(key, e.ID); err != nil {
 		return nil, "", err
 	}
@@ -293,10 +326,24 @@ func (s *Store) UpdateEndpoint(ctx context.Context, a *Actor, id string, in Endp
 		changes["format"], e.Format = *in.Format, *in.Format
 	}
 	if in.Active != nil {
+		if *in.Active != e.Active {
+			changes["health_since"] = changes["updated_at"]
+		}
 		changes["active"], e.Active = *in.Active, *in.Active
 		if *in.Active {
 			changes["inactive_reason"], e.InactiveReason = "", ""
+			// Turned on again by hand: a fresh start for the breaker.
+			for k, v := range healthReset {
+				changes[k] = v
+			}
+			e.PausedAt, e.NextProbeAt, e.ConsecutiveFailures, e.FailingSince, e.FailedProbes, e.PauseReason = nil, nil, 0, nil, 0, ""
 		}
+	}
+	if in.SetRateLimit {
+		if err := checkRateLimit(in.RateLimit); err != nil {
+			return nil, err
+		}
+		changes["rate_limit"], e.RateLimit = in.RateLimit, in.RateLimit
 	}
 	if in.Shared != nil {
 		changes["shared"], e.Shared = *in.Shared, *in.Shared

@@ -45,6 +45,9 @@ var BuiltinEvents = []EventDefinition{
 	{EventIncidentOpened, "An incident was opened on a component.", "incident", nil},
 	{EventIncidentAcknowledged, "An incident was acknowledged.", "incident", nil},
 	{EventIncidentResolved, "An incident was resolved.", "incident", nil},
+	{EventEndpointPaused, "An endpoint kept failing: its deliveries wait while it is probed.", "endpoint", nil},
+	{EventEndpointResumed, "A paused or disabled endpoint works again: its waiting deliveries are released.", "endpoint", nil},
+	{EventEndpointDisabled, "An endpoint failed for too long and was turned off.", "endpoint", nil},
 }
 
 var builtinByLower = func() map[string]EventDefinition {
@@ -237,6 +240,9 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 	def, ok := builtinByLower[strings.ToLower(in.Name)]
 	if ok && def.Category == "incident" {
 		return nil, FieldError(EINVALID, "name", "incident events are fired by incidents, not through fireEvent")
+	}
+	if ok && def.Category == "endpoint" {
+		return nil, FieldError(EINVALID, "name", "endpoint health events are fired by the endpoints' health, not through fireEvent")
 	}
 	if ok && def.Category == "server" && server == nil {
 		return nil, FieldError(EINVALID, "serverId", "%s is a server event: name the server", def.Name)

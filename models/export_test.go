@@ -12,3 +12,6 @@ func (s *Store) AuditThenFail(ctx context.Context, a *Actor, accountID string, f
 		return fail
 	})
 }
+
+// SplitStatements exposes the migration splitter to upgrade tests.
+var SplitStatements = splitStatements

@@ -82,6 +82,9 @@ type eventSpec struct {
 	component *Component
 	extra     map[string]string
 	source    string
+	// skipEndpoint is an endpoint the event is not delivered to (the one a health event is
+	// about).
+	skipEndpoint string
 }
 
 // recordEvent writes the event and its deliveries in tx, and enqueues them after commit.
@@ -130,7 +133,7 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 	if err := tx.Create(ev).Error; err != nil {
 		return nil, err
 	}
-	ds, err := s.buildDeliveries(tx, ev, &vars)
+	ds, err := s.buildDeliveries(tx, ev, &vars, spec.skipEndpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +297,7 @@ func (s *Store) InstallationID(ctx context.Context) (string, error) {
 
 // buildDeliveries finds the webhooks an event matches (design §6.2) and builds one delivery
 // per (webhook, usable endpoint) with its frozen payload.
-func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Delivery, error) {
+func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, skipEndpoint string) ([]*Delivery, error) {
 	q := tx.Where("active").Where("scope = ?", ScopeSystem).Or("active AND scope = ? AND account_id = ?", ScopeAccount, ev.AccountID)
 	if ev.EnvironmentID != nil {
 		q = q.Or("active AND scope = ? AND environment_id = ?", ScopeEnvironment, *ev.EnvironmentID)
@@ -331,7 +334,7 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables) ([]*Del
 	var out []*Delivery
 	for _, r := range rows {
 		h := byID[r.WebhookID]
-		if !r.Endpoint.UsableBy(&h) {
+		if !r.Endpoint.UsableBy(&h) || r.Endpoint.ID == skipEndpoint {
 			continue
 		}
 		body, err := s.payloadFor(ev, &h, &r.Endpoint, vars)

@@ -38,6 +38,7 @@ const (
 	HintEvent       = "event"
 	HintApproval    = "approval"
 	HintMail        = "mail"
+	HintEndpoint    = "endpoint"
 )
 
 // Incident hint operations.
@@ -69,6 +70,8 @@ type Store struct {
 	linker   signedlink.Signer
 	scalrID  atomic.Pointer[string] // the installation id, once committed (see installationID)
 	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
+	breaker  BreakerPolicy
+	rateGate RateGate
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
@@ -82,7 +85,7 @@ func NewStore(db *DB, pub Publisher) *Store {
 	if pub == nil {
 		pub = nopPublisher{}
 	}
-	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }}
+	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }, breaker: DefaultBreakerPolicy}
 }
 
 // SetClock replaces the clock (tests).

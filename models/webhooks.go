@@ -10,20 +10,25 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/switchboard-hub/switchboard/models/retry"
 )
 
 // Webhook sends chosen events to endpoints.
 type Webhook struct {
-	ID              string `gorm:"primaryKey"`
-	Scope           Scope
-	AccountID       *string
-	EnvironmentID   *string
-	ScopeID         string
-	Name            string
-	Events          string // JSON array of event names
-	FarmIDs         string `gorm:"column:farm_ids"` // JSON array; empty = every farm in scope
-	TimeoutSeconds  int
-	MaxAttempts     int
+	ID             string `gorm:"primaryKey"`
+	Scope          Scope
+	AccountID      *string
+	EnvironmentID  *string
+	ScopeID        string
+	Name           string
+	Events         string // JSON array of event names
+	FarmIDs        string `gorm:"column:farm_ids"` // JSON array; empty = every farm in scope
+	TimeoutSeconds int
+	MaxAttempts    int
+	// RetrySchedule is the waits between attempts in seconds, a JSON array (the last repeats);
+	// nil is retry.Default.
+	RetrySchedule   *string
 	SkipPrivateVars bool
 	UserData        string
 	Active          bool
@@ -58,27 +63,54 @@ func (h *Webhook) Matches(name string, farmID *string) bool {
 	return farmID != nil && slices.Contains(farms, *farmID)
 }
 
+// RetryWaits returns the webhook's waits between attempts in seconds; nil is the default.
+func (h *Webhook) RetryWaits() []int {
+	if h == nil || h.RetrySchedule == nil {
+		return nil
+	}
+	var out []int
+	_ = json.Unmarshal([]byte(*h.RetrySchedule), &out)
+	return out
+}
+
+// RetryPlan returns when each attempt is planned, in seconds after the event (nominal).
+func (h *Webhook) RetryPlan() []int {
+	plan := retry.Plan(h.Schedule(), h.MaxAttempts)
+	out := make([]int, len(plan))
+	for i, d := range plan {
+		out[i] = int(d / time.Second)
+	}
+	return out
+}
+
+// Schedule returns the webhook's retry schedule; nil means retry.Default.
+func (h *Webhook) Schedule() []time.Duration { return retry.FromSeconds(h.RetryWaits()) }
+
 // Webhook limits.
 const (
 	DefaultWebhookTimeout  = 3
-	DefaultWebhookAttempts = 3
+	DefaultWebhookAttempts = retry.DefaultAttempts
 )
 
 // WebhookInput creates or changes a webhook; nil fields stay unchanged.
 type WebhookInput struct {
-	Scope           ScopeKey
-	Name            *string
-	EndpointIDs     []string
-	SetEndpoints    bool
-	Events          []string
-	SetEvents       bool
-	FarmIDs         []string
-	SetFarms        bool
-	TimeoutSeconds  *int
-	MaxAttempts     *int
-	SkipPrivateVars *bool
-	UserData        *string
-	Active          *bool
+	Scope          ScopeKey
+	Name           *string
+	EndpointIDs    []string
+	SetEndpoints   bool
+	Events         []string
+	SetEvents      bool
+	FarmIDs        []string
+	SetFarms       bool
+	TimeoutSeconds *int
+	MaxAttempts    *int
+	// RetrySchedule replaces the waits between attempts (seconds) when SetRetrySchedule; an
+	// empty list restores the default schedule.
+	RetrySchedule    []int
+	SetRetrySchedule bool
+	SkipPrivateVars  *bool
+	UserData         *string
+	Active           *bool
 }
 
 // ListWebhooks returns the webhooks defined at one scope.
@@ -208,10 +240,21 @@ func (s *Store) validateWebhook(ctx context.Context, a *Actor, ref *ScopeRef, h 
 		h.TimeoutSeconds = *in.TimeoutSeconds
 	}
 	if in.MaxAttempts != nil {
-		if *in.MaxAttempts < 1 || *in.MaxAttempts > 10 {
-			return FieldError(EINVALID, "maxAttempts", "attempts must be between 1 and 10")
+		if *in.MaxAttempts < retry.MinAttempts || *in.MaxAttempts > retry.MaxAttempts {
+			return FieldError(EINVALID, "maxAttempts", "attempts must be between %d and %d", retry.MinAttempts, retry.MaxAttempts)
 		}
 		h.MaxAttempts = *in.MaxAttempts
+	}
+	if in.SetRetrySchedule {
+		if err := retry.Validate(in.RetrySchedule); err != nil {
+			return FieldError(EINVALID, "retrySchedule", "%s", err.Error())
+		}
+		h.RetrySchedule = nil
+		if len(in.RetrySchedule) > 0 {
+			raw, _ := json.Marshal(in.RetrySchedule)
+			v := string(raw)
+			h.RetrySchedule = &v
+		}
 	}
 	if in.SkipPrivateVars != nil {
 		h.SkipPrivateVars = *in.SkipPrivateVars
@@ -310,7 +353,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, a *Actor, id string, in Webho
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Model(&Webhook{}).Where("id = ?", h.ID).Updates(map[string]any{
 			"name": h.Name, "events": h.Events, "farm_ids": h.FarmIDs, "timeout_seconds": h.TimeoutSeconds,
-			"max_attempts": h.MaxAttempts, "skip_private_vars": h.SkipPrivateVars, "user_data": h.UserData,
+			"max_attempts": h.MaxAttempts, "retry_schedule": h.RetrySchedule, "skip_private_vars": h.SkipPrivateVars, "user_data": h.UserData,
 			"active": h.Active, "updated_at": h.UpdatedAt,
 		}).Error; err != nil {
 			return err

@@ -477,7 +477,11 @@ func TestEndpoints(t *testing.T) {
 				{"timeoutSeconds", func(in *models.WebhookInput) { in.TimeoutSeconds = ptr(0) }},
 				{"timeoutSeconds", func(in *models.WebhookInput) { in.TimeoutSeconds = ptr(61) }},
 				{"maxAttempts", func(in *models.WebhookInput) { in.MaxAttempts = ptr(0) }},
-				{"maxAttempts", func(in *models.WebhookInput) { in.MaxAttempts = ptr(11) }},
+				{"maxAttempts", func(in *models.WebhookInput) { in.MaxAttempts = ptr(21) }},
+				{"retrySchedule", func(in *models.WebhookInput) { in.RetrySchedule, in.SetRetrySchedule = []int{0}, true }},
+				{"retrySchedule", func(in *models.WebhookInput) { in.RetrySchedule, in.SetRetrySchedule = []int{86401}, true }},
+				{"retrySchedule", func(in *models.WebhookInput) { in.RetrySchedule, in.SetRetrySchedule = []int{60, 30}, true }},
+				{"retrySchedule", func(in *models.WebhookInput) { in.RetrySchedule, in.SetRetrySchedule = make([]int, 20), true }},
 				{"userData", func(in *models.WebhookInput) { in.UserData = ptr(strings.Repeat("x", 16<<10+1)) }},
 			} {
 				in := base()
@@ -489,8 +493,25 @@ func TestEndpoints(t *testing.T) {
 			}
 			h, err := f.Store.CreateWebhook(ctx, f.AdminActor, base())
 			mustNoErr(t, err)
-			if h.TimeoutSeconds != models.DefaultWebhookTimeout || h.MaxAttempts != models.DefaultWebhookAttempts || !h.Active || h.SkipPrivateVars {
+			if h.TimeoutSeconds != models.DefaultWebhookTimeout || h.MaxAttempts != 5 || !h.Active || h.SkipPrivateVars || h.RetrySchedule != nil {
 				t.Fatalf("defaults = %+v", h)
+			}
+			// Up to 20 attempts and a schedule of its own; an empty list is the default again.
+			h2, err := f.Store.UpdateWebhook(ctx, f.AdminActor, h.ID, models.WebhookInput{MaxAttempts: ptr(20), RetrySchedule: []int{10, 60, 60}, SetRetrySchedule: true})
+			mustNoErr(t, err)
+			got2, err := f.Store.GetWebhook(ctx, f.AdminActor, h.ID, models.RoleViewer)
+			mustNoErr(t, err)
+			if h2.MaxAttempts != 20 || got2.MaxAttempts != 20 || !slices.Equal(got2.RetryWaits(), []int{10, 60, 60}) {
+				t.Fatalf("after update: %d attempts, schedule %v", got2.MaxAttempts, got2.RetryWaits())
+			}
+			_, err = f.Store.UpdateWebhook(ctx, f.AdminActor, h.ID, models.WebhookInput{RetrySchedule: []int{5, 1}, SetRetrySchedule: true})
+			wantField(t, err, models.EINVALID, "retrySchedule")
+			_, err = f.Store.UpdateWebhook(ctx, f.AdminActor, h.ID, models.WebhookInput{SetRetrySchedule: true})
+			mustNoErr(t, err)
+			got2, err = f.Store.GetWebhook(ctx, f.AdminActor, h.ID, models.RoleViewer)
+			mustNoErr(t, err)
+			if got2.RetrySchedule != nil || got2.Schedule() != nil {
+				t.Fatalf("an empty schedule is the default, got %v", got2.RetryWaits())
 			}
 			member, _ := f.MustMember(t, acc, "hook-member@example.com", models.RoleMember)
 			_, err = f.Store.CreateWebhook(ctx, member, base())

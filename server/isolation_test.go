@@ -141,6 +141,8 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.endpoint })},
 	"Mutation.cancelEndpointKeyRotation": {query: `mutation($id: ID!) { cancelEndpointKeyRotation(input: {id: $id}) { endpoint { name } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.endpoint })},
+	"Mutation.resumeEndpoint": {query: `mutation($id: ID!) { resumeEndpoint(input: {id: $id}) { endpoint { id health { state } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.endpoint })},
 	"Mutation.deleteEndpoint": {query: `mutation($id: ID!) { deleteEndpoint(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.endpoint })},
 	"Mutation.sendTestEvent":  {query: `mutation($id: ID!) { sendTestEvent(input: {id: $id}) { delivery { id } errors { code } } }`, vars: byID(func(b bIDs) string { return b.endpoint })},
 	"Mutation.createWebhook": {query: `mutation($s: ScopeInput!, $e: ID!) { createWebhook(input: {scope: $s, name: "evil", endpointIds: [$e], events: ["HostUp"]}) { webhook { id } errors { code } } }`,

@@ -177,6 +177,9 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		return fmt.Errorf("SWITCHBOARD_OUTBOUND_DENY: %w", err)
 	}
 	m.Store.SetOutboundGuard(deliver.NewGuard(allow, deny), mainResolver{m})
+	// Endpoint rate limits are shared by every worker of every replica through Redis.
+	m.Store.SetRateGate(&jobs.RateGate{Redis: m.Redis})
+	m.Store.SetBreakerPolicy(models.BreakerPolicy{DisableAfter: cfg.EndpointDisableAfter})
 	m.metrics.registry.MustRegister(newQueueCollector(m.queue.Inspector))
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err

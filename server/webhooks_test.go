@@ -340,6 +340,8 @@ func (rc *receiver) count() int {
 
 func TestWebhookOutcomes(t *testing.T) {
 	e := mustHookEnv(t, startOpts{env: allowLoopback})
+	// The default schedule waits 30 s before a retry; these cases use a webhook's own.
+	fastRetries := map[string]any{"retrySchedule": []int{2}}
 	cases := []struct {
 		name         string
 		fn           func(n int, w http.ResponseWriter, r *http.Request)
@@ -356,10 +358,10 @@ func TestWebhookOutcomes(t *testing.T) {
 			if n == 1 {
 				w.WriteHeader(500)
 			}
-		}, status: "SUCCEEDED", attempts: 2, within: 20 * time.Second},
+		}, extra: fastRetries, status: "SUCCEEDED", attempts: 2, within: 20 * time.Second},
 		{name: "404 fails after one", fn: func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }, status: "FAILED", attempts: 1, within: 10 * time.Second},
 		{name: "attempts stop at the maximum", fn: func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) },
-			extra: map[string]any{"maxAttempts": 2}, status: "FAILED", attempts: 2, within: 20 * time.Second},
+			extra: map[string]any{"maxAttempts": 2, "retrySchedule": []int{2}}, status: "FAILED", attempts: 2, within: 20 * time.Second},
 		{name: "timeout honours the webhook's timeout", fn: func(n int, w http.ResponseWriter, r *http.Request) {
 			if n == 1 {
 				select {
@@ -367,7 +369,7 @@ func TestWebhookOutcomes(t *testing.T) {
 				case <-r.Context().Done():
 				}
 			}
-		}, extra: map[string]any{"timeoutSeconds": 1}, status: "SUCCEEDED", attempts: 2, within: 25 * time.Second,
+		}, extra: map[string]any{"timeoutSeconds": 1, "retrySchedule": []int{2}}, status: "SUCCEEDED", attempts: 2, within: 25 * time.Second,
 			checkAttempt: func(t *testing.T, d deliveryView) {
 				a := d.AttemptDetails[0]
 				if a.ErrorClass != "timeout" || a.DurationMs == nil || *a.DurationMs < 900 || *a.DurationMs > 2500 {
@@ -379,7 +381,8 @@ func TestWebhookOutcomes(t *testing.T) {
 				w.Header().Set("Retry-After", "6")
 				w.WriteHeader(429)
 			}
-		}, status: "SUCCEEDED", attempts: 2, minGap: 6 * time.Second, within: 30 * time.Second},
+			// Retry-After is longer than the webhook's own 1 s wait: it wins.
+		}, extra: map[string]any{"retrySchedule": []int{1}}, status: "SUCCEEDED", attempts: 2, minGap: 6 * time.Second, within: 30 * time.Second},
 	}
 	for i, tc := range cases {
 		// Each case has its own custom event, so no other case's webhook matches it.

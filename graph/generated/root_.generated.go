@@ -329,10 +329,12 @@ type ComplexityRoot struct {
 		CreatedAt      func(childComplexity int) int
 		Format         func(childComplexity int) int
 		Headers        func(childComplexity int) int
+		Health         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		InactiveReason func(childComplexity int) int
 		KeyRotation    func(childComplexity int) int
 		Name           func(childComplexity int) int
+		RateLimit      func(childComplexity int) int
 		Revealed       func(childComplexity int) int
 		Scope          func(childComplexity int) int
 		ScopeID        func(childComplexity int) int
@@ -345,6 +347,14 @@ type ComplexityRoot struct {
 	EndpointHeader struct {
 		Name  func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	EndpointHealth struct {
+		ConsecutiveFailures func(childComplexity int) int
+		NextProbeAt         func(childComplexity int) int
+		Reason              func(childComplexity int) int
+		Since               func(childComplexity int) int
+		State               func(childComplexity int) int
 	}
 
 	EndpointKeyPayload struct {
@@ -602,6 +612,7 @@ type ComplexityRoot struct {
 		RemoveMember              func(childComplexity int, input model.RemoveMemberInput) int
 		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
 		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
+		ResumeEndpoint            func(childComplexity int, input model.EndpointIDInput) int
 		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
 		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
 		RevokeAPIToken            func(childComplexity int, input model.RevokeAPITokenInput) int
@@ -772,6 +783,8 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		MaxAttempts     func(childComplexity int) int
 		Name            func(childComplexity int) int
+		RetryPlan       func(childComplexity int) int
+		RetrySchedule   func(childComplexity int) int
 		Scope           func(childComplexity int) int
 		ScopeID         func(childComplexity int) int
 		SkipPrivateVars func(childComplexity int) int
@@ -1984,6 +1997,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Endpoint.Headers(childComplexity), true
+	case "Endpoint.health":
+		if e.ComplexityRoot.Endpoint.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Health(childComplexity), true
 	case "Endpoint.id":
 		if e.ComplexityRoot.Endpoint.ID == nil {
 			break
@@ -2008,6 +2027,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Endpoint.Name(childComplexity), true
+	case "Endpoint.rateLimit":
+		if e.ComplexityRoot.Endpoint.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.RateLimit(childComplexity), true
 	case "Endpoint.revealed":
 		if e.ComplexityRoot.Endpoint.Revealed == nil {
 			break
@@ -2063,6 +2088,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EndpointHeader.Value(childComplexity), true
+
+	case "EndpointHealth.consecutiveFailures":
+		if e.ComplexityRoot.EndpointHealth.ConsecutiveFailures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.ConsecutiveFailures(childComplexity), true
+	case "EndpointHealth.nextProbeAt":
+		if e.ComplexityRoot.EndpointHealth.NextProbeAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.NextProbeAt(childComplexity), true
+	case "EndpointHealth.reason":
+		if e.ComplexityRoot.EndpointHealth.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.Reason(childComplexity), true
+	case "EndpointHealth.since":
+		if e.ComplexityRoot.EndpointHealth.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.Since(childComplexity), true
+	case "EndpointHealth.state":
+		if e.ComplexityRoot.EndpointHealth.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.State(childComplexity), true
 
 	case "EndpointKeyPayload.endpoint":
 		if e.ComplexityRoot.EndpointKeyPayload.Endpoint == nil {
@@ -3294,6 +3350,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveIncident(childComplexity, args["input"].(model.ResolveIncidentInput)), true
+	case "Mutation.resumeEndpoint":
+		if e.ComplexityRoot.Mutation.ResumeEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeEndpoint(childComplexity, args["input"].(model.EndpointIDInput)), true
 	case "Mutation.resumeFarm":
 		if e.ComplexityRoot.Mutation.ResumeFarm == nil {
 			break
@@ -4236,6 +4303,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Webhook.Name(childComplexity), true
+	case "Webhook.retryPlan":
+		if e.ComplexityRoot.Webhook.RetryPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.RetryPlan(childComplexity), true
+	case "Webhook.retrySchedule":
+		if e.ComplexityRoot.Webhook.RetrySchedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.RetrySchedule(childComplexity), true
 	case "Webhook.scope":
 		if e.ComplexityRoot.Webhook.Scope == nil {
 			break
@@ -5565,8 +5644,12 @@ type Endpoint {
   active: Boolean!
   "Usable by webhooks of lower scopes."
   shared: Boolean!
-  "Why it was deactivated automatically (410 Gone), if it was."
+  "Why it was deactivated automatically (410 Gone, failing too long), if it was."
   inactiveReason: String!
+  "The circuit breaker's view: active, paused (deliveries wait, probed) or disabled."
+  health: EndpointHealth!
+  "At most this many requests per second, across all workers; null is unlimited."
+  rateLimit: Float
   "Webhooks that send to it."
   webhooks: [Webhook!]!
   createdAt: Time!
@@ -5597,6 +5680,27 @@ type KeyRotation {
   scalrUsesNewKey: Boolean!
 }
 
+enum EndpointState {
+  "Deliveries are attempted."
+  ACTIVE
+  "It kept failing: deliveries wait (no attempts charged) while it is probed."
+  PAUSED
+  "Inactive: turned off by a user, answered 410 Gone, or failed for too long."
+  DISABLED
+}
+
+type EndpointHealth {
+  state: EndpointState!
+  "Why it is paused or disabled."
+  reason: String!
+  "When it entered this state (null: never changed)."
+  since: Time
+  "Failed attempts in a row (reset by any answer that is not a retryable failure)."
+  consecutiveFailures: Int!
+  "Paused: when a delivery will next probe it."
+  nextProbeAt: Time
+}
+
 type Webhook {
   id: ID!
   scope: Scope!
@@ -5607,7 +5711,16 @@ type Webhook {
   "Empty means every farm in scope."
   farmIds: [ID!]!
   timeoutSeconds: Int!
+  "1 to 20; new webhooks get 5."
   maxAttempts: Int!
+  """
+  Its own waits between attempts in seconds (the last repeats); null is the default schedule:
+  30 s, 5 min, 30 min, 2 h, 5 h, 10 h, then 10 h. Each wait gets ±15% jitter; a longer
+  Retry-After from the receiver (up to 1 h) is honoured.
+  """
+  retrySchedule: [Int!]
+  "When each attempt is planned, in seconds after the event (nominal, without jitter)."
+  retryPlan: [Int!]!
   skipPrivateVariables: Boolean!
   "Text with {VAR} placeholders, sent as userData."
   userData: String!
@@ -5759,6 +5872,8 @@ input CreateEndpointInput {
   shared: Boolean
   "At most 20, 8 KiB in all."
   headers: [EndpointHeaderInput!]
+  "Requests per second, 0.1 to 1000; absent or 0 is unlimited."
+  rateLimit: Float
 }
 
 input UpdateEndpointInput {
@@ -5768,6 +5883,8 @@ input UpdateEndpointInput {
   format: EndpointFormat
   active: Boolean
   shared: Boolean
+  "Requests per second, 0.1 to 1000; 0 removes the limit, absent keeps it."
+  rateLimit: Float
   "Replaces every custom header; an empty list removes them."
   headers: [EndpointHeaderInput!]
 }
@@ -5811,7 +5928,10 @@ input CreateWebhookInput {
   events: [String!]!
   farmIds: [ID!]
   timeoutSeconds: Int
+  "1 to 20 (default 5)."
   maxAttempts: Int
+  "Waits between attempts in seconds: ascending or equal, each 1 to 86400, at most 19; absent or empty is the default."
+  retrySchedule: [Int!]
   skipPrivateVariables: Boolean
   userData: String
   active: Boolean
@@ -5825,6 +5945,8 @@ input UpdateWebhookInput {
   farmIds: [ID!]
   timeoutSeconds: Int
   maxAttempts: Int
+  "Waits between attempts in seconds; an empty list restores the default, absent keeps it."
+  retrySchedule: [Int!]
   skipPrivateVariables: Boolean
   userData: String
   active: Boolean
@@ -5913,6 +6035,8 @@ extend type Mutation {
   finishEndpointKeyRotation(input: EndpointIdInput!): EndpointPayload!
   "Ends a key rotation by going back to the old key: the new key stops signing."
   cancelEndpointKeyRotation(input: EndpointIdInput!): EndpointPayload!
+  "Resumes a paused endpoint (or turns a disabled one on) and releases its waiting deliveries. Admins of its scope."
+  resumeEndpoint(input: EndpointIdInput!): EndpointPayload!
   "Refused while webhooks use it; the error names them."
   deleteEndpoint(input: EndpointIdInput!): DeletePayload!
   sendTestEvent(input: EndpointIdInput!): DeliveryPayload!
@@ -6511,6 +6635,10 @@ func (ec *executionContext) childFields_Endpoint(ctx context.Context, field grap
 		return ec.fieldContext_Endpoint_shared(ctx, field)
 	case "inactiveReason":
 		return ec.fieldContext_Endpoint_inactiveReason(ctx, field)
+	case "health":
+		return ec.fieldContext_Endpoint_health(ctx, field)
+	case "rateLimit":
+		return ec.fieldContext_Endpoint_rateLimit(ctx, field)
 	case "webhooks":
 		return ec.fieldContext_Endpoint_webhooks(ctx, field)
 	case "createdAt":
@@ -6529,6 +6657,22 @@ func (ec *executionContext) childFields_EndpointHeader(ctx context.Context, fiel
 		return ec.fieldContext_EndpointHeader_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EndpointHeader", field.Name)
+}
+
+func (ec *executionContext) childFields_EndpointHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_EndpointHealth_state(ctx, field)
+	case "reason":
+		return ec.fieldContext_EndpointHealth_reason(ctx, field)
+	case "since":
+		return ec.fieldContext_EndpointHealth_since(ctx, field)
+	case "consecutiveFailures":
+		return ec.fieldContext_EndpointHealth_consecutiveFailures(ctx, field)
+	case "nextProbeAt":
+		return ec.fieldContext_EndpointHealth_nextProbeAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndpointHealth", field.Name)
 }
 
 func (ec *executionContext) childFields_EndpointKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7205,6 +7349,10 @@ func (ec *executionContext) childFields_Webhook(ctx context.Context, field graph
 		return ec.fieldContext_Webhook_timeoutSeconds(ctx, field)
 	case "maxAttempts":
 		return ec.fieldContext_Webhook_maxAttempts(ctx, field)
+	case "retrySchedule":
+		return ec.fieldContext_Webhook_retrySchedule(ctx, field)
+	case "retryPlan":
+		return ec.fieldContext_Webhook_retryPlan(ctx, field)
 	case "skipPrivateVariables":
 		return ec.fieldContext_Webhook_skipPrivateVariables(ctx, field)
 	case "userData":

@@ -159,6 +159,8 @@ type CreateEndpointInput struct {
 	Shared *bool                  `json:"shared,omitempty"`
 	// At most 20, 8 KiB in all.
 	Headers []*models.HeaderPair `json:"headers,omitempty"`
+	// Requests per second, 0.1 to 1000; absent or 0 is unlimited.
+	RateLimit *float64 `json:"rateLimit,omitempty"`
 }
 
 type CreateEnvironmentInput struct {
@@ -205,16 +207,19 @@ type CreateServerInput struct {
 }
 
 type CreateWebhookInput struct {
-	Scope                *ScopeInput `json:"scope"`
-	Name                 string      `json:"name"`
-	EndpointIds          []string    `json:"endpointIds"`
-	Events               []string    `json:"events"`
-	FarmIds              []string    `json:"farmIds,omitempty"`
-	TimeoutSeconds       *int        `json:"timeoutSeconds,omitempty"`
-	MaxAttempts          *int        `json:"maxAttempts,omitempty"`
-	SkipPrivateVariables *bool       `json:"skipPrivateVariables,omitempty"`
-	UserData             *string     `json:"userData,omitempty"`
-	Active               *bool       `json:"active,omitempty"`
+	Scope          *ScopeInput `json:"scope"`
+	Name           string      `json:"name"`
+	EndpointIds    []string    `json:"endpointIds"`
+	Events         []string    `json:"events"`
+	FarmIds        []string    `json:"farmIds,omitempty"`
+	TimeoutSeconds *int        `json:"timeoutSeconds,omitempty"`
+	// 1 to 20 (default 5).
+	MaxAttempts *int `json:"maxAttempts,omitempty"`
+	// Waits between attempts in seconds: ascending or equal, each 1 to 86400, at most 19; absent or empty is the default.
+	RetrySchedule        []int   `json:"retrySchedule,omitempty"`
+	SkipPrivateVariables *bool   `json:"skipPrivateVariables,omitempty"`
+	UserData             *string `json:"userData,omitempty"`
+	Active               *bool   `json:"active,omitempty"`
 }
 
 type CustomEventPayload struct {
@@ -543,6 +548,8 @@ type UpdateEndpointInput struct {
 	Format *models.EndpointFormat `json:"format,omitempty"`
 	Active *bool                  `json:"active,omitempty"`
 	Shared *bool                  `json:"shared,omitempty"`
+	// Requests per second, 0.1 to 1000; 0 removes the limit, absent keeps it.
+	RateLimit *float64 `json:"rateLimit,omitempty"`
 	// Replaces every custom header; an empty list removes them.
 	Headers []*models.HeaderPair `json:"headers,omitempty"`
 }
@@ -587,16 +594,18 @@ type UpdateServerInput struct {
 }
 
 type UpdateWebhookInput struct {
-	ID                   string   `json:"id"`
-	Name                 *string  `json:"name,omitempty"`
-	EndpointIds          []string `json:"endpointIds,omitempty"`
-	Events               []string `json:"events,omitempty"`
-	FarmIds              []string `json:"farmIds,omitempty"`
-	TimeoutSeconds       *int     `json:"timeoutSeconds,omitempty"`
-	MaxAttempts          *int     `json:"maxAttempts,omitempty"`
-	SkipPrivateVariables *bool    `json:"skipPrivateVariables,omitempty"`
-	UserData             *string  `json:"userData,omitempty"`
-	Active               *bool    `json:"active,omitempty"`
+	ID             string   `json:"id"`
+	Name           *string  `json:"name,omitempty"`
+	EndpointIds    []string `json:"endpointIds,omitempty"`
+	Events         []string `json:"events,omitempty"`
+	FarmIds        []string `json:"farmIds,omitempty"`
+	TimeoutSeconds *int     `json:"timeoutSeconds,omitempty"`
+	MaxAttempts    *int     `json:"maxAttempts,omitempty"`
+	// Waits between attempts in seconds; an empty list restores the default, absent keeps it.
+	RetrySchedule        []int   `json:"retrySchedule,omitempty"`
+	SkipPrivateVariables *bool   `json:"skipPrivateVariables,omitempty"`
+	UserData             *string `json:"userData,omitempty"`
+	Active               *bool   `json:"active,omitempty"`
 }
 
 // An error the user can fix. Mutations return these in `errors` and change nothing.

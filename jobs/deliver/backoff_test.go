@@ -2,91 +2,39 @@ package deliver
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/switchboard-hub/switchboard/models/retry"
 )
 
 func constRand(f float64) func() float64 { return func() float64 { return f } }
 
-func TestBackoff_Schedule(t *testing.T) {
-	tests := []struct {
-		attempt  int
-		min, max time.Duration // delay in [min, max)
-	}{
-		{-3, 2 * time.Second, 4 * time.Second},
-		{0, 2 * time.Second, 4 * time.Second},
-		{1, 2 * time.Second, 4 * time.Second},
-		{2, 4 * time.Second, 8 * time.Second},
-		{3, 8 * time.Second, 16 * time.Second},
-		{6, 64 * time.Second, 128 * time.Second},
-		{10, 1024 * time.Second, 2048 * time.Second},
-		{11, 30 * time.Minute, time.Hour},
-		{20, 30 * time.Minute, time.Hour},
-		{64, 30 * time.Minute, time.Hour},
-		{math.MaxInt, 30 * time.Minute, time.Hour},
-	}
-	for _, tt := range tests {
-		lo, hi := Backoff(tt.attempt, constRand(0)), Backoff(tt.attempt, constRand(math.Nextafter(1, 0)))
-		if lo != tt.min {
-			t.Errorf("Backoff(%d) with rnd 0 = %v, want %v", tt.attempt, lo, tt.min)
-		}
-		if hi >= tt.max || hi < tt.max-time.Millisecond {
-			t.Errorf("Backoff(%d) with rnd ~1 = %v, want just under %v", tt.attempt, hi, tt.max)
-		}
-	}
-}
-
-func TestBackoff_JitterBoundsAndGrowth(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(1, 2))
-	for attempt := 1; attempt <= 30; attempt++ {
-		c := min(BackoffCap, BackoffFirst<<min(attempt-1, 20))
-		seen := map[time.Duration]bool{}
-		for range 200 {
-			d := Backoff(attempt, rnd.Float64)
-			if d < c/2 || d >= c {
-				t.Fatalf("Backoff(%d) = %v, outside [%v, %v)", attempt, d, c/2, c)
-			}
-			seen[d] = true
-		}
-		if len(seen) < 100 {
-			t.Errorf("Backoff(%d): only %d distinct delays in 200: no jitter?", attempt, len(seen))
-		}
-		// Below the cap, any delay of a retry is at least any delay of the retry before.
-		if c < BackoffCap && attempt > 1 {
-			if prevMax, curMin := Backoff(attempt-1, constRand(math.Nextafter(1, 0))), Backoff(attempt, constRand(0)); curMin < prevMax {
-				t.Errorf("Backoff(%d) can be shorter than Backoff(%d): %v < %v", attempt, attempt-1, curMin, prevMax)
-			}
-		}
-	}
-}
-
-func TestBackoff_FirstRetryWithinSeconds(t *testing.T) {
-	for range 1000 {
-		if d := Backoff(1, nil); d < 2*time.Second || d >= 4*time.Second {
-			t.Fatalf("first retry after %v", d)
-		}
-	}
-}
-
-func TestBackoff_BadRandomValues(t *testing.T) {
-	for _, f := range []float64{-1, 1, 2, math.NaN(), math.Inf(1), math.Inf(-1)} {
-		if d := Backoff(3, constRand(f)); d < 8*time.Second || d >= 16*time.Second {
-			t.Errorf("rnd %v: Backoff(3) = %v, outside [8s, 16s)", f, d)
+// The schedule math is table-tested in models/retry; these check the wiring of the sender's
+// helpers to it.
+func TestBackoff_DefaultSchedule(t *testing.T) {
+	for attempt, nominal := range map[int]time.Duration{1: 30 * time.Second, 2: 5 * time.Minute, 3: 30 * time.Minute, 6: 10 * time.Hour, 40: 10 * time.Hour} {
+		lo, hi := Backoff(attempt, constRand(0)), Backoff(attempt, constRand(math.Nextafter(1, 0)))
+		if lo != time.Duration(float64(nominal)*(1-retry.Jitter)) || hi > time.Duration(float64(nominal)*(1+retry.Jitter)) || hi < nominal {
+			t.Errorf("Backoff(%d) spans [%v, %v], want around %v", attempt, lo, hi, nominal)
 		}
 	}
 }
 
 func TestResult_NextDelay(t *testing.T) {
 	zero := constRand(0)
-	if d := (Result{}).NextDelay(3, zero); d != 8*time.Second {
-		t.Errorf("no Retry-After: %v, want the backoff 8s", d)
+	fast := []time.Duration{2 * time.Second, 8 * time.Second}
+	if d := (Result{}).NextDelay(fast, 2, zero); d != time.Duration(float64(8*time.Second)*(1-retry.Jitter)) {
+		t.Errorf("no Retry-After: %v, want the webhook's schedule", d)
 	}
-	if d := (Result{RetryAfter: time.Minute}).NextDelay(3, zero); d != time.Minute {
+	if d := (Result{}).NextDelay(nil, 1, zero); d < 25*time.Second || d > 35*time.Second {
+		t.Errorf("nil schedule: %v, want the default 30 s", d)
+	}
+	if d := (Result{RetryAfter: time.Minute}).NextDelay(fast, 2, zero); d != time.Minute {
 		t.Errorf("Retry-After 1m: %v, want 1m", d)
 	}
-	if d := (Result{RetryAfter: time.Second}).NextDelay(3, zero); d != 8*time.Second {
-		t.Errorf("Retry-After 1s: %v, want the longer backoff 8s", d)
+	if d := (Result{RetryAfter: time.Second}).NextDelay(fast, 2, zero); d < 6*time.Second {
+		t.Errorf("Retry-After 1s: %v, want the longer scheduled wait", d)
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package deliver makes one HTTP delivery attempt of a signed outbound webhook (design §6.4, §6.5)
 // or approval request (§7.3) and classifies its outcome. It does not log, store or schedule
 // anything: the delivery and approval jobs record the [Result] and decide what happens next, with
-// [Backoff] and [Result.NextDelay] for the retry schedule.
+// [Backoff] and [Result.NextDelay] for the retry schedule (models/retry).
 //
 // Decisions (each has a test):
 //

@@ -19,6 +19,7 @@ import {
   IconRotateClockwise,
   IconPencil,
   IconPlugConnected,
+  IconPlayerPlay,
   IconPlus,
   IconSend,
   IconTrash,
@@ -44,10 +45,12 @@ import {
   DeleteEndpointMutation,
   EndpointsQuery,
   FinishEndpointKeyRotationMutation,
+  ResumeEndpointMutation,
   SendTestEventMutation,
   endpointsContext,
 } from './api';
 import { EndpointFormModal } from './components/EndpointFormModal';
+import { EndpointHealthBadge } from './components/EndpointHealthBadge';
 import { KeyRevealModal, type KeyReveal } from './components/KeyRevealModal';
 import { RotateKeyModal } from './components/RotateKeyModal';
 import { TestDeliveryModal } from './components/TestDeliveryModal';
@@ -64,6 +67,7 @@ export default function EndpointsPage() {
   const [rotating, setRotating] = useState<EndpointFieldsFragment | null>(null);
   const [, remove] = useMutation(DeleteEndpointMutation);
   const [, sendTest] = useMutation(SendTestEventMutation);
+  const [, resume] = useMutation(ResumeEndpointMutation);
   const [modal, setModal] = useState<{ open: boolean; endpoint: EndpointFieldsFragment | null }>({ open: false, endpoint: null });
   const [reveal, setReveal] = useState<KeyReveal | null>(null);
   const [test, setTest] = useState<{ deliveryId: string; endpointName: string } | null>(null);
@@ -102,6 +106,12 @@ export default function EndpointsPage() {
     if (!ok) return;
     if (payloadOrNotify(await remove({ input: { id: e.id } }, endpointsContext), (d) => d.deleteEndpoint, `Could not delete ${e.name}`)) {
       notifySuccess(`Deleted ${e.name}.`);
+    }
+  }
+
+  async function onResume(e: EndpointFieldsFragment) {
+    if (payloadOrNotify(await resume({ input: { id: e.id } }, endpointsContext), (d) => d.resumeEndpoint, `Could not resume ${e.name}`)) {
+      notifySuccess(`Resumed ${e.name}; its waiting deliveries are being sent.`);
     }
   }
 
@@ -161,17 +171,7 @@ export default function EndpointsPage() {
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
-                    {e.active ? (
-                      <Badge color="teal" variant="dot">
-                        Active
-                      </Badge>
-                    ) : (
-                      <Tooltip label={e.inactiveReason || 'Turned off'} disabled={!e.inactiveReason}>
-                        <Badge color="gray" variant="dot">
-                          Inactive
-                        </Badge>
-                      </Tooltip>
-                    )}
+                    <EndpointHealthBadge health={e.health} />
                     {e.shared && (
                       <Badge color="blue" variant="light" size="sm">
                         Shared
@@ -193,10 +193,26 @@ export default function EndpointsPage() {
                       </Tooltip>
                     )}
                   </Group>
-                  {!e.active && e.inactiveReason && (
+                  {e.health.state !== 'ACTIVE' && e.health.reason && (
                     <Text size="xs" c="dimmed">
-                      {e.inactiveReason}
+                      {e.health.reason}
                     </Text>
+                  )}
+                  {e.rateLimit != null && (
+                    <Text size="xs" c="dimmed">
+                      ≤ {e.rateLimit}/s
+                    </Text>
+                  )}
+                  {canManage && e.health.state !== 'ACTIVE' && (
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      mt={4}
+                      leftSection={<IconPlayerPlay size={12} />}
+                      onClick={() => onResume(e)}
+                    >
+                      Resume now
+                    </Button>
                   )}
                 </Table.Td>
                 <Table.Td>

@@ -23,6 +23,14 @@ export const EndpointFields = graphql(`
       signatureSwitchAt
       scalrUsesNewKey
     }
+    rateLimit
+    health {
+      state
+      reason
+      since
+      consecutiveFailures
+      nextProbeAt
+    }
     createdAt
     updatedAt
     webhooks {
@@ -171,3 +179,18 @@ export const TestDeliveryQuery = graphql(`
 `);
 
 export const endpointsContext = { additionalTypenames: ['Endpoint'] };
+
+export const ResumeEndpointMutation = graphql(`
+  mutation ResumeEndpoint($input: EndpointIdInput!) {
+    resumeEndpoint(input: $input) {
+      endpoint {
+        ...EndpointFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);

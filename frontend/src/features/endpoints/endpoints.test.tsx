@@ -27,6 +27,8 @@ const endpoint = (id: string, name: string, webhooks: { id: string; name: string
     signatureSwitchAt: null as string | null,
     scalrUsesNewKey: true,
   },
+  rateLimit: null,
+  health: { state: 'ACTIVE', reason: '', since: null, consecutiveFailures: 0, nextProbeAt: null },
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
   webhooks,
@@ -88,6 +90,7 @@ describe('endpoints', () => {
         shared: true,
         active: true,
         headers: [],
+        rateLimit: 0,
       },
     });
     await user.click(within(reveal).getByRole('button', { name: 'I have copied the key' }));
@@ -144,6 +147,34 @@ describe('endpoints', () => {
     const asked = mock.callsTo('TestDelivery').length;
     await new Promise((r) => setTimeout(r, 1700));
     expect(mock.callsTo('TestDelivery')).toHaveLength(asked);
+  });
+
+  it('shows a paused endpoint with its reason and resumes it now', async () => {
+    const user = userEvent.setup();
+    const paused = {
+      ...endpoint('ep1', 'CMDB'),
+      rateLimit: 5,
+      health: {
+        state: 'PAUSED',
+        reason: '5 consecutive failed attempts (last: HTTP 503 Service Unavailable)',
+        since: '2026-01-01T00:00:00Z',
+        consecutiveFailures: 5,
+        nextProbeAt: '2026-01-01T00:00:30Z',
+      },
+    };
+    const mock = createMockClient({
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'ADMIN' } }),
+      EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [] } }),
+      Endpoints: () => ({ endpoints: [paused] }),
+      ResumeEndpoint: () => ({ resumeEndpoint: { endpoint: endpoint('ep1', 'CMDB'), errors: [] } }),
+    });
+    renderRoute(<EndpointsPage />, { client: mock.client, path: '/accounts/:accountId/endpoints', url: '/accounts/acc1/endpoints' });
+    expect(await screen.findByText('Paused')).toBeInTheDocument();
+    expect(screen.getByText(/5 consecutive failed attempts/)).toBeInTheDocument();
+    expect(screen.getByText('≤ 5/s')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Resume now' }));
+    await waitFor(() => expect(mock.callsTo('ResumeEndpoint')).toHaveLength(1));
+    expect(mock.callsTo('ResumeEndpoint')[0].variables).toEqual({ input: { id: 'ep1' } });
   });
 
   it('is read-only for viewers', async () => {

@@ -10,6 +10,7 @@ export const WebhookFields = graphql(`
     farmIds
     timeoutSeconds
     maxAttempts
+    retrySchedule
     skipPrivateVariables
     userData
     active

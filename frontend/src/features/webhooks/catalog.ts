@@ -4,11 +4,12 @@ export interface CatalogEvent {
   category: string;
 }
 
-export const CATEGORY_ORDER = ['incident', 'farm', 'server', 'custom'];
+export const CATEGORY_ORDER = ['incident', 'farm', 'server', 'endpoint', 'custom'];
 export const CATEGORY_LABEL: Record<string, string> = {
   incident: 'Incident events',
   farm: 'Farm events',
   server: 'Server events',
+  endpoint: 'Endpoint health',
   custom: 'Custom events',
 };
 

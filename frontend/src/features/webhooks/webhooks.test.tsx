@@ -15,6 +15,7 @@ const CATALOG = [
   { name: 'FarmLaunched', description: 'A farm was launched.', category: 'farm', custom: null },
   { name: 'IncidentOpened', description: 'An incident was opened on a component.', category: 'incident', custom: null },
   { name: 'IncidentResolved', description: 'An incident was resolved.', category: 'incident', custom: null },
+  { name: 'EndpointPaused', description: 'An endpoint kept failing: its deliveries wait while it is probed.', category: 'endpoint', custom: null },
   { name: 'BackupDone', description: 'Nightly backup finished.', category: 'custom', custom: { id: 'ce1', scope: 'ACCOUNT' } },
 ];
 
@@ -39,6 +40,7 @@ describe('event picker', () => {
       'Incident events',
       'Farm events',
       'Server events',
+      'Endpoint health',
       'Custom events',
     ]);
     const server = screen.getByRole('group', { name: 'Server events' });
@@ -101,6 +103,21 @@ describe('webhook form', () => {
     const timeout = await screen.findByRole('textbox', { name: /Timeout/ });
     await user.clear(timeout);
     await user.type(timeout, '10');
+    // The planned schedule of a new webhook: 5 attempts on the default waits.
+    expect(screen.getByTestId('retry-plan')).toHaveTextContent(
+      'Attempt 1 now, 2 after 30 s, 3 after 5 min, 4 after 30 min, 5 after 2 h; last attempt ≈2 h 35 min after the event.',
+    );
+    const schedule = screen.getByRole('textbox', { name: /Retry schedule/ });
+    await user.type(schedule, '1h, 5m');
+    expect(screen.queryByTestId('retry-plan')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Create webhook' }));
+    expect(await screen.findByText(/shorter than the wait before it/)).toBeInTheDocument();
+    expect(mock.callsTo('CreateWebhook')).toHaveLength(0);
+    await user.clear(schedule);
+    await user.type(schedule, '10s, 1m');
+    expect(screen.getByTestId('retry-plan')).toHaveTextContent(
+      'Attempt 1 now, 2 after 10 s, 3 after 1 min, 4 after 1 min, 5 after 1 min; last attempt ≈3 min 10 s after the event.',
+    );
     await user.click(screen.getByRole('switch', { name: /Skip private variables/ }));
     await user.type(screen.getByRole('textbox', { name: /User data/ }), 'farm={{SCALR_FARM_NAME}');
     await user.click(screen.getByRole('button', { name: 'Create webhook' }));
@@ -114,7 +131,8 @@ describe('webhook form', () => {
         endpointIds: ['ep1'],
         farmIds: [],
         timeoutSeconds: 10,
-        maxAttempts: 3,
+        maxAttempts: 5,
+        retrySchedule: [10, 60],
         skipPrivateVariables: true,
         userData: 'farm={SCALR_FARM_NAME}',
         active: true,

@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, Modal, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Modal, NumberInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
@@ -23,9 +23,11 @@ interface Values {
   shared: boolean;
   active: boolean;
   headers: Header[];
+  /** Requests per second; '' is unlimited. */
+  rateLimit: number | string;
 }
 
-const FIELDS = ['name', 'url', 'format', 'shared', 'active'];
+const FIELDS = ['name', 'url', 'format', 'shared', 'active', 'rateLimit'];
 
 /** The server's limit on custom headers. */
 export const MAX_HEADERS = 20;
@@ -90,7 +92,7 @@ export function EndpointFormModal({
   const [, update] = useMutation(UpdateEndpointMutation);
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true, headers: [] },
+    initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true, headers: [], rateLimit: '' },
     validate: {
       headers: {
         name: (v) => headerNameError(v),
@@ -107,6 +109,11 @@ export function EndpointFormModal({
           return 'Enter a full URL, e.g. https://cmdb.example.com/hooks';
         }
       },
+      rateLimit: (v) => {
+        if (v === '' || v === null) return null;
+        const n = Number(v);
+        return n >= 0.1 && n <= 1000 ? null : 'A rate limit is between 0.1 and 1000 requests per second (empty: unlimited)';
+      },
     },
   });
   useEffect(() => {
@@ -120,6 +127,7 @@ export function EndpointFormModal({
         shared: endpoint?.shared ?? false,
         active: endpoint?.active ?? true,
         headers: (endpoint?.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
+        rateLimit: endpoint?.rateLimit ?? '',
       });
       form.clearErrors();
     }
@@ -136,6 +144,8 @@ export function EndpointFormModal({
       shared: v.shared,
       active: v.active,
       headers: v.headers.map((h) => ({ name: h.name.trim(), value: h.value })),
+      // 0 removes a limit.
+      rateLimit: v.rateLimit === '' ? 0 : Number(v.rateLimit),
     };
     if (endpoint) {
       // The whole URL only comes back to admins; an unchanged URL is not sent.
@@ -205,6 +215,17 @@ export function EndpointFormModal({
             label="Shared"
             description="Webhooks of narrower scopes (environments) may send to it."
             {...form.getInputProps('shared', { type: 'checkbox' })}
+          />
+          <NumberInput
+            label="Rate limit (requests per second)"
+            description="At most this many deliveries per second, across all workers; throttled deliveries wait without using an attempt. Empty: unlimited. 0.1–1000."
+            placeholder="Unlimited"
+            min={0.1}
+            max={1000}
+            step={1}
+            decimalScale={2}
+            clampBehavior="none"
+            {...form.getInputProps('rateLimit')}
           />
           <Switch label="Active" description="Inactive endpoints are skipped." {...form.getInputProps('active', { type: 'checkbox' })} />
           <Stack gap={6}>

@@ -30,6 +30,7 @@ import {
   UsableEndpointsQuery,
   webhooksContext,
 } from '../api';
+import { DEFAULT_ATTEMPTS, MAX_ATTEMPTS, describePlan, parseWaits, waitsToText } from '../schedule';
 import { EventPicker } from './EventPicker';
 
 export interface WebhookValues {
@@ -39,12 +40,24 @@ export interface WebhookValues {
   farmIds: string[];
   timeoutSeconds: number | string;
   maxAttempts: number | string;
+  retrySchedule: string;
   skipPrivateVariables: boolean;
   userData: string;
   active: boolean;
 }
 
-const FIELDS = ['name', 'events', 'endpointIds', 'farmIds', 'timeoutSeconds', 'maxAttempts', 'skipPrivateVariables', 'userData', 'active'];
+const FIELDS = [
+  'name',
+  'events',
+  'endpointIds',
+  'farmIds',
+  'timeoutSeconds',
+  'maxAttempts',
+  'retrySchedule',
+  'skipPrivateVariables',
+  'userData',
+  'active',
+];
 
 const inRange = (lo: number, hi: number, what: string) => (v: number | string) => {
   const n = Number(v);
@@ -79,7 +92,8 @@ export function WebhookForm({
       endpointIds: webhook?.endpoints.map((e) => e.id) ?? [],
       farmIds: webhook?.farmIds ?? [],
       timeoutSeconds: webhook?.timeoutSeconds ?? 3,
-      maxAttempts: webhook?.maxAttempts ?? 3,
+      maxAttempts: webhook?.maxAttempts ?? DEFAULT_ATTEMPTS,
+      retrySchedule: waitsToText(webhook?.retrySchedule),
       skipPrivateVariables: webhook?.skipPrivateVariables ?? false,
       userData: webhook?.userData ?? '',
       active: webhook?.active ?? true,
@@ -89,7 +103,8 @@ export function WebhookForm({
       events: (v) => (v.length ? null : 'Pick at least one event'),
       endpointIds: (v) => (v.length ? null : 'Pick at least one endpoint'),
       timeoutSeconds: inRange(1, 60, 'Timeout'),
-      maxAttempts: inRange(1, 10, 'Attempts'),
+      maxAttempts: inRange(1, MAX_ATTEMPTS, 'Attempts'),
+      retrySchedule: (v) => parseWaits(v).error,
     },
   });
 
@@ -100,6 +115,8 @@ export function WebhookForm({
   }));
   const slackOnly = endpoints.filter((e) => form.values.endpointIds.includes(e.id) && e.format === 'SLACK');
   const nonIncident = form.values.events.filter((e) => !e.startsWith('Incident'));
+  const planned = parseWaits(form.values.retrySchedule);
+  const plan = planned.error ? null : describePlan(planned.waits, Number(form.values.maxAttempts));
 
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
@@ -110,6 +127,8 @@ export function WebhookForm({
       farmIds: v.farmIds,
       timeoutSeconds: Number(v.timeoutSeconds),
       maxAttempts: Number(v.maxAttempts),
+      // An empty list restores the default schedule.
+      retrySchedule: parseWaits(v.retrySchedule).waits ?? [],
       skipPrivateVariables: v.skipPrivateVariables,
       userData: v.userData,
       active: v.active,
@@ -202,14 +221,25 @@ export function WebhookForm({
                   />
                   <NumberInput
                     label="Max attempts"
-                    description="Retries use exponential backoff. 1–10."
+                    description={`Including the first. 1–${MAX_ATTEMPTS}.`}
                     min={1}
-                    max={10}
+                    max={MAX_ATTEMPTS}
                     clampBehavior="none"
                     allowDecimal={false}
                     {...form.getInputProps('maxAttempts')}
                   />
                 </SimpleGrid>
+                <TextInput
+                  label="Retry schedule"
+                  description="Waits between attempts, e.g. 30s, 5m, 30m, 2h (the last repeats; each ±15%). Empty: the default 30s, 5m, 30m, 2h, 5h, 10h. A receiver's longer Retry-After is honoured."
+                  placeholder="30s, 5m, 30m, 2h, 5h, 10h"
+                  {...form.getInputProps('retrySchedule')}
+                />
+                {plan && (
+                  <Text size="sm" c="dimmed" data-testid="retry-plan">
+                    {plan}
+                  </Text>
+                )}
                 <Switch
                   label="Skip private variables"
                   description="Leave hidden user variables out of the payload (built-in SCALR_* variables always stay)."
