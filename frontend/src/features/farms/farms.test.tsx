@@ -182,6 +182,35 @@ describe('farms list', () => {
   });
 });
 
+describe('new farm', () => {
+  it('sends the team, project and cost centre with the farm', async () => {
+    const user = userEvent.setup();
+    const mock = createMockClient({
+      EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }] } }),
+      Farms: () => ({ account: { id: 'acc1', myRole: 'MEMBER', farms: [] } }),
+      CreateFarm: () => ({ createFarm: { farm: { id: 'f9', name: 'sandbox' }, errors: [] } }),
+    });
+    renderRoute(<FarmsPage />, { client: mock.client, path: '/accounts/:accountId/farms', url: '/accounts/acc1/farms' });
+    await user.click((await screen.findAllByRole('button', { name: /New farm/ }))[0]);
+    const dialog = await screen.findByRole('dialog', { name: 'New farm' });
+    await user.click(within(dialog).getByRole('textbox', { name: /Environment/ }));
+    await user.click(await screen.findByRole('option', { name: 'production' }));
+    await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'sandbox');
+    await user.type(within(dialog).getByRole('textbox', { name: /^Team/ }), 'SRE');
+    await user.type(within(dialog).getByRole('textbox', { name: /^Project id/ }), ' p-1 ');
+    await user.type(within(dialog).getByRole('textbox', { name: /^Cost centre name/ }), 'ACME Operations');
+    await user.click(within(dialog).getByRole('button', { name: 'Create farm' }));
+    await waitFor(() => expect(mock.callsTo('CreateFarm')).toHaveLength(1));
+    expect(mock.callsTo('CreateFarm')[0].variables).toEqual({
+      input: {
+        environmentId: 'env1', name: 'sandbox', description: '', ownerEmail: '',
+        team: 'SRE', projectId: 'p-1', projectName: '', projectBillingCode: '',
+        costCenterId: '', costCenterName: 'ACME Operations', costCenterBillingCode: '',
+      },
+    });
+  }, 20_000);
+});
+
 describe('fire event parameters', () => {
   it('names variables like the server and rejects bad or repeated names', () => {
     expect(upperSnake('diskSize')).toBe('DISK_SIZE');
