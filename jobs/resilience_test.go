@@ -155,6 +155,13 @@ func TestBreaker_PauseProbeResume(t *testing.T) {
 		if n := r.count(t, "audit_entries", "action = ? AND target_id = ?", "endpoint.paused", r.ep.ID); n != 1 {
 			t.Fatalf("%d endpoint.paused audit entries", n)
 		}
+		// The account's admins are mailed, through the one mail path.
+		var mails []models.Mail
+		mustNoErr(t, db.Where("account_id = ? AND kind = ?", r.acc, models.MailNotice).Find(&mails).Error)
+		if len(mails) != 1 || mails[0].ToAddress != "admin@example.com" || mails[0].Subject != "Endpoint "+r.ep.Name+" paused" ||
+			!strings.Contains(mails[0].TextBody, "5 consecutive") {
+			t.Fatalf("mail to admins after the pause: %+v", mails)
+		}
 		if n := r.count(t, "deliveries", "event_name = ? AND endpoint_id = ?", models.EventEndpointPaused, r.ep.ID); n != 0 {
 			t.Errorf("the paused endpoint was sent its own paused event (%d deliveries)", n)
 		}
@@ -218,6 +225,9 @@ func TestBreaker_PauseProbeResume(t *testing.T) {
 		}
 		if n := r.count(t, "audit_entries", "action = ? AND target_id = ?", "endpoint.resumed", r.ep.ID); n != 1 {
 			t.Fatalf("%d endpoint.resumed audit entries", n)
+		}
+		if n := r.count(t, "mail_messages", "kind = ? AND subject = ?", models.MailNotice, "Endpoint "+r.ep.Name+" resumed"); n != 1 {
+			t.Fatalf("%d resume mails, want 1", n)
 		}
 		// The backlog is released spread out (10 per second), then delivered.
 		var waiting []models.Delivery

@@ -368,7 +368,9 @@ func othersWaiting(tx *Tx, endpointID, current string) *gorm.DB {
 func (s *Store) endpointTransition(tx *Tx, ep *Endpoint, event string, a *Actor, reason string, now time.Time) error {
 	accountID := deref(ep.AccountID)
 	s.hint(tx, HintEndpoint, ep.ID, accountID)
-	s.mailAdminsEndpointHealth(tx, ep, event, reason)
+	if err := s.mailAdminsEndpointHealth(tx, ep, event, reason); err != nil {
+		return err
+	}
 	if accountID == "" {
 		return nil
 	}
@@ -388,11 +390,59 @@ func (s *Store) endpointTransition(tx *Tx, ep *Endpoint, event string, a *Actor,
 	return s.audit(tx, a, accountID, action, "endpoint", ep.ID, truncate(fmt.Sprintf("%s %s endpoint %q: %s", a.Label(), verb, ep.Name, reason), 1000))
 }
 
-// mailAdminsEndpointHealth is where a health transition will mail the account's admins (issue 8,
-// item 2). TODO(mail): Switchboard has no mail path yet; when it exists, send from here (after
-// commit, via tx.AfterCommit) to the admins of the endpoint's account, or to the system
-// administrators for a system endpoint.
-func (s *Store) mailAdminsEndpointHealth(tx *Tx, ep *Endpoint, event, reason string) {}
+// mailAdminsEndpointHealth mails a health transition (issue 8, item 2) to the owners and admins
+// of the endpoint's account, or to the system administrators for a system endpoint, through the
+// one mail path: the rows are written in tx (they commit with the transition) and enqueued after
+// commit. A resume is mailed only when it ends a pause or a disable that was mailed, i.e. always
+// (every pause and disable is).
+func (s *Store) mailAdminsEndpointHealth(tx *Tx, ep *Endpoint, event, reason string) error {
+	accountID := deref(ep.AccountID)
+	var emails []string
+	q := tx.Table("users").Select("DISTINCT users.email")
+	if accountID != "" {
+		q = q.Joins("JOIN memberships ON memberships.user_id = users.id").
+			Where("memberships.account_id = ? AND memberships.role IN ?", accountID, []Role{RoleOwner, RoleAdmin})
+	} else {
+		q = q.Where("users.is_system_admin")
+	}
+	if err := q.Order("users.email").Limit(100).Pluck("users.email", &emails).Error; err != nil {
+		return err
+	}
+	state := map[string]string{EventEndpointPaused: "paused", EventEndpointResumed: "resumed", EventEndpointDisabled: "disabled"}[event]
+	subject := fmt.Sprintf("Endpoint %s %s", ep.Name, state)
+	var what string
+	switch event {
+	case EventEndpointPaused:
+		what = "Switchboard paused deliveries to this endpoint because it kept failing. Its deliveries wait (no attempts are used up) while Switchboard probes it; the first success resumes it."
+	case EventEndpointDisabled:
+		what = "Switchboard disabled this endpoint because it failed without a break for too long. Its waiting deliveries have failed; turn it on again from the console once the receiver works."
+	default:
+		what = "The endpoint answers again: its waiting deliveries are being sent."
+	}
+	link := s.links.Endpoints(accountID)
+	text := fmt.Sprintf("%s\n\nEndpoint: %s\nReason: %s\n", what, ep.Name, reason)
+	if link != "" {
+		text += "\nOpen the endpoints in Switchboard: " + link + "\n"
+	}
+	var refs []MailRef
+	for _, to := range emails {
+		_, ref, err := s.queueMail(tx, MailInput{AccountID: accountID, Kind: MailNotice, To: to, Subject: subject, Text: text})
+		if err != nil {
+			if CodeOf(err) == EINVALID {
+				continue // an address the mail path refuses: the others are still told
+			}
+			return err
+		}
+		if ref != nil {
+			refs = append(refs, *ref)
+		}
+	}
+	if len(refs) > 0 {
+		ctx := tx.Statement.Context
+		tx.AfterCommit(func() { s.enqueueMailAfter(ctx, refs) })
+	}
+	return nil
+}
 
 // ResumeEndpoint resumes a paused endpoint, or turns a disabled one on again, and releases its
 // waiting deliveries. Admins of the endpoint's scope.
