@@ -50,7 +50,8 @@ func NewNoteExpiredTokensTask() *asynq.Task {
 		asynq.Unique(10*time.Second))
 }
 
-// NewPurgeSessionsTask deletes long-expired refresh tokens.
+// NewPurgeSessionsTask deletes long-expired refresh tokens and used approval callback
+// signatures past their retention.
 func NewPurgeSessionsTask() *asynq.Task {
 	return asynq.NewTask(TypePurgeSessions, nil,
 		asynq.Queue(QueueMaintenance), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute),
@@ -101,6 +102,13 @@ func (h *Handlers) PurgeSessions(ctx context.Context, _ *asynq.Task) error {
 	n, err := h.Store.PurgeRefreshTokens(ctx)
 	if n > 0 {
 		h.Log.InfoContext(ctx, "purged expired sessions", "count", n)
+	}
+	if err != nil {
+		return err
+	}
+	n, err = h.Store.PurgeUsedCallbackSignatures(ctx)
+	if n > 0 {
+		h.Log.InfoContext(ctx, "purged used approval callback signatures", "count", n)
 	}
 	return err
 }

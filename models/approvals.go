@@ -2,6 +2,9 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -364,6 +367,11 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 	if err != nil || (decision != scalr.DecisionApproved && decision != scalr.DecisionDenied) {
 		return nil, Errorf(EINVALID, `send {"approval_status": "approved" | "denied", "message": "…"}`)
 	}
+	// The signature covers body + Date, not the URL: a body that names its request must name
+	// this one, so a callback cannot be replayed to another request even inside the window.
+	if err := checkCallbackRequestID(in.Body, r.ID); err != nil {
+		return nil, err
+	}
 	status := ApprovalDenied
 	if decision == scalr.DecisionApproved {
 		status = ApprovalApproved
@@ -380,12 +388,63 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 		if !ok {
 			return Errorf(ECONFLICT, "the request was already decided")
 		}
+		// A signature is accepted at most once (the primary key decides, also for racing
+		// replays). It is recorded with the decision it makes, in the same transaction: a
+		// refused callback rolls back and uses up nothing.
+		now := s.now()
+		res := tx.Exec(`INSERT INTO used_callback_signatures (digest, endpoint_id, request_id, used_at, expires_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
+			callbackDigest(ep.ID, in.Date, in.Body), ep.ID, r.ID, now, now.Add(usedSignatureRetention))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return Errorf(EUNAUTHORIZED, "this signed callback was already used; send each decision with a fresh Date and signature")
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// usedSignatureRetention is how long a used callback signature is remembered: longer than any
+// Date the freshness check accepts (up to MaxSkew ahead of now, valid until MaxSkew after it).
+const usedSignatureRetention = 2*scalr.MaxSkew + 5*time.Minute
+
+// callbackDigest names what a callback signature covers (its endpoint's key, the Date and the
+// body), so any encoding of the same signature is the same use.
+func callbackDigest(endpointID, date string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(endpointID))
+	h.Write([]byte{0})
+	h.Write([]byte(date))
+	h.Write([]byte{0})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkCallbackRequestID refuses a callback body whose requestId names another request.
+func checkCallbackRequestID(body []byte, requestID string) error {
+	var named struct {
+		RequestID *json.RawMessage `json:"requestId"`
+	}
+	if err := json.Unmarshal(body, &named); err != nil || named.RequestID == nil {
+		return nil // the answer's shape was checked already; requestId is optional
+	}
+	var id string
+	if err := json.Unmarshal(*named.RequestID, &id); err != nil || !strings.EqualFold(strings.TrimSpace(id), requestID) {
+		return FieldError(EINVALID, "requestId", "the body's requestId does not name the request of this callback URL")
+	}
+	return nil
+}
+
+// PurgeUsedCallbackSignatures forgets used callback signatures past their retention (a replay
+// of one is refused by the freshness check by then).
+func (s *Store) PurgeUsedCallbackSignatures(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Exec("DELETE FROM used_callback_signatures WHERE expires_at < ?", s.now())
+	return res.RowsAffected, res.Error
 }
 
 // ExpireApprovals ends pending requests past their expiry (the worker runs it periodically).

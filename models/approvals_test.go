@@ -347,6 +347,64 @@ func TestApprovals(t *testing.T) {
 			wantEqual(t, "farm", r.status(t, farm.ID), models.FarmRunning)
 		})
 
+		// The signature covers body + Date only: one genuine callback must not decide another
+		// pending request of the same endpoint (issue 8 item 11).
+		t.Run("ErrCallbackReplay", func(t *testing.T) {
+			farmA, farmB := r.farm(t), r.farm(t)
+			for _, fm := range []*models.Farm{farmA, farmB} {
+				_, err := f.Store.LaunchFarm(ctx, member, fm.ID)
+				mustNoErr(t, err)
+			}
+			reqA, _ := r.pending(t, farmA.ID)
+			reqB, _ := r.pending(t, farmB.ID)
+			genuine := r.callback(reqA.ID, `{"approval_status":"approved","message":"ship A"}`, f.Clock.Now(), r.key)
+			_, err := f.Store.ApplyApprovalCallback(ctx, genuine)
+			mustNoErr(t, err)
+			wantEqual(t, "A", r.approval(t, reqA.ID).Status, models.ApprovalApproved)
+
+			// The identical bytes against B: refused, B still pending.
+			beforeB := r.snapshot(t, reqB)
+			replay := genuine
+			replay.RequestID = reqB.ID
+			_, err = f.Store.ApplyApprovalCallback(ctx, replay)
+			wantCode(t, err, models.EUNAUTHORIZED)
+			wantEqual(t, "B after the replay", r.snapshot(t, reqB), beforeB)
+			wantEqual(t, "B", r.approval(t, reqB.ID).Status, models.ApprovalPending)
+
+			// The identical bytes again against A: refused, nothing changes.
+			beforeA := r.snapshot(t, reqA)
+			_, err = f.Store.ApplyApprovalCallback(ctx, genuine)
+			if err == nil {
+				t.Fatal("the same callback was accepted twice")
+			}
+			wantEqual(t, "A after the replay", r.snapshot(t, reqA), beforeA)
+
+			// A body naming another request is refused, even freshly signed.
+			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(reqB.ID, fmt.Sprintf(`{"approval_status":"approved","requestId":%q}`, reqA.ID), f.Clock.Now().Add(time.Second), r.key))
+			wantField(t, err, models.EINVALID, "requestId")
+			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(reqB.ID, `{"approval_status":"approved","requestId":42}`, f.Clock.Now().Add(time.Second), r.key))
+			wantField(t, err, models.EINVALID, "requestId")
+			wantEqual(t, "B after a mismatching requestId", r.snapshot(t, reqB), beforeB)
+
+			// A fresh callback naming B decides B.
+			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(reqB.ID, fmt.Sprintf(`{"approval_status":"denied","requestId":%q}`, reqB.ID), f.Clock.Now().Add(2*time.Second), r.key))
+			mustNoErr(t, err)
+			wantEqual(t, "B", r.approval(t, reqB.ID).Status, models.ApprovalDenied)
+
+			// Used signatures are forgotten only once the freshness window has closed on them.
+			used := func() int64 {
+				return f.MustCount(t, "used_callback_signatures", "request_id IN (?, ?)", reqA.ID, reqB.ID)
+			}
+			wantEqual(t, "used signatures", used(), int64(2))
+			_, err = f.Store.PurgeUsedCallbackSignatures(ctx)
+			mustNoErr(t, err)
+			wantEqual(t, "used signatures after an early purge", used(), int64(2))
+			f.Clock.Advance(20 * time.Minute)
+			_, err = f.Store.PurgeUsedCallbackSignatures(ctx)
+			mustNoErr(t, err)
+			wantEqual(t, "used signatures after the window", used(), int64(0))
+		})
+
 		t.Run("OKExpire", func(t *testing.T) {
 			farm := r.farm(t)
 			_, err := f.Store.LaunchFarm(ctx, member, farm.ID)
