@@ -38,6 +38,8 @@ type HandlerConfig struct {
 	Authenticate  Authenticator
 	Introspection bool
 	Log           *slog.Logger
+	// MaxResolvedNodes overrides MaxResolvedNodes (tests lower it); 0 keeps the default.
+	MaxResolvedNodes int
 }
 
 // NewHandler returns the /graphql handler: POST and GET over HTTP, graphql-transport-ws (and the
@@ -78,8 +80,16 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	nodeLimit := MaxResolvedNodes
+	if cfg.MaxResolvedNodes > 0 {
+		nodeLimit = cfg.MaxResolvedNodes
+	}
+	countResponses, countFields := countResolvedNodes(int64(nodeLimit))
+	srv.AroundResponses(countResponses)
+	srv.AroundFields(countFields)
 	srv.AroundOperations(depthLimit(DepthLimit))
 	srv.AroundOperations(requireActor)
+	srv.AroundOperations(fanOutLimit)
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		cfg.Log.ErrorContext(ctx, "graphql resolver panicked", "panic", fmt.Sprint(v))

@@ -52,6 +52,9 @@ type Main struct {
 	// records); DeliveryTLS is the deliveries' base TLS config (tests trust their receivers).
 	DeliveryResolver deliver.Resolver
 	DeliveryTLS      *tls.Config
+	// GraphQLMaxResolvedNodes lowers the nodes one GraphQL response may resolve (tests); 0
+	// keeps graph.MaxResolvedNodes.
+	GraphQLMaxResolvedNodes int
 
 	queue    *jobs.Queue
 	sender   *deliver.Sender
