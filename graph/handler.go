@@ -40,6 +40,10 @@ type HandlerConfig struct {
 	Log           *slog.Logger
 	// MaxResolvedNodes overrides MaxResolvedNodes (tests lower it); 0 keeps the default.
 	MaxResolvedNodes int
+	// SessionActive re-checks the session of a websocket opened with a session token, every
+	// SessionCheckInterval (0: DefaultSessionCheckInterval); a revoked session closes it (4401).
+	SessionActive        SessionChecker
+	SessionCheckInterval time.Duration
 }
 
 // NewHandler returns the /graphql handler: POST and GET over HTTP, graphql-transport-ws (and the
@@ -50,6 +54,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(c))
 
 	srv.AddTransport(transport.Websocket{
+		Implementation:        closeCodeSockets{inner: transport.CoderWebsocketImplementation{}},
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
 		PayloadReadLimit:      ptr(int64(MaxWebsocketMessage)),
@@ -67,7 +72,13 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(msg)
 			}
 			actor.LongLived = true
-			return models.WithActor(ctx, actor), nil, nil
+			// A session's socket ends with its access token, or earlier when the session is
+			// revoked: close 4401, the client reconnects with a fresh token.
+			every := cfg.SessionCheckInterval
+			if every <= 0 {
+				every = DefaultSessionCheckInterval
+			}
+			return watchSession(models.WithActor(ctx, actor), actor, cfg.SessionActive, every, time.Now), nil, nil
 		},
 	})
 	srv.AddTransport(transport.Options{})
@@ -95,7 +106,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		cfg.Log.ErrorContext(ctx, "graphql resolver panicked", "panic", fmt.Sprint(v))
 		return errors.New("internal error")
 	})
-	return WithLoaders(cfg.Resolver.Store, srv)
+	return withSocketControl(WithLoaders(cfg.Resolver.Store, srv))
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -74,7 +74,9 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 		Introspection: m.Config.Introspection,
 		Log:           m.Log,
 		// 0 keeps graph.MaxResolvedNodes.
-		MaxResolvedNodes: m.GraphQLMaxResolvedNodes,
+		MaxResolvedNodes:     m.GraphQLMaxResolvedNodes,
+		SessionActive:        m.Auth.SessionActive,
+		SessionCheckInterval: m.SessionCheckInterval,
 	}))
 	e.Any("/graphql", gql, middleware.BodyLimit(graphqlBodyLimit), m.authMiddleware)
 

@@ -55,6 +55,9 @@ type Main struct {
 	// GraphQLMaxResolvedNodes lowers the nodes one GraphQL response may resolve (tests); 0
 	// keeps graph.MaxResolvedNodes.
 	GraphQLMaxResolvedNodes int
+	// SessionCheckInterval is how often an open websocket re-checks its session (tests
+	// shorten it); 0 keeps graph.DefaultSessionCheckInterval.
+	SessionCheckInterval time.Duration
 
 	queue    *jobs.Queue
 	sender   *deliver.Sender
