@@ -18,13 +18,16 @@ import (
 // return hundreds of thousands of nodes. So each operation's size is also estimated before it
 // runs, weighting every list by its page size, and the nodes actually resolved are counted.
 const (
-	// MaxEstimatedNodes bounds an operation's estimated response size (fields resolved).
-	MaxEstimatedNodes = 25000
+	// MaxEstimatedNodes bounds an operation's estimated response size (fields resolved). The
+	// estimate is pessimistic (every unpaged list full), so it only refuses what would be
+	// large even with small lists: lists nested four deep, or big pages of nested lists. A page
+	// of 200 deliveries with their attempts and headers is estimated at about 280,000.
+	MaxEstimatedNodes = 500000
 	// MaxAliases bounds the aliased fields of one operation (fragments counted where spread).
 	MaxAliases = 30
 	// MaxResolvedNodes bounds the fields one response actually resolves; the estimate is an
 	// estimate, this is the backstop.
-	MaxResolvedNodes = 50000
+	MaxResolvedNodes = 100000
 	// UnpagedListEstimate is the size assumed for a list field without a `first` argument
 	// (an account's members, environments, a farm's servers…).
 	UnpagedListEstimate = 20

@@ -134,7 +134,8 @@ func TestFanOutEstimateRefusesNesting(t *testing.T) {
 		q    string
 		over bool
 	}{
-		{`query($a: ID!) { account(id: $a) { deliveries(first: 200) { edges { node { id attemptDetails { number requestHeaders { key value } responseHeaders { key value } } } } } } }`, true},
+		{`query($a: ID!) { account(id: $a) { deliveries(first: 200) { edges { node { id attemptDetails { number requestHeaders { key value } responseHeaders { key value } } webhook { endpoints { webhooks { id name } } } } } } } }`, true},
+		{`query($a: ID!) { account(id: $a) { deliveries(first: 200) { edges { node { id attemptDetails { number requestHeaders { key value } } } } } } }`, false},
 		{`query($a: ID!) { account(id: $a) { deliveries(first: 20) { edges { node { id attemptDetails { number statusCode } } } } } }`, false},
 	} {
 		doc, errs := gqlparser.LoadQuery(s, c.q)
