@@ -38,6 +38,12 @@ type HandlerConfig struct {
 	Authenticate  Authenticator
 	Introspection bool
 	Log           *slog.Logger
+	// MaxResolvedNodes overrides MaxResolvedNodes (tests lower it); 0 keeps the default.
+	MaxResolvedNodes int
+	// SessionActive re-checks the session of a websocket opened with a session token, every
+	// SessionCheckInterval (0: DefaultSessionCheckInterval); a revoked session closes it (4401).
+	SessionActive        SessionChecker
+	SessionCheckInterval time.Duration
 }
 
 // NewHandler returns the /graphql handler: POST and GET over HTTP, graphql-transport-ws (and the
@@ -48,6 +54,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(c))
 
 	srv.AddTransport(transport.Websocket{
+		Implementation:        closeCodeSockets{inner: transport.CoderWebsocketImplementation{}},
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
 		PayloadReadLimit:      ptr(int64(MaxWebsocketMessage)),
@@ -65,7 +72,13 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(msg)
 			}
 			actor.LongLived = true
-			return models.WithActor(ctx, actor), nil, nil
+			// A session's socket ends with its access token, or earlier when the session is
+			// revoked: close 4401, the client reconnects with a fresh token.
+			every := cfg.SessionCheckInterval
+			if every <= 0 {
+				every = DefaultSessionCheckInterval
+			}
+			return watchSession(models.WithActor(ctx, actor), actor, cfg.SessionActive, every, time.Now), nil, nil
 		},
 	})
 	srv.AddTransport(transport.Options{})
@@ -78,14 +91,22 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	nodeLimit := MaxResolvedNodes
+	if cfg.MaxResolvedNodes > 0 {
+		nodeLimit = cfg.MaxResolvedNodes
+	}
+	countResponses, countFields := countResolvedNodes(int64(nodeLimit))
+	srv.AroundResponses(countResponses)
+	srv.AroundFields(countFields)
 	srv.AroundOperations(depthLimit(DepthLimit))
 	srv.AroundOperations(requireActor)
+	srv.AroundOperations(fanOutLimit)
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		cfg.Log.ErrorContext(ctx, "graphql resolver panicked", "panic", fmt.Sprint(v))
 		return errors.New("internal error")
 	})
-	return WithLoaders(cfg.Resolver.Store, srv)
+	return withSocketControl(WithLoaders(cfg.Resolver.Store, srv))
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Role is a member's role in an account. Each role can do everything the weaker ones can.
@@ -48,6 +49,11 @@ type Actor struct {
 	// websocket): its API token is re-checked at every permission check, so revocation and
 	// expiry reach open connections. Request-scoped actors were checked moments ago.
 	LongLived bool
+	// Set for session (JWT) actors: the session (refresh-token family) the access token was
+	// issued for, and when the token expires. A websocket opened with it is closed then, or
+	// when the session is revoked (Auth.SessionActive).
+	SessionID        string
+	SessionExpiresAt time.Time
 }
 
 // Label names the actor in the audit log.

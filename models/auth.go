@@ -266,11 +266,12 @@ type Session struct {
 
 // StartSession issues an access token and the first refresh token of a new family.
 func (au *Auth) StartSession(ctx context.Context, u *User) (*Session, error) {
-	refresh, err := au.store.newRefreshToken(ctx, au.store.db.DB, u.ID, newID())
+	family := newID()
+	refresh, err := au.store.newRefreshToken(ctx, au.store.db.DB, u.ID, family)
 	if err != nil {
 		return nil, err
 	}
-	access, exp, err := au.IssueAccessToken(u.ID)
+	access, exp, err := au.issueAccessToken(u.ID, family)
 	if err != nil {
 		return nil, err
 	}
@@ -299,6 +300,7 @@ func (au *Auth) Refresh(ctx context.Context, refreshToken string) (*Session, err
 	var (
 		user   User
 		secret string
+		family string
 		reused bool
 	)
 	err := s.db.Tx(ctx, func(tx *Tx) error {
@@ -330,6 +332,7 @@ func (au *Auth) Refresh(ctx context.Context, refreshToken string) (*Session, err
 			return err
 		}
 		var err error
+		family = rt.FamilyID
 		secret, err = s.newRefreshToken(ctx, tx.DB, rt.UserID, rt.FamilyID)
 		return err
 	})
@@ -344,7 +347,7 @@ func (au *Auth) Refresh(ctx context.Context, refreshToken string) (*Session, err
 		}
 		return nil, bad
 	}
-	access, exp, err := au.IssueAccessToken(user.ID)
+	access, exp, err := au.issueAccessToken(user.ID, family)
 	if err != nil {
 		return nil, err
 	}
@@ -369,10 +372,17 @@ func (s *Store) revokeUserSessions(tx *Tx, userID string) error {
 type accessClaims struct {
 	jwt.RegisteredClaims
 	Typ string `json:"typ"`
+	// Sid is the session (refresh-token family) the token was issued for.
+	Sid string `json:"sid,omitempty"`
 }
 
-// IssueAccessToken signs a short-lived HS256 access token for the user.
+// IssueAccessToken signs a short-lived HS256 access token for the user, outside any session.
 func (au *Auth) IssueAccessToken(userID string) (string, time.Time, error) {
+	return au.issueAccessToken(userID, "")
+}
+
+// issueAccessToken signs an access token of the session (refresh-token family) sid.
+func (au *Auth) issueAccessToken(userID, sid string) (string, time.Time, error) {
 	now := au.store.now()
 	exp := now.Add(au.ttl)
 	claims := accessClaims{
@@ -382,6 +392,7 @@ func (au *Auth) IssueAccessToken(userID string) (string, time.Time, error) {
 			ExpiresAt: jwt.NewNumericDate(exp), ID: newID(),
 		},
 		Typ: "access",
+		Sid: sid,
 	}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(au.jwtKey)
 	return tok, exp, err
@@ -412,7 +423,36 @@ func (au *Auth) ActorForAccessToken(ctx context.Context, token string) (*Actor, 
 		}
 		return nil, err
 	}
-	return &Actor{UserID: u.ID, UserName: u.Name, IsSystemAdmin: u.IsSystemAdmin}, nil
+	return &Actor{UserID: u.ID, UserName: u.Name, IsSystemAdmin: u.IsSystemAdmin,
+		SessionID: claims.Sid, SessionExpiresAt: claims.ExpiresAt.Time}, nil
+}
+
+// SessionActive reports whether a session actor's session still stands: the user exists and,
+// for a token issued for a session, that session (refresh-token family) has a token that is
+// neither revoked nor expired. Logout revokes the family, a password change or reset revokes
+// every family of the user, removing the user deletes them. Open websockets re-check this.
+func (au *Auth) SessionActive(ctx context.Context, a *Actor) (bool, error) {
+	if a == nil || a.UserID == "" {
+		return false, nil
+	}
+	db := au.store.db.WithContext(ctx)
+	var users int64
+	if err := db.Model(&User{}).Where("id = ?", a.UserID).Count(&users).Error; err != nil {
+		return false, err
+	}
+	if users == 0 {
+		return false, nil
+	}
+	if a.SessionID == "" {
+		return true, nil
+	}
+	var live int64
+	if err := db.Model(&RefreshToken{}).
+		Where("family_id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?", a.SessionID, a.UserID, au.store.now()).
+		Count(&live).Error; err != nil {
+		return false, err
+	}
+	return live > 0, nil
 }
 
 // ActorForAPIToken looks up an API token secret and returns its actor.

@@ -253,6 +253,66 @@ func TestAuth_LoginEqualWork(t *testing.T) {
 	})
 }
 
+// An access token names its session; the session stands until it is signed out, the password
+// changes or the user is removed (open websockets re-check it and close with 4401).
+func TestAuth_SessionActive(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustInstalled(t, db)
+		actorOfSession := func(t *testing.T, s *models.Session) *models.Actor {
+			t.Helper()
+			a, err := f.Auth.ActorForAccessToken(ctx, s.AccessToken)
+			mustNoErr(t, err)
+			if a.SessionID == "" || !a.SessionExpiresAt.Equal(s.ExpiresAt.Truncate(time.Second)) {
+				t.Fatalf("actor session %q expiring %v; want a session id and %v", a.SessionID, a.SessionExpiresAt, s.ExpiresAt)
+			}
+			return a
+		}
+		active := func(t *testing.T, a *models.Actor) bool {
+			t.Helper()
+			ok, err := f.Auth.SessionActive(ctx, a)
+			mustNoErr(t, err)
+			return ok
+		}
+		start := func(t *testing.T) *models.Session {
+			t.Helper()
+			s, err := f.Auth.StartSession(ctx, f.Admin)
+			mustNoErr(t, err)
+			return s
+		}
+
+		one, two := start(t), start(t)
+		a1, a2 := actorOfSession(t, one), actorOfSession(t, two)
+		if a1.SessionID == a2.SessionID || !active(t, a1) || !active(t, a2) {
+			t.Fatal("two fresh sessions must be distinct and active")
+		}
+		// Refreshing keeps the session (the same family) and its older access tokens.
+		refreshed, err := f.Auth.Refresh(ctx, one.RefreshToken)
+		mustNoErr(t, err)
+		if r := actorOfSession(t, refreshed); r.SessionID != a1.SessionID || !active(t, a1) {
+			t.Fatal("a refresh must continue the session")
+		}
+		// Logout ends that session only.
+		mustNoErr(t, f.Auth.Logout(ctx, refreshed.RefreshToken))
+		if active(t, a1) || !active(t, a2) {
+			t.Fatal("logout must end its own session and only that one")
+		}
+		// A password change ends every session of the user.
+		mustNoErr(t, f.Auth.ChangePassword(ctx, f.AdminActor, testPassword, testPassword+"-new"))
+		if active(t, a2) {
+			t.Fatal("a password change must end every session")
+		}
+		// A session whose tokens are gone (the user removed, the tokens purged) does not stand.
+		three := start(t)
+		a3 := actorOfSession(t, three)
+		mustNoErr(t, db.Exec("DELETE FROM refresh_tokens WHERE user_id = ?", f.Admin.ID).Error)
+		if active(t, a3) {
+			t.Fatal("a session without tokens must not stand")
+		}
+	})
+}
+
 // A 72-byte password is accepted; anything bcrypt would truncate to it is not the password.
 func TestAuth_LoginPasswordAt72Bytes(t *testing.T) {
 	t.Parallel()

@@ -73,6 +73,10 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 		Authenticate:  m.authenticate,
 		Introspection: m.Config.Introspection,
 		Log:           m.Log,
+		// 0 keeps graph.MaxResolvedNodes.
+		MaxResolvedNodes:     m.GraphQLMaxResolvedNodes,
+		SessionActive:        m.Auth.SessionActive,
+		SessionCheckInterval: m.SessionCheckInterval,
 	}))
 	e.Any("/graphql", gql, middleware.BodyLimit(graphqlBodyLimit), m.authMiddleware)
 

@@ -52,6 +52,12 @@ type Main struct {
 	// records); DeliveryTLS is the deliveries' base TLS config (tests trust their receivers).
 	DeliveryResolver deliver.Resolver
 	DeliveryTLS      *tls.Config
+	// GraphQLMaxResolvedNodes lowers the nodes one GraphQL response may resolve (tests); 0
+	// keeps graph.MaxResolvedNodes.
+	GraphQLMaxResolvedNodes int
+	// SessionCheckInterval is how often an open websocket re-checks its session (tests
+	// shorten it); 0 keeps graph.DefaultSessionCheckInterval.
+	SessionCheckInterval time.Duration
 
 	queue    *jobs.Queue
 	sender   *deliver.Sender

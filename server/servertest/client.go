@@ -289,6 +289,30 @@ func Subscribe(ctx context.Context, baseURL, token, query string, vars map[strin
 	return s, nil
 }
 
+// WaitClosed waits until the server closes the socket, also after the subscription completed,
+// and returns the close code (-1 when the socket ended another way or ctx ended).
+func (s *Subscription) WaitClosed(ctx context.Context) int {
+	for {
+		select {
+		case _, ok := <-s.Events:
+			if ok {
+				continue
+			}
+		case <-ctx.Done():
+			return -1
+		}
+		break
+	}
+	if err := s.Err(); err != nil {
+		return CloseStatus(err)
+	}
+	for {
+		if _, _, err := s.conn.Read(ctx); err != nil {
+			return CloseStatus(err)
+		}
+	}
+}
+
 // ErrClosed reports whether err is a websocket close with the given status code.
 func CloseStatus(err error) int {
 	var ce websocket.CloseError

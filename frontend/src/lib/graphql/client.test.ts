@@ -148,4 +148,60 @@ describe('GraphQL subscriptions over the websocket', () => {
     unsubscribe();
     conn.dispose();
   });
+
+  it('resubscribes with a refreshed token after the server ends the session with 4401', async () => {
+    const { api, tokens } = tokensWith('first-token', 'fresh-token');
+    FakeSocket.sockets = [];
+    FakeSocket.server = (socket, msg) => {
+      if (msg.type === 'connection_init') {
+        socket.reply({ type: 'connection_ack' });
+      } else if (msg.type === 'subscribe') {
+        const auth = (socket.sent[0].payload as { Authorization?: string }).Authorization;
+        socket.reply({ type: 'next', id: msg.id, payload: { data: { ping: auth } } });
+        // The first session's token expires (or the session is revoked) while subscribed.
+        if (auth === 'Bearer first-token') setTimeout(() => socket.close(4401, 'Unauthorized'), 10);
+      }
+    };
+    const conn = createGraphQLConnection(tokens, { wsUrl: 'ws://test/graphql', WebSocketImpl: FakeSocket });
+
+    const received: unknown[] = [];
+    const errors: unknown[] = [];
+    const { unsubscribe } = conn.client
+      .subscription(gql`subscription Ping { ping }`, {})
+      .subscribe((r) => (r.error ? errors.push(r.error) : received.push(r.data)));
+
+    await waitFor(
+      () => expect(received).toEqual([{ ping: 'Bearer first-token' }, { ping: 'Bearer fresh-token' }]),
+      { timeout: 3000 },
+    );
+    expect(errors).toEqual([]);
+    expect(api.refresh).toHaveBeenCalledTimes(1);
+    expect(FakeSocket.sockets).toHaveLength(2);
+    expect(FakeSocket.sockets[1].sent[0]).toEqual({
+      type: 'connection_init',
+      payload: { Authorization: 'Bearer fresh-token' },
+    });
+    unsubscribe();
+    conn.dispose();
+  });
+
+  it('reports the 4401 close when the session cannot be refreshed', async () => {
+    const { api, tokens } = tokensWith('first-token', 'unused');
+    (api.refresh as ReturnType<typeof vi.fn>).mockResolvedValue(null);
+    FakeSocket.sockets = [];
+    FakeSocket.server = (socket, msg) => {
+      if (msg.type === 'connection_init') socket.reply({ type: 'connection_ack' });
+      else if (msg.type === 'subscribe') setTimeout(() => socket.close(4401, 'Unauthorized'), 10);
+    };
+    const conn = createGraphQLConnection(tokens, { wsUrl: 'ws://test/graphql', WebSocketImpl: FakeSocket });
+    const errors: unknown[] = [];
+    const { unsubscribe } = conn.client
+      .subscription(gql`subscription Ping { ping }`, {})
+      .subscribe((r) => r.error && errors.push(r.error));
+    await waitFor(() => expect(errors).toHaveLength(1), { timeout: 3000 });
+    expect(tokens.session).toBeNull();
+    expect(FakeSocket.sockets).toHaveLength(1);
+    unsubscribe();
+    conn.dispose();
+  });
 });

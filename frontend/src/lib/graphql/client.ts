@@ -17,6 +17,18 @@ export interface GraphQLConnection {
 /** Close code the server uses when connection_init carries a missing or bad token. */
 export const WS_FORBIDDEN = 4403;
 
+/**
+ * Close code the server uses when the socket's session ended: its access token expired, or the
+ * session was revoked (sign-out, password change). graphql-ws treats it as fatal and ends every
+ * subscription with the close event, so the subscriptions are started again here, after the
+ * token is refreshed (a revoked session fails the refresh and signs the console out).
+ */
+export const WS_UNAUTHORIZED = 4401;
+
+function isUnauthorizedClose(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === WS_UNAUTHORIZED;
+}
+
 export function isAuthError(error: CombinedError): boolean {
   if (error.response && (error.response as Response).status === 401) return true;
   return error.graphQLErrors.some((e) => {
@@ -64,8 +76,9 @@ export function createGraphQLConnection(
       connected: () => setStatus('connected'),
       closed: (event) => {
         const code = (event as CloseEvent | undefined)?.code;
-        // The server refused our token: the next connection_init must carry a fresh one.
-        if (code === WS_FORBIDDEN) tokens.markStale();
+        // The server refused our token or ended its session: the next connection_init must
+        // carry a fresh one.
+        if (code === WS_FORBIDDEN || code === WS_UNAUTHORIZED) tokens.markStale();
         // 1000 is the lazy close after the last subscription ended.
         setStatus(code !== 1000 && tokens.session ? 'reconnecting' : 'closed');
       },
@@ -105,8 +118,41 @@ export function createGraphQLConnection(
           const input = { ...request, query: request.query || '' };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
-              return { unsubscribe };
+              let unsubscribe = () => {};
+              let done = false;
+              const start = () => {
+                const observer: typeof sink = {
+                  next: (value) => sink.next(value),
+                  complete: () => sink.complete(),
+                  error: (err) => {
+                    // The session ended (4401): resubscribe once the token is refreshed, as
+                    // long as someone is signed in; otherwise report it.
+                    if (!done && isUnauthorizedClose(err) && tokens.session) {
+                      tokens.markStale();
+                      void tokens
+                        .getAccessToken()
+                        .catch(() => null)
+                        .then(() => {
+                          if (done) return;
+                          // Still signed in (a refused refresh signs out): start again; a
+                          // network failure is retried by the reconnect's own refresh.
+                          if (tokens.session) start();
+                          else sink.error(err);
+                        });
+                      return;
+                    }
+                    sink.error(err);
+                  },
+                };
+                unsubscribe = ws.subscribe(input, observer);
+              };
+              start();
+              return {
+                unsubscribe() {
+                  done = true;
+                  unsubscribe();
+                },
+              };
             },
           };
         },
