@@ -1,6 +1,11 @@
 package models
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
 
 // AuditThenFail writes an audit entry in a transaction whose function then returns fail, so
 // tests can see what a transaction that fails after auditing leaves behind.
@@ -15,3 +20,18 @@ func (s *Store) AuditThenFail(ctx context.Context, a *Actor, accountID string, f
 
 // SplitStatements exposes the migration splitter to upgrade tests.
 var SplitStatements = splitStatements
+
+// DeliverySearchSQL renders the history query ListDeliveries runs (first page) without running
+// it, for EXPLAIN in tests.
+func (s *Store) DeliverySearchSQL(ctx context.Context, accountID string, f DeliveryQuery, first int) (string, []any, error) {
+	q, empty, err := s.historyQuery(ctx, accountID, f)
+	if err != nil {
+		return "", nil, err
+	}
+	if empty {
+		return "", nil, fmt.Errorf("the filter matches nothing")
+	}
+	var out []Delivery
+	stmt := q.Session(&gorm.Session{DryRun: true}).Order("created_at DESC, id DESC").Limit(first + 1).Find(&out).Statement
+	return stmt.SQL.String(), stmt.Vars, nil
+}

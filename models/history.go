@@ -216,18 +216,3 @@ func (s *Store) PayloadSearchIndexed(ctx context.Context) (bool, error) {
 	err := s.db.WithContext(ctx).Raw("SELECT count(*) FROM pg_indexes WHERE indexname = 'deliveries_payload_trgm_idx' AND schemaname = current_schema()").Scan(&n).Error
 	return n > 0, err
 }
-
-// DeliverySearchSQL renders the history query ListDeliveries runs (first page) without running
-// it, for EXPLAIN in tests and the bench.
-func (s *Store) DeliverySearchSQL(ctx context.Context, accountID string, f DeliveryQuery, first int) (string, []any, error) {
-	q, empty, err := s.historyQuery(ctx, accountID, f)
-	if err != nil {
-		return "", nil, err
-	}
-	if empty {
-		return "", nil, fmt.Errorf("the filter matches nothing")
-	}
-	var out []Delivery
-	stmt := q.Session(&gorm.Session{DryRun: true}).Order("created_at DESC, id DESC").Limit(first + 1).Find(&out).Statement
-	return stmt.SQL.String(), stmt.Vars, nil
-}
