@@ -87,13 +87,18 @@ func (r *deliveryResolver) AttemptDetails(ctx context.Context, obj *models.Deliv
 		return ptrs(as), err
 	}
 	// The attempts' URLs are the endpoint's (or where it redirected): credentials, like
-	// Endpoint.url. Copies, so the loader's cache keeps the stored values.
+	// Endpoint.url. What the receiver answered can repeat them (a redirect to itself, a
+	// Content-Location, a body echoing the request's URL or headers), and no scrubbing catches
+	// every encoding of a token: those who may not see the URL get neither the response headers
+	// nor the body (status, timing and error stay). Copies, so the loader's cache keeps the
+	// stored values.
 	out := make([]*models.DeliveryAttempt, len(as))
 	reveal := r.Store.RevealsEndpointID(ctx, models.ActorFrom(ctx), obj.EndpointID)
 	for i := range as {
 		a := as[i]
 		if !reveal {
 			a.URL = models.RedactURL(a.URL)
+			a.ResponseHeaders, a.ResponseBody = nil, ""
 		}
 		out[i] = &a
 	}

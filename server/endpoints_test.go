@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -377,7 +378,19 @@ func TestEndpointCustomHeaders(t *testing.T) {
 func TestEndpointURLRedaction(t *testing.T) {
 	e := mustHookEnv(t, startOpts{env: allowLoopback})
 	root := fixture{c: e.c, accountID: e.accountID}
-	rc := newReceiver(t, func(int, http.ResponseWriter, *http.Request) {})
+	// The shared system endpoint's receiver redirects to itself once, then repeats its URL and
+	// the request's headers in its answer's headers and body, as some receivers do.
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("hop") == "" {
+			w.Header().Set("Location", r.URL.String()+"&hop=2")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return
+		}
+		w.Header().Set("Content-Location", r.URL.String())
+		w.Header().Set("X-Echo-Api-Key", r.Header.Get("X-Api-Key"))
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"url": r.URL.String(), "headers": r.Header})
+	})
 	ctx := ctxT(t)
 
 	const slack = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
@@ -386,7 +399,7 @@ func TestEndpointURLRedaction(t *testing.T) {
 	var s struct {
 		CreateEndpoint struct{ Endpoint struct{ ID, URL string } }
 	}
-	e.mustOK(t, `mutation($u: String!) { createEndpoint(input: {scope: {scope: SYSTEM}, name: "shared", url: $u, shared: true}) { endpoint { id url } errors { message } } }`,
+	e.mustOK(t, `mutation($u: String!) { createEndpoint(input: {scope: {scope: SYSTEM}, name: "shared", url: $u, shared: true, headers: [{name: "X-Api-Key", value: "HEADERSECRET"}]}) { endpoint { id url } errors { message } } }`,
 		map[string]any{"u": sysURL}, &s)
 	sys := s.CreateEndpoint.Endpoint.ID
 	if s.CreateEndpoint.Endpoint.URL != sysURL {
@@ -486,8 +499,37 @@ func TestEndpointURLRedaction(t *testing.T) {
 		if tn.Endpoint.URL != redactedSys || len(tn.AttemptDetails) == 0 || tn.AttemptDetails[0].URL != redactedSys {
 			t.Fatalf("tenant admin reads %+v", tn)
 		}
-		if rn.Endpoint.URL != sysURL || rn.AttemptDetails[0].URL != sysURL {
+		if rn.Endpoint.URL != sysURL || rn.AttemptDetails[0].URL != sysURL+"&hop=2" {
 			t.Fatalf("system administrator reads %+v", rn)
+		}
+
+		// What the receiver answered repeats the URL and the custom header's value: the tenant
+		// admin reads none of it anywhere in the attempt; the system administrator reads it all.
+		full := `query($a: ID!, $ev: ID) { account(id: $a) { deliveries(filter: {eventId: $ev}) { edges { node { endpoint { url } attemptDetails {
+			url remoteAddr statusCode errorClass errorMessage requestHeaders { key value } responseHeaders { key value } responseBody } } } } } }`
+		read := func(t *testing.T, c *servertest.Client) string {
+			t.Helper()
+			var d map[string]any
+			if err := c.MustOK(ctx, full, map[string]any{"a": e.accountID, "ev": ev}, &d); err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		rootView, tenantView := read(t, e.c), read(t, tenantAdmin)
+		for _, secret := range []string{"SYSTEMSECRET", "HEADERSECRET"} {
+			if strings.Count(rootView, secret) < 2 {
+				t.Fatalf("the receiver did not echo %s: %s", secret, rootView)
+			}
+			if strings.Contains(tenantView, secret) {
+				t.Errorf("the tenant admin reads %s: %s", secret, tenantView)
+			}
+		}
+		if !strings.Contains(tenantView, `"statusCode":200`) {
+			t.Errorf("the tenant admin does not read the status: %s", tenantView)
 		}
 	})
 }

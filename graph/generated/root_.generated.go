@@ -5296,8 +5296,9 @@ type DeliveryAttempt {
   remoteAddr: String!
   requestHeaders: [KeyValue!]!
   statusCode: Int
+  "Empty for those who do not see the endpoint's URL whole (see url): a receiver can repeat its URL or the request's headers in its answer."
   responseHeaders: [KeyValue!]!
-  "At most 4 KiB."
+  "At most 4 KiB. Empty for those who do not see the endpoint's URL whole, like responseHeaders."
   responseBody: String!
   errorClass: String!
   errorMessage: String!
