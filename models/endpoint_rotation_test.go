@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,5 +149,77 @@ func TestEndpointKeyRotation(t *testing.T) {
 			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), newKey))
 			mustNoErr(t, err)
 		})
+	})
+}
+
+// TestEndpointKeyRotationConcurrent: two rotations that both read the endpoint before either
+// writes (a barrier in the store's clock holds both between the read and the update) cannot both
+// succeed: one key would be revealed that never signs. Exactly one wins; the other gets
+// ECONFLICT and the endpoint signs with the winner's key.
+func TestEndpointKeyRotationConcurrent(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		scope := models.ScopeKey{Scope: models.ScopeAccount, ID: f.Account.ID}
+		for _, overlap := range []time.Duration{0, time.Hour} {
+			t.Run(fmt.Sprintf("Overlap%s", overlap), func(t *testing.T) {
+				e, _ := f.MustEndpoint(t, f.AdminActor, scope, "concurrent "+overlap.String(), false)
+				audits := len(f.MustAudit(t, f.Account.ID, "endpoint.key_rotated"))
+				// The first two clock readings (one per rotation, after its read of the row) wait
+				// for each other, at most 5 s; later readings pass.
+				var mu sync.Mutex
+				waiting, release := 2, make(chan struct{})
+				f.Store.SetClock(func() time.Time {
+					mu.Lock()
+					if waiting > 0 {
+						waiting--
+						if waiting == 0 {
+							close(release)
+						}
+						mu.Unlock()
+						select {
+						case <-release:
+						case <-time.After(5 * time.Second):
+						}
+					} else {
+						mu.Unlock()
+					}
+					return f.Clock.Now()
+				})
+				defer f.Store.SetClock(f.Clock.Now)
+				type result struct {
+					key string
+					err error
+				}
+				results := make(chan result, 2)
+				for i := 0; i < 2; i++ {
+					go func() {
+						_, key, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{Overlap: overlap})
+						results <- result{key, err}
+					}()
+				}
+				var won []string
+				for i := 0; i < 2; i++ {
+					r := <-results
+					if r.err == nil {
+						won = append(won, r.key)
+						continue
+					}
+					wantCode(t, r.err, models.ECONFLICT)
+				}
+				if len(won) != 1 {
+					t.Fatalf("%d rotations succeeded, want exactly 1", len(won))
+				}
+				var cur models.Endpoint
+				mustNoErr(t, f.DB.Where("id = ?", e.ID).Take(&cur).Error)
+				ks, err := f.Store.SigningKeys(&cur, f.Clock.Now())
+				mustNoErr(t, err)
+				wantEqual(t, "the winner's key signs", ks.Standard[len(ks.Standard)-1], []byte(won[0]))
+				if n := len(f.MustAudit(t, f.Account.ID, "endpoint.key_rotated")); n != audits+1 {
+					t.Fatalf("%d new audit entries, want 1 (the loser's must not be written)", n-audits)
+				}
+			})
+		}
 	})
 }

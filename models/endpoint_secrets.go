@@ -146,8 +146,16 @@ func (s *Store) RotateEndpointKey(ctx context.Context, a *Actor, id string, in R
 	}
 	ref := &ScopeRef{Scope: e.Scope, ID: e.ScopeID, AccountID: deref(e.AccountID)}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.Model(&Endpoint{}).Where("id = ?", e.ID).Updates(changes).Error; err != nil {
-			return err
+		// Conditional on the key read above and on no overlap in progress: of two concurrent
+		// rotations only one changes the row, so no revealed key is one that never signs.
+		res := tx.Model(&Endpoint{}).
+			Where("id = ? AND signing_key_enc = ? AND (key_overlap_until IS NULL OR key_overlap_until <= ?)", e.ID, old, now).
+			Updates(changes)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ECONFLICT, "the signing key of endpoint %q changed meanwhile (another rotation?): reload and try again", e.Name)
 		}
 		return s.auditScoped(tx, a, ref, "endpoint.key_rotated", "endpoint", e.ID, summary)
 	})
