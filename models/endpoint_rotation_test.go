@@ -127,27 +127,42 @@ func TestEndpointKeyRotation(t *testing.T) {
 			wantEqual(t, "headers", hs, ok)
 		})
 
-		t.Run("ApprovalCallbackEitherKeyDuringOverlap", func(t *testing.T) {
+		t.Run("ApprovalCallbackKeysDuringOverlap", func(t *testing.T) {
+			// Approvers verify like Scalr handlers, with X-Signature: either key until the
+			// switch, the new key only from the switch on (the old key is then as good as
+			// revoked for approvals, though webhook-signature still carries it).
 			r := newApprovalRig(t, f, "Rotating approver", true, false)
-			farm := r.farm(t)
-			_, err := f.Store.LaunchFarm(ctx, f.AdminActor, farm.ID)
+			request := func(t *testing.T) string {
+				t.Helper()
+				farm := r.farm(t)
+				_, err := f.Store.LaunchFarm(ctx, f.AdminActor, farm.ID)
+				mustNoErr(t, err)
+				req, _ := r.pending(t, farm.ID)
+				return req.ID
+			}
+			approve := func(id, key string) error {
+				_, err := f.Store.ApplyApprovalCallback(ctx, r.callback(id, `{"approval_status":"approved"}`, f.Clock.Now(), key))
+				return err
+			}
+			switchAt := f.Clock.Now().Add(time.Hour)
+			_, newKey, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, r.ep.ID, models.RotateKeyInput{Overlap: 2 * time.Hour, SwitchAt: &switchAt})
 			mustNoErr(t, err)
-			req, _ := r.pending(t, farm.ID)
-			_, newKey, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, r.ep.ID, models.RotateKeyInput{Overlap: time.Hour})
-			mustNoErr(t, err)
-			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req.ID, `{"approval_status":"approved"}`, f.Clock.Now(), r.key))
-			mustNoErr(t, err)
+			mustNoErr(t, approve(request(t), r.key))
+			mustNoErr(t, approve(request(t), newKey))
+
+			f.Clock.Advance(time.Hour) // the switch; the overlap goes on
+			if rot := f.Store.KeyRotation(reload(t, r.ep.ID)); !rot.InProgress || !rot.ScalrUsesNewKey {
+				t.Fatalf("rotation %+v", rot)
+			}
+			id := request(t)
+			wantCode(t, approve(id, r.key), models.EUNAUTHORIZED)
+			mustNoErr(t, approve(id, newKey))
 
 			_, err = f.Store.FinishEndpointKeyRotation(ctx, f.AdminActor, r.ep.ID)
 			mustNoErr(t, err)
-			farm2 := r.farm(t)
-			_, err = f.Store.LaunchFarm(ctx, f.AdminActor, farm2.ID)
-			mustNoErr(t, err)
-			req2, _ := r.pending(t, farm2.ID)
-			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), r.key))
-			wantCode(t, err, models.EUNAUTHORIZED)
-			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), newKey))
-			mustNoErr(t, err)
+			id = request(t)
+			wantCode(t, approve(id, r.key), models.EUNAUTHORIZED)
+			mustNoErr(t, approve(id, newKey))
 		})
 	})
 }

@@ -86,11 +86,18 @@ func (s *Store) SigningKeys(e *Endpoint, now time.Time) (scalr.Keys, error) {
 
 // VerificationKeys are the keys a signature from the endpoint's side (an approval callback's
 // X-Signature) may be made with now: the current key, and the old one during a rotation's
-// overlap, so approvers can move to the new key at their own pace within it.
+// overlap until the X-Signature switch. Approvers sign like Scalr handlers verify, with one
+// key: they move to the new key at their own pace before the switch; from the switch on, when
+// Switchboard's own X-Signature uses the new key, the old key no longer authorizes anything
+// (a rotation because the old key leaked stops it from approving as early as the user chose).
 func (s *Store) VerificationKeys(e *Endpoint) ([][]byte, error) {
-	ks, err := s.SigningKeys(e, s.now())
+	now := s.now()
+	ks, err := s.SigningKeys(e, now)
 	if err != nil {
 		return nil, err
+	}
+	if e.rotating(now) && e.KeyRotationAt(now).ScalrUsesNewKey {
+		return [][]byte{ks.Scalr}, nil
 	}
 	return ks.Standard, nil
 }
