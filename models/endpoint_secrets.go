@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -433,9 +434,12 @@ type outboundCheck struct {
 	resolver netguard.Resolver
 }
 
-// urlWarnings resolves rawURL's host (within netguard.LookupTimeout) and words each address the
-// outbound guard would refuse. DNS can change, so this is advice: the endpoint is saved and the
-// dialer decides at every attempt. A host that does not resolve now gives no warning.
+// urlWarnings resolves rawURL's host (within netguard.LookupTimeout) and words each rule of the
+// outbound guard that refuses one of its addresses. DNS can change, so this is advice: the
+// endpoint is saved and the dialer decides at every attempt. A host that does not resolve now
+// gives no warning. The resolved addresses are not named (the API process's DNS answers can be
+// internal information; the rule is what the user needs); an IP-literal URL's address is, being
+// the user's own text.
 func (s *Store) urlWarnings(ctx context.Context, rawURL string) []string {
 	if s.outbound == nil {
 		return nil
@@ -444,13 +448,24 @@ func (s *Store) urlWarnings(ctx context.Context, rawURL string) []string {
 	if err != nil {
 		return nil
 	}
-	refused, err := s.outbound.guard.Refusals(ctx, s.outbound.resolver, u.Hostname())
+	host := u.Hostname()
+	refused, err := s.outbound.guard.Refusals(ctx, s.outbound.resolver, host)
 	if err != nil || len(refused) == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(refused))
+	if _, err := netip.ParseAddr(host); err == nil {
+		r := refused[0]
+		return []string{fmt.Sprintf("deliveries may not connect to %s (%s): attempts will fail", r.Addr, guardReason(r))}
+	}
+	var out []string
+	seen := map[string]bool{}
 	for _, r := range refused {
-		out = append(out, fmt.Sprintf("%s currently resolves to %s, which deliveries may not connect to (%s): attempts to that address will fail", u.Hostname(), r.Addr, guardReason(r)))
+		reason := guardReason(r)
+		if seen[reason] {
+			continue
+		}
+		seen[reason] = true
+		out = append(out, fmt.Sprintf("%s currently resolves to an address deliveries may not connect to (%s): attempts to that address will fail", host, reason))
 	}
 	return out
 }

@@ -551,6 +551,7 @@ func TestEndpointSaveWarnsOutboundGuard(t *testing.T) {
 		m.DeliveryResolver = hostResolver{
 			"cgn.example":    {{IP: net.ParseIP("203.0.113.7")}, {IP: net.ParseIP("100.64.12.34")}},
 			"public.example": {{IP: net.ParseIP("203.0.113.7")}},
+			"mixed.example":  {{IP: net.ParseIP("100.64.1.2")}, {IP: net.ParseIP("100.100.100.200")}, {IP: net.ParseIP("169.254.10.20")}},
 		}
 	}})
 	create := func(t *testing.T, u string) (string, []string) {
@@ -575,14 +576,27 @@ func TestEndpointSaveWarnsOutboundGuard(t *testing.T) {
 		}
 	})
 	t.Run("CarrierGradeNAT", func(t *testing.T) {
+		// The rule is named, not what the API process's DNS answered (internal information).
 		_, w := create(t, "https://cgn.example/hook")
-		if len(w) != 1 || !strings.Contains(w[0], "100.64.12.34") || !strings.Contains(w[0], "carrier-grade NAT") {
+		if len(w) != 1 || !strings.Contains(w[0], "cgn.example") || !strings.Contains(w[0], "carrier-grade NAT") ||
+			strings.Contains(w[0], "100.64.12.34") || strings.Contains(w[0], "203.0.113.7") {
 			t.Fatalf("warnings %q", w)
+		}
+	})
+	t.Run("OneWarningPerRule", func(t *testing.T) {
+		_, w := create(t, "https://mixed.example/hook")
+		if len(w) != 2 || !strings.Contains(w[0], "carrier-grade NAT") || !strings.Contains(w[1], "link-local") {
+			t.Fatalf("warnings %q", w)
+		}
+		for _, a := range []string{"100.64.1.2", "100.100.100.200", "169.254.10.20"} {
+			if strings.Contains(strings.Join(w, " "), a) {
+				t.Fatalf("warnings name %s: %q", a, w)
+			}
 		}
 	})
 	t.Run("NAT64Literal", func(t *testing.T) {
 		_, w := create(t, "http://[64:ff9b::a9fe:a9fe]/")
-		if len(w) != 1 || !strings.Contains(w[0], "NAT64") {
+		if len(w) != 1 || !strings.Contains(w[0], "NAT64") || !strings.Contains(w[0], "64:ff9b::a9fe:a9fe") {
 			t.Fatalf("warnings %q", w)
 		}
 	})
