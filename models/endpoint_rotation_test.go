@@ -109,6 +109,13 @@ func TestEndpointKeyRotation(t *testing.T) {
 				"Empty":     {[]models.HeaderPair{{Name: " ", Value: "1"}}, "headers.0.name"},
 				"Proxy":     {[]models.HeaderPair{{Name: "Proxy-Authorization", Value: "1"}}, "headers.0.name"},
 				"DEL":       {[]models.HeaderPair{{Name: "X-A", Value: "a\x7fb"}}, "headers.0.value"},
+				// Receivers behind CGI-style gateways (HTTP_X_SIGNATURE) or proxies that accept
+				// underscores read X_Signature as X-Signature.
+				"UnderscoreSignature": {[]models.HeaderPair{{Name: "X_Signature", Value: "1"}}, "headers.0.name"},
+				"UnderscoreScalr":     {[]models.HeaderPair{{Name: "X_Scalr_Webhook_Id", Value: "1"}}, "headers.0.name"},
+				"UnderscoreStandard":  {[]models.HeaderPair{{Name: "webhook_signature", Value: "1"}}, "headers.0.name"},
+				"UnderscoreHost":      {[]models.HeaderPair{{Name: "X-A", Value: "1"}, {Name: "Content_Type", Value: "1"}}, "headers.1.name"},
+				"UnderscoreDuplicate": {[]models.HeaderPair{{Name: "X-Api-Key", Value: "1"}, {Name: "x_api_key", Value: "2"}}, "headers.1.name"},
 			}
 			for name, c := range cases {
 				_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &c.hs})

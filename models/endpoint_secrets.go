@@ -263,9 +263,17 @@ func isTokenChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-// headerOwned reports whether name is a header Switchboard sets or HTTP reserves.
+// headerKey is how receivers may read a header name: case-insensitively, and with `_` as `-`
+// (CGI-style gateways expose both X-Signature and X_Signature as HTTP_X_SIGNATURE; some proxies
+// accept or translate underscores), so X_Signature is X-Signature.
+func headerKey(name string) string {
+	return strings.ReplaceAll(strings.ToLower(name), "_", "-")
+}
+
+// headerOwned reports whether name is, or may be read as, a header Switchboard sets or HTTP
+// reserves.
 func headerOwned(name string) bool {
-	n := strings.ToLower(name)
+	n := headerKey(name)
 	if ownedHeaders[n] {
 		return true
 	}
@@ -303,12 +311,12 @@ func cleanHeaders(in []HeaderPair) ([]HeaderPair, error) {
 			}
 		}
 		if headerOwned(name) {
-			return nil, FieldError(EINVALID, field, "header %d: %s is set by Switchboard or by HTTP and cannot be replaced", i+1, name)
+			return nil, FieldError(EINVALID, field, "header %d: %s is (or may be read as, with _ as -) a header set by Switchboard or by HTTP and cannot be replaced", i+1, name)
 		}
-		if seen[strings.ToLower(name)] {
-			return nil, FieldError(EINVALID, field, "header %d: %s appears twice", i+1, name)
+		if seen[headerKey(name)] {
+			return nil, FieldError(EINVALID, field, "header %d: %s appears twice (names differing only in case or in _ and - are the same header to many receivers)", i+1, name)
 		}
-		seen[strings.ToLower(name)] = true
+		seen[headerKey(name)] = true
 		vfield := fmt.Sprintf("headers.%d.value", i)
 		value := strings.Trim(h.Value, " \t")
 		if len(value) > MaxHeaderValueLength {
