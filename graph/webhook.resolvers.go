@@ -205,7 +205,14 @@ func (r *mutationResolver) UpdateEndpoint(ctx context.Context, input model.Updat
 
 // RotateEndpointKey is the resolver for the rotateEndpointKey field.
 func (r *mutationResolver) RotateEndpointKey(ctx context.Context, input model.RotateEndpointKeyInput) (*model.EndpointKeyPayload, error) {
-	in := models.RotateKeyInput{Overlap: time.Duration(input.OverlapSeconds) * time.Second, SwitchAt: input.SignatureSwitchAt}
+	// Range-check the seconds before multiplying: 18446744074 s wraps to a valid Duration. Out
+	// of range becomes a negative overlap, which the store refuses (after its permission check)
+	// with the overlapSeconds field error.
+	overlap := time.Duration(-1)
+	if s := input.OverlapSeconds; s >= 0 && int64(s) <= int64(models.MaxKeyOverlap/time.Second) {
+		overlap = time.Duration(s) * time.Second
+	}
+	in := models.RotateKeyInput{Overlap: overlap, SwitchAt: input.SignatureSwitchAt}
 	return endpointKeyPayload(r.Store.RotateEndpointKey(ctx, models.ActorFrom(ctx), input.ID, in))
 }
 

@@ -148,6 +148,11 @@ func TestEndpointKeyRotationOverlap(t *testing.T) {
 		if _, errs := e.rotate(t, ep, map[string]any{"overlapSeconds": 8 * 86400}); len(errs) != 1 || errs[0].Field != "overlapSeconds" {
 			t.Fatalf("an 8-day overlap: %+v", errs)
 		}
+		// 18446744074 s is 2^64 ns plus 0.29 s: multiplied into a Duration first, it wrapped to
+		// a valid 0.29 s overlap.
+		if _, errs := e.rotate(t, ep, map[string]any{"overlapSeconds": int64(18446744074)}); len(errs) != 1 || errs[0].Field != "overlapSeconds" {
+			t.Fatalf("an overlap of 18446744074 s: %+v", errs)
+		}
 		late := clk.Now().Add(2 * day).Format(time.RFC3339)
 		if _, errs := e.rotate(t, ep, map[string]any{"overlapSeconds": 86400, "signatureSwitchAt": late}); len(errs) != 1 || errs[0].Field != "signatureSwitchAt" {
 			t.Fatalf("a switch after the overlap: %+v", errs)
