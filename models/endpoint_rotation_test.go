@@ -134,6 +134,28 @@ func TestEndpointKeyRotation(t *testing.T) {
 			wantEqual(t, "headers", hs, ok)
 		})
 
+		t.Run("SealedHeadersAreNotKeys", func(t *testing.T) {
+			// Keys and headers are sealed with distinct additional data: a header blob copied
+			// into a key column (a database write, a bug) does not open as a key, and a key
+			// blob does not open as headers.
+			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "sealed apart", false)
+			hs := []models.HeaderPair{{Name: "X-Api-Key", Value: "k"}}
+			_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &hs})
+			mustNoErr(t, err)
+			row := reload(t, e.ID)
+			swapped := *row
+			swapped.SigningKeyEnc, swapped.CustomHeadersEnc = row.CustomHeadersEnc, row.SigningKeyEnc
+			if key, err := f.Store.SigningKey(&swapped); err == nil {
+				t.Fatalf("the sealed headers open as a signing key: %q", key)
+			}
+			if got, err := f.Store.CustomHeaders(&swapped); err == nil {
+				t.Fatalf("the sealed key opens as headers: %v", got)
+			}
+			got, err := f.Store.CustomHeaders(row)
+			mustNoErr(t, err)
+			wantEqual(t, "headers", got, hs)
+		})
+
 		t.Run("ApprovalCallbackKeysDuringOverlap", func(t *testing.T) {
 			// Approvers verify like Scalr handlers, with X-Signature: either key until the
 			// switch, the new key only from the switch on (the old key is then as good as

@@ -336,6 +336,10 @@ func cleanHeaders(in []HeaderPair) ([]HeaderPair, error) {
 	return out, nil
 }
 
+// headersAD is the additional data sealing an endpoint's custom headers: the row id, like its
+// keys, and a suffix, so a header blob never opens as a key (nor a key as headers).
+func headersAD(rowID string) string { return rowID + ":headers" }
+
 // sealHeaders encrypts headers for the row; none gives NULL.
 func (s *Store) sealHeaders(hs []HeaderPair, rowID string) ([]byte, error) {
 	if len(hs) == 0 {
@@ -345,7 +349,7 @@ func (s *Store) sealHeaders(hs []HeaderPair, rowID string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.sealKey(string(b), rowID)
+	return s.sealKey(string(b), headersAD(rowID))
 }
 
 // CustomHeaders decrypts an endpoint's custom headers (the delivery worker; admins).
@@ -356,7 +360,7 @@ func (s *Store) CustomHeaders(e *Endpoint) ([]HeaderPair, error) {
 	if s.sealer == nil {
 		return nil, errors.New("no encryption key configured")
 	}
-	b, err := s.sealer.open(e.CustomHeadersEnc, e.ID)
+	b, err := s.sealer.open(e.CustomHeadersEnc, headersAD(e.ID))
 	if err != nil {
 		return nil, err
 	}
