@@ -98,7 +98,7 @@ func (r *deliveryResolver) AttemptDetails(ctx context.Context, obj *models.Deliv
 		a := as[i]
 		if !reveal {
 			a.URL = models.RedactURL(a.URL)
-			a.ResponseHeaders, a.ResponseBody = nil, ""
+			a.ResponseHeaders, a.ResponseBody, a.ResponseHidden = nil, "", true
 		}
 		out[i] = &a
 	}

@@ -511,7 +511,7 @@ func TestEndpointURLRedaction(t *testing.T) {
 		// What the receiver answered repeats the URL and the custom header's value: the tenant
 		// admin reads none of it anywhere in the attempt; the system administrator reads it all.
 		full := `query($a: ID!, $ev: ID) { account(id: $a) { deliveries(filter: {eventId: $ev}) { edges { node { endpoint { url } attemptDetails {
-			url remoteAddr statusCode errorClass errorMessage requestHeaders { key value } responseHeaders { key value } responseBody } } } } } }`
+			url remoteAddr statusCode errorClass errorMessage requestHeaders { key value } responseHeaders { key value } responseBody responseHidden } } } } } }`
 		read := func(t *testing.T, c *servertest.Client) string {
 			t.Helper()
 			var d map[string]any
@@ -533,8 +533,11 @@ func TestEndpointURLRedaction(t *testing.T) {
 				t.Errorf("the tenant admin reads %s: %s", secret, tenantView)
 			}
 		}
-		if !strings.Contains(tenantView, `"statusCode":200`) {
-			t.Errorf("the tenant admin does not read the status: %s", tenantView)
+		if !strings.Contains(tenantView, `"statusCode":200`) || !strings.Contains(tenantView, `"responseHidden":true`) {
+			t.Errorf("the tenant admin does not read the status, or that the response is withheld: %s", tenantView)
+		}
+		if !strings.Contains(rootView, `"responseHidden":false`) {
+			t.Errorf("the system administrator is told the response is withheld: %s", rootView)
 		}
 	})
 }

@@ -78,6 +78,7 @@ export const DeliveryQuery = graphql(`
           value
         }
         responseBody
+        responseHidden
         errorClass
         errorMessage
       }
