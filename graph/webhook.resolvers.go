@@ -83,13 +83,18 @@ func (r *deliveryResolver) AttemptDetails(ctx context.Context, obj *models.Deliv
 		return ptrs(as), err
 	}
 	// The attempts' URLs are the endpoint's (or where it redirected): credentials, like
-	// Endpoint.url. Copies, so the loader's cache keeps the stored values.
+	// Endpoint.url. What the receiver answered can repeat them (a redirect to itself, a
+	// Content-Location, a body echoing the request's URL or headers), and no scrubbing catches
+	// every encoding of a token: those who may not see the URL get neither the response headers
+	// nor the body (status, timing and error stay). Copies, so the loader's cache keeps the
+	// stored values.
 	out := make([]*models.DeliveryAttempt, len(as))
 	reveal := r.Store.RevealsEndpointID(ctx, models.ActorFrom(ctx), obj.EndpointID)
 	for i := range as {
 		a := as[i]
 		if !reveal {
 			a.URL = models.RedactURL(a.URL)
+			a.ResponseHeaders, a.ResponseBody, a.ResponseHidden = nil, "", true
 		}
 		out[i] = &a
 	}
@@ -198,7 +203,14 @@ func (r *mutationResolver) UpdateEndpoint(ctx context.Context, input model.Updat
 
 // RotateEndpointKey is the resolver for the rotateEndpointKey field.
 func (r *mutationResolver) RotateEndpointKey(ctx context.Context, input model.RotateEndpointKeyInput) (*model.EndpointKeyPayload, error) {
-	in := models.RotateKeyInput{Overlap: time.Duration(input.OverlapSeconds) * time.Second, SwitchAt: input.SignatureSwitchAt}
+	// Range-check the seconds before multiplying: 18446744074 s wraps to a valid Duration. Out
+	// of range becomes a negative overlap, which the store refuses (after its permission check)
+	// with the overlapSeconds field error.
+	overlap := time.Duration(-1)
+	if s := input.OverlapSeconds; s >= 0 && int64(s) <= int64(models.MaxKeyOverlap/time.Second) {
+		overlap = time.Duration(s) * time.Second
+	}
+	in := models.RotateKeyInput{Overlap: overlap, SwitchAt: input.SignatureSwitchAt}
 	return endpointKeyPayload(r.Store.RotateEndpointKey(ctx, models.ActorFrom(ctx), input.ID, in))
 }
 

@@ -350,7 +350,7 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 	if err := s.db.WithContext(ctx).Where("id = ?", *r.EndpointID).Take(&ep).Error; err != nil {
 		return nil, err
 	}
-	// During a key rotation's overlap either key may sign the callback.
+	// During a key rotation either key may sign the callback until the X-Signature switch.
 	keys, err := s.VerificationKeys(&ep)
 	if err != nil {
 		return nil, err

@@ -44,6 +44,9 @@ type DeliveryAttempt struct {
 	ResponseBody    string
 	ErrorClass      string
 	ErrorMessage    string
+	// ResponseHidden: the response headers and body were withheld from the reader, who may not
+	// see the endpoint's URL (set by the API, never stored).
+	ResponseHidden bool `gorm:"-"`
 }
 
 // AttemptTarget is what the worker needs for one attempt.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,6 +109,13 @@ func TestEndpointKeyRotation(t *testing.T) {
 				"Empty":     {[]models.HeaderPair{{Name: " ", Value: "1"}}, "headers.0.name"},
 				"Proxy":     {[]models.HeaderPair{{Name: "Proxy-Authorization", Value: "1"}}, "headers.0.name"},
 				"DEL":       {[]models.HeaderPair{{Name: "X-A", Value: "a\x7fb"}}, "headers.0.value"},
+				// Receivers behind CGI-style gateways (HTTP_X_SIGNATURE) or proxies that accept
+				// underscores read X_Signature as X-Signature.
+				"UnderscoreSignature": {[]models.HeaderPair{{Name: "X_Signature", Value: "1"}}, "headers.0.name"},
+				"UnderscoreScalr":     {[]models.HeaderPair{{Name: "X_Scalr_Webhook_Id", Value: "1"}}, "headers.0.name"},
+				"UnderscoreStandard":  {[]models.HeaderPair{{Name: "webhook_signature", Value: "1"}}, "headers.0.name"},
+				"UnderscoreHost":      {[]models.HeaderPair{{Name: "X-A", Value: "1"}, {Name: "Content_Type", Value: "1"}}, "headers.1.name"},
+				"UnderscoreDuplicate": {[]models.HeaderPair{{Name: "X-Api-Key", Value: "1"}, {Name: "x_api_key", Value: "2"}}, "headers.1.name"},
 			}
 			for name, c := range cases {
 				_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &c.hs})
@@ -126,27 +134,136 @@ func TestEndpointKeyRotation(t *testing.T) {
 			wantEqual(t, "headers", hs, ok)
 		})
 
-		t.Run("ApprovalCallbackEitherKeyDuringOverlap", func(t *testing.T) {
+		t.Run("SealedHeadersAreNotKeys", func(t *testing.T) {
+			// Keys and headers are sealed with distinct additional data: a header blob copied
+			// into a key column (a database write, a bug) does not open as a key, and a key
+			// blob does not open as headers.
+			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "sealed apart", false)
+			hs := []models.HeaderPair{{Name: "X-Api-Key", Value: "k"}}
+			_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{Headers: &hs})
+			mustNoErr(t, err)
+			row := reload(t, e.ID)
+			swapped := *row
+			swapped.SigningKeyEnc, swapped.CustomHeadersEnc = row.CustomHeadersEnc, row.SigningKeyEnc
+			if key, err := f.Store.SigningKey(&swapped); err == nil {
+				t.Fatalf("the sealed headers open as a signing key: %q", key)
+			}
+			if got, err := f.Store.CustomHeaders(&swapped); err == nil {
+				t.Fatalf("the sealed key opens as headers: %v", got)
+			}
+			got, err := f.Store.CustomHeaders(row)
+			mustNoErr(t, err)
+			wantEqual(t, "headers", got, hs)
+		})
+
+		t.Run("ApprovalCallbackKeysDuringOverlap", func(t *testing.T) {
+			// Approvers verify like Scalr handlers, with X-Signature: either key until the
+			// switch, the new key only from the switch on (the old key is then as good as
+			// revoked for approvals, though webhook-signature still carries it).
 			r := newApprovalRig(t, f, "Rotating approver", true, false)
-			farm := r.farm(t)
-			_, err := f.Store.LaunchFarm(ctx, f.AdminActor, farm.ID)
+			request := func(t *testing.T) string {
+				t.Helper()
+				farm := r.farm(t)
+				_, err := f.Store.LaunchFarm(ctx, f.AdminActor, farm.ID)
+				mustNoErr(t, err)
+				req, _ := r.pending(t, farm.ID)
+				return req.ID
+			}
+			approve := func(id, key string) error {
+				_, err := f.Store.ApplyApprovalCallback(ctx, r.callback(id, `{"approval_status":"approved"}`, f.Clock.Now(), key))
+				return err
+			}
+			switchAt := f.Clock.Now().Add(time.Hour)
+			_, newKey, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, r.ep.ID, models.RotateKeyInput{Overlap: 2 * time.Hour, SwitchAt: &switchAt})
 			mustNoErr(t, err)
-			req, _ := r.pending(t, farm.ID)
-			_, newKey, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, r.ep.ID, models.RotateKeyInput{Overlap: time.Hour})
-			mustNoErr(t, err)
-			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req.ID, `{"approval_status":"approved"}`, f.Clock.Now(), r.key))
-			mustNoErr(t, err)
+			mustNoErr(t, approve(request(t), r.key))
+			mustNoErr(t, approve(request(t), newKey))
+
+			f.Clock.Advance(time.Hour) // the switch; the overlap goes on
+			if rot := f.Store.KeyRotation(reload(t, r.ep.ID)); !rot.InProgress || !rot.ScalrUsesNewKey {
+				t.Fatalf("rotation %+v", rot)
+			}
+			id := request(t)
+			wantCode(t, approve(id, r.key), models.EUNAUTHORIZED)
+			mustNoErr(t, approve(id, newKey))
 
 			_, err = f.Store.FinishEndpointKeyRotation(ctx, f.AdminActor, r.ep.ID)
 			mustNoErr(t, err)
-			farm2 := r.farm(t)
-			_, err = f.Store.LaunchFarm(ctx, f.AdminActor, farm2.ID)
-			mustNoErr(t, err)
-			req2, _ := r.pending(t, farm2.ID)
-			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), r.key))
-			wantCode(t, err, models.EUNAUTHORIZED)
-			_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(req2.ID, `{"approval_status":"approved"}`, f.Clock.Now(), newKey))
-			mustNoErr(t, err)
+			id = request(t)
+			wantCode(t, approve(id, r.key), models.EUNAUTHORIZED)
+			mustNoErr(t, approve(id, newKey))
 		})
+	})
+}
+
+// TestEndpointKeyRotationConcurrent: two rotations that both read the endpoint before either
+// writes (a barrier in the store's clock holds both between the read and the update) cannot both
+// succeed: one key would be revealed that never signs. Exactly one wins; the other gets
+// ECONFLICT and the endpoint signs with the winner's key.
+func TestEndpointKeyRotationConcurrent(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		scope := models.ScopeKey{Scope: models.ScopeAccount, ID: f.Account.ID}
+		for _, overlap := range []time.Duration{0, time.Hour} {
+			t.Run(fmt.Sprintf("Overlap%s", overlap), func(t *testing.T) {
+				e, _ := f.MustEndpoint(t, f.AdminActor, scope, "concurrent "+overlap.String(), false)
+				audits := len(f.MustAudit(t, f.Account.ID, "endpoint.key_rotated"))
+				// The first two clock readings (one per rotation, after its read of the row) wait
+				// for each other, at most 5 s; later readings pass.
+				var mu sync.Mutex
+				waiting, release := 2, make(chan struct{})
+				f.Store.SetClock(func() time.Time {
+					mu.Lock()
+					if waiting > 0 {
+						waiting--
+						if waiting == 0 {
+							close(release)
+						}
+						mu.Unlock()
+						select {
+						case <-release:
+						case <-time.After(5 * time.Second):
+						}
+					} else {
+						mu.Unlock()
+					}
+					return f.Clock.Now()
+				})
+				defer f.Store.SetClock(f.Clock.Now)
+				type result struct {
+					key string
+					err error
+				}
+				results := make(chan result, 2)
+				for i := 0; i < 2; i++ {
+					go func() {
+						_, key, err := f.Store.RotateEndpointKey(ctx, f.AdminActor, e.ID, models.RotateKeyInput{Overlap: overlap})
+						results <- result{key, err}
+					}()
+				}
+				var won []string
+				for i := 0; i < 2; i++ {
+					r := <-results
+					if r.err == nil {
+						won = append(won, r.key)
+						continue
+					}
+					wantCode(t, r.err, models.ECONFLICT)
+				}
+				if len(won) != 1 {
+					t.Fatalf("%d rotations succeeded, want exactly 1", len(won))
+				}
+				var cur models.Endpoint
+				mustNoErr(t, f.DB.Where("id = ?", e.ID).Take(&cur).Error)
+				ks, err := f.Store.SigningKeys(&cur, f.Clock.Now())
+				mustNoErr(t, err)
+				wantEqual(t, "the winner's key signs", ks.Standard[len(ks.Standard)-1], []byte(won[0]))
+				if n := len(f.MustAudit(t, f.Account.ID, "endpoint.key_rotated")); n != audits+1 {
+					t.Fatalf("%d new audit entries, want 1 (the loser's must not be written)", n-audits)
+				}
+			})
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -86,11 +87,18 @@ func (s *Store) SigningKeys(e *Endpoint, now time.Time) (scalr.Keys, error) {
 
 // VerificationKeys are the keys a signature from the endpoint's side (an approval callback's
 // X-Signature) may be made with now: the current key, and the old one during a rotation's
-// overlap, so approvers can move to the new key at their own pace within it.
+// overlap until the X-Signature switch. Approvers sign like Scalr handlers verify, with one
+// key: they move to the new key at their own pace before the switch; from the switch on, when
+// Switchboard's own X-Signature uses the new key, the old key no longer authorizes anything
+// (a rotation because the old key leaked stops it from approving as early as the user chose).
 func (s *Store) VerificationKeys(e *Endpoint) ([][]byte, error) {
-	ks, err := s.SigningKeys(e, s.now())
+	now := s.now()
+	ks, err := s.SigningKeys(e, now)
 	if err != nil {
 		return nil, err
+	}
+	if e.rotating(now) && e.KeyRotationAt(now).ScalrUsesNewKey {
+		return [][]byte{ks.Scalr}, nil
 	}
 	return ks.Standard, nil
 }
@@ -146,8 +154,16 @@ func (s *Store) RotateEndpointKey(ctx context.Context, a *Actor, id string, in R
 	}
 	ref := &ScopeRef{Scope: e.Scope, ID: e.ScopeID, AccountID: deref(e.AccountID)}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.Model(&Endpoint{}).Where("id = ?", e.ID).Updates(changes).Error; err != nil {
-			return err
+		// Conditional on the key read above and on no overlap in progress: of two concurrent
+		// rotations only one changes the row, so no revealed key is one that never signs.
+		res := tx.Model(&Endpoint{}).
+			Where("id = ? AND signing_key_enc = ? AND (key_overlap_until IS NULL OR key_overlap_until <= ?)", e.ID, old, now).
+			Updates(changes)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ECONFLICT, "the signing key of endpoint %q changed meanwhile (another rotation?): reload and try again", e.Name)
 		}
 		return s.auditScoped(tx, a, ref, "endpoint.key_rotated", "endpoint", e.ID, summary)
 	})
@@ -247,9 +263,17 @@ func isTokenChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-// headerOwned reports whether name is a header Switchboard sets or HTTP reserves.
+// headerKey is how receivers may read a header name: case-insensitively, and with `_` as `-`
+// (CGI-style gateways expose both X-Signature and X_Signature as HTTP_X_SIGNATURE; some proxies
+// accept or translate underscores), so X_Signature is X-Signature.
+func headerKey(name string) string {
+	return strings.ReplaceAll(strings.ToLower(name), "_", "-")
+}
+
+// headerOwned reports whether name is, or may be read as, a header Switchboard sets or HTTP
+// reserves.
 func headerOwned(name string) bool {
-	n := strings.ToLower(name)
+	n := headerKey(name)
 	if ownedHeaders[n] {
 		return true
 	}
@@ -287,12 +311,12 @@ func cleanHeaders(in []HeaderPair) ([]HeaderPair, error) {
 			}
 		}
 		if headerOwned(name) {
-			return nil, FieldError(EINVALID, field, "header %d: %s is set by Switchboard or by HTTP and cannot be replaced", i+1, name)
+			return nil, FieldError(EINVALID, field, "header %d: %s is (or may be read as, with _ as -) a header set by Switchboard or by HTTP and cannot be replaced", i+1, name)
 		}
-		if seen[strings.ToLower(name)] {
-			return nil, FieldError(EINVALID, field, "header %d: %s appears twice", i+1, name)
+		if seen[headerKey(name)] {
+			return nil, FieldError(EINVALID, field, "header %d: %s appears twice (names differing only in case or in _ and - are the same header to many receivers)", i+1, name)
 		}
-		seen[strings.ToLower(name)] = true
+		seen[headerKey(name)] = true
 		vfield := fmt.Sprintf("headers.%d.value", i)
 		value := strings.Trim(h.Value, " \t")
 		if len(value) > MaxHeaderValueLength {
@@ -312,6 +336,10 @@ func cleanHeaders(in []HeaderPair) ([]HeaderPair, error) {
 	return out, nil
 }
 
+// headersAD is the additional data sealing an endpoint's custom headers: the row id, like its
+// keys, and a suffix, so a header blob never opens as a key (nor a key as headers).
+func headersAD(rowID string) string { return rowID + ":headers" }
+
 // sealHeaders encrypts headers for the row; none gives NULL.
 func (s *Store) sealHeaders(hs []HeaderPair, rowID string) ([]byte, error) {
 	if len(hs) == 0 {
@@ -321,7 +349,7 @@ func (s *Store) sealHeaders(hs []HeaderPair, rowID string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.sealKey(string(b), rowID)
+	return s.sealKey(string(b), headersAD(rowID))
 }
 
 // CustomHeaders decrypts an endpoint's custom headers (the delivery worker; admins).
@@ -332,7 +360,7 @@ func (s *Store) CustomHeaders(e *Endpoint) ([]HeaderPair, error) {
 	if s.sealer == nil {
 		return nil, errors.New("no encryption key configured")
 	}
-	b, err := s.sealer.open(e.CustomHeadersEnc, e.ID)
+	b, err := s.sealer.open(e.CustomHeadersEnc, headersAD(e.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -418,9 +446,12 @@ type outboundCheck struct {
 	resolver netguard.Resolver
 }
 
-// urlWarnings resolves rawURL's host (within netguard.LookupTimeout) and words each address the
-// outbound guard would refuse. DNS can change, so this is advice: the endpoint is saved and the
-// dialer decides at every attempt. A host that does not resolve now gives no warning.
+// urlWarnings resolves rawURL's host (within netguard.LookupTimeout) and words each rule of the
+// outbound guard that refuses one of its addresses. DNS can change, so this is advice: the
+// endpoint is saved and the dialer decides at every attempt. A host that does not resolve now
+// gives no warning. The resolved addresses are not named (the API process's DNS answers can be
+// internal information; the rule is what the user needs); an IP-literal URL's address is, being
+// the user's own text.
 func (s *Store) urlWarnings(ctx context.Context, rawURL string) []string {
 	if s.outbound == nil {
 		return nil
@@ -429,13 +460,24 @@ func (s *Store) urlWarnings(ctx context.Context, rawURL string) []string {
 	if err != nil {
 		return nil
 	}
-	refused, err := s.outbound.guard.Refusals(ctx, s.outbound.resolver, u.Hostname())
+	host := u.Hostname()
+	refused, err := s.outbound.guard.Refusals(ctx, s.outbound.resolver, host)
 	if err != nil || len(refused) == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(refused))
+	if _, err := netip.ParseAddr(host); err == nil {
+		r := refused[0]
+		return []string{fmt.Sprintf("deliveries may not connect to %s (%s): attempts will fail", r.Addr, guardReason(r))}
+	}
+	var out []string
+	seen := map[string]bool{}
 	for _, r := range refused {
-		out = append(out, fmt.Sprintf("%s currently resolves to %s, which deliveries may not connect to (%s): attempts to that address will fail", u.Hostname(), r.Addr, guardReason(r)))
+		reason := guardReason(r)
+		if seen[reason] {
+			continue
+		}
+		seen[reason] = true
+		out = append(out, fmt.Sprintf("%s currently resolves to an address deliveries may not connect to (%s): attempts to that address will fail", host, reason))
 	}
 	return out
 }

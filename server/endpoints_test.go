@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -146,6 +147,11 @@ func TestEndpointKeyRotationOverlap(t *testing.T) {
 	t.Run("ErrOutOfRange", func(t *testing.T) {
 		if _, errs := e.rotate(t, ep, map[string]any{"overlapSeconds": 8 * 86400}); len(errs) != 1 || errs[0].Field != "overlapSeconds" {
 			t.Fatalf("an 8-day overlap: %+v", errs)
+		}
+		// 18446744074 s is 2^64 ns plus 0.29 s: multiplied into a Duration first, it wrapped to
+		// a valid 0.29 s overlap.
+		if _, errs := e.rotate(t, ep, map[string]any{"overlapSeconds": int64(18446744074)}); len(errs) != 1 || errs[0].Field != "overlapSeconds" {
+			t.Fatalf("an overlap of 18446744074 s: %+v", errs)
 		}
 		late := clk.Now().Add(2 * day).Format(time.RFC3339)
 		if _, errs := e.rotate(t, ep, map[string]any{"overlapSeconds": 86400, "signatureSwitchAt": late}); len(errs) != 1 || errs[0].Field != "signatureSwitchAt" {
@@ -377,7 +383,19 @@ func TestEndpointCustomHeaders(t *testing.T) {
 func TestEndpointURLRedaction(t *testing.T) {
 	e := mustHookEnv(t, startOpts{env: allowLoopback})
 	root := fixture{c: e.c, accountID: e.accountID}
-	rc := newReceiver(t, func(int, http.ResponseWriter, *http.Request) {})
+	// The shared system endpoint's receiver redirects to itself once, then repeats its URL and
+	// the request's headers in its answer's headers and body, as some receivers do.
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("hop") == "" {
+			w.Header().Set("Location", r.URL.String()+"&hop=2")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return
+		}
+		w.Header().Set("Content-Location", r.URL.String())
+		w.Header().Set("X-Echo-Api-Key", r.Header.Get("X-Api-Key"))
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"url": r.URL.String(), "headers": r.Header})
+	})
 	ctx := ctxT(t)
 
 	const slack = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
@@ -386,7 +404,7 @@ func TestEndpointURLRedaction(t *testing.T) {
 	var s struct {
 		CreateEndpoint struct{ Endpoint struct{ ID, URL string } }
 	}
-	e.mustOK(t, `mutation($u: String!) { createEndpoint(input: {scope: {scope: SYSTEM}, name: "shared", url: $u, shared: true}) { endpoint { id url } errors { message } } }`,
+	e.mustOK(t, `mutation($u: String!) { createEndpoint(input: {scope: {scope: SYSTEM}, name: "shared", url: $u, shared: true, headers: [{name: "X-Api-Key", value: "HEADERSECRET"}]}) { endpoint { id url } errors { message } } }`,
 		map[string]any{"u": sysURL}, &s)
 	sys := s.CreateEndpoint.Endpoint.ID
 	if s.CreateEndpoint.Endpoint.URL != sysURL {
@@ -486,8 +504,40 @@ func TestEndpointURLRedaction(t *testing.T) {
 		if tn.Endpoint.URL != redactedSys || len(tn.AttemptDetails) == 0 || tn.AttemptDetails[0].URL != redactedSys {
 			t.Fatalf("tenant admin reads %+v", tn)
 		}
-		if rn.Endpoint.URL != sysURL || rn.AttemptDetails[0].URL != sysURL {
+		if rn.Endpoint.URL != sysURL || rn.AttemptDetails[0].URL != sysURL+"&hop=2" {
 			t.Fatalf("system administrator reads %+v", rn)
+		}
+
+		// What the receiver answered repeats the URL and the custom header's value: the tenant
+		// admin reads none of it anywhere in the attempt; the system administrator reads it all.
+		full := `query($a: ID!, $ev: ID) { account(id: $a) { deliveries(filter: {eventId: $ev}) { edges { node { endpoint { url } attemptDetails {
+			url remoteAddr statusCode errorClass errorMessage requestHeaders { key value } responseHeaders { key value } responseBody responseHidden } } } } } }`
+		read := func(t *testing.T, c *servertest.Client) string {
+			t.Helper()
+			var d map[string]any
+			if err := c.MustOK(ctx, full, map[string]any{"a": e.accountID, "ev": ev}, &d); err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		rootView, tenantView := read(t, e.c), read(t, tenantAdmin)
+		for _, secret := range []string{"SYSTEMSECRET", "HEADERSECRET"} {
+			if strings.Count(rootView, secret) < 2 {
+				t.Fatalf("the receiver did not echo %s: %s", secret, rootView)
+			}
+			if strings.Contains(tenantView, secret) {
+				t.Errorf("the tenant admin reads %s: %s", secret, tenantView)
+			}
+		}
+		if !strings.Contains(tenantView, `"statusCode":200`) || !strings.Contains(tenantView, `"responseHidden":true`) {
+			t.Errorf("the tenant admin does not read the status, or that the response is withheld: %s", tenantView)
+		}
+		if !strings.Contains(rootView, `"responseHidden":false`) {
+			t.Errorf("the system administrator is told the response is withheld: %s", rootView)
 		}
 	})
 }
@@ -509,6 +559,7 @@ func TestEndpointSaveWarnsOutboundGuard(t *testing.T) {
 		m.DeliveryResolver = hostResolver{
 			"cgn.example":    {{IP: net.ParseIP("203.0.113.7")}, {IP: net.ParseIP("100.64.12.34")}},
 			"public.example": {{IP: net.ParseIP("203.0.113.7")}},
+			"mixed.example":  {{IP: net.ParseIP("100.64.1.2")}, {IP: net.ParseIP("100.100.100.200")}, {IP: net.ParseIP("169.254.10.20")}},
 		}
 	}})
 	create := func(t *testing.T, u string) (string, []string) {
@@ -533,14 +584,27 @@ func TestEndpointSaveWarnsOutboundGuard(t *testing.T) {
 		}
 	})
 	t.Run("CarrierGradeNAT", func(t *testing.T) {
+		// The rule is named, not what the API process's DNS answered (internal information).
 		_, w := create(t, "https://cgn.example/hook")
-		if len(w) != 1 || !strings.Contains(w[0], "100.64.12.34") || !strings.Contains(w[0], "carrier-grade NAT") {
+		if len(w) != 1 || !strings.Contains(w[0], "cgn.example") || !strings.Contains(w[0], "carrier-grade NAT") ||
+			strings.Contains(w[0], "100.64.12.34") || strings.Contains(w[0], "203.0.113.7") {
 			t.Fatalf("warnings %q", w)
+		}
+	})
+	t.Run("OneWarningPerRule", func(t *testing.T) {
+		_, w := create(t, "https://mixed.example/hook")
+		if len(w) != 2 || !strings.Contains(w[0], "carrier-grade NAT") || !strings.Contains(w[1], "link-local") {
+			t.Fatalf("warnings %q", w)
+		}
+		for _, a := range []string{"100.64.1.2", "100.100.100.200", "169.254.10.20"} {
+			if strings.Contains(strings.Join(w, " "), a) {
+				t.Fatalf("warnings name %s: %q", a, w)
+			}
 		}
 	})
 	t.Run("NAT64Literal", func(t *testing.T) {
 		_, w := create(t, "http://[64:ff9b::a9fe:a9fe]/")
-		if len(w) != 1 || !strings.Contains(w[0], "NAT64") {
+		if len(w) != 1 || !strings.Contains(w[0], "NAT64") || !strings.Contains(w[0], "64:ff9b::a9fe:a9fe") {
 			t.Fatalf("warnings %q", w)
 		}
 	})

@@ -291,6 +291,7 @@ type ComplexityRoot struct {
 		RequestHeaders  func(childComplexity int) int
 		ResponseBody    func(childComplexity int) int
 		ResponseHeaders func(childComplexity int) int
+		ResponseHidden  func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
 		StatusCode      func(childComplexity int) int
 		URL             func(childComplexity int) int
@@ -1871,6 +1872,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryAttempt.ResponseHeaders(childComplexity), true
+	case "DeliveryAttempt.responseHidden":
+		if e.ComplexityRoot.DeliveryAttempt.ResponseHidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryAttempt.ResponseHidden(childComplexity), true
 	case "DeliveryAttempt.startedAt":
 		if e.ComplexityRoot.DeliveryAttempt.StartedAt == nil {
 			break
@@ -5770,9 +5777,12 @@ type DeliveryAttempt {
   remoteAddr: String!
   requestHeaders: [KeyValue!]!
   statusCode: Int
+  "Empty for those who do not see the endpoint's URL whole (see url): a receiver can repeat its URL or the request's headers in its answer."
   responseHeaders: [KeyValue!]!
-  "At most 4 KiB."
+  "At most 4 KiB. Empty for those who do not see the endpoint's URL whole, like responseHeaders."
   responseBody: String!
+  "True when responseHeaders and responseBody are withheld from the caller, who does not see the endpoint's URL whole."
+  responseHidden: Boolean!
   errorClass: String!
   errorMessage: String!
 }
@@ -6545,6 +6555,8 @@ func (ec *executionContext) childFields_DeliveryAttempt(ctx context.Context, fie
 		return ec.fieldContext_DeliveryAttempt_responseHeaders(ctx, field)
 	case "responseBody":
 		return ec.fieldContext_DeliveryAttempt_responseBody(ctx, field)
+	case "responseHidden":
+		return ec.fieldContext_DeliveryAttempt_responseHidden(ctx, field)
 	case "errorClass":
 		return ec.fieldContext_DeliveryAttempt_errorClass(ctx, field)
 	case "errorMessage":

@@ -37,10 +37,16 @@ var defaultRefused = []struct {
 	{netip.MustParsePrefix("::/128"), "unspecified"},
 	{netip.MustParsePrefix("::1/128"), "loopback"},
 	{netip.MustParsePrefix("::/96"), "IPv4-compatible"}, // deprecated ::a.b.c.d
-	// NAT64 (RFC 6052) and 6to4 (RFC 3056) embed an IPv4 address: a gateway would forward
-	// 64:ff9b::7f00:1 to 127.0.0.1 and 2002:a9fe:a9fe:: towards 169.254.169.254.
+	// NAT64 (RFC 6052, RFC 8215), 6to4 (RFC 3056) and SIIT (RFC 2765) embed an IPv4 address: a
+	// gateway would forward 64:ff9b::7f00:1 to 127.0.0.1 and 2002:a9fe:a9fe:: towards
+	// 169.254.169.254. They are refused unless allowed, and an allowed one is refused still when
+	// its embedded IPv4 address is (see embedded). Teredo (RFC 4380) tunnels through a relay to an
+	// obfuscated IPv4 address.
 	{netip.MustParsePrefix("64:ff9b::/96"), "NAT64"},
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "NAT64"},
 	{netip.MustParsePrefix("2002::/16"), "6to4"},
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), "SIIT"},
+	{netip.MustParsePrefix("2001::/32"), "Teredo"},
 	{netip.MustParsePrefix("fe80::/10"), "link-local"},
 	{netip.MustParsePrefix("ff00::/8"), "multicast"},
 	{netip.MustParsePrefix("fd00:ec2::254/128"), "cloud metadata"}, // AWS IMDS over IPv6
@@ -101,42 +107,98 @@ func ParseCIDRList(s string) ([]netip.Prefix, error) {
 
 // Error reports an address the guard refuses.
 type Error struct {
-	Addr   netip.Addr
-	Reason string // "denied" (deny list) or the default rule: "loopback", "link-local", …
+	Addr netip.Addr
+	// Reason is "denied" (deny list) or the default rule: "loopback", "link-local", …; for an
+	// address refused for the IPv4 address it embeds, the embedding and that address's rule:
+	// "NAT64 to loopback" (or "denied" when the deny list covers the IPv4 address).
+	Reason string
+	// Embedded is the IPv4 address Addr embeds when that address is why Addr is refused.
+	Embedded netip.Addr
 }
 
 func (e *Error) Error() string {
-	if e.Reason == "denied" {
-		return fmt.Sprintf("outbound guard refuses %s (in SWITCHBOARD_OUTBOUND_DENY)", e.Addr)
+	addr := e.Addr.String()
+	if e.Embedded.IsValid() {
+		addr += " (embeds " + e.Embedded.String() + ")"
 	}
-	return fmt.Sprintf("outbound guard refuses %s (%s; SWITCHBOARD_OUTBOUND_ALLOW can allow it)", e.Addr, e.Reason)
+	if e.Reason == "denied" {
+		return fmt.Sprintf("outbound guard refuses %s (in SWITCHBOARD_OUTBOUND_DENY)", addr)
+	}
+	return fmt.Sprintf("outbound guard refuses %s (%s; SWITCHBOARD_OUTBOUND_ALLOW can allow it)", addr, e.Reason)
 }
 
 // Check returns nil when ip may be connected to, or an *Error. Precedence: deny list, then
 // allow list, then the default refusals; everything else (private ranges included) is allowed.
+// An IPv6 address that embeds an IPv4 address (NAT64, 6to4, SIIT) must pass for itself and for
+// the embedded address: allowing 64:ff9b::/96 for DNS64 does not allow 64:ff9b::7f00:1, which a
+// gateway forwards to 127.0.0.1.
 func (g *Guard) Check(ip netip.Addr) error {
 	if !ip.IsValid() {
 		return &Error{Addr: ip, Reason: "invalid address"}
 	}
 	a := ip.WithZone("").Unmap()
+	if reason := g.refusal(a); reason != "" {
+		return &Error{Addr: a, Reason: reason}
+	}
+	if v4, via, ok := embedded(a); ok {
+		if reason := g.refusal(v4); reason != "" {
+			if reason != "denied" {
+				reason = via + " to " + reason
+			}
+			return &Error{Addr: a, Reason: reason, Embedded: v4}
+		}
+	}
+	return nil
+}
+
+// refusal is the reason a (unmapped, without zone) is refused for itself, or "".
+func (g *Guard) refusal(a netip.Addr) string {
 	if g != nil {
 		for _, p := range g.deny {
 			if p.Contains(a) {
-				return &Error{Addr: a, Reason: "denied"}
+				return "denied"
 			}
 		}
 		for _, p := range g.allow {
 			if p.Contains(a) {
-				return nil
+				return ""
 			}
 		}
 	}
 	for _, r := range defaultRefused {
 		if r.prefix.Contains(a) {
-			return &Error{Addr: a, Reason: r.reason}
+			return r.reason
 		}
 	}
-	return nil
+	return ""
+}
+
+var (
+	nat64WellKnown = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Local     = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour      = netip.MustParsePrefix("2002::/16")
+	siit           = netip.MustParsePrefix("::ffff:0:0:0/96")
+)
+
+// embedded returns the IPv4 address an IPv6 address carries and the name of the mechanism: the
+// last 32 bits of NAT64 (64:ff9b::/96; 64:ff9b:1::/48 read with the /96 layout of RFC 6052, the
+// usual one: a gateway using a shorter local prefix places the IPv4 address elsewhere, so
+// operators allowing such a prefix should deny what its gateway must not reach) and SIIT
+// addresses, bits 16 to 47 of 6to4 addresses.
+func embedded(a netip.Addr) (netip.Addr, string, bool) {
+	if !a.Is6() {
+		return netip.Addr{}, "", false
+	}
+	b := a.As16()
+	switch {
+	case nat64WellKnown.Contains(a), nat64Local.Contains(a):
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), "NAT64", true
+	case siit.Contains(a):
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), "SIIT", true
+	case sixToFour.Contains(a):
+		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}), "6to4", true
+	}
+	return netip.Addr{}, "", false
 }
 
 // Resolver resolves host names; *net.Resolver implements it.

@@ -70,6 +70,12 @@ func TestGuard_Check(t *testing.T) {
 	mappedPrefixes := New(mustPrefixes(t, "::ffff:127.0.0.0/104"), mustPrefixes(t, "::ffff:192.168.1.0/120"))
 	allowCGN := New(mustPrefixes(t, "::ffff:100.64.0.0/106"), nil)
 	allowNAT64 := New(mustPrefixes(t, "64:ff9b::/96"), nil)
+	allowNAT64Loop := New(mustPrefixes(t, "64:ff9b::/96, 127.0.0.0/8"), nil)
+	allowNAT64DenyTen := New(mustPrefixes(t, "64:ff9b::/96"), mustPrefixes(t, "10.0.0.0/8"))
+	allowLocalNAT64 := New(mustPrefixes(t, "64:ff9b:1::/48"), nil)
+	allow6to4 := New(mustPrefixes(t, "2002::/16"), nil)
+	allowSIIT := New(mustPrefixes(t, "::ffff:0:0:0/96"), nil)
+	allowTeredo := New(mustPrefixes(t, "2001::/32"), nil)
 	var nilGuard *Guard
 
 	tests := []struct {
@@ -104,7 +110,26 @@ func TestGuard_Check(t *testing.T) {
 		{"NAT64 loopback", defaults, "64:ff9b::7f00:1", false, "NAT64"},
 		{"NAT64 metadata", defaults, "64:ff9b::a9fe:a9fe", false, "NAT64"},
 		{"NAT64 public", defaults, "64:ff9b::5db8:d822", false, "NAT64"},
-		{"NAT64 local-use prefix is not the well-known one", defaults, "64:ff9b:1::1", true, ""},
+		{"NAT64 local-use prefix", defaults, "64:ff9b:1::1", false, "NAT64"},
+		{"NAT64 local-use metadata", defaults, "64:ff9b:1::a9fe:a9fe", false, "NAT64"},
+		{"allowed NAT64 to loopback", allowNAT64, "64:ff9b::7f00:1", false, "NAT64 to loopback"},
+		{"allowed NAT64 to metadata", allowNAT64, "64:ff9b::a9fe:a9fe", false, "NAT64 to link-local"},
+		{"allowed NAT64 to carrier-grade NAT", allowNAT64, "64:ff9b::6464:64c8", false, "NAT64 to carrier-grade NAT"},
+		{"allowed NAT64 to an allowed IPv4 range", allowNAT64Loop, "64:ff9b::7f00:1", true, ""},
+		{"allowed NAT64 to a denied IPv4 range", allowNAT64DenyTen, "64:ff9b::a01:203", false, "denied"},
+		{"allowed NAT64 beside a denied IPv4 range", allowNAT64DenyTen, "64:ff9b::5db8:d822", true, ""},
+		{"allowed local-use NAT64 to metadata", allowLocalNAT64, "64:ff9b:1::a9fe:a9fe", false, "NAT64 to link-local"},
+		{"allowed local-use NAT64 to loopback", allowLocalNAT64, "64:ff9b:1:ab::7f00:1", false, "NAT64 to loopback"},
+		{"allowed local-use NAT64 public", allowLocalNAT64, "64:ff9b:1:ab::5db8:d822", true, ""},
+		{"allowed 6to4 to metadata", allow6to4, "2002:a9fe:a9fe::1", false, "6to4 to link-local"},
+		{"allowed 6to4 to loopback", allow6to4, "2002:7f00:1::", false, "6to4 to loopback"},
+		{"allowed 6to4 public", allow6to4, "2002:5db8:d822::1", true, ""},
+		{"SIIT", defaults, "::ffff:0:5db8:d822", false, "SIIT"},
+		{"allowed SIIT to loopback", allowSIIT, "::ffff:0:7f00:1", false, "SIIT to loopback"},
+		{"allowed SIIT public", allowSIIT, "::ffff:0:5db8:d822", true, ""},
+		{"Teredo", defaults, "2001:0:4136:e378:8000:63bf:3fff:fdd2", false, "Teredo"},
+		{"allowed Teredo", allowTeredo, "2001:0:4136:e378:8000:63bf:3fff:fdd2", true, ""},
+		{"beside Teredo", defaults, "2001:4860:4860::8888", true, ""},
 		{"6to4 metadata", defaults, "2002:a9fe:a9fe::1", false, "6to4"},
 		{"6to4 any", defaults, "2002::1", false, "6to4"},
 		{"beside 6to4", defaults, "2003::1", true, ""},
@@ -155,6 +180,12 @@ func TestGuard_Check(t *testing.T) {
 	}
 	if err := defaults.Check(netip.Addr{}); err == nil {
 		t.Error("the zero address is allowed")
+	}
+	err := allowNAT64.Check(netip.MustParseAddr("64:ff9b::7f00:1"))
+	var ge *Error
+	if !errors.As(err, &ge) || ge.Embedded != netip.MustParseAddr("127.0.0.1") ||
+		err.Error() != "outbound guard refuses 64:ff9b::7f00:1 (embeds 127.0.0.1) (NAT64 to loopback; SWITCHBOARD_OUTBOUND_ALLOW can allow it)" {
+		t.Errorf("embedded refusal: %v", err)
 	}
 }
 

@@ -23,6 +23,8 @@ export interface AttemptLike {
   statusCode?: number | null;
   responseHeaders: readonly KeyValueLike[];
   responseBody: string;
+  /** The response headers and body are withheld: the reader does not see the endpoint's URL whole. */
+  responseHidden?: boolean;
   errorClass: string;
   errorMessage: string;
 }
@@ -99,6 +101,26 @@ export function AttemptPanel({ a }: { a: AttemptLike }) {
         Request headers
       </Title>
       <HeadersTable headers={a.requestHeaders} label={`Request headers of attempt ${a.number}`} />
+      {a.responseHidden ? (
+        <>
+          <Title order={4} size="h6">
+            Response headers and body
+          </Title>
+          <Text size="xs" c="dimmed" data-testid="response-hidden">
+            Shown only to admins of the endpoint&apos;s scope: a receiver&apos;s answer can repeat the endpoint&apos;s
+            URL or custom header values, which are credentials.
+          </Text>
+        </>
+      ) : (
+        <AttemptResponse a={a} />
+      )}
+    </Stack>
+  );
+}
+
+function AttemptResponse({ a }: { a: AttemptLike }) {
+  return (
+    <>
       <Title order={4} size="h6">
         Response headers
       </Title>
@@ -120,7 +142,7 @@ export function AttemptPanel({ a }: { a: AttemptLike }) {
           Empty
         </Text>
       )}
-    </Stack>
+    </>
   );
 }
 

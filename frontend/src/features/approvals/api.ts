@@ -79,6 +79,7 @@ export const ApprovalRequestQuery = graphql(`
             value
           }
           responseBody
+          responseHidden
           errorClass
           errorMessage
         }

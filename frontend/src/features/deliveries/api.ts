@@ -106,6 +106,7 @@ export const DeliveryQuery = graphql(`
           value
         }
         responseBody
+        responseHidden
         errorClass
         errorMessage
       }

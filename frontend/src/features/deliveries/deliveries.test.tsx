@@ -52,7 +52,12 @@ const attempt = (n: number, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries', systemAdmin = false) {
+function setup(
+  myRole: Role = 'ADMIN',
+  url = '/accounts/acc1/deliveries',
+  systemAdmin = false,
+  attempts?: ReturnType<typeof attempt>[],
+) {
   const mock = createMockClient({
     EnvironmentOptions: () => ({ account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }] } }),
     SystemDeliveries: () => ({
@@ -100,7 +105,7 @@ function setup(myRole: Role = 'ADMIN', url = '/accounts/acc1/deliveries', system
       delivery: {
         ...delivery('d1', { status: 'FAILED', attempts: 2, lastStatusCode: 503, lastError: 'HTTP 503' }),
         payload: PAYLOAD,
-        attemptDetails: [
+        attemptDetails: attempts ?? [
           attempt(1, { statusCode: null, remoteAddr: '', responseHeaders: [], responseBody: '', errorClass: 'timeout', errorMessage: 'no response headers within 3s' }),
           attempt(2, { statusCode: 503, responseBody: 'upstream unavailable' }),
         ],
@@ -142,6 +147,20 @@ describe('delivery history', () => {
     // Finished deliveries can be sent again.
     expect(within(detail).getByRole('button', { name: 'Resend' })).toBeInTheDocument();
   }, 60_000);
+
+  it('says when the response is withheld (the endpoint URL is not the reader’s to see)', async () => {
+    const user = userEvent.setup();
+    setup('ADMIN', '/accounts/acc1/deliveries', false, [
+      attempt(1, { url: 'https://hooks.example.test/…', responseHeaders: [], responseBody: '', responseHidden: true }),
+    ]);
+    await user.click(await screen.findByRole('button', { name: /Open delivery of IncidentOpened to CMDB/ }));
+    const only = await within(await screen.findByTestId('delivery-detail')).findByTestId('attempt-1');
+    expect(within(only).getByTestId('status-code')).toHaveTextContent('200');
+    expect(within(only).getByTestId('response-hidden')).toHaveTextContent("Shown only to admins of the endpoint's scope");
+    expect(within(only).queryByRole('table', { name: 'Response headers of attempt 1' })).not.toBeInTheDocument();
+    expect(within(only).queryByTestId('response-body')).not.toBeInTheDocument();
+    expect(within(only).queryByText('None recorded')).not.toBeInTheDocument();
+  }, 20_000);
 
   it('adds new deliveries on top and updates statuses live', async () => {
     const { mock } = setup();
