@@ -160,7 +160,7 @@ describe('delivery history', () => {
     expect(within(only).queryByRole('table', { name: 'Response headers of attempt 1' })).not.toBeInTheDocument();
     expect(within(only).queryByTestId('response-body')).not.toBeInTheDocument();
     expect(within(only).queryByText('None recorded')).not.toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 
   it('adds new deliveries on top and updates statuses live', async () => {
     const { mock } = setup();
@@ -218,7 +218,7 @@ describe('delivery history', () => {
     expect(mock.callsTo('Deliveries').some((c) => (c.variables.filter as { search?: string }).search)).toBe(false);
     await user.type(search, 'c');
     await waitFor(() => expect((mock.callsTo('Deliveries').at(-1)?.variables.filter as { search?: string }).search).toBe('abc'));
-  }, 20_000);
+  }, 60_000);
 
   it('shows system administrators the system scope: its history, live updates and filters', async () => {
     const user = userEvent.setup();
@@ -238,7 +238,7 @@ describe('delivery history', () => {
     // The system history's webhooks are offered in the filter, and retry goes to the system scope.
     await user.click(screen.getByRole('textbox', { name: 'Webhook' }));
     expect(await screen.findByRole('option', { name: 'Ops CMDB' })).toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 
   it('does not offer the system scope to other admins', async () => {
     setup('ADMIN', '/accounts/acc1/deliveries?scope=system');

@@ -285,7 +285,7 @@ describe('key rotation, custom headers and save warnings', () => {
     expect(within(reveal).getByTestId('rotation-timeline')).toHaveTextContent('the old key still signs webhook-signature beside this one');
     expect(reveal).toHaveTextContent('keyed with the 64 characters above as ASCII bytes');
     expect(reveal).toHaveTextContent('keyed with the 48 bytes the key decodes to as standard base64');
-  }, 20_000);
+  }, 60_000);
 
   it('offers to finish a rotation in progress instead of rotating again', async () => {
     const user = userEvent.setup();
@@ -307,7 +307,7 @@ describe('key rotation, custom headers and save warnings', () => {
     await user.click(within(confirm).getByRole('button', { name: 'Finish rotation' }));
     await waitFor(() => expect(mock.callsTo('FinishEndpointKeyRotation')).toHaveLength(1));
     expect(mock.callsTo('FinishEndpointKeyRotation')[0].variables).toEqual({ input: { id: 'ep1' } });
-  }, 20_000);
+  }, 60_000);
 
   it('sends custom headers, puts server errors on the header row, and shows save warnings', async () => {
     const user = userEvent.setup();
@@ -348,12 +348,13 @@ describe('key rotation, custom headers and save warnings', () => {
       shared: false,
       active: true,
       headers: [{ name: 'X-Api-Key', value: 'secret' }],
+      rateLimit: 0,
     });
 
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(await within(dialog).findByTestId('save-warnings')).toHaveTextContent('carrier-grade NAT');
     expect(within(dialog).getByRole('button', { name: 'Close' })).toBeInTheDocument();
-  }, 20_000);
+  }, 60_000);
 
   it('never saves redacted header values back', async () => {
     const user = userEvent.setup();
@@ -369,5 +370,5 @@ describe('key rotation, custom headers and save warnings', () => {
     const input = mock.callsTo('UpdateEndpoint')[0].variables.input as Record<string, unknown>;
     expect(input).not.toHaveProperty('headers');
     expect(input).not.toHaveProperty('url');
-  }, 20_000);
+  }, 60_000);
 });

@@ -208,7 +208,7 @@ describe('new farm', () => {
         costCenterId: '', costCenterName: 'ACME Operations', costCenterBillingCode: '',
       },
     });
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('fire event parameters', () => {
@@ -397,7 +397,7 @@ describe('Scalr fields of a farm', () => {
     });
     await user.click(within(dialog).getByRole('button', { name: 'Save farm' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit payments-prod' })).not.toBeInTheDocument());
-  }, 20_000);
+  }, 60_000);
 
   it('adds a role with its image and behaviours', async () => {
     const user = userEvent.setup();
@@ -420,5 +420,5 @@ describe('Scalr fields of a farm', () => {
     expect(mock.callsTo('CreateFarmRole')[0].variables).toEqual({
       input: { farmId: 'f1', alias: 'db', roleName: 'mysql-ubuntu', os: '', imageId: 'ami-0abc', behaviors: ['base', 'mysql2'] },
     });
-  }, 20_000);
+  }, 60_000);
 });

@@ -60,7 +60,7 @@ describe('event picker', () => {
 
   it('groupCatalog keeps unknown categories after the known ones', () => {
     const out = groupCatalog([...CATALOG, { name: 'X', description: 'x', category: 'other' }], '');
-    expect(out.map((g) => g.category)).toEqual(['incident', 'farm', 'server', 'custom', 'other']);
+    expect(out.map((g) => g.category)).toEqual(['incident', 'farm', 'server', 'endpoint', 'custom', 'other']);
     expect(groupCatalog(CATALOG, 'launched').map((g) => g.events.map((e) => e.name))).toEqual([['FarmLaunched']]);
   });
 });
