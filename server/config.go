@@ -25,7 +25,7 @@ type Config struct {
 	DataDir            string        `env:"DATA_DIR" default:"./data" help:"embedded default's SQLite file and generated secret key"`
 	DatabaseURL        string        `env:"DATABASE_URL" secret:"true" help:"postgres://… in production; empty = SQLite in the data dir"`
 	RedisURL           string        `env:"REDIS_URL" secret:"true" help:"redis://… in production; empty = in-process Redis"`
-	RedisChannelPrefix string        `env:"REDIS_CHANNEL_PREFIX" default:"switchboard" help:"prefix of the Redis pub/sub channel of live updates (the channel also names the Redis database); give installations that share a Redis database different prefixes"`
+	RedisChannelPrefix string        `env:"REDIS_CHANNEL_PREFIX" default:"switchboard" help:"prefix of the Redis pub/sub channel of live updates (the channel also names the Redis database); it separates live updates only: the job queue and rate limiters do not follow it, so installations must use separate Redis databases"`
 	SecretKey          string        `env:"SECRET_KEY" secret:"true" help:"encrypts signing keys at rest and signs JWTs (32+ bytes); empty = generated into the data dir (embedded default only)"`
 	JWTKey             string        `env:"JWT_KEY" secret:"true" help:"separate JWT signing key (32+ bytes); empty = derived from the secret key"`
 	SNSCertDir         string        `env:"SNS_CERT_DIR" help:"pinned SNS signing certificates, by file name"`
