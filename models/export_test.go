@@ -12,3 +12,14 @@ func (s *Store) AuditThenFail(ctx context.Context, a *Actor, accountID string, f
 		return fail
 	})
 }
+
+// ForgetDummyHashes empties the cache of unknown-email dummy hashes, as in a fresh process.
+func ForgetDummyHashes() {
+	dummyHashes.Range(func(k, _ any) bool {
+		dummyHashes.Delete(k)
+		return true
+	})
+}
+
+// DummyHashGenerations counts the dummy hashes generated so far.
+func DummyHashGenerations() int64 { return dummyGenerations.Load() }
