@@ -38,7 +38,7 @@ type Config struct {
 	Introspection      bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
 	LogLevel           string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat          string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
-	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
+	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs (more than 0; shutdown takes at most this plus 5 s)"`
 }
 
 // fields walks the Config struct tags.
@@ -139,6 +139,10 @@ func (c *Config) validate() error {
 	}
 	if c.Concurrency < 1 {
 		return fmt.Errorf("worker concurrency must be at least 1")
+	}
+	// Asynq reads a zero shutdown timeout as its default (8 s): a grace must be positive.
+	if c.ShutdownGrace <= 0 {
+		return fmt.Errorf("SWITCHBOARD_SHUTDOWN_GRACE must be more than 0 (for example 20s), got %s", c.ShutdownGrace)
 	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		return fmt.Errorf("SWITCHBOARD_SECRET_KEY must be at least 32 bytes")
