@@ -74,11 +74,9 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 			actor.LongLived = true
 			// An access token outlives its session's logout: a revoked session opens no socket.
 			if isSessionActor(actor) && cfg.SessionActive != nil {
-				ok, err := cfg.SessionActive(ctx, actor)
-				if err != nil {
-					return transport.WithWebsocketCloseCode(ctx, 4500), nil, errors.New("the session could not be checked; retry")
-				}
-				if !ok {
+				// The database away (err) keeps the socket, as the watcher does: it checks again
+				// as it starts and at every interval.
+				if ok, err := cfg.SessionActive(ctx, actor); err == nil && !ok {
 					return transport.WithWebsocketCloseCode(ctx, WebsocketUnauthorized), nil, errors.New("Unauthorized: the session ended; sign in again")
 				}
 			}
