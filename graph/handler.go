@@ -72,6 +72,14 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(msg)
 			}
 			actor.LongLived = true
+			// An access token outlives its session's logout: a revoked session opens no socket.
+			if isSessionActor(actor) && cfg.SessionActive != nil {
+				// The database away (err) keeps the socket, as the watcher does: it checks again
+				// as it starts and at every interval.
+				if ok, err := cfg.SessionActive(ctx, actor); err == nil && !ok {
+					return transport.WithWebsocketCloseCode(ctx, WebsocketUnauthorized), nil, errors.New("Unauthorized: the session ended; sign in again")
+				}
+			}
 			// A session's socket ends with its access token, or earlier when the session is
 			// revoked: close 4401, the client reconnects with a fresh token.
 			every := cfg.SessionCheckInterval

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -153,6 +154,10 @@ func humanCount(n int) string {
 type resolvedNodes struct {
 	n        atomic.Int64
 	exceeded atomic.Bool
+	// The root fields of a mutation whose resolvers ran (their changes are made) and those
+	// refused once the limit was reached, by response key.
+	mu          sync.Mutex
+	ran, notRun []string
 }
 
 type resolvedNodesKey struct{}
@@ -164,25 +169,69 @@ func tooManyNodes(limit int64) *gqlerror.Error {
 	}
 }
 
+func isNodeLimit(e *gqlerror.Error) bool {
+	return e != nil && e.Extensions != nil && e.Extensions["code"] == "NODE_LIMIT_EXCEEDED"
+}
+
 // countResolvedNodes gives each response a node counter (AroundResponses).
 func countResolvedNodes(limit int64) (graphql.ResponseMiddleware, graphql.FieldMiddleware) {
 	responses := func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		c := &resolvedNodes{}
 		resp := next(context.WithValue(ctx, resolvedNodesKey{}, c))
-		if resp != nil && c.exceeded.Load() {
+		if resp == nil || !c.exceeded.Load() {
+			return resp
+		}
+		oc := graphql.GetOperationContext(ctx)
+		if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
 			// One clear error instead of a partial response with an error per refused field.
 			return &graphql.Response{Errors: gqlerror.List{tooManyNodes(limit)}}
 		}
-		return resp
+		// A mutation's changes are made as its root fields run: keep what was resolved (often
+		// null: payloads are non-null) and say which mutations ran and which did not, so the
+		// client learns what was committed.
+		c.mu.Lock()
+		ran, notRun := append([]string{}, c.ran...), append([]string{}, c.notRun...)
+		c.mu.Unlock()
+		e := tooManyNodes(limit)
+		e.Message += fmt.Sprintf("; mutations that ran (their changes are made): %s; mutations that did not run: %s", listOrNone(ran), listOrNone(notRun))
+		e.Extensions["mutationsRun"], e.Extensions["mutationsNotRun"] = ran, notRun
+		errs := gqlerror.List{e}
+		for _, other := range resp.Errors {
+			if !isNodeLimit(other) {
+				errs = append(errs, other)
+			}
+		}
+		return &graphql.Response{Data: resp.Data, Errors: errs, Extensions: resp.Extensions}
 	}
 	fields := func(ctx context.Context, next graphql.Resolver) (any, error) {
-		if c, ok := ctx.Value(resolvedNodesKey{}).(*resolvedNodes); ok {
-			if c.exceeded.Load() || c.n.Add(1) > limit {
-				c.exceeded.Store(true)
-				return nil, tooManyNodes(limit)
+		c, ok := ctx.Value(resolvedNodesKey{}).(*resolvedNodes)
+		if !ok {
+			return next(ctx)
+		}
+		fc := graphql.GetFieldContext(ctx)
+		root := fc != nil && fc.Object == "Mutation" && fc.Field.Field != nil
+		if c.exceeded.Load() || c.n.Add(1) > limit {
+			c.exceeded.Store(true)
+			if root {
+				c.mu.Lock()
+				c.notRun = append(c.notRun, fc.Field.Alias)
+				c.mu.Unlock()
 			}
+			return nil, tooManyNodes(limit)
+		}
+		if root {
+			c.mu.Lock()
+			c.ran = append(c.ran, fc.Field.Alias)
+			c.mu.Unlock()
 		}
 		return next(ctx)
 	}
 	return responses, fields
+}
+
+func listOrNone(keys []string) string {
+	if len(keys) == 0 {
+		return "none"
+	}
+	return strings.Join(keys, ", ")
 }

@@ -87,10 +87,16 @@ func (c *closeCodeConn) SetReadDeadline(t time.Time) error {
 	return nil
 }
 
+// isSessionActor reports whether the actor signed in with a session's access token (not an API
+// token).
+func isSessionActor(a *models.Actor) bool {
+	return a.TokenID == "" && !a.SessionExpiresAt.IsZero()
+}
+
 // watchSession ends a session actor's websocket with WebsocketUnauthorized when its access token
 // expires or its session is revoked. It returns the context the connection runs in.
 func watchSession(ctx context.Context, actor *models.Actor, check SessionChecker, every time.Duration, now func() time.Time) context.Context {
-	if actor.TokenID != "" || actor.SessionExpiresAt.IsZero() {
+	if !isSessionActor(actor) {
 		return ctx // API tokens are re-checked at every permission check (Actor.LongLived)
 	}
 	ctl, _ := ctx.Value(socketControlKey{}).(*socketControl)
@@ -106,6 +112,14 @@ func watchSession(ctx context.Context, actor *models.Actor, check SessionChecker
 		defer expiry.Stop()
 		tick := time.NewTicker(every)
 		defer tick.Stop()
+		// Check at once, not only at the first tick: a session revoked between the handshake's
+		// check and now ends the socket before it serves anything more.
+		if check != nil {
+			if ok, err := check(ctx, actor); err == nil && !ok {
+				end()
+				return
+			}
+		}
 		for {
 			select {
 			case <-ctx.Done():

@@ -370,6 +370,12 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 		}
 		return nil, Errorf(EUNAUTHORIZED, "bad signature")
 	}
+	// A verified signature is bound to this request at once, in its own transaction, whatever
+	// happens next: a genuine callback refused as late, already decided or malformed must not
+	// stay usable against another pending request of the same endpoint (issue 8 item 11).
+	if err := s.bindCallbackSignature(ctx, ep.ID, r.ID, in); err != nil {
+		return nil, err
+	}
 	decision, message, err := scalr.ParseApprovalAnswer(200, in.Body)
 	if err != nil || (decision != scalr.DecisionApproved && decision != scalr.DecisionDenied) {
 		return nil, Errorf(EINVALID, `send {"approval_status": "approved" | "denied", "message": "…"}`)
@@ -393,20 +399,8 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 			return err
 		}
 		if !ok {
+			// Also a replay of the callback that decided it: the request is decided only once.
 			return Errorf(ECONFLICT, "the request was already decided")
-		}
-		// A signature is accepted at most once (the primary key decides, also for racing
-		// replays). It is recorded with the decision it makes, in the same transaction: a
-		// refused callback rolls back and uses up nothing.
-		now := s.now()
-		res := tx.Exec(`INSERT INTO used_callback_signatures (digest, endpoint_id, request_id, used_at, expires_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
-			callbackDigest(ep.ID, in.Date, in.Body), ep.ID, r.ID, now, now.Add(usedSignatureRetention))
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return Errorf(EUNAUTHORIZED, "this signed callback was already used; send each decision with a fresh Date and signature")
 		}
 		return nil
 	})
@@ -414,6 +408,31 @@ func (s *Store) ApplyApprovalCallback(ctx context.Context, in CallbackInput) (*A
 		return nil, err
 	}
 	return &r, nil
+}
+
+// bindCallbackSignature records a verified callback signature as used by request requestID and
+// refuses it if it is already bound to another request. The primary key decides, also for
+// racing replays: the first request to record a signature keeps it. It commits on its own so
+// that every later refusal (expired, already decided, malformed) still uses the signature up for
+// every other request; for its own request the decision is guarded by the request's status.
+func (s *Store) bindCallbackSignature(ctx context.Context, endpointID, requestID string, in CallbackInput) error {
+	digest := callbackDigest(endpointID, in.Date, in.Body)
+	now := s.now()
+	return s.db.Tx(ctx, func(tx *Tx) error {
+		if err := tx.Exec(`INSERT INTO used_callback_signatures (digest, endpoint_id, request_id, used_at, expires_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
+			digest, endpointID, requestID, now, now.Add(usedSignatureRetention)).Error; err != nil {
+			return err
+		}
+		var bound []string
+		if err := tx.Raw(`SELECT request_id FROM used_callback_signatures WHERE digest = ?`, digest).Scan(&bound).Error; err != nil {
+			return err
+		}
+		if len(bound) != 1 || !strings.EqualFold(bound[0], requestID) {
+			return Errorf(EUNAUTHORIZED, "this signed callback was already used for another request; send each decision with a fresh Date and signature")
+		}
+		return nil
+	})
 }
 
 // usedSignatureRetention is how long a used callback signature is remembered: longer than any

@@ -395,14 +395,70 @@ func TestApprovals(t *testing.T) {
 			used := func() int64 {
 				return f.MustCount(t, "used_callback_signatures", "request_id IN (?, ?)", reqA.ID, reqB.ID)
 			}
-			wantEqual(t, "used signatures", used(), int64(2))
+			// Every verified signature is used up, the refused ones (requestId naming A) too.
+			wantEqual(t, "used signatures", used(), int64(4))
 			_, err = f.Store.PurgeUsedCallbackSignatures(ctx)
 			mustNoErr(t, err)
-			wantEqual(t, "used signatures after an early purge", used(), int64(2))
+			wantEqual(t, "used signatures after an early purge", used(), int64(4))
 			f.Clock.Advance(20 * time.Minute)
 			_, err = f.Store.PurgeUsedCallbackSignatures(ctx)
 			mustNoErr(t, err)
 			wantEqual(t, "used signatures after the window", used(), int64(0))
+		})
+
+		// A genuine callback refused with a conflict (its request expired — an approver answering
+		// late — or was already decided) uses its signature up too: the same bytes replayed to
+		// another pending request of the same endpoint decide nothing (issue 8 item 11).
+		t.Run("ErrRefusedCallbackReplay", func(t *testing.T) {
+			launch := func(t *testing.T) *models.ApprovalRequest {
+				t.Helper()
+				fm := r.farm(t)
+				_, err := f.Store.LaunchFarm(ctx, member, fm.ID)
+				mustNoErr(t, err)
+				req, _ := r.pending(t, fm.ID)
+				return req
+			}
+			replayRefused := func(t *testing.T, refused models.CallbackInput, other *models.ApprovalRequest) {
+				t.Helper()
+				before := r.snapshot(t, other)
+				replay := refused
+				replay.RequestID = other.ID
+				_, err := f.Store.ApplyApprovalCallback(ctx, replay)
+				wantCode(t, err, models.EUNAUTHORIZED)
+				wantEqual(t, "the other request after the replay", r.snapshot(t, other), before)
+				wantEqual(t, "the other request", r.approval(t, other.ID).Status, models.ApprovalPending)
+			}
+			t.Run("Expired", func(t *testing.T) {
+				late := launch(t)
+				f.Clock.Advance(61 * time.Minute)
+				other := launch(t)
+				answer := r.callback(late.ID, `{"approval_status":"approved","message":"sorry, late"}`, f.Clock.Now(), r.key)
+				_, err := f.Store.ApplyApprovalCallback(ctx, answer)
+				wantCode(t, err, models.ECONFLICT)
+				replayRefused(t, answer, other)
+				// The other request still takes its own fresh callback.
+				_, err = f.Store.ApplyApprovalCallback(ctx, r.callback(other.ID, `{"approval_status":"denied"}`, f.Clock.Now().Add(time.Second), r.key))
+				mustNoErr(t, err)
+				wantEqual(t, "the other request", r.approval(t, other.ID).Status, models.ApprovalDenied)
+				// Expire the late one now, so the expiry case below counts only its own request.
+				_, err = f.Store.ExpireApprovals(ctx)
+				mustNoErr(t, err)
+			})
+			t.Run("AlreadyDecided", func(t *testing.T) {
+				decided, other := launch(t), launch(t)
+				_, err := f.Store.ApplyApprovalCallback(ctx, r.callback(decided.ID, `{"approval_status":"approved","message":"first"}`, f.Clock.Now(), r.key))
+				mustNoErr(t, err)
+				answer := r.callback(decided.ID, `{"approval_status":"denied","message":"second thoughts"}`, f.Clock.Now(), r.key)
+				_, err = f.Store.ApplyApprovalCallback(ctx, answer)
+				wantCode(t, err, models.ECONFLICT)
+				replayRefused(t, answer, other)
+				// Its own request still answers the same bytes with the conflict.
+				_, err = f.Store.ApplyApprovalCallback(ctx, answer)
+				wantCode(t, err, models.ECONFLICT)
+				// Withdraw the other, so the expiry case below counts only its own request.
+				_, err = f.Store.CancelApproval(ctx, member, other.ID)
+				mustNoErr(t, err)
+			})
 		})
 
 		t.Run("OKExpire", func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -36,11 +37,14 @@ type PasswordComparer func(hash, password []byte) error
 
 // dummyHashes holds, per bcrypt cost, a hash that a login naming an unknown user is compared
 // against, so that unknown users, wrong passwords and over-long passwords all do the same
-// bcrypt work and take the same time.
-var dummyHashes sync.Map // int (cost) -> []byte
+// bcrypt work and take the same time. NewAuth builds it (a sign-in never does: the first
+// unknown email would otherwise pay for generating it, twice the work of any other answer).
+var (
+	dummyHashes      sync.Map // int (cost) -> []byte
+	dummyGenerations atomic.Int64
+)
 
-func dummyHash() []byte {
-	cost := BcryptCost
+func dummyHash(cost int) []byte {
 	if h, ok := dummyHashes.Load(cost); ok {
 		return h.([]byte)
 	}
@@ -48,6 +52,7 @@ func dummyHash() []byte {
 	if err != nil {
 		panic(fmt.Sprintf("bcrypt: %v", err))
 	}
+	dummyGenerations.Add(1)
 	actual, _ := dummyHashes.LoadOrStore(cost, h)
 	return actual.([]byte)
 }
@@ -73,6 +78,8 @@ type Auth struct {
 	issuer  string
 	compare PasswordComparer
 	ttl     time.Duration
+	// dummy is compared against for an unknown email: a hash of the configured cost.
+	dummy []byte
 }
 
 // NewAuth returns an Auth that signs access tokens with key (at least 32 bytes).
@@ -80,7 +87,8 @@ func NewAuth(store *Store, jwtKey []byte) (*Auth, error) {
 	if len(jwtKey) < 32 {
 		return nil, errors.New("JWT signing key must be at least 32 bytes")
 	}
-	return &Auth{store: store, jwtKey: jwtKey, issuer: "switchboard", compare: bcrypt.CompareHashAndPassword, ttl: AccessTokenTTL}, nil
+	return &Auth{store: store, jwtKey: jwtKey, issuer: "switchboard", compare: bcrypt.CompareHashAndPassword, ttl: AccessTokenTTL,
+		dummy: dummyHash(BcryptCost)}, nil
 }
 
 // SetPasswordComparer replaces the bcrypt comparison (tests wrap the real one to count it).
@@ -244,7 +252,7 @@ func (au *Auth) Login(ctx context.Context, email, password string) (*User, error
 	var u User
 	err := au.store.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		au.checkHash(dummyHash(), password)
+		au.checkHash(au.dummy, password)
 		return nil, bad
 	}
 	if err != nil {

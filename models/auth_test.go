@@ -253,6 +253,22 @@ func TestAuth_LoginEqualWork(t *testing.T) {
 	})
 }
 
+// The dummy hash an unknown email is compared against is built with the Auth, not by the first
+// sign-in naming an unknown email (which then did twice the bcrypt work of any other answer).
+// Not parallel: it empties the process's cache of dummy hashes and counts their generations.
+func TestAuth_DummyHashBuiltUpFront(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		models.ForgetDummyHashes()
+		f := MustInstalled(t, db)
+		before := models.DummyHashGenerations()
+		_, err := f.Auth.Login(context.Background(), "nobody-yet@example.com", testPassword)
+		wantCode(t, err, models.EUNAUTHORIZED)
+		if n := models.DummyHashGenerations() - before; n != 0 {
+			t.Fatalf("the first unknown-email sign-in generated %d dummy hashes; want none (built by NewAuth)", n)
+		}
+	})
+}
+
 // An access token names its session; the session stands until it is signed out, the password
 // changes or the user is removed (open websockets re-check it and close with 4401).
 func TestAuth_SessionActive(t *testing.T) {

@@ -35,3 +35,14 @@ func (s *Store) DeliverySearchSQL(ctx context.Context, accountID string, f Deliv
 	stmt := q.Session(&gorm.Session{DryRun: true}).Order("created_at DESC, id DESC").Limit(first + 1).Find(&out).Statement
 	return stmt.SQL.String(), stmt.Vars, nil
 }
+
+// ForgetDummyHashes empties the cache of unknown-email dummy hashes, as in a fresh process.
+func ForgetDummyHashes() {
+	dummyHashes.Range(func(k, _ any) bool {
+		dummyHashes.Delete(k)
+		return true
+	})
+}
+
+// DummyHashGenerations counts the dummy hashes generated so far.
+func DummyHashGenerations() int64 { return dummyGenerations.Load() }

@@ -90,6 +90,27 @@ func (s *Store) PinTopic(ctx context.Context, integ *AWSIntegration, topicArn st
 	})
 }
 
+// UnpinTopic undoes PinTopic after the SubscribeURL fetch failed: the pin is released only if it
+// is still topicArn and no confirmation was recorded (a conditional update), so a pin that a
+// confirmation has since completed stays, and the right topic can confirm instead of a topic
+// AWS never confirmed holding the integration until its URL is rotated.
+func (s *Store) UnpinTopic(ctx context.Context, integ *AWSIntegration, topicArn string) error {
+	if integ.TopicArn != "" || topicArn == "" {
+		return nil // pinned before this confirmation: not this confirmation's pin to undo
+	}
+	return s.db.Tx(ctx, func(tx *Tx) error {
+		res := tx.Model(&AWSIntegration{}).Where("id = ? AND topic_arn = ? AND confirmed_at IS NULL", integ.ID, topicArn).
+			Updates(map[string]any{"topic_arn": "", "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			s.hint(tx, HintIntegration, integ.ID, integ.AccountID)
+		}
+		return nil
+	})
+}
+
 // IngestSubscriptionConfirmation records a confirmed subscription (the caller has already
 // pinned the topic with PinTopic and fetched the SubscribeURL): pins the topic and stores the subscription ARN.
 func (s *Store) IngestSubscriptionConfirmation(ctx context.Context, integ *AWSIntegration, m SNSMessage, subscriptionArn string) (*IngestResult, error) {

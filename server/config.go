@@ -25,7 +25,7 @@ type Config struct {
 	DataDir            string        `env:"DATA_DIR" default:"./data" help:"embedded default's SQLite file and generated secret key"`
 	DatabaseURL        string        `env:"DATABASE_URL" secret:"true" help:"postgres://… in production; empty = SQLite in the data dir"`
 	RedisURL           string        `env:"REDIS_URL" secret:"true" help:"redis://… in production; empty = in-process Redis"`
-	RedisChannelPrefix string        `env:"REDIS_CHANNEL_PREFIX" default:"switchboard" help:"prefix of the Redis pub/sub channel of live updates (the channel also names the Redis database); give installations that share a Redis database different prefixes"`
+	RedisChannelPrefix string        `env:"REDIS_CHANNEL_PREFIX" default:"switchboard" help:"prefix of the Redis pub/sub channel of live updates (the channel also names the Redis database); it separates live updates only: the job queue and rate limiters do not follow it, so installations must use separate Redis databases"`
 	SecretKey          string        `env:"SECRET_KEY" secret:"true" help:"encrypts signing keys at rest and signs JWTs (32+ bytes); empty = generated into the data dir (embedded default only)"`
 	JWTKey             string        `env:"JWT_KEY" secret:"true" help:"separate JWT signing key (32+ bytes); empty = derived from the secret key"`
 	SNSCertDir         string        `env:"SNS_CERT_DIR" help:"pinned SNS signing certificates, by file name"`
@@ -40,7 +40,7 @@ type Config struct {
 	LogFormat          string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
 	SMTPURL            string        `env:"SMTP_URL" secret:"true" help:"smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp://host:25?tls=none (trusted relay); empty = mail is kept in the console's Outgoing mail, not sent"`
 	MailFrom           string        `env:"MAIL_FROM" help:"From address of Switchboard's mail (required with SMTP_URL), e.g. Switchboard <switchboard@example.com>"`
-	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs"`
+	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs (more than 0; shutdown takes at most this plus 5 s)"`
 	// EndpointDisableAfter is how long an endpoint may fail without a break before the breaker
 	// turns it off.
 	EndpointDisableAfter time.Duration `env:"ENDPOINT_DISABLE_AFTER" default:"120h" help:"an endpoint failing without a break for this long is disabled (its waiting deliveries fail)"`
@@ -144,6 +144,10 @@ func (c *Config) validate() error {
 	}
 	if c.Concurrency < 1 {
 		return fmt.Errorf("worker concurrency must be at least 1")
+	}
+	// Asynq reads a zero shutdown timeout as its default (8 s): a grace must be positive.
+	if c.ShutdownGrace <= 0 {
+		return fmt.Errorf("SWITCHBOARD_SHUTDOWN_GRACE must be more than 0 (for example 20s), got %s", c.ShutdownGrace)
 	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		return fmt.Errorf("SWITCHBOARD_SECRET_KEY must be at least 32 bytes")

@@ -47,12 +47,19 @@ func TestLoadConfigErrors(t *testing.T) {
 	for name, env := range map[string]map[string]string{
 		"bad bool":     {"SWITCHBOARD_WORKER": "maybe"},
 		"bad duration": {"SWITCHBOARD_SHUTDOWN_GRACE": "soon"},
-		"short secret": {"SWITCHBOARD_SECRET_KEY": "short"},
-		"log format":   {"SWITCHBOARD_LOG_FORMAT": "xml"},
+		// Asynq would read 0 as its own default (8 s), a negative grace as none at all.
+		"zero grace":     {"SWITCHBOARD_SHUTDOWN_GRACE": "0s"},
+		"negative grace": {"SWITCHBOARD_SHUTDOWN_GRACE": "-1s"},
+		"short secret":   {"SWITCHBOARD_SECRET_KEY": "short"},
+		"log format":     {"SWITCHBOARD_LOG_FORMAT": "xml"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, _, err := LoadConfig("serve", nil, func(k string) string { return env[k] }); err == nil {
+			_, _, err := LoadConfig("serve", nil, func(k string) string { return env[k] })
+			if err == nil {
 				t.Fatal("want an error")
+			}
+			if _, grace := env["SWITCHBOARD_SHUTDOWN_GRACE"]; grace && name != "bad duration" && !strings.Contains(err.Error(), "SWITCHBOARD_SHUTDOWN_GRACE must be more than 0") {
+				t.Fatalf("want a clear error naming the grace, got %v", err)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +107,60 @@ func TestGraphQLResolvedNodesCapped(t *testing.T) {
 	}
 	if r.Code() != "NODE_LIMIT_EXCEEDED" || len(r.Errors) != 1 || len(r.Data) > 0 && string(r.Data) != "null" {
 		t.Fatalf("want one NODE_LIMIT_EXCEEDED error and no data, got code %q, %d errors, data %.200s", r.Code(), len(r.Errors), r.Data)
+	}
+}
+
+// A mutation operation that reaches the resolved-node cap has already made the changes of its
+// first root fields: the answer says which mutations ran and which did not, and keeps what was
+// resolved, so the client learns what was committed.
+func TestGraphQLResolvedNodesCappedMutation(t *testing.T) {
+	_, c := MustStart(t, startOpts{beforeServe: func(m *server.Main) { m.GraphQLMaxResolvedNodes = 30 }})
+	MustSetup(t, c)
+	admin := accountOf(t, c)
+	var sel strings.Builder
+	var keys []string
+	for i := range 8 {
+		key := fmt.Sprintf("e%d", i)
+		keys = append(keys, key)
+		fmt.Fprintf(&sel, ` %s: createEnvironment(input: {accountId: $a, name: "capped-%d"}) { environment { id name } errors { message } }`, key, i)
+	}
+	r, err := admin.c.GraphQL(ctxT(t), `mutation($a: ID!) {`+sel.String()+` }`, map[string]any{"a": admin.accountID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Code() != "NODE_LIMIT_EXCEEDED" {
+		t.Fatalf("want NODE_LIMIT_EXCEEDED first, got %+v", r.Errors)
+	}
+	strs := func(v any) []string {
+		var out []string
+		list, _ := v.([]any)
+		for _, s := range list {
+			out = append(out, fmt.Sprint(s))
+		}
+		return out
+	}
+	ran, notRun := strs(r.Errors[0].Extensions["mutationsRun"]), strs(r.Errors[0].Extensions["mutationsNotRun"])
+	if len(ran) == 0 || len(notRun) == 0 || strings.Join(append(append([]string{}, ran...), notRun...), ",") != strings.Join(keys, ",") {
+		t.Fatalf("mutations run %v, not run %v; want a prefix and the rest of %v", ran, notRun, keys)
+	}
+	if !strings.Contains(r.Errors[0].Message, strings.Join(ran, ", ")) {
+		t.Fatalf("the message does not name the mutations that ran: %s", r.Errors[0].Message)
+	}
+	// Exactly the environments of the mutations said to have run exist.
+	var d struct {
+		Account struct{ Environments []struct{ Name string } }
+	}
+	if err := admin.c.MustOK(ctxT(t), `query($a: ID!) { account(id: $a) { environments { name } } }`, map[string]any{"a": admin.accountID}, &d); err != nil {
+		t.Fatal(err)
+	}
+	var created []string
+	for _, e := range d.Account.Environments {
+		if strings.HasPrefix(e.Name, "capped-") {
+			created = append(created, "e"+strings.TrimPrefix(e.Name, "capped-"))
+		}
+	}
+	sort.Strings(created)
+	if strings.Join(created, ",") != strings.Join(ran, ",") {
+		t.Fatalf("environments created by %v, the answer says %v ran", created, ran)
 	}
 }

@@ -400,7 +400,7 @@ func (m *Main) Wait(ctx context.Context) error {
 
 // handlerRecordGrace is how long Close waits, after the shutdown grace, for job handlers whose
 // context was cancelled to record their interrupted work before the database closes.
-const handlerRecordGrace = 5 * time.Second
+const handlerRecordGrace = 5 * time.Second // README: shutdown takes at most the grace plus this
 
 // Close shuts down gracefully: stop accepting, finish in-flight requests and jobs (both within
 // SWITCHBOARD_SHUTDOWN_GRACE, side by side), then close Redis and the database. Jobs still

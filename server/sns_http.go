@@ -138,7 +138,7 @@ func (e *snsEdge) handle(c echo.Context) error {
 // records the confirmation. The pin is decided first, atomically in the database: of two
 // concurrent confirmations of different topics for an unpinned integration only the one whose
 // topic won confirms at AWS; the other is refused (403 wrong_topic) without a fetch. A failure
-// to fetch is transient: answering 5xx makes SNS redeliver.
+// to fetch releases the pin it took and is transient: answering 5xx makes SNS redeliver.
 func (e *snsEdge) confirm(ctx context.Context, integ *models.AWSIntegration, msg *sns.Message, m models.SNSMessage) (*models.IngestResult, error) {
 	if err := sns.ValidateSubscribeURL(msg.SubscribeURL, msg.TopicARN, e.urls); err != nil {
 		return nil, err
@@ -146,29 +146,41 @@ func (e *snsEdge) confirm(ctx context.Context, integ *models.AWSIntegration, msg
 	if err := e.m.Store.PinTopic(ctx, integ, msg.TopicARN); err != nil {
 		return nil, err
 	}
+	arn, err := e.fetchSubscribeURL(ctx, msg.SubscribeURL)
+	if err != nil {
+		// AWS did not confirm this topic (an expired token answers 4xx for good): release the
+		// pin this confirmation took, so the integration's right topic can still confirm. The
+		// release is conditional (still this topic, not confirmed), so it never undoes a pin
+		// that a confirmation completed meanwhile.
+		if uerr := e.m.Store.UnpinTopic(context.WithoutCancel(ctx), integ, msg.TopicARN); uerr != nil {
+			e.m.Log.ErrorContext(ctx, "releasing an unconfirmed topic pin failed", "integration_id", integ.ID, "err", uerr)
+		}
+		return nil, err
+	}
+	return e.m.Store.IngestSubscriptionConfirmation(ctx, integ, m, arn)
+}
+
+// fetchSubscribeURL confirms the subscription at AWS and returns its subscription ARN.
+func (e *snsEdge) fetchSubscribeURL(ctx context.Context, subscribeURL string) (string, error) {
 	fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(fctx, http.MethodGet, msg.SubscribeURL, nil)
+	req, err := http.NewRequestWithContext(fctx, http.MethodGet, subscribeURL, nil)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
-		return nil, &sns.Error{Reason: sns.CodeConfirmFailed, Message: "could not reach the SubscribeURL", Err: err}
+		return "", &sns.Error{Reason: sns.CodeConfirmFailed, Message: "could not reach the SubscribeURL", Err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
-		return nil, &sns.Error{Reason: sns.CodeConfirmFailed, Message: "reading the ConfirmSubscription answer failed", Err: err}
+		return "", &sns.Error{Reason: sns.CodeConfirmFailed, Message: "reading the ConfirmSubscription answer failed", Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, &sns.Error{Reason: sns.CodeConfirmFailed, Message: "ConfirmSubscription answered " + resp.Status}
+		return "", &sns.Error{Reason: sns.CodeConfirmFailed, Message: "ConfirmSubscription answered " + resp.Status}
 	}
-	arn, err := sns.ParseConfirmSubscriptionResponse(raw)
-	if err != nil {
-		return nil, err
-	}
-	return e.m.Store.IngestSubscriptionConfirmation(ctx, integ, m, arn)
+	return sns.ParseConfirmSubscriptionResponse(raw)
 }
 
 // refuse answers a request that must never be retried and records why on the integration.

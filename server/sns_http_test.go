@@ -503,6 +503,35 @@ func TestSNSConcurrentConfirmationsPinOneTopic(t *testing.T) {
 	}
 }
 
+// TestSNSFailedConfirmationReleasesPin: a confirmation whose SubscribeURL AWS refuses for good
+// (403: an expired or foreign token) leaves no pin behind, so the right topic then confirms
+// (the pin used to stay on a topic never confirmed, refusing the right one until the URL was
+// rotated).
+func TestSNSFailedConfirmationReleasesPin(t *testing.T) {
+	e := mustSNSEnv(t, startOpts{})
+	wrong, err := e.fake.SignSubscriptionConfirmation(topicB, "", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.FailNext(1, http.StatusForbidden)
+	if r := e.post(t, e.hookURL, wrong); r.Status < 500 {
+		t.Fatalf("a confirmation AWS refused: want 5xx so SNS may redeliver, got %d %s", r.Status, r.Body)
+	}
+	if st := e.integration(t, e.integID); st.TopicArn != "" || st.SubscriptionArn != "" {
+		t.Fatalf("after a failed confirmation the integration is pinned to %q (subscription %q); want unpinned", st.TopicArn, st.SubscriptionArn)
+	}
+	right, err := e.fake.SignSubscriptionConfirmation(topicA, "", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.post(t, e.hookURL, right); r.Status != http.StatusOK {
+		t.Fatalf("the right topic's confirmation: %d %s", r.Status, r.Body)
+	}
+	if st := e.integration(t, e.integID); st.TopicArn != topicA || st.SubscriptionArn == "" {
+		t.Fatalf("integration pinned to %q (subscription %q); want %s, confirmed", st.TopicArn, st.SubscriptionArn, topicA)
+	}
+}
+
 // TestSNSDatabaseOutage cuts the database connection: SNS gets 5xx (so it redelivers), and the
 // redelivery after the outage opens the incident.
 func TestSNSDatabaseOutage(t *testing.T) {

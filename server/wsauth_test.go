@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,14 +24,28 @@ func waitClosed(t *testing.T, sub *servertest.Subscription, within time.Duration
 	return code
 }
 
-func stillOpen(t *testing.T, sub *servertest.Subscription, name string) {
+// stillOpen proves that sub's socket still serves: after several session checks, a change made
+// by cl (whose session stands) reaches sub as an event.
+func stillOpen(t *testing.T, sub *servertest.Subscription, cl *servertest.Client, accountID, name string) {
 	t.Helper()
-	select {
-	case _, ok := <-sub.Events:
-		if !ok {
-			t.Fatalf("%s: socket closed: %v", name, sub.Err())
+	time.Sleep(500 * time.Millisecond) // five session checks at 100 ms
+	env := fmt.Sprintf("still-open-%d", time.Now().UnixNano())
+	if err := cl.MustOK(context.Background(), `mutation($a: ID!, $n: String!) { createEnvironment(input: {accountId: $a, name: $n}) { environment { id } } }`, map[string]any{"a": accountID, "n": env}, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case raw, ok := <-sub.Events:
+			if !ok {
+				t.Fatalf("%s: socket closed: %v", name, sub.Err())
+			}
+			if strings.Contains(string(raw), env) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("%s: no event on the socket within 5s", name)
 		}
-	default:
 	}
 }
 
@@ -84,8 +100,7 @@ func TestWebsocketClosedWhenSessionRevoked(t *testing.T) {
 		if code := waitClosed(t, sub, 5*time.Second); code != 4401 {
 			t.Fatalf("closed with %d (%v), want 4401", code, sub.Err())
 		}
-		time.Sleep(300 * time.Millisecond)
-		stillOpen(t, bystander, "another session of the same user")
+		stillOpen(t, bystander, c, a.accountID, "another session of the same user")
 	})
 
 	t.Run("PasswordChange", func(t *testing.T) {
@@ -96,6 +111,37 @@ func TestWebsocketClosedWhenSessionRevoked(t *testing.T) {
 		if code := waitClosed(t, sub, 5*time.Second); code != 4401 {
 			t.Fatalf("closed with %d (%v), want 4401", code, sub.Err())
 		}
-		stillOpen(t, bystander, "another user's session")
+		stillOpen(t, bystander, c, a.accountID, "another user's session")
 	})
+}
+
+// An access token outlives its session's logout, but opens no socket any more: connection_init
+// is refused with 4401 at once and no operation runs (the first periodic check is 10 s later).
+func TestWebsocketRefusedAfterLogout(t *testing.T) {
+	_, c := MustStart(t, startOpts{})
+	ctx := ctxT(t)
+	MustSetup(t, c)
+	a := accountOf(t, c)
+	s := servertest.NewClient(c.BaseURL)
+	if _, err := s.Login(ctx, "admin@example.com", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	stale := s.Token
+	if r, err := s.Do(ctx, http.MethodPost, "/auth/logout", nil, nil); err != nil || r.Status != http.StatusNoContent {
+		t.Fatalf("logout: %v %+v", err, r)
+	}
+	sub, err := servertest.Subscribe(ctx, c.BaseURL, stale, activitySub, map[string]any{"a": a.accountID})
+	if err == nil {
+		sub.Close()
+		t.Fatal("a websocket opened with the access token of a logged-out session")
+	}
+	if code := servertest.CloseStatus(err); code != 4401 {
+		t.Fatalf("refused with %d (%v), want 4401", code, err)
+	}
+	// A live session still opens one.
+	sub, err = servertest.Subscribe(ctx, c.BaseURL, c.Token, activitySub, map[string]any{"a": a.accountID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Close()
 }

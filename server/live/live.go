@@ -22,8 +22,9 @@ const DefaultChannelPrefix = "switchboard"
 
 // ChannelName is the Redis channel of hints for a prefix and a Redis database number. Redis
 // pub/sub ignores the database number, so two installations sharing a Redis server on
-// different databases would otherwise hear each other's hints; the number is in the name, and
-// the prefix separates installations that share a database too.
+// different databases would otherwise hear each other's hints; the number is in the name. The
+// prefix separates live hints only: Asynq's and the rate limiters' keys do not follow it, so
+// installations must not share a Redis database.
 func ChannelName(prefix string, db int) string {
 	if prefix == "" {
 		prefix = DefaultChannelPrefix
