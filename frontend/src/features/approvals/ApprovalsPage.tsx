@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Center, Group, MultiSelect, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Button, Group, MultiSelect, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconGavel } from '@tabler/icons-react';
 import { useEffect, useMemo } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -10,6 +10,7 @@ import { LiveBadge } from '@/components/LiveBadge';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
+import { PagedCard } from '@/components/PagedCard';
 import type { ApprovalStatus } from '@/gql/graphql';
 import { describeError } from '@/lib/notify';
 import { useFarmOptions } from '@/lib/options';
@@ -199,21 +200,9 @@ export default function ApprovalsPage() {
             Live updates stopped: {describeError(live.error)}. Reload the page to try again.
           </Alert>
         )}
-        <Card withBorder padding={0} radius="md">
-          <Card.Section p="md">{body}</Card.Section>
-        </Card>
-        {list.loadMoreError && (
-          <Alert color="red" variant="light" role="alert">
-            Could not load more requests: {list.loadMoreError.message}
-          </Alert>
-        )}
-        {list.hasMore && (
-          <Center>
-            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-              Load more
-            </Button>
-          </Center>
-        )}
+        <PagedCard pager={list} what="requests">
+          {body}
+        </PagedCard>
       </Stack>
     </>
   );

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Center, Drawer, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Drawer, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconMailForward, IconRepeat } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
@@ -12,6 +12,7 @@ import { ScopePicker } from '@/components/ScopePicker';
 import { QueryError } from '@/components/QueryError';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
+import { PagedCard } from '@/components/PagedCard';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { describeError } from '@/lib/notify';
 import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
@@ -237,21 +238,9 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
             Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
           </Alert>
         )}
-        <Card withBorder padding={0} radius="md">
-          <Card.Section p="md">{body}</Card.Section>
-        </Card>
-        {feed.loadMoreError && (
-          <Alert color="red" variant="light" role="alert">
-            Could not load more deliveries: {feed.loadMoreError.message}
-          </Alert>
-        )}
-        {feed.hasMore && (
-          <Center>
-            <Button variant="default" onClick={feed.loadMore} loading={feed.loadingMore}>
-              Load more
-            </Button>
-          </Center>
-        )}
+        <PagedCard pager={feed} what="deliveries">
+          {body}
+        </PagedCard>
       </Stack>
       <Drawer
         opened={Boolean(openId)}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Center, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Stack, Table, Text } from '@mantine/core';
 import { IconBolt } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
@@ -7,6 +7,7 @@ import { EmptyState } from '@/components/EmptyState';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
+import { PagedCard } from '@/components/PagedCard';
 import { useCursorList } from '@/lib/pagination';
 import { EventsQuery } from './api';
 import { DeliveryCountBadges } from './components';
@@ -71,21 +72,9 @@ export default function EventsPage() {
     <>
       <PageHeader title="Events" description="Everything that happened and could be sent to webhooks, newest first." />
       <Stack gap="md">
-        <Card withBorder padding={0} radius="md">
-          <Card.Section p="md">{body}</Card.Section>
-        </Card>
-        {list.loadMoreError && (
-          <Alert color="red" variant="light" role="alert">
-            Could not load more events: {list.loadMoreError.message}
-          </Alert>
-        )}
-        {list.hasMore && (
-          <Center>
-            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-              Load more
-            </Button>
-          </Center>
-        )}
+        <PagedCard pager={list} what="events">
+          {body}
+        </PagedCard>
       </Stack>
     </>
   );

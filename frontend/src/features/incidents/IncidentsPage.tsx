@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Center, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { IconAlertOctagon, IconPlus } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -9,6 +9,7 @@ import { LiveBadge } from '@/components/LiveBadge';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
+import { PagedCard } from '@/components/PagedCard';
 import { useAccountRole } from '@/lib/account-role';
 import { describeError } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
@@ -153,21 +154,9 @@ export default function IncidentsPage() {
             Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
           </Alert>
         )}
-        <Card withBorder padding={0} radius="md">
-          <Card.Section p="md">{body}</Card.Section>
-        </Card>
-        {feed.loadMoreError && (
-          <Alert color="red" variant="light" role="alert">
-            Could not load more incidents: {feed.loadMoreError.message}
-          </Alert>
-        )}
-        {feed.hasMore && (
-          <Center>
-            <Button variant="default" onClick={feed.loadMore} loading={feed.loadingMore}>
-              Load more
-            </Button>
-          </Center>
-        )}
+        <PagedCard pager={feed} what="incidents">
+          {body}
+        </PagedCard>
       </Stack>
     </>
   );

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Center, Code, Group, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Code, Group, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconMail } from '@tabler/icons-react';
 import { Fragment, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
@@ -8,6 +8,7 @@ import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
+import { PagedCard } from '@/components/PagedCard';
 import type { MailKind, MailStatus } from '@/gql/graphql';
 import { useCursorList } from '@/lib/pagination';
 import { OutgoingMailQuery } from './api';
@@ -144,21 +145,9 @@ function OutgoingMail({ accountId }: { accountId: string }) {
           Their links work from this page.
         </Alert>
       )}
-      <Card withBorder padding={0} radius="md">
-        <Card.Section p="md">{body}</Card.Section>
-      </Card>
-      {list.loadMoreError && (
-        <Alert color="red" variant="light" role="alert">
-          Could not load more mail: {list.loadMoreError.message}
-        </Alert>
-      )}
-      {list.hasMore && (
-        <Center>
-          <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-            Load more
-          </Button>
-        </Center>
-      )}
+      <PagedCard pager={list} what="mail">
+        {body}
+      </PagedCard>
     </Stack>
   );
 }
