@@ -65,3 +65,35 @@ func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 		t.Fatalf("the search scans the table:\n%s", text)
 	}
 }
+
+// TestMigrate_TrigramExtensionInOtherSchema: where pg_trgm was installed beforehand in a schema
+// of its own (off the search_path), migration 0009 still applies, builds the trigram index with
+// the extension's operator class, and payload search works.
+func TestMigrate_TrigramExtensionInOtherSchema(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := modeltest.MustPostgresURL(t)
+	modeltest.Exec(t, url, "CREATE SCHEMA ext")
+	modeltest.Exec(t, url, "CREATE EXTENSION pg_trgm SCHEMA ext")
+	db := modeltest.MustOpenUnmigrated(t, url)
+	_, err := db.Migrate(ctx, nil)
+	mustNoErr(t, err)
+
+	f := MustDomain(t, db)
+	indexed, err := f.Store.PayloadSearchIndexed(ctx)
+	mustNoErr(t, err)
+	if !indexed {
+		t.Fatal("no trigram index after migrating with pg_trgm in schema ext")
+	}
+	var opclass string
+	mustNoErr(t, db.Raw(`SELECT n.nspname || '.' || o.opcname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_namespace n ON n.oid = o.opcnamespace
+		WHERE c.relname = 'deliveries_payload_trgm_idx'`).Scan(&opclass).Error)
+	wantEqual(t, "operator class", opclass, "ext.gin_trgm_ops")
+
+	r := newDeliveryRig(t, f, "Ext", 1)
+	r.fire(t)
+	p, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, models.DeliveryQuery{Search: "ping"}, 10, "")
+	mustNoErr(t, err)
+	wantEqual(t, "matches", len(p.Items), 1)
+}

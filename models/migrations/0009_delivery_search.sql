@@ -16,4 +16,8 @@ CREATE INDEX deliveries_account_event_idx ON deliveries (account_id, event_name,
 -- sequential scan and the server warns at startup. Creating the extension and the index later
 -- (docs/webhooks.md, "History search") turns it on. SQLite searches by scanning.
 {{postgres}}DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN RAISE WARNING 'pg_trgm could not be created (%): delivery payload search will scan', SQLERRM; END $$;
-{{postgres}}DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN CREATE INDEX IF NOT EXISTS deliveries_payload_trgm_idx ON deliveries USING gin (encode(payload, 'escape') gin_trgm_ops); END IF; END $$;
+--
+-- The extension may live in another schema than the tables (CREATE EXTENSION pg_trgm SCHEMA
+-- ext), off the search_path: the operator class is named with the extension's own schema. The
+-- query needs nothing from it (ILIKE is core; the index's operator class serves it wherever it is).
+{{postgres}}DO $$ DECLARE s name; BEGIN SELECT n.nspname INTO s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'; IF s IS NOT NULL THEN EXECUTE format('CREATE INDEX IF NOT EXISTS deliveries_payload_trgm_idx ON deliveries USING gin (encode(payload, ''escape'') %I.gin_trgm_ops)', s); END IF; END $$;
