@@ -2,7 +2,14 @@
 --
 -- Filtering by event name within one account (or the system scope, account_id IS NULL) is
 -- served by an index of its own instead of scanning the account's whole history.
-CREATE INDEX deliveries_account_event_idx ON deliveries (account_id, event_name, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS deliveries_account_event_idx ON deliveries (account_id, event_name, created_at DESC, id DESC);
+
+-- "Show me the failures" (statuses FAILED/RETRYING, response classes 3xx/4xx/5xx/NO_RESPONSE):
+-- the deliveries whose last attempt did not succeed, per account (or the system scope), newest
+-- first. Partial, so it holds only the failures, a small share of a healthy history. The history
+-- query repeats this exact predicate (models.failuresPredicate) whenever its filter implies it,
+-- so the planner can prove the index applies without knowing the filter's values.
+CREATE INDEX IF NOT EXISTS deliveries_account_failures_idx ON deliveries (account_id, created_at DESC, id DESC) WHERE status IN ('retrying', 'failed') OR last_status_code IS NULL OR last_status_code >= 300;
 
 -- Payload search on PostgreSQL is served by a trigram index on the payload's text. The
 -- expression must be immutable: encode(payload, 'escape') is (convert_from is only stable), and
