@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -194,6 +195,11 @@ func (s *Store) historyQuery(ctx context.Context, accountID string, f DeliveryQu
 		if n < MinSearchLength || n > MaxSearchLength {
 			return nil, false, FieldError(EINVALID, "search", "search for %d to %d characters", MinSearchLength, MaxSearchLength)
 		}
+		if !hasAlnumRun(term, MinSearchLength) {
+			// pg_trgm makes trigrams of runs of letters and digits only: "a-b" has none, and
+			// would scan the whole history.
+			return nil, false, FieldError(EINVALID, "search", "search for at least %d letters or digits in a row", MinSearchLength)
+		}
 		if s.db.Dialect == Postgres {
 			// The exact expression of deliveries_payload_trgm_idx (migration 0009), and ILIKE,
 			// which gin_trgm_ops serves. Backslash is ILIKE's default escape character.
@@ -204,6 +210,21 @@ func (s *Store) historyQuery(ctx context.Context, accountID string, f DeliveryQu
 		}
 	}
 	return q, false, nil
+}
+
+// hasAlnumRun reports whether term has at least n consecutive letters or digits.
+func hasAlnumRun(term string, n int) bool {
+	run := 0
+	for _, r := range term {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // failuresPredicate is the predicate of deliveries_account_failures_idx (migration 0009),

@@ -224,6 +224,9 @@ func TestDeliveryHistory_Filters(t *testing.T) {
 			field string
 		}{
 			{models.DeliveryQuery{Search: " ab "}, "search"},
+			{models.DeliveryQuery{Search: "a-b"}, "search"},
+			{models.DeliveryQuery{Search: "ab-cd ef.gh"}, "search"},
+			{models.DeliveryQuery{Search: "%%%_\\"}, "search"},
 			{models.DeliveryQuery{Search: string(make([]byte, 201))}, "search"},
 			{models.DeliveryQuery{ResponseClasses: []models.ResponseClass{"http_6xx"}}, "responseClasses"},
 			{models.DeliveryQuery{EventNames: []string{" "}}, "eventNames"},
