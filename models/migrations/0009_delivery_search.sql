@@ -28,3 +28,26 @@ CREATE INDEX IF NOT EXISTS deliveries_account_failures_idx ON deliveries (accoun
 -- ext), off the search_path: the operator class is named with the extension's own schema. The
 -- query needs nothing from it (ILIKE is core; the index's operator class serves it wherever it is).
 {{postgres}}DO $$ DECLARE s name; BEGIN SELECT n.nspname INTO s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'; IF s IS NOT NULL THEN EXECUTE format('CREATE INDEX IF NOT EXISTS deliveries_payload_trgm_idx ON deliveries USING gin (encode(payload, ''escape'') %I.gin_trgm_ops)', s); END IF; END $$;
+
+-- A test event sent to a system endpoint belongs to no account (events.account_id NULL): it is
+-- recorded for its delivery (deliveries.event_id) and read only in the system history, never in a
+-- tenant's events. PostgreSQL drops the constraint; SQLite rebuilds the table (the migration runs
+-- with foreign keys off on SQLite, and checks them at its end).
+{{postgres}}ALTER TABLE events ALTER COLUMN account_id DROP NOT NULL;
+{{sqlite}}CREATE TABLE events_new (
+{{sqlite}}    id TEXT PRIMARY KEY,
+{{sqlite}}    account_id TEXT REFERENCES accounts (id) ON DELETE CASCADE,
+{{sqlite}}    environment_id TEXT,
+{{sqlite}}    name TEXT NOT NULL,
+{{sqlite}}    incident_id TEXT REFERENCES incidents (id) ON DELETE SET NULL,
+{{sqlite}}    variables TEXT NOT NULL,
+{{sqlite}}    created_at DATETIME NOT NULL,
+{{sqlite}}    farm_id TEXT,
+{{sqlite}}    server_id TEXT,
+{{sqlite}}    source TEXT NOT NULL DEFAULT 'system'
+{{sqlite}});
+{{sqlite}}INSERT INTO events_new (id, account_id, environment_id, name, incident_id, variables, created_at, farm_id, server_id, source)
+{{sqlite}}    SELECT id, account_id, environment_id, name, incident_id, variables, created_at, farm_id, server_id, source FROM events;
+{{sqlite}}DROP TABLE events;
+{{sqlite}}ALTER TABLE events_new RENAME TO events;
+{{sqlite}}CREATE INDEX events_account_idx ON events (account_id, created_at DESC, id DESC);
