@@ -561,26 +561,29 @@ func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) 
 	if err != nil {
 		return nil, err
 	}
+	// A system endpoint's test event belongs to no account (events.account_id NULL, migration
+	// 0009): it is read in the system history only, and no tenant is told about it.
 	accountID := deref(ep.AccountID)
-	if accountID == "" {
-		// A system endpoint's test event is recorded in the actor's first account.
-		accs, err := s.ListAccounts(ctx, a)
-		if err != nil || len(accs) == 0 {
-			return nil, Errorf(ECONFLICT, "a test event needs an account to be recorded in")
-		}
-		accountID = accs[0].ID
-	}
 	var d *Delivery
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		now := s.now()
 		ev := &Event{ID: newID(), AccountID: accountID, EnvironmentID: ep.EnvironmentID, Name: TestEventName, Source: a.Label(), CreatedAt: now}
-		vars := eventVariables{Builtin: map[string]string{
-			"SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID, "SCALR_ACCOUNT_ID": accountID,
+		builtin := map[string]string{
+			"SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID,
 			"SCALR_TEST_MESSAGE": "This is a test event from Switchboard.",
-		}}
+		}
+		if accountID != "" {
+			builtin["SCALR_ACCOUNT_ID"] = accountID
+		}
+		vars := eventVariables{Builtin: builtin}
 		raw, _ := json.Marshal(vars)
 		ev.Variables = string(raw)
-		if err := tx.Create(ev).Error; err != nil {
+		if accountID == "" {
+			if err := tx.Exec("INSERT INTO events (id, account_id, environment_id, name, variables, created_at, source) VALUES (?, NULL, ?, ?, ?, ?, ?)",
+				ev.ID, ev.EnvironmentID, ev.Name, ev.Variables, ev.CreatedAt, ev.Source).Error; err != nil {
+				return err
+			}
+		} else if err := tx.Create(ev).Error; err != nil {
 			return err
 		}
 		var body []byte
@@ -603,7 +606,9 @@ func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) 
 		if err := tx.Create(d).Error; err != nil {
 			return err
 		}
-		s.hint(tx, HintEvent, ev.ID, accountID)
+		if accountID != "" { // a system test event is no tenant's news
+			s.hint(tx, HintEvent, ev.ID, accountID)
+		}
 		return nil
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -63,5 +64,128 @@ func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 	}
 	if strings.Contains(text, "Seq Scan") {
 		t.Fatalf("the search scans the table:\n%s", text)
+	}
+}
+
+// TestMigrate_TrigramExtensionInOtherSchema: where pg_trgm was installed beforehand in a schema
+// of its own (off the search_path), migration 0009 still applies, builds the trigram index with
+// the extension's operator class, and payload search works.
+func TestMigrate_TrigramExtensionInOtherSchema(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := modeltest.MustPostgresURL(t)
+	modeltest.Exec(t, url, "CREATE SCHEMA ext")
+	modeltest.Exec(t, url, "CREATE EXTENSION pg_trgm SCHEMA ext")
+	db := modeltest.MustOpenUnmigrated(t, url)
+	_, err := db.Migrate(ctx, nil)
+	mustNoErr(t, err)
+
+	f := MustDomain(t, db)
+	indexed, err := f.Store.PayloadSearchIndexed(ctx)
+	mustNoErr(t, err)
+	if !indexed {
+		t.Fatal("no trigram index after migrating with pg_trgm in schema ext")
+	}
+	var opclass string
+	mustNoErr(t, db.Raw(`SELECT n.nspname || '.' || o.opcname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_namespace n ON n.oid = o.opcnamespace
+		WHERE c.relname = 'deliveries_payload_trgm_idx'`).Scan(&opclass).Error)
+	wantEqual(t, "operator class", opclass, "ext.gin_trgm_ops")
+
+	r := newDeliveryRig(t, f, "Ext", 1)
+	r.fire(t)
+	p, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, models.DeliveryQuery{Search: "ping"}, 10, "")
+	mustNoErr(t, err)
+	wantEqual(t, "matches", len(p.Items), 1)
+}
+
+// TestDeliveryFailures_UseFailuresIndex proves "show me the failures" (statuses FAILED, response
+// class 5xx) is served by the partial index of failures of migration 0009, at account scope
+// and at system scope, instead of walking the whole history.
+func TestDeliveryFailures_UseFailuresIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	f := MustDomain(t, db)
+	r := newDeliveryRig(t, f, "Failing", 1)
+	seed := r.fire(t)
+	// 30,000 deliveries in the account and 30,000 in the system scope; one in 1,000 failed
+	// with a 503.
+	const rows = 30000
+	for _, owner := range []string{"d.account_id", "NULL"} {
+		mustNoErr(t, db.Exec(`INSERT INTO deliveries (id, kind, account_id, event_id, event_name, webhook_id, endpoint_id, payload, status,
+			attempts, max_attempts, timeout_seconds, last_status_code, created_at, updated_at)
+			SELECT gen_random_uuid(), 'webhook', `+owner+`, d.event_id, d.event_name, d.webhook_id, d.endpoint_id, d.payload,
+				CASE WHEN i % 1000 = 0 THEN 'failed' ELSE 'succeeded' END, 1, 1, 3,
+				CASE WHEN i % 1000 = 0 THEN 503 ELSE 200 END, d.created_at - i * interval '1 second', d.created_at
+			FROM deliveries d, generate_series(1, ?) AS i WHERE d.id = ?`, rows, seed.ID).Error)
+	}
+	mustNoErr(t, db.Exec("ANALYZE deliveries").Error)
+
+	sqlDB, err := db.DB.DB()
+	mustNoErr(t, err)
+	for _, c := range []struct {
+		name, acc string
+		q         models.DeliveryQuery
+	}{
+		{"account/statuses", r.acc, models.DeliveryQuery{Statuses: []models.DeliveryStatus{models.DeliveryFailed}}},
+		{"account/5xx", r.acc, models.DeliveryQuery{ResponseClasses: []models.ResponseClass{models.Response5xx}}},
+		{"system/statuses", "", models.DeliveryQuery{Statuses: []models.DeliveryStatus{models.DeliveryFailed}}},
+		{"system/5xx", "", models.DeliveryQuery{ResponseClasses: []models.ResponseClass{models.Response5xx}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var p *models.Page[models.Delivery]
+			if c.acc == "" {
+				p, err = f.Store.ListSystemDeliveries(ctx, f.AdminActor, c.q, 50, "")
+			} else {
+				p, err = f.Store.ListDeliveries(ctx, f.AdminActor, c.acc, c.q, 50, "")
+			}
+			mustNoErr(t, err)
+			wantEqual(t, "failures", len(p.Items), rows/1000)
+			query, args, err := f.Store.DeliverySearchSQL(ctx, c.acc, c.q, 50)
+			mustNoErr(t, err)
+			// Planned with the filter's values, and as a generic plan (what a cached prepared
+			// statement ends up with: the values are unknown to the planner).
+			for _, mode := range []string{"auto", "force_generic_plan"} {
+				conn, err := sqlDB.Conn(ctx)
+				mustNoErr(t, err)
+				_, err = conn.ExecContext(ctx, "SET plan_cache_mode = "+mode)
+				mustNoErr(t, err)
+				_, err = conn.ExecContext(ctx, "PREPARE failures_q AS "+query)
+				mustNoErr(t, err)
+				lits := make([]string, len(args))
+				for i, a := range args {
+					switch v := a.(type) {
+					case string:
+						lits[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+					case models.DeliveryStatus:
+						lits[i] = "'" + string(v) + "'"
+					default:
+						lits[i] = fmt.Sprint(v)
+					}
+				}
+				stmt := "EXPLAIN EXECUTE failures_q"
+				if len(lits) > 0 {
+					stmt += "(" + strings.Join(lits, ", ") + ")"
+				}
+				rs, err := conn.QueryContext(ctx, stmt)
+				mustNoErr(t, err)
+				var plan []string
+				for rs.Next() {
+					var line string
+					mustNoErr(t, rs.Scan(&line))
+					plan = append(plan, line)
+				}
+				mustNoErr(t, rs.Err())
+				rs.Close()
+				_, _ = conn.ExecContext(ctx, "DEALLOCATE failures_q")
+				_, _ = conn.ExecContext(ctx, "RESET plan_cache_mode")
+				conn.Close()
+				text := strings.Join(plan, "\n")
+				if !strings.Contains(text, "deliveries_account_failures_idx") || strings.Contains(text, "Seq Scan") {
+					t.Fatalf("plan_cache_mode %s: the failures filter does not use the failures index:\n%s", mode, text)
+				}
+			}
+		})
 	}
 }

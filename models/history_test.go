@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -224,12 +225,76 @@ func TestDeliveryHistory_Filters(t *testing.T) {
 			field string
 		}{
 			{models.DeliveryQuery{Search: " ab "}, "search"},
+			{models.DeliveryQuery{Search: "a-b"}, "search"},
+			{models.DeliveryQuery{Search: "ab-cd ef.gh"}, "search"},
+			{models.DeliveryQuery{Search: "%%%_\\"}, "search"},
 			{models.DeliveryQuery{Search: string(make([]byte, 201))}, "search"},
 			{models.DeliveryQuery{ResponseClasses: []models.ResponseClass{"http_6xx"}}, "responseClasses"},
 			{models.DeliveryQuery{EventNames: []string{" "}}, "eventNames"},
 		} {
 			_, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, c.q, 50, "")
 			wantField(t, err, models.EINVALID, c.field)
+		}
+	})
+}
+
+// A test event to a system endpoint belongs to no account: no tenant's event list holds it and
+// no tenant is hinted about it (it used to be filed in the system administrator's first account).
+func TestSendTestEvent_SystemEndpointTouchesNoTenant(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		rec := &hintRecorder{db: db}
+		st := models.NewStore(db, rec)
+		st.SetClock(f.Clock.Now)
+		accs, err := st.ListAccounts(ctx, f.AdminActor)
+		mustNoErr(t, err)
+		if len(accs) == 0 {
+			t.Fatal("the system administrator has no account")
+		}
+		sysEp, _ := f.MustEndpoint(t, f.AdminActor, models.ScopeKey{Scope: models.ScopeSystem}, "ops", false)
+
+		d, err := st.SendTestEvent(ctx, f.AdminActor, sysEp.ID)
+		mustNoErr(t, err)
+		if d.AccountID != nil {
+			t.Fatalf("filed under account %s", *d.AccountID)
+		}
+		for _, acc := range accs {
+			p, err := st.ListEvents(ctx, f.AdminActor, acc.ID, 50, "")
+			mustNoErr(t, err)
+			for _, ev := range p.Items {
+				if ev.ID == d.EventID || ev.Name == models.TestEventName {
+					t.Fatalf("account %s lists the system test event %+v", acc.Name, ev)
+				}
+			}
+		}
+		wantEqual(t, "tenant events", len(f.MustEvents(t, "account_id IS NOT NULL")), 0)
+		rec.mu.Lock()
+		for _, h := range rec.hints {
+			if h.AccountID != models.SystemHints {
+				t.Errorf("hint %+v goes to a tenant", h)
+			}
+		}
+		rec.mu.Unlock()
+
+		// The delivery's record is complete: its event exists (no account) and is readable.
+		evs, err := st.EventsByID(ctx, []string{d.EventID})
+		mustNoErr(t, err)
+		ev := evs[d.EventID]
+		if ev == nil || ev.Name != models.TestEventName || ev.AccountID != "" {
+			t.Fatalf("event = %+v", ev)
+		}
+		got, err := st.GetDelivery(ctx, f.AdminActor, d.ID)
+		mustNoErr(t, err)
+		wantEqual(t, "event", got.EventID, d.EventID)
+		var p struct {
+			Data map[string]string `json:"data"`
+		}
+		mustNoErr(t, json.Unmarshal(got.Payload, &p))
+		wantEqual(t, "event id in payload", p.Data["SCALR_EVENT_ID"], d.EventID)
+		if _, ok := p.Data["SCALR_ACCOUNT_ID"]; ok {
+			t.Fatalf("payload names an account: %v", p.Data)
 		}
 	})
 }

@@ -36,6 +36,8 @@ var dialectTypes = map[string]map[string]string{
 		"{{bool}}":      "BOOLEAN",
 		"{{bigserial}}": "BIGSERIAL",
 		"{{postgres}}":  "",
+		// A line starting with {{sqlite}} is SQLite-only.
+		"{{sqlite}}": "-- ",
 	},
 	SQLite: {
 		"{{uuid}}":      "TEXT",
@@ -47,6 +49,7 @@ var dialectTypes = map[string]map[string]string{
 		// A line starting with {{postgres}} is PostgreSQL-only: on SQLite it becomes a
 		// comment, which splitStatements skips.
 		"{{postgres}}": "-- ",
+		"{{sqlite}}":   "",
 	},
 }
 
@@ -157,15 +160,39 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) (applied int, err e
 			continue
 		}
 		start := time.Now()
+		if db.Dialect == SQLite {
+			// SQLite changes a column's constraints by rebuilding its table (create, copy, drop,
+			// rename), which must not fire the foreign keys' ON DELETE actions of the table it
+			// drops. The pragma is per connection and a no-op inside a transaction: it is set
+			// before, on the pool's single SQLite connection, and the keys are checked at the end
+			// of the migration's transaction instead.
+			if err := conn.Exec("PRAGMA foreign_keys = OFF").Error; err != nil {
+				return applied, err
+			}
+		}
 		err := db.Tx(ctx, func(tx *Tx) error {
 			for _, stmt := range splitStatements(m.SQL) {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("%w\nin statement:\n%s", err, stmt)
 				}
 			}
+			if db.Dialect == SQLite {
+				var bad []map[string]any
+				if err := tx.Raw("PRAGMA foreign_key_check").Scan(&bad).Error; err != nil {
+					return err
+				}
+				if len(bad) > 0 {
+					return fmt.Errorf("foreign key violations after the migration: %v", bad)
+				}
+			}
 			return tx.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
 				m.Version, m.Name, m.Checksum, time.Now().UTC()).Error
 		})
+		if db.Dialect == SQLite {
+			if ferr := conn.Exec("PRAGMA foreign_keys = ON").Error; ferr != nil && err == nil {
+				err = ferr
+			}
+		}
 		if err != nil {
 			return applied, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}

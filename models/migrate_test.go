@@ -152,3 +152,49 @@ func TestMigrate_ConcurrentPostgres(t *testing.T) {
 		t.Errorf("schema_migrations has %d rows, want %d", rows, len(migs))
 	}
 }
+
+// Migration 0009's indexes may be built beforehand (CREATE INDEX CONCURRENTLY, docs/webhooks.md
+// "History search"): the migration then applies and keeps them.
+func TestMigrate_DeliverySearchIndexesPrebuilt(t *testing.T) {
+	t.Parallel()
+	modeltest.DialectURLs(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		db := modeltest.MustOpenUnmigrated(t, url)
+		_, err := db.Migrate(ctx, nil)
+		mustNoErr(t, err)
+		// The indexes exist, as if pre-built; 0009 is not recorded yet.
+		mustNoErr(t, db.Exec("DELETE FROM schema_migrations WHERE version = 9").Error)
+		n, err := db.Migrate(ctx, nil)
+		mustNoErr(t, err)
+		wantEqual(t, "migrations applied", n, 1)
+	})
+}
+
+// Migration 0009 makes events.account_id nullable; SQLite rebuilds the events table for it, with
+// foreign keys off: the history that references events (deliveries, their attempts) is kept,
+// and foreign keys are enforced again afterwards.
+func TestMigrate_EventsRebuildKeepsHistory(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		r := newDeliveryRig(t, f, "Kept", 1)
+		d := r.fire(t)
+		r.finish(t, r.begin(t, d.ID), models.AttemptResult{Outcome: models.AttemptSucceeded, StatusCode: 204})
+		counts := func() []int64 {
+			return []int64{f.MustCount(t, "events", "1 = 1"), f.MustCount(t, "deliveries", "1 = 1"), f.MustCount(t, "delivery_attempts", "1 = 1")}
+		}
+		before := counts()
+		mustNoErr(t, db.Exec("DELETE FROM schema_migrations WHERE version = 9").Error)
+		n, err := db.Migrate(ctx, nil)
+		mustNoErr(t, err)
+		wantEqual(t, "migrations applied", n, 1)
+		wantEqual(t, "rows kept", counts(), before)
+		// Foreign keys hold again: a delivery of an event that does not exist is refused.
+		err = db.Exec(`INSERT INTO deliveries (id, kind, event_id, event_name, payload, status, max_attempts, timeout_seconds, created_at, updated_at)
+			VALUES (?, 'webhook', ?, 'X', ?, 'succeeded', 1, 3, ?, ?)`, "0190a0a0-0000-7000-8000-000000000001", "0190a0a0-0000-7000-8000-000000000002", []byte("{}"), time.Now(), time.Now()).Error
+		if err == nil {
+			t.Fatal("a delivery of a missing event was accepted: foreign keys are off")
+		}
+	})
+}

@@ -47,11 +47,15 @@ func TestSystemDeliveryHistory(t *testing.T) {
 			Delivery *struct {
 				ID, Status string
 				AccountID  *string
+				Event      *struct{ ID, Name string }
 			}
 		}
-		e.mustOK(t, `query($id: ID!) { delivery(id: $id) { id status accountId } }`, map[string]any{"id": testID}, &d)
+		e.mustOK(t, `query($id: ID!) { delivery(id: $id) { id status accountId event { id name } } }`, map[string]any{"id": testID}, &d)
 		if d.Delivery == nil {
 			t.Fatal("a system administrator cannot read the test delivery to a system endpoint: the console's dialog waits forever")
+		}
+		if d.Delivery.Event == nil || d.Delivery.Event.Name != "TestEvent" {
+			t.Fatalf("the system test delivery's event: %+v", d.Delivery.Event)
 		}
 		if d.Delivery.AccountID != nil {
 			t.Fatalf("system test delivery filed under account %s", *d.Delivery.AccountID)

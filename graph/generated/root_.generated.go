@@ -5819,8 +5819,9 @@ input DeliveryFilter {
   since: Time
   until: Time
   """
-  Substring of the payload, 3 to 200 characters; case-insensitive for ASCII letters (other
-  characters match exactly). Served by a trigram index on PostgreSQL.
+  Substring of the payload, 3 to 200 characters with at least 3 letters or digits in a row;
+  case-insensitive for ASCII letters (other characters match exactly). Served by a trigram index
+  on PostgreSQL.
   """
   search: String
 }

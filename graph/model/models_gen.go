@@ -277,8 +277,9 @@ type DeliveryFilter struct {
 	ResponseClasses []models.ResponseClass `json:"responseClasses,omitempty"`
 	Since           *time.Time             `json:"since,omitempty"`
 	Until           *time.Time             `json:"until,omitempty"`
-	// Substring of the payload, 3 to 200 characters; case-insensitive for ASCII letters (other
-	// characters match exactly). Served by a trigram index on PostgreSQL.
+	// Substring of the payload, 3 to 200 characters with at least 3 letters or digits in a row;
+	// case-insensitive for ASCII letters (other characters match exactly). Served by a trigram index
+	// on PostgreSQL.
 	Search *string `json:"search,omitempty"`
 }
 

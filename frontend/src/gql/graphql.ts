@@ -201,8 +201,9 @@ export type DeliveryFilter = {
   /** Deliveries whose last attempt was answered with a status of any of these classes. */
   responseClasses?: Array<ResponseClass> | null | undefined;
   /**
-   * Substring of the payload, 3 to 200 characters; case-insensitive for ASCII letters (other
-   * characters match exactly). Served by a trigram index on PostgreSQL.
+   * Substring of the payload, 3 to 200 characters with at least 3 letters or digits in a row;
+   * case-insensitive for ASCII letters (other characters match exactly). Served by a trigram index
+   * on PostgreSQL.
    */
   search?: string | null | undefined;
   since?: string | null | undefined;

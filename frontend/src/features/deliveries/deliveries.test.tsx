@@ -212,6 +212,10 @@ describe('delivery history', () => {
       expect(mock.callsTo('Deliveries').at(-1)?.variables.filter).toEqual({ eventNames: ['HostUp'], responseClasses: ['HTTP_4XX'] }),
     );
     const search = screen.getByRole('textbox', { name: 'Search payloads' });
+    await user.type(search, 'a-b');
+    expect(await screen.findByText('At least 3 letters or digits in a row')).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 400));
+    await user.clear(search);
     await user.type(search, 'ab');
     expect(await screen.findByText('At least 3 characters')).toBeInTheDocument();
     await new Promise((r) => setTimeout(r, 400));

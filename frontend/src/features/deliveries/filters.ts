@@ -14,6 +14,18 @@ export const RESPONSE_CLASSES: { value: ResponseClass; label: string; param: str
 /** Payload search needs this many characters (the server's trigram index needs three). */
 export const MIN_SEARCH_LENGTH = 3;
 
+/** Trigrams are made of runs of letters and digits: a term needs three of them in a row ("a-b" has none). */
+const ALNUM_RUN = /[\p{L}\p{Nd}]{3}/u;
+
+/** Why the server would refuse this payload search term, or null when it is usable (or empty). */
+export function searchTermProblem(term: string): string | null {
+  const t = term.trim();
+  if (!t) return null;
+  if (t.length < MIN_SEARCH_LENGTH) return `At least ${MIN_SEARCH_LENGTH} characters`;
+  if (!ALNUM_RUN.test(t)) return `At least ${MIN_SEARCH_LENGTH} letters or digits in a row`;
+  return null;
+}
+
 export interface DeliveryFilterState {
   statuses: DeliveryStatus[];
   eventNames: string[];
@@ -86,8 +98,8 @@ export function toDeliveryFilter(f: DeliveryFilterState): DeliveryFilter {
   if (f.eventId) out.eventId = f.eventId;
   if (after) out.since = after;
   if (before) out.until = before;
-  // Shorter terms are refused by the server; the filter bar says so and searches nothing yet.
-  if (f.search.trim().length >= MIN_SEARCH_LENGTH) out.search = f.search.trim();
+  // Terms the server refuses (too short, no trigram): the filter bar says so and searches nothing yet.
+  if (f.search.trim() && !searchTermProblem(f.search)) out.search = f.search.trim();
   return out;
 }
 

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { DELIVERY_STATUS, options } from '@/components/badges';
 import type { DeliveryStatus, ResponseClass } from '@/gql/graphql';
 import { TIME_RANGE_OPTIONS, type TimeRange } from '@/lib/time-range';
-import { MIN_SEARCH_LENGTH, RESPONSE_CLASSES, type DeliveryFilterState } from '../filters';
+import { RESPONSE_CLASSES, searchTermProblem, type DeliveryFilterState } from '../filters';
 
 type Option = { value: string; label: string };
 
@@ -33,7 +33,7 @@ export function DeliveryFilters({
   const set = (patch: Partial<DeliveryFilterState>) => onChange({ ...value, ...patch });
   const names = [...new Set([...eventNames, ...value.eventNames])];
   const term = search.trim();
-  const tooShort = term.length > 0 && term.length < MIN_SEARCH_LENGTH;
+  const searchProblem = searchTermProblem(term);
   const any =
     value.statuses.length > 0 || value.eventNames.length > 0 || value.responses.length > 0 || value.webhookId || value.endpointId || value.eventId || value.range !== 'any' || value.search;
   return (
@@ -123,7 +123,7 @@ export function DeliveryFilters({
           pushSearch(e.currentTarget.value);
         }}
         w={200}
-        error={tooShort ? `At least ${MIN_SEARCH_LENGTH} characters` : undefined}
+        error={searchProblem ?? undefined}
       />
       {any && (
         <Button
