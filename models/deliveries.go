@@ -529,9 +529,13 @@ func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) 
 	var d *Delivery
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		now := s.now()
+		scalrID, err := s.installationID(tx)
+		if err != nil {
+			return err
+		}
 		ev := &Event{ID: newID(), AccountID: accountID, EnvironmentID: ep.EnvironmentID, Name: TestEventName, Source: a.Label(), CreatedAt: now}
 		vars := eventVariables{Builtin: map[string]string{
-			"SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID, "SCALR_ACCOUNT_ID": accountID,
+			"SCALR_ID": scalrID, "SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID, "SCALR_ACCOUNT_ID": accountID,
 			"SCALR_TEST_MESSAGE": "This is a test event from Switchboard.",
 		}}
 		raw, _ := json.Marshal(vars)

@@ -219,3 +219,26 @@ func TestFarmScalrFields(t *testing.T) {
 		}
 	})
 }
+
+// A test event carries SCALR_ID like every other event (receivers key on it).
+func TestSendTestEvent_CarriesScalrID(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		scope := models.ScopeKey{Scope: models.ScopeAccount, ID: f.Account.ID}
+		ep, _ := f.MustEndpoint(t, f.AdminActor, scope, "receiver", false)
+		d, err := f.Store.SendTestEvent(ctx, f.AdminActor, ep.ID)
+		mustNoErr(t, err)
+		var p struct {
+			Data map[string]string `json:"data"`
+		}
+		mustNoErr(t, json.Unmarshal(d.Payload, &p))
+		id, err := f.Store.InstallationID(ctx)
+		mustNoErr(t, err)
+		if id == "" {
+			t.Fatal("no installation id")
+		}
+		wantEqual(t, "SCALR_ID", p.Data["SCALR_ID"], id)
+	})
+}
