@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -421,6 +422,13 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 	if d.Kind == DeliveryKindApproval {
 		return nil, Errorf(ECONFLICT, "approval requests are not resent: request the launch or termination again")
 	}
+	leaks, err := s.carriesWiderHiddenValue(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if leaks {
+		return nil, Errorf(ECONFLICT, "this delivery's payload carries the current value of a hidden variable of a wider scope than its webhook's (sent before hidden variables were kept in their scope): it is not resent; an administrator of that scope should rotate the variable")
+	}
 	var refs []DeliveryRef
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		r, err := s.requeue(tx, "id = ?", d.ID)
@@ -435,6 +443,66 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 	}
 	s.enqueueAfter(ctx, refs)
 	return s.GetDelivery(ctx, a, id)
+}
+
+// minLeakCheckLength: hidden values shorter than this are not searched for in payloads at
+// resend (a value of one or two characters would match almost any payload by chance).
+const minLeakCheckLength = 4
+
+// carriesWiderHiddenValue reports whether d's payload contains the current value of a hidden
+// variable of a scope wider than its webhook's (endpoint's, for a test event or a deleted
+// webhook). Versions before hidden variables were kept in their scope sent such values to
+// tenants' webhooks; their payloads are kept as they were sent and must not be sent again.
+// A byte search of one payload, for the value as written and as JSON escapes it.
+func (s *Store) carriesWiderHiddenValue(ctx context.Context, d *Delivery) (bool, error) {
+	db := s.db.WithContext(ctx)
+	var scope Scope
+	var accountID string
+	if d.WebhookID != nil {
+		var h Webhook
+		if err := db.Select("scope, account_id").Where("id = ?", *d.WebhookID).Limit(1).Find(&h).Error; err != nil {
+			return false, err
+		}
+		scope, accountID = h.Scope, deref(h.AccountID)
+	}
+	if scope == "" && d.EndpointID != nil {
+		var ep Endpoint
+		if err := db.Select("scope, account_id").Where("id = ?", *d.EndpointID).Limit(1).Find(&ep).Error; err != nil {
+			return false, err
+		}
+		scope, accountID = ep.Scope, deref(ep.AccountID)
+	}
+	if scope == "" {
+		if d.AccountID == nil {
+			return false, nil // system scope: nothing is wider
+		}
+		scope, accountID = ScopeAccount, *d.AccountID // owner unknown: as narrow as the history it is filed in
+	}
+	var wider *gorm.DB
+	switch scope {
+	case ScopeSystem:
+		return false, nil
+	case ScopeAccount:
+		wider = db.Where("scope = ?", ScopeSystem)
+	default: // environment and narrower
+		wider = db.Where("scope = ?", ScopeSystem).Or("scope = ? AND account_id = ?", ScopeAccount, accountID)
+	}
+	var values []string
+	if err := db.Model(&GlobalVariable{}).Where("hidden").Where(wider).Pluck("value", &values).Error; err != nil {
+		return false, err
+	}
+	for _, v := range values {
+		if len(v) < minLeakCheckLength {
+			continue
+		}
+		if bytes.Contains(d.Payload, []byte(v)) {
+			return true, nil
+		}
+		if j, err := json.Marshal(v); err == nil && bytes.Contains(d.Payload, j[1:len(j)-1]) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // requeue puts finished deliveries matching where back to pending for a fresh round of
