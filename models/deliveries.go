@@ -455,33 +455,43 @@ const minLeakCheckLength = 4
 // tenants' webhooks; their payloads are kept as they were sent and must not be sent again.
 // A byte search of one payload, for the value as written and as JSON escapes it.
 func (s *Store) carriesWiderHiddenValue(ctx context.Context, d *Delivery) (bool, error) {
-	db := s.db.WithContext(ctx)
+	values, err := widerHiddenValues(s.db.WithContext(ctx), d)
+	if err != nil {
+		return false, err
+	}
+	return payloadHolds(d.Payload, values), nil
+}
+
+// widerHiddenValues lists the current values of the hidden variables of scopes wider than d's
+// webhook (its endpoint's, for a test event or a deleted webhook), at least
+// minLeakCheckLength bytes long.
+func widerHiddenValues(db *gorm.DB, d *Delivery) ([]string, error) {
 	var scope Scope
 	var accountID string
 	if d.WebhookID != nil {
 		var h Webhook
 		if err := db.Select("scope, account_id").Where("id = ?", *d.WebhookID).Limit(1).Find(&h).Error; err != nil {
-			return false, err
+			return nil, err
 		}
 		scope, accountID = h.Scope, deref(h.AccountID)
 	}
 	if scope == "" && d.EndpointID != nil {
 		var ep Endpoint
 		if err := db.Select("scope, account_id").Where("id = ?", *d.EndpointID).Limit(1).Find(&ep).Error; err != nil {
-			return false, err
+			return nil, err
 		}
 		scope, accountID = ep.Scope, deref(ep.AccountID)
 	}
 	if scope == "" {
 		if d.AccountID == nil {
-			return false, nil // system scope: nothing is wider
+			return nil, nil // system scope: nothing is wider
 		}
 		scope, accountID = ScopeAccount, *d.AccountID // owner unknown: as narrow as the history it is filed in
 	}
 	var wider *gorm.DB
 	switch scope {
 	case ScopeSystem:
-		return false, nil
+		return nil, nil
 	case ScopeAccount:
 		wider = db.Where("scope = ?", ScopeSystem)
 	default: // environment and narrower
@@ -489,32 +499,55 @@ func (s *Store) carriesWiderHiddenValue(ctx context.Context, d *Delivery) (bool,
 	}
 	var values []string
 	if err := db.Model(&GlobalVariable{}).Where("hidden").Where(wider).Pluck("value", &values).Error; err != nil {
-		return false, err
+		return nil, err
 	}
+	out := values[:0]
 	for _, v := range values {
-		if len(v) < minLeakCheckLength {
-			continue
-		}
-		if bytes.Contains(d.Payload, []byte(v)) {
-			return true, nil
-		}
-		if j, err := json.Marshal(v); err == nil && bytes.Contains(d.Payload, j[1:len(j)-1]) {
-			return true, nil
+		if len(v) >= minLeakCheckLength {
+			out = append(out, v)
 		}
 	}
-	return false, nil
+	return out, nil
+}
+
+// payloadHolds reports whether payload contains one of values, as written or JSON-escaped.
+func payloadHolds(payload []byte, values []string) bool {
+	for _, v := range values {
+		if bytes.Contains(payload, []byte(v)) {
+			return true
+		}
+		if j, err := json.Marshal(v); err == nil && bytes.Contains(payload, j[1:len(j)-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // requeue puts finished deliveries matching where back to pending for a fresh round of
 // attempts, in tx.
 func (s *Store) requeue(tx *Tx, where string, args ...any) ([]DeliveryRef, error) {
 	var ds []Delivery
-	if err := tx.Select("id, account_id").Where(where, args...).Where("kind = ?", DeliveryKindWebhook).Find(&ds).Error; err != nil {
+	if err := tx.Select("id, account_id, webhook_id, endpoint_id, payload").Where(where, args...).Where("kind = ?", DeliveryKindWebhook).Find(&ds).Error; err != nil {
 		return nil, err
 	}
 	now := s.now()
 	refs := make([]DeliveryRef, 0, len(ds))
+	secrets := map[string][]string{} // wider hidden values, by webhook or endpoint
 	for _, d := range ds {
+		// A payload holding a wider scope's hidden value (sent before hidden variables were
+		// kept in their scope) is not sent again (ResendDelivery refuses it with a reason).
+		key := deref(d.WebhookID) + "/" + deref(d.EndpointID) + "/" + deref(d.AccountID)
+		values, ok := secrets[key]
+		if !ok {
+			var err error
+			if values, err = widerHiddenValues(tx.DB, &d); err != nil {
+				return nil, err
+			}
+			secrets[key] = values
+		}
+		if payloadHolds(d.Payload, values) {
+			continue
+		}
 		// A fresh round: the attempt limit grows by the webhook's own limit (at least one).
 		if err := tx.Exec(`UPDATE deliveries SET status = ?, next_attempt_at = ?, completed_at = NULL, updated_at = ?,
 			max_attempts = attempts + COALESCE((SELECT max_attempts FROM webhooks WHERE webhooks.id = deliveries.webhook_id), 1)

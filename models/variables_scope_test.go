@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
@@ -161,6 +162,14 @@ func TestResendDelivery_RefusesWiderHiddenValue(t *testing.T) {
 		got, err := f.Store.ResendDelivery(ctx, f.AdminActor, ok.ID)
 		mustNoErr(t, err)
 		wantEqual(t, "resent", got.Status, models.DeliveryPending)
+
+		// Retrying the webhook's failed deliveries skips it too, and retries the others.
+		clean := old(t, map[string]string{"SYS_PLAIN": "sys-plain-value"})
+		n, err := f.Store.RetryFailed(ctx, f.AdminActor, models.RetryFailedInput{AccountID: r.acc, WebhookID: r.hook.ID, Since: f.Clock.Now().Add(-time.Hour)})
+		mustNoErr(t, err)
+		wantEqual(t, "retried", n, 1)
+		wantEqual(t, "clean one retried", f.MustDelivery(t, clean.ID).Status, models.DeliveryPending)
+		wantEqual(t, "leaking one left", f.MustDelivery(t, leaked.ID).Status, models.DeliveryFailed)
 
 		// Rotated: the old value no longer is a secret of the installation.
 		_, err = f.Store.SetVariable(ctx, f.AdminActor, models.VariableInput{Scope: models.ScopeKey{Scope: models.ScopeSystem}, Name: "SYS_SECRET", Value: "rotated-0001", Hidden: true})
