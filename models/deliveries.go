@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -457,6 +458,13 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 	if d.Kind == DeliveryKindApproval {
 		return nil, Errorf(ECONFLICT, "approval requests are not resent: request the launch or termination again")
 	}
+	leaks, err := s.carriesWiderHiddenValue(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if leaks {
+		return nil, Errorf(ECONFLICT, "this delivery's payload carries the current value of a hidden variable of a wider scope than its webhook's (sent before hidden variables were kept in their scope): it is not resent; an administrator of that scope should rotate the variable")
+	}
 	var refs []DeliveryRef
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		r, err := s.requeue(tx, "id = ?", d.ID)
@@ -476,16 +484,109 @@ func (s *Store) ResendDelivery(ctx context.Context, a *Actor, id string) (*Deliv
 	return s.GetDelivery(ctx, a, id)
 }
 
+// minLeakCheckLength: hidden values shorter than this are not searched for in payloads at
+// resend (a value of one or two characters would match almost any payload by chance).
+const minLeakCheckLength = 4
+
+// carriesWiderHiddenValue reports whether d's payload contains the current value of a hidden
+// variable of a scope wider than its webhook's (endpoint's, for a test event or a deleted
+// webhook). Versions before hidden variables were kept in their scope sent such values to
+// tenants' webhooks; their payloads are kept as they were sent and must not be sent again.
+// A byte search of one payload, for the value as written and as JSON escapes it.
+func (s *Store) carriesWiderHiddenValue(ctx context.Context, d *Delivery) (bool, error) {
+	values, err := widerHiddenValues(s.db.WithContext(ctx), d)
+	if err != nil {
+		return false, err
+	}
+	return payloadHolds(d.Payload, values), nil
+}
+
+// widerHiddenValues lists the current values of the hidden variables of scopes wider than d's
+// webhook (its endpoint's, for a test event or a deleted webhook), at least
+// minLeakCheckLength bytes long.
+func widerHiddenValues(db *gorm.DB, d *Delivery) ([]string, error) {
+	var scope Scope
+	var accountID string
+	if d.WebhookID != nil {
+		var h Webhook
+		if err := db.Select("scope, account_id").Where("id = ?", *d.WebhookID).Limit(1).Find(&h).Error; err != nil {
+			return nil, err
+		}
+		scope, accountID = h.Scope, deref(h.AccountID)
+	}
+	if scope == "" && d.EndpointID != nil {
+		var ep Endpoint
+		if err := db.Select("scope, account_id").Where("id = ?", *d.EndpointID).Limit(1).Find(&ep).Error; err != nil {
+			return nil, err
+		}
+		scope, accountID = ep.Scope, deref(ep.AccountID)
+	}
+	if scope == "" {
+		if d.AccountID == nil {
+			return nil, nil // system scope: nothing is wider
+		}
+		scope, accountID = ScopeAccount, *d.AccountID // owner unknown: as narrow as the history it is filed in
+	}
+	var wider *gorm.DB
+	switch scope {
+	case ScopeSystem:
+		return nil, nil
+	case ScopeAccount:
+		wider = db.Where("scope = ?", ScopeSystem)
+	default: // environment and narrower
+		wider = db.Where("scope = ?", ScopeSystem).Or("scope = ? AND account_id = ?", ScopeAccount, accountID)
+	}
+	var values []string
+	if err := db.Model(&GlobalVariable{}).Where("hidden").Where(wider).Pluck("value", &values).Error; err != nil {
+		return nil, err
+	}
+	out := values[:0]
+	for _, v := range values {
+		if len(v) >= minLeakCheckLength {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// payloadHolds reports whether payload contains one of values, as written or JSON-escaped.
+func payloadHolds(payload []byte, values []string) bool {
+	for _, v := range values {
+		if bytes.Contains(payload, []byte(v)) {
+			return true
+		}
+		if j, err := json.Marshal(v); err == nil && bytes.Contains(payload, j[1:len(j)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // requeue puts finished deliveries matching where back to pending for a fresh round of
 // attempts, in tx.
 func (s *Store) requeue(tx *Tx, where string, args ...any) ([]DeliveryRef, error) {
 	var ds []Delivery
-	if err := tx.Select("id, account_id").Where(where, args...).Where("kind = ?", DeliveryKindWebhook).Find(&ds).Error; err != nil {
+	if err := tx.Select("id, account_id, webhook_id, endpoint_id, payload").Where(where, args...).Where("kind = ?", DeliveryKindWebhook).Find(&ds).Error; err != nil {
 		return nil, err
 	}
 	now := s.now()
 	refs := make([]DeliveryRef, 0, len(ds))
+	secrets := map[string][]string{} // wider hidden values, by webhook or endpoint
 	for _, d := range ds {
+		// A payload holding a wider scope's hidden value (sent before hidden variables were
+		// kept in their scope) is not sent again (ResendDelivery refuses it with a reason).
+		key := deref(d.WebhookID) + "/" + deref(d.EndpointID) + "/" + deref(d.AccountID)
+		values, ok := secrets[key]
+		if !ok {
+			var err error
+			if values, err = widerHiddenValues(tx.DB, &d); err != nil {
+				return nil, err
+			}
+			secrets[key] = values
+		}
+		if payloadHolds(d.Payload, values) {
+			continue
+		}
 		// A fresh round: the attempt limit grows by the webhook's own limit (at least one).
 		if err := tx.Exec(`UPDATE deliveries SET status = ?, next_attempt_at = ?, completed_at = NULL, updated_at = ?,
 			max_attempts = attempts + COALESCE((SELECT max_attempts FROM webhooks WHERE webhooks.id = deliveries.webhook_id), 1)
@@ -567,9 +668,13 @@ func (s *Store) SendTestEvent(ctx context.Context, a *Actor, endpointID string) 
 	var d *Delivery
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		now := s.now()
+		scalrID, err := s.installationID(tx)
+		if err != nil {
+			return err
+		}
 		ev := &Event{ID: newID(), AccountID: accountID, EnvironmentID: ep.EnvironmentID, Name: TestEventName, Source: a.Label(), CreatedAt: now}
 		builtin := map[string]string{
-			"SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID,
+			"SCALR_ID": scalrID, "SCALR_EVENT_NAME": TestEventName, "SCALR_EVENT_ID": ev.ID,
 			"SCALR_TEST_MESSAGE": "This is a test event from Switchboard.",
 		}
 		if accountID != "" {

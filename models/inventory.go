@@ -483,7 +483,7 @@ func applyServerInput(sv *Server, in ServerInput) (map[string]any, error) {
 			return nil
 		}
 		x := strings.TrimSpace(*v)
-		if len(x) > max || strings.ContainsAny(x, "\r\n\x00") {
+		if len(x) > max || hasControl(x) {
 			return FieldError(EINVALID, field, "%s must be one line of at most %d characters", field, max)
 		}
 		*dst, changes[col] = x, x

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-hub/switchboard/models"
@@ -163,10 +164,23 @@ func TestFarmScalrFields(t *testing.T) {
 			{"projectName", models.FarmInput{ProjectName: ptr("two\nlines")}},
 			{"costCenterBillingCode", models.FarmInput{CostCenterBillingCode: ptr("nul\x00")}},
 			{"team", models.FarmInput{Team: ptr("tab\there")}},
+			// Every control character and the Unicode line and paragraph separators.
+			{"team", models.FarmInput{Team: ptr("red\x1b[31m")}},
+			{"projectName", models.FarmInput{ProjectName: ptr("line\u2028separator")}},
+			{"projectId", models.FarmInput{ProjectID: ptr("para\u2029separator")}},
+			{"costCenterName", models.FarmInput{CostCenterName: ptr("next\u0085line")}},
+			{"costCenterBillingCode", models.FarmInput{CostCenterBillingCode: ptr("del\x7f")}},
+			{"projectName", models.FarmInput{ProjectName: ptr("vt\vff\f")}},
 		} {
 			_, err := f.Store.UpdateFarm(ctx, f.AdminActor, farm.ID, tc.in)
 			wantField(t, err, models.EINVALID, tc.field)
+			if err != nil && !strings.Contains(err.Error(), "at most") && !strings.Contains(err.Error(), "single line without control characters") {
+				t.Fatalf("%s: message %q", tc.field, err)
+			}
 		}
+		unchanged, err := f.Store.GetFarm(ctx, f.AdminActor, farm.ID)
+		mustNoErr(t, err)
+		wantEqual(t, "nothing stored", unchanged.Team+unchanged.ProjectName+unchanged.ProjectID+unchanged.CostCenterName, "")
 		up, err := f.Store.UpdateFarm(ctx, f.AdminActor, farm.ID, models.FarmInput{ProjectID: ptr("  p-1 "), ProjectName: ptr("Payments"), Team: ptr("SRE")})
 		mustNoErr(t, err)
 		wantEqual(t, "project id trimmed", up.ProjectID, "p-1")
@@ -179,6 +193,10 @@ func TestFarmScalrFields(t *testing.T) {
 		for _, bad := range [][]string{{"Base Role"}, {""}, make([]string, 17)} {
 			_, err := f.Store.CreateFarmRole(ctx, f.AdminActor, models.FarmRoleInput{FarmID: farm.ID, Alias: &alias, RoleName: &roleName, Behaviors: bad})
 			wantField(t, err, models.EINVALID, "behaviors")
+		}
+		for _, img := range []string{"ami-\u2028x", "ami-\x1b"} {
+			_, err := f.Store.CreateFarmRole(ctx, f.AdminActor, models.FarmRoleInput{FarmID: farm.ID, Alias: &alias, RoleName: &roleName, ImageID: ptr(img)})
+			wantField(t, err, models.EINVALID, "imageId")
 		}
 		wantEqual(t, "no role made", f.MustCount(t, "farm_roles", "farm_id = ?", farm.ID), int64(0))
 		role, err := f.Store.CreateFarmRole(ctx, f.AdminActor, models.FarmRoleInput{FarmID: farm.ID, Alias: &alias, RoleName: &roleName,
@@ -193,5 +211,34 @@ func TestFarmScalrFields(t *testing.T) {
 		got, err = f.Store.GetFarm(ctx, f.AdminActor, farm.ID)
 		mustNoErr(t, err)
 		wantEqual(t, "launched by", got.LaunchedByEmail, "launcher@example.com")
+
+		_, sv := f.MustServer(t, farm.ID, "db", "db-1")
+		for _, bad := range []string{"db\u2028x", "db\x1b", "d\u0085b"} {
+			_, err := f.Store.UpdateServer(ctx, f.AdminActor, sv.ID, models.ServerInput{Hostname: ptr(bad)})
+			wantField(t, err, models.EINVALID, "hostname")
+		}
+	})
+}
+
+// A test event carries SCALR_ID like every other event (receivers key on it).
+func TestSendTestEvent_CarriesScalrID(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		scope := models.ScopeKey{Scope: models.ScopeAccount, ID: f.Account.ID}
+		ep, _ := f.MustEndpoint(t, f.AdminActor, scope, "receiver", false)
+		d, err := f.Store.SendTestEvent(ctx, f.AdminActor, ep.ID)
+		mustNoErr(t, err)
+		var p struct {
+			Data map[string]string `json:"data"`
+		}
+		mustNoErr(t, json.Unmarshal(d.Payload, &p))
+		id, err := f.Store.InstallationID(ctx)
+		mustNoErr(t, err)
+		if id == "" {
+			t.Fatal("no installation id")
+		}
+		wantEqual(t, "SCALR_ID", p.Data["SCALR_ID"], id)
 	})
 }

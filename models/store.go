@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -216,10 +217,17 @@ func cleanName(field, v string, max int) (string, error) {
 		return "", FieldError(EINVALID, field, "%s is required", field)
 	case utf8.RuneCountInString(v) > max:
 		return "", FieldError(EINVALID, field, "%s must be at most %d characters", field, max)
-	case strings.ContainsAny(v, "\x00\r\n\t"):
+	case hasControl(v):
 		return "", FieldError(EINVALID, field, "%s must be a single line without control characters", field)
 	}
 	return v, nil
+}
+
+// hasControl reports whether v has a control character (NUL, tab, line breaks, escape, DEL,
+// C1 controls …) or a Unicode line or paragraph separator: none belongs in one-line text, and
+// they break the lines of payloads, logs and terminals the text ends up in.
+func hasControl(v string) bool {
+	return strings.IndexFunc(v, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0
 }
 
 // cleanText trims and validates free text (descriptions) of at most max characters.

@@ -3,8 +3,10 @@ package models_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
@@ -116,5 +118,63 @@ func TestHiddenVariablesStayInTheirScope(t *testing.T) {
 				t.Errorf("event variable %s carries the hidden system value", k)
 			}
 		}
+	})
+}
+
+// Deliveries sent before hidden variables were kept in their scope may carry a hidden value of
+// a wider scope in their payload. They are kept as sent, but never sent again: resendDelivery
+// refuses a payload holding the current value of a hidden variable wider than its webhook.
+func TestResendDelivery_RefusesWiderHiddenValue(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		r := newDeliveryRig(t, f, "Old Payloads", 1)
+		const sysSecret, accSecret = `sys"secret-7f3a9c`, "acc-secret-51be02"
+		for _, v := range []models.VariableInput{
+			{Scope: models.ScopeKey{Scope: models.ScopeSystem}, Name: "SYS_SECRET", Value: sysSecret, Hidden: true},
+			{Scope: models.ScopeKey{Scope: models.ScopeSystem}, Name: "SYS_SHORT", Value: "1", Hidden: true},
+			{Scope: models.ScopeKey{Scope: models.ScopeSystem}, Name: "SYS_PLAIN", Value: "sys-plain-value"},
+			{Scope: models.ScopeKey{Scope: models.ScopeAccount, ID: r.acc}, Name: "ACC_SECRET", Value: accSecret, Hidden: true},
+		} {
+			_, err := f.Store.SetVariable(ctx, f.AdminActor, v)
+			mustNoErr(t, err)
+		}
+		// An account webhook's delivery as an older version wrote it, then finished.
+		old := func(t *testing.T, data map[string]string) *models.Delivery {
+			d := r.fire(t)
+			payload, err := json.Marshal(map[string]any{"eventName": r.event, "data": data})
+			mustNoErr(t, err)
+			mustNoErr(t, db.Exec("UPDATE deliveries SET payload = ?, status = 'failed', completed_at = ?, next_attempt_at = NULL WHERE id = ?",
+				payload, f.Clock.Now(), d.ID).Error)
+			return d
+		}
+		leaked := old(t, map[string]string{"SYS_SECRET": sysSecret})
+		_, err := f.Store.ResendDelivery(ctx, f.AdminActor, leaked.ID)
+		wantCode(t, err, models.ECONFLICT)
+		if err != nil && strings.Contains(err.Error(), "SYS_SECRET") {
+			t.Fatalf("the refusal names the system variable: %v", err)
+		}
+		wantEqual(t, "left as it was", f.MustDelivery(t, leaked.ID).Status, models.DeliveryFailed)
+
+		// Its own scope's secret, a plain system value, a too-short hidden value: resent.
+		ok := old(t, map[string]string{"ACC_SECRET": accSecret, "SYS_PLAIN": "sys-plain-value", "N": "1"})
+		got, err := f.Store.ResendDelivery(ctx, f.AdminActor, ok.ID)
+		mustNoErr(t, err)
+		wantEqual(t, "resent", got.Status, models.DeliveryPending)
+
+		// Retrying the webhook's failed deliveries skips it too, and retries the others.
+		clean := old(t, map[string]string{"SYS_PLAIN": "sys-plain-value"})
+		n, err := f.Store.RetryFailed(ctx, f.AdminActor, models.RetryFailedInput{AccountID: r.acc, WebhookID: r.hook.ID, Since: f.Clock.Now().Add(-time.Hour)})
+		mustNoErr(t, err)
+		wantEqual(t, "retried", n, 1)
+		wantEqual(t, "clean one retried", f.MustDelivery(t, clean.ID).Status, models.DeliveryPending)
+		wantEqual(t, "leaking one left", f.MustDelivery(t, leaked.ID).Status, models.DeliveryFailed)
+
+		// Rotated: the old value no longer is a secret of the installation.
+		_, err = f.Store.SetVariable(ctx, f.AdminActor, models.VariableInput{Scope: models.ScopeKey{Scope: models.ScopeSystem}, Name: "SYS_SECRET", Value: "rotated-0001", Hidden: true})
+		mustNoErr(t, err)
+		_, err = f.Store.ResendDelivery(ctx, f.AdminActor, leaked.ID)
+		mustNoErr(t, err)
 	})
 }
