@@ -89,6 +89,40 @@ func TestEndpointKeyRotation(t *testing.T) {
 			}
 		})
 
+		t.Run("HeadersFollowingTheURLToAnotherOriginWarn", func(t *testing.T) {
+			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "moving", false)
+			at := func(u string) *string { return &u }
+			hs := []models.HeaderPair{{Name: "X-Api-Key", Value: "secret"}}
+			_, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{URL: at("https://8.8.8.8/hook"), Headers: &hs})
+			mustNoErr(t, err)
+			moved := func(w []string) bool {
+				for _, s := range w {
+					if strings.Contains(s, "custom headers") {
+						return true
+					}
+				}
+				return false
+			}
+			// Same origin, another path: no warning.
+			got, err := f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{URL: at("https://8.8.8.8/other")})
+			mustNoErr(t, err)
+			if moved(got.Warnings) {
+				t.Fatalf("same origin warned: %v", got.Warnings)
+			}
+			// Another origin with the old headers kept: warned, naming the new origin.
+			got, err = f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{URL: at("https://1.1.1.1/hook")})
+			mustNoErr(t, err)
+			if !moved(got.Warnings) || !strings.Contains(strings.Join(got.Warnings, " "), "https://1.1.1.1") {
+				t.Fatalf("moving the headers to another origin gave %v", got.Warnings)
+			}
+			// Headers restated with the move: the user chose them for the new origin.
+			got, err = f.Store.UpdateEndpoint(ctx, f.AdminActor, e.ID, models.EndpointInput{URL: at("https://8.8.8.8/hook"), Headers: &hs})
+			mustNoErr(t, err)
+			if moved(got.Warnings) {
+				t.Fatalf("restated headers warned: %v", got.Warnings)
+			}
+		})
+
 		t.Run("ErrCustomHeaderLimits", func(t *testing.T) {
 			e, _ := f.MustEndpoint(t, f.AdminActor, scope, "limits", false)
 			many := make([]models.HeaderPair, models.MaxCustomHeaders+1)

@@ -305,6 +305,7 @@ func (s *Store) UpdateEndpoint(ctx context.Context, a *Actor, id string, in Endp
 	}
 	ref := &ScopeRef{Scope: e.Scope, ID: e.ScopeID, AccountID: deref(e.AccountID)}
 	changes := map[string]any{"updated_at": s.now()}
+	oldURL, hadHeaders := e.URL, len(e.CustomHeadersEnc) > 0
 	if in.Name != nil {
 		n, err := cleanName("name", *in.Name, 100)
 		if err != nil {
@@ -373,8 +374,22 @@ func (s *Store) UpdateEndpoint(ctx context.Context, a *Actor, id string, in Endp
 	}
 	if in.URL != nil {
 		e.Warnings = s.urlWarnings(ctx, e.URL)
+		// Custom headers often carry a receiver's credential: moving the URL to another origin
+		// without restating them sends that credential to the new host.
+		if hadHeaders && in.Headers == nil && urlOrigin(oldURL) != urlOrigin(e.URL) {
+			e.Warnings = append(e.Warnings, fmt.Sprintf("the custom headers (credentials, if any) are now sent to %s: check that they belong to it", urlOrigin(e.URL)))
+		}
 	}
 	return e, nil
+}
+
+// urlOrigin is a URL's scheme://host[:port] (lower-cased), "" when it does not parse.
+func urlOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
 }
 
 // DeleteEndpoint deletes an endpoint that no webhook uses; otherwise ECONFLICT names them.
