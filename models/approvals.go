@@ -226,6 +226,15 @@ func (s *Store) decide(tx *Tx, r *ApprovalRequest, status ApprovalStatus, messag
 	now := s.now()
 	// The message and body come from the endpoint: make them storable.
 	message, callbackBody = sanitizeText(message), sanitizeText(callbackBody)
+	if r.DeliveryID != nil {
+		// Lock order: the delivery row before the request row, the order an attempt's
+		// transaction takes them in (FinishApprovalAttempt: the delivery, then the request). A
+		// decision racing an attempt in flight (a cancel, a callback, the expiry) then waits for
+		// it instead of deadlocking with it on PostgreSQL.
+		if err := tx.Exec("UPDATE deliveries SET updated_at = updated_at WHERE id = ?", *r.DeliveryID).Error; err != nil {
+			return false, err
+		}
+	}
 	res := tx.Model(&ApprovalRequest{}).Where("id = ? AND status = ?", r.ID, ApprovalPending).Updates(map[string]any{
 		"status": status, "message": truncate(message, 2000), "decided_by": decidedBy, "decided_at": now, "callback_body": truncate(callbackBody, 4096),
 	})

@@ -266,14 +266,17 @@ func TestApprovals(t *testing.T) {
 		var reqID string
 		deadline := time.Now().Add(8 * time.Second)
 		for reqID == "" {
-			if a := e.approvals(t, af.farmID); len(a) == 1 && a[0].Delivery != nil && a[0].Delivery.Status == "SUCCEEDED" {
+			// The request and its delivery are read by two queries: wait until both show the
+			// committed answer (the delivery can be read after the commit, the request before).
+			a := e.approvals(t, af.farmID)
+			if len(a) == 1 && a[0].Delivery != nil && a[0].Delivery.Status == "SUCCEEDED" && a[0].Message != "" {
 				if a[0].Status != "PENDING" || a[0].Message != "ticket CHG-1 opened" {
 					t.Fatalf("202 pending keeps its message: %+v", a[0])
 				}
 				reqID = a[0].ID
 			}
 			if time.Now().After(deadline) {
-				t.Fatal("request not sent")
+				t.Fatalf("request not sent, or its answer not recorded: %+v", a)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
