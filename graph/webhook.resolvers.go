@@ -79,26 +79,10 @@ func (r *deliveryResolver) Payload(ctx context.Context, obj *models.Delivery) (s
 // AttemptDetails is the resolver for the attemptDetails field.
 func (r *deliveryResolver) AttemptDetails(ctx context.Context, obj *models.Delivery) ([]*models.DeliveryAttempt, error) {
 	as, err := loadersFrom(ctx, r.Store).Attempts.Load(ctx, obj.ID)()
-	if err != nil || len(as) == 0 {
-		return ptrs(as), err
+	if err != nil {
+		return nil, err
 	}
-	// The attempts' URLs are the endpoint's (or where it redirected): credentials, like
-	// Endpoint.url. What the receiver answered can repeat them (a redirect to itself, a
-	// Content-Location, a body echoing the request's URL or headers), and no scrubbing catches
-	// every encoding of a token: those who may not see the URL get neither the response headers
-	// nor the body (status, timing and error stay). Copies, so the loader's cache keeps the
-	// stored values.
-	out := make([]*models.DeliveryAttempt, len(as))
-	reveal := r.Store.RevealsEndpointID(ctx, models.ActorFrom(ctx), obj.EndpointID)
-	for i := range as {
-		a := as[i]
-		if !reveal {
-			a.URL = models.RedactURL(a.URL)
-			a.ResponseHeaders, a.ResponseBody, a.ResponseHidden = nil, "", true
-		}
-		out[i] = &a
-	}
-	return out, nil
+	return ptrs(r.Store.VisibleAttempts(ctx, models.ActorFrom(ctx), obj.EndpointID, as)), nil
 }
 
 // RequestHeaders is the resolver for the requestHeaders field.
@@ -223,9 +207,7 @@ func (r *mutationResolver) CancelEndpointKeyRotation(ctx context.Context, input 
 }
 
 func (r *mutationResolver) ResumeEndpoint(ctx context.Context, input model.EndpointIDInput) (*model.EndpointPayload, error) {
-	e, err := r.Store.ResumeEndpoint(ctx, models.ActorFrom(ctx), input.ID)
-	errs, err := userErrors(err)
-	return &model.EndpointPayload{Endpoint: e, Errors: errs}, err
+	return endpointPayload(r.Store.ResumeEndpoint(ctx, models.ActorFrom(ctx), input.ID))
 }
 
 // DeleteEndpoint is the resolver for the deleteEndpoint field.

@@ -414,6 +414,25 @@ func (s *Store) RevealsEndpointID(ctx context.Context, a *Actor, id *string) boo
 	return a != nil && (a.System || (a.IsSystemAdmin && a.TokenID == ""))
 }
 
+// VisibleAttempts returns copies of a delivery's attempts as the actor may see them. The
+// attempts' URLs are the endpoint's (or where it redirected): credentials, like Endpoint.url.
+// What the receiver answered can repeat them (a redirect to itself, a Content-Location, a body
+// echoing the request's URL or headers), and no scrubbing catches every encoding of a token:
+// those who may not see the endpoint's URL get neither the response headers nor the body
+// (status, timing and error stay). The input is left as it was (a loader's cache).
+func (s *Store) VisibleAttempts(ctx context.Context, a *Actor, endpointID *string, as []DeliveryAttempt) []DeliveryAttempt {
+	out := make([]DeliveryAttempt, len(as))
+	copy(out, as)
+	if len(out) == 0 || s.RevealsEndpointID(ctx, a, endpointID) {
+		return out
+	}
+	for i := range out {
+		out[i].URL = RedactURL(out[i].URL)
+		out[i].ResponseHeaders, out[i].ResponseBody, out[i].ResponseHidden = nil, "", true
+	}
+	return out
+}
+
 // RedactURL keeps a URL's scheme and host (with port) and replaces any path, query or user
 // information with "…": https://hooks.slack.com/services/T0/B0/x → https://hooks.slack.com/….
 // Text that does not parse as a URL with a host is redacted whole.
