@@ -228,11 +228,18 @@ func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef
 // completed one only when replaceCompleted (a resend, a release), never by the sweeper, which
 // also leaves a task waiting for a later time alone.
 func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceCompleted bool) (added bool, err error) {
-	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
+	return q.put(ctx, func() *asynq.Task { return NewDeliveryTask(r.ID, r.RunAt) }, QueueDefault, r.ID, r.RunAt, replaceCompleted)
+}
+
+// put enqueues the task that task builds (with task id id on queue), replacing one left archived
+// under the same id, and, when replaceCompleted, a completed one or one waiting past runAt (see
+// enqueue). It serves every outbox-like row: deliveries and mail.
+func (q *Queue) put(ctx context.Context, task func() *asynq.Task, queue, id string, runAt time.Time, replaceCompleted bool) (added bool, err error) {
+	_, err = q.Client.EnqueueContext(ctx, task())
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return err == nil, err
 	}
-	info, ierr := q.Inspector.GetTaskInfo(QueueDefault, r.ID)
+	info, ierr := q.Inspector.GetTaskInfo(queue, id)
 	if ierr != nil {
 		return false, nil
 	}
@@ -240,20 +247,20 @@ func (q *Queue) enqueue(ctx context.Context, r models.DeliveryRef, replaceComple
 	case info.State == asynq.TaskStateArchived:
 	case info.State == asynq.TaskStateCompleted && replaceCompleted:
 	case (info.State == asynq.TaskStateRetry || info.State == asynq.TaskStateScheduled) && replaceCompleted &&
-		info.NextProcessAt.After(r.RunAt.Add(time.Second)):
+		info.NextProcessAt.After(runAt.Add(time.Second)):
 		// Asked to run sooner than its task waits (a resumed endpoint's backlog): run it now;
 		// the delivery row decides whether it is due (NotDueError puts it back to its time).
-		if err := q.Inspector.RunTask(QueueDefault, r.ID); err != nil {
+		if err := q.Inspector.RunTask(queue, id); err != nil {
 			return false, err
 		}
 		return true, nil
 	default:
 		return false, nil // on the queue already, or just finished
 	}
-	if err := q.Inspector.DeleteTask(QueueDefault, r.ID); err != nil {
+	if err := q.Inspector.DeleteTask(queue, id); err != nil {
 		return false, err
 	}
-	_, err = q.Client.EnqueueContext(ctx, NewDeliveryTask(r.ID, r.RunAt))
+	_, err = q.Client.EnqueueContext(ctx, task())
 	return err == nil, err
 }
 

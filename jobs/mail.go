@@ -372,22 +372,13 @@ func (s *MailSweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
 	n := 0
 	for _, r := range due {
 		r.RunAt = time.Now()
-		_, err := s.Queue.Client.EnqueueContext(ctx, NewMailTask(r))
-		switch {
-		case err == nil:
-			n++
-		case errors.Is(err, asynq.ErrTaskIDConflict):
-			// Still queued, or archived after Asynq's own retries: replace an archived one.
-			info, ierr := s.Queue.Inspector.GetTaskInfo(mailQueue(r.Priority), "mail:"+r.ID)
-			if ierr == nil && info.State == asynq.TaskStateArchived {
-				if derr := s.Queue.Inspector.DeleteTask(mailQueue(r.Priority), "mail:"+r.ID); derr == nil {
-					if _, err := s.Queue.Client.EnqueueContext(ctx, NewMailTask(r)); err == nil {
-						n++
-					}
-				}
-			}
-		default:
+		// A task left archived by Asynq's own retries still holds the id: put replaces it.
+		added, err := s.Queue.put(ctx, func() *asynq.Task { return NewMailTask(r) }, mailQueue(r.Priority), "mail:"+r.ID, r.RunAt, false)
+		if err != nil {
 			return err
+		}
+		if added {
+			n++
 		}
 	}
 	if n > 0 {
