@@ -20,6 +20,8 @@ type Component struct {
 	StatusOverride *ComponentStatus
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// EscalationPolicyID is the default policy of the component's incidents.
+	EscalationPolicyID *string
 }
 
 // ComponentInput creates or changes a component; nil fields are left unchanged.

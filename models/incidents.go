@@ -26,6 +26,11 @@ type Incident struct {
 	ResolvedAt     *time.Time
 	ResolvedBy     *string
 	UpdatedAt      time.Time
+	// EscalationPolicyID overrides the rule's, integration's and component's policy.
+	EscalationPolicyID *string
+	AssigneeUserID     *string
+	// UnreachedAt is set when a page reached nobody at all.
+	UnreachedAt *time.Time
 }
 
 func (i *Incident) accountOf() string { return i.AccountID }

@@ -29,6 +29,8 @@ type AWSIntegration struct {
 	DeletedAt           *time.Time
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	// EscalationPolicyID overrides the component's policy for incidents this integration opens.
+	EscalationPolicyID *string
 }
 
 // TableName names the table.

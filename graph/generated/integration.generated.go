@@ -24,6 +24,8 @@ type AwsIntegrationResolver interface {
 	Stats(ctx context.Context, obj *models.AWSIntegration) (*models.IntegrationStats, error)
 	RecentMessages(ctx context.Context, obj *models.AWSIntegration, first *int) ([]*models.SNSReceipt, error)
 	RecentRejections(ctx context.Context, obj *models.AWSIntegration, first *int) ([]*models.SNSRejection, error)
+
+	EscalationPolicy(ctx context.Context, obj *models.AWSIntegration) (*models.EscalationPolicy, error)
 }
 type IntegrationStatsResolver interface {
 	Opened(ctx context.Context, obj *models.IntegrationStats) (int, error)
@@ -542,6 +544,38 @@ func (ec *executionContext) _AwsIntegration_createdAt(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_AwsIntegration_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AwsIntegration", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AwsIntegration_escalationPolicy(ctx context.Context, field graphql.CollectedField, obj *models.AWSIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwsIntegration_escalationPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AwsIntegration().EscalationPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.EscalationPolicy) graphql.Marshaler {
+			return ec.marshalOEscalationPolicy2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐEscalationPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AwsIntegration_escalationPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AwsIntegration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationPolicy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AwsIntegrationPayload_integration(ctx context.Context, field graphql.CollectedField, obj *model.AWSIntegrationPayload) (ret graphql.Marshaler) {
@@ -1577,6 +1611,44 @@ func (ec *executionContext) _AwsIntegration(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "escalationPolicy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AwsIntegration_escalationPolicy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/switchboard-hub/switchboard/graph/model"
@@ -29,18 +30,28 @@ type ResolverRoot interface {
 	ApprovalSettings() ApprovalSettingsResolver
 	AuditEntry() AuditEntryResolver
 	AwsIntegration() AwsIntegrationResolver
+	CalendarFeed() CalendarFeedResolver
 	Component() ComponentResolver
+	ContactMethod() ContactMethodResolver
 	Delivery() DeliveryResolver
 	DeliveryAttempt() DeliveryAttemptResolver
 	Endpoint() EndpointResolver
 	Environment() EnvironmentResolver
+	EscalationLevel() EscalationLevelResolver
+	EscalationPolicy() EscalationPolicyResolver
+	EscalationTarget() EscalationTargetResolver
 	Event() EventResolver
 	Farm() FarmResolver
 	Incident() IncidentResolver
 	IntegrationStats() IntegrationStatsResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
+	Notification() NotificationResolver
+	NotificationRule() NotificationRuleResolver
 	Query() QueryResolver
+	Schedule() ScheduleResolver
+	ScheduleLayer() ScheduleLayerResolver
+	ScheduleOverride() ScheduleOverrideResolver
 	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
@@ -53,25 +64,34 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
-		APITokens        func(childComplexity int) int
-		AWSIntegrations  func(childComplexity int) int
-		ApprovalRequests func(childComplexity int, filter *model.ApprovalFilter, first *int, after *string) int
-		AuditLog         func(childComplexity int, first *int, after *string) int
-		Components       func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		Deliveries       func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
-		DeliveryStats    func(childComplexity int, hours *int) int
-		Environments     func(childComplexity int) int
-		EventCatalog     func(childComplexity int, environmentID *string) int
-		Events           func(childComplexity int, first *int, after *string) int
-		Farms            func(childComplexity int, environmentID *string) int
-		ID               func(childComplexity int) int
-		Incidents        func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
-		MailSending      func(childComplexity int) int
-		Members          func(childComplexity int) int
-		Name             func(childComplexity int) int
-		OutgoingMail     func(childComplexity int, first *int, after *string) int
-		Role             func(childComplexity int) int
+		APITokens          func(childComplexity int) int
+		AWSIntegrations    func(childComplexity int) int
+		ApprovalRequests   func(childComplexity int, filter *model.ApprovalFilter, first *int, after *string) int
+		AuditLog           func(childComplexity int, first *int, after *string) int
+		CalendarFeeds      func(childComplexity int) int
+		Components         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Deliveries         func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
+		DeliveryStats      func(childComplexity int, hours *int) int
+		Environments       func(childComplexity int) int
+		EscalationPolicies func(childComplexity int) int
+		EscalationPolicy   func(childComplexity int, id string) int
+		EventCatalog       func(childComplexity int, environmentID *string) int
+		Events             func(childComplexity int, first *int, after *string) int
+		Farms              func(childComplexity int, environmentID *string) int
+		ID                 func(childComplexity int) int
+		Incidents          func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
+		MailSending        func(childComplexity int) int
+		Members            func(childComplexity int) int
+		MyNotifications    func(childComplexity int, first *int, after *string) int
+		MyOpenPages        func(childComplexity int) int
+		MyShifts           func(childComplexity int, days *int) int
+		Name               func(childComplexity int) int
+		OnCallNow          func(childComplexity int) int
+		OutgoingMail       func(childComplexity int, first *int, after *string) int
+		Role               func(childComplexity int) int
+		Schedule           func(childComplexity int, id string) int
+		Schedules          func(childComplexity int) int
 	}
 
 	AccountPayload struct {
@@ -170,6 +190,7 @@ type ComplexityRoot struct {
 		ConfirmedAt         func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		DefaultSeverity     func(childComplexity int) int
+		EscalationPolicy    func(childComplexity int) int
 		ExpectedTopicArn    func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		LastRejectionAt     func(childComplexity int) int
@@ -194,6 +215,22 @@ type ComplexityRoot struct {
 		Errors      func(childComplexity int) int
 		Integration func(childComplexity int) int
 		WebhookURL  func(childComplexity int) int
+	}
+
+	CalendarFeed struct {
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LastUsedAt  func(childComplexity int) int
+		RevokedAt   func(childComplexity int) int
+		Schedule    func(childComplexity int) int
+		TokenPrefix func(childComplexity int) int
+		User        func(childComplexity int) int
+	}
+
+	CalendarFeedPayload struct {
+		Errors func(childComplexity int) int
+		Feed   func(childComplexity int) int
+		URL    func(childComplexity int) int
 	}
 
 	ChangePasswordPayload struct {
@@ -222,6 +259,7 @@ type ComplexityRoot struct {
 		AccountID         func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Description       func(childComplexity int) int
+		EscalationPolicy  func(childComplexity int) int
 		GroupName         func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Name              func(childComplexity int) int
@@ -234,6 +272,23 @@ type ComplexityRoot struct {
 	ComponentPayload struct {
 		Component func(childComplexity int) int
 		Errors    func(childComplexity int) int
+	}
+
+	ContactMethod struct {
+		Address   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Disabled  func(childComplexity int) int
+		Endpoint  func(childComplexity int) int
+		ID        func(childComplexity int) int
+		IsPrimary func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Label     func(childComplexity int) int
+		Verified  func(childComplexity int) int
+	}
+
+	ContactMethodPayload struct {
+		ContactMethod func(childComplexity int) int
+		Errors        func(childComplexity int) int
 	}
 
 	CreateApiTokenPayload struct {
@@ -390,6 +445,48 @@ type ComplexityRoot struct {
 		Errors      func(childComplexity int) int
 	}
 
+	Escalation struct {
+		Level        func(childComplexity int) int
+		LevelCount   func(childComplexity int) int
+		NextStepAt   func(childComplexity int) int
+		Paged        func(childComplexity int) int
+		Policy       func(childComplexity int) int
+		PolicySource func(childComplexity int) int
+		RepeatsLeft  func(childComplexity int) int
+		SnoozedUntil func(childComplexity int) int
+		State        func(childComplexity int) int
+	}
+
+	EscalationLevel struct {
+		ID             func(childComplexity int) int
+		Position       func(childComplexity int) int
+		Targets        func(childComplexity int) int
+		TimeoutMinutes func(childComplexity int) int
+	}
+
+	EscalationPolicy struct {
+		AccountID   func(childComplexity int) int
+		Components  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Levels      func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Repeat      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	EscalationPolicyPayload struct {
+		Errors func(childComplexity int) int
+		Policy func(childComplexity int) int
+	}
+
+	EscalationTarget struct {
+		ID       func(childComplexity int) int
+		Schedule func(childComplexity int) int
+		User     func(childComplexity int) int
+	}
+
 	Event struct {
 		AccountID      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -478,9 +575,12 @@ type ComplexityRoot struct {
 		AcknowledgedAt func(childComplexity int) int
 		AcknowledgedBy func(childComplexity int) int
 		Alarm          func(childComplexity int) int
+		Assignee       func(childComplexity int) int
 		Component      func(childComplexity int) int
+		Escalation     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Integration    func(childComplexity int) int
+		Notifications  func(childComplexity int) int
 		OpenedAt       func(childComplexity int) int
 		OpenedBy       func(childComplexity int) int
 		ResolvedAt     func(childComplexity int) int
@@ -491,6 +591,7 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 		Timeline       func(childComplexity int) int
 		Title          func(childComplexity int) int
+		UnreachedAt    func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
 
@@ -537,6 +638,12 @@ type ComplexityRoot struct {
 	KeyValue struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	LayerRestrictionWindow struct {
+		Days func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	MailMessage struct {
@@ -589,52 +696,129 @@ type ComplexityRoot struct {
 		CreateAPIToken            func(childComplexity int, input models.CreateAPITokenInput) int
 		CreateAWSIntegration      func(childComplexity int, input model.CreateAWSIntegrationInput) int
 		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
+		CreateCalendarFeed        func(childComplexity int, input model.CreateCalendarFeedInput) int
 		CreateComponent           func(childComplexity int, input model.CreateComponentInput) int
+		CreateContactMethod       func(childComplexity int, input model.CreateContactMethodInput) int
 		CreateCustomEvent         func(childComplexity int, input model.CreateCustomEventInput) int
 		CreateEndpoint            func(childComplexity int, input model.CreateEndpointInput) int
 		CreateEnvironment         func(childComplexity int, input model.CreateEnvironmentInput) int
+		CreateEscalationPolicy    func(childComplexity int, input model.CreateEscalationPolicyInput) int
 		CreateFarm                func(childComplexity int, input model.CreateFarmInput) int
 		CreateFarmRole            func(childComplexity int, input model.CreateFarmRoleInput) int
 		CreateIncident            func(childComplexity int, input model.CreateIncidentInput) int
+		CreateSchedule            func(childComplexity int, input model.CreateScheduleInput) int
+		CreateScheduleOverride    func(childComplexity int, input model.CreateScheduleOverrideInput) int
 		CreateServer              func(childComplexity int, input model.CreateServerInput) int
 		CreateWebhook             func(childComplexity int, input model.CreateWebhookInput) int
 		DeleteAWSIntegration      func(childComplexity int, input model.DeleteAWSIntegrationInput) int
 		DeleteComponent           func(childComplexity int, input model.DeleteComponentInput) int
+		DeleteContactMethod       func(childComplexity int, id string) int
 		DeleteCustomEvent         func(childComplexity int, input model.DeleteCustomEventInput) int
 		DeleteEndpoint            func(childComplexity int, input model.EndpointIDInput) int
 		DeleteEnvironment         func(childComplexity int, input model.DeleteEnvironmentInput) int
+		DeleteEscalationPolicy    func(childComplexity int, id string) int
 		DeleteFarm                func(childComplexity int, input model.FarmIDInput) int
+		DeleteSchedule            func(childComplexity int, id string) int
+		DeleteScheduleOverride    func(childComplexity int, id string) int
 		DeleteServer              func(childComplexity int, input model.DeleteServerInput) int
 		DeleteVariable            func(childComplexity int, input model.DeleteVariableInput) int
 		DeleteWebhook             func(childComplexity int, input model.WebhookIDInput) int
+		EscalateIncident          func(childComplexity int, input model.EscalateIncidentInput) int
 		FinishEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
 		FireEvent                 func(childComplexity int, input model.FireEventInput) int
 		LaunchFarm                func(childComplexity int, input model.FarmIDInput) int
+		ReassignIncident          func(childComplexity int, input model.ReassignIncidentInput) int
 		RemoveMember              func(childComplexity int, input model.RemoveMemberInput) int
+		ResendContactVerification func(childComplexity int, id string) int
 		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
 		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
 		ResumeEndpoint            func(childComplexity int, input model.EndpointIDInput) int
 		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
 		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
 		RevokeAPIToken            func(childComplexity int, input model.RevokeAPITokenInput) int
+		RevokeCalendarFeed        func(childComplexity int, id string) int
 		RotateAWSIntegrationURL   func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
 		RotateEndpointKey         func(childComplexity int, input model.RotateEndpointKeyInput) int
 		SendTestEvent             func(childComplexity int, input model.EndpointIDInput) int
+		SendTestNotification      func(childComplexity int, contactMethodID string) int
 		SetDeliveryRetention      func(childComplexity int, input model.SetDeliveryRetentionInput) int
 		SetEnvironmentApprovals   func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
+		SetEscalationPolicy       func(childComplexity int, input model.SetEscalationPolicyInput) int
+		SetIncidentPolicy         func(childComplexity int, input model.SetIncidentPolicyInput) int
+		SetNotificationRules      func(childComplexity int, rules []*model.NotificationRuleInput) int
 		SetVariable               func(childComplexity int, input model.SetVariableInput) int
+		SnoozeIncident            func(childComplexity int, input model.SnoozeIncidentInput) int
 		SuspendFarm               func(childComplexity int, input model.FarmIDInput) int
 		TerminateFarm             func(childComplexity int, input model.FarmIDInput) int
+		UnacknowledgeIncident     func(childComplexity int, input model.UnacknowledgeIncidentInput) int
 		UpdateAWSIntegration      func(childComplexity int, input model.UpdateAWSIntegrationInput) int
 		UpdateAccount             func(childComplexity int, input model.UpdateAccountInput) int
 		UpdateComponent           func(childComplexity int, input model.UpdateComponentInput) int
+		UpdateContactMethod       func(childComplexity int, input model.UpdateContactMethodInput) int
 		UpdateEndpoint            func(childComplexity int, input model.UpdateEndpointInput) int
 		UpdateEnvironment         func(childComplexity int, input model.UpdateEnvironmentInput) int
+		UpdateEscalationPolicy    func(childComplexity int, input model.UpdateEscalationPolicyInput) int
 		UpdateFarm                func(childComplexity int, input model.UpdateFarmInput) int
 		UpdateMemberRole          func(childComplexity int, input model.UpdateMemberRoleInput) int
 		UpdateProfile             func(childComplexity int, input model.UpdateProfileInput) int
+		UpdateSchedule            func(childComplexity int, input model.UpdateScheduleInput) int
 		UpdateServer              func(childComplexity int, input model.UpdateServerInput) int
 		UpdateWebhook             func(childComplexity int, input model.UpdateWebhookInput) int
+	}
+
+	Notification struct {
+		AttemptLog     func(childComplexity int) int
+		Attempts       func(childComplexity int) int
+		Channel        func(childComplexity int) int
+		ContactMethod  func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Incident       func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		Level          func(childComplexity int) int
+		NotBefore      func(childComplexity int) int
+		ProviderAnswer func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Recipient      func(childComplexity int) int
+		SentAt         func(childComplexity int) int
+		Status         func(childComplexity int) int
+		User           func(childComplexity int) int
+	}
+
+	NotificationAttempt struct {
+		Error          func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		Number         func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		ProviderAnswer func(childComplexity int) int
+		StartedAt      func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	NotificationRule struct {
+		ContactMethod func(childComplexity int) int
+		DelayMinutes  func(childComplexity int) int
+		ID            func(childComplexity int) int
+	}
+
+	NotificationRulesPayload struct {
+		Errors func(childComplexity int) int
+		Rules  func(childComplexity int) int
+	}
+
+	OnCallNow struct {
+		Schedule func(childComplexity int) int
+		Shift    func(childComplexity int) int
+		User     func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -671,6 +855,61 @@ type ComplexityRoot struct {
 		Queued func(childComplexity int) int
 	}
 
+	Schedule struct {
+		AccountID     func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		FinalSchedule func(childComplexity int, from time.Time, to time.Time) int
+		ID            func(childComplexity int) int
+		Layers        func(childComplexity int) int
+		Name          func(childComplexity int) int
+		OnCallAt      func(childComplexity int, at *time.Time) int
+		Overrides     func(childComplexity int, from *time.Time) int
+		Policies      func(childComplexity int) int
+		TimeZone      func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	ScheduleLayer struct {
+		EndsAt       func(childComplexity int) int
+		HandOff      func(childComplexity int) int
+		HandOffDay   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Length       func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Position     func(childComplexity int) int
+		Restrictions func(childComplexity int) int
+		Rotation     func(childComplexity int) int
+		StartsAt     func(childComplexity int) int
+	}
+
+	ScheduleOverride struct {
+		CreatedBy func(childComplexity int) int
+		EndsAt    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		StartsAt  func(childComplexity int) int
+		User      func(childComplexity int) int
+	}
+
+	ScheduleOverridePayload struct {
+		Errors   func(childComplexity int) int
+		Override func(childComplexity int) int
+	}
+
+	SchedulePayload struct {
+		Errors   func(childComplexity int) int
+		Schedule func(childComplexity int) int
+	}
+
+	ScheduleShift struct {
+		EndsAt   func(childComplexity int) int
+		Layer    func(childComplexity int) int
+		Override func(childComplexity int) int
+		StartsAt func(childComplexity int) int
+		User     func(childComplexity int) int
+	}
+
 	Server struct {
 		CloudLocation func(childComplexity int) int
 		CloudServerID func(childComplexity int) int
@@ -699,6 +938,12 @@ type ComplexityRoot struct {
 		Errors func(childComplexity int) int
 	}
 
+	SetEscalationPolicyPayload struct {
+		Component   func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		Integration func(childComplexity int) int
+	}
+
 	SnsReceipt struct {
 		Detail     func(childComplexity int) int
 		MessageID  func(childComplexity int) int
@@ -724,6 +969,11 @@ type ComplexityRoot struct {
 		SystemDeliveryChanged func(childComplexity int) int
 	}
 
+	TestNotificationPayload struct {
+		Errors       func(childComplexity int) int
+		Notification func(childComplexity int) int
+	}
+
 	TimelineEntry struct {
 		Actor      func(childComplexity int) int
 		ActorLabel func(childComplexity int) int
@@ -739,12 +989,14 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		CreatedAt     func(childComplexity int) int
-		Email         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		IsSystemAdmin func(childComplexity int) int
-		Memberships   func(childComplexity int) int
-		Name          func(childComplexity int) int
+		ContactMethods    func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Email             func(childComplexity int) int
+		ID                func(childComplexity int) int
+		IsSystemAdmin     func(childComplexity int) int
+		Memberships       func(childComplexity int) int
+		Name              func(childComplexity int) int
+		NotificationRules func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -848,6 +1100,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Account.calendarFeeds":
+		if e.ComplexityRoot.Account.CalendarFeeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.CalendarFeeds(childComplexity), true
 	case "Account.components":
 		if e.ComplexityRoot.Account.Components == nil {
 			break
@@ -888,6 +1146,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Environments(childComplexity), true
+	case "Account.escalationPolicies":
+		if e.ComplexityRoot.Account.EscalationPolicies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.EscalationPolicies(childComplexity), true
+	case "Account.escalationPolicy":
+		if e.ComplexityRoot.Account.EscalationPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Account_escalationPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.EscalationPolicy(childComplexity, args["id"].(string)), true
 	case "Account.eventCatalog":
 		if e.ComplexityRoot.Account.EventCatalog == nil {
 			break
@@ -950,12 +1225,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Members(childComplexity), true
+	case "Account.myNotifications":
+		if e.ComplexityRoot.Account.MyNotifications == nil {
+			break
+		}
+
+		args, err := ec.field_Account_myNotifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.MyNotifications(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Account.myOpenPages":
+		if e.ComplexityRoot.Account.MyOpenPages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.MyOpenPages(childComplexity), true
+	case "Account.myShifts":
+		if e.ComplexityRoot.Account.MyShifts == nil {
+			break
+		}
+
+		args, err := ec.field_Account_myShifts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.MyShifts(childComplexity, args["days"].(*int)), true
 	case "Account.name":
 		if e.ComplexityRoot.Account.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Account.Name(childComplexity), true
+	case "Account.onCallNow":
+		if e.ComplexityRoot.Account.OnCallNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.OnCallNow(childComplexity), true
 	case "Account.outgoingMail":
 		if e.ComplexityRoot.Account.OutgoingMail == nil {
 			break
@@ -973,6 +1282,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Role(childComplexity), true
+	case "Account.schedule":
+		if e.ComplexityRoot.Account.Schedule == nil {
+			break
+		}
+
+		args, err := ec.field_Account_schedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Schedule(childComplexity, args["id"].(string)), true
+	case "Account.schedules":
+		if e.ComplexityRoot.Account.Schedules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Schedules(childComplexity), true
 
 	case "AccountPayload.account":
 		if e.ComplexityRoot.AccountPayload.Account == nil {
@@ -1340,6 +1666,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AwsIntegration.DefaultSeverity(childComplexity), true
+	case "AwsIntegration.escalationPolicy":
+		if e.ComplexityRoot.AwsIntegration.EscalationPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.EscalationPolicy(childComplexity), true
 	case "AwsIntegration.expectedTopicArn":
 		if e.ComplexityRoot.AwsIntegration.ExpectedTopicArn == nil {
 			break
@@ -1461,6 +1793,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AwsIntegrationUrlPayload.WebhookURL(childComplexity), true
 
+	case "CalendarFeed.createdAt":
+		if e.ComplexityRoot.CalendarFeed.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.CreatedAt(childComplexity), true
+	case "CalendarFeed.id":
+		if e.ComplexityRoot.CalendarFeed.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.ID(childComplexity), true
+	case "CalendarFeed.lastUsedAt":
+		if e.ComplexityRoot.CalendarFeed.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.LastUsedAt(childComplexity), true
+	case "CalendarFeed.revokedAt":
+		if e.ComplexityRoot.CalendarFeed.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.RevokedAt(childComplexity), true
+	case "CalendarFeed.schedule":
+		if e.ComplexityRoot.CalendarFeed.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.Schedule(childComplexity), true
+	case "CalendarFeed.tokenPrefix":
+		if e.ComplexityRoot.CalendarFeed.TokenPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.TokenPrefix(childComplexity), true
+	case "CalendarFeed.user":
+		if e.ComplexityRoot.CalendarFeed.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.User(childComplexity), true
+
+	case "CalendarFeedPayload.errors":
+		if e.ComplexityRoot.CalendarFeedPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeedPayload.Errors(childComplexity), true
+	case "CalendarFeedPayload.feed":
+		if e.ComplexityRoot.CalendarFeedPayload.Feed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeedPayload.Feed(childComplexity), true
+	case "CalendarFeedPayload.url":
+		if e.ComplexityRoot.CalendarFeedPayload.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeedPayload.URL(childComplexity), true
+
 	case "ChangePasswordPayload.errors":
 		if e.ComplexityRoot.ChangePasswordPayload.Errors == nil {
 			break
@@ -1577,6 +1971,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Component.Description(childComplexity), true
+	case "Component.escalationPolicy":
+		if e.ComplexityRoot.Component.EscalationPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.EscalationPolicy(childComplexity), true
 	case "Component.group":
 		if e.ComplexityRoot.Component.GroupName == nil {
 			break
@@ -1632,6 +2032,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComponentPayload.Errors(childComplexity), true
+
+	case "ContactMethod.address":
+		if e.ComplexityRoot.ContactMethod.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.Address(childComplexity), true
+	case "ContactMethod.createdAt":
+		if e.ComplexityRoot.ContactMethod.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.CreatedAt(childComplexity), true
+	case "ContactMethod.disabled":
+		if e.ComplexityRoot.ContactMethod.Disabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.Disabled(childComplexity), true
+	case "ContactMethod.endpoint":
+		if e.ComplexityRoot.ContactMethod.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.Endpoint(childComplexity), true
+	case "ContactMethod.id":
+		if e.ComplexityRoot.ContactMethod.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.ID(childComplexity), true
+	case "ContactMethod.isPrimary":
+		if e.ComplexityRoot.ContactMethod.IsPrimary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.IsPrimary(childComplexity), true
+	case "ContactMethod.kind":
+		if e.ComplexityRoot.ContactMethod.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.Kind(childComplexity), true
+	case "ContactMethod.label":
+		if e.ComplexityRoot.ContactMethod.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.Label(childComplexity), true
+	case "ContactMethod.verified":
+		if e.ComplexityRoot.ContactMethod.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethod.Verified(childComplexity), true
+
+	case "ContactMethodPayload.contactMethod":
+		if e.ComplexityRoot.ContactMethodPayload.ContactMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethodPayload.ContactMethod(childComplexity), true
+	case "ContactMethodPayload.errors":
+		if e.ComplexityRoot.ContactMethodPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactMethodPayload.Errors(childComplexity), true
 
 	case "CreateApiTokenPayload.apiToken":
 		if e.ComplexityRoot.CreateApiTokenPayload.APIToken == nil {
@@ -2234,6 +2702,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnvironmentPayloadWithApprovals.Errors(childComplexity), true
 
+	case "Escalation.level":
+		if e.ComplexityRoot.Escalation.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.Level(childComplexity), true
+	case "Escalation.levelCount":
+		if e.ComplexityRoot.Escalation.LevelCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.LevelCount(childComplexity), true
+	case "Escalation.nextStepAt":
+		if e.ComplexityRoot.Escalation.NextStepAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.NextStepAt(childComplexity), true
+	case "Escalation.paged":
+		if e.ComplexityRoot.Escalation.Paged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.Paged(childComplexity), true
+	case "Escalation.policy":
+		if e.ComplexityRoot.Escalation.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.Policy(childComplexity), true
+	case "Escalation.policySource":
+		if e.ComplexityRoot.Escalation.PolicySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.PolicySource(childComplexity), true
+	case "Escalation.repeatsLeft":
+		if e.ComplexityRoot.Escalation.RepeatsLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.RepeatsLeft(childComplexity), true
+	case "Escalation.snoozedUntil":
+		if e.ComplexityRoot.Escalation.SnoozedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.SnoozedUntil(childComplexity), true
+	case "Escalation.state":
+		if e.ComplexityRoot.Escalation.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.State(childComplexity), true
+
+	case "EscalationLevel.id":
+		if e.ComplexityRoot.EscalationLevel.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationLevel.ID(childComplexity), true
+	case "EscalationLevel.position":
+		if e.ComplexityRoot.EscalationLevel.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationLevel.Position(childComplexity), true
+	case "EscalationLevel.targets":
+		if e.ComplexityRoot.EscalationLevel.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationLevel.Targets(childComplexity), true
+	case "EscalationLevel.timeoutMinutes":
+		if e.ComplexityRoot.EscalationLevel.TimeoutMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationLevel.TimeoutMinutes(childComplexity), true
+
+	case "EscalationPolicy.accountId":
+		if e.ComplexityRoot.EscalationPolicy.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.AccountID(childComplexity), true
+	case "EscalationPolicy.components":
+		if e.ComplexityRoot.EscalationPolicy.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.Components(childComplexity), true
+	case "EscalationPolicy.createdAt":
+		if e.ComplexityRoot.EscalationPolicy.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.CreatedAt(childComplexity), true
+	case "EscalationPolicy.description":
+		if e.ComplexityRoot.EscalationPolicy.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.Description(childComplexity), true
+	case "EscalationPolicy.id":
+		if e.ComplexityRoot.EscalationPolicy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.ID(childComplexity), true
+	case "EscalationPolicy.levels":
+		if e.ComplexityRoot.EscalationPolicy.Levels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.Levels(childComplexity), true
+	case "EscalationPolicy.name":
+		if e.ComplexityRoot.EscalationPolicy.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.Name(childComplexity), true
+	case "EscalationPolicy.repeat":
+		if e.ComplexityRoot.EscalationPolicy.Repeat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.Repeat(childComplexity), true
+	case "EscalationPolicy.updatedAt":
+		if e.ComplexityRoot.EscalationPolicy.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.UpdatedAt(childComplexity), true
+
+	case "EscalationPolicyPayload.errors":
+		if e.ComplexityRoot.EscalationPolicyPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicyPayload.Errors(childComplexity), true
+	case "EscalationPolicyPayload.policy":
+		if e.ComplexityRoot.EscalationPolicyPayload.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicyPayload.Policy(childComplexity), true
+
+	case "EscalationTarget.id":
+		if e.ComplexityRoot.EscalationTarget.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationTarget.ID(childComplexity), true
+	case "EscalationTarget.schedule":
+		if e.ComplexityRoot.EscalationTarget.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationTarget.Schedule(childComplexity), true
+	case "EscalationTarget.user":
+		if e.ComplexityRoot.EscalationTarget.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationTarget.User(childComplexity), true
+
 	case "Event.accountId":
 		if e.ComplexityRoot.Event.AccountID == nil {
 			break
@@ -2603,12 +3238,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Alarm(childComplexity), true
+	case "Incident.assignee":
+		if e.ComplexityRoot.Incident.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Assignee(childComplexity), true
 	case "Incident.component":
 		if e.ComplexityRoot.Incident.Component == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Incident.Component(childComplexity), true
+	case "Incident.escalation":
+		if e.ComplexityRoot.Incident.Escalation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Escalation(childComplexity), true
 	case "Incident.id":
 		if e.ComplexityRoot.Incident.ID == nil {
 			break
@@ -2621,6 +3268,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Integration(childComplexity), true
+	case "Incident.notifications":
+		if e.ComplexityRoot.Incident.Notifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Notifications(childComplexity), true
 	case "Incident.openedAt":
 		if e.ComplexityRoot.Incident.OpenedAt == nil {
 			break
@@ -2681,6 +3334,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Title(childComplexity), true
+	case "Incident.unreachedAt":
+		if e.ComplexityRoot.Incident.UnreachedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.UnreachedAt(childComplexity), true
 	case "Incident.updatedAt":
 		if e.ComplexityRoot.Incident.UpdatedAt == nil {
 			break
@@ -2838,6 +3497,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KeyValue.Value(childComplexity), true
+
+	case "LayerRestrictionWindow.days":
+		if e.ComplexityRoot.LayerRestrictionWindow.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LayerRestrictionWindow.Days(childComplexity), true
+	case "LayerRestrictionWindow.from":
+		if e.ComplexityRoot.LayerRestrictionWindow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LayerRestrictionWindow.From(childComplexity), true
+	case "LayerRestrictionWindow.to":
+		if e.ComplexityRoot.LayerRestrictionWindow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LayerRestrictionWindow.To(childComplexity), true
 
 	case "MailMessage.attempts":
 		if e.ComplexityRoot.MailMessage.Attempts == nil {
@@ -3093,6 +3771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createCalendarFeed":
+		if e.ComplexityRoot.Mutation.CreateCalendarFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCalendarFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCalendarFeed(childComplexity, args["input"].(model.CreateCalendarFeedInput)), true
 	case "Mutation.createComponent":
 		if e.ComplexityRoot.Mutation.CreateComponent == nil {
 			break
@@ -3104,6 +3793,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateComponent(childComplexity, args["input"].(model.CreateComponentInput)), true
+	case "Mutation.createContactMethod":
+		if e.ComplexityRoot.Mutation.CreateContactMethod == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContactMethod_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContactMethod(childComplexity, args["input"].(model.CreateContactMethodInput)), true
 	case "Mutation.createCustomEvent":
 		if e.ComplexityRoot.Mutation.CreateCustomEvent == nil {
 			break
@@ -3137,6 +3837,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEnvironment(childComplexity, args["input"].(model.CreateEnvironmentInput)), true
+	case "Mutation.createEscalationPolicy":
+		if e.ComplexityRoot.Mutation.CreateEscalationPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEscalationPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEscalationPolicy(childComplexity, args["input"].(model.CreateEscalationPolicyInput)), true
 	case "Mutation.createFarm":
 		if e.ComplexityRoot.Mutation.CreateFarm == nil {
 			break
@@ -3170,6 +3881,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateIncident(childComplexity, args["input"].(model.CreateIncidentInput)), true
+	case "Mutation.createSchedule":
+		if e.ComplexityRoot.Mutation.CreateSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSchedule(childComplexity, args["input"].(model.CreateScheduleInput)), true
+	case "Mutation.createScheduleOverride":
+		if e.ComplexityRoot.Mutation.CreateScheduleOverride == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createScheduleOverride_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateScheduleOverride(childComplexity, args["input"].(model.CreateScheduleOverrideInput)), true
 	case "Mutation.createServer":
 		if e.ComplexityRoot.Mutation.CreateServer == nil {
 			break
@@ -3214,6 +3947,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteComponent(childComplexity, args["input"].(model.DeleteComponentInput)), true
+	case "Mutation.deleteContactMethod":
+		if e.ComplexityRoot.Mutation.DeleteContactMethod == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteContactMethod_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteContactMethod(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteCustomEvent":
 		if e.ComplexityRoot.Mutation.DeleteCustomEvent == nil {
 			break
@@ -3247,6 +3991,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEnvironment(childComplexity, args["input"].(model.DeleteEnvironmentInput)), true
+	case "Mutation.deleteEscalationPolicy":
+		if e.ComplexityRoot.Mutation.DeleteEscalationPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEscalationPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEscalationPolicy(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteFarm":
 		if e.ComplexityRoot.Mutation.DeleteFarm == nil {
 			break
@@ -3258,6 +4013,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.deleteSchedule":
+		if e.ComplexityRoot.Mutation.DeleteSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSchedule(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteScheduleOverride":
+		if e.ComplexityRoot.Mutation.DeleteScheduleOverride == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteScheduleOverride_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteScheduleOverride(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteServer":
 		if e.ComplexityRoot.Mutation.DeleteServer == nil {
 			break
@@ -3291,6 +4068,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["input"].(model.WebhookIDInput)), true
+	case "Mutation.escalateIncident":
+		if e.ComplexityRoot.Mutation.EscalateIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_escalateIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EscalateIncident(childComplexity, args["input"].(model.EscalateIncidentInput)), true
 	case "Mutation.finishEndpointKeyRotation":
 		if e.ComplexityRoot.Mutation.FinishEndpointKeyRotation == nil {
 			break
@@ -3324,6 +4112,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LaunchFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.reassignIncident":
+		if e.ComplexityRoot.Mutation.ReassignIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reassignIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReassignIncident(childComplexity, args["input"].(model.ReassignIncidentInput)), true
 	case "Mutation.removeMember":
 		if e.ComplexityRoot.Mutation.RemoveMember == nil {
 			break
@@ -3335,6 +4134,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["input"].(model.RemoveMemberInput)), true
+	case "Mutation.resendContactVerification":
+		if e.ComplexityRoot.Mutation.ResendContactVerification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendContactVerification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendContactVerification(childComplexity, args["id"].(string)), true
 	case "Mutation.resendDelivery":
 		if e.ComplexityRoot.Mutation.ResendDelivery == nil {
 			break
@@ -3401,6 +4211,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["input"].(model.RevokeAPITokenInput)), true
+	case "Mutation.revokeCalendarFeed":
+		if e.ComplexityRoot.Mutation.RevokeCalendarFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeCalendarFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCalendarFeed(childComplexity, args["id"].(string)), true
 	case "Mutation.rotateAwsIntegrationUrl":
 		if e.ComplexityRoot.Mutation.RotateAWSIntegrationURL == nil {
 			break
@@ -3434,6 +4255,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendTestEvent(childComplexity, args["input"].(model.EndpointIDInput)), true
+	case "Mutation.sendTestNotification":
+		if e.ComplexityRoot.Mutation.SendTestNotification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendTestNotification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendTestNotification(childComplexity, args["contactMethodId"].(string)), true
 	case "Mutation.setDeliveryRetention":
 		if e.ComplexityRoot.Mutation.SetDeliveryRetention == nil {
 			break
@@ -3456,6 +4288,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetEnvironmentApprovals(childComplexity, args["input"].(model.SetEnvironmentApprovalsInput)), true
+	case "Mutation.setEscalationPolicy":
+		if e.ComplexityRoot.Mutation.SetEscalationPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setEscalationPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetEscalationPolicy(childComplexity, args["input"].(model.SetEscalationPolicyInput)), true
+	case "Mutation.setIncidentPolicy":
+		if e.ComplexityRoot.Mutation.SetIncidentPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setIncidentPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetIncidentPolicy(childComplexity, args["input"].(model.SetIncidentPolicyInput)), true
+	case "Mutation.setNotificationRules":
+		if e.ComplexityRoot.Mutation.SetNotificationRules == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setNotificationRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetNotificationRules(childComplexity, args["rules"].([]*model.NotificationRuleInput)), true
 	case "Mutation.setVariable":
 		if e.ComplexityRoot.Mutation.SetVariable == nil {
 			break
@@ -3467,6 +4332,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetVariable(childComplexity, args["input"].(model.SetVariableInput)), true
+	case "Mutation.snoozeIncident":
+		if e.ComplexityRoot.Mutation.SnoozeIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_snoozeIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SnoozeIncident(childComplexity, args["input"].(model.SnoozeIncidentInput)), true
 	case "Mutation.suspendFarm":
 		if e.ComplexityRoot.Mutation.SuspendFarm == nil {
 			break
@@ -3489,6 +4365,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TerminateFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.unacknowledgeIncident":
+		if e.ComplexityRoot.Mutation.UnacknowledgeIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unacknowledgeIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnacknowledgeIncident(childComplexity, args["input"].(model.UnacknowledgeIncidentInput)), true
 	case "Mutation.updateAwsIntegration":
 		if e.ComplexityRoot.Mutation.UpdateAWSIntegration == nil {
 			break
@@ -3522,6 +4409,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateComponent(childComplexity, args["input"].(model.UpdateComponentInput)), true
+	case "Mutation.updateContactMethod":
+		if e.ComplexityRoot.Mutation.UpdateContactMethod == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContactMethod_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContactMethod(childComplexity, args["input"].(model.UpdateContactMethodInput)), true
 	case "Mutation.updateEndpoint":
 		if e.ComplexityRoot.Mutation.UpdateEndpoint == nil {
 			break
@@ -3544,6 +4442,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEnvironment(childComplexity, args["input"].(model.UpdateEnvironmentInput)), true
+	case "Mutation.updateEscalationPolicy":
+		if e.ComplexityRoot.Mutation.UpdateEscalationPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEscalationPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEscalationPolicy(childComplexity, args["input"].(model.UpdateEscalationPolicyInput)), true
 	case "Mutation.updateFarm":
 		if e.ComplexityRoot.Mutation.UpdateFarm == nil {
 			break
@@ -3577,6 +4486,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["input"].(model.UpdateProfileInput)), true
+	case "Mutation.updateSchedule":
+		if e.ComplexityRoot.Mutation.UpdateSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSchedule(childComplexity, args["input"].(model.UpdateScheduleInput)), true
 	case "Mutation.updateServer":
 		if e.ComplexityRoot.Mutation.UpdateServer == nil {
 			break
@@ -3599,6 +4519,217 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["input"].(model.UpdateWebhookInput)), true
+
+	case "Notification.attemptLog":
+		if e.ComplexityRoot.Notification.AttemptLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.AttemptLog(childComplexity), true
+	case "Notification.attempts":
+		if e.ComplexityRoot.Notification.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Attempts(childComplexity), true
+	case "Notification.channel":
+		if e.ComplexityRoot.Notification.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Channel(childComplexity), true
+	case "Notification.contactMethod":
+		if e.ComplexityRoot.Notification.ContactMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ContactMethod(childComplexity), true
+	case "Notification.createdAt":
+		if e.ComplexityRoot.Notification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.CreatedAt(childComplexity), true
+	case "Notification.id":
+		if e.ComplexityRoot.Notification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ID(childComplexity), true
+	case "Notification.incident":
+		if e.ComplexityRoot.Notification.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Incident(childComplexity), true
+	case "Notification.lastError":
+		if e.ComplexityRoot.Notification.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.LastError(childComplexity), true
+	case "Notification.level":
+		if e.ComplexityRoot.Notification.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Level(childComplexity), true
+	case "Notification.notBefore":
+		if e.ComplexityRoot.Notification.NotBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.NotBefore(childComplexity), true
+	case "Notification.providerAnswer":
+		if e.ComplexityRoot.Notification.ProviderAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ProviderAnswer(childComplexity), true
+	case "Notification.reason":
+		if e.ComplexityRoot.Notification.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Reason(childComplexity), true
+	case "Notification.recipient":
+		if e.ComplexityRoot.Notification.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Recipient(childComplexity), true
+	case "Notification.sentAt":
+		if e.ComplexityRoot.Notification.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.SentAt(childComplexity), true
+	case "Notification.status":
+		if e.ComplexityRoot.Notification.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Status(childComplexity), true
+	case "Notification.user":
+		if e.ComplexityRoot.Notification.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.User(childComplexity), true
+
+	case "NotificationAttempt.error":
+		if e.ComplexityRoot.NotificationAttempt.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAttempt.Error(childComplexity), true
+	case "NotificationAttempt.finishedAt":
+		if e.ComplexityRoot.NotificationAttempt.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAttempt.FinishedAt(childComplexity), true
+	case "NotificationAttempt.number":
+		if e.ComplexityRoot.NotificationAttempt.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAttempt.Number(childComplexity), true
+	case "NotificationAttempt.outcome":
+		if e.ComplexityRoot.NotificationAttempt.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAttempt.Outcome(childComplexity), true
+	case "NotificationAttempt.providerAnswer":
+		if e.ComplexityRoot.NotificationAttempt.ProviderAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAttempt.ProviderAnswer(childComplexity), true
+	case "NotificationAttempt.startedAt":
+		if e.ComplexityRoot.NotificationAttempt.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAttempt.StartedAt(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "NotificationRule.contactMethod":
+		if e.ComplexityRoot.NotificationRule.ContactMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.ContactMethod(childComplexity), true
+	case "NotificationRule.delayMinutes":
+		if e.ComplexityRoot.NotificationRule.DelayMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.DelayMinutes(childComplexity), true
+	case "NotificationRule.id":
+		if e.ComplexityRoot.NotificationRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.ID(childComplexity), true
+
+	case "NotificationRulesPayload.errors":
+		if e.ComplexityRoot.NotificationRulesPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRulesPayload.Errors(childComplexity), true
+	case "NotificationRulesPayload.rules":
+		if e.ComplexityRoot.NotificationRulesPayload.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRulesPayload.Rules(childComplexity), true
+
+	case "OnCallNow.schedule":
+		if e.ComplexityRoot.OnCallNow.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnCallNow.Schedule(childComplexity), true
+	case "OnCallNow.shift":
+		if e.ComplexityRoot.OnCallNow.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnCallNow.Shift(childComplexity), true
+	case "OnCallNow.user":
+		if e.ComplexityRoot.OnCallNow.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnCallNow.User(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3839,6 +4970,249 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RetryFailedDeliveriesPayload.Queued(childComplexity), true
 
+	case "Schedule.accountId":
+		if e.ComplexityRoot.Schedule.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.AccountID(childComplexity), true
+	case "Schedule.createdAt":
+		if e.ComplexityRoot.Schedule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.CreatedAt(childComplexity), true
+	case "Schedule.description":
+		if e.ComplexityRoot.Schedule.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.Description(childComplexity), true
+	case "Schedule.finalSchedule":
+		if e.ComplexityRoot.Schedule.FinalSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Schedule_finalSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Schedule.FinalSchedule(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Schedule.id":
+		if e.ComplexityRoot.Schedule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.ID(childComplexity), true
+	case "Schedule.layers":
+		if e.ComplexityRoot.Schedule.Layers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.Layers(childComplexity), true
+	case "Schedule.name":
+		if e.ComplexityRoot.Schedule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.Name(childComplexity), true
+	case "Schedule.onCallAt":
+		if e.ComplexityRoot.Schedule.OnCallAt == nil {
+			break
+		}
+
+		args, err := ec.field_Schedule_onCallAt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Schedule.OnCallAt(childComplexity, args["at"].(*time.Time)), true
+	case "Schedule.overrides":
+		if e.ComplexityRoot.Schedule.Overrides == nil {
+			break
+		}
+
+		args, err := ec.field_Schedule_overrides_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Schedule.Overrides(childComplexity, args["from"].(*time.Time)), true
+	case "Schedule.policies":
+		if e.ComplexityRoot.Schedule.Policies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.Policies(childComplexity), true
+	case "Schedule.timeZone":
+		if e.ComplexityRoot.Schedule.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.TimeZone(childComplexity), true
+	case "Schedule.updatedAt":
+		if e.ComplexityRoot.Schedule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.UpdatedAt(childComplexity), true
+
+	case "ScheduleLayer.endsAt":
+		if e.ComplexityRoot.ScheduleLayer.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.EndsAt(childComplexity), true
+	case "ScheduleLayer.handOff":
+		if e.ComplexityRoot.ScheduleLayer.HandOff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.HandOff(childComplexity), true
+	case "ScheduleLayer.handOffDay":
+		if e.ComplexityRoot.ScheduleLayer.HandOffDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.HandOffDay(childComplexity), true
+	case "ScheduleLayer.id":
+		if e.ComplexityRoot.ScheduleLayer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.ID(childComplexity), true
+	case "ScheduleLayer.length":
+		if e.ComplexityRoot.ScheduleLayer.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.Length(childComplexity), true
+	case "ScheduleLayer.name":
+		if e.ComplexityRoot.ScheduleLayer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.Name(childComplexity), true
+	case "ScheduleLayer.participants":
+		if e.ComplexityRoot.ScheduleLayer.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.Participants(childComplexity), true
+	case "ScheduleLayer.position":
+		if e.ComplexityRoot.ScheduleLayer.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.Position(childComplexity), true
+	case "ScheduleLayer.restrictions":
+		if e.ComplexityRoot.ScheduleLayer.Restrictions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.Restrictions(childComplexity), true
+	case "ScheduleLayer.rotation":
+		if e.ComplexityRoot.ScheduleLayer.Rotation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.Rotation(childComplexity), true
+	case "ScheduleLayer.startsAt":
+		if e.ComplexityRoot.ScheduleLayer.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleLayer.StartsAt(childComplexity), true
+
+	case "ScheduleOverride.createdBy":
+		if e.ComplexityRoot.ScheduleOverride.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverride.CreatedBy(childComplexity), true
+	case "ScheduleOverride.endsAt":
+		if e.ComplexityRoot.ScheduleOverride.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverride.EndsAt(childComplexity), true
+	case "ScheduleOverride.id":
+		if e.ComplexityRoot.ScheduleOverride.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverride.ID(childComplexity), true
+	case "ScheduleOverride.startsAt":
+		if e.ComplexityRoot.ScheduleOverride.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverride.StartsAt(childComplexity), true
+	case "ScheduleOverride.user":
+		if e.ComplexityRoot.ScheduleOverride.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverride.User(childComplexity), true
+
+	case "ScheduleOverridePayload.errors":
+		if e.ComplexityRoot.ScheduleOverridePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverridePayload.Errors(childComplexity), true
+	case "ScheduleOverridePayload.override":
+		if e.ComplexityRoot.ScheduleOverridePayload.Override == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleOverridePayload.Override(childComplexity), true
+
+	case "SchedulePayload.errors":
+		if e.ComplexityRoot.SchedulePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayload.Errors(childComplexity), true
+	case "SchedulePayload.schedule":
+		if e.ComplexityRoot.SchedulePayload.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayload.Schedule(childComplexity), true
+
+	case "ScheduleShift.endsAt":
+		if e.ComplexityRoot.ScheduleShift.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleShift.EndsAt(childComplexity), true
+	case "ScheduleShift.layer":
+		if e.ComplexityRoot.ScheduleShift.Layer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleShift.Layer(childComplexity), true
+	case "ScheduleShift.override":
+		if e.ComplexityRoot.ScheduleShift.Override == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleShift.Override(childComplexity), true
+	case "ScheduleShift.startsAt":
+		if e.ComplexityRoot.ScheduleShift.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleShift.StartsAt(childComplexity), true
+	case "ScheduleShift.user":
+		if e.ComplexityRoot.ScheduleShift.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleShift.User(childComplexity), true
+
 	case "Server.cloudLocation":
 		if e.ComplexityRoot.Server.CloudLocation == nil {
 			break
@@ -3955,6 +5329,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetDeliveryRetentionPayload.Errors(childComplexity), true
+
+	case "SetEscalationPolicyPayload.component":
+		if e.ComplexityRoot.SetEscalationPolicyPayload.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetEscalationPolicyPayload.Component(childComplexity), true
+	case "SetEscalationPolicyPayload.errors":
+		if e.ComplexityRoot.SetEscalationPolicyPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetEscalationPolicyPayload.Errors(childComplexity), true
+	case "SetEscalationPolicyPayload.integration":
+		if e.ComplexityRoot.SetEscalationPolicyPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetEscalationPolicyPayload.Integration(childComplexity), true
 
 	case "SnsReceipt.detail":
 		if e.ComplexityRoot.SnsReceipt.Detail == nil {
@@ -4075,6 +5468,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.SystemDeliveryChanged(childComplexity), true
 
+	case "TestNotificationPayload.errors":
+		if e.ComplexityRoot.TestNotificationPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestNotificationPayload.Errors(childComplexity), true
+	case "TestNotificationPayload.notification":
+		if e.ComplexityRoot.TestNotificationPayload.Notification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestNotificationPayload.Notification(childComplexity), true
+
 	case "TimelineEntry.actor":
 		if e.ComplexityRoot.TimelineEntry.Actor == nil {
 			break
@@ -4125,6 +5531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateProfilePayload.User(childComplexity), true
 
+	case "User.contactMethods":
+		if e.ComplexityRoot.User.ContactMethods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.ContactMethods(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -4161,6 +5573,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Name(childComplexity), true
+	case "User.notificationRules":
+		if e.ComplexityRoot.User.NotificationRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.NotificationRules(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -4389,13 +5807,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateAccountInput,
 		ec.unmarshalInputCreateApiTokenInput,
 		ec.unmarshalInputCreateAwsIntegrationInput,
+		ec.unmarshalInputCreateCalendarFeedInput,
 		ec.unmarshalInputCreateComponentInput,
+		ec.unmarshalInputCreateContactMethodInput,
 		ec.unmarshalInputCreateCustomEventInput,
 		ec.unmarshalInputCreateEndpointInput,
 		ec.unmarshalInputCreateEnvironmentInput,
+		ec.unmarshalInputCreateEscalationPolicyInput,
 		ec.unmarshalInputCreateFarmInput,
 		ec.unmarshalInputCreateFarmRoleInput,
 		ec.unmarshalInputCreateIncidentInput,
+		ec.unmarshalInputCreateScheduleInput,
+		ec.unmarshalInputCreateScheduleOverrideInput,
 		ec.unmarshalInputCreateServerInput,
 		ec.unmarshalInputCreateWebhookInput,
 		ec.unmarshalInputDeleteAwsIntegrationInput,
@@ -4407,30 +5830,44 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeliveryFilter,
 		ec.unmarshalInputEndpointHeaderInput,
 		ec.unmarshalInputEndpointIdInput,
+		ec.unmarshalInputEscalateIncidentInput,
+		ec.unmarshalInputEscalationLevelInput,
+		ec.unmarshalInputEscalationTargetInput,
 		ec.unmarshalInputFarmIdInput,
 		ec.unmarshalInputFireEventInput,
 		ec.unmarshalInputIncidentFilter,
 		ec.unmarshalInputKeyValueInput,
+		ec.unmarshalInputNotificationRuleInput,
+		ec.unmarshalInputReassignIncidentInput,
 		ec.unmarshalInputRemoveMemberInput,
 		ec.unmarshalInputResendDeliveryInput,
 		ec.unmarshalInputResolveIncidentInput,
+		ec.unmarshalInputRestrictionInput,
 		ec.unmarshalInputRetryFailedDeliveriesInput,
 		ec.unmarshalInputRevokeApiTokenInput,
 		ec.unmarshalInputRotateAwsIntegrationUrlInput,
 		ec.unmarshalInputRotateEndpointKeyInput,
+		ec.unmarshalInputScheduleLayerInput,
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputServerFields,
 		ec.unmarshalInputSetDeliveryRetentionInput,
 		ec.unmarshalInputSetEnvironmentApprovalsInput,
+		ec.unmarshalInputSetEscalationPolicyInput,
+		ec.unmarshalInputSetIncidentPolicyInput,
 		ec.unmarshalInputSetVariableInput,
+		ec.unmarshalInputSnoozeIncidentInput,
+		ec.unmarshalInputUnacknowledgeIncidentInput,
 		ec.unmarshalInputUpdateAccountInput,
 		ec.unmarshalInputUpdateAwsIntegrationInput,
 		ec.unmarshalInputUpdateComponentInput,
+		ec.unmarshalInputUpdateContactMethodInput,
 		ec.unmarshalInputUpdateEndpointInput,
 		ec.unmarshalInputUpdateEnvironmentInput,
+		ec.unmarshalInputUpdateEscalationPolicyInput,
 		ec.unmarshalInputUpdateFarmInput,
 		ec.unmarshalInputUpdateMemberRoleInput,
 		ec.unmarshalInputUpdateProfileInput,
+		ec.unmarshalInputUpdateScheduleInput,
 		ec.unmarshalInputUpdateServerInput,
 		ec.unmarshalInputUpdateWebhookInput,
 		ec.unmarshalInputWebhookIdInput,
@@ -4946,6 +6383,147 @@ extend type Mutation {
   updateComponent(input: UpdateComponentInput!): ComponentPayload!
   "Refused while an AWS integration maps to the component or an incident on it is open."
   deleteComponent(input: DeleteComponentInput!): DeletePayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/escalation.graphqls", Input: `# The on-call engine as the API sees it (issue 10): where an incident's escalation stands, its
+# notifications, and the actions on it.
+
+enum EscalationState {
+  ACTIVE
+  ACKNOWLEDGED
+  SNOOZED
+  RESOLVED
+  EXHAUSTED
+}
+
+enum NotificationStatus {
+  PENDING
+  SENDING
+  RETRYING
+  SENT
+  FAILED
+  "No SMTP configured: kept in Outgoing mail."
+  KEPT
+  "Acknowledged before a delayed rule fired."
+  CANCELLED
+  "Sent inside another notification that bundled several pages."
+  BUNDLED
+}
+
+type Escalation {
+  policy: EscalationPolicy
+  "Where the policy came from: INCIDENT, RULE, INTEGRATION or COMPONENT."
+  policySource: String
+  state: EscalationState!
+  "1-based level paged last; 0 before the first page."
+  level: Int!
+  levelCount: Int!
+  repeatsLeft: Int!
+  "When the next level fires (null when nothing is due)."
+  nextStepAt: Time
+  snoozedUntil: Time
+  "Who the current level paged."
+  paged: [User!]!
+}
+
+type Notification {
+  id: ID!
+  incident: Incident
+  user: User!
+  contactMethod: ContactMethod
+  "page, test, shift_start, handoff or unreached"
+  reason: String!
+  channel: ContactKind!
+  recipient: String!
+  "1-based level of the page."
+  level: Int
+  status: NotificationStatus!
+  attempts: Int!
+  lastError: String!
+  providerAnswer: String!
+  notBefore: Time!
+  createdAt: Time!
+  sentAt: Time
+  "Oldest first."
+  attemptLog: [NotificationAttempt!]!
+}
+
+type NotificationAttempt {
+  number: Int!
+  startedAt: Time!
+  finishedAt: Time
+  "ok, error or timeout"
+  outcome: String!
+  providerAnswer: String!
+  error: String!
+}
+
+type NotificationEdge {
+  cursor: String!
+  node: Notification!
+}
+
+type NotificationConnection {
+  edges: [NotificationEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Incident {
+  assignee: User
+  escalation: Escalation
+  "Set when a page reached nobody at all."
+  unreachedAt: Time
+  "Oldest first."
+  notifications: [Notification!]!
+}
+
+extend type Account {
+  "The caller's pages (notifications) in the account, newest first."
+  myNotifications(first: Int = 50, after: String): NotificationConnection!
+  "The caller's open incidents that paged them or are assigned to them."
+  myOpenPages: [Incident!]!
+}
+
+input UnacknowledgeIncidentInput {
+  id: ID!
+}
+
+input ReassignIncidentInput {
+  id: ID!
+  userId: ID!
+}
+
+input SnoozeIncidentInput {
+  id: ID!
+  "1–1440"
+  minutes: Int!
+}
+
+input SetIncidentPolicyInput {
+  id: ID!
+  "Null: back to the rule/integration/component policy."
+  policyId: ID
+}
+
+input EscalateIncidentInput {
+  id: ID!
+}
+
+extend input CreateIncidentInput {
+  "Overrides the component's policy for this incident."
+  escalationPolicyId: ID
+}
+
+extend type Mutation {
+  "Back to triggered: escalation restarts at level 1."
+  unacknowledgeIncident(input: UnacknowledgeIncidentInput!): IncidentPayload!
+  "Hands the incident to a person, who is paged."
+  reassignIncident(input: ReassignIncidentInput!): IncidentPayload!
+  "Acknowledged for N minutes, then it triggers again."
+  snoozeIncident(input: SnoozeIncidentInput!): IncidentPayload!
+  setIncidentPolicy(input: SetIncidentPolicyInput!): IncidentPayload!
+  "Pages the next level now."
+  escalateIncident(input: EscalateIncidentInput!): IncidentPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/incident.graphqls", Input: `enum Severity {
@@ -5511,6 +7089,363 @@ extend type Account {
   outgoingMail(first: Int = 50, after: String): MailMessageConnection! @hasRole(role: ADMIN)
   "False when no SMTP server is configured: mail is kept in Outgoing mail, not sent."
   mailSending: Boolean!
+}
+`, BuiltIn: false},
+	{Name: "../schema/oncall.graphqls", Input: `# On-call configuration (issue 10): contact methods and personal notification rules, schedules
+# with layers and overrides, calendar feeds, escalation policies. The engine and notifications
+# are in escalation.graphqls.
+
+enum ContactKind {
+  EMAIL
+  NTFY
+  ENDPOINT
+  SLACK_DM
+}
+
+"One way to reach a person. The primary method is the account email and cannot be removed."
+type ContactMethod {
+  id: ID!
+  kind: ContactKind!
+  label: String!
+  "Email address, ntfy topic URL or Slack user id; the endpoint's name for ENDPOINT."
+  address: String!
+  endpoint: Endpoint
+  isPrimary: Boolean!
+  "Extra email addresses are used only once verified through the link mailed to them."
+  verified: Boolean!
+  disabled: Boolean!
+  createdAt: Time!
+}
+
+"On a page, notify the method after delayMinutes unless the incident is acknowledged."
+type NotificationRule {
+  id: ID!
+  contactMethod: ContactMethod!
+  delayMinutes: Int!
+}
+
+type Schedule {
+  id: ID!
+  accountId: ID!
+  name: String!
+  description: String!
+  "IANA zone, e.g. Europe/Berlin."
+  timeZone: String!
+  "Lowest first: a later layer that has someone wins."
+  layers: [ScheduleLayer!]!
+  "Overrides that end after ` + "`" + `from` + "`" + ` (default now), oldest first."
+  overrides(from: Time): [ScheduleOverride!]!
+  "Who is on call at ` + "`" + `at` + "`" + ` (default now); null: nobody (a gap)."
+  onCallAt(at: Time): ScheduleShift
+  "The final schedule over [from, to) (at most 366 days): shifts with their origin."
+  finalSchedule(from: Time!, to: Time!): [ScheduleShift!]!
+  "The escalation policies that target this schedule."
+  policies: [EscalationPolicy!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+enum Rotation {
+  DAILY
+  WEEKLY
+  HOURLY
+}
+
+type LayerRestrictionWindow {
+  "Weekdays the window starts on, 0 = Sunday … 6; empty: every day."
+  days: [Int!]!
+  "HH:MM"
+  from: String!
+  "HH:MM; at or before ` + "`" + `from` + "`" + ` crosses midnight; equal to ` + "`" + `from` + "`" + ` is the whole day."
+  to: String!
+}
+
+type ScheduleLayer {
+  id: ID!
+  name: String!
+  position: Int!
+  rotation: Rotation!
+  "Shift length in days, weeks or hours (by rotation)."
+  length: Int!
+  "HH:MM on the schedule's wall clock."
+  handOff: String!
+  "0 = Sunday … 6; the hand-off day of weekly rotations."
+  handOffDay: Int!
+  participants: [User!]!
+  startsAt: Time!
+  endsAt: Time
+  restrictions: [LayerRestrictionWindow!]!
+}
+
+type ScheduleOverride {
+  id: ID!
+  user: User!
+  startsAt: Time!
+  endsAt: Time!
+  createdBy: String!
+}
+
+type ScheduleShift {
+  user: User!
+  startsAt: Time!
+  endsAt: Time!
+  "The layer the shift comes from; null for an override."
+  layer: ScheduleLayer
+  override: ScheduleOverride
+}
+
+type CalendarFeed {
+  id: ID!
+  schedule: Schedule
+  user: User
+  "The first characters of the secret URL's token, to tell feeds apart."
+  tokenPrefix: String!
+  createdAt: Time!
+  lastUsedAt: Time
+  revokedAt: Time
+}
+
+type EscalationPolicy {
+  id: ID!
+  accountId: ID!
+  name: String!
+  description: String!
+  "Repeat the whole policy this many times (0–9) when nobody acknowledges."
+  repeat: Int!
+  levels: [EscalationLevel!]!
+  "Components whose incidents use this policy by default."
+  components: [Component!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+type EscalationLevel {
+  id: ID!
+  position: Int!
+  "Minutes (1–10,080) before the next level is paged."
+  timeoutMinutes: Int!
+  targets: [EscalationTarget!]!
+}
+
+type EscalationTarget {
+  id: ID!
+  schedule: Schedule
+  user: User
+}
+
+"A person on call now, and where from."
+type OnCallNow {
+  user: User!
+  schedule: Schedule!
+  shift: ScheduleShift!
+}
+
+input CreateContactMethodInput {
+  kind: ContactKind!
+  label: String
+  "Email address, ntfy topic URL (https://ntfy.example/topic) or Slack user id."
+  address: String
+  "For ENDPOINT: an endpoint of an account the user belongs to."
+  endpointId: ID
+  "An ntfy access token, sealed; never shown again."
+  token: String
+}
+
+input UpdateContactMethodInput {
+  id: ID!
+  label: String
+  disabled: Boolean
+}
+
+input NotificationRuleInput {
+  contactMethodId: ID!
+  delayMinutes: Int!
+}
+
+input RestrictionInput {
+  days: [Int!]
+  from: String!
+  to: String!
+}
+
+input ScheduleLayerInput {
+  "Keep an existing layer's id so its shifts keep their origin; omit for a new layer."
+  id: ID
+  name: String
+  rotation: Rotation!
+  length: Int!
+  handOff: String!
+  handOffDay: Int
+  participantIds: [ID!]!
+  startsAt: Time!
+  endsAt: Time
+  restrictions: [RestrictionInput!]
+}
+
+input CreateScheduleInput {
+  accountId: ID!
+  name: String!
+  description: String
+  timeZone: String!
+  "Lowest first."
+  layers: [ScheduleLayerInput!]
+}
+
+input UpdateScheduleInput {
+  id: ID!
+  name: String
+  description: String
+  timeZone: String
+  "When given, replaces all layers (lowest first)."
+  layers: [ScheduleLayerInput!]
+}
+
+input CreateScheduleOverrideInput {
+  scheduleId: ID!
+  userId: ID!
+  startsAt: Time!
+  endsAt: Time!
+}
+
+input CreateCalendarFeedInput {
+  accountId: ID!
+  "A schedule's feed; omit for the caller's own shifts in the account."
+  scheduleId: ID
+}
+
+input EscalationTargetInput {
+  scheduleId: ID
+  userId: ID
+}
+
+input EscalationLevelInput {
+  timeoutMinutes: Int!
+  targets: [EscalationTargetInput!]!
+}
+
+input CreateEscalationPolicyInput {
+  accountId: ID!
+  name: String!
+  description: String
+  repeat: Int
+  levels: [EscalationLevelInput!]!
+}
+
+input UpdateEscalationPolicyInput {
+  id: ID!
+  name: String
+  description: String
+  repeat: Int
+  "When given, replaces all levels."
+  levels: [EscalationLevelInput!]
+}
+
+input SetEscalationPolicyInput {
+  "A component or an AWS integration."
+  targetId: ID!
+  "Null detaches."
+  policyId: ID
+}
+
+type ContactMethodPayload {
+  contactMethod: ContactMethod
+  errors: [UserError!]!
+}
+
+type NotificationRulesPayload {
+  rules: [NotificationRule!]
+  errors: [UserError!]!
+}
+
+type SchedulePayload {
+  schedule: Schedule
+  errors: [UserError!]!
+}
+
+type ScheduleOverridePayload {
+  override: ScheduleOverride
+  errors: [UserError!]!
+}
+
+type CalendarFeedPayload {
+  feed: CalendarFeed
+  "The secret URL, shown once."
+  url: String
+  errors: [UserError!]!
+}
+
+type EscalationPolicyPayload {
+  policy: EscalationPolicy
+  errors: [UserError!]!
+}
+
+type SetEscalationPolicyPayload {
+  component: Component
+  integration: AwsIntegration
+  errors: [UserError!]!
+}
+
+type TestNotificationPayload {
+  notification: Notification
+  errors: [UserError!]!
+}
+
+extend type User {
+  "The caller's own contact methods (null for other users)."
+  contactMethods: [ContactMethod!]
+  "The caller's own notification rules (null for other users)."
+  notificationRules: [NotificationRule!]
+}
+
+extend type Account {
+  schedules: [Schedule!]!
+  schedule(id: ID!): Schedule
+  escalationPolicies: [EscalationPolicy!]!
+  escalationPolicy(id: ID!): EscalationPolicy
+  "Everyone on call now across the account's schedules."
+  onCallNow: [OnCallNow!]!
+  "The caller's next shifts in the account over the next ` + "`" + `days` + "`" + ` (default 14, at most 90)."
+  myShifts(days: Int = 14): [ScheduleShift!]!
+  "The account's calendar feeds the caller may see (admins: all; others: their own)."
+  calendarFeeds: [CalendarFeed!]!
+}
+
+extend type Component {
+  escalationPolicy: EscalationPolicy
+}
+
+extend type AwsIntegration {
+  "Overrides the component's policy for incidents this integration opens."
+  escalationPolicy: EscalationPolicy
+}
+
+extend type Mutation {
+  createContactMethod(input: CreateContactMethodInput!): ContactMethodPayload!
+  updateContactMethod(input: UpdateContactMethodInput!): ContactMethodPayload!
+  deleteContactMethod(id: ID!): DeletePayload!
+  "Mails a new verification link to an unverified extra email address."
+  resendContactVerification(id: ID!): ContactMethodPayload!
+  "Replaces the caller's notification rules; an empty list means every method at once."
+  setNotificationRules(rules: [NotificationRuleInput!]!): NotificationRulesPayload!
+  "Sends a test notification through one of the caller's methods."
+  sendTestNotification(contactMethodId: ID!): TestNotificationPayload!
+
+  createSchedule(input: CreateScheduleInput!): SchedulePayload! @hasRole(role: ADMIN)
+  updateSchedule(input: UpdateScheduleInput!): SchedulePayload!
+  "Refused while a policy targets it (the error names the policies)."
+  deleteSchedule(id: ID!): DeletePayload!
+  "Members and up."
+  createScheduleOverride(input: CreateScheduleOverrideInput!): ScheduleOverridePayload!
+  deleteScheduleOverride(id: ID!): DeletePayload!
+  createCalendarFeed(input: CreateCalendarFeedInput!): CalendarFeedPayload!
+  revokeCalendarFeed(id: ID!): CalendarFeedPayload!
+
+  createEscalationPolicy(input: CreateEscalationPolicyInput!): EscalationPolicyPayload! @hasRole(role: ADMIN)
+  updateEscalationPolicy(input: UpdateEscalationPolicyInput!): EscalationPolicyPayload!
+  "Refused while a component or integration uses it (the error names them)."
+  deleteEscalationPolicy(id: ID!): DeletePayload!
+  "Attach a policy to a component or an AWS integration (admins)."
+  setEscalationPolicy(input: SetEscalationPolicyInput!): SetEscalationPolicyPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `type User {
@@ -6098,6 +8033,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_approvalRequests(ctx, field)
 	case "components":
 		return ec.fieldContext_Account_components(ctx, field)
+	case "myNotifications":
+		return ec.fieldContext_Account_myNotifications(ctx, field)
+	case "myOpenPages":
+		return ec.fieldContext_Account_myOpenPages(ctx, field)
 	case "incidents":
 		return ec.fieldContext_Account_incidents(ctx, field)
 	case "awsIntegrations":
@@ -6108,6 +8047,20 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_outgoingMail(ctx, field)
 	case "mailSending":
 		return ec.fieldContext_Account_mailSending(ctx, field)
+	case "schedules":
+		return ec.fieldContext_Account_schedules(ctx, field)
+	case "schedule":
+		return ec.fieldContext_Account_schedule(ctx, field)
+	case "escalationPolicies":
+		return ec.fieldContext_Account_escalationPolicies(ctx, field)
+	case "escalationPolicy":
+		return ec.fieldContext_Account_escalationPolicy(ctx, field)
+	case "onCallNow":
+		return ec.fieldContext_Account_onCallNow(ctx, field)
+	case "myShifts":
+		return ec.fieldContext_Account_myShifts(ctx, field)
+	case "calendarFeeds":
+		return ec.fieldContext_Account_calendarFeeds(ctx, field)
 	case "eventCatalog":
 		return ec.fieldContext_Account_eventCatalog(ctx, field)
 	case "events":
@@ -6338,6 +8291,8 @@ func (ec *executionContext) childFields_AwsIntegration(ctx context.Context, fiel
 		return ec.fieldContext_AwsIntegration_recentRejections(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_AwsIntegration_createdAt(ctx, field)
+	case "escalationPolicy":
+		return ec.fieldContext_AwsIntegration_escalationPolicy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AwsIntegration", field.Name)
 }
@@ -6362,6 +8317,38 @@ func (ec *executionContext) childFields_AwsIntegrationUrlPayload(ctx context.Con
 		return ec.fieldContext_AwsIntegrationUrlPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AwsIntegrationUrlPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarFeed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CalendarFeed_id(ctx, field)
+	case "schedule":
+		return ec.fieldContext_CalendarFeed_schedule(ctx, field)
+	case "user":
+		return ec.fieldContext_CalendarFeed_user(ctx, field)
+	case "tokenPrefix":
+		return ec.fieldContext_CalendarFeed_tokenPrefix(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CalendarFeed_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_CalendarFeed_lastUsedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_CalendarFeed_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarFeed", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarFeedPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "feed":
+		return ec.fieldContext_CalendarFeedPayload_feed(ctx, field)
+	case "url":
+		return ec.fieldContext_CalendarFeedPayload_url(ctx, field)
+	case "errors":
+		return ec.fieldContext_CalendarFeedPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarFeedPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6430,6 +8417,8 @@ func (ec *executionContext) childFields_Component(ctx context.Context, field gra
 		return ec.fieldContext_Component_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Component_updatedAt(ctx, field)
+	case "escalationPolicy":
+		return ec.fieldContext_Component_escalationPolicy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Component", field.Name)
 }
@@ -6442,6 +8431,40 @@ func (ec *executionContext) childFields_ComponentPayload(ctx context.Context, fi
 		return ec.fieldContext_ComponentPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComponentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactMethod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactMethod_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ContactMethod_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_ContactMethod_label(ctx, field)
+	case "address":
+		return ec.fieldContext_ContactMethod_address(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_ContactMethod_endpoint(ctx, field)
+	case "isPrimary":
+		return ec.fieldContext_ContactMethod_isPrimary(ctx, field)
+	case "verified":
+		return ec.fieldContext_ContactMethod_verified(ctx, field)
+	case "disabled":
+		return ec.fieldContext_ContactMethod_disabled(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContactMethod_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactMethod", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactMethodPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contactMethod":
+		return ec.fieldContext_ContactMethodPayload_contactMethod(ctx, field)
+	case "errors":
+		return ec.fieldContext_ContactMethodPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactMethodPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateApiTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6752,6 +8775,90 @@ func (ec *executionContext) childFields_EnvironmentPayloadWithApprovals(ctx cont
 	return nil, fmt.Errorf("no field named %q was found under type EnvironmentPayloadWithApprovals", field.Name)
 }
 
+func (ec *executionContext) childFields_Escalation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_Escalation_policy(ctx, field)
+	case "policySource":
+		return ec.fieldContext_Escalation_policySource(ctx, field)
+	case "state":
+		return ec.fieldContext_Escalation_state(ctx, field)
+	case "level":
+		return ec.fieldContext_Escalation_level(ctx, field)
+	case "levelCount":
+		return ec.fieldContext_Escalation_levelCount(ctx, field)
+	case "repeatsLeft":
+		return ec.fieldContext_Escalation_repeatsLeft(ctx, field)
+	case "nextStepAt":
+		return ec.fieldContext_Escalation_nextStepAt(ctx, field)
+	case "snoozedUntil":
+		return ec.fieldContext_Escalation_snoozedUntil(ctx, field)
+	case "paged":
+		return ec.fieldContext_Escalation_paged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Escalation", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EscalationLevel_id(ctx, field)
+	case "position":
+		return ec.fieldContext_EscalationLevel_position(ctx, field)
+	case "timeoutMinutes":
+		return ec.fieldContext_EscalationLevel_timeoutMinutes(ctx, field)
+	case "targets":
+		return ec.fieldContext_EscalationLevel_targets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EscalationPolicy_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_EscalationPolicy_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_EscalationPolicy_name(ctx, field)
+	case "description":
+		return ec.fieldContext_EscalationPolicy_description(ctx, field)
+	case "repeat":
+		return ec.fieldContext_EscalationPolicy_repeat(ctx, field)
+	case "levels":
+		return ec.fieldContext_EscalationPolicy_levels(ctx, field)
+	case "components":
+		return ec.fieldContext_EscalationPolicy_components(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_EscalationPolicy_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_EscalationPolicy_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_EscalationPolicyPayload_policy(ctx, field)
+	case "errors":
+		return ec.fieldContext_EscalationPolicyPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationPolicyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EscalationTarget_id(ctx, field)
+	case "schedule":
+		return ec.fieldContext_EscalationTarget_schedule(ctx, field)
+	case "user":
+		return ec.fieldContext_EscalationTarget_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationTarget", field.Name)
+}
+
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6956,6 +9063,14 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_updatedAt(ctx, field)
 	case "timeline":
 		return ec.fieldContext_Incident_timeline(ctx, field)
+	case "assignee":
+		return ec.fieldContext_Incident_assignee(ctx, field)
+	case "escalation":
+		return ec.fieldContext_Incident_escalation(ctx, field)
+	case "unreachedAt":
+		return ec.fieldContext_Incident_unreachedAt(ctx, field)
+	case "notifications":
+		return ec.fieldContext_Incident_notifications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
 }
@@ -7050,6 +9165,18 @@ func (ec *executionContext) childFields_KeyValue(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type KeyValue", field.Name)
 }
 
+func (ec *executionContext) childFields_LayerRestrictionWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "days":
+		return ec.fieldContext_LayerRestrictionWindow_days(ctx, field)
+	case "from":
+		return ec.fieldContext_LayerRestrictionWindow_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LayerRestrictionWindow_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LayerRestrictionWindow", field.Name)
+}
+
 func (ec *executionContext) childFields_MailMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7130,6 +9257,116 @@ func (ec *executionContext) childFields_MembershipPayload(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MembershipPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notification_id(ctx, field)
+	case "incident":
+		return ec.fieldContext_Notification_incident(ctx, field)
+	case "user":
+		return ec.fieldContext_Notification_user(ctx, field)
+	case "contactMethod":
+		return ec.fieldContext_Notification_contactMethod(ctx, field)
+	case "reason":
+		return ec.fieldContext_Notification_reason(ctx, field)
+	case "channel":
+		return ec.fieldContext_Notification_channel(ctx, field)
+	case "recipient":
+		return ec.fieldContext_Notification_recipient(ctx, field)
+	case "level":
+		return ec.fieldContext_Notification_level(ctx, field)
+	case "status":
+		return ec.fieldContext_Notification_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_Notification_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Notification_lastError(ctx, field)
+	case "providerAnswer":
+		return ec.fieldContext_Notification_providerAnswer(ctx, field)
+	case "notBefore":
+		return ec.fieldContext_Notification_notBefore(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notification_createdAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_Notification_sentAt(ctx, field)
+	case "attemptLog":
+		return ec.fieldContext_Notification_attemptLog(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_NotificationAttempt_number(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_NotificationAttempt_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_NotificationAttempt_finishedAt(ctx, field)
+	case "outcome":
+		return ec.fieldContext_NotificationAttempt_outcome(ctx, field)
+	case "providerAnswer":
+		return ec.fieldContext_NotificationAttempt_providerAnswer(ctx, field)
+	case "error":
+		return ec.fieldContext_NotificationAttempt_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NotificationRule_id(ctx, field)
+	case "contactMethod":
+		return ec.fieldContext_NotificationRule_contactMethod(ctx, field)
+	case "delayMinutes":
+		return ec.fieldContext_NotificationRule_delayMinutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationRule", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationRulesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rules":
+		return ec.fieldContext_NotificationRulesPayload_rules(ctx, field)
+	case "errors":
+		return ec.fieldContext_NotificationRulesPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationRulesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OnCallNow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_OnCallNow_user(ctx, field)
+	case "schedule":
+		return ec.fieldContext_OnCallNow_schedule(ctx, field)
+	case "shift":
+		return ec.fieldContext_OnCallNow_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnCallNow", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -7148,6 +9385,116 @@ func (ec *executionContext) childFields_RetryFailedDeliveriesPayload(ctx context
 		return ec.fieldContext_RetryFailedDeliveriesPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RetryFailedDeliveriesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Schedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Schedule_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Schedule_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_Schedule_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Schedule_description(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Schedule_timeZone(ctx, field)
+	case "layers":
+		return ec.fieldContext_Schedule_layers(ctx, field)
+	case "overrides":
+		return ec.fieldContext_Schedule_overrides(ctx, field)
+	case "onCallAt":
+		return ec.fieldContext_Schedule_onCallAt(ctx, field)
+	case "finalSchedule":
+		return ec.fieldContext_Schedule_finalSchedule(ctx, field)
+	case "policies":
+		return ec.fieldContext_Schedule_policies(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Schedule_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Schedule_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Schedule", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduleLayer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScheduleLayer_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ScheduleLayer_name(ctx, field)
+	case "position":
+		return ec.fieldContext_ScheduleLayer_position(ctx, field)
+	case "rotation":
+		return ec.fieldContext_ScheduleLayer_rotation(ctx, field)
+	case "length":
+		return ec.fieldContext_ScheduleLayer_length(ctx, field)
+	case "handOff":
+		return ec.fieldContext_ScheduleLayer_handOff(ctx, field)
+	case "handOffDay":
+		return ec.fieldContext_ScheduleLayer_handOffDay(ctx, field)
+	case "participants":
+		return ec.fieldContext_ScheduleLayer_participants(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_ScheduleLayer_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_ScheduleLayer_endsAt(ctx, field)
+	case "restrictions":
+		return ec.fieldContext_ScheduleLayer_restrictions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleLayer", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduleOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScheduleOverride_id(ctx, field)
+	case "user":
+		return ec.fieldContext_ScheduleOverride_user(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_ScheduleOverride_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_ScheduleOverride_endsAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ScheduleOverride_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleOverride", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduleOverridePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "override":
+		return ec.fieldContext_ScheduleOverridePayload_override(ctx, field)
+	case "errors":
+		return ec.fieldContext_ScheduleOverridePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleOverridePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schedule":
+		return ec.fieldContext_SchedulePayload_schedule(ctx, field)
+	case "errors":
+		return ec.fieldContext_SchedulePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduleShift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_ScheduleShift_user(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_ScheduleShift_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_ScheduleShift_endsAt(ctx, field)
+	case "layer":
+		return ec.fieldContext_ScheduleShift_layer(ctx, field)
+	case "override":
+		return ec.fieldContext_ScheduleShift_override(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleShift", field.Name)
 }
 
 func (ec *executionContext) childFields_Server(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7206,6 +9553,18 @@ func (ec *executionContext) childFields_SetDeliveryRetentionPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type SetDeliveryRetentionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SetEscalationPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "component":
+		return ec.fieldContext_SetEscalationPolicyPayload_component(ctx, field)
+	case "integration":
+		return ec.fieldContext_SetEscalationPolicyPayload_integration(ctx, field)
+	case "errors":
+		return ec.fieldContext_SetEscalationPolicyPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetEscalationPolicyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "messageId":
@@ -7238,6 +9597,16 @@ func (ec *executionContext) childFields_SnsRejection(ctx context.Context, field 
 		return ec.fieldContext_SnsRejection_receivedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnsRejection", field.Name)
+}
+
+func (ec *executionContext) childFields_TestNotificationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "notification":
+		return ec.fieldContext_TestNotificationPayload_notification(ctx, field)
+	case "errors":
+		return ec.fieldContext_TestNotificationPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TestNotificationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7282,6 +9651,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "memberships":
 		return ec.fieldContext_User_memberships(ctx, field)
+	case "contactMethods":
+		return ec.fieldContext_User_contactMethods(ctx, field)
+	case "notificationRules":
+		return ec.fieldContext_User_notificationRules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }

@@ -79,6 +79,13 @@ type AWSIntegrationURLPayload struct {
 	Errors     []*UserError `json:"errors"`
 }
 
+type CalendarFeedPayload struct {
+	Feed *models.CalendarFeed `json:"feed,omitempty"`
+	// The secret URL, shown once.
+	URL    *string      `json:"url,omitempty"`
+	Errors []*UserError `json:"errors"`
+}
+
 type CancelApprovalRequestInput struct {
 	ID string `json:"id"`
 }
@@ -116,6 +123,11 @@ type ComponentPayload struct {
 	Errors    []*UserError      `json:"errors"`
 }
 
+type ContactMethodPayload struct {
+	ContactMethod *models.ContactMethod `json:"contactMethod,omitempty"`
+	Errors        []*UserError          `json:"errors"`
+}
+
 type CreateAccountInput struct {
 	Name string `json:"name"`
 }
@@ -136,12 +148,29 @@ type CreateAWSIntegrationInput struct {
 	DefaultSeverity *models.Severity `json:"defaultSeverity,omitempty"`
 }
 
+type CreateCalendarFeedInput struct {
+	AccountID string `json:"accountId"`
+	// A schedule's feed; omit for the caller's own shifts in the account.
+	ScheduleID *string `json:"scheduleId,omitempty"`
+}
+
 type CreateComponentInput struct {
 	AccountID      string                  `json:"accountId"`
 	Name           string                  `json:"name"`
 	Description    *string                 `json:"description,omitempty"`
 	Group          *string                 `json:"group,omitempty"`
 	StatusOverride *models.ComponentStatus `json:"statusOverride,omitempty"`
+}
+
+type CreateContactMethodInput struct {
+	Kind  models.ContactKind `json:"kind"`
+	Label *string            `json:"label,omitempty"`
+	// Email address, ntfy topic URL (https://ntfy.example/topic) or Slack user id.
+	Address *string `json:"address,omitempty"`
+	// For ENDPOINT: an endpoint of an account the user belongs to.
+	EndpointID *string `json:"endpointId,omitempty"`
+	// An ntfy access token, sealed; never shown again.
+	Token *string `json:"token,omitempty"`
 }
 
 type CreateCustomEventInput struct {
@@ -167,6 +196,14 @@ type CreateEnvironmentInput struct {
 	AccountID   string  `json:"accountId"`
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+}
+
+type CreateEscalationPolicyInput struct {
+	AccountID   string                  `json:"accountId"`
+	Name        string                  `json:"name"`
+	Description *string                 `json:"description,omitempty"`
+	Repeat      *int                    `json:"repeat,omitempty"`
+	Levels      []*EscalationLevelInput `json:"levels"`
 }
 
 type CreateFarmInput struct {
@@ -199,6 +236,24 @@ type CreateIncidentInput struct {
 	Severity    models.Severity `json:"severity"`
 	// Becomes the first timeline entry.
 	Description *string `json:"description,omitempty"`
+	// Overrides the component's policy for this incident.
+	EscalationPolicyID *string `json:"escalationPolicyId,omitempty"`
+}
+
+type CreateScheduleInput struct {
+	AccountID   string  `json:"accountId"`
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	TimeZone    string  `json:"timeZone"`
+	// Lowest first.
+	Layers []*ScheduleLayerInput `json:"layers,omitempty"`
+}
+
+type CreateScheduleOverrideInput struct {
+	ScheduleID string    `json:"scheduleId"`
+	UserID     string    `json:"userId"`
+	StartsAt   time.Time `json:"startsAt"`
+	EndsAt     time.Time `json:"endsAt"`
 }
 
 type CreateServerInput struct {
@@ -320,6 +375,41 @@ type EnvironmentPayloadWithApprovals struct {
 	Errors      []*UserError        `json:"errors"`
 }
 
+type EscalateIncidentInput struct {
+	ID string `json:"id"`
+}
+
+type Escalation struct {
+	Policy *models.EscalationPolicy `json:"policy,omitempty"`
+	// Where the policy came from: INCIDENT, RULE, INTEGRATION or COMPONENT.
+	PolicySource *string                `json:"policySource,omitempty"`
+	State        models.EscalationState `json:"state"`
+	// 1-based level paged last; 0 before the first page.
+	Level       int `json:"level"`
+	LevelCount  int `json:"levelCount"`
+	RepeatsLeft int `json:"repeatsLeft"`
+	// When the next level fires (null when nothing is due).
+	NextStepAt   *time.Time `json:"nextStepAt,omitempty"`
+	SnoozedUntil *time.Time `json:"snoozedUntil,omitempty"`
+	// Who the current level paged.
+	Paged []*models.User `json:"paged"`
+}
+
+type EscalationLevelInput struct {
+	TimeoutMinutes int                      `json:"timeoutMinutes"`
+	Targets        []*EscalationTargetInput `json:"targets"`
+}
+
+type EscalationPolicyPayload struct {
+	Policy *models.EscalationPolicy `json:"policy,omitempty"`
+	Errors []*UserError             `json:"errors"`
+}
+
+type EscalationTargetInput struct {
+	ScheduleID *string `json:"scheduleId,omitempty"`
+	UserID     *string `json:"userId,omitempty"`
+}
+
 type EventConnection struct {
 	Edges    []*EventEdge `json:"edges"`
 	PageInfo *PageInfo    `json:"pageInfo"`
@@ -398,6 +488,15 @@ type KeyValueInput struct {
 	Value string `json:"value"`
 }
 
+type LayerRestrictionWindow struct {
+	// Weekdays the window starts on, 0 = Sunday … 6; empty: every day.
+	Days []int `json:"days"`
+	// HH:MM
+	From string `json:"from"`
+	// HH:MM; at or before `from` crosses midnight; equal to `from` is the whole day.
+	To string `json:"to"`
+}
+
 type MailMessageConnection struct {
 	Edges    []*MailMessageEdge `json:"edges"`
 	PageInfo *PageInfo          `json:"pageInfo"`
@@ -416,12 +515,44 @@ type MembershipPayload struct {
 type Mutation struct {
 }
 
+type NotificationConnection struct {
+	Edges    []*NotificationEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+}
+
+type NotificationEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *models.Notification `json:"node"`
+}
+
+type NotificationRuleInput struct {
+	ContactMethodID string `json:"contactMethodId"`
+	DelayMinutes    int    `json:"delayMinutes"`
+}
+
+type NotificationRulesPayload struct {
+	Rules  []*models.NotificationRule `json:"rules,omitempty"`
+	Errors []*UserError               `json:"errors"`
+}
+
+// A person on call now, and where from.
+type OnCallNow struct {
+	User     *models.User     `json:"user"`
+	Schedule *models.Schedule `json:"schedule"`
+	Shift    *ScheduleShift   `json:"shift"`
+}
+
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
 }
 
 type Query struct {
+}
+
+type ReassignIncidentInput struct {
+	ID     string `json:"id"`
+	UserID string `json:"userId"`
 }
 
 type RemoveMemberInput struct {
@@ -435,6 +566,12 @@ type ResendDeliveryInput struct {
 type ResolveIncidentInput struct {
 	ID   string  `json:"id"`
 	Note *string `json:"note,omitempty"`
+}
+
+type RestrictionInput struct {
+	Days []int  `json:"days,omitempty"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 type RetryFailedDeliveriesInput struct {
@@ -464,6 +601,39 @@ type RotateEndpointKeyInput struct {
 	OverlapSeconds int `json:"overlapSeconds"`
 	// When X-Signature moves to the new key, within the overlap. Default: the end of the overlap.
 	SignatureSwitchAt *time.Time `json:"signatureSwitchAt,omitempty"`
+}
+
+type ScheduleLayerInput struct {
+	// Keep an existing layer's id so its shifts keep their origin; omit for a new layer.
+	ID             *string             `json:"id,omitempty"`
+	Name           *string             `json:"name,omitempty"`
+	Rotation       Rotation            `json:"rotation"`
+	Length         int                 `json:"length"`
+	HandOff        string              `json:"handOff"`
+	HandOffDay     *int                `json:"handOffDay,omitempty"`
+	ParticipantIds []string            `json:"participantIds"`
+	StartsAt       time.Time           `json:"startsAt"`
+	EndsAt         *time.Time          `json:"endsAt,omitempty"`
+	Restrictions   []*RestrictionInput `json:"restrictions,omitempty"`
+}
+
+type ScheduleOverridePayload struct {
+	Override *models.ScheduleOverride `json:"override,omitempty"`
+	Errors   []*UserError             `json:"errors"`
+}
+
+type SchedulePayload struct {
+	Schedule *models.Schedule `json:"schedule,omitempty"`
+	Errors   []*UserError     `json:"errors"`
+}
+
+type ScheduleShift struct {
+	User     *models.User `json:"user"`
+	StartsAt time.Time    `json:"startsAt"`
+	EndsAt   time.Time    `json:"endsAt"`
+	// The layer the shift comes from; null for an override.
+	Layer    *models.ScheduleLayer    `json:"layer,omitempty"`
+	Override *models.ScheduleOverride `json:"override,omitempty"`
 }
 
 // Where a definition lives: SYSTEM (no id) or the id of the account, environment, farm, farm role or server.
@@ -508,6 +678,25 @@ type SetEnvironmentApprovalsInput struct {
 	ExpiryMinutes int     `json:"expiryMinutes"`
 }
 
+type SetEscalationPolicyInput struct {
+	// A component or an AWS integration.
+	TargetID string `json:"targetId"`
+	// Null detaches.
+	PolicyID *string `json:"policyId,omitempty"`
+}
+
+type SetEscalationPolicyPayload struct {
+	Component   *models.Component      `json:"component,omitempty"`
+	Integration *models.AWSIntegration `json:"integration,omitempty"`
+	Errors      []*UserError           `json:"errors"`
+}
+
+type SetIncidentPolicyInput struct {
+	ID string `json:"id"`
+	// Null: back to the rule/integration/component policy.
+	PolicyID *string `json:"policyId,omitempty"`
+}
+
 type SetVariableInput struct {
 	Scope  *ScopeInput `json:"scope"`
 	Name   string      `json:"name"`
@@ -516,7 +705,22 @@ type SetVariableInput struct {
 	Locked *bool       `json:"locked,omitempty"`
 }
 
+type SnoozeIncidentInput struct {
+	ID string `json:"id"`
+	// 1–1440
+	Minutes int `json:"minutes"`
+}
+
 type Subscription struct {
+}
+
+type TestNotificationPayload struct {
+	Notification *models.Notification `json:"notification,omitempty"`
+	Errors       []*UserError         `json:"errors"`
+}
+
+type UnacknowledgeIncidentInput struct {
+	ID string `json:"id"`
 }
 
 type UpdateAccountInput struct {
@@ -542,6 +746,12 @@ type UpdateComponentInput struct {
 	ClearStatusOverride *bool                   `json:"clearStatusOverride,omitempty"`
 }
 
+type UpdateContactMethodInput struct {
+	ID       string  `json:"id"`
+	Label    *string `json:"label,omitempty"`
+	Disabled *bool   `json:"disabled,omitempty"`
+}
+
 type UpdateEndpointInput struct {
 	ID     string                 `json:"id"`
 	Name   *string                `json:"name,omitempty"`
@@ -559,6 +769,15 @@ type UpdateEnvironmentInput struct {
 	ID          string  `json:"id"`
 	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+type UpdateEscalationPolicyInput struct {
+	ID          string  `json:"id"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Repeat      *int    `json:"repeat,omitempty"`
+	// When given, replaces all levels.
+	Levels []*EscalationLevelInput `json:"levels,omitempty"`
 }
 
 type UpdateFarmInput struct {
@@ -587,6 +806,15 @@ type UpdateProfileInput struct {
 type UpdateProfilePayload struct {
 	User   *models.User `json:"user,omitempty"`
 	Errors []*UserError `json:"errors"`
+}
+
+type UpdateScheduleInput struct {
+	ID          string  `json:"id"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	TimeZone    *string `json:"timeZone,omitempty"`
+	// When given, replaces all layers (lowest first).
+	Layers []*ScheduleLayerInput `json:"layers,omitempty"`
 }
 
 type UpdateServerInput struct {
@@ -809,6 +1037,63 @@ func (e *IncidentChangeKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e IncidentChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Rotation string
+
+const (
+	RotationDaily  Rotation = "DAILY"
+	RotationWeekly Rotation = "WEEKLY"
+	RotationHourly Rotation = "HOURLY"
+)
+
+var AllRotation = []Rotation{
+	RotationDaily,
+	RotationWeekly,
+	RotationHourly,
+}
+
+func (e Rotation) IsValid() bool {
+	switch e {
+	case RotationDaily, RotationWeekly, RotationHourly:
+		return true
+	}
+	return false
+}
+
+func (e Rotation) String() string {
+	return string(e)
+}
+
+func (e *Rotation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Rotation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Rotation", str)
+	}
+	return nil
+}
+
+func (e Rotation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Rotation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Rotation) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -144,6 +144,8 @@ export type CreateIncidentInput = {
   componentId: string | number;
   /** Becomes the first timeline entry. */
   description?: string | null | undefined;
+  /** Overrides the component's policy for this incident. */
+  escalationPolicyId?: string | number | null | undefined;
   severity: Severity;
   title: string;
 };
