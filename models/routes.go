@@ -62,6 +62,11 @@ func (s *Store) RoutesByID(ctx context.Context, ids []string) (map[string]*Integ
 	return loadByID(s.db.WithContext(ctx), ids, func(r *IntegrationRoute) string { return r.ID })
 }
 
+// IncidentsByID loads incidents by id (dataloader); callers pass incidents the actor may see.
+func (s *Store) IncidentsByID(ctx context.Context, ids []string) (map[string]*Incident, error) {
+	return loadByID(s.db.WithContext(ctx), ids, func(r *Incident) string { return r.ID })
+}
+
 // compiledRoute is a rule ready to match.
 type compiledRoute struct {
 	row     IntegrationRoute
@@ -205,11 +210,12 @@ func (s *Store) SetRoutes(ctx context.Context, a *Actor, integrationID string, i
 
 // RouteTrial is what a rule set would have done with one recent message.
 type RouteTrial struct {
-	Receipt SNSReceipt
+	Message SNSReceipt
 	Facts   routing.Facts
-	// Index is the matching rule's position in the tried set, or -1 (the integration's own
-	// component).
-	Index int
+	// MatchedIndex is the matching rule's position in the tried set; nil: none matched (the
+	// integration's own component).
+	MatchedIndex *int
+	ComponentID  string
 }
 
 // TryRoutes runs rules (not saved) against the integration's last messages that carried an
@@ -242,7 +248,11 @@ func (s *Store) TryRoutes(ctx context.Context, a *Actor, integrationID string, i
 		if r.Facts == nil || json.Unmarshal([]byte(*r.Facts), &f) != nil {
 			continue
 		}
-		out = append(out, RouteTrial{Receipt: r, Facts: f, Index: routing.First(ms, &f)})
+		t := RouteTrial{Message: r, Facts: f, ComponentID: integ.ComponentID}
+		if i := routing.First(ms, &f); i >= 0 {
+			t.MatchedIndex, t.ComponentID = &i, routes[i].row.ComponentID
+		}
+		out = append(out, t)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -57,17 +58,24 @@ func TestRoutes_AlarmsOfOneIntegrationOpenOnTheirComponents(t *testing.T) {
 		ok := f.MustIngest(t, integ, notification(testTopic), newAlarm("orders-db-cpu-high", cloudwatch.StateOK, at.Add(time.Minute)))
 		wantEqual(t, "ok", []string{ok.Outcome, ok.IncidentID}, []string{models.OutcomeResolved, dbInc.ID})
 
-		// Trying a changed rule set on the recent messages, unsaved: a rule for checkout now
-		// catches the API alarm, the database alarm falls back.
+		// Trying a changed rule set on the recent messages, unsaved: a rule for checkout alarms
+		// now catches the API alarm, the database alarm falls back to the integration's.
 		trials, err := f.Store.TryRoutes(ctx, f.AdminActor, integ.ID, []models.RouteInput{
-			{Name: "checkout", ComponentID: api.ID, Conditions: []routing.Condition{{Field: routing.AlarmName, Op: routing.Regex, Value: "^checkout-"}}},
+			{Name: "checkout", ComponentID: ordersDB.ID, Conditions: []routing.Condition{{Field: routing.AlarmName, Op: routing.Regex, Value: "^checkout-"}}},
 		}, 20)
 		mustNoErr(t, err)
-		got := map[string]int{}
+		got := map[string]string{}
 		for _, tr := range trials {
-			got[tr.Receipt.AlarmName+"/"+string(tr.Facts.AlarmName)] = tr.Index
+			idx := "none"
+			if tr.MatchedIndex != nil {
+				idx = fmt.Sprint(*tr.MatchedIndex)
+			}
+			got[tr.Message.AlarmName+"/"+tr.Facts.AlarmName] = idx + "→" + tr.ComponentID
 		}
-		wantEqual(t, "trials", got, map[string]int{"orders-db-cpu-high/orders-db-cpu-high": -1, "checkout-5xx/checkout-5xx": 0})
+		wantEqual(t, "trials", got, map[string]string{
+			"orders-db-cpu-high/orders-db-cpu-high": "none→" + api.ID, // falls back to the integration's
+			"checkout-5xx/checkout-5xx":             "0→" + ordersDB.ID,
+		})
 		saved, err := f.Store.ListRoutes(ctx, integ.ID)
 		mustNoErr(t, err)
 		wantEqual(t, "trying saves nothing", len(saved) == 1 && saved[0].Name == "databases", true)

@@ -92,6 +92,10 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Mutation.rotateAwsIntegrationUrl": {query: `mutation($id: ID!) { rotateAwsIntegrationUrl(input: {id: $id}) { webhookUrl integration { name } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
+	"Query.tryIntegrationRoutes": {query: `query($id: ID!, $c: ID!) { tryIntegrationRoutes(input: {integrationId: $id, routes: [{name: "x", componentId: $c, conditions: []}]}) { trials { message { alarmName } facts { alarmName } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.integration, "c": b.component} }},
+	"Mutation.setIntegrationRoutes": {query: `mutation($id: ID!, $c: ID!) { setIntegrationRoutes(input: {integrationId: $id, routes: [{name: "evil", componentId: $c, conditions: []}]}) { integration { name routes { id } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.integration, "c": b.component} }},
 	"Mutation.deleteAwsIntegration": {query: `mutation($id: ID!) { deleteAwsIntegration(input: {id: $id}) { deletedId errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Subscription.incidentChanged": {query: `subscription($a: ID!) { incidentChanged(accountId: $a) { kind incident { id title } } }`,
@@ -342,7 +346,7 @@ func TestTenantIsolation(t *testing.T) {
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
 			components { id name status description } incidents { edges { node { id title status timeline { id body } } } }
-			awsIntegrations { id name tokenPrefix state }
+			awsIntegrations { id name tokenPrefix state routes { id name componentId: component { id } } }
 			farms { id name status roles { id alias } servers { id hostname } variables { id name value } pendingApproval { id status } }
 			environments { approvalSettings { onFirstLaunch onTerminate expiryMinutes endpoint { id } } }
 			events(first: 200) { edges { node { id name } } }

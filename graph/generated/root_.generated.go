@@ -25,6 +25,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	AlarmFacts() AlarmFactsResolver
 	ApiToken() ApiTokenResolver
 	ApprovalRequest() ApprovalRequestResolver
 	ApprovalSettings() ApprovalSettingsResolver
@@ -43,15 +44,18 @@ type ResolverRoot interface {
 	Event() EventResolver
 	Farm() FarmResolver
 	Incident() IncidentResolver
+	IntegrationRoute() IntegrationRouteResolver
 	IntegrationStats() IntegrationStatsResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Notification() NotificationResolver
 	NotificationRule() NotificationRuleResolver
 	Query() QueryResolver
+	RouteTrial() RouteTrialResolver
 	Schedule() ScheduleResolver
 	ScheduleLayer() ScheduleLayerResolver
 	ScheduleOverride() ScheduleOverrideResolver
+	SnsReceipt() SnsReceiptResolver
 	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
@@ -103,6 +107,21 @@ type ComplexityRoot struct {
 		Entry    func(childComplexity int) int
 		Errors   func(childComplexity int) int
 		Incident func(childComplexity int) int
+	}
+
+	AlarmDimension struct {
+		Name   func(childComplexity int) int
+		Values func(childComplexity int) int
+	}
+
+	AlarmFacts struct {
+		AccountID   func(childComplexity int) int
+		AlarmARN    func(childComplexity int) int
+		AlarmName   func(childComplexity int) int
+		Dimensions  func(childComplexity int) int
+		MetricNames func(childComplexity int) int
+		Namespaces  func(childComplexity int) int
+		Region      func(childComplexity int) int
 	}
 
 	ApiToken struct {
@@ -198,6 +217,7 @@ type ComplexityRoot struct {
 		Name                func(childComplexity int) int
 		RecentMessages      func(childComplexity int, first *int) int
 		RecentRejections    func(childComplexity int, first *int) int
+		Routes              func(childComplexity int) int
 		State               func(childComplexity int) int
 		Stats               func(childComplexity int) int
 		SubscriptionArn     func(childComplexity int) int
@@ -615,6 +635,21 @@ type ComplexityRoot struct {
 		Incident func(childComplexity int) int
 	}
 
+	IntegrationRoute struct {
+		Component          func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		EscalationPolicyID func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Position           func(childComplexity int) int
+		Severity           func(childComplexity int) int
+	}
+
+	IntegrationRoutesPayload struct {
+		Errors      func(childComplexity int) int
+		Integration func(childComplexity int) int
+	}
+
 	IntegrationStats struct {
 		Confirmations func(childComplexity int) int
 		Ignored       func(childComplexity int) int
@@ -745,6 +780,7 @@ type ComplexityRoot struct {
 		SetEnvironmentApprovals   func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
 		SetEscalationPolicy       func(childComplexity int, input model.SetEscalationPolicyInput) int
 		SetIncidentPolicy         func(childComplexity int, input model.SetIncidentPolicyInput) int
+		SetIntegrationRoutes      func(childComplexity int, input model.SetIntegrationRoutesInput) int
 		SetNotificationRules      func(childComplexity int, rules []*model.NotificationRuleInput) int
 		SetVariable               func(childComplexity int, input model.SetVariableInput) int
 		SnoozeIncident            func(childComplexity int, input model.SnoozeIncidentInput) int
@@ -844,6 +880,7 @@ type ComplexityRoot struct {
 		Me                    func(childComplexity int) int
 		Ok                    func(childComplexity int) int
 		SystemDeliveries      func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
+		TryIntegrationRoutes  func(childComplexity int, input model.SetIntegrationRoutesInput, first *int) int
 		UsableEndpoints       func(childComplexity int, scope model.ScopeInput) int
 		Variables             func(childComplexity int, scope model.ScopeInput) int
 		Webhook               func(childComplexity int, id string) int
@@ -853,6 +890,25 @@ type ComplexityRoot struct {
 	RetryFailedDeliveriesPayload struct {
 		Errors func(childComplexity int) int
 		Queued func(childComplexity int) int
+	}
+
+	RouteCondition struct {
+		Dimension func(childComplexity int) int
+		Field     func(childComplexity int) int
+		Op        func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	RouteTrial struct {
+		Component    func(childComplexity int) int
+		Facts        func(childComplexity int) int
+		MatchedIndex func(childComplexity int) int
+		Message      func(childComplexity int) int
+	}
+
+	RouteTrialsPayload struct {
+		Errors func(childComplexity int) int
+		Trials func(childComplexity int) int
 	}
 
 	Schedule struct {
@@ -945,10 +1001,13 @@ type ComplexityRoot struct {
 	}
 
 	SnsReceipt struct {
+		AlarmName  func(childComplexity int) int
 		Detail     func(childComplexity int) int
+		Incident   func(childComplexity int) int
 		MessageID  func(childComplexity int) int
 		Outcome    func(childComplexity int) int
 		ReceivedAt func(childComplexity int) int
+		Route      func(childComplexity int) int
 		Type       func(childComplexity int) int
 	}
 
@@ -1331,6 +1390,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddIncidentNotePayload.Incident(childComplexity), true
+
+	case "AlarmDimension.name":
+		if e.ComplexityRoot.AlarmDimension.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmDimension.Name(childComplexity), true
+	case "AlarmDimension.values":
+		if e.ComplexityRoot.AlarmDimension.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmDimension.Values(childComplexity), true
+
+	case "AlarmFacts.awsAccountId":
+		if e.ComplexityRoot.AlarmFacts.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.AccountID(childComplexity), true
+	case "AlarmFacts.alarmArn":
+		if e.ComplexityRoot.AlarmFacts.AlarmARN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.AlarmARN(childComplexity), true
+	case "AlarmFacts.alarmName":
+		if e.ComplexityRoot.AlarmFacts.AlarmName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.AlarmName(childComplexity), true
+	case "AlarmFacts.dimensions":
+		if e.ComplexityRoot.AlarmFacts.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.Dimensions(childComplexity), true
+	case "AlarmFacts.metricNames":
+		if e.ComplexityRoot.AlarmFacts.MetricNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.MetricNames(childComplexity), true
+	case "AlarmFacts.namespaces":
+		if e.ComplexityRoot.AlarmFacts.Namespaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.Namespaces(childComplexity), true
+	case "AlarmFacts.region":
+		if e.ComplexityRoot.AlarmFacts.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.Region(childComplexity), true
 
 	case "ApiToken.accountId":
 		if e.ComplexityRoot.ApiToken.AccountID == nil {
@@ -1724,6 +1839,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AwsIntegration.RecentRejections(childComplexity, args["first"].(*int)), true
+	case "AwsIntegration.routes":
+		if e.ComplexityRoot.AwsIntegration.Routes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.Routes(childComplexity), true
 	case "AwsIntegration.state":
 		if e.ComplexityRoot.AwsIntegration.State == nil {
 			break
@@ -3399,6 +3520,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncidentPayload.Incident(childComplexity), true
 
+	case "IntegrationRoute.component":
+		if e.ComplexityRoot.IntegrationRoute.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Component(childComplexity), true
+	case "IntegrationRoute.conditions":
+		if e.ComplexityRoot.IntegrationRoute.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Conditions(childComplexity), true
+	case "IntegrationRoute.escalationPolicyId":
+		if e.ComplexityRoot.IntegrationRoute.EscalationPolicyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.EscalationPolicyID(childComplexity), true
+	case "IntegrationRoute.id":
+		if e.ComplexityRoot.IntegrationRoute.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.ID(childComplexity), true
+	case "IntegrationRoute.name":
+		if e.ComplexityRoot.IntegrationRoute.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Name(childComplexity), true
+	case "IntegrationRoute.position":
+		if e.ComplexityRoot.IntegrationRoute.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Position(childComplexity), true
+	case "IntegrationRoute.severity":
+		if e.ComplexityRoot.IntegrationRoute.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Severity(childComplexity), true
+
+	case "IntegrationRoutesPayload.errors":
+		if e.ComplexityRoot.IntegrationRoutesPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoutesPayload.Errors(childComplexity), true
+	case "IntegrationRoutesPayload.integration":
+		if e.ComplexityRoot.IntegrationRoutesPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoutesPayload.Integration(childComplexity), true
+
 	case "IntegrationStats.confirmations":
 		if e.ComplexityRoot.IntegrationStats.Confirmations == nil {
 			break
@@ -4310,6 +4487,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetIncidentPolicy(childComplexity, args["input"].(model.SetIncidentPolicyInput)), true
+	case "Mutation.setIntegrationRoutes":
+		if e.ComplexityRoot.Mutation.SetIntegrationRoutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setIntegrationRoutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetIntegrationRoutes(childComplexity, args["input"].(model.SetIntegrationRoutesInput)), true
 	case "Mutation.setNotificationRules":
 		if e.ComplexityRoot.Mutation.SetNotificationRules == nil {
 			break
@@ -4912,6 +5100,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SystemDeliveries(childComplexity, args["filter"].(*model.DeliveryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.tryIntegrationRoutes":
+		if e.ComplexityRoot.Query.TryIntegrationRoutes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tryIntegrationRoutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TryIntegrationRoutes(childComplexity, args["input"].(model.SetIntegrationRoutesInput), args["first"].(*int)), true
 	case "Query.usableEndpoints":
 		if e.ComplexityRoot.Query.UsableEndpoints == nil {
 			break
@@ -4969,6 +5168,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RetryFailedDeliveriesPayload.Queued(childComplexity), true
+
+	case "RouteCondition.dimension":
+		if e.ComplexityRoot.RouteCondition.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Dimension(childComplexity), true
+	case "RouteCondition.field":
+		if e.ComplexityRoot.RouteCondition.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Field(childComplexity), true
+	case "RouteCondition.op":
+		if e.ComplexityRoot.RouteCondition.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Op(childComplexity), true
+	case "RouteCondition.value":
+		if e.ComplexityRoot.RouteCondition.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Value(childComplexity), true
+
+	case "RouteTrial.component":
+		if e.ComplexityRoot.RouteTrial.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.Component(childComplexity), true
+	case "RouteTrial.facts":
+		if e.ComplexityRoot.RouteTrial.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.Facts(childComplexity), true
+	case "RouteTrial.matchedIndex":
+		if e.ComplexityRoot.RouteTrial.MatchedIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.MatchedIndex(childComplexity), true
+	case "RouteTrial.message":
+		if e.ComplexityRoot.RouteTrial.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.Message(childComplexity), true
+
+	case "RouteTrialsPayload.errors":
+		if e.ComplexityRoot.RouteTrialsPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrialsPayload.Errors(childComplexity), true
+	case "RouteTrialsPayload.trials":
+		if e.ComplexityRoot.RouteTrialsPayload.Trials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrialsPayload.Trials(childComplexity), true
 
 	case "Schedule.accountId":
 		if e.ComplexityRoot.Schedule.AccountID == nil {
@@ -5349,12 +5611,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetEscalationPolicyPayload.Integration(childComplexity), true
 
+	case "SnsReceipt.alarmName":
+		if e.ComplexityRoot.SnsReceipt.AlarmName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.AlarmName(childComplexity), true
 	case "SnsReceipt.detail":
 		if e.ComplexityRoot.SnsReceipt.Detail == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SnsReceipt.Detail(childComplexity), true
+	case "SnsReceipt.incident":
+		if e.ComplexityRoot.SnsReceipt.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Incident(childComplexity), true
 	case "SnsReceipt.messageId":
 		if e.ComplexityRoot.SnsReceipt.MessageID == nil {
 			break
@@ -5373,6 +5647,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SnsReceipt.ReceivedAt(childComplexity), true
+	case "SnsReceipt.route":
+		if e.ComplexityRoot.SnsReceipt.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Route(childComplexity), true
 	case "SnsReceipt.type":
 		if e.ComplexityRoot.SnsReceipt.Type == nil {
 			break
@@ -5836,6 +6116,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputFarmIdInput,
 		ec.unmarshalInputFireEventInput,
 		ec.unmarshalInputIncidentFilter,
+		ec.unmarshalInputIntegrationRouteInput,
 		ec.unmarshalInputKeyValueInput,
 		ec.unmarshalInputNotificationRuleInput,
 		ec.unmarshalInputReassignIncidentInput,
@@ -5847,6 +6128,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRevokeApiTokenInput,
 		ec.unmarshalInputRotateAwsIntegrationUrlInput,
 		ec.unmarshalInputRotateEndpointKeyInput,
+		ec.unmarshalInputRouteConditionInput,
 		ec.unmarshalInputScheduleLayerInput,
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputServerFields,
@@ -5854,6 +6136,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSetEnvironmentApprovalsInput,
 		ec.unmarshalInputSetEscalationPolicyInput,
 		ec.unmarshalInputSetIncidentPolicyInput,
+		ec.unmarshalInputSetIntegrationRoutesInput,
 		ec.unmarshalInputSetVariableInput,
 		ec.unmarshalInputSnoozeIncidentInput,
 		ec.unmarshalInputUnacknowledgeIncidentInput,
@@ -6798,6 +7081,132 @@ extend type Mutation {
   rotateAwsIntegrationUrl(input: RotateAwsIntegrationUrlInput!): AwsIntegrationUrlPayload!
   "The URL answers 404 at once; incidents stay."
   deleteAwsIntegration(input: DeleteAwsIntegrationInput!): DeletePayload!
+}
+
+# Routing rules (issue 9): an integration's ordered rules send each alarm to a component.
+
+"A fact of a CloudWatch alarm a routing condition tests (alarm messages carry no tags)."
+enum RouteField {
+  ALARM_NAME
+  ALARM_ARN
+  AWS_ACCOUNT_ID
+  "The region code, e.g. eu-west-1."
+  REGION
+  "Any of the alarm's metrics' namespaces (a metric math alarm has several metrics)."
+  NAMESPACE
+  METRIC_NAME
+  "A dimension's value; ` + "`" + `dimension` + "`" + ` names the dimension."
+  DIMENSION
+}
+
+enum RouteOp {
+  "* any run of characters, ? one; the whole value must match."
+  GLOB
+  EQUALS
+  "RE2, unanchored unless the pattern anchors itself; (?i) for case-insensitive."
+  REGEX
+}
+
+type RouteCondition {
+  field: RouteField!
+  dimension: String
+  op: RouteOp!
+  value: String!
+}
+
+"The first rule whose conditions all hold sends the alarm to its component; none: the integration's own."
+type IntegrationRoute {
+  id: ID!
+  position: Int!
+  name: String!
+  "All must hold; none matches every alarm."
+  conditions: [RouteCondition!]!
+  component: Component!
+  "Null: the integration's default severity."
+  severity: Severity
+  "Null: the integration's, then the component's policy."
+  escalationPolicyId: ID
+}
+
+"What rules are matched against, kept from a recent message (never the SNS payload)."
+type AlarmFacts {
+  alarmName: String!
+  alarmArn: String!
+  awsAccountId: String!
+  region: String!
+  namespaces: [String!]!
+  metricNames: [String!]!
+  dimensions: [AlarmDimension!]!
+}
+
+type AlarmDimension {
+  name: String!
+  values: [String!]!
+}
+
+type RouteTrial {
+  message: SnsReceipt!
+  facts: AlarmFacts!
+  "Position of the rule that would match in the tried set; null: the integration's own component."
+  matchedIndex: Int
+  component: Component!
+}
+
+input RouteConditionInput {
+  field: RouteField!
+  dimension: String
+  op: RouteOp!
+  value: String!
+}
+
+input IntegrationRouteInput {
+  "Keep an existing rule's id; omit for a new rule."
+  id: ID
+  name: String!
+  conditions: [RouteConditionInput!]!
+  componentId: ID!
+  severity: Severity
+  escalationPolicyId: ID
+}
+
+input SetIntegrationRoutesInput {
+  integrationId: ID!
+  "In order; replaces all rules."
+  routes: [IntegrationRouteInput!]!
+}
+
+type IntegrationRoutesPayload {
+  integration: AwsIntegration
+  errors: [UserError!]!
+}
+
+type RouteTrialsPayload {
+  "Newest message first."
+  trials: [RouteTrial!]
+  errors: [UserError!]!
+}
+
+extend type AwsIntegration {
+  routes: [IntegrationRoute!]!
+}
+
+extend type SnsReceipt {
+  "The alarm the message carried; empty for other messages."
+  alarmName: String!
+  "The incident it opened, resolved or repeated."
+  incident: Incident
+  "The routing rule it matched (null: none, or since removed)."
+  route: IntegrationRoute
+}
+
+extend type Query {
+  "Runs rules (unsaved) against the integration's last messages. Members and up."
+  tryIntegrationRoutes(input: SetIntegrationRoutesInput!, first: Int = 20): RouteTrialsPayload!
+}
+
+extend type Mutation {
+  "Replaces the integration's routing rules (admins)."
+  setIntegrationRoutes(input: SetIntegrationRoutesInput!): IntegrationRoutesPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/inventory.graphqls", Input: `enum FarmStatus {
@@ -8095,6 +8504,36 @@ func (ec *executionContext) childFields_AddIncidentNotePayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type AddIncidentNotePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AlarmDimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AlarmDimension_name(ctx, field)
+	case "values":
+		return ec.fieldContext_AlarmDimension_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlarmDimension", field.Name)
+}
+
+func (ec *executionContext) childFields_AlarmFacts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "alarmName":
+		return ec.fieldContext_AlarmFacts_alarmName(ctx, field)
+	case "alarmArn":
+		return ec.fieldContext_AlarmFacts_alarmArn(ctx, field)
+	case "awsAccountId":
+		return ec.fieldContext_AlarmFacts_awsAccountId(ctx, field)
+	case "region":
+		return ec.fieldContext_AlarmFacts_region(ctx, field)
+	case "namespaces":
+		return ec.fieldContext_AlarmFacts_namespaces(ctx, field)
+	case "metricNames":
+		return ec.fieldContext_AlarmFacts_metricNames(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_AlarmFacts_dimensions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlarmFacts", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8291,6 +8730,8 @@ func (ec *executionContext) childFields_AwsIntegration(ctx context.Context, fiel
 		return ec.fieldContext_AwsIntegration_recentRejections(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_AwsIntegration_createdAt(ctx, field)
+	case "routes":
+		return ec.fieldContext_AwsIntegration_routes(ctx, field)
 	case "escalationPolicy":
 		return ec.fieldContext_AwsIntegration_escalationPolicy(ctx, field)
 	}
@@ -9115,6 +9556,36 @@ func (ec *executionContext) childFields_IncidentPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type IncidentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_IntegrationRoute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_IntegrationRoute_id(ctx, field)
+	case "position":
+		return ec.fieldContext_IntegrationRoute_position(ctx, field)
+	case "name":
+		return ec.fieldContext_IntegrationRoute_name(ctx, field)
+	case "conditions":
+		return ec.fieldContext_IntegrationRoute_conditions(ctx, field)
+	case "component":
+		return ec.fieldContext_IntegrationRoute_component(ctx, field)
+	case "severity":
+		return ec.fieldContext_IntegrationRoute_severity(ctx, field)
+	case "escalationPolicyId":
+		return ec.fieldContext_IntegrationRoute_escalationPolicyId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegrationRoute", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegrationRoutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integration":
+		return ec.fieldContext_IntegrationRoutesPayload_integration(ctx, field)
+	case "errors":
+		return ec.fieldContext_IntegrationRoutesPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegrationRoutesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "opened":
@@ -9387,6 +9858,44 @@ func (ec *executionContext) childFields_RetryFailedDeliveriesPayload(ctx context
 	return nil, fmt.Errorf("no field named %q was found under type RetryFailedDeliveriesPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RouteCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_RouteCondition_field(ctx, field)
+	case "dimension":
+		return ec.fieldContext_RouteCondition_dimension(ctx, field)
+	case "op":
+		return ec.fieldContext_RouteCondition_op(ctx, field)
+	case "value":
+		return ec.fieldContext_RouteCondition_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteCondition", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteTrial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_RouteTrial_message(ctx, field)
+	case "facts":
+		return ec.fieldContext_RouteTrial_facts(ctx, field)
+	case "matchedIndex":
+		return ec.fieldContext_RouteTrial_matchedIndex(ctx, field)
+	case "component":
+		return ec.fieldContext_RouteTrial_component(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteTrial", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteTrialsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "trials":
+		return ec.fieldContext_RouteTrialsPayload_trials(ctx, field)
+	case "errors":
+		return ec.fieldContext_RouteTrialsPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteTrialsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Schedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9577,6 +10086,12 @@ func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field gr
 		return ec.fieldContext_SnsReceipt_detail(ctx, field)
 	case "receivedAt":
 		return ec.fieldContext_SnsReceipt_receivedAt(ctx, field)
+	case "alarmName":
+		return ec.fieldContext_SnsReceipt_alarmName(ctx, field)
+	case "incident":
+		return ec.fieldContext_SnsReceipt_incident(ctx, field)
+	case "route":
+		return ec.fieldContext_SnsReceipt_route(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnsReceipt", field.Name)
 }

@@ -49,6 +49,7 @@ type MutationResolver interface {
 	UpdateAWSIntegration(ctx context.Context, input model.UpdateAWSIntegrationInput) (*model.AWSIntegrationPayload, error)
 	RotateAWSIntegrationURL(ctx context.Context, input model.RotateAWSIntegrationURLInput) (*model.AWSIntegrationURLPayload, error)
 	DeleteAWSIntegration(ctx context.Context, input model.DeleteAWSIntegrationInput) (*model.DeletePayload, error)
+	SetIntegrationRoutes(ctx context.Context, input model.SetIntegrationRoutesInput) (*model.IntegrationRoutesPayload, error)
 	CreateFarm(ctx context.Context, input model.CreateFarmInput) (*model.FarmPayload, error)
 	UpdateFarm(ctx context.Context, input model.UpdateFarmInput) (*model.FarmPayload, error)
 	DeleteFarm(ctx context.Context, input model.FarmIDInput) (*model.DeletePayload, error)
@@ -911,6 +912,20 @@ func (ec *executionContext) field_Mutation_setIncidentPolicy_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SetIncidentPolicyInput, error) {
 			return ec.unmarshalNSetIncidentPolicyInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐSetIncidentPolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setIntegrationRoutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetIntegrationRoutesInput, error) {
+			return ec.unmarshalNSetIntegrationRoutesInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐSetIntegrationRoutesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2648,6 +2663,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteAwsIntegration(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteAwsIntegration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setIntegrationRoutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setIntegrationRoutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetIntegrationRoutes(ctx, fc.Args["input"].(model.SetIntegrationRoutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IntegrationRoutesPayload) graphql.Marshaler {
+			return ec.marshalNIntegrationRoutesPayload2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐIntegrationRoutesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setIntegrationRoutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegrationRoutesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setIntegrationRoutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5459,6 +5518,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteAwsIntegration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteAwsIntegration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setIntegrationRoutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setIntegrationRoutes(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

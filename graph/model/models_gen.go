@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 type AccountPayload struct {
@@ -30,6 +31,11 @@ type AddIncidentNotePayload struct {
 	Entry    *models.TimelineEntry `json:"entry,omitempty"`
 	Incident *models.Incident      `json:"incident,omitempty"`
 	Errors   []*UserError          `json:"errors"`
+}
+
+type AlarmDimension struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
 }
 
 type APITokenPayload struct {
@@ -478,6 +484,21 @@ type IncidentPayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type IntegrationRouteInput struct {
+	// Keep an existing rule's id; omit for a new rule.
+	ID                 *string                `json:"id,omitempty"`
+	Name               string                 `json:"name"`
+	Conditions         []*RouteConditionInput `json:"conditions"`
+	ComponentID        string                 `json:"componentId"`
+	Severity           *models.Severity       `json:"severity,omitempty"`
+	EscalationPolicyID *string                `json:"escalationPolicyId,omitempty"`
+}
+
+type IntegrationRoutesPayload struct {
+	Integration *models.AWSIntegration `json:"integration,omitempty"`
+	Errors      []*UserError           `json:"errors"`
+}
+
 type KeyValue struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
@@ -603,6 +624,19 @@ type RotateEndpointKeyInput struct {
 	SignatureSwitchAt *time.Time `json:"signatureSwitchAt,omitempty"`
 }
 
+type RouteConditionInput struct {
+	Field     routing.Field `json:"field"`
+	Dimension *string       `json:"dimension,omitempty"`
+	Op        routing.Op    `json:"op"`
+	Value     string        `json:"value"`
+}
+
+type RouteTrialsPayload struct {
+	// Newest message first.
+	Trials []*models.RouteTrial `json:"trials,omitempty"`
+	Errors []*UserError         `json:"errors"`
+}
+
 type ScheduleLayerInput struct {
 	// Keep an existing layer's id so its shifts keep their origin; omit for a new layer.
 	ID             *string             `json:"id,omitempty"`
@@ -695,6 +729,12 @@ type SetIncidentPolicyInput struct {
 	ID string `json:"id"`
 	// Null: back to the rule/integration/component policy.
 	PolicyID *string `json:"policyId,omitempty"`
+}
+
+type SetIntegrationRoutesInput struct {
+	IntegrationID string `json:"integrationId"`
+	// In order; replaces all rules.
+	Routes []*IntegrationRouteInput `json:"routes"`
 }
 
 type SetVariableInput struct {

@@ -18,8 +18,10 @@ package routing
 
 import (
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
@@ -51,6 +53,21 @@ func (f Field) Valid() bool {
 	return false
 }
 
+// MarshalGQL writes the field as a GraphQL enum (ALARM_NAME).
+func (f Field) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(strings.ToUpper(string(f))))
+}
+
+// UnmarshalGQL reads the GraphQL enum.
+func (f *Field) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	*f = Field(strings.ToLower(s))
+	if !f.Valid() {
+		return fmt.Errorf("%q is not a routing field", s)
+	}
+	return nil
+}
+
 // Op is how a condition compares.
 type Op string
 
@@ -62,6 +79,21 @@ const (
 
 // Valid reports whether o is a known operator.
 func (o Op) Valid() bool { return o == Glob || o == Equals || o == Regex }
+
+// MarshalGQL writes the operator as a GraphQL enum (GLOB).
+func (o Op) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(strings.ToUpper(string(o))))
+}
+
+// UnmarshalGQL reads the GraphQL enum.
+func (o *Op) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	*o = Op(strings.ToLower(s))
+	if !o.Valid() {
+		return fmt.Errorf("%q is not a routing operator", s)
+	}
+	return nil
+}
 
 // Limits on what a rule may hold.
 const (
