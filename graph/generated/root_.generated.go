@@ -109,6 +109,18 @@ type ComplexityRoot struct {
 		Incident func(childComplexity int) int
 	}
 
+	AlarmCondition struct {
+		ComparisonOperator func(childComplexity int) int
+		DatapointsToAlarm  func(childComplexity int) int
+		EvaluationPeriods  func(childComplexity int) int
+		Period             func(childComplexity int) int
+		Statistic          func(childComplexity int) int
+		Summary            func(childComplexity int) int
+		Threshold          func(childComplexity int) int
+		TreatMissingData   func(childComplexity int) int
+		Unit               func(childComplexity int) int
+	}
+
 	AlarmDimension struct {
 		Name   func(childComplexity int) int
 		Values func(childComplexity int) int
@@ -261,7 +273,10 @@ type ComplexityRoot struct {
 	CloudWatchAlarm struct {
 		AWSAccountID    func(childComplexity int) int
 		Arn             func(childComplexity int) int
+		Condition       func(childComplexity int) int
+		ConsoleURL      func(childComplexity int) int
 		Description     func(childComplexity int) int
+		Dimensions      func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		MetricName      func(childComplexity int) int
 		MetricNamespace func(childComplexity int) int
@@ -719,6 +734,11 @@ type ComplexityRoot struct {
 	MembershipPayload struct {
 		Errors     func(childComplexity int) int
 		Membership func(childComplexity int) int
+	}
+
+	MetricDimension struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -1391,6 +1411,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddIncidentNotePayload.Incident(childComplexity), true
 
+	case "AlarmCondition.comparisonOperator":
+		if e.ComplexityRoot.AlarmCondition.ComparisonOperator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.ComparisonOperator(childComplexity), true
+	case "AlarmCondition.datapointsToAlarm":
+		if e.ComplexityRoot.AlarmCondition.DatapointsToAlarm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.DatapointsToAlarm(childComplexity), true
+	case "AlarmCondition.evaluationPeriods":
+		if e.ComplexityRoot.AlarmCondition.EvaluationPeriods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.EvaluationPeriods(childComplexity), true
+	case "AlarmCondition.period":
+		if e.ComplexityRoot.AlarmCondition.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Period(childComplexity), true
+	case "AlarmCondition.statistic":
+		if e.ComplexityRoot.AlarmCondition.Statistic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Statistic(childComplexity), true
+	case "AlarmCondition.summary":
+		if e.ComplexityRoot.AlarmCondition.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Summary(childComplexity), true
+	case "AlarmCondition.threshold":
+		if e.ComplexityRoot.AlarmCondition.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Threshold(childComplexity), true
+	case "AlarmCondition.treatMissingData":
+		if e.ComplexityRoot.AlarmCondition.TreatMissingData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.TreatMissingData(childComplexity), true
+	case "AlarmCondition.unit":
+		if e.ComplexityRoot.AlarmCondition.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Unit(childComplexity), true
+
 	case "AlarmDimension.name":
 		if e.ComplexityRoot.AlarmDimension.Name == nil {
 			break
@@ -2001,12 +2076,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloudWatchAlarm.Arn(childComplexity), true
+	case "CloudWatchAlarm.condition":
+		if e.ComplexityRoot.CloudWatchAlarm.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Condition(childComplexity), true
+	case "CloudWatchAlarm.consoleUrl":
+		if e.ComplexityRoot.CloudWatchAlarm.ConsoleURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.ConsoleURL(childComplexity), true
 	case "CloudWatchAlarm.description":
 		if e.ComplexityRoot.CloudWatchAlarm.Description == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CloudWatchAlarm.Description(childComplexity), true
+	case "CloudWatchAlarm.dimensions":
+		if e.ComplexityRoot.CloudWatchAlarm.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Dimensions(childComplexity), true
 	case "CloudWatchAlarm.kind":
 		if e.ComplexityRoot.CloudWatchAlarm.Kind == nil {
 			break
@@ -3848,6 +3941,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipPayload.Membership(childComplexity), true
+
+	case "MetricDimension.name":
+		if e.ComplexityRoot.MetricDimension.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDimension.Name(childComplexity), true
+	case "MetricDimension.value":
+		if e.ComplexityRoot.MetricDimension.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDimension.Value(childComplexity), true
 
 	case "Mutation.acknowledgeIncident":
 		if e.ComplexityRoot.Mutation.AcknowledgeIncident == nil {
@@ -6868,6 +6974,33 @@ type CloudWatchAlarm {
   metricNamespace: String
   metricName: String
   rule: String
+  "When the alarm fires; null for composite alarms."
+  condition: AlarmCondition
+  "The metric's dimensions (every metric's, for metric math)."
+  dimensions: [MetricDimension!]!
+  "The alarm in the AWS console of its region; null when the region is unknown."
+  consoleUrl: String
+}
+
+type AlarmCondition {
+  "AVERAGE, SUM… or an extended statistic (p99); empty for metric math."
+  statistic: String!
+  "Seconds."
+  period: Int!
+  evaluationPeriods: Int!
+  datapointsToAlarm: Int!
+  comparisonOperator: String!
+  "Null for anomaly detection (the band is the threshold)."
+  threshold: Float
+  treatMissingData: String!
+  unit: String!
+  "e.g. AVERAGE > 80 for 3 of 5 periods of 60 s"
+  summary: String!
+}
+
+type MetricDimension {
+  name: String!
+  value: String!
 }
 
 type TimelineEntry {
@@ -8504,6 +8637,30 @@ func (ec *executionContext) childFields_AddIncidentNotePayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type AddIncidentNotePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AlarmCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statistic":
+		return ec.fieldContext_AlarmCondition_statistic(ctx, field)
+	case "period":
+		return ec.fieldContext_AlarmCondition_period(ctx, field)
+	case "evaluationPeriods":
+		return ec.fieldContext_AlarmCondition_evaluationPeriods(ctx, field)
+	case "datapointsToAlarm":
+		return ec.fieldContext_AlarmCondition_datapointsToAlarm(ctx, field)
+	case "comparisonOperator":
+		return ec.fieldContext_AlarmCondition_comparisonOperator(ctx, field)
+	case "threshold":
+		return ec.fieldContext_AlarmCondition_threshold(ctx, field)
+	case "treatMissingData":
+		return ec.fieldContext_AlarmCondition_treatMissingData(ctx, field)
+	case "unit":
+		return ec.fieldContext_AlarmCondition_unit(ctx, field)
+	case "summary":
+		return ec.fieldContext_AlarmCondition_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlarmCondition", field.Name)
+}
+
 func (ec *executionContext) childFields_AlarmDimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -8832,6 +8989,12 @@ func (ec *executionContext) childFields_CloudWatchAlarm(ctx context.Context, fie
 		return ec.fieldContext_CloudWatchAlarm_metricName(ctx, field)
 	case "rule":
 		return ec.fieldContext_CloudWatchAlarm_rule(ctx, field)
+	case "condition":
+		return ec.fieldContext_CloudWatchAlarm_condition(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_CloudWatchAlarm_dimensions(ctx, field)
+	case "consoleUrl":
+		return ec.fieldContext_CloudWatchAlarm_consoleUrl(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloudWatchAlarm", field.Name)
 }
@@ -9726,6 +9889,16 @@ func (ec *executionContext) childFields_MembershipPayload(ctx context.Context, f
 		return ec.fieldContext_MembershipPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricDimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_MetricDimension_name(ctx, field)
+	case "value":
+		return ec.fieldContext_MetricDimension_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricDimension", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/cloudwatch"
 	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
@@ -122,6 +123,12 @@ type CloudWatchAlarm struct {
 	MetricNamespace *string   `json:"metricNamespace,omitempty"`
 	MetricName      *string   `json:"metricName,omitempty"`
 	Rule            *string   `json:"rule,omitempty"`
+	// When the alarm fires; null for composite alarms.
+	Condition *cloudwatch.Condition `json:"condition,omitempty"`
+	// The metric's dimensions (every metric's, for metric math).
+	Dimensions []*cloudwatch.Dimension `json:"dimensions"`
+	// The alarm in the AWS console of its region; null when the region is unknown.
+	ConsoleURL *string `json:"consoleUrl,omitempty"`
 }
 
 type ComponentPayload struct {
