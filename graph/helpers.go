@@ -183,3 +183,11 @@ func routeInputs(in []*model.IntegrationRouteInput) []models.RouteInput {
 	}
 	return out
 }
+
+func invitationPayload(inv *models.Invitation, err error) (*model.InvitationPayload, error) {
+	errs, err := userErrors(err)
+	if len(errs) > 0 {
+		inv = nil
+	}
+	return &model.InvitationPayload{Invitation: inv, Errors: errs}, err
+}

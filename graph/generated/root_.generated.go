@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	Incident() IncidentResolver
 	IntegrationRoute() IntegrationRouteResolver
 	IntegrationStats() IntegrationStatsResolver
+	Invitation() InvitationResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Notification() NotificationResolver
@@ -85,6 +86,7 @@ type ComplexityRoot struct {
 		Farms              func(childComplexity int, environmentID *string) int
 		ID                 func(childComplexity int) int
 		Incidents          func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
+		Invitations        func(childComplexity int) int
 		MailSending        func(childComplexity int) int
 		Members            func(childComplexity int) int
 		MyNotifications    func(childComplexity int, first *int, after *string) int
@@ -677,6 +679,22 @@ type ComplexityRoot struct {
 		Resolved      func(childComplexity int) int
 	}
 
+	Invitation struct {
+		CreatedAt     func(childComplexity int) int
+		Email         func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		InvitedByName func(childComplexity int) int
+		Role          func(childComplexity int) int
+		SentAt        func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	InvitationPayload struct {
+		Errors     func(childComplexity int) int
+		Invitation func(childComplexity int) int
+	}
+
 	KeyRotation struct {
 		InProgress        func(childComplexity int) int
 		OverlapUntil      func(childComplexity int) int
@@ -781,17 +799,20 @@ type ComplexityRoot struct {
 		EscalateIncident          func(childComplexity int, input model.EscalateIncidentInput) int
 		FinishEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
 		FireEvent                 func(childComplexity int, input model.FireEventInput) int
+		InviteMember              func(childComplexity int, input model.InviteMemberInput) int
 		LaunchFarm                func(childComplexity int, input model.FarmIDInput) int
 		ReassignIncident          func(childComplexity int, input model.ReassignIncidentInput) int
 		RemoveMember              func(childComplexity int, input model.RemoveMemberInput) int
 		ResendContactVerification func(childComplexity int, id string) int
 		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
+		ResendInvitation          func(childComplexity int, id string) int
 		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
 		ResumeEndpoint            func(childComplexity int, input model.EndpointIDInput) int
 		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
 		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
 		RevokeAPIToken            func(childComplexity int, input model.RevokeAPITokenInput) int
 		RevokeCalendarFeed        func(childComplexity int, id string) int
+		RevokeInvitation          func(childComplexity int, id string) int
 		RotateAWSIntegrationURL   func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
 		RotateEndpointKey         func(childComplexity int, input model.RotateEndpointKeyInput) int
 		SendTestEvent             func(childComplexity int, input model.EndpointIDInput) int
@@ -1292,6 +1313,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Incidents(childComplexity, args["filter"].(*model.IncidentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Account.invitations":
+		if e.ComplexityRoot.Account.Invitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Invitations(childComplexity), true
 	case "Account.mailSending":
 		if e.ComplexityRoot.Account.MailSending == nil {
 			break
@@ -3724,6 +3751,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IntegrationStats.Resolved(childComplexity), true
 
+	case "Invitation.createdAt":
+		if e.ComplexityRoot.Invitation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.CreatedAt(childComplexity), true
+	case "Invitation.email":
+		if e.ComplexityRoot.Invitation.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Email(childComplexity), true
+	case "Invitation.expiresAt":
+		if e.ComplexityRoot.Invitation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.ExpiresAt(childComplexity), true
+	case "Invitation.id":
+		if e.ComplexityRoot.Invitation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.ID(childComplexity), true
+	case "Invitation.invitedBy":
+		if e.ComplexityRoot.Invitation.InvitedByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.InvitedByName(childComplexity), true
+	case "Invitation.role":
+		if e.ComplexityRoot.Invitation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Role(childComplexity), true
+	case "Invitation.sentAt":
+		if e.ComplexityRoot.Invitation.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.SentAt(childComplexity), true
+	case "Invitation.status":
+		if e.ComplexityRoot.Invitation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Status(childComplexity), true
+
+	case "InvitationPayload.errors":
+		if e.ComplexityRoot.InvitationPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.Errors(childComplexity), true
+	case "InvitationPayload.invitation":
+		if e.ComplexityRoot.InvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.Invitation(childComplexity), true
+
 	case "KeyRotation.inProgress":
 		if e.ComplexityRoot.KeyRotation.InProgress == nil {
 			break
@@ -4384,6 +4473,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FireEvent(childComplexity, args["input"].(model.FireEventInput)), true
+	case "Mutation.inviteMember":
+		if e.ComplexityRoot.Mutation.InviteMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["input"].(model.InviteMemberInput)), true
 	case "Mutation.launchFarm":
 		if e.ComplexityRoot.Mutation.LaunchFarm == nil {
 			break
@@ -4439,6 +4539,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResendDelivery(childComplexity, args["input"].(model.ResendDeliveryInput)), true
+	case "Mutation.resendInvitation":
+		if e.ComplexityRoot.Mutation.ResendInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendInvitation(childComplexity, args["id"].(string)), true
 	case "Mutation.resolveIncident":
 		if e.ComplexityRoot.Mutation.ResolveIncident == nil {
 			break
@@ -4505,6 +4616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCalendarFeed(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeInvitation":
+		if e.ComplexityRoot.Mutation.RevokeInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeInvitation(childComplexity, args["id"].(string)), true
 	case "Mutation.rotateAwsIntegrationUrl":
 		if e.ComplexityRoot.Mutation.RotateAWSIntegrationURL == nil {
 			break
@@ -6223,6 +6345,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputFireEventInput,
 		ec.unmarshalInputIncidentFilter,
 		ec.unmarshalInputIntegrationRouteInput,
+		ec.unmarshalInputInviteMemberInput,
 		ec.unmarshalInputKeyValueInput,
 		ec.unmarshalInputNotificationRuleInput,
 		ec.unmarshalInputReassignIncidentInput,
@@ -7575,6 +7698,48 @@ extend type Mutation {
   deleteVariable(input: DeleteVariableInput!): DeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/invitation.graphqls", Input: `# Invitations (issue 9): an admin invites a person by email; the person accepts through the
+# mailed link (public REST: GET/POST /auth/invitations/{token}) and sets their own password.
+
+type Invitation {
+  id: ID!
+  email: String!
+  role: Role!
+  invitedBy: String!
+  createdAt: Time!
+  "When the current link stops working."
+  expiresAt: Time!
+  "When the last mail was sent."
+  sentAt: Time!
+  "PENDING or EXPIRED (accepted and revoked ones are not listed)."
+  status: String!
+}
+
+input InviteMemberInput {
+  accountId: ID!
+  email: String!
+  role: Role!
+}
+
+type InvitationPayload {
+  invitation: Invitation
+  errors: [UserError!]!
+}
+
+extend type Account {
+  "Open invitations, newest first (admins)."
+  invitations: [Invitation!]!
+}
+
+extend type Mutation {
+  "Mails a signed invitation link (valid 7 days). Only owners invite owners."
+  inviteMember(input: InviteMemberInput!): InvitationPayload! @hasRole(role: ADMIN)
+  "Mails a new link and extends the expiry."
+  resendInvitation(id: ID!): InvitationPayload!
+  "The links stop working."
+  revokeInvitation(id: ID!): InvitationPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/mail.graphqls", Input: `"A message of the one mail path: pages, notices, invitations, subscriber mail."
 type MailMessage {
   id: ID!
@@ -8585,6 +8750,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_awsIntegrations(ctx, field)
 	case "farms":
 		return ec.fieldContext_Account_farms(ctx, field)
+	case "invitations":
+		return ec.fieldContext_Account_invitations(ctx, field)
 	case "outgoingMail":
 		return ec.fieldContext_Account_outgoingMail(ctx, field)
 	case "mailSending":
@@ -9771,6 +9938,38 @@ func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, fi
 		return ec.fieldContext_IntegrationStats_lastOutcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IntegrationStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Invitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Invitation_id(ctx, field)
+	case "email":
+		return ec.fieldContext_Invitation_email(ctx, field)
+	case "role":
+		return ec.fieldContext_Invitation_role(ctx, field)
+	case "invitedBy":
+		return ec.fieldContext_Invitation_invitedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Invitation_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Invitation_expiresAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_Invitation_sentAt(ctx, field)
+	case "status":
+		return ec.fieldContext_Invitation_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+}
+
+func (ec *executionContext) childFields_InvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_InvitationPayload_invitation(ctx, field)
+	case "errors":
+		return ec.fieldContext_InvitationPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvitationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyRotation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -506,6 +506,17 @@ type IntegrationRoutesPayload struct {
 	Errors      []*UserError           `json:"errors"`
 }
 
+type InvitationPayload struct {
+	Invitation *models.Invitation `json:"invitation,omitempty"`
+	Errors     []*UserError       `json:"errors"`
+}
+
+type InviteMemberInput struct {
+	AccountID string      `json:"accountId"`
+	Email     string      `json:"email"`
+	Role      models.Role `json:"role"`
+}
+
 type KeyValue struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
