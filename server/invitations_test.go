@@ -30,7 +30,9 @@ func TestInvitationFlow(t *testing.T) {
 	var mail struct {
 		Account struct {
 			OutgoingMail struct {
-				Edges []struct{ Node struct{ To, Subject, TextBody string } }
+				Edges []struct {
+					Node struct{ To, Subject, TextBody string }
+				}
 			}
 		}
 	}

@@ -37,7 +37,9 @@ func TestSNSRoutingRules(t *testing.T) {
 	}
 	// A bad rule is refused with the field and changes nothing.
 	var bad struct {
-		SetIntegrationRoutes struct{ Errors []struct{ Field, Message string } }
+		SetIntegrationRoutes struct {
+			Errors []struct{ Field, Message string }
+		}
 	}
 	if err := e.c.MustOK(ctxT(t), `mutation($in: SetIntegrationRoutesInput!) { setIntegrationRoutes(input: $in) { errors { field message } } }`,
 		map[string]any{"in": map[string]any{"integrationId": e.integID, "routes": []any{
