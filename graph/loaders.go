@@ -106,3 +106,18 @@ func loadersFrom(ctx context.Context, store *models.Store) *Loaders {
 	// Websocket operations (subscriptions) run outside the HTTP middleware.
 	return newLoaders(store)
 }
+
+// loadAll loads several ids through a loader, in order, skipping ids that load as nil.
+func loadAll[V any](ctx context.Context, l *dataloader.Loader[string, *V], ids []string) ([]*V, error) {
+	vs, errs := l.LoadMany(ctx, ids)()
+	out := make([]*V, 0, len(vs))
+	for i, v := range vs {
+		if len(errs) > i && errs[i] != nil {
+			return nil, errs[i]
+		}
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}

@@ -25,6 +25,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	AccountOverview() AccountOverviewResolver
 	AlarmFacts() AlarmFactsResolver
 	ApiToken() ApiTokenResolver
 	ApprovalRequest() ApprovalRequestResolver
@@ -95,9 +96,18 @@ type ComplexityRoot struct {
 		Name               func(childComplexity int) int
 		OnCallNow          func(childComplexity int) int
 		OutgoingMail       func(childComplexity int, first *int, after *string) int
+		Overview           func(childComplexity int) int
 		Role               func(childComplexity int) int
 		Schedule           func(childComplexity int, id string) int
 		Schedules          func(childComplexity int) int
+	}
+
+	AccountOverview struct {
+		Checklist           func(childComplexity int) int
+		DegradedComponents  func(childComplexity int) int
+		FailedDeliveries24h func(childComplexity int) int
+		FailingEndpoints    func(childComplexity int) int
+		OpenIncidents       func(childComplexity int) int
 	}
 
 	AccountPayload struct {
@@ -1041,6 +1051,19 @@ type ComplexityRoot struct {
 		Integration func(childComplexity int) int
 	}
 
+	SetupChecklist struct {
+		Done           func(childComplexity int) int
+		HasComponent   func(childComplexity int) int
+		HasEndpoint    func(childComplexity int) int
+		HasIntegration func(childComplexity int) int
+		HasWebhook     func(childComplexity int) int
+	}
+
+	SeverityCount struct {
+		Count    func(childComplexity int) int
+		Severity func(childComplexity int) int
+	}
+
 	SnsReceipt struct {
 		AlarmName  func(childComplexity int) int
 		Detail     func(childComplexity int) int
@@ -1382,6 +1405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.OutgoingMail(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Account.overview":
+		if e.ComplexityRoot.Account.Overview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Overview(childComplexity), true
 	case "Account.myRole":
 		if e.ComplexityRoot.Account.Role == nil {
 			break
@@ -1405,6 +1434,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Schedules(childComplexity), true
+
+	case "AccountOverview.checklist":
+		if e.ComplexityRoot.AccountOverview.Checklist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.Checklist(childComplexity), true
+	case "AccountOverview.degradedComponents":
+		if e.ComplexityRoot.AccountOverview.DegradedComponents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.DegradedComponents(childComplexity), true
+	case "AccountOverview.failedDeliveries24h":
+		if e.ComplexityRoot.AccountOverview.FailedDeliveries24h == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.FailedDeliveries24h(childComplexity), true
+	case "AccountOverview.failingEndpoints":
+		if e.ComplexityRoot.AccountOverview.FailingEndpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.FailingEndpoints(childComplexity), true
+	case "AccountOverview.openIncidents":
+		if e.ComplexityRoot.AccountOverview.OpenIncidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.OpenIncidents(childComplexity), true
 
 	case "AccountPayload.account":
 		if e.ComplexityRoot.AccountPayload.Account == nil {
@@ -5839,6 +5899,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetEscalationPolicyPayload.Integration(childComplexity), true
 
+	case "SetupChecklist.done":
+		if e.ComplexityRoot.SetupChecklist.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.Done(childComplexity), true
+	case "SetupChecklist.hasComponent":
+		if e.ComplexityRoot.SetupChecklist.HasComponent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasComponent(childComplexity), true
+	case "SetupChecklist.hasEndpoint":
+		if e.ComplexityRoot.SetupChecklist.HasEndpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasEndpoint(childComplexity), true
+	case "SetupChecklist.hasIntegration":
+		if e.ComplexityRoot.SetupChecklist.HasIntegration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasIntegration(childComplexity), true
+	case "SetupChecklist.hasWebhook":
+		if e.ComplexityRoot.SetupChecklist.HasWebhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasWebhook(childComplexity), true
+
+	case "SeverityCount.count":
+		if e.ComplexityRoot.SeverityCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeverityCount.Count(childComplexity), true
+	case "SeverityCount.severity":
+		if e.ComplexityRoot.SeverityCount.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeverityCount.Severity(childComplexity), true
+
 	case "SnsReceipt.alarmName":
 		if e.ComplexityRoot.SnsReceipt.AlarmName == nil {
 			break
@@ -6614,6 +6718,37 @@ extend type Mutation {
 type Subscription {
   "Every audited change of the account, live, across all API replicas."
   accountActivity(accountId: ID!): AuditEntry! @hasRole(role: ADMIN)
+}
+
+"An account's landing page: what is wrong now, and what is left to set up."
+type AccountOverview {
+  "Open incidents per severity (every severity, zero included), most severe first."
+  openIncidents: [SeverityCount!]!
+  "Components that are not operational, worst first."
+  degradedComponents: [Component!]!
+  "Endpoints that are paused, failing or disabled by the breaker."
+  failingEndpoints: [Endpoint!]!
+  "Deliveries of the account that failed in the last 24 hours."
+  failedDeliveries24h: Int!
+  "Getting started: component → integration → endpoint → webhook."
+  checklist: SetupChecklist!
+}
+
+type SeverityCount {
+  severity: Severity!
+  count: Int!
+}
+
+type SetupChecklist {
+  hasComponent: Boolean!
+  hasIntegration: Boolean!
+  hasEndpoint: Boolean!
+  hasWebhook: Boolean!
+  done: Boolean!
+}
+
+extend type Account {
+  overview: AccountOverview!
 }
 `, BuiltIn: false},
 	{Name: "../schema/apitoken.graphqls", Input: `"A credential for API consumers. Only its hash is stored; the secret is shown once."
@@ -8736,6 +8871,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_apiTokens(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Account_auditLog(ctx, field)
+	case "overview":
+		return ec.fieldContext_Account_overview(ctx, field)
 	case "approvalRequests":
 		return ec.fieldContext_Account_approvalRequests(ctx, field)
 	case "components":
@@ -8780,6 +8917,22 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_deliveryStats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+}
+
+func (ec *executionContext) childFields_AccountOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "openIncidents":
+		return ec.fieldContext_AccountOverview_openIncidents(ctx, field)
+	case "degradedComponents":
+		return ec.fieldContext_AccountOverview_degradedComponents(ctx, field)
+	case "failingEndpoints":
+		return ec.fieldContext_AccountOverview_failingEndpoints(ctx, field)
+	case "failedDeliveries24h":
+		return ec.fieldContext_AccountOverview_failedDeliveries24h(ctx, field)
+	case "checklist":
+		return ec.fieldContext_AccountOverview_checklist(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountOverview", field.Name)
 }
 
 func (ec *executionContext) childFields_AccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10444,6 +10597,32 @@ func (ec *executionContext) childFields_SetEscalationPolicyPayload(ctx context.C
 		return ec.fieldContext_SetEscalationPolicyPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetEscalationPolicyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetupChecklist(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasComponent":
+		return ec.fieldContext_SetupChecklist_hasComponent(ctx, field)
+	case "hasIntegration":
+		return ec.fieldContext_SetupChecklist_hasIntegration(ctx, field)
+	case "hasEndpoint":
+		return ec.fieldContext_SetupChecklist_hasEndpoint(ctx, field)
+	case "hasWebhook":
+		return ec.fieldContext_SetupChecklist_hasWebhook(ctx, field)
+	case "done":
+		return ec.fieldContext_SetupChecklist_done(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetupChecklist", field.Name)
+}
+
+func (ec *executionContext) childFields_SeverityCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "severity":
+		return ec.fieldContext_SeverityCount_severity(ctx, field)
+	case "count":
+		return ec.fieldContext_SeverityCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeverityCount", field.Name)
 }
 
 func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

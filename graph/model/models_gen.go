@@ -763,6 +763,19 @@ type SetVariableInput struct {
 	Locked *bool       `json:"locked,omitempty"`
 }
 
+type SetupChecklist struct {
+	HasComponent   bool `json:"hasComponent"`
+	HasIntegration bool `json:"hasIntegration"`
+	HasEndpoint    bool `json:"hasEndpoint"`
+	HasWebhook     bool `json:"hasWebhook"`
+	Done           bool `json:"done"`
+}
+
+type SeverityCount struct {
+	Severity models.Severity `json:"severity"`
+	Count    int             `json:"count"`
+}
+
 type SnoozeIncidentInput struct {
 	ID string `json:"id"`
 	// 1–1440
