@@ -102,6 +102,8 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.invitation })},
 	"Mutation.revokeInvitation": {query: `mutation($id: ID!) { revokeInvitation(id: $id) { invitation { id email } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.invitation })},
+	"Mutation.sendTestAlarm": {query: `mutation($id: ID!) { sendTestAlarm(input: {integrationId: $id, endpointIds: []}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.integration })},
 	"Mutation.deleteAwsIntegration": {query: `mutation($id: ID!) { deleteAwsIntegration(input: {id: $id}) { deletedId errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Subscription.incidentChanged": {query: `subscription($a: ID!) { incidentChanged(accountId: $a) { kind incident { id title } } }`,

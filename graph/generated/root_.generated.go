@@ -627,6 +627,7 @@ type ComplexityRoot struct {
 		Escalation     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Integration    func(childComplexity int) int
+		IsTest         func(childComplexity int) int
 		Notifications  func(childComplexity int) int
 		OpenedAt       func(childComplexity int) int
 		OpenedBy       func(childComplexity int) int
@@ -687,6 +688,7 @@ type ComplexityRoot struct {
 		OutOfOrder    func(childComplexity int) int
 		Rejected      func(childComplexity int) int
 		Resolved      func(childComplexity int) int
+		Tests         func(childComplexity int) int
 	}
 
 	Invitation struct {
@@ -825,6 +827,7 @@ type ComplexityRoot struct {
 		RevokeInvitation          func(childComplexity int, id string) int
 		RotateAWSIntegrationURL   func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
 		RotateEndpointKey         func(childComplexity int, input model.RotateEndpointKeyInput) int
+		SendTestAlarm             func(childComplexity int, input model.SendTestAlarmInput) int
 		SendTestEvent             func(childComplexity int, input model.EndpointIDInput) int
 		SendTestNotification      func(childComplexity int, contactMethodID string) int
 		SetDeliveryRetention      func(childComplexity int, input model.SetDeliveryRetentionInput) int
@@ -1090,6 +1093,11 @@ type ComplexityRoot struct {
 		FarmChanged           func(childComplexity int, accountID string) int
 		IncidentChanged       func(childComplexity int, accountID string) int
 		SystemDeliveryChanged func(childComplexity int) int
+	}
+
+	TestAlarmPayload struct {
+		Errors   func(childComplexity int) int
+		Incident func(childComplexity int) int
 	}
 
 	TestNotificationPayload struct {
@@ -3569,6 +3577,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Integration(childComplexity), true
+	case "Incident.isTest":
+		if e.ComplexityRoot.Incident.IsTest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.IsTest(childComplexity), true
 	case "Incident.notifications":
 		if e.ComplexityRoot.Incident.Notifications == nil {
 			break
@@ -3810,6 +3824,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IntegrationStats.Resolved(childComplexity), true
+	case "IntegrationStats.tests":
+		if e.ComplexityRoot.IntegrationStats.Tests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationStats.Tests(childComplexity), true
 
 	case "Invitation.createdAt":
 		if e.ComplexityRoot.Invitation.CreatedAt == nil {
@@ -4709,6 +4729,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateEndpointKey(childComplexity, args["input"].(model.RotateEndpointKeyInput)), true
+	case "Mutation.sendTestAlarm":
+		if e.ComplexityRoot.Mutation.SendTestAlarm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendTestAlarm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendTestAlarm(childComplexity, args["input"].(model.SendTestAlarmInput)), true
 	case "Mutation.sendTestEvent":
 		if e.ComplexityRoot.Mutation.SendTestEvent == nil {
 			break
@@ -6080,6 +6111,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.SystemDeliveryChanged(childComplexity), true
 
+	case "TestAlarmPayload.errors":
+		if e.ComplexityRoot.TestAlarmPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestAlarmPayload.Errors(childComplexity), true
+	case "TestAlarmPayload.incident":
+		if e.ComplexityRoot.TestAlarmPayload.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestAlarmPayload.Incident(childComplexity), true
+
 	case "TestNotificationPayload.errors":
 		if e.ComplexityRoot.TestNotificationPayload.Errors == nil {
 			break
@@ -6464,6 +6508,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRouteConditionInput,
 		ec.unmarshalInputScheduleLayerInput,
 		ec.unmarshalInputScopeInput,
+		ec.unmarshalInputSendTestAlarmInput,
 		ec.unmarshalInputServerFields,
 		ec.unmarshalInputSetDeliveryRetentionInput,
 		ec.unmarshalInputSetEnvironmentApprovalsInput,
@@ -7212,6 +7257,8 @@ type Incident {
   resolvedAt: Time
   resolvedBy: String
   updatedAt: Time!
+  "A test alarm's incident: counted apart, pages nobody."
+  isTest: Boolean!
   "Oldest first; append-only."
   timeline: [TimelineEntry!]!
 }
@@ -7290,6 +7337,8 @@ input IncidentFilter {
   openedBefore: Time
   "Case-insensitive substring of the title."
   search: String
+  "Null: all; false: real incidents only; true: test incidents only."
+  tests: Boolean
 }
 
 input CreateIncidentInput {
@@ -7398,6 +7447,8 @@ type IntegrationStats {
   outOfOrder: Int!
   ignored: Int!
   confirmations: Int!
+  "Test alarms sent (not counted in opened/resolved)."
+  tests: Int!
   rejected: Int!
   lastMessageAt: Time
   lastOutcome: String
@@ -7595,7 +7646,21 @@ extend type Query {
   tryIntegrationRoutes(input: SetIntegrationRoutesInput!, first: Int = 20): RouteTrialsPayload!
 }
 
+input SendTestAlarmInput {
+  integrationId: ID!
+  "The only endpoints the test incident's events are delivered to (none: no webhooks)."
+  endpointIds: [ID!]!
+}
+
+type TestAlarmPayload {
+  "The test incident, opened and resolved (marked TEST; pages nobody)."
+  incident: Incident
+  errors: [UserError!]!
+}
+
 extend type Mutation {
+  "Runs a synthetic ALARM then OK through the integration's ingestion path, rules included (admins)."
+  sendTestAlarm(input: SendTestAlarmInput!): TestAlarmPayload!
   "Replaces the integration's routing rules (admins)."
   setIntegrationRoutes(input: SetIntegrationRoutesInput!): IntegrationRoutesPayload!
 }
@@ -9985,6 +10050,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_resolvedBy(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Incident_updatedAt(ctx, field)
+	case "isTest":
+		return ec.fieldContext_Incident_isTest(ctx, field)
 	case "timeline":
 		return ec.fieldContext_Incident_timeline(ctx, field)
 	case "assignee":
@@ -10083,6 +10150,8 @@ func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, fi
 		return ec.fieldContext_IntegrationStats_ignored(ctx, field)
 	case "confirmations":
 		return ec.fieldContext_IntegrationStats_confirmations(ctx, field)
+	case "tests":
+		return ec.fieldContext_IntegrationStats_tests(ctx, field)
 	case "rejected":
 		return ec.fieldContext_IntegrationStats_rejected(ctx, field)
 	case "lastMessageAt":
@@ -10663,6 +10732,16 @@ func (ec *executionContext) childFields_SnsRejection(ctx context.Context, field 
 		return ec.fieldContext_SnsRejection_receivedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnsRejection", field.Name)
+}
+
+func (ec *executionContext) childFields_TestAlarmPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_TestAlarmPayload_incident(ctx, field)
+	case "errors":
+		return ec.fieldContext_TestAlarmPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TestAlarmPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TestNotificationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -49,6 +49,7 @@ type MutationResolver interface {
 	UpdateAWSIntegration(ctx context.Context, input model.UpdateAWSIntegrationInput) (*model.AWSIntegrationPayload, error)
 	RotateAWSIntegrationURL(ctx context.Context, input model.RotateAWSIntegrationURLInput) (*model.AWSIntegrationURLPayload, error)
 	DeleteAWSIntegration(ctx context.Context, input model.DeleteAWSIntegrationInput) (*model.DeletePayload, error)
+	SendTestAlarm(ctx context.Context, input model.SendTestAlarmInput) (*model.TestAlarmPayload, error)
 	SetIntegrationRoutes(ctx context.Context, input model.SetIntegrationRoutesInput) (*model.IntegrationRoutesPayload, error)
 	CreateFarm(ctx context.Context, input model.CreateFarmInput) (*model.FarmPayload, error)
 	UpdateFarm(ctx context.Context, input model.UpdateFarmInput) (*model.FarmPayload, error)
@@ -873,6 +874,20 @@ func (ec *executionContext) field_Mutation_rotateEndpointKey_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RotateEndpointKeyInput, error) {
 			return ec.unmarshalNRotateEndpointKeyInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐRotateEndpointKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendTestAlarm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendTestAlarmInput, error) {
+			return ec.unmarshalNSendTestAlarmInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐSendTestAlarmInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2708,6 +2723,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteAwsIntegration(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteAwsIntegration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendTestAlarm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendTestAlarm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendTestAlarm(ctx, fc.Args["input"].(model.SendTestAlarmInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TestAlarmPayload) graphql.Marshaler {
+			return ec.marshalNTestAlarmPayload2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐTestAlarmPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendTestAlarm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TestAlarmPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendTestAlarm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5713,6 +5772,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteAwsIntegration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteAwsIntegration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendTestAlarm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendTestAlarm(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

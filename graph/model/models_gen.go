@@ -484,6 +484,8 @@ type IncidentFilter struct {
 	OpenedBefore *time.Time              `json:"openedBefore,omitempty"`
 	// Case-insensitive substring of the title.
 	Search *string `json:"search,omitempty"`
+	// Null: all; false: real incidents only; true: test incidents only.
+	Tests *bool `json:"tests,omitempty"`
 }
 
 type IncidentPayload struct {
@@ -694,6 +696,12 @@ type ScopeInput struct {
 	ID    *string      `json:"id,omitempty"`
 }
 
+type SendTestAlarmInput struct {
+	IntegrationID string `json:"integrationId"`
+	// The only endpoints the test incident's events are delivered to (none: no webhooks).
+	EndpointIds []string `json:"endpointIds"`
+}
+
 type ServerFields struct {
 	Hostname      *string `json:"hostname,omitempty"`
 	ServerType    *string `json:"serverType,omitempty"`
@@ -783,6 +791,12 @@ type SnoozeIncidentInput struct {
 }
 
 type Subscription struct {
+}
+
+type TestAlarmPayload struct {
+	// The test incident, opened and resolved (marked TEST; pages nobody).
+	Incident *models.Incident `json:"incident,omitempty"`
+	Errors   []*UserError     `json:"errors"`
 }
 
 type TestNotificationPayload struct {
