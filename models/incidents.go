@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Incident is something wrong with a component, from an alarm or opened by a person.
@@ -385,7 +387,13 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	q := incidentFilter(s.db.WithContext(ctx), accountID, f)
+	return keysetPage[Incident](q, "opened_at", first, after, func(i *Incident) (time.Time, string) { return i.OpenedAt, i.ID })
+}
+
+// incidentFilter narrows the account's incidents by f.
+func incidentFilter(db *gorm.DB, accountID string, f IncidentQuery) *gorm.DB {
+	q := db.Where("account_id = ?", accountID)
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
@@ -397,7 +405,7 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	}
 	if f.ComponentID != "" {
 		if !validID(f.ComponentID) {
-			return &Page[Incident]{}, nil
+			return q.Where("1 = 0")
 		}
 		q = q.Where("component_id = ?", f.ComponentID)
 	}
@@ -413,7 +421,7 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	if term := strings.TrimSpace(f.Search); term != "" {
 		q = q.Where("lower(title) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
 	}
-	return keysetPage[Incident](q, "opened_at", first, after, func(i *Incident) (time.Time, string) { return i.OpenedAt, i.ID })
+	return q
 }
 
 func likeEscape(s string) string {

@@ -84,6 +84,10 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.resolveIncident": {query: `mutation($id: ID!) { resolveIncident(input: {id: $id}) { incident { id title } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.acknowledgeIncidents": {query: `mutation($id: ID!) { acknowledgeIncidents(ids: [$id]) { results { incident { id title } error { code } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.resolveIncidents": {query: `mutation($id: ID!) { resolveIncidents(ids: [$id]) { results { incident { id title } error { code } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.addIncidentNote": {query: `mutation($id: ID!) { addIncidentNote(input: {id: $id, body: "evil"}) { entry { id } incident { title } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.createAwsIntegration": {query: `mutation($a: ID!, $c: ID!) { createAwsIntegration(input: {accountId: $a, name: "evil", componentId: $c}) { webhookUrl errors { code } } }`,
@@ -359,6 +363,7 @@ func TestTenantIsolation(t *testing.T) {
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
 			components { id name status description } incidents { edges { node { id title status timeline { id body } } } }
+			incidentStats { count acknowledged resolved mttaSeconds mttrSeconds } overview { failedDeliveries24h checklist { done } }
 			invitations { id email status expiresAt }
 			awsIntegrations { id name tokenPrefix state routes { id name componentId: component { id } } }
 			farms { id name status roles { id alias } servers { id hostname } variables { id name value } pendingApproval { id status } }

@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	Event() EventResolver
 	Farm() FarmResolver
 	Incident() IncidentResolver
+	IncidentStats() IncidentStatsResolver
 	IntegrationRoute() IntegrationRouteResolver
 	IntegrationStats() IntegrationStatsResolver
 	Invitation() InvitationResolver
@@ -86,6 +87,7 @@ type ComplexityRoot struct {
 		Events             func(childComplexity int, first *int, after *string) int
 		Farms              func(childComplexity int, environmentID *string) int
 		ID                 func(childComplexity int) int
+		IncidentStats      func(childComplexity int, filter *model.IncidentFilter) int
 		Incidents          func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
 		Invitations        func(childComplexity int) int
 		MailSending        func(childComplexity int) int
@@ -259,6 +261,17 @@ type ComplexityRoot struct {
 		Errors      func(childComplexity int) int
 		Integration func(childComplexity int) int
 		WebhookURL  func(childComplexity int) int
+	}
+
+	BulkIncidentPayload struct {
+		Errors  func(childComplexity int) int
+		Results func(childComplexity int) int
+	}
+
+	BulkIncidentResult struct {
+		Error    func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Incident func(childComplexity int) int
 	}
 
 	CalendarFeed struct {
@@ -663,6 +676,14 @@ type ComplexityRoot struct {
 		Incident func(childComplexity int) int
 	}
 
+	IncidentStats struct {
+		Acknowledged func(childComplexity int) int
+		Count        func(childComplexity int) int
+		MttaSeconds  func(childComplexity int) int
+		MttrSeconds  func(childComplexity int) int
+		Resolved     func(childComplexity int) int
+	}
+
 	IntegrationRoute struct {
 		Component          func(childComplexity int) int
 		Conditions         func(childComplexity int) int
@@ -773,6 +794,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcknowledgeIncident       func(childComplexity int, input model.AcknowledgeIncidentInput) int
+		AcknowledgeIncidents      func(childComplexity int, ids []string) int
 		AddIncidentNote           func(childComplexity int, input model.AddIncidentNoteInput) int
 		AddMember                 func(childComplexity int, input models.AddMemberInput) int
 		CancelApprovalRequest     func(childComplexity int, input model.CancelApprovalRequestInput) int
@@ -819,6 +841,7 @@ type ComplexityRoot struct {
 		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
 		ResendInvitation          func(childComplexity int, id string) int
 		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
+		ResolveIncidents          func(childComplexity int, ids []string) int
 		ResumeEndpoint            func(childComplexity int, input model.EndpointIDInput) int
 		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
 		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
@@ -1333,6 +1356,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.ID(childComplexity), true
+	case "Account.incidentStats":
+		if e.ComplexityRoot.Account.IncidentStats == nil {
+			break
+		}
+
+		args, err := ec.field_Account_incidentStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.IncidentStats(childComplexity, args["filter"].(*model.IncidentFilter)), true
 	case "Account.incidents":
 		if e.ComplexityRoot.Account.Incidents == nil {
 			break
@@ -2083,6 +2117,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AwsIntegrationUrlPayload.WebhookURL(childComplexity), true
+
+	case "BulkIncidentPayload.errors":
+		if e.ComplexityRoot.BulkIncidentPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkIncidentPayload.Errors(childComplexity), true
+	case "BulkIncidentPayload.results":
+		if e.ComplexityRoot.BulkIncidentPayload.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkIncidentPayload.Results(childComplexity), true
+
+	case "BulkIncidentResult.error":
+		if e.ComplexityRoot.BulkIncidentResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkIncidentResult.Error(childComplexity), true
+	case "BulkIncidentResult.id":
+		if e.ComplexityRoot.BulkIncidentResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkIncidentResult.ID(childComplexity), true
+	case "BulkIncidentResult.incident":
+		if e.ComplexityRoot.BulkIncidentResult.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkIncidentResult.Incident(childComplexity), true
 
 	case "CalendarFeed.createdAt":
 		if e.ComplexityRoot.CalendarFeed.CreatedAt == nil {
@@ -3714,6 +3780,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncidentPayload.Incident(childComplexity), true
 
+	case "IncidentStats.acknowledged":
+		if e.ComplexityRoot.IncidentStats.Acknowledged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentStats.Acknowledged(childComplexity), true
+	case "IncidentStats.count":
+		if e.ComplexityRoot.IncidentStats.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentStats.Count(childComplexity), true
+	case "IncidentStats.mttaSeconds":
+		if e.ComplexityRoot.IncidentStats.MttaSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentStats.MttaSeconds(childComplexity), true
+	case "IncidentStats.mttrSeconds":
+		if e.ComplexityRoot.IncidentStats.MttrSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentStats.MttrSeconds(childComplexity), true
+	case "IncidentStats.resolved":
+		if e.ComplexityRoot.IncidentStats.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentStats.Resolved(childComplexity), true
+
 	case "IntegrationRoute.component":
 		if e.ComplexityRoot.IntegrationRoute.Component == nil {
 			break
@@ -4135,6 +4232,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcknowledgeIncident(childComplexity, args["input"].(model.AcknowledgeIncidentInput)), true
+	case "Mutation.acknowledgeIncidents":
+		if e.ComplexityRoot.Mutation.AcknowledgeIncidents == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgeIncidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcknowledgeIncidents(childComplexity, args["ids"].([]string)), true
 	case "Mutation.addIncidentNote":
 		if e.ComplexityRoot.Mutation.AddIncidentNote == nil {
 			break
@@ -4641,6 +4749,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveIncident(childComplexity, args["input"].(model.ResolveIncidentInput)), true
+	case "Mutation.resolveIncidents":
+		if e.ComplexityRoot.Mutation.ResolveIncidents == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveIncidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveIncidents(childComplexity, args["ids"].([]string)), true
 	case "Mutation.resumeEndpoint":
 		if e.ComplexityRoot.Mutation.ResumeEndpoint == nil {
 			break
@@ -7388,6 +7507,31 @@ type IncidentChange {
 extend type Account {
   "Newest first."
   incidents(filter: IncidentFilter, first: Int = 50, after: String): IncidentConnection!
+  "Response figures of the incidents the filter matches."
+  incidentStats(filter: IncidentFilter): IncidentStats!
+}
+
+type IncidentStats {
+  count: Int!
+  acknowledged: Int!
+  resolved: Int!
+  "Mean time to acknowledge, over the acknowledged ones; null when none was."
+  mttaSeconds: Int
+  "Mean time to resolve, over the resolved ones; null when none was."
+  mttrSeconds: Int
+}
+
+type BulkIncidentResult {
+  id: ID!
+  "The incident after the action (null when it could not be changed)."
+  incident: Incident
+  "Why this one was not changed."
+  error: UserError
+}
+
+type BulkIncidentPayload {
+  results: [BulkIncidentResult!]!
+  errors: [UserError!]!
 }
 
 extend type Query {
@@ -7399,6 +7543,10 @@ extend type Mutation {
   acknowledgeIncident(input: AcknowledgeIncidentInput!): IncidentPayload!
   resolveIncident(input: ResolveIncidentInput!): IncidentPayload!
   addIncidentNote(input: AddIncidentNoteInput!): AddIncidentNotePayload!
+  "Acknowledges many (at most 100); each result says what happened."
+  acknowledgeIncidents(ids: [ID!]!): BulkIncidentPayload!
+  "Resolves many (at most 100); each result says what happened."
+  resolveIncidents(ids: [ID!]!): BulkIncidentPayload!
 }
 
 extend type Subscription {
@@ -8948,6 +9096,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_myOpenPages(ctx, field)
 	case "incidents":
 		return ec.fieldContext_Account_incidents(ctx, field)
+	case "incidentStats":
+		return ec.fieldContext_Account_incidentStats(ctx, field)
 	case "awsIntegrations":
 		return ec.fieldContext_Account_awsIntegrations(ctx, field)
 	case "farms":
@@ -9300,6 +9450,28 @@ func (ec *executionContext) childFields_AwsIntegrationUrlPayload(ctx context.Con
 		return ec.fieldContext_AwsIntegrationUrlPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AwsIntegrationUrlPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkIncidentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "results":
+		return ec.fieldContext_BulkIncidentPayload_results(ctx, field)
+	case "errors":
+		return ec.fieldContext_BulkIncidentPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkIncidentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkIncidentResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BulkIncidentResult_id(ctx, field)
+	case "incident":
+		return ec.fieldContext_BulkIncidentResult_incident(ctx, field)
+	case "error":
+		return ec.fieldContext_BulkIncidentResult_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkIncidentResult", field.Name)
 }
 
 func (ec *executionContext) childFields_CalendarFeed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10104,6 +10276,22 @@ func (ec *executionContext) childFields_IncidentPayload(ctx context.Context, fie
 		return ec.fieldContext_IncidentPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncidentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_IncidentStats_count(ctx, field)
+	case "acknowledged":
+		return ec.fieldContext_IncidentStats_acknowledged(ctx, field)
+	case "resolved":
+		return ec.fieldContext_IncidentStats_resolved(ctx, field)
+	case "mttaSeconds":
+		return ec.fieldContext_IncidentStats_mttaSeconds(ctx, field)
+	case "mttrSeconds":
+		return ec.fieldContext_IncidentStats_mttrSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentStats", field.Name)
 }
 
 func (ec *executionContext) childFields_IntegrationRoute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -86,6 +86,19 @@ type AWSIntegrationURLPayload struct {
 	Errors     []*UserError `json:"errors"`
 }
 
+type BulkIncidentPayload struct {
+	Results []*BulkIncidentResult `json:"results"`
+	Errors  []*UserError          `json:"errors"`
+}
+
+type BulkIncidentResult struct {
+	ID string `json:"id"`
+	// The incident after the action (null when it could not be changed).
+	Incident *models.Incident `json:"incident,omitempty"`
+	// Why this one was not changed.
+	Error *UserError `json:"error,omitempty"`
+}
+
 type CalendarFeedPayload struct {
 	Feed *models.CalendarFeed `json:"feed,omitempty"`
 	// The secret URL, shown once.
