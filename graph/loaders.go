@@ -28,6 +28,13 @@ type Loaders struct {
 	Attempts          *dataloader.Loader[string, []models.DeliveryAttempt]
 	DeliveryCounts    *dataloader.Loader[string, models.DeliveryCounts]
 	PendingApprovals  *dataloader.Loader[string, *models.ApprovalRequest]
+	// On-call configuration.
+	Schedules      *dataloader.Loader[string, *models.Schedule]
+	ScheduleLayers *dataloader.Loader[string, []models.ScheduleLayer]
+	Policies       *dataloader.Loader[string, *models.EscalationPolicy]
+	PolicyLevels   *dataloader.Loader[string, []models.PolicyLevel]
+	LevelTargets   *dataloader.Loader[string, []models.EscalationTarget]
+	ContactMethods *dataloader.Loader[string, *models.ContactMethod]
 }
 
 type loadersKey struct{}
@@ -52,6 +59,12 @@ func newLoaders(store *models.Store) *Loaders {
 		Attempts:          valueLoader(store.AttemptsByDelivery),
 		DeliveryCounts:    valueLoader(store.DeliveryCountsByEvent),
 		PendingApprovals:  dataloader.NewBatchedLoader(mapBatch(store.PendingApprovals), dataloader.WithWait[string, *models.ApprovalRequest](time.Millisecond)),
+		Schedules:         dataloader.NewBatchedLoader(mapBatch(store.SchedulesByID), dataloader.WithWait[string, *models.Schedule](time.Millisecond)),
+		ScheduleLayers:    valueLoader(store.LayersBySchedule),
+		Policies:          dataloader.NewBatchedLoader(mapBatch(store.EscalationPoliciesByID), dataloader.WithWait[string, *models.EscalationPolicy](time.Millisecond)),
+		PolicyLevels:      valueLoader(store.LevelsByPolicy),
+		LevelTargets:      valueLoader(store.TargetsByLevel),
+		ContactMethods:    dataloader.NewBatchedLoader(mapBatch(store.ContactMethodsByID), dataloader.WithWait[string, *models.ContactMethod](time.Millisecond)),
 	}
 }
 

@@ -436,3 +436,17 @@ func (s *Store) SetEscalationPolicy(ctx context.Context, a *Actor, targetID stri
 	integ.EscalationPolicyID = policyID
 	return nil, &integ, nil
 }
+
+// TargetsByLevel loads the targets of many levels in one query (dataloader). Callers pass
+// levels of policies the actor may see.
+func (s *Store) TargetsByLevel(ctx context.Context, ids []string) (map[string][]EscalationTarget, error) {
+	var ts []EscalationTarget
+	if err := s.db.WithContext(ctx).Where("level_id IN ?", ids).Order("position, id").Find(&ts).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]EscalationTarget{}
+	for _, t := range ts {
+		out[t.LevelID] = append(out[t.LevelID], t)
+	}
+	return out, nil
+}
