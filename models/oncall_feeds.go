@@ -170,12 +170,14 @@ func (s *Store) ReadCalendarFeed(ctx context.Context, token string) (*CalendarFe
 	}
 	users := map[string]*User{}
 	for i := range schs {
-		shifts, err := finalShifts(db, &schs[i], from, to)
+		// A wider range than shown, so the first and last shifts keep their true bounds (and
+		// their UIDs) as the window moves.
+		shifts, err := finalShifts(db, &schs[i], from.Add(-shiftContextWindow), to.Add(shiftContextWindow))
 		if err != nil {
 			return nil, err
 		}
 		for _, sh := range shifts {
-			if f.UserID != nil && sh.UserID != *f.UserID {
+			if (f.UserID != nil && sh.UserID != *f.UserID) || !sh.End.After(from) || !sh.Start.Before(to) {
 				continue
 			}
 			users[sh.UserID] = nil
