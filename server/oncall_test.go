@@ -123,12 +123,16 @@ func TestCalendarFeed(t *testing.T) {
 	ctx := ctxT(t)
 	MustSetup(t, c)
 	a := accountOf(t, c)
-	var me struct{ Me struct{ User struct{ ID string } } }
+	var me struct {
+		Me struct{ User struct{ ID string } }
+	}
 	if err := c.MustOK(ctx, `{ me { user { id } } }`, nil, &me); err != nil {
 		t.Fatal(err)
 	}
 	viewer, _ := addUser(t, a, "viewer@example.com", "VIEWER")
-	var vme struct{ Me struct{ User struct{ ID string } } }
+	var vme struct {
+		Me struct{ User struct{ ID string } }
+	}
 	if err := viewer.MustOK(ctx, `{ me { user { id } } }`, nil, &vme); err != nil {
 		t.Fatal(err)
 	}
