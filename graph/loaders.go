@@ -35,6 +35,8 @@ type Loaders struct {
 	PolicyLevels   *dataloader.Loader[string, []models.PolicyLevel]
 	LevelTargets   *dataloader.Loader[string, []models.EscalationTarget]
 	ContactMethods *dataloader.Loader[string, *models.ContactMethod]
+	PolicyComps    *dataloader.Loader[string, []models.Component]
+	SchedPolicies  *dataloader.Loader[string, []models.EscalationPolicy]
 }
 
 type loadersKey struct{}
@@ -65,6 +67,8 @@ func newLoaders(store *models.Store) *Loaders {
 		PolicyLevels:      valueLoader(store.LevelsByPolicy),
 		LevelTargets:      valueLoader(store.TargetsByLevel),
 		ContactMethods:    dataloader.NewBatchedLoader(mapBatch(store.ContactMethodsByID), dataloader.WithWait[string, *models.ContactMethod](time.Millisecond)),
+		PolicyComps:       valueLoader(store.ComponentsByPolicy),
+		SchedPolicies:     valueLoader(store.PoliciesBySchedule),
 	}
 }
 

@@ -129,7 +129,7 @@ func (r *escalationPolicyResolver) Levels(ctx context.Context, obj *models.Escal
 }
 
 func (r *escalationPolicyResolver) Components(ctx context.Context, obj *models.EscalationPolicy) ([]*models.Component, error) {
-	cs, err := r.Store.ComponentsUsingPolicy(ctx, obj.ID)
+	cs, err := loadersFrom(ctx, r.Store).PolicyComps.Load(ctx, obj.ID)()
 	return ptrs(cs), err
 }
 
@@ -324,7 +324,7 @@ func (r *scheduleResolver) FinalSchedule(ctx context.Context, obj *models.Schedu
 }
 
 func (r *scheduleResolver) Policies(ctx context.Context, obj *models.Schedule) ([]*models.EscalationPolicy, error) {
-	ps, err := r.Store.PoliciesTargetingSchedule(ctx, obj.ID)
+	ps, err := loadersFrom(ctx, r.Store).SchedPolicies.Load(ctx, obj.ID)()
 	return ptrs(ps), err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"gorm.io/gorm"
@@ -117,13 +118,6 @@ func levelsByPolicy(db *gorm.DB, ids []string) (map[string][]PolicyLevel, error)
 		out[l.PolicyID] = append(out[l.PolicyID], PolicyLevel{EscalationLevel: l, Targets: byLevel[l.ID]})
 	}
 	return out, nil
-}
-
-// ComponentsUsingPolicy returns the components whose default policy it is, by name.
-func (s *Store) ComponentsUsingPolicy(ctx context.Context, policyID string) ([]Component, error) {
-	var cs []Component
-	err := s.db.WithContext(ctx).Where("escalation_policy_id = ?", policyID).Order("lower(name), id").Find(&cs).Error
-	return cs, err
 }
 
 func cleanPolicyFields(in *PolicyInput) error {
@@ -447,6 +441,47 @@ func (s *Store) TargetsByLevel(ctx context.Context, ids []string) (map[string][]
 	out := map[string][]EscalationTarget{}
 	for _, t := range ts {
 		out[t.LevelID] = append(out[t.LevelID], t)
+	}
+	return out, nil
+}
+
+// ComponentsByPolicy loads the components of many policies in one query (dataloader).
+func (s *Store) ComponentsByPolicy(ctx context.Context, ids []string) (map[string][]Component, error) {
+	var cs []Component
+	if err := s.db.WithContext(ctx).Where("escalation_policy_id IN ?", ids).Order("lower(name), id").Find(&cs).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]Component{}
+	for _, c := range cs {
+		out[*c.EscalationPolicyID] = append(out[*c.EscalationPolicyID], c)
+	}
+	return out, nil
+}
+
+// PoliciesBySchedule loads the policies that target each of many schedules in one query
+// (dataloader).
+func (s *Store) PoliciesBySchedule(ctx context.Context, ids []string) (map[string][]EscalationPolicy, error) {
+	var rows []struct {
+		EscalationPolicy
+		TargetScheduleID string
+	}
+	if err := s.db.WithContext(ctx).Table("escalation_policies").
+		Select("DISTINCT escalation_policies.*, t.schedule_id AS target_schedule_id").
+		Joins("JOIN escalation_levels l ON l.policy_id = escalation_policies.id").
+		Joins("JOIN escalation_targets t ON t.level_id = l.id").
+		Where("t.schedule_id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := strings.ToLower(rows[i].Name), strings.ToLower(rows[j].Name)
+		if a != b {
+			return a < b
+		}
+		return rows[i].ID < rows[j].ID
+	})
+	out := map[string][]EscalationPolicy{}
+	for _, r := range rows {
+		out[r.TargetScheduleID] = append(out[r.TargetScheduleID], r.EscalationPolicy)
 	}
 	return out, nil
 }

@@ -437,14 +437,6 @@ func policiesTargeting(db *gorm.DB, column, id string) ([]string, error) {
 	return names, err
 }
 
-// PoliciesTargetingSchedule returns the policies that target a schedule (the caller has it).
-func (s *Store) PoliciesTargetingSchedule(ctx context.Context, scheduleID string) ([]EscalationPolicy, error) {
-	var ps []EscalationPolicy
-	err := s.db.WithContext(ctx).Where("id IN (SELECT l.policy_id FROM escalation_levels l JOIN escalation_targets t ON t.level_id = l.id WHERE t.schedule_id = ?)", scheduleID).
-		Order("lower(name), id").Find(&ps).Error
-	return ps, err
-}
-
 // DeleteSchedule deletes a schedule. Refused while a policy targets it (the error names the
 // policies). Admins and owners.
 func (s *Store) DeleteSchedule(ctx context.Context, a *Actor, id string) error {

@@ -304,3 +304,83 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("viewer updated a schedule: %s %v", res.Data, err)
 	}
 }
+
+// TestEscalationPolicyGraphQL: a policy with levels on a schedule and a person, attached to a
+// component, reads back through every field; deleting it or its schedule is refused with names.
+func TestEscalationPolicyGraphQL(t *testing.T) {
+	_, c := MustStart(t, startOpts{})
+	ctx := ctxT(t)
+	MustSetup(t, c)
+	a := accountOf(t, c)
+	var me struct{ Me struct{ User struct{ ID string } } }
+	if err := c.MustOK(ctx, `{ me { user { id } } }`, nil, &me); err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		CreateSchedule  struct{ Schedule struct{ ID string } }
+		CreateComponent struct{ Component struct{ ID string } }
+	}
+	if err := c.MustOK(ctx, `mutation($a: ID!) { createSchedule(input: {accountId: $a, name: "Primary", timeZone: "America/New_York"}) { schedule { id } }
+		createComponent(input: {accountId: $a, name: "checkout"}) { component { id } } }`, map[string]any{"a": a.accountID}, &d); err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		CreateEscalationPolicy struct {
+			Policy struct{ ID string }
+			Errors []struct{ Field, Message string }
+		}
+	}
+	if err := c.MustOK(ctx, `mutation($a: ID!, $s: ID!, $u: ID!) { createEscalationPolicy(input: {accountId: $a, name: "Platform", repeat: 2,
+		levels: [{timeoutMinutes: 10, targets: [{scheduleId: $s}]}, {timeoutMinutes: 30, targets: [{userId: $u}, {scheduleId: $s}]}]}) { policy { id } errors { field message } } }`,
+		map[string]any{"a": a.accountID, "s": d.CreateSchedule.Schedule.ID, "u": me.Me.User.ID}, &p); err != nil || len(p.CreateEscalationPolicy.Errors) > 0 {
+		t.Fatalf("create policy: %v %+v", err, p)
+	}
+	if err := c.MustOK(ctx, `mutation($c: ID!, $p: ID!) { setEscalationPolicy(input: {targetId: $c, policyId: $p}) { component { escalationPolicy { name } } errors { message } } }`,
+		map[string]any{"c": d.CreateComponent.Component.ID, "p": p.CreateEscalationPolicy.Policy.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Account struct {
+			EscalationPolicies []struct {
+				Name   string
+				Repeat int
+				Levels []struct {
+					Position, TimeoutMinutes int
+					Targets                  []struct {
+						Schedule *struct{ Name string }
+						User     *struct{ Name string }
+					}
+				}
+				Components []struct{ Name string }
+			}
+			Schedules []struct {
+				Policies []struct{ Name string }
+			}
+		}
+	}
+	if err := c.MustOK(ctx, `query($a: ID!) { account(id: $a) { escalationPolicies { name repeat levels { position timeoutMinutes targets { schedule { name } user { name } } } components { name } }
+		schedules { policies { name } } } }`, map[string]any{"a": a.accountID}, &r); err != nil {
+		t.Fatal(err)
+	}
+	ps := r.Account.EscalationPolicies
+	if len(ps) != 1 || ps[0].Repeat != 2 || len(ps[0].Levels) != 2 || ps[0].Levels[1].TimeoutMinutes != 30 || len(ps[0].Levels[1].Targets) != 2 ||
+		ps[0].Levels[1].Targets[0].User == nil || ps[0].Levels[1].Targets[0].User.Name != "Ada Admin" || ps[0].Levels[1].Targets[1].Schedule.Name != "Primary" ||
+		len(ps[0].Components) != 1 || ps[0].Components[0].Name != "checkout" {
+		t.Fatalf("policy read back: %+v", ps)
+	}
+	if len(r.Account.Schedules) != 1 || len(r.Account.Schedules[0].Policies) != 1 || r.Account.Schedules[0].Policies[0].Name != "Platform" {
+		t.Fatalf("schedule's policies: %+v", r.Account.Schedules)
+	}
+	for _, q := range []struct{ query, id, want string }{
+		{`mutation($id: ID!) { deleteEscalationPolicy(id: $id) { deletedId errors { code message } } }`, p.CreateEscalationPolicy.Policy.ID, `\"checkout\"`},
+		{`mutation($id: ID!) { deleteSchedule(id: $id) { deletedId errors { code message } } }`, d.CreateSchedule.Schedule.ID, `\"Platform\"`},
+	} {
+		res, err := c.GraphQL(ctx, q.query, map[string]any{"id": q.id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(res.Data), "CONFLICT") || !strings.Contains(string(res.Data), q.want) || strings.Contains(string(res.Data), `"deletedId":"`) {
+			t.Fatalf("delete was not refused naming %s: %s", q.want, res.Data)
+		}
+	}
+}
