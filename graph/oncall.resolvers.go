@@ -170,10 +170,10 @@ func (r *mutationResolver) ResendContactVerification(ctx context.Context, id str
 }
 
 func (r *mutationResolver) SetNotificationRules(ctx context.Context, rules []*model.NotificationRuleInput) (*model.NotificationRulesPayload, error) {
-	in := make([]models.NotificationRuleInput, 0, len(rules))
+	in := make([]models.RuleInput, 0, len(rules))
 	for _, x := range rules {
 		if x != nil {
-			in = append(in, models.NotificationRuleInput{ContactMethodID: x.ContactMethodID, DelayMinutes: x.DelayMinutes})
+			in = append(in, models.RuleInput{ContactMethodID: x.ContactMethodID, DelayMinutes: x.DelayMinutes})
 		}
 	}
 	rs, err := r.Store.SetNotificationRules(ctx, models.ActorFrom(ctx), in)

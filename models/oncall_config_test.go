@@ -155,11 +155,11 @@ func TestOnCallBadInput(t *testing.T) {
 		yes := true
 		_, err = f.Store.UpdateContactMethod(ctx, f.Ana, f.Ana.UserID, models.ContactMethodUpdate{Disabled: &yes})
 		wantField(t, err, models.EINVALID, "disabled")
-		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.NotificationRuleInput{{ContactMethodID: f.Ana.UserID, DelayMinutes: 1441}})
+		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.RuleInput{{ContactMethodID: f.Ana.UserID, DelayMinutes: 1441}})
 		wantField(t, err, models.EINVALID, "rules.0.delayMinutes")
-		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.NotificationRuleInput{{ContactMethodID: f.Ana.UserID}, {ContactMethodID: f.Ana.UserID}})
+		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.RuleInput{{ContactMethodID: f.Ana.UserID}, {ContactMethodID: f.Ana.UserID}})
 		wantField(t, err, models.EINVALID, "rules.1")
-		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.NotificationRuleInput{{ContactMethodID: f.Vic.UserID}})
+		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.RuleInput{{ContactMethodID: f.Vic.UserID}})
 		wantField(t, err, models.ENOTFOUND, "rules.0.contactMethodId")
 
 		// A viewer reads but cannot edit; a member cannot edit schedules or policies.
@@ -414,7 +414,7 @@ func TestContactMethodsAndPlan(t *testing.T) {
 		wantField(t, err, models.ECONFLICT, "")
 		wantEqual(t, "plan after verify", len(plan(f.Ana)), 3)
 
-		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.NotificationRuleInput{{ContactMethodID: ntfy.ID, DelayMinutes: 0}, {ContactMethodID: f.Ana.UserID, DelayMinutes: 5}})
+		_, err = f.Store.SetNotificationRules(ctx, f.Ana, []models.RuleInput{{ContactMethodID: ntfy.ID, DelayMinutes: 0}, {ContactMethodID: f.Ana.UserID, DelayMinutes: 5}})
 		mustNoErr(t, err)
 		wantEqual(t, "plan with rules", plan(f.Ana), []string{"ntfy:https://ntfy.example/ana-pages@0", "email:ana@example.com@5"})
 		_, err = f.Store.UpdateContactMethod(ctx, f.Ana, ntfy.ID, models.ContactMethodUpdate{Disabled: func() *bool { b := true; return &b }()})

@@ -504,14 +504,14 @@ func (s *Store) ListNotificationRules(ctx context.Context, a *Actor) ([]Notifica
 	return rs, err
 }
 
-// NotificationRuleInput is one rule of SetNotificationRules.
-type NotificationRuleInput struct {
+// RuleInput is one rule of SetNotificationRules.
+type RuleInput struct {
 	ContactMethodID string
 	DelayMinutes    int
 }
 
 // SetNotificationRules replaces the actor's rules. An empty list means every method at once.
-func (s *Store) SetNotificationRules(ctx context.Context, a *Actor, in []NotificationRuleInput) ([]NotificationRule, error) {
+func (s *Store) SetNotificationRules(ctx context.Context, a *Actor, in []RuleInput) ([]NotificationRule, error) {
 	if err := selfOnly(a); err != nil {
 		return nil, err
 	}

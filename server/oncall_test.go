@@ -312,7 +312,9 @@ func TestEscalationPolicyGraphQL(t *testing.T) {
 	ctx := ctxT(t)
 	MustSetup(t, c)
 	a := accountOf(t, c)
-	var me struct{ Me struct{ User struct{ ID string } } }
+	var me struct {
+		Me struct{ User struct{ ID string } }
+	}
 	if err := c.MustOK(ctx, `{ me { user { id } } }`, nil, &me); err != nil {
 		t.Fatal(err)
 	}
