@@ -225,12 +225,9 @@ func (s *Store) CreateContactMethod(ctx context.Context, a *Actor, in ContactMet
 	now := s.now()
 	m := &ContactMethod{ID: newID(), UserID: a.UserID, Kind: in.Kind, CreatedAt: now, UpdatedAt: now}
 	if in.Label != nil {
-		l, err := cleanText("label", *in.Label, 100)
+		l, err := cleanLabel("label", *in.Label)
 		if err != nil {
 			return nil, err
-		}
-		if hasControl(l) {
-			return nil, FieldError(EINVALID, "label", "label must be a single line without control characters")
 		}
 		m.Label = l
 	}
@@ -325,6 +322,18 @@ func (s *Store) CreateContactMethod(ctx context.Context, a *Actor, in ContactMet
 	}
 	s.enqueueMailAfter(ctx, refs)
 	return m, nil
+}
+
+// cleanLabel checks an optional one-line label (empty is fine) of at most 100 characters.
+func cleanLabel(field, v string) (string, error) {
+	l, err := cleanText(field, v, 100)
+	if err != nil {
+		return "", err
+	}
+	if hasControl(l) {
+		return "", FieldError(EINVALID, field, "%s must be a single line without control characters", field)
+	}
+	return l, nil
 }
 
 func contactSecretAD(id string) string { return "contact:" + id }
@@ -447,12 +456,9 @@ func (s *Store) UpdateContactMethod(ctx context.Context, a *Actor, id string, in
 	}
 	changes := map[string]any{}
 	if in.Label != nil {
-		l, err := cleanText("label", *in.Label, 100)
+		l, err := cleanLabel("label", *in.Label)
 		if err != nil {
 			return nil, err
-		}
-		if hasControl(l) {
-			return nil, FieldError(EINVALID, "label", "label must be a single line without control characters")
 		}
 		changes["label"], m.Label = l, l
 	}

@@ -157,12 +157,9 @@ func buildLayers(db *gorm.DB, accountID, scheduleID string, known map[string]boo
 			row.ID = *li.ID
 		}
 		if li.Name != nil {
-			n, err := cleanText(prefix+"name", *li.Name, 100)
+			n, err := cleanLabel(prefix+"name", *li.Name)
 			if err != nil {
 				return nil, err
-			}
-			if hasControl(n) {
-				return nil, FieldError(EINVALID, prefix+"name", "a layer name is a single line")
 			}
 			row.Name = n
 		}
