@@ -28,7 +28,12 @@ func pathOf(t *testing.T, link string) string {
 // TestContactVerifyLink: the mailed link's GET shows a button and verifies nothing (mail
 // scanners prefetch links); the POST verifies; a second use is refused.
 func TestContactVerifyLink(t *testing.T) {
-	m, c := MustStart(t, startOpts{})
+	t.Run("postgres", func(t *testing.T) { testContactVerifyLink(t, startOpts{}) })
+	t.Run("embedded", func(t *testing.T) { testContactVerifyLink(t, startOpts{embedded: true}) })
+}
+
+func testContactVerifyLink(t *testing.T, o startOpts) {
+	m, c := MustStart(t, o)
 	ctx := ctxT(t)
 	MustSetup(t, c)
 	var cm struct {
@@ -119,7 +124,12 @@ func TestContactVerifyLink(t *testing.T) {
 // TestCalendarFeed: a schedule's feed parses as iCalendar with UTC times, stable UIDs and the
 // person's name; its use is recorded; revoked or unknown tokens are 404. A viewer cannot edit.
 func TestCalendarFeed(t *testing.T) {
-	_, c := MustStart(t, startOpts{})
+	t.Run("postgres", func(t *testing.T) { testCalendarFeed(t, startOpts{}) })
+	t.Run("embedded", func(t *testing.T) { testCalendarFeed(t, startOpts{embedded: true}) })
+}
+
+func testCalendarFeed(t *testing.T, o startOpts) {
+	_, c := MustStart(t, o)
 	ctx := ctxT(t)
 	MustSetup(t, c)
 	a := accountOf(t, c)
