@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"github.com/switchboard-hub/switchboard/models/netguard"
 	"github.com/switchboard-hub/switchboard/models/schedule"
 )
 
@@ -86,6 +87,7 @@ func TestOnCallBadInput(t *testing.T) {
 		sch := f.mustSchedule(t, "Primary", weeklyLayer(start, f.Ana.UserID))
 		pol := f.mustPolicy(t, "Platform", models.LevelInput{TimeoutMinutes: 5, Targets: []models.TargetInput{{ScheduleID: &sch.ID}}})
 		stranger, _ := f.MustMember(t, f.MustAccount(t, "Other").ID, "stranger@example.com", models.RoleOwner)
+		f.Store.SetOutboundGuard(netguard.New(nil, nil), nil)
 		before := f.onCallRows(t)
 		update := func(ls ...models.LayerInput) error {
 			_, err := f.Store.UpdateSchedule(ctx, f.AdminActor, sch.ID, models.ScheduleInput{Layers: &ls})
@@ -140,6 +142,9 @@ func TestOnCallBadInput(t *testing.T) {
 		}{
 			{models.ContactEmail, "not an address"}, {models.ContactEmail, "Ana <ana@example.com>"},
 			{models.ContactNtfy, "ftp://ntfy.sh/topic"}, {models.ContactNtfy, "https://ntfy.sh/"}, {models.ContactNtfy, "https://ntfy.sh/a/b"},
+			{models.ContactNtfy, "https://user:pw@ntfy.sh/topic"}, {models.ContactNtfy, "https://ntfy.sh/topic?x=1"},
+			// Addresses the outbound guard refuses.
+			{models.ContactNtfy, "http://169.254.169.254/topic"}, {models.ContactNtfy, "http://[::1]:8080/topic"},
 			{models.ContactSlackDM, "ana"},
 		} {
 			_, err = f.Store.CreateContactMethod(ctx, f.Ana, models.ContactMethodInput{Kind: c.kind, Address: &c.addr})

@@ -106,7 +106,7 @@ func (m *Main) handleCalendarFeed(c echo.Context) error {
 	}
 	body := CalendarICS(feed, time.Now().UTC())
 	h := c.Response().Header()
-	h.Set("Cache-Control", "private, max-age=300")
+	h.Set("Cache-Control", "private, no-cache") // a revoked feed stops at once
 	h.Set("Referrer-Policy", "no-referrer")
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 }
