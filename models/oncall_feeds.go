@@ -20,6 +20,7 @@ const CalendarFeedPrefix = "sbcal_"
 const (
 	FeedPastDays   = 7
 	FeedFutureDays = 60
+	feedGrid       = 30 * 24 * time.Hour
 )
 
 // ListCalendarFeeds returns the account's feeds the actor may see (admins: all; others: the
@@ -171,8 +172,10 @@ func (s *Store) ReadCalendarFeed(ctx context.Context, token string) (*CalendarFe
 	users := map[string]*User{}
 	for i := range schs {
 		// A wider range than shown, so the first and last shifts keep their true bounds (and
-		// their UIDs) as the window moves.
-		shifts, err := finalShifts(db, &schs[i], from.Add(-shiftContextWindow), to.Add(shiftContextWindow))
+		// their UIDs) as the window moves. Its start is on a 30-day grid: a stretch that began
+		// before it (one person for months) keeps its start, and UID, for weeks at least.
+		calcFrom := from.Add(-shiftContextWindow).Truncate(feedGrid)
+		shifts, err := finalShifts(db, &schs[i], calcFrom, to.Add(shiftContextWindow))
 		if err != nil {
 			return nil, err
 		}
