@@ -37,6 +37,8 @@ type Loaders struct {
 	ContactMethods *dataloader.Loader[string, *models.ContactMethod]
 	PolicyComps    *dataloader.Loader[string, []models.Component]
 	SchedPolicies  *dataloader.Loader[string, []models.EscalationPolicy]
+	// OnCallAt is keyed by onCallKey(schedule, at).
+	OnCallAt *dataloader.Loader[string, *models.ResolvedShift]
 }
 
 type loadersKey struct{}
@@ -69,6 +71,7 @@ func newLoaders(store *models.Store) *Loaders {
 		ContactMethods:    dataloader.NewBatchedLoader(mapBatch(store.ContactMethodsByID), dataloader.WithWait[string, *models.ContactMethod](time.Millisecond)),
 		PolicyComps:       valueLoader(store.ComponentsByPolicy),
 		SchedPolicies:     valueLoader(store.PoliciesBySchedule),
+		OnCallAt:          valueLoader(onCallBatch(store)),
 	}
 }
 
@@ -118,4 +121,47 @@ func loadersFrom(ctx context.Context, store *models.Store) *Loaders {
 	}
 	// Websocket operations (subscriptions) run outside the HTTP middleware.
 	return newLoaders(store)
+}
+
+// onCallKey names "who is on call on this schedule at this time" for the OnCallAt loader.
+func onCallKey(scheduleID string, at time.Time) string {
+	return scheduleID + "|" + at.UTC().Format(time.RFC3339Nano)
+}
+
+// onCallBatch answers many onCallKey questions: one batch per distinct time.
+func onCallBatch(store *models.Store) func(context.Context, []string) (map[string]*models.ResolvedShift, error) {
+	return func(ctx context.Context, keys []string) (map[string]*models.ResolvedShift, error) {
+		byTime := map[string][]string{}
+		var ids []string
+		for _, k := range keys {
+			id, at, _ := strings.Cut(k, "|")
+			byTime[at] = append(byTime[at], id)
+			ids = append(ids, id)
+		}
+		schs, err := store.SchedulesByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*models.ResolvedShift, len(keys))
+		for at, sids := range byTime {
+			t, err := time.Parse(time.RFC3339Nano, at)
+			if err != nil {
+				return nil, err
+			}
+			var list []*models.Schedule
+			for _, id := range sids {
+				if sch := schs[id]; sch != nil {
+					list = append(list, sch)
+				}
+			}
+			m, err := store.OnCallAtMany(ctx, list, t)
+			if err != nil {
+				return nil, err
+			}
+			for id, sh := range m {
+				out[onCallKey(id, t)] = sh
+			}
+		}
+		return out, nil
+	}
 }

@@ -308,7 +308,7 @@ func (r *scheduleResolver) OnCallAt(ctx context.Context, obj *models.Schedule, a
 	if at != nil {
 		t = *at
 	}
-	sh, err := r.Store.OnCallAt(ctx, obj, t)
+	sh, err := loadersFrom(ctx, r.Store).OnCallAt.Load(ctx, onCallKey(obj.ID, t))()
 	if err != nil || sh == nil {
 		return nil, err
 	}

@@ -170,15 +170,15 @@ func (s *Store) ReadCalendarFeed(ctx context.Context, token string) (*CalendarFe
 		out.Title = "On call: " + u.Name
 	}
 	users := map[string]*User{}
-	for i := range schs {
-		// A wider range than shown, so the first and last shifts keep their true bounds (and
-		// their UIDs) as the window moves. Its start is on a 30-day grid: a stretch that began
-		// before it (one person for months) keeps its start, and UID, for weeks at least.
-		calcFrom := from.Add(-shiftContextWindow).Truncate(feedGrid)
-		shifts, err := finalShifts(db, &schs[i], calcFrom, to.Add(shiftContextWindow))
-		if err != nil {
-			return nil, err
-		}
+	// A wider range than shown, so the first and last shifts keep their true bounds (and
+	// their UIDs) as the window moves. Its start is on a 30-day grid: a stretch that began
+	// before it (one person for months) keeps its start, and UID, for weeks at least.
+	calcFrom := from.Add(-shiftContextWindow).Truncate(feedGrid)
+	all, err := finalShifts(db, ptrsOf(schs), calcFrom, to.Add(shiftContextWindow))
+	if err != nil {
+		return nil, err
+	}
+	for i, shifts := range all {
 		for _, sh := range shifts {
 			if (f.UserID != nil && sh.UserID != *f.UserID) || !sh.End.After(from) || !sh.Start.Before(to) {
 				continue

@@ -546,45 +546,80 @@ type ResolvedShift struct {
 	Override *ScheduleOverride
 }
 
-// loadScheduleRows is loadSchedule that also returns the rows, for shifts with their origin.
-func loadScheduleRows(db *gorm.DB, sch *Schedule, from, to time.Time) (*schedule.Schedule, []ScheduleLayer, []ScheduleOverride, error) {
-	loc, err := schedule.LoadZone(sch.TimeZone)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var layers []ScheduleLayer
-	if err := db.Where("schedule_id = ?", sch.ID).Order("position, id").Find(&layers).Error; err != nil {
-		return nil, nil, nil, err
-	}
-	var overrides []ScheduleOverride
-	if err := db.Where("schedule_id = ? AND ends_at > ? AND starts_at < ?", sch.ID, from.UTC(), to.UTC()).
-		Order("created_at, id").Find(&overrides).Error; err != nil {
-		return nil, nil, nil, err
-	}
-	out := &schedule.Schedule{Zone: loc}
-	for _, l := range layers {
-		sl, err := l.toSchedule()
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("schedule %s layer %s: %w", sch.ID, l.ID, err)
-		}
-		out.Layers = append(out.Layers, sl)
-	}
-	for _, o := range overrides {
-		out.Overrides = append(out.Overrides, schedule.Override{ID: o.ID, UserID: o.UserID, Start: o.StartsAt, End: o.EndsAt})
-	}
-	return out, layers, overrides, nil
+// loadedSchedule is a schedule's rows and their schedule-math form.
+type loadedSchedule struct {
+	sch       *Schedule
+	calc      *schedule.Schedule
+	layers    []ScheduleLayer
+	overrides []ScheduleOverride
 }
 
-// finalShifts computes the final schedule of sch over [from, to) with the shifts' rows.
-func finalShifts(db *gorm.DB, sch *Schedule, from, to time.Time) ([]ResolvedShift, error) {
-	if !to.After(from) || to.Sub(from) > schedule.MaxRange {
-		return nil, FieldError(EINVALID, "to", "the range must end after it starts and span at most 366 days")
+// loadSchedules reads the layers of many schedules and their overrides that matter in
+// [from, to) in two queries.
+func loadSchedules(db *gorm.DB, schs []*Schedule, from, to time.Time) (map[string]*loadedSchedule, error) {
+	out := make(map[string]*loadedSchedule, len(schs))
+	ids := make([]string, 0, len(schs))
+	for _, sch := range schs {
+		loc, err := schedule.LoadZone(sch.TimeZone)
+		if err != nil {
+			return nil, err
+		}
+		out[sch.ID] = &loadedSchedule{sch: sch, calc: &schedule.Schedule{Zone: loc}}
+		ids = append(ids, sch.ID)
 	}
-	calc, layers, overrides, err := loadScheduleRows(db, sch, from, to)
-	if err != nil {
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var layers []ScheduleLayer
+	if err := db.Where("schedule_id IN ?", ids).Order("position, id").Find(&layers).Error; err != nil {
 		return nil, err
 	}
-	shifts, err := calc.Final(from.UTC(), to.UTC())
+	var overrides []ScheduleOverride
+	if err := db.Where("schedule_id IN ? AND ends_at > ? AND starts_at < ?", ids, from.UTC(), to.UTC()).
+		Order("created_at, id").Find(&overrides).Error; err != nil {
+		return nil, err
+	}
+	for _, l := range layers {
+		ls := out[l.ScheduleID]
+		sl, err := l.toSchedule()
+		if err != nil {
+			return nil, fmt.Errorf("schedule %s layer %s: %w", l.ScheduleID, l.ID, err)
+		}
+		ls.layers = append(ls.layers, l)
+		ls.calc.Layers = append(ls.calc.Layers, sl)
+	}
+	for _, o := range overrides {
+		ls := out[o.ScheduleID]
+		ls.overrides = append(ls.overrides, o)
+		ls.calc.Overrides = append(ls.calc.Overrides, schedule.Override{ID: o.ID, UserID: o.UserID, Start: o.StartsAt, End: o.EndsAt})
+	}
+	return out, nil
+}
+
+// loadScheduleRows is loadSchedule that also returns the rows.
+func loadScheduleRows(db *gorm.DB, sch *Schedule, from, to time.Time) (*schedule.Schedule, []ScheduleLayer, []ScheduleOverride, error) {
+	m, err := loadSchedules(db, []*Schedule{sch}, from, to)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	l := m[sch.ID]
+	return l.calc, l.layers, l.overrides, nil
+}
+
+func checkRange(from, to time.Time) error {
+	if !to.After(from) || to.Sub(from) > schedule.MaxRange {
+		return FieldError(EINVALID, "to", "the range must end after it starts and span at most 366 days")
+	}
+	return nil
+}
+
+// final computes the final schedule over [from, to) with the shifts' rows (the overrides loaded
+// must cover the range).
+func (l *loadedSchedule) final(from, to time.Time) ([]ResolvedShift, error) {
+	if err := checkRange(from, to); err != nil {
+		return nil, err
+	}
+	shifts, err := l.calc.Final(from.UTC(), to.UTC())
 	if errors.Is(err, schedule.ErrRange) {
 		return nil, FieldError(EINVALID, "to", "%s", err.Error())
 	}
@@ -592,16 +627,16 @@ func finalShifts(db *gorm.DB, sch *Schedule, from, to time.Time) ([]ResolvedShif
 		return nil, err
 	}
 	byLayer := map[string]*ScheduleLayer{}
-	for i := range layers {
-		byLayer[layers[i].ID] = &layers[i]
+	for i := range l.layers {
+		byLayer[l.layers[i].ID] = &l.layers[i]
 	}
 	byOverride := map[string]*ScheduleOverride{}
-	for i := range overrides {
-		byOverride[overrides[i].ID] = &overrides[i]
+	for i := range l.overrides {
+		byOverride[l.overrides[i].ID] = &l.overrides[i]
 	}
 	out := make([]ResolvedShift, 0, len(shifts))
 	for _, sh := range shifts {
-		r := ResolvedShift{ScheduleID: sch.ID, UserID: sh.UserID, Start: sh.Start.UTC(), End: sh.End.UTC()}
+		r := ResolvedShift{ScheduleID: l.sch.ID, UserID: sh.UserID, Start: sh.Start.UTC(), End: sh.End.UTC()}
 		if sh.Origin == schedule.OriginOverride {
 			r.Override = byOverride[sh.OverrideID]
 		} else {
@@ -613,9 +648,9 @@ func finalShifts(db *gorm.DB, sch *Schedule, from, to time.Time) ([]ResolvedShif
 }
 
 // shiftAt returns the shift on call at t (its bounds looked for within a month either side),
-// or nil for nobody.
-func shiftAt(db *gorm.DB, sch *Schedule, t time.Time) (*ResolvedShift, error) {
-	shifts, err := finalShifts(db, sch, t.Add(-shiftContextWindow), t.Add(shiftContextWindow))
+// or nil for nobody. The overrides loaded must cover that month either side.
+func (l *loadedSchedule) shiftAt(t time.Time) (*ResolvedShift, error) {
+	shifts, err := l.final(t.Add(-shiftContextWindow), t.Add(shiftContextWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -627,16 +662,68 @@ func shiftAt(db *gorm.DB, sch *Schedule, t time.Time) (*ResolvedShift, error) {
 	return nil, nil
 }
 
+// finalShifts computes the final schedules of many schedules over [from, to) (three queries in
+// all), in the order of schs.
+func finalShifts(db *gorm.DB, schs []*Schedule, from, to time.Time) ([][]ResolvedShift, error) {
+	if err := checkRange(from, to); err != nil {
+		return nil, err
+	}
+	loaded, err := loadSchedules(db, schs, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]ResolvedShift, len(schs))
+	for i, sch := range schs {
+		if out[i], err = loaded[sch.ID].final(from, to); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// OnCallAtMany says who is on call at t on each of the schedules (nil: nobody), reading them in
+// two queries. The caller has the schedules.
+func (s *Store) OnCallAtMany(ctx context.Context, schs []*Schedule, t time.Time) (map[string]*ResolvedShift, error) {
+	t = t.UTC()
+	loaded, err := loadSchedules(s.db.WithContext(ctx), schs, t.Add(-shiftContextWindow), t.Add(shiftContextWindow))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*ResolvedShift, len(schs))
+	for _, sch := range schs {
+		if out[sch.ID], err = loaded[sch.ID].shiftAt(t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func ptrsOf[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
+}
+
 // FinalSchedule returns the final schedule over [from, to) (at most 366 days). The caller has
 // the schedule.
 func (s *Store) FinalSchedule(ctx context.Context, sch *Schedule, from, to time.Time) ([]ResolvedShift, error) {
-	return finalShifts(s.db.WithContext(ctx), sch, from, to)
+	all, err := finalShifts(s.db.WithContext(ctx), []*Schedule{sch}, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
 }
 
 // OnCallAt returns who is on call on the schedule at t with the shift, or nil for nobody. The
 // caller has the schedule.
 func (s *Store) OnCallAt(ctx context.Context, sch *Schedule, t time.Time) (*ResolvedShift, error) {
-	return shiftAt(s.db.WithContext(ctx), sch, t.UTC())
+	m, err := s.OnCallAtMany(ctx, []*Schedule{sch}, t)
+	if err != nil {
+		return nil, err
+	}
+	return m[sch.ID], nil
 }
 
 // OnCallNow returns everyone on call now across the account's schedules, by schedule name.
@@ -646,14 +733,13 @@ func (s *Store) OnCallNow(ctx context.Context, a *Actor, accountID string) ([]Re
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	m, err := s.OnCallAtMany(ctx, ptrsOf(schs), s.now())
+	if err != nil {
+		return nil, err
+	}
 	var out []ResolvedShift
 	for i := range schs {
-		sh, err := shiftAt(s.db.WithContext(ctx), &schs[i], now)
-		if err != nil {
-			return nil, err
-		}
-		if sh != nil {
+		if sh := m[schs[i].ID]; sh != nil {
 			out = append(out, *sh)
 		}
 	}
@@ -672,25 +758,20 @@ func (s *Store) MyShifts(ctx context.Context, a *Actor, accountID string, days i
 	if a.UserID == "" {
 		return []ResolvedShift{}, nil
 	}
-	now := s.now()
-	return s.userShifts(ctx, accountID, a.UserID, now, now.Add(time.Duration(days)*24*time.Hour))
-}
-
-// userShifts returns one person's shifts on the account's schedules over [from, to).
-func (s *Store) userShifts(ctx context.Context, accountID, userID string, from, to time.Time) ([]ResolvedShift, error) {
 	var schs []Schedule
 	db := s.db.WithContext(ctx)
 	if err := db.Where("account_id = ?", accountID).Order("lower(name), id").Find(&schs).Error; err != nil {
 		return nil, err
 	}
+	now := s.now()
+	all, err := finalShifts(db, ptrsOf(schs), now, now.Add(time.Duration(days)*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
 	out := []ResolvedShift{}
-	for i := range schs {
-		shifts, err := finalShifts(db, &schs[i], from, to)
-		if err != nil {
-			return nil, err
-		}
+	for _, shifts := range all {
 		for _, sh := range shifts {
-			if sh.UserID == userID {
+			if sh.UserID == a.UserID {
 				out = append(out, sh)
 			}
 		}

@@ -292,15 +292,26 @@ func testCalendarFeed(t *testing.T, o startOpts) {
 			Schedules []struct {
 				Name          string
 				FinalSchedule []struct{ User struct{ Name string } }
+				OnCallAt      *struct {
+					User  struct{ Name string }
+					Layer *struct{ ID string }
+				}
+			}
+			OnCallNow []struct {
+				User     struct{ Name string }
+				Schedule struct{ Name string }
 			}
 		}
 	}
 	now := time.Now().UTC()
-	if err := viewer.MustOK(ctx, `query($a: ID!, $f: Time!, $t: Time!) { account(id: $a) { schedules { name finalSchedule(from: $f, to: $t) { user { name } } } } }`,
+	if err := viewer.MustOK(ctx, `query($a: ID!, $f: Time!, $t: Time!) { account(id: $a) { schedules { name finalSchedule(from: $f, to: $t) { user { name } } onCallAt { user { name } layer { id } } }
+		onCallNow { user { name } schedule { name } } } }`,
 		map[string]any{"a": a.accountID, "f": now.Format(time.RFC3339), "t": now.Add(72 * time.Hour).Format(time.RFC3339)}, &vs); err != nil {
 		t.Fatal(err)
 	}
-	if len(vs.Account.Schedules) != 1 || len(vs.Account.Schedules[0].FinalSchedule) < 3 {
+	if len(vs.Account.Schedules) != 1 || len(vs.Account.Schedules[0].FinalSchedule) < 3 || vs.Account.Schedules[0].OnCallAt == nil ||
+		vs.Account.Schedules[0].OnCallAt.Layer == nil || len(vs.Account.OnCallNow) != 1 ||
+		vs.Account.OnCallNow[0].User.Name != vs.Account.Schedules[0].OnCallAt.User.Name || vs.Account.OnCallNow[0].Schedule.Name != "Primary" {
 		t.Fatalf("viewer's schedules: %+v", vs)
 	}
 	res, err := viewer.GraphQL(ctx, `mutation($id: ID!) { updateSchedule(input: {id: $id, name: "Mine"}) { schedule { name } errors { code } } }`, map[string]any{"id": schID})
