@@ -88,6 +88,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	}
 	e.POST("/webhooks/aws/:token", snsEdge.handle)
 	e.POST("/integration-hub/callback/:requestId", m.handleApprovalCallback)
+	m.registerOnCall(e)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)

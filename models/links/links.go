@@ -97,3 +97,10 @@ func (b Builder) Event(accountID, eventID string) string {
 // SNSWebhook is the URL that Amazon SNS posts an integration's messages to. The token is a
 // secret: the URL is shown once.
 func (b Builder) SNSWebhook(token string) string { return b.join("webhooks", "aws", token) }
+
+// ContactVerify is the page that verifies a contact method's address (a signed link: GET shows
+// a button, POST verifies).
+func (b Builder) ContactVerify(token string) string { return b.join("verify", token) }
+
+// CalendarFeed is the secret iCalendar URL of a schedule or of one person's shifts.
+func (b Builder) CalendarFeed(token string) string { return b.join("calendar", token) }

@@ -15,6 +15,8 @@ func TestLinks(t *testing.T) {
 		{"endpoints", b.Endpoints("acc-1"), "https://sb.example.com/base/accounts/acc-1/endpoints"},
 		{"event", b.Event("acc-1", "e-6"), "https://sb.example.com/base/accounts/acc-1/events/e-6"},
 		{"sns", b.SNSWebhook("tok"), "https://sb.example.com/base/webhooks/aws/tok"},
+		{"verify", b.ContactVerify("v.t"), "https://sb.example.com/base/verify/v.t"},
+		{"calendar", b.CalendarFeed("sbcal_x"), "https://sb.example.com/base/calendar/sbcal_x"},
 		// Segments are escaped: an id can never add path segments or a query.
 		{"escaped", b.Incident("a/../b", "x?y#z"), "https://sb.example.com/base/accounts/a%2F..%2Fb/incidents/x%3Fy%23z"},
 		// No account, no link: a link into the console always names its account.
