@@ -431,7 +431,7 @@ export const ContactMethodFields = graphql(`
 `);
 
 export const MyOnCallQuery = graphql(`
-  query MyOnCall($accountId: ID!, $first: Int!, $after: String) {
+  query MyOnCall($accountId: ID!) {
     me {
       user {
         id
@@ -481,6 +481,14 @@ export const MyOnCallQuery = graphql(`
           id
         }
       }
+    }
+  }
+`);
+
+export const MyNotificationsQuery = graphql(`
+  query MyNotifications($accountId: ID!, $first: Int!, $after: String) {
+    account(id: $accountId) {
+      id
       myNotifications(first: $first, after: $after) {
         edges {
           cursor
@@ -506,6 +514,16 @@ export const MyOnCallQuery = graphql(`
           endCursor
         }
       }
+    }
+  }
+`);
+
+/** Endpoints a contact method of kind ENDPOINT may use (the account's). */
+export const ContactEndpointsQuery = graphql(`
+  query ContactEndpoints($scope: ScopeInput!) {
+    endpoints(scope: $scope) {
+      id
+      name
     }
   }
 `);
