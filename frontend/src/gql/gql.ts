@@ -140,7 +140,6 @@ type Documents = {
     "\n  query EscalationPolicies($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      myRole\n      escalationPolicies {\n        ...PolicyFields\n      }\n    }\n  }\n": typeof types.EscalationPoliciesDocument,
     "\n  query EscalationPolicy($accountId: ID!, $id: ID!) {\n    account(id: $accountId) {\n      id\n      myRole\n      escalationPolicy(id: $id) {\n        ...PolicyFields\n      }\n    }\n  }\n": typeof types.EscalationPolicyDocument,
     "\n  query PolicyTargetOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      schedules {\n        id\n        name\n      }\n      members {\n        id\n        user {\n          ...PersonFields\n        }\n      }\n    }\n  }\n": typeof types.PolicyTargetOptionsDocument,
-    "\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n": typeof types.PolicyOptionsDocument,
     "\n  mutation CreateEscalationPolicy($input: CreateEscalationPolicyInput!) {\n    createEscalationPolicy(input: $input) {\n      policy {\n        ...PolicyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateEscalationPolicyDocument,
     "\n  mutation UpdateEscalationPolicy($input: UpdateEscalationPolicyInput!) {\n    updateEscalationPolicy(input: $input) {\n      policy {\n        ...PolicyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateEscalationPolicyDocument,
     "\n  mutation DeleteEscalationPolicy($id: ID!) {\n    deleteEscalationPolicy(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeleteEscalationPolicyDocument,
@@ -173,6 +172,8 @@ type Documents = {
     "\n  query ComponentOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      components {\n        id\n        name\n        group\n      }\n    }\n  }\n": typeof types.ComponentOptionsDocument,
     "\n  query EnvironmentOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      environments {\n        id\n        name\n      }\n    }\n  }\n": typeof types.EnvironmentOptionsDocument,
     "\n  query FarmOptions($accountId: ID!, $environmentId: ID) {\n    account(id: $accountId) {\n      id\n      farms(environmentId: $environmentId) {\n        id\n        name\n        environment {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.FarmOptionsDocument,
+    "\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n": typeof types.PolicyOptionsDocument,
+    "\n  query MemberOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n": typeof types.MemberOptionsDocument,
 };
 const documents: Documents = {
     "\n  query Accounts {\n    accounts {\n      id\n      name\n      myRole\n    }\n  }\n": types.AccountsDocument,
@@ -301,7 +302,6 @@ const documents: Documents = {
     "\n  query EscalationPolicies($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      myRole\n      escalationPolicies {\n        ...PolicyFields\n      }\n    }\n  }\n": types.EscalationPoliciesDocument,
     "\n  query EscalationPolicy($accountId: ID!, $id: ID!) {\n    account(id: $accountId) {\n      id\n      myRole\n      escalationPolicy(id: $id) {\n        ...PolicyFields\n      }\n    }\n  }\n": types.EscalationPolicyDocument,
     "\n  query PolicyTargetOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      schedules {\n        id\n        name\n      }\n      members {\n        id\n        user {\n          ...PersonFields\n        }\n      }\n    }\n  }\n": types.PolicyTargetOptionsDocument,
-    "\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n": types.PolicyOptionsDocument,
     "\n  mutation CreateEscalationPolicy($input: CreateEscalationPolicyInput!) {\n    createEscalationPolicy(input: $input) {\n      policy {\n        ...PolicyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateEscalationPolicyDocument,
     "\n  mutation UpdateEscalationPolicy($input: UpdateEscalationPolicyInput!) {\n    updateEscalationPolicy(input: $input) {\n      policy {\n        ...PolicyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateEscalationPolicyDocument,
     "\n  mutation DeleteEscalationPolicy($id: ID!) {\n    deleteEscalationPolicy(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeleteEscalationPolicyDocument,
@@ -334,6 +334,8 @@ const documents: Documents = {
     "\n  query ComponentOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      components {\n        id\n        name\n        group\n      }\n    }\n  }\n": types.ComponentOptionsDocument,
     "\n  query EnvironmentOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      environments {\n        id\n        name\n      }\n    }\n  }\n": types.EnvironmentOptionsDocument,
     "\n  query FarmOptions($accountId: ID!, $environmentId: ID) {\n    account(id: $accountId) {\n      id\n      farms(environmentId: $environmentId) {\n        id\n        name\n        environment {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.FarmOptionsDocument,
+    "\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n": types.PolicyOptionsDocument,
+    "\n  query MemberOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n": types.MemberOptionsDocument,
 };
 
 /**
@@ -857,10 +859,6 @@ export function graphql(source: "\n  query PolicyTargetOptions($accountId: ID!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation CreateEscalationPolicy($input: CreateEscalationPolicyInput!) {\n    createEscalationPolicy(input: $input) {\n      policy {\n        ...PolicyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateEscalationPolicy($input: CreateEscalationPolicyInput!) {\n    createEscalationPolicy(input: $input) {\n      policy {\n        ...PolicyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -986,6 +984,14 @@ export function graphql(source: "\n  query EnvironmentOptions($accountId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query FarmOptions($accountId: ID!, $environmentId: ID) {\n    account(id: $accountId) {\n      id\n      farms(environmentId: $environmentId) {\n        id\n        name\n        environment {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query FarmOptions($accountId: ID!, $environmentId: ID) {\n    account(id: $accountId) {\n      id\n      farms(environmentId: $environmentId) {\n        id\n        name\n        environment {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query PolicyOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      escalationPolicies {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MemberOptions($accountId: ID!) {\n    account(id: $accountId) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -12,7 +12,7 @@ import { TableSkeleton } from '@/components/TableSkeleton';
 import type { Severity } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
-import { useComponentOptions } from '@/lib/options';
+import { useComponentOptions, usePolicyOptions } from '@/lib/options';
 import { CreateIncidentMutation, incidentsContext } from './api';
 
 interface Values {
@@ -20,17 +20,19 @@ interface Values {
   title: string;
   severity: Severity;
   description: string;
+  escalationPolicyId: string | null;
 }
 
 function NewIncidentForm({ accountId }: { accountId: string }) {
   const navigate = useNavigate();
   const list = `/accounts/${accountId}/incidents`;
   const { options: componentOptions, components, loaded } = useComponentOptions(accountId);
+  const { options: policyOptions } = usePolicyOptions(accountId);
   const [general, setGeneral] = useState<string[]>([]);
   const [, create] = useMutation(CreateIncidentMutation);
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { componentId: null, title: '', severity: 'HIGH', description: '' },
+    initialValues: { componentId: null, title: '', severity: 'HIGH', description: '', escalationPolicyId: null },
     validate: {
       componentId: (v) => (v ? null : 'Pick the component it is about'),
       title: (v) => (!v.trim() ? 'Title is required' : v.trim().length > 200 ? 'Use at most 200 characters' : null),
@@ -46,6 +48,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
           title: v.title.trim(),
           severity: v.severity,
           description: v.description.trim() || null,
+          ...(v.escalationPolicyId ? { escalationPolicyId: v.escalationPolicyId } : {}),
         },
       },
       incidentsContext,
@@ -57,7 +60,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
     const payload = result.data?.createIncident;
     if (!payload) return;
     if (payload.errors.length || !payload.incident) {
-      const { fields, general: other } = splitUserErrors(payload.errors, ['componentId', 'title', 'severity', 'description']);
+      const { fields, general: other } = splitUserErrors(payload.errors, ['componentId', 'title', 'severity', 'description', 'escalationPolicyId']);
       form.setErrors(fields);
       setGeneral(other);
       return;
@@ -110,6 +113,15 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
             autosize
             minRows={3}
             {...form.getInputProps('description')}
+          />
+          <Select
+            label="Escalation policy"
+            description="Optional: overrides the component’s policy for this incident."
+            placeholder="The component’s policy"
+            clearable
+            data={policyOptions}
+            comboboxProps={{ withinPortal: true }}
+            {...form.getInputProps('escalationPolicyId')}
           />
           <Group justify="flex-end">
             <Button variant="default" component={Link} to={list}>

@@ -332,18 +332,6 @@ export const PolicyTargetOptionsQuery = graphql(`
   }
 `);
 
-export const PolicyOptionsQuery = graphql(`
-  query PolicyOptions($accountId: ID!) {
-    account(id: $accountId) {
-      id
-      escalationPolicies {
-        id
-        name
-      }
-    }
-  }
-`);
-
 export const CreatePolicyMutation = graphql(`
   mutation CreateEscalationPolicy($input: CreateEscalationPolicyInput!) {
     createEscalationPolicy(input: $input) {
