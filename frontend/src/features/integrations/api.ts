@@ -20,6 +20,10 @@ export const IntegrationListFields = graphql(`
       id
       name
     }
+    escalationPolicy {
+      id
+      name
+    }
     stats {
       opened
       resolved
