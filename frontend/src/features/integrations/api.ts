@@ -16,14 +16,6 @@ export const IntegrationListFields = graphql(`
       id
       name
     }
-    escalationPolicy {
-      id
-      name
-    }
-    escalationPolicy {
-      id
-      name
-    }
     stats {
       opened
       resolved
@@ -63,6 +55,10 @@ export const IntegrationDetailFields = graphql(`
     lastRejectionAt
     createdAt
     component {
+      id
+      name
+    }
+    escalationPolicy {
       id
       name
     }
