@@ -32,7 +32,7 @@ import { useAccountRole } from '@/lib/account-role';
 import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
-import { PolicyAttachCard } from '@/features/oncall/components/PolicyAttachCard';
+import { PolicyAttachCard } from '@/components/PolicyAttachCard';
 import {
   DeleteIntegrationMutation,
   IntegrationQuery,

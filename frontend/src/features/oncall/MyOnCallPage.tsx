@@ -25,7 +25,7 @@ import {
 import { CalendarFeeds } from './components/CalendarFeeds';
 import { CONTACT_KINDS, ContactMethodModal } from './components/ContactMethodModal';
 import { NotificationRulesEditor } from './components/NotificationRulesEditor';
-import { NOTIFICATION_STATUS } from './status';
+import { NOTIFICATION_STATUS } from '@/lib/oncall-status';
 import { browserZone, formatRange } from './time';
 
 function ContactActions({ m }: { m: ContactMethodFieldsFragment }) {

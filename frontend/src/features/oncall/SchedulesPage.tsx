@@ -6,7 +6,7 @@ import { useQuery } from 'urql';
 import { ListPage } from '@/components/ListPage';
 import { roleAtLeast } from '@/lib/roles';
 import { SchedulesQuery, schedulesContext } from './api';
-import { OnCallNowCard } from './components/OnCallNowCard';
+import { OnCallNowCard } from '@/components/OnCallNowCard';
 import { ScheduleFormModal } from './components/ScheduleFormModal';
 import { colorFor, formatInZone, personName } from './time';
 

@@ -1,5 +1,7 @@
 import { graphql } from '@/gql';
 
+export { OnCallNowQuery, SetEscalationPolicyMutation } from '@/lib/escalation';
+
 
 export const PersonFields = graphql(`
   fragment PersonFields on User {
@@ -105,30 +107,6 @@ export const SchedulesQuery = graphql(`
         timeZone
         onCallAt {
           ...ShiftFields
-        }
-      }
-    }
-  }
-`);
-
-export const OnCallNowQuery = graphql(`
-  query OnCallNow($accountId: ID!) {
-    account(id: $accountId) {
-      id
-      onCallNow {
-        user {
-          ...PersonFields
-        }
-        schedule {
-          id
-          name
-        }
-        shift {
-          startsAt
-          endsAt
-          override {
-            id
-          }
         }
       }
     }
@@ -366,32 +344,6 @@ export const DeletePolicyMutation = graphql(`
   mutation DeleteEscalationPolicy($id: ID!) {
     deleteEscalationPolicy(id: $id) {
       deletedId
-      errors {
-        code
-        field
-        message
-      }
-    }
-  }
-`);
-
-export const SetEscalationPolicyMutation = graphql(`
-  mutation SetEscalationPolicy($input: SetEscalationPolicyInput!) {
-    setEscalationPolicy(input: $input) {
-      component {
-        id
-        escalationPolicy {
-          id
-          name
-        }
-      }
-      integration {
-        id
-        escalationPolicy {
-          id
-          name
-        }
-      }
       errors {
         code
         field

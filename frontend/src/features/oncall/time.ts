@@ -1,3 +1,5 @@
+export { colorFor, personName } from '@/lib/people';
+
 // Time helpers of the on-call screens: wall-clock formatting in a schedule's zone, placing
 // shifts on a timeline, and a stable colour per person.
 
@@ -98,19 +100,6 @@ export function dayStarts(from: number, to: number, zone: string): number[] {
   return out;
 }
 
-const PALETTE = ['blue', 'grape', 'teal', 'orange', 'indigo', 'lime', 'pink', 'cyan', 'violet', 'yellow', 'green', 'red'];
-
-/** A stable Mantine colour name per person (the name is always shown too: never colour alone). */
-export function colorFor(userId: string): string {
-  let h = 0;
-  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length];
-}
-
-export function personName(u: { name: string; email: string } | null | undefined): string {
-  if (!u) return 'Nobody';
-  return u.name || u.email;
-}
 
 /** datetime-local value ("2026-12-07T09:00") ⇄ ISO, in the browser's zone. */
 export function toLocalInput(iso: string | null | undefined): string {

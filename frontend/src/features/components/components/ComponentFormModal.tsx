@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form';
 import { COMPONENT_STATUS, options } from '@/components/badges';
 import { FormModal } from '@/components/FormModal';
 import type { ComponentFieldsFragment, ComponentStatus } from '@/gql/graphql';
-import { SetEscalationPolicyMutation } from '@/features/oncall/api';
+import { SetEscalationPolicyMutation } from '@/lib/escalation';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { usePolicyOptions } from '@/lib/options';
 import { CreateComponentMutation, UpdateComponentMutation, componentsContext } from '../api';

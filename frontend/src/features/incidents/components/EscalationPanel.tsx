@@ -10,7 +10,7 @@ import { formatCountdown, formatDateTime } from '@/lib/format';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { useMemberOptions, usePolicyOptions } from '@/lib/options';
 import { useNow } from '@/lib/use-now';
-import { ESCALATION_STATE, NOTIFICATION_STATUS } from '@/features/oncall/status';
+import { ESCALATION_STATE, NOTIFICATION_STATUS } from '@/lib/oncall-status';
 import {
   EscalateIncidentMutation,
   ReassignIncidentMutation,

@@ -2,7 +2,7 @@ import { Anchor, Card, Group, Select, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { usePolicyOptions } from '@/lib/options';
-import { SetEscalationPolicyMutation, policiesContext } from '../api';
+import { SetEscalationPolicyMutation, policiesContext } from '@/lib/escalation';
 
 /**
  * The escalation policy of a component or an AWS integration: shown to everyone, changed by

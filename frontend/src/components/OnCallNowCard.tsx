@@ -4,8 +4,8 @@ import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
-import { OnCallNowQuery, schedulesContext } from '../api';
-import { colorFor, personName } from '../time';
+import { OnCallNowQuery, onCallContext } from '@/lib/escalation';
+import { colorFor, personName } from '@/lib/people';
 import { DateTime } from '@/components/DateTime';
 
 /** Who is on call now, per schedule (Account.onCallNow). For the schedules list and the overview. */
@@ -13,7 +13,7 @@ export function OnCallNowCard({ accountId }: { accountId: string }) {
   const [{ data, error }, refetch] = useQuery({
     query: OnCallNowQuery,
     variables: { accountId },
-    context: schedulesContext,
+    context: onCallContext,
   });
   const rows = data?.account?.onCallNow ?? [];
   return (
