@@ -1,16 +1,25 @@
 import { Button, Group, Modal, Stack } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { FormErrors } from '@/components/FormErrors';
 import type { UserErrorLike } from '@/lib/graphql/user-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 
-/** Moves focus to the first field marked invalid inside `root` (after the errors rendered). */
+/** Moves focus to the first field marked invalid inside `root`. Call after the errors rendered. */
 export function focusFirstInvalid(root: HTMLElement | null) {
-  setTimeout(() => {
-    const el = root?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    el?.focus();
-  }, 0);
+  root?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+}
+
+/**
+ * Returns a function that asks for focus on the first invalid field of `ref` once the errors set
+ * in the same update have rendered (an effect, so it runs after React committed them).
+ */
+export function useFocusFirstInvalid(ref: RefObject<HTMLElement | null>): () => void {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (tick > 0) focusFirstInvalid(ref.current);
+  }, [tick, ref]);
+  return useCallback(() => setTick((t) => t + 1), []);
 }
 
 /**
@@ -54,6 +63,7 @@ export function FormModal<V extends Record<string, unknown>>({
 }) {
   const [general, setGeneral] = useState<string[]>([]);
   const ref = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(ref);
 
   useEffect(() => {
     if (opened) {
@@ -77,9 +87,9 @@ export function FormModal<V extends Record<string, unknown>>({
       const split = splitUserErrors(outcome.errors, fields ?? Object.keys(values), aliases);
       form.setErrors(split.fields);
       setGeneral(split.general);
-      focusFirstInvalid(ref.current);
+      focusInvalid();
     },
-    () => focusFirstInvalid(ref.current),
+    focusInvalid,
   );
 
   return (

@@ -97,6 +97,7 @@ function SnoozeModal({ incidentId, opened, onClose }: { incidentId: string; open
         description="Acknowledged until then; then it triggers and pages again."
         min={1}
         max={1440}
+        clampBehavior="none"
         allowDecimal={false}
         data-autofocus
         {...form.getInputProps('minutes')}

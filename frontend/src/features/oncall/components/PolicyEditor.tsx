@@ -4,7 +4,7 @@ import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-r
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
-import { focusFirstInvalid } from '@/components/FormModal';
+import { useFocusFirstInvalid } from '@/components/FormModal';
 import type { EscalationLevelInput, PolicyFieldsFragment } from '@/gql/graphql';
 import type { UserErrorLike } from '@/lib/graphql/user-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
@@ -86,6 +86,7 @@ export function PolicyEditor({
   onCancel?: () => void;
 }) {
   const ref = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(ref);
   const [general, setGeneral] = useState<string[]>([]);
   const [{ data: options }] = useQuery({ query: PolicyTargetOptionsQuery, variables: { accountId }, context: schedulesContext });
   const form = useForm<PolicyValues>({
@@ -147,9 +148,9 @@ export function PolicyEditor({
       const split = splitUserErrors(rest, ['name', 'description', 'repeat']);
       form.setErrors({ ...fieldErrors, ...split.fields });
       setGeneral(split.general);
-      focusFirstInvalid(ref.current);
+      focusInvalid();
     },
-    () => focusFirstInvalid(ref.current),
+    focusInvalid,
   );
 
   return (
@@ -206,6 +207,7 @@ export function PolicyEditor({
                   label="Then escalate after (minutes)"
                   min={1}
                   max={MAX_TIMEOUT}
+                  clampBehavior="none"
                   allowDecimal={false}
                   maw={220}
                   {...form.getInputProps(`levels.${i}.timeoutMinutes`)}
@@ -230,6 +232,7 @@ export function PolicyEditor({
             description="Times to start again from level 1 when nobody acknowledges (0–9)."
             min={0}
             max={9}
+            clampBehavior="none"
             allowDecimal={false}
             maw={260}
             {...form.getInputProps('repeat')}
