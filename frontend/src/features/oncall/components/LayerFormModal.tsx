@@ -220,8 +220,8 @@ export function LayerFormModal({
           Participants, in rotation order
         </Text>
         {ids.length === 0 ? (
-          <Text size="sm" c={form.errors.participantIds ? 'red' : 'dimmed'}>
-            {form.errors.participantIds ?? 'Nobody yet.'}
+          <Text size="sm" c="dimmed">
+            Nobody yet.
           </Text>
         ) : (
           <Stack gap={4} component="ol" style={{ margin: 0, paddingLeft: 20 }} aria-label="Participants">
@@ -268,7 +268,8 @@ export function LayerFormModal({
             onChange={setAdding}
             data={people.filter((p) => !ids.includes(p.id)).map((p) => ({ value: p.id, label: personName(p) }))}
             comboboxProps={{ withinPortal: true }}
-            error={ids.length === 0 && form.errors.participantIds ? true : undefined}
+            error={form.errors.participantIds ? true : undefined}
+            aria-describedby={form.errors.participantIds ? 'participants-error' : undefined}
           />
           <Button
             variant="light"
@@ -284,6 +285,11 @@ export function LayerFormModal({
             Add
           </Button>
         </Group>
+        {form.errors.participantIds && (
+          <Text size="sm" c="red" id="participants-error">
+            {form.errors.participantIds}
+          </Text>
+        )}
       </Stack>
 
       <Stack gap={6}>
