@@ -86,13 +86,15 @@ function ContactActions({ m }: { m: ContactMethodFieldsFragment }) {
   );
 }
 
+const notificationsContext = { additionalTypenames: ['Notification'] };
+
 function MyNotifications({ accountId }: { accountId: string }) {
   const variables = useMemo(() => ({ accountId, first: 25 }), [accountId]);
   const list = useCursorList({
     query: MyNotificationsQuery,
     variables,
     select: (d) => d.account?.myNotifications,
-    context: { additionalTypenames: ['Notification'] },
+    context: notificationsContext,
   });
   return (
     <ListPage
