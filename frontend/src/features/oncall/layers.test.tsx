@@ -74,7 +74,7 @@ describe('layer editor', () => {
     for (const name of ['Ben', 'Cleo']) {
       await user.click(within(dialog).getByRole('textbox', { name: 'Add a person' }));
       await user.click(await screen.findByRole('option', { name }));
-      await user.click(within(dialog).getByRole('button', { name: 'Add', exact: true }));
+      await user.click(within(dialog).getByRole('button', { name: /^Add$/ }));
     }
     await user.click(within(dialog).getByRole('button', { name: 'Add layer' }));
     expect(await within(dialog).findByText('Use HH:MM, e.g. 09:00')).toBeInTheDocument();
