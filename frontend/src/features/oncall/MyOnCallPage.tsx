@@ -25,7 +25,7 @@ import {
 import { CalendarFeeds } from './components/CalendarFeeds';
 import { CONTACT_KINDS, ContactMethodModal } from './components/ContactMethodModal';
 import { NotificationRulesEditor } from './components/NotificationRulesEditor';
-import { NOTIFICATION_STATUS } from '@/lib/oncall-status';
+import { NotificationStatus } from '@/components/NotificationStatus';
 import { browserZone, formatRange } from './time';
 
 function ContactActions({ m }: { m: ContactMethodFieldsFragment }) {
@@ -115,7 +115,6 @@ function MyNotifications({ accountId }: { accountId: string }) {
           </Table.Thead>
           <Table.Tbody>
             {list.nodes.map((n) => {
-              const st = NOTIFICATION_STATUS[n.status];
               return (
                 <Table.Tr key={n.id}>
                   <Table.Td>
@@ -139,14 +138,7 @@ function MyNotifications({ accountId }: { accountId: string }) {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={st.color} variant="light">
-                      {st.label}
-                    </Badge>
-                    {n.lastError && (
-                      <Text size="xs" c="red">
-                        {n.lastError}
-                      </Text>
-                    )}
+                    <NotificationStatus status={n.status} attempts={n.attempts} lastError={n.lastError} size="md" />
                   </Table.Td>
                   <Table.Td>
                     <DateTime value={n.createdAt} size="sm" />

@@ -113,6 +113,22 @@ export const SchedulesQuery = graphql(`
   }
 `);
 
+export const CalendarFeedFields = graphql(`
+  fragment CalendarFeedFields on CalendarFeed {
+    id
+    tokenPrefix
+    createdAt
+    lastUsedAt
+    revokedAt
+    schedule {
+      id
+    }
+    user {
+      id
+    }
+  }
+`);
+
 export const ScheduleQuery = graphql(`
   query Schedule($accountId: ID!, $id: ID!, $from: Time!, $to: Time!) {
     account(id: $accountId) {
@@ -144,17 +160,7 @@ export const ScheduleQuery = graphql(`
         }
       }
       calendarFeeds {
-        id
-        tokenPrefix
-        createdAt
-        lastUsedAt
-        revokedAt
-        schedule {
-          id
-        }
-        user {
-          id
-        }
+        ...CalendarFeedFields
       }
     }
   }
@@ -409,17 +415,7 @@ export const MyOnCallQuery = graphql(`
         }
       }
       calendarFeeds {
-        id
-        tokenPrefix
-        createdAt
-        lastUsedAt
-        revokedAt
-        schedule {
-          id
-        }
-        user {
-          id
-        }
+        ...CalendarFeedFields
       }
     }
   }

@@ -10,7 +10,8 @@ import { formatCountdown, formatDateTime } from '@/lib/format';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { useMemberOptions, usePolicyOptions } from '@/lib/options';
 import { useNow } from '@/lib/use-now';
-import { ESCALATION_STATE, NOTIFICATION_STATUS } from '@/lib/oncall-status';
+import { ESCALATION_STATE } from '@/lib/oncall-status';
+import { NotificationStatus } from '@/components/NotificationStatus';
 import {
   EscalateIncidentMutation,
   ReassignIncidentMutation,
@@ -281,7 +282,6 @@ export function EscalationPanel({
             </Table.Thead>
             <Table.Tbody>
               {incident.notifications.map((n) => {
-                const st = NOTIFICATION_STATUS[n.status];
                 return (
                   <Table.Tr key={n.id}>
                     <Table.Td>
@@ -300,19 +300,7 @@ export function EscalationPanel({
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge size="sm" color={st.color} variant="light">
-                        {st.label}
-                      </Badge>
-                      {n.attempts > 1 && (
-                        <Text size="xs" c="dimmed">
-                          {n.attempts} attempts
-                        </Text>
-                      )}
-                      {n.lastError && (
-                        <Text size="xs" c="red">
-                          {n.lastError}
-                        </Text>
-                      )}
+                      <NotificationStatus status={n.status} attempts={n.attempts} lastError={n.lastError} />
                     </Table.Td>
                     <Table.Td>
                       <DateTime value={n.sentAt ?? n.createdAt} size="xs" />
