@@ -1,11 +1,12 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation } from 'urql';
 import { SEVERITY, options } from '@/components/badges';
 import { EmptyState } from '@/components/EmptyState';
 import { FormErrors } from '@/components/FormErrors';
+import { useFocusFirstInvalid } from '@/components/FormModal';
 import { PageHeader } from '@/components/PageHeader';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
@@ -30,6 +31,8 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
   const { options: policyOptions } = usePolicyOptions(accountId);
   const [general, setGeneral] = useState<string[]>([]);
   const [, create] = useMutation(CreateIncidentMutation);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: { componentId: null, title: '', severity: 'HIGH', description: '', escalationPolicyId: null },
@@ -63,11 +66,12 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
       const { fields, general: other } = splitUserErrors(payload.errors, ['componentId', 'title', 'severity', 'description', 'escalationPolicyId']);
       form.setErrors(fields);
       setGeneral(other);
+      focusInvalid();
       return;
     }
     notifySuccess('Incident opened.');
     navigate(`${list}/${payload.incident.id}`);
-  });
+  }, focusInvalid);
 
   if (!loaded) return <TableSkeleton label="Loading components" />;
   if (components.length === 0) {
@@ -87,7 +91,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
 
   return (
     <Paper withBorder radius="md" p="lg" maw={640}>
-      <form onSubmit={submit} noValidate>
+      <form ref={formRef} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <Select
