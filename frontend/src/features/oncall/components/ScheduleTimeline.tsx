@@ -50,7 +50,7 @@ function Row({
       <Box
         pos="relative"
         h={34}
-        style={{ flex: 1, background: 'var(--mantine-color-gray-0)', borderRadius: 4 }}
+        style={{ flex: 1, background: 'var(--mantine-color-default-hover)', borderRadius: 4 }}
         role="list"
         aria-label={label}
       >
@@ -84,7 +84,7 @@ function Row({
                   whiteSpace: 'nowrap',
                 }}
               >
-                <Text size="xs" fw={500} c={`${color}.9`} lh="28px" truncate>
+                <Text size="xs" fw={500} c={`var(--mantine-color-${color}-light-color)`} lh="28px" truncate>
                   {name}
                 </Text>
               </Box>
