@@ -296,7 +296,7 @@ const (
 func RenderSlackIncident(v *models.SlackIncidentView, channel bool) (string, []slack.Block) {
 	inc := v.Incident
 	status := strings.ToUpper(string(inc.Status))
-	text := fmt.Sprintf("[%s] %s: %s (%s)", status, inc.Severity, inc.Title, v.ComponentName)
+	text := fmt.Sprintf("[%s] %s: %s (%s)", status, inc.Severity, slackEscape(inc.Title), slackEscape(v.ComponentName))
 	head := fmt.Sprintf("*%s*\n%s · severity *%s* · %s", slackEscape(inc.Title), statusEmoji(inc.Status)+" "+status, inc.Severity, slackEscape(v.ComponentName))
 	fields := []*slack.TextBlockObject{}
 	if v.AssigneeName != "" {
