@@ -107,11 +107,11 @@ func (e *slackEnv) blockAction(user, channel, actionID, value string) string {
 	e.counter++
 	return slacktest.InteractionBody(map[string]any{
 		"type": "block_actions", "api_app_id": "A0SWITCHB", "token": "verification-token-unused",
-		"team": map[string]any{"id": e.fake.TeamID, "domain": "acme"},
-		"user": map[string]any{"id": user, "username": strings.ToLower(user), "team_id": e.fake.TeamID},
-		"container": map[string]any{"type": "message", "message_ts": "1548261231.000200", "channel_id": channel, "is_ephemeral": false},
-		"trigger_id": fmt.Sprintf("12321423423.333649436676.d8c1bb837935619ccad0f624c448ff%02d", e.counter),
-		"channel":    map[string]any{"id": channel, "name": "incidents"},
+		"team":         map[string]any{"id": e.fake.TeamID, "domain": "acme"},
+		"user":         map[string]any{"id": user, "username": strings.ToLower(user), "team_id": e.fake.TeamID},
+		"container":    map[string]any{"type": "message", "message_ts": "1548261231.000200", "channel_id": channel, "is_ephemeral": false},
+		"trigger_id":   fmt.Sprintf("12321423423.333649436676.d8c1bb837935619ccad0f624c448ff%02d", e.counter),
+		"channel":      map[string]any{"id": channel, "name": "incidents"},
 		"response_url": e.fake.ResponseURL(fmt.Sprintf("actions/T0SWITCHB/%d/x", e.counter)),
 		"actions": []any{map[string]any{"action_id": actionID, "block_id": "sb_actions", "value": value, "type": "button",
 			"text": map[string]any{"type": "plain_text", "text": "Click", "emoji": true}, "action_ts": "1548426417.840180"}},
