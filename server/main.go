@@ -59,11 +59,12 @@ type Main struct {
 	// shorten it); 0 keeps graph.DefaultSessionCheckInterval.
 	SessionCheckInterval time.Duration
 
-	queue *jobs.Queue
 	// SlackAPI calls Slack's Web API (SWITCHBOARD_SLACK_API_URL); SlackDM is the Slack DM
 	// channel the paging engine sends through.
 	SlackAPI *jobs.SlackAPI
 	SlackDM  *jobs.SlackDM
+
+	queue    *jobs.Queue
 	sender   *deliver.Sender
 	smtp     *jobs.SMTPConfig
 	delivery *jobs.DeliveryMetrics
