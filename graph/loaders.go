@@ -28,6 +28,11 @@ type Loaders struct {
 	Attempts          *dataloader.Loader[string, []models.DeliveryAttempt]
 	DeliveryCounts    *dataloader.Loader[string, models.DeliveryCounts]
 	PendingApprovals  *dataloader.Loader[string, *models.ApprovalRequest]
+
+	// The Slack app.
+	ComponentSlackChannels *dataloader.Loader[string, string]
+	PolicySlackChannels    *dataloader.Loader[string, string]
+	SlackMessages          *dataloader.Loader[string, []models.SlackMessage]
 }
 
 type loadersKey struct{}
@@ -52,6 +57,10 @@ func newLoaders(store *models.Store) *Loaders {
 		Attempts:          valueLoader(store.AttemptsByDelivery),
 		DeliveryCounts:    valueLoader(store.DeliveryCountsByEvent),
 		PendingApprovals:  dataloader.NewBatchedLoader(mapBatch(store.PendingApprovals), dataloader.WithWait[string, *models.ApprovalRequest](time.Millisecond)),
+
+		ComponentSlackChannels: valueLoader(store.ComponentSlackChannels),
+		PolicySlackChannels:    valueLoader(store.PolicySlackChannels),
+		SlackMessages:          valueLoader(store.SlackMessagesByIncident),
 	}
 }
 

@@ -377,12 +377,18 @@ func (s *Store) SetEscalationPolicySlackChannel(ctx context.Context, a *Actor, p
 	return &p, nil
 }
 
-// SlackChannelsOf returns the Slack channel of components (dataloader-style; callers pass
+// ComponentSlackChannels loads the Slack channel of components (dataloader; callers pass
 // components the actor may see).
-func (s *Store) SlackChannelsOf(ctx context.Context, table string, ids []string) (map[string]string, error) {
-	if table != "components" && table != "escalation_policies" {
-		return nil, fmt.Errorf("no slack channel on %s", table)
-	}
+func (s *Store) ComponentSlackChannels(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.slackChannelsOf(ctx, "components", ids)
+}
+
+// PolicySlackChannels loads the Slack channel of escalation policies (dataloader).
+func (s *Store) PolicySlackChannels(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.slackChannelsOf(ctx, "escalation_policies", ids)
+}
+
+func (s *Store) slackChannelsOf(ctx context.Context, table string, ids []string) (map[string]string, error) {
 	var rows []struct{ ID, SlackChannel string }
 	if err := s.db.WithContext(ctx).Table(table).Select("id, slack_channel").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
 		return nil, err
@@ -917,6 +923,20 @@ func (s *Store) IncidentSlackMessages(ctx context.Context, a *Actor, incidentID 
 	var out []SlackMessage
 	err := s.db.WithContext(ctx).Where("incident_id = ?", incidentID).Order("created_at").Find(&out).Error
 	return out, err
+}
+
+// SlackMessagesByIncident loads the Slack messages of incidents (dataloader; callers pass
+// incidents the actor may see).
+func (s *Store) SlackMessagesByIncident(ctx context.Context, ids []string) (map[string][]SlackMessage, error) {
+	var ms []SlackMessage
+	if err := s.db.WithContext(ctx).Where("incident_id IN ?", ids).Order("created_at, id").Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]SlackMessage{}
+	for _, m := range ms {
+		out[m.IncidentID] = append(out[m.IncidentID], m)
+	}
+	return out, nil
 }
 
 // SlackThreadPosts returns the thread replies posted for an incident, oldest first.
