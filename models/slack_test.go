@@ -1,0 +1,224 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/links"
+	"github.com/switchboard-hub/switchboard/models/modeltest"
+)
+
+// slackTeam answers auth.test for one token (models tests: Slack's side is in jobs and server).
+type slackTeam struct{ token string }
+
+func (c slackTeam) SlackAuthTest(_ context.Context, token string) (models.SlackTeam, error) {
+	if token != c.token {
+		return models.SlackTeam{}, errors.New("invalid_auth")
+	}
+	return models.SlackTeam{TeamID: "T0ACME001", TeamName: "Acme", BotUserID: "U0BOT0001"}, nil
+}
+
+const (
+	testBotToken = "xoxb-1234567890-abcdefghij-valid"
+	testSigning  = "0123456789abcdef0123456789abcdef"
+)
+
+func slackFixture(t *testing.T, db *models.DB) *fixture {
+	f := MustInstalled(t, db)
+	if err := f.Store.SetEncryptionKey([]byte("0123456789abcdef0123456789abcdef")); err != nil {
+		t.Fatal(err)
+	}
+	f.Store.SetSlackChecker(slackTeam{token: testBotToken})
+	return f
+}
+
+func TestSlackConnectWorkspace(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		member, _ := f.MustMember(t, f.Account.ID, "m@example.com", models.RoleMember)
+		for name, c := range map[string]struct {
+			a             *models.Actor
+			token, secret string
+			code, field   string
+		}{
+			"member":        {member, testBotToken, testSigning, models.EFORBIDDEN, ""},
+			"user token":    {f.AdminActor, "xoxp-1234567890-abcdefghij", testSigning, models.EINVALID, "botToken"},
+			"short secret":  {f.AdminActor, testBotToken, "abc", models.EINVALID, "signingSecret"},
+			"refused token": {f.AdminActor, "xoxb-1234567890-abcdefghij-revoked", testSigning, models.EINVALID, "botToken"},
+		} {
+			_, err := f.Store.ConnectSlackWorkspace(ctx, c.a, f.Account.ID, c.token, c.secret)
+			var me *models.Error
+			if !errors.As(err, &me) || me.Code != c.code || me.Field != c.field {
+				t.Errorf("%s: %v, want %s on %q", name, err, c.code, c.field)
+			}
+		}
+		if n := f.MustCount(t, "slack_workspaces", ""); n != 0 {
+			t.Fatalf("refused connections were stored: %d", n)
+		}
+		ws, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, " "+testBotToken+" ", testSigning)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ws.TeamID != "T0ACME001" || ws.TeamName != "Acme" {
+			t.Fatalf("workspace %+v", ws)
+		}
+		// Sealed at rest, opened only for the jobs.
+		var raw models.SlackWorkspace
+		if err := db.Where("id = ?", ws.ID).Take(&raw).Error; err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw.BotToken), "xoxb") || strings.Contains(string(raw.SigningSecret), testSigning) {
+			t.Fatal("secrets stored in the clear")
+		}
+		if tok, err := f.Store.SlackBotToken(&raw); err != nil || tok != testBotToken {
+			t.Fatalf("bot token: %q %v", tok, err)
+		}
+		if sec, err := f.Store.SlackSigningSecret(&raw); err != nil || sec != testSigning {
+			t.Fatalf("signing secret: %q %v", sec, err)
+		}
+		// Reconnecting replaces; the same team in another account is refused.
+		if _, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, testBotToken, testSigning); err != nil {
+			t.Fatal(err)
+		}
+		other := f.MustAccount(t, "Other")
+		if _, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, other.ID, testBotToken, testSigning); models.CodeOf(err) != models.ECONFLICT {
+			t.Fatalf("same team in another account: %v", err)
+		}
+		if n := f.MustCount(t, "slack_workspaces", ""); n != 1 {
+			t.Fatalf("%d workspaces", n)
+		}
+		if gone, err := f.Store.DisconnectSlackWorkspace(ctx, member, f.Account.ID); models.CodeOf(err) != models.EFORBIDDEN || gone {
+			t.Fatalf("member disconnect: %v", err)
+		}
+		if gone, err := f.Store.DisconnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID); err != nil || !gone {
+			t.Fatalf("disconnect: %v %v", gone, err)
+		}
+		if len(f.MustAudit(t, f.Account.ID, "slack.connected")) != 2 || len(f.MustAudit(t, f.Account.ID, "slack.disconnected")) != 1 {
+			t.Fatal("audit entries missing")
+		}
+	})
+}
+
+func TestSlackMessageMarkedDirty(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		name := "API"
+		comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// No workspace: nothing to sync, and the incident change goes through.
+		inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: "one", Severity: models.SeverityLow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, testBotToken, testSigning); err != nil {
+			t.Fatal(err)
+		}
+		// A workspace but no channel: still nothing.
+		if _, err := f.Store.AcknowledgeIncident(ctx, f.AdminActor, inc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.MustCount(t, "slack_messages", ""); n != 0 {
+			t.Fatalf("%d messages without a channel", n)
+		}
+		if _, err := f.Store.SetComponentSlackChannel(ctx, f.AdminActor, comp.ID, "general"); models.CodeOf(err) != models.EINVALID {
+			t.Fatalf("a channel name instead of an id: %v", err)
+		}
+		if _, err := f.Store.SetComponentSlackChannel(ctx, f.AdminActor, comp.ID, "#C0API0001"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.AddIncidentNote(ctx, f.AdminActor, inc.ID, "hi"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.ResolveIncident(ctx, f.AdminActor, inc.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		var m models.SlackMessage
+		if err := db.Where("incident_id = ?", inc.ID).Take(&m).Error; err != nil {
+			t.Fatal(err)
+		}
+		if m.ChannelID != "C0API0001" || m.DesiredVersion != 2 || m.SyncedVersion != 0 || m.NextAttemptAt == nil {
+			t.Fatalf("message row %+v", m)
+		}
+		due, err := f.Store.DueSlackMessages(ctx, f.Clock.Now(), 10)
+		if err != nil || len(due) != 1 || due[0] != inc.ID {
+			t.Fatalf("due: %v %v", due, err)
+		}
+		// A rolled-back change marks nothing.
+		before := m.DesiredVersion
+		if _, err := f.Store.ResolveIncident(ctx, f.AdminActor, inc.ID, ""); models.CodeOf(err) != models.ECONFLICT {
+			t.Fatalf("second resolve: %v", err)
+		}
+		db.Where("incident_id = ?", inc.ID).Take(&m)
+		if m.DesiredVersion != before {
+			t.Fatalf("a refused change raised the version to %d", m.DesiredVersion)
+		}
+		// The views of a message: the timeline entries not yet posted.
+		v, err := f.Store.SlackIncidentView(ctx, inc.ID)
+		if err != nil || len(v.Unposted) != 3 || v.ComponentName != "API" {
+			t.Fatalf("view: %+v %v", v, err)
+		}
+		if err := f.Store.RecordSlackThreadPost(ctx, inc.ID, v.Unposted[0].ID, "1.1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Store.RecordSlackThreadPost(ctx, inc.ID, v.Unposted[0].ID, "1.2"); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ = f.Store.SlackIncidentView(ctx, inc.ID); len(v.Unposted) != 2 {
+			t.Fatalf("after a thread post: %d unposted", len(v.Unposted))
+		}
+	})
+}
+
+func TestSlackAcceptInteractionRefusesReplay(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		ws, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, testBotToken, testSigning)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := models.SlackInteractionInput{Workspace: ws, Timestamp: "1531420618", Signature: "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+			Kind: models.SlackBlockActions, SlackUserID: "U0ADA0001", Payload: "payload=%7B%7D"}
+		it, err := f.Store.AcceptSlackInteraction(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.AcceptSlackInteraction(ctx, in); !errors.Is(err, models.ErrSlackReplay) {
+			t.Fatalf("replay: %v", err)
+		}
+		if n := f.MustCount(t, "slack_interactions", ""); n != 1 {
+			t.Fatalf("%d interactions", n)
+		}
+		got, err := f.Store.BeginSlackInteraction(ctx, it.ID)
+		if err != nil || got.Attempts != 1 {
+			t.Fatalf("begin: %+v %v", got, err)
+		}
+		var nd *models.NotDueError
+		if _, err := f.Store.BeginSlackInteraction(ctx, it.ID); !errors.As(err, &nd) {
+			t.Fatalf("a second worker took a held interaction: %v", err)
+		}
+		if _, err := f.Store.FinishSlackInteraction(ctx, got, "ok", nil, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.BeginSlackInteraction(ctx, it.ID); !errors.Is(err, models.ErrSlackDone) {
+			t.Fatalf("a done interaction ran again: %v", err)
+		}
+	})
+}
+
+func TestSlackManifest(t *testing.T) {
+	m := models.SlackManifest(links.New("https://sb.example.com/base/"))
+	for _, want := range []string{`"https://sb.example.com/base/integrations/slack/interactivity"`, `"https://sb.example.com/base/integrations/slack/commands"`,
+		`"/switchboard"`, `"chat:write"`, `"users:read.email"`, `"im:write"`, `"commands"`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("manifest lacks %s:\n%s", want, m)
+		}
+	}
+}
