@@ -21,6 +21,14 @@ func (r *accountResolver) SlackWorkspace(ctx context.Context, obj *models.Accoun
 	return r.slackConnection(ws), nil
 }
 
+func (r *accountResolver) MySlackUserID(ctx context.Context, obj *models.AccountWithRole) (*string, error) {
+	id, err := r.Store.SlackUserForMe(ctx, models.ActorFrom(ctx), obj.ID)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	return &id, nil
+}
+
 // SlackChannel is the resolver for the slackChannel field.
 func (r *componentResolver) SlackChannel(ctx context.Context, obj *models.Component) (string, error) {
 	return loadersFrom(ctx, r.Store).ComponentSlackChannels.Load(ctx, obj.ID)()

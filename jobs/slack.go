@@ -74,6 +74,19 @@ func (c *SlackAPI) SlackAuthTest(ctx context.Context, token string) (models.Slac
 	return models.SlackTeam{TeamID: r.TeamID, TeamName: r.Team, BotUserID: r.UserID}, nil
 }
 
+// SlackLookupByEmail implements models.SlackChecker with users.lookupByEmail.
+func (c *SlackAPI) SlackLookupByEmail(ctx context.Context, token, email string) (string, error) {
+	u, err := c.Client(token).GetUserByEmailContext(ctx, email)
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "users_not_found" {
+		return "", nil
+	}
+	if err != nil {
+		return "", errors.New(describeSlackError(err))
+	}
+	return u.ID, nil
+}
+
 // slackPermanent are Slack error codes a retry cannot change.
 var slackPermanent = map[string]bool{
 	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true, "token_expired": true,

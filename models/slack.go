@@ -46,9 +46,12 @@ type SlackTeam struct {
 	BotUserID string
 }
 
-// SlackChecker checks a bot token with Slack (auth.test). Implemented by the jobs package.
+// SlackChecker asks Slack's Web API what the store needs while answering a person: auth.test
+// of a bot token being connected, and users.lookupByEmail ("" when no member has the email).
+// Implemented by the jobs package.
 type SlackChecker interface {
 	SlackAuthTest(ctx context.Context, botToken string) (SlackTeam, error)
+	SlackLookupByEmail(ctx context.Context, botToken, email string) (string, error)
 }
 
 // SlackEnqueuer puts Slack work on the queue after commit (implemented by the jobs package;
@@ -274,6 +277,35 @@ func (s *Store) SlackWorkspaceByTeam(ctx context.Context, teamID string) (*Slack
 		return nil, err
 	}
 	return &ws, nil
+}
+
+// SlackUserForMe finds the caller's Slack user in the account's workspace by their email
+// (users.lookupByEmail): the address of a "Slack DM" contact method. "" when the account has no
+// workspace or no member of it has the caller's email.
+func (s *Store) SlackUserForMe(ctx context.Context, a *Actor, accountID string) (string, error) {
+	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
+		return "", err
+	}
+	if a.UserID == "" || a.TokenID != "" {
+		return "", nil
+	}
+	ws, err := s.slackWorkspaceOf(ctx, accountID)
+	if err != nil || ws == nil || s.slackChecker == nil {
+		return "", err
+	}
+	var u User
+	if err := s.db.WithContext(ctx).Where("id = ?", a.UserID).Take(&u).Error; err != nil {
+		return "", err
+	}
+	token, err := s.SlackBotToken(ws)
+	if err != nil {
+		return "", err
+	}
+	id, err := s.slackChecker.SlackLookupByEmail(ctx, token, u.Email)
+	if err != nil {
+		return "", Errorf(EINVALID, "Slack did not answer the lookup: %v", err)
+	}
+	return id, nil
 }
 
 // SlackBotToken opens a workspace's bot token (jobs only: it is never shown or logged).

@@ -21,6 +21,13 @@ func (c slackTeam) SlackAuthTest(_ context.Context, token string) (models.SlackT
 	return models.SlackTeam{TeamID: "T0ACME001", TeamName: "Acme", BotUserID: "U0BOT0001"}, nil
 }
 
+func (c slackTeam) SlackLookupByEmail(_ context.Context, token, email string) (string, error) {
+	if email == "admin@example.com" {
+		return "U0ADA0001", nil
+	}
+	return "", nil
+}
+
 const (
 	testBotToken = "xoxb-1234567890-abcdefghij-valid"
 	testSigning  = "0123456789abcdef0123456789abcdef"

@@ -40,6 +40,7 @@ type AccountResolver interface {
 	MyShifts(ctx context.Context, obj *models.AccountWithRole, days *int) ([]*model.ScheduleShift, error)
 	CalendarFeeds(ctx context.Context, obj *models.AccountWithRole) ([]*models.CalendarFeed, error)
 	SlackWorkspace(ctx context.Context, obj *models.AccountWithRole) (*model.SlackConnection, error)
+	MySlackUserID(ctx context.Context, obj *models.AccountWithRole) (*string, error)
 	EventCatalog(ctx context.Context, obj *models.AccountWithRole, environmentID *string) ([]*models.EventDefinition, error)
 	Events(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.EventConnection, error)
 	Deliveries(ctx context.Context, obj *models.AccountWithRole, filter *model.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error)
@@ -1304,6 +1305,29 @@ func (ec *executionContext) fieldContext_Account_slackWorkspace(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Account_mySlackUserId(ctx context.Context, field graphql.CollectedField, obj *models.AccountWithRole) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_mySlackUserId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().MySlackUserID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_mySlackUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Account_eventCatalog(ctx context.Context, field graphql.CollectedField, obj *models.AccountWithRole) (ret graphql.Marshaler) {
@@ -3717,6 +3741,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				}()
 				res = ec._Account_slackWorkspace(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "mySlackUserId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_mySlackUserId(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

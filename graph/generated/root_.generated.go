@@ -86,6 +86,7 @@ type ComplexityRoot struct {
 		MyNotifications    func(childComplexity int, first *int, after *string) int
 		MyOpenPages        func(childComplexity int) int
 		MyShifts           func(childComplexity int, days *int) int
+		MySlackUserID      func(childComplexity int) int
 		Name               func(childComplexity int) int
 		OnCallNow          func(childComplexity int) int
 		OutgoingMail       func(childComplexity int, first *int, after *string) int
@@ -1311,6 +1312,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.MyShifts(childComplexity, args["days"].(*int)), true
+	case "Account.mySlackUserId":
+		if e.ComplexityRoot.Account.MySlackUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.MySlackUserID(childComplexity), true
 	case "Account.name":
 		if e.ComplexityRoot.Account.Name == nil {
 			break
@@ -7883,6 +7890,8 @@ type EscalationPolicySlackPayload {
 extend type Account {
   "The account's Slack workspace connection and the app manifest to create it."
   slackWorkspace: SlackConnection!
+  "The caller's Slack user id in the account's workspace, found by their email (users.lookupByEmail): the address of a Slack DM contact method. Null when there is no workspace or no member with that email."
+  mySlackUserId: String
 }
 
 extend type Component {
@@ -8531,6 +8540,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_calendarFeeds(ctx, field)
 	case "slackWorkspace":
 		return ec.fieldContext_Account_slackWorkspace(ctx, field)
+	case "mySlackUserId":
+		return ec.fieldContext_Account_mySlackUserId(ctx, field)
 	case "eventCatalog":
 		return ec.fieldContext_Account_eventCatalog(ctx, field)
 	case "events":
