@@ -229,3 +229,67 @@ func TestSlackManifest(t *testing.T) {
 		}
 	}
 }
+
+// A policy's channel is used when the component has none; when both name one, the component's
+// wins: one message per incident, never two.
+func TestSlackChannelPrecedence(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		if _, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, testBotToken, testSigning); err != nil {
+			t.Fatal(err)
+		}
+		now := f.Clock.Now()
+		pol := &models.EscalationPolicy{ID: "01900000-0000-7000-8000-000000000001", AccountID: f.Account.ID, Name: "Ops", CreatedAt: now, UpdatedAt: now}
+		if err := db.Create(pol).Error; err != nil {
+			t.Fatal(err)
+		}
+		member, _ := f.MustMember(t, f.Account.ID, "m@example.com", models.RoleMember)
+		if _, err := f.Store.SetEscalationPolicySlackChannel(ctx, member, pol.ID, "C0POLICY1"); models.CodeOf(err) != models.EFORBIDDEN {
+			t.Fatalf("a member set a policy's channel: %v", err)
+		}
+		if _, err := f.Store.SetEscalationPolicySlackChannel(ctx, f.AdminActor, pol.ID, "C0POLICY1"); err != nil {
+			t.Fatal(err)
+		}
+		open := func(name, channel string) string {
+			t.Helper()
+			comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Exec("UPDATE components SET escalation_policy_id = ? WHERE id = ?", pol.ID, comp.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+			if channel != "" {
+				if _, err := f.Store.SetComponentSlackChannel(ctx, f.AdminActor, comp.ID, channel); err != nil {
+					t.Fatal(err)
+				}
+			}
+			inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: name, Severity: models.SeverityLow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Store.AcknowledgeIncident(ctx, f.AdminActor, inc.ID); err != nil {
+				t.Fatal(err)
+			}
+			var ms []models.SlackMessage
+			if err := db.Where("incident_id = ?", inc.ID).Find(&ms).Error; err != nil || len(ms) != 1 {
+				t.Fatalf("%s: %d messages %v", name, len(ms), err)
+			}
+			return ms[0].ChannelID
+		}
+		if ch := open("policy only", ""); ch != "C0POLICY1" {
+			t.Fatalf("policy only: %s", ch)
+		}
+		if ch := open("both", "C0COMPNT1"); ch != "C0COMPNT1" {
+			t.Fatalf("both: %s", ch)
+		}
+		// The caller's Slack user, by email.
+		if id, err := f.Store.SlackUserForMe(ctx, f.AdminActor, f.Account.ID); err != nil || id != "U0ADA0001" {
+			t.Fatalf("lookup: %q %v", id, err)
+		}
+		if id, err := f.Store.SlackUserForMe(ctx, member, f.Account.ID); err != nil || id != "" {
+			t.Fatalf("lookup of a stranger: %q %v", id, err)
+		}
+	})
+}
