@@ -605,8 +605,9 @@ func (s *Store) AcceptSlackInteraction(ctx context.Context, in SlackInteractionI
 	return row, nil
 }
 
-// slackLease is how long processing holds an interaction or a message sync.
-const slackLease = 2 * time.Minute
+// slackLease is how long processing holds an interaction or a message sync: longer than the
+// tasks' timeouts.
+const slackLease = 3 * time.Minute
 
 // ErrSlackDone means there is nothing (more) to do for a Slack row.
 var ErrSlackDone = errors.New("slack: nothing to do")
@@ -899,37 +900,50 @@ type SlackSyncResult struct {
 
 // FinishSlackSync records a sync: the rendered version is synced (only ever upwards); the
 // message is due again at once if a newer change came meanwhile, after RetryIn on a temporary
-// failure, or not at all. It returns the time of the next sync, or nil.
+// failure, or not at all. It returns the time of the next sync, or nil. The row is changed by
+// one statement that reads the current desired version, so a change committed while the sync
+// ran is never lost.
 func (s *Store) FinishSlackSync(ctx context.Context, sy *SlackSync, r SlackSyncResult) (*time.Time, error) {
 	now := s.now()
 	var next *time.Time
 	err := s.db.Tx(ctx, func(tx *Tx) error {
+		// The first statement locks the row: a change cannot raise desired_version between the
+		// reads of the statements below and the commit.
+		up := map[string]any{"updated_at": now}
+		switch {
+		case r.Err == nil:
+			up["last_synced_at"], up["last_error"], up["attempts"] = now, "", 0
+		default:
+			up["last_error"] = truncate(r.Err.Error(), 500)
+		}
+		if err := tx.Model(&SlackMessage{}).Where("id = ?", sy.Message.ID).Updates(up).Error; err != nil {
+			return err
+		}
+		var stmts []*gorm.DB
+		switch {
+		case r.Err == nil:
+			stmts = append(stmts,
+				tx.Model(&SlackMessage{}).Where("id = ? AND synced_version < ?", sy.Message.ID, sy.Version).Update("synced_version", sy.Version),
+				tx.Model(&SlackMessage{}).Where("id = ? AND desired_version <= synced_version", sy.Message.ID).Update("next_attempt_at", nil),
+				tx.Model(&SlackMessage{}).Where("id = ? AND desired_version > synced_version", sy.Message.ID).Update("next_attempt_at", now))
+		case r.Permanent:
+			// Stopped until the next change (one that came in meanwhile goes at once).
+			stmts = append(stmts,
+				tx.Model(&SlackMessage{}).Where("id = ? AND desired_version <= ?", sy.Message.ID, sy.Version).Update("next_attempt_at", nil),
+				tx.Model(&SlackMessage{}).Where("id = ? AND desired_version > ?", sy.Message.ID, sy.Version).Update("next_attempt_at", now))
+		default:
+			stmts = append(stmts, tx.Model(&SlackMessage{}).Where("id = ?", sy.Message.ID).Update("next_attempt_at", now.Add(r.RetryIn)))
+		}
+		for _, st := range stmts {
+			if st.Error != nil {
+				return st.Error
+			}
+		}
 		var m SlackMessage
 		if err := tx.Where("id = ?", sy.Message.ID).Take(&m).Error; err != nil {
 			return err
 		}
-		up := map[string]any{"updated_at": now}
-		synced := m.SyncedVersion
-		switch {
-		case r.Err == nil:
-			if sy.Version > synced {
-				synced = sy.Version
-			}
-			up["synced_version"], up["last_synced_at"], up["last_error"], up["attempts"] = synced, now, "", 0
-			if m.DesiredVersion > synced {
-				next = &now
-			}
-		case r.Permanent:
-			up["last_error"] = truncate(r.Err.Error(), 500)
-		default:
-			at := now.Add(r.RetryIn)
-			next = &at
-			up["last_error"] = truncate(r.Err.Error(), 500)
-		}
-		up["next_attempt_at"] = next
-		if err := tx.Model(&SlackMessage{}).Where("id = ?", m.ID).Updates(up).Error; err != nil {
-			return err
-		}
+		next = m.NextAttemptAt
 		s.publishAfter(tx, Hint{Kind: HintSlackMessage, ID: m.IncidentID, AccountID: m.AccountID})
 		return nil
 	})

@@ -293,3 +293,58 @@ func TestSlackChannelPrecedence(t *testing.T) {
 		}
 	})
 }
+
+// A change made while a sync runs is never lost: the sync records the version it rendered and
+// the message is due again at once; an older sync finishing late never lowers the version.
+func TestSlackSyncRacesAChange(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		if _, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, testBotToken, testSigning); err != nil {
+			t.Fatal(err)
+		}
+		name := "API"
+		comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.SetComponentSlackChannel(ctx, f.AdminActor, comp.ID, "C0API0001"); err != nil {
+			t.Fatal(err)
+		}
+		inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: "x", Severity: models.SeverityLow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sy, err := f.Store.BeginSlackSync(ctx, inc.ID)
+		if err != nil || sy.Version != 1 {
+			t.Fatalf("begin: %+v %v", sy, err)
+		}
+		// A second worker waits for the first.
+		var nd *models.NotDueError
+		if _, err := f.Store.BeginSlackSync(ctx, inc.ID); !errors.As(err, &nd) {
+			t.Fatalf("a second sync ran beside the first: %v", err)
+		}
+		if _, err := f.Store.AcknowledgeIncident(ctx, f.AdminActor, inc.ID); err != nil {
+			t.Fatal(err)
+		}
+		next, err := f.Store.FinishSlackSync(ctx, sy, models.SlackSyncResult{})
+		if err != nil || next == nil || next.After(f.Clock.Now()) {
+			t.Fatalf("the change during the sync was dropped: next %v %v", next, err)
+		}
+		sy2, err := f.Store.BeginSlackSync(ctx, inc.ID)
+		if err != nil || sy2.Version != 2 || sy2.View.Incident.Status != models.IncidentAcknowledged {
+			t.Fatalf("second sync: %+v %v", sy2, err)
+		}
+		if next, err := f.Store.FinishSlackSync(ctx, sy2, models.SlackSyncResult{}); err != nil || next != nil {
+			t.Fatalf("in sync: %v %v", next, err)
+		}
+		// The first sync's result arriving again (a retry) does not lower the version.
+		if _, err := f.Store.FinishSlackSync(ctx, sy, models.SlackSyncResult{}); err != nil {
+			t.Fatal(err)
+		}
+		var m models.SlackMessage
+		if err := db.Where("incident_id = ?", inc.ID).Take(&m).Error; err != nil || m.SyncedVersion != 2 || m.NextAttemptAt != nil {
+			t.Fatalf("after a late finish: %+v %v", m, err)
+		}
+	})
+}
