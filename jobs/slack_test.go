@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/switchboard-hub/switchboard/jobs"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
@@ -235,5 +238,57 @@ func TestSlackDMSend(t *testing.T) {
 	_, err = dm.Send(ctx, &models.Notification{AccountID: "00000000-0000-0000-0000-000000000000", Recipient: "U0ADA0001"})
 	if !errors.Is(err, jobs.ErrSlackNotConnected) {
 		t.Fatalf("no workspace: %v", err)
+	}
+}
+
+// Through the real queue: an incident change is a row before it is a task, so a Redis flush
+// between commit and the sync loses nothing: the sweeper puts the sync back.
+func TestSlackSweeperRecoversLostSync(t *testing.T) {
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	opt, err := asynq.ParseRedisURI(modeltest.MustRedisURL(t))
+	mustNoErr(t, err)
+	r := newSlackRig(t, db)
+	r.store.SetClock(time.Now) // the real clock: Asynq schedules by it
+	client := asynq.NewClient(opt)
+	defer client.Close()
+	insp := asynq.NewInspector(opt)
+	defer insp.Close()
+	q := &jobs.Queue{Client: client, Inspector: insp, Log: r.slack.Log}
+	r.store.SetEnqueuer(q)
+	r.slack.Queue = q
+
+	ctx := context.Background()
+	inc, err := r.store.CreateIncident(ctx, r.admin, models.IncidentInput{ComponentID: r.comp.ID, Title: "Lost", Severity: models.SeverityLow})
+	mustNoErr(t, err)
+	if _, err := insp.GetTaskInfo(jobs.QueueDefault, "slack:sync:"+inc.ID); err != nil {
+		t.Fatalf("the sync was not enqueued: %v", err)
+	}
+	// A second change while the task waits coalesces into it.
+	_, err = r.store.AcknowledgeIncident(ctx, r.admin, inc.ID)
+	mustNoErr(t, err)
+	rdb := opt.MakeRedisClient().(redis.UniversalClient)
+	defer rdb.Close()
+	mustNoErr(t, rdb.FlushDB(ctx).Err())
+
+	h := &jobs.Handlers{Store: r.store, Log: r.slack.Log, Slack: r.slack}
+	worker := asynq.NewServer(opt, jobs.WorkerConfig(4, 5*time.Second, r.slack.Log))
+	mustNoErr(t, worker.Start(h.Mux()))
+	defer worker.Shutdown()
+	time.Sleep(jobs.SweepGrace)
+	mustNoErr(t, r.slack.Sweep(ctx, jobs.NewSweepSlackTask()))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		m := r.message(t, inc.ID)
+		if m.SyncedVersion == m.DesiredVersion && m.DesiredVersion == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not synced after the flush: %+v", m)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	msgs := r.fake.Messages(slackChannel)
+	if len(msgs) != 2 || len(msgs[0].Versions) != 1 || !strings.Contains(msgs[0].Text, "[ACKNOWLEDGED]") {
+		t.Fatalf("one post with the latest state and one reply expected: %+v", msgs)
 	}
 }
