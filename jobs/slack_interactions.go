@@ -91,6 +91,9 @@ func (h *Slack) process(ctx context.Context, it *models.SlackInteraction) (strin
 	} else {
 		c.responseURL, c.triggerID = form.Get("response_url"), form.Get("trigger_id")
 	}
+	if it.Kind == models.SlackBlockActions && len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0].ActionID == SlackActionView {
+		return "URL button", nil // Slack opened the link; nothing to do
+	}
 	who, err := c.actor(ctx)
 	if err != nil {
 		return "", err

@@ -98,7 +98,7 @@ func (m *Main) handleSlack(command bool) echo.HandlerFunc {
 		}
 		_, err = m.Store.AcceptSlackInteraction(ctx, models.SlackInteractionInput{
 			Workspace: ws, Timestamp: req.Header.Get("X-Slack-Request-Timestamp"), Signature: req.Header.Get("X-Slack-Signature"),
-			Kind: env.Type, SlackUserID: env.User.ID, Payload: string(body),
+			Kind: env.Type, SlackUserID: env.User.ID, Payload: withoutSlackToken(form, command),
 		})
 		if errors.Is(err, models.ErrSlackReplay) {
 			return refuse("replayed signature")
@@ -110,4 +110,25 @@ func (m *Main) handleSlack(command bool) echo.HandlerFunc {
 		// command; the job answers through response_url.
 		return c.NoContent(http.StatusOK)
 	}
+}
+
+// withoutSlackToken is the request as stored: without Slack's legacy verification token (a
+// credential of the app, useless once the signature is checked).
+func withoutSlackToken(form url.Values, command bool) string {
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = v
+	}
+	if command {
+		out.Del("token")
+		return out.Encode()
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(form.Get("payload")), &p); err == nil {
+		delete(p, "token")
+		if b, err := json.Marshal(p); err == nil {
+			out.Set("payload", string(b))
+		}
+	}
+	return out.Encode()
 }

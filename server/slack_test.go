@@ -249,6 +249,12 @@ func TestSlackInteractivity(t *testing.T) {
 			t.Fatalf("bad signature %d: %d", i, resp.StatusCode)
 		}
 	}
+	// Slack's legacy verification token is not kept with the stored requests.
+	var leaked int64
+	e.m.DB.Table("slack_interactions").Where("payload LIKE ?", "%verification-token-unused%").Count(&leaked)
+	if leaked != 0 {
+		t.Fatal("the verification token was stored")
+	}
 	if n := e.count(t, "slack_interactions"); n != rows {
 		t.Fatalf("refused requests were recorded: %d rows, want %d", n, rows)
 	}
