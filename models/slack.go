@@ -629,25 +629,32 @@ func (s *Store) BeginSlackInteraction(ctx context.Context, id string) (*SlackInt
 		if it.Status != SlackInteractionPending {
 			return ErrSlackDone
 		}
-		now := s.now()
-		if it.NextAttemptAt != nil && it.NextAttemptAt.After(now) {
-			return &NotDueError{At: *it.NextAttemptAt}
-		}
-		res := tx.Model(&SlackInteraction{}).Where("id = ? AND attempts = ?", it.ID, it.Attempts).
-			Updates(map[string]any{"attempts": it.Attempts + 1, "next_attempt_at": now.Add(slackLease)})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return &NotDueError{At: now.Add(time.Second)}
-		}
-		it.Attempts++
-		return nil
+		return s.takeSlackLease(tx, &SlackInteraction{}, it.ID, &it.Attempts, it.NextAttemptAt)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &it, nil
+}
+
+// takeSlackLease counts an attempt on a due row (an interaction or a message) and holds it for
+// slackLease, so a second worker or the sweeper sees it as not due meanwhile; *NotDueError when
+// it is not due or another worker took it first.
+func (s *Store) takeSlackLease(tx *Tx, model any, id string, attempts *int, due *time.Time) error {
+	now := s.now()
+	if due != nil && due.After(now) {
+		return &NotDueError{At: *due}
+	}
+	res := tx.Model(model).Where("id = ? AND attempts = ?", id, *attempts).
+		Updates(map[string]any{"attempts": *attempts + 1, "next_attempt_at": now.Add(slackLease)})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return &NotDueError{At: now.Add(time.Second)}
+	}
+	*attempts++
+	return nil
 }
 
 // slackInteractionMaxAttempts bounds the tries of one interaction (a Slack outage while
@@ -842,20 +849,7 @@ func (s *Store) BeginSlackSync(ctx context.Context, incidentID string) (*SlackSy
 		if m.NextAttemptAt == nil {
 			return ErrSlackDone
 		}
-		now := s.now()
-		if m.NextAttemptAt.After(now) {
-			return &NotDueError{At: *m.NextAttemptAt}
-		}
-		res := tx.Model(&SlackMessage{}).Where("id = ? AND attempts = ?", m.ID, m.Attempts).
-			Updates(map[string]any{"attempts": m.Attempts + 1, "next_attempt_at": now.Add(slackLease)})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return &NotDueError{At: now.Add(time.Second)}
-		}
-		m.Attempts++
-		return nil
+		return s.takeSlackLease(tx, &SlackMessage{}, m.ID, &m.Attempts, m.NextAttemptAt)
 	})
 	if err != nil {
 		return nil, err
