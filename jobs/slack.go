@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/slack-go/slack"
 
+	"github.com/switchboard-hub/switchboard/jobs/deliver"
 	"github.com/switchboard-hub/switchboard/models"
 )
 
@@ -42,8 +46,10 @@ type SlackAPI struct {
 	HTTP              *http.Client
 }
 
-// NewSlackAPI returns the Web API client settings for base ("" for Slack itself).
-func NewSlackAPI(base string) *SlackAPI {
+// NewSlackAPI returns the Web API client for base ("" for Slack itself). With a guard, every
+// connection (Web API and response URLs) is checked by the outbound guard of deliveries
+// (SWITCHBOARD_OUTBOUND_ALLOW / _DENY) at dial time, after name resolution.
+func NewSlackAPI(base string, guard *deliver.Guard) *SlackAPI {
 	if base == "" {
 		base = DefaultSlackAPIURL
 	}
@@ -57,7 +63,24 @@ func NewSlackAPI(base string) *SlackAPI {
 			prefix = u.Scheme + "://" + u.Host + "/"
 		}
 	}
-	return &SlackAPI{APIURL: base, ResponseURLPrefix: prefix, HTTP: &http.Client{Timeout: 15 * time.Second}}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if guard != nil {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return err
+			}
+			return guard.Check(ip)
+		}
+	}
+	tr := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 10 * time.Second, MaxIdleConnsPerHost: 8,
+		IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: true}
+	return &SlackAPI{APIURL: base, ResponseURLPrefix: prefix, HTTP: &http.Client{Timeout: 15 * time.Second, Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // Client is a Web API client acting with token.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/switchboard-hub/switchboard/jobs"
+	"github.com/switchboard-hub/switchboard/jobs/deliver"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
 	"github.com/switchboard-hub/switchboard/models/slacktest"
@@ -52,7 +54,7 @@ func newSlackRig(t *testing.T, db *models.DB) *slackRig {
 	acc := accs[0].ID
 	fake := slacktest.New(slackChannel)
 	t.Cleanup(fake.Close)
-	api := jobs.NewSlackAPI(fake.APIURL())
+	api := jobs.NewSlackAPI(fake.APIURL(), deliver.NewGuard([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, nil))
 	s.SetSlackChecker(api)
 	_, err = s.ConnectSlackWorkspace(ctx, admin, acc, fake.Token, "0123456789abcdef0123456789abcdef")
 	mustNoErr(t, err)
@@ -290,5 +292,26 @@ func TestSlackSweeperRecoversLostSync(t *testing.T) {
 	msgs := r.fake.Messages(slackChannel)
 	if len(msgs) != 2 || len(msgs[0].Versions) != 1 || !strings.Contains(msgs[0].Text, "[ACKNOWLEDGED]") {
 		t.Fatalf("one post with the latest state and one reply expected: %+v", msgs)
+	}
+}
+
+// Slack calls go through the outbound guard of deliveries: a Slack API URL on a refused address
+// (here loopback, not allowed) is not connected to.
+func TestSlackAPIGuarded(t *testing.T) {
+	fake := slacktest.New()
+	defer fake.Close()
+	api := jobs.NewSlackAPI(fake.APIURL(), deliver.NewGuard(nil, nil))
+	if _, err := api.SlackAuthTest(context.Background(), fake.Token); err == nil {
+		t.Fatal("the guard let a call to loopback through")
+	}
+	if n := len(fake.Calls()); n != 0 {
+		t.Fatalf("%d calls reached the fake", n)
+	}
+	api = jobs.NewSlackAPI(fake.APIURL(), deliver.NewGuard([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, nil))
+	if team, err := api.SlackAuthTest(context.Background(), fake.Token); err != nil || team.TeamID != fake.TeamID {
+		t.Fatalf("allowed: %+v %v", team, err)
+	}
+	if _, err := api.SlackAuthTest(context.Background(), "xoxb-wrong"); err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+		t.Fatalf("a wrong token: %v", err)
 	}
 }

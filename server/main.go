@@ -193,7 +193,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	m.Store.SetBreakerPolicy(models.BreakerPolicy{DisableAfter: cfg.EndpointDisableAfter})
 	m.metrics.registry.MustRegister(newQueueCollector(m.queue.Inspector))
 	// The Slack app: auth.test when a workspace is connected, the DM channel of pages.
-	m.SlackAPI = jobs.NewSlackAPI(cfg.SlackAPIURL)
+	m.SlackAPI = jobs.NewSlackAPI(cfg.SlackAPIURL, deliver.NewGuard(allow, deny))
 	m.Store.SetSlackChecker(m.SlackAPI)
 	m.SlackDM = &jobs.SlackDM{Store: m.Store, API: m.SlackAPI}
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)

@@ -15,7 +15,7 @@ func TestSlackGraphQL(t *testing.T) {
 	fake := slacktest.New(slackChannel)
 	defer fake.Close()
 	fake.AddUser(slacktest.User{ID: "U0ADA0001", Email: "admin@example.com", Name: "Ada"})
-	m, c := MustStart(t, startOpts{env: map[string]string{"SWITCHBOARD_SLACK_API_URL": fake.APIURL(), "SWITCHBOARD_PUBLIC_URL": "https://sb.example.com"}})
+	m, c := MustStart(t, startOpts{env: map[string]string{"SWITCHBOARD_SLACK_API_URL": fake.APIURL(), "SWITCHBOARD_OUTBOUND_ALLOW": "127.0.0.0/8", "SWITCHBOARD_PUBLIC_URL": "https://sb.example.com"}})
 	ctx := ctxT(t)
 	MustSetup(t, c)
 	a := accountOf(t, c)
