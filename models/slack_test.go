@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/links"
@@ -345,6 +346,53 @@ func TestSlackSyncRacesAChange(t *testing.T) {
 		var m models.SlackMessage
 		if err := db.Where("incident_id = ?", inc.ID).Take(&m).Error; err != nil || m.SyncedVersion != 2 || m.NextAttemptAt != nil {
 			t.Fatalf("after a late finish: %+v %v", m, err)
+		}
+	})
+}
+
+// /switchboard oncall: a schedule's final schedule now, or the first level of a component's
+// policy (its users and the people on call on its schedules).
+func TestSlackOnCall(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		now := f.Clock.Now()
+		bob, _ := f.MustMember(t, f.Account.ID, "bob@example.com", models.RoleMember)
+		sch := &models.Schedule{ID: "01900000-0000-7000-8000-0000000000a1", AccountID: f.Account.ID, Name: "Primary", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+		layer := &models.ScheduleLayer{ID: "01900000-0000-7000-8000-0000000000a2", ScheduleID: sch.ID, Position: 0, Rotation: "daily", Length: 1,
+			HandOff: "00:00", HandOffDay: 1, Participants: `["` + f.Admin.ID + `"]`, StartsAt: now.Add(-48 * time.Hour), Restrictions: "[]", CreatedAt: now, UpdatedAt: now}
+		pol := &models.EscalationPolicy{ID: "01900000-0000-7000-8000-0000000000a3", AccountID: f.Account.ID, Name: "Ops", CreatedAt: now, UpdatedAt: now}
+		lvl := &models.EscalationLevel{ID: "01900000-0000-7000-8000-0000000000a4", PolicyID: pol.ID, Position: 0, TimeoutMinutes: 5}
+		for _, row := range []any{sch, layer, pol, lvl,
+			&models.EscalationTarget{ID: "01900000-0000-7000-8000-0000000000a5", LevelID: lvl.ID, Position: 0, ScheduleID: &sch.ID},
+			&models.EscalationTarget{ID: "01900000-0000-7000-8000-0000000000a6", LevelID: lvl.ID, Position: 1, UserID: &bob.UserID}} {
+			if err := db.Create(row).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		name := "API"
+		comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("UPDATE components SET escalation_policy_id = ? WHERE id = ?", pol.ID, comp.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		what, people, err := f.Store.SlackOnCall(ctx, f.Account.ID, "primary")
+		if err != nil || what != "primary" || len(people) != 1 || people[0] != "Primary: Ada Admin" {
+			t.Fatalf("schedule: %q %q %v", what, people, err)
+		}
+		what, people, err = f.Store.SlackOnCall(ctx, f.Account.ID, "api")
+		if err != nil || what != "API" || strings.Join(people, ",") != "Ada Admin,bob@example.com" {
+			t.Fatalf("component: %q %q %v", what, people, err)
+		}
+		if _, _, err := f.Store.SlackOnCall(ctx, f.Account.ID, "nothing"); models.CodeOf(err) != models.ENOTFOUND {
+			t.Fatalf("unknown name: %v", err)
+		}
+		// Another account's schedules are not this account's answer.
+		other := f.MustAccount(t, "Other")
+		if _, people, err := f.Store.SlackOnCall(ctx, other.ID, ""); err != nil || len(people) != 0 {
+			t.Fatalf("other account: %q %v", people, err)
 		}
 	})
 }
