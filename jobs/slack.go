@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -208,6 +209,8 @@ type Slack struct {
 	API   *SlackAPI
 	Queue *Queue
 	Log   *slog.Logger
+
+	lastPurge atomic.Int64 // unix nanoseconds of the last purge in this process
 }
 
 // Sync handles TypeSlackSync: one sync of one incident's channel message.
@@ -304,6 +307,11 @@ func (h *Slack) Sweep(ctx context.Context, _ *asynq.Task) error {
 			return err
 		}
 	}
+	// Old seen signatures and finished interactions: every ten minutes is enough.
+	if last := h.lastPurge.Load(); last != 0 && time.Since(time.Unix(0, last)) < 10*time.Minute {
+		return nil
+	}
+	h.lastPurge.Store(time.Now().UnixNano())
 	n, err := h.Store.PurgeSlack(ctx)
 	if n > 0 {
 		h.Log.DebugContext(ctx, "purged old Slack signatures and interactions", "count", n)
