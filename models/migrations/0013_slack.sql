@@ -56,6 +56,8 @@ CREATE TABLE slack_interactions (
 );
 CREATE INDEX slack_interactions_due_idx ON slack_interactions (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX slack_interactions_account_idx ON slack_interactions (account_id, created_at DESC);
+-- The purge of finished interactions past the history retention.
+CREATE INDEX slack_interactions_created_idx ON slack_interactions (created_at);
 
 -- Slack's v0 signature has no nonce: a (timestamp, signature) pair is accepted once. Rows are
 -- kept past the 5-minute window and then purged.
