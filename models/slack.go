@@ -955,16 +955,6 @@ func (s *Store) DueSlackMessages(ctx context.Context, before time.Time, limit in
 	return ids, err
 }
 
-// IncidentSlackMessages returns an incident's Slack messages (viewers of the incident).
-func (s *Store) IncidentSlackMessages(ctx context.Context, a *Actor, incidentID string) ([]SlackMessage, error) {
-	if _, err := s.GetIncident(ctx, a, incidentID); err != nil {
-		return nil, err
-	}
-	var out []SlackMessage
-	err := s.db.WithContext(ctx).Where("incident_id = ?", incidentID).Order("created_at").Find(&out).Error
-	return out, err
-}
-
 // SlackMessagesByIncident loads the Slack messages of incidents (dataloader; callers pass
 // incidents the actor may see).
 func (s *Store) SlackMessagesByIncident(ctx context.Context, ids []string) (map[string][]SlackMessage, error) {
@@ -977,13 +967,6 @@ func (s *Store) SlackMessagesByIncident(ctx context.Context, ids []string) (map[
 		out[m.IncidentID] = append(out[m.IncidentID], m)
 	}
 	return out, nil
-}
-
-// SlackThreadPosts returns the thread replies posted for an incident, oldest first.
-func (s *Store) SlackThreadPosts(ctx context.Context, incidentID string) ([]SlackThreadPost, error) {
-	var out []SlackThreadPost
-	err := s.db.WithContext(ctx).Where("incident_id = ?", incidentID).Order("posted_at, ts").Find(&out).Error
-	return out, err
 }
 
 // --- On call ---
