@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/graph/model"
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 func ptrs[T any](xs []T) []*T {
@@ -162,4 +164,58 @@ func rateLimit(v *float64) *float64 {
 		return nil
 	}
 	return v
+}
+
+// routeInputs converts routing rules from the API.
+func routeInputs(in []*model.IntegrationRouteInput) []models.RouteInput {
+	out := make([]models.RouteInput, len(in))
+	for i, r := range in {
+		out[i] = models.RouteInput{Name: r.Name, ComponentID: r.ComponentID, Severity: r.Severity, EscalationPolicyID: r.EscalationPolicyID}
+		if r.ID != nil {
+			out[i].ID = *r.ID
+		}
+		out[i].Conditions = make([]routing.Condition, len(r.Conditions))
+		for j, c := range r.Conditions {
+			out[i].Conditions[j] = routing.Condition{Field: c.Field, Op: c.Op, Value: c.Value}
+			if c.Dimension != nil {
+				out[i].Conditions[j].Dimension = *c.Dimension
+			}
+		}
+	}
+	return out
+}
+
+func invitationPayload(inv *models.Invitation, err error) (*model.InvitationPayload, error) {
+	errs, err := userErrors(err)
+	if len(errs) > 0 {
+		inv = nil
+	}
+	return &model.InvitationPayload{Invitation: inv, Errors: errs}, err
+}
+
+func durationSeconds(d *time.Duration) *int {
+	if d == nil {
+		return nil
+	}
+	n := int(d.Seconds())
+	return &n
+}
+
+func bulkIncidentPayload(rs []models.BulkResult, err error) (*model.BulkIncidentPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.BulkIncidentPayload{Results: []*model.BulkIncidentResult{}, Errors: errs}, err
+	}
+	out := make([]*model.BulkIncidentResult, len(rs))
+	for i, r := range rs {
+		out[i] = &model.BulkIncidentResult{ID: r.ID, Incident: r.Incident}
+		if r.Err != nil {
+			ue, err := userErrors(r.Err)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Incident, out[i].Error = nil, ue[0]
+		}
+	}
+	return &model.BulkIncidentPayload{Results: out, Errors: errs}, nil
 }

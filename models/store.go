@@ -94,6 +94,9 @@ func NewStore(db *DB, pub Publisher) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// Now is the store's clock (the one SetClock sets).
+func (s *Store) Now() time.Time { return s.now() }
+
 // DB returns the database handle.
 func (s *Store) DB() *DB { return s.db }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/cloudwatch"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 type AccountPayload struct {
@@ -30,6 +32,11 @@ type AddIncidentNotePayload struct {
 	Entry    *models.TimelineEntry `json:"entry,omitempty"`
 	Incident *models.Incident      `json:"incident,omitempty"`
 	Errors   []*UserError          `json:"errors"`
+}
+
+type AlarmDimension struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
 }
 
 type APITokenPayload struct {
@@ -79,6 +86,19 @@ type AWSIntegrationURLPayload struct {
 	Errors     []*UserError `json:"errors"`
 }
 
+type BulkIncidentPayload struct {
+	Results []*BulkIncidentResult `json:"results"`
+	Errors  []*UserError          `json:"errors"`
+}
+
+type BulkIncidentResult struct {
+	ID string `json:"id"`
+	// The incident after the action (null when it could not be changed).
+	Incident *models.Incident `json:"incident,omitempty"`
+	// Why this one was not changed.
+	Error *UserError `json:"error,omitempty"`
+}
+
 type CalendarFeedPayload struct {
 	Feed *models.CalendarFeed `json:"feed,omitempty"`
 	// The secret URL, shown once.
@@ -116,6 +136,12 @@ type CloudWatchAlarm struct {
 	MetricNamespace *string   `json:"metricNamespace,omitempty"`
 	MetricName      *string   `json:"metricName,omitempty"`
 	Rule            *string   `json:"rule,omitempty"`
+	// When the alarm fires; null for composite alarms.
+	Condition *cloudwatch.Condition `json:"condition,omitempty"`
+	// The metric's dimensions (every metric's, for metric math).
+	Dimensions []*cloudwatch.Dimension `json:"dimensions"`
+	// The alarm in the AWS console of its region; null when the region is unknown.
+	ConsoleURL *string `json:"consoleUrl,omitempty"`
 }
 
 type ComponentPayload struct {
@@ -488,11 +514,39 @@ type IncidentFilter struct {
 	OpenedBefore *time.Time              `json:"openedBefore,omitempty"`
 	// Case-insensitive substring of the title.
 	Search *string `json:"search,omitempty"`
+	// Null: all; false: real incidents only; true: test incidents only.
+	Tests *bool `json:"tests,omitempty"`
 }
 
 type IncidentPayload struct {
 	Incident *models.Incident `json:"incident,omitempty"`
 	Errors   []*UserError     `json:"errors"`
+}
+
+type IntegrationRouteInput struct {
+	// Keep an existing rule's id; omit for a new rule.
+	ID                 *string                `json:"id,omitempty"`
+	Name               string                 `json:"name"`
+	Conditions         []*RouteConditionInput `json:"conditions"`
+	ComponentID        string                 `json:"componentId"`
+	Severity           *models.Severity       `json:"severity,omitempty"`
+	EscalationPolicyID *string                `json:"escalationPolicyId,omitempty"`
+}
+
+type IntegrationRoutesPayload struct {
+	Integration *models.AWSIntegration `json:"integration,omitempty"`
+	Errors      []*UserError           `json:"errors"`
+}
+
+type InvitationPayload struct {
+	Invitation *models.Invitation `json:"invitation,omitempty"`
+	Errors     []*UserError       `json:"errors"`
+}
+
+type InviteMemberInput struct {
+	AccountID string      `json:"accountId"`
+	Email     string      `json:"email"`
+	Role      models.Role `json:"role"`
 }
 
 type KeyValue struct {
@@ -625,6 +679,19 @@ type RotateEndpointKeyInput struct {
 	SignatureSwitchAt *time.Time `json:"signatureSwitchAt,omitempty"`
 }
 
+type RouteConditionInput struct {
+	Field     routing.Field `json:"field"`
+	Dimension *string       `json:"dimension,omitempty"`
+	Op        routing.Op    `json:"op"`
+	Value     string        `json:"value"`
+}
+
+type RouteTrialsPayload struct {
+	// Newest message first.
+	Trials []*models.RouteTrial `json:"trials,omitempty"`
+	Errors []*UserError         `json:"errors"`
+}
+
 type ScheduleLayerInput struct {
 	// Keep an existing layer's id so its shifts keep their origin; omit for a new layer.
 	ID             *string             `json:"id,omitempty"`
@@ -662,6 +729,12 @@ type ScheduleShift struct {
 type ScopeInput struct {
 	Scope models.Scope `json:"scope"`
 	ID    *string      `json:"id,omitempty"`
+}
+
+type SendTestAlarmInput struct {
+	IntegrationID string `json:"integrationId"`
+	// The only endpoints the test incident's events are delivered to (none: no webhooks).
+	EndpointIds []string `json:"endpointIds"`
 }
 
 type ServerFields struct {
@@ -731,12 +804,31 @@ type SetIncidentPolicyInput struct {
 	PolicyID *string `json:"policyId,omitempty"`
 }
 
+type SetIntegrationRoutesInput struct {
+	IntegrationID string `json:"integrationId"`
+	// In order; replaces all rules.
+	Routes []*IntegrationRouteInput `json:"routes"`
+}
+
 type SetVariableInput struct {
 	Scope  *ScopeInput `json:"scope"`
 	Name   string      `json:"name"`
 	Value  string      `json:"value"`
 	Hidden *bool       `json:"hidden,omitempty"`
 	Locked *bool       `json:"locked,omitempty"`
+}
+
+type SetupChecklist struct {
+	HasComponent   bool `json:"hasComponent"`
+	HasIntegration bool `json:"hasIntegration"`
+	HasEndpoint    bool `json:"hasEndpoint"`
+	HasWebhook     bool `json:"hasWebhook"`
+	Done           bool `json:"done"`
+}
+
+type SeverityCount struct {
+	Severity models.Severity `json:"severity"`
+	Count    int             `json:"count"`
 }
 
 // An account's connection to a Slack workspace. The bot token and signing secret are never shown again.
@@ -772,6 +864,12 @@ type SnoozeIncidentInput struct {
 }
 
 type Subscription struct {
+}
+
+type TestAlarmPayload struct {
+	// The test incident, opened and resolved (marked TEST; pages nobody).
+	Incident *models.Incident `json:"incident,omitempty"`
+	Errors   []*UserError     `json:"errors"`
 }
 
 type TestNotificationPayload struct {

@@ -288,6 +288,8 @@ export type IncidentFilter = {
   severities?: Array<Severity> | null | undefined;
   sources?: Array<IncidentSource> | null | undefined;
   statuses?: Array<IncidentStatus> | null | undefined;
+  /** Null: all; false: real incidents only; true: test incidents only. */
+  tests?: boolean | null | undefined;
 };
 
 export type IncidentSource =
