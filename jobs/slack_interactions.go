@@ -177,6 +177,15 @@ func (c *slackCtx) reply(ctx context.Context, text string) error {
 	return err
 }
 
+// tell answers after a change was made: the answer is best effort, because a retry of the
+// interaction must not make the change again (a second declared incident).
+func (c *slackCtx) tell(ctx context.Context, text string) error {
+	if err := c.reply(ctx, text); err != nil {
+		c.h.Log.WarnContext(ctx, "Slack answer not delivered", "interaction_id", c.it.ID, "reason", describeSlackError(err))
+	}
+	return nil
+}
+
 // outcome turns an action's error into what the Slack user is told; temporary errors are
 // returned for a retry.
 func (c *slackCtx) outcome(ctx context.Context, who *models.SlackActor, verb string, inc *models.Incident, err error) (string, error) {
@@ -184,6 +193,7 @@ func (c *slackCtx) outcome(ctx context.Context, who *models.SlackActor, verb str
 	switch models.CodeOf(err) {
 	case "":
 		msg = fmt.Sprintf("%s %s incident %s: %s", who.Actor.UserName, verb, inc.ID[:8], inc.Title)
+		return msg, c.tell(ctx, msg)
 	case models.EFORBIDDEN:
 		msg = fmt.Sprintf("You are a %s of this account: a %s cannot do that.", who.Role, who.Role)
 	case models.ECONFLICT, models.ENOTFOUND, models.EINVALID:
@@ -311,7 +321,7 @@ func (c *slackCtx) submission(ctx context.Context, who *models.SlackActor, cb *s
 			return c.outcome(ctx, who, "declared", &models.Incident{ID: "--------"}, err)
 		}
 		msg := fmt.Sprintf("%s declared incident %s: %s", who.Actor.UserName, inc.ID[:8], inc.Title)
-		return msg, c.reply(ctx, msg)
+		return msg, c.tell(ctx, msg)
 	}
 	return "ignored view " + cb.View.CallbackID, nil
 }
