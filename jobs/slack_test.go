@@ -315,3 +315,58 @@ func TestSlackAPIGuarded(t *testing.T) {
 		t.Fatalf("a wrong token: %v", err)
 	}
 }
+
+// An interaction accepted while Slack is down (its user is matched through users.info) waits
+// and is retried; nothing changes until it runs, and it runs once.
+func TestSlackInteractionRetriedThroughOutage(t *testing.T) {
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	r := newSlackRig(t, db)
+	ctx := context.Background()
+	r.fake.AddUser(slacktest.User{ID: "U0ADA0001", Email: "admin@example.com", Name: "Ada"})
+	inc, err := r.store.CreateIncident(ctx, r.admin, models.IncidentInput{ComponentID: r.comp.ID, Title: "Flaky", Severity: models.SeverityHigh})
+	mustNoErr(t, err)
+	ws, err := r.store.SlackWorkspaceForAccount(ctx, r.acc)
+	mustNoErr(t, err)
+	body := slacktest.InteractionBody(map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": ws.TeamID}, "user": map[string]any{"id": "U0ADA0001"},
+		"trigger_id": "1.2.3", "response_url": r.fake.ResponseURL("actions/1"),
+		"actions": []any{map[string]any{"action_id": jobs.SlackActionAck, "block_id": "sb_actions", "value": inc.ID, "type": "button"}},
+	})
+	it, err := r.store.AcceptSlackInteraction(ctx, models.SlackInteractionInput{Workspace: ws, Timestamp: "1", Signature: "v0=1",
+		Kind: models.SlackBlockActions, SlackUserID: "U0ADA0001", Payload: body})
+	mustNoErr(t, err)
+	interact := func() error {
+		err := r.slack.Interact(ctx, jobs.NewSlackInteractionTask(it.ID, time.Now()))
+		if err != nil && jobs.IsFailure(err) {
+			t.Fatalf("interaction: %v counts as a failure", err)
+		}
+		return err
+	}
+	r.fake.SetDown(true)
+	if err := interact(); err == nil {
+		t.Fatal("an interaction during an outage did not wait for a retry")
+	}
+	var row models.SlackInteraction
+	mustNoErr(t, db.Where("id = ?", it.ID).Take(&row).Error)
+	if row.Status != models.SlackInteractionPending || row.Attempts != 1 || row.NextAttemptAt == nil {
+		t.Fatalf("after the outage: %+v", row)
+	}
+	var got models.Incident
+	mustNoErr(t, db.Where("id = ?", inc.ID).Take(&got).Error)
+	if got.Status != models.IncidentTriggered {
+		t.Fatalf("changed during the outage: %s", got.Status)
+	}
+	r.fake.SetDown(false)
+	r.clock.Advance(10 * time.Minute)
+	mustNoErr(t, interact())
+	mustNoErr(t, db.Where("id = ?", it.ID).Take(&row).Error)
+	mustNoErr(t, db.Where("id = ?", inc.ID).Take(&got).Error)
+	if row.Status != models.SlackInteractionDone || got.Status != models.IncidentAcknowledged || len(r.fake.Responses()) != 1 {
+		t.Fatalf("after the retry: %+v, incident %s, %d answers", row, got.Status, len(r.fake.Responses()))
+	}
+	// Done is done: a duplicate task does nothing.
+	mustNoErr(t, interact())
+	if len(r.fake.Responses()) != 1 {
+		t.Fatal("a done interaction ran again")
+	}
+}
