@@ -213,25 +213,34 @@ type Slack struct {
 	lastPurge atomic.Int64 // unix nanoseconds of the last purge in this process
 }
 
-// Sync handles TypeSlackSync: one sync of one incident's channel message.
-func (h *Slack) Sync(ctx context.Context, t *asynq.Task) error {
+// beginSlackTask reads a Slack task's row id and takes the row with begin. stop means the
+// handler returns err at once: nothing to do (nil), not due yet (a retry at its time), a bad
+// payload or a database error.
+func beginSlackTask[T any](ctx context.Context, t *asynq.Task, begin func(context.Context, string) (T, error)) (row T, stop bool, err error) {
 	var p slackPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
-		return fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
+		return row, true, fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
 	}
-	sy, err := h.Store.BeginSlackSync(ctx, p.ID)
+	row, err = begin(ctx, p.ID)
 	var notDue *models.NotDueError
 	switch {
 	case errors.Is(err, models.ErrSlackDone):
-		return nil
+		return row, true, nil
 	case errors.As(err, &notDue):
-		return &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
-	case err != nil:
+		return row, true, &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
+	}
+	return row, err != nil, err
+}
+
+// Sync handles TypeSlackSync: one sync of one incident's channel message.
+func (h *Slack) Sync(ctx context.Context, t *asynq.Task) error {
+	sy, stop, err := beginSlackTask(ctx, t, h.Store.BeginSlackSync)
+	if stop {
 		return err
 	}
 	res := h.syncMessage(ctx, sy)
 	if res.Err != nil {
-		h.Log.WarnContext(ctx, "Slack message not synced", "incident_id", p.ID, "attempt", sy.Message.Attempts,
+		h.Log.WarnContext(ctx, "Slack message not synced", "incident_id", sy.Message.IncidentID, "attempt", sy.Message.Attempts,
 			"permanent", res.Permanent, "reason", res.Err.Error())
 	}
 	next, err := h.Store.FinishSlackSync(context.WithoutCancel(ctx), sy, res)

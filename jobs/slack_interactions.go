@@ -21,18 +21,8 @@ import (
 // answer. Every action is idempotent (acknowledging an acknowledged incident changes nothing),
 // so a retry after a crash does no harm.
 func (h *Slack) Interact(ctx context.Context, t *asynq.Task) error {
-	var p slackPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil {
-		return fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
-	}
-	it, err := h.Store.BeginSlackInteraction(ctx, p.ID)
-	var notDue *models.NotDueError
-	switch {
-	case errors.Is(err, models.ErrSlackDone):
-		return nil
-	case errors.As(err, &notDue):
-		return &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
-	case err != nil:
+	it, stop, err := beginSlackTask(ctx, t, h.Store.BeginSlackInteraction)
+	if stop {
 		return err
 	}
 	result, perr := h.process(ctx, it)
