@@ -54,6 +54,10 @@ func (m *Main) handleSlack(command bool) echo.HandlerFunc {
 		if err != nil {
 			return errorJSON(c, http.StatusBadRequest, models.EINVALID, "", "not a form body")
 		}
+		if command && form.Get("ssl_check") == "1" {
+			// Slack checking the certificate of the command URL: nothing to do.
+			return c.NoContent(http.StatusOK)
+		}
 		var env slackEnvelope
 		if command {
 			env.Type, env.Team.ID, env.User.ID = models.SlackCommand, form.Get("team_id"), form.Get("user_id")
