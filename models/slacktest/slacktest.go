@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -80,17 +81,40 @@ type Server struct {
 	retryAt   int // Retry-After seconds
 }
 
-// New starts a fake workspace with a valid bot token and the given channels.
-func New(channels ...string) *Server {
+// Token is the fake workspace's valid bot token.
+const Token = "xoxb-1111111111-2222222222-testtokenvalue"
+
+func newServer(channels []string) *Server {
 	s := &Server{
-		Token: "xoxb-1111111111-2222222222-testtokenvalue", TeamID: "T0SWITCHB", TeamName: "Acme Slack", BotUserID: "U0BOTUSER",
+		Token: Token, TeamID: "T0SWITCHB", TeamName: "Acme Slack", BotUserID: "U0BOTUSER",
 		users: map[string]User{}, channels: map[string]bool{},
 	}
 	for _, c := range channels {
 		s.channels[c] = true
 	}
+	return s
+}
+
+// New starts a fake workspace with a valid bot token and the given channels.
+func New(channels ...string) *Server {
+	s := newServer(channels)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
+}
+
+// Listen starts the fake on addr (the end-to-end suite starts it beside a server; see
+// scripts/fakeslack). GET /_fake/messages lists the messages it holds, as JSON.
+func Listen(addr string, channels ...string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := newServer(channels)
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Server.Listener.Close()
+	s.Server.Listener = ln
+	s.Server.Start()
+	return s, nil
 }
 
 // APIURL is the base the Slack client is pointed at (slack.OptionAPIURL).
@@ -157,6 +181,15 @@ func (s *Server) Responses() []Response {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_fake/messages" {
+		w.Header().Set("Content-Type", "application/json")
+		ms := s.Messages("")
+		if ms == nil {
+			ms = []Message{}
+		}
+		_ = json.NewEncoder(w).Encode(ms)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/response/") {
 		var body map[string]any
 		_ = json.NewDecoder(r.Body).Decode(&body)
