@@ -68,6 +68,8 @@ type Handlers struct {
 	// Mailer sends queued mail; MailSweeper re-enqueues mail missing from the queue.
 	Mailer      *Mailer
 	MailSweeper *MailSweeper
+	// Slack runs the Slack app's tasks (message syncs, interactions, its sweeper).
+	Slack *Slack
 
 	// running counts handlers in flight, so a shutdown can wait for the ones Asynq gave up on
 	// (their context cancelled) to record what they did.
@@ -144,6 +146,11 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	if h.MailSweeper != nil {
 		mux.HandleFunc(TypeSweepMail, h.MailSweeper.Sweep)
 	}
+	if h.Slack != nil {
+		mux.HandleFunc(TypeSlackSync, h.Slack.Sync)
+		mux.HandleFunc(TypeSlackInteraction, h.Slack.Interact)
+		mux.HandleFunc(TypeSweepSlack, h.Slack.Sweep)
+	}
 	return mux
 }
 
@@ -182,6 +189,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 5s", NewSweepMailTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewSweepSlackTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeMailTask()); err != nil {

@@ -73,6 +73,8 @@ type Store struct {
 	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
 	breaker  BreakerPolicy
 	rateGate RateGate
+
+	slackChecker SlackChecker // the Slack app (slack.go)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
@@ -209,6 +211,10 @@ func (s *Store) hint(tx *Tx, kind, id, accountID string) {
 
 func (s *Store) publishAfter(tx *Tx, h Hint) {
 	ctx := tx.Statement.Context
+	if h.Kind == HintIncident {
+		// The Slack app: the incident's channel message is due for a sync (slack.go).
+		s.markSlackDirty(tx, h.ID)
+	}
 	tx.AfterCommit(func() { s.pub.Publish(context.WithoutCancel(ctx), h) })
 }
 

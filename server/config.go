@@ -45,6 +45,9 @@ type Config struct {
 	// EndpointDisableAfter is how long an endpoint may fail without a break before the breaker
 	// turns it off.
 	EndpointDisableAfter time.Duration `env:"ENDPOINT_DISABLE_AFTER" default:"120h" help:"an endpoint failing without a break for this long is disabled (its waiting deliveries fail)"`
+
+	// SlackAPIURL is Slack's Web API base (the Slack app; tests point it at a fake).
+	SlackAPIURL string `env:"SLACK_API_URL" default:"https://slack.com/api/" help:"base URL of Slack's Web API for the Slack app (change only for a proxy or a test fake)"`
 }
 
 // fields walks the Config struct tags.

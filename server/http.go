@@ -89,6 +89,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	e.POST("/webhooks/aws/:token", snsEdge.handle)
 	e.POST("/integration-hub/callback/:requestId", m.handleApprovalCallback)
 	m.registerOnCall(e)
+	m.slackRoutes(e) // the Slack app (slack_http.go)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)
@@ -217,7 +218,7 @@ func (m *Main) spaHandler() echo.HandlerFunc {
 	files := http.FileServer(http.FS(dist))
 	return func(c echo.Context) error {
 		p := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
-		for _, api := range []string{"graphql", "auth/", "webhooks/", "integration-hub/", "metrics"} {
+		for _, api := range []string{"graphql", "auth/", "webhooks/", "integration-hub/", "integrations/", "metrics"} {
 			if strings.HasPrefix(p, api) {
 				return errorJSON(c, http.StatusNotFound, models.ENOTFOUND, "", "not found")
 			}

@@ -218,6 +218,18 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.deleteEscalationPolicy": {query: `mutation($id: ID!) { deleteEscalationPolicy(id: $id) { deletedId errors { code message } } }`, vars: byID(func(b bIDs) string { return b.policy })},
 	"Mutation.setEscalationPolicy": {query: `mutation($c: ID!) { setEscalationPolicy(input: {targetId: $c, policyId: null}) { component { id name } integration { id name } errors { code } } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"c": b.component} }},
+
+	// The Slack app (graph/schema/slack.graphqls).
+	"Mutation.connectSlackWorkspace": {query: `mutation($a: ID!) { connectSlackWorkspace(input: {accountId: $a, botToken: "xoxb-0000000000-evil-token", signingSecret: "0123456789abcdef0123456789abcdef"}) { slack { connected teamName manifest } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.disconnectSlackWorkspace": {query: `mutation($a: ID!) { disconnectSlackWorkspace(input: {accountId: $a}) { slack { connected } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.setComponentSlackChannel": {query: `mutation($id: ID!) { setComponentSlackChannel(input: {componentId: $id, channel: "C0EVIL0001"}) { component { id name slackChannel } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.setEscalationPolicySlackChannel": {query: `mutation($id: ID!) { setEscalationPolicySlackChannel(input: {policyId: $id, channel: "C0EVIL0001"}) { policy { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.policy })},
+	"Mutation.linkSlackUser":   {query: `mutation { linkSlackUser(input: {token: "not-a-link"}) { link { id accountId } errors { code } } }`},
+	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
 }
 
 // TestTenantIsolation proves a user of one account can read or change nothing of another

@@ -104,3 +104,19 @@ func (b Builder) ContactVerify(token string) string { return b.join("verify", to
 
 // CalendarFeed is the secret iCalendar URL of a schedule or of one person's shifts.
 func (b Builder) CalendarFeed(token string) string { return b.join("calendar", token) }
+
+// SlackInteractivity is the Slack app's interactivity request URL (buttons, modals).
+func (b Builder) SlackInteractivity() string { return b.join("integrations", "slack", "interactivity") }
+
+// SlackCommands is the Slack app's slash command request URL.
+func (b Builder) SlackCommands() string { return b.join("integrations", "slack", "commands") }
+
+// SlackLink is the console page where a person, once signed in, links their Slack user to
+// their Switchboard user with the signed token Slack showed them.
+func (b Builder) SlackLink(token string) string {
+	u := b.join("slack", "link")
+	if u == "" {
+		return ""
+	}
+	return u + "?token=" + url.QueryEscape(token)
+}
