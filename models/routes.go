@@ -226,6 +226,9 @@ func (s *Store) TryRoutes(ctx context.Context, a *Actor, integrationID string, i
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.Require(ctx, a, integ.AccountID, RoleMember); err != nil {
+		return nil, err
+	}
 	routes, err := s.checkRoutes(ctx, s.db.WithContext(ctx), integ.AccountID, in)
 	if err != nil {
 		return nil, err

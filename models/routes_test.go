@@ -132,6 +132,10 @@ func TestRoutes_BadInputChangesNothing(t *testing.T) {
 		wantEqual(t, "member saves", models.CodeOf(err), models.EFORBIDDEN)
 		_, err = f.Store.TryRoutes(ctx, member, integ.ID, []models.RouteInput{good}, 5)
 		mustNoErr(t, err)
+		// Viewers read the integration but do not try rules (members and up, as documented).
+		viewer, _ := f.MustMember(t, acc, "routes-viewer@example.com", models.RoleViewer)
+		_, err = f.Store.TryRoutes(ctx, viewer, integ.ID, []models.RouteInput{good}, 5)
+		wantEqual(t, "viewer tries", models.CodeOf(err), models.EFORBIDDEN)
 		// Another account's admin sees nothing.
 		otherAdmin, _ := f.MustMember(t, other.ID, "routes-other@example.com", models.RoleAdmin)
 		_, err = f.Store.SetRoutes(ctx, otherAdmin, integ.ID, nil)
