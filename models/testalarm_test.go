@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-hub/switchboard/models"
@@ -69,5 +70,29 @@ func TestSendTestAlarm(t *testing.T) {
 		_, err = f.Store.SendTestAlarm(ctx, member, integ.ID, nil)
 		wantEqual(t, "member", models.CodeOf(err), models.EFORBIDDEN)
 		wantEqual(t, "incidents after refusals", f.MustCount(t, "incidents", "integration_id = ?", integ.ID), int64(1))
+	})
+}
+
+// TestSendTestAlarm_EndpointIDSpelling: an endpoint id the API accepts in another spelling
+// (upper case) is the same endpoint: it gets the deliveries rather than silently nothing.
+func TestSendTestAlarm_EndpointIDSpelling(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		acc := f.Account.ID
+		api := f.MustComponent(t, acc, "API")
+		integ, _ := f.MustIntegration(t, acc, api.ID, "alarms")
+		scope := models.ScopeKey{Scope: models.ScopeAccount, ID: acc}
+		ticked, _ := f.MustEndpoint(t, f.AdminActor, scope, "ticked", false)
+		f.MustWebhook(t, f.AdminActor, scope, "incidents", []string{models.EventIncidentOpened}, []string{ticked.ID}, nil)
+
+		res, err := f.Store.SendTestAlarm(ctx, f.AdminActor, integ.ID, []string{strings.ToUpper(ticked.ID)})
+		mustNoErr(t, err)
+		n := 0
+		for _, ev := range f.MustEvents(t, "incident_id = ?", res.Incident.ID) {
+			n += len(f.MustDeliveries(t, ev.ID))
+		}
+		wantEqual(t, "deliveries to the ticked endpoint", n, 1)
 	})
 }
