@@ -55,6 +55,10 @@ func TestSendTestAlarm(t *testing.T) {
 		st, err := f.Store.IntegrationStats(ctx, integ.ID)
 		mustNoErr(t, err)
 		wantEqual(t, "stats", []int{st.Tests, st.ByOutcome[models.OutcomeOpened], st.ByOutcome[models.OutcomeResolved]}, []int{1, 0, 0})
+		// A test alarm never went through SNS: the integration has still received no message.
+		if st.LastMessageAt != nil || st.LastOutcome != "" {
+			t.Fatalf("last message after a test alarm only: %v %q", st.LastMessageAt, st.LastOutcome)
+		}
 		real := false
 		page, err := f.Store.ListIncidents(ctx, f.AdminActor, acc, models.IncidentQuery{Tests: &real}, 50, "")
 		mustNoErr(t, err)
