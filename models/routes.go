@@ -155,6 +155,11 @@ func (s *Store) SetRoutes(ctx context.Context, a *Actor, integrationID string, i
 	now := s.now()
 	out := make([]IntegrationRoute, len(routes))
 	err = s.db.Tx(ctx, func(tx *Tx) error {
+		// Saves of one integration's rules take turns: each replaces the set it read.
+		var locked AWSIntegration
+		if err := lockRow(tx, "aws_integrations", integ.ID).Select("id").Take(&locked).Error; err != nil {
+			return err
+		}
 		var existing []IntegrationRoute
 		if err := tx.Where("integration_id = ?", integ.ID).Find(&existing).Error; err != nil {
 			return err

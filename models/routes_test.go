@@ -142,3 +142,32 @@ func TestRoutes_BadInputChangesNothing(t *testing.T) {
 		wantEqual(t, "foreign admin", models.CodeOf(err), models.ENOTFOUND)
 	})
 }
+
+// TestRoutes_ConcurrentSavesReplace: two admins saving at once each replace the rules; the
+// result is one of the two sets, never both merged (each saw no rule and kept the other's).
+func TestRoutes_ConcurrentSavesReplace(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		acc := f.Account.ID
+		comp := f.MustComponent(t, acc, "API")
+		integ, _ := f.MustIntegration(t, acc, comp.ID, "alarms")
+		const n = 8
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				_, err := f.Store.SetRoutes(ctx, f.AdminActor, integ.ID, []models.RouteInput{{Name: fmt.Sprintf("rule %d", i), ComponentID: comp.ID}})
+				errs <- err
+			}(i)
+		}
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil && models.CodeOf(err) == "" {
+				t.Fatal(err)
+			}
+		}
+		rs, err := f.Store.ListRoutes(ctx, integ.ID)
+		mustNoErr(t, err)
+		wantEqual(t, "rules after concurrent saves", len(rs), 1)
+	})
+}
