@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +113,8 @@ func TestRoutes_BadInputChangesNothing(t *testing.T) {
 			{"bad regex", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{
 				{Field: routing.AlarmName, Op: routing.Glob, Value: "ok"}, {Field: routing.AlarmName, Op: routing.Regex, Value: "("}}}, "routes.1.conditions.1.value"},
 			{"dimension without a name", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{{Field: routing.Dimension, Op: routing.Glob, Value: "x"}}}, "routes.1.conditions.0.dimension"},
+			{"dimension name with NUL", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{{Field: routing.Dimension, Dimension: "a\x00b", Op: routing.Glob, Value: "x"}}}, "routes.1.conditions.0.dimension"},
+			{"dimension name too long", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{{Field: routing.Dimension, Dimension: strings.Repeat("d", 100000), Op: routing.Glob, Value: "x"}}}, "routes.1.conditions.0.dimension"},
 			{"unknown severity", models.RouteInput{Name: "x", ComponentID: comp.ID, Severity: &bad}, "routes.1.severity"},
 			{"unknown id", models.RouteInput{ID: foreign.ID, Name: "x", ComponentID: comp.ID}, "routes.1.id"},
 		} {
