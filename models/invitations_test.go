@@ -127,3 +127,43 @@ func TestInvitations(t *testing.T) {
 		wantEqual(t, "stranger lists", models.CodeOf(err), models.ENOTFOUND)
 	})
 }
+
+// TestInvitationLinkNotInOutgoingMail: when mail is sent, the invitation link is the invitee's
+// alone: another admin reading Outgoing mail could otherwise accept an owner's invitation of a
+// new address (becoming an owner) or claim a user for an address they do not own.
+func TestInvitationLinkNotInOutgoingMail(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustInstalled(t, db)
+		f.Store.SetPublicURL("https://sb.example.com")
+		mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
+		acc := f.Account.ID
+		f.Store.SetMailKept(false) // SMTP configured: the mail goes to the mailbox
+		_, err := f.Store.InviteMember(ctx, f.AdminActor, acc, "boss@example.com", models.RoleOwner)
+		mustNoErr(t, err)
+		admin, _ := f.MustMember(t, acc, "mail-admin@example.com", models.RoleAdmin)
+		page, err := f.Store.ListMail(ctx, admin, acc, 50, "")
+		mustNoErr(t, err)
+		found := 0
+		for _, m := range page.Items {
+			if m.Kind != models.MailInvitation {
+				continue
+			}
+			found++
+			if inviteLinkRe.MatchString(m.TextBody) || inviteLinkRe.MatchString(m.HTMLBody) {
+				t.Fatalf("Outgoing mail shows the invitation link:\n%s", m.TextBody)
+			}
+			one, err := f.Store.GetMail(ctx, admin, m.ID)
+			mustNoErr(t, err)
+			if inviteLinkRe.MatchString(one.TextBody) || inviteLinkRe.MatchString(one.HTMLBody) {
+				t.Fatalf("GetMail shows the invitation link:\n%s", one.TextBody)
+			}
+		}
+		wantEqual(t, "invitation mails listed", found, 1)
+		// The row itself keeps the link: the sender needs it.
+		var m models.Mail
+		mustNoErr(t, f.DB.Where("kind = ? AND to_address = ?", models.MailInvitation, "boss@example.com").Take(&m).Error)
+		wantEqual(t, "row keeps the link", inviteLinkRe.MatchString(m.TextBody), true)
+	})
+}

@@ -410,7 +410,25 @@ func (s *Store) ListMail(ctx context.Context, a *Actor, accountID string, first 
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
-	return keysetPage[Mail](q, "created_at", first, after, func(m *Mail) (time.Time, string) { return m.CreatedAt, m.ID })
+	p, err := keysetPage[Mail](q, "created_at", first, after, func(m *Mail) (time.Time, string) { return m.CreatedAt, m.ID })
+	if err != nil {
+		return nil, err
+	}
+	for i := range p.Items {
+		p.Items[i].withholdInvitationLink()
+	}
+	return p, nil
+}
+
+// withholdInvitationLink hides the body of an invitation mail that goes to a mailbox: its link
+// creates a user for the invitee's address with the invited role, so it is the invitee's alone
+// (another admin holding it could accept an owner's invitation, or claim a user for an address
+// that is not theirs). Kept mail (no SMTP server) is shown: it is the only way to the link.
+func (m *Mail) withholdInvitationLink() {
+	if m.Kind == MailInvitation && m.Status != MailKept {
+		m.TextBody = "The invitation link was sent to " + m.ToAddress + " only: it is not shown here."
+		m.HTMLBody = ""
+	}
 }
 
 // GetMail returns a message of an account the actor administers.
@@ -419,5 +437,6 @@ func (s *Store) GetMail(ctx context.Context, a *Actor, id string) (*Mail, error)
 	if err := s.getScoped(ctx, a, &m, id, "mail", RoleAdmin); err != nil {
 		return nil, err
 	}
+	m.withholdInvitationLink()
 	return &m, nil
 }
