@@ -167,3 +167,37 @@ func TestInvitationLinkNotInOutgoingMail(t *testing.T) {
 		wantEqual(t, "row keeps the link", inviteLinkRe.MatchString(m.TextBody), true)
 	})
 }
+
+// TestKeptOwnerInvitationOnlyForOwners: without SMTP the kept mail is the way to the link, but
+// an owner invitation's link stays with owners (an admin accepting it would become an owner).
+func TestKeptOwnerInvitationOnlyForOwners(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustInstalled(t, db)
+		f.Store.SetPublicURL("https://sb.example.com")
+		mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
+		acc := f.Account.ID
+		f.Store.SetMailKept(true)
+		_, err := f.Store.InviteMember(ctx, f.AdminActor, acc, "Boss@example.com", models.RoleOwner)
+		mustNoErr(t, err)
+		_, err = f.Store.InviteMember(ctx, f.AdminActor, acc, "helper@example.com", models.RoleMember)
+		mustNoErr(t, err)
+		admin, _ := f.MustMember(t, acc, "kept-admin@example.com", models.RoleAdmin)
+		shown := func(a *models.Actor) map[string]bool {
+			page, err := f.Store.ListMail(ctx, a, acc, 50, "")
+			mustNoErr(t, err)
+			out := map[string]bool{}
+			for _, m := range page.Items {
+				if m.Kind == models.MailInvitation {
+					one, err := f.Store.GetMail(ctx, a, m.ID)
+					mustNoErr(t, err)
+					out[m.ToAddress] = inviteLinkRe.MatchString(m.TextBody) && inviteLinkRe.MatchString(one.TextBody)
+				}
+			}
+			return out
+		}
+		wantEqual(t, "links an admin sees", shown(admin), map[string]bool{"Boss@example.com": false, "helper@example.com": true})
+		wantEqual(t, "links an owner sees", shown(f.AdminActor), map[string]bool{"Boss@example.com": true, "helper@example.com": true})
+	})
+}
