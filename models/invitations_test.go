@@ -128,6 +128,17 @@ func TestInvitations(t *testing.T) {
 	})
 }
 
+// mailingFixture is an installed store that signs invitation links for sb.example.com and keeps
+// its mail (no SMTP) or sends it.
+func mailingFixture(t *testing.T, db *models.DB, kept bool) *fixture {
+	t.Helper()
+	f := MustInstalled(t, db)
+	f.Store.SetPublicURL("https://sb.example.com")
+	mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
+	f.Store.SetMailKept(kept)
+	return f
+}
+
 // TestInvitationLinkNotInOutgoingMail: when mail is sent, the invitation link is the invitee's
 // alone: another admin reading Outgoing mail could otherwise accept an owner's invitation of a
 // new address (becoming an owner) or claim a user for an address they do not own.
@@ -135,11 +146,8 @@ func TestInvitationLinkNotInOutgoingMail(t *testing.T) {
 	t.Parallel()
 	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
-		f := MustInstalled(t, db)
-		f.Store.SetPublicURL("https://sb.example.com")
-		mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
+		f := mailingFixture(t, db, false)
 		acc := f.Account.ID
-		f.Store.SetMailKept(false) // SMTP configured: the mail goes to the mailbox
 		_, err := f.Store.InviteMember(ctx, f.AdminActor, acc, "boss@example.com", models.RoleOwner)
 		mustNoErr(t, err)
 		admin, _ := f.MustMember(t, acc, "mail-admin@example.com", models.RoleAdmin)
@@ -174,11 +182,8 @@ func TestKeptOwnerInvitationOnlyForOwners(t *testing.T) {
 	t.Parallel()
 	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
-		f := MustInstalled(t, db)
-		f.Store.SetPublicURL("https://sb.example.com")
-		mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
+		f := mailingFixture(t, db, true)
 		acc := f.Account.ID
-		f.Store.SetMailKept(true)
 		_, err := f.Store.InviteMember(ctx, f.AdminActor, acc, "Boss@example.com", models.RoleOwner)
 		mustNoErr(t, err)
 		_, err = f.Store.InviteMember(ctx, f.AdminActor, acc, "helper@example.com", models.RoleMember)
