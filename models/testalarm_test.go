@@ -63,6 +63,9 @@ func TestSendTestAlarm(t *testing.T) {
 		page, err := f.Store.ListIncidents(ctx, f.AdminActor, acc, models.IncidentQuery{Tests: &real}, 50, "")
 		mustNoErr(t, err)
 		wantEqual(t, "real incidents", len(page.Items), 0)
+		stats, err := f.Store.IncidentStatistics(ctx, f.AdminActor, acc, models.IncidentQuery{})
+		mustNoErr(t, err)
+		wantEqual(t, "stats count test incidents apart", stats.Count, 0)
 		wantEqual(t, "alarm states left", f.MustCount(t, "alarm_states", "integration_id = ?", integ.ID), int64(0))
 
 		// Bad input changes nothing: a foreign endpoint; a member may not send.

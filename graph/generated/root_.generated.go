@@ -7854,7 +7854,7 @@ type IncidentChange {
 extend type Account {
   "Newest first."
   incidents(filter: IncidentFilter, first: Int = 50, after: String): IncidentConnection!
-  "Response figures of the incidents the filter matches."
+  "Response figures of the incidents the filter matches (test incidents only when the filter asks for them)."
   incidentStats(filter: IncidentFilter): IncidentStats!
 }
 
