@@ -86,6 +86,8 @@ type IncidentInput struct {
 	Title       string
 	Severity    Severity
 	Description string
+	// EscalationPolicyID overrides the component's (and integration's) policy for this incident.
+	EscalationPolicyID *string
 }
 
 // CreateIncident opens an incident on a component. Members and up.
@@ -118,10 +120,22 @@ func (s *Store) CreateIncident(ctx context.Context, a *Actor, in IncidentInput) 
 	if a.TokenID != "" {
 		source = SourceAPI
 	}
+	if in.EscalationPolicyID != nil {
+		var n int64
+		if !validID(*in.EscalationPolicyID) {
+			return nil, FieldError(ENOTFOUND, "escalationPolicyId", "escalation policy not found")
+		}
+		if err := s.db.WithContext(ctx).Model(&EscalationPolicy{}).Where("id = ? AND account_id = ?", *in.EscalationPolicyID, comp.AccountID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, FieldError(ENOTFOUND, "escalationPolicyId", "escalation policy not found")
+		}
+	}
 	var inc *Incident
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		var err error
-		inc, err = s.openIncident(tx, a, comp, openSpec{title: title, severity: in.Severity, source: source, body: desc})
+		inc, err = s.openIncident(tx, a, comp, openSpec{title: title, severity: in.Severity, source: source, body: desc, policyID: in.EscalationPolicyID})
 		if err != nil {
 			return err
 		}
@@ -142,6 +156,7 @@ type openSpec struct {
 	alarm         *string
 	body          string
 	at            time.Time
+	policyID      *string
 }
 
 // openIncident writes the incident, its first timeline entry and its IncidentOpened event in tx.
@@ -153,9 +168,13 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 	inc := &Incident{
 		ID: newID(), AccountID: comp.AccountID, ComponentID: comp.ID, Title: o.title, Severity: o.severity,
 		Status: IncidentTriggered, Source: o.source, SourceKey: o.sourceKey, IntegrationID: o.integrationID,
-		Alarm: o.alarm, OpenedAt: o.at, OpenedBy: a.Label(), UpdatedAt: now,
+		Alarm: o.alarm, OpenedAt: o.at, OpenedBy: a.Label(), UpdatedAt: now, EscalationPolicyID: o.policyID,
 	}
 	if err := tx.Create(inc).Error; err != nil {
+		return nil, err
+	}
+	// The escalation state is written with the incident (level 1 is due now).
+	if err := s.startEscalation(tx, inc, comp); err != nil {
 		return nil, err
 	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineOpened, o.body); err != nil {
@@ -209,6 +228,9 @@ func (s *Store) AcknowledgeIncident(ctx context.Context, a *Actor, id string) (*
 			return Errorf(ECONFLICT, "only a triggered incident can be acknowledged")
 		}
 		inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
+		if err := s.stopEscalation(tx, inc.ID, EscalationAcknowledged, nil); err != nil {
+			return err
+		}
 		if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
 			return err
 		}
@@ -259,6 +281,9 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 		return false, res.Error
 	}
 	inc.Status, inc.ResolvedAt, inc.ResolvedBy, inc.UpdatedAt = IncidentResolved, &now, &label, now
+	if err := s.stopEscalation(tx, inc.ID, EscalationResolved, nil); err != nil {
+		return false, err
+	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineResolved, note); err != nil {
 		return false, err
 	}

@@ -350,6 +350,12 @@ func (s *Store) FinishMail(ctx context.Context, m *Mail, r MailResult) (*time.Ti
 		return nil, res.Error
 	}
 	s.pub.Publish(ctx, Hint{Kind: HintMail, ID: m.ID, AccountID: deref(m.AccountID)})
+	if res.RowsAffected > 0 && (m.Kind == MailPage || m.Kind == MailNotice) {
+		// A notification sent as this mail follows its outcome.
+		if err := s.followMail(ctx, m, r, next); err != nil {
+			return next, err
+		}
+	}
 	return next, nil
 }
 

@@ -73,6 +73,8 @@ type Store struct {
 	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
 	breaker  BreakerPolicy
 	rateGate RateGate
+	// bundleWindow overrides DefaultBundleWindow (SetBundleWindow).
+	bundleWindow *time.Duration
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).

@@ -90,3 +90,7 @@ func (b Builder) Event(accountID, eventID string) string {
 // SNSWebhook is the URL that Amazon SNS posts an integration's messages to. The token is a
 // secret: the URL is shown once.
 func (b Builder) SNSWebhook(token string) string { return b.join("webhooks", "aws", token) }
+
+// Action is the page of a signed single-use link (acknowledge or resolve from a mail): a GET
+// shows what it does, a POST acts.
+func (b Builder) Action(token string) string { return b.join("links", token) }
