@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gorm.io/gorm/clause"
+
+	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
 // Notifications (docs/oncall.md "Notifications"): one row per person × contact method × step,
@@ -594,4 +596,97 @@ func (s *Store) MyOpenPages(ctx context.Context, a *Actor, accountID string) ([]
 			Where("account_id = ? AND user_id = ? AND reason = ? AND incident_id IS NOT NULL", accountID, a.UserID, NotifyPage)).
 		Order("opened_at DESC, id DESC").Limit(200).Find(&out).Error
 	return out, err
+}
+
+// PageEventName is the event a page to a Switchboard endpoint is delivered as. It is delivered
+// only to the paged person's endpoint (never matched against webhooks), through the signed
+// webhook pipeline, like a test event.
+const PageEventName = "OnCallPage"
+
+// SendNotificationEndpoint pages through a Switchboard endpoint: an OnCallPage event with the
+// incident's variables and the paged person, delivered to that endpoint alone by the webhook
+// pipeline (its signatures, retries and attempt log). The notification is sent once the
+// delivery is queued; the delivery's own attempts are in the endpoint's history.
+func (s *Store) SendNotificationEndpoint(ctx context.Context, o *OutgoingNotification) error {
+	if o.Endpoint == nil || !o.Endpoint.Active {
+		return s.FinishNotification(ctx, o, NotificationResult{Err: fmt.Errorf("the endpoint is gone or inactive"), Permanent: true})
+	}
+	ep := o.Endpoint
+	var d *Delivery
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		now := s.now()
+		var ev *Event
+		var vars map[string]string
+		if len(o.Incidents) > 0 {
+			pi := o.Incidents[0]
+			comp := &Component{ID: pi.Incident.ComponentID, Name: pi.Component}
+			inc := pi.Incident
+			var err error
+			ev, err = s.recordPageEvent(tx, &inc, comp, o)
+			if err != nil {
+				return err
+			}
+			decoded, err := ev.decodeVariables()
+			if err != nil {
+				return err
+			}
+			vars = decoded.Builtin
+		} else {
+			return s.finishNotification(tx, &o.Notification, o.Items, o.User, NotificationResult{Err: fmt.Errorf("nothing to deliver"), Permanent: true}, "")
+		}
+		var body []byte
+		var err error
+		if ep.Format == FormatSlack {
+			pi := o.Incidents[0]
+			body, _ = json.Marshal(map[string]string{"text": fmt.Sprintf("Page for %s: [%s] %s (%s) %s", userLabel(&o.User),
+				strings.ToUpper(string(pi.Incident.Severity)), pi.Incident.Title, pi.Component, pi.ConsoleURL)})
+		} else {
+			body, err = scalrPayload(ev, vars, ep.ID, now)
+			if err != nil {
+				return err
+			}
+		}
+		eid := ep.ID
+		d = &Delivery{ID: newID(), Kind: DeliveryKindWebhook, AccountID: &o.AccountID, EventID: ev.ID, EventName: PageEventName, EndpointID: &eid, Payload: body,
+			Status: DeliveryPending, MaxAttempts: DefaultWebhookAttempts, TimeoutSeconds: DefaultWebhookTimeout, NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Notification{}).Where("id = ?", o.ID).Update("delivery_id", d.ID).Error; err != nil {
+			return err
+		}
+		return s.finishNotification(tx, &o.Notification, o.Items, o.User, NotificationResult{Answer: "queued as delivery " + d.ID}, "")
+	})
+	if err != nil {
+		return err
+	}
+	if d != nil {
+		s.enqueueAfter(ctx, []DeliveryRef{{ID: d.ID, RunAt: s.now()}})
+	}
+	return nil
+}
+
+// recordPageEvent writes the OnCallPage event row (no webhook deliveries).
+func (s *Store) recordPageEvent(tx *Tx, inc *Incident, comp *Component, o *OutgoingNotification) (*Event, error) {
+	ev := &Event{ID: newID(), AccountID: inc.AccountID, Name: PageEventName, IncidentID: &inc.ID, Source: "system", CreatedAt: s.now()}
+	b, err := s.builtinVariables(tx, ev, eventSpec{name: PageEventName, accountID: inc.AccountID, incident: inc, component: comp})
+	if err != nil {
+		return nil, err
+	}
+	b["SCALR_PAGE_USER_ID"], b["SCALR_PAGE_USER_NAME"], b["SCALR_PAGE_USER_EMAIL"] = o.User.ID, o.User.Name, o.User.Email
+	if n := o.EscalationLevel; n != nil {
+		b["SCALR_PAGE_LEVEL"] = fmt.Sprint(*n + 1)
+	}
+	raw, _ := json.Marshal(eventVariables{Builtin: b})
+	ev.Variables = string(raw)
+	if err := tx.Create(ev).Error; err != nil {
+		return nil, err
+	}
+	s.hint(tx, HintEvent, ev.ID, ev.AccountID)
+	return ev, nil
+}
+
+func scalrPayload(ev *Event, vars map[string]string, endpointID string, now time.Time) ([]byte, error) {
+	return scalr.Payload{EventName: PageEventName, EventID: ev.ID, Timestamp: now, ConfigurationID: "00000000-0000-0000-0000-000000000000",
+		Data: vars, EndpointID: endpointID}.Encode()
 }

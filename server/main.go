@@ -364,6 +364,7 @@ func (m *Main) StartWorker(ctx context.Context) error {
 		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
 	}
 	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
+	h.Engine = &jobs.Engine{Store: m.Store, Log: m.Log, Channels: jobs.NewChannels(m.Store, m.sender)}
 	m.handlers = h
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {

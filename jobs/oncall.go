@@ -1,0 +1,281 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/switchboard-hub/switchboard/jobs/deliver"
+	"github.com/switchboard-hub/switchboard/models"
+)
+
+// The on-call engine's tasks (docs/oncall.md). The queue only wakes: the engine cycle and the
+// notification sender read what is due from the rows by the store's clock, so a flushed Redis
+// or a crashed worker loses nothing (the periodic scheduler runs both every 2 s as a safety
+// net), and a woken cycle with nothing due costs one indexed query.
+const (
+	// QueueOnCall outranks everything but urgent mail: a page must not wait behind deliveries.
+	QueueOnCall = "oncall"
+
+	TypeAdvanceEscalations = "oncall:advance"
+	TypeSendNotifications  = "oncall:notify"
+)
+
+// NewAdvanceEscalationsTask runs one engine cycle.
+func NewAdvanceEscalationsTask() *asynq.Task {
+	return asynq.NewTask(TypeAdvanceEscalations, nil, asynq.Queue(QueueOnCall), asynq.MaxRetry(0), asynq.Timeout(time.Minute))
+}
+
+// NewSendNotificationsTask sends due notifications.
+func NewSendNotificationsTask() *asynq.Task {
+	return asynq.NewTask(TypeSendNotifications, nil, asynq.Queue(QueueOnCall), asynq.MaxRetry(0), asynq.Timeout(2*time.Minute))
+}
+
+// WakeEscalations implements models.EngineWaker.
+func (q *Queue) WakeEscalations(ctx context.Context) {
+	if _, err := q.Client.EnqueueContext(ctx, NewAdvanceEscalationsTask()); err != nil {
+		q.Log.WarnContext(ctx, "wake the escalation engine failed; its periodic cycle will run", "err", err)
+	}
+}
+
+// WakeNotifications implements models.EngineWaker.
+func (q *Queue) WakeNotifications(ctx context.Context) {
+	if _, err := q.Client.EnqueueContext(ctx, NewSendNotificationsTask()); err != nil {
+		q.Log.WarnContext(ctx, "wake the notification sender failed; its periodic run will send", "err", err)
+	}
+}
+
+// Engine runs the escalation cycle and sends notifications.
+type Engine struct {
+	Store *models.Store
+	Log   *slog.Logger
+	// Channels send notifications by contact kind (NewChannels).
+	Channels map[models.ContactKind]Channel
+	// Parallel is how many notifications are sent at once (default 16).
+	Parallel int
+
+	// One cycle at a time per process: concurrent wake-ups would only contend for the same rows.
+	advance, notify sync.Mutex
+}
+
+// Advance handles TypeAdvanceEscalations: it advances every due escalation.
+func (e *Engine) Advance(ctx context.Context, _ *asynq.Task) error {
+	if !e.advance.TryLock() {
+		return nil // a cycle is running; rows it does not see are taken by the next one
+	}
+	defer e.advance.Unlock()
+	n, err := e.Store.AdvanceEscalations(ctx, 100000)
+	if n > 0 {
+		e.Log.DebugContext(ctx, "escalations advanced", "count", n)
+	}
+	return err
+}
+
+// Notify handles TypeSendNotifications: it sends due notifications until none are due (or the
+// task's budget ends).
+func (e *Engine) Notify(ctx context.Context, _ *asynq.Task) error {
+	if !e.notify.TryLock() {
+		return nil
+	}
+	defer e.notify.Unlock()
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		batch, err := e.Store.ClaimNotifications(ctx, 200)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		e.sendAll(ctx, batch)
+	}
+	return nil
+}
+
+func (e *Engine) sendAll(ctx context.Context, batch []*models.OutgoingNotification) {
+	par := e.Parallel
+	if par <= 0 {
+		par = 16
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for _, o := range batch {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(o *models.OutgoingNotification) {
+			defer func() { <-sem; wg.Done() }()
+			if err := e.sendOne(ctx, o); err != nil {
+				// The lease expires and the sender takes it again.
+				e.Log.WarnContext(ctx, "notification not recorded", "notification_id", o.ID, "err", err)
+			}
+		}(o)
+	}
+	wg.Wait()
+}
+
+func (e *Engine) sendOne(ctx context.Context, o *models.OutgoingNotification) error {
+	ch := e.Channels[o.Channel]
+	if ch == nil {
+		return e.Store.FinishNotification(context.WithoutCancel(ctx), o, models.NotificationResult{Err: fmt.Errorf("no %s channel in this worker", o.Channel), Permanent: true})
+	}
+	res, err := ch.Send(ctx, o)
+	if err != nil {
+		return err
+	}
+	if res == nil {
+		return nil // handed over (email: the mail path records the outcome)
+	}
+	if res.Err != nil && res.RetryIn == 0 {
+		res.RetryIn = models.NotificationRetryDelay(o.Attempts)
+	}
+	return e.Store.FinishNotification(context.WithoutCancel(ctx), o, *res)
+}
+
+// Channel sends one claimed notification. A nil result means the channel recorded the outcome
+// itself (or will: email follows its mail); an error means nothing was recorded.
+type Channel interface {
+	Send(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error)
+}
+
+// NewChannels returns the channels of a worker: email through the mail path, ntfy and
+// endpoints through the delivery sender (and its outbound guard), Slack DMs not connected yet.
+func NewChannels(store *models.Store, sender *deliver.Sender) map[models.ContactKind]Channel {
+	return map[models.ContactKind]Channel{
+		models.ContactEmail:    EmailChannel{Store: store},
+		models.ContactNtfy:     &NtfyChannel{Sender: sender},
+		models.ContactEndpoint: EndpointChannel{Store: store},
+		models.ContactSlackDM:  SlackDMChannel{},
+	}
+}
+
+// EmailChannel writes the page as a mail (kind page, urgent) linked to the notification.
+type EmailChannel struct{ Store *models.Store }
+
+// Send implements Channel.
+func (c EmailChannel) Send(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error) {
+	return nil, c.Store.SendNotificationMail(context.WithoutCancel(ctx), o)
+}
+
+// EndpointChannel delivers the page to a Switchboard endpoint through the webhook pipeline.
+type EndpointChannel struct{ Store *models.Store }
+
+// Send implements Channel.
+func (c EndpointChannel) Send(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error) {
+	return nil, c.Store.SendNotificationEndpoint(context.WithoutCancel(ctx), o)
+}
+
+// SlackDMChannel is where issue 12 connects Slack: until then a Slack DM fails at once.
+type SlackDMChannel struct{}
+
+// Send implements Channel.
+func (SlackDMChannel) Send(context.Context, *models.OutgoingNotification) (*models.NotificationResult, error) {
+	return &models.NotificationResult{Err: errors.New("Slack is not connected"), Permanent: true}, nil
+}
+
+// NtfyChannel publishes to an ntfy topic (JSON publishing to the server's root: topic, title,
+// message, priority by severity, a click link to the console and an Acknowledge action that
+// POSTs the signed link). It goes through the delivery sender, so the outbound guard, the
+// redirect policy and the timeouts of webhooks apply.
+type NtfyChannel struct {
+	Sender *deliver.Sender
+}
+
+var ntfyPriority = map[models.Severity]int{models.SeverityCritical: 5, models.SeverityHigh: 4, models.SeverityMedium: 3, models.SeverityLow: 2}
+
+// ntfyMessage builds the JSON publish body of a notification; root is the server's base URL.
+func ntfyMessage(o *models.OutgoingNotification) (root string, body []byte, err error) {
+	u, err := url.Parse(o.Recipient)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", nil, errors.New("the ntfy topic is not an http(s) URL")
+	}
+	path := strings.Trim(u.Path, "/")
+	i := strings.LastIndex(path, "/")
+	topic := path[i+1:]
+	if topic == "" {
+		return "", nil, errors.New("the ntfy URL names no topic")
+	}
+	u.Path = "/" + path[:max(i, 0)]
+	u.RawQuery, u.Fragment = "", ""
+	msg := map[string]any{"topic": topic, "priority": 3}
+	switch len(o.Incidents) {
+	case 0:
+		msg["title"], msg["message"] = "Switchboard", "You have a notification from Switchboard."
+	case 1:
+		pi := o.Incidents[0]
+		msg["title"] = fmt.Sprintf("[%s] %s", strings.ToUpper(string(pi.Incident.Severity)), pi.Incident.Title)
+		msg["message"] = fmt.Sprintf("Component: %s\nStatus: %s", pi.Component, pi.Incident.Status)
+		msg["priority"] = ntfyPriority[pi.Incident.Severity]
+		if pi.ConsoleURL != "" {
+			msg["click"] = pi.ConsoleURL
+		}
+		var actions []map[string]any
+		if pi.AcknowledgeURL != "" {
+			actions = append(actions, map[string]any{"action": "http", "label": "Acknowledge", "url": pi.AcknowledgeURL, "method": "POST", "clear": true})
+		}
+		if pi.ConsoleURL != "" {
+			actions = append(actions, map[string]any{"action": "view", "label": "Open", "url": pi.ConsoleURL})
+		}
+		if len(actions) > 0 {
+			msg["actions"] = actions
+		}
+	default:
+		lines := make([]string, 0, len(o.Incidents))
+		prio := 2
+		for _, pi := range o.Incidents {
+			lines = append(lines, fmt.Sprintf("[%s] %s (%s)", strings.ToUpper(string(pi.Incident.Severity)), pi.Incident.Title, pi.Component))
+			prio = max(prio, ntfyPriority[pi.Incident.Severity])
+		}
+		msg["title"] = fmt.Sprintf("%d incidents paged you", len(o.Incidents))
+		msg["message"] = strings.Join(lines, "\n")
+		msg["priority"] = prio
+	}
+	b, err := json.Marshal(msg)
+	return strings.TrimRight(u.String(), "/") + "/", b, err
+}
+
+// Send implements Channel.
+func (c *NtfyChannel) Send(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error) {
+	root, body, err := ntfyMessage(o)
+	if err != nil {
+		return &models.NotificationResult{Err: err, Permanent: true}, nil
+	}
+	hdr := http.Header{}
+	if o.Secret != "" {
+		hdr.Set("Authorization", "Bearer "+o.Secret)
+	}
+	// The delivery sender signs every request; an ntfy server ignores the signature, so the key
+	// is a throwaway.
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	r := c.Sender.Send(ctx, deliver.Request{DeliveryID: o.ID, URL: root, Body: body, SigningKey: key, Headers: hdr, Timeout: 10 * time.Second})
+	answer := ""
+	if r.StatusCode > 0 {
+		answer = fmt.Sprintf("HTTP %d", r.StatusCode)
+	}
+	switch r.Outcome {
+	case deliver.Succeeded:
+		return &models.NotificationResult{Answer: answer}, nil
+	case deliver.Retry:
+		msg := r.ErrorMessage
+		if msg == "" {
+			msg = "the ntfy server answered " + answer
+		}
+		return &models.NotificationResult{Err: errors.New(msg), Answer: answer, RetryIn: r.RetryAfter}, nil
+	default:
+		msg := r.ErrorMessage
+		if msg == "" {
+			msg = "the ntfy server refused it: " + answer
+		}
+		return &models.NotificationResult{Err: errors.New(msg), Answer: answer, Permanent: true}, nil
+	}
+}
