@@ -82,12 +82,12 @@ func (s *Store) resolvePolicy(tx *Tx, inc *Incident, comp *Component) (*string, 
 		return p, PolicyFromRule, err
 	}
 	if inc.IntegrationID != nil {
-		var ids []*string
-		if err := tx.Table("aws_integrations").Where("id = ?", *inc.IntegrationID).Pluck("escalation_policy_id", &ids).Error; err != nil {
+		var integ struct{ EscalationPolicyID *string }
+		if err := tx.Table("aws_integrations").Select("escalation_policy_id").Where("id = ?", *inc.IntegrationID).Take(&integ).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, "", err
 		}
-		if len(ids) == 1 && ids[0] != nil {
-			return ids[0], PolicyFromIntegration, nil
+		if integ.EscalationPolicyID != nil {
+			return integ.EscalationPolicyID, PolicyFromIntegration, nil
 		}
 	}
 	if comp != nil && comp.EscalationPolicyID != nil {
