@@ -216,34 +216,41 @@ func (s *Store) AcknowledgeIncident(ctx context.Context, a *Actor, id string) (*
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
-		now := s.now()
-		label := a.Label()
-		// The status condition makes concurrent acknowledgements and resolutions race safely.
-		res := tx.Model(&Incident{}).Where("id = ? AND status = ?", inc.ID, IncidentTriggered).
-			Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
+		ok, err := s.acknowledgeIncident(tx, a, inc, comp)
+		if err == nil && !ok {
 			return Errorf(ECONFLICT, "only a triggered incident can be acknowledged")
 		}
-		inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
-		if err := s.stopEscalation(tx, inc.ID, EscalationAcknowledged, nil); err != nil {
-			return err
-		}
-		if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
-			return err
-		}
-		if err := s.recordIncidentEvent(tx, EventIncidentAcknowledged, inc, comp); err != nil {
-			return err
-		}
-		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return inc, nil
+}
+
+// acknowledgeIncident acknowledges inc in tx if it is still triggered; ok is false if it was
+// not.
+func (s *Store) acknowledgeIncident(tx *Tx, a *Actor, inc *Incident, comp *Component) (bool, error) {
+	now := s.now()
+	label := a.Label()
+	// The status condition makes concurrent acknowledgements and resolutions race safely.
+	res := tx.Model(&Incident{}).Where("id = ? AND status = ?", inc.ID, IncidentTriggered).
+		Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
+	if err := s.stopEscalation(tx, inc.ID, EscalationAcknowledged, nil); err != nil {
+		return false, err
+	}
+	if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
+		return false, err
+	}
+	if err := s.recordIncidentEvent(tx, EventIncidentAcknowledged, inc, comp); err != nil {
+		return false, err
+	}
+	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
+	return true, nil
 }
 
 // ResolveIncident resolves an open incident, with an optional note. Members and up.
