@@ -896,3 +896,40 @@ func (s *Store) flagUnreached(tx *Tx, c *engineCache, now time.Time) ([]MailRef,
 	}
 	return refs, nil
 }
+
+// EscalationView is where an incident's escalation stands, for the API.
+type EscalationView struct {
+	Row          *IncidentEscalation
+	Policy       *EscalationPolicy
+	PolicySource string
+	LevelCount   int
+	Paged        []User
+}
+
+// IncidentEscalationView reads an incident's escalation (nil when it has none). Callers pass an
+// incident the actor may see.
+func (s *Store) IncidentEscalationView(ctx context.Context, inc *Incident) (*EscalationView, error) {
+	row, err := s.GetEscalation(ctx, inc.ID)
+	if err != nil || row == nil {
+		return nil, err
+	}
+	v := &EscalationView{Row: row}
+	if row.PolicyID != nil {
+		var p EscalationPolicy
+		if err := s.db.WithContext(ctx).Where("id = ? AND account_id = ?", *row.PolicyID, inc.AccountID).Take(&p).Error; err == nil {
+			v.Policy = &p
+			var n int64
+			if err := s.db.WithContext(ctx).Model(&EscalationLevel{}).Where("policy_id = ?", p.ID).Count(&n).Error; err != nil {
+				return nil, err
+			}
+			v.LevelCount = int(n)
+		}
+	}
+	if v.PolicySource, err = s.PolicySource(ctx, inc); err != nil {
+		return nil, err
+	}
+	if v.Paged, err = s.PagedUsers(ctx, row); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -690,3 +690,18 @@ func scalrPayload(ev *Event, vars map[string]string, endpointID string, now time
 	return scalr.Payload{EventName: PageEventName, EventID: ev.ID, Timestamp: now, ConfigurationID: "00000000-0000-0000-0000-000000000000",
 		Data: vars, EndpointID: endpointID}.Encode()
 }
+
+// ContactMethodOf returns a user's contact method (the primary one with the user's email).
+func (s *Store) ContactMethodOf(ctx context.Context, id, userID string) (*ContactMethod, error) {
+	var m ContactMethod
+	if err := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&m).Error; err != nil {
+		return nil, nil
+	}
+	if m.ID == m.UserID {
+		var u User
+		if err := s.db.WithContext(ctx).Select("email").Where("id = ?", userID).Take(&u).Error; err == nil {
+			m.Address = u.Email
+		}
+	}
+	return &m, nil
+}
