@@ -243,7 +243,8 @@ func (s *Store) queueMail(tx *Tx, in MailInput) (*Mail, *MailRef, error) {
 	if m.Status == MailKept {
 		return m, nil, nil
 	}
-	return m, &MailRef{ID: m.ID, Priority: m.Priority, RunAt: now}, nil
+	// The queue only wakes the sender, on the wall clock (Asynq's); the row is due at once.
+	return m, &MailRef{ID: m.ID, Priority: m.Priority, RunAt: time.Now()}, nil
 }
 
 // QueueMail writes one message in its own transaction and enqueues it.

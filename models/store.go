@@ -94,6 +94,10 @@ func NewStore(db *DB, pub Publisher) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// Now is the store's clock: what is due (escalations, notifications, mail retries) is decided
+// by it, not by the queue's wall clock.
+func (s *Store) Now() time.Time { return s.now() }
+
 // DB returns the database handle.
 func (s *Store) DB() *DB { return s.db }
 
