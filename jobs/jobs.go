@@ -149,6 +149,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	if h.Engine != nil {
 		mux.HandleFunc(TypeAdvanceEscalations, h.Engine.Advance)
 		mux.HandleFunc(TypeSendNotifications, h.Engine.Notify)
+		mux.HandleFunc(TypeShiftNotices, h.Engine.ShiftNotices)
 	}
 	return mux
 }
@@ -196,6 +197,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 2s", NewSendNotificationsTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 30s", NewShiftNoticesTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeMailTask()); err != nil {

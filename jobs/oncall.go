@@ -279,3 +279,21 @@ func (c *NtfyChannel) Send(ctx context.Context, o *models.OutgoingNotification) 
 		return &models.NotificationResult{Err: errors.New(msg), Answer: answer, Permanent: true}, nil
 	}
 }
+
+// TypeShiftNotices writes the notices of shifts about to start.
+const TypeShiftNotices = "oncall:shift_notices"
+
+// NewShiftNoticesTask looks a minute ahead for shift starts.
+func NewShiftNoticesTask() *asynq.Task {
+	return asynq.NewTask(TypeShiftNotices, nil, asynq.Queue(QueueMaintenance), asynq.MaxRetry(0),
+		asynq.Timeout(time.Minute), asynq.Unique(20*time.Second))
+}
+
+// ShiftNotices handles TypeShiftNotices.
+func (e *Engine) ShiftNotices(ctx context.Context, _ *asynq.Task) error {
+	n, err := e.Store.NoticeShifts(ctx)
+	if n > 0 {
+		e.Log.InfoContext(ctx, "shift notices written", "count", n)
+	}
+	return err
+}

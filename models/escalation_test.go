@@ -413,3 +413,48 @@ func TestEscalation_SetPolicyAndExplicitPolicy(t *testing.T) {
 		wantEqual(t, "Ana paged by the component's policy", e.pages(t, inc.ID, e.ana.UserID), int64(1))
 	})
 }
+
+func TestShiftNotices(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		e := mustEngine(t, db)
+		ctx := context.Background()
+		now := e.Clock.Now()
+		// Move the clock to 30 s before the next 09:00 UTC hand-off.
+		next := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, time.UTC)
+		if !next.After(now.Add(time.Minute)) {
+			next = next.Add(24 * time.Hour)
+		}
+		e.Clock.Advance(next.Add(-30 * time.Second).Sub(now))
+		sch := e.mustSchedule(t, "Primary", next.Add(-72*time.Hour), e.ana.UserID, e.bo.UserID)
+		n, err := e.Store.NoticeShifts(ctx)
+		mustNoErr(t, err)
+		wantEqual(t, "notices", n, 1)
+		n, err = e.Store.NoticeShifts(ctx)
+		mustNoErr(t, err)
+		wantEqual(t, "notices on a second run", n, 0)
+		wantEqual(t, "claimed before the start", len(mustClaim(t, e)), 0)
+		e.Clock.Advance(30 * time.Second)
+		out := mustClaim(t, e)
+		if len(out) != 1 || out[0].Reason != models.NotifyShiftStart || out[0].ScheduleName != "Primary" {
+			t.Fatalf("claimed %+v", out)
+		}
+		mustNoErr(t, e.Store.SendNotificationMail(ctx, out[0]))
+		var m models.Mail
+		mustNoErr(t, e.DB.Where("to_address = ? AND kind = 'notice'", out[0].Recipient).Take(&m).Error)
+		if !strings.Contains(m.Subject, "Your on-call shift on Primary starts") {
+			t.Fatalf("notice subject %q", m.Subject)
+		}
+		var got models.Notification
+		mustNoErr(t, e.DB.Where("id = ?", out[0].ID).Take(&got).Error)
+		wantEqual(t, "status in kept mode", got.Status, models.NotificationKept)
+
+		// An override hands a shift to Ana: she is told when it starts.
+		at := e.Clock.Now().Add(40 * time.Second)
+		mustNoErr(t, e.DB.Create(&models.ScheduleOverride{ID: uuid.NewString(), ScheduleID: sch, UserID: e.ana.UserID, StartsAt: at, EndsAt: at.Add(time.Hour), CreatedAt: at}).Error)
+		n, err = e.Store.NoticeShifts(ctx)
+		mustNoErr(t, err)
+		wantEqual(t, "hand-off notices", n, 1)
+		wantEqual(t, "hand-off rows", e.MustCount(t, "notifications", "reason = 'handoff' AND user_id = ? AND schedule_id = ?", e.ana.UserID, sch), int64(1))
+	})
+}

@@ -73,6 +73,9 @@ type OutgoingNotification struct {
 	Secret string
 	// Endpoint is the endpoint of an endpoint method.
 	Endpoint *Endpoint
+	// ScheduleName and ConsoleURL are set for shift notices.
+	ScheduleName string
+	ConsoleURL   string
 }
 
 // ClaimNotifications claims due notifications (pending or retrying, not_before and
@@ -255,6 +258,13 @@ func (s *Store) fillOutgoing(tx *Tx, out []*OutgoingNotification, incs map[strin
 	}
 	for _, o := range out {
 		o.User = users[o.UserID]
+		if o.ScheduleID != nil {
+			var sch Schedule
+			if err := tx.Select("name").Where("id = ?", *o.ScheduleID).Take(&sch).Error; err == nil {
+				o.ScheduleName = sch.Name
+			}
+			o.ConsoleURL = s.links.Console()
+		}
 		if o.ContactMethodID != nil {
 			o.Method = methods[*o.ContactMethodID]
 		}
@@ -421,6 +431,10 @@ func (s *Store) finishNotification(tx *Tx, n *Notification, items []Notification
 // In kept mode the notification is kept with its mail.
 func (s *Store) SendNotificationMail(ctx context.Context, o *OutgoingNotification) error {
 	subject, text, html := PageMail(o)
+	if o.Reason == NotifyShiftStart || o.Reason == NotifyHandoff {
+		subject, text = noticeMail(o)
+		html = ""
+	}
 	var ref *MailRef
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		in := MailInput{AccountID: o.AccountID, Kind: MailPage, To: o.Recipient, Subject: subject, Text: text, HTML: html,

@@ -20,3 +20,8 @@
 UPDATE custom_events SET name = 'IncidentEscalatedCustom' WHERE lower(name) = 'incidentescalated';
 UPDATE custom_events SET name = 'IncidentReassignedCustom' WHERE lower(name) = 'incidentreassigned';
 UPDATE custom_events SET name = 'IncidentUnackCustom' WHERE lower(name) = 'incidentunacknowledged';
+
+-- Shift notices ("your on-call shift starts", "a shift was handed to you") are notifications of a
+-- schedule: one per schedule, person, kind and shift start, however often the notice task runs.
+ALTER TABLE notifications ADD COLUMN schedule_id {{uuid}} REFERENCES schedules (id) ON DELETE CASCADE;
+CREATE UNIQUE INDEX notifications_shift_key ON notifications (schedule_id, user_id, reason, not_before) WHERE schedule_id IS NOT NULL;
