@@ -14,7 +14,7 @@ import (
 )
 
 func (r *accountResolver) MyNotifications(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.NotificationConnection, error) {
-		n := 50
+	n := 50
 	if first != nil {
 		n = *first
 	}
@@ -30,7 +30,7 @@ func (r *accountResolver) MyNotifications(ctx context.Context, obj *models.Accou
 }
 
 func (r *accountResolver) MyOpenPages(ctx context.Context, obj *models.AccountWithRole) ([]*models.Incident, error) {
-		is, err := r.Store.MyOpenPages(ctx, models.ActorFrom(ctx), obj.ID)
+	is, err := r.Store.MyOpenPages(ctx, models.ActorFrom(ctx), obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,14 +42,14 @@ func (r *accountResolver) MyOpenPages(ctx context.Context, obj *models.AccountWi
 }
 
 func (r *incidentResolver) Assignee(ctx context.Context, obj *models.Incident) (*models.User, error) {
-		if obj.AssigneeUserID == nil {
+	if obj.AssigneeUserID == nil {
 		return nil, nil
 	}
 	return loadersFrom(ctx, r.Store).Users.Load(ctx, *obj.AssigneeUserID)()
 }
 
 func (r *incidentResolver) Escalation(ctx context.Context, obj *models.Incident) (*model.Escalation, error) {
-		v, err := r.Store.IncidentEscalationView(ctx, obj)
+	v, err := r.Store.IncidentEscalationView(ctx, obj)
 	if err != nil || v == nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (r *incidentResolver) Escalation(ctx context.Context, obj *models.Incident)
 }
 
 func (r *incidentResolver) Notifications(ctx context.Context, obj *models.Incident) ([]*models.Notification, error) {
-		ns, err := r.Store.NotificationsByIncident(ctx, obj.ID)
+	ns, err := r.Store.NotificationsByIncident(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -80,37 +80,37 @@ func (r *incidentResolver) Notifications(ctx context.Context, obj *models.Incide
 }
 
 func (r *mutationResolver) UnacknowledgeIncident(ctx context.Context, input model.UnacknowledgeIncidentInput) (*model.IncidentPayload, error) {
-		inc, err := r.Store.UnacknowledgeIncident(ctx, models.ActorFrom(ctx), input.ID)
+	inc, err := r.Store.UnacknowledgeIncident(ctx, models.ActorFrom(ctx), input.ID)
 	errs, err := userErrors(err)
 	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) ReassignIncident(ctx context.Context, input model.ReassignIncidentInput) (*model.IncidentPayload, error) {
-		inc, err := r.Store.ReassignIncident(ctx, models.ActorFrom(ctx), input.ID, input.UserID)
+	inc, err := r.Store.ReassignIncident(ctx, models.ActorFrom(ctx), input.ID, input.UserID)
 	errs, err := userErrors(err)
 	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) SnoozeIncident(ctx context.Context, input model.SnoozeIncidentInput) (*model.IncidentPayload, error) {
-		inc, err := r.Store.SnoozeIncident(ctx, models.ActorFrom(ctx), input.ID, input.Minutes)
+	inc, err := r.Store.SnoozeIncident(ctx, models.ActorFrom(ctx), input.ID, input.Minutes)
 	errs, err := userErrors(err)
 	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) SetIncidentPolicy(ctx context.Context, input model.SetIncidentPolicyInput) (*model.IncidentPayload, error) {
-		inc, err := r.Store.SetIncidentPolicy(ctx, models.ActorFrom(ctx), input.ID, input.PolicyID)
+	inc, err := r.Store.SetIncidentPolicy(ctx, models.ActorFrom(ctx), input.ID, input.PolicyID)
 	errs, err := userErrors(err)
 	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) EscalateIncident(ctx context.Context, input model.EscalateIncidentInput) (*model.IncidentPayload, error) {
-		inc, err := r.Store.EscalateIncident(ctx, models.ActorFrom(ctx), input.ID)
+	inc, err := r.Store.EscalateIncident(ctx, models.ActorFrom(ctx), input.ID)
 	errs, err := userErrors(err)
 	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *notificationResolver) Incident(ctx context.Context, obj *models.Notification) (*models.Incident, error) {
-		if obj.IncidentID == nil {
+	if obj.IncidentID == nil {
 		return nil, nil
 	}
 	inc, err := r.Store.GetIncident(ctx, models.ActorFrom(ctx), *obj.IncidentID)
@@ -121,11 +121,11 @@ func (r *notificationResolver) Incident(ctx context.Context, obj *models.Notific
 }
 
 func (r *notificationResolver) User(ctx context.Context, obj *models.Notification) (*models.User, error) {
-		return loadersFrom(ctx, r.Store).Users.Load(ctx, obj.UserID)()
+	return loadersFrom(ctx, r.Store).Users.Load(ctx, obj.UserID)()
 }
 
 func (r *notificationResolver) ContactMethod(ctx context.Context, obj *models.Notification) (*models.ContactMethod, error) {
-		// A person's contact methods are theirs: others see the channel and the masked recipient.
+	// A person's contact methods are theirs: others see the channel and the masked recipient.
 	a := models.ActorFrom(ctx)
 	if obj.ContactMethodID == nil || a == nil || a.UserID != obj.UserID {
 		return nil, nil
@@ -134,7 +134,7 @@ func (r *notificationResolver) ContactMethod(ctx context.Context, obj *models.No
 }
 
 func (r *notificationResolver) Level(ctx context.Context, obj *models.Notification) (*int, error) {
-		if obj.EscalationLevel == nil {
+	if obj.EscalationLevel == nil {
 		return nil, nil
 	}
 	l := *obj.EscalationLevel + 1
@@ -142,7 +142,7 @@ func (r *notificationResolver) Level(ctx context.Context, obj *models.Notificati
 }
 
 func (r *notificationResolver) AttemptLog(ctx context.Context, obj *models.Notification) ([]*models.NotificationAttempt, error) {
-		as, err := r.Store.NotificationAttempts(ctx, obj.ID)
+	as, err := r.Store.NotificationAttempts(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

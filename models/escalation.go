@@ -437,20 +437,20 @@ func (s *Store) AdvanceEscalations(ctx context.Context, limit int) (int, error) 
 // how people are reached.
 type engineCache struct {
 	policies map[string]*EscalationPolicy
-	levels   map[string][]EscalationLevel    // by policy, in order
-	targets  map[string][]EscalationTarget   // by level
-	onCall   map[string]string               // schedule → user ("" nobody)
-	schedule map[string]string               // schedule → name
-	users    map[string]*User                // by id
-	plans    map[string][]contactStep        // by user
-	comps    map[string]*Component           // by id
-	incs     map[string]*Incident            // by id
-	notifs   []*Notification                 // to insert
-	timeline []*TimelineEntry                // to insert
-	events   []func(tx *Tx) error            // IncidentEscalated events
-	admins   map[string]bool                 // accounts whose admins are told of an unreached page
-	unreach  []string                        // incidents that reached nobody
-	touched  map[string]string               // incident → account (hints)
+	levels   map[string][]EscalationLevel  // by policy, in order
+	targets  map[string][]EscalationTarget // by level
+	onCall   map[string]string             // schedule → user ("" nobody)
+	schedule map[string]string             // schedule → name
+	users    map[string]*User              // by id
+	plans    map[string][]contactStep      // by user
+	comps    map[string]*Component         // by id
+	incs     map[string]*Incident          // by id
+	notifs   []*Notification               // to insert
+	timeline []*TimelineEntry              // to insert
+	events   []func(tx *Tx) error          // IncidentEscalated events
+	admins   map[string]bool               // accounts whose admins are told of an unreached page
+	unreach  []string                      // incidents that reached nobody
+	touched  map[string]string             // incident → account (hints)
 }
 
 func (s *Store) advanceBatch(ctx context.Context, limit int) (int, error) {
