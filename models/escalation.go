@@ -450,7 +450,8 @@ type engineCache struct {
 	events   []func(tx *Tx) error          // IncidentEscalated events
 	admins   map[string]bool               // accounts whose admins are told of an unreached page
 	unreach  []string                      // incidents that reached nobody
-	touched  map[string]string             // incident → account (hints)
+	touched  map[string]string               // incident → account (hints)
+	dirty    []*IncidentEscalation           // rows to write back
 }
 
 func (s *Store) advanceBatch(ctx context.Context, limit int) (int, error) {
@@ -479,6 +480,9 @@ func (s *Store) advanceBatch(ctx context.Context, limit int) (int, error) {
 				return err
 			}
 		}
+		if err := writeEscalations(tx, c.dirty); err != nil {
+			return err
+		}
 		if len(c.notifs) > 0 {
 			if err := tx.CreateInBatches(c.notifs, 200).Error; err != nil {
 				return err
@@ -502,11 +506,16 @@ func (s *Store) advanceBatch(ctx context.Context, limit int) (int, error) {
 			}
 			mailRefs = refs
 		}
+		touched := make([]string, 0, len(c.touched))
 		for id, acc := range c.touched {
-			if err := tx.Model(&Incident{}).Where("id = ?", id).Update("updated_at", now).Error; err != nil {
+			touched = append(touched, id)
+			s.publishAfter(tx, Hint{Kind: HintIncident, ID: id, AccountID: acc, Op: OpChanged})
+		}
+		sort.Strings(touched) // one lock order for concurrent writers
+		if len(touched) > 0 {
+			if err := tx.Model(&Incident{}).Where("id IN ?", touched).Update("updated_at", now).Error; err != nil {
 				return err
 			}
-			s.publishAfter(tx, Hint{Kind: HintIncident, ID: id, AccountID: acc, Op: OpChanged})
 		}
 		return nil
 	})
@@ -635,7 +644,9 @@ func (s *Store) advanceOne(tx *Tx, c *engineCache, row *IncidentEscalation, now 
 	inc := c.incs[row.IncidentID]
 	up := map[string]any{"updated_at": now}
 	save := func() error {
-		return tx.Model(&IncidentEscalation{}).Where("incident_id = ?", row.IncidentID).Updates(up).Error
+		applyEscalationUpdate(row, up)
+		c.dirty = append(c.dirty, row)
+		return nil
 	}
 	if inc == nil || inc.Status == IncidentResolved {
 		up["state"], up["next_step_at"] = EscalationResolved, nil
@@ -932,4 +943,70 @@ func (s *Store) IncidentEscalationView(ctx context.Context, inc *Incident) (*Esc
 		return nil, err
 	}
 	return v, nil
+}
+
+// applyEscalationUpdate sets the fields named in up on row.
+func applyEscalationUpdate(row *IncidentEscalation, up map[string]any) {
+	tm := func(v any) *time.Time {
+		if t, ok := v.(time.Time); ok {
+			return &t
+		}
+		return nil
+	}
+	for k, v := range up {
+		switch k {
+		case "state":
+			row.State = v.(EscalationState)
+		case "level":
+			row.Level = v.(int)
+		case "repeats_done":
+			row.RepeatsDone = v.(int)
+		case "step":
+			row.Step = v.(int)
+		case "next_step_at":
+			row.NextStepAt = tm(v)
+		case "last_paged_at":
+			row.LastPagedAt = tm(v)
+		case "snoozed_until":
+			row.SnoozedUntil = tm(v)
+		case "updated_at":
+			row.UpdatedAt = v.(time.Time)
+		}
+	}
+}
+
+// writeEscalations writes advanced rows back: on PostgreSQL in one statement per 500 rows (an
+// UPDATE from VALUES), on SQLite (one writer, small installations) row by row.
+func writeEscalations(tx *Tx, rows []*IncidentEscalation) error {
+	if tx.dialect != Postgres {
+		for _, r := range rows {
+			if err := tx.Model(&IncidentEscalation{}).Where("incident_id = ?", r.IncidentID).Updates(map[string]any{
+				"state": r.State, "level": r.Level, "repeats_done": r.RepeatsDone, "step": r.Step, "next_step_at": r.NextStepAt,
+				"last_paged_at": r.LastPagedAt, "snoozed_until": r.SnoozedUntil, "updated_at": r.UpdatedAt}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), 500)]
+		rows = rows[len(chunk):]
+		var sb strings.Builder
+		args := make([]any, 0, len(chunk)*9)
+		sb.WriteString(`UPDATE incident_escalations AS e SET state = v.state, level = v.level, repeats_done = v.repeats_done, step = v.step,
+			next_step_at = v.next_step_at, last_paged_at = v.last_paged_at, snoozed_until = v.snoozed_until, updated_at = v.updated_at
+			FROM (VALUES `)
+		for i, r := range chunk {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(CAST(? AS UUID), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))")
+			args = append(args, r.IncidentID, string(r.State), r.Level, r.RepeatsDone, r.Step, r.NextStepAt, r.LastPagedAt, r.SnoozedUntil, r.UpdatedAt)
+		}
+		sb.WriteString(`) AS v(id, state, level, repeats_done, step, next_step_at, last_paged_at, snoozed_until, updated_at) WHERE e.incident_id = v.id`)
+		if err := tx.Exec(sb.String(), args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -25,3 +25,6 @@ UPDATE custom_events SET name = 'IncidentUnackCustom' WHERE lower(name) = 'incid
 -- schedule: one per schedule, person, kind and shift start, however often the notice task runs.
 ALTER TABLE notifications ADD COLUMN schedule_id {{uuid}} REFERENCES schedules (id) ON DELETE CASCADE;
 CREATE UNIQUE INDEX notifications_shift_key ON notifications (schedule_id, user_id, reason, not_before) WHERE schedule_id IS NOT NULL;
+
+-- An email notification follows its mail's outcome: found by mail_id.
+CREATE INDEX notifications_mail_idx ON notifications (mail_id) WHERE mail_id IS NOT NULL;
