@@ -450,8 +450,8 @@ type engineCache struct {
 	events   []func(tx *Tx) error          // IncidentEscalated events
 	admins   map[string]bool               // accounts whose admins are told of an unreached page
 	unreach  []string                      // incidents that reached nobody
-	touched  map[string]string               // incident → account (hints)
-	dirty    []*IncidentEscalation           // rows to write back
+	touched  map[string]string             // incident → account (hints)
+	dirty    []*IncidentEscalation         // rows to write back
 }
 
 func (s *Store) advanceBatch(ctx context.Context, limit int) (int, error) {
