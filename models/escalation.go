@@ -71,10 +71,10 @@ func (s *Store) wakeNotificationsAfter(tx *Tx) {
 // routingRulePolicy is the policy of the integration routing rule that matched the incident
 // (issue 9 adds routing rules; until then no rule matches). Precedence: incident > rule >
 // integration > component.
-func (s *Store) routingRulePolicy(_ *Tx, _ *Incident) (*string, error) { return nil, nil }
+func (s *Store) routingRulePolicy(_ *gorm.DB, _ *Incident) (*string, error) { return nil, nil }
 
 // resolvePolicy returns the policy an incident escalates with and where it came from.
-func (s *Store) resolvePolicy(tx *Tx, inc *Incident, comp *Component) (*string, string, error) {
+func (s *Store) resolvePolicy(tx *gorm.DB, inc *Incident, comp *Component) (*string, string, error) {
 	if inc.EscalationPolicyID != nil {
 		return inc.EscalationPolicyID, PolicyFromIncident, nil
 	}
@@ -103,18 +103,13 @@ func (s *Store) PolicySource(ctx context.Context, inc *Incident) (string, error)
 	if err := s.db.WithContext(ctx).Where("id = ?", inc.ComponentID).Take(&comp).Error; err != nil {
 		return "", err
 	}
-	var src string
-	err := s.db.Tx(ctx, func(tx *Tx) error {
-		_, s2, err := s.resolvePolicy(tx, inc, &comp)
-		src = s2
-		return err
-	})
+	_, src, err := s.resolvePolicy(s.db.WithContext(ctx), inc, &comp)
 	return src, err
 }
 
 // startEscalation writes the incident's escalation row in tx: due now when it has a policy.
 func (s *Store) startEscalation(tx *Tx, inc *Incident, comp *Component) error {
-	policy, _, err := s.resolvePolicy(tx, inc, comp)
+	policy, _, err := s.resolvePolicy(tx.DB, inc, comp)
 	if err != nil {
 		return err
 	}
@@ -172,7 +167,7 @@ func (s *Store) restartEscalation(tx *Tx, inc *Incident, comp *Component) error 
 	if err != nil {
 		return err
 	}
-	policy, _, err := s.resolvePolicy(tx, inc, comp)
+	policy, _, err := s.resolvePolicy(tx.DB, inc, comp)
 	if err != nil {
 		return err
 	}
@@ -363,7 +358,7 @@ func (s *Store) SetIncidentPolicy(ctx context.Context, a *Actor, id string, poli
 			}
 			body += " Escalation restarts at level 1."
 		} else {
-			pid, _, err := s.resolvePolicy(tx, inc, comp)
+			pid, _, err := s.resolvePolicy(tx.DB, inc, comp)
 			if err != nil {
 				return err
 			}
@@ -839,8 +834,31 @@ func contactPlans(db *gorm.DB, userIDs []string) (map[string][]contactStep, erro
 	for _, u := range us {
 		emails[u.ID] = u.Email
 	}
+	// An endpoint method is named by its endpoint.
+	var epIDs []string
+	for _, m := range ms {
+		if m.Kind == ContactEndpoint && m.EndpointID != nil {
+			epIDs = append(epIDs, *m.EndpointID)
+		}
+	}
+	epNames := map[string]string{}
+	if len(epIDs) > 0 {
+		var eps []Endpoint
+		if err := db.Select("id, name").Where("id IN ? AND active", epIDs).Find(&eps).Error; err != nil {
+			return nil, err
+		}
+		for _, e := range eps {
+			epNames[e.ID] = e.Name
+		}
+	}
 	byID := map[string]ContactMethod{}
 	for _, m := range ms {
+		if m.Kind == ContactEndpoint {
+			if m.EndpointID == nil || epNames[*m.EndpointID] == "" {
+				continue // gone or inactive
+			}
+			m.Address = epNames[*m.EndpointID]
+		}
 		if m.ID == m.UserID || m.IsPrimary {
 			m.Address = emails[m.UserID]
 		}
@@ -873,11 +891,20 @@ func contactPlans(db *gorm.DB, userIDs []string) (map[string][]contactStep, erro
 
 // flagUnreached marks incidents whose page reached nobody and mails their accounts' admins.
 func (s *Store) flagUnreached(tx *Tx, c *engineCache, now time.Time) ([]MailRef, error) {
-	if err := tx.Model(&Incident{}).Where("id IN ? AND unreached_at IS NULL", c.unreach).Update("unreached_at", now).Error; err != nil {
+	// Only newly unreached incidents are flagged and mailed (a restarted escalation that
+	// reaches nobody again is on the timeline, not in the admins' mail again).
+	var fresh []string
+	if err := tx.Model(&Incident{}).Where("id IN ? AND unreached_at IS NULL", c.unreach).Order("id").Pluck("id", &fresh).Error; err != nil {
+		return nil, err
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	if err := tx.Model(&Incident{}).Where("id IN ?", fresh).Update("unreached_at", now).Error; err != nil {
 		return nil, err
 	}
 	var refs []MailRef
-	for _, id := range c.unreach {
+	for _, id := range fresh {
 		inc := c.incs[id]
 		var admins []User
 		if err := tx.Where("id IN (SELECT user_id FROM memberships WHERE account_id = ? AND role IN ?)", inc.AccountID,

@@ -275,6 +275,19 @@ func TestEscalation_UnacknowledgeSnoozeReassignEscalate(t *testing.T) {
 		if !e.timelineHas(t, inc.ID, "Reassigned to "+e.bo.UserName) {
 			t.Fatal("the reassignment is not on the timeline")
 		}
+		// Reassigning an acknowledged incident still tells the new assignee (an escalation's
+		// page would be cancelled at claim time; a reassignment's is not).
+		_, err = e.Store.AcknowledgeIncident(ctx, e.ana, inc.ID)
+		mustNoErr(t, err)
+		_, err = e.Store.ReassignIncident(ctx, e.ana, inc.ID, e.ana.UserID)
+		mustNoErr(t, err)
+		var claimed int
+		for _, o := range mustClaim(t, e) {
+			if o.UserID == e.ana.UserID && o.EscalationLevel == nil {
+				claimed++
+			}
+		}
+		wantEqual(t, "reassignment pages claimed while acknowledged", claimed, 1)
 		// No step was taken twice: every page has its own step.
 		wantEqual(t, "duplicate steps", e.MustCount(t, "(SELECT escalation_step, user_id, contact_method_id FROM notifications WHERE incident_id = '"+inc.ID+"' GROUP BY escalation_step, user_id, contact_method_id HAVING count(*) > 1) d", "1 = 1"), int64(0))
 	})

@@ -119,7 +119,10 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int) ([]*OutgoingN
 		var live []Notification
 		for _, n := range rows {
 			if n.Reason == NotifyPage && n.IncidentID != nil {
-				if i := incs[*n.IncidentID]; i == nil || i.Status != IncidentTriggered {
+				// An escalation's page waits for nobody once the incident is acknowledged; a
+				// reassignment's page (no level) still tells the new assignee, until resolved.
+				i := incs[*n.IncidentID]
+				if i == nil || i.Status == IncidentResolved || (i.Status != IncidentTriggered && n.EscalationLevel != nil) {
 					cancel = append(cancel, n.ID)
 					continue
 				}
