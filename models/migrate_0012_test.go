@@ -19,21 +19,7 @@ func TestMigrate_0012RenamesClashingCustomEvents(t *testing.T) {
 	t.Parallel()
 	modeltest.DialectURLs(t, func(t *testing.T, url string) {
 		ctx := context.Background()
-		db := modeltest.MustOpenUnmigrated(t, url)
-		migs, err := models.Migrations(db.Dialect)
-		mustNoErr(t, err)
-		mustNoErr(t, db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error)
-		for _, m := range migs {
-			if m.Version >= 12 {
-				break
-			}
-			for _, stmt := range models.SplitStatements(m.SQL) {
-				if err := db.Exec(stmt).Error; err != nil {
-					t.Fatalf("migration %d: %v\n%s", m.Version, err, stmt)
-				}
-			}
-			mustNoErr(t, db.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)", m.Version, m.Name, m.Checksum, time.Now().UTC()).Error)
-		}
+		db := mustMigratedBefore(t, url, 12)
 		now := time.Now().UTC()
 		acc, other := uuid.NewString(), uuid.NewString()
 		for _, a := range []string{acc, other} {
@@ -49,7 +35,7 @@ func TestMigrate_0012RenamesClashingCustomEvents(t *testing.T) {
 		mustNoErr(t, db.Exec(`INSERT INTO webhooks (id, scope, account_id, scope_id, name, events, farm_ids, created_at, updated_at)
 			VALUES (?, 'account', ?, ?, 'other', '["IncidentOpened"]', '[]', ?, ?)`, otherHook, other, other, now, now).Error)
 
-		_, err = db.Migrate(ctx, nil)
+		_, err := db.Migrate(ctx, nil)
 		mustNoErr(t, err)
 		var names []string
 		mustNoErr(t, db.Table("custom_events").Order("name").Pluck("name", &names).Error)
