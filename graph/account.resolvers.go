@@ -51,6 +51,31 @@ func (r *accountResolver) AuditLog(ctx context.Context, obj *models.AccountWithR
 	return conn, nil
 }
 
+func (r *accountResolver) Overview(ctx context.Context, obj *models.AccountWithRole) (*models.Overview, error) {
+	return r.Store.AccountOverview(ctx, models.ActorFrom(ctx), obj.ID)
+}
+
+func (r *accountOverviewResolver) OpenIncidents(ctx context.Context, obj *models.Overview) ([]*model.SeverityCount, error) {
+	out := make([]*model.SeverityCount, 0, 4)
+	for _, sev := range []models.Severity{models.SeverityCritical, models.SeverityHigh, models.SeverityMedium, models.SeverityLow} {
+		out = append(out, &model.SeverityCount{Severity: sev, Count: obj.OpenBySeverity[sev]})
+	}
+	return out, nil
+}
+
+func (r *accountOverviewResolver) DegradedComponents(ctx context.Context, obj *models.Overview) ([]*models.Component, error) {
+	return loadAll(ctx, loadersFrom(ctx, r.Store).Components, obj.DegradedComponentIDs)
+}
+
+func (r *accountOverviewResolver) FailingEndpoints(ctx context.Context, obj *models.Overview) ([]*models.Endpoint, error) {
+	return loadAll(ctx, loadersFrom(ctx, r.Store).Endpoints, obj.FailingEndpointIDs)
+}
+
+func (r *accountOverviewResolver) Checklist(ctx context.Context, obj *models.Overview) (*model.SetupChecklist, error) {
+	return &model.SetupChecklist{HasComponent: obj.HasComponent, HasIntegration: obj.HasIntegration, HasEndpoint: obj.HasEndpoint,
+		HasWebhook: obj.HasWebhook, Done: obj.HasComponent && obj.HasIntegration && obj.HasEndpoint && obj.HasWebhook}, nil
+}
+
 // Actor is the resolver for the actor field.
 func (r *auditEntryResolver) Actor(ctx context.Context, obj *models.AuditEntry) (*models.User, error) {
 	if obj.ActorUserID == nil {
@@ -178,6 +203,10 @@ func (r *subscriptionResolver) AccountActivity(ctx context.Context, accountID st
 
 func (r *Resolver) Account() generated.AccountResolver { return &accountResolver{r} }
 
+func (r *Resolver) AccountOverview() generated.AccountOverviewResolver {
+	return &accountOverviewResolver{r}
+}
+
 func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
 func (r *Resolver) Environment() generated.EnvironmentResolver { return &environmentResolver{r} }
@@ -187,9 +216,10 @@ func (r *Resolver) Membership() generated.MembershipResolver { return &membershi
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	accountResolver      struct{ *Resolver }
-	auditEntryResolver   struct{ *Resolver }
-	environmentResolver  struct{ *Resolver }
-	membershipResolver   struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	accountResolver         struct{ *Resolver }
+	accountOverviewResolver struct{ *Resolver }
+	auditEntryResolver      struct{ *Resolver }
+	environmentResolver     struct{ *Resolver }
+	membershipResolver      struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 )

@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-hub/switchboard/graph/model"
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 func ptrs[T any](xs []T) []*T {
@@ -162,4 +163,31 @@ func rateLimit(v *float64) *float64 {
 		return nil
 	}
 	return v
+}
+
+// routeInputs converts routing rules from the API.
+func routeInputs(in []*model.IntegrationRouteInput) []models.RouteInput {
+	out := make([]models.RouteInput, len(in))
+	for i, r := range in {
+		out[i] = models.RouteInput{Name: r.Name, ComponentID: r.ComponentID, Severity: r.Severity, EscalationPolicyID: r.EscalationPolicyID}
+		if r.ID != nil {
+			out[i].ID = *r.ID
+		}
+		out[i].Conditions = make([]routing.Condition, len(r.Conditions))
+		for j, c := range r.Conditions {
+			out[i].Conditions[j] = routing.Condition{Field: c.Field, Op: c.Op, Value: c.Value}
+			if c.Dimension != nil {
+				out[i].Conditions[j].Dimension = *c.Dimension
+			}
+		}
+	}
+	return out
+}
+
+func invitationPayload(inv *models.Invitation, err error) (*model.InvitationPayload, error) {
+	errs, err := userErrors(err)
+	if len(errs) > 0 {
+		inv = nil
+	}
+	return &model.InvitationPayload{Invitation: inv, Errors: errs}, err
 }

@@ -66,6 +66,27 @@ func (r *incidentResolver) Alarm(ctx context.Context, obj *models.Incident) (*mo
 	if a.Rule != "" {
 		out.Rule = &a.Rule
 	}
+	out.Condition = a.Condition
+	out.Dimensions = []*cloudwatch.Dimension{}
+	seen := map[cloudwatch.Dimension]bool{}
+	metrics := []*cloudwatch.Metric{a.Metric}
+	for _, q := range a.Metrics {
+		metrics = append(metrics, q.Metric)
+	}
+	for _, m := range metrics {
+		if m == nil {
+			continue
+		}
+		for _, d := range m.Dimensions {
+			if !seen[d] {
+				seen[d] = true
+				out.Dimensions = append(out.Dimensions, &d)
+			}
+		}
+	}
+	if u := a.ConsoleURL(); u != "" {
+		out.ConsoleURL = &u
+	}
 	return out, nil
 }
 

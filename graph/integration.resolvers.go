@@ -11,12 +11,21 @@ import (
 	"github.com/switchboard-hub/switchboard/graph/generated"
 	"github.com/switchboard-hub/switchboard/graph/model"
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 // AWSIntegrations is the resolver for the awsIntegrations field.
 func (r *accountResolver) AWSIntegrations(ctx context.Context, obj *models.AccountWithRole) ([]*models.AWSIntegration, error) {
 	is, err := r.Store.ListAWSIntegrations(ctx, models.ActorFrom(ctx), obj.ID)
 	return ptrs(is), err
+}
+
+func (r *alarmFactsResolver) Dimensions(ctx context.Context, obj *routing.Facts) ([]*model.AlarmDimension, error) {
+	out := make([]*model.AlarmDimension, 0, len(obj.Dimensions))
+	for _, name := range obj.DimensionNames() {
+		out = append(out, &model.AlarmDimension{Name: name, Values: obj.Dimensions[name]})
+	}
+	return out, nil
 }
 
 // Component is the resolver for the component field.
@@ -47,6 +56,19 @@ func (r *awsIntegrationResolver) RecentRejections(ctx context.Context, obj *mode
 	}
 	rs, err := r.Store.RecentRejections(ctx, obj.ID, n)
 	return ptrs(rs), err
+}
+
+func (r *awsIntegrationResolver) Routes(ctx context.Context, obj *models.AWSIntegration) ([]*models.IntegrationRoute, error) {
+	rs, err := r.Store.ListRoutes(ctx, obj.ID)
+	return ptrs(rs), err
+}
+
+func (r *integrationRouteResolver) Conditions(ctx context.Context, obj *models.IntegrationRoute) ([]*routing.Condition, error) {
+	return ptrs(obj.ConditionList()), nil
+}
+
+func (r *integrationRouteResolver) Component(ctx context.Context, obj *models.IntegrationRoute) (*models.Component, error) {
+	return loadersFrom(ctx, r.Store).Components.Load(ctx, obj.ComponentID)()
 }
 
 // Opened is the resolver for the opened field.
@@ -109,20 +131,75 @@ func (r *mutationResolver) DeleteAWSIntegration(ctx context.Context, input model
 	return deletePayload(input.ID, errs), err
 }
 
+func (r *mutationResolver) SetIntegrationRoutes(ctx context.Context, input model.SetIntegrationRoutesInput) (*model.IntegrationRoutesPayload, error) {
+	_, err := r.Store.SetRoutes(ctx, models.ActorFrom(ctx), input.IntegrationID, routeInputs(input.Routes))
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.IntegrationRoutesPayload{Errors: errs}, err
+	}
+	integ, err := r.Store.GetAWSIntegration(ctx, models.ActorFrom(ctx), input.IntegrationID)
+	return &model.IntegrationRoutesPayload{Integration: integ, Errors: []*model.UserError{}}, err
+}
+
 // AWSIntegration is the resolver for the awsIntegration field.
 func (r *queryResolver) AWSIntegration(ctx context.Context, id string) (*models.AWSIntegration, error) {
 	return nullIfNotFound(r.Store.GetAWSIntegration(ctx, models.ActorFrom(ctx), id))
 }
 
+func (r *queryResolver) TryIntegrationRoutes(ctx context.Context, input model.SetIntegrationRoutesInput, first *int) (*model.RouteTrialsPayload, error) {
+	n, err := smallLimit(first)
+	if err != nil {
+		return nil, err
+	}
+	trials, err := r.Store.TryRoutes(ctx, models.ActorFrom(ctx), input.IntegrationID, routeInputs(input.Routes), n)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.RouteTrialsPayload{Errors: errs}, err
+	}
+	return &model.RouteTrialsPayload{Trials: ptrs(trials), Errors: []*model.UserError{}}, nil
+}
+
+func (r *routeTrialResolver) Component(ctx context.Context, obj *models.RouteTrial) (*models.Component, error) {
+	return loadersFrom(ctx, r.Store).Components.Load(ctx, obj.ComponentID)()
+}
+
+func (r *snsReceiptResolver) Incident(ctx context.Context, obj *models.SNSReceipt) (*models.Incident, error) {
+	if obj.IncidentID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Incidents.Load(ctx, *obj.IncidentID)()
+}
+
+func (r *snsReceiptResolver) Route(ctx context.Context, obj *models.SNSReceipt) (*models.IntegrationRoute, error) {
+	if obj.RouteID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Routes.Load(ctx, *obj.RouteID)()
+}
+
+func (r *Resolver) AlarmFacts() generated.AlarmFactsResolver { return &alarmFactsResolver{r} }
+
 func (r *Resolver) AwsIntegration() generated.AwsIntegrationResolver {
 	return &awsIntegrationResolver{r}
+}
+
+func (r *Resolver) IntegrationRoute() generated.IntegrationRouteResolver {
+	return &integrationRouteResolver{r}
 }
 
 func (r *Resolver) IntegrationStats() generated.IntegrationStatsResolver {
 	return &integrationStatsResolver{r}
 }
 
+func (r *Resolver) RouteTrial() generated.RouteTrialResolver { return &routeTrialResolver{r} }
+
+func (r *Resolver) SnsReceipt() generated.SnsReceiptResolver { return &snsReceiptResolver{r} }
+
 type (
+	alarmFactsResolver       struct{ *Resolver }
 	awsIntegrationResolver   struct{ *Resolver }
+	integrationRouteResolver struct{ *Resolver }
 	integrationStatsResolver struct{ *Resolver }
+	routeTrialResolver       struct{ *Resolver }
+	snsReceiptResolver       struct{ *Resolver }
 )

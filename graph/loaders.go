@@ -28,6 +28,8 @@ type Loaders struct {
 	Attempts          *dataloader.Loader[string, []models.DeliveryAttempt]
 	DeliveryCounts    *dataloader.Loader[string, models.DeliveryCounts]
 	PendingApprovals  *dataloader.Loader[string, *models.ApprovalRequest]
+	Incidents         *dataloader.Loader[string, *models.Incident]
+	Routes            *dataloader.Loader[string, *models.IntegrationRoute]
 }
 
 type loadersKey struct{}
@@ -52,6 +54,8 @@ func newLoaders(store *models.Store) *Loaders {
 		Attempts:          valueLoader(store.AttemptsByDelivery),
 		DeliveryCounts:    valueLoader(store.DeliveryCountsByEvent),
 		PendingApprovals:  dataloader.NewBatchedLoader(mapBatch(store.PendingApprovals), dataloader.WithWait[string, *models.ApprovalRequest](time.Millisecond)),
+		Incidents:         dataloader.NewBatchedLoader(mapBatch(store.IncidentsByID), dataloader.WithWait[string, *models.Incident](time.Millisecond)),
+		Routes:            dataloader.NewBatchedLoader(mapBatch(store.RoutesByID), dataloader.WithWait[string, *models.IntegrationRoute](time.Millisecond)),
 	}
 }
 
@@ -101,4 +105,19 @@ func loadersFrom(ctx context.Context, store *models.Store) *Loaders {
 	}
 	// Websocket operations (subscriptions) run outside the HTTP middleware.
 	return newLoaders(store)
+}
+
+// loadAll loads several ids through a loader, in order, skipping ids that load as nil.
+func loadAll[V any](ctx context.Context, l *dataloader.Loader[string, *V], ids []string) ([]*V, error) {
+	vs, errs := l.LoadMany(ctx, ids)()
+	out := make([]*V, 0, len(vs))
+	for i, v := range vs {
+		if len(errs) > i && errs[i] != nil {
+			return nil, errs[i]
+		}
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }

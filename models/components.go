@@ -214,6 +214,12 @@ func (s *Store) DeleteComponent(ctx context.Context, a *Actor, id string) error 
 		if len(names) > 0 {
 			return Errorf(ECONFLICT, "component %q is used by AWS integration(s) %s: map them to another component or delete them first", c.Name, quoteList(names))
 		}
+		if names, err = routeComponentUsers(tx.DB, c.ID); err != nil {
+			return err
+		}
+		if len(names) > 0 {
+			return Errorf(ECONFLICT, "component %q is the target of routing rules of AWS integration(s) %s: change those rules first", c.Name, quoteList(names))
+		}
 		var open int64
 		if err := tx.Model(&Incident{}).Where("component_id = ? AND status <> ?", c.ID, IncidentResolved).Count(&open).Error; err != nil {
 			return err
@@ -229,6 +235,10 @@ func (s *Store) DeleteComponent(ctx context.Context, a *Actor, id string) error 
 		// they opened on other components (before a remap) lose the link rather than block this.
 		deleted := "SELECT id FROM aws_integrations WHERE component_id = ? AND deleted_at IS NOT NULL"
 		if err := tx.Exec("UPDATE incidents SET integration_id = NULL WHERE integration_id IN ("+deleted+")", c.ID).Error; err != nil {
+			return err
+		}
+		// Rules of deleted integrations that still name the component go with it.
+		if err := tx.Exec("DELETE FROM integration_routes WHERE component_id = ?", c.ID).Error; err != nil {
 			return err
 		}
 		if err := tx.Exec("DELETE FROM aws_integrations WHERE component_id = ? AND deleted_at IS NOT NULL", c.ID).Error; err != nil {

@@ -68,10 +68,20 @@ func (s *Store) wakeNotificationsAfter(tx *Tx) {
 	})
 }
 
-// routingRulePolicy is the policy of the integration routing rule that matched the incident
-// (issue 9 adds routing rules; until then no rule matches). Precedence: incident > rule >
+// routingRulePolicy is the policy of the integration routing rule that sent the incident's
+// alarm (incidents.route_id, issue 9), if the rule names one. Precedence: incident > rule >
 // integration > component.
-func (s *Store) routingRulePolicy(_ *gorm.DB, _ *Incident) (*string, error) { return nil, nil }
+func (s *Store) routingRulePolicy(db *gorm.DB, inc *Incident) (*string, error) {
+	if inc.RouteID == nil {
+		return nil, nil
+	}
+	var r struct{ EscalationPolicyID *string }
+	err := db.Table("integration_routes").Select("escalation_policy_id").Where("id = ?", *inc.RouteID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil // the rule was deleted since
+	}
+	return r.EscalationPolicyID, err
+}
 
 // resolvePolicy returns the policy an incident escalates with and where it came from.
 func (s *Store) resolvePolicy(tx *gorm.DB, inc *Incident, comp *Component) (*string, string, error) {

@@ -31,6 +31,8 @@ type Incident struct {
 	AssigneeUserID     *string
 	// UnreachedAt is set when a page reached nobody at all.
 	UnreachedAt *time.Time
+	// RouteID is the routing rule of the integration that sent the alarm here.
+	RouteID *string
 }
 
 func (i *Incident) accountOf() string { return i.AccountID }
@@ -157,6 +159,9 @@ type openSpec struct {
 	body          string
 	at            time.Time
 	policyID      *string
+	// route is the routing rule that sent an alarm here: its policy comes before the
+	// integration's.
+	route *IntegrationRoute
 }
 
 // openIncident writes the incident, its first timeline entry and its IncidentOpened event in tx.
@@ -169,6 +174,9 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 		ID: newID(), AccountID: comp.AccountID, ComponentID: comp.ID, Title: o.title, Severity: o.severity,
 		Status: IncidentTriggered, Source: o.source, SourceKey: o.sourceKey, IntegrationID: o.integrationID,
 		Alarm: o.alarm, OpenedAt: o.at, OpenedBy: a.Label(), UpdatedAt: now, EscalationPolicyID: o.policyID,
+	}
+	if o.route != nil {
+		inc.RouteID = &o.route.ID
 	}
 	if err := tx.Create(inc).Error; err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 // SNSMessage is what the ingestion transactions need of a verified SNS message.
@@ -35,9 +36,26 @@ func snsActor(integ *AWSIntegration) *Actor {
 // receipt inserts the message's receipt in tx. ok is false when the MessageId was seen before:
 // the primary key decides, so concurrent copies of one message produce one effect.
 func (s *Store) receipt(tx *Tx, integ *AWSIntegration, m SNSMessage, outcome, detail string) (bool, error) {
-	res := tx.Exec(`INSERT INTO sns_receipts (integration_id, message_id, type, outcome, detail, received_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (integration_id, message_id) DO NOTHING`,
-		integ.ID, m.ID, m.Type, outcome, detail, s.now())
+	return s.alarmReceipt(tx, integ, m, outcome, detail, nil)
+}
+
+// alarmReceipt is receipt for a message that carried an alarm: it also names the alarm, the
+// incident and rule it led to, and keeps the alarm's matching facts.
+func (s *Store) alarmReceipt(tx *Tx, integ *AWSIntegration, m SNSMessage, outcome, detail string, ap *alarmApplied) (bool, error) {
+	var name string
+	var incID, routeID, facts *string
+	if ap != nil {
+		name, facts = ap.alarmName, &ap.facts
+		if ap.incidentID != "" {
+			incID = &ap.incidentID
+		}
+		if ap.route != nil {
+			routeID = &ap.route.ID
+		}
+	}
+	res := tx.Exec(`INSERT INTO sns_receipts (integration_id, message_id, type, outcome, detail, received_at, alarm_name, incident_id, route_id, facts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (integration_id, message_id) DO NOTHING`,
+		integ.ID, m.ID, m.Type, outcome, detail, s.now(), name, incID, routeID, facts)
 	if res.Error != nil {
 		return false, res.Error
 	}
@@ -188,7 +206,7 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 		if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
 			return err
 		}
-		outcome, incID, err := s.applyAlarm(tx, integ, alarm)
+		ap, err := s.applyAlarm(tx, integ, alarm)
 		if err != nil {
 			return err
 		}
@@ -196,14 +214,14 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 		// has made no change by now: the alarm-state upsert waited for the first copy's row
 		// lock and found its transition not newer. Its receipt then conflicts, and rolling
 		// back keeps even that in doubt case free of effects.
-		fresh, err := s.receipt(tx, integ, m, outcome, "")
+		fresh, err := s.alarmReceipt(tx, integ, m, ap.outcome, "", ap)
 		if err != nil {
 			return err
 		}
 		if !fresh {
 			return errDuplicateReceipt
 		}
-		res.Outcome, res.IncidentID = outcome, incID
+		res.Outcome, res.IncidentID = ap.outcome, ap.incidentID
 		return nil
 	})
 	if errors.Is(err, errDuplicateReceipt) {
@@ -215,10 +233,25 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 	return res, nil
 }
 
-func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alarm) (string, string, error) {
+// alarmApplied is what applying one alarm did.
+type alarmApplied struct {
+	outcome    string
+	incidentID string
+	alarmName  string
+	facts      string // JSON of routing.Facts
+	route      *IntegrationRoute
+}
+
+func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alarm) (*alarmApplied, error) {
 	key := alarm.Key()
 	now := s.now()
 	changed := alarm.StateChangeTime.UTC()
+	facts := routing.FactsOf(alarm)
+	fjs, err := json.Marshal(facts)
+	if err != nil {
+		return nil, err
+	}
+	ap := &alarmApplied{alarmName: alarm.Name, facts: string(fjs)}
 	// One conditional upsert records the transition only if it is newer than the last applied
 	// one. It also takes the row lock, so every message of one alarm takes turns here: an
 	// ALARM and an OK arriving together cannot both act on a stale view. No row changed means
@@ -230,53 +263,72 @@ func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alar
 		WHERE alarm_states.state_change_time < excluded.state_change_time`,
 		integ.ID, key, string(alarm.NewState), changed, now)
 	if res.Error != nil {
-		return "", "", res.Error
+		return nil, res.Error
 	}
 	if res.RowsAffected == 0 {
-		return OutcomeOutOfOrder, "", nil
+		ap.outcome = OutcomeOutOfOrder
+		return ap, nil
 	}
 
 	var open Incident
-	err := tx.Where("integration_id = ? AND source_key = ? AND status <> ?", integ.ID, key, IncidentResolved).Take(&open).Error
+	err = tx.Where("integration_id = ? AND source_key = ? AND status <> ?", integ.ID, key, IncidentResolved).Take(&open).Error
 	hasOpen := err == nil
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", "", err
+		return nil, err
 	}
 	actor := snsActor(integ)
 	switch alarm.NewState {
 	case cloudwatch.StateAlarm:
 		if hasOpen {
-			return OutcomeNoChange, open.ID, nil
+			ap.outcome, ap.incidentID = OutcomeNoChange, open.ID
+			return ap, nil
+		}
+		// The first routing rule the alarm matches decides component and severity; none
+		// matching leaves the integration's own.
+		route, err := s.routeFor(tx, integ, &facts)
+		if err != nil {
+			return nil, err
+		}
+		componentID, severity := integ.ComponentID, integ.DefaultSeverity
+		if route != nil {
+			ap.route, componentID = route, route.ComponentID
+			if route.Severity != nil {
+				severity = *route.Severity
+			}
 		}
 		var comp Component
-		if err := tx.Where("id = ?", integ.ComponentID).Take(&comp).Error; err != nil {
-			return "", "", err
+		if err := tx.Where("id = ?", componentID).Take(&comp).Error; err != nil {
+			return nil, err
 		}
 		details, err := json.Marshal(alarm)
 		if err != nil {
-			return "", "", err
+			return nil, err
 		}
 		js, integID := string(details), integ.ID
 		inc, err := s.openIncident(tx, actor, &comp, openSpec{
-			title: alarm.Name, severity: integ.DefaultSeverity, source: SourceCloudWatch,
-			sourceKey: &key, integrationID: &integID, alarm: &js, body: alarm.Reason, at: changed,
+			title: alarm.Name, severity: severity, source: SourceCloudWatch,
+			sourceKey: &key, integrationID: &integID, alarm: &js, body: alarm.Reason, at: changed, route: route,
 		})
 		if err != nil {
-			return "", "", err
+			return nil, err
 		}
-		return OutcomeOpened, inc.ID, nil
+		ap.outcome, ap.incidentID = OutcomeOpened, inc.ID
+		return ap, nil
 	case cloudwatch.StateOK:
 		if !hasOpen {
-			return OutcomeNoChange, "", nil
+			ap.outcome = OutcomeNoChange
+			return ap, nil
 		}
 		var comp Component
 		if err := tx.Where("id = ?", open.ComponentID).Take(&comp).Error; err != nil {
-			return "", "", err
+			return nil, err
 		}
 		if _, err := s.resolveIncident(tx, actor, &open, &comp, alarm.Reason); err != nil {
-			return "", "", err
+			return nil, err
 		}
-		return OutcomeResolved, open.ID, nil
+		ap.outcome, ap.incidentID = OutcomeResolved, open.ID
+		return ap, nil
 	}
-	return OutcomeNoChange, "", nil
+	ap.outcome = OutcomeNoChange
+	return ap, nil
 }

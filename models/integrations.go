@@ -80,6 +80,13 @@ type SNSReceipt struct {
 	Outcome       string
 	Detail        string
 	ReceivedAt    time.Time
+	// AlarmName, IncidentID and RouteID say which alarm a message carried, the incident it
+	// opened or resolved and the routing rule it matched; Facts are the alarm's matching facts
+	// (JSON of routing.Facts), kept so rules can be tried on recent messages.
+	AlarmName  string
+	IncidentID *string
+	RouteID    *string
+	Facts      *string
 }
 
 // TableName names the table.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -37,7 +38,7 @@ type Config struct {
 	Concurrency        int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency"`
 	Introspection      bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
 	LogLevel           string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
-	LogFormat          string        `env:"LOG_FORMAT" default:"json" help:"json or text"`
+	LogFormat          string        `env:"LOG_FORMAT" default:"auto" help:"json, text, or auto (text on a terminal, else json)"`
 	SMTPURL            string        `env:"SMTP_URL" secret:"true" help:"smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp://host:25?tls=none (trusted relay); empty = mail is kept in the console's Outgoing mail, not sent"`
 	MailFrom           string        `env:"MAIL_FROM" help:"From address of Switchboard's mail (required with SMTP_URL), e.g. Switchboard <switchboard@example.com>"`
 	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" default:"20s" help:"how long shutdown waits for in-flight requests and jobs (more than 0; shutdown takes at most this plus 5 s)"`
@@ -71,11 +72,13 @@ func LoadConfig(name string, args []string, getenv func(string) string) (*Config
 	c := &Config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
+	set := map[string]bool{} // settings given by the environment or a flag, by env name
 	for _, f := range configFields(c) {
 		env := f.Field.Tag.Get("env")
 		raw := f.Field.Tag.Get("default")
 		if v := getenv("SWITCHBOARD_" + env); v != "" {
 			raw = v
+			set[env] = true
 		}
 		if err := setValue(f.Value, raw); err != nil {
 			return nil, nil, fmt.Errorf("SWITCHBOARD_%s: %w", env, err)
@@ -94,6 +97,14 @@ func LoadConfig(name string, args []string, getenv func(string) string) (*Config
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	fs.Visit(func(f *flag.Flag) { set[strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))] = true })
+	// Without a public URL of its own, a process listening elsewhere than the default address
+	// shows and mails links to where it listens, not to localhost:8080.
+	if !set["PUBLIC_URL"] && set["ADDR"] {
+		if u, ok := localURL(c.Addr); ok {
+			c.PublicURL = u
+		}
 	}
 	if err := c.validate(); err != nil {
 		return nil, nil, err
@@ -138,9 +149,9 @@ func setValue(v reflect.Value, raw string) error {
 
 func (c *Config) validate() error {
 	switch c.LogFormat {
-	case "json", "text":
+	case "json", "text", "auto":
 	default:
-		return fmt.Errorf("log format must be json or text, got %q", c.LogFormat)
+		return fmt.Errorf("log format must be json, text or auto, got %q", c.LogFormat)
 	}
 	if c.Concurrency < 1 {
 		return fmt.Errorf("worker concurrency must be at least 1")
@@ -157,6 +168,19 @@ func (c *Config) validate() error {
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return nil
+}
+
+// localURL is the http URL of a listen address as seen from this machine (":9090" →
+// http://localhost:9090).
+func localURL(addr string) (string, bool) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "", false
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port), true
 }
 
 // databaseURL is the configured URL or the SQLite file in the data directory.

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,8 @@ func TestLoadConfig(t *testing.T) {
 	if cfg.Addr != ":9100" {
 		t.Errorf("flag must win over env: addr %q", cfg.Addr)
 	}
-	if cfg.Worker || cfg.ShutdownGrace != 5*time.Second || cfg.PublicURL != "http://localhost:8080" {
+	// Without a public URL of its own, links point where the process listens.
+	if cfg.Worker || cfg.ShutdownGrace != 5*time.Second || cfg.PublicURL != "http://localhost:9100" {
 		t.Errorf("env/defaults not applied: %+v", cfg)
 	}
 	if len(rest) != 1 || rest[0] != "extra" {
@@ -40,6 +42,45 @@ func TestLoadConfig(t *testing.T) {
 	}
 	if !strings.Contains(out, "db.internal:5432") {
 		t.Errorf("the database host should stay visible: %s", out)
+	}
+}
+
+func TestLoadConfig_PublicURLFollowsAddr(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"defaults", nil, nil, "http://localhost:8080"},
+		{"addr flag", nil, []string{"--addr", "127.0.0.1:9090"}, "http://127.0.0.1:9090"},
+		{"addr env, any host", map[string]string{"SWITCHBOARD_ADDR": ":7000"}, nil, "http://localhost:7000"},
+		{"public URL wins over addr", map[string]string{"SWITCHBOARD_PUBLIC_URL": "https://sb.example.com/"}, []string{"--addr", ":9090"}, "https://sb.example.com"},
+		{"public URL flag", nil, []string{"--addr", ":9090", "--public-url", "https://x.example"}, "https://x.example"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, _, err := LoadConfig("serve", tc.args, func(k string) string { return tc.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.PublicURL != tc.want {
+				t.Errorf("public URL %q, want %q", cfg.PublicURL, tc.want)
+			}
+		})
+	}
+}
+
+func TestNewLogger_AutoIsJSONOffATerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	NewLogger(&Config{LogFormat: "auto"}, f).Info("hello", "k", "v")
+	NewLogger(&Config{LogFormat: "text"}, f).Info("hello", "k", "v")
+	b, _ := os.ReadFile(f.Name())
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "{") || strings.HasPrefix(lines[1], "{") {
+		t.Fatalf("auto to a file must be JSON, text must be text:\n%s", b)
 	}
 }
 

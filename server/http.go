@@ -67,6 +67,8 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	auth.POST("/login", m.handleLogin)
 	auth.POST("/refresh", m.handleRefresh)
 	auth.POST("/logout", m.handleLogout)
+	auth.GET("/invitations/:token", m.handleInvitation)
+	auth.POST("/invitations/:token", m.handleAcceptInvitation)
 
 	gql := echo.WrapHandler(graph.NewHandler(graph.HandlerConfig{
 		Resolver:      &graph.Resolver{Store: m.Store, Auth: m.Auth, Live: m.Hub},

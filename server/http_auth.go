@@ -207,3 +207,48 @@ func (m *Main) authMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// handleInvitation shows what an invitation link offers, without using it.
+func (m *Main) handleInvitation(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := m.rateLimit(ctx, "invitation:ip:"+c.RealIP(), 60, 5*time.Minute); err != nil {
+		return m.appError(c, err)
+	}
+	v, err := m.Store.PeekInvitation(ctx, c.Param("token"))
+	if err != nil {
+		return m.appError(c, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{
+		"email": v.Email, "accountName": v.AccountName, "role": strings.ToUpper(string(v.Role)),
+		"invitedBy": v.InvitedByName, "expiresAt": v.ExpiresAt, "existingUser": v.ExistingUser,
+	})
+}
+
+// handleAcceptInvitation uses an invitation link. A person who set their password here is signed
+// in; an existing user joins and signs in with their own password (the link proves the
+// mailbox, not the user's password).
+func (m *Main) handleAcceptInvitation(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := m.rateLimit(ctx, "invitation:ip:"+c.RealIP(), 60, 5*time.Minute); err != nil {
+		return m.appError(c, err)
+	}
+	var in struct{ Name, Password string }
+	if err := bindJSON(c, &in); err != nil {
+		return m.appError(c, err)
+	}
+	u, created, err := m.Store.AcceptInvitation(ctx, c.Param("token"), in.Name, in.Password)
+	if err != nil {
+		return m.appError(c, err)
+	}
+	m.Log.InfoContext(ctx, "invitation accepted", "user_id", u.ID)
+	if !created {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(http.StatusOK, map[string]any{"joined": true, "signIn": true})
+	}
+	s, err := m.Auth.StartSession(ctx, u)
+	if err != nil {
+		return m.appError(c, err)
+	}
+	return m.writeSession(c, http.StatusOK, s)
+}

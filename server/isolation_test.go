@@ -25,7 +25,7 @@ type bIDs struct {
 	component, incident, integration       string
 	farm, farmRole, server, variable       string
 	customEvent, endpoint, webhook, event  string
-	delivery, approval                     string
+	delivery, approval, invitation         string
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -102,6 +102,16 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Mutation.rotateAwsIntegrationUrl": {query: `mutation($id: ID!) { rotateAwsIntegrationUrl(input: {id: $id}) { webhookUrl integration { name } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
+	"Query.tryIntegrationRoutes": {query: `query($id: ID!, $c: ID!) { tryIntegrationRoutes(input: {integrationId: $id, routes: [{name: "x", componentId: $c, conditions: []}]}) { trials { message { alarmName } facts { alarmName } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.integration, "c": b.component} }},
+	"Mutation.setIntegrationRoutes": {query: `mutation($id: ID!, $c: ID!) { setIntegrationRoutes(input: {integrationId: $id, routes: [{name: "evil", componentId: $c, conditions: []}]}) { integration { name routes { id } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.integration, "c": b.component} }},
+	"Mutation.inviteMember": {query: `mutation($a: ID!) { inviteMember(input: {accountId: $a, email: "mallory@example.com", role: OWNER}) { invitation { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.resendInvitation": {query: `mutation($id: ID!) { resendInvitation(id: $id) { invitation { id email } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.invitation })},
+	"Mutation.revokeInvitation": {query: `mutation($id: ID!) { revokeInvitation(id: $id) { invitation { id email } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.invitation })},
 	"Mutation.deleteAwsIntegration": {query: `mutation($id: ID!) { deleteAwsIntegration(input: {id: $id}) { deletedId errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Subscription.incidentChanged": {query: `subscription($a: ID!) { incidentChanged(accountId: $a) { kind incident { id title } } }`,
@@ -346,13 +356,19 @@ func TestTenantIsolation(t *testing.T) {
 	mustB(`query($a: ID!) { account(id: $a) { approvalRequests { edges { node { id } } } } }`, map[string]any{"a": b.account}, &ba)
 	b.approval = ba.Account.ApprovalRequests.Edges[0].Node.ID
 	b.audit = firstAuditID(t, bob, b.account)
+	var bi struct {
+		InviteMember struct{ Invitation struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!) { inviteMember(input: {accountId: $a, email: "beta-secret-invitee@example.com", role: VIEWER}) { invitation { id } } }`, map[string]any{"a": b.account}, &bi)
+	b.invitation = bi.InviteMember.Invitation.ID
 
 	snapshot := func() string {
 		var d json.RawMessage
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
 			components { id name status description } incidents { edges { node { id title status timeline { id body } assignee { id } escalation { state level nextStepAt } notifications { id status } } } }
-			awsIntegrations { id name tokenPrefix state }
+			invitations { id email status expiresAt }
+			awsIntegrations { id name tokenPrefix state routes { id name componentId: component { id } } }
 			farms { id name status roles { id alias } servers { id hostname } variables { id name value } pendingApproval { id status } }
 			environments { approvalSettings { onFirstLaunch onTerminate expiryMinutes endpoint { id } } }
 			events(first: 200) { edges { node { id name } } }
@@ -363,7 +379,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
-		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval}
+		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation}
 
 	// Every root field must have a case.
 	fields := rootFields(t, alice)

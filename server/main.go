@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/mattn/go-isatty"
 	"log/slog"
 	"net"
 	"net/http"
@@ -100,11 +101,14 @@ func NewLogger(cfg *Config, w *os.File) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler = slog.NewJSONHandler(w, opts)
-	if cfg.LogFormat == "text" {
+	if cfg.LogFormat == "text" || (cfg.LogFormat == "auto" && isTerminal(w)) {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(requestIDHandler{h})
 }
+
+// isTerminal reports whether f is a person's terminal, not a file, a pipe or /dev/null.
+func isTerminal(f *os.File) bool { return isatty.IsTerminal(f.Fd()) }
 
 // Open connects storage and Redis and applies migrations. Every subcommand that touches data
 // starts here.
@@ -320,19 +324,16 @@ func (m *Main) Serve(ctx context.Context, withWorker bool) error {
 	return nil
 }
 
-// ConsoleURL is where a person opens the console.
+// ConsoleURL is where a person opens the console: the public URL, or, when that is the
+// default and the listener took another port (":0" in tests), where it listens.
 func (m *Main) ConsoleURL() string {
 	if m.Config.PublicURL != "" && m.Config.PublicURL != "http://localhost:8080" {
 		return m.Config.PublicURL + "/"
 	}
-	host, port, err := net.SplitHostPort(m.Addr)
-	if err != nil {
-		return m.Config.PublicURL + "/"
+	if u, ok := localURL(m.Addr); ok {
+		return u + "/"
 	}
-	if host == "" || host == "::" || host == "0.0.0.0" {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
+	return m.Config.PublicURL + "/"
 }
 
 // StartWorker runs the Asynq worker and the periodic scheduler in this process.

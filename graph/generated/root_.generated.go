@@ -25,6 +25,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	AccountOverview() AccountOverviewResolver
+	AlarmFacts() AlarmFactsResolver
 	ApiToken() ApiTokenResolver
 	ApprovalRequest() ApprovalRequestResolver
 	ApprovalSettings() ApprovalSettingsResolver
@@ -43,15 +45,19 @@ type ResolverRoot interface {
 	Event() EventResolver
 	Farm() FarmResolver
 	Incident() IncidentResolver
+	IntegrationRoute() IntegrationRouteResolver
 	IntegrationStats() IntegrationStatsResolver
+	Invitation() InvitationResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Notification() NotificationResolver
 	NotificationRule() NotificationRuleResolver
 	Query() QueryResolver
+	RouteTrial() RouteTrialResolver
 	Schedule() ScheduleResolver
 	ScheduleLayer() ScheduleLayerResolver
 	ScheduleOverride() ScheduleOverrideResolver
+	SnsReceipt() SnsReceiptResolver
 	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
@@ -81,6 +87,7 @@ type ComplexityRoot struct {
 		Farms              func(childComplexity int, environmentID *string) int
 		ID                 func(childComplexity int) int
 		Incidents          func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
+		Invitations        func(childComplexity int) int
 		MailSending        func(childComplexity int) int
 		Members            func(childComplexity int) int
 		MyNotifications    func(childComplexity int, first *int, after *string) int
@@ -89,9 +96,18 @@ type ComplexityRoot struct {
 		Name               func(childComplexity int) int
 		OnCallNow          func(childComplexity int) int
 		OutgoingMail       func(childComplexity int, first *int, after *string) int
+		Overview           func(childComplexity int) int
 		Role               func(childComplexity int) int
 		Schedule           func(childComplexity int, id string) int
 		Schedules          func(childComplexity int) int
+	}
+
+	AccountOverview struct {
+		Checklist           func(childComplexity int) int
+		DegradedComponents  func(childComplexity int) int
+		FailedDeliveries24h func(childComplexity int) int
+		FailingEndpoints    func(childComplexity int) int
+		OpenIncidents       func(childComplexity int) int
 	}
 
 	AccountPayload struct {
@@ -103,6 +119,33 @@ type ComplexityRoot struct {
 		Entry    func(childComplexity int) int
 		Errors   func(childComplexity int) int
 		Incident func(childComplexity int) int
+	}
+
+	AlarmCondition struct {
+		ComparisonOperator func(childComplexity int) int
+		DatapointsToAlarm  func(childComplexity int) int
+		EvaluationPeriods  func(childComplexity int) int
+		Period             func(childComplexity int) int
+		Statistic          func(childComplexity int) int
+		Summary            func(childComplexity int) int
+		Threshold          func(childComplexity int) int
+		TreatMissingData   func(childComplexity int) int
+		Unit               func(childComplexity int) int
+	}
+
+	AlarmDimension struct {
+		Name   func(childComplexity int) int
+		Values func(childComplexity int) int
+	}
+
+	AlarmFacts struct {
+		AccountID   func(childComplexity int) int
+		AlarmARN    func(childComplexity int) int
+		AlarmName   func(childComplexity int) int
+		Dimensions  func(childComplexity int) int
+		MetricNames func(childComplexity int) int
+		Namespaces  func(childComplexity int) int
+		Region      func(childComplexity int) int
 	}
 
 	ApiToken struct {
@@ -198,6 +241,7 @@ type ComplexityRoot struct {
 		Name                func(childComplexity int) int
 		RecentMessages      func(childComplexity int, first *int) int
 		RecentRejections    func(childComplexity int, first *int) int
+		Routes              func(childComplexity int) int
 		State               func(childComplexity int) int
 		Stats               func(childComplexity int) int
 		SubscriptionArn     func(childComplexity int) int
@@ -241,7 +285,10 @@ type ComplexityRoot struct {
 	CloudWatchAlarm struct {
 		AWSAccountID    func(childComplexity int) int
 		Arn             func(childComplexity int) int
+		Condition       func(childComplexity int) int
+		ConsoleURL      func(childComplexity int) int
 		Description     func(childComplexity int) int
+		Dimensions      func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		MetricName      func(childComplexity int) int
 		MetricNamespace func(childComplexity int) int
@@ -615,6 +662,21 @@ type ComplexityRoot struct {
 		Incident func(childComplexity int) int
 	}
 
+	IntegrationRoute struct {
+		Component          func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		EscalationPolicyID func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Position           func(childComplexity int) int
+		Severity           func(childComplexity int) int
+	}
+
+	IntegrationRoutesPayload struct {
+		Errors      func(childComplexity int) int
+		Integration func(childComplexity int) int
+	}
+
 	IntegrationStats struct {
 		Confirmations func(childComplexity int) int
 		Ignored       func(childComplexity int) int
@@ -625,6 +687,22 @@ type ComplexityRoot struct {
 		OutOfOrder    func(childComplexity int) int
 		Rejected      func(childComplexity int) int
 		Resolved      func(childComplexity int) int
+	}
+
+	Invitation struct {
+		CreatedAt     func(childComplexity int) int
+		Email         func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		InvitedByName func(childComplexity int) int
+		Role          func(childComplexity int) int
+		SentAt        func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	InvitationPayload struct {
+		Errors     func(childComplexity int) int
+		Invitation func(childComplexity int) int
 	}
 
 	KeyRotation struct {
@@ -686,6 +764,11 @@ type ComplexityRoot struct {
 		Membership func(childComplexity int) int
 	}
 
+	MetricDimension struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcknowledgeIncident       func(childComplexity int, input model.AcknowledgeIncidentInput) int
 		AddIncidentNote           func(childComplexity int, input model.AddIncidentNoteInput) int
@@ -726,17 +809,20 @@ type ComplexityRoot struct {
 		EscalateIncident          func(childComplexity int, input model.EscalateIncidentInput) int
 		FinishEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
 		FireEvent                 func(childComplexity int, input model.FireEventInput) int
+		InviteMember              func(childComplexity int, input model.InviteMemberInput) int
 		LaunchFarm                func(childComplexity int, input model.FarmIDInput) int
 		ReassignIncident          func(childComplexity int, input model.ReassignIncidentInput) int
 		RemoveMember              func(childComplexity int, input model.RemoveMemberInput) int
 		ResendContactVerification func(childComplexity int, id string) int
 		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
+		ResendInvitation          func(childComplexity int, id string) int
 		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
 		ResumeEndpoint            func(childComplexity int, input model.EndpointIDInput) int
 		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
 		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
 		RevokeAPIToken            func(childComplexity int, input model.RevokeAPITokenInput) int
 		RevokeCalendarFeed        func(childComplexity int, id string) int
+		RevokeInvitation          func(childComplexity int, id string) int
 		RotateAWSIntegrationURL   func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
 		RotateEndpointKey         func(childComplexity int, input model.RotateEndpointKeyInput) int
 		SendTestEvent             func(childComplexity int, input model.EndpointIDInput) int
@@ -745,6 +831,7 @@ type ComplexityRoot struct {
 		SetEnvironmentApprovals   func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
 		SetEscalationPolicy       func(childComplexity int, input model.SetEscalationPolicyInput) int
 		SetIncidentPolicy         func(childComplexity int, input model.SetIncidentPolicyInput) int
+		SetIntegrationRoutes      func(childComplexity int, input model.SetIntegrationRoutesInput) int
 		SetNotificationRules      func(childComplexity int, rules []*model.NotificationRuleInput) int
 		SetVariable               func(childComplexity int, input model.SetVariableInput) int
 		SnoozeIncident            func(childComplexity int, input model.SnoozeIncidentInput) int
@@ -844,6 +931,7 @@ type ComplexityRoot struct {
 		Me                    func(childComplexity int) int
 		Ok                    func(childComplexity int) int
 		SystemDeliveries      func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
+		TryIntegrationRoutes  func(childComplexity int, input model.SetIntegrationRoutesInput, first *int) int
 		UsableEndpoints       func(childComplexity int, scope model.ScopeInput) int
 		Variables             func(childComplexity int, scope model.ScopeInput) int
 		Webhook               func(childComplexity int, id string) int
@@ -853,6 +941,25 @@ type ComplexityRoot struct {
 	RetryFailedDeliveriesPayload struct {
 		Errors func(childComplexity int) int
 		Queued func(childComplexity int) int
+	}
+
+	RouteCondition struct {
+		Dimension func(childComplexity int) int
+		Field     func(childComplexity int) int
+		Op        func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	RouteTrial struct {
+		Component    func(childComplexity int) int
+		Facts        func(childComplexity int) int
+		MatchedIndex func(childComplexity int) int
+		Message      func(childComplexity int) int
+	}
+
+	RouteTrialsPayload struct {
+		Errors func(childComplexity int) int
+		Trials func(childComplexity int) int
 	}
 
 	Schedule struct {
@@ -944,11 +1051,27 @@ type ComplexityRoot struct {
 		Integration func(childComplexity int) int
 	}
 
+	SetupChecklist struct {
+		Done           func(childComplexity int) int
+		HasComponent   func(childComplexity int) int
+		HasEndpoint    func(childComplexity int) int
+		HasIntegration func(childComplexity int) int
+		HasWebhook     func(childComplexity int) int
+	}
+
+	SeverityCount struct {
+		Count    func(childComplexity int) int
+		Severity func(childComplexity int) int
+	}
+
 	SnsReceipt struct {
+		AlarmName  func(childComplexity int) int
 		Detail     func(childComplexity int) int
+		Incident   func(childComplexity int) int
 		MessageID  func(childComplexity int) int
 		Outcome    func(childComplexity int) int
 		ReceivedAt func(childComplexity int) int
+		Route      func(childComplexity int) int
 		Type       func(childComplexity int) int
 	}
 
@@ -1213,6 +1336,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Incidents(childComplexity, args["filter"].(*model.IncidentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Account.invitations":
+		if e.ComplexityRoot.Account.Invitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Invitations(childComplexity), true
 	case "Account.mailSending":
 		if e.ComplexityRoot.Account.MailSending == nil {
 			break
@@ -1276,6 +1405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.OutgoingMail(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Account.overview":
+		if e.ComplexityRoot.Account.Overview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Overview(childComplexity), true
 	case "Account.myRole":
 		if e.ComplexityRoot.Account.Role == nil {
 			break
@@ -1299,6 +1434,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Schedules(childComplexity), true
+
+	case "AccountOverview.checklist":
+		if e.ComplexityRoot.AccountOverview.Checklist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.Checklist(childComplexity), true
+	case "AccountOverview.degradedComponents":
+		if e.ComplexityRoot.AccountOverview.DegradedComponents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.DegradedComponents(childComplexity), true
+	case "AccountOverview.failedDeliveries24h":
+		if e.ComplexityRoot.AccountOverview.FailedDeliveries24h == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.FailedDeliveries24h(childComplexity), true
+	case "AccountOverview.failingEndpoints":
+		if e.ComplexityRoot.AccountOverview.FailingEndpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.FailingEndpoints(childComplexity), true
+	case "AccountOverview.openIncidents":
+		if e.ComplexityRoot.AccountOverview.OpenIncidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountOverview.OpenIncidents(childComplexity), true
 
 	case "AccountPayload.account":
 		if e.ComplexityRoot.AccountPayload.Account == nil {
@@ -1331,6 +1497,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddIncidentNotePayload.Incident(childComplexity), true
+
+	case "AlarmCondition.comparisonOperator":
+		if e.ComplexityRoot.AlarmCondition.ComparisonOperator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.ComparisonOperator(childComplexity), true
+	case "AlarmCondition.datapointsToAlarm":
+		if e.ComplexityRoot.AlarmCondition.DatapointsToAlarm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.DatapointsToAlarm(childComplexity), true
+	case "AlarmCondition.evaluationPeriods":
+		if e.ComplexityRoot.AlarmCondition.EvaluationPeriods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.EvaluationPeriods(childComplexity), true
+	case "AlarmCondition.period":
+		if e.ComplexityRoot.AlarmCondition.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Period(childComplexity), true
+	case "AlarmCondition.statistic":
+		if e.ComplexityRoot.AlarmCondition.Statistic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Statistic(childComplexity), true
+	case "AlarmCondition.summary":
+		if e.ComplexityRoot.AlarmCondition.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Summary(childComplexity), true
+	case "AlarmCondition.threshold":
+		if e.ComplexityRoot.AlarmCondition.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Threshold(childComplexity), true
+	case "AlarmCondition.treatMissingData":
+		if e.ComplexityRoot.AlarmCondition.TreatMissingData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.TreatMissingData(childComplexity), true
+	case "AlarmCondition.unit":
+		if e.ComplexityRoot.AlarmCondition.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmCondition.Unit(childComplexity), true
+
+	case "AlarmDimension.name":
+		if e.ComplexityRoot.AlarmDimension.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmDimension.Name(childComplexity), true
+	case "AlarmDimension.values":
+		if e.ComplexityRoot.AlarmDimension.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmDimension.Values(childComplexity), true
+
+	case "AlarmFacts.awsAccountId":
+		if e.ComplexityRoot.AlarmFacts.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.AccountID(childComplexity), true
+	case "AlarmFacts.alarmArn":
+		if e.ComplexityRoot.AlarmFacts.AlarmARN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.AlarmARN(childComplexity), true
+	case "AlarmFacts.alarmName":
+		if e.ComplexityRoot.AlarmFacts.AlarmName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.AlarmName(childComplexity), true
+	case "AlarmFacts.dimensions":
+		if e.ComplexityRoot.AlarmFacts.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.Dimensions(childComplexity), true
+	case "AlarmFacts.metricNames":
+		if e.ComplexityRoot.AlarmFacts.MetricNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.MetricNames(childComplexity), true
+	case "AlarmFacts.namespaces":
+		if e.ComplexityRoot.AlarmFacts.Namespaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.Namespaces(childComplexity), true
+	case "AlarmFacts.region":
+		if e.ComplexityRoot.AlarmFacts.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlarmFacts.Region(childComplexity), true
 
 	case "ApiToken.accountId":
 		if e.ComplexityRoot.ApiToken.AccountID == nil {
@@ -1724,6 +2001,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AwsIntegration.RecentRejections(childComplexity, args["first"].(*int)), true
+	case "AwsIntegration.routes":
+		if e.ComplexityRoot.AwsIntegration.Routes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwsIntegration.Routes(childComplexity), true
 	case "AwsIntegration.state":
 		if e.ComplexityRoot.AwsIntegration.State == nil {
 			break
@@ -1880,12 +2163,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloudWatchAlarm.Arn(childComplexity), true
+	case "CloudWatchAlarm.condition":
+		if e.ComplexityRoot.CloudWatchAlarm.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Condition(childComplexity), true
+	case "CloudWatchAlarm.consoleUrl":
+		if e.ComplexityRoot.CloudWatchAlarm.ConsoleURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.ConsoleURL(childComplexity), true
 	case "CloudWatchAlarm.description":
 		if e.ComplexityRoot.CloudWatchAlarm.Description == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CloudWatchAlarm.Description(childComplexity), true
+	case "CloudWatchAlarm.dimensions":
+		if e.ComplexityRoot.CloudWatchAlarm.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudWatchAlarm.Dimensions(childComplexity), true
 	case "CloudWatchAlarm.kind":
 		if e.ComplexityRoot.CloudWatchAlarm.Kind == nil {
 			break
@@ -3399,6 +3700,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncidentPayload.Incident(childComplexity), true
 
+	case "IntegrationRoute.component":
+		if e.ComplexityRoot.IntegrationRoute.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Component(childComplexity), true
+	case "IntegrationRoute.conditions":
+		if e.ComplexityRoot.IntegrationRoute.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Conditions(childComplexity), true
+	case "IntegrationRoute.escalationPolicyId":
+		if e.ComplexityRoot.IntegrationRoute.EscalationPolicyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.EscalationPolicyID(childComplexity), true
+	case "IntegrationRoute.id":
+		if e.ComplexityRoot.IntegrationRoute.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.ID(childComplexity), true
+	case "IntegrationRoute.name":
+		if e.ComplexityRoot.IntegrationRoute.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Name(childComplexity), true
+	case "IntegrationRoute.position":
+		if e.ComplexityRoot.IntegrationRoute.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Position(childComplexity), true
+	case "IntegrationRoute.severity":
+		if e.ComplexityRoot.IntegrationRoute.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoute.Severity(childComplexity), true
+
+	case "IntegrationRoutesPayload.errors":
+		if e.ComplexityRoot.IntegrationRoutesPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoutesPayload.Errors(childComplexity), true
+	case "IntegrationRoutesPayload.integration":
+		if e.ComplexityRoot.IntegrationRoutesPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegrationRoutesPayload.Integration(childComplexity), true
+
 	case "IntegrationStats.confirmations":
 		if e.ComplexityRoot.IntegrationStats.Confirmations == nil {
 			break
@@ -3453,6 +3810,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IntegrationStats.Resolved(childComplexity), true
+
+	case "Invitation.createdAt":
+		if e.ComplexityRoot.Invitation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.CreatedAt(childComplexity), true
+	case "Invitation.email":
+		if e.ComplexityRoot.Invitation.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Email(childComplexity), true
+	case "Invitation.expiresAt":
+		if e.ComplexityRoot.Invitation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.ExpiresAt(childComplexity), true
+	case "Invitation.id":
+		if e.ComplexityRoot.Invitation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.ID(childComplexity), true
+	case "Invitation.invitedBy":
+		if e.ComplexityRoot.Invitation.InvitedByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.InvitedByName(childComplexity), true
+	case "Invitation.role":
+		if e.ComplexityRoot.Invitation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Role(childComplexity), true
+	case "Invitation.sentAt":
+		if e.ComplexityRoot.Invitation.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.SentAt(childComplexity), true
+	case "Invitation.status":
+		if e.ComplexityRoot.Invitation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Status(childComplexity), true
+
+	case "InvitationPayload.errors":
+		if e.ComplexityRoot.InvitationPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.Errors(childComplexity), true
+	case "InvitationPayload.invitation":
+		if e.ComplexityRoot.InvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.Invitation(childComplexity), true
 
 	case "KeyRotation.inProgress":
 		if e.ComplexityRoot.KeyRotation.InProgress == nil {
@@ -3671,6 +4090,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipPayload.Membership(childComplexity), true
+
+	case "MetricDimension.name":
+		if e.ComplexityRoot.MetricDimension.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDimension.Name(childComplexity), true
+	case "MetricDimension.value":
+		if e.ComplexityRoot.MetricDimension.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDimension.Value(childComplexity), true
 
 	case "Mutation.acknowledgeIncident":
 		if e.ComplexityRoot.Mutation.AcknowledgeIncident == nil {
@@ -4101,6 +4533,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FireEvent(childComplexity, args["input"].(model.FireEventInput)), true
+	case "Mutation.inviteMember":
+		if e.ComplexityRoot.Mutation.InviteMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["input"].(model.InviteMemberInput)), true
 	case "Mutation.launchFarm":
 		if e.ComplexityRoot.Mutation.LaunchFarm == nil {
 			break
@@ -4156,6 +4599,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResendDelivery(childComplexity, args["input"].(model.ResendDeliveryInput)), true
+	case "Mutation.resendInvitation":
+		if e.ComplexityRoot.Mutation.ResendInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendInvitation(childComplexity, args["id"].(string)), true
 	case "Mutation.resolveIncident":
 		if e.ComplexityRoot.Mutation.ResolveIncident == nil {
 			break
@@ -4222,6 +4676,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCalendarFeed(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeInvitation":
+		if e.ComplexityRoot.Mutation.RevokeInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeInvitation(childComplexity, args["id"].(string)), true
 	case "Mutation.rotateAwsIntegrationUrl":
 		if e.ComplexityRoot.Mutation.RotateAWSIntegrationURL == nil {
 			break
@@ -4310,6 +4775,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetIncidentPolicy(childComplexity, args["input"].(model.SetIncidentPolicyInput)), true
+	case "Mutation.setIntegrationRoutes":
+		if e.ComplexityRoot.Mutation.SetIntegrationRoutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setIntegrationRoutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetIntegrationRoutes(childComplexity, args["input"].(model.SetIntegrationRoutesInput)), true
 	case "Mutation.setNotificationRules":
 		if e.ComplexityRoot.Mutation.SetNotificationRules == nil {
 			break
@@ -4912,6 +5388,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SystemDeliveries(childComplexity, args["filter"].(*model.DeliveryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.tryIntegrationRoutes":
+		if e.ComplexityRoot.Query.TryIntegrationRoutes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tryIntegrationRoutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TryIntegrationRoutes(childComplexity, args["input"].(model.SetIntegrationRoutesInput), args["first"].(*int)), true
 	case "Query.usableEndpoints":
 		if e.ComplexityRoot.Query.UsableEndpoints == nil {
 			break
@@ -4969,6 +5456,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RetryFailedDeliveriesPayload.Queued(childComplexity), true
+
+	case "RouteCondition.dimension":
+		if e.ComplexityRoot.RouteCondition.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Dimension(childComplexity), true
+	case "RouteCondition.field":
+		if e.ComplexityRoot.RouteCondition.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Field(childComplexity), true
+	case "RouteCondition.op":
+		if e.ComplexityRoot.RouteCondition.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Op(childComplexity), true
+	case "RouteCondition.value":
+		if e.ComplexityRoot.RouteCondition.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteCondition.Value(childComplexity), true
+
+	case "RouteTrial.component":
+		if e.ComplexityRoot.RouteTrial.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.Component(childComplexity), true
+	case "RouteTrial.facts":
+		if e.ComplexityRoot.RouteTrial.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.Facts(childComplexity), true
+	case "RouteTrial.matchedIndex":
+		if e.ComplexityRoot.RouteTrial.MatchedIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.MatchedIndex(childComplexity), true
+	case "RouteTrial.message":
+		if e.ComplexityRoot.RouteTrial.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrial.Message(childComplexity), true
+
+	case "RouteTrialsPayload.errors":
+		if e.ComplexityRoot.RouteTrialsPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrialsPayload.Errors(childComplexity), true
+	case "RouteTrialsPayload.trials":
+		if e.ComplexityRoot.RouteTrialsPayload.Trials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteTrialsPayload.Trials(childComplexity), true
 
 	case "Schedule.accountId":
 		if e.ComplexityRoot.Schedule.AccountID == nil {
@@ -5349,12 +5899,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetEscalationPolicyPayload.Integration(childComplexity), true
 
+	case "SetupChecklist.done":
+		if e.ComplexityRoot.SetupChecklist.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.Done(childComplexity), true
+	case "SetupChecklist.hasComponent":
+		if e.ComplexityRoot.SetupChecklist.HasComponent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasComponent(childComplexity), true
+	case "SetupChecklist.hasEndpoint":
+		if e.ComplexityRoot.SetupChecklist.HasEndpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasEndpoint(childComplexity), true
+	case "SetupChecklist.hasIntegration":
+		if e.ComplexityRoot.SetupChecklist.HasIntegration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasIntegration(childComplexity), true
+	case "SetupChecklist.hasWebhook":
+		if e.ComplexityRoot.SetupChecklist.HasWebhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetupChecklist.HasWebhook(childComplexity), true
+
+	case "SeverityCount.count":
+		if e.ComplexityRoot.SeverityCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeverityCount.Count(childComplexity), true
+	case "SeverityCount.severity":
+		if e.ComplexityRoot.SeverityCount.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeverityCount.Severity(childComplexity), true
+
+	case "SnsReceipt.alarmName":
+		if e.ComplexityRoot.SnsReceipt.AlarmName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.AlarmName(childComplexity), true
 	case "SnsReceipt.detail":
 		if e.ComplexityRoot.SnsReceipt.Detail == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SnsReceipt.Detail(childComplexity), true
+	case "SnsReceipt.incident":
+		if e.ComplexityRoot.SnsReceipt.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Incident(childComplexity), true
 	case "SnsReceipt.messageId":
 		if e.ComplexityRoot.SnsReceipt.MessageID == nil {
 			break
@@ -5373,6 +5979,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SnsReceipt.ReceivedAt(childComplexity), true
+	case "SnsReceipt.route":
+		if e.ComplexityRoot.SnsReceipt.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnsReceipt.Route(childComplexity), true
 	case "SnsReceipt.type":
 		if e.ComplexityRoot.SnsReceipt.Type == nil {
 			break
@@ -5836,6 +6448,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputFarmIdInput,
 		ec.unmarshalInputFireEventInput,
 		ec.unmarshalInputIncidentFilter,
+		ec.unmarshalInputIntegrationRouteInput,
+		ec.unmarshalInputInviteMemberInput,
 		ec.unmarshalInputKeyValueInput,
 		ec.unmarshalInputNotificationRuleInput,
 		ec.unmarshalInputReassignIncidentInput,
@@ -5847,6 +6461,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRevokeApiTokenInput,
 		ec.unmarshalInputRotateAwsIntegrationUrlInput,
 		ec.unmarshalInputRotateEndpointKeyInput,
+		ec.unmarshalInputRouteConditionInput,
 		ec.unmarshalInputScheduleLayerInput,
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputServerFields,
@@ -5854,6 +6469,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSetEnvironmentApprovalsInput,
 		ec.unmarshalInputSetEscalationPolicyInput,
 		ec.unmarshalInputSetIncidentPolicyInput,
+		ec.unmarshalInputSetIntegrationRoutesInput,
 		ec.unmarshalInputSetVariableInput,
 		ec.unmarshalInputSnoozeIncidentInput,
 		ec.unmarshalInputUnacknowledgeIncidentInput,
@@ -6102,6 +6718,37 @@ extend type Mutation {
 type Subscription {
   "Every audited change of the account, live, across all API replicas."
   accountActivity(accountId: ID!): AuditEntry! @hasRole(role: ADMIN)
+}
+
+"An account's landing page: what is wrong now, and what is left to set up."
+type AccountOverview {
+  "Open incidents per severity (every severity, zero included), most severe first."
+  openIncidents: [SeverityCount!]!
+  "Components that are not operational, worst first."
+  degradedComponents: [Component!]!
+  "Endpoints that are paused, failing or disabled by the breaker."
+  failingEndpoints: [Endpoint!]!
+  "Deliveries of the account that failed in the last 24 hours."
+  failedDeliveries24h: Int!
+  "Getting started: component → integration → endpoint → webhook."
+  checklist: SetupChecklist!
+}
+
+type SeverityCount {
+  severity: Severity!
+  count: Int!
+}
+
+type SetupChecklist {
+  hasComponent: Boolean!
+  hasIntegration: Boolean!
+  hasEndpoint: Boolean!
+  hasWebhook: Boolean!
+  done: Boolean!
+}
+
+extend type Account {
+  overview: AccountOverview!
 }
 `, BuiltIn: false},
 	{Name: "../schema/apitoken.graphqls", Input: `"A credential for API consumers. Only its hash is stored; the secret is shown once."
@@ -6585,6 +7232,33 @@ type CloudWatchAlarm {
   metricNamespace: String
   metricName: String
   rule: String
+  "When the alarm fires; null for composite alarms."
+  condition: AlarmCondition
+  "The metric's dimensions (every metric's, for metric math)."
+  dimensions: [MetricDimension!]!
+  "The alarm in the AWS console of its region; null when the region is unknown."
+  consoleUrl: String
+}
+
+type AlarmCondition {
+  "AVERAGE, SUM… or an extended statistic (p99); empty for metric math."
+  statistic: String!
+  "Seconds."
+  period: Int!
+  evaluationPeriods: Int!
+  datapointsToAlarm: Int!
+  comparisonOperator: String!
+  "Null for anomaly detection (the band is the threshold)."
+  threshold: Float
+  treatMissingData: String!
+  unit: String!
+  "e.g. AVERAGE > 80 for 3 of 5 periods of 60 s"
+  summary: String!
+}
+
+type MetricDimension {
+  name: String!
+  value: String!
 }
 
 type TimelineEntry {
@@ -6798,6 +7472,132 @@ extend type Mutation {
   rotateAwsIntegrationUrl(input: RotateAwsIntegrationUrlInput!): AwsIntegrationUrlPayload!
   "The URL answers 404 at once; incidents stay."
   deleteAwsIntegration(input: DeleteAwsIntegrationInput!): DeletePayload!
+}
+
+# Routing rules (issue 9): an integration's ordered rules send each alarm to a component.
+
+"A fact of a CloudWatch alarm a routing condition tests (alarm messages carry no tags)."
+enum RouteField {
+  ALARM_NAME
+  ALARM_ARN
+  AWS_ACCOUNT_ID
+  "The region code, e.g. eu-west-1."
+  REGION
+  "Any of the alarm's metrics' namespaces (a metric math alarm has several metrics)."
+  NAMESPACE
+  METRIC_NAME
+  "A dimension's value; ` + "`" + `dimension` + "`" + ` names the dimension."
+  DIMENSION
+}
+
+enum RouteOp {
+  "* any run of characters, ? one; the whole value must match."
+  GLOB
+  EQUALS
+  "RE2, unanchored unless the pattern anchors itself; (?i) for case-insensitive."
+  REGEX
+}
+
+type RouteCondition {
+  field: RouteField!
+  dimension: String
+  op: RouteOp!
+  value: String!
+}
+
+"The first rule whose conditions all hold sends the alarm to its component; none: the integration's own."
+type IntegrationRoute {
+  id: ID!
+  position: Int!
+  name: String!
+  "All must hold; none matches every alarm."
+  conditions: [RouteCondition!]!
+  component: Component!
+  "Null: the integration's default severity."
+  severity: Severity
+  "Null: the integration's, then the component's policy."
+  escalationPolicyId: ID
+}
+
+"What rules are matched against, kept from a recent message (never the SNS payload)."
+type AlarmFacts {
+  alarmName: String!
+  alarmArn: String!
+  awsAccountId: String!
+  region: String!
+  namespaces: [String!]!
+  metricNames: [String!]!
+  dimensions: [AlarmDimension!]!
+}
+
+type AlarmDimension {
+  name: String!
+  values: [String!]!
+}
+
+type RouteTrial {
+  message: SnsReceipt!
+  facts: AlarmFacts!
+  "Position of the rule that would match in the tried set; null: the integration's own component."
+  matchedIndex: Int
+  component: Component!
+}
+
+input RouteConditionInput {
+  field: RouteField!
+  dimension: String
+  op: RouteOp!
+  value: String!
+}
+
+input IntegrationRouteInput {
+  "Keep an existing rule's id; omit for a new rule."
+  id: ID
+  name: String!
+  conditions: [RouteConditionInput!]!
+  componentId: ID!
+  severity: Severity
+  escalationPolicyId: ID
+}
+
+input SetIntegrationRoutesInput {
+  integrationId: ID!
+  "In order; replaces all rules."
+  routes: [IntegrationRouteInput!]!
+}
+
+type IntegrationRoutesPayload {
+  integration: AwsIntegration
+  errors: [UserError!]!
+}
+
+type RouteTrialsPayload {
+  "Newest message first."
+  trials: [RouteTrial!]
+  errors: [UserError!]!
+}
+
+extend type AwsIntegration {
+  routes: [IntegrationRoute!]!
+}
+
+extend type SnsReceipt {
+  "The alarm the message carried; empty for other messages."
+  alarmName: String!
+  "The incident it opened, resolved or repeated."
+  incident: Incident
+  "The routing rule it matched (null: none, or since removed)."
+  route: IntegrationRoute
+}
+
+extend type Query {
+  "Runs rules (unsaved) against the integration's last messages. Members and up."
+  tryIntegrationRoutes(input: SetIntegrationRoutesInput!, first: Int = 20): RouteTrialsPayload!
+}
+
+extend type Mutation {
+  "Replaces the integration's routing rules (admins)."
+  setIntegrationRoutes(input: SetIntegrationRoutesInput!): IntegrationRoutesPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/inventory.graphqls", Input: `enum FarmStatus {
@@ -7031,6 +7831,48 @@ extend type Mutation {
   deleteServer(input: DeleteServerInput!): DeletePayload!
   setVariable(input: SetVariableInput!): VariablePayload!
   deleteVariable(input: DeleteVariableInput!): DeletePayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/invitation.graphqls", Input: `# Invitations (issue 9): an admin invites a person by email; the person accepts through the
+# mailed link (public REST: GET/POST /auth/invitations/{token}) and sets their own password.
+
+type Invitation {
+  id: ID!
+  email: String!
+  role: Role!
+  invitedBy: String!
+  createdAt: Time!
+  "When the current link stops working."
+  expiresAt: Time!
+  "When the last mail was sent."
+  sentAt: Time!
+  "PENDING or EXPIRED (accepted and revoked ones are not listed)."
+  status: String!
+}
+
+input InviteMemberInput {
+  accountId: ID!
+  email: String!
+  role: Role!
+}
+
+type InvitationPayload {
+  invitation: Invitation
+  errors: [UserError!]!
+}
+
+extend type Account {
+  "Open invitations, newest first (admins)."
+  invitations: [Invitation!]!
+}
+
+extend type Mutation {
+  "Mails a signed invitation link (valid 7 days). Only owners invite owners."
+  inviteMember(input: InviteMemberInput!): InvitationPayload! @hasRole(role: ADMIN)
+  "Mails a new link and extends the expiry."
+  resendInvitation(id: ID!): InvitationPayload!
+  "The links stop working."
+  revokeInvitation(id: ID!): InvitationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mail.graphqls", Input: `"A message of the one mail path: pages, notices, invitations, subscriber mail."
@@ -8029,6 +8871,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_apiTokens(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Account_auditLog(ctx, field)
+	case "overview":
+		return ec.fieldContext_Account_overview(ctx, field)
 	case "approvalRequests":
 		return ec.fieldContext_Account_approvalRequests(ctx, field)
 	case "components":
@@ -8043,6 +8887,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_awsIntegrations(ctx, field)
 	case "farms":
 		return ec.fieldContext_Account_farms(ctx, field)
+	case "invitations":
+		return ec.fieldContext_Account_invitations(ctx, field)
 	case "outgoingMail":
 		return ec.fieldContext_Account_outgoingMail(ctx, field)
 	case "mailSending":
@@ -8073,6 +8919,22 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
 
+func (ec *executionContext) childFields_AccountOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "openIncidents":
+		return ec.fieldContext_AccountOverview_openIncidents(ctx, field)
+	case "degradedComponents":
+		return ec.fieldContext_AccountOverview_degradedComponents(ctx, field)
+	case "failingEndpoints":
+		return ec.fieldContext_AccountOverview_failingEndpoints(ctx, field)
+	case "failedDeliveries24h":
+		return ec.fieldContext_AccountOverview_failedDeliveries24h(ctx, field)
+	case "checklist":
+		return ec.fieldContext_AccountOverview_checklist(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountOverview", field.Name)
+}
+
 func (ec *executionContext) childFields_AccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -8093,6 +8955,60 @@ func (ec *executionContext) childFields_AddIncidentNotePayload(ctx context.Conte
 		return ec.fieldContext_AddIncidentNotePayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddIncidentNotePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AlarmCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statistic":
+		return ec.fieldContext_AlarmCondition_statistic(ctx, field)
+	case "period":
+		return ec.fieldContext_AlarmCondition_period(ctx, field)
+	case "evaluationPeriods":
+		return ec.fieldContext_AlarmCondition_evaluationPeriods(ctx, field)
+	case "datapointsToAlarm":
+		return ec.fieldContext_AlarmCondition_datapointsToAlarm(ctx, field)
+	case "comparisonOperator":
+		return ec.fieldContext_AlarmCondition_comparisonOperator(ctx, field)
+	case "threshold":
+		return ec.fieldContext_AlarmCondition_threshold(ctx, field)
+	case "treatMissingData":
+		return ec.fieldContext_AlarmCondition_treatMissingData(ctx, field)
+	case "unit":
+		return ec.fieldContext_AlarmCondition_unit(ctx, field)
+	case "summary":
+		return ec.fieldContext_AlarmCondition_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlarmCondition", field.Name)
+}
+
+func (ec *executionContext) childFields_AlarmDimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AlarmDimension_name(ctx, field)
+	case "values":
+		return ec.fieldContext_AlarmDimension_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlarmDimension", field.Name)
+}
+
+func (ec *executionContext) childFields_AlarmFacts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "alarmName":
+		return ec.fieldContext_AlarmFacts_alarmName(ctx, field)
+	case "alarmArn":
+		return ec.fieldContext_AlarmFacts_alarmArn(ctx, field)
+	case "awsAccountId":
+		return ec.fieldContext_AlarmFacts_awsAccountId(ctx, field)
+	case "region":
+		return ec.fieldContext_AlarmFacts_region(ctx, field)
+	case "namespaces":
+		return ec.fieldContext_AlarmFacts_namespaces(ctx, field)
+	case "metricNames":
+		return ec.fieldContext_AlarmFacts_metricNames(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_AlarmFacts_dimensions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlarmFacts", field.Name)
 }
 
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8291,6 +9207,8 @@ func (ec *executionContext) childFields_AwsIntegration(ctx context.Context, fiel
 		return ec.fieldContext_AwsIntegration_recentRejections(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_AwsIntegration_createdAt(ctx, field)
+	case "routes":
+		return ec.fieldContext_AwsIntegration_routes(ctx, field)
 	case "escalationPolicy":
 		return ec.fieldContext_AwsIntegration_escalationPolicy(ctx, field)
 	}
@@ -8391,6 +9309,12 @@ func (ec *executionContext) childFields_CloudWatchAlarm(ctx context.Context, fie
 		return ec.fieldContext_CloudWatchAlarm_metricName(ctx, field)
 	case "rule":
 		return ec.fieldContext_CloudWatchAlarm_rule(ctx, field)
+	case "condition":
+		return ec.fieldContext_CloudWatchAlarm_condition(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_CloudWatchAlarm_dimensions(ctx, field)
+	case "consoleUrl":
+		return ec.fieldContext_CloudWatchAlarm_consoleUrl(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloudWatchAlarm", field.Name)
 }
@@ -9115,6 +10039,36 @@ func (ec *executionContext) childFields_IncidentPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type IncidentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_IntegrationRoute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_IntegrationRoute_id(ctx, field)
+	case "position":
+		return ec.fieldContext_IntegrationRoute_position(ctx, field)
+	case "name":
+		return ec.fieldContext_IntegrationRoute_name(ctx, field)
+	case "conditions":
+		return ec.fieldContext_IntegrationRoute_conditions(ctx, field)
+	case "component":
+		return ec.fieldContext_IntegrationRoute_component(ctx, field)
+	case "severity":
+		return ec.fieldContext_IntegrationRoute_severity(ctx, field)
+	case "escalationPolicyId":
+		return ec.fieldContext_IntegrationRoute_escalationPolicyId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegrationRoute", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegrationRoutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integration":
+		return ec.fieldContext_IntegrationRoutesPayload_integration(ctx, field)
+	case "errors":
+		return ec.fieldContext_IntegrationRoutesPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegrationRoutesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "opened":
@@ -9137,6 +10091,38 @@ func (ec *executionContext) childFields_IntegrationStats(ctx context.Context, fi
 		return ec.fieldContext_IntegrationStats_lastOutcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IntegrationStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Invitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Invitation_id(ctx, field)
+	case "email":
+		return ec.fieldContext_Invitation_email(ctx, field)
+	case "role":
+		return ec.fieldContext_Invitation_role(ctx, field)
+	case "invitedBy":
+		return ec.fieldContext_Invitation_invitedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Invitation_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Invitation_expiresAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_Invitation_sentAt(ctx, field)
+	case "status":
+		return ec.fieldContext_Invitation_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+}
+
+func (ec *executionContext) childFields_InvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_InvitationPayload_invitation(ctx, field)
+	case "errors":
+		return ec.fieldContext_InvitationPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvitationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyRotation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9255,6 +10241,16 @@ func (ec *executionContext) childFields_MembershipPayload(ctx context.Context, f
 		return ec.fieldContext_MembershipPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricDimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_MetricDimension_name(ctx, field)
+	case "value":
+		return ec.fieldContext_MetricDimension_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricDimension", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9385,6 +10381,44 @@ func (ec *executionContext) childFields_RetryFailedDeliveriesPayload(ctx context
 		return ec.fieldContext_RetryFailedDeliveriesPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RetryFailedDeliveriesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_RouteCondition_field(ctx, field)
+	case "dimension":
+		return ec.fieldContext_RouteCondition_dimension(ctx, field)
+	case "op":
+		return ec.fieldContext_RouteCondition_op(ctx, field)
+	case "value":
+		return ec.fieldContext_RouteCondition_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteCondition", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteTrial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_RouteTrial_message(ctx, field)
+	case "facts":
+		return ec.fieldContext_RouteTrial_facts(ctx, field)
+	case "matchedIndex":
+		return ec.fieldContext_RouteTrial_matchedIndex(ctx, field)
+	case "component":
+		return ec.fieldContext_RouteTrial_component(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteTrial", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteTrialsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "trials":
+		return ec.fieldContext_RouteTrialsPayload_trials(ctx, field)
+	case "errors":
+		return ec.fieldContext_RouteTrialsPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteTrialsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Schedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9565,6 +10599,32 @@ func (ec *executionContext) childFields_SetEscalationPolicyPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type SetEscalationPolicyPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SetupChecklist(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasComponent":
+		return ec.fieldContext_SetupChecklist_hasComponent(ctx, field)
+	case "hasIntegration":
+		return ec.fieldContext_SetupChecklist_hasIntegration(ctx, field)
+	case "hasEndpoint":
+		return ec.fieldContext_SetupChecklist_hasEndpoint(ctx, field)
+	case "hasWebhook":
+		return ec.fieldContext_SetupChecklist_hasWebhook(ctx, field)
+	case "done":
+		return ec.fieldContext_SetupChecklist_done(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetupChecklist", field.Name)
+}
+
+func (ec *executionContext) childFields_SeverityCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "severity":
+		return ec.fieldContext_SeverityCount_severity(ctx, field)
+	case "count":
+		return ec.fieldContext_SeverityCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeverityCount", field.Name)
+}
+
 func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "messageId":
@@ -9577,6 +10637,12 @@ func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field gr
 		return ec.fieldContext_SnsReceipt_detail(ctx, field)
 	case "receivedAt":
 		return ec.fieldContext_SnsReceipt_receivedAt(ctx, field)
+	case "alarmName":
+		return ec.fieldContext_SnsReceipt_alarmName(ctx, field)
+	case "incident":
+		return ec.fieldContext_SnsReceipt_incident(ctx, field)
+	case "route":
+		return ec.fieldContext_SnsReceipt_route(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnsReceipt", field.Name)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/cloudwatch"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 type AccountPayload struct {
@@ -30,6 +32,11 @@ type AddIncidentNotePayload struct {
 	Entry    *models.TimelineEntry `json:"entry,omitempty"`
 	Incident *models.Incident      `json:"incident,omitempty"`
 	Errors   []*UserError          `json:"errors"`
+}
+
+type AlarmDimension struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
 }
 
 type APITokenPayload struct {
@@ -116,6 +123,12 @@ type CloudWatchAlarm struct {
 	MetricNamespace *string   `json:"metricNamespace,omitempty"`
 	MetricName      *string   `json:"metricName,omitempty"`
 	Rule            *string   `json:"rule,omitempty"`
+	// When the alarm fires; null for composite alarms.
+	Condition *cloudwatch.Condition `json:"condition,omitempty"`
+	// The metric's dimensions (every metric's, for metric math).
+	Dimensions []*cloudwatch.Dimension `json:"dimensions"`
+	// The alarm in the AWS console of its region; null when the region is unknown.
+	ConsoleURL *string `json:"consoleUrl,omitempty"`
 }
 
 type ComponentPayload struct {
@@ -478,6 +491,32 @@ type IncidentPayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type IntegrationRouteInput struct {
+	// Keep an existing rule's id; omit for a new rule.
+	ID                 *string                `json:"id,omitempty"`
+	Name               string                 `json:"name"`
+	Conditions         []*RouteConditionInput `json:"conditions"`
+	ComponentID        string                 `json:"componentId"`
+	Severity           *models.Severity       `json:"severity,omitempty"`
+	EscalationPolicyID *string                `json:"escalationPolicyId,omitempty"`
+}
+
+type IntegrationRoutesPayload struct {
+	Integration *models.AWSIntegration `json:"integration,omitempty"`
+	Errors      []*UserError           `json:"errors"`
+}
+
+type InvitationPayload struct {
+	Invitation *models.Invitation `json:"invitation,omitempty"`
+	Errors     []*UserError       `json:"errors"`
+}
+
+type InviteMemberInput struct {
+	AccountID string      `json:"accountId"`
+	Email     string      `json:"email"`
+	Role      models.Role `json:"role"`
+}
+
 type KeyValue struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
@@ -603,6 +642,19 @@ type RotateEndpointKeyInput struct {
 	SignatureSwitchAt *time.Time `json:"signatureSwitchAt,omitempty"`
 }
 
+type RouteConditionInput struct {
+	Field     routing.Field `json:"field"`
+	Dimension *string       `json:"dimension,omitempty"`
+	Op        routing.Op    `json:"op"`
+	Value     string        `json:"value"`
+}
+
+type RouteTrialsPayload struct {
+	// Newest message first.
+	Trials []*models.RouteTrial `json:"trials,omitempty"`
+	Errors []*UserError         `json:"errors"`
+}
+
 type ScheduleLayerInput struct {
 	// Keep an existing layer's id so its shifts keep their origin; omit for a new layer.
 	ID             *string             `json:"id,omitempty"`
@@ -697,12 +749,31 @@ type SetIncidentPolicyInput struct {
 	PolicyID *string `json:"policyId,omitempty"`
 }
 
+type SetIntegrationRoutesInput struct {
+	IntegrationID string `json:"integrationId"`
+	// In order; replaces all rules.
+	Routes []*IntegrationRouteInput `json:"routes"`
+}
+
 type SetVariableInput struct {
 	Scope  *ScopeInput `json:"scope"`
 	Name   string      `json:"name"`
 	Value  string      `json:"value"`
 	Hidden *bool       `json:"hidden,omitempty"`
 	Locked *bool       `json:"locked,omitempty"`
+}
+
+type SetupChecklist struct {
+	HasComponent   bool `json:"hasComponent"`
+	HasIntegration bool `json:"hasIntegration"`
+	HasEndpoint    bool `json:"hasEndpoint"`
+	HasWebhook     bool `json:"hasWebhook"`
+	Done           bool `json:"done"`
+}
+
+type SeverityCount struct {
+	Severity models.Severity `json:"severity"`
+	Count    int             `json:"count"`
 }
 
 type SnoozeIncidentInput struct {

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -76,6 +78,86 @@ type Alarm struct {
 
 	// Rule is set for KindComposite.
 	Rule string
+
+	// Condition is when the alarm fires (nil for composite alarms, and for messages that do
+	// not say).
+	Condition *Condition
+}
+
+// Condition is a metric alarm's rule: the statistic over each period compared with the
+// threshold, for DatapointsToAlarm of EvaluationPeriods periods. Fields CloudWatch did not send
+// (or sent in another type) are zero.
+type Condition struct {
+	// Statistic is CloudWatch's statistic (AVERAGE, SUM…) or extended statistic (p99); empty
+	// for metric math, whose statistics are per query.
+	Statistic          string
+	Period             int // seconds
+	EvaluationPeriods  int
+	DatapointsToAlarm  int
+	ComparisonOperator string
+	// Threshold is nil for anomaly detection alarms (ThresholdMetricID names the band).
+	Threshold        *float64
+	TreatMissingData string
+	Unit             string
+}
+
+// comparisons maps CloudWatch's comparison operators to symbols.
+var comparisons = map[string]string{
+	"GreaterThanOrEqualToThreshold":            "≥",
+	"GreaterThanThreshold":                     ">",
+	"LessThanThreshold":                        "<",
+	"LessThanOrEqualToThreshold":               "≤",
+	"LessThanLowerOrGreaterThanUpperThreshold": "outside the band",
+	"LessThanLowerThreshold":                   "below the band",
+	"GreaterThanUpperThreshold":                "above the band",
+}
+
+// Summary reads the condition as a sentence fragment: "AVERAGE > 80 for 3 of 5 periods of 60 s".
+func (c *Condition) Summary() string {
+	var b strings.Builder
+	if c.Statistic != "" {
+		b.WriteString(c.Statistic)
+		b.WriteString(" ")
+	}
+	op := comparisons[c.ComparisonOperator]
+	if op == "" {
+		op = c.ComparisonOperator
+	}
+	b.WriteString(op)
+	if c.Threshold != nil {
+		b.WriteString(" ")
+		b.WriteString(strconv.FormatFloat(*c.Threshold, 'f', -1, 64))
+	}
+	if c.EvaluationPeriods > 0 {
+		n := c.DatapointsToAlarm
+		if n == 0 {
+			n = c.EvaluationPeriods
+		}
+		fmt.Fprintf(&b, " for %d of %d period", n, c.EvaluationPeriods)
+		if c.EvaluationPeriods != 1 {
+			b.WriteString("s")
+		}
+		if c.Period > 0 {
+			fmt.Fprintf(&b, " of %d s", c.Period)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// ConsoleURL is the alarm's page in the AWS console of its region and partition, or "" when
+// the region is not known.
+func (a *Alarm) ConsoleURL() string {
+	if a.Region == "" || !reRegionCode.MatchString(a.Region) {
+		return ""
+	}
+	host := a.Region + ".console.aws.amazon.com"
+	switch partition(a.Region) {
+	case "aws-cn":
+		host = "console.amazonaws.cn"
+	case "aws-us-gov":
+		host = "console.amazonaws-us-gov.com"
+	}
+	return "https://" + host + "/cloudwatch/home?region=" + a.Region + "#alarmsV2:alarm/" + url.PathEscape(a.Name)
 }
 
 // Metric is a CloudWatch metric.
@@ -139,6 +221,57 @@ type wireTrigger struct {
 	Dimensions        []wireDimension `json:"Dimensions"`
 	Metrics           []wireQuery     `json:"Metrics"`
 	ThresholdMetricID *string         `json:"ThresholdMetricId"`
+	// The condition is read leniently (raw): a field of an unexpected type is left out
+	// rather than refusing the alarm.
+	Statistic          json.RawMessage `json:"Statistic"`
+	ExtendedStatistic  json.RawMessage `json:"ExtendedStatistic"`
+	Period             json.RawMessage `json:"Period"`
+	EvaluationPeriods  json.RawMessage `json:"EvaluationPeriods"`
+	DatapointsToAlarm  json.RawMessage `json:"DatapointsToAlarm"`
+	ComparisonOperator json.RawMessage `json:"ComparisonOperator"`
+	Threshold          json.RawMessage `json:"Threshold"`
+	TreatMissingData   json.RawMessage `json:"TreatMissingData"`
+	Unit               json.RawMessage `json:"Unit"`
+}
+
+// condition reads the alarm's condition from a trigger, leniently; nil when it says nothing.
+func (t *wireTrigger) condition() *Condition {
+	str := func(raw json.RawMessage) string {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return s
+	}
+	num := func(raw json.RawMessage) int {
+		var f float64
+		if json.Unmarshal(raw, &f) != nil || f < 0 || f > 1e9 {
+			return 0
+		}
+		return int(f)
+	}
+	c := &Condition{
+		Statistic: str(t.Statistic), Period: num(t.Period), EvaluationPeriods: num(t.EvaluationPeriods),
+		DatapointsToAlarm: num(t.DatapointsToAlarm), ComparisonOperator: str(t.ComparisonOperator),
+		TreatMissingData: str(t.TreatMissingData), Unit: str(t.Unit),
+	}
+	if ext := str(t.ExtendedStatistic); ext != "" {
+		c.Statistic = ext
+	}
+	// Older messages repeat the CLI's label inside the value ("- TreatMissingData:   missing"),
+	// and a unitless metric says "None".
+	c.TreatMissingData = strings.TrimSpace(strings.TrimPrefix(c.TreatMissingData, "- TreatMissingData:"))
+	if c.Unit == "None" {
+		c.Unit = ""
+	}
+	var th float64
+	if len(t.Threshold) > 0 && json.Unmarshal(t.Threshold, &th) == nil {
+		c.Threshold = &th
+	}
+	if *c == (Condition{}) {
+		return nil
+	}
+	return c
 }
 
 type wireDimension struct {
@@ -249,6 +382,9 @@ func Parse(message string) (*Alarm, error) {
 		}
 	default:
 		return nil, malformed("neither Trigger nor AlarmRule describes the alarm")
+	}
+	if w.Trigger != nil {
+		a.Condition = w.Trigger.condition()
 	}
 	return a, nil
 }

@@ -70,6 +70,7 @@ func TestParse_Fixtures(t *testing.T) {
 					Name:       "DatabaseConnections",
 					Dimensions: []cloudwatch.Dimension{{Name: "DBClusterIdentifier", Value: "svc-ca-backend-prod-cluster"}},
 				},
+				Condition: &cloudwatch.Condition{Statistic: "AVERAGE", Period: 60, EvaluationPeriods: 1, ComparisonOperator: "GreaterThanThreshold", Threshold: ptrFloat(25), TreatMissingData: "missing"},
 			},
 			// No AlarmArn in 2019: the key is the ARN CloudWatch sends for this alarm today.
 			key: "arn:aws:cloudwatch:us-east-1:765783612490:alarm:RDS: svc-ca-backend-prod High Connections",
@@ -95,6 +96,7 @@ func TestParse_Fixtures(t *testing.T) {
 						{Name: "RouteID", Value: "metric_emitting_node"},
 					},
 				},
+				Condition: &cloudwatch.Condition{Statistic: "SUM", Period: 300, EvaluationPeriods: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Threshold: ptrFloat(1), TreatMissingData: "missing"},
 			},
 			key: "arn:aws:cloudwatch:us-east-1:427809481713:alarm:if-sim-app_427809481713_us-east-1-metric_emitting_node_failure",
 		},
@@ -116,6 +118,7 @@ func TestParse_Fixtures(t *testing.T) {
 					Name:       "CPUUtilization",
 					Dimensions: []cloudwatch.Dimension{{Name: "InstanceId", Value: "i-0d2ef44803a38dbc6"}},
 				},
+				Condition: &cloudwatch.Condition{Statistic: "AVERAGE", Period: 60, EvaluationPeriods: 1, DatapointsToAlarm: 1, ComparisonOperator: "GreaterThanThreshold", Threshold: ptrFloat(80), TreatMissingData: "missing"},
 			},
 			key: "arn:aws:cloudwatch:us-east-1:256867920320:alarm:cpu-alarm",
 		},
@@ -455,4 +458,49 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Kind %q", a.Kind)
 		}
 	})
+}
+
+func ptrFloat(f float64) *float64 { return &f }
+
+func TestCondition(t *testing.T) {
+	a := MustParse(t, MustMessage(t, "messages/cloudwatch-alarm-2022-ec2cpu-ALARM-sv1.json"))
+	if got := a.Condition.Summary(); got != "AVERAGE > 80 for 1 of 1 period of 60 s" {
+		t.Errorf("summary %q", got)
+	}
+	for _, tc := range []struct {
+		name string
+		c    cloudwatch.Condition
+		want string
+	}{
+		{"m of n", cloudwatch.Condition{Statistic: "p99", Period: 300, EvaluationPeriods: 5, DatapointsToAlarm: 3, ComparisonOperator: "GreaterThanOrEqualToThreshold", Threshold: ptrFloat(0.25)}, "p99 ≥ 0.25 for 3 of 5 periods of 300 s"},
+		{"datapoints default to all periods", cloudwatch.Condition{Statistic: "SUM", Period: 60, EvaluationPeriods: 2, ComparisonOperator: "LessThanThreshold", Threshold: ptrFloat(1)}, "SUM < 1 for 2 of 2 periods of 60 s"},
+		{"anomaly band", cloudwatch.Condition{EvaluationPeriods: 1, ComparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold"}, "outside the band for 1 of 1 period"},
+		{"unknown operator shown as sent", cloudwatch.Condition{ComparisonOperator: "Sideways", Threshold: ptrFloat(2)}, "Sideways 2"},
+	} {
+		if got := tc.c.Summary(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	// The condition is read leniently: a field of another type is left out, the alarm parses.
+	odd := MustParse(t, `{"AlarmName":"x","AWSAccountId":"123456789012","NewStateValue":"ALARM","StateChangeTime":"2024-01-01T00:00:00.000+0000",
+		"AlarmArn":"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:x",
+		"Trigger":{"MetricName":"m","Namespace":"n","Period":"sixty","Threshold":"high","EvaluationPeriods":2,"ComparisonOperator":"GreaterThanThreshold"}}`)
+	if odd.Condition == nil || odd.Condition.Period != 0 || odd.Condition.Threshold != nil || odd.Condition.EvaluationPeriods != 2 {
+		t.Errorf("lenient condition: %+v", odd.Condition)
+	}
+}
+
+func TestConsoleURL(t *testing.T) {
+	for _, tc := range []struct{ region, name, want string }{
+		{"eu-west-1", "orders-db cpu/high", "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/orders-db%20cpu%2Fhigh"},
+		{"cn-north-1", "a", "https://console.amazonaws.cn/cloudwatch/home?region=cn-north-1#alarmsV2:alarm/a"},
+		{"us-gov-west-1", "a", "https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1#alarmsV2:alarm/a"},
+		{"", "a", ""},
+		{"evil.example.com/x", "a", ""},
+	} {
+		a := cloudwatch.Alarm{Name: tc.name, Region: tc.region}
+		if got := a.ConsoleURL(); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.region, got, tc.want)
+		}
+	}
 }

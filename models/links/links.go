@@ -58,6 +58,13 @@ func (b Builder) Console() string {
 	return b.base + "/"
 }
 
+// Invitation is the console page where an invited person accepts (public: the token is the
+// credential).
+func (b Builder) Invitation(token string) string { return b.join("invite", token) }
+
+// Members is an account's members page.
+func (b Builder) Members(accountID string) string { return b.account(accountID, "members") }
+
 // Incident is the console page of an incident.
 func (b Builder) Incident(accountID, incidentID string) string {
 	return b.account(accountID, "incidents", incidentID)

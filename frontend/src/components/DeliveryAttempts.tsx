@@ -1,7 +1,7 @@
 import { Accordion, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { CodeBlock } from '@/components/CodeBlock';
 import { DetailList } from '@/components/DetailList';
-import { formatDateTime, prettyJson } from '@/lib/format';
+import { formatDateTimeSeconds, prettyJson } from '@/lib/format';
 
 // What a delivery sent and what came back, attempt by attempt. Used by the delivery history and
 // by approval requests (whose request to the approver is a delivery too).
@@ -70,7 +70,7 @@ export function AttemptPanel({ a }: { a: AttemptLike }) {
       <DetailList
         cols={2}
         items={[
-          { label: 'Started', value: formatDateTime(a.startedAt) },
+          { label: 'Started', value: formatDateTimeSeconds(a.startedAt) },
           { label: 'Duration', value: a.durationMs != null ? `${a.durationMs} ms` : a.finishedAt ? '—' : 'In progress' },
           { label: 'URL', value: <Text span size="xs" ff="monospace">{a.url}</Text> },
           { label: 'Remote address', value: <Text span size="xs" ff="monospace" data-testid="remote-addr">{a.remoteAddr || '—'}</Text> },
@@ -89,8 +89,7 @@ export function AttemptPanel({ a }: { a: AttemptLike }) {
             label: 'Error',
             value: (
               <Text span size="sm" c="red">
-                {a.errorClass}
-                {a.errorMessage ? `: ${a.errorMessage}` : ''}
+                {[a.errorClass, a.errorMessage].filter(Boolean).join(': ')}
               </Text>
             ),
             hidden: !a.errorClass && !a.errorMessage,
@@ -178,7 +177,7 @@ export function AttemptList({ attempts }: { attempts: readonly AttemptLike[] }) 
                 </Badge>
               )}
               <Text size="xs" c="dimmed">
-                {formatDateTime(a.startedAt)}
+                {formatDateTimeSeconds(a.startedAt)}
                 {a.durationMs != null ? ` · ${a.durationMs} ms` : ''}
               </Text>
             </Group>

@@ -1,9 +1,15 @@
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const withSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 export function formatDateTime(iso: string): string {
   return absolute.format(new Date(iso));
+}
+
+/** With seconds: for attempts, where seconds apart is what a retry backoff looks like. */
+export function formatDateTimeSeconds(iso: string): string {
+  return withSeconds.format(new Date(iso));
 }
 
 export function formatDate(iso: string): string {

@@ -107,7 +107,7 @@ function setup(
         payload: PAYLOAD,
         attemptDetails: attempts ?? [
           attempt(1, { statusCode: null, remoteAddr: '', responseHeaders: [], responseBody: '', errorClass: 'timeout', errorMessage: 'no response headers within 3s' }),
-          attempt(2, { statusCode: 503, responseBody: 'upstream unavailable' }),
+          attempt(2, { statusCode: 503, responseBody: 'upstream unavailable', errorMessage: 'HTTP 503 Service Unavailable' }),
         ],
       },
     }),
@@ -138,6 +138,9 @@ describe('delivery history', () => {
     expect(second).toHaveTextContent('upstream unavailable');
     expect(second).toHaveTextContent('120 ms');
     expect(second).toHaveTextContent('https://cmdb.example.test/hook');
+    // An error without a class is its message alone, not ": HTTP 503 …".
+    expect(second).toHaveTextContent('HTTP 503 Service Unavailable');
+    expect(second).not.toHaveTextContent(': HTTP 503');
 
     // Attempt 1 timed out: its error class and message.
     await user.click(within(detail).getByRole('button', { name: /Attempt 1/ }));
