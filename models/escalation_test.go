@@ -471,3 +471,39 @@ func TestShiftNotices(t *testing.T) {
 		wantEqual(t, "hand-off rows", e.MustCount(t, "notifications", "reason = 'handoff' AND user_id = ? AND schedule_id = ?", e.ana.UserID, sch), int64(1))
 	})
 }
+
+func TestEscalation_PolicyPrecedence(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		e := mustEngine(t, db)
+		ctx := context.Background()
+		comp := e.mustPolicy(t, "Component", 0, level{timeout: 5, users: []string{e.ana.UserID}})
+		integPolicy := e.mustPolicy(t, "Integration", 0, level{timeout: 5, users: []string{e.bo.UserID}})
+		rulePolicy := e.mustPolicy(t, "Rule", 0, level{timeout: 5, users: []string{e.bo.UserID}})
+		mustNoErr(t, e.DB.Model(&models.Component{}).Where("id = ?", e.comp.ID).Update("escalation_policy_id", comp).Error)
+		integ, _ := e.MustIntegration(t, e.acc.ID, e.comp.ID, "prod")
+		now := e.Clock.Now()
+		withPolicy := models.IntegrationRoute{ID: uuid.NewString(), IntegrationID: integ.ID, Name: "db", Conditions: "[]", ComponentID: e.comp.ID,
+			EscalationPolicyID: &rulePolicy, CreatedAt: now, UpdatedAt: now}
+		without := models.IntegrationRoute{ID: uuid.NewString(), IntegrationID: integ.ID, Position: 1, Name: "rest", Conditions: "[]", ComponentID: e.comp.ID, CreatedAt: now, UpdatedAt: now}
+		mustNoErr(t, e.DB.Create(&withPolicy).Error)
+		mustNoErr(t, e.DB.Create(&without).Error)
+		src := func(inc *models.Incident) string {
+			s, err := e.Store.PolicySource(ctx, inc)
+			mustNoErr(t, err)
+			return s
+		}
+		inc := &models.Incident{ComponentID: e.comp.ID, AccountID: e.acc.ID}
+		wantEqual(t, "no integration", src(inc), models.PolicyFromComponent)
+		inc.IntegrationID = &integ.ID
+		wantEqual(t, "integration without a policy", src(inc), models.PolicyFromComponent)
+		mustNoErr(t, e.DB.Model(&models.AWSIntegration{}).Where("id = ?", integ.ID).Update("escalation_policy_id", integPolicy).Error)
+		wantEqual(t, "integration", src(inc), models.PolicyFromIntegration)
+		inc.RouteID = &without.ID
+		wantEqual(t, "a rule without a policy", src(inc), models.PolicyFromIntegration)
+		inc.RouteID = &withPolicy.ID
+		wantEqual(t, "rule", src(inc), models.PolicyFromRule)
+		inc.EscalationPolicyID = &comp
+		wantEqual(t, "incident", src(inc), models.PolicyFromIncident)
+	})
+}
