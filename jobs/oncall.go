@@ -107,38 +107,73 @@ func (e *Engine) sendAll(ctx context.Context, batch []*models.OutgoingNotificati
 	if par <= 0 {
 		par = 16
 	}
-	sem := make(chan struct{}, par)
-	var wg sync.WaitGroup
+	// Channels that take a batch (email: its mail rows in one transaction) get theirs at once.
+	byBatch := map[models.ContactKind][]*models.OutgoingNotification{}
+	var single []*models.OutgoingNotification
 	for _, o := range batch {
+		if _, ok := e.Channels[o.Channel].(BatchChannel); ok {
+			byBatch[o.Channel] = append(byBatch[o.Channel], o)
+		} else {
+			single = append(single, o)
+		}
+	}
+	for kind, os := range byBatch {
+		if err := e.Channels[kind].(BatchChannel).SendBatch(ctx, os); err != nil {
+			e.Log.WarnContext(ctx, "notifications not handed over; their lease expires and they are taken again", "channel", kind, "count", len(os), "err", err)
+		}
+	}
+	sem := make(chan struct{}, par)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		outs []models.NotificationOutcome
+	)
+	for _, o := range single {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func(o *models.OutgoingNotification) {
 			defer func() { <-sem; wg.Done() }()
-			if err := e.sendOne(ctx, o); err != nil {
+			res, err := e.sendOne(ctx, o)
+			if err != nil {
 				// The lease expires and the sender takes it again.
 				e.Log.WarnContext(ctx, "notification not recorded", "notification_id", o.ID, "err", err)
+				return
+			}
+			if res != nil {
+				mu.Lock()
+				outs = append(outs, models.NotificationOutcome{O: o, R: *res})
+				mu.Unlock()
 			}
 		}(o)
 	}
 	wg.Wait()
+	// The outcomes of a batch are recorded in one transaction.
+	if err := e.Store.FinishNotifications(context.WithoutCancel(ctx), outs); err != nil {
+		e.Log.WarnContext(ctx, "notification outcomes not recorded; their lease expires and they are sent again", "count", len(outs), "err", err)
+	}
 }
 
-func (e *Engine) sendOne(ctx context.Context, o *models.OutgoingNotification) error {
+// sendOne sends through the notification's channel; a nil result means the channel recorded
+// the outcome itself.
+func (e *Engine) sendOne(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error) {
 	ch := e.Channels[o.Channel]
 	if ch == nil {
-		return e.Store.FinishNotification(context.WithoutCancel(ctx), o, models.NotificationResult{Err: fmt.Errorf("no %s channel in this worker", o.Channel), Permanent: true})
+		return &models.NotificationResult{Err: fmt.Errorf("no %s channel in this worker", o.Channel), Permanent: true}, nil
 	}
 	res, err := ch.Send(ctx, o)
-	if err != nil {
-		return err
-	}
-	if res == nil {
-		return nil // handed over (email: the mail path records the outcome)
+	if err != nil || res == nil {
+		return nil, err
 	}
 	if res.Err != nil && res.RetryIn == 0 {
 		res.RetryIn = models.NotificationRetryDelay(o.Attempts)
 	}
-	return e.Store.FinishNotification(context.WithoutCancel(ctx), o, *res)
+	return res, nil
+}
+
+// BatchChannel is a channel that hands over a whole batch at once.
+type BatchChannel interface {
+	Channel
+	SendBatch(ctx context.Context, os []*models.OutgoingNotification) error
 }
 
 // Channel sends one claimed notification. A nil result means the channel recorded the outcome
@@ -164,6 +199,11 @@ type EmailChannel struct{ Store *models.Store }
 // Send implements Channel.
 func (c EmailChannel) Send(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error) {
 	return nil, c.Store.SendNotificationMail(context.WithoutCancel(ctx), o)
+}
+
+// SendBatch implements BatchChannel: the batch's mail rows are written in one transaction.
+func (c EmailChannel) SendBatch(ctx context.Context, os []*models.OutgoingNotification) error {
+	return c.Store.SendNotificationMails(context.WithoutCancel(ctx), os)
 }
 
 // EndpointChannel delivers the page to a Switchboard endpoint through the webhook pipeline.

@@ -433,44 +433,81 @@ func (s *Store) finishNotification(tx *Tx, n *Notification, items []Notification
 // written and linked to the notification, which then follows its mail's outcome (followMail).
 // In kept mode the notification is kept with its mail.
 func (s *Store) SendNotificationMail(ctx context.Context, o *OutgoingNotification) error {
-	subject, text, html := PageMail(o)
-	if o.Reason == NotifyShiftStart || o.Reason == NotifyHandoff {
-		subject, text = noticeMail(o)
-		html = ""
-	}
-	var ref *MailRef
+	return s.SendNotificationMails(ctx, []*OutgoingNotification{o})
+}
+
+// SendNotificationMails is SendNotificationMail for a batch, in one transaction.
+func (s *Store) SendNotificationMails(ctx context.Context, os []*OutgoingNotification) error {
+	var refs []MailRef
 	err := s.db.Tx(ctx, func(tx *Tx) error {
-		in := MailInput{AccountID: o.AccountID, Kind: MailPage, To: o.Recipient, Subject: subject, Text: text, HTML: html,
-			Headers: map[string]string{"X-Switchboard-Kind": o.Reason}}
-		if o.Reason != NotifyPage {
-			in.Kind = MailNotice
-		}
-		if len(o.Incidents) == 1 {
-			in.Headers["X-Switchboard-Incident"] = o.Incidents[0].Incident.ID
-		}
-		m, r, err := s.queueMail(tx, in)
-		if err != nil {
-			if IsAppError(err) {
-				return s.finishNotification(tx, &o.Notification, o.Items, o.User, NotificationResult{Err: fmt.Errorf("%s", ErrorMessage(err)), Permanent: true}, "")
+		refs = refs[:0]
+		for _, o := range os {
+			ref, err := s.notificationMail(tx, o)
+			if err != nil {
+				return err
 			}
-			return err
-		}
-		ref = r
-		if err := tx.Model(&Notification{}).Where("id = ?", o.ID).Updates(map[string]any{"mail_id": m.ID, "next_attempt_at": nil, "updated_at": s.now()}).Error; err != nil {
-			return err
-		}
-		if m.Status == MailKept {
-			return s.finishNotification(tx, &o.Notification, o.Items, o.User, NotificationResult{}, "no SMTP server is configured")
+			if ref != nil {
+				refs = append(refs, *ref)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if ref != nil {
-		s.enqueueMailAfter(ctx, []MailRef{*ref})
-	}
+	s.enqueueMailAfter(ctx, refs)
 	return nil
+}
+
+func (s *Store) notificationMail(tx *Tx, o *OutgoingNotification) (*MailRef, error) {
+	subject, text, html := PageMail(o)
+	if o.Reason == NotifyShiftStart || o.Reason == NotifyHandoff {
+		subject, text = noticeMail(o)
+		html = ""
+	}
+	in := MailInput{AccountID: o.AccountID, Kind: MailPage, To: o.Recipient, Subject: subject, Text: text, HTML: html,
+		Headers: map[string]string{"X-Switchboard-Kind": o.Reason}}
+	if o.Reason != NotifyPage {
+		in.Kind = MailNotice
+	}
+	if len(o.Incidents) == 1 {
+		in.Headers["X-Switchboard-Incident"] = o.Incidents[0].Incident.ID
+	}
+	m, ref, err := s.queueMail(tx, in)
+	if err != nil {
+		if IsAppError(err) {
+			return nil, s.finishNotification(tx, &o.Notification, o.Items, o.User, NotificationResult{Err: fmt.Errorf("%s", ErrorMessage(err)), Permanent: true}, "")
+		}
+		return nil, err
+	}
+	if err := tx.Model(&Notification{}).Where("id = ?", o.ID).Updates(map[string]any{"mail_id": m.ID, "next_attempt_at": nil, "updated_at": s.now()}).Error; err != nil {
+		return nil, err
+	}
+	if m.Status == MailKept {
+		return nil, s.finishNotification(tx, &o.Notification, o.Items, o.User, NotificationResult{}, "no SMTP server is configured")
+	}
+	return ref, nil
+}
+
+// NotificationOutcome is a claimed notification and the outcome of its attempt.
+type NotificationOutcome struct {
+	O *OutgoingNotification
+	R NotificationResult
+}
+
+// FinishNotifications records several outcomes in one transaction.
+func (s *Store) FinishNotifications(ctx context.Context, outs []NotificationOutcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	return s.db.Tx(ctx, func(tx *Tx) error {
+		for _, x := range outs {
+			if err := s.finishNotification(tx, &x.O.Notification, x.O.Items, x.O.User, x.R, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // followMail makes the notifications carried by a mail follow its outcome (called by
