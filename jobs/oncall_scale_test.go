@@ -133,6 +133,7 @@ func TestEngineScale(t *testing.T) {
 	if err := eng.Notify(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("claimed and handed over (ntfy posted, mail rows written) in %v", time.Since(start))
 	// The mail path's sends, as the worker's mail queue would run them (32 at once).
 	refs, err := store.DueMail(ctx, store.Now().Add(time.Minute), incidents+1)
 	if err != nil {
