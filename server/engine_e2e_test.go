@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -13,11 +14,13 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/switchboard-hub/switchboard/jobs"
@@ -459,16 +462,31 @@ func TestEnginePageLatencyUnderBulk(t *testing.T) {
 	if err := db.CreateInBatches(ms, 1000).Error; err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range ms {
-		if err := e.m.EnqueueNow(ctx, jobs.NewMailTask(models.MailRef{ID: m.ID, Priority: models.MailBulk, RunAt: time.Now()})); err != nil {
-			t.Fatal(err)
+	// Enqueued in the background (as a status-page issue would), while the pages go out.
+	enqueued := make(chan struct{})
+	var queued atomic.Int64
+	go func() {
+		defer close(enqueued)
+		for _, m := range ms {
+			// The mail sweeper may have enqueued it already.
+			if err := e.m.EnqueueNow(ctx, jobs.NewMailTask(models.MailRef{ID: m.ID, Priority: models.MailBulk, RunAt: time.Now()})); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+				t.Error(err)
+				return
+			}
+			queued.Add(1)
 		}
-	}
+	}()
+	waitFor(t, "a tenth of the backlog on the queue", 60*time.Second, func() bool { return queued.Load() >= int64(bulk/10) })
+	defer func() { <-enqueued }()
 	// Pages while the backlog drains: each incident pages Ana (level 1); the latency is from
 	// the API's answer to the SMTP server's acceptance of her page.
 	const pages = 20
 	var lat []time.Duration
+	minBacklog := int64(bulk)
 	for i := range pages {
+		var backlog int64
+		db.Model(&models.Mail{}).Where("kind = 'subscriber' AND status = 'pending'").Count(&backlog)
+		minBacklog = min(minBacklog, backlog)
 		before := len(e.inbox.to(e.ana.Email))
 		start := time.Now()
 		var d struct {
@@ -484,9 +502,7 @@ func TestEnginePageLatencyUnderBulk(t *testing.T) {
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	p95 := lat[(len(lat)*95+99)/100-1]
-	var pending int64
-	db.Model(&models.Mail{}).Where("kind = 'subscriber' AND status = 'pending'").Count(&pending)
-	t.Logf("page latency with %d bulk mails queued (%d still pending at the end): p50 %v p95 %v max %v", bulk, pending, lat[len(lat)/2], p95, lat[len(lat)-1])
+	t.Logf("page latency with %d bulk mails written (at least %d unsent at each page): p50 %v p95 %v max %v", bulk, minBacklog, lat[len(lat)/2], p95, lat[len(lat)-1])
 	if p95 > 500*time.Millisecond {
 		t.Errorf("p95 %v, the figure is 500 ms", p95)
 	}
