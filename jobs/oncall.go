@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -65,36 +66,47 @@ type Engine struct {
 	Parallel int
 
 	// One cycle at a time per process: concurrent wake-ups would only contend for the same rows.
-	advance, notify sync.Mutex
+	// A wake-up that finds a cycle running leaves a note, and the running cycle goes round
+	// once more, so rows committed after its query do not wait for the periodic run.
+	advance, notify           sync.Mutex
+	advanceAgain, notifyAgain atomic.Bool
 }
 
 // Advance handles TypeAdvanceEscalations: it advances every due escalation.
 func (e *Engine) Advance(ctx context.Context, _ *asynq.Task) error {
 	if !e.advance.TryLock() {
-		return nil // a cycle is running; rows it does not see are taken by the next one
+		e.advanceAgain.Store(true)
+		return nil
 	}
 	defer e.advance.Unlock()
-	n, err := e.Store.AdvanceEscalations(ctx, 100000)
-	if n > 0 {
-		e.Log.DebugContext(ctx, "escalations advanced", "count", n)
+	for {
+		e.advanceAgain.Store(false)
+		n, err := e.Store.AdvanceEscalations(ctx, 100000)
+		if n > 0 {
+			e.Log.DebugContext(ctx, "escalations advanced", "count", n)
+		}
+		if err != nil || !e.advanceAgain.Load() || ctx.Err() != nil {
+			return err
+		}
 	}
-	return err
 }
 
 // Notify handles TypeSendNotifications: it sends due notifications until none are due (or the
 // task's budget ends).
 func (e *Engine) Notify(ctx context.Context, _ *asynq.Task) error {
 	if !e.notify.TryLock() {
+		e.notifyAgain.Store(true)
 		return nil
 	}
 	defer e.notify.Unlock()
 	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		e.notifyAgain.Store(false)
 		batch, err := e.Store.ClaimNotifications(ctx, 200)
 		if err != nil {
 			return err
 		}
-		if len(batch) == 0 {
+		if len(batch) == 0 && !e.notifyAgain.Load() {
 			return nil
 		}
 		e.sendAll(ctx, batch)

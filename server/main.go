@@ -173,6 +173,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		}
 	}
 	m.Store.SetMailKept(m.smtp == nil)
+	m.Store.SetBundleWindow(cfg.PageBundleWindow)
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
