@@ -507,3 +507,51 @@ func TestEscalation_PolicyPrecedence(t *testing.T) {
 		wantEqual(t, "incident", src(inc), models.PolicyFromIncident)
 	})
 }
+
+func TestNotifications_EndpointOnly(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		e := mustEngine(t, db)
+		ctx := context.Background()
+		ep, _ := e.MustEndpoint(t, e.AdminActor, models.ScopeKey{Scope: models.ScopeAccount, ID: e.acc.ID}, "SMS gateway", false)
+		now := e.Clock.Now()
+		mustNoErr(t, e.DB.Create(&models.ContactMethod{ID: uuid.NewString(), UserID: e.bo.UserID, Kind: models.ContactEndpoint, EndpointID: &ep.ID,
+			VerifiedAt: &now, CreatedAt: now, UpdatedAt: now}).Error)
+		// A matching webhook must not receive the page: it goes to Bo's endpoint only.
+		other, _ := e.MustEndpoint(t, e.AdminActor, models.ScopeKey{Scope: models.ScopeAccount, ID: e.acc.ID}, "Other", false)
+		e.MustWebhook(t, e.AdminActor, models.ScopeKey{Scope: models.ScopeAccount, ID: e.acc.ID}, "all", []string{models.EventIncidentOpened}, []string{other.ID}, nil)
+		e.mustPolicy(t, "Gateway", 0, level{timeout: 5, users: []string{e.bo.UserID}})
+		inc := e.MustIncident(t, e.member, e.comp.ID, "Pager", models.SeverityCritical)
+		e.Enq.Take()
+		e.advance(t)
+		if !e.timelineHas(t, inc.ID, "(email, endpoint)") {
+			t.Fatal("the endpoint method is not paged")
+		}
+		var sent int
+		for _, o := range mustClaim(t, e) {
+			if o.Channel != models.ContactEndpoint {
+				continue
+			}
+			if o.Recipient != "SMS gateway" {
+				t.Fatalf("recipient %q", o.Recipient)
+			}
+			mustNoErr(t, e.Store.SendNotificationEndpoint(ctx, o))
+			sent++
+			var n models.Notification
+			mustNoErr(t, e.DB.Where("id = ?", o.ID).Take(&n).Error)
+			if n.Status != models.NotificationSent || n.DeliveryID == nil {
+				t.Fatalf("endpoint notification %s %v", n.Status, n.DeliveryID)
+			}
+			var d models.Delivery
+			mustNoErr(t, e.DB.Where("id = ?", *n.DeliveryID).Take(&d).Error)
+			if d.EndpointID == nil || *d.EndpointID != ep.ID || d.EventName != models.PageEventName || !strings.Contains(string(d.Payload), "SCALR_PAGE_USER_ID") {
+				t.Fatalf("delivery %+v", d)
+			}
+			if ids := e.Enq.Take(); len(ids) != 1 || ids[0] != d.ID {
+				t.Fatalf("enqueued %v", ids)
+			}
+		}
+		wantEqual(t, "endpoint pages", sent, 1)
+		wantEqual(t, "page deliveries to other endpoints", e.MustCount(t, "deliveries", "event_name = ? AND endpoint_id = ?", models.PageEventName, other.ID), int64(0))
+	})
+}
