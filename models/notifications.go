@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"sort"
-	"strings"
+		"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboard-hub/switchboard/models/cloudwatch"
 	"github.com/switchboard-hub/switchboard/models/scalr"
 )
 
@@ -311,27 +311,37 @@ const (
 	LinkIncidentResolve     = "incident.resolve"
 )
 
-// alarmFacts lists the scalar facts of a stored alarm, in key order.
+// alarmFacts lists what a page says about the CloudWatch alarm behind an incident.
 func alarmFacts(raw *string) [][2]string {
 	if raw == nil {
 		return nil
 	}
-	var m map[string]any
-	if json.Unmarshal([]byte(*raw), &m) != nil {
+	var a cloudwatch.Alarm
+	if json.Unmarshal([]byte(*raw), &a) != nil {
 		return nil
 	}
 	var out [][2]string
-	for k, v := range m {
-		switch x := v.(type) {
-		case string:
-			if x != "" {
-				out = append(out, [2]string{k, truncate(x, 300)})
-			}
-		case float64, bool:
-			out = append(out, [2]string{k, fmt.Sprint(x)})
+	add := func(k, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, [2]string{k, truncate(v, 300)})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	add("Alarm", a.Name)
+	add("State", strings.Trim(string(a.OldState)+" → "+string(a.NewState), " →"))
+	add("Reason", a.Reason)
+	if a.Metric != nil {
+		add("Metric", a.Metric.Namespace+" "+a.Metric.Name)
+	}
+	add("Rule", a.Rule)
+	region := a.RegionName
+	if a.Region != "" {
+		region = a.Region
+	}
+	add("Region", region)
+	add("AWS account", a.AccountID)
+	if !a.StateChangeTime.IsZero() {
+		add("Changed at", a.StateChangeTime.UTC().Format(time.RFC3339))
+	}
 	return out
 }
 

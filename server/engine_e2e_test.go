@@ -272,7 +272,7 @@ func TestEngineEndToEnd(t *testing.T) {
 		t.Fatalf("ntfy push: %v", push)
 	}
 	page := e.inbox.to(e.ana.Email)[0].data
-	if !strings.Contains(page, "api-5xx") || !strings.Contains(page, "API") {
+	if !strings.Contains(page, "api-5xx") || !strings.Contains(page, "API") || !strings.Contains(page, "Threshold Crossed") || !strings.Contains(page, "AWS/ApiGateway 5XXError") {
 		t.Fatalf("the page lacks the incident's title or component:\n%s", page)
 	}
 	if len(e.inbox.to(e.bo.Email)) != 0 {
