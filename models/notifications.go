@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-		"strings"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
