@@ -379,12 +379,33 @@ func (s *Store) FinishNotification(ctx context.Context, o *OutgoingNotification,
 }
 
 func (s *Store) finishNotification(tx *Tx, n *Notification, items []Notification, u User, r NotificationResult, kept string) error {
+	var b finishBatch
+	s.planFinish(tx, &b, n, items, u, r, kept)
+	return s.flushFinish(tx, &b)
+}
+
+// finishBatch gathers the writes of several outcomes: attempts and timeline entries are
+// inserted in batches, and notifications with the same new values are updated together.
+type finishBatch struct {
+	attempts []*NotificationAttempt
+	timeline []*TimelineEntry
+	updates  map[string]*finishUpdate // by the new values
+	order    []string
+	wake     bool
+}
+
+type finishUpdate struct {
+	values map[string]any
+	ids    []string
+}
+
+func (s *Store) planFinish(tx *Tx, b *finishBatch, n *Notification, items []Notification, u User, r NotificationResult, kept string) {
 	now := s.now()
 	start := now
 	if n.NextAttemptAt != nil && n.NextAttemptAt.Before(now) {
 		start = n.NextAttemptAt.Add(-NotificationLease)
 	}
-	att := NotificationAttempt{ID: newID(), NotificationID: n.ID, Number: n.Attempts, StartedAt: start, FinishedAt: &now,
+	att := &NotificationAttempt{ID: newID(), NotificationID: n.ID, Number: n.Attempts, StartedAt: start, FinishedAt: &now,
 		ProviderAnswer: truncate(r.Answer, 500)}
 	up := map[string]any{"updated_at": now, "provider_answer": truncate(r.Answer, 500), "attempts": n.Attempts}
 	what := maskRecipient(n)
@@ -410,12 +431,18 @@ func (s *Store) finishNotification(tx *Tx, n *Notification, items []Notification
 		at := now.Add(r.RetryIn)
 		up["status"], up["next_attempt_at"], up["last_error"] = NotificationRetrying, at, att.Error
 		body = what + " failed: " + truncate(r.Err.Error(), 200) + ", retrying"
+		b.wake = true
 	}
-	if err := tx.Create(&att).Error; err != nil {
-		return err
+	b.attempts = append(b.attempts, att)
+	key := fmt.Sprint(up["status"], "\x00", up["provider_answer"], "\x00", up["attempts"], "\x00", up["last_error"], "\x00", up["next_attempt_at"])
+	if b.updates == nil {
+		b.updates = map[string]*finishUpdate{}
 	}
-	if err := tx.Model(&Notification{}).Where("id = ?", n.ID).Updates(up).Error; err != nil {
-		return err
+	if g, ok := b.updates[key]; ok {
+		g.ids = append(g.ids, n.ID)
+	} else {
+		b.updates[key] = &finishUpdate{values: up, ids: []string{n.ID}}
+		b.order = append(b.order, key)
 	}
 	name := userLabel(&u)
 	seen := map[string]bool{}
@@ -424,16 +451,33 @@ func (s *Store) finishNotification(tx *Tx, n *Notification, items []Notification
 			continue
 		}
 		seen[*it.IncidentID] = true
-		b := body + " — " + name
+		line := body + " — " + name
 		if len(items) > 1 {
-			b += fmt.Sprintf(" (one message for %d pages)", len(items))
+			line += fmt.Sprintf(" (one message for %d pages)", len(items))
 		}
-		if err := tx.Create(&TimelineEntry{ID: newID(), IncidentID: *it.IncidentID, Kind: TimelineNotification, ActorLabel: "Switchboard", Body: b, CreatedAt: now}).Error; err != nil {
-			return err
-		}
+		b.timeline = append(b.timeline, &TimelineEntry{ID: newID(), IncidentID: *it.IncidentID, Kind: TimelineNotification, ActorLabel: "Switchboard", Body: line, CreatedAt: now})
 		s.publishAfter(tx, Hint{Kind: HintIncident, ID: *it.IncidentID, AccountID: it.AccountID, Op: OpChanged})
 	}
-	if up["status"] == NotificationRetrying {
+}
+
+func (s *Store) flushFinish(tx *Tx, b *finishBatch) error {
+	if len(b.attempts) > 0 {
+		if err := tx.CreateInBatches(b.attempts, 200).Error; err != nil {
+			return err
+		}
+	}
+	for _, k := range b.order {
+		g := b.updates[k]
+		if err := tx.Model(&Notification{}).Where("id IN ?", g.ids).Updates(g.values).Error; err != nil {
+			return err
+		}
+	}
+	if len(b.timeline) > 0 {
+		if err := tx.CreateInBatches(b.timeline, 200).Error; err != nil {
+			return err
+		}
+	}
+	if b.wake {
 		s.wakeNotificationsAfter(tx)
 	}
 	return nil
@@ -511,12 +555,11 @@ func (s *Store) FinishNotifications(ctx context.Context, outs []NotificationOutc
 		return nil
 	}
 	return s.db.Tx(ctx, func(tx *Tx) error {
+		var b finishBatch
 		for _, x := range outs {
-			if err := s.finishNotification(tx, &x.O.Notification, x.O.Items, x.O.User, x.R, ""); err != nil {
-				return err
-			}
+			s.planFinish(tx, &b, &x.O.Notification, x.O.Items, x.O.User, x.R, "")
 		}
-		return nil
+		return s.flushFinish(tx, &b)
 	})
 }
 
