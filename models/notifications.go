@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
@@ -173,6 +174,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int) ([]*OutgoingN
 			}
 		}
 		methodIDs := map[string]bool{}
+		var claimed, bundles []string
 		for _, k := range order {
 			g := groups[k]
 			if last, ok := recent[k]; ok && g[0].Reason == NotifyPage {
@@ -193,11 +195,11 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int) ([]*OutgoingN
 			carrier.Status = NotificationSending
 			lease := now.Add(NotificationLease)
 			carrier.NextAttemptAt = &lease
-			up := map[string]any{"status": NotificationSending, "attempts": carrier.Attempts, "next_attempt_at": lease, "updated_at": now}
+			claimed = append(claimed, carrier.ID)
 			if len(g) > 1 {
 				id := carrier.ID
 				carrier.BundleID = &id
-				up["bundle_id"] = id
+				bundles = append(bundles, id)
 				others := make([]string, 0, len(g)-1)
 				for _, n := range g[1:] {
 					others = append(others, n.ID)
@@ -207,14 +209,23 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int) ([]*OutgoingN
 					return err
 				}
 			}
-			if err := tx.Model(&Notification{}).Where("id = ?", carrier.ID).Updates(up).Error; err != nil {
-				return err
-			}
 			o := &OutgoingNotification{Notification: carrier, Items: append([]Notification{carrier}, g[1:]...)}
 			if carrier.ContactMethodID != nil {
 				methodIDs[*carrier.ContactMethodID] = true
 			}
 			out = append(out, o)
+		}
+		// The claimed carriers, set-wise: status sending, one more attempt, the lease.
+		if len(claimed) > 0 {
+			if err := tx.Model(&Notification{}).Where("id IN ?", claimed).Updates(map[string]any{"status": NotificationSending,
+				"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": now.Add(NotificationLease), "updated_at": now}).Error; err != nil {
+				return err
+			}
+		}
+		if len(bundles) > 0 {
+			if err := tx.Model(&Notification{}).Where("id IN ?", bundles).Update("bundle_id", gorm.Expr("id")).Error; err != nil {
+				return err
+			}
 		}
 		return s.fillOutgoing(tx, out, incs, keys(userIDs), keys(methodIDs))
 	})
