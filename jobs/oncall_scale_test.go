@@ -18,7 +18,6 @@ import (
 
 	"github.com/switchboard-hub/switchboard/jobs/deliver"
 	"github.com/switchboard-hub/switchboard/models"
-	"github.com/switchboard-hub/switchboard/models/modeltest"
 )
 
 // TestEngineScale is the figure of issue 10: 10,000 escalations due in the same minute are
@@ -31,20 +30,9 @@ func TestEngineScale(t *testing.T) {
 	}
 	const incidents = 10000
 	ctx := context.Background()
-	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
-	store := models.NewStore(db, nil)
-	store.SetPublicURL("https://switchboard.example")
-	if err := store.SetLinkKey(make([]byte, 32)); err != nil {
-		t.Fatal(err)
-	}
+	db, store, mk := engineStore(t)
 	store.SetBundleWindow(0) // every page its own message: the figure counts sends
 	now := time.Now().UTC()
-	mk := func(v any) {
-		t.Helper()
-		if err := db.CreateInBatches(v, 1000).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
 	acc := models.Account{ID: uuid.NewString(), Name: "Scale", CreatedAt: now, UpdatedAt: now}
 	mk(&acc)
 	// 200 people, each with the account email and an ntfy topic; the policy's one level pages

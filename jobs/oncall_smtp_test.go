@@ -20,19 +20,8 @@ import (
 func TestNotificationSMTPDown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
-	store := models.NewStore(db, nil)
-	store.SetPublicURL("https://switchboard.example")
-	if err := store.SetLinkKey(make([]byte, 32)); err != nil {
-		t.Fatal(err)
-	}
+	db, store, mk := engineStore(t)
 	now := time.Now().UTC()
-	mk := func(v any) {
-		t.Helper()
-		if err := db.Create(v).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
 	acc := models.Account{ID: uuid.NewString(), Name: "Down", CreatedAt: now, UpdatedAt: now}
 	mk(&acc)
 	u := models.User{ID: uuid.NewString(), Email: "ana@example.com", Name: "Ana", CreatedAt: now, UpdatedAt: now}
@@ -97,5 +86,23 @@ func TestNotificationSMTPDown(t *testing.T) {
 	db.Model(&models.Mail{}).Where("account_id = ?", acc.ID).Count(&mails)
 	if mails != 1 {
 		t.Fatalf("%d mails, want 1", mails)
+	}
+}
+
+// engineStore is a store on a fresh PostgreSQL database that signs page links, and a helper
+// that writes rows (one or a slice) or fails the test.
+func engineStore(t *testing.T) (*models.DB, *models.Store, func(v any)) {
+	t.Helper()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	store := models.NewStore(db, nil)
+	store.SetPublicURL("https://switchboard.example")
+	if err := store.SetLinkKey(make([]byte, 32)); err != nil {
+		t.Fatal(err)
+	}
+	return db, store, func(v any) {
+		t.Helper()
+		if err := db.CreateInBatches(v, 1000).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
