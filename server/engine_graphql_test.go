@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/server/servertest"
 )
@@ -181,5 +183,50 @@ func TestEngineGraphQL(t *testing.T) {
 		} else if !strings.Contains("FORBIDDEN NOT_FOUND", code) {
 			t.Fatalf("viewer refused with %q", code)
 		}
+	}
+}
+
+// The embedded default (SQLite, in-process Redis, no SMTP): a page is kept in Outgoing mail,
+// so `make run` shows paging end to end.
+func TestEngineEmbeddedKeepsPages(t *testing.T) {
+	m, c := MustStart(t, startOpts{embedded: true})
+	MustSetup(t, c)
+	a := accountOf(t, c)
+	ctx := ctxT(t)
+	var cc struct {
+		CreateComponent struct{ Component struct{ ID string } }
+	}
+	if err := c.MustOK(ctx, `mutation($a: ID!) { createComponent(input: {accountId: $a, name: "API"}) { component { id } } }`, map[string]any{"a": a.accountID}, &cc); err != nil {
+		t.Fatal(err)
+	}
+	db := m.Store.DB()
+	var admin models.User
+	if err := db.Where("email = ?", "admin@example.com").Take(&admin).Error; err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	pol := models.EscalationPolicy{ID: uuid.NewString(), AccountID: a.accountID, Name: "Default", CreatedAt: now, UpdatedAt: now}
+	lv := models.EscalationLevel{ID: uuid.NewString(), PolicyID: pol.ID, TimeoutMinutes: 10}
+	for _, v := range []any{&pol, &lv, &models.EscalationTarget{ID: uuid.NewString(), LevelID: lv.ID, UserID: &admin.ID}} {
+		if err := db.Create(v).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var created struct {
+		CreateIncident struct{ Incident struct{ ID string } }
+	}
+	if err := c.MustOK(ctx, `mutation($c: ID!, $p: ID) { createIncident(input: {componentId: $c, title: "Kept page", severity: HIGH, escalationPolicyId: $p}) { incident { id } } }`,
+		map[string]any{"c": cc.CreateComponent.Component.ID, "p": pol.ID}, &created); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the page kept in Outgoing mail", 20*time.Second, func() bool {
+		var n models.Notification
+		err := db.Where("incident_id = ?", created.CreateIncident.Incident.ID).Take(&n).Error
+		return err == nil && n.Status == models.NotificationKept && n.MailID != nil
+	})
+	var mail models.Mail
+	if err := db.Where("kind = 'page' AND to_address = ?", "admin@example.com").Take(&mail).Error; err != nil || mail.Status != models.MailKept ||
+		!strings.Contains(mail.TextBody, "/links/") {
+		t.Fatalf("kept page: %+v %v", mail, err)
 	}
 }
