@@ -21,7 +21,7 @@ func incidentQuery(f *model.IncidentFilter) models.IncidentQuery {
 		return models.IncidentQuery{}
 	}
 	return models.IncidentQuery{Statuses: f.Statuses, Severities: f.Severities, Sources: f.Sources, ComponentID: deref(f.ComponentID),
-		OpenedAfter: f.OpenedAfter, OpenedBefore: f.OpenedBefore, Search: deref(f.Search)}
+		OpenedAfter: f.OpenedAfter, OpenedBefore: f.OpenedBefore, Search: deref(f.Search), Tests: f.Tests}
 }
 
 func deliveryQuery(f *model.DeliveryFilter) models.DeliveryQuery {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/graph/model"
 	"github.com/switchboard-hub/switchboard/models"
@@ -190,4 +191,31 @@ func invitationPayload(inv *models.Invitation, err error) (*model.InvitationPayl
 		inv = nil
 	}
 	return &model.InvitationPayload{Invitation: inv, Errors: errs}, err
+}
+
+func durationSeconds(d *time.Duration) *int {
+	if d == nil {
+		return nil
+	}
+	n := int(d.Seconds())
+	return &n
+}
+
+func bulkIncidentPayload(rs []models.BulkResult, err error) (*model.BulkIncidentPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.BulkIncidentPayload{Results: []*model.BulkIncidentResult{}, Errors: errs}, err
+	}
+	out := make([]*model.BulkIncidentResult, len(rs))
+	for i, r := range rs {
+		out[i] = &model.BulkIncidentResult{ID: r.ID, Incident: r.Incident}
+		if r.Err != nil {
+			ue, err := userErrors(r.Err)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Incident, out[i].Error = nil, ue[0]
+		}
+	}
+	return &model.BulkIncidentPayload{Results: out, Errors: errs}, nil
 }

@@ -33,6 +33,10 @@ func (r *accountResolver) Incidents(ctx context.Context, obj *models.AccountWith
 	return conn, nil
 }
 
+func (r *accountResolver) IncidentStats(ctx context.Context, obj *models.AccountWithRole, filter *model.IncidentFilter) (*models.IncidentStats, error) {
+	return r.Store.IncidentStatistics(ctx, models.ActorFrom(ctx), obj.ID, incidentQuery(filter))
+}
+
 // Component is the resolver for the component field.
 func (r *incidentResolver) Component(ctx context.Context, obj *models.Incident) (*models.Component, error) {
 	return loadersFrom(ctx, r.Store).Components.Load(ctx, obj.ComponentID)()
@@ -96,6 +100,14 @@ func (r *incidentResolver) Timeline(ctx context.Context, obj *models.Incident) (
 	return ptrs(es), err
 }
 
+func (r *incidentStatsResolver) MttaSeconds(ctx context.Context, obj *models.IncidentStats) (*int, error) {
+	return durationSeconds(obj.MTTA), nil
+}
+
+func (r *incidentStatsResolver) MttrSeconds(ctx context.Context, obj *models.IncidentStats) (*int, error) {
+	return durationSeconds(obj.MTTR), nil
+}
+
 // CreateIncident is the resolver for the createIncident field.
 func (r *mutationResolver) CreateIncident(ctx context.Context, input model.CreateIncidentInput) (*model.IncidentPayload, error) {
 	inc, err := r.Store.CreateIncident(ctx, models.ActorFrom(ctx), models.IncidentInput{
@@ -130,6 +142,14 @@ func (r *mutationResolver) AddIncidentNote(ctx context.Context, input model.AddI
 	}
 	inc, err := r.Store.GetIncident(ctx, actor, input.ID)
 	return &model.AddIncidentNotePayload{Entry: e, Incident: inc, Errors: errs}, err
+}
+
+func (r *mutationResolver) AcknowledgeIncidents(ctx context.Context, ids []string) (*model.BulkIncidentPayload, error) {
+	return bulkIncidentPayload(r.Store.BulkIncidentAction(ctx, models.ActorFrom(ctx), ids, false))
+}
+
+func (r *mutationResolver) ResolveIncidents(ctx context.Context, ids []string) (*model.BulkIncidentPayload, error) {
+	return bulkIncidentPayload(r.Store.BulkIncidentAction(ctx, models.ActorFrom(ctx), ids, true))
 }
 
 // Incident is the resolver for the incident field.
@@ -169,9 +189,12 @@ func (r *timelineEntryResolver) Actor(ctx context.Context, obj *models.TimelineE
 
 func (r *Resolver) Incident() generated.IncidentResolver { return &incidentResolver{r} }
 
+func (r *Resolver) IncidentStats() generated.IncidentStatsResolver { return &incidentStatsResolver{r} }
+
 func (r *Resolver) TimelineEntry() generated.TimelineEntryResolver { return &timelineEntryResolver{r} }
 
 type (
 	incidentResolver      struct{ *Resolver }
+	incidentStatsResolver struct{ *Resolver }
 	timelineEntryResolver struct{ *Resolver }
 )

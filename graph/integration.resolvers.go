@@ -131,6 +131,15 @@ func (r *mutationResolver) DeleteAWSIntegration(ctx context.Context, input model
 	return deletePayload(input.ID, errs), err
 }
 
+func (r *mutationResolver) SendTestAlarm(ctx context.Context, input model.SendTestAlarmInput) (*model.TestAlarmPayload, error) {
+	res, err := r.Store.SendTestAlarm(ctx, models.ActorFrom(ctx), input.IntegrationID, input.EndpointIds)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.TestAlarmPayload{Errors: errs}, err
+	}
+	return &model.TestAlarmPayload{Incident: res.Incident, Errors: errs}, nil
+}
+
 func (r *mutationResolver) SetIntegrationRoutes(ctx context.Context, input model.SetIntegrationRoutesInput) (*model.IntegrationRoutesPayload, error) {
 	_, err := r.Store.SetRoutes(ctx, models.ActorFrom(ctx), input.IntegrationID, routeInputs(input.Routes))
 	errs, err := userErrors(err)

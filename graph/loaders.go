@@ -30,6 +30,22 @@ type Loaders struct {
 	PendingApprovals  *dataloader.Loader[string, *models.ApprovalRequest]
 	Incidents         *dataloader.Loader[string, *models.Incident]
 	Routes            *dataloader.Loader[string, *models.IntegrationRoute]
+	// On-call configuration.
+	Schedules      *dataloader.Loader[string, *models.Schedule]
+	ScheduleLayers *dataloader.Loader[string, []models.ScheduleLayer]
+	Policies       *dataloader.Loader[string, *models.EscalationPolicy]
+	PolicyLevels   *dataloader.Loader[string, []models.PolicyLevel]
+	LevelTargets   *dataloader.Loader[string, []models.EscalationTarget]
+	ContactMethods *dataloader.Loader[string, *models.ContactMethod]
+	PolicyComps    *dataloader.Loader[string, []models.Component]
+	SchedPolicies  *dataloader.Loader[string, []models.EscalationPolicy]
+	// OnCallAt is keyed by onCallKey(schedule, at).
+	OnCallAt *dataloader.Loader[string, *models.ResolvedShift]
+
+	// The Slack app.
+	ComponentSlackChannels *dataloader.Loader[string, string]
+	PolicySlackChannels    *dataloader.Loader[string, string]
+	SlackMessages          *dataloader.Loader[string, []models.SlackMessage]
 }
 
 type loadersKey struct{}
@@ -56,6 +72,19 @@ func newLoaders(store *models.Store) *Loaders {
 		PendingApprovals:  dataloader.NewBatchedLoader(mapBatch(store.PendingApprovals), dataloader.WithWait[string, *models.ApprovalRequest](time.Millisecond)),
 		Incidents:         dataloader.NewBatchedLoader(mapBatch(store.IncidentsByID), dataloader.WithWait[string, *models.Incident](time.Millisecond)),
 		Routes:            dataloader.NewBatchedLoader(mapBatch(store.RoutesByID), dataloader.WithWait[string, *models.IntegrationRoute](time.Millisecond)),
+		Schedules:         dataloader.NewBatchedLoader(mapBatch(store.SchedulesByID), dataloader.WithWait[string, *models.Schedule](time.Millisecond)),
+		ScheduleLayers:    valueLoader(store.LayersBySchedule),
+		Policies:          dataloader.NewBatchedLoader(mapBatch(store.EscalationPoliciesByID), dataloader.WithWait[string, *models.EscalationPolicy](time.Millisecond)),
+		PolicyLevels:      valueLoader(store.LevelsByPolicy),
+		LevelTargets:      valueLoader(store.TargetsByLevel),
+		ContactMethods:    dataloader.NewBatchedLoader(mapBatch(store.ContactMethodsByID), dataloader.WithWait[string, *models.ContactMethod](time.Millisecond)),
+		PolicyComps:       valueLoader(store.ComponentsByPolicy),
+		SchedPolicies:     valueLoader(store.PoliciesBySchedule),
+		OnCallAt:          valueLoader(onCallBatch(store)),
+
+		ComponentSlackChannels: valueLoader(store.ComponentSlackChannels),
+		PolicySlackChannels:    valueLoader(store.PolicySlackChannels),
+		SlackMessages:          valueLoader(store.SlackMessagesByIncident),
 	}
 }
 
@@ -120,4 +149,47 @@ func loadAll[V any](ctx context.Context, l *dataloader.Loader[string, *V], ids [
 		}
 	}
 	return out, nil
+}
+
+// onCallKey names "who is on call on this schedule at this time" for the OnCallAt loader.
+func onCallKey(scheduleID string, at time.Time) string {
+	return scheduleID + "|" + at.UTC().Format(time.RFC3339Nano)
+}
+
+// onCallBatch answers many onCallKey questions: one batch per distinct time.
+func onCallBatch(store *models.Store) func(context.Context, []string) (map[string]*models.ResolvedShift, error) {
+	return func(ctx context.Context, keys []string) (map[string]*models.ResolvedShift, error) {
+		byTime := map[string][]string{}
+		var ids []string
+		for _, k := range keys {
+			id, at, _ := strings.Cut(k, "|")
+			byTime[at] = append(byTime[at], id)
+			ids = append(ids, id)
+		}
+		schs, err := store.SchedulesByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*models.ResolvedShift, len(keys))
+		for at, sids := range byTime {
+			t, err := time.Parse(time.RFC3339Nano, at)
+			if err != nil {
+				return nil, err
+			}
+			var list []*models.Schedule
+			for _, id := range sids {
+				if sch := schs[id]; sch != nil {
+					list = append(list, sch)
+				}
+			}
+			m, err := store.OnCallAtMany(ctx, list, t)
+			if err != nil {
+				return nil, err
+			}
+			for id, sh := range m {
+				out[onCallKey(id, t)] = sh
+			}
+		}
+		return out, nil
+	}
 }

@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-hub/switchboard/graph/generated"
@@ -16,191 +16,371 @@ import (
 )
 
 func (r *accountResolver) Schedules(ctx context.Context, obj *models.AccountWithRole) ([]*models.Schedule, error) {
-	panic(fmt.Errorf("not implemented: Schedules - schedules"))
+	ss, err := r.Store.ListSchedules(ctx, models.ActorFrom(ctx), obj.ID)
+	return ptrs(ss), err
 }
 
 func (r *accountResolver) Schedule(ctx context.Context, obj *models.AccountWithRole, id string) (*models.Schedule, error) {
-	panic(fmt.Errorf("not implemented: Schedule - schedule"))
+	sch, err := r.Store.GetSchedule(ctx, models.ActorFrom(ctx), id)
+	if err != nil || sch.AccountID != obj.ID {
+		return nil, nilIfNotFound(err)
+	}
+	return sch, nil
 }
 
 func (r *accountResolver) EscalationPolicies(ctx context.Context, obj *models.AccountWithRole) ([]*models.EscalationPolicy, error) {
-	panic(fmt.Errorf("not implemented: EscalationPolicies - escalationPolicies"))
+	ps, err := r.Store.ListEscalationPolicies(ctx, models.ActorFrom(ctx), obj.ID)
+	return ptrs(ps), err
 }
 
 func (r *accountResolver) EscalationPolicy(ctx context.Context, obj *models.AccountWithRole, id string) (*models.EscalationPolicy, error) {
-	panic(fmt.Errorf("not implemented: EscalationPolicy - escalationPolicy"))
+	p, err := r.Store.GetEscalationPolicy(ctx, models.ActorFrom(ctx), id)
+	if err != nil || p.AccountID != obj.ID {
+		return nil, nilIfNotFound(err)
+	}
+	return p, nil
 }
 
 func (r *accountResolver) OnCallNow(ctx context.Context, obj *models.AccountWithRole) ([]*model.OnCallNow, error) {
-	panic(fmt.Errorf("not implemented: OnCallNow - onCallNow"))
+	shifts, err := r.Store.OnCallNow(ctx, models.ActorFrom(ctx), obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	schs, err := r.Store.ListSchedules(ctx, models.ActorFrom(ctx), obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*models.Schedule{}
+	for i := range schs {
+		byID[schs[i].ID] = &schs[i]
+	}
+	out := make([]*model.OnCallNow, 0, len(shifts))
+	for i := range shifts {
+		sh, err := r.shift(ctx, &shifts[i])
+		if err != nil {
+			return nil, err
+		}
+		if sh == nil || byID[shifts[i].ScheduleID] == nil {
+			continue
+		}
+		out = append(out, &model.OnCallNow{User: sh.User, Schedule: byID[shifts[i].ScheduleID], Shift: sh})
+	}
+	return out, nil
 }
 
 func (r *accountResolver) MyShifts(ctx context.Context, obj *models.AccountWithRole, days *int) ([]*model.ScheduleShift, error) {
-	panic(fmt.Errorf("not implemented: MyShifts - myShifts"))
+	shifts, err := r.Store.MyShifts(ctx, models.ActorFrom(ctx), obj.ID, intOr(days, 14))
+	if err != nil {
+		return nil, err
+	}
+	return r.shifts(ctx, shifts)
 }
 
 func (r *accountResolver) CalendarFeeds(ctx context.Context, obj *models.AccountWithRole) ([]*models.CalendarFeed, error) {
-	panic(fmt.Errorf("not implemented: CalendarFeeds - calendarFeeds"))
+	fs, err := r.Store.ListCalendarFeeds(ctx, models.ActorFrom(ctx), obj.ID)
+	return ptrs(fs), err
 }
 
 func (r *awsIntegrationResolver) EscalationPolicy(ctx context.Context, obj *models.AWSIntegration) (*models.EscalationPolicy, error) {
-	panic(fmt.Errorf("not implemented: EscalationPolicy - escalationPolicy"))
+	return r.policyOf(ctx, obj.EscalationPolicyID)
 }
 
 func (r *calendarFeedResolver) Schedule(ctx context.Context, obj *models.CalendarFeed) (*models.Schedule, error) {
-	panic(fmt.Errorf("not implemented: Schedule - schedule"))
+	if obj.ScheduleID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Schedules.Load(ctx, *obj.ScheduleID)()
 }
 
 func (r *calendarFeedResolver) User(ctx context.Context, obj *models.CalendarFeed) (*models.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	if obj.UserID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Users.Load(ctx, *obj.UserID)()
 }
 
 func (r *componentResolver) EscalationPolicy(ctx context.Context, obj *models.Component) (*models.EscalationPolicy, error) {
-	panic(fmt.Errorf("not implemented: EscalationPolicy - escalationPolicy"))
+	return r.policyOf(ctx, obj.EscalationPolicyID)
 }
 
 func (r *contactMethodResolver) Endpoint(ctx context.Context, obj *models.ContactMethod) (*models.Endpoint, error) {
-	panic(fmt.Errorf("not implemented: Endpoint - endpoint"))
+	if obj.EndpointID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Endpoints.Load(ctx, *obj.EndpointID)()
 }
 
 func (r *contactMethodResolver) Verified(ctx context.Context, obj *models.ContactMethod) (bool, error) {
-	panic(fmt.Errorf("not implemented: Verified - verified"))
+	return obj.VerifiedAt != nil, nil
 }
 
 func (r *escalationLevelResolver) Targets(ctx context.Context, obj *models.EscalationLevel) ([]*models.EscalationTarget, error) {
-	panic(fmt.Errorf("not implemented: Targets - targets"))
+	ts, err := loadersFrom(ctx, r.Store).LevelTargets.Load(ctx, obj.ID)()
+	return ptrs(ts), err
 }
 
 func (r *escalationPolicyResolver) Levels(ctx context.Context, obj *models.EscalationPolicy) ([]*models.EscalationLevel, error) {
-	panic(fmt.Errorf("not implemented: Levels - levels"))
+	ls, err := loadersFrom(ctx, r.Store).PolicyLevels.Load(ctx, obj.ID)()
+	out := make([]*models.EscalationLevel, len(ls))
+	for i := range ls {
+		out[i] = &ls[i].EscalationLevel
+	}
+	return out, err
 }
 
 func (r *escalationPolicyResolver) Components(ctx context.Context, obj *models.EscalationPolicy) ([]*models.Component, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	cs, err := loadersFrom(ctx, r.Store).PolicyComps.Load(ctx, obj.ID)()
+	return ptrs(cs), err
 }
 
 func (r *escalationTargetResolver) Schedule(ctx context.Context, obj *models.EscalationTarget) (*models.Schedule, error) {
-	panic(fmt.Errorf("not implemented: Schedule - schedule"))
+	if obj.ScheduleID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Schedules.Load(ctx, *obj.ScheduleID)()
 }
 
 func (r *escalationTargetResolver) User(ctx context.Context, obj *models.EscalationTarget) (*models.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	if obj.UserID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Users.Load(ctx, *obj.UserID)()
 }
 
 func (r *mutationResolver) CreateContactMethod(ctx context.Context, input model.CreateContactMethodInput) (*model.ContactMethodPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateContactMethod - createContactMethod"))
+	m, err := r.Store.CreateContactMethod(ctx, models.ActorFrom(ctx), models.ContactMethodInput{
+		Kind: input.Kind, Label: input.Label, Address: input.Address, EndpointID: input.EndpointID, Token: input.Token,
+	})
+	return contactPayload(m, err)
 }
 
 func (r *mutationResolver) UpdateContactMethod(ctx context.Context, input model.UpdateContactMethodInput) (*model.ContactMethodPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateContactMethod - updateContactMethod"))
+	m, err := r.Store.UpdateContactMethod(ctx, models.ActorFrom(ctx), input.ID, models.ContactMethodUpdate{Label: input.Label, Disabled: input.Disabled})
+	return contactPayload(m, err)
 }
 
 func (r *mutationResolver) DeleteContactMethod(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteContactMethod - deleteContactMethod"))
+	errs, err := userErrors(r.Store.DeleteContactMethod(ctx, models.ActorFrom(ctx), id))
+	return deletePayload(id, errs), err
 }
 
 func (r *mutationResolver) ResendContactVerification(ctx context.Context, id string) (*model.ContactMethodPayload, error) {
-	panic(fmt.Errorf("not implemented: ResendContactVerification - resendContactVerification"))
+	m, err := r.Store.ResendContactVerification(ctx, models.ActorFrom(ctx), id)
+	return contactPayload(m, err)
 }
 
 func (r *mutationResolver) SetNotificationRules(ctx context.Context, rules []*model.NotificationRuleInput) (*model.NotificationRulesPayload, error) {
-	panic(fmt.Errorf("not implemented: SetNotificationRules - setNotificationRules"))
+	in := make([]models.RuleInput, 0, len(rules))
+	for _, x := range rules {
+		if x != nil {
+			in = append(in, models.RuleInput{ContactMethodID: x.ContactMethodID, DelayMinutes: x.DelayMinutes})
+		}
+	}
+	rs, err := r.Store.SetNotificationRules(ctx, models.ActorFrom(ctx), in)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.NotificationRulesPayload{Errors: errs}, err
+	}
+	return &model.NotificationRulesPayload{Rules: ptrs(rs), Errors: errs}, nil
 }
 
 func (r *mutationResolver) SendTestNotification(ctx context.Context, contactMethodID string) (*model.TestNotificationPayload, error) {
-	panic(fmt.Errorf("not implemented: SendTestNotification - sendTestNotification"))
+	n, err := r.Store.CreateTestNotification(ctx, models.ActorFrom(ctx), contactMethodID)
+	errs, err := userErrors(err)
+	return &model.TestNotificationPayload{Notification: n, Errors: errs}, err
 }
 
 func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.CreateScheduleInput) (*model.SchedulePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateSchedule - createSchedule"))
+	in := models.ScheduleInput{Name: &input.Name, Description: input.Description, TimeZone: &input.TimeZone}
+	if input.Layers != nil {
+		ls := layerInputs(input.Layers)
+		in.Layers = &ls
+	}
+	sch, err := r.Store.CreateSchedule(ctx, models.ActorFrom(ctx), input.AccountID, in)
+	errs, err := userErrors(err)
+	return &model.SchedulePayload{Schedule: sch, Errors: errs}, err
 }
 
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, input model.UpdateScheduleInput) (*model.SchedulePayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateSchedule - updateSchedule"))
+	in := models.ScheduleInput{Name: input.Name, Description: input.Description, TimeZone: input.TimeZone}
+	if input.Layers != nil {
+		ls := layerInputs(input.Layers)
+		in.Layers = &ls
+	}
+	sch, err := r.Store.UpdateSchedule(ctx, models.ActorFrom(ctx), input.ID, in)
+	errs, err := userErrors(err)
+	return &model.SchedulePayload{Schedule: sch, Errors: errs}, err
 }
 
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteSchedule - deleteSchedule"))
+	errs, err := userErrors(r.Store.DeleteSchedule(ctx, models.ActorFrom(ctx), id))
+	return deletePayload(id, errs), err
 }
 
 func (r *mutationResolver) CreateScheduleOverride(ctx context.Context, input model.CreateScheduleOverrideInput) (*model.ScheduleOverridePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateScheduleOverride - createScheduleOverride"))
+	o, err := r.Store.CreateScheduleOverride(ctx, models.ActorFrom(ctx), models.OverrideInput{
+		ScheduleID: input.ScheduleID, UserID: input.UserID, StartsAt: input.StartsAt, EndsAt: input.EndsAt,
+	})
+	errs, err := userErrors(err)
+	return &model.ScheduleOverridePayload{Override: o, Errors: errs}, err
 }
 
 func (r *mutationResolver) DeleteScheduleOverride(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteScheduleOverride - deleteScheduleOverride"))
+	errs, err := userErrors(r.Store.DeleteScheduleOverride(ctx, models.ActorFrom(ctx), id))
+	return deletePayload(id, errs), err
 }
 
 func (r *mutationResolver) CreateCalendarFeed(ctx context.Context, input model.CreateCalendarFeedInput) (*model.CalendarFeedPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateCalendarFeed - createCalendarFeed"))
+	f, token, err := r.Store.CreateCalendarFeed(ctx, models.ActorFrom(ctx), input.AccountID, input.ScheduleID)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.CalendarFeedPayload{Errors: errs}, err
+	}
+	u := r.Store.Links().CalendarFeed(token)
+	return &model.CalendarFeedPayload{Feed: f, URL: &u, Errors: errs}, nil
 }
 
 func (r *mutationResolver) RevokeCalendarFeed(ctx context.Context, id string) (*model.CalendarFeedPayload, error) {
-	panic(fmt.Errorf("not implemented: RevokeCalendarFeed - revokeCalendarFeed"))
+	f, err := r.Store.RevokeCalendarFeed(ctx, models.ActorFrom(ctx), id)
+	errs, err := userErrors(err)
+	return &model.CalendarFeedPayload{Feed: f, Errors: errs}, err
 }
 
 func (r *mutationResolver) CreateEscalationPolicy(ctx context.Context, input model.CreateEscalationPolicyInput) (*model.EscalationPolicyPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateEscalationPolicy - createEscalationPolicy"))
+	ls := levelInputs(input.Levels)
+	p, err := r.Store.CreateEscalationPolicy(ctx, models.ActorFrom(ctx), input.AccountID, models.PolicyInput{
+		Name: &input.Name, Description: input.Description, Repeat: input.Repeat, Levels: &ls,
+	})
+	errs, err := userErrors(err)
+	return &model.EscalationPolicyPayload{Policy: p, Errors: errs}, err
 }
 
 func (r *mutationResolver) UpdateEscalationPolicy(ctx context.Context, input model.UpdateEscalationPolicyInput) (*model.EscalationPolicyPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateEscalationPolicy - updateEscalationPolicy"))
+	in := models.PolicyInput{Name: input.Name, Description: input.Description, Repeat: input.Repeat}
+	if input.Levels != nil {
+		ls := levelInputs(input.Levels)
+		in.Levels = &ls
+	}
+	p, err := r.Store.UpdateEscalationPolicy(ctx, models.ActorFrom(ctx), input.ID, in)
+	errs, err := userErrors(err)
+	return &model.EscalationPolicyPayload{Policy: p, Errors: errs}, err
 }
 
 func (r *mutationResolver) DeleteEscalationPolicy(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteEscalationPolicy - deleteEscalationPolicy"))
+	errs, err := userErrors(r.Store.DeleteEscalationPolicy(ctx, models.ActorFrom(ctx), id))
+	return deletePayload(id, errs), err
 }
 
 func (r *mutationResolver) SetEscalationPolicy(ctx context.Context, input model.SetEscalationPolicyInput) (*model.SetEscalationPolicyPayload, error) {
-	panic(fmt.Errorf("not implemented: SetEscalationPolicy - setEscalationPolicy"))
+	c, integ, err := r.Store.SetEscalationPolicy(ctx, models.ActorFrom(ctx), input.TargetID, input.PolicyID)
+	errs, err := userErrors(err)
+	return &model.SetEscalationPolicyPayload{Component: c, Integration: integ, Errors: errs}, err
 }
 
 func (r *notificationRuleResolver) ContactMethod(ctx context.Context, obj *models.NotificationRule) (*models.ContactMethod, error) {
-	panic(fmt.Errorf("not implemented: ContactMethod - contactMethod"))
+	a := models.ActorFrom(ctx)
+	if a == nil || a.UserID != obj.UserID {
+		return nil, models.Errorf(models.ENOTFOUND, "contact method not found")
+	}
+	m, err := loadersFrom(ctx, r.Store).ContactMethods.Load(ctx, obj.ContactMethodID)()
+	if err == nil && m == nil {
+		err = models.Errorf(models.ENOTFOUND, "contact method not found")
+	}
+	return m, err
 }
 
 func (r *scheduleResolver) Layers(ctx context.Context, obj *models.Schedule) ([]*models.ScheduleLayer, error) {
-	panic(fmt.Errorf("not implemented: Layers - layers"))
+	ls, err := loadersFrom(ctx, r.Store).ScheduleLayers.Load(ctx, obj.ID)()
+	return ptrs(ls), err
 }
 
 func (r *scheduleResolver) Overrides(ctx context.Context, obj *models.Schedule, from *time.Time) ([]*models.ScheduleOverride, error) {
-	panic(fmt.Errorf("not implemented: Overrides - overrides"))
+	t := time.Now()
+	if from != nil {
+		t = *from
+	}
+	os, err := r.Store.ScheduleOverrides(ctx, obj.ID, t)
+	return ptrs(os), err
 }
 
 func (r *scheduleResolver) OnCallAt(ctx context.Context, obj *models.Schedule, at *time.Time) (*model.ScheduleShift, error) {
-	panic(fmt.Errorf("not implemented: OnCallAt - onCallAt"))
+	t := time.Now()
+	if at != nil {
+		t = *at
+	}
+	sh, err := loadersFrom(ctx, r.Store).OnCallAt.Load(ctx, onCallKey(obj.ID, t))()
+	if err != nil || sh == nil {
+		return nil, err
+	}
+	return r.shift(ctx, sh)
 }
 
 func (r *scheduleResolver) FinalSchedule(ctx context.Context, obj *models.Schedule, from time.Time, to time.Time) ([]*model.ScheduleShift, error) {
-	panic(fmt.Errorf("not implemented: FinalSchedule - finalSchedule"))
+	shifts, err := r.Store.FinalSchedule(ctx, obj, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return r.shifts(ctx, shifts)
 }
 
 func (r *scheduleResolver) Policies(ctx context.Context, obj *models.Schedule) ([]*models.EscalationPolicy, error) {
-	panic(fmt.Errorf("not implemented: Policies - policies"))
+	ps, err := loadersFrom(ctx, r.Store).SchedPolicies.Load(ctx, obj.ID)()
+	return ptrs(ps), err
 }
 
 func (r *scheduleLayerResolver) Rotation(ctx context.Context, obj *models.ScheduleLayer) (model.Rotation, error) {
-	panic(fmt.Errorf("not implemented: Rotation - rotation"))
+	return model.Rotation(strings.ToUpper(string(obj.Rotation))), nil
 }
 
 func (r *scheduleLayerResolver) Participants(ctx context.Context, obj *models.ScheduleLayer) ([]*models.User, error) {
-	panic(fmt.Errorf("not implemented: Participants - participants"))
+	ids := obj.ParticipantIDs()
+	thunk := loadersFrom(ctx, r.Store).Users.LoadMany(ctx, ids)
+	us, errs := thunk()
+	out := make([]*models.User, 0, len(us))
+	for i, u := range us {
+		if len(errs) > i && errs[i] != nil {
+			return nil, errs[i]
+		}
+		if u != nil {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 func (r *scheduleLayerResolver) Restrictions(ctx context.Context, obj *models.ScheduleLayer) ([]*model.LayerRestrictionWindow, error) {
-	panic(fmt.Errorf("not implemented: Restrictions - restrictions"))
+	rs := obj.RestrictionList()
+	out := make([]*model.LayerRestrictionWindow, len(rs))
+	for i, x := range rs {
+		days := x.Days
+		if days == nil {
+			days = []int{}
+		}
+		out[i] = &model.LayerRestrictionWindow{Days: days, From: x.From, To: x.To}
+	}
+	return out, nil
 }
 
 func (r *scheduleOverrideResolver) User(ctx context.Context, obj *models.ScheduleOverride) (*models.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	return loadersFrom(ctx, r.Store).Users.Load(ctx, obj.UserID)()
 }
 
 func (r *userResolver) ContactMethods(ctx context.Context, obj *models.User) ([]*models.ContactMethod, error) {
-	panic(fmt.Errorf("not implemented: ContactMethods - contactMethods"))
+	a := models.ActorFrom(ctx)
+	if a == nil || a.UserID != obj.ID {
+		return nil, nil
+	}
+	ms, err := r.Store.ListContactMethods(ctx, a)
+	return ptrs(ms), err
 }
 
 func (r *userResolver) NotificationRules(ctx context.Context, obj *models.User) ([]*models.NotificationRule, error) {
-	panic(fmt.Errorf("not implemented: NotificationRules - notificationRules"))
+	a := models.ActorFrom(ctx)
+	if a == nil || a.UserID != obj.ID {
+		return nil, nil
+	}
+	rs, err := r.Store.ListNotificationRules(ctx, a)
+	return ptrs(rs), err
 }
 
 func (r *Resolver) CalendarFeed() generated.CalendarFeedResolver { return &calendarFeedResolver{r} }

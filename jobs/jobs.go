@@ -70,6 +70,8 @@ type Handlers struct {
 	MailSweeper *MailSweeper
 	// Engine advances escalations and sends notifications (docs/oncall.md).
 	Engine *Engine
+	// Slack runs the Slack app's tasks (message syncs, interactions, its sweeper).
+	Slack *Slack
 
 	// running counts handlers in flight, so a shutdown can wait for the ones Asynq gave up on
 	// (their context cancelled) to record what they did.
@@ -151,6 +153,11 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 		mux.HandleFunc(TypeSendNotifications, h.Engine.Notify)
 		mux.HandleFunc(TypeShiftNotices, h.Engine.ShiftNotices)
 	}
+	if h.Slack != nil {
+		mux.HandleFunc(TypeSlackSync, h.Slack.Sync)
+		mux.HandleFunc(TypeSlackInteraction, h.Slack.Interact)
+		mux.HandleFunc(TypeSweepSlack, h.Slack.Sweep)
+	}
 	return mux
 }
 
@@ -200,6 +207,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 30s", NewShiftNoticesTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewSweepSlackTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeMailTask()); err != nil {

@@ -195,13 +195,14 @@ type Channel interface {
 }
 
 // NewChannels returns the channels of a worker: email through the mail path, ntfy and
-// endpoints through the delivery sender (and its outbound guard), Slack DMs not connected yet.
-func NewChannels(store *models.Store, sender *deliver.Sender) map[models.ContactKind]Channel {
+// endpoints through the delivery sender (and its outbound guard), Slack DMs through the Slack
+// app (dm may be nil: Slack DMs then fail as not connected).
+func NewChannels(store *models.Store, sender *deliver.Sender, dm *SlackDM) map[models.ContactKind]Channel {
 	return map[models.ContactKind]Channel{
 		models.ContactEmail:    EmailChannel{Store: store},
 		models.ContactNtfy:     &NtfyChannel{Sender: sender},
 		models.ContactEndpoint: EndpointChannel{Store: store},
-		models.ContactSlackDM:  SlackDMChannel{},
+		models.ContactSlackDM:  SlackDMChannel{DM: dm},
 	}
 }
 
@@ -226,12 +227,27 @@ func (c EndpointChannel) Send(ctx context.Context, o *models.OutgoingNotificatio
 	return nil, c.Store.SendNotificationEndpoint(context.WithoutCancel(ctx), o)
 }
 
-// SlackDMChannel is where issue 12 connects Slack: until then a Slack DM fails at once.
-type SlackDMChannel struct{}
+// SlackDMChannel sends pages as Slack DMs through the Slack app (jobs.SlackDM); without it, or
+// without a workspace for the account, a Slack DM fails with "Slack is not connected".
+type SlackDMChannel struct{ DM *SlackDM }
 
 // Send implements Channel.
-func (SlackDMChannel) Send(context.Context, *models.OutgoingNotification) (*models.NotificationResult, error) {
-	return &models.NotificationResult{Err: errors.New("Slack is not connected"), Permanent: true}, nil
+func (c SlackDMChannel) Send(ctx context.Context, o *models.OutgoingNotification) (*models.NotificationResult, error) {
+	if c.DM == nil {
+		return &models.NotificationResult{Err: ErrSlackNotConnected, Permanent: true}, nil
+	}
+	answer, err := c.DM.Send(ctx, &o.Notification)
+	switch {
+	case err == nil:
+		return &models.NotificationResult{Answer: answer}, nil
+	case errors.Is(err, ErrSlackNotConnected) || IsPermanentSlackError(err):
+		return &models.NotificationResult{Err: err, Permanent: true}, nil
+	}
+	res := &models.NotificationResult{Err: err}
+	if d, ok := SlackRetryAfter(err); ok {
+		res.RetryIn = d
+	}
+	return res, nil
 }
 
 // NtfyChannel publishes to an ntfy topic (JSON publishing to the server's root: topic, title,
@@ -262,6 +278,9 @@ func ntfyMessage(o *models.OutgoingNotification) (root string, body []byte, err 
 	switch len(o.Incidents) {
 	case 0:
 		msg["title"], msg["message"] = "Switchboard", "You have a notification from Switchboard."
+		if o.Reason == models.NotifyTest {
+			msg["title"], msg["message"] = "Switchboard test notification", "This contact method works: pages will reach you here."
+		}
 	case 1:
 		pi := o.Incidents[0]
 		msg["title"] = fmt.Sprintf("[%s] %s", strings.ToUpper(string(pi.Incident.Severity)), pi.Incident.Title)

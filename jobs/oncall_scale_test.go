@@ -115,7 +115,7 @@ func TestEngineScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	eng := &Engine{Store: store, Log: log, Channels: NewChannels(store, sender), Parallel: 32}
+	eng := &Engine{Store: store, Log: log, Channels: NewChannels(store, sender, nil), Parallel: 32}
 	mailer := &Mailer{Store: store, Sender: &SMTPSender{Config: *cfg}, Log: log}
 	start = time.Now()
 	if err := eng.Notify(ctx, nil); err != nil {

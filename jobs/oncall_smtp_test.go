@@ -43,7 +43,7 @@ func TestNotificationSMTPDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	eng := &Engine{Store: store, Log: log, Channels: NewChannels(store, nil)}
+	eng := &Engine{Store: store, Log: log, Channels: NewChannels(store, nil, nil)}
 	if err := eng.Notify(ctx, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -161,6 +161,9 @@ func (au *Auth) Setup(ctx context.Context, in SetupInput) (*User, error) {
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}
+		if err := insertPrimaryContact(tx.DB, u); err != nil {
+			return err
+		}
 		acc := &Account{ID: newID(), Name: accountName, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(acc).Error; err != nil {
 			return err
@@ -212,7 +215,14 @@ func (s *Store) createUser(ctx context.Context, db *gorm.DB, email, name, passwo
 	}
 	now := s.now()
 	u := &User{ID: newID(), Email: email, Name: name, PasswordHash: string(hash), IsSystemAdmin: systemAdmin, CreatedAt: now, UpdatedAt: now}
-	if err := db.WithContext(ctx).Create(u).Error; err != nil {
+	// The user and their primary contact method (the account email) are written together.
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		return insertPrimaryContact(tx, u)
+	})
+	if err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError(ECONFLICT, "email", "a user with this email already exists")
 		}

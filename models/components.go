@@ -269,7 +269,7 @@ func (s *Store) ComponentStatuses(ctx context.Context, ids []string) (map[string
 		Severity    Severity
 	}
 	if err := s.db.WithContext(ctx).Model(&Incident{}).Select("DISTINCT component_id, severity").
-		Where("component_id IN ? AND status <> ?", ids, IncidentResolved).Scan(&rows).Error; err != nil {
+		Where("component_id IN ? AND status <> ? AND NOT is_test", ids, IncidentResolved).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	worst := map[string]Severity{}

@@ -2,9 +2,12 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Incident is something wrong with a component, from an alarm or opened by a person.
@@ -33,6 +36,27 @@ type Incident struct {
 	UnreachedAt *time.Time
 	// RouteID is the routing rule of the integration that sent the alarm here.
 	RouteID *string
+	// IsTest marks a test alarm's incident: counted apart, paging nobody; its events go only to
+	// TestEndpoints (JSON array of endpoint ids).
+	IsTest        bool
+	TestEndpoints *string
+}
+
+// testEndpointSet is the set of endpoints a test incident's events may reach (nil for a real
+// incident: no restriction).
+func (i *Incident) testEndpointSet() map[string]bool {
+	if !i.IsTest {
+		return nil
+	}
+	set := map[string]bool{}
+	var ids []string
+	if i.TestEndpoints != nil {
+		_ = json.Unmarshal([]byte(*i.TestEndpoints), &ids)
+	}
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set
 }
 
 func (i *Incident) accountOf() string { return i.AccountID }
@@ -162,6 +186,9 @@ type openSpec struct {
 	// route is the routing rule that sent an alarm here: its policy comes before the
 	// integration's.
 	route *IntegrationRoute
+	// test opens a test incident whose events reach only testEndpoints.
+	test          bool
+	testEndpoints []string
 }
 
 // openIncident writes the incident, its first timeline entry and its IncidentOpened event in tx.
@@ -177,6 +204,18 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 	}
 	if o.route != nil {
 		inc.RouteID = &o.route.ID
+	}
+	if o.test {
+		ids := o.testEndpoints
+		if ids == nil {
+			ids = []string{}
+		}
+		b, err := json.Marshal(ids)
+		if err != nil {
+			return nil, err
+		}
+		js := string(b)
+		inc.IsTest, inc.TestEndpoints, inc.Title = true, &js, "[TEST] "+inc.Title
 	}
 	if err := tx.Create(inc).Error; err != nil {
 		return nil, err
@@ -201,7 +240,7 @@ func (s *Store) addTimeline(tx *Tx, a *Actor, incidentID, kind, body string) err
 
 // recordIncidentEvent writes an incident event and its deliveries.
 func (s *Store) recordIncidentEvent(tx *Tx, name string, inc *Incident, comp *Component) error {
-	_, err := s.recordEvent(tx, eventSpec{name: name, accountID: inc.AccountID, incident: inc, component: comp})
+	_, err := s.recordEvent(tx, eventSpec{name: name, accountID: inc.AccountID, incident: inc, component: comp, onlyEndpoints: inc.testEndpointSet()})
 	return err
 }
 
@@ -368,6 +407,8 @@ type IncidentQuery struct {
 	OpenedAfter  *time.Time
 	OpenedBefore *time.Time
 	Search       string
+	// Tests: nil lists all, false real incidents only, true test incidents only.
+	Tests *bool
 }
 
 // ListIncidents returns the account's incidents, newest first, with keyset pagination.
@@ -378,7 +419,13 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	q := incidentFilter(s.db.WithContext(ctx), accountID, f)
+	return keysetPage[Incident](q, "opened_at", first, after, func(i *Incident) (time.Time, string) { return i.OpenedAt, i.ID })
+}
+
+// incidentFilter narrows the account's incidents by f.
+func incidentFilter(db *gorm.DB, accountID string, f IncidentQuery) *gorm.DB {
+	q := db.Where("account_id = ?", accountID)
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
@@ -390,7 +437,7 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	}
 	if f.ComponentID != "" {
 		if !validID(f.ComponentID) {
-			return &Page[Incident]{}, nil
+			return q.Where("1 = 0")
 		}
 		q = q.Where("component_id = ?", f.ComponentID)
 	}
@@ -400,10 +447,13 @@ func (s *Store) ListIncidents(ctx context.Context, a *Actor, accountID string, f
 	if f.OpenedBefore != nil {
 		q = q.Where("opened_at < ?", f.OpenedBefore.UTC())
 	}
+	if f.Tests != nil {
+		q = q.Where("is_test = ?", *f.Tests)
+	}
 	if term := strings.TrimSpace(f.Search); term != "" {
 		q = q.Where("lower(title) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(term))+"%")
 	}
-	return keysetPage[Incident](q, "opened_at", first, after, func(i *Incident) (time.Time, string) { return i.OpenedAt, i.ID })
+	return q
 }
 
 func likeEscape(s string) string {
@@ -436,7 +486,7 @@ func (s *Store) OpenIncidentCounts(ctx context.Context, ids []string) (map[strin
 		N           int
 	}
 	if err := s.db.WithContext(ctx).Model(&Incident{}).Select("component_id, count(*) AS n").
-		Where("component_id IN ? AND status <> ?", ids, IncidentResolved).Group("component_id").Scan(&rows).Error; err != nil {
+		Where("component_id IN ? AND status <> ? AND NOT is_test", ids, IncidentResolved).Group("component_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := map[string]int{}

@@ -182,6 +182,18 @@ func (s *Store) IngestUnsubscribeConfirmation(ctx context.Context, integ *AWSInt
 // old state alone, and transitions older than the last applied one are dropped: SNS does not
 // guarantee order.
 func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m SNSMessage, alarm *cloudwatch.Alarm, ignoredWhy string) (*IngestResult, error) {
+	return s.ingestNotification(ctx, integ, m, alarm, ignoredWhy, ingestOpts{})
+}
+
+// ingestOpts vary ingestion for test alarms.
+type ingestOpts struct {
+	// test: the alarm is synthetic (SendTestAlarm): it pins no topic, its incident is a test
+	// incident whose events reach only endpoints, and its receipt says "test".
+	test      bool
+	endpoints []string
+}
+
+func (s *Store) ingestNotification(ctx context.Context, integ *AWSIntegration, m SNSMessage, alarm *cloudwatch.Alarm, ignoredWhy string, opts ingestOpts) (*IngestResult, error) {
 	res := &IngestResult{}
 	// Alarm text comes from AWS users' alarm definitions: make it storable, so a NUL in an alarm
 	// name cannot turn into a 5xx that SNS retries for ever.
@@ -203,10 +215,12 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 			}
 			return err
 		}
-		if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
-			return err
+		if !opts.test {
+			if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
+				return err
+			}
 		}
-		ap, err := s.applyAlarm(tx, integ, alarm)
+		ap, err := s.applyAlarm(tx, integ, alarm, opts)
 		if err != nil {
 			return err
 		}
@@ -214,7 +228,11 @@ func (s *Store) IngestNotification(ctx context.Context, integ *AWSIntegration, m
 		// has made no change by now: the alarm-state upsert waited for the first copy's row
 		// lock and found its transition not newer. Its receipt then conflicts, and rolling
 		// back keeps even that in doubt case free of effects.
-		fresh, err := s.alarmReceipt(tx, integ, m, ap.outcome, "", ap)
+		detail := ""
+		if opts.test {
+			detail = ReceiptTest
+		}
+		fresh, err := s.alarmReceipt(tx, integ, m, ap.outcome, detail, ap)
 		if err != nil {
 			return err
 		}
@@ -242,7 +260,7 @@ type alarmApplied struct {
 	route      *IntegrationRoute
 }
 
-func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alarm) (*alarmApplied, error) {
+func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alarm, opts ingestOpts) (*alarmApplied, error) {
 	key := alarm.Key()
 	now := s.now()
 	changed := alarm.StateChangeTime.UTC()
@@ -308,6 +326,7 @@ func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alar
 		inc, err := s.openIncident(tx, actor, &comp, openSpec{
 			title: alarm.Name, severity: severity, source: SourceCloudWatch,
 			sourceKey: &key, integrationID: &integID, alarm: &js, body: alarm.Reason, at: changed, route: route,
+			test: opts.test, testEndpoints: opts.endpoints,
 		})
 		if err != nil {
 			return nil, err

@@ -335,7 +335,9 @@ func (s *Store) IntegrationByToken(ctx context.Context, token string) (*AWSInteg
 
 // IntegrationStats are counts of accepted messages by outcome, and the newest receipt.
 type IntegrationStats struct {
-	ByOutcome     map[string]int
+	ByOutcome map[string]int
+	// Tests counts test alarms sent (their receipts are not in ByOutcome).
+	Tests         int
 	Rejected      int
 	LastMessageAt *time.Time
 	LastOutcome   string
@@ -345,14 +347,23 @@ type IntegrationStats struct {
 func (s *Store) IntegrationStats(ctx context.Context, integrationID string) (*IntegrationStats, error) {
 	var rows []struct {
 		Outcome string
+		Test    bool
 		N       int
 	}
 	db := s.db.WithContext(ctx)
-	if err := db.Model(&SNSReceipt{}).Select("outcome, count(*) AS n").Where("integration_id = ?", integrationID).Group("outcome").Scan(&rows).Error; err != nil {
+	if err := db.Model(&SNSReceipt{}).Select("outcome, detail = ? AS test, count(*) AS n", ReceiptTest).Where("integration_id = ?", integrationID).
+		Group("outcome, test").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	st := &IntegrationStats{ByOutcome: map[string]int{}}
 	for _, r := range rows {
+		if r.Test {
+			// Test alarms are counted apart (one per ALARM/OK pair's ALARM).
+			if r.Outcome == OutcomeOpened {
+				st.Tests += r.N
+			}
+			continue
+		}
 		st.ByOutcome[r.Outcome] = r.N
 	}
 	var rej int64

@@ -280,6 +280,21 @@ func (s *Store) RemoveMember(ctx context.Context, a *Actor, membershipID string)
 		if err != nil {
 			return err
 		}
+		// On-call: a schedule or policy that still names the person would page nobody.
+		schedules, policies, err := s.stillNamed(tx, m.AccountID, m.UserID)
+		if err != nil {
+			return err
+		}
+		if len(schedules) > 0 || len(policies) > 0 {
+			var where []string
+			if len(schedules) > 0 {
+				where = append(where, "schedule(s) "+quoteList(schedules))
+			}
+			if len(policies) > 0 {
+				where = append(where, "escalation policy(ies) "+quoteList(policies))
+			}
+			return Errorf(ECONFLICT, "%s is still on call in %s: take them out first", email, strings.Join(where, " and "))
+		}
 		if err := tx.Where("id = ?", m.ID).Delete(&Membership{}).Error; err != nil {
 			return err
 		}

@@ -283,10 +283,8 @@ func (s *Store) fillOutgoing(tx *Tx, out []*OutgoingNotification, incs map[strin
 			o.Method = methods[*o.ContactMethodID]
 		}
 		if m := o.Method; m != nil {
-			if len(m.Secret) > 0 && s.sealer != nil {
-				if b, err := s.sealer.open(m.Secret, m.ID); err == nil {
-					o.Secret = string(b)
-				}
+			if b, err := s.ContactSecret(m); err == nil && len(b) > 0 {
+				o.Secret = string(b)
 			}
 			if m.Kind == ContactEndpoint && m.EndpointID != nil {
 				var ep Endpoint
@@ -526,9 +524,13 @@ func (s *Store) SendNotificationMails(ctx context.Context, os []*OutgoingNotific
 
 func (s *Store) notificationMail(tx *Tx, o *OutgoingNotification) (*MailRef, error) {
 	subject, text, html := PageMail(o)
-	if o.Reason == NotifyShiftStart || o.Reason == NotifyHandoff {
+	switch o.Reason {
+	case NotifyShiftStart, NotifyHandoff:
 		subject, text = noticeMail(o)
 		html = ""
+	case NotifyTest:
+		subject, html = "Switchboard test notification", ""
+		text = "This is a test notification from Switchboard: pages will reach you at this address.\n"
 	}
 	in := MailInput{AccountID: o.AccountID, Kind: MailPage, To: o.Recipient, Subject: subject, Text: text, HTML: html,
 		Headers: map[string]string{"X-Switchboard-Kind": o.Reason}}

@@ -296,31 +296,8 @@ type NotificationAttempt struct {
 // loadSchedule reads a schedule's layers and overrides that matter in [from, to) into the
 // schedule math's form. Overrides ending before from are skipped.
 func loadSchedule(db *gorm.DB, sch *Schedule, from, to time.Time) (*schedule.Schedule, error) {
-	loc, err := schedule.LoadZone(sch.TimeZone)
-	if err != nil {
-		return nil, err
-	}
-	var layers []ScheduleLayer
-	if err := db.Where("schedule_id = ?", sch.ID).Order("position, id").Find(&layers).Error; err != nil {
-		return nil, err
-	}
-	var overrides []ScheduleOverride
-	if err := db.Where("schedule_id = ? AND ends_at > ? AND starts_at < ?", sch.ID, from.UTC(), to.UTC()).
-		Order("created_at, id").Find(&overrides).Error; err != nil {
-		return nil, err
-	}
-	out := &schedule.Schedule{Zone: loc}
-	for _, l := range layers {
-		sl, err := l.toSchedule()
-		if err != nil {
-			return nil, fmt.Errorf("schedule %s layer %s: %w", sch.ID, l.ID, err)
-		}
-		out.Layers = append(out.Layers, sl)
-	}
-	for _, o := range overrides {
-		out.Overrides = append(out.Overrides, schedule.Override{ID: o.ID, UserID: o.UserID, Start: o.StartsAt, End: o.EndsAt})
-	}
-	return out, nil
+	out, _, _, err := loadScheduleRows(db, sch, from, to)
+	return out, err
 }
 
 // toSchedule converts a stored layer into the schedule math's form.

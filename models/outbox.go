@@ -85,6 +85,17 @@ type eventSpec struct {
 	// skipEndpoint is an endpoint the event is not delivered to (the one a health event is
 	// about).
 	skipEndpoint string
+	// onlyEndpoints, when not nil, are the only endpoints the event is delivered to (a test
+	// incident's ticked endpoints).
+	onlyEndpoints map[string]bool
+}
+
+// deliversTo reports whether the event may be delivered to an endpoint.
+func (spec *eventSpec) deliversTo(endpointID string) bool {
+	if endpointID == spec.skipEndpoint {
+		return false
+	}
+	return spec.onlyEndpoints == nil || spec.onlyEndpoints[endpointID]
 }
 
 // recordEvent writes the event and its deliveries in tx, and enqueues them after commit.
@@ -133,7 +144,7 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 	if err := tx.Create(ev).Error; err != nil {
 		return nil, err
 	}
-	ds, err := s.buildDeliveries(tx, ev, &vars, spec.skipEndpoint)
+	ds, err := s.buildDeliveries(tx, ev, &vars, &spec)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +308,7 @@ func (s *Store) InstallationID(ctx context.Context) (string, error) {
 
 // buildDeliveries finds the webhooks an event matches (design §6.2) and builds one delivery
 // per (webhook, usable endpoint) with its frozen payload.
-func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, skipEndpoint string) ([]*Delivery, error) {
+func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, spec *eventSpec) ([]*Delivery, error) {
 	q := tx.Where("active").Where("scope = ?", ScopeSystem).Or("active AND scope = ? AND account_id = ?", ScopeAccount, ev.AccountID)
 	if ev.EnvironmentID != nil {
 		q = q.Or("active AND scope = ? AND environment_id = ?", ScopeEnvironment, *ev.EnvironmentID)
@@ -334,7 +345,7 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, skipEnd
 	var out []*Delivery
 	for _, r := range rows {
 		h := byID[r.WebhookID]
-		if !r.Endpoint.UsableBy(&h) || r.Endpoint.ID == skipEndpoint {
+		if !r.Endpoint.UsableBy(&h) || !spec.deliversTo(r.Endpoint.ID) {
 			continue
 		}
 		body, err := s.payloadFor(ev, &h, &r.Endpoint, vars)

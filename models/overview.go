@@ -7,7 +7,7 @@ import (
 
 // Overview is an account's landing page (issue 9): what is wrong now and what is left to set up.
 type Overview struct {
-	// OpenBySeverity counts open incidents per severity.
+	// OpenBySeverity counts open incidents (test incidents apart) per severity.
 	OpenBySeverity map[Severity]int
 	// ComponentIDs of components that are not operational, worst first.
 	DegradedComponentIDs []string
@@ -32,7 +32,7 @@ func (s *Store) AccountOverview(ctx context.Context, a *Actor, accountID string)
 		N        int
 	}
 	if err := db.Model(&Incident{}).Select("severity, count(*) AS n").
-		Where("account_id = ? AND status <> ?", accountID, IncidentResolved).Group("severity").Scan(&open).Error; err != nil {
+		Where("account_id = ? AND status <> ? AND NOT is_test", accountID, IncidentResolved).Group("severity").Scan(&open).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range open {

@@ -75,6 +75,8 @@ type Store struct {
 	rateGate RateGate
 	// bundleWindow overrides DefaultBundleWindow (SetBundleWindow).
 	bundleWindow *time.Duration
+
+	slackChecker SlackChecker // the Slack app (slack.go)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
@@ -212,6 +214,10 @@ func (s *Store) hint(tx *Tx, kind, id, accountID string) {
 
 func (s *Store) publishAfter(tx *Tx, h Hint) {
 	ctx := tx.Statement.Context
+	if h.Kind == HintIncident {
+		// The Slack app: the incident's channel message is due for a sync (slack.go).
+		s.markSlackDirty(tx, h.ID)
+	}
 	tx.AfterCommit(func() { s.pub.Publish(context.WithoutCancel(ctx), h) })
 }
 

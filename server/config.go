@@ -47,6 +47,9 @@ type Config struct {
 	EndpointDisableAfter time.Duration `env:"ENDPOINT_DISABLE_AFTER" default:"120h" help:"an endpoint failing without a break for this long is disabled (its waiting deliveries fail)"`
 	// PageBundleWindow: pages to one person on one channel within it go out as one message.
 	PageBundleWindow time.Duration `env:"PAGE_BUNDLE_WINDOW" default:"30s" help:"pages to one person on one channel within this window are sent as one message listing them (0s: never bundled; at most 10m)"`
+
+	// SlackAPIURL is Slack's Web API base (the Slack app; tests point it at a fake).
+	SlackAPIURL string `env:"SLACK_API_URL" default:"https://slack.com/api/" help:"base URL of Slack's Web API for the Slack app (change only for a proxy or a test fake)"`
 }
 
 // fields walks the Config struct tags.

@@ -141,7 +141,7 @@ func (c *engineClock) now() time.Time {
 
 func (c *engineClock) advance(d time.Duration) { c.mu.Lock(); c.offset += d; c.mu.Unlock() }
 
-func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
+func waitUntil(t *testing.T, what string, d time.Duration, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
@@ -263,8 +263,8 @@ func TestEngineEndToEnd(t *testing.T) {
 		t.Fatalf("%d incidents", len(rows))
 	}
 	incID := rows[0].ID
-	waitFor(t, "Ana's page by email", 15*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) == 1 })
-	waitFor(t, "Ana's ntfy push", 15*time.Second, func() bool { return e.ntfy.count() == 1 })
+	waitUntil(t, "Ana's page by email", 15*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) == 1 })
+	waitUntil(t, "Ana's ntfy push", 15*time.Second, func() bool { return e.ntfy.count() == 1 })
 	e.ntfy.mu.Lock()
 	push := e.ntfy.got[0]
 	e.ntfy.mu.Unlock()
@@ -294,7 +294,7 @@ func TestEngineEndToEnd(t *testing.T) {
 			e.dump(t, incID)
 		}
 	}()
-	waitFor(t, "Bo's page after the timeout", 20*time.Second, func() bool { return len(e.inbox.to(e.bo.Email)) >= 1 })
+	waitUntil(t, "Bo's page after the timeout", 20*time.Second, func() bool { return len(e.inbox.to(e.bo.Email)) >= 1 })
 	time.Sleep(3 * time.Second) // a few more engine cycles
 	if n := len(e.inbox.to(e.bo.Email)); n != 1 {
 		t.Fatalf("Bo got %d pages, want exactly 1", n)
@@ -385,7 +385,7 @@ func TestEngineSMTPRefusesThenDown(t *testing.T) {
 		_ = db.Table("incident_timeline").Where("incident_id = ?", incID).Order("created_at, id").Pluck("body", &bodies).Error
 		return strings.Join(bodies, "\n")
 	}
-	waitFor(t, "the refusal on the timeline", 20*time.Second, func() bool {
+	waitUntil(t, "the refusal on the timeline", 20*time.Second, func() bool {
 		return strings.Contains(timeline(), "Email to ana@… failed") && strings.Contains(timeline(), "retrying")
 	})
 	var n models.Notification
@@ -396,7 +396,7 @@ func TestEngineSMTPRefusesThenDown(t *testing.T) {
 		t.Fatalf("notification after a refusal: %s %q", n.Status, n.LastError)
 	}
 	// The ntfy push is unaffected.
-	waitFor(t, "the ntfy push", 10*time.Second, func() bool { return e.ntfy.count() == 1 })
+	waitUntil(t, "the ntfy push", 10*time.Second, func() bool { return e.ntfy.count() == 1 })
 
 	// The server takes mail again: the retry (due by the store's clock) goes out.
 	e.inbox.mu.Lock()
@@ -404,8 +404,8 @@ func TestEngineSMTPRefusesThenDown(t *testing.T) {
 	e.inbox.mu.Unlock()
 	e.clock.advance(models.MailRetryDelay(1) + time.Second)
 	// The retry's Asynq task waits on real time; the mail sweeper re-enqueues due mail.
-	waitFor(t, "the retried page", 45*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) == 1 })
-	waitFor(t, "the notification sent", 10*time.Second, func() bool {
+	waitUntil(t, "the retried page", 45*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) == 1 })
+	waitUntil(t, "the notification sent", 10*time.Second, func() bool {
 		_ = db.Where("id = ?", n.ID).Take(&n).Error
 		return n.Status == models.NotificationSent
 	})
@@ -476,7 +476,7 @@ func TestEnginePageLatencyUnderBulk(t *testing.T) {
 			queued.Add(1)
 		}
 	}()
-	waitFor(t, "a tenth of the backlog on the queue", 60*time.Second, func() bool { return queued.Load() >= int64(bulk/10) })
+	waitUntil(t, "a tenth of the backlog on the queue", 60*time.Second, func() bool { return queued.Load() >= int64(bulk/10) })
 	defer func() { <-enqueued }()
 	// Pages while the backlog drains: each incident pages Ana (level 1); the latency is from
 	// the API's answer to the SMTP server's acceptance of her page.
@@ -496,7 +496,7 @@ func TestEnginePageLatencyUnderBulk(t *testing.T) {
 			map[string]any{"c": e.componentID, "t": "Latency " + strconv.Itoa(i)}, &d); err != nil || len(d.CreateIncident.Errors) > 0 {
 			t.Fatalf("createIncident: %v %+v", err, d.CreateIncident.Errors)
 		}
-		waitFor(t, "the page", 30*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) > before })
+		waitUntil(t, "the page", 30*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) > before })
 		got := e.inbox.to(e.ana.Email)
 		lat = append(lat, got[len(got)-1].at.Sub(start))
 	}

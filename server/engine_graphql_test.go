@@ -60,7 +60,7 @@ func TestEngineGraphQL(t *testing.T) {
 		}
 		return d.Incident
 	}
-	waitFor(t, "level 1 paged and sent", 20*time.Second, func() bool {
+	waitUntil(t, "level 1 paged and sent", 20*time.Second, func() bool {
 		inc := read(e.c)
 		if inc.Escalation == nil || inc.Escalation.Level != 1 || len(inc.Notifications) < 2 {
 			return false
@@ -219,7 +219,7 @@ func TestEngineEmbeddedKeepsPages(t *testing.T) {
 		map[string]any{"c": cc.CreateComponent.Component.ID, "p": pol.ID}, &created); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the page kept in Outgoing mail", 20*time.Second, func() bool {
+	waitUntil(t, "the page kept in Outgoing mail", 20*time.Second, func() bool {
 		var n models.Notification
 		err := db.Where("incident_id = ?", created.CreateIncident.Incident.ID).Take(&n).Error
 		return err == nil && n.Status == models.NotificationKept && n.MailID != nil

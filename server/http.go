@@ -91,6 +91,8 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	// Signed single-use links from pages: GET shows, POST acts (no login).
 	e.GET("/links/:token", m.handleLinkPage)
 	e.POST("/links/:token", m.handleLinkAction, middleware.BodyLimit(linkBodyLimit))
+	m.registerOnCall(e)
+	m.slackRoutes(e) // the Slack app (slack_http.go)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)
@@ -219,7 +221,7 @@ func (m *Main) spaHandler() echo.HandlerFunc {
 	files := http.FileServer(http.FS(dist))
 	return func(c echo.Context) error {
 		p := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
-		for _, api := range []string{"graphql", "auth/", "webhooks/", "integration-hub/", "metrics"} {
+		for _, api := range []string{"graphql", "auth/", "webhooks/", "integration-hub/", "integrations/", "metrics"} {
 			if strings.HasPrefix(p, api) {
 				return errorJSON(c, http.StatusNotFound, models.ENOTFOUND, "", "not found")
 			}

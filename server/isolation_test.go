@@ -26,6 +26,8 @@ type bIDs struct {
 	farm, farmRole, server, variable       string
 	customEvent, endpoint, webhook, event  string
 	delivery, approval, invitation         string
+	schedule, override, policy, feed       string
+	contact                                string
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -94,6 +96,10 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.escalateIncident": {query: `mutation($id: ID!) { escalateIncident(input: {id: $id}) { incident { id title notifications { recipient } } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.acknowledgeIncidents": {query: `mutation($id: ID!) { acknowledgeIncidents(ids: [$id]) { results { incident { id title } error { code } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.resolveIncidents": {query: `mutation($id: ID!) { resolveIncidents(ids: [$id]) { results { incident { id title } error { code } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.addIncidentNote": {query: `mutation($id: ID!) { addIncidentNote(input: {id: $id, body: "evil"}) { entry { id } incident { title } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.createAwsIntegration": {query: `mutation($a: ID!, $c: ID!) { createAwsIntegration(input: {accountId: $a, name: "evil", componentId: $c}) { webhookUrl errors { code } } }`,
@@ -112,6 +118,8 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.invitation })},
 	"Mutation.revokeInvitation": {query: `mutation($id: ID!) { revokeInvitation(id: $id) { invitation { id email } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.invitation })},
+	"Mutation.sendTestAlarm": {query: `mutation($id: ID!) { sendTestAlarm(input: {integrationId: $id, endpointIds: []}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.integration })},
 	"Mutation.deleteAwsIntegration": {query: `mutation($id: ID!) { deleteAwsIntegration(input: {id: $id}) { deletedId errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.integration })},
 	"Subscription.incidentChanged": {query: `subscription($a: ID!) { incidentChanged(accountId: $a) { kind incident { id title } } }`,
@@ -191,6 +199,47 @@ var isolationCases = map[string]isolationCase{
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
 	"Subscription.accountActivity": {query: `subscription($a: ID!) { accountActivity(accountId: $a) { id summary } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	// On-call configuration (oncall.graphqls): B's schedules, overrides, policies, feeds and
+	// bob's contact methods are out of alice's reach.
+	"Mutation.createContactMethod": {query: `mutation { createContactMethod(input: {kind: NTFY, address: "https://ntfy.example/alice"}) { contactMethod { id address } errors { code } } }`},
+	"Mutation.updateContactMethod": {query: `mutation($id: ID!) { updateContactMethod(input: {id: $id, label: "owned", disabled: true}) { contactMethod { id address label } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.contact })},
+	"Mutation.deleteContactMethod":       {query: `mutation($id: ID!) { deleteContactMethod(id: $id) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.contact })},
+	"Mutation.resendContactVerification": {query: `mutation($id: ID!) { resendContactVerification(id: $id) { contactMethod { id address } errors { code } } }`, vars: byID(func(b bIDs) string { return b.contact })},
+	"Mutation.setNotificationRules": {query: `mutation($id: ID!) { setNotificationRules(rules: [{contactMethodId: $id, delayMinutes: 0}]) { rules { id contactMethod { address } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.contact })},
+	"Mutation.sendTestNotification": {query: `mutation($id: ID!) { sendTestNotification(contactMethodId: $id) { notification { id recipient } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.contact })},
+	"Mutation.createSchedule": {query: `mutation($a: ID!) { createSchedule(input: {accountId: $a, name: "evil", timeZone: "UTC"}) { schedule { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.updateSchedule": {query: `mutation($id: ID!) { updateSchedule(input: {id: $id, name: "owned", layers: []}) { schedule { id name layers { id } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.schedule })},
+	"Mutation.deleteSchedule": {query: `mutation($id: ID!) { deleteSchedule(id: $id) { deletedId errors { code message } } }`, vars: byID(func(b bIDs) string { return b.schedule })},
+	"Mutation.createScheduleOverride": {query: `mutation($s: ID!) { createScheduleOverride(input: {scheduleId: $s, userId: $s, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z"}) { override { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"s": b.schedule} }},
+	"Mutation.deleteScheduleOverride": {query: `mutation($id: ID!) { deleteScheduleOverride(id: $id) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.override })},
+	"Mutation.createCalendarFeed": {query: `mutation($a: ID!, $s: ID!) { createCalendarFeed(input: {accountId: $a, scheduleId: $s}) { url feed { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account, "s": b.schedule} }},
+	"Mutation.revokeCalendarFeed": {query: `mutation($id: ID!) { revokeCalendarFeed(id: $id) { feed { id tokenPrefix } errors { code } } }`, vars: byID(func(b bIDs) string { return b.feed })},
+	"Mutation.createEscalationPolicy": {query: `mutation($a: ID!, $s: ID!) { createEscalationPolicy(input: {accountId: $a, name: "evil", levels: [{timeoutMinutes: 5, targets: [{scheduleId: $s}]}]}) { policy { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account, "s": b.schedule} }},
+	"Mutation.updateEscalationPolicy": {query: `mutation($id: ID!) { updateEscalationPolicy(input: {id: $id, name: "owned", repeat: 9}) { policy { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.policy })},
+	"Mutation.deleteEscalationPolicy": {query: `mutation($id: ID!) { deleteEscalationPolicy(id: $id) { deletedId errors { code message } } }`, vars: byID(func(b bIDs) string { return b.policy })},
+	"Mutation.setEscalationPolicy": {query: `mutation($c: ID!) { setEscalationPolicy(input: {targetId: $c, policyId: null}) { component { id name } integration { id name } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"c": b.component} }},
+
+	// The Slack app (graph/schema/slack.graphqls).
+	"Mutation.connectSlackWorkspace": {query: `mutation($a: ID!) { connectSlackWorkspace(input: {accountId: $a, botToken: "xoxb-0000000000-evil-token", signingSecret: "0123456789abcdef0123456789abcdef"}) { slack { connected teamName manifest } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.disconnectSlackWorkspace": {query: `mutation($a: ID!) { disconnectSlackWorkspace(input: {accountId: $a}) { slack { connected } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.setComponentSlackChannel": {query: `mutation($id: ID!) { setComponentSlackChannel(input: {componentId: $id, channel: "C0EVIL0001"}) { component { id name slackChannel } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.setEscalationPolicySlackChannel": {query: `mutation($id: ID!) { setEscalationPolicySlackChannel(input: {policyId: $id, channel: "C0EVIL0001"}) { policy { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.policy })},
+	"Mutation.linkSlackUser":   {query: `mutation { linkSlackUser(input: {token: "not-a-link"}) { link { id accountId } errors { code } } }`},
+	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
 }
 
 // TestTenantIsolation proves a user of one account can read or change nothing of another
@@ -355,6 +404,42 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	mustB(`query($a: ID!) { account(id: $a) { approvalRequests { edges { node { id } } } } }`, map[string]any{"a": b.account}, &ba)
 	b.approval = ba.Account.ApprovalRequests.Edges[0].Node.ID
+	// On-call configuration of B: a schedule with a layer and an override, a policy on it
+	// attached to B's component, a feed, and bob's ntfy contact method.
+	var bme struct {
+		Me struct{ User struct{ ID string } }
+	}
+	mustB(`{ me { user { id } } }`, nil, &bme)
+	var bsch struct {
+		CreateSchedule struct{ Schedule struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!, $u: ID!) { createSchedule(input: {accountId: $a, name: "beta-secret-schedule", timeZone: "Europe/Berlin",
+		layers: [{name: "beta-secret-layer", rotation: WEEKLY, length: 1, handOff: "09:00", participantIds: [$u], startsAt: "2026-01-05T08:00:00Z"}]}) { schedule { id } } }`,
+		map[string]any{"a": b.account, "u": bme.Me.User.ID}, &bsch)
+	b.schedule = bsch.CreateSchedule.Schedule.ID
+	var bov struct {
+		CreateScheduleOverride struct{ Override struct{ ID string } }
+	}
+	mustB(`mutation($s: ID!, $u: ID!) { createScheduleOverride(input: {scheduleId: $s, userId: $u, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z"}) { override { id } } }`,
+		map[string]any{"s": b.schedule, "u": bme.Me.User.ID}, &bov)
+	b.override = bov.CreateScheduleOverride.Override.ID
+	var bpol struct {
+		CreateEscalationPolicy struct{ Policy struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!, $s: ID!) { createEscalationPolicy(input: {accountId: $a, name: "beta-secret-policy", levels: [{timeoutMinutes: 5, targets: [{scheduleId: $s}]}]}) { policy { id } } }`,
+		map[string]any{"a": b.account, "s": b.schedule}, &bpol)
+	b.policy = bpol.CreateEscalationPolicy.Policy.ID
+	mustB(`mutation($c: ID!, $p: ID!) { setEscalationPolicy(input: {targetId: $c, policyId: $p}) { component { id } } }`, map[string]any{"c": b.component, "p": b.policy}, nil)
+	var bfeed struct {
+		CreateCalendarFeed struct{ Feed struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!, $s: ID!) { createCalendarFeed(input: {accountId: $a, scheduleId: $s}) { feed { id } } }`, map[string]any{"a": b.account, "s": b.schedule}, &bfeed)
+	b.feed = bfeed.CreateCalendarFeed.Feed.ID
+	var bcm struct {
+		CreateContactMethod struct{ ContactMethod struct{ ID string } }
+	}
+	mustB(`mutation { createContactMethod(input: {kind: NTFY, address: "https://ntfy.example/beta-secret-topic", label: "beta-secret-phone"}) { contactMethod { id } } }`, nil, &bcm)
+	b.contact = bcm.CreateContactMethod.ContactMethod.ID
 	b.audit = firstAuditID(t, bob, b.account)
 	var bi struct {
 		InviteMember struct{ Invitation struct{ ID string } }
@@ -367,19 +452,45 @@ func TestTenantIsolation(t *testing.T) {
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
 			components { id name status description } incidents { edges { node { id title status timeline { id body } assignee { id } escalation { state level nextStepAt } notifications { id status } } } }
+			incidentStats { count acknowledged resolved mttaSeconds mttrSeconds } overview { failedDeliveries24h checklist { done } }
 			invitations { id email status expiresAt }
 			awsIntegrations { id name tokenPrefix state routes { id name componentId: component { id } } }
 			farms { id name status roles { id alias } servers { id hostname } variables { id name value } pendingApproval { id status } }
 			environments { approvalSettings { onFirstLaunch onTerminate expiryMinutes endpoint { id } } }
 			events(first: 200) { edges { node { id name } } }
-			deliveries(first: 200) { edges { node { id payload } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			deliveries(first: 200) { edges { node { id payload } } }
+			components { escalationPolicy { id } }
+			schedules { id name timeZone layers { id name participants { id } } overrides(from: "2000-01-01T00:00:00Z") { id } policies { id } }
+			escalationPolicies { id name repeat levels { timeoutMinutes targets { schedule { id } } } components { id } }
+			calendarFeeds { id revokedAt } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
-		return string(d)
+		var me json.RawMessage
+		if err := bob.MustOK(ctx, `{ me { user { contactMethods { id label address disabled verified } notificationRules { id delayMinutes } } } }`, nil, &me); err != nil {
+			t.Fatal(err)
+		}
+		return string(d) + string(me)
 	}
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
-		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation}
+		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation,
+		b.schedule, b.override, b.policy, b.feed, b.contact}
+
+	// askAlice sends alice's query and fails if the answer reveals anything of B.
+	askAlice := func(t *testing.T, query string, vars map[string]any) string {
+		t.Helper()
+		r, err := alice.GraphQL(ctx, query, vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := json.Marshal(r)
+		for _, s := range secrets {
+			if strings.Contains(string(body), s) {
+				t.Fatalf("response reveals %q of account B: %s", s, body)
+			}
+		}
+		return string(body)
+	}
 
 	// Every root field must have a case.
 	fields := rootFields(t, alice)
@@ -424,18 +535,38 @@ func TestTenantIsolation(t *testing.T) {
 				}
 				return
 			}
-			r, err := alice.GraphQL(ctx, tc.query, vars)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := json.Marshal(r)
-			for _, s := range secrets {
-				if strings.Contains(string(body), s) {
-					t.Fatalf("response reveals %q of account B: %s", s, body)
-				}
-			}
+			askAlice(t, tc.query, vars)
 		})
 	}
+
+	// Account fields of on-call (reached from root `account`): B's account is not found, and
+	// B's ids looked up or referenced from A's own account reveal nothing and change nothing.
+	t.Run("Account.oncall", func(t *testing.T) {
+		now := time.Now().UTC().Format(time.RFC3339)
+		for _, q := range []struct {
+			query string
+			vars  map[string]any
+		}{
+			{`query($a: ID!) { account(id: $a) { schedules { id name } escalationPolicies { id name } onCallNow { user { email } schedule { name } }
+				myShifts { startsAt } calendarFeeds { id tokenPrefix } } }`, map[string]any{"a": b.account}},
+			{`query($a: ID!, $s: ID!, $p: ID!, $f: Time!) { account(id: $a) { schedule(id: $s) { id name finalSchedule(from: $f, to: $f) { user { email } } }
+				escalationPolicy(id: $p) { id name } } }`, map[string]any{"a": rootA.accountID, "s": b.schedule, "p": b.policy, "f": now}},
+			{`mutation($a: ID!, $s: ID!) { createEscalationPolicy(input: {accountId: $a, name: "cross", levels: [{timeoutMinutes: 5, targets: [{scheduleId: $s}]}]}) { policy { id levels { targets { schedule { name } } } } errors { code } } }`,
+				map[string]any{"a": rootA.accountID, "s": b.schedule}},
+			{`mutation($a: ID!, $p: ID!) { createEscalationPolicy(input: {accountId: $a, name: "cross-user", levels: [{timeoutMinutes: 5, targets: [{userId: $p}]}]}) { policy { id } errors { code } } }`,
+				map[string]any{"a": rootA.accountID, "p": bme.Me.User.ID}},
+			{`mutation($a: ID!, $u: ID!) { createSchedule(input: {accountId: $a, name: "cross", timeZone: "UTC", layers: [{rotation: DAILY, length: 1, handOff: "09:00", participantIds: [$u], startsAt: "2026-01-01T00:00:00Z"}]}) { schedule { id } errors { code } } }`,
+				map[string]any{"a": rootA.accountID, "u": bme.Me.User.ID}},
+			{`mutation($a: ID!, $s: ID!) { createCalendarFeed(input: {accountId: $a, scheduleId: $s}) { url errors { code } } }`, map[string]any{"a": rootA.accountID, "s": b.schedule}},
+			{`mutation($e: ID!) { createContactMethod(input: {kind: ENDPOINT, endpointId: $e}) { contactMethod { id endpoint { name } } errors { code } } }`,
+				map[string]any{"e": b.endpoint}},
+		} {
+			body := askAlice(t, q.query, q.vars)
+			if strings.Contains(body, `"id"`) && strings.Contains(q.query, "cross") {
+				t.Fatalf("a cross-account reference was accepted: %s", body)
+			}
+		}
+	})
 
 	// An API token of account A cannot reach B either, even though its creator could.
 	var tok struct {

@@ -1374,6 +1374,29 @@ func (ec *executionContext) fieldContext_IntegrationStats_confirmations(_ contex
 	return graphql.NewScalarFieldContext("IntegrationStats", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _IntegrationStats_tests(ctx context.Context, field graphql.CollectedField, obj *models.IntegrationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegrationStats_tests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegrationStats_tests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegrationStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _IntegrationStats_rejected(ctx context.Context, field graphql.CollectedField, obj *models.IntegrationStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2058,6 +2081,70 @@ func (ec *executionContext) fieldContext_SnsRejection_receivedAt(_ context.Conte
 	return graphql.NewScalarFieldContext("SnsRejection", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _TestAlarmPayload_incident(ctx context.Context, field graphql.CollectedField, obj *model.TestAlarmPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestAlarmPayload_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incident, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Incident) graphql.Marshaler {
+			return ec.marshalOIncident2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐIncident(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TestAlarmPayload_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestAlarmPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestAlarmPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.TestAlarmPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestAlarmPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestAlarmPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestAlarmPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -2291,6 +2378,43 @@ func (ec *executionContext) unmarshalInputRouteConditionInput(ctx context.Contex
 				return it, err
 			}
 			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSendTestAlarmInput(ctx context.Context, obj any) (model.SendTestAlarmInput, error) {
+	var it model.SendTestAlarmInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"integrationId", "endpointIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "integrationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("integrationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntegrationID = data
+		case "endpointIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointIds = data
 		}
 	}
 	return it, nil
@@ -3382,6 +3506,11 @@ func (ec *executionContext) _IntegrationStats(ctx context.Context, sel ast.Selec
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tests":
+			out.Values[i] = ec._IntegrationStats_tests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rejected":
 			out.Values[i] = ec._IntegrationStats_rejected(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -3802,6 +3931,49 @@ func (ec *executionContext) _SnsRejection(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var testAlarmPayloadImplementors = []string{"TestAlarmPayload"}
+
+func (ec *executionContext) _TestAlarmPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TestAlarmPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testAlarmPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TestAlarmPayload")
+		case "incident":
+			out.Values[i] = ec._TestAlarmPayload_incident(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._TestAlarmPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -4057,6 +4229,11 @@ func (ec *executionContext) marshalNRouteTrialsPayload2ᚖgithubᚗcomᚋswitchb
 	return ec._RouteTrialsPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSendTestAlarmInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐSendTestAlarmInput(ctx context.Context, v any) (model.SendTestAlarmInput, error) {
+	res, err := ec.unmarshalInputSendTestAlarmInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetIntegrationRoutesInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐSetIntegrationRoutesInput(ctx context.Context, v any) (model.SetIntegrationRoutesInput, error) {
 	res, err := ec.unmarshalInputSetIntegrationRoutesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4116,6 +4293,16 @@ func (ec *executionContext) marshalNSnsRejection2ᚖgithubᚗcomᚋswitchboard�
 		return graphql.Null
 	}
 	return ec._SnsRejection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTestAlarmPayload2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐTestAlarmPayload(ctx context.Context, sel ast.SelectionSet, v *model.TestAlarmPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TestAlarmPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateAwsIntegrationInput2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐUpdateAWSIntegrationInput(ctx context.Context, v any) (model.UpdateAWSIntegrationInput, error) {

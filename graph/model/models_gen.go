@@ -86,6 +86,19 @@ type AWSIntegrationURLPayload struct {
 	Errors     []*UserError `json:"errors"`
 }
 
+type BulkIncidentPayload struct {
+	Results []*BulkIncidentResult `json:"results"`
+	Errors  []*UserError          `json:"errors"`
+}
+
+type BulkIncidentResult struct {
+	ID string `json:"id"`
+	// The incident after the action (null when it could not be changed).
+	Incident *models.Incident `json:"incident,omitempty"`
+	// Why this one was not changed.
+	Error *UserError `json:"error,omitempty"`
+}
+
 type CalendarFeedPayload struct {
 	Feed *models.CalendarFeed `json:"feed,omitempty"`
 	// The secret URL, shown once.
@@ -134,6 +147,14 @@ type CloudWatchAlarm struct {
 type ComponentPayload struct {
 	Component *models.Component `json:"component,omitempty"`
 	Errors    []*UserError      `json:"errors"`
+}
+
+type ConnectSlackWorkspaceInput struct {
+	AccountID string `json:"accountId"`
+	// The Bot User OAuth Token (xoxb-…).
+	BotToken string `json:"botToken"`
+	// The app's signing secret (Basic Information → App Credentials).
+	SigningSecret string `json:"signingSecret"`
 }
 
 type ContactMethodPayload struct {
@@ -356,6 +377,10 @@ type DeliveryPayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type DisconnectSlackWorkspaceInput struct {
+	AccountID string `json:"accountId"`
+}
+
 type EndpointIDInput struct {
 	ID string `json:"id"`
 }
@@ -414,6 +439,11 @@ type EscalationLevelInput struct {
 }
 
 type EscalationPolicyPayload struct {
+	Policy *models.EscalationPolicy `json:"policy,omitempty"`
+	Errors []*UserError             `json:"errors"`
+}
+
+type EscalationPolicySlackPayload struct {
 	Policy *models.EscalationPolicy `json:"policy,omitempty"`
 	Errors []*UserError             `json:"errors"`
 }
@@ -484,6 +514,8 @@ type IncidentFilter struct {
 	OpenedBefore *time.Time              `json:"openedBefore,omitempty"`
 	// Case-insensitive substring of the title.
 	Search *string `json:"search,omitempty"`
+	// Null: all; false: real incidents only; true: test incidents only.
+	Tests *bool `json:"tests,omitempty"`
 }
 
 type IncidentPayload struct {
@@ -534,6 +566,11 @@ type LayerRestrictionWindow struct {
 	From string `json:"from"`
 	// HH:MM; at or before `from` crosses midnight; equal to `from` is the whole day.
 	To string `json:"to"`
+}
+
+type LinkSlackUserInput struct {
+	// The token of the link Slack showed (the `token` query parameter of /slack/link).
+	Token string `json:"token"`
 }
 
 type MailMessageConnection struct {
@@ -694,6 +731,12 @@ type ScopeInput struct {
 	ID    *string      `json:"id,omitempty"`
 }
 
+type SendTestAlarmInput struct {
+	IntegrationID string `json:"integrationId"`
+	// The only endpoints the test incident's events are delivered to (none: no webhooks).
+	EndpointIds []string `json:"endpointIds"`
+}
+
 type ServerFields struct {
 	Hostname      *string `json:"hostname,omitempty"`
 	ServerType    *string `json:"serverType,omitempty"`
@@ -710,6 +753,12 @@ type ServerFields struct {
 type ServerPayload struct {
 	Server *models.Server `json:"server,omitempty"`
 	Errors []*UserError   `json:"errors"`
+}
+
+type SetComponentSlackChannelInput struct {
+	ComponentID string `json:"componentId"`
+	// A channel id (C…); empty clears it.
+	Channel string `json:"channel"`
 }
 
 type SetDeliveryRetentionInput struct {
@@ -741,6 +790,12 @@ type SetEscalationPolicyPayload struct {
 	Component   *models.Component      `json:"component,omitempty"`
 	Integration *models.AWSIntegration `json:"integration,omitempty"`
 	Errors      []*UserError           `json:"errors"`
+}
+
+type SetEscalationPolicySlackChannelInput struct {
+	PolicyID string `json:"policyId"`
+	// A channel id (C…); empty clears it. Used for incidents whose component has no channel.
+	Channel string `json:"channel"`
 }
 
 type SetIncidentPolicyInput struct {
@@ -776,6 +831,32 @@ type SeverityCount struct {
 	Count    int             `json:"count"`
 }
 
+// An account's connection to a Slack workspace. The bot token and signing secret are never shown again.
+type SlackConnection struct {
+	Connected   bool       `json:"connected"`
+	TeamID      *string    `json:"teamId,omitempty"`
+	TeamName    *string    `json:"teamName,omitempty"`
+	BotUserID   *string    `json:"botUserId,omitempty"`
+	ConnectedBy *string    `json:"connectedBy,omitempty"`
+	ConnectedAt *time.Time `json:"connectedAt,omitempty"`
+	// The Slack app manifest (JSON) for this installation: paste it into api.slack.com → Create New App → From an app manifest.
+	Manifest string `json:"manifest"`
+	// Where Slack posts button clicks and modals.
+	InteractivityURL string `json:"interactivityUrl"`
+	// Where Slack posts the /switchboard command.
+	CommandsURL string `json:"commandsUrl"`
+}
+
+type SlackConnectionPayload struct {
+	Slack  *SlackConnection `json:"slack,omitempty"`
+	Errors []*UserError     `json:"errors"`
+}
+
+type SlackUserLinkPayload struct {
+	Link   *models.SlackUserLink `json:"link,omitempty"`
+	Errors []*UserError          `json:"errors"`
+}
+
 type SnoozeIncidentInput struct {
 	ID string `json:"id"`
 	// 1–1440
@@ -785,12 +866,22 @@ type SnoozeIncidentInput struct {
 type Subscription struct {
 }
 
+type TestAlarmPayload struct {
+	// The test incident, opened and resolved (marked TEST; pages nobody).
+	Incident *models.Incident `json:"incident,omitempty"`
+	Errors   []*UserError     `json:"errors"`
+}
+
 type TestNotificationPayload struct {
 	Notification *models.Notification `json:"notification,omitempty"`
 	Errors       []*UserError         `json:"errors"`
 }
 
 type UnacknowledgeIncidentInput struct {
+	ID string `json:"id"`
+}
+
+type UnlinkSlackUserInput struct {
 	ID string `json:"id"`
 }
 

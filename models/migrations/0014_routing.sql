@@ -28,3 +28,7 @@ ALTER TABLE sns_receipts ADD COLUMN route_id {{uuid}};
 ALTER TABLE sns_receipts ADD COLUMN facts {{json}};
 -- The incident an alarm opened records the rule that routed it.
 ALTER TABLE incidents ADD COLUMN route_id {{uuid}};
+-- A test alarm's incident (the integration page's "Send a test alarm"): counted apart, pages
+-- nobody, and its events go only to the endpoints the user ticked (JSON array of ids).
+ALTER TABLE incidents ADD COLUMN is_test {{bool}} NOT NULL DEFAULT FALSE;
+ALTER TABLE incidents ADD COLUMN test_endpoints {{json}};

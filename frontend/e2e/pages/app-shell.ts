@@ -14,7 +14,11 @@ export type Section =
   | 'Endpoints'
   | 'Webhooks'
   | 'Events'
-  | 'Deliveries';
+  | 'Deliveries'
+  | 'Outgoing mail'
+  | 'Schedules'
+  | 'Escalation policies'
+  | 'My on-call';
 
 /** The header and navigation around every signed-in page. */
 export class AppShell {

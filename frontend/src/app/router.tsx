@@ -60,6 +60,17 @@ export const routes: RouteObject[] = [
                     path: 'incidents/:incidentId',
                     lazy: page(() => import('@/features/incidents/IncidentDetailPage')),
                   },
+                  { path: 'schedules', lazy: page(() => import('@/features/oncall/SchedulesPage')) },
+                  { path: 'schedules/:scheduleId', lazy: page(() => import('@/features/oncall/SchedulePage')) },
+                  {
+                    path: 'escalation-policies',
+                    lazy: page(() => import('@/features/oncall/PoliciesPage')),
+                  },
+                  {
+                    path: 'escalation-policies/:policyId',
+                    lazy: page(() => import('@/features/oncall/PolicyPage')),
+                  },
+                  { path: 'my-on-call', lazy: page(() => import('@/features/oncall/MyOnCallPage')) },
                   { path: 'components', lazy: page(() => import('@/features/components/ComponentsPage')) },
                   {
                     path: 'integrations',

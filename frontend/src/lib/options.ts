@@ -46,8 +46,38 @@ export const FarmOptionsQuery = graphql(`
   }
 `);
 
+export const PolicyOptionsQuery = graphql(`
+  query PolicyOptions($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      escalationPolicies {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const MemberOptionsQuery = graphql(`
+  query MemberOptions($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      members {
+        id
+        role
+        user {
+          id
+          name
+          email
+        }
+      }
+    }
+  }
+`);
+
 const componentsContext = { additionalTypenames: ['Component'] };
 const environmentsContext = { additionalTypenames: ['Environment'] };
+const policiesContext = { additionalTypenames: ['EscalationPolicy'] };
 const farmsContext = { additionalTypenames: ['Farm'] };
 
 /** The account's components as select options, grouped by their group. */
@@ -105,4 +135,41 @@ export function useFarmOptions(accountId: string, environmentId?: string | null)
       fetching,
     };
   }, [data, fetching, environmentId]);
+}
+
+/** The account's escalation policies as select options. */
+export function usePolicyOptions(accountId: string, pause = false) {
+  const [{ data, fetching }] = useQuery({
+    query: PolicyOptionsQuery,
+    variables: { accountId },
+    context: policiesContext,
+    pause: !accountId || pause,
+  });
+  return useMemo(() => {
+    const policies = data?.account?.escalationPolicies ?? [];
+    return {
+      policies,
+      options: policies.map((p) => ({ value: p.id, label: p.name })),
+      loaded: data !== undefined,
+      fetching,
+    };
+  }, [data, fetching]);
+}
+
+/** The account's members as select options ("Ana Lima (ana@…)"). */
+export function useMemberOptions(accountId: string, pause = false) {
+  const [{ data, fetching }] = useQuery({
+    query: MemberOptionsQuery,
+    variables: { accountId },
+    pause: !accountId || pause,
+  });
+  return useMemo(() => {
+    const members = data?.account?.members ?? [];
+    return {
+      members,
+      options: members.map((m) => ({ value: m.user.id, label: m.user.name ? `${m.user.name} (${m.user.email})` : m.user.email })),
+      loaded: data !== undefined,
+      fetching,
+    };
+  }, [data, fetching]);
 }

@@ -19,6 +19,9 @@ import {
   IconAlertOctagon,
   IconBolt,
   IconBrandAws,
+  IconCalendarTime,
+  IconPhoneCall,
+  IconStairsUp,
   IconChevronDown,
   IconComponents,
   IconGavel,
@@ -68,6 +71,19 @@ const NAV: NavGroup[] = [
       { path: 'incidents', label: 'Incidents', icon: <IconAlertOctagon size={18} />, minRole: 'VIEWER' },
       { path: 'components', label: 'Components', icon: <IconComponents size={18} />, minRole: 'VIEWER' },
       { path: 'integrations', label: 'Integrations', icon: <IconBrandAws size={18} />, minRole: 'VIEWER' },
+    ],
+  },
+  {
+    label: 'On-call',
+    sections: [
+      { path: 'schedules', label: 'Schedules', icon: <IconCalendarTime size={18} />, minRole: 'VIEWER' },
+      {
+        path: 'escalation-policies',
+        label: 'Escalation policies',
+        icon: <IconStairsUp size={18} />,
+        minRole: 'VIEWER',
+      },
+      { path: 'my-on-call', label: 'My on-call', icon: <IconPhoneCall size={18} />, minRole: 'VIEWER' },
     ],
   },
   {

@@ -119,6 +119,14 @@ export default function ComponentsPage() {
                             {c.description}
                           </Text>
                         )}
+                        {c.escalationPolicy && (
+                          <Text size="xs" c="dimmed">
+                            Pages via{' '}
+                            <Anchor component={Link} size="xs" to={`/accounts/${accountId}/escalation-policies/${c.escalationPolicy.id}`}>
+                              {c.escalationPolicy.name}
+                            </Anchor>
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Group gap={6} wrap="nowrap">

@@ -10,6 +10,10 @@ export const ComponentFields = graphql(`
     status
     statusOverride
     openIncidentCount
+    escalationPolicy {
+      id
+      name
+    }
     createdAt
     updatedAt
   }

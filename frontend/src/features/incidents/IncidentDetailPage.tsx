@@ -19,6 +19,7 @@ import { roleAtLeast } from '@/lib/roles';
 import { IncidentDetailChangedSubscription, IncidentQuery, incidentsContext } from './api';
 import { AddNoteForm } from './components/AddNoteForm';
 import { AlarmDetails } from './components/AlarmDetails';
+import { EscalationPanel } from './components/EscalationPanel';
 import { IncidentActions } from './components/IncidentActions';
 import { IncidentTimeline } from './components/IncidentTimeline';
 
@@ -125,6 +126,10 @@ export default function IncidentDetailPage() {
                 ]}
               />
             </Card>
+            {/* Older mocked answers carry no escalation fields: the panel needs the notifications list. */}
+            {Array.isArray(incident.notifications) && (
+              <EscalationPanel accountId={accountId} incident={incident} canAct={canAct} />
+            )}
             {incident.alarm && <AlarmDetails alarm={incident.alarm} />}
           </Stack>
         </Grid.Col>

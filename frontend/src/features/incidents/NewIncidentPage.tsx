@@ -1,18 +1,19 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation } from 'urql';
 import { SEVERITY, options } from '@/components/badges';
 import { EmptyState } from '@/components/EmptyState';
 import { FormErrors } from '@/components/FormErrors';
+import { useFocusFirstInvalid } from '@/components/FormModal';
 import { PageHeader } from '@/components/PageHeader';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import type { Severity } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
-import { useComponentOptions } from '@/lib/options';
+import { useComponentOptions, usePolicyOptions } from '@/lib/options';
 import { CreateIncidentMutation, incidentsContext } from './api';
 
 interface Values {
@@ -20,17 +21,21 @@ interface Values {
   title: string;
   severity: Severity;
   description: string;
+  escalationPolicyId: string | null;
 }
 
 function NewIncidentForm({ accountId }: { accountId: string }) {
   const navigate = useNavigate();
   const list = `/accounts/${accountId}/incidents`;
   const { options: componentOptions, components, loaded } = useComponentOptions(accountId);
+  const { options: policyOptions } = usePolicyOptions(accountId);
   const [general, setGeneral] = useState<string[]>([]);
   const [, create] = useMutation(CreateIncidentMutation);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { componentId: null, title: '', severity: 'HIGH', description: '' },
+    initialValues: { componentId: null, title: '', severity: 'HIGH', description: '', escalationPolicyId: null },
     validate: {
       componentId: (v) => (v ? null : 'Pick the component it is about'),
       title: (v) => (!v.trim() ? 'Title is required' : v.trim().length > 200 ? 'Use at most 200 characters' : null),
@@ -46,6 +51,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
           title: v.title.trim(),
           severity: v.severity,
           description: v.description.trim() || null,
+          ...(v.escalationPolicyId ? { escalationPolicyId: v.escalationPolicyId } : {}),
         },
       },
       incidentsContext,
@@ -57,14 +63,15 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
     const payload = result.data?.createIncident;
     if (!payload) return;
     if (payload.errors.length || !payload.incident) {
-      const { fields, general: other } = splitUserErrors(payload.errors, ['componentId', 'title', 'severity', 'description']);
+      const { fields, general: other } = splitUserErrors(payload.errors, ['componentId', 'title', 'severity', 'description', 'escalationPolicyId']);
       form.setErrors(fields);
       setGeneral(other);
+      focusInvalid();
       return;
     }
     notifySuccess('Incident opened.');
     navigate(`${list}/${payload.incident.id}`);
-  });
+  }, focusInvalid);
 
   if (!loaded) return <TableSkeleton label="Loading components" />;
   if (components.length === 0) {
@@ -84,7 +91,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
 
   return (
     <Paper withBorder radius="md" p="lg" maw={640}>
-      <form onSubmit={submit} noValidate>
+      <form ref={formRef} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <Select
@@ -110,6 +117,15 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
             autosize
             minRows={3}
             {...form.getInputProps('description')}
+          />
+          <Select
+            label="Escalation policy"
+            description="Optional: overrides the component’s policy for this incident."
+            placeholder="The component’s policy"
+            clearable
+            data={policyOptions}
+            comboboxProps={{ withinPortal: true }}
+            {...form.getInputProps('escalationPolicyId')}
           />
           <Group justify="flex-end">
             <Button variant="default" component={Link} to={list}>

@@ -108,10 +108,60 @@ export const IncidentDetailFields = graphql(`
   }
 `);
 
+/** The escalation panel: where paging stands, and every notification sent for the incident. */
+export const EscalationPanelFields = graphql(`
+  fragment EscalationPanelFields on Incident {
+    id
+    status
+    unreachedAt
+    assignee {
+      id
+      name
+      email
+    }
+    escalation {
+      policy {
+        id
+        name
+      }
+      policySource
+      state
+      level
+      levelCount
+      repeatsLeft
+      nextStepAt
+      snoozedUntil
+      paged {
+        id
+        name
+        email
+      }
+    }
+    notifications {
+      id
+      reason
+      channel
+      recipient
+      level
+      status
+      attempts
+      lastError
+      createdAt
+      sentAt
+      user {
+        id
+        name
+        email
+      }
+    }
+  }
+`);
+
 export const IncidentQuery = graphql(`
   query Incident($id: ID!) {
     incident(id: $id) {
       ...IncidentDetailFields
+      ...EscalationPanelFields
     }
   }
 `);
@@ -197,6 +247,87 @@ export const IncidentAccountQuery = graphql(`
     incident(id: $id) {
       id
       accountId
+    }
+  }
+`);
+
+
+export const UnacknowledgeIncidentMutation = graphql(`
+  mutation UnacknowledgeIncident($input: UnacknowledgeIncidentInput!) {
+    unacknowledgeIncident(input: $input) {
+      incident {
+        ...IncidentDetailFields
+        ...EscalationPanelFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ReassignIncidentMutation = graphql(`
+  mutation ReassignIncident($input: ReassignIncidentInput!) {
+    reassignIncident(input: $input) {
+      incident {
+        ...IncidentDetailFields
+        ...EscalationPanelFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const SnoozeIncidentMutation = graphql(`
+  mutation SnoozeIncident($input: SnoozeIncidentInput!) {
+    snoozeIncident(input: $input) {
+      incident {
+        ...IncidentDetailFields
+        ...EscalationPanelFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const SetIncidentPolicyMutation = graphql(`
+  mutation SetIncidentPolicy($input: SetIncidentPolicyInput!) {
+    setIncidentPolicy(input: $input) {
+      incident {
+        ...IncidentDetailFields
+        ...EscalationPanelFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const EscalateIncidentMutation = graphql(`
+  mutation EscalateIncident($input: EscalateIncidentInput!) {
+    escalateIncident(input: $input) {
+      incident {
+        ...IncidentDetailFields
+        ...EscalationPanelFields
+      }
+      errors {
+        code
+        field
+        message
+      }
     }
   }
 `);

@@ -32,6 +32,7 @@ import { useAccountRole } from '@/lib/account-role';
 import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
+import { PolicyAttachCard } from '@/components/PolicyAttachCard';
 import {
   DeleteIntegrationMutation,
   IntegrationQuery,
@@ -195,6 +196,14 @@ export default function IntegrationPage() {
             ]}
           />
         </Card>
+
+        <PolicyAttachCard
+          accountId={integ.accountId}
+          targetId={integ.id}
+          policy={integ.escalationPolicy}
+          canEdit={canManage}
+          fallback={`the policy of ${integ.component.name}`}
+        />
 
         <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} spacing="sm" aria-label="Message counts">
           <Stat label="Opened" value={s.opened} color="red" />

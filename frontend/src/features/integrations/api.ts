@@ -58,6 +58,10 @@ export const IntegrationDetailFields = graphql(`
       id
       name
     }
+    escalationPolicy {
+      id
+      name
+    }
     stats {
       opened
       resolved

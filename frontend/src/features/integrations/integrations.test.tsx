@@ -6,7 +6,7 @@ import { createMockClient } from '@/testing/mock-client';
 import { renderRoute } from '@/testing/render';
 import IntegrationPage from './IntegrationPage';
 import NewIntegrationPage, { POLL_MS } from './NewIntegrationPage';
-import { awsCommands, rejectionFix } from './aws';
+import { awsCommands, rejectionFix, webhookUrlWarnings } from './aws';
 
 const URL = 'https://sb.example.test/webhooks/aws/sbi_0123456789abcdefghijklmnopqrstuvwxyzABCD';
 
@@ -218,5 +218,18 @@ describe('aws helpers', () => {
     expect(awsCommands('', 'https://x/y').signatureVersion).toContain('arn:aws:sns:REGION:ACCOUNT_ID:TOPIC_NAME');
     expect(rejectionFix('raw_delivery')).toMatch(/raw message delivery/i);
     expect(rejectionFix('bad_signature')).toBeNull();
+  });
+
+  it('subscribes with the protocol of the URL and warns about http and private hosts', () => {
+    expect(awsCommands('', 'https://sb.example.com/webhooks/aws/t').subscribe).toContain('--protocol https --notification-endpoint https://');
+    expect(awsCommands('', 'http://sb.example.com/webhooks/aws/t').subscribe).toContain('--protocol http --notification-endpoint http://');
+    expect(webhookUrlWarnings('https://sb.example.com/webhooks/aws/t')).toEqual([]);
+    const local = webhookUrlWarnings('http://localhost:8080/webhooks/aws/t');
+    expect(local).toHaveLength(2);
+    expect(local[0]).toMatch(/cleartext/);
+    expect(local[1]).toMatch(/localhost is a local or private address/);
+    expect(webhookUrlWarnings('https://10.1.2.3/webhooks/aws/t')).toHaveLength(1);
+    expect(webhookUrlWarnings('https://172.20.0.1/x')).toHaveLength(1);
+    expect(webhookUrlWarnings('https://172.40.0.1/x')).toEqual([]);
   });
 });

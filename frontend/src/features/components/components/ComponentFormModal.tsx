@@ -1,22 +1,21 @@
-import { Autocomplete, Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
+import { Autocomplete, Button, Group, Select, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
-import { useMutation } from 'urql';
 import { COMPONENT_STATUS, options } from '@/components/badges';
-import { FormErrors } from '@/components/FormErrors';
+import { FormModal } from '@/components/FormModal';
 import type { ComponentFieldsFragment, ComponentStatus } from '@/gql/graphql';
-import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { SetEscalationPolicyMutation } from '@/lib/escalation';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
+import { usePolicyOptions } from '@/lib/options';
 import { CreateComponentMutation, UpdateComponentMutation, componentsContext } from '../api';
 
-interface Values {
+interface Values extends Record<string, unknown> {
   name: string;
   description: string;
   group: string;
   override: string;
+  policyId: string | null;
 }
 
-const FIELDS = ['name', 'description', 'group', 'override'];
 const DERIVED = 'derived';
 
 export function ComponentFormModal({
@@ -33,124 +32,114 @@ export function ComponentFormModal({
   onClose: () => void;
 }) {
   const editing = Boolean(component);
-  const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateComponentMutation);
-  const [, update] = useMutation(UpdateComponentMutation);
+  const failTitle = editing ? 'Could not save the component' : 'Could not create the component';
+  const [, create] = useMutationWithErrors(CreateComponentMutation, (d) => d.createComponent, { failTitle, context: componentsContext });
+  const [, update] = useMutationWithErrors(UpdateComponentMutation, (d) => d.updateComponent, { failTitle, context: componentsContext });
+  const [, setPolicy] = useMutationWithErrors(SetEscalationPolicyMutation, (d) => d.setEscalationPolicy, {
+    failTitle: 'Could not attach the escalation policy',
+    context: componentsContext,
+  });
+  const { options: policyOptions } = usePolicyOptions(accountId, !opened);
+  const currentPolicy = component?.escalationPolicy?.id ?? null;
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { name: '', description: '', group: '', override: DERIVED },
+    initialValues: { name: '', description: '', group: '', override: DERIVED, policyId: null },
     validate: {
       name: (v) => (!v.trim() ? 'Name is required' : v.trim().length > 100 ? 'Use at most 100 characters' : null),
     },
   });
 
-  useEffect(() => {
-    if (opened) {
-      setGeneral([]);
-      form.setValues({
+  return (
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title={editing ? `Edit ${component?.name}` : 'New component'}
+      form={form}
+      resetKey={component?.id}
+      values={{
         name: component?.name ?? '',
         description: component?.description ?? '',
         group: component?.group ?? '',
         override: component?.statusOverride ?? DERIVED,
-      });
-      form.resetDirty();
-      form.clearErrors();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, component?.id]);
-
-  const submit = form.onSubmit(async (values) => {
-    setGeneral([]);
-    const base = {
-      name: values.name.trim(),
-      description: values.description.trim(),
-      group: values.group.trim(),
-    };
-    const override = values.override === DERIVED ? null : (values.override as ComponentStatus);
-    const result = component
-      ? await update(
-          {
-            input: {
-              id: component.id,
-              ...base,
-              ...(override ? { statusOverride: override } : component.statusOverride ? { clearStatusOverride: true } : {}),
-            },
-          },
-          componentsContext,
-        )
-      : await create({ input: { accountId, ...base, statusOverride: override } }, componentsContext);
-    if (result.error) {
-      notifyError(result.error, editing ? 'Could not save the component' : 'Could not create the component');
-      return;
-    }
-    const payload =
-      result.data && 'updateComponent' in result.data
-        ? result.data.updateComponent
-        : result.data && 'createComponent' in result.data
-          ? result.data.createComponent
-          : null;
-    if (!payload) return;
-    if (payload.errors.length > 0) {
-      const { fields, general: other } = splitUserErrors(payload.errors, FIELDS, {
-        statusOverride: 'override',
-      });
-      form.setErrors(fields);
-      setGeneral(other);
-      return;
-    }
-    notifySuccess(editing ? `Saved ${base.name}.` : `Created component ${base.name}.`);
-    onClose();
-  });
-
-  return (
-    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${component?.name}` : 'New component'} centered>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <FormErrors errors={general} />
-          <TextInput
-            label="Name"
-            description="The service incidents open on, e.g. “Checkout API”"
-            required
-            data-autofocus
-            {...form.getInputProps('name')}
-          />
-          <Textarea label="Description" autosize minRows={2} maxRows={5} {...form.getInputProps('description')} />
-          <Autocomplete
-            label="Group"
-            description="Optional, for display: “Databases”, “Edge”…"
-            data={groups}
-            comboboxProps={{ withinPortal: true }}
-            {...form.getInputProps('group')}
-          />
-          <Select
-            label="Status"
-            description={
-              form.values.override === DERIVED
-                ? 'Follows the worst open incident.'
-                : 'A manual override: wins over open incidents until cleared.'
-            }
-            allowDeselect={false}
-            data={[{ value: DERIVED, label: 'Derived from incidents (no override)' }, ...options(COMPONENT_STATUS)]}
-            comboboxProps={{ withinPortal: true }}
-            {...form.getInputProps('override')}
-          />
-          {editing && component?.statusOverride && form.values.override !== DERIVED && (
-            <Group>
-              <Button variant="subtle" size="xs" onClick={() => form.setFieldValue('override', DERIVED)}>
-                Clear override
-              </Button>
-            </Group>
-          )}
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {editing ? 'Save' : 'Create component'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        policyId: currentPolicy,
+      }}
+      aliases={{ statusOverride: 'override', escalationPolicyId: 'policyId' }}
+      submitLabel={editing ? 'Save' : 'Create component'}
+      onSubmit={async (values) => {
+        const base = {
+          name: values.name.trim(),
+          description: values.description.trim(),
+          group: values.group.trim(),
+        };
+        const override = values.override === DERIVED ? null : (values.override as ComponentStatus);
+        const policyChanged = values.policyId !== currentPolicy;
+        const done = editing ? `Saved ${base.name}.` : `Created component ${base.name}.`;
+        const out = component
+          ? await update(
+              {
+                input: {
+                  id: component.id,
+                  ...base,
+                  ...(override ? { statusOverride: override } : component.statusOverride ? { clearStatusOverride: true } : {}),
+                },
+              },
+              { success: policyChanged ? undefined : done },
+            )
+          : await create({ input: { accountId, ...base, statusOverride: override } }, { success: policyChanged ? undefined : done });
+        if (!out.ok || !policyChanged) return out;
+        const saved = out.payload && 'component' in out.payload ? out.payload.component : null;
+        if (!saved) return out;
+        const attached = await setPolicy({ input: { targetId: saved.id, policyId: values.policyId } }, { success: done });
+        return attached.ok ? attached : { ok: false, errors: attached.errors.map((e) => ({ ...e, field: 'policyId' })) };
+      }}
+    >
+      <TextInput
+        label="Name"
+        description="The service incidents open on, e.g. “Checkout API”"
+        required
+        data-autofocus
+        {...form.getInputProps('name')}
+      />
+      <Textarea label="Description" autosize minRows={2} maxRows={5} {...form.getInputProps('description')} />
+      <Autocomplete
+        label="Group"
+        description="Optional, for display: “Databases”, “Edge”…"
+        data={groups}
+        comboboxProps={{ withinPortal: true }}
+        {...form.getInputProps('group')}
+      />
+      <Select
+        label="Status"
+        description={
+          form.values.override === DERIVED
+            ? 'Follows the worst open incident.'
+            : 'A manual override: wins over open incidents until cleared.'
+        }
+        allowDeselect={false}
+        data={[{ value: DERIVED, label: 'Derived from incidents (no override)' }, ...options(COMPONENT_STATUS)]}
+        comboboxProps={{ withinPortal: true }}
+        {...form.getInputProps('override')}
+      />
+      {editing && component?.statusOverride && form.values.override !== DERIVED && (
+        <Group>
+          <Button variant="subtle" size="xs" onClick={() => form.setFieldValue('override', DERIVED)}>
+            Clear override
+          </Button>
+        </Group>
+      )}
+      <Select
+        label="Escalation policy"
+        description="Who is paged when an incident opens on this component (an integration or the incident may override it)."
+        placeholder="None: nobody is paged"
+        clearable
+        data={
+          currentPolicy && !policyOptions.some((o) => o.value === currentPolicy)
+            ? [...policyOptions, { value: currentPolicy, label: component?.escalationPolicy?.name ?? currentPolicy }]
+            : policyOptions
+        }
+        comboboxProps={{ withinPortal: true }}
+        {...form.getInputProps('policyId')}
+      />
+    </FormModal>
   );
 }

@@ -1,10 +1,7 @@
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
-import { useMutation } from 'urql';
-import { FormErrors } from '@/components/FormErrors';
-import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { FormModal } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { CreateEnvironmentMutation, UpdateEnvironmentMutation, environmentsContext } from '../api';
 
 export interface EditableEnvironment {
@@ -13,12 +10,10 @@ export interface EditableEnvironment {
   description: string;
 }
 
-interface Values {
+interface Values extends Record<string, unknown> {
   name: string;
   description: string;
 }
-
-const FIELDS = ['name', 'description'];
 
 export function EnvironmentFormModal({
   accountId,
@@ -33,9 +28,15 @@ export function EnvironmentFormModal({
   onClose: () => void;
 }) {
   const editing = Boolean(environment);
-  const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateEnvironmentMutation);
-  const [, update] = useMutation(UpdateEnvironmentMutation);
+  const failTitle = editing ? 'Could not save the environment' : 'Could not create the environment';
+  const [, create] = useMutationWithErrors(CreateEnvironmentMutation, (d) => d.createEnvironment, {
+    failTitle,
+    context: environmentsContext,
+  });
+  const [, update] = useMutationWithErrors(UpdateEnvironmentMutation, (d) => d.updateEnvironment, {
+    failTitle,
+    context: environmentsContext,
+  });
   const form = useForm<Values>({
     mode: 'uncontrolled',
     initialValues: { name: '', description: '' },
@@ -50,81 +51,39 @@ export function EnvironmentFormModal({
     },
   });
 
-  useEffect(() => {
-    if (opened) {
-      setGeneral([]);
-      form.setValues({ name: environment?.name ?? '', description: environment?.description ?? '' });
-      form.resetDirty();
-      form.clearErrors();
-    }
-    // form is stable; reset only when the modal opens for another environment.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, environment?.id]);
-
-  const submit = form.onSubmit(async (values) => {
-    setGeneral([]);
-    const name = values.name.trim();
-    const description = values.description.trim();
-    const result = environment
-      ? await update({ input: { id: environment.id, name, description } }, environmentsContext)
-      : await create({ input: { accountId, name, description } }, environmentsContext);
-    if (result.error) {
-      notifyError(result.error, editing ? 'Could not save the environment' : 'Could not create the environment');
-      return;
-    }
-    const payload =
-      result.data && 'updateEnvironment' in result.data
-        ? result.data.updateEnvironment
-        : result.data && 'createEnvironment' in result.data
-          ? result.data.createEnvironment
-          : null;
-    if (!payload) return;
-    if (payload.errors.length > 0) {
-      const { fields, general: other } = splitUserErrors(payload.errors, FIELDS);
-      form.setErrors(fields);
-      setGeneral(other);
-      return;
-    }
-    notifySuccess(editing ? `Saved ${name}.` : `Created environment ${name}.`);
-    onClose();
-  });
-
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={editing ? `Edit ${environment?.name}` : 'New environment'}
-      centered
+      form={form}
+      resetKey={environment?.id}
+      values={{ name: environment?.name ?? '', description: environment?.description ?? '' }}
+      submitLabel={editing ? 'Save' : 'Create environment'}
+      onSubmit={(values) => {
+        const name = values.name.trim();
+        const description = values.description.trim();
+        return environment
+          ? update({ input: { id: environment.id, name, description } }, { success: `Saved ${name}.` })
+          : create({ input: { accountId, name, description } }, { success: `Created environment ${name}.` });
+      }}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <FormErrors errors={general} />
-          <TextInput
-            label="Name"
-            description="A short name, such as staging or production"
-            required
-            data-autofocus
-            key={form.key('name')}
-            {...form.getInputProps('name')}
-          />
-          <Textarea
-            label="Description"
-            autosize
-            minRows={2}
-            maxRows={6}
-            key={form.key('description')}
-            {...form.getInputProps('description')}
-          />
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {editing ? 'Save' : 'Create environment'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label="Name"
+        description="A short name, such as staging or production"
+        required
+        data-autofocus
+        key={form.key('name')}
+        {...form.getInputProps('name')}
+      />
+      <Textarea
+        label="Description"
+        autosize
+        minRows={2}
+        maxRows={6}
+        key={form.key('description')}
+        {...form.getInputProps('description')}
+      />
+    </FormModal>
   );
 }

@@ -1,29 +1,29 @@
 import { Button, Group, Modal, Stack, Textarea } from '@mantine/core';
 import { IconCircleCheck, IconEye } from '@tabler/icons-react';
 import { useState } from 'react';
-import { useMutation } from 'urql';
 import type { IncidentStatus } from '@/gql/graphql';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
-import { notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { AcknowledgeIncidentMutation, ResolveIncidentMutation, incidentsContext } from '../api';
 
 export function IncidentActions({ id, status }: { id: string; status: IncidentStatus }) {
-  const [ack, acknowledge] = useMutation(AcknowledgeIncidentMutation);
-  const [res, resolve] = useMutation(ResolveIncidentMutation);
+  const [ack, acknowledge] = useMutationWithErrors(AcknowledgeIncidentMutation, (d) => d.acknowledgeIncident, {
+    failTitle: 'Could not acknowledge the incident',
+    context: incidentsContext,
+  });
+  const [res, resolve] = useMutationWithErrors(ResolveIncidentMutation, (d) => d.resolveIncident, {
+    failTitle: 'Could not resolve the incident',
+    context: incidentsContext,
+  });
   const [resolving, setResolving] = useState(false);
   const [note, setNote] = useState('');
 
   async function onAck() {
-    const result = await acknowledge({ input: { id } }, incidentsContext);
-    if (payloadOrNotify(result, (d) => d.acknowledgeIncident, 'Could not acknowledge the incident')) {
-      notifySuccess('Incident acknowledged.');
-    }
+    await acknowledge({ input: { id } }, { success: 'Incident acknowledged.', notifyUserErrors: true });
   }
 
   async function onResolve() {
-    const result = await resolve({ input: { id, note: note.trim() || null } }, incidentsContext);
-    if (payloadOrNotify(result, (d) => d.resolveIncident, 'Could not resolve the incident')) {
-      notifySuccess('Incident resolved.');
+    const out = await resolve({ input: { id, note: note.trim() || null } }, { success: 'Incident resolved.', notifyUserErrors: true });
+    if (out.ok) {
       setResolving(false);
       setNote('');
     }

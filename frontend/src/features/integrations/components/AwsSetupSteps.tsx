@@ -2,13 +2,14 @@ import { Alert, Code, List, Stack, Text, TextInput, ThemeIcon } from '@mantine/c
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { CodeBlock } from '@/components/CodeBlock';
-import { awsCommands, parseTopicArn } from '../aws';
+import { awsCommands, parseTopicArn, snsProtocol, webhookUrlWarnings } from '../aws';
 
 /** The AWS side of the setup, with commands filled in for the user's topic and URL. */
 export function AwsSetupSteps({ webhookUrl, topicArn: initialTopic }: { webhookUrl: string; topicArn: string }) {
   const [topic, setTopic] = useState(initialTopic);
   const cmd = awsCommands(topic, webhookUrl);
   const invalid = topic.trim() !== '' && !parseTopicArn(topic);
+  const warnings = webhookUrlWarnings(webhookUrl);
   const step = (n: number) => (
     <ThemeIcon size={24} radius="xl" variant="light">
       <Text size="xs" fw={700}>
@@ -18,6 +19,11 @@ export function AwsSetupSteps({ webhookUrl, topicArn: initialTopic }: { webhookU
   );
   return (
     <Stack gap="sm" data-testid="aws-steps">
+      {warnings.map((w) => (
+        <Alert key={w} color="orange" variant="light" icon={<IconAlertTriangle size={16} />} p="xs" data-testid="url-warning">
+          <Text size="sm">{w}</Text>
+        </Alert>
+      ))}
       <TextInput
         label="Your SNS topic ARN"
         description="Fills in the commands below. It is not saved."
@@ -52,7 +58,7 @@ export function AwsSetupSteps({ webhookUrl, topicArn: initialTopic }: { webhookU
         </List.Item>
         <List.Item icon={step(3)}>
           <Text size="sm" fw={600}>
-            Subscribe the webhook URL to the topic (HTTPS)
+            Subscribe the webhook URL to the topic ({snsProtocol(webhookUrl).toUpperCase()})
           </Text>
           <Text size="sm" c="dimmed" mb={4}>
             Leave raw message delivery off. Switchboard confirms the subscription by itself.

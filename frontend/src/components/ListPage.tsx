@@ -1,0 +1,76 @@
+import { Stack } from '@mantine/core';
+import type { CombinedError } from '@urql/core';
+import type { ReactNode } from 'react';
+import { EmptyState } from './EmptyState';
+import { PageHeader } from './PageHeader';
+import { PagedCard, type Pager } from './PagedCard';
+import { QueryError } from './QueryError';
+import { TableSkeleton } from './TableSkeleton';
+
+const NO_MORE: Pager = { hasMore: false, loadMore: () => {}, loadingMore: false, loadMoreError: null };
+
+export interface ListState {
+  loaded: boolean;
+  error?: CombinedError | null;
+  refetch?: () => void;
+  /** Nothing to show: the empty state replaces the list. */
+  empty: boolean;
+}
+
+/**
+ * A list page: the header (title, description, actions), an optional filter bar, notices, then
+ * the list in a card with its loading, error and empty states and "Load more" when a pager is
+ * given. `children` is rendered only once the list loaded and is not empty.
+ */
+export function ListPage({
+  title,
+  description,
+  actions,
+  filters,
+  notice,
+  state,
+  pager,
+  what,
+  empty,
+  aside,
+  children,
+}: {
+  title?: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  filters?: ReactNode;
+  notice?: ReactNode;
+  state: ListState;
+  pager?: Pager;
+  /** "mail", "schedules": for the loading label and the "Load more" error. */
+  what: string;
+  empty: { icon?: ReactNode; title: string; body?: ReactNode; action?: ReactNode };
+  /** Shown between the notices and the list (e.g. a summary card). */
+  aside?: ReactNode;
+  children: ReactNode;
+}) {
+  let body: ReactNode;
+  if (state.error && !state.loaded) body = <QueryError error={state.error} onRetry={state.refetch} />;
+  else if (!state.loaded) body = <TableSkeleton label={`Loading ${what}`} rows={5} />;
+  else if (state.empty) {
+    body = (
+      <EmptyState icon={empty.icon} title={empty.title} action={empty.action}>
+        {empty.body}
+      </EmptyState>
+    );
+  } else body = children;
+
+  return (
+    <>
+      {title && <PageHeader title={title} description={description} actions={actions} />}
+      <Stack gap="md">
+        {filters}
+        {notice}
+        {aside}
+        <PagedCard pager={pager ?? NO_MORE} what={what}>
+          {body}
+        </PagedCard>
+      </Stack>
+    </>
+  );
+}
