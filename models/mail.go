@@ -243,7 +243,8 @@ func (s *Store) queueMail(tx *Tx, in MailInput) (*Mail, *MailRef, error) {
 	if m.Status == MailKept {
 		return m, nil, nil
 	}
-	return m, &MailRef{ID: m.ID, Priority: m.Priority, RunAt: now}, nil
+	// The queue only wakes the sender, on the wall clock (Asynq's); the row is due at once.
+	return m, &MailRef{ID: m.ID, Priority: m.Priority, RunAt: time.Now()}, nil
 }
 
 // QueueMail writes one message in its own transaction and enqueues it.
@@ -350,6 +351,12 @@ func (s *Store) FinishMail(ctx context.Context, m *Mail, r MailResult) (*time.Ti
 		return nil, res.Error
 	}
 	s.pub.Publish(ctx, Hint{Kind: HintMail, ID: m.ID, AccountID: deref(m.AccountID)})
+	if res.RowsAffected > 0 && (m.Kind == MailPage || m.Kind == MailNotice) {
+		// A notification sent as this mail follows its outcome.
+		if err := s.followMail(ctx, m, r, next); err != nil {
+			return next, err
+		}
+	}
 	return next, nil
 }
 

@@ -73,6 +73,8 @@ type Store struct {
 	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
 	breaker  BreakerPolicy
 	rateGate RateGate
+	// bundleWindow overrides DefaultBundleWindow (SetBundleWindow).
+	bundleWindow *time.Duration
 
 	slackChecker SlackChecker // the Slack app (slack.go)
 }
@@ -94,7 +96,8 @@ func NewStore(db *DB, pub Publisher) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// Now is the store's clock (the one SetClock sets).
+// Now is the store's clock: what is due (escalations, notifications, mail retries) is decided
+// by it, not by the queue's wall clock.
 func (s *Store) Now() time.Time { return s.now() }
 
 // DB returns the database handle.

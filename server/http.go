@@ -88,6 +88,9 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	}
 	e.POST("/webhooks/aws/:token", snsEdge.handle)
 	e.POST("/integration-hub/callback/:requestId", m.handleApprovalCallback)
+	// Signed single-use links from pages: GET shows, POST acts (no login).
+	e.GET("/links/:token", m.handleLinkPage)
+	e.POST("/links/:token", m.handleLinkAction, middleware.BodyLimit(linkBodyLimit))
 	m.registerOnCall(e)
 	m.slackRoutes(e) // the Slack app (slack_http.go)
 

@@ -178,6 +178,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		}
 	}
 	m.Store.SetMailKept(m.smtp == nil)
+	m.Store.SetBundleWindow(cfg.PageBundleWindow)
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
@@ -374,6 +375,7 @@ func (m *Main) StartWorker(ctx context.Context) error {
 		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
 	}
 	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
+	h.Engine = &jobs.Engine{Store: m.Store, Log: m.Log, Channels: jobs.NewChannels(m.Store, m.sender, m.SlackDM)}
 	h.Slack = &jobs.Slack{Store: m.Store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
 	m.handlers = h
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))

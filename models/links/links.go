@@ -98,6 +98,10 @@ func (b Builder) Event(accountID, eventID string) string {
 // secret: the URL is shown once.
 func (b Builder) SNSWebhook(token string) string { return b.join("webhooks", "aws", token) }
 
+// Action is the page of a signed single-use link (acknowledge or resolve from a mail): a GET
+// shows what it does, a POST acts.
+func (b Builder) Action(token string) string { return b.join("links", token) }
+
 // ContactVerify is the page that verifies a contact method's address (a signed link: GET shows
 // a button, POST verifies).
 func (b Builder) ContactVerify(token string) string { return b.join("verify", token) }
