@@ -31,6 +31,13 @@ func TestSendTestAlarm(t *testing.T) {
 		f.MustWebhook(t, f.AdminActor, scope, "incidents", []string{models.EventIncidentOpened, models.EventIncidentResolved}, []string{ticked.ID, other.ID}, nil)
 		f.Enq.Take()
 
+		// The component has an escalation policy with someone on it: the test pages nobody.
+		name := "Platform"
+		pol, err := f.Store.CreateEscalationPolicy(ctx, f.AdminActor, acc, models.PolicyInput{Name: &name,
+			Levels: &[]models.LevelInput{{TimeoutMinutes: 5, Targets: []models.TargetInput{{UserID: &f.AdminActor.UserID}}}}})
+		mustNoErr(t, err)
+		_, _, err = f.Store.SetEscalationPolicy(ctx, f.AdminActor, edge.ID, &pol.ID)
+		mustNoErr(t, err)
 		res, err := f.Store.SendTestAlarm(ctx, f.AdminActor, integ.ID, []string{ticked.ID})
 		mustNoErr(t, err)
 		wantEqual(t, "outcomes", []string{res.Opened, res.Resolved}, []string{models.OutcomeOpened, models.OutcomeResolved})
@@ -66,6 +73,11 @@ func TestSendTestAlarm(t *testing.T) {
 		stats, err := f.Store.IncidentStatistics(ctx, f.AdminActor, acc, models.IncidentQuery{})
 		mustNoErr(t, err)
 		wantEqual(t, "stats count test incidents apart", stats.Count, 0)
+		_, err = f.Store.AdvanceEscalations(ctx, 100)
+		mustNoErr(t, err)
+		wantEqual(t, "notifications of the test incident", f.MustCount(t, "notifications", "incident_id = ?", inc.ID), int64(0))
+		// No escalation was started for it (a real alarm would have been due at once).
+		wantEqual(t, "escalation with a policy", f.MustCount(t, "incident_escalations", "incident_id = ? AND policy_id IS NOT NULL", inc.ID), int64(0))
 		wantEqual(t, "alarm states left", f.MustCount(t, "alarm_states", "integration_id = ?", integ.ID), int64(0))
 
 		// Bad input changes nothing: a foreign endpoint; a member may not send.
