@@ -16,7 +16,7 @@ test('an admin invites by email; the person sets a password from the mailed link
   await shell.open('Members');
   await page.getByRole('button', { name: 'Invite by email' }).click();
   const dialog = page.getByRole('dialog', { name: 'Invite by email' });
-  await dialog.getByRole('textbox', { name: 'Email' }).fill(invitee.email);
+  await dialog.getByRole('textbox', { name: 'Email', exact: true }).fill(invitee.email);
   await dialog.getByRole('button', { name: 'Send invitation' }).click();
   await expect(dialog).toBeHidden();
   const pending = page.getByRole('table', { name: 'Pending invitations' });
@@ -41,9 +41,10 @@ test('an admin invites by email; the person sets a password from the mailed link
   const guest = await context.newPage();
   await guest.goto(link!);
   await expect(guest.getByText(/invited you to join/)).toContainText('as Member');
-  await guest.getByRole('textbox', { name: 'Your name' }).fill(invitee.name);
-  await guest.getByLabel('Password', { exact: true }).fill(invitee.password);
-  await guest.getByLabel('Confirm password').fill(invitee.password);
+  const field = (name: string) => guest.getByRole('textbox', { name, exact: true });
+  await field('Your name').fill(invitee.name);
+  await field('Password').fill(invitee.password);
+  await field('Confirm password').fill(invitee.password);
   await guest.getByRole('button', { name: 'Set password and join' }).click();
   await expect(guest).toHaveURL(/\/accounts\/[^/]+\//, { timeout: 15_000 });
   await expect(guest.getByRole('navigation', { name: 'Main navigation' })).toBeVisible();
