@@ -156,24 +156,22 @@ export default function IntegrationPage() {
             Show AWS setup steps
           </Button>
           {canManage && (
-            <Button variant="default" leftSection={<IconFlask size={16} />} onClick={() => setTesting(true)}>
-              Send a test alarm
-            </Button>
+            <>
+              <Button variant="default" leftSection={<IconFlask size={16} />} onClick={() => setTesting(true)}>
+                Send a test alarm
+              </Button>
+              <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+              <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRotate}>
+                Rotate URL
+              </Button>
+              <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
+                Delete
+              </Button>
+            </>
           )}
         </Group>
-        {canManage && (
-          <Group gap="sm">
-            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-            <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRotate}>
-              Rotate URL
-            </Button>
-            <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
-              Delete
-            </Button>
-          </Group>
-        )}
       </Group>
 
       <Stack gap="lg">

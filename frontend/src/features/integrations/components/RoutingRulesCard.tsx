@@ -17,11 +17,12 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconFlask, IconPencil, IconPlus, IconTrash, IconX } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { SEVERITY, SeverityBadge, options } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { FormErrors } from '@/components/FormErrors';
+import { useFocusFirstInvalid } from '@/components/FormModal';
 import type { IntegrationDetailFieldsFragment, RouteField, RouteOp, Severity, TryIntegrationRoutesQuery as TryResult } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { notifyError } from '@/lib/notify';
@@ -210,6 +211,8 @@ function ConditionRow({
 
 function RoutesEditor({ integ, initial, onDone }: { integ: Integration; initial: RuleDraft[]; onDone: () => void }) {
   const client = useClient();
+  const ref = useRef<HTMLDivElement>(null);
+  const focusInvalid = useFocusFirstInvalid(ref);
   const [rules, setRules] = useState<RuleDraft[]>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
@@ -233,8 +236,7 @@ function RoutesEditor({ integ, initial, onDone }: { integ: Integration; initial:
     const split = splitRouteErrors(errs);
     setErrors(split.fields);
     setGeneral(split.general);
-    // The first invalid input, once rendered.
-    window.setTimeout(() => document.querySelector<HTMLElement>('[data-testid="routes-editor"] [aria-invalid="true"]')?.focus(), 0);
+    focusInvalid();
   };
   const input = { integrationId: integ.id, routes: toInput(rules) };
 
@@ -267,7 +269,7 @@ function RoutesEditor({ integ, initial, onDone }: { integ: Integration; initial:
   }
 
   return (
-    <Stack gap="md" data-testid="routes-editor">
+    <Stack gap="md" data-testid="routes-editor" ref={ref}>
       <FormErrors errors={general} />
       {rules.length === 0 && (
         <Text size="sm" c="dimmed">
