@@ -66,18 +66,11 @@ test('two alarms of one integration open on two components through a rule made i
   await expect(storefrontRow).toContainText('none');
   await page.screenshot({ path: 'test-results/screens/routing-rules.png', fullPage: true });
 
-  // Each incident opened on its own component.
-  await ordersRow.getByRole('link', { name: 'orders-db-cpu-high' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'orders-db-cpu-high' })).toBeVisible();
-  await expect(page.getByText('Orders DB', { exact: true }).first()).toBeVisible();
-  await page.goBack();
-  await page
-    .getByRole('table', { name: 'Recent messages' })
-    .locator('tbody tr')
-    .filter({ hasText: 'storefront-5xx' })
-    .getByRole('link', { name: 'storefront-5xx' })
-    .click();
-  await expect(page.getByRole('heading', { level: 1, name: 'storefront-5xx' })).toBeVisible();
-  await expect(page.getByText('Storefront', { exact: true }).first()).toBeVisible();
+  // Each links its incident, and each incident opened on its own component.
+  await expect(ordersRow.getByRole('link', { name: 'orders-db-cpu-high' })).toHaveAttribute('href', /\/accounts\/[^/]+\/incidents\/[^/]+$/);
+  await expect(storefrontRow.getByRole('link', { name: 'storefront-5xx' })).toHaveAttribute('href', /\/accounts\/[^/]+\/incidents\/[^/]+$/);
+  await shell.open('Incidents');
+  await expect(ops.incidentRow('orders-db-cpu-high')).toContainText('Orders DB');
+  await expect(ops.incidentRow('storefront-5xx')).toContainText('Storefront');
   void consoleErrors;
 });
