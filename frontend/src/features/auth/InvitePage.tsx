@@ -86,10 +86,11 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
   );
 
   function fail(err: unknown) {
-    if (err instanceof ApiError && err.status === 409) {
-      setFailure(err.message);
-    } else if (err instanceof ApiError && err.field && ['name', 'password'].includes(err.field)) {
+    if (err instanceof ApiError && err.field && ['name', 'password'].includes(err.field)) {
       form.setFieldError(err.field, err.message);
+    } else if (err instanceof ApiError && !err.field && [400, 404, 409, 410].includes(err.status)) {
+      // The link was used, revoked or expired meanwhile.
+      setFailure(err.message);
     } else {
       setGeneral([err instanceof Error ? err.message : 'The invitation could not be accepted.']);
     }

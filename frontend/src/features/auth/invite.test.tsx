@@ -80,3 +80,18 @@ describe('invitation page', () => {
     await waitFor(() => expect(screen.queryByRole('button', { name: /Join/ })).not.toBeInTheDocument());
   });
 });
+
+describe('invitation page, link gone while the form is open', () => {
+  it('shows the server message instead of the form', async () => {
+    const user = userEvent.setup();
+    const fetchImpl = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) =>
+      init?.method === 'POST'
+        ? json(400, { error: { code: 'invalid', message: 'this invitation is no longer valid: ask for a new one' } })
+        : json(200, view(true)),
+    ) as unknown as typeof fetch;
+    setup(fetchImpl);
+    await user.click(await screen.findByRole('button', { name: 'Join Acme' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('this invitation is no longer valid');
+    expect(screen.getByText('Ask your administrator for a new invitation.')).toBeInTheDocument();
+  });
+});
