@@ -219,7 +219,7 @@ export default function IntegrationPage() {
 
         <RoutingRulesCard integ={integ} canManage={canManage} />
 
-        <SimpleGrid cols={{ base: 2, sm: 4, lg: 8 }} spacing="sm" aria-label="Message counts">
+        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" aria-label="Message counts">
           <Stat label="Opened" value={s.opened} color="red" />
           <Stat label="Resolved" value={s.resolved} color="teal" />
           <Stat label="No change" value={s.noChange} />
