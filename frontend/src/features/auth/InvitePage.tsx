@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Center, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Loader, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
@@ -10,7 +10,8 @@ import { ApiError } from '@/lib/auth/session-api';
 import { formatDateTime } from '@/lib/format';
 import { ROLE_LABELS } from '@/lib/roles';
 import { AuthLayout } from './components/AuthLayout';
-import { PASSWORD_MIN, validatePassword, validateRequired } from './validation';
+import { NewPasswordFields } from './components/NewPasswordFields';
+import { validatePassword, validatePasswordConfirmation, validateRequired } from './validation';
 
 interface Values {
   name: string;
@@ -54,7 +55,7 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
     validate: {
       name: validateRequired('Name'),
       password: validatePassword,
-      confirmPassword: (v, values) => (v !== values.password ? 'The passwords do not match' : null),
+      confirmPassword: validatePasswordConfirmation,
     },
   });
 
@@ -149,21 +150,7 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
           <FormErrors errors={general} />
           <TextInput label="Email" value={view.email} readOnly disabled />
           <TextInput label="Your name" autoComplete="name" required key={form.key('name')} {...form.getInputProps('name')} />
-          <PasswordInput
-            label="Password"
-            description={`At least ${PASSWORD_MIN} characters`}
-            autoComplete="new-password"
-            required
-            key={form.key('password')}
-            {...form.getInputProps('password')}
-          />
-          <PasswordInput
-            label="Confirm password"
-            autoComplete="new-password"
-            required
-            key={form.key('confirmPassword')}
-            {...form.getInputProps('confirmPassword')}
-          />
+          <NewPasswordFields form={form} />
           <Button type="submit" loading={form.submitting} fullWidth mt="xs">
             Set password and join
           </Button>
