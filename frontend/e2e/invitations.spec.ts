@@ -1,4 +1,5 @@
 import { expect, loginAs, operator, test } from './fixtures';
+import { readMail } from './pages/mail';
 
 // Issue 9.9: an admin invites by email; the mail is kept (no SMTP in e2e) and shown under
 // Outgoing mail; its /invite link, opened by someone else, sets their password and signs them in.
@@ -24,15 +25,7 @@ test('an admin invites by email; the person sets a password from the mailed link
   await expect(pending).toContainText('Pending');
 
   // The mail, under Outgoing mail.
-  await shell.open('Outgoing mail');
-  const mails = page.getByRole('table', { name: 'Outgoing mail' });
-  const subject = mails.getByRole('button', { name: /invited you to/ }).first();
-  await expect(async () => {
-    if (!(await subject.isVisible())) await page.reload();
-    await expect(subject).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
-  await subject.click();
-  const body = (await page.getByTestId('mail-text').first().textContent()) ?? '';
+  const body = await readMail(page, /invited you to/);
   const link = /(https?:\/\/\S+\/invite\/\S+)/.exec(body)?.[1];
   expect(link, 'an /invite link in the mail').toBeTruthy();
 
