@@ -1,4 +1,4 @@
-import { Anchor, Breadcrumbs, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { useEffect } from 'react';
@@ -84,6 +84,11 @@ export default function IncidentDetailPage() {
             <SeverityBadge value={incident.severity} size="lg" />
             <IncidentStatusBadge value={incident.status} size="lg" />
             <IncidentSourceBadge value={incident.source} size="lg" />
+            {incident.isTest && (
+              <Badge size="lg" variant="outline" color="gray" title="A test alarm's incident: counted apart, pages nobody">
+                Test
+              </Badge>
+            )}
           </Group>
           <Title order={1} size="h2">
             {incident.title}

@@ -68,6 +68,7 @@ export const IncidentDetailFields = graphql(`
     resolvedAt
     resolvedBy
     updatedAt
+    isTest
     component {
       id
       name
@@ -92,6 +93,22 @@ export const IncidentDetailFields = graphql(`
       metricNamespace
       metricName
       rule
+      condition {
+        statistic
+        period
+        evaluationPeriods
+        datapointsToAlarm
+        comparisonOperator
+        threshold
+        treatMissingData
+        unit
+        summary
+      }
+      dimensions {
+        name
+        value
+      }
+      consoleUrl
     }
     timeline {
       id
