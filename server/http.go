@@ -235,7 +235,9 @@ func (m *Main) spaHandler() echo.HandlerFunc {
 				files.ServeHTTP(c.Response(), c.Request())
 				return nil
 			}
-			if path.Ext(p) != "" {
+			// A missing static file (a hashed asset, a top-level file like favicon.ico) is a 404;
+			// console routes may hold dots in a segment (an invitation token /invite/<a.b>).
+			if path.Ext(p) != "" && (strings.HasPrefix(p, "assets/") || !strings.Contains(p, "/")) {
 				return errorJSON(c, http.StatusNotFound, models.ENOTFOUND, "", "not found")
 			}
 		}
