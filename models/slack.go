@@ -578,7 +578,9 @@ type SlackInteractionInput struct {
 // refused with ErrSlackReplay) and the interaction row, in one transaction, then enqueues the
 // processing job. The caller answers Slack after it returns.
 func (s *Store) AcceptSlackInteraction(ctx context.Context, in SlackInteractionInput) (*SlackInteraction, error) {
-	sum := sha256.Sum256([]byte(in.Timestamp + ":" + in.Signature))
+	// The signature's hex is decoded before it is compared, so "v0=AB…" verifies like "v0=ab…":
+	// the pair is remembered in one spelling, or a re-cased replay would pass.
+	sum := sha256.Sum256([]byte(in.Timestamp + ":" + strings.ToLower(in.Signature)))
 	now := s.now()
 	row := &SlackInteraction{
 		ID: newID(), AccountID: in.Workspace.AccountID, TeamID: in.Workspace.TeamID, Kind: in.Kind,

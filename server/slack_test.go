@@ -250,6 +250,15 @@ func TestSlackInteractivity(t *testing.T) {
 			t.Fatalf("bad signature %d: %d", i, resp.StatusCode)
 		}
 	}
+	// A replay whose signature is spelled in upper-case hex (the same bytes once decoded) is
+	// still a replay.
+	replay := slacktest.SignedRequest(e.base+path, slackSecret, ackAt, ack)
+	replay.Header.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(replay.Header.Get("X-Slack-Signature"), "v0=")))
+	if resp, err := http.DefaultClient.Do(replay); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("replay with an upper-case signature: %d, want 401", resp.StatusCode)
+	}
 	// Slack's legacy verification token is not kept with the stored requests.
 	var leaked int64
 	e.m.DB.Table("slack_interactions").Where("payload LIKE ?", "%verification-token-unused%").Count(&leaked)
