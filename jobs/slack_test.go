@@ -370,3 +370,43 @@ func TestSlackInteractionRetriedThroughOutage(t *testing.T) {
 		t.Fatal("a done interaction ran again")
 	}
 }
+
+// A channel message deleted in Slack is posted again once, and the new message is the one
+// updated afterwards (not a fresh post on every change).
+func TestSlackDeletedMessageRepostedOnce(t *testing.T) {
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	r := newSlackRig(t, db)
+	ctx := context.Background()
+	inc, err := r.store.CreateIncident(ctx, r.admin, models.IncidentInput{ComponentID: r.comp.ID, Title: "API down", Severity: models.SeverityHigh})
+	mustNoErr(t, err)
+	mustNoErr(t, r.sync(t, inc.ID))
+	// The message is gone from Slack: its ts names nothing any more.
+	mustNoErr(t, db.Exec("UPDATE slack_messages SET ts = ? WHERE incident_id = ?", "1700000000.999999", inc.ID).Error)
+	_, err = r.store.AcknowledgeIncident(ctx, r.admin, inc.ID)
+	mustNoErr(t, err)
+	mustNoErr(t, r.sync(t, inc.ID))
+	var mains []slacktest.Message
+	for _, m := range r.fake.Messages(slackChannel) {
+		if m.ThreadTS == "" {
+			mains = append(mains, m)
+		}
+	}
+	if len(mains) != 2 {
+		t.Fatalf("want the first message and its repost, got %d", len(mains))
+	}
+	if m := r.message(t, inc.ID); m.Ts != mains[1].TS {
+		t.Fatalf("the repost's ts was not stored: row %q, repost %q", m.Ts, mains[1].TS)
+	}
+	_, err = r.store.ResolveIncident(ctx, r.admin, inc.ID, "")
+	mustNoErr(t, err)
+	mustNoErr(t, r.sync(t, inc.ID))
+	mains = mains[:0]
+	for _, m := range r.fake.Messages(slackChannel) {
+		if m.ThreadTS == "" {
+			mains = append(mains, m)
+		}
+	}
+	if len(mains) != 2 || !strings.Contains(mains[1].Text, "[RESOLVED]") {
+		t.Fatalf("after the next change: %d messages, last %q", len(mains), mains[len(mains)-1].Text)
+	}
+}

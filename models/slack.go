@@ -873,10 +873,11 @@ func (s *Store) BeginSlackSync(ctx context.Context, incidentID string) (*SlackSy
 }
 
 // RecordSlackPost stores the ts of a newly posted channel message at once, so a failure later
-// in the same sync updates it instead of posting a second message.
+// in the same sync updates it instead of posting a second message. It replaces the ts of a
+// message deleted in Slack (the sync holds the row's lease).
 func (s *Store) RecordSlackPost(ctx context.Context, sy *SlackSync, ts string) error {
 	sy.Message.Ts = ts
-	return s.db.WithContext(ctx).Model(&SlackMessage{}).Where("id = ? AND ts = ''", sy.Message.ID).Update("ts", ts).Error
+	return s.db.WithContext(ctx).Model(&SlackMessage{}).Where("id = ?", sy.Message.ID).Update("ts", ts).Error
 }
 
 // RecordSlackThreadPost records a timeline entry posted as a thread reply.
