@@ -222,7 +222,13 @@ func TestSlackDMSend(t *testing.T) {
 	inc, err := r.store.CreateIncident(ctx, r.admin, models.IncidentInput{ComponentID: r.comp.ID, Title: "Pager", Severity: models.SeverityCritical})
 	mustNoErr(t, err)
 	dm := &jobs.SlackDM{Store: r.store, API: r.slack.API}
-	ans, err := dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
+	// Another workspace member's id as the address: refused, nothing sent to them.
+	r.fake.AddUser(slacktest.User{ID: "U0EVE0001", Email: "eve@example.org", Name: "Eve"})
+	_, err = dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, UserID: r.admin.UserID, Recipient: "U0EVE0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
+	if !jobs.IsPermanentSlackError(err) || len(r.fake.Messages("D0EVE0001")) != 0 {
+		t.Fatalf("a page went to a Slack user who is not the person: %v %+v", err, r.fake.Messages("D0EVE0001"))
+	}
+	ans, err := dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, UserID: r.admin.UserID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
 	mustNoErr(t, err)
 	msgs := r.fake.Messages("D0ADA0001")
 	if len(msgs) != 1 || !strings.Contains(ans, msgs[0].TS) || !strings.Contains(msgs[0].Blocks, "sb_resolve") || !strings.Contains(msgs[0].Text, "Page:") {
@@ -233,7 +239,7 @@ func TestSlackDMSend(t *testing.T) {
 		t.Fatalf("unknown Slack user: %v", err)
 	}
 	r.fake.RateLimit(1, 7)
-	_, err = dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, Recipient: "U0ADA0001", Reason: models.NotifyPage})
+	_, err = dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, UserID: r.admin.UserID, Recipient: "U0ADA0001", Reason: models.NotifyPage})
 	if d, ok := jobs.SlackRetryAfter(err); !ok || d != 7*time.Second {
 		t.Fatalf("ratelimited: %v", err)
 	}
