@@ -349,8 +349,20 @@ func (s *Store) ContactSecret(m *ContactMethod) ([]byte, error) {
 	return s.sealer.open(m.Secret, contactSecretAD(m.ID))
 }
 
+// maxVerificationMails bounds the verification mails to one address per hour: anyone signed in
+// may type any address, so "resend" (or delete and add again) must not mail it without end.
+const maxVerificationMails = 3
+
 // mailContactVerification queues the verification mail of an extra address in tx.
 func (s *Store) mailContactVerification(tx *Tx, m *ContactMethod) (*MailRef, error) {
+	var recent int64
+	if err := tx.Model(&Mail{}).Where("kind = ? AND created_at > ? AND lower(to_address) = lower(?)",
+		MailVerification, s.now().Add(-time.Hour), m.Address).Count(&recent).Error; err != nil {
+		return nil, err
+	}
+	if recent >= maxVerificationMails {
+		return nil, Errorf(ECONFLICT, "%d verification mails were sent to %s in the last hour: try again later", recent, m.Address)
+	}
 	tok, err := s.IssueLink(contactVerifyPurpose, m.ID, m.UserID, contactVerifyValidity)
 	if err != nil {
 		return nil, err
