@@ -388,7 +388,7 @@ func RenderSlackIncident(v *models.SlackIncidentView, channel bool) (string, []s
 	}
 	blocks = append(blocks, slack.NewActionBlock("sb_actions", buttons...))
 	blocks = append(blocks, slack.NewContextBlock("sb_context", slack.NewTextBlockObject(slack.MarkdownType,
-		fmt.Sprintf("Incident `%s` · opened %s by %s", inc.ID[:8], inc.OpenedAt.UTC().Format("2006-01-02 15:04 UTC"), slackEscape(inc.OpenedBy)), false, false)))
+		fmt.Sprintf("Incident `%s` · opened %s by %s", models.SlackShortID(inc.ID), inc.OpenedAt.UTC().Format("2006-01-02 15:04 UTC"), slackEscape(inc.OpenedBy)), false, false)))
 	return text, blocks
 }
 

@@ -182,7 +182,7 @@ func (c *slackCtx) outcome(ctx context.Context, who *models.SlackActor, verb str
 	var msg string
 	switch models.CodeOf(err) {
 	case "":
-		msg = fmt.Sprintf("%s %s incident %s: %s", who.Actor.UserName, verb, inc.ID[:8], inc.Title)
+		msg = fmt.Sprintf("%s %s incident %s: %s", who.Actor.UserName, verb, models.SlackShortID(inc.ID), inc.Title)
 		return msg, c.tell(ctx, msg)
 	case models.EFORBIDDEN:
 		msg = fmt.Sprintf("You are a %s of this account: a %s cannot do that.", who.Role, who.Role)
@@ -310,7 +310,7 @@ func (c *slackCtx) submission(ctx context.Context, who *models.SlackActor, cb *s
 		if err != nil {
 			return c.outcome(ctx, who, "declared", &models.Incident{ID: "--------"}, err)
 		}
-		msg := fmt.Sprintf("%s declared incident %s: %s", who.Actor.UserName, inc.ID[:8], inc.Title)
+		msg := fmt.Sprintf("%s declared incident %s: %s", who.Actor.UserName, models.SlackShortID(inc.ID), inc.Title)
 		return msg, c.tell(ctx, msg)
 	}
 	return "ignored view " + cb.View.CallbackID, nil
@@ -355,7 +355,7 @@ func (c *slackCtx) command(ctx context.Context, who *models.SlackActor, text str
 		var b strings.Builder
 		b.WriteString("Open incidents:")
 		for _, inc := range page.Items {
-			fmt.Fprintf(&b, "\n• `%s` %s · %s · %s", inc.ID[:8], strings.ToUpper(string(inc.Status)), inc.Severity, slackEscape(inc.Title))
+			fmt.Fprintf(&b, "\n• `%s` %s · %s · %s", models.SlackShortID(inc.ID), strings.ToUpper(string(inc.Status)), inc.Severity, slackEscape(inc.Title))
 		}
 		return "listed open incidents", c.reply(ctx, b.String())
 	case "ack", "acknowledge":

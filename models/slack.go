@@ -707,6 +707,16 @@ func (s *Store) PurgeSlack(ctx context.Context) (int64, error) {
 	return res.RowsAffected + r2.RowsAffected, r2.Error
 }
 
+// SlackShortID is how Slack messages name an incident: the last 8 characters of its id. Ids
+// are UUIDv7, whose first characters are a timestamp that incidents opened within a minute
+// share; the end is random.
+func SlackShortID(id string) string {
+	if len(id) < 8 {
+		return id
+	}
+	return id[len(id)-8:]
+}
+
 // SlackIncident returns an incident of the interaction's account (no role check: the caller
 // checks the Slack user's role through the action itself).
 func (s *Store) SlackIncident(ctx context.Context, accountID, ref string) (*Incident, error) {
@@ -717,10 +727,11 @@ func (s *Store) SlackIncident(ctx context.Context, accountID, ref string) (*Inci
 	case validID(ref):
 		q = q.Where("id = ?", ref)
 	case len(ref) >= 6 && len(ref) < 36 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == "":
-		// A prefix of the id (Slack messages show the first 8 characters).
+		// The end of the id (Slack messages show SlackShortID) or its start; one match only.
 		var ids []string
 		if err := s.db.WithContext(ctx).Model(&Incident{}).Where("account_id = ?", accountID).
-			Where("CAST(id AS TEXT) LIKE ?", strings.ToLower(ref)+"%").Limit(2).Pluck("id", &ids).Error; err != nil {
+			Where("CAST(id AS TEXT) LIKE ? OR CAST(id AS TEXT) LIKE ?", "%"+strings.ToLower(ref), strings.ToLower(ref)+"%").
+			Limit(2).Pluck("id", &ids).Error; err != nil {
 			return nil, err
 		}
 		if len(ids) != 1 {

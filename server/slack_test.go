@@ -386,10 +386,10 @@ func TestSlackCommands(t *testing.T) {
 	if st := e.post(t, path, e.command("U0BOB0001", "incidents"), slackSecret, time.Now()); st != http.StatusOK {
 		t.Fatalf("incidents: %d", st)
 	}
-	if text := e.waitResponse(t, 1); !strings.Contains(text, inc.ID[:8]) || !strings.Contains(text, "Search slow") {
+	if text := e.waitResponse(t, 1); !strings.Contains(text, models.SlackShortID(inc.ID)) || !strings.Contains(text, "Search slow") {
 		t.Fatalf("incidents: %q", text)
 	}
-	if st := e.post(t, path, e.command("U0BOB0001", "ack "+inc.ID[:8]), slackSecret, time.Now()); st != http.StatusOK {
+	if st := e.post(t, path, e.command("U0BOB0001", "ack "+models.SlackShortID(inc.ID)), slackSecret, time.Now()); st != http.StatusOK {
 		t.Fatalf("ack: %d", st)
 	}
 	waitFor(t, "acknowledged", func() bool { return e.incident(t, inc.ID).Status == models.IncidentAcknowledged })
