@@ -57,16 +57,17 @@ func selfOnly(a *Actor) error {
 		return Errorf(EUNAUTHORIZED, "authentication required")
 	}
 	if a.TokenID != "" {
-		return Errorf(EFORBIDDEN, "API tokens cannot change contact methods: sign in to the console")
+		return Errorf(EFORBIDDEN, "API tokens cannot read or change contact methods: sign in to the console")
 	}
 	return nil
 }
 
 // ListContactMethods returns the actor's own contact methods, primary first. The primary's
-// address is the account email.
+// address is the account email. Not to API tokens: a token reaches one account, the methods
+// (an ntfy topic URL reads every page) serve all of the person's accounts.
 func (s *Store) ListContactMethods(ctx context.Context, a *Actor) ([]ContactMethod, error) {
-	if a == nil || a.UserID == "" {
-		return nil, Errorf(EUNAUTHORIZED, "authentication required")
+	if err := selfOnly(a); err != nil {
+		return nil, err
 	}
 	return contactMethodsOf(s.db.WithContext(ctx), a.UserID)
 }
@@ -514,8 +515,8 @@ func (s *Store) DeleteContactMethod(ctx context.Context, a *Actor, id string) er
 
 // ListNotificationRules returns the actor's rules by delay.
 func (s *Store) ListNotificationRules(ctx context.Context, a *Actor) ([]NotificationRule, error) {
-	if a == nil || a.UserID == "" {
-		return nil, Errorf(EUNAUTHORIZED, "authentication required")
+	if err := selfOnly(a); err != nil {
+		return nil, err
 	}
 	var rs []NotificationRule
 	err := s.db.WithContext(ctx).Where("user_id = ?", a.UserID).Order("delay_minutes, created_at, id").Find(&rs).Error
