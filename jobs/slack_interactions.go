@@ -303,8 +303,16 @@ func (c *slackCtx) submission(ctx context.Context, who *models.SlackActor, cb *s
 		}
 		return c.outcome(ctx, who, "added a note to", inc, err)
 	case SlackModalDeclare:
+		// The component must be of the workspace's account: its person may belong to others.
+		compID := get("component", "component").Selected
+		if comp, err := c.h.Store.GetComponent(ctx, who.Actor, compID); err != nil || comp.AccountID != c.ws.AccountID {
+			if err != nil && models.CodeOf(err) != models.ENOTFOUND && models.CodeOf(err) != models.EFORBIDDEN {
+				return "", err
+			}
+			return c.outcome(ctx, who, "declared", &models.Incident{ID: "--------"}, models.Errorf(models.ENOTFOUND, "component not found in this account"))
+		}
 		inc, err := c.h.Store.CreateIncident(ctx, who.Actor, models.IncidentInput{
-			ComponentID: get("component", "component").Selected, Title: get("title", "title").Value,
+			ComponentID: compID, Title: get("title", "title").Value,
 			Severity: models.Severity(get("severity", "severity").Selected),
 		})
 		if err != nil {

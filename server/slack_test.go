@@ -428,3 +428,33 @@ func TestSlackCommands(t *testing.T) {
 		return n == 1
 	})
 }
+
+// A declare submitted from account A's workspace opens its incident in account A only, even
+// for a person who is a member of another account too (the submission names a component).
+func TestSlackDeclareStaysInTheWorkspaceAccount(t *testing.T) {
+	e := newSlackEnv(t)
+	ctx := context.Background()
+	other, err := e.m.Store.CreateAccount(ctx, e.admin, "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Elsewhere"
+	comp, err := e.m.Store.CreateComponent(ctx, e.admin, other.ID, models.ComponentInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := e.viewSubmission("U0ADA0001", "sb_declare", "", map[string]any{
+		"title":     map[string]any{"title": map[string]any{"type": "plain_text_input", "value": "Cross-account"}},
+		"component": map[string]any{"component": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": comp.ID}}},
+		"severity":  map[string]any{"severity": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "high"}}},
+	})
+	if st := e.post(t, "/integrations/slack/interactivity", sub, slackSecret, time.Now()); st != http.StatusOK {
+		t.Fatalf("declare submission: %d", st)
+	}
+	e.interactionsDone(t)
+	var n int64
+	e.m.DB.Model(&models.Incident{}).Where("title = ?", "Cross-account").Count(&n)
+	if n != 0 {
+		t.Fatal("a declare from account A's workspace opened an incident in another account")
+	}
+}
