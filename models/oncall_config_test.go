@@ -476,3 +476,20 @@ func TestContactVerificationMailsBounded(t *testing.T) {
 		mustNoErr(t, err)
 	})
 }
+
+// An API token does not mint calendar feeds: a feed's secret URL would outlive the token's
+// revocation (like a token minting tokens).
+func TestAPITokenCannotCreateCalendarFeed(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := mustOnCall(t, db)
+		ctx := context.Background()
+		tok, _, err := f.Store.CreateAPIToken(ctx, f.AdminActor, models.CreateAPITokenInput{AccountID: f.Acc, Name: "ci", Role: models.RoleMember})
+		mustNoErr(t, err)
+		viaToken := &models.Actor{UserID: f.AdminActor.UserID, UserName: f.AdminActor.UserName, TokenID: tok.ID, TokenName: tok.Name, TokenAccountID: f.Acc, TokenRole: models.RoleMember}
+		_, _, err = f.Store.CreateCalendarFeed(ctx, viaToken, f.Acc, nil)
+		wantCode(t, err, models.EFORBIDDEN)
+		wantEqual(t, "feeds", f.MustCount(t, "calendar_feeds", ""), 0)
+		_, _, err = f.Store.CreateCalendarFeed(ctx, f.Ana, f.Acc, nil)
+		mustNoErr(t, err)
+	})
+}
