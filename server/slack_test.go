@@ -332,7 +332,7 @@ func TestSlackInteractivity(t *testing.T) {
 	}
 
 	// Resolve from a DM: a page goes to Ada as a DM with the same buttons, she resolves there.
-	ans, err := e.m.SlackDM.Send(ctx, &models.Notification{AccountID: e.acc, IncidentID: &inc.ID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
+	ans, err := e.m.SlackDM.Send(ctx, &models.Notification{AccountID: e.acc, IncidentID: &inc.ID, UserID: e.admin.UserID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
 	if err != nil || !strings.Contains(ans, "D0ADA0001") {
 		t.Fatalf("DM: %q %v", ans, err)
 	}
