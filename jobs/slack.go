@@ -117,7 +117,12 @@ var slackPermanent = map[string]bool{
 	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "missing_scope": true,
 	"user_not_found": true, "users_not_found": true, "cannot_dm_bot": true, "user_disabled": true,
 	"msg_too_long": true, "invalid_blocks": true, "no_permission": true, "restricted_action": true,
+	slackNotTheRecipient: true,
 }
+
+// slackNotTheRecipient is SlackDM's refusal of a Slack user id that is not the notified person's
+// (a permanent error: no retry changes it).
+const slackNotTheRecipient = "slack_user_is_not_the_recipient"
 
 // SlackRetryAfter reports whether err is Slack's 429 and how long it asked to wait.
 func SlackRetryAfter(err error) (time.Duration, bool) {
@@ -383,7 +388,7 @@ func RenderSlackIncident(v *models.SlackIncidentView, channel bool) (string, []s
 	}
 	blocks = append(blocks, slack.NewActionBlock("sb_actions", buttons...))
 	blocks = append(blocks, slack.NewContextBlock("sb_context", slack.NewTextBlockObject(slack.MarkdownType,
-		fmt.Sprintf("Incident `%s` · opened %s by %s", inc.ID[:8], inc.OpenedAt.UTC().Format("2006-01-02 15:04 UTC"), slackEscape(inc.OpenedBy)), false, false)))
+		fmt.Sprintf("Incident `%s` · opened %s by %s", models.SlackShortID(inc.ID), inc.OpenedAt.UTC().Format("2006-01-02 15:04 UTC"), slackEscape(inc.OpenedBy)), false, false)))
 	return text, blocks
 }
 
@@ -438,7 +443,8 @@ var ErrSlackNotConnected = errors.New("Slack is not connected")
 
 // Send posts one notification as a DM: conversations.open with the recipient's Slack user id,
 // then chat.postMessage with the incident and the same buttons as channel messages. The answer
-// names the DM channel and the message ts. Errors: ErrSlackNotConnected; Slack's 429 (see
+// names the DM channel and the message ts. The recipient must be the notification's user in the
+// workspace (linked, or matched by email). Errors: ErrSlackNotConnected; Slack's 429 (see
 // SlackRetryAfter: retry after it, not a failure); IsPermanentSlackError for refusals no retry
 // changes; anything else is temporary.
 func (d *SlackDM) Send(ctx context.Context, n *models.Notification) (string, error) {
@@ -457,6 +463,25 @@ func (d *SlackDM) Send(ctx context.Context, n *models.Notification) (string, err
 		return "", slack.SlackErrorResponse{Err: "user_not_found"}
 	}
 	api := d.API.Client(token)
+	// The address of a slack_dm method is typed by its owner and not verified: a page goes only
+	// to the Slack user who is the notification's person in this workspace (linked, or matched
+	// by the email of their Slack profile), never to any member whose id was entered.
+	who, err := d.Store.SlackActorFor(ctx, ws, n.Recipient, "")
+	if err != nil {
+		return "", err
+	}
+	if who == nil {
+		u, err := api.GetUserInfoContext(ctx, n.Recipient)
+		if err != nil {
+			return "", err
+		}
+		if who, err = d.Store.SlackActorFor(ctx, ws, n.Recipient, u.Profile.Email); err != nil {
+			return "", err
+		}
+	}
+	if who == nil || who.Actor.UserID != n.UserID {
+		return "", slack.SlackErrorResponse{Err: slackNotTheRecipient}
+	}
 	ch, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{n.Recipient}})
 	if err != nil {
 		return "", err

@@ -182,7 +182,7 @@ func (c *slackCtx) outcome(ctx context.Context, who *models.SlackActor, verb str
 	var msg string
 	switch models.CodeOf(err) {
 	case "":
-		msg = fmt.Sprintf("%s %s incident %s: %s", who.Actor.UserName, verb, inc.ID[:8], inc.Title)
+		msg = fmt.Sprintf("%s %s incident %s: %s", who.Actor.UserName, verb, models.SlackShortID(inc.ID), inc.Title)
 		return msg, c.tell(ctx, msg)
 	case models.EFORBIDDEN:
 		msg = fmt.Sprintf("You are a %s of this account: a %s cannot do that.", who.Role, who.Role)
@@ -303,14 +303,22 @@ func (c *slackCtx) submission(ctx context.Context, who *models.SlackActor, cb *s
 		}
 		return c.outcome(ctx, who, "added a note to", inc, err)
 	case SlackModalDeclare:
+		// The component must be of the workspace's account: its person may belong to others.
+		compID := get("component", "component").Selected
+		if comp, err := c.h.Store.GetComponent(ctx, who.Actor, compID); err != nil || comp.AccountID != c.ws.AccountID {
+			if err != nil && models.CodeOf(err) != models.ENOTFOUND && models.CodeOf(err) != models.EFORBIDDEN {
+				return "", err
+			}
+			return c.outcome(ctx, who, "declared", &models.Incident{ID: "--------"}, models.Errorf(models.ENOTFOUND, "component not found in this account"))
+		}
 		inc, err := c.h.Store.CreateIncident(ctx, who.Actor, models.IncidentInput{
-			ComponentID: get("component", "component").Selected, Title: get("title", "title").Value,
+			ComponentID: compID, Title: get("title", "title").Value,
 			Severity: models.Severity(get("severity", "severity").Selected),
 		})
 		if err != nil {
 			return c.outcome(ctx, who, "declared", &models.Incident{ID: "--------"}, err)
 		}
-		msg := fmt.Sprintf("%s declared incident %s: %s", who.Actor.UserName, inc.ID[:8], inc.Title)
+		msg := fmt.Sprintf("%s declared incident %s: %s", who.Actor.UserName, models.SlackShortID(inc.ID), inc.Title)
 		return msg, c.tell(ctx, msg)
 	}
 	return "ignored view " + cb.View.CallbackID, nil
@@ -355,7 +363,7 @@ func (c *slackCtx) command(ctx context.Context, who *models.SlackActor, text str
 		var b strings.Builder
 		b.WriteString("Open incidents:")
 		for _, inc := range page.Items {
-			fmt.Fprintf(&b, "\n• `%s` %s · %s · %s", inc.ID[:8], strings.ToUpper(string(inc.Status)), inc.Severity, slackEscape(inc.Title))
+			fmt.Fprintf(&b, "\n• `%s` %s · %s · %s", models.SlackShortID(inc.ID), strings.ToUpper(string(inc.Status)), inc.Severity, slackEscape(inc.Title))
 		}
 		return "listed open incidents", c.reply(ctx, b.String())
 	case "ack", "acknowledge":

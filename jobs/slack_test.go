@@ -222,7 +222,13 @@ func TestSlackDMSend(t *testing.T) {
 	inc, err := r.store.CreateIncident(ctx, r.admin, models.IncidentInput{ComponentID: r.comp.ID, Title: "Pager", Severity: models.SeverityCritical})
 	mustNoErr(t, err)
 	dm := &jobs.SlackDM{Store: r.store, API: r.slack.API}
-	ans, err := dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
+	// Another workspace member's id as the address: refused, nothing sent to them.
+	r.fake.AddUser(slacktest.User{ID: "U0EVE0001", Email: "eve@example.org", Name: "Eve"})
+	_, err = dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, UserID: r.admin.UserID, Recipient: "U0EVE0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
+	if !jobs.IsPermanentSlackError(err) || len(r.fake.Messages("D0EVE0001")) != 0 {
+		t.Fatalf("a page went to a Slack user who is not the person: %v %+v", err, r.fake.Messages("D0EVE0001"))
+	}
+	ans, err := dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, UserID: r.admin.UserID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
 	mustNoErr(t, err)
 	msgs := r.fake.Messages("D0ADA0001")
 	if len(msgs) != 1 || !strings.Contains(ans, msgs[0].TS) || !strings.Contains(msgs[0].Blocks, "sb_resolve") || !strings.Contains(msgs[0].Text, "Page:") {
@@ -233,7 +239,7 @@ func TestSlackDMSend(t *testing.T) {
 		t.Fatalf("unknown Slack user: %v", err)
 	}
 	r.fake.RateLimit(1, 7)
-	_, err = dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, Recipient: "U0ADA0001", Reason: models.NotifyPage})
+	_, err = dm.Send(ctx, &models.Notification{AccountID: r.acc, IncidentID: &inc.ID, UserID: r.admin.UserID, Recipient: "U0ADA0001", Reason: models.NotifyPage})
 	if d, ok := jobs.SlackRetryAfter(err); !ok || d != 7*time.Second {
 		t.Fatalf("ratelimited: %v", err)
 	}
@@ -368,5 +374,45 @@ func TestSlackInteractionRetriedThroughOutage(t *testing.T) {
 	mustNoErr(t, interact())
 	if len(r.fake.Responses()) != 1 {
 		t.Fatal("a done interaction ran again")
+	}
+}
+
+// A channel message deleted in Slack is posted again once, and the new message is the one
+// updated afterwards (not a fresh post on every change).
+func TestSlackDeletedMessageRepostedOnce(t *testing.T) {
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	r := newSlackRig(t, db)
+	ctx := context.Background()
+	inc, err := r.store.CreateIncident(ctx, r.admin, models.IncidentInput{ComponentID: r.comp.ID, Title: "API down", Severity: models.SeverityHigh})
+	mustNoErr(t, err)
+	mustNoErr(t, r.sync(t, inc.ID))
+	// The message is gone from Slack: its ts names nothing any more.
+	mustNoErr(t, db.Exec("UPDATE slack_messages SET ts = ? WHERE incident_id = ?", "1700000000.999999", inc.ID).Error)
+	_, err = r.store.AcknowledgeIncident(ctx, r.admin, inc.ID)
+	mustNoErr(t, err)
+	mustNoErr(t, r.sync(t, inc.ID))
+	var mains []slacktest.Message
+	for _, m := range r.fake.Messages(slackChannel) {
+		if m.ThreadTS == "" {
+			mains = append(mains, m)
+		}
+	}
+	if len(mains) != 2 {
+		t.Fatalf("want the first message and its repost, got %d", len(mains))
+	}
+	if m := r.message(t, inc.ID); m.Ts != mains[1].TS {
+		t.Fatalf("the repost's ts was not stored: row %q, repost %q", m.Ts, mains[1].TS)
+	}
+	_, err = r.store.ResolveIncident(ctx, r.admin, inc.ID, "")
+	mustNoErr(t, err)
+	mustNoErr(t, r.sync(t, inc.ID))
+	mains = mains[:0]
+	for _, m := range r.fake.Messages(slackChannel) {
+		if m.ThreadTS == "" {
+			mains = append(mains, m)
+		}
+	}
+	if len(mains) != 2 || !strings.Contains(mains[1].Text, "[RESOLVED]") {
+		t.Fatalf("after the next change: %d messages, last %q", len(mains), mains[len(mains)-1].Text)
 	}
 }

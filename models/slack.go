@@ -578,7 +578,9 @@ type SlackInteractionInput struct {
 // refused with ErrSlackReplay) and the interaction row, in one transaction, then enqueues the
 // processing job. The caller answers Slack after it returns.
 func (s *Store) AcceptSlackInteraction(ctx context.Context, in SlackInteractionInput) (*SlackInteraction, error) {
-	sum := sha256.Sum256([]byte(in.Timestamp + ":" + in.Signature))
+	// The signature's hex is decoded before it is compared, so "v0=AB…" verifies like "v0=ab…":
+	// the pair is remembered in one spelling, or a re-cased replay would pass.
+	sum := sha256.Sum256([]byte(in.Timestamp + ":" + strings.ToLower(in.Signature)))
 	now := s.now()
 	row := &SlackInteraction{
 		ID: newID(), AccountID: in.Workspace.AccountID, TeamID: in.Workspace.TeamID, Kind: in.Kind,
@@ -705,6 +707,16 @@ func (s *Store) PurgeSlack(ctx context.Context) (int64, error) {
 	return res.RowsAffected + r2.RowsAffected, r2.Error
 }
 
+// SlackShortID is how Slack messages name an incident: the last 8 characters of its id. Ids
+// are UUIDv7, whose first characters are a timestamp that incidents opened within a minute
+// share; the end is random.
+func SlackShortID(id string) string {
+	if len(id) < 8 {
+		return id
+	}
+	return id[len(id)-8:]
+}
+
 // SlackIncident returns an incident of the interaction's account (no role check: the caller
 // checks the Slack user's role through the action itself).
 func (s *Store) SlackIncident(ctx context.Context, accountID, ref string) (*Incident, error) {
@@ -715,10 +727,11 @@ func (s *Store) SlackIncident(ctx context.Context, accountID, ref string) (*Inci
 	case validID(ref):
 		q = q.Where("id = ?", ref)
 	case len(ref) >= 6 && len(ref) < 36 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == "":
-		// A prefix of the id (Slack messages show the first 8 characters).
+		// The end of the id (Slack messages show SlackShortID) or its start; one match only.
 		var ids []string
 		if err := s.db.WithContext(ctx).Model(&Incident{}).Where("account_id = ?", accountID).
-			Where("CAST(id AS TEXT) LIKE ?", strings.ToLower(ref)+"%").Limit(2).Pluck("id", &ids).Error; err != nil {
+			Where("CAST(id AS TEXT) LIKE ? OR CAST(id AS TEXT) LIKE ?", "%"+strings.ToLower(ref), strings.ToLower(ref)+"%").
+			Limit(2).Pluck("id", &ids).Error; err != nil {
 			return nil, err
 		}
 		if len(ids) != 1 {
@@ -871,10 +884,11 @@ func (s *Store) BeginSlackSync(ctx context.Context, incidentID string) (*SlackSy
 }
 
 // RecordSlackPost stores the ts of a newly posted channel message at once, so a failure later
-// in the same sync updates it instead of posting a second message.
+// in the same sync updates it instead of posting a second message. It replaces the ts of a
+// message deleted in Slack (the sync holds the row's lease).
 func (s *Store) RecordSlackPost(ctx context.Context, sy *SlackSync, ts string) error {
 	sy.Message.Ts = ts
-	return s.db.WithContext(ctx).Model(&SlackMessage{}).Where("id = ? AND ts = ''", sy.Message.ID).Update("ts", ts).Error
+	return s.db.WithContext(ctx).Model(&SlackMessage{}).Where("id = ?", sy.Message.ID).Update("ts", ts).Error
 }
 
 // RecordSlackThreadPost records a timeline entry posted as a thread reply.

@@ -413,3 +413,39 @@ func TestSlackOnCall(t *testing.T) {
 		}
 	})
 }
+
+// The short id Slack shows finds its incident even when others were opened the same minute
+// (ids are UUIDv7: their first 8 characters are a timestamp shared for about 65 seconds).
+func TestSlackShortIDFindsItsIncident(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		name := "API"
+		comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var incs []*models.Incident
+		for i := 0; i < 3; i++ {
+			inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: "storm", Severity: models.SeverityLow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			incs = append(incs, inc)
+		}
+		for _, inc := range incs {
+			short := models.SlackShortID(inc.ID)
+			got, err := f.Store.SlackIncident(ctx, f.Account.ID, short)
+			if err != nil || got.ID != inc.ID {
+				t.Fatalf("short id %q of %s: %v %v", short, inc.ID, got, err)
+			}
+			// The whole id, and a unique prefix still work; another account finds nothing.
+			if got, err := f.Store.SlackIncident(ctx, f.Account.ID, inc.ID); err != nil || got.ID != inc.ID {
+				t.Fatalf("whole id: %v %v", got, err)
+			}
+			if _, err := f.Store.SlackIncident(ctx, "00000000-0000-0000-0000-000000000000", short); models.CodeOf(err) != models.ENOTFOUND {
+				t.Fatalf("another account found %s: %v", short, err)
+			}
+		}
+	})
+}

@@ -250,6 +250,15 @@ func TestSlackInteractivity(t *testing.T) {
 			t.Fatalf("bad signature %d: %d", i, resp.StatusCode)
 		}
 	}
+	// A replay whose signature is spelled in upper-case hex (the same bytes once decoded) is
+	// still a replay.
+	replay := slacktest.SignedRequest(e.base+path, slackSecret, ackAt, ack)
+	replay.Header.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(replay.Header.Get("X-Slack-Signature"), "v0=")))
+	if resp, err := http.DefaultClient.Do(replay); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("replay with an upper-case signature: %d, want 401", resp.StatusCode)
+	}
 	// Slack's legacy verification token is not kept with the stored requests.
 	var leaked int64
 	e.m.DB.Table("slack_interactions").Where("payload LIKE ?", "%verification-token-unused%").Count(&leaked)
@@ -323,7 +332,7 @@ func TestSlackInteractivity(t *testing.T) {
 	}
 
 	// Resolve from a DM: a page goes to Ada as a DM with the same buttons, she resolves there.
-	ans, err := e.m.SlackDM.Send(ctx, &models.Notification{AccountID: e.acc, IncidentID: &inc.ID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
+	ans, err := e.m.SlackDM.Send(ctx, &models.Notification{AccountID: e.acc, IncidentID: &inc.ID, UserID: e.admin.UserID, Recipient: "U0ADA0001", Reason: models.NotifyPage, Channel: models.ContactSlackDM})
 	if err != nil || !strings.Contains(ans, "D0ADA0001") {
 		t.Fatalf("DM: %q %v", ans, err)
 	}
@@ -377,10 +386,10 @@ func TestSlackCommands(t *testing.T) {
 	if st := e.post(t, path, e.command("U0BOB0001", "incidents"), slackSecret, time.Now()); st != http.StatusOK {
 		t.Fatalf("incidents: %d", st)
 	}
-	if text := e.waitResponse(t, 1); !strings.Contains(text, inc.ID[:8]) || !strings.Contains(text, "Search slow") {
+	if text := e.waitResponse(t, 1); !strings.Contains(text, models.SlackShortID(inc.ID)) || !strings.Contains(text, "Search slow") {
 		t.Fatalf("incidents: %q", text)
 	}
-	if st := e.post(t, path, e.command("U0BOB0001", "ack "+inc.ID[:8]), slackSecret, time.Now()); st != http.StatusOK {
+	if st := e.post(t, path, e.command("U0BOB0001", "ack "+models.SlackShortID(inc.ID)), slackSecret, time.Now()); st != http.StatusOK {
 		t.Fatalf("ack: %d", st)
 	}
 	waitFor(t, "acknowledged", func() bool { return e.incident(t, inc.ID).Status == models.IncidentAcknowledged })
@@ -418,4 +427,34 @@ func TestSlackCommands(t *testing.T) {
 		e.m.DB.Model(&models.Incident{}).Where("title = ? AND severity = ?", "Checkout 500s", "high").Count(&n)
 		return n == 1
 	})
+}
+
+// A declare submitted from account A's workspace opens its incident in account A only, even
+// for a person who is a member of another account too (the submission names a component).
+func TestSlackDeclareStaysInTheWorkspaceAccount(t *testing.T) {
+	e := newSlackEnv(t)
+	ctx := context.Background()
+	other, err := e.m.Store.CreateAccount(ctx, e.admin, "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Elsewhere"
+	comp, err := e.m.Store.CreateComponent(ctx, e.admin, other.ID, models.ComponentInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := e.viewSubmission("U0ADA0001", "sb_declare", "", map[string]any{
+		"title":     map[string]any{"title": map[string]any{"type": "plain_text_input", "value": "Cross-account"}},
+		"component": map[string]any{"component": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": comp.ID}}},
+		"severity":  map[string]any{"severity": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "high"}}},
+	})
+	if st := e.post(t, "/integrations/slack/interactivity", sub, slackSecret, time.Now()); st != http.StatusOK {
+		t.Fatalf("declare submission: %d", st)
+	}
+	e.interactionsDone(t)
+	var n int64
+	e.m.DB.Model(&models.Incident{}).Where("title = ?", "Cross-account").Count(&n)
+	if n != 0 {
+		t.Fatal("a declare from account A's workspace opened an incident in another account")
+	}
 }
