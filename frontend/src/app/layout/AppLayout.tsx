@@ -31,6 +31,7 @@ import {
   IconVariable,
   IconWebhook,
   IconKey,
+  IconLayoutDashboard,
   IconLogout,
   IconStack2,
   IconUser,
@@ -68,6 +69,7 @@ const NAV: NavGroup[] = [
   {
     label: 'Operations',
     sections: [
+      { path: 'overview', label: 'Overview', icon: <IconLayoutDashboard size={18} />, minRole: 'VIEWER' },
       { path: 'incidents', label: 'Incidents', icon: <IconAlertOctagon size={18} />, minRole: 'VIEWER' },
       { path: 'components', label: 'Components', icon: <IconComponents size={18} />, minRole: 'VIEWER' },
       { path: 'integrations', label: 'Integrations', icon: <IconBrandAws size={18} />, minRole: 'VIEWER' },
@@ -178,10 +180,10 @@ export default function AppLayout() {
   const { role } = useAccountRole(accountId ?? '');
 
   // Switching accounts keeps the current section (`/accounts/A/members` → `/accounts/B/members`).
-  const section = (match?.params['*'] ?? '').split('/')[0] || 'environments';
+  const section = (match?.params['*'] ?? '').split('/')[0] || 'overview';
   function selectAccount(id: string) {
     setLastAccountId(id);
-    navigate(`/accounts/${id}/${SECTIONS.some((s) => s.path === section) ? section : 'environments'}`);
+    navigate(`/accounts/${id}/${SECTIONS.some((s) => s.path === section) ? section : 'overview'}`);
     close();
   }
 
