@@ -1,4 +1,4 @@
-import { Button, Group, MultiSelect, SegmentedControl, Select, TextInput } from '@mantine/core';
+import { Button, Group, MultiSelect, SegmentedControl, Select, Switch, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -26,7 +26,8 @@ export function IncidentFilters({
     value.sources.length > 0 ||
     value.componentId !== null ||
     value.range !== 'any' ||
-    value.search !== '';
+    value.search !== '' ||
+    value.hideTests;
 
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter incidents">
@@ -103,6 +104,12 @@ export function IncidentFilters({
           />
         </>
       )}
+      <Switch
+        label="Hide test incidents"
+        checked={value.hideTests}
+        onChange={(e) => set({ hideTests: e.currentTarget.checked })}
+        style={{ alignSelf: 'center' }}
+      />
       {filtered && (
         <Button
           variant="subtle"
@@ -110,7 +117,7 @@ export function IncidentFilters({
           leftSection={<IconX size={14} />}
           onClick={() => {
             setSearch('');
-            onChange({ ...value, severities: [], sources: [], componentId: null, range: 'any', search: '', from: '', to: '' });
+            onChange({ ...value, severities: [], sources: [], componentId: null, range: 'any', search: '', from: '', to: '', hideTests: false });
           }}
         >
           Clear filters
