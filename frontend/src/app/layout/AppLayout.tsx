@@ -39,12 +39,14 @@ import {
 } from '@tabler/icons-react';
 import { Suspense, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
+import { ColorSchemeControl } from '@/components/ColorSchemeControl';
 import { Logo } from '@/components/Logo';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { AccountSwitcher } from '@/features/accounts/components/AccountSwitcher';
 import { EnvironmentSwitcher } from '@/features/environments/components/EnvironmentSwitcher';
 import { useAccountRole } from '@/lib/account-role';
 import { useAuth } from '@/lib/auth/auth-context';
+import { useApplyUserColorScheme } from '@/lib/color-scheme';
 import { getLastAccountId, setLastAccountId } from '@/lib/current-context';
 import { notifyError } from '@/lib/notify';
 import type { Role } from '@/gql/graphql';
@@ -151,6 +153,8 @@ function UserMenu() {
           Profile
         </Menu.Item>
         <Menu.Divider />
+        <ColorSchemeControl />
+        <Menu.Divider />
         <Menu.Item
           color="red"
           leftSection={<IconLogout size={14} />}
@@ -172,6 +176,7 @@ function UserMenu() {
 
 export default function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
+  useApplyUserColorScheme();
   const location = useLocation();
   const navigate = useNavigate();
   const match = useMatch('/accounts/:accountId/*');
