@@ -129,7 +129,7 @@ export default function IncidentsPage() {
     </Button>
   );
 
-  const filterBar = <IncidentFilters key={accountId} accountId={accountId} value={state} onChange={setState} />;
+  const filterBar = <IncidentFilters key={accountId} accountId={accountId} value={state} onChange={setState} narrow={narrow} />;
   const activeCount = activeFilterCount(state);
   const filters = narrow ? (
     <Stack gap="xs">
