@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Collapse, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, Collapse, Group, Paper, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconAlertOctagon, IconCircleCheck, IconEye, IconFilter, IconPlus, IconX } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -41,34 +41,53 @@ const timeToAck = (i: Incident) => (i.acknowledgedAt ? formatDuration(secondsBet
 const canAck = (s: IncidentStatus) => s === 'TRIGGERED';
 const canResolve = (s: IncidentStatus) => s !== 'RESOLVED';
 
-function RowActions({ incident, busy, onAction }: { incident: Incident; busy: boolean; onAction: (a: BulkAction, ids: string[]) => void }) {
+function RowActions({
+  incident,
+  busy,
+  onAction,
+  compact = false,
+}: {
+  incident: Incident;
+  busy: boolean;
+  onAction: (a: BulkAction, ids: string[]) => void;
+  /** Icons only (the table); the cards have room for words. */
+  compact?: boolean;
+}) {
   if (!canResolve(incident.status)) return null;
+  const actions = [
+    canAck(incident.status) && { action: 'acknowledge' as const, label: 'Acknowledge', short: 'Ack', color: 'yellow', icon: IconEye },
+    { action: 'resolve' as const, label: 'Resolve', short: 'Resolve', color: 'teal', icon: IconCircleCheck },
+  ].filter((a) => a !== false);
   return (
     <Group gap={4} wrap="nowrap">
-      {canAck(incident.status) && (
-        <Button
-          size="compact-xs"
-          variant="light"
-          color="yellow"
-          leftSection={<IconEye size={12} />}
-          aria-label={`Acknowledge ${incident.title}`}
-          disabled={busy}
-          onClick={() => onAction('acknowledge', [incident.id])}
-        >
-          Ack
-        </Button>
+      {actions.map(({ action, label, short, color, icon: Icon }) =>
+        compact ? (
+          <Tooltip key={action} label={label}>
+            <ActionIcon
+              variant="light"
+              color={color}
+              aria-label={`${label} ${incident.title}`}
+              disabled={busy}
+              onClick={() => onAction(action, [incident.id])}
+            >
+              <Icon size={16} />
+            </ActionIcon>
+          </Tooltip>
+        ) : (
+          <Button
+            key={action}
+            size="compact-sm"
+            variant="light"
+            color={color}
+            leftSection={<Icon size={14} />}
+            aria-label={`${label} ${incident.title}`}
+            disabled={busy}
+            onClick={() => onAction(action, [incident.id])}
+          >
+            {short}
+          </Button>
+        ),
       )}
-      <Button
-        size="compact-xs"
-        variant="light"
-        color="teal"
-        leftSection={<IconCircleCheck size={12} />}
-        aria-label={`Resolve ${incident.title}`}
-        disabled={busy}
-        onClick={() => onAction('resolve', [incident.id])}
-      >
-        Resolve
-      </Button>
     </Group>
   );
 }
@@ -235,7 +254,7 @@ export default function IncidentsPage() {
   );
 
   const table = (
-    <Table.ScrollContainer minWidth={canAct ? 1080 : 940}>
+    <Table.ScrollContainer minWidth={canAct ? 970 : 870}>
       <Table verticalSpacing="sm" highlightOnHover aria-label="Incidents" data-testid="incidents-table">
         <Table.Thead>
           <Table.Tr>
@@ -250,14 +269,18 @@ export default function IncidentsPage() {
                 />
               </Table.Th>
             )}
-            <Table.Th w={90}>Severity</Table.Th>
-            <Table.Th>Incident</Table.Th>
-            <Table.Th w={130}>Status</Table.Th>
-            <Table.Th w={150}>Opened</Table.Th>
-            <Table.Th w={100}>Duration</Table.Th>
-            <Table.Th w={110}>Time to acknowledge</Table.Th>
-            <Table.Th w={200}>Acknowledged / resolved</Table.Th>
-            {canAct && <Table.Th w={150}>Actions</Table.Th>}
+            <Table.Th w={84}>Severity</Table.Th>
+            <Table.Th miw={180}>Incident</Table.Th>
+            <Table.Th w={140}>Status</Table.Th>
+            <Table.Th w={120}>Opened</Table.Th>
+            <Table.Th w={84}>Duration</Table.Th>
+            <Table.Th w={104}>Time to acknowledge</Table.Th>
+            <Table.Th w={170}>Acknowledged / resolved</Table.Th>
+            {canAct && (
+              <Table.Th w={80}>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            )}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -277,8 +300,8 @@ export default function IncidentsPage() {
                 </Table.Td>
                 <Table.Td>
                   <Title incident={i} base={base} isNew={isNew} />
-                  <Group gap="xs" wrap="nowrap" mt={2}>
-                    <Text size="xs" c="dimmed" truncate>
+                  <Group gap="xs" wrap="wrap" mt={2}>
+                    <Text size="xs" c="dimmed">
                       {i.component.name}
                     </Text>
                     <IncidentSourceBadge value={i.source} size="xs" />
@@ -289,7 +312,7 @@ export default function IncidentsPage() {
                 </Table.Td>
                 <Table.Td>
                   <DateTime value={i.openedAt} size="sm" />
-                  <Text size="xs" c="dimmed" truncate maw={150}>
+                  <Text size="xs" c="dimmed" truncate maw={120}>
                     by {i.openedBy}
                   </Text>
                 </Table.Td>
@@ -314,7 +337,7 @@ export default function IncidentsPage() {
                 </Table.Td>
                 {canAct && (
                   <Table.Td>
-                    <RowActions incident={i} busy={bulk.fetching} onAction={act} />
+                    <RowActions incident={i} busy={bulk.fetching} onAction={act} compact />
                   </Table.Td>
                 )}
               </Table.Tr>
