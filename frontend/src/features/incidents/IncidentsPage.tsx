@@ -21,6 +21,9 @@ import { useIncidentFeed } from './use-incident-feed';
 
 type Incident = IncidentListFieldsFragment;
 
+/** Badges keep their whole label: the column grows (or the table scrolls) instead. */
+const NO_SHRINK = { minWidth: 'max-content' } as const;
+
 /** Below this width the list is a column of cards and the filters fold behind a button. */
 export const NARROW_QUERY = '(max-width: 48em)';
 
@@ -296,7 +299,7 @@ export default function IncidentsPage() {
               >
                 {canAct && <Table.Td>{checkbox(i)}</Table.Td>}
                 <Table.Td>
-                  <SeverityBadge value={i.severity} />
+                  <SeverityBadge value={i.severity} style={NO_SHRINK} />
                 </Table.Td>
                 <Table.Td>
                   <Title incident={i} base={base} isNew={isNew} />
@@ -308,7 +311,7 @@ export default function IncidentsPage() {
                   </Group>
                 </Table.Td>
                 <Table.Td>
-                  <IncidentStatusBadge value={i.status} />
+                  <IncidentStatusBadge value={i.status} style={NO_SHRINK} />
                 </Table.Td>
                 <Table.Td>
                   <DateTime value={i.openedAt} size="sm" />
