@@ -257,7 +257,7 @@ export default function IncidentsPage() {
   );
 
   const table = (
-    <Table.ScrollContainer minWidth={canAct ? 970 : 870}>
+    <Table.ScrollContainer minWidth={canAct ? 900 : 800}>
       <Table verticalSpacing="sm" highlightOnHover aria-label="Incidents" data-testid="incidents-table">
         <Table.Thead>
           <Table.Tr>
@@ -272,13 +272,13 @@ export default function IncidentsPage() {
                 />
               </Table.Th>
             )}
-            <Table.Th w={84}>Severity</Table.Th>
-            <Table.Th miw={180}>Incident</Table.Th>
-            <Table.Th w={140}>Status</Table.Th>
-            <Table.Th w={120}>Opened</Table.Th>
-            <Table.Th w={84}>Duration</Table.Th>
-            <Table.Th w={104}>Time to acknowledge</Table.Th>
-            <Table.Th w={170}>Acknowledged / resolved</Table.Th>
+            <Table.Th w={80}>Severity</Table.Th>
+            <Table.Th miw={160}>Incident</Table.Th>
+            <Table.Th w={132}>Status</Table.Th>
+            <Table.Th w={110}>Opened</Table.Th>
+            <Table.Th w={80}>Duration</Table.Th>
+            <Table.Th w={100}>Time to acknowledge</Table.Th>
+            <Table.Th w={150}>Acknowledged / resolved</Table.Th>
             {canAct && (
               <Table.Th w={80}>
                 <VisuallyHidden>Actions</VisuallyHidden>
@@ -315,7 +315,7 @@ export default function IncidentsPage() {
                 </Table.Td>
                 <Table.Td>
                   <DateTime value={i.openedAt} size="sm" />
-                  <Text size="xs" c="dimmed" truncate maw={120}>
+                  <Text size="xs" c="dimmed" truncate maw={100}>
                     by {i.openedBy}
                   </Text>
                 </Table.Td>
