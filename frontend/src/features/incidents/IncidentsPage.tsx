@@ -273,12 +273,12 @@ export default function IncidentsPage() {
               </Table.Th>
             )}
             <Table.Th w={80}>Severity</Table.Th>
-            <Table.Th miw={160}>Incident</Table.Th>
+            <Table.Th>Incident</Table.Th>
             <Table.Th w={132}>Status</Table.Th>
-            <Table.Th w={110}>Opened</Table.Th>
+            <Table.Th w={104}>Opened</Table.Th>
             <Table.Th w={80}>Duration</Table.Th>
             <Table.Th w={100}>Time to acknowledge</Table.Th>
-            <Table.Th w={150}>Acknowledged / resolved</Table.Th>
+            <Table.Th>Acknowledged / resolved</Table.Th>
             {canAct && (
               <Table.Th w={80}>
                 <VisuallyHidden>Actions</VisuallyHidden>
