@@ -38,25 +38,32 @@ export const IncidentStatsQuery = graphql(`
   }
 `);
 
-export const AcknowledgeIncidentsMutation = graphql(`
-  mutation AcknowledgeIncidents($ids: [ID!]!) {
-    acknowledgeIncidents(ids: $ids) {
-      results {
-        id
-        incident {
-          ...IncidentListFields
-        }
-        error {
-          code
-          field
-          message
-        }
+/** Per-incident results of a bulk acknowledge or resolve. */
+export const BulkIncidentPayloadFields = graphql(`
+  fragment BulkIncidentPayloadFields on BulkIncidentPayload {
+    results {
+      id
+      incident {
+        ...IncidentListFields
       }
-      errors {
+      error {
         code
         field
         message
       }
+    }
+    errors {
+      code
+      field
+      message
+    }
+  }
+`);
+
+export const AcknowledgeIncidentsMutation = graphql(`
+  mutation AcknowledgeIncidents($ids: [ID!]!) {
+    acknowledgeIncidents(ids: $ids) {
+      ...BulkIncidentPayloadFields
     }
   }
 `);
@@ -64,22 +71,7 @@ export const AcknowledgeIncidentsMutation = graphql(`
 export const ResolveIncidentsMutation = graphql(`
   mutation ResolveIncidents($ids: [ID!]!) {
     resolveIncidents(ids: $ids) {
-      results {
-        id
-        incident {
-          ...IncidentListFields
-        }
-        error {
-          code
-          field
-          message
-        }
-      }
-      errors {
-        code
-        field
-        message
-      }
+      ...BulkIncidentPayloadFields
     }
   }
 `);

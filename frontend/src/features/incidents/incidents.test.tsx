@@ -7,24 +7,7 @@ import { renderRoute } from '@/testing/render';
 import IncidentDetailPage from './IncidentDetailPage';
 import IncidentsPage from './IncidentsPage';
 import { filterToParams, matchesFilter, parseFilter, toIncidentFilter } from './filters';
-
-const inc = (id: string, title: string, over: Record<string, unknown> = {}) => ({
-  __typename: 'Incident',
-  id,
-  title,
-  severity: 'HIGH',
-  status: 'TRIGGERED',
-  source: 'MANUAL',
-  openedAt: '2026-01-01T10:00:00Z',
-  openedBy: 'Ada',
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  updatedAt: '2026-01-01T10:00:00Z',
-  component: { __typename: 'Component', id: 'c1', name: 'Checkout' },
-  ...over,
-});
+import { inc } from './test-data';
 
 const page = (nodes: unknown[], hasNextPage = false) => ({
   account: {

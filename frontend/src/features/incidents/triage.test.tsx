@@ -3,30 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '@/gql/graphql';
 import { formatDuration } from '@/lib/format';
+import { matchMediaStub } from '@/testing/media';
 import { createMockClient, type Handler } from '@/testing/mock-client';
 import { renderRoute } from '@/testing/render';
 import IncidentsPage, { NARROW_QUERY } from './IncidentsPage';
 import { bulkSummary } from './bulk';
 import { matchesFilter, parseFilter, toIncidentFilter } from './filters';
-
-const inc = (id: string, title: string, over: Record<string, unknown> = {}) => ({
-  __typename: 'Incident',
-  id,
-  title,
-  severity: 'HIGH',
-  status: 'TRIGGERED',
-  source: 'MANUAL',
-  openedAt: '2026-01-01T10:00:00Z',
-  openedBy: 'Ada',
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  updatedAt: '2026-01-01T10:00:00Z',
-  isTest: false,
-  component: { __typename: 'Component', id: 'c1', name: 'Checkout' },
-  ...over,
-});
+import { inc } from './test-data';
 
 const page = (nodes: unknown[]) => ({
   account: {
@@ -192,19 +175,7 @@ describe('incident list on a phone (390 px)', () => {
 
   it('shows cards instead of the table, with the filters folded behind "Filters"', async () => {
     const user = userEvent.setup();
-    vi.spyOn(window, 'matchMedia').mockImplementation(
-      (query: string) =>
-        ({
-          matches: query === NARROW_QUERY,
-          media: query,
-          onchange: null,
-          addListener: vi.fn(),
-          removeListener: vi.fn(),
-          addEventListener: vi.fn(),
-          removeEventListener: vi.fn(),
-          dispatchEvent: vi.fn(),
-        }) as unknown as MediaQueryList,
-    );
+    vi.spyOn(window, 'matchMedia').mockImplementation(matchMediaStub((q) => q === NARROW_QUERY));
     renderList({}, 'MEMBER', '/accounts/acc1/incidents?severity=critical');
     const list = await screen.findByTestId('incident-cards');
     expect(screen.queryByRole('table', { name: 'Incidents' })).not.toBeInTheDocument();
