@@ -197,6 +197,8 @@ describe('incident detail', () => {
     act(() => mock.push('IncidentDetailChanged', { incidentChanged: { kind: 'CHANGED', incident: { id: 'i1', updatedAt: '2026-01-01T10:01:00Z' } } }));
     await waitFor(() => expect(screen.getAllByTestId('incident-status')[0]).toHaveTextContent('Acknowledged'));
     expect(screen.queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument();
+    expect(screen.getByText('Acknowledged by')).toBeInTheDocument();
+    expect(screen.getByText('Resolved by')).toBeInTheDocument();
 
     // Someone resolves it in another session: the page reloads the incident by itself.
     change({
