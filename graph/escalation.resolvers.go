@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/switchboard-hub/switchboard/graph/generated"
 	"github.com/switchboard-hub/switchboard/graph/model"
@@ -15,63 +14,143 @@ import (
 )
 
 func (r *accountResolver) MyNotifications(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.NotificationConnection, error) {
-	panic(fmt.Errorf("not implemented: MyNotifications - myNotifications"))
+	n := 50
+	if first != nil {
+		n = *first
+	}
+	p, err := r.Store.MyNotifications(ctx, models.ActorFrom(ctx), obj.ID, n, deref(after))
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.NotificationConnection{Edges: make([]*model.NotificationEdge, len(p.Items)), PageInfo: pageInfo(p.HasNextPage, p.Cursors)}
+	for i := range p.Items {
+		conn.Edges[i] = &model.NotificationEdge{Cursor: p.Cursors[i], Node: &p.Items[i]}
+	}
+	return conn, nil
 }
 
 func (r *accountResolver) MyOpenPages(ctx context.Context, obj *models.AccountWithRole) ([]*models.Incident, error) {
-	panic(fmt.Errorf("not implemented: MyOpenPages - myOpenPages"))
+	is, err := r.Store.MyOpenPages(ctx, models.ActorFrom(ctx), obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Incident, len(is))
+	for i := range is {
+		out[i] = &is[i]
+	}
+	return out, nil
 }
 
 func (r *incidentResolver) Assignee(ctx context.Context, obj *models.Incident) (*models.User, error) {
-	panic(fmt.Errorf("not implemented: Assignee - assignee"))
+	if obj.AssigneeUserID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Users.Load(ctx, *obj.AssigneeUserID)()
 }
 
 func (r *incidentResolver) Escalation(ctx context.Context, obj *models.Incident) (*model.Escalation, error) {
-	panic(fmt.Errorf("not implemented: Escalation - escalation"))
+	v, err := r.Store.IncidentEscalationView(ctx, obj)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	out := &model.Escalation{Policy: v.Policy, State: v.Row.State, Level: v.Row.Level + 1, LevelCount: v.LevelCount,
+		NextStepAt: v.Row.NextStepAt, SnoozedUntil: v.Row.SnoozedUntil, Paged: make([]*models.User, len(v.Paged))}
+	if v.PolicySource != "" {
+		out.PolicySource = &v.PolicySource
+	}
+	if v.Policy != nil {
+		out.RepeatsLeft = max(v.Policy.Repeat-v.Row.RepeatsDone, 0)
+	}
+	for i := range v.Paged {
+		out.Paged[i] = &v.Paged[i]
+	}
+	return out, nil
 }
 
 func (r *incidentResolver) Notifications(ctx context.Context, obj *models.Incident) ([]*models.Notification, error) {
-	panic(fmt.Errorf("not implemented: Notifications - notifications"))
+	ns, err := r.Store.NotificationsByIncident(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Notification, len(ns))
+	for i := range ns {
+		out[i] = &ns[i]
+	}
+	return out, nil
 }
 
 func (r *mutationResolver) UnacknowledgeIncident(ctx context.Context, input model.UnacknowledgeIncidentInput) (*model.IncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: UnacknowledgeIncident - unacknowledgeIncident"))
+	inc, err := r.Store.UnacknowledgeIncident(ctx, models.ActorFrom(ctx), input.ID)
+	errs, err := userErrors(err)
+	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) ReassignIncident(ctx context.Context, input model.ReassignIncidentInput) (*model.IncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: ReassignIncident - reassignIncident"))
+	inc, err := r.Store.ReassignIncident(ctx, models.ActorFrom(ctx), input.ID, input.UserID)
+	errs, err := userErrors(err)
+	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) SnoozeIncident(ctx context.Context, input model.SnoozeIncidentInput) (*model.IncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: SnoozeIncident - snoozeIncident"))
+	inc, err := r.Store.SnoozeIncident(ctx, models.ActorFrom(ctx), input.ID, input.Minutes)
+	errs, err := userErrors(err)
+	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) SetIncidentPolicy(ctx context.Context, input model.SetIncidentPolicyInput) (*model.IncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: SetIncidentPolicy - setIncidentPolicy"))
+	inc, err := r.Store.SetIncidentPolicy(ctx, models.ActorFrom(ctx), input.ID, input.PolicyID)
+	errs, err := userErrors(err)
+	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *mutationResolver) EscalateIncident(ctx context.Context, input model.EscalateIncidentInput) (*model.IncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: EscalateIncident - escalateIncident"))
+	inc, err := r.Store.EscalateIncident(ctx, models.ActorFrom(ctx), input.ID)
+	errs, err := userErrors(err)
+	return &model.IncidentPayload{Incident: inc, Errors: errs}, err
 }
 
 func (r *notificationResolver) Incident(ctx context.Context, obj *models.Notification) (*models.Incident, error) {
-	panic(fmt.Errorf("not implemented: Incident - incident"))
+	if obj.IncidentID == nil {
+		return nil, nil
+	}
+	inc, err := r.Store.GetIncident(ctx, models.ActorFrom(ctx), *obj.IncidentID)
+	if models.CodeOf(err) == models.ENOTFOUND {
+		return nil, nil
+	}
+	return inc, err
 }
 
 func (r *notificationResolver) User(ctx context.Context, obj *models.Notification) (*models.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	return loadersFrom(ctx, r.Store).Users.Load(ctx, obj.UserID)()
 }
 
 func (r *notificationResolver) ContactMethod(ctx context.Context, obj *models.Notification) (*models.ContactMethod, error) {
-	panic(fmt.Errorf("not implemented: ContactMethod - contactMethod"))
+	// A person's contact methods are theirs: others see the channel and the masked recipient.
+	a := models.ActorFrom(ctx)
+	if obj.ContactMethodID == nil || a == nil || a.UserID != obj.UserID {
+		return nil, nil
+	}
+	return r.Store.ContactMethodOf(ctx, *obj.ContactMethodID, obj.UserID)
 }
 
 func (r *notificationResolver) Level(ctx context.Context, obj *models.Notification) (*int, error) {
-	panic(fmt.Errorf("not implemented: Level - level"))
+	if obj.EscalationLevel == nil {
+		return nil, nil
+	}
+	l := *obj.EscalationLevel + 1
+	return &l, nil
 }
 
 func (r *notificationResolver) AttemptLog(ctx context.Context, obj *models.Notification) ([]*models.NotificationAttempt, error) {
-	panic(fmt.Errorf("not implemented: AttemptLog - attemptLog"))
+	as, err := r.Store.NotificationAttempts(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.NotificationAttempt, len(as))
+	for i := range as {
+		out[i] = &as[i]
+	}
+	return out, nil
 }
 
 func (r *Resolver) Notification() generated.NotificationResolver { return &notificationResolver{r} }

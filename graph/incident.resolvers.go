@@ -112,6 +112,7 @@ func (r *incidentStatsResolver) MttrSeconds(ctx context.Context, obj *models.Inc
 func (r *mutationResolver) CreateIncident(ctx context.Context, input model.CreateIncidentInput) (*model.IncidentPayload, error) {
 	inc, err := r.Store.CreateIncident(ctx, models.ActorFrom(ctx), models.IncidentInput{
 		ComponentID: input.ComponentID, Title: input.Title, Severity: input.Severity, Description: deref(input.Description),
+		EscalationPolicyID: input.EscalationPolicyID,
 	})
 	errs, err := userErrors(err)
 	return &model.IncidentPayload{Incident: inc, Errors: errs}, err

@@ -41,6 +41,11 @@ type Loaders struct {
 	SchedPolicies  *dataloader.Loader[string, []models.EscalationPolicy]
 	// OnCallAt is keyed by onCallKey(schedule, at).
 	OnCallAt *dataloader.Loader[string, *models.ResolvedShift]
+
+	// The Slack app.
+	ComponentSlackChannels *dataloader.Loader[string, string]
+	PolicySlackChannels    *dataloader.Loader[string, string]
+	SlackMessages          *dataloader.Loader[string, []models.SlackMessage]
 }
 
 type loadersKey struct{}
@@ -76,6 +81,10 @@ func newLoaders(store *models.Store) *Loaders {
 		PolicyComps:       valueLoader(store.ComponentsByPolicy),
 		SchedPolicies:     valueLoader(store.PoliciesBySchedule),
 		OnCallAt:          valueLoader(onCallBatch(store)),
+
+		ComponentSlackChannels: valueLoader(store.ComponentSlackChannels),
+		PolicySlackChannels:    valueLoader(store.PolicySlackChannels),
+		SlackMessages:          valueLoader(store.SlackMessagesByIncident),
 	}
 }
 

@@ -367,7 +367,7 @@ func (r *scheduleOverrideResolver) User(ctx context.Context, obj *models.Schedul
 
 func (r *userResolver) ContactMethods(ctx context.Context, obj *models.User) ([]*models.ContactMethod, error) {
 	a := models.ActorFrom(ctx)
-	if a == nil || a.UserID != obj.ID {
+	if a == nil || a.UserID != obj.ID || a.TokenID != "" {
 		return nil, nil
 	}
 	ms, err := r.Store.ListContactMethods(ctx, a)
@@ -376,7 +376,7 @@ func (r *userResolver) ContactMethods(ctx context.Context, obj *models.User) ([]
 
 func (r *userResolver) NotificationRules(ctx context.Context, obj *models.User) ([]*models.NotificationRule, error) {
 	a := models.ActorFrom(ctx)
-	if a == nil || a.UserID != obj.ID {
+	if a == nil || a.UserID != obj.ID || a.TokenID != "" {
 		return nil, nil
 	}
 	rs, err := r.Store.ListNotificationRules(ctx, a)

@@ -68,6 +68,10 @@ type Handlers struct {
 	// Mailer sends queued mail; MailSweeper re-enqueues mail missing from the queue.
 	Mailer      *Mailer
 	MailSweeper *MailSweeper
+	// Engine advances escalations and sends notifications (docs/oncall.md).
+	Engine *Engine
+	// Slack runs the Slack app's tasks (message syncs, interactions, its sweeper).
+	Slack *Slack
 
 	// running counts handlers in flight, so a shutdown can wait for the ones Asynq gave up on
 	// (their context cancelled) to record what they did.
@@ -144,6 +148,16 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	if h.MailSweeper != nil {
 		mux.HandleFunc(TypeSweepMail, h.MailSweeper.Sweep)
 	}
+	if h.Engine != nil {
+		mux.HandleFunc(TypeAdvanceEscalations, h.Engine.Advance)
+		mux.HandleFunc(TypeSendNotifications, h.Engine.Notify)
+		mux.HandleFunc(TypeShiftNotices, h.Engine.ShiftNotices)
+	}
+	if h.Slack != nil {
+		mux.HandleFunc(TypeSlackSync, h.Slack.Sync)
+		mux.HandleFunc(TypeSlackInteraction, h.Slack.Interact)
+		mux.HandleFunc(TypeSweepSlack, h.Slack.Sweep)
+	}
 	return mux
 }
 
@@ -154,7 +168,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 func WorkerConfig(concurrency int, grace time.Duration, log *slog.Logger) asynq.Config {
 	return asynq.Config{
 		Concurrency:              concurrency,
-		Queues:                   map[string]int{QueueMailUrgent: 12, QueueDefault: 6, QueueMaintenance: 1, QueueMailBulk: 1},
+		Queues:                   map[string]int{QueueMailUrgent: 12, QueueOnCall: 12, QueueDefault: 6, QueueMaintenance: 1, QueueMailBulk: 1},
 		TaskCheckInterval:        50 * time.Millisecond,
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
 		ShutdownTimeout:          grace,
@@ -182,6 +196,20 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 5s", NewSweepMailTask()); err != nil {
+		return err
+	}
+	// The engine's safety net: woken tasks do the work at once; these find what a lost wake-up
+	// (a flushed Redis, a crash between commit and enqueue) left due.
+	if _, err := s.Register("@every 2s", NewAdvanceEscalationsTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 2s", NewSendNotificationsTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 30s", NewShiftNoticesTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewSweepSlackTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeMailTask()); err != nil {

@@ -321,7 +321,7 @@ func (h *Mailer) Send(ctx context.Context, t *asynq.Task) error {
 	case errors.Is(err, models.ErrMailDone):
 		return nil
 	case errors.As(err, &notDue):
-		return &retryIn{delay: time.Until(notDue.At), reason: "not due yet"}
+		return &retryIn{delay: notDue.At.Sub(h.Store.Now()), reason: "not due yet"}
 	case err != nil:
 		return err
 	}
@@ -350,7 +350,7 @@ func (h *Mailer) Send(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	if next != nil {
-		return &retryIn{delay: time.Until(*next), reason: "mail server: temporary failure"}
+		return &retryIn{delay: next.Sub(h.Store.Now()), reason: "mail server: temporary failure"}
 	}
 	return nil
 }
@@ -365,7 +365,8 @@ type MailSweeper struct {
 
 // Sweep handles TypeSweepMail.
 func (s *MailSweeper) Sweep(ctx context.Context, _ *asynq.Task) error {
-	due, err := s.Store.DueMail(ctx, time.Now().UTC().Add(-SweepGrace), sweepBatch)
+	// Due by the store's clock (the one that wrote next_attempt_at).
+	due, err := s.Store.DueMail(ctx, s.Store.Now().Add(-SweepGrace), sweepBatch)
 	if err != nil {
 		return err
 	}

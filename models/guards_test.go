@@ -72,3 +72,34 @@ func TestTextWithNUL(t *testing.T) {
 		}
 	})
 }
+
+// TestAlarmFieldsWithNUL: a NUL in any text an alarm carries (dimensions, metric math, the
+// condition) is made storable too: the receipt's matching facts and the incident's alarm are
+// JSON, which PostgreSQL refuses with a NUL, and SNS would retry the 5xx for ever.
+func TestAlarmFieldsWithNUL(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := MustDomain(t, db)
+		acc := f.MustAccount(t, "Nul").ID
+		comp := f.MustComponent(t, acc, "API")
+		integ, _ := f.MustIntegration(t, acc, comp.ID, "aws")
+		alarm := newAlarm("cpu-high", cloudwatch.StateAlarm, time.Now().Add(-time.Minute))
+		alarm.Metric.Dimensions = []cloudwatch.Dimension{{Name: "Instance\x00Id", Value: "i-1\x00"}}
+		alarm.Metrics = []cloudwatch.MetricQuery{{ID: "m\x001", Expression: "a\x00b", Label: "l\x00", Stat: "Average\x00",
+			Metric: &cloudwatch.Metric{Namespace: "AWS/\x00EC2", Name: "CPU\x00", Dimensions: []cloudwatch.Dimension{{Name: "x\x00", Value: "y\x00"}}}}}
+		alarm.ThresholdMetricID, alarm.OldState = "t\x00", "OK\x00"
+		alarm.Condition = &cloudwatch.Condition{Statistic: "AVERAGE\x00", ComparisonOperator: "Greater\x00", TreatMissingData: "missing\x00", Unit: "Percent\x00"}
+		res := f.MustIngest(t, integ, notification("arn:aws:sns:us-east-1:123456789012:t"), alarm)
+		if res.Outcome != models.OutcomeOpened {
+			t.Fatalf("want the incident opened, got %+v", res)
+		}
+		if alarm.Metric.Dimensions[0].Value != "i-1\x00" || alarm.Condition.Statistic != "AVERAGE\x00" {
+			t.Fatalf("the caller's alarm was changed: %+v", alarm)
+		}
+		ok := *alarm
+		ok.NewState, ok.StateChangeTime = cloudwatch.StateOK, alarm.StateChangeTime.Add(time.Second)
+		if res := f.MustIngest(t, integ, notification("arn:aws:sns:us-east-1:123456789012:t"), &ok); res.Outcome != models.OutcomeResolved {
+			t.Fatalf("want the incident resolved, got %+v", res)
+		}
+	})
+}

@@ -23,6 +23,11 @@ func (s *Store) IncidentStatistics(ctx context.Context, a *Actor, accountID stri
 	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
 		return nil, err
 	}
+	// Test incidents are counted apart: only asking for them (Tests true) counts them.
+	if f.Tests == nil {
+		real := false
+		f.Tests = &real
+	}
 	// Seconds between two timestamps, per dialect.
 	secs := func(from, to string) string {
 		if s.db.Dialect == Postgres {

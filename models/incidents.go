@@ -112,6 +112,8 @@ type IncidentInput struct {
 	Title       string
 	Severity    Severity
 	Description string
+	// EscalationPolicyID overrides the component's (and integration's) policy for this incident.
+	EscalationPolicyID *string
 }
 
 // CreateIncident opens an incident on a component. Members and up.
@@ -144,10 +146,22 @@ func (s *Store) CreateIncident(ctx context.Context, a *Actor, in IncidentInput) 
 	if a.TokenID != "" {
 		source = SourceAPI
 	}
+	if in.EscalationPolicyID != nil {
+		var n int64
+		if !validID(*in.EscalationPolicyID) {
+			return nil, FieldError(ENOTFOUND, "escalationPolicyId", "escalation policy not found")
+		}
+		if err := s.db.WithContext(ctx).Model(&EscalationPolicy{}).Where("id = ? AND account_id = ?", *in.EscalationPolicyID, comp.AccountID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, FieldError(ENOTFOUND, "escalationPolicyId", "escalation policy not found")
+		}
+	}
 	var inc *Incident
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		var err error
-		inc, err = s.openIncident(tx, a, comp, openSpec{title: title, severity: in.Severity, source: source, body: desc})
+		inc, err = s.openIncident(tx, a, comp, openSpec{title: title, severity: in.Severity, source: source, body: desc, policyID: in.EscalationPolicyID})
 		if err != nil {
 			return err
 		}
@@ -168,6 +182,7 @@ type openSpec struct {
 	alarm         *string
 	body          string
 	at            time.Time
+	policyID      *string
 	// route is the routing rule that sent an alarm here: its policy comes before the
 	// integration's.
 	route *IntegrationRoute
@@ -185,7 +200,7 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 	inc := &Incident{
 		ID: newID(), AccountID: comp.AccountID, ComponentID: comp.ID, Title: o.title, Severity: o.severity,
 		Status: IncidentTriggered, Source: o.source, SourceKey: o.sourceKey, IntegrationID: o.integrationID,
-		Alarm: o.alarm, OpenedAt: o.at, OpenedBy: a.Label(), UpdatedAt: now,
+		Alarm: o.alarm, OpenedAt: o.at, OpenedBy: a.Label(), UpdatedAt: now, EscalationPolicyID: o.policyID,
 	}
 	if o.route != nil {
 		inc.RouteID = &o.route.ID
@@ -203,6 +218,10 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 		inc.IsTest, inc.TestEndpoints, inc.Title = true, &js, "[TEST] "+inc.Title
 	}
 	if err := tx.Create(inc).Error; err != nil {
+		return nil, err
+	}
+	// The escalation state is written with the incident (level 1 is due now).
+	if err := s.startEscalation(tx, inc, comp); err != nil {
 		return nil, err
 	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineOpened, o.body); err != nil {
@@ -244,31 +263,41 @@ func (s *Store) AcknowledgeIncident(ctx context.Context, a *Actor, id string) (*
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *Tx) error {
-		now := s.now()
-		label := a.Label()
-		// The status condition makes concurrent acknowledgements and resolutions race safely.
-		res := tx.Model(&Incident{}).Where("id = ? AND status = ?", inc.ID, IncidentTriggered).
-			Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
+		ok, err := s.acknowledgeIncident(tx, a, inc, comp)
+		if err == nil && !ok {
 			return Errorf(ECONFLICT, "only a triggered incident can be acknowledged")
 		}
-		inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
-		if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
-			return err
-		}
-		if err := s.recordIncidentEvent(tx, EventIncidentAcknowledged, inc, comp); err != nil {
-			return err
-		}
-		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return inc, nil
+}
+
+// acknowledgeIncident acknowledges inc in tx if it is still triggered; ok is false if it was
+// not.
+func (s *Store) acknowledgeIncident(tx *Tx, a *Actor, inc *Incident, comp *Component) (bool, error) {
+	now := s.now()
+	label := a.Label()
+	// The status condition makes concurrent acknowledgements and resolutions race safely.
+	res := tx.Model(&Incident{}).Where("id = ? AND status = ?", inc.ID, IncidentTriggered).
+		Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
+	if err := s.stopEscalation(tx, inc.ID, EscalationAcknowledged, nil); err != nil {
+		return false, err
+	}
+	if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
+		return false, err
+	}
+	if err := s.recordIncidentEvent(tx, EventIncidentAcknowledged, inc, comp); err != nil {
+		return false, err
+	}
+	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
+	return true, nil
 }
 
 // ResolveIncident resolves an open incident, with an optional note. Members and up.
@@ -306,6 +335,9 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 		return false, res.Error
 	}
 	inc.Status, inc.ResolvedAt, inc.ResolvedBy, inc.UpdatedAt = IncidentResolved, &now, &label, now
+	if err := s.stopEscalation(tx, inc.ID, EscalationResolved, nil); err != nil {
+		return false, err
+	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineResolved, note); err != nil {
 		return false, err
 	}

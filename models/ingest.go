@@ -199,11 +199,7 @@ func (s *Store) ingestNotification(ctx context.Context, integ *AWSIntegration, m
 	// name cannot turn into a 5xx that SNS retries for ever.
 	ignoredWhy = sanitizeText(ignoredWhy)
 	if alarm != nil {
-		a := *alarm
-		for _, f := range []*string{&a.Name, &a.Description, &a.Reason, &a.Rule, &a.ARN, &a.AccountID, &a.RegionName} {
-			*f = sanitizeText(*f)
-		}
-		alarm = &a
+		alarm = sanitizeAlarm(alarm)
 	}
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		*res = IngestResult{}
@@ -249,6 +245,45 @@ func (s *Store) ingestNotification(ctx context.Context, integ *AWSIntegration, m
 		return nil, err
 	}
 	return res, nil
+}
+
+// sanitizeAlarm returns a copy of alarm whose every text is storable: the incident's alarm
+// and the receipt's facts are JSON, which PostgreSQL refuses with a NUL in it.
+func sanitizeAlarm(alarm *cloudwatch.Alarm) *cloudwatch.Alarm {
+	a := *alarm
+	for _, f := range []*string{&a.Name, &a.Description, &a.Reason, &a.Rule, &a.ARN, &a.AccountID, &a.RegionName, &a.Region, &a.ThresholdMetricID} {
+		*f = sanitizeText(*f)
+	}
+	a.OldState = cloudwatch.State(sanitizeText(string(a.OldState)))
+	metric := func(m *cloudwatch.Metric) *cloudwatch.Metric {
+		if m == nil {
+			return nil
+		}
+		c := *m
+		c.Namespace, c.Name = sanitizeText(c.Namespace), sanitizeText(c.Name)
+		c.Dimensions = make([]cloudwatch.Dimension, len(m.Dimensions))
+		for i, d := range m.Dimensions {
+			c.Dimensions[i] = cloudwatch.Dimension{Name: sanitizeText(d.Name), Value: sanitizeText(d.Value)}
+		}
+		return &c
+	}
+	a.Metric = metric(alarm.Metric)
+	if alarm.Metrics != nil {
+		a.Metrics = make([]cloudwatch.MetricQuery, len(alarm.Metrics))
+		for i, q := range alarm.Metrics {
+			q.ID, q.Expression, q.Label, q.Stat = sanitizeText(q.ID), sanitizeText(q.Expression), sanitizeText(q.Label), sanitizeText(q.Stat)
+			q.Metric = metric(q.Metric)
+			a.Metrics[i] = q
+		}
+	}
+	if alarm.Condition != nil {
+		c := *alarm.Condition
+		for _, f := range []*string{&c.Statistic, &c.ComparisonOperator, &c.TreatMissingData, &c.Unit} {
+			*f = sanitizeText(*f)
+		}
+		a.Condition = &c
+	}
+	return &a
 }
 
 // alarmApplied is what applying one alarm did.

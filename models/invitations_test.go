@@ -127,3 +127,82 @@ func TestInvitations(t *testing.T) {
 		wantEqual(t, "stranger lists", models.CodeOf(err), models.ENOTFOUND)
 	})
 }
+
+// mailingFixture is an installed store that signs invitation links for sb.example.com and keeps
+// its mail (no SMTP) or sends it.
+func mailingFixture(t *testing.T, db *models.DB, kept bool) *fixture {
+	t.Helper()
+	f := MustInstalled(t, db)
+	f.Store.SetPublicURL("https://sb.example.com")
+	mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
+	f.Store.SetMailKept(kept)
+	return f
+}
+
+// TestInvitationLinkNotInOutgoingMail: when mail is sent, the invitation link is the invitee's
+// alone: another admin reading Outgoing mail could otherwise accept an owner's invitation of a
+// new address (becoming an owner) or claim a user for an address they do not own.
+func TestInvitationLinkNotInOutgoingMail(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := mailingFixture(t, db, false)
+		acc := f.Account.ID
+		_, err := f.Store.InviteMember(ctx, f.AdminActor, acc, "boss@example.com", models.RoleOwner)
+		mustNoErr(t, err)
+		admin, _ := f.MustMember(t, acc, "mail-admin@example.com", models.RoleAdmin)
+		page, err := f.Store.ListMail(ctx, admin, acc, 50, "")
+		mustNoErr(t, err)
+		found := 0
+		for _, m := range page.Items {
+			if m.Kind != models.MailInvitation {
+				continue
+			}
+			found++
+			if inviteLinkRe.MatchString(m.TextBody) || inviteLinkRe.MatchString(m.HTMLBody) {
+				t.Fatalf("Outgoing mail shows the invitation link:\n%s", m.TextBody)
+			}
+			one, err := f.Store.GetMail(ctx, admin, m.ID)
+			mustNoErr(t, err)
+			if inviteLinkRe.MatchString(one.TextBody) || inviteLinkRe.MatchString(one.HTMLBody) {
+				t.Fatalf("GetMail shows the invitation link:\n%s", one.TextBody)
+			}
+		}
+		wantEqual(t, "invitation mails listed", found, 1)
+		// The row itself keeps the link: the sender needs it.
+		var m models.Mail
+		mustNoErr(t, f.DB.Where("kind = ? AND to_address = ?", models.MailInvitation, "boss@example.com").Take(&m).Error)
+		wantEqual(t, "row keeps the link", inviteLinkRe.MatchString(m.TextBody), true)
+	})
+}
+
+// TestKeptOwnerInvitationOnlyForOwners: without SMTP the kept mail is the way to the link, but
+// an owner invitation's link stays with owners (an admin accepting it would become an owner).
+func TestKeptOwnerInvitationOnlyForOwners(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := mailingFixture(t, db, true)
+		acc := f.Account.ID
+		_, err := f.Store.InviteMember(ctx, f.AdminActor, acc, "Boss@example.com", models.RoleOwner)
+		mustNoErr(t, err)
+		_, err = f.Store.InviteMember(ctx, f.AdminActor, acc, "helper@example.com", models.RoleMember)
+		mustNoErr(t, err)
+		admin, _ := f.MustMember(t, acc, "kept-admin@example.com", models.RoleAdmin)
+		shown := func(a *models.Actor) map[string]bool {
+			page, err := f.Store.ListMail(ctx, a, acc, 50, "")
+			mustNoErr(t, err)
+			out := map[string]bool{}
+			for _, m := range page.Items {
+				if m.Kind == models.MailInvitation {
+					one, err := f.Store.GetMail(ctx, a, m.ID)
+					mustNoErr(t, err)
+					out[m.ToAddress] = inviteLinkRe.MatchString(m.TextBody) && inviteLinkRe.MatchString(one.TextBody)
+				}
+			}
+			return out
+		}
+		wantEqual(t, "links an admin sees", shown(admin), map[string]bool{"Boss@example.com": false, "helper@example.com": true})
+		wantEqual(t, "links an owner sees", shown(f.AdminActor), map[string]bool{"Boss@example.com": true, "helper@example.com": true})
+	})
+}

@@ -243,7 +243,8 @@ func (s *Store) queueMail(tx *Tx, in MailInput) (*Mail, *MailRef, error) {
 	if m.Status == MailKept {
 		return m, nil, nil
 	}
-	return m, &MailRef{ID: m.ID, Priority: m.Priority, RunAt: now}, nil
+	// The queue only wakes the sender, on the wall clock (Asynq's); the row is due at once.
+	return m, &MailRef{ID: m.ID, Priority: m.Priority, RunAt: time.Now()}, nil
 }
 
 // QueueMail writes one message in its own transaction and enqueues it.
@@ -350,6 +351,12 @@ func (s *Store) FinishMail(ctx context.Context, m *Mail, r MailResult) (*time.Ti
 		return nil, res.Error
 	}
 	s.pub.Publish(ctx, Hint{Kind: HintMail, ID: m.ID, AccountID: deref(m.AccountID)})
+	if res.RowsAffected > 0 && (m.Kind == MailPage || m.Kind == MailNotice) {
+		// A notification sent as this mail follows its outcome.
+		if err := s.followMail(ctx, m, r, next); err != nil {
+			return next, err
+		}
+	}
 	return next, nil
 }
 
@@ -403,14 +410,57 @@ func (s *Store) PurgeMail(ctx context.Context) (int64, error) {
 
 // ListMail returns an account's messages, newest first (admins: mail holds action links).
 func (s *Store) ListMail(ctx context.Context, a *Actor, accountID string, first int, after string) (*Page[Mail], error) {
-	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
+	role, err := s.Require(ctx, a, accountID, RoleAdmin)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := pageSize(first); err != nil {
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
-	return keysetPage[Mail](q, "created_at", first, after, func(m *Mail) (time.Time, string) { return m.CreatedAt, m.ID })
+	p, err := keysetPage[Mail](q, "created_at", first, after, func(m *Mail) (time.Time, string) { return m.CreatedAt, m.ID })
+	if err != nil {
+		return nil, err
+	}
+	if err := s.withholdInvitationLinks(ctx, role, accountID, p.Items); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// withholdInvitationLinks hides the body of invitation mail the reader may not hold: its link
+// creates a user for the invitee's address with the invited role, so it is the invitee's alone
+// (another admin holding it could accept an owner's invitation, or claim a user for an address
+// that is not theirs). Mail that goes to a mailbox is never shown; kept mail (no SMTP server)
+// is, as the only way to the link, except an owner invitation's to a reader who is not an owner.
+func (s *Store) withholdInvitationLinks(ctx context.Context, role Role, accountID string, ms []Mail) error {
+	var owners map[string]bool
+	for i := range ms {
+		m := &ms[i]
+		if m.Kind != MailInvitation {
+			continue
+		}
+		hide := m.Status != MailKept
+		if !hide && role != RoleOwner {
+			if owners == nil {
+				var emails []string
+				if err := s.db.WithContext(ctx).Model(&Invitation{}).Where("account_id = ? AND role = ?", accountID, RoleOwner).
+					Pluck("lower(email)", &emails).Error; err != nil {
+					return err
+				}
+				owners = map[string]bool{}
+				for _, e := range emails {
+					owners[e] = true
+				}
+			}
+			hide = owners[strings.ToLower(m.ToAddress)]
+		}
+		if hide {
+			m.TextBody = "The invitation link is for " + m.ToAddress + " only: it is not shown here."
+			m.HTMLBody = ""
+		}
+	}
+	return nil
 }
 
 // GetMail returns a message of an account the actor administers.
@@ -418,6 +468,17 @@ func (s *Store) GetMail(ctx context.Context, a *Actor, id string) (*Mail, error)
 	var m Mail
 	if err := s.getScoped(ctx, a, &m, id, "mail", RoleAdmin); err != nil {
 		return nil, err
+	}
+	if m.Kind == MailInvitation && m.AccountID != nil {
+		role, err := s.Require(ctx, a, *m.AccountID, RoleAdmin)
+		if err != nil {
+			return nil, err
+		}
+		ms := []Mail{m}
+		if err := s.withholdInvitationLinks(ctx, role, *m.AccountID, ms); err != nil {
+			return nil, err
+		}
+		m = ms[0]
 	}
 	return &m, nil
 }

@@ -18,21 +18,7 @@ func TestMigrate_0005KeepsAttempts(t *testing.T) {
 	t.Parallel()
 	modeltest.DialectURLs(t, func(t *testing.T, url string) {
 		ctx := context.Background()
-		db := modeltest.MustOpenUnmigrated(t, url)
-		migs, err := models.Migrations(db.Dialect)
-		mustNoErr(t, err)
-		mustNoErr(t, db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error)
-		for _, m := range migs {
-			if m.Version >= 5 {
-				break
-			}
-			for _, stmt := range models.SplitStatements(m.SQL) {
-				if err := db.Exec(stmt).Error; err != nil {
-					t.Fatalf("migration %d: %v\n%s", m.Version, err, stmt)
-				}
-			}
-			mustNoErr(t, db.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)", m.Version, m.Name, m.Checksum, time.Now().UTC()).Error)
-		}
+		db := mustMigratedBefore(t, url, 5)
 		now := time.Now().UTC()
 		acc, hook := uuid.NewString(), uuid.NewString()
 		mustNoErr(t, db.Exec("INSERT INTO accounts (id, name, created_at, updated_at) VALUES (?, 'Old', ?, ?)", acc, now, now).Error)
@@ -62,4 +48,26 @@ func TestMigrate_0005KeepsAttempts(t *testing.T) {
 			t.Fatalf("the column default is %d attempts, want 5", h2.MaxAttempts)
 		}
 	})
+}
+
+// mustMigratedBefore opens an unmigrated database and applies (and records) the migrations
+// before version, as a database made by an older release.
+func mustMigratedBefore(t *testing.T, url string, version int) *models.DB {
+	t.Helper()
+	db := modeltest.MustOpenUnmigrated(t, url)
+	migs, err := models.Migrations(db.Dialect)
+	mustNoErr(t, err)
+	mustNoErr(t, db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error)
+	for _, m := range migs {
+		if m.Version >= version {
+			break
+		}
+		for _, stmt := range models.SplitStatements(m.SQL) {
+			if err := db.Exec(stmt).Error; err != nil {
+				t.Fatalf("migration %d: %v\n%s", m.Version, err, stmt)
+			}
+		}
+		mustNoErr(t, db.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)", m.Version, m.Name, m.Checksum, time.Now().UTC()).Error)
+	}
+	return db
 }

@@ -449,3 +449,47 @@ func TestContactMethodsAndPlan(t *testing.T) {
 		wantEqual(t, "rules left", f.MustCount(t, "notification_rules", "user_id = ?", f.Ana.UserID), 1)
 	})
 }
+
+// Verification mails to one address are bounded: "resend" (or delete and add again) in a loop
+// cannot mail an address anyone typed without end.
+func TestContactVerificationMailsBounded(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := mustOnCall(t, db)
+		ctx := context.Background()
+		m, err := f.Store.CreateContactMethod(ctx, f.Ana, models.ContactMethodInput{Kind: models.ContactEmail, Address: strp("victim@example.org")})
+		mustNoErr(t, err)
+		var refused error
+		for i := 0; i < 20 && refused == nil; i++ {
+			_, refused = f.Store.ResendContactVerification(ctx, f.Ana, m.ID)
+		}
+		wantCode(t, refused, models.ECONFLICT)
+		sent := f.MustCount(t, "mail_messages", "kind = 'verification' AND to_address = 'victim@example.org'")
+		mustNoErr(t, f.Store.DeleteContactMethod(ctx, f.Ana, m.ID))
+		_, err = f.Store.CreateContactMethod(ctx, f.Ana, models.ContactMethodInput{Kind: models.ContactEmail, Address: strp("Victim@example.org")})
+		wantCode(t, err, models.ECONFLICT)
+		wantEqual(t, "verification mails", f.MustCount(t, "mail_messages", "kind = 'verification' AND to_address = 'victim@example.org'"), sent)
+		// An hour later, one more.
+		f.Clock.Advance(time.Hour + time.Minute)
+		_, err = f.Store.ResendContactVerification(ctx, f.Ana, m.ID)
+		wantCode(t, err, models.ENOTFOUND) // deleted above
+		_, err = f.Store.CreateContactMethod(ctx, f.Ana, models.ContactMethodInput{Kind: models.ContactEmail, Address: strp("victim@example.org")})
+		mustNoErr(t, err)
+	})
+}
+
+// An API token does not mint calendar feeds: a feed's secret URL would outlive the token's
+// revocation (like a token minting tokens).
+func TestAPITokenCannotCreateCalendarFeed(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := mustOnCall(t, db)
+		ctx := context.Background()
+		tok, _, err := f.Store.CreateAPIToken(ctx, f.AdminActor, models.CreateAPITokenInput{AccountID: f.Acc, Name: "ci", Role: models.RoleMember})
+		mustNoErr(t, err)
+		viaToken := &models.Actor{UserID: f.AdminActor.UserID, UserName: f.AdminActor.UserName, TokenID: tok.ID, TokenName: tok.Name, TokenAccountID: f.Acc, TokenRole: models.RoleMember}
+		_, _, err = f.Store.CreateCalendarFeed(ctx, viaToken, f.Acc, nil)
+		wantCode(t, err, models.EFORBIDDEN)
+		wantEqual(t, "feeds", f.MustCount(t, "calendar_feeds", ""), 0)
+		_, _, err = f.Store.CreateCalendarFeed(ctx, f.Ana, f.Acc, nil)
+		mustNoErr(t, err)
+	})
+}

@@ -57,16 +57,17 @@ func selfOnly(a *Actor) error {
 		return Errorf(EUNAUTHORIZED, "authentication required")
 	}
 	if a.TokenID != "" {
-		return Errorf(EFORBIDDEN, "API tokens cannot change contact methods: sign in to the console")
+		return Errorf(EFORBIDDEN, "API tokens cannot read or change contact methods: sign in to the console")
 	}
 	return nil
 }
 
 // ListContactMethods returns the actor's own contact methods, primary first. The primary's
-// address is the account email.
+// address is the account email. Not to API tokens: a token reaches one account, the methods
+// (an ntfy topic URL reads every page) serve all of the person's accounts.
 func (s *Store) ListContactMethods(ctx context.Context, a *Actor) ([]ContactMethod, error) {
-	if a == nil || a.UserID == "" {
-		return nil, Errorf(EUNAUTHORIZED, "authentication required")
+	if err := selfOnly(a); err != nil {
+		return nil, err
 	}
 	return contactMethodsOf(s.db.WithContext(ctx), a.UserID)
 }
@@ -349,8 +350,20 @@ func (s *Store) ContactSecret(m *ContactMethod) ([]byte, error) {
 	return s.sealer.open(m.Secret, contactSecretAD(m.ID))
 }
 
+// maxVerificationMails bounds the verification mails to one address per hour: anyone signed in
+// may type any address, so "resend" (or delete and add again) must not mail it without end.
+const maxVerificationMails = 3
+
 // mailContactVerification queues the verification mail of an extra address in tx.
 func (s *Store) mailContactVerification(tx *Tx, m *ContactMethod) (*MailRef, error) {
+	var recent int64
+	if err := tx.Model(&Mail{}).Where("kind = ? AND created_at > ? AND lower(to_address) = lower(?)",
+		MailVerification, s.now().Add(-time.Hour), m.Address).Count(&recent).Error; err != nil {
+		return nil, err
+	}
+	if recent >= maxVerificationMails {
+		return nil, Errorf(ECONFLICT, "%d verification mails were sent to %s in the last hour: try again later", recent, m.Address)
+	}
 	tok, err := s.IssueLink(contactVerifyPurpose, m.ID, m.UserID, contactVerifyValidity)
 	if err != nil {
 		return nil, err
@@ -502,8 +515,8 @@ func (s *Store) DeleteContactMethod(ctx context.Context, a *Actor, id string) er
 
 // ListNotificationRules returns the actor's rules by delay.
 func (s *Store) ListNotificationRules(ctx context.Context, a *Actor) ([]NotificationRule, error) {
-	if a == nil || a.UserID == "" {
-		return nil, Errorf(EUNAUTHORIZED, "authentication required")
+	if err := selfOnly(a); err != nil {
+		return nil, err
 	}
 	var rs []NotificationRule
 	err := s.db.WithContext(ctx).Where("user_id = ?", a.UserID).Order("delay_minutes, created_at, id").Find(&rs).Error

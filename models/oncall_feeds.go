@@ -40,13 +40,18 @@ func (s *Store) ListCalendarFeeds(ctx context.Context, a *Actor, accountID strin
 }
 
 // CreateCalendarFeed makes a feed and returns its secret token, shown once. With a schedule:
-// that schedule's feed; without: the actor's own shifts in the account. Members and up.
+// that schedule's feed; without: the actor's own shifts in the account. Members and up,
+// signed in (not API tokens).
 func (s *Store) CreateCalendarFeed(ctx context.Context, a *Actor, accountID string, scheduleID *string) (*CalendarFeed, string, error) {
 	if _, err := s.Require(ctx, a, accountID, RoleMember); err != nil {
 		return nil, "", err
 	}
 	if a.UserID == "" {
 		return nil, "", Errorf(EFORBIDDEN, "calendar feeds belong to people")
+	}
+	if a.TokenID != "" {
+		// A feed's secret URL would outlive the token's revocation.
+		return nil, "", Errorf(EFORBIDDEN, "API tokens cannot create calendar feeds: sign in to the console")
 	}
 	now := s.now()
 	creator := a.UserID

@@ -275,6 +275,8 @@ type Notification struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	SentAt          *time.Time
+	// ScheduleID is the schedule of a shift notice (migration 0012).
+	ScheduleID *string
 }
 
 func (n *Notification) accountOf() string { return n.AccountID }

@@ -155,6 +155,11 @@ func (s *Store) SetRoutes(ctx context.Context, a *Actor, integrationID string, i
 	now := s.now()
 	out := make([]IntegrationRoute, len(routes))
 	err = s.db.Tx(ctx, func(tx *Tx) error {
+		// Saves of one integration's rules take turns: each replaces the set it read.
+		var locked AWSIntegration
+		if err := lockRow(tx, "aws_integrations", integ.ID).Select("id").Take(&locked).Error; err != nil {
+			return err
+		}
 		var existing []IntegrationRoute
 		if err := tx.Where("integration_id = ?", integ.ID).Find(&existing).Error; err != nil {
 			return err
@@ -224,6 +229,9 @@ type RouteTrial struct {
 func (s *Store) TryRoutes(ctx context.Context, a *Actor, integrationID string, in []RouteInput, limit int) ([]RouteTrial, error) {
 	integ, err := s.GetAWSIntegration(ctx, a, integrationID)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Require(ctx, a, integ.AccountID, RoleMember); err != nil {
 		return nil, err
 	}
 	routes, err := s.checkRoutes(ctx, s.db.WithContext(ctx), integ.AccountID, in)

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +113,8 @@ func TestRoutes_BadInputChangesNothing(t *testing.T) {
 			{"bad regex", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{
 				{Field: routing.AlarmName, Op: routing.Glob, Value: "ok"}, {Field: routing.AlarmName, Op: routing.Regex, Value: "("}}}, "routes.1.conditions.1.value"},
 			{"dimension without a name", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{{Field: routing.Dimension, Op: routing.Glob, Value: "x"}}}, "routes.1.conditions.0.dimension"},
+			{"dimension name with NUL", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{{Field: routing.Dimension, Dimension: "a\x00b", Op: routing.Glob, Value: "x"}}}, "routes.1.conditions.0.dimension"},
+			{"dimension name too long", models.RouteInput{Name: "x", ComponentID: comp.ID, Conditions: []routing.Condition{{Field: routing.Dimension, Dimension: strings.Repeat("d", 100000), Op: routing.Glob, Value: "x"}}}, "routes.1.conditions.0.dimension"},
 			{"unknown severity", models.RouteInput{Name: "x", ComponentID: comp.ID, Severity: &bad}, "routes.1.severity"},
 			{"unknown id", models.RouteInput{ID: foreign.ID, Name: "x", ComponentID: comp.ID}, "routes.1.id"},
 		} {
@@ -132,9 +135,42 @@ func TestRoutes_BadInputChangesNothing(t *testing.T) {
 		wantEqual(t, "member saves", models.CodeOf(err), models.EFORBIDDEN)
 		_, err = f.Store.TryRoutes(ctx, member, integ.ID, []models.RouteInput{good}, 5)
 		mustNoErr(t, err)
+		// Viewers read the integration but do not try rules (members and up, as documented).
+		viewer, _ := f.MustMember(t, acc, "routes-viewer@example.com", models.RoleViewer)
+		_, err = f.Store.TryRoutes(ctx, viewer, integ.ID, []models.RouteInput{good}, 5)
+		wantEqual(t, "viewer tries", models.CodeOf(err), models.EFORBIDDEN)
 		// Another account's admin sees nothing.
 		otherAdmin, _ := f.MustMember(t, other.ID, "routes-other@example.com", models.RoleAdmin)
 		_, err = f.Store.SetRoutes(ctx, otherAdmin, integ.ID, nil)
 		wantEqual(t, "foreign admin", models.CodeOf(err), models.ENOTFOUND)
+	})
+}
+
+// TestRoutes_ConcurrentSavesReplace: two admins saving at once each replace the rules; the
+// result is one of the two sets, never both merged (each saw no rule and kept the other's).
+func TestRoutes_ConcurrentSavesReplace(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		acc := f.Account.ID
+		comp := f.MustComponent(t, acc, "API")
+		integ, _ := f.MustIntegration(t, acc, comp.ID, "alarms")
+		const n = 8
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				_, err := f.Store.SetRoutes(ctx, f.AdminActor, integ.ID, []models.RouteInput{{Name: fmt.Sprintf("rule %d", i), ComponentID: comp.ID}})
+				errs <- err
+			}(i)
+		}
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil && models.CodeOf(err) == "" {
+				t.Fatal(err)
+			}
+		}
+		rs, err := f.Store.ListRoutes(ctx, integ.ID)
+		mustNoErr(t, err)
+		wantEqual(t, "rules after concurrent saves", len(rs), 1)
 	})
 }

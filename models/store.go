@@ -73,6 +73,10 @@ type Store struct {
 	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
 	breaker  BreakerPolicy
 	rateGate RateGate
+	// bundleWindow overrides DefaultBundleWindow (SetBundleWindow).
+	bundleWindow *time.Duration
+
+	slackChecker SlackChecker // the Slack app (slack.go)
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
@@ -92,7 +96,8 @@ func NewStore(db *DB, pub Publisher) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// Now is the store's clock (the one SetClock sets).
+// Now is the store's clock: what is due (escalations, notifications, mail retries) is decided
+// by it, not by the queue's wall clock.
 func (s *Store) Now() time.Time { return s.now() }
 
 // DB returns the database handle.
@@ -209,6 +214,10 @@ func (s *Store) hint(tx *Tx, kind, id, accountID string) {
 
 func (s *Store) publishAfter(tx *Tx, h Hint) {
 	ctx := tx.Statement.Context
+	if h.Kind == HintIncident {
+		// The Slack app: the incident's channel message is due for a sync (slack.go).
+		s.markSlackDirty(tx, h.ID)
+	}
 	tx.AfterCommit(func() { s.pub.Publish(context.WithoutCancel(ctx), h) })
 }
 

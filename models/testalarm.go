@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
 )
 
@@ -33,14 +35,17 @@ func (s *Store) SendTestAlarm(ctx context.Context, a *Actor, integrationID strin
 	}
 	seen := map[string]bool{}
 	ids := []string{}
-	for _, id := range endpointIDs {
+	for _, raw := range endpointIDs {
+		// One spelling per endpoint (the database's): the delivery filter compares strings.
+		u, err := uuid.Parse(raw)
+		if err != nil {
+			return nil, FieldError(EINVALID, "endpointIds", "choose endpoints of this account")
+		}
+		id := u.String()
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		if !validID(id) {
-			return nil, FieldError(EINVALID, "endpointIds", "choose endpoints of this account")
-		}
 		ids = append(ids, id)
 	}
 	if len(ids) > 0 {

@@ -45,6 +45,11 @@ type Config struct {
 	// EndpointDisableAfter is how long an endpoint may fail without a break before the breaker
 	// turns it off.
 	EndpointDisableAfter time.Duration `env:"ENDPOINT_DISABLE_AFTER" default:"120h" help:"an endpoint failing without a break for this long is disabled (its waiting deliveries fail)"`
+	// PageBundleWindow: pages to one person on one channel within it go out as one message.
+	PageBundleWindow time.Duration `env:"PAGE_BUNDLE_WINDOW" default:"30s" help:"pages to one person on one channel within this window are sent as one message listing them (0s: never bundled; at most 10m)"`
+
+	// SlackAPIURL is Slack's Web API base (the Slack app; tests point it at a fake).
+	SlackAPIURL string `env:"SLACK_API_URL" default:"https://slack.com/api/" help:"base URL of Slack's Web API for the Slack app (change only for a proxy or a test fake)"`
 }
 
 // fields walks the Config struct tags.
@@ -155,6 +160,9 @@ func (c *Config) validate() error {
 	}
 	if c.Concurrency < 1 {
 		return fmt.Errorf("worker concurrency must be at least 1")
+	}
+	if c.PageBundleWindow < 0 || c.PageBundleWindow > 10*time.Minute {
+		return fmt.Errorf("SWITCHBOARD_PAGE_BUNDLE_WINDOW must be between 0s and 10m")
 	}
 	// Asynq reads a zero shutdown timeout as its default (8 s): a grace must be positive.
 	if c.ShutdownGrace <= 0 {

@@ -88,7 +88,11 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	}
 	e.POST("/webhooks/aws/:token", snsEdge.handle)
 	e.POST("/integration-hub/callback/:requestId", m.handleApprovalCallback)
+	// Signed single-use links from pages: GET shows, POST acts (no login).
+	e.GET("/links/:token", m.handleLinkPage)
+	e.POST("/links/:token", m.handleLinkAction, middleware.BodyLimit(linkBodyLimit))
 	m.registerOnCall(e)
+	m.slackRoutes(e) // the Slack app (slack_http.go)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)
@@ -217,7 +221,7 @@ func (m *Main) spaHandler() echo.HandlerFunc {
 	files := http.FileServer(http.FS(dist))
 	return func(c echo.Context) error {
 		p := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
-		for _, api := range []string{"graphql", "auth/", "webhooks/", "integration-hub/", "metrics"} {
+		for _, api := range []string{"graphql", "auth/", "webhooks/", "integration-hub/", "integrations/", "metrics"} {
 			if strings.HasPrefix(p, api) {
 				return errorJSON(c, http.StatusNotFound, models.ENOTFOUND, "", "not found")
 			}
@@ -231,7 +235,9 @@ func (m *Main) spaHandler() echo.HandlerFunc {
 				files.ServeHTTP(c.Response(), c.Request())
 				return nil
 			}
-			if path.Ext(p) != "" {
+			// A missing static file (a hashed asset, a top-level file like favicon.ico) is a 404;
+			// console routes may hold dots in a segment (an invitation token /invite/<a.b>).
+			if path.Ext(p) != "" && (strings.HasPrefix(p, "assets/") || !strings.Contains(p, "/")) {
 				return errorJSON(c, http.StatusNotFound, models.ENOTFOUND, "", "not found")
 			}
 		}

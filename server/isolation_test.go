@@ -48,7 +48,7 @@ var isolationCases = map[string]isolationCase{
 	"Query.ok":               {query: `{ ok }`},
 	"Query.me":               {query: `{ me { user { id email memberships { id accountId account { id name } } } apiTokenAccountId } }`},
 	"Query.accounts":         {query: `{ accounts { id name environments { id name } members { id user { id email memberships { accountId } } } } }`},
-	"Query.account":          {query: `query($id: ID!) { account(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
+	"Query.account":          {query: `query($id: ID!) { account(id: $id) { id name myNotifications { edges { node { id recipient incident { title } } } } myOpenPages { id title escalation { state } } } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.account} }},
 	"Query.environment":      {query: `query($id: ID!) { environment(id: $id) { id name } }`, vars: func(b bIDs) map[string]any { return map[string]any{"id": b.env} }},
 	"Mutation.createAccount": {query: `mutation { createAccount(input: {name: "Sneaky"}) { account { id } errors { code } } }`},
 	"Mutation.updateAccount": {query: `mutation($id: ID!) { updateAccount(input: {id: $id, name: "Owned"}) { account { id name } errors { code } } }`,
@@ -85,6 +85,16 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.acknowledgeIncident": {query: `mutation($id: ID!) { acknowledgeIncident(input: {id: $id}) { incident { id title } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.resolveIncident": {query: `mutation($id: ID!) { resolveIncident(input: {id: $id}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.unacknowledgeIncident": {query: `mutation($id: ID!) { unacknowledgeIncident(input: {id: $id}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.reassignIncident": {query: `mutation($id: ID!, $u: ID!) { reassignIncident(input: {id: $id, userId: $u}) { incident { id title assignee { email } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.incident, "u": b.incident} }},
+	"Mutation.snoozeIncident": {query: `mutation($id: ID!) { snoozeIncident(input: {id: $id, minutes: 10}) { incident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.setIncidentPolicy": {query: `mutation($id: ID!) { setIncidentPolicy(input: {id: $id, policyId: null}) { incident { id title escalation { state } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.incident })},
+	"Mutation.escalateIncident": {query: `mutation($id: ID!) { escalateIncident(input: {id: $id}) { incident { id title notifications { recipient } } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
 	"Mutation.acknowledgeIncidents": {query: `mutation($id: ID!) { acknowledgeIncidents(ids: [$id]) { results { incident { id title } error { code } } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.incident })},
@@ -218,6 +228,18 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.deleteEscalationPolicy": {query: `mutation($id: ID!) { deleteEscalationPolicy(id: $id) { deletedId errors { code message } } }`, vars: byID(func(b bIDs) string { return b.policy })},
 	"Mutation.setEscalationPolicy": {query: `mutation($c: ID!) { setEscalationPolicy(input: {targetId: $c, policyId: null}) { component { id name } integration { id name } errors { code } } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"c": b.component} }},
+
+	// The Slack app (graph/schema/slack.graphqls).
+	"Mutation.connectSlackWorkspace": {query: `mutation($a: ID!) { connectSlackWorkspace(input: {accountId: $a, botToken: "xoxb-0000000000-evil-token", signingSecret: "0123456789abcdef0123456789abcdef"}) { slack { connected teamName manifest } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.disconnectSlackWorkspace": {query: `mutation($a: ID!) { disconnectSlackWorkspace(input: {accountId: $a}) { slack { connected } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.setComponentSlackChannel": {query: `mutation($id: ID!) { setComponentSlackChannel(input: {componentId: $id, channel: "C0EVIL0001"}) { component { id name slackChannel } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.setEscalationPolicySlackChannel": {query: `mutation($id: ID!) { setEscalationPolicySlackChannel(input: {policyId: $id, channel: "C0EVIL0001"}) { policy { id name } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.policy })},
+	"Mutation.linkSlackUser":   {query: `mutation { linkSlackUser(input: {token: "not-a-link"}) { link { id accountId } errors { code } } }`},
+	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
 }
 
 // TestTenantIsolation proves a user of one account can read or change nothing of another
@@ -429,7 +451,7 @@ func TestTenantIsolation(t *testing.T) {
 		var d json.RawMessage
 		if err := bob.MustOK(ctx, `query($a: ID!) { account(id: $a) { id name environments { id name description } members { id role user { email name } }
 			apiTokens { id name role status revokedAt } auditLog(first: 200) { edges { node { id action } } }
-			components { id name status description } incidents { edges { node { id title status timeline { id body } } } }
+			components { id name status description } incidents { edges { node { id title status timeline { id body } assignee { id } escalation { state level nextStepAt } notifications { id status } } } }
 			incidentStats { count acknowledged resolved mttaSeconds mttrSeconds } overview { failedDeliveries24h checklist { done } }
 			invitations { id email status expiresAt }
 			awsIntegrations { id name tokenPrefix state routes { id name componentId: component { id } } }

@@ -60,6 +60,11 @@ type Main struct {
 	// shorten it); 0 keeps graph.DefaultSessionCheckInterval.
 	SessionCheckInterval time.Duration
 
+	// SlackAPI calls Slack's Web API (SWITCHBOARD_SLACK_API_URL); SlackDM is the Slack DM
+	// channel the paging engine sends through.
+	SlackAPI *jobs.SlackAPI
+	SlackDM  *jobs.SlackDM
+
 	queue    *jobs.Queue
 	sender   *deliver.Sender
 	smtp     *jobs.SMTPConfig
@@ -173,6 +178,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		}
 	}
 	m.Store.SetMailKept(m.smtp == nil)
+	m.Store.SetBundleWindow(cfg.PageBundleWindow)
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
@@ -191,6 +197,10 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	m.Store.SetRateGate(&jobs.RateGate{Redis: m.Redis})
 	m.Store.SetBreakerPolicy(models.BreakerPolicy{DisableAfter: cfg.EndpointDisableAfter})
 	m.metrics.registry.MustRegister(newQueueCollector(m.queue.Inspector))
+	// The Slack app: auth.test when a workspace is connected, the DM channel of pages.
+	m.SlackAPI = jobs.NewSlackAPI(cfg.SlackAPIURL, deliver.NewGuard(allow, deny))
+	m.Store.SetSlackChecker(m.SlackAPI)
+	m.SlackDM = &jobs.SlackDM{Store: m.Store, API: m.SlackAPI}
 	m.Auth, err = models.NewAuth(m.Store, jwtKey)
 	return err
 }
@@ -365,6 +375,8 @@ func (m *Main) StartWorker(ctx context.Context) error {
 		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
 	}
 	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
+	h.Engine = &jobs.Engine{Store: m.Store, Log: m.Log, Channels: jobs.NewChannels(m.Store, m.sender, m.SlackDM)}
+	h.Slack = &jobs.Slack{Store: m.Store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
 	m.handlers = h
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {

@@ -21,7 +21,7 @@ func newQueueCollector(i *asynq.Inspector) *queueCollector {
 func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.depth }
 
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
-	for _, q := range []string{jobs.QueueDefault, jobs.QueueMaintenance} {
+	for _, q := range []string{jobs.QueueDefault, jobs.QueueMaintenance, jobs.QueueOnCall, jobs.QueueMailUrgent, jobs.QueueMailBulk} {
 		info, err := c.inspector.GetQueueInfo(q)
 		if err != nil {
 			continue // a queue that never had a task does not exist yet

@@ -407,3 +407,30 @@ func TestEscalationPolicyGraphQL(t *testing.T) {
 		}
 	}
 }
+
+// An API token reaches one account: it does not read its creator's contact methods (an ntfy
+// topic URL is enough to read every page of every account) nor their rules.
+func TestAPITokenCannotReadContactMethods(t *testing.T) {
+	_, c := MustStart(t, startOpts{})
+	ctx := ctxT(t)
+	MustSetup(t, c)
+	a := accountOf(t, c)
+	if err := c.MustOK(ctx, `mutation { createContactMethod(input: {kind: NTFY, address: "https://ntfy.example/ada-secret-topic"}) { contactMethod { id } errors { message } } }`, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		CreateApiToken struct{ Secret string }
+	}
+	if err := c.MustOK(ctx, `mutation($a: ID!, $e: Time!) { createApiToken(input: {accountId: $a, name: "ci", role: VIEWER, expiresAt: $e}) { secret } }`,
+		map[string]any{"a": a.accountID, "e": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, &tok); err != nil {
+		t.Fatal(err)
+	}
+	api := &servertest.Client{BaseURL: c.BaseURL, HTTP: c.HTTP, Token: tok.CreateApiToken.Secret}
+	r, err := api.GraphQL(ctx, `{ me { user { id contactMethods { address } notificationRules { id } } } }`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(r.Data), "ntfy") || strings.Contains(string(r.Data), "@") {
+		t.Fatalf("a token read its creator's contact methods: %s", r.Data)
+	}
+}

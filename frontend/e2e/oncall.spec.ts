@@ -1,5 +1,6 @@
 import { expect, loginAs, operator, test } from './fixtures';
 import { OperationsPages } from './pages/operations';
+import { readMail } from './pages/mail';
 
 // Issue 10's flow, end to end on the embedded server (no SMTP: mail is kept and shown under
 // Outgoing mail): a schedule with the operator on call, a policy that pages it, attached to a
@@ -86,15 +87,7 @@ test('a schedule and a policy page the on-call person, who acknowledges from the
   await expect(panel).toContainText(operator.name);
 
   // The page mail is kept (no SMTP) and shown under Outgoing mail, with its action links.
-  await shell.open('Outgoing mail');
-  const mails = page.getByRole('table', { name: 'Outgoing mail' });
-  const subject = mails.getByRole('button', { name: new RegExp(title) }).first();
-  await expect(async () => {
-    if (!(await subject.isVisible())) await page.reload();
-    await expect(subject).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
-  await subject.click();
-  const body = (await page.getByTestId('mail-text').first().textContent()) ?? '';
+  const body = await readMail(page, new RegExp(title));
   const ackLine = body.split('\n').find((l) => /acknowledge/i.test(l) && /\/links\//.test(l));
   const url = /(https?:\/\/\S+\/links\/[A-Za-z0-9._~-]+)/.exec(ackLine ?? body)?.[1];
   expect(url, 'an Acknowledge link in the page mail').toBeTruthy();

@@ -24,6 +24,7 @@ type ComponentResolver interface {
 	OpenIncidentCount(ctx context.Context, obj *models.Component) (int, error)
 
 	EscalationPolicy(ctx context.Context, obj *models.Component) (*models.EscalationPolicy, error)
+	SlackChannel(ctx context.Context, obj *models.Component) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -294,6 +295,29 @@ func (ec *executionContext) fieldContext_Component_escalationPolicy(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Component_slackChannel(ctx context.Context, field graphql.CollectedField, obj *models.Component) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Component_slackChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Component().SlackChannel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Component_slackChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Component", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ComponentPayload_component(ctx context.Context, field graphql.CollectedField, obj *model.ComponentPayload) (ret graphql.Marshaler) {
@@ -664,6 +688,44 @@ func (ec *executionContext) _Component(ctx context.Context, sel ast.SelectionSet
 				}()
 				res = ec._Component_escalationPolicy(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "slackChannel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Component_slackChannel(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

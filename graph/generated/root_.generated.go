@@ -95,6 +95,7 @@ type ComplexityRoot struct {
 		MyNotifications    func(childComplexity int, first *int, after *string) int
 		MyOpenPages        func(childComplexity int) int
 		MyShifts           func(childComplexity int, days *int) int
+		MySlackUserID      func(childComplexity int) int
 		Name               func(childComplexity int) int
 		OnCallNow          func(childComplexity int) int
 		OutgoingMail       func(childComplexity int, first *int, after *string) int
@@ -102,6 +103,7 @@ type ComplexityRoot struct {
 		Role               func(childComplexity int) int
 		Schedule           func(childComplexity int, id string) int
 		Schedules          func(childComplexity int) int
+		SlackWorkspace     func(childComplexity int) int
 	}
 
 	AccountOverview struct {
@@ -324,6 +326,7 @@ type ComplexityRoot struct {
 		ID                func(childComplexity int) int
 		Name              func(childComplexity int) int
 		OpenIncidentCount func(childComplexity int) int
+		SlackChannel      func(childComplexity int) int
 		Status            func(childComplexity int) int
 		StatusOverride    func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -525,18 +528,24 @@ type ComplexityRoot struct {
 	}
 
 	EscalationPolicy struct {
-		AccountID   func(childComplexity int) int
-		Components  func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Levels      func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Repeat      func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		AccountID    func(childComplexity int) int
+		Components   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Levels       func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Repeat       func(childComplexity int) int
+		SlackChannel func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 	}
 
 	EscalationPolicyPayload struct {
+		Errors func(childComplexity int) int
+		Policy func(childComplexity int) int
+	}
+
+	EscalationPolicySlackPayload struct {
 		Errors func(childComplexity int) int
 		Policy func(childComplexity int) int
 	}
@@ -647,6 +656,7 @@ type ComplexityRoot struct {
 		ResolvedAt     func(childComplexity int) int
 		ResolvedBy     func(childComplexity int) int
 		Severity       func(childComplexity int) int
+		SlackMessages  func(childComplexity int) int
 		Source         func(childComplexity int) int
 		SourceKey      func(childComplexity int) int
 		Status         func(childComplexity int) int
@@ -793,90 +803,96 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcknowledgeIncident       func(childComplexity int, input model.AcknowledgeIncidentInput) int
-		AcknowledgeIncidents      func(childComplexity int, ids []string) int
-		AddIncidentNote           func(childComplexity int, input model.AddIncidentNoteInput) int
-		AddMember                 func(childComplexity int, input models.AddMemberInput) int
-		CancelApprovalRequest     func(childComplexity int, input model.CancelApprovalRequestInput) int
-		CancelEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
-		ChangePassword            func(childComplexity int, input model.ChangePasswordInput) int
-		CreateAPIToken            func(childComplexity int, input models.CreateAPITokenInput) int
-		CreateAWSIntegration      func(childComplexity int, input model.CreateAWSIntegrationInput) int
-		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
-		CreateCalendarFeed        func(childComplexity int, input model.CreateCalendarFeedInput) int
-		CreateComponent           func(childComplexity int, input model.CreateComponentInput) int
-		CreateContactMethod       func(childComplexity int, input model.CreateContactMethodInput) int
-		CreateCustomEvent         func(childComplexity int, input model.CreateCustomEventInput) int
-		CreateEndpoint            func(childComplexity int, input model.CreateEndpointInput) int
-		CreateEnvironment         func(childComplexity int, input model.CreateEnvironmentInput) int
-		CreateEscalationPolicy    func(childComplexity int, input model.CreateEscalationPolicyInput) int
-		CreateFarm                func(childComplexity int, input model.CreateFarmInput) int
-		CreateFarmRole            func(childComplexity int, input model.CreateFarmRoleInput) int
-		CreateIncident            func(childComplexity int, input model.CreateIncidentInput) int
-		CreateSchedule            func(childComplexity int, input model.CreateScheduleInput) int
-		CreateScheduleOverride    func(childComplexity int, input model.CreateScheduleOverrideInput) int
-		CreateServer              func(childComplexity int, input model.CreateServerInput) int
-		CreateWebhook             func(childComplexity int, input model.CreateWebhookInput) int
-		DeleteAWSIntegration      func(childComplexity int, input model.DeleteAWSIntegrationInput) int
-		DeleteComponent           func(childComplexity int, input model.DeleteComponentInput) int
-		DeleteContactMethod       func(childComplexity int, id string) int
-		DeleteCustomEvent         func(childComplexity int, input model.DeleteCustomEventInput) int
-		DeleteEndpoint            func(childComplexity int, input model.EndpointIDInput) int
-		DeleteEnvironment         func(childComplexity int, input model.DeleteEnvironmentInput) int
-		DeleteEscalationPolicy    func(childComplexity int, id string) int
-		DeleteFarm                func(childComplexity int, input model.FarmIDInput) int
-		DeleteSchedule            func(childComplexity int, id string) int
-		DeleteScheduleOverride    func(childComplexity int, id string) int
-		DeleteServer              func(childComplexity int, input model.DeleteServerInput) int
-		DeleteVariable            func(childComplexity int, input model.DeleteVariableInput) int
-		DeleteWebhook             func(childComplexity int, input model.WebhookIDInput) int
-		EscalateIncident          func(childComplexity int, input model.EscalateIncidentInput) int
-		FinishEndpointKeyRotation func(childComplexity int, input model.EndpointIDInput) int
-		FireEvent                 func(childComplexity int, input model.FireEventInput) int
-		InviteMember              func(childComplexity int, input model.InviteMemberInput) int
-		LaunchFarm                func(childComplexity int, input model.FarmIDInput) int
-		ReassignIncident          func(childComplexity int, input model.ReassignIncidentInput) int
-		RemoveMember              func(childComplexity int, input model.RemoveMemberInput) int
-		ResendContactVerification func(childComplexity int, id string) int
-		ResendDelivery            func(childComplexity int, input model.ResendDeliveryInput) int
-		ResendInvitation          func(childComplexity int, id string) int
-		ResolveIncident           func(childComplexity int, input model.ResolveIncidentInput) int
-		ResolveIncidents          func(childComplexity int, ids []string) int
-		ResumeEndpoint            func(childComplexity int, input model.EndpointIDInput) int
-		ResumeFarm                func(childComplexity int, input model.FarmIDInput) int
-		RetryFailedDeliveries     func(childComplexity int, input model.RetryFailedDeliveriesInput) int
-		RevokeAPIToken            func(childComplexity int, input model.RevokeAPITokenInput) int
-		RevokeCalendarFeed        func(childComplexity int, id string) int
-		RevokeInvitation          func(childComplexity int, id string) int
-		RotateAWSIntegrationURL   func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
-		RotateEndpointKey         func(childComplexity int, input model.RotateEndpointKeyInput) int
-		SendTestAlarm             func(childComplexity int, input model.SendTestAlarmInput) int
-		SendTestEvent             func(childComplexity int, input model.EndpointIDInput) int
-		SendTestNotification      func(childComplexity int, contactMethodID string) int
-		SetDeliveryRetention      func(childComplexity int, input model.SetDeliveryRetentionInput) int
-		SetEnvironmentApprovals   func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
-		SetEscalationPolicy       func(childComplexity int, input model.SetEscalationPolicyInput) int
-		SetIncidentPolicy         func(childComplexity int, input model.SetIncidentPolicyInput) int
-		SetIntegrationRoutes      func(childComplexity int, input model.SetIntegrationRoutesInput) int
-		SetNotificationRules      func(childComplexity int, rules []*model.NotificationRuleInput) int
-		SetVariable               func(childComplexity int, input model.SetVariableInput) int
-		SnoozeIncident            func(childComplexity int, input model.SnoozeIncidentInput) int
-		SuspendFarm               func(childComplexity int, input model.FarmIDInput) int
-		TerminateFarm             func(childComplexity int, input model.FarmIDInput) int
-		UnacknowledgeIncident     func(childComplexity int, input model.UnacknowledgeIncidentInput) int
-		UpdateAWSIntegration      func(childComplexity int, input model.UpdateAWSIntegrationInput) int
-		UpdateAccount             func(childComplexity int, input model.UpdateAccountInput) int
-		UpdateComponent           func(childComplexity int, input model.UpdateComponentInput) int
-		UpdateContactMethod       func(childComplexity int, input model.UpdateContactMethodInput) int
-		UpdateEndpoint            func(childComplexity int, input model.UpdateEndpointInput) int
-		UpdateEnvironment         func(childComplexity int, input model.UpdateEnvironmentInput) int
-		UpdateEscalationPolicy    func(childComplexity int, input model.UpdateEscalationPolicyInput) int
-		UpdateFarm                func(childComplexity int, input model.UpdateFarmInput) int
-		UpdateMemberRole          func(childComplexity int, input model.UpdateMemberRoleInput) int
-		UpdateProfile             func(childComplexity int, input model.UpdateProfileInput) int
-		UpdateSchedule            func(childComplexity int, input model.UpdateScheduleInput) int
-		UpdateServer              func(childComplexity int, input model.UpdateServerInput) int
-		UpdateWebhook             func(childComplexity int, input model.UpdateWebhookInput) int
+		AcknowledgeIncident             func(childComplexity int, input model.AcknowledgeIncidentInput) int
+		AcknowledgeIncidents            func(childComplexity int, ids []string) int
+		AddIncidentNote                 func(childComplexity int, input model.AddIncidentNoteInput) int
+		AddMember                       func(childComplexity int, input models.AddMemberInput) int
+		CancelApprovalRequest           func(childComplexity int, input model.CancelApprovalRequestInput) int
+		CancelEndpointKeyRotation       func(childComplexity int, input model.EndpointIDInput) int
+		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
+		ConnectSlackWorkspace           func(childComplexity int, input model.ConnectSlackWorkspaceInput) int
+		CreateAPIToken                  func(childComplexity int, input models.CreateAPITokenInput) int
+		CreateAWSIntegration            func(childComplexity int, input model.CreateAWSIntegrationInput) int
+		CreateAccount                   func(childComplexity int, input model.CreateAccountInput) int
+		CreateCalendarFeed              func(childComplexity int, input model.CreateCalendarFeedInput) int
+		CreateComponent                 func(childComplexity int, input model.CreateComponentInput) int
+		CreateContactMethod             func(childComplexity int, input model.CreateContactMethodInput) int
+		CreateCustomEvent               func(childComplexity int, input model.CreateCustomEventInput) int
+		CreateEndpoint                  func(childComplexity int, input model.CreateEndpointInput) int
+		CreateEnvironment               func(childComplexity int, input model.CreateEnvironmentInput) int
+		CreateEscalationPolicy          func(childComplexity int, input model.CreateEscalationPolicyInput) int
+		CreateFarm                      func(childComplexity int, input model.CreateFarmInput) int
+		CreateFarmRole                  func(childComplexity int, input model.CreateFarmRoleInput) int
+		CreateIncident                  func(childComplexity int, input model.CreateIncidentInput) int
+		CreateSchedule                  func(childComplexity int, input model.CreateScheduleInput) int
+		CreateScheduleOverride          func(childComplexity int, input model.CreateScheduleOverrideInput) int
+		CreateServer                    func(childComplexity int, input model.CreateServerInput) int
+		CreateWebhook                   func(childComplexity int, input model.CreateWebhookInput) int
+		DeleteAWSIntegration            func(childComplexity int, input model.DeleteAWSIntegrationInput) int
+		DeleteComponent                 func(childComplexity int, input model.DeleteComponentInput) int
+		DeleteContactMethod             func(childComplexity int, id string) int
+		DeleteCustomEvent               func(childComplexity int, input model.DeleteCustomEventInput) int
+		DeleteEndpoint                  func(childComplexity int, input model.EndpointIDInput) int
+		DeleteEnvironment               func(childComplexity int, input model.DeleteEnvironmentInput) int
+		DeleteEscalationPolicy          func(childComplexity int, id string) int
+		DeleteFarm                      func(childComplexity int, input model.FarmIDInput) int
+		DeleteSchedule                  func(childComplexity int, id string) int
+		DeleteScheduleOverride          func(childComplexity int, id string) int
+		DeleteServer                    func(childComplexity int, input model.DeleteServerInput) int
+		DeleteVariable                  func(childComplexity int, input model.DeleteVariableInput) int
+		DeleteWebhook                   func(childComplexity int, input model.WebhookIDInput) int
+		DisconnectSlackWorkspace        func(childComplexity int, input model.DisconnectSlackWorkspaceInput) int
+		EscalateIncident                func(childComplexity int, input model.EscalateIncidentInput) int
+		FinishEndpointKeyRotation       func(childComplexity int, input model.EndpointIDInput) int
+		FireEvent                       func(childComplexity int, input model.FireEventInput) int
+		InviteMember                    func(childComplexity int, input model.InviteMemberInput) int
+		LaunchFarm                      func(childComplexity int, input model.FarmIDInput) int
+		LinkSlackUser                   func(childComplexity int, input model.LinkSlackUserInput) int
+		ReassignIncident                func(childComplexity int, input model.ReassignIncidentInput) int
+		RemoveMember                    func(childComplexity int, input model.RemoveMemberInput) int
+		ResendContactVerification       func(childComplexity int, id string) int
+		ResendDelivery                  func(childComplexity int, input model.ResendDeliveryInput) int
+		ResendInvitation                func(childComplexity int, id string) int
+		ResolveIncident                 func(childComplexity int, input model.ResolveIncidentInput) int
+		ResolveIncidents                func(childComplexity int, ids []string) int
+		ResumeEndpoint                  func(childComplexity int, input model.EndpointIDInput) int
+		ResumeFarm                      func(childComplexity int, input model.FarmIDInput) int
+		RetryFailedDeliveries           func(childComplexity int, input model.RetryFailedDeliveriesInput) int
+		RevokeAPIToken                  func(childComplexity int, input model.RevokeAPITokenInput) int
+		RevokeCalendarFeed              func(childComplexity int, id string) int
+		RevokeInvitation                func(childComplexity int, id string) int
+		RotateAWSIntegrationURL         func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
+		RotateEndpointKey               func(childComplexity int, input model.RotateEndpointKeyInput) int
+		SendTestAlarm                   func(childComplexity int, input model.SendTestAlarmInput) int
+		SendTestEvent                   func(childComplexity int, input model.EndpointIDInput) int
+		SendTestNotification            func(childComplexity int, contactMethodID string) int
+		SetComponentSlackChannel        func(childComplexity int, input model.SetComponentSlackChannelInput) int
+		SetDeliveryRetention            func(childComplexity int, input model.SetDeliveryRetentionInput) int
+		SetEnvironmentApprovals         func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
+		SetEscalationPolicy             func(childComplexity int, input model.SetEscalationPolicyInput) int
+		SetEscalationPolicySlackChannel func(childComplexity int, input model.SetEscalationPolicySlackChannelInput) int
+		SetIncidentPolicy               func(childComplexity int, input model.SetIncidentPolicyInput) int
+		SetIntegrationRoutes            func(childComplexity int, input model.SetIntegrationRoutesInput) int
+		SetNotificationRules            func(childComplexity int, rules []*model.NotificationRuleInput) int
+		SetVariable                     func(childComplexity int, input model.SetVariableInput) int
+		SnoozeIncident                  func(childComplexity int, input model.SnoozeIncidentInput) int
+		SuspendFarm                     func(childComplexity int, input model.FarmIDInput) int
+		TerminateFarm                   func(childComplexity int, input model.FarmIDInput) int
+		UnacknowledgeIncident           func(childComplexity int, input model.UnacknowledgeIncidentInput) int
+		UnlinkSlackUser                 func(childComplexity int, input model.UnlinkSlackUserInput) int
+		UpdateAWSIntegration            func(childComplexity int, input model.UpdateAWSIntegrationInput) int
+		UpdateAccount                   func(childComplexity int, input model.UpdateAccountInput) int
+		UpdateComponent                 func(childComplexity int, input model.UpdateComponentInput) int
+		UpdateContactMethod             func(childComplexity int, input model.UpdateContactMethodInput) int
+		UpdateEndpoint                  func(childComplexity int, input model.UpdateEndpointInput) int
+		UpdateEnvironment               func(childComplexity int, input model.UpdateEnvironmentInput) int
+		UpdateEscalationPolicy          func(childComplexity int, input model.UpdateEscalationPolicyInput) int
+		UpdateFarm                      func(childComplexity int, input model.UpdateFarmInput) int
+		UpdateMemberRole                func(childComplexity int, input model.UpdateMemberRoleInput) int
+		UpdateProfile                   func(childComplexity int, input model.UpdateProfileInput) int
+		UpdateSchedule                  func(childComplexity int, input model.UpdateScheduleInput) int
+		UpdateServer                    func(childComplexity int, input model.UpdateServerInput) int
+		UpdateWebhook                   func(childComplexity int, input model.UpdateWebhookInput) int
 	}
 
 	Notification struct {
@@ -1090,6 +1106,48 @@ type ComplexityRoot struct {
 		Severity func(childComplexity int) int
 	}
 
+	SlackConnection struct {
+		BotUserID        func(childComplexity int) int
+		CommandsURL      func(childComplexity int) int
+		Connected        func(childComplexity int) int
+		ConnectedAt      func(childComplexity int) int
+		ConnectedBy      func(childComplexity int) int
+		InteractivityURL func(childComplexity int) int
+		Manifest         func(childComplexity int) int
+		TeamID           func(childComplexity int) int
+		TeamName         func(childComplexity int) int
+	}
+
+	SlackConnectionPayload struct {
+		Errors func(childComplexity int) int
+		Slack  func(childComplexity int) int
+	}
+
+	SlackMessage struct {
+		ChannelID      func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DesiredVersion func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastSyncedAt   func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		SyncedVersion  func(childComplexity int) int
+		Ts             func(childComplexity int) int
+	}
+
+	SlackUserLink struct {
+		AccountID   func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		SlackUserID func(childComplexity int) int
+		TeamID      func(childComplexity int) int
+	}
+
+	SlackUserLinkPayload struct {
+		Errors func(childComplexity int) int
+		Link   func(childComplexity int) int
+	}
+
 	SnsReceipt struct {
 		AlarmName  func(childComplexity int) int
 		Detail     func(childComplexity int) int
@@ -1151,6 +1209,7 @@ type ComplexityRoot struct {
 		Memberships       func(childComplexity int) int
 		Name              func(childComplexity int) int
 		NotificationRules func(childComplexity int) int
+		SlackLinks        func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -1424,6 +1483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.MyShifts(childComplexity, args["days"].(*int)), true
+	case "Account.mySlackUserId":
+		if e.ComplexityRoot.Account.MySlackUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.MySlackUserID(childComplexity), true
 	case "Account.name":
 		if e.ComplexityRoot.Account.Name == nil {
 			break
@@ -1476,6 +1541,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Schedules(childComplexity), true
+	case "Account.slackWorkspace":
+		if e.ComplexityRoot.Account.SlackWorkspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.SlackWorkspace(childComplexity), true
 
 	case "AccountOverview.checklist":
 		if e.ComplexityRoot.AccountOverview.Checklist == nil {
@@ -2376,6 +2447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Component.OpenIncidentCount(childComplexity), true
+	case "Component.slackChannel":
+		if e.ComplexityRoot.Component.SlackChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.SlackChannel(childComplexity), true
 	case "Component.status":
 		if e.ComplexityRoot.Component.Status == nil {
 			break
@@ -3205,6 +3282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EscalationPolicy.Repeat(childComplexity), true
+	case "EscalationPolicy.slackChannel":
+		if e.ComplexityRoot.EscalationPolicy.SlackChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicy.SlackChannel(childComplexity), true
 	case "EscalationPolicy.updatedAt":
 		if e.ComplexityRoot.EscalationPolicy.UpdatedAt == nil {
 			break
@@ -3224,6 +3307,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EscalationPolicyPayload.Policy(childComplexity), true
+
+	case "EscalationPolicySlackPayload.errors":
+		if e.ComplexityRoot.EscalationPolicySlackPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicySlackPayload.Errors(childComplexity), true
+	case "EscalationPolicySlackPayload.policy":
+		if e.ComplexityRoot.EscalationPolicySlackPayload.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationPolicySlackPayload.Policy(childComplexity), true
 
 	case "EscalationTarget.id":
 		if e.ComplexityRoot.EscalationTarget.ID == nil {
@@ -3685,6 +3781,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Severity(childComplexity), true
+	case "Incident.slackMessages":
+		if e.ComplexityRoot.Incident.SlackMessages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.SlackMessages(childComplexity), true
 	case "Incident.source":
 		if e.ComplexityRoot.Incident.Source == nil {
 			break
@@ -4298,6 +4400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.connectSlackWorkspace":
+		if e.ComplexityRoot.Mutation.ConnectSlackWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectSlackWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectSlackWorkspace(childComplexity, args["input"].(model.ConnectSlackWorkspaceInput)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -4628,6 +4741,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["input"].(model.WebhookIDInput)), true
+	case "Mutation.disconnectSlackWorkspace":
+		if e.ComplexityRoot.Mutation.DisconnectSlackWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disconnectSlackWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisconnectSlackWorkspace(childComplexity, args["input"].(model.DisconnectSlackWorkspaceInput)), true
 	case "Mutation.escalateIncident":
 		if e.ComplexityRoot.Mutation.EscalateIncident == nil {
 			break
@@ -4683,6 +4807,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LaunchFarm(childComplexity, args["input"].(model.FarmIDInput)), true
+	case "Mutation.linkSlackUser":
+		if e.ComplexityRoot.Mutation.LinkSlackUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkSlackUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkSlackUser(childComplexity, args["input"].(model.LinkSlackUserInput)), true
 	case "Mutation.reassignIncident":
 		if e.ComplexityRoot.Mutation.ReassignIncident == nil {
 			break
@@ -4881,6 +5016,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendTestNotification(childComplexity, args["contactMethodId"].(string)), true
+	case "Mutation.setComponentSlackChannel":
+		if e.ComplexityRoot.Mutation.SetComponentSlackChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setComponentSlackChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetComponentSlackChannel(childComplexity, args["input"].(model.SetComponentSlackChannelInput)), true
 	case "Mutation.setDeliveryRetention":
 		if e.ComplexityRoot.Mutation.SetDeliveryRetention == nil {
 			break
@@ -4914,6 +5060,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetEscalationPolicy(childComplexity, args["input"].(model.SetEscalationPolicyInput)), true
+	case "Mutation.setEscalationPolicySlackChannel":
+		if e.ComplexityRoot.Mutation.SetEscalationPolicySlackChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setEscalationPolicySlackChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetEscalationPolicySlackChannel(childComplexity, args["input"].(model.SetEscalationPolicySlackChannelInput)), true
 	case "Mutation.setIncidentPolicy":
 		if e.ComplexityRoot.Mutation.SetIncidentPolicy == nil {
 			break
@@ -5002,6 +5159,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnacknowledgeIncident(childComplexity, args["input"].(model.UnacknowledgeIncidentInput)), true
+	case "Mutation.unlinkSlackUser":
+		if e.ComplexityRoot.Mutation.UnlinkSlackUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlinkSlackUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnlinkSlackUser(childComplexity, args["input"].(model.UnlinkSlackUserInput)), true
 	case "Mutation.updateAwsIntegration":
 		if e.ComplexityRoot.Mutation.UpdateAWSIntegration == nil {
 			break
@@ -6093,6 +6261,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeverityCount.Severity(childComplexity), true
 
+	case "SlackConnection.botUserId":
+		if e.ComplexityRoot.SlackConnection.BotUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.BotUserID(childComplexity), true
+	case "SlackConnection.commandsUrl":
+		if e.ComplexityRoot.SlackConnection.CommandsURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.CommandsURL(childComplexity), true
+	case "SlackConnection.connected":
+		if e.ComplexityRoot.SlackConnection.Connected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.Connected(childComplexity), true
+	case "SlackConnection.connectedAt":
+		if e.ComplexityRoot.SlackConnection.ConnectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.ConnectedAt(childComplexity), true
+	case "SlackConnection.connectedBy":
+		if e.ComplexityRoot.SlackConnection.ConnectedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.ConnectedBy(childComplexity), true
+	case "SlackConnection.interactivityUrl":
+		if e.ComplexityRoot.SlackConnection.InteractivityURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.InteractivityURL(childComplexity), true
+	case "SlackConnection.manifest":
+		if e.ComplexityRoot.SlackConnection.Manifest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.Manifest(childComplexity), true
+	case "SlackConnection.teamId":
+		if e.ComplexityRoot.SlackConnection.TeamID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.TeamID(childComplexity), true
+	case "SlackConnection.teamName":
+		if e.ComplexityRoot.SlackConnection.TeamName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnection.TeamName(childComplexity), true
+
+	case "SlackConnectionPayload.errors":
+		if e.ComplexityRoot.SlackConnectionPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnectionPayload.Errors(childComplexity), true
+	case "SlackConnectionPayload.slack":
+		if e.ComplexityRoot.SlackConnectionPayload.Slack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackConnectionPayload.Slack(childComplexity), true
+
+	case "SlackMessage.channelId":
+		if e.ComplexityRoot.SlackMessage.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.ChannelID(childComplexity), true
+	case "SlackMessage.createdAt":
+		if e.ComplexityRoot.SlackMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.CreatedAt(childComplexity), true
+	case "SlackMessage.desiredVersion":
+		if e.ComplexityRoot.SlackMessage.DesiredVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.DesiredVersion(childComplexity), true
+	case "SlackMessage.id":
+		if e.ComplexityRoot.SlackMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.ID(childComplexity), true
+	case "SlackMessage.lastError":
+		if e.ComplexityRoot.SlackMessage.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.LastError(childComplexity), true
+	case "SlackMessage.lastSyncedAt":
+		if e.ComplexityRoot.SlackMessage.LastSyncedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.LastSyncedAt(childComplexity), true
+	case "SlackMessage.nextAttemptAt":
+		if e.ComplexityRoot.SlackMessage.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.NextAttemptAt(childComplexity), true
+	case "SlackMessage.syncedVersion":
+		if e.ComplexityRoot.SlackMessage.SyncedVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.SyncedVersion(childComplexity), true
+	case "SlackMessage.ts":
+		if e.ComplexityRoot.SlackMessage.Ts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessage.Ts(childComplexity), true
+
+	case "SlackUserLink.accountId":
+		if e.ComplexityRoot.SlackUserLink.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLink.AccountID(childComplexity), true
+	case "SlackUserLink.createdAt":
+		if e.ComplexityRoot.SlackUserLink.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLink.CreatedAt(childComplexity), true
+	case "SlackUserLink.id":
+		if e.ComplexityRoot.SlackUserLink.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLink.ID(childComplexity), true
+	case "SlackUserLink.slackUserId":
+		if e.ComplexityRoot.SlackUserLink.SlackUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLink.SlackUserID(childComplexity), true
+	case "SlackUserLink.teamId":
+		if e.ComplexityRoot.SlackUserLink.TeamID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLink.TeamID(childComplexity), true
+
+	case "SlackUserLinkPayload.errors":
+		if e.ComplexityRoot.SlackUserLinkPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLinkPayload.Errors(childComplexity), true
+	case "SlackUserLinkPayload.link":
+		if e.ComplexityRoot.SlackUserLinkPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackUserLinkPayload.Link(childComplexity), true
+
 	case "SnsReceipt.alarmName":
 		if e.ComplexityRoot.SnsReceipt.AlarmName == nil {
 			break
@@ -6354,6 +6689,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.NotificationRules(childComplexity), true
+	case "User.slackLinks":
+		if e.ComplexityRoot.User.SlackLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.SlackLinks(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -6579,6 +6920,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputApprovalFilter,
 		ec.unmarshalInputCancelApprovalRequestInput,
 		ec.unmarshalInputChangePasswordInput,
+		ec.unmarshalInputConnectSlackWorkspaceInput,
 		ec.unmarshalInputCreateAccountInput,
 		ec.unmarshalInputCreateApiTokenInput,
 		ec.unmarshalInputCreateAwsIntegrationInput,
@@ -6603,6 +6945,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteServerInput,
 		ec.unmarshalInputDeleteVariableInput,
 		ec.unmarshalInputDeliveryFilter,
+		ec.unmarshalInputDisconnectSlackWorkspaceInput,
 		ec.unmarshalInputEndpointHeaderInput,
 		ec.unmarshalInputEndpointIdInput,
 		ec.unmarshalInputEscalateIncidentInput,
@@ -6614,6 +6957,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputIntegrationRouteInput,
 		ec.unmarshalInputInviteMemberInput,
 		ec.unmarshalInputKeyValueInput,
+		ec.unmarshalInputLinkSlackUserInput,
 		ec.unmarshalInputNotificationRuleInput,
 		ec.unmarshalInputReassignIncidentInput,
 		ec.unmarshalInputRemoveMemberInput,
@@ -6629,14 +6973,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputSendTestAlarmInput,
 		ec.unmarshalInputServerFields,
+		ec.unmarshalInputSetComponentSlackChannelInput,
 		ec.unmarshalInputSetDeliveryRetentionInput,
 		ec.unmarshalInputSetEnvironmentApprovalsInput,
 		ec.unmarshalInputSetEscalationPolicyInput,
+		ec.unmarshalInputSetEscalationPolicySlackChannelInput,
 		ec.unmarshalInputSetIncidentPolicyInput,
 		ec.unmarshalInputSetIntegrationRoutesInput,
 		ec.unmarshalInputSetVariableInput,
 		ec.unmarshalInputSnoozeIncidentInput,
 		ec.unmarshalInputUnacknowledgeIncidentInput,
+		ec.unmarshalInputUnlinkSlackUserInput,
 		ec.unmarshalInputUpdateAccountInput,
 		ec.unmarshalInputUpdateAwsIntegrationInput,
 		ec.unmarshalInputUpdateComponentInput,
@@ -7507,7 +7854,7 @@ type IncidentChange {
 extend type Account {
   "Newest first."
   incidents(filter: IncidentFilter, first: Int = 50, after: String): IncidentConnection!
-  "Response figures of the incidents the filter matches."
+  "Response figures of the incidents the filter matches (test incidents only when the filter asks for them)."
   incidentStats(filter: IncidentFilter): IncidentStats!
 }
 
@@ -8503,6 +8850,136 @@ extend type Mutation {
   setEscalationPolicy(input: SetEscalationPolicyInput!): SetEscalationPolicyPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/slack.graphqls", Input: `# The Slack app (design §14, issue 12, docs/slack.md).
+
+"An account's connection to a Slack workspace. The bot token and signing secret are never shown again."
+type SlackConnection {
+  connected: Boolean!
+  teamId: String
+  teamName: String
+  botUserId: String
+  connectedBy: String
+  connectedAt: Time
+  "The Slack app manifest (JSON) for this installation: paste it into api.slack.com → Create New App → From an app manifest."
+  manifest: String!
+  "Where Slack posts button clicks and modals."
+  interactivityUrl: String!
+  "Where Slack posts the /switchboard command."
+  commandsUrl: String!
+}
+
+"An incident's message in a Slack channel: updated in place as the incident changes."
+type SlackMessage {
+  id: ID!
+  channelId: String!
+  "Slack's id of the message (empty until it is first posted)."
+  ts: String!
+  "Versions of the incident asked for and the last one shown in Slack."
+  desiredVersion: Int!
+  syncedVersion: Int!
+  lastSyncedAt: Time
+  "Why the last sync failed (ratelimited, channel_not_found …); empty when it succeeded."
+  lastError: String!
+  "When the next sync runs (null: in sync, or stopped until the next change)."
+  nextAttemptAt: Time
+  createdAt: Time!
+}
+
+"A Slack user acting as this Switchboard user in an account's workspace."
+type SlackUserLink {
+  id: ID!
+  accountId: ID!
+  teamId: String!
+  slackUserId: String!
+  createdAt: Time!
+}
+
+input ConnectSlackWorkspaceInput {
+  accountId: ID!
+  "The Bot User OAuth Token (xoxb-…)."
+  botToken: String!
+  "The app's signing secret (Basic Information → App Credentials)."
+  signingSecret: String!
+}
+
+input DisconnectSlackWorkspaceInput {
+  accountId: ID!
+}
+
+input SetComponentSlackChannelInput {
+  componentId: ID!
+  "A channel id (C…); empty clears it."
+  channel: String!
+}
+
+input SetEscalationPolicySlackChannelInput {
+  policyId: ID!
+  "A channel id (C…); empty clears it. Used for incidents whose component has no channel."
+  channel: String!
+}
+
+input LinkSlackUserInput {
+  "The token of the link Slack showed (the ` + "`" + `token` + "`" + ` query parameter of /slack/link)."
+  token: String!
+}
+
+input UnlinkSlackUserInput {
+  id: ID!
+}
+
+type SlackConnectionPayload {
+  slack: SlackConnection
+  errors: [UserError!]!
+}
+
+type SlackUserLinkPayload {
+  link: SlackUserLink
+  errors: [UserError!]!
+}
+
+type EscalationPolicySlackPayload {
+  policy: EscalationPolicy
+  errors: [UserError!]!
+}
+
+extend type Account {
+  "The account's Slack workspace connection and the app manifest to create it."
+  slackWorkspace: SlackConnection!
+  "The caller's Slack user id in the account's workspace, found by their email (users.lookupByEmail): the address of a Slack DM contact method. Null when there is no workspace or no member with that email."
+  mySlackUserId: String
+}
+
+extend type Component {
+  "The Slack channel id its incidents are posted to; empty for none."
+  slackChannel: String!
+}
+
+extend type EscalationPolicy {
+  "The Slack channel id for incidents whose component has none; empty for none."
+  slackChannel: String!
+}
+
+extend type Incident {
+  "The incident's Slack channel messages and how far they are in sync."
+  slackMessages: [SlackMessage!]!
+}
+
+extend type User {
+  "The caller's own Slack links (empty for other users)."
+  slackLinks: [SlackUserLink!]!
+}
+
+extend type Mutation {
+  "Checks the token with Slack (auth.test) and stores both secrets encrypted. Admins."
+  connectSlackWorkspace(input: ConnectSlackWorkspaceInput!): SlackConnectionPayload!
+  disconnectSlackWorkspace(input: DisconnectSlackWorkspaceInput!): SlackConnectionPayload!
+  setComponentSlackChannel(input: SetComponentSlackChannelInput!): ComponentPayload!
+  setEscalationPolicySlackChannel(input: SetEscalationPolicySlackChannelInput!): EscalationPolicySlackPayload!
+  "Links the Slack user named by a signed link to the signed-in user."
+  linkSlackUser(input: LinkSlackUserInput!): SlackUserLinkPayload!
+  unlinkSlackUser(input: UnlinkSlackUserInput!): DeletePayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `type User {
   id: ID!
   email: String!
@@ -9122,6 +9599,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_myShifts(ctx, field)
 	case "calendarFeeds":
 		return ec.fieldContext_Account_calendarFeeds(ctx, field)
+	case "slackWorkspace":
+		return ec.fieldContext_Account_slackWorkspace(ctx, field)
+	case "mySlackUserId":
+		return ec.fieldContext_Account_mySlackUserId(ctx, field)
 	case "eventCatalog":
 		return ec.fieldContext_Account_eventCatalog(ctx, field)
 	case "events":
@@ -9580,6 +10061,8 @@ func (ec *executionContext) childFields_Component(ctx context.Context, field gra
 		return ec.fieldContext_Component_updatedAt(ctx, field)
 	case "escalationPolicy":
 		return ec.fieldContext_Component_escalationPolicy(ctx, field)
+	case "slackChannel":
+		return ec.fieldContext_Component_slackChannel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Component", field.Name)
 }
@@ -9994,6 +10477,8 @@ func (ec *executionContext) childFields_EscalationPolicy(ctx context.Context, fi
 		return ec.fieldContext_EscalationPolicy_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_EscalationPolicy_updatedAt(ctx, field)
+	case "slackChannel":
+		return ec.fieldContext_EscalationPolicy_slackChannel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EscalationPolicy", field.Name)
 }
@@ -10006,6 +10491,16 @@ func (ec *executionContext) childFields_EscalationPolicyPayload(ctx context.Cont
 		return ec.fieldContext_EscalationPolicyPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EscalationPolicyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationPolicySlackPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_EscalationPolicySlackPayload_policy(ctx, field)
+	case "errors":
+		return ec.fieldContext_EscalationPolicySlackPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationPolicySlackPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EscalationTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10234,6 +10729,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_unreachedAt(ctx, field)
 	case "notifications":
 		return ec.fieldContext_Incident_notifications(ctx, field)
+	case "slackMessages":
+		return ec.fieldContext_Incident_slackMessages(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
 }
@@ -10882,6 +11379,90 @@ func (ec *executionContext) childFields_SeverityCount(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SeverityCount", field.Name)
 }
 
+func (ec *executionContext) childFields_SlackConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "connected":
+		return ec.fieldContext_SlackConnection_connected(ctx, field)
+	case "teamId":
+		return ec.fieldContext_SlackConnection_teamId(ctx, field)
+	case "teamName":
+		return ec.fieldContext_SlackConnection_teamName(ctx, field)
+	case "botUserId":
+		return ec.fieldContext_SlackConnection_botUserId(ctx, field)
+	case "connectedBy":
+		return ec.fieldContext_SlackConnection_connectedBy(ctx, field)
+	case "connectedAt":
+		return ec.fieldContext_SlackConnection_connectedAt(ctx, field)
+	case "manifest":
+		return ec.fieldContext_SlackConnection_manifest(ctx, field)
+	case "interactivityUrl":
+		return ec.fieldContext_SlackConnection_interactivityUrl(ctx, field)
+	case "commandsUrl":
+		return ec.fieldContext_SlackConnection_commandsUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SlackConnectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slack":
+		return ec.fieldContext_SlackConnectionPayload_slack(ctx, field)
+	case "errors":
+		return ec.fieldContext_SlackConnectionPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackConnectionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SlackMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SlackMessage_id(ctx, field)
+	case "channelId":
+		return ec.fieldContext_SlackMessage_channelId(ctx, field)
+	case "ts":
+		return ec.fieldContext_SlackMessage_ts(ctx, field)
+	case "desiredVersion":
+		return ec.fieldContext_SlackMessage_desiredVersion(ctx, field)
+	case "syncedVersion":
+		return ec.fieldContext_SlackMessage_syncedVersion(ctx, field)
+	case "lastSyncedAt":
+		return ec.fieldContext_SlackMessage_lastSyncedAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_SlackMessage_lastError(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_SlackMessage_nextAttemptAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SlackMessage_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_SlackUserLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SlackUserLink_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_SlackUserLink_accountId(ctx, field)
+	case "teamId":
+		return ec.fieldContext_SlackUserLink_teamId(ctx, field)
+	case "slackUserId":
+		return ec.fieldContext_SlackUserLink_slackUserId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SlackUserLink_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackUserLink", field.Name)
+}
+
+func (ec *executionContext) childFields_SlackUserLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "link":
+		return ec.fieldContext_SlackUserLinkPayload_link(ctx, field)
+	case "errors":
+		return ec.fieldContext_SlackUserLinkPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackUserLinkPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SnsReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "messageId":
@@ -10988,6 +11569,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_contactMethods(ctx, field)
 	case "notificationRules":
 		return ec.fieldContext_User_notificationRules(ctx, field)
+	case "slackLinks":
+		return ec.fieldContext_User_slackLinks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }

@@ -149,6 +149,14 @@ type ComponentPayload struct {
 	Errors    []*UserError      `json:"errors"`
 }
 
+type ConnectSlackWorkspaceInput struct {
+	AccountID string `json:"accountId"`
+	// The Bot User OAuth Token (xoxb-…).
+	BotToken string `json:"botToken"`
+	// The app's signing secret (Basic Information → App Credentials).
+	SigningSecret string `json:"signingSecret"`
+}
+
 type ContactMethodPayload struct {
 	ContactMethod *models.ContactMethod `json:"contactMethod,omitempty"`
 	Errors        []*UserError          `json:"errors"`
@@ -369,6 +377,10 @@ type DeliveryPayload struct {
 	Errors   []*UserError     `json:"errors"`
 }
 
+type DisconnectSlackWorkspaceInput struct {
+	AccountID string `json:"accountId"`
+}
+
 type EndpointIDInput struct {
 	ID string `json:"id"`
 }
@@ -427,6 +439,11 @@ type EscalationLevelInput struct {
 }
 
 type EscalationPolicyPayload struct {
+	Policy *models.EscalationPolicy `json:"policy,omitempty"`
+	Errors []*UserError             `json:"errors"`
+}
+
+type EscalationPolicySlackPayload struct {
 	Policy *models.EscalationPolicy `json:"policy,omitempty"`
 	Errors []*UserError             `json:"errors"`
 }
@@ -549,6 +566,11 @@ type LayerRestrictionWindow struct {
 	From string `json:"from"`
 	// HH:MM; at or before `from` crosses midnight; equal to `from` is the whole day.
 	To string `json:"to"`
+}
+
+type LinkSlackUserInput struct {
+	// The token of the link Slack showed (the `token` query parameter of /slack/link).
+	Token string `json:"token"`
 }
 
 type MailMessageConnection struct {
@@ -733,6 +755,12 @@ type ServerPayload struct {
 	Errors []*UserError   `json:"errors"`
 }
 
+type SetComponentSlackChannelInput struct {
+	ComponentID string `json:"componentId"`
+	// A channel id (C…); empty clears it.
+	Channel string `json:"channel"`
+}
+
 type SetDeliveryRetentionInput struct {
 	Days int `json:"days"`
 }
@@ -762,6 +790,12 @@ type SetEscalationPolicyPayload struct {
 	Component   *models.Component      `json:"component,omitempty"`
 	Integration *models.AWSIntegration `json:"integration,omitempty"`
 	Errors      []*UserError           `json:"errors"`
+}
+
+type SetEscalationPolicySlackChannelInput struct {
+	PolicyID string `json:"policyId"`
+	// A channel id (C…); empty clears it. Used for incidents whose component has no channel.
+	Channel string `json:"channel"`
 }
 
 type SetIncidentPolicyInput struct {
@@ -797,6 +831,32 @@ type SeverityCount struct {
 	Count    int             `json:"count"`
 }
 
+// An account's connection to a Slack workspace. The bot token and signing secret are never shown again.
+type SlackConnection struct {
+	Connected   bool       `json:"connected"`
+	TeamID      *string    `json:"teamId,omitempty"`
+	TeamName    *string    `json:"teamName,omitempty"`
+	BotUserID   *string    `json:"botUserId,omitempty"`
+	ConnectedBy *string    `json:"connectedBy,omitempty"`
+	ConnectedAt *time.Time `json:"connectedAt,omitempty"`
+	// The Slack app manifest (JSON) for this installation: paste it into api.slack.com → Create New App → From an app manifest.
+	Manifest string `json:"manifest"`
+	// Where Slack posts button clicks and modals.
+	InteractivityURL string `json:"interactivityUrl"`
+	// Where Slack posts the /switchboard command.
+	CommandsURL string `json:"commandsUrl"`
+}
+
+type SlackConnectionPayload struct {
+	Slack  *SlackConnection `json:"slack,omitempty"`
+	Errors []*UserError     `json:"errors"`
+}
+
+type SlackUserLinkPayload struct {
+	Link   *models.SlackUserLink `json:"link,omitempty"`
+	Errors []*UserError          `json:"errors"`
+}
+
 type SnoozeIncidentInput struct {
 	ID string `json:"id"`
 	// 1–1440
@@ -818,6 +878,10 @@ type TestNotificationPayload struct {
 }
 
 type UnacknowledgeIncidentInput struct {
+	ID string `json:"id"`
+}
+
+type UnlinkSlackUserInput struct {
 	ID string `json:"id"`
 }
 

@@ -98,9 +98,29 @@ func (b Builder) Event(accountID, eventID string) string {
 // secret: the URL is shown once.
 func (b Builder) SNSWebhook(token string) string { return b.join("webhooks", "aws", token) }
 
+// Action is the page of a signed single-use link (acknowledge or resolve from a mail): a GET
+// shows what it does, a POST acts.
+func (b Builder) Action(token string) string { return b.join("links", token) }
+
 // ContactVerify is the page that verifies a contact method's address (a signed link: GET shows
 // a button, POST verifies).
 func (b Builder) ContactVerify(token string) string { return b.join("verify", token) }
 
 // CalendarFeed is the secret iCalendar URL of a schedule or of one person's shifts.
 func (b Builder) CalendarFeed(token string) string { return b.join("calendar", token) }
+
+// SlackInteractivity is the Slack app's interactivity request URL (buttons, modals).
+func (b Builder) SlackInteractivity() string { return b.join("integrations", "slack", "interactivity") }
+
+// SlackCommands is the Slack app's slash command request URL.
+func (b Builder) SlackCommands() string { return b.join("integrations", "slack", "commands") }
+
+// SlackLink is the console page where a person, once signed in, links their Slack user to
+// their Switchboard user with the signed token Slack showed them.
+func (b Builder) SlackLink(token string) string {
+	u := b.join("slack", "link")
+	if u == "" {
+		return ""
+	}
+	return u + "?token=" + url.QueryEscape(token)
+}

@@ -17,6 +17,10 @@ func TestLinks(t *testing.T) {
 		{"sns", b.SNSWebhook("tok"), "https://sb.example.com/base/webhooks/aws/tok"},
 		{"verify", b.ContactVerify("v.t"), "https://sb.example.com/base/verify/v.t"},
 		{"calendar", b.CalendarFeed("sbcal_x"), "https://sb.example.com/base/calendar/sbcal_x"},
+		{"slack interactivity", b.SlackInteractivity(), "https://sb.example.com/base/integrations/slack/interactivity"},
+		{"slack commands", b.SlackCommands(), "https://sb.example.com/base/integrations/slack/commands"},
+		{"slack link", b.SlackLink("a.b+c/="), "https://sb.example.com/base/slack/link?token=a.b%2Bc%2F%3D"},
+		{"slack link no base", New("").SlackLink("t"), ""},
 		// Segments are escaped: an id can never add path segments or a query.
 		{"escaped", b.Incident("a/../b", "x?y#z"), "https://sb.example.com/base/accounts/a%2F..%2Fb/incidents/x%3Fy%23z"},
 		// No account, no link: a link into the console always names its account.

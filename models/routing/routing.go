@@ -99,6 +99,8 @@ func (o *Op) UnmarshalGQL(v any) error {
 const (
 	MaxConditions  = 20
 	MaxValueLength = 512
+	// MaxDimensionLength is CloudWatch's own limit on a dimension name.
+	MaxDimensionLength = 255
 )
 
 // Condition is one test of a rule.
@@ -210,6 +212,10 @@ func Compile(conds []Condition) (*Matcher, error) {
 			return nil, &Error{i, "op", fmt.Sprintf("unknown operator %q (glob, equals or regex)", c.Op)}
 		case c.Field == Dimension && strings.TrimSpace(c.Dimension) == "":
 			return nil, &Error{i, "dimension", "name the dimension (e.g. DBInstanceIdentifier)"}
+		case len(c.Dimension) > MaxDimensionLength:
+			return nil, &Error{i, "dimension", fmt.Sprintf("at most %d characters", MaxDimensionLength)}
+		case strings.ContainsRune(c.Dimension, 0):
+			return nil, &Error{i, "dimension", "must not contain NUL characters"}
 		case c.Field != Dimension && c.Dimension != "":
 			return nil, &Error{i, "dimension", "only a dimension condition names a dimension"}
 		case c.Value == "":

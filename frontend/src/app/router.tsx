@@ -21,6 +21,8 @@ export const routes: RouteObject[] = [
         element: <GuestOnly />,
         children: [{ path: 'login', lazy: page(() => import('@/features/auth/LoginPage')) }],
       },
+      // An invitation link: public, whoever is signed in (the person may have no user yet).
+      { path: 'invite/:token', lazy: page(() => import('@/features/auth/InvitePage')) },
       {
         element: <RequireAuth />,
         children: [

@@ -16,3 +16,7 @@ export function safeNextPath(next: string | null): string {
   if (next.startsWith('/login') || next.startsWith('/setup')) return '/';
   return next;
 }
+
+/** The "Confirm password" field's rule. */
+export const validatePasswordConfirmation = (value: string, values: { password: string }) =>
+  value !== values.password ? 'The passwords do not match' : null;

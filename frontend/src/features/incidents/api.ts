@@ -148,6 +148,22 @@ export const IncidentDetailFields = graphql(`
       metricNamespace
       metricName
       rule
+      condition {
+        statistic
+        period
+        evaluationPeriods
+        datapointsToAlarm
+        comparisonOperator
+        threshold
+        treatMissingData
+        unit
+        summary
+      }
+      dimensions {
+        name
+        value
+      }
+      consoleUrl
     }
     timeline {
       id

@@ -143,6 +143,9 @@ const detail = (over: Record<string, unknown> = {}) => ({
     metricNamespace: 'AWS/EC2',
     metricName: 'CPUUtilization',
     rule: null,
+    condition: null,
+    dimensions: [],
+    consoleUrl: null,
   },
   timeline: [
     { id: 't1', kind: 'opened', actorLabel: 'AWS integration Prod alarms', body: 'Threshold Crossed', createdAt: '2026-01-01T10:00:00Z', actor: null },

@@ -15,7 +15,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { IconAlertTriangle, IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBrandAws, IconFlask, IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -42,6 +42,8 @@ import {
 import { awsCommands, rejectionFix } from './aws';
 import { AwsSetupSteps } from './components/AwsSetupSteps';
 import { EditIntegrationModal } from './components/EditIntegrationModal';
+import { RoutingRulesCard } from './components/RoutingRulesCard';
+import { TestAlarmModal } from './components/TestAlarmModal';
 
 const REFRESH_MS = 10_000;
 
@@ -71,6 +73,8 @@ export default function IntegrationPage() {
   const [, rotate] = useMutation(RotateIntegrationUrlMutation);
   const [, remove] = useMutation(DeleteIntegrationMutation);
   const [editing, setEditing] = useState(false);
+  const [showSteps, setShowSteps] = useState(false);
+  const [testing, setTesting] = useState(false);
   // A rotated URL lives only in this state, until the dialog closes.
   const [rotated, setRotated] = useState<{ url: string; topic: string } | null>(null);
 
@@ -147,19 +151,27 @@ export default function IntegrationPage() {
             <SeverityBadge value={integ.defaultSeverity} size="sm" variant="light" />
           </Text>
         </Stack>
-        {canManage && (
-          <Group gap="sm">
-            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-            <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRotate}>
-              Rotate URL
-            </Button>
-            <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
-              Delete
-            </Button>
-          </Group>
-        )}
+        <Group gap="sm">
+          <Button variant="default" leftSection={<IconBrandAws size={16} />} onClick={() => setShowSteps(true)}>
+            Show AWS setup steps
+          </Button>
+          {canManage && (
+            <>
+              <Button variant="default" leftSection={<IconFlask size={16} />} onClick={() => setTesting(true)}>
+                Send a test alarm
+              </Button>
+              <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+              <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRotate}>
+                Rotate URL
+              </Button>
+              <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
+                Delete
+              </Button>
+            </>
+          )}
+        </Group>
       </Group>
 
       <Stack gap="lg">
@@ -205,7 +217,9 @@ export default function IntegrationPage() {
           fallback={`the policy of ${integ.component.name}`}
         />
 
-        <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} spacing="sm" aria-label="Message counts">
+        <RoutingRulesCard integ={integ} canManage={canManage} />
+
+        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" aria-label="Message counts">
           <Stat label="Opened" value={s.opened} color="red" />
           <Stat label="Resolved" value={s.resolved} color="teal" />
           <Stat label="No change" value={s.noChange} />
@@ -213,6 +227,7 @@ export default function IntegrationPage() {
           <Stat label="Ignored" value={s.ignored} />
           <Stat label="Confirmations" value={s.confirmations} />
           <Stat label="Rejected" value={s.rejected} color="red" />
+          <Stat label="Tests" value={s.tests} />
         </SimpleGrid>
 
         <Card withBorder radius="md">
@@ -279,13 +294,16 @@ export default function IntegrationPage() {
               No messages yet. Accepted SNS messages (confirmations, alarms) are listed here.
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={1000}>
               <Table verticalSpacing="xs" aria-label="Recent messages">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th w={140}>When</Table.Th>
-                    <Table.Th w={210}>Type</Table.Th>
+                    <Table.Th w={170}>Type</Table.Th>
+                    <Table.Th>Alarm</Table.Th>
                     <Table.Th w={130}>Outcome</Table.Th>
+                    <Table.Th>Incident</Table.Th>
+                    <Table.Th>Rule</Table.Th>
                     <Table.Th>Detail</Table.Th>
                     <Table.Th>Message id</Table.Th>
                   </Table.Tr>
@@ -300,9 +318,35 @@ export default function IntegrationPage() {
                         <Text size="sm">{m.type}</Text>
                       </Table.Td>
                       <Table.Td>
+                        <Text size="sm">{m.alarmName || '—'}</Text>
+                      </Table.Td>
+                      <Table.Td>
                         <Badge variant="light" radius="sm" color={m.outcome === 'opened' ? 'red' : m.outcome === 'resolved' ? 'teal' : 'gray'}>
                           {m.outcome.replaceAll('_', ' ')}
                         </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        {m.incident ? (
+                          <Group gap={4} wrap="nowrap">
+                            <Anchor component={Link} to={`/accounts/${accountId}/incidents/${m.incident.id}`} size="sm">
+                              {m.incident.title}
+                            </Anchor>
+                            {m.incident.isTest && (
+                              <Badge size="xs" variant="outline" color="gray">
+                                Test
+                              </Badge>
+                            )}
+                          </Group>
+                        ) : (
+                          <Text size="sm" c="dimmed">—</Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {m.route ? (
+                          <Text size="sm">{m.route.name}</Text>
+                        ) : (
+                          <Text size="sm" c="dimmed">{m.alarmName ? 'none' : '—'}</Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">{m.detail || '—'}</Text>
@@ -322,6 +366,22 @@ export default function IntegrationPage() {
       </Stack>
 
       {canManage && <EditIntegrationModal integration={integ} opened={editing} onClose={() => setEditing(false)} />}
+      {canManage && (
+        <TestAlarmModal accountId={accountId} integrationId={integ.id} opened={testing} onClose={() => setTesting(false)} />
+      )}
+      <Modal opened={showSteps} onClose={() => setShowSteps(false)} title="AWS setup steps" size="xl" centered>
+        <Stack gap="lg">
+          <Alert color="blue" variant="light">
+            The full webhook URL was shown once, when the integration was created; the commands below show{' '}
+            <Code>{'<webhook URL>'}</Code> in its place. If you no longer have it, rotate the URL to get a new one
+            (the old one stops working at once).
+          </Alert>
+          <AwsSetupSteps webhookUrl="<webhook URL>" topicArn={integ.topicArn || integ.expectedTopicArn} />
+          <Group justify="flex-end">
+            <Button onClick={() => setShowSteps(false)}>Close</Button>
+          </Group>
+        </Stack>
+      </Modal>
       <Modal
         opened={rotated !== null}
         onClose={() => setRotated(null)}

@@ -38,6 +38,26 @@ export const IntegrationsQuery = graphql(`
   }
 `);
 
+export const IntegrationRouteFields = graphql(`
+  fragment IntegrationRouteFields on IntegrationRoute {
+    id
+    position
+    name
+    conditions {
+      field
+      dimension
+      op
+      value
+    }
+    component {
+      id
+      name
+    }
+    severity
+    escalationPolicyId
+  }
+`);
+
 export const IntegrationDetailFields = graphql(`
   fragment IntegrationDetailFields on AwsIntegration {
     id
@@ -69,9 +89,13 @@ export const IntegrationDetailFields = graphql(`
       outOfOrder
       ignored
       confirmations
+      tests
       rejected
       lastMessageAt
       lastOutcome
+    }
+    routes {
+      ...IntegrationRouteFields
     }
     recentMessages(first: 20) {
       messageId
@@ -79,6 +103,16 @@ export const IntegrationDetailFields = graphql(`
       outcome
       detail
       receivedAt
+      alarmName
+      incident {
+        id
+        title
+        isTest
+      }
+      route {
+        id
+        name
+      }
     }
     recentRejections(first: 20) {
       id
@@ -156,6 +190,84 @@ export const DeleteIntegrationMutation = graphql(`
         field
         message
       }
+    }
+  }
+`);
+
+export const SetIntegrationRoutesMutation = graphql(`
+  mutation SetIntegrationRoutes($input: SetIntegrationRoutesInput!) {
+    setIntegrationRoutes(input: $input) {
+      integration {
+        ...IntegrationDetailFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+/** Unsaved rules against the integration's last messages (a query: it changes nothing). */
+export const TryIntegrationRoutesQuery = graphql(`
+  query TryIntegrationRoutes($input: SetIntegrationRoutesInput!, $first: Int) {
+    tryIntegrationRoutes(input: $input, first: $first) {
+      trials {
+        message {
+          messageId
+          receivedAt
+          alarmName
+        }
+        facts {
+          alarmName
+        }
+        matchedIndex
+        component {
+          id
+          name
+        }
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const SendTestAlarmMutation = graphql(`
+  mutation SendTestAlarm($input: SendTestAlarmInput!) {
+    sendTestAlarm(input: $input) {
+      incident {
+        id
+        title
+        status
+        isTest
+        openedAt
+        resolvedAt
+        component {
+          id
+          name
+        }
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const AccountEndpointOptionsQuery = graphql(`
+  query AccountEndpointOptions($scope: ScopeInput!) {
+    endpoints(scope: $scope) {
+      id
+      name
+      url
+      active
     }
   }
 `);

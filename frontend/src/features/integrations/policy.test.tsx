@@ -23,7 +23,8 @@ const integration = {
   createdAt: '2026-01-01T00:00:00Z',
   component: { id: 'c1', name: 'Checkout' },
   escalationPolicy: { id: 'p1', name: 'Platform' },
-  stats: { opened: 0, resolved: 0, noChange: 0, outOfOrder: 0, ignored: 0, confirmations: 0, rejected: 0, lastMessageAt: null, lastOutcome: null },
+  stats: { opened: 0, resolved: 0, noChange: 0, outOfOrder: 0, ignored: 0, confirmations: 0, tests: 0, rejected: 0, lastMessageAt: null, lastOutcome: null },
+  routes: [],
   recentMessages: [],
   recentRejections: [],
 };

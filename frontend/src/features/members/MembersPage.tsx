@@ -12,7 +12,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconUserMinus, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { IconMail, IconUserMinus, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -34,6 +34,8 @@ import {
   membersContext,
 } from './api';
 import { AddMemberModal } from './components/AddMemberModal';
+import { InviteMemberModal } from './components/InviteMemberModal';
+import { PendingInvitations } from './components/PendingInvitations';
 
 function initials(name: string, email: string) {
   const source = name.trim() || email;
@@ -56,6 +58,7 @@ export default function MembersPage() {
   const [, updateRole] = useMutation(UpdateMemberRoleMutation);
   const [, removeMember] = useMutation(RemoveMemberMutation);
   const [adding, setAdding] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const [pendingId, setPendingId] = useState<string | null>(null);
 
   const account = data?.account;
@@ -217,15 +220,24 @@ export default function MembersPage() {
         }
         actions={
           canManage && (
-            <Button leftSection={<IconUserPlus size={16} />} onClick={() => setAdding(true)}>
-              Add member
-            </Button>
+            <Group gap="sm">
+              <Button variant="default" leftSection={<IconUserPlus size={16} />} onClick={() => setAdding(true)}>
+                Add member
+              </Button>
+              <Button leftSection={<IconMail size={16} />} onClick={() => setInviting(true)}>
+                Invite by email
+              </Button>
+            </Group>
           )
         }
       />
       <Card withBorder padding={0} radius="md">
         <Card.Section p="md">{body}</Card.Section>
       </Card>
+      {canManage && <PendingInvitations accountId={accountId} />}
+      {canManage && myRole && (
+        <InviteMemberModal accountId={accountId} myRole={myRole} opened={inviting} onClose={() => setInviting(false)} />
+      )}
       {canManage && myRole && (
         <AddMemberModal
           accountId={accountId}

@@ -71,4 +71,75 @@ export const RemoveMemberMutation = graphql(`
   }
 `);
 
+export const InvitationFields = graphql(`
+  fragment InvitationFields on Invitation {
+    id
+    email
+    role
+    invitedBy
+    createdAt
+    expiresAt
+    sentAt
+    status
+  }
+`);
+
+export const InvitationsQuery = graphql(`
+  query Invitations($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      invitations {
+        ...InvitationFields
+      }
+    }
+  }
+`);
+
+export const InviteMemberMutation = graphql(`
+  mutation InviteMember($input: InviteMemberInput!) {
+    inviteMember(input: $input) {
+      invitation {
+        ...InvitationFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ResendInvitationMutation = graphql(`
+  mutation ResendInvitation($id: ID!) {
+    resendInvitation(id: $id) {
+      invitation {
+        ...InvitationFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const RevokeInvitationMutation = graphql(`
+  mutation RevokeInvitation($id: ID!) {
+    revokeInvitation(id: $id) {
+      invitation {
+        id
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const invitationsContext = { additionalTypenames: ['Invitation'] };
+
 export const membersContext = { additionalTypenames: ['Membership'] };

@@ -21,6 +21,7 @@ function setup(myRole: Role, handlers: Parameters<typeof createMockClient>[0] = 
   ];
   const mock = createMockClient({
     Members: () => ({ account: { id: 'acc1', name: 'Acme', myRole, members } }),
+    Invitations: () => ({ account: { id: 'acc1', invitations: [] } }),
     ...handlers,
   });
   renderRoute(<MembersPage />, {

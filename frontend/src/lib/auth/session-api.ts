@@ -60,13 +60,13 @@ export interface SessionApi {
   logout(): Promise<void>;
 }
 
-interface RawSession {
+export interface RawSession {
   accessToken: string;
   expiresAt: string;
   user: SessionUser;
 }
 
-function parseSession(raw: RawSession): Session {
+export function parseSession(raw: RawSession): Session {
   const expiresAt = new Date(raw.expiresAt);
   if (!raw.accessToken || Number.isNaN(expiresAt.getTime()) || !raw.user) {
     throw new ApiError('internal', 'The server sent a malformed session.', 200);
@@ -80,7 +80,7 @@ const fallbackMessages: Record<number, string> = {
   429: 'Too many attempts. Wait a moment and try again.',
 };
 
-async function toApiError(res: Response): Promise<ApiError> {
+export async function toApiError(res: Response): Promise<ApiError> {
   let body: unknown;
   try {
     body = await res.json();

@@ -1,14 +1,10 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { FormErrors } from '@/components/FormErrors';
 import { ApiError, type SetupInput } from '@/lib/auth/session-api';
-import {
-  PASSWORD_MIN,
-  validateEmail,
-  validatePassword,
-  validateRequired,
-} from '../validation';
+import { validateEmail, validatePassword, validatePasswordConfirmation, validateRequired } from '../validation';
+import { NewPasswordFields } from './NewPasswordFields';
 
 interface Values extends SetupInput {
   confirmPassword: string;
@@ -25,8 +21,7 @@ export function SetupForm({ onSubmit }: { onSubmit: (input: SetupInput) => Promi
       email: validateEmail,
       name: validateRequired('Name'),
       password: validatePassword,
-      confirmPassword: (value, values) =>
-        value !== values.password ? 'The passwords do not match' : null,
+      confirmPassword: validatePasswordConfirmation,
       accountName: validateRequired('Account name'),
     },
   });
@@ -65,21 +60,7 @@ export function SetupForm({ onSubmit }: { onSubmit: (input: SetupInput) => Promi
           key={form.key('email')}
           {...form.getInputProps('email')}
         />
-        <PasswordInput
-          label="Password"
-          description={`At least ${PASSWORD_MIN} characters`}
-          autoComplete="new-password"
-          required
-          key={form.key('password')}
-          {...form.getInputProps('password')}
-        />
-        <PasswordInput
-          label="Confirm password"
-          autoComplete="new-password"
-          required
-          key={form.key('confirmPassword')}
-          {...form.getInputProps('confirmPassword')}
-        />
+        <NewPasswordFields form={form} />
         <TextInput
           label="Account name"
           description="Your organisation or team. You can add more accounts later."
