@@ -13,8 +13,18 @@ const SESSION_FILE = 'test-results/.operator-session.json';
 /** Resumes the operator's saved session on `/`, or signs in when there is none (or it ended). */
 export async function resumeOperator(page: Page, context: BrowserContext): Promise<void> {
   if (existsSync(SESSION_FILE)) {
-    const state = JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as { cookies: Parameters<BrowserContext['addCookies']>[0] };
+    const state = JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as {
+      cookies: Parameters<BrowserContext['addCookies']>[0];
+      origins: { origin: string; localStorage: { name: string; value: string }[] }[];
+    };
     await context.addCookies(state.cookies);
+    // The console asks for a refresh only when its "has a session" hint is in localStorage.
+    const items = state.origins.flatMap((o) => o.localStorage);
+    await context.addInitScript((entries) => {
+      for (const { name, value } of entries) {
+        if (window.localStorage.getItem(name) === null) window.localStorage.setItem(name, value);
+      }
+    }, items);
     await page.goto('/');
     const landed = await Promise.race([
       page.waitForURL(/\/accounts\/[^/]+\/overview$/, { timeout: 15_000 }).then(() => 'console' as const),
