@@ -8,6 +8,8 @@ test.describe.configure({ mode: 'serial' });
 const TAG = 'bulk-e2e';
 
 test('select incidents and acknowledge them in bulk; a phone gets cards', async ({ page, context, consoleErrors }) => {
+  // It opens incidents through the form: slow on a loaded machine.
+  test.setTimeout(120_000);
   const shell = new AppShell(page);
   const ops = new OperationsPages(page);
   await resumeOperator(page, context);

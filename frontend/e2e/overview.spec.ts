@@ -8,6 +8,8 @@ test.describe.configure({ mode: 'serial' });
 // The fresh account's checklist ("0 of 4 done") is checked by console.spec.ts right after setup,
 // where the account is new; here the account already has what the earlier specs created.
 test('the overview counts open incidents and lists components that are not operational', async ({ page, context, consoleErrors }) => {
+  // It opens incidents through the form: slow on a loaded machine.
+  test.setTimeout(120_000);
   const shell = new AppShell(page);
   const ops = new OperationsPages(page);
   await resumeOperator(page, context);
