@@ -57,6 +57,13 @@ const (
 	oncallFullSize   = 10000
 )
 
+type stormPoint struct {
+	Secs     float64 `json:"s_after_due"`
+	Advanced int64   `json:"advanced"`
+	Rows     int64   `json:"notification_rows"`
+	Received int     `json:"received"`
+}
+
 type oncallConfig struct {
 	escalations  int
 	people       int
@@ -85,11 +92,14 @@ type oncallResults struct {
 		Max   float64 `json:"max_s"`
 		First float64 `json:"first_s"`
 	} `json:"advance_lag_after_due"`
-	DrainSecs float64 `json:"drain_seconds"`
-	DrainRate float64 `json:"drain_per_second"`
-	EmailsIn  int     `json:"storm_emails_received"`
-	NtfyIn    int     `json:"storm_ntfy_received"`
-	SentRows  int64   `json:"notifications_sent"`
+	// Curve is the storm once a second: escalations advanced and notifications committed and
+	// received by then (seconds after due).
+	Curve     []stormPoint `json:"storm_curve"`
+	DrainSecs float64      `json:"drain_seconds"`
+	DrainRate float64      `json:"drain_per_second"`
+	EmailsIn  int          `json:"storm_emails_received"`
+	NtfyIn    int          `json:"storm_ntfy_received"`
+	SentRows  int64        `json:"notifications_sent"`
 
 	Targets  []target `json:"targets"`
 	Failures []string `json:"failures"`
@@ -497,6 +507,9 @@ func oncallStorm(ctx context.Context, e *env, db *models.DB, o oncallConfig, inb
 		samples = append(samples, s)
 		p, _, plast := inbox.counts()
 		n, nlast := ntfy.count()
+		if k := len(res.Curve); s.at.Sub(due) >= time.Duration(k)*time.Second {
+			res.Curve = append(res.Curve, stormPoint{Secs: s.at.Sub(due).Seconds(), Advanced: s.advanced, Rows: s.rows, Received: p - pages0 + n - ntfy0})
+		}
 		if s.advanced >= want && p-pages0 >= o.escalations && n-ntfy0 >= o.escalations {
 			drained = plast
 			if nlast.After(drained) {
@@ -674,6 +687,15 @@ func (r *oncallResults) print(out io.Writer) {
 	fmt.Fprintf(w, "escalations advanced after due (100 ms polls)\t%d of %s (first %.1f s)\t%.1f s\t%.1f s\t%.1f s\n", r.Advanced, r.Settings["escalations"], a.First, a.P50, a.P95, a.Max)
 	fmt.Fprintf(w, "sending drained (first row → last accepted)\t%d emails + %d ntfy in %.1f s\t%.0f/s\t\t\n", r.EmailsIn, r.NtfyIn, r.DrainSecs, r.DrainRate)
 	w.Flush()
+	if len(r.Curve) > 0 {
+		fmt.Fprint(out, "storm every 5 s after due (escalations advanced / notification rows / received):")
+		for i, p := range r.Curve {
+			if i%5 == 0 || i == len(r.Curve)-1 {
+				fmt.Fprintf(out, " %.0fs %d/%d/%d", p.Secs, p.Advanced, p.Rows, p.Received)
+			}
+		}
+		fmt.Fprintln(out)
+	}
 	fmt.Fprintf(out, "\nCorrectness: %d notification rows, %d sent; storm setup %.1f s (not timed)\n", r.NotificationRow, r.SentRows, r.SetupSecs)
 	fmt.Fprintln(out, "\nTargets:")
 	for _, t := range r.Targets {
