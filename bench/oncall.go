@@ -209,19 +209,10 @@ func runOnCall(ctx context.Context, cfg *config) (*oncallResults, int) {
 		logf("on-call: FAILED: %v", err)
 		code = 1
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		res.LoadAfter = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
+	res.LoadAfter = loadAvg()
 	res.evaluate(o)
 	res.print(os.Stdout)
-	if len(res.Failures) > 0 {
-		logf("on-call: FAILED: %s", strings.Join(res.Failures, "; "))
-		code = 1
-	} else if cfg.strict && len(res.Misses) > 0 {
-		logf("on-call: targets missed (-strict): %s", strings.Join(res.Misses, "; "))
-		code = 1
-	}
-	return res, code
+	return res, resultCode("on-call", code, res.Failures, res.Misses, cfg.strict)
 }
 
 func oncallRun(ctx context.Context, cfg *config, res *oncallResults) error {
@@ -697,15 +688,7 @@ func (r *oncallResults) print(out io.Writer) {
 		fmt.Fprintln(out)
 	}
 	fmt.Fprintf(out, "\nCorrectness: %d notification rows, %d sent; storm setup %.1f s (not timed)\n", r.NotificationRow, r.SentRows, r.SetupSecs)
-	fmt.Fprintln(out, "\nTargets:")
-	for _, t := range r.Targets {
-		mark := "MET   "
-		if !t.Met {
-			mark = "MISSED"
-		}
-		fmt.Fprintf(w, "%s\t%s\tgoal %s\tmeasured %s\n", mark, t.Name, t.Goal, t.Measured)
-	}
-	w.Flush()
+	printTargets(out, w, r.Targets)
 	switch {
 	case r.Aborted != "":
 		fmt.Fprintf(out, "\nResult: ABORTED: %s\n", r.Aborted)
