@@ -410,10 +410,7 @@ func (r *results) evaluate() {
 }
 
 func machine(bin string) machineInfo {
-	m := machineInfo{Cores: runtime.NumCPU(), GoServer: bin}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m.LoadAvg = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
+	m := machineInfo{Cores: runtime.NumCPU(), GoServer: bin, LoadAvg: loadAvg()}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if v, ok := strings.CutPrefix(l, "model name"); ok {

@@ -139,14 +139,7 @@ func runHistorySearch(ctx context.Context, cfg *config) (*histResults, int) {
 	}
 	res.evaluate(h)
 	res.print(os.Stdout)
-	if len(res.Failures) > 0 {
-		logf("history search: FAILED: %s", strings.Join(res.Failures, "; "))
-		code = 1
-	} else if cfg.strict && len(res.Misses) > 0 {
-		logf("history search: targets missed (-strict): %s", strings.Join(res.Misses, "; "))
-		code = 1
-	}
-	return res, code
+	return res, resultCode("history search", code, res.Failures, res.Misses, cfg.strict)
 }
 
 // histLoad bulk-loads the deliveries of the setup account.
@@ -295,9 +288,7 @@ func histSearch(ctx context.Context, e *env, h histConfig, res *histResults) err
 		logf("history search: %-40q p50 %.1f ms  p95 %.1f ms  (%d rows on the first page, %s)", t.Term, tr.Latency.P50, tr.Latency.P95, tr.FirstPage, tr.PlanIndex)
 	}
 	res.Overall = summarize(all)
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		res.LoadAfter = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
+	res.LoadAfter = loadAvg()
 	return ctx.Err()
 }
 

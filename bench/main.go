@@ -24,6 +24,10 @@
 // The history-search scenario (-scenario history-search, not part of all) loads a million
 // deliveries and measures payload search through the API: see history.go.
 //
+// The oncall scenario (-scenario oncall, not part of all) measures the on-call engine's figures
+// (issue 10): page latency under a bulk mail backlog, an escalation storm and the sending drain
+// to local SMTP and ntfy servers: see oncall.go.
+//
 // Everything it starts (the server, the database, the Redis database, the receivers) is
 // removed at the end.
 package main
@@ -67,9 +71,10 @@ type config struct {
 	strict  bool
 	quick   bool
 
-	scenario  string // sns, webhooks, all or history-search
+	scenario  string // sns, webhooks, all, history-search or oncall
 	wh        whConfig
 	hist      histConfig
+	oncall    oncallConfig
 	serverEnv map[string]string // extra server settings (-server-env)
 }
 
@@ -101,7 +106,12 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.e2eDuration, "e2e-duration", 10*time.Second, "end-to-end phase: duration")
 	fs.IntVar(&c.e2eAlarms, "e2e-alarms", 50, "distinct alarms in the end-to-end phase")
 
-	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery), all (both), or history-search (delivery history search at -hist-rows deliveries; not part of all)")
+	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery), all (both), or history-search (delivery history search at -hist-rows deliveries; not part of all), or oncall (the on-call engine's figures; not part of all)")
+	fs.IntVar(&c.oncall.escalations, "oncall-escalations", 10000, "oncall: escalations due at the same instant (the storm)")
+	fs.IntVar(&c.oncall.people, "oncall-people", 200, "oncall: people the storm pages (one email and one ntfy topic each)")
+	fs.IntVar(&c.oncall.bulk, "oncall-bulk", 10000, "oncall: subscriber (bulk) mails queued while pages are measured")
+	fs.IntVar(&c.oncall.pages, "oncall-pages", 40, "oncall: incidents opened through the API, one at a time, for the page latency")
+	fs.DurationVar(&c.oncall.drainTimeout, "oncall-drain-timeout", 5*time.Minute, "oncall: wait at most this long for the bulk backlog and for the storm's notifications (then it is a failure)")
 	fs.IntVar(&c.hist.rows, "hist-rows", 1000000, "history-search: deliveries loaded")
 	fs.IntVar(&c.hist.searches, "hist-searches", 60, "history-search: searches per term, through the GraphQL API")
 	fs.IntVar(&c.hist.conns, "hist-conns", 2, "history-search: concurrent search connections")
@@ -159,6 +169,11 @@ func parseFlags(args []string) (*config, error) {
 			"wh-fireonly-duration":   func() { c.wh.fireDuration = 2 * time.Second },
 			"hist-rows":              func() { c.hist.rows = 20000 },
 			"hist-searches":          func() { c.hist.searches = 10 },
+			"oncall-escalations":     func() { c.oncall.escalations = 500 },
+			"oncall-people":          func() { c.oncall.people = 20 },
+			"oncall-bulk":            func() { c.oncall.bulk = 500 },
+			"oncall-pages":           func() { c.oncall.pages = 10 },
+			"oncall-drain-timeout":   func() { c.oncall.drainTimeout = time.Minute },
 		}
 		for name, apply := range quick {
 			if !set[name] {
@@ -178,8 +193,11 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	c.scenario = *scenario
-	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" && c.scenario != "history-search" {
-		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks, all or history-search", c.scenario)
+	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" && c.scenario != "history-search" && c.scenario != "oncall" {
+		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks, all, history-search or oncall", c.scenario)
+	}
+	if c.oncall.escalations < 1 || c.oncall.people < 1 || c.oncall.bulk < 1 || c.oncall.pages < 1 || c.oncall.drainTimeout <= 0 {
+		return nil, fmt.Errorf("-oncall-escalations, -oncall-people, -oncall-bulk, -oncall-pages and -oncall-drain-timeout must be positive")
 	}
 	if c.hist.rows < 1 || c.hist.searches < 1 || c.hist.conns < 1 || c.hist.batch < 1 {
 		return nil, fmt.Errorf("-hist-rows, -hist-searches, -hist-conns and -hist-batch must be positive")
@@ -259,6 +277,15 @@ func run(ctx context.Context, cfg *config) int {
 		res, code := runHistorySearch(ctx, cfg)
 		if cfg.jsonOut != "" {
 			if err := writeJSONFile(cfg.jsonOut, map[string]any{"history_search": res}); err != nil {
+				logf("writing %s: %v", cfg.jsonOut, err)
+			}
+		}
+		return code
+	}
+	if cfg.scenario == "oncall" {
+		res, code := runOnCall(ctx, cfg)
+		if cfg.jsonOut != "" {
+			if err := writeJSONFile(cfg.jsonOut, map[string]any{"oncall": res}); err != nil {
 				logf("writing %s: %v", cfg.jsonOut, err)
 			}
 		}

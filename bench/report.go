@@ -94,15 +94,7 @@ func (r *results) print(out io.Writer) {
 		fmt.Fprintf(out, "server log: %d warnings, %d errors\n", r.ServerLog["warn"], r.ServerLog["error"])
 	}
 
-	fmt.Fprintln(out, "\nTargets:")
-	for _, t := range r.Targets {
-		mark := "MET   "
-		if !t.Met {
-			mark = "MISSED"
-		}
-		fmt.Fprintf(w, "%s\t%s\tgoal %s\tmeasured %s\n", mark, t.Name, t.Goal, t.Measured)
-	}
-	w.Flush()
+	printTargets(out, w, r.Targets)
 	if len(r.Failures) == 0 {
 		fmt.Fprintln(out, "\nResult: correct (exact incident counts, no 5xx)")
 	} else {
@@ -111,6 +103,41 @@ func (r *results) print(out io.Writer) {
 			fmt.Fprintln(out, "  -", f)
 		}
 	}
+}
+
+// printTargets lists the targets, met or missed, in the tool's style.
+func printTargets(out io.Writer, w *tabwriter.Writer, targets []target) {
+	fmt.Fprintln(out, "\nTargets:")
+	for _, t := range targets {
+		mark := "MET   "
+		if !t.Met {
+			mark = "MISSED"
+		}
+		fmt.Fprintf(w, "%s\t%s\tgoal %s\tmeasured %s\n", mark, t.Name, t.Goal, t.Measured)
+	}
+	w.Flush()
+}
+
+// resultCode is a scenario's exit code: 1 on a failure (or an earlier code of 1), and with
+// -strict on a missed target.
+func resultCode(what string, code int, failures, misses []string, strict bool) int {
+	if len(failures) > 0 {
+		logf("%s: FAILED: %s", what, strings.Join(failures, "; "))
+		return 1
+	}
+	if strict && len(misses) > 0 {
+		logf("%s: targets missed (-strict): %s", what, strings.Join(misses, "; "))
+		return 1
+	}
+	return code
+}
+
+// loadAvg is the machine's load average (1, 5, 15 minutes).
+func loadAvg() string {
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		return strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	return ""
 }
 
 func statusString(m map[string]int) string {

@@ -331,15 +331,7 @@ func (r *whResults) print(out io.Writer) {
 		fmt.Fprintf(out, "server log (info): %q: count %d in all\n", k, r.ServerInfoCounts[k])
 	}
 
-	fmt.Fprintln(out, "\nTargets:")
-	for _, t := range r.Targets {
-		mark := "MET   "
-		if !t.Met {
-			mark = "MISSED"
-		}
-		fmt.Fprintf(w, "%s\t%s\tgoal %s\tmeasured %s\n", mark, t.Name, t.Goal, t.Measured)
-	}
-	w.Flush()
+	printTargets(out, w, r.Targets)
 	if len(r.Failures) == 0 {
 		fmt.Fprintln(out, "\nResult: correct (every delivery succeeded and was received, none beyond its attempts, signatures good)")
 	} else {

@@ -3,27 +3,20 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/google/uuid"
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/switchboard-hub/switchboard/jobs"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
 	"github.com/switchboard-hub/switchboard/server"
@@ -179,9 +172,7 @@ type engineEnv struct {
 	ana, bo  models.User
 }
 
-func mustEngineEnv(t *testing.T) *engineEnv { return mustEngineEnvWith(t, false) }
-
-func mustEngineEnvWith(t *testing.T, bundleOff bool) *engineEnv {
+func mustEngineEnv(t *testing.T) *engineEnv {
 	t.Helper()
 	inbox := newPageInbox(t)
 	clock := &engineClock{}
@@ -191,9 +182,6 @@ func mustEngineEnvWith(t *testing.T, bundleOff bool) *engineEnv {
 			"SWITCHBOARD_OUTBOUND_ALLOW": "127.0.0.0/8", "SWITCHBOARD_REDIS_URL": redisURL},
 		beforeServe: func(m *server.Main) {
 			m.Store.SetClock(clock.now)
-			if bundleOff {
-				m.Store.SetBundleWindow(0)
-			}
 		},
 	})
 	env := &engineEnv{snsEnv: e, clock: clock, inbox: inbox, ntfy: newNtfyServer(t), redisURL: redisURL}
@@ -434,76 +422,5 @@ func (e *engineEnv) dump(t *testing.T, incID string) {
 	_ = db.Find(&ms).Error
 	for _, m := range ms {
 		t.Logf("mail %s %s %s next %v err %q", m.ToAddress, m.Kind, m.Status, m.NextAttemptAt, m.LastError)
-	}
-}
-
-// TestEnginePageLatencyUnderBulk is the figure "incident opened → email accepted by the local
-// SMTP server: p95 < 500 ms, also while 10,000 subscriber mails are queued". Heavy: it runs only
-// with SWITCHBOARD_ENGINE_SCALE=1 (SWITCHBOARD_ENGINE_BULK sets the bulk backlog, default 10000).
-func TestEnginePageLatencyUnderBulk(t *testing.T) {
-	if os.Getenv("SWITCHBOARD_ENGINE_SCALE") == "" {
-		t.Skip("set SWITCHBOARD_ENGINE_SCALE=1 to run the page latency figure")
-	}
-	bulk := 10000
-	if v, err := strconv.Atoi(os.Getenv("SWITCHBOARD_ENGINE_BULK")); err == nil {
-		bulk = v
-	}
-	e := mustEngineEnvWith(t, true)
-	ctx := ctxT(t)
-	db := e.m.Store.DB()
-	// The subscriber backlog: rows and their tasks on the bulk queue.
-	now := time.Now().UTC()
-	var ms []models.Mail
-	for range bulk {
-		ms = append(ms, models.Mail{ID: uuid.NewString(), AccountID: &e.accountID, Kind: models.MailSubscriber, Priority: models.MailBulk,
-			ToAddress: "sub-" + uuid.NewString()[:8] + "@example.com", Subject: "Status update", TextBody: "An update.", Status: models.MailPending,
-			MaxAttempts: 8, NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now})
-	}
-	if err := db.CreateInBatches(ms, 1000).Error; err != nil {
-		t.Fatal(err)
-	}
-	// Enqueued in the background (as a status-page issue would), while the pages go out.
-	enqueued := make(chan struct{})
-	var queued atomic.Int64
-	go func() {
-		defer close(enqueued)
-		for _, m := range ms {
-			// The mail sweeper may have enqueued it already.
-			if err := e.m.EnqueueNow(ctx, jobs.NewMailTask(models.MailRef{ID: m.ID, Priority: models.MailBulk, RunAt: time.Now()})); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-				t.Error(err)
-				return
-			}
-			queued.Add(1)
-		}
-	}()
-	waitUntil(t, "a tenth of the backlog on the queue", 60*time.Second, func() bool { return queued.Load() >= int64(bulk/10) })
-	defer func() { <-enqueued }()
-	// Pages while the backlog drains: each incident pages Ana (level 1); the latency is from
-	// the API's answer to the SMTP server's acceptance of her page.
-	const pages = 20
-	var lat []time.Duration
-	minBacklog := int64(bulk)
-	for i := range pages {
-		var backlog int64
-		db.Model(&models.Mail{}).Where("kind = 'subscriber' AND status = 'pending'").Count(&backlog)
-		minBacklog = min(minBacklog, backlog)
-		before := len(e.inbox.to(e.ana.Email))
-		start := time.Now()
-		var d struct {
-			CreateIncident struct{ Errors []struct{ Message string } }
-		}
-		if err := e.c.MustOK(ctx, `mutation($c: ID!, $t: String!) { createIncident(input: {componentId: $c, title: $t, severity: HIGH}) { errors { message } } }`,
-			map[string]any{"c": e.componentID, "t": "Latency " + strconv.Itoa(i)}, &d); err != nil || len(d.CreateIncident.Errors) > 0 {
-			t.Fatalf("createIncident: %v %+v", err, d.CreateIncident.Errors)
-		}
-		waitUntil(t, "the page", 30*time.Second, func() bool { return len(e.inbox.to(e.ana.Email)) > before })
-		got := e.inbox.to(e.ana.Email)
-		lat = append(lat, got[len(got)-1].at.Sub(start))
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	p95 := lat[(len(lat)*95+99)/100-1]
-	t.Logf("page latency with %d bulk mails written (at least %d unsent at each page): p50 %v p95 %v max %v", bulk, minBacklog, lat[len(lat)/2], p95, lat[len(lat)-1])
-	if p95 > 500*time.Millisecond {
-		t.Errorf("p95 %v, the figure is 500 ms", p95)
 	}
 }
