@@ -70,7 +70,15 @@ type Engine struct {
 	// once more, so rows committed after its query do not wait for the periodic run.
 	advance, notify           sync.Mutex
 	advanceAgain, notifyAgain atomic.Bool
+	// advancing is set while this process advances escalations: sending waits for it (at
+	// most maxSendWait at a time), so in a storm the state and the notification rows of every
+	// escalation are committed first, on cores and connections sending would otherwise take.
+	advancing atomic.Bool
 }
+
+// maxSendWait bounds how long sending yields to a running advance before it sends a batch
+// anyway (an advance kept busy by a steady stream of due rows must not starve the sending).
+const maxSendWait = 5 * time.Second
 
 // Advance handles TypeAdvanceEscalations: it advances every due escalation.
 func (e *Engine) Advance(ctx context.Context, _ *asynq.Task) error {
@@ -79,6 +87,8 @@ func (e *Engine) Advance(ctx context.Context, _ *asynq.Task) error {
 		return nil
 	}
 	defer e.advance.Unlock()
+	e.advancing.Store(true)
+	defer e.advancing.Store(false)
 	for {
 		e.advanceAgain.Store(false)
 		n, err := e.Store.AdvanceEscalations(ctx, 100000)
@@ -101,6 +111,9 @@ func (e *Engine) Notify(ctx context.Context, _ *asynq.Task) error {
 	defer e.notify.Unlock()
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
+		for waited := time.Duration(0); e.advancing.Load() && waited < maxSendWait && ctx.Err() == nil; waited += 25 * time.Millisecond {
+			time.Sleep(25 * time.Millisecond)
+		}
 		e.notifyAgain.Store(false)
 		batch, err := e.Store.ClaimNotifications(ctx, 200)
 		if err != nil {
