@@ -127,6 +127,11 @@ export default function ComponentsPage() {
                             </Anchor>
                           </Text>
                         )}
+                        {c.slackChannel && (
+                          <Text size="xs" c="dimmed" data-testid="component-slack-channel">
+                            Slack channel {c.slackChannel}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Group gap={6} wrap="nowrap">
