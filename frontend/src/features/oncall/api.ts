@@ -58,6 +58,7 @@ export const PolicyFields = graphql(`
     name
     description
     repeat
+    slackChannel
     updatedAt
     levels {
       id
@@ -558,5 +559,20 @@ export const SetNotificationRulesMutation = graphql(`
 `);
 
 export const schedulesContext = { additionalTypenames: ['Schedule', 'ScheduleOverride', 'CalendarFeed'] };
+export const SetPolicySlackChannelMutation = graphql(`
+  mutation SetEscalationPolicySlackChannel($input: SetEscalationPolicySlackChannelInput!) {
+    setEscalationPolicySlackChannel(input: $input) {
+      policy {
+        ...PolicyFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
 export const policiesContext = { additionalTypenames: ['EscalationPolicy', 'Component', 'AwsIntegration'] };
 export const contactContext = { additionalTypenames: ['ContactMethod', 'NotificationRule', 'CalendarFeed'] };

@@ -6,6 +6,7 @@ import type { ComponentFieldsFragment, ComponentStatus } from '@/gql/graphql';
 import { SetEscalationPolicyMutation } from '@/lib/escalation';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { usePolicyOptions } from '@/lib/options';
+import { SLACK_CHANNEL_RULE, validateSlackChannel } from '@/lib/slack';
 import {
   CreateComponentMutation,
   SetComponentSlackChannelMutation,
@@ -22,15 +23,6 @@ interface Values extends Record<string, unknown> {
   slackChannel: string;
 }
 
-/** A Slack channel id as Slack shows it (channel details → About): C…, G… for old private ones. */
-export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
-
-export function validateSlackChannel(v: string): string | null {
-  const c = v.trim();
-  if (!c) return null;
-  if (!SLACK_CHANNEL_ID.test(c)) return 'Enter the channel id (C…, in Slack: channel details → About), not its name';
-  return null;
-}
 
 const DERIVED = 'derived';
 
@@ -180,7 +172,7 @@ export function ComponentFormModal({
       <TextInput
         label="Slack channel"
         placeholder="C0123456789"
-        description="The channel id its incidents are posted to (in Slack: channel details → About). It wins over the escalation policy's channel: one message per incident, never two. Empty: the policy's channel, if any."
+        description={`The channel id its incidents are posted to (in Slack: channel details → About). ${SLACK_CHANNEL_RULE}`}
         {...form.getInputProps('slackChannel')}
       />
     </FormModal>
