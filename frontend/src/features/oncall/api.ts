@@ -465,6 +465,20 @@ export const ContactEndpointsQuery = graphql(`
   }
 `);
 
+/** The caller's Slack member id in the account's workspace, found by their email (null: none). */
+export const MySlackUserIdQuery = graphql(`
+  query MySlackUserId($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      mySlackUserId
+      slackWorkspace {
+        connected
+        teamName
+      }
+    }
+  }
+`);
+
 export const CreateContactMethodMutation = graphql(`
   mutation CreateContactMethod($input: CreateContactMethodInput!) {
     createContactMethod(input: $input) {
