@@ -27,7 +27,15 @@ interface ConnectValues extends Record<string, unknown> {
 const EMPTY: ConnectValues = { botToken: '', signingSecret: '' };
 
 /** The bot token and signing secret: sent once, never shown again. */
-function ConnectForm({ accountId, reconnect }: { accountId: string; reconnect: boolean }) {
+function ConnectForm({
+  accountId,
+  reconnect,
+  onDone,
+}: {
+  accountId: string;
+  reconnect: boolean;
+  onDone: () => void;
+}) {
   const [{ fetching }, connect] = useMutationWithErrors(ConnectSlackWorkspaceMutation, (d) => d.connectSlackWorkspace, {
     failTitle: 'Could not connect the workspace',
     context,
@@ -53,6 +61,7 @@ function ConnectForm({ accountId, reconnect }: { accountId: string; reconnect: b
     if (outcome.ok) {
       form.setValues(EMPTY);
       form.resetDirty(EMPTY);
+      onDone();
       return;
     }
     const split = splitUserErrors(outcome.errors, Object.keys(EMPTY));
@@ -79,6 +88,8 @@ function ConnectForm({ accountId, reconnect }: { accountId: string; reconnect: b
             autoComplete="off"
             required
             {...form.getInputProps('botToken')}
+            // PasswordInput marks only its wrapper: the focus rule looks for aria-invalid.
+            aria-invalid={Boolean(form.errors.botToken)}
           />
           <PasswordInput
             label="Signing secret"
@@ -86,6 +97,7 @@ function ConnectForm({ accountId, reconnect }: { accountId: string; reconnect: b
             autoComplete="off"
             required
             {...form.getInputProps('signingSecret')}
+            aria-invalid={Boolean(form.errors.signingSecret)}
           />
           <Group>
             <Button type="submit" loading={fetching} leftSection={<IconBrandSlack size={16} />}>
@@ -106,6 +118,8 @@ export default function SlackPage() {
     (d) => d.disconnectSlackWorkspace,
     { failTitle: 'Could not disconnect the workspace', context },
   );
+
+  const reload = () => refetch({ requestPolicy: 'network-only' });
 
   const header = (
     <PageHeader
@@ -141,7 +155,8 @@ export default function SlackPage() {
       confirmLabel: 'Disconnect',
     });
     if (!ok) return;
-    await disconnect({ input: { accountId } }, { success: 'Slack workspace disconnected.', notifyUserErrors: true });
+    const out = await disconnect({ input: { accountId } }, { success: 'Slack workspace disconnected.', notifyUserErrors: true });
+    if (out.ok) reload();
   };
 
   return (
@@ -182,7 +197,7 @@ export default function SlackPage() {
                 { label: 'Team', value: <span data-testid="slack-team">{`${ws.teamName ?? ''} (${ws.teamId ?? ''})`}</span> },
                 { label: 'Bot user', value: ws.botUserId ? <Code>{ws.botUserId}</Code> : '—' },
                 { label: 'Connected by', value: ws.connectedBy || '—' },
-                { label: 'Connected', value: <DateTime value={ws.connectedAt} /> },
+                { label: 'Connected at', value: <DateTime value={ws.connectedAt} /> },
               ]}
               cols={4}
             />
@@ -195,7 +210,7 @@ export default function SlackPage() {
         </Card>
 
         {admin ? (
-          <ConnectForm accountId={accountId} reconnect={ws.connected} />
+          <ConnectForm accountId={accountId} reconnect={ws.connected} onDone={reload} />
         ) : (
           <Alert variant="light" color="gray">
             Only administrators connect or disconnect the workspace.
