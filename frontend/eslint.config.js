@@ -54,6 +54,10 @@ export default tseslint.config(
     ]),
   })),
   {
+    files: ['public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
+  {
     files: ['*.{js,mjs,ts}', 'scripts/**', 'e2e/**'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -128,12 +128,15 @@ func (m *Main) handleLogin(c echo.Context) error {
 	if err := m.rateLimit(ctx, "login:ip:"+c.RealIP(), 30, 5*time.Minute); err != nil {
 		return m.appError(c, err)
 	}
-	if err := m.rateLimit(ctx, "login:email:"+hex.EncodeToString(emailKey[:8]), 10, 5*time.Minute); err != nil {
+	// Per account, failed sign-ins count: a person signing in often is not guessing.
+	accountKey := "login:email:" + hex.EncodeToString(emailKey[:8])
+	if err := m.rateLimited(ctx, accountKey, 10); err != nil {
 		return m.appError(c, err)
 	}
 	u, err := m.Auth.Login(ctx, in.Email, in.Password)
 	if err != nil {
 		if models.CodeOf(err) == models.EUNAUTHORIZED {
+			m.rateCount(ctx, accountKey, 5*time.Minute)
 			m.Log.InfoContext(ctx, "login failed", "ip", c.RealIP())
 		}
 		return m.appError(c, err)

@@ -116,6 +116,16 @@ func TestAuthHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("SuccessfulSignInsAreNotLimited", func(t *testing.T) {
+		// Only failures count against an account: a person (or a browser test suite) signing in
+		// again and again is not guessing.
+		for i := range 14 {
+			if _, err := servertest.NewClient(c.BaseURL).Login(ctx, "admin@example.com", "correct horse battery"); err != nil {
+				t.Fatalf("sign-in %d: %v", i+1, err)
+			}
+		}
+	})
+
 	t.Run("ErrLoginRateLimited", func(t *testing.T) {
 		c4 := servertest.NewClient(c.BaseURL)
 		var last *servertest.Response

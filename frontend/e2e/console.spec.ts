@@ -17,9 +17,12 @@ test('first-run setup creates the administrator and opens the console', async ({
   await setupPage.expectShown();
   await setupPage.createAdministrator(admin);
   await shell.waitForReady();
-  await expect(page).toHaveURL(/\/accounts\/[^/]+\/environments$/);
+  // A new account lands on its overview, with nothing set up yet.
+  await expect(page).toHaveURL(/\/accounts\/[^/]+\/overview$/);
   await expect(page.getByTestId('account-switcher')).toContainText(admin.accountName);
+  await expect(page.getByTestId('overview-checklist')).toContainText('0 of 4 done');
   // Setup creates a production environment.
+  await shell.open('Environments');
   await expect(environments.row('production')).toBeVisible();
 
   // The administrator adds a second administrator (a new user), whom the later specs use.

@@ -73,7 +73,7 @@ export async function loginAs(page: Page, user: { email: string; password: strin
   const login = new LoginPage(page);
   await login.goto();
   await login.signIn(user.email, user.password);
-  // Signing in lands on the last used account.
-  await expect(page).toHaveURL(/\/accounts\/[^/]+\/environments$/);
+  // Signing in lands on the last used account's overview.
+  await expect(page).toHaveURL(/\/accounts\/[^/]+\/overview$/);
   await new AppShell(page).waitForReady();
 }

@@ -33,7 +33,7 @@ test('a signed CloudWatch alarm from SNS opens an incident live, and OK resolves
   await expect(page.getByTestId('cmd-signature-version')).toHaveText(
     `aws sns set-topic-attributes --topic-arn ${topic} --attribute-name SignatureVersion --attribute-value 2 --region us-east-1`,
   );
-  await expect(page.getByTestId('cmd-subscribe')).toContainText(`--protocol https --notification-endpoint ${url}`);
+  await expect(page.getByTestId('cmd-subscribe')).toContainText(`--protocol http --notification-endpoint ${url}`);
   await page.screenshot({ path: 'test-results/screens/wizard-reveal.png', fullPage: true });
 
   // Step 3 waits for SNS's confirmation; the URL is gone from the page.

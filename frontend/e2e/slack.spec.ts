@@ -1,5 +1,6 @@
-import { expect, loginAs, operator, test } from './fixtures';
+import { expect, test } from './fixtures';
 import { OperationsPages } from './pages/operations';
+import { resumeOperator, saveOperator } from './session';
 
 // Issue 12 in the console, against the fake Slack Web API that scripts/e2e.sh starts
 // (scripts/fakeslack; E2E_FAKESLACK_URL, E2E_SLACK_TOKEN): connect the workspace, give a
@@ -11,14 +12,15 @@ const channel = process.env.E2E_SLACK_CHANNEL ?? 'C0E2E0001';
 
 test.describe.configure({ mode: 'serial' });
 
-test('a connected workspace gets a message for an incident on a mapped component', async ({ page, shell, consoleErrors }) => {
+test('a connected workspace gets a message for an incident on a mapped component', async ({ page, context, shell, consoleErrors }) => {
   test.skip(!fakeURL || !botToken, 'scripts/e2e.sh starts the fake Slack (needs go); not running');
   test.setTimeout(120_000);
   const ops = new OperationsPages(page);
   const stamp = Date.now();
   const componentName = `Slack service ${stamp}`;
   const title = `Slack CPU high ${stamp}`;
-  await loginAs(page, operator);
+  // The operator's shared session: sign-ins are rate limited per email (see e2e/session.ts).
+  await resumeOperator(page, context);
   const accountId = shell.accountId();
 
   // Account → Slack: the manifest and URLs, then connect with the fake's bot token.
@@ -67,5 +69,6 @@ test('a connected workspace gets a message for an incident on a mapped component
     await confirm.getByRole('button', { name: /Resolve/ }).last().click();
   }
   await expect(page.getByTestId('incident-status').first()).toHaveText('Resolved', { timeout: 15_000 });
+  await saveOperator(context);
   expect(consoleErrors).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 
 export type Section =
+  | 'Overview'
   | 'Environments'
   | 'Members'
   | 'API tokens'

@@ -5,10 +5,11 @@ import type { ReactNode } from 'react';
 import { AuthProvider } from '@/lib/auth/auth-context';
 import { GraphQLProvider } from '@/lib/graphql/provider';
 import { theme } from '@/config/theme';
+import { colorSchemeManager } from '@/lib/color-scheme';
 
 export function AppProvider({ children }: { children: ReactNode }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <Notifications position="top-right" limit={4} />
       <AuthProvider>
         <GraphQLProvider>

@@ -41,7 +41,8 @@ export const routes: RouteObject[] = [
                 path: 'accounts/:accountId',
                 element: <AccountScope />,
                 children: [
-                  { index: true, element: <Navigate to="environments" replace /> },
+                  { index: true, element: <Navigate to="overview" replace /> },
+                  { path: 'overview', lazy: page(() => import('@/features/overview/OverviewPage')) },
                   {
                     path: 'environments',
                     lazy: page(() => import('@/features/environments/EnvironmentsPage')),

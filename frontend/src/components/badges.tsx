@@ -106,3 +106,12 @@ export const ApprovalStatusBadge = make(APPROVAL_STATUS, 'light', 'approval-stat
 export function options<K extends string>(specs: Record<K, Spec>) {
   return (Object.keys(specs) as K[]).map((k) => ({ value: k, label: specs[k].label }));
 }
+
+/** Marks a test alarm's incident (counted apart from real ones, pages nobody). */
+export function TestBadge(props: BadgeProps) {
+  return (
+    <Badge component="span" color="grape" variant="outline" radius="sm" size="xs" data-testid="test-badge" title="A test alarm: pages nobody" {...props}>
+      Test
+    </Badge>
+  );
+}

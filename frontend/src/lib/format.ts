@@ -54,3 +54,29 @@ export function formatCountdown(ms: number): string {
   if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
   return `${m}:${String(s).padStart(2, '0')}`;
 }
+
+/**
+ * A duration in two units at most: "45 s", "4 m 10 s", "2 h 5 m", "3 d 4 h" (trailing zero
+ * units dropped: "2 h", "1 m"). Negative durations count as zero.
+ */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const units: [number, string][] = [
+    [Math.floor(total / 86400), 'd'],
+    [Math.floor((total % 86400) / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'm'],
+    [total % 60, 's'],
+  ];
+  const first = units.findIndex(([n]) => n > 0);
+  if (first === -1) return '0 s';
+  return units
+    .slice(first, first + 2)
+    .filter(([n], i) => i === 0 || n > 0)
+    .map(([n, u]) => `${n} ${u}`)
+    .join(' ');
+}
+
+/** The seconds between two instants (`to` defaults to now). */
+export function secondsBetween(from: string, to?: string | null, now: number = Date.now()): number {
+  return ((to ? new Date(to).getTime() : now) - new Date(from).getTime()) / 1000;
+}

@@ -32,6 +32,7 @@ import {
   IconVariable,
   IconWebhook,
   IconKey,
+  IconLayoutDashboard,
   IconLogout,
   IconStack2,
   IconUser,
@@ -39,12 +40,14 @@ import {
 } from '@tabler/icons-react';
 import { Suspense, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
+import { ColorSchemeControl } from '@/components/ColorSchemeControl';
 import { Logo } from '@/components/Logo';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { AccountSwitcher } from '@/features/accounts/components/AccountSwitcher';
 import { EnvironmentSwitcher } from '@/features/environments/components/EnvironmentSwitcher';
 import { useAccountRole } from '@/lib/account-role';
 import { useAuth } from '@/lib/auth/auth-context';
+import { useApplyUserColorScheme } from '@/lib/color-scheme';
 import { getLastAccountId, setLastAccountId } from '@/lib/current-context';
 import { notifyError } from '@/lib/notify';
 import type { Role } from '@/gql/graphql';
@@ -69,6 +72,7 @@ const NAV: NavGroup[] = [
   {
     label: 'Operations',
     sections: [
+      { path: 'overview', label: 'Overview', icon: <IconLayoutDashboard size={18} />, minRole: 'VIEWER' },
       { path: 'incidents', label: 'Incidents', icon: <IconAlertOctagon size={18} />, minRole: 'VIEWER' },
       { path: 'components', label: 'Components', icon: <IconComponents size={18} />, minRole: 'VIEWER' },
       { path: 'integrations', label: 'Integrations', icon: <IconBrandAws size={18} />, minRole: 'VIEWER' },
@@ -151,6 +155,8 @@ function UserMenu() {
           Profile
         </Menu.Item>
         <Menu.Divider />
+        <ColorSchemeControl />
+        <Menu.Divider />
         <Menu.Item
           color="red"
           leftSection={<IconLogout size={14} />}
@@ -172,6 +178,7 @@ function UserMenu() {
 
 export default function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
+  useApplyUserColorScheme();
   const location = useLocation();
   const navigate = useNavigate();
   const match = useMatch('/accounts/:accountId/*');
@@ -180,10 +187,10 @@ export default function AppLayout() {
   const { role } = useAccountRole(accountId ?? '');
 
   // Switching accounts keeps the current section (`/accounts/A/members` → `/accounts/B/members`).
-  const section = (match?.params['*'] ?? '').split('/')[0] || 'environments';
+  const section = (match?.params['*'] ?? '').split('/')[0] || 'overview';
   function selectAccount(id: string) {
     setLastAccountId(id);
-    navigate(`/accounts/${id}/${SECTIONS.some((s) => s.path === section) ? section : 'environments'}`);
+    navigate(`/accounts/${id}/${SECTIONS.some((s) => s.path === section) ? section : 'overview'}`);
     close();
   }
 

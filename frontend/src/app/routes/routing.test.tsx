@@ -70,6 +70,32 @@ describe('routing and session start', () => {
     expect(router.state.location.pathname).toBe('/login');
   });
 
+  it('lands a signed-in user on the account overview', async () => {
+    const { client } = createMockClient({
+      Accounts: accounts,
+      AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'OWNER' } }),
+      Environments: () => ({ account: { id: 'acc1', myRole: 'OWNER', environments: [] } }),
+      AccountOverview: () => ({
+        account: {
+          id: 'acc1',
+          name: 'Acme',
+          overview: {
+            openIncidents: [],
+            degradedComponents: [],
+            failingEndpoints: [],
+            failedDeliveries24h: 0,
+            checklist: { hasComponent: false, hasIntegration: false, hasEndpoint: false, hasWebhook: false, done: false },
+          },
+        },
+      }),
+      OnCallNow: () => ({ account: { id: 'acc1', onCallNow: [] } }),
+    });
+    const { router } = renderRoute(null, { client, routes, url: '/' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Overview' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/accounts/acc1/overview');
+    expect(await screen.findByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+  });
+
   it('answers old incident links (/incidents/:id), not "Page not found"', () => {
     const leaf = matchRoutes(routes, '/incidents/0190-abc')?.at(-1);
     expect(leaf?.route.path).toBe('incidents/:incidentId');

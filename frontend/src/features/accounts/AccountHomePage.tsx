@@ -21,7 +21,7 @@ export default function AccountHomePage() {
   }
   const last = getLastAccountId();
   const target = data.accounts.find((a) => a.id === last) ?? data.accounts[0];
-  if (target) return <Navigate to={`/accounts/${target.id}/environments`} replace />;
+  if (target) return <Navigate to={`/accounts/${target.id}/overview`} replace />;
   return (
     <Stack py="xl" gap="xs">
       <Title order={1} size="h3" ta="center">

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Breadcrumbs, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Breadcrumbs, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { useCallback, useEffect } from 'react';
@@ -7,6 +7,7 @@ import {
   IncidentSourceBadge,
   IncidentStatusBadge,
   SeverityBadge,
+  TestBadge,
 } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
@@ -32,6 +33,22 @@ function At({ at, by }: { at: string | null | undefined; by: string | null | und
       <Text span size="sm" c="dimmed">
         {' '}
         by {by || 'someone'}
+      </Text>
+    </>
+  );
+}
+
+/** "Ada · 10:05" — who did it first, then when; "—" while nobody has. */
+function By({ at, by }: { at: string | null | undefined; by: string | null | undefined }) {
+  if (!at) return <Text span c="dimmed">—</Text>;
+  return (
+    <>
+      <Text span size="sm" fw={500}>
+        {by || 'someone'}
+      </Text>
+      <Text span size="sm" c="dimmed">
+        {' · '}
+        <DateTime value={at} size="sm" />
       </Text>
     </>
   );
@@ -86,11 +103,7 @@ export default function IncidentDetailPage() {
             <SeverityBadge value={incident.severity} size="lg" />
             <IncidentStatusBadge value={incident.status} size="lg" />
             <IncidentSourceBadge value={incident.source} size="lg" />
-            {incident.isTest && (
-              <Badge size="lg" variant="outline" color="gray" title="A test alarm's incident: counted apart, pages nobody">
-                Test
-              </Badge>
-            )}
+            {incident.isTest && <TestBadge size="lg" />}
           </Group>
           <Title order={1} size="h2">
             {incident.title}
@@ -118,8 +131,8 @@ export default function IncidentDetailPage() {
                 cols={2}
                 items={[
                   { label: 'Opened', value: <At at={incident.openedAt} by={incident.openedBy} /> },
-                  { label: 'Acknowledged', value: <At at={incident.acknowledgedAt} by={incident.acknowledgedBy} /> },
-                  { label: 'Resolved', value: <At at={incident.resolvedAt} by={incident.resolvedBy} /> },
+                  { label: 'Acknowledged by', value: <By at={incident.acknowledgedAt} by={incident.acknowledgedBy} /> },
+                  { label: 'Resolved by', value: <By at={incident.resolvedAt} by={incident.resolvedBy} /> },
                   {
                     label: 'Integration',
                     value: incident.integration ? (

@@ -14,9 +14,64 @@ export const IncidentListFields = graphql(`
     resolvedAt
     resolvedBy
     updatedAt
+    isTest
     component {
       id
       name
+    }
+  }
+`);
+
+/** MTTA, MTTR and the count over the incidents the list's filter matches. */
+export const IncidentStatsQuery = graphql(`
+  query IncidentStats($accountId: ID!, $filter: IncidentFilter) {
+    account(id: $accountId) {
+      id
+      incidentStats(filter: $filter) {
+        count
+        acknowledged
+        resolved
+        mttaSeconds
+        mttrSeconds
+      }
+    }
+  }
+`);
+
+/** Per-incident results of a bulk acknowledge or resolve. */
+export const BulkIncidentPayloadFields = graphql(`
+  fragment BulkIncidentPayloadFields on BulkIncidentPayload {
+    results {
+      id
+      incident {
+        ...IncidentListFields
+      }
+      error {
+        code
+        field
+        message
+      }
+    }
+    errors {
+      code
+      field
+      message
+    }
+  }
+`);
+
+export const AcknowledgeIncidentsMutation = graphql(`
+  mutation AcknowledgeIncidents($ids: [ID!]!) {
+    acknowledgeIncidents(ids: $ids) {
+      ...BulkIncidentPayloadFields
+    }
+  }
+`);
+
+export const ResolveIncidentsMutation = graphql(`
+  mutation ResolveIncidents($ids: [ID!]!) {
+    resolveIncidents(ids: $ids) {
+      ...BulkIncidentPayloadFields
     }
   }
 `);

@@ -24,6 +24,8 @@ export interface IncidentFilterState {
   from: string;
   to: string;
   search: string;
+  /** Leave out test incidents (the AWS wizard's "send a test alarm"). */
+  hideTests: boolean;
 }
 
 const list = <T extends string>(raw: string | null, allowed: readonly T[]): T[] =>
@@ -45,6 +47,7 @@ export function parseFilter(params: URLSearchParams): IncidentFilterState {
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
     search: params.get('q') ?? '',
+    hideTests: params.get('tests') === 'hide',
   };
 }
 
@@ -64,6 +67,7 @@ export function filterToParams(f: IncidentFilterState): URLSearchParams {
     }
   }
   if (f.search) p.set('q', f.search);
+  if (f.hideTests) p.set('tests', 'hide');
   return p;
 }
 
@@ -85,12 +89,21 @@ export function toIncidentFilter(f: IncidentFilterState): IncidentFilter {
   if (after) out.openedAfter = after;
   if (before) out.openedBefore = before;
   if (f.search.trim()) out.search = f.search.trim();
+  if (f.hideTests) out.tests = false;
   return out;
 }
 
 /** Whether an incident pushed by the live feed belongs in the list the filter shows. */
 export function matchesFilter(
-  i: { status: IncidentStatus; severity: Severity; source: IncidentSource; openedAt: string; title: string; component: { id: string } },
+  i: {
+    status: IncidentStatus;
+    severity: Severity;
+    source: IncidentSource;
+    openedAt: string;
+    title: string;
+    isTest?: boolean;
+    component: { id: string };
+  },
   f: IncidentFilter,
 ): boolean {
   if (f.statuses?.length && !f.statuses.includes(i.status)) return false;
@@ -101,5 +114,12 @@ export function matchesFilter(
   if (f.openedAfter && opened < new Date(f.openedAfter).getTime()) return false;
   if (f.openedBefore && opened > new Date(f.openedBefore).getTime()) return false;
   if (f.search && !i.title.toLowerCase().includes(f.search.toLowerCase())) return false;
+  if (f.tests != null && Boolean(i.isTest) !== f.tests) return false;
   return true;
+}
+
+/** How many filters beside the status view are set (the folded filter bar's button shows it). */
+export function activeFilterCount(f: IncidentFilterState): number {
+  return [f.severities.length > 0, f.sources.length > 0, f.componentId !== null, f.range !== 'any', f.search !== '', f.hideTests].filter(Boolean)
+    .length;
 }

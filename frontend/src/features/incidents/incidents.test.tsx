@@ -7,24 +7,7 @@ import { renderRoute } from '@/testing/render';
 import IncidentDetailPage from './IncidentDetailPage';
 import IncidentsPage from './IncidentsPage';
 import { filterToParams, matchesFilter, parseFilter, toIncidentFilter } from './filters';
-
-const inc = (id: string, title: string, over: Record<string, unknown> = {}) => ({
-  __typename: 'Incident',
-  id,
-  title,
-  severity: 'HIGH',
-  status: 'TRIGGERED',
-  source: 'MANUAL',
-  openedAt: '2026-01-01T10:00:00Z',
-  openedBy: 'Ada',
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  updatedAt: '2026-01-01T10:00:00Z',
-  component: { __typename: 'Component', id: 'c1', name: 'Checkout' },
-  ...over,
-});
+import { inc } from './test-data';
 
 const page = (nodes: unknown[], hasNextPage = false) => ({
   account: {
@@ -217,6 +200,8 @@ describe('incident detail', () => {
     act(() => mock.push('IncidentDetailChanged', { incidentChanged: { kind: 'CHANGED', incident: { id: 'i1', updatedAt: '2026-01-01T10:01:00Z' } } }));
     await waitFor(() => expect(screen.getAllByTestId('incident-status')[0]).toHaveTextContent('Acknowledged'));
     expect(screen.queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument();
+    expect(screen.getByText('Acknowledged by')).toBeInTheDocument();
+    expect(screen.getByText('Resolved by')).toBeInTheDocument();
 
     // Someone resolves it in another session: the page reloads the incident by itself.
     change({

@@ -109,7 +109,7 @@ export function NoAccounts() {
           <CreateAccountModal
             opened={creating}
             onClose={() => setCreating(false)}
-            onCreated={(id) => window.location.assign(`/accounts/${id}/environments`)}
+            onCreated={(id) => window.location.assign(`/accounts/${id}/overview`)}
           />
         </Group>
       )}

@@ -12,7 +12,7 @@ export function AuthLayout({
   children: ReactNode;
 }) {
   return (
-    <Center mih="100vh" p="md" bg="var(--mantine-color-gray-0)">
+    <Center mih="100vh" p="md" className="auth-background">
       <Stack w="100%" maw={440} gap="lg">
         <Center>
           <Logo />

@@ -39,13 +39,13 @@ export function KeyRevealModal({ reveal, onClose }: { reveal: KeyReveal | null; 
           >
             {reveal.rotated &&
               (reveal.overlapUntil ? (
-                <Text size="sm" c="orange.8" data-testid="rotation-timeline">
+                <Text size="sm" c="orange" data-testid="rotation-timeline">
                   Until {formatDateTime(reveal.overlapUntil)} the old key still signs <Code>webhook-signature</Code> beside this one;{' '}
                   <Code>X-Signature</Code> switches to this key at {formatDateTime(reveal.signatureSwitchAt ?? reveal.overlapUntil)}. Update
                   the receivers before then.
                 </Text>
               ) : (
-                <Text size="sm" c="orange.8" data-testid="rotation-timeline">
+                <Text size="sm" c="orange" data-testid="rotation-timeline">
                   The old key no longer signs anything: update the receiver now.
                 </Text>
               ))}

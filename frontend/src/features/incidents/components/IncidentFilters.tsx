@@ -1,4 +1,4 @@
-import { Button, Group, MultiSelect, SegmentedControl, Select, TextInput } from '@mantine/core';
+import { Button, Group, MultiSelect, SegmentedControl, Select, Switch, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -12,11 +12,15 @@ export function IncidentFilters({
   accountId,
   value,
   onChange,
+  narrow = false,
 }: {
   accountId: string;
   value: IncidentFilterState;
   onChange: (next: IncidentFilterState) => void;
+  /** A phone: one filter per line, the status as a select (five segments do not fit). */
+  narrow?: boolean;
 }) {
+  const w = (px: number) => (narrow ? '100%' : px);
   const { options: componentOptions } = useComponentOptions(accountId);
   const [search, setSearch] = useState(value.search);
   const pushSearch = useDebouncedCallback((q: string) => onChange({ ...value, search: q }), 300);
@@ -26,16 +30,29 @@ export function IncidentFilters({
     value.sources.length > 0 ||
     value.componentId !== null ||
     value.range !== 'any' ||
-    value.search !== '';
+    value.search !== '' ||
+    value.hideTests;
 
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter incidents">
-      <SegmentedControl
-        aria-label="Status"
-        data={STATUS_VIEWS}
-        value={value.status}
-        onChange={(v) => set({ status: v as StatusView })}
-      />
+      {narrow ? (
+        <Select
+          aria-label="Status"
+          data={STATUS_VIEWS}
+          value={value.status}
+          allowDeselect={false}
+          onChange={(v) => set({ status: (v ?? 'open') as StatusView })}
+          w="100%"
+          comboboxProps={{ withinPortal: true }}
+        />
+      ) : (
+        <SegmentedControl
+          aria-label="Status"
+          data={STATUS_VIEWS}
+          value={value.status}
+          onChange={(v) => set({ status: v as StatusView })}
+        />
+      )}
       <TextInput
         aria-label="Search titles"
         placeholder="Search titles"
@@ -45,7 +62,7 @@ export function IncidentFilters({
           setSearch(e.currentTarget.value);
           pushSearch(e.currentTarget.value);
         }}
-        w={200}
+        w={w(200)}
       />
       <MultiSelect
         aria-label="Severity"
@@ -54,7 +71,7 @@ export function IncidentFilters({
         value={value.severities}
         onChange={(v) => set({ severities: v as Severity[] })}
         clearable
-        w={200}
+        w={w(200)}
         comboboxProps={{ withinPortal: true }}
       />
       <MultiSelect
@@ -64,7 +81,7 @@ export function IncidentFilters({
         value={value.sources}
         onChange={(v) => set({ sources: v as IncidentSource[] })}
         clearable
-        w={190}
+        w={w(190)}
         comboboxProps={{ withinPortal: true }}
       />
       <Select
@@ -75,7 +92,7 @@ export function IncidentFilters({
         onChange={(v) => set({ componentId: v })}
         clearable
         searchable
-        w={190}
+        w={w(190)}
         comboboxProps={{ withinPortal: true }}
       />
       <Select
@@ -84,7 +101,7 @@ export function IncidentFilters({
         value={value.range}
         allowDeselect={false}
         onChange={(v) => set({ range: (v ?? 'any') as TimeRange, anchor: Date.now() })}
-        w={160}
+        w={w(160)}
         comboboxProps={{ withinPortal: true }}
       />
       {value.range === 'custom' && (
@@ -103,6 +120,12 @@ export function IncidentFilters({
           />
         </>
       )}
+      <Switch
+        label="Hide test incidents"
+        checked={value.hideTests}
+        onChange={(e) => set({ hideTests: e.currentTarget.checked })}
+        style={{ alignSelf: 'center' }}
+      />
       {filtered && (
         <Button
           variant="subtle"
@@ -110,7 +133,7 @@ export function IncidentFilters({
           leftSection={<IconX size={14} />}
           onClick={() => {
             setSearch('');
-            onChange({ ...value, severities: [], sources: [], componentId: null, range: 'any', search: '', from: '', to: '' });
+            onChange({ ...value, severities: [], sources: [], componentId: null, range: 'any', search: '', from: '', to: '', hideTests: false });
           }}
         >
           Clear filters

@@ -188,7 +188,7 @@ export function ScheduleTimeline({
               pointerEvents: 'none',
             }}
           >
-            <Text size="10px" c="red.7" fw={700} pos="absolute" top={-2} left={4}>
+            <Text size="10px" c="red" fw={700} pos="absolute" top={-2} left={4}>
               Now
             </Text>
           </Box>
