@@ -215,6 +215,7 @@ export default function ComponentsPage() {
           groups={groupNames}
           opened={modal.open}
           onClose={() => setModal((m) => ({ ...m, open: false }))}
+          onChannelSet={() => refetch({ requestPolicy: 'network-only' })}
         />
       )}
     </>

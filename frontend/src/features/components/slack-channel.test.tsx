@@ -50,10 +50,13 @@ describe('component Slack channel', () => {
     const field = within(dialog).getByRole('textbox', { name: 'Slack channel' });
     expect(dialog).toHaveTextContent("The component's channel wins");
     await user.type(field, ' C0E2E0001 ');
+    const loads = mock.callsTo('Components').length;
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(mock.callsTo('SetComponentSlackChannel')).toHaveLength(1));
     expect(mock.callsTo('SetComponentSlackChannel')[0].variables).toEqual({ input: { componentId: 'c1', channel: 'C0E2E0001' } });
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit Checkout API' })).not.toBeInTheDocument());
+    // The list reloads after the channel is set (not only after the update before it).
+    await waitFor(() => expect(mock.callsTo('Components').length).toBeGreaterThan(loads));
   }, 30_000);
 
   it('refuses a channel name before sending and leaves an unchanged channel alone', async () => {

@@ -32,12 +32,18 @@ export function ComponentFormModal({
   groups,
   opened,
   onClose,
+  onChannelSet,
 }: {
   accountId: string;
   component: ComponentFieldsFragment | null;
   groups: string[];
   opened: boolean;
   onClose: () => void;
+  /**
+   * After the channel was set: the list reloads itself. (The create's or update's own reload may
+   * still be in flight, and urql invalidates only cached results, so the channel's would be lost.)
+   */
+  onChannelSet?: () => void;
 }) {
   const editing = Boolean(component);
   const failTitle = editing ? 'Could not save the component' : 'Could not create the component';
@@ -118,6 +124,7 @@ export function ComponentFormModal({
         if (channelChanged) {
           const set = await setChannel({ input: { componentId: saved.id, channel } }, { success: done });
           if (!set.ok) return { ok: false, errors: set.errors.map((e) => ({ ...e, field: 'slackChannel' })) };
+          onChannelSet?.();
         }
         return { ok: true, errors: [] };
       }}
