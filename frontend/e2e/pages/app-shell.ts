@@ -17,6 +17,7 @@ export type Section =
   | 'Events'
   | 'Deliveries'
   | 'Outgoing mail'
+  | 'Slack'
   | 'Schedules'
   | 'Escalation policies'
   | 'My on-call';

@@ -31,6 +31,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, lazy: page(() => import('@/features/accounts/AccountHomePage')) },
               { path: 'profile', lazy: page(() => import('@/features/profile/ProfilePage')) },
+              { path: 'slack/link', lazy: page(() => import('@/features/slack/SlackLinkPage')) },
               // Incident links sent before they named the account.
               {
                 path: 'incidents/:incidentId',
@@ -57,6 +58,7 @@ export const routes: RouteObject[] = [
                   },
                   { path: 'activity', lazy: page(() => import('@/features/activity/ActivityPage')) },
                   { path: 'mail', lazy: page(() => import('@/features/mail/OutgoingMailPage')) },
+                  { path: 'slack', lazy: page(() => import('@/features/slack/SlackPage')) },
                   { path: 'incidents', lazy: page(() => import('@/features/incidents/IncidentsPage')) },
                   { path: 'incidents/new', lazy: page(() => import('@/features/incidents/NewIncidentPage')) },
                   {

@@ -19,6 +19,7 @@ import {
   IconAlertOctagon,
   IconBolt,
   IconBrandAws,
+  IconBrandSlack,
   IconCalendarTime,
   IconPhoneCall,
   IconStairsUp,
@@ -117,6 +118,7 @@ const NAV: NavGroup[] = [
       { path: 'api-tokens', label: 'API tokens', icon: <IconKey size={18} />, minRole: 'ADMIN' },
       { path: 'activity', label: 'Activity', icon: <IconActivity size={18} />, minRole: 'ADMIN' },
       { path: 'mail', label: 'Outgoing mail', icon: <IconMail size={18} />, minRole: 'ADMIN' },
+      { path: 'slack', label: 'Slack', icon: <IconBrandSlack size={18} />, minRole: 'VIEWER' },
     ],
   },
 ];

@@ -127,6 +127,11 @@ export default function ComponentsPage() {
                             </Anchor>
                           </Text>
                         )}
+                        {c.slackChannel && (
+                          <Text size="xs" c="dimmed" data-testid="component-slack-channel">
+                            Slack channel {c.slackChannel}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Group gap={6} wrap="nowrap">
@@ -210,6 +215,7 @@ export default function ComponentsPage() {
           groups={groupNames}
           opened={modal.open}
           onClose={() => setModal((m) => ({ ...m, open: false }))}
+          onChannelSet={() => refetch({ requestPolicy: 'network-only' })}
         />
       )}
     </>

@@ -14,6 +14,7 @@ export const ComponentFields = graphql(`
       id
       name
     }
+    slackChannel
     createdAt
     updatedAt
   }
@@ -65,6 +66,21 @@ export const DeleteComponentMutation = graphql(`
   mutation DeleteComponent($input: DeleteComponentInput!) {
     deleteComponent(input: $input) {
       deletedId
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const SetComponentSlackChannelMutation = graphql(`
+  mutation SetComponentSlackChannel($input: SetComponentSlackChannelInput!) {
+    setComponentSlackChannel(input: $input) {
+      component {
+        ...ComponentFields
+      }
       errors {
         code
         field

@@ -1,7 +1,7 @@
 import { Anchor, Breadcrumbs, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import {
   ComponentStatusBadge,
   IncidentSourceBadge,
@@ -23,6 +23,7 @@ import { AlarmDetails } from './components/AlarmDetails';
 import { EscalationPanel } from './components/EscalationPanel';
 import { IncidentActions } from './components/IncidentActions';
 import { IncidentTimeline } from './components/IncidentTimeline';
+import { SlackMessages } from './components/SlackMessages';
 
 function At({ at, by }: { at: string | null | undefined; by: string | null | undefined }) {
   if (!at) return <Text span c="dimmed">—</Text>;
@@ -67,6 +68,7 @@ export default function IncidentDetailPage() {
   useEffect(() => {
     if (changed?.id === incidentId) refetch({ requestPolicy: 'network-only' });
   }, [changed, incidentId, refetch]);
+  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
 
   const list = `/accounts/${accountId}/incidents`;
   const incident = data?.incident;
@@ -149,6 +151,7 @@ export default function IncidentDetailPage() {
               <EscalationPanel accountId={accountId} incident={incident} canAct={canAct} />
             )}
             {incident.alarm && <AlarmDetails alarm={incident.alarm} />}
+            {Array.isArray(incident.slackMessages) && <SlackMessages messages={incident.slackMessages} refresh={reload} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

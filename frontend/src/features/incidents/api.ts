@@ -229,11 +229,28 @@ export const EscalationPanelFields = graphql(`
   }
 `);
 
+export const SlackMessageFields = graphql(`
+  fragment SlackMessageFields on SlackMessage {
+    id
+    channelId
+    ts
+    desiredVersion
+    syncedVersion
+    lastSyncedAt
+    lastError
+    nextAttemptAt
+    createdAt
+  }
+`);
+
 export const IncidentQuery = graphql(`
   query Incident($id: ID!) {
     incident(id: $id) {
       ...IncidentDetailFields
       ...EscalationPanelFields
+      slackMessages {
+        ...SlackMessageFields
+      }
     }
   }
 `);

@@ -12,6 +12,7 @@ import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { roleAtLeast } from '@/lib/roles';
 import { CreatePolicyMutation, DeletePolicyMutation, PolicyQuery, UpdatePolicyMutation, policiesContext } from './api';
 import { PolicyEditor } from './components/PolicyEditor';
+import { PolicySlackChannel } from './components/PolicySlackChannel';
 
 /** `escalation-policies/new` creates; `escalation-policies/:policyId` edits (admins) or shows. */
 export default function PolicyPage() {
@@ -113,6 +114,7 @@ export default function PolicyPage() {
           }}
         />
       </Paper>
+      {policy && <PolicySlackChannel policyId={policy.id} channel={policy.slackChannel} canEdit={canEdit} />}
       {policy && (
         <Card withBorder radius="md" padding="md" mt="lg" maw={760} component="section" aria-labelledby="used-by">
           <Title order={2} size="h5" mb="sm" id="used-by">

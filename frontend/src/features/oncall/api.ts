@@ -58,6 +58,7 @@ export const PolicyFields = graphql(`
     name
     description
     repeat
+    slackChannel
     updatedAt
     levels {
       id
@@ -464,6 +465,20 @@ export const ContactEndpointsQuery = graphql(`
   }
 `);
 
+/** The caller's Slack member id in the account's workspace, found by their email (null: none). */
+export const MySlackUserIdQuery = graphql(`
+  query MySlackUserId($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      mySlackUserId
+      slackWorkspace {
+        connected
+        teamName
+      }
+    }
+  }
+`);
+
 export const CreateContactMethodMutation = graphql(`
   mutation CreateContactMethod($input: CreateContactMethodInput!) {
     createContactMethod(input: $input) {
@@ -558,5 +573,20 @@ export const SetNotificationRulesMutation = graphql(`
 `);
 
 export const schedulesContext = { additionalTypenames: ['Schedule', 'ScheduleOverride', 'CalendarFeed'] };
+export const SetPolicySlackChannelMutation = graphql(`
+  mutation SetEscalationPolicySlackChannel($input: SetEscalationPolicySlackChannelInput!) {
+    setEscalationPolicySlackChannel(input: $input) {
+      policy {
+        ...PolicyFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
 export const policiesContext = { additionalTypenames: ['EscalationPolicy', 'Component', 'AwsIntegration'] };
 export const contactContext = { additionalTypenames: ['ContactMethod', 'NotificationRule', 'CalendarFeed'] };

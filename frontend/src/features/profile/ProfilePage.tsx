@@ -5,12 +5,13 @@ import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { RoleBadge } from '@/components/RoleBadge';
 import { TableSkeleton } from '@/components/TableSkeleton';
-import { ProfileQuery } from './api';
+import { ProfileQuery, slackLinksContext } from './api';
 import { PasswordForm } from './components/PasswordForm';
 import { ProfileForm } from './components/ProfileForm';
+import { SlackLinks } from './components/SlackLinks';
 
 export default function ProfilePage() {
-  const [{ data, error }, refetch] = useQuery({ query: ProfileQuery });
+  const [{ data, error }, refetch] = useQuery({ query: ProfileQuery, context: slackLinksContext });
   const user = data?.me.user;
 
   return (
@@ -76,6 +77,12 @@ export default function ProfilePage() {
               </Table>
             )}
           </Card>
+          {Array.isArray(user.slackLinks) && (
+            <SlackLinks
+              links={user.slackLinks}
+              accountNames={Object.fromEntries(user.memberships.map((m) => [m.account.id, m.account.name]))}
+            />
+          )}
         </Stack>
       )}
     </>

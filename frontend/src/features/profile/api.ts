@@ -18,6 +18,13 @@ export const ProfileQuery = graphql(`
             name
           }
         }
+        slackLinks {
+          id
+          accountId
+          teamId
+          slackUserId
+          createdAt
+        }
       }
     }
   }
@@ -52,3 +59,18 @@ export const ChangePasswordMutation = graphql(`
     }
   }
 `);
+
+export const UnlinkSlackUserMutation = graphql(`
+  mutation UnlinkSlackUser($input: UnlinkSlackUserInput!) {
+    unlinkSlackUser(input: $input) {
+      deletedId
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const slackLinksContext = { additionalTypenames: ['SlackUserLink'] };

@@ -6,7 +6,13 @@ import type { ComponentFieldsFragment, ComponentStatus } from '@/gql/graphql';
 import { SetEscalationPolicyMutation } from '@/lib/escalation';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { usePolicyOptions } from '@/lib/options';
-import { CreateComponentMutation, UpdateComponentMutation, componentsContext } from '../api';
+import { SLACK_CHANNEL_RULE, validateSlackChannel } from '@/lib/slack';
+import {
+  CreateComponentMutation,
+  SetComponentSlackChannelMutation,
+  UpdateComponentMutation,
+  componentsContext,
+} from '../api';
 
 interface Values extends Record<string, unknown> {
   name: string;
@@ -14,7 +20,9 @@ interface Values extends Record<string, unknown> {
   group: string;
   override: string;
   policyId: string | null;
+  slackChannel: string;
 }
+
 
 const DERIVED = 'derived';
 
@@ -24,12 +32,18 @@ export function ComponentFormModal({
   groups,
   opened,
   onClose,
+  onChannelSet,
 }: {
   accountId: string;
   component: ComponentFieldsFragment | null;
   groups: string[];
   opened: boolean;
   onClose: () => void;
+  /**
+   * After the channel was set: the list reloads itself. (The create's or update's own reload may
+   * still be in flight, and urql invalidates only cached results, so the channel's would be lost.)
+   */
+  onChannelSet?: () => void;
 }) {
   const editing = Boolean(component);
   const failTitle = editing ? 'Could not save the component' : 'Could not create the component';
@@ -39,12 +53,17 @@ export function ComponentFormModal({
     failTitle: 'Could not attach the escalation policy',
     context: componentsContext,
   });
+  const [, setChannel] = useMutationWithErrors(SetComponentSlackChannelMutation, (d) => d.setComponentSlackChannel, {
+    failTitle: 'Could not set the Slack channel',
+    context: componentsContext,
+  });
   const { options: policyOptions } = usePolicyOptions(accountId, !opened);
   const currentPolicy = component?.escalationPolicy?.id ?? null;
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { name: '', description: '', group: '', override: DERIVED, policyId: null },
+    initialValues: { name: '', description: '', group: '', override: DERIVED, policyId: null, slackChannel: '' },
     validate: {
+      slackChannel: validateSlackChannel,
       name: (v) => (!v.trim() ? 'Name is required' : v.trim().length > 100 ? 'Use at most 100 characters' : null),
     },
   });
@@ -62,8 +81,9 @@ export function ComponentFormModal({
         group: component?.group ?? '',
         override: component?.statusOverride ?? DERIVED,
         policyId: currentPolicy,
+        slackChannel: component?.slackChannel ?? '',
       }}
-      aliases={{ statusOverride: 'override', escalationPolicyId: 'policyId' }}
+      aliases={{ statusOverride: 'override', escalationPolicyId: 'policyId', channel: 'slackChannel' }}
       submitLabel={editing ? 'Save' : 'Create component'}
       onSubmit={async (values) => {
         const base = {
@@ -73,6 +93,8 @@ export function ComponentFormModal({
         };
         const override = values.override === DERIVED ? null : (values.override as ComponentStatus);
         const policyChanged = values.policyId !== currentPolicy;
+        const channel = values.slackChannel.trim();
+        const channelChanged = channel !== (component?.slackChannel ?? '');
         const done = editing ? `Saved ${base.name}.` : `Created component ${base.name}.`;
         const out = component
           ? await update(
@@ -83,14 +105,28 @@ export function ComponentFormModal({
                   ...(override ? { statusOverride: override } : component.statusOverride ? { clearStatusOverride: true } : {}),
                 },
               },
-              { success: policyChanged ? undefined : done },
+              { success: policyChanged || channelChanged ? undefined : done },
             )
-          : await create({ input: { accountId, ...base, statusOverride: override } }, { success: policyChanged ? undefined : done });
-        if (!out.ok || !policyChanged) return out;
+          : await create(
+              { input: { accountId, ...base, statusOverride: override } },
+              { success: policyChanged || channelChanged ? undefined : done },
+            );
+        if (!out.ok || (!policyChanged && !channelChanged)) return out;
         const saved = out.payload && 'component' in out.payload ? out.payload.component : null;
         if (!saved) return out;
-        const attached = await setPolicy({ input: { targetId: saved.id, policyId: values.policyId } }, { success: done });
-        return attached.ok ? attached : { ok: false, errors: attached.errors.map((e) => ({ ...e, field: 'policyId' })) };
+        if (policyChanged) {
+          const attached = await setPolicy(
+            { input: { targetId: saved.id, policyId: values.policyId } },
+            { success: channelChanged ? undefined : done },
+          );
+          if (!attached.ok) return { ok: false, errors: attached.errors.map((e) => ({ ...e, field: 'policyId' })) };
+        }
+        if (channelChanged) {
+          const set = await setChannel({ input: { componentId: saved.id, channel } }, { success: done });
+          if (!set.ok) return { ok: false, errors: set.errors.map((e) => ({ ...e, field: 'slackChannel' })) };
+          onChannelSet?.();
+        }
+        return { ok: true, errors: [] };
       }}
     >
       <TextInput
@@ -139,6 +175,12 @@ export function ComponentFormModal({
         }
         comboboxProps={{ withinPortal: true }}
         {...form.getInputProps('policyId')}
+      />
+      <TextInput
+        label="Slack channel"
+        placeholder="C0123456789"
+        description={`The channel id its incidents are posted to (in Slack: channel details → About). ${SLACK_CHANNEL_RULE}`}
+        {...form.getInputProps('slackChannel')}
       />
     </FormModal>
   );

@@ -1,10 +1,11 @@
-import { PasswordInput, Select, TextInput } from '@mantine/core';
+import { Alert, PasswordInput, Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useEffect } from 'react';
 import { useQuery } from 'urql';
 import { FormModal } from '@/components/FormModal';
 import type { ContactKind } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
-import { ContactEndpointsQuery, CreateContactMethodMutation, contactContext } from '../api';
+import { ContactEndpointsQuery, CreateContactMethodMutation, MySlackUserIdQuery, contactContext } from '../api';
 
 export const CONTACT_KINDS: Record<ContactKind, string> = {
   EMAIL: 'Email',
@@ -62,6 +63,22 @@ export function ContactMethodModal({
     variables: { scope: { scope: 'ACCOUNT', id: accountId } },
     pause: !opened || kind !== 'ENDPOINT',
   });
+  const [{ data: slack, fetching: slackLoading }] = useQuery({
+    query: MySlackUserIdQuery,
+    variables: { accountId },
+    pause: !opened || kind !== 'SLACK_DM',
+    requestPolicy: 'network-only',
+  });
+  const mySlackUserId = slack?.account?.mySlackUserId ?? null;
+  const slackConnected = slack?.account?.slackWorkspace.connected ?? false;
+  // Prefill the Slack member id found by the caller's email (only into an empty field).
+  useEffect(() => {
+    if (kind === 'SLACK_DM' && mySlackUserId && !form.getValues().address.trim()) {
+      form.setFieldValue('address', mySlackUserId);
+    }
+    // form is stable; run when the lookup answers or the kind changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, mySlackUserId]);
   const address = ADDRESS[kind];
 
   return (
@@ -104,6 +121,15 @@ export function ContactMethodModal({
           required
           {...form.getInputProps('address')}
         />
+      )}
+      {kind === 'SLACK_DM' && slack && !slackLoading && (
+        <Alert variant="light" color={mySlackUserId ? 'teal' : 'yellow'} data-testid="slack-lookup">
+          {!slackConnected
+            ? 'No Slack workspace is connected to this account: an administrator connects one under Slack. Pages to this method fail until then.'
+            : mySlackUserId
+              ? `Found by your email in ${slack.account?.slackWorkspace.teamName ?? 'the workspace'}: ${mySlackUserId}.`
+              : 'No Slack member with your email in the workspace. Enter your member id (in Slack: your profile → ⋮ → Copy member ID).'}
+        </Alert>
       )}
       {kind === 'ENDPOINT' && (
         <Select

@@ -1,0 +1,80 @@
+import { graphql } from '@/gql';
+
+export const SlackWorkspaceQuery = graphql(`
+  query SlackWorkspace($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      myRole
+      slackWorkspace {
+        connected
+        teamId
+        teamName
+        botUserId
+        connectedBy
+        connectedAt
+        manifest
+        interactivityUrl
+        commandsUrl
+      }
+    }
+  }
+`);
+
+export const ConnectSlackWorkspaceMutation = graphql(`
+  mutation ConnectSlackWorkspace($input: ConnectSlackWorkspaceInput!) {
+    connectSlackWorkspace(input: $input) {
+      slack {
+        connected
+        teamId
+        teamName
+        botUserId
+        connectedBy
+        connectedAt
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const DisconnectSlackWorkspaceMutation = graphql(`
+  mutation DisconnectSlackWorkspace($input: DisconnectSlackWorkspaceInput!) {
+    disconnectSlackWorkspace(input: $input) {
+      slack {
+        connected
+        teamId
+        teamName
+        botUserId
+        connectedBy
+        connectedAt
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const LinkSlackUserMutation = graphql(`
+  mutation LinkSlackUser($input: LinkSlackUserInput!) {
+    linkSlackUser(input: $input) {
+      link {
+        id
+        accountId
+        teamId
+        slackUserId
+        createdAt
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
