@@ -9,7 +9,7 @@
 # webhook deliveries allowed (SWITCHBOARD_OUTBOUND_ALLOW), the fake Slack Web API
 # (../scripts/fakeslack, built once with `go build`, on another free port; the server gets
 # SWITCHBOARD_SLACK_API_URL, the tests E2E_FAKESLACK_URL / E2E_SLACK_TOKEN / E2E_SLACK_CHANNEL;
-# skipped without go, and slack.spec.ts then skips), waits for /healthz, runs `npm run e2e`,
+# required: the suite fails without it), waits for /healthz, runs `npm run e2e`,
 # and stops both on exit. The
 # binary embeds the console, so build the front end (`npm run build`) before the binary.
 set -euo pipefail
@@ -98,7 +98,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 slack_env=()
-if command -v go >/dev/null 2>&1 && (cd .. && go build -o "$fake_dir/fakeslack" ./scripts/fakeslack); then
+if ! (cd .. && go build -o "$fake_dir/fakeslack" ./scripts/fakeslack); then
+  echo "e2e: the fake Slack (scripts/fakeslack) does not build; the Slack spec needs it" >&2
+  exit 1
+fi
+{
   fake_port="$(free_port)"
   "$fake_dir/fakeslack" -addr "127.0.0.1:${fake_port}" -channel "$slack_channel" \
     -user "U0E2E0001=otto@example.test" >"$fake_log" 2>&1 &
@@ -116,9 +120,7 @@ if command -v go >/dev/null 2>&1 && (cd .. && go build -o "$fake_dir/fakeslack" 
   slack_token="$(sed -n 's/.*bot token \([^)]*\)).*/\1/p' "$fake_log" | head -n1)"
   slack_env=(SWITCHBOARD_SLACK_API_URL="$fake_url/api/")
   echo "e2e: fake Slack Web API at $fake_url"
-else
-  echo "e2e: no go toolchain (or the fake did not build): the Slack spec is skipped" >&2
-fi
+}
 
 echo "e2e: starting $BIN serve on $url (data dir $data_dir)"
 env "${slack_env[@]}" \
