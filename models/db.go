@@ -108,7 +108,16 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	t := &Tx{dialect: db.Dialect}
 	err := db.DB.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		t.DB = gtx
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		// Work registered to run last (it may register more).
+		for i := 0; i < len(t.beforeCommit); i++ {
+			if err := t.beforeCommit[i](t); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -122,9 +131,15 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 // Tx is a transaction handle.
 type Tx struct {
 	*gorm.DB
-	dialect     string
-	afterCommit []func()
+	dialect      string
+	afterCommit  []func()
+	beforeCommit []func(*Tx) error
+	hints        *pendingHints // publishAfter
 }
+
+// BeforeCommit registers fn to run inside the transaction once its work is done, just before
+// the commit; an error rolls the transaction back.
+func (t *Tx) BeforeCommit(fn func(*Tx) error) { t.beforeCommit = append(t.beforeCommit, fn) }
 
 // AfterCommit registers fn to run once the transaction has committed.
 func (t *Tx) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }

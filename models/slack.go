@@ -752,43 +752,58 @@ func (s *Store) SlackIncident(ctx context.Context, accountID, ref string) (*Inci
 
 // --- Channel messages ---
 
-// markSlackDirty raises the desired version of the incident's channel message in tx, creating
-// the row when the incident's component (or else its escalation policy) names a channel and the
-// account has a workspace, and enqueues its sync after commit. It is called for every incident
-// hint (publishAfter); it never fails the incident change: an error is logged and the sweeper
-// and the next change catch up. A later due time (a sync holding its lease, a Slack
-// Retry-After) is kept: the running sync sees the newer version when it finishes and goes again.
-func (s *Store) markSlackDirty(tx *Tx, incidentID string) {
+// markSlackDirty raises the desired version of the incidents' channel messages in tx, creating
+// the row when an incident's component (or else its escalation policy) names a channel and the
+// account has a workspace, and enqueues their syncs after commit. It runs once per transaction
+// for every incident hinted in it (publishAfter), in one statement per 500 incidents; it never
+// fails the incidents' change: an error is logged and the sweeper and the next change catch
+// up. A later due time (a sync holding its lease, a Slack Retry-After) is kept: the running sync
+// sees the newer version when it finishes and goes again.
+func (s *Store) markSlackDirty(tx *Tx, incidentIDs []string) {
+	if len(incidentIDs) == 0 {
+		return
+	}
 	now := s.now()
-	// A savepoint keeps a failure here from aborting the incident's transaction (PostgreSQL).
+	var marked []string
+	// A savepoint keeps a failure here from aborting the incidents' transaction (PostgreSQL).
 	err := tx.Transaction(func(sp *gorm.DB) error {
-		res := sp.Exec(`INSERT INTO slack_messages (id, account_id, incident_id, channel_id, desired_version, synced_version, next_attempt_at, created_at, updated_at)
-SELECT ?, i.account_id, i.id, CASE WHEN c.slack_channel <> '' THEN c.slack_channel ELSE p.slack_channel END, 1, 0, ?, ?, ?
+		for rest := incidentIDs; len(rest) > 0; {
+			chunk := rest[:min(len(rest), 500)]
+			rest = rest[len(chunk):]
+			var ids []string
+			// The id of a new row is derived from the incident's (one statement, many rows).
+			if err := sp.Raw(`INSERT INTO slack_messages (id, account_id, incident_id, channel_id, desired_version, synced_version, next_attempt_at, created_at, updated_at)
+SELECT i.id, i.account_id, i.id, CASE WHEN c.slack_channel <> '' THEN c.slack_channel ELSE p.slack_channel END, 1, 0, ?, ?, ?
 FROM incidents i
 JOIN components c ON c.id = i.component_id
 JOIN slack_workspaces w ON w.account_id = i.account_id
 LEFT JOIN escalation_policies p ON p.id = COALESCE(i.escalation_policy_id, c.escalation_policy_id)
-WHERE i.id = ? AND NOT i.is_test AND (c.slack_channel <> '' OR COALESCE(p.slack_channel, '') <> '')
+WHERE i.id IN ? AND NOT i.is_test AND (c.slack_channel <> '' OR COALESCE(p.slack_channel, '') <> '')
 ON CONFLICT (incident_id) DO UPDATE SET desired_version = slack_messages.desired_version + 1,
     next_attempt_at = CASE WHEN slack_messages.next_attempt_at > excluded.next_attempt_at
         THEN slack_messages.next_attempt_at ELSE excluded.next_attempt_at END,
-    updated_at = excluded.updated_at`,
-			newID(), now, now, now, incidentID)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected > 0 {
-			tx.AfterCommit(func() {
-				if se, ok := s.enqueuer.(SlackEnqueuer); ok {
-					se.EnqueueSlackSync(context.WithoutCancel(tx.Statement.Context), incidentID)
-				}
-			})
+    updated_at = excluded.updated_at
+RETURNING incident_id`, now, now, now, chunk).Scan(&ids).Error; err != nil {
+				return err
+			}
+			marked = append(marked, ids...)
 		}
 		return nil
 	})
 	if err != nil {
-		slog.Default().WarnContext(tx.Statement.Context, "marking the incident's Slack message for a sync failed; the next change retries", "incident_id", incidentID, "err", err)
+		slog.Default().WarnContext(tx.Statement.Context, "marking incidents' Slack messages for a sync failed; the next change retries", "incidents", len(incidentIDs), "err", err)
+		return
 	}
+	if len(marked) == 0 {
+		return
+	}
+	tx.AfterCommit(func() {
+		if se, ok := s.enqueuer.(SlackEnqueuer); ok {
+			for _, id := range marked {
+				se.EnqueueSlackSync(context.WithoutCancel(tx.Statement.Context), id)
+			}
+		}
+	})
 }
 
 // SlackSync is one sync of an incident's channel message: the row (with the version being

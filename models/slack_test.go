@@ -3,7 +3,10 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -446,6 +449,97 @@ func TestSlackShortIDFindsItsIncident(t *testing.T) {
 			if _, err := f.Store.SlackIncident(ctx, "00000000-0000-0000-0000-000000000000", short); models.CodeOf(err) != models.ENOTFOUND {
 				t.Fatalf("another account found %s: %v", short, err)
 			}
+		}
+	})
+}
+
+type slackSyncRecorder struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (r *slackSyncRecorder) EnqueueDeliveries(context.Context, []models.DeliveryRef) {}
+func (r *slackSyncRecorder) EnqueueSlackInteraction(context.Context, string)         {}
+func (r *slackSyncRecorder) EnqueueSlackSync(_ context.Context, id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ids = append(r.ids, id)
+}
+
+// One engine cycle changes many incidents in one transaction: every one of them with a channel
+// has its message raised exactly once and its sync enqueued after commit; the one without a
+// channel gets no message.
+func TestSlackMessagesMarkedInOneBatch(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := slackFixture(t, db)
+		ctx := context.Background()
+		now := f.Clock.Now()
+		if _, err := f.Store.ConnectSlackWorkspace(ctx, f.AdminActor, f.Account.ID, testBotToken, testSigning); err != nil {
+			t.Fatal(err)
+		}
+		pol := &models.EscalationPolicy{ID: "01900000-0000-7000-8000-0000000000b1", AccountID: f.Account.ID, Name: "Ops", CreatedAt: now, UpdatedAt: now}
+		lvl := &models.EscalationLevel{ID: "01900000-0000-7000-8000-0000000000b2", PolicyID: pol.ID, Position: 0, TimeoutMinutes: 5}
+		for _, row := range []any{pol, lvl, &models.EscalationTarget{ID: "01900000-0000-7000-8000-0000000000b3", LevelID: lvl.ID, Position: 0, UserID: &f.Admin.ID}} {
+			if err := db.Create(row).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		var incs []*models.Incident
+		for i, channel := range []string{"C0API0001", "C0API0002", ""} {
+			name := fmt.Sprint("comp-", i)
+			comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Exec("UPDATE components SET escalation_policy_id = ?, slack_channel = ? WHERE id = ?", pol.ID, channel, comp.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+			for j := range 2 {
+				inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: fmt.Sprint("inc ", i, j), Severity: models.SeverityLow})
+				if err != nil {
+					t.Fatal(err)
+				}
+				incs = append(incs, inc)
+			}
+		}
+		rec := &slackSyncRecorder{}
+		f.Store.SetEnqueuer(rec)
+		versions := func() map[string]int {
+			var ms []models.SlackMessage
+			if err := db.Find(&ms).Error; err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, m := range ms {
+				out[m.IncidentID] = m.DesiredVersion
+			}
+			return out
+		}
+		before := versions()
+		if len(before) != 4 {
+			t.Fatalf("%d messages for 4 incidents in channels: %v", len(before), before)
+		}
+		n, err := f.Store.AdvanceEscalations(ctx, 100)
+		if err != nil || n != 6 {
+			t.Fatalf("advanced %d: %v", n, err)
+		}
+		after := versions()
+		if len(after) != 4 {
+			t.Fatalf("messages after the cycle: %v", after)
+		}
+		for id, v := range before {
+			if after[id] != v+1 {
+				t.Fatalf("incident %s: version %d → %d, want one raise", id, v, after[id])
+			}
+		}
+		sort.Strings(rec.ids)
+		want := make([]string, 0, 4)
+		for _, inc := range incs[:4] {
+			want = append(want, inc.ID)
+		}
+		sort.Strings(want)
+		if strings.Join(rec.ids, ",") != strings.Join(want, ",") {
+			t.Fatalf("syncs enqueued for %v, want %v", rec.ids, want)
 		}
 	})
 }

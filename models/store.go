@@ -40,6 +40,10 @@ const (
 	HintApproval    = "approval"
 	HintMail        = "mail"
 	HintEndpoint    = "endpoint"
+	// HintStatusPage: something a published page shows changed (its settings, a public incident
+	// or update, maintenance, a published component status); ID is the page, or "" for every
+	// page of the account. The public pages' cache drops what it holds for them.
+	HintStatusPage = "status_page"
 )
 
 // Incident hint operations.
@@ -212,13 +216,56 @@ func (s *Store) hint(tx *Tx, kind, id, accountID string) {
 	s.publishAfter(tx, Hint{Kind: kind, ID: id, AccountID: accountID})
 }
 
+// publishAfter queues h for the publisher after commit. A transaction's hints are collected
+// (a repeated hint once) and published together; the incidents among them have their Slack
+// channel messages marked for a sync in one statement just before the commit, so a batch
+// that touches hundreds of incidents (the escalation engine, finished notifications) costs
+// one statement and one pipelined publish, not hundreds of round trips.
 func (s *Store) publishAfter(tx *Tx, h Hint) {
-	ctx := tx.Statement.Context
-	if h.Kind == HintIncident {
-		// The Slack app: the incident's channel message is due for a sync (slack.go).
-		s.markSlackDirty(tx, h.ID)
+	p := tx.hints
+	if p == nil {
+		p = &pendingHints{seen: map[Hint]bool{}, incidents: map[string]bool{}}
+		tx.hints = p
+		ctx := tx.Statement.Context
+		tx.BeforeCommit(func(tx *Tx) error {
+			// The Slack app: the incidents' channel messages are due for a sync (slack.go).
+			s.markSlackDirty(tx, p.incidentIDs)
+			return nil
+		})
+		tx.AfterCommit(func() { s.publishAll(context.WithoutCancel(ctx), p.list) })
 	}
-	tx.AfterCommit(func() { s.pub.Publish(context.WithoutCancel(ctx), h) })
+	if p.seen[h] {
+		return
+	}
+	p.seen[h] = true
+	p.list = append(p.list, h)
+	if h.Kind == HintIncident && !p.incidents[h.ID] {
+		p.incidents[h.ID] = true
+		p.incidentIDs = append(p.incidentIDs, h.ID)
+	}
+}
+
+// pendingHints are a transaction's hints, in the order they were queued.
+type pendingHints struct {
+	list        []Hint
+	seen        map[Hint]bool
+	incidentIDs []string
+	incidents   map[string]bool
+}
+
+// BatchPublisher is a Publisher that can send many hints at once (one pipelined round trip).
+type BatchPublisher interface {
+	PublishAll(ctx context.Context, hs []Hint)
+}
+
+func (s *Store) publishAll(ctx context.Context, hs []Hint) {
+	if bp, ok := s.pub.(BatchPublisher); ok && len(hs) > 1 {
+		bp.PublishAll(ctx, hs)
+		return
+	}
+	for _, h := range hs {
+		s.pub.Publish(ctx, h)
+	}
 }
 
 // cleanName trims and validates a display name.

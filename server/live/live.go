@@ -93,6 +93,23 @@ func (h *Hub) Publish(ctx context.Context, hint models.Hint) {
 	}
 }
 
+// PublishAll sends many hints in one pipelined round trip (models.BatchPublisher).
+func (h *Hub) PublishAll(ctx context.Context, hints []models.Hint) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	pipe := h.rdb.Pipeline()
+	for _, hint := range hints {
+		b, err := json.Marshal(hint)
+		if err != nil {
+			continue
+		}
+		pipe.Publish(ctx, h.channel, b)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		h.log.WarnContext(ctx, "live publish failed", "hints", len(hints), "err", err)
+	}
+}
+
 // Ready is closed once the Redis subscription is confirmed.
 func (h *Hub) Ready() <-chan struct{} { return h.ready }
 

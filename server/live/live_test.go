@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -153,5 +154,35 @@ func TestHubUnsubscribesOnCancel(t *testing.T) {
 	}
 	if h.Subscribers() != 0 {
 		t.Fatalf("want 0 subscribers, got %d", h.Subscribers())
+	}
+}
+
+// PublishAll sends a batch in one pipeline; every hint arrives, in order, to its account only.
+func TestHubPublishAllInOrder(t *testing.T) {
+	url := modeltest.MustRedisURL(t)
+	a, b := mustHub(t, url), mustHub(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mine := b.Subscribe(ctx, "acc-1")
+	other := b.Subscribe(ctx, "acc-2")
+	var batch []models.Hint
+	for i := range 50 {
+		batch = append(batch, models.Hint{Kind: models.HintIncident, ID: fmt.Sprint(i), AccountID: "acc-1", Op: models.OpChanged})
+	}
+	a.PublishAll(ctx, batch)
+	for i := range 50 {
+		select {
+		case h := <-mine:
+			if h.ID != fmt.Sprint(i) || h.Op != models.OpChanged {
+				t.Fatalf("hint %d: got %+v", i, h)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("hint %d of 50 did not arrive", i)
+		}
+	}
+	select {
+	case h := <-other:
+		t.Fatalf("subscriber of another account got %+v", h)
+	case <-time.After(200 * time.Millisecond):
 	}
 }
