@@ -22,6 +22,11 @@ type Component struct {
 	UpdatedAt      time.Time
 	// EscalationPolicyID is the default policy of the component's incidents.
 	EscalationPolicyID *string
+	// PublicStatus is what the status pages say (nil: operational); see statuspage_types.go.
+	PublicStatus *ComponentStatus
+	// AutoPublish publishes CloudWatch incidents that last AutoPublishAfterMinutes.
+	AutoPublish             bool
+	AutoPublishAfterMinutes int
 }
 
 // ComponentInput creates or changes a component; nil fields are left unchanged.

@@ -40,6 +40,9 @@ type Incident struct {
 	// TestEndpoints (JSON array of endpoint ids).
 	IsTest        bool
 	TestEndpoints *string
+	// DuringMaintenance: opened while a maintenance window covered the component; it pages
+	// nobody until the window ends (statuspage_maintenance.go).
+	DuringMaintenance bool
 }
 
 // testEndpointSet is the set of endpoints a test incident's events may reach (nil for a real

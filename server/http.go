@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-hub/switchboard/frontend"
 	"github.com/switchboard-hub/switchboard/graph"
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/server/statuspage"
 )
 
 // Body limits. GraphQL documents and auth bodies are small; anything bigger is refused before
@@ -93,6 +94,8 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	e.POST("/links/:token", m.handleLinkAction, middleware.BodyLimit(linkBodyLimit))
 	m.registerOnCall(e)
 	m.slackRoutes(e) // the Slack app (slack_http.go)
+	// Published status pages (server/statuspage): /status/{slug}, and custom hosts.
+	(&statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL}).Register(e)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)

@@ -26,6 +26,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Account() AccountResolver
 	AccountOverview() AccountOverviewResolver
+	AffectedComponent() AffectedComponentResolver
 	AlarmFacts() AlarmFactsResolver
 	ApiToken() ApiTokenResolver
 	ApprovalRequest() ApprovalRequestResolver
@@ -49,16 +50,22 @@ type ResolverRoot interface {
 	IntegrationRoute() IntegrationRouteResolver
 	IntegrationStats() IntegrationStatsResolver
 	Invitation() InvitationResolver
+	MaintenanceWindow() MaintenanceWindowResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Notification() NotificationResolver
 	NotificationRule() NotificationRuleResolver
+	PublicIncident() PublicIncidentResolver
+	PublicIncidentUpdate() PublicIncidentUpdateResolver
 	Query() QueryResolver
 	RouteTrial() RouteTrialResolver
 	Schedule() ScheduleResolver
 	ScheduleLayer() ScheduleLayerResolver
 	ScheduleOverride() ScheduleOverrideResolver
 	SnsReceipt() SnsReceiptResolver
+	StatusPage() StatusPageResolver
+	StatusPageComponent() StatusPageComponentResolver
+	StatusSubscriber() StatusSubscriberResolver
 	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 	User() UserResolver
@@ -91,6 +98,7 @@ type ComplexityRoot struct {
 		Incidents          func(childComplexity int, filter *model.IncidentFilter, first *int, after *string) int
 		Invitations        func(childComplexity int) int
 		MailSending        func(childComplexity int) int
+		MaintenanceWindows func(childComplexity int, includePast *bool) int
 		Members            func(childComplexity int) int
 		MyNotifications    func(childComplexity int, first *int, after *string) int
 		MyOpenPages        func(childComplexity int) int
@@ -100,10 +108,13 @@ type ComplexityRoot struct {
 		OnCallNow          func(childComplexity int) int
 		OutgoingMail       func(childComplexity int, first *int, after *string) int
 		Overview           func(childComplexity int) int
+		PublicIncidents    func(childComplexity int, first *int) int
 		Role               func(childComplexity int) int
 		Schedule           func(childComplexity int, id string) int
 		Schedules          func(childComplexity int) int
 		SlackWorkspace     func(childComplexity int) int
+		StatusPages        func(childComplexity int) int
+		UpdateTemplates    func(childComplexity int) int
 	}
 
 	AccountOverview struct {
@@ -123,6 +134,11 @@ type ComplexityRoot struct {
 		Entry    func(childComplexity int) int
 		Errors   func(childComplexity int) int
 		Incident func(childComplexity int) int
+	}
+
+	AffectedComponent struct {
+		Component func(childComplexity int) int
+		Status    func(childComplexity int) int
 	}
 
 	AlarmCondition struct {
@@ -318,23 +334,33 @@ type ComplexityRoot struct {
 	}
 
 	Component struct {
-		AccountID         func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Description       func(childComplexity int) int
-		EscalationPolicy  func(childComplexity int) int
-		GroupName         func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Name              func(childComplexity int) int
-		OpenIncidentCount func(childComplexity int) int
-		SlackChannel      func(childComplexity int) int
-		Status            func(childComplexity int) int
-		StatusOverride    func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
+		AccountID               func(childComplexity int) int
+		AutoPublish             func(childComplexity int) int
+		AutoPublishAfterMinutes func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Description             func(childComplexity int) int
+		EscalationPolicy        func(childComplexity int) int
+		GroupName               func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Name                    func(childComplexity int) int
+		OpenIncidentCount       func(childComplexity int) int
+		PublicStatus            func(childComplexity int) int
+		SlackChannel            func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		StatusOverride          func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		Uptime                  func(childComplexity int, days *int, source *model.UptimeSource) int
 	}
 
 	ComponentPayload struct {
 		Component func(childComplexity int) int
 		Errors    func(childComplexity int) int
+	}
+
+	ComponentUptime struct {
+		Component func(childComplexity int) int
+		Days      func(childComplexity int) int
+		Percent   func(childComplexity int) int
 	}
 
 	ContactMethod struct {
@@ -640,30 +666,32 @@ type ComplexityRoot struct {
 	}
 
 	Incident struct {
-		AccountID      func(childComplexity int) int
-		AcknowledgedAt func(childComplexity int) int
-		AcknowledgedBy func(childComplexity int) int
-		Alarm          func(childComplexity int) int
-		Assignee       func(childComplexity int) int
-		Component      func(childComplexity int) int
-		Escalation     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Integration    func(childComplexity int) int
-		IsTest         func(childComplexity int) int
-		Notifications  func(childComplexity int) int
-		OpenedAt       func(childComplexity int) int
-		OpenedBy       func(childComplexity int) int
-		ResolvedAt     func(childComplexity int) int
-		ResolvedBy     func(childComplexity int) int
-		Severity       func(childComplexity int) int
-		SlackMessages  func(childComplexity int) int
-		Source         func(childComplexity int) int
-		SourceKey      func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Timeline       func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UnreachedAt    func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		AccountID         func(childComplexity int) int
+		AcknowledgedAt    func(childComplexity int) int
+		AcknowledgedBy    func(childComplexity int) int
+		Alarm             func(childComplexity int) int
+		Assignee          func(childComplexity int) int
+		Component         func(childComplexity int) int
+		DuringMaintenance func(childComplexity int) int
+		Escalation        func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Integration       func(childComplexity int) int
+		IsTest            func(childComplexity int) int
+		Notifications     func(childComplexity int) int
+		OpenedAt          func(childComplexity int) int
+		OpenedBy          func(childComplexity int) int
+		PublicIncident    func(childComplexity int) int
+		ResolvedAt        func(childComplexity int) int
+		ResolvedBy        func(childComplexity int) int
+		Severity          func(childComplexity int) int
+		SlackMessages     func(childComplexity int) int
+		Source            func(childComplexity int) int
+		SourceKey         func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Timeline          func(childComplexity int) int
+		Title             func(childComplexity int) int
+		UnreachedAt       func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	IncidentChange struct {
@@ -783,6 +811,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MaintenancePayload struct {
+		Errors      func(childComplexity int) int
+		Maintenance func(childComplexity int) int
+	}
+
+	MaintenanceWindow struct {
+		AccountID         func(childComplexity int) int
+		CompletedAt       func(childComplexity int) int
+		Components        func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		EndsAt            func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Message           func(childComplexity int) int
+		NotifySubscribers func(childComplexity int) int
+		StartedAt         func(childComplexity int) int
+		StartsAt          func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Title             func(childComplexity int) int
+	}
+
 	Membership struct {
 		Account   func(childComplexity int) int
 		AccountID func(childComplexity int) int
@@ -824,9 +872,12 @@ type ComplexityRoot struct {
 		CreateFarm                      func(childComplexity int, input model.CreateFarmInput) int
 		CreateFarmRole                  func(childComplexity int, input model.CreateFarmRoleInput) int
 		CreateIncident                  func(childComplexity int, input model.CreateIncidentInput) int
+		CreateMaintenance               func(childComplexity int, input model.CreateMaintenanceInput) int
 		CreateSchedule                  func(childComplexity int, input model.CreateScheduleInput) int
 		CreateScheduleOverride          func(childComplexity int, input model.CreateScheduleOverrideInput) int
 		CreateServer                    func(childComplexity int, input model.CreateServerInput) int
+		CreateStatusPage                func(childComplexity int, input model.CreateStatusPageInput) int
+		CreateViewerLink                func(childComplexity int, input model.CreateViewerLinkInput) int
 		CreateWebhook                   func(childComplexity int, input model.CreateWebhookInput) int
 		DeleteAWSIntegration            func(childComplexity int, input model.DeleteAWSIntegrationInput) int
 		DeleteComponent                 func(childComplexity int, input model.DeleteComponentInput) int
@@ -839,17 +890,23 @@ type ComplexityRoot struct {
 		DeleteSchedule                  func(childComplexity int, id string) int
 		DeleteScheduleOverride          func(childComplexity int, id string) int
 		DeleteServer                    func(childComplexity int, input model.DeleteServerInput) int
+		DeleteStatusPage                func(childComplexity int, id string) int
+		DeleteUpdateTemplate            func(childComplexity int, id string) int
 		DeleteVariable                  func(childComplexity int, input model.DeleteVariableInput) int
 		DeleteWebhook                   func(childComplexity int, input model.WebhookIDInput) int
 		DisconnectSlackWorkspace        func(childComplexity int, input model.DisconnectSlackWorkspaceInput) int
+		EditIncidentUpdate              func(childComplexity int, input model.EditIncidentUpdateInput) int
+		EndMaintenance                  func(childComplexity int, id string) int
 		EscalateIncident                func(childComplexity int, input model.EscalateIncidentInput) int
 		FinishEndpointKeyRotation       func(childComplexity int, input model.EndpointIDInput) int
 		FireEvent                       func(childComplexity int, input model.FireEventInput) int
 		InviteMember                    func(childComplexity int, input model.InviteMemberInput) int
 		LaunchFarm                      func(childComplexity int, input model.FarmIDInput) int
 		LinkSlackUser                   func(childComplexity int, input model.LinkSlackUserInput) int
+		PostIncidentUpdate              func(childComplexity int, input model.PostIncidentUpdateInput) int
 		ReassignIncident                func(childComplexity int, input model.ReassignIncidentInput) int
 		RemoveMember                    func(childComplexity int, input model.RemoveMemberInput) int
+		RemoveSubscriber                func(childComplexity int, id string) int
 		ResendContactVerification       func(childComplexity int, id string) int
 		ResendDelivery                  func(childComplexity int, input model.ResendDeliveryInput) int
 		ResendInvitation                func(childComplexity int, id string) int
@@ -861,11 +918,14 @@ type ComplexityRoot struct {
 		RevokeAPIToken                  func(childComplexity int, input model.RevokeAPITokenInput) int
 		RevokeCalendarFeed              func(childComplexity int, id string) int
 		RevokeInvitation                func(childComplexity int, id string) int
+		RevokeViewerLink                func(childComplexity int, id string) int
 		RotateAWSIntegrationURL         func(childComplexity int, input model.RotateAWSIntegrationURLInput) int
 		RotateEndpointKey               func(childComplexity int, input model.RotateEndpointKeyInput) int
+		SaveUpdateTemplate              func(childComplexity int, input model.UpdateTemplateInput) int
 		SendTestAlarm                   func(childComplexity int, input model.SendTestAlarmInput) int
 		SendTestEvent                   func(childComplexity int, input model.EndpointIDInput) int
 		SendTestNotification            func(childComplexity int, contactMethodID string) int
+		SetComponentAutoPublish         func(childComplexity int, input model.SetComponentAutoPublishInput) int
 		SetComponentSlackChannel        func(childComplexity int, input model.SetComponentSlackChannelInput) int
 		SetDeliveryRetention            func(childComplexity int, input model.SetDeliveryRetentionInput) int
 		SetEnvironmentApprovals         func(childComplexity int, input model.SetEnvironmentApprovalsInput) int
@@ -874,6 +934,7 @@ type ComplexityRoot struct {
 		SetIncidentPolicy               func(childComplexity int, input model.SetIncidentPolicyInput) int
 		SetIntegrationRoutes            func(childComplexity int, input model.SetIntegrationRoutesInput) int
 		SetNotificationRules            func(childComplexity int, rules []*model.NotificationRuleInput) int
+		SetPostmortem                   func(childComplexity int, input model.SetPostmortemInput) int
 		SetVariable                     func(childComplexity int, input model.SetVariableInput) int
 		SnoozeIncident                  func(childComplexity int, input model.SnoozeIncidentInput) int
 		SuspendFarm                     func(childComplexity int, input model.FarmIDInput) int
@@ -888,11 +949,14 @@ type ComplexityRoot struct {
 		UpdateEnvironment               func(childComplexity int, input model.UpdateEnvironmentInput) int
 		UpdateEscalationPolicy          func(childComplexity int, input model.UpdateEscalationPolicyInput) int
 		UpdateFarm                      func(childComplexity int, input model.UpdateFarmInput) int
+		UpdateMaintenance               func(childComplexity int, input model.UpdateMaintenanceInput) int
 		UpdateMemberRole                func(childComplexity int, input model.UpdateMemberRoleInput) int
 		UpdateProfile                   func(childComplexity int, input model.UpdateProfileInput) int
 		UpdateSchedule                  func(childComplexity int, input model.UpdateScheduleInput) int
 		UpdateServer                    func(childComplexity int, input model.UpdateServerInput) int
+		UpdateStatusPage                func(childComplexity int, input model.UpdateStatusPageInput) int
 		UpdateWebhook                   func(childComplexity int, input model.UpdateWebhookInput) int
+		ViewerCookieLink                func(childComplexity int, pageID string) int
 	}
 
 	Notification struct {
@@ -955,6 +1019,38 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PublicIncident struct {
+		Auto                  func(childComplexity int) int
+		Components            func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Impact                func(childComplexity int) int
+		Incident              func(childComplexity int) int
+		Pages                 func(childComplexity int) int
+		Postmortem            func(childComplexity int) int
+		PostmortemPublishedAt func(childComplexity int) int
+		ResolvedAt            func(childComplexity int) int
+		Status                func(childComplexity int) int
+		Title                 func(childComplexity int) int
+		Updates               func(childComplexity int) int
+	}
+
+	PublicIncidentPayload struct {
+		Errors         func(childComplexity int) int
+		PublicIncident func(childComplexity int) int
+	}
+
+	PublicIncidentUpdate struct {
+		AuthorLabel       func(childComplexity int) int
+		Components        func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		EditedAt          func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Message           func(childComplexity int) int
+		NotifySubscribers func(childComplexity int) int
+		Status            func(childComplexity int) int
+	}
+
 	Query struct {
 		AWSIntegration        func(childComplexity int, id string) int
 		Account               func(childComplexity int, id string) int
@@ -970,8 +1066,11 @@ type ComplexityRoot struct {
 		Event                 func(childComplexity int, id string) int
 		Farm                  func(childComplexity int, id string) int
 		Incident              func(childComplexity int, id string) int
+		MaintenanceWindow     func(childComplexity int, id string) int
 		Me                    func(childComplexity int) int
 		Ok                    func(childComplexity int) int
+		PublicIncident        func(childComplexity int, id string) int
+		StatusPage            func(childComplexity int, id string) int
 		SystemDeliveries      func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
 		TryIntegrationRoutes  func(childComplexity int, input model.SetIntegrationRoutesInput, first *int) int
 		UsableEndpoints       func(childComplexity int, scope model.ScopeInput) int
@@ -1168,6 +1267,65 @@ type ComplexityRoot struct {
 		TopicArn    func(childComplexity int) int
 	}
 
+	StatusPage struct {
+		AccountID       func(childComplexity int) int
+		BrandColor      func(childComplexity int) int
+		Components      func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		CustomHost      func(childComplexity int) int
+		Headline        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LogoURL         func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Slug            func(childComplexity int) int
+		SubscriberCount func(childComplexity int) int
+		Subscribers     func(childComplexity int, first *int, after *string) int
+		SupportURL      func(childComplexity int) int
+		TimeZone        func(childComplexity int) int
+		URL             func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Viewers         func(childComplexity int) int
+		Visibility      func(childComplexity int) int
+	}
+
+	StatusPageComponent struct {
+		Component   func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		GroupName   func(childComplexity int) int
+		Position    func(childComplexity int) int
+	}
+
+	StatusPagePayload struct {
+		Errors     func(childComplexity int) int
+		StatusPage func(childComplexity int) int
+	}
+
+	StatusPageViewer struct {
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Label       func(childComplexity int) int
+		LastUsedAt  func(childComplexity int) int
+		RevokedAt   func(childComplexity int) int
+		TokenPrefix func(childComplexity int) int
+	}
+
+	StatusSubscriber struct {
+		Address     func(childComplexity int) int
+		Components  func(childComplexity int) int
+		ConfirmedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		LastError   func(childComplexity int) int
+		Topics      func(childComplexity int) int
+	}
+
+	StatusSubscriberConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	Subscription struct {
 		AccountActivity       func(childComplexity int, accountID string) int
 		DeliveryChanged       func(childComplexity int, accountID string) int
@@ -1198,6 +1356,29 @@ type ComplexityRoot struct {
 	UpdateProfilePayload struct {
 		Errors func(childComplexity int) int
 		User   func(childComplexity int) int
+	}
+
+	UpdateTemplate struct {
+		ID      func(childComplexity int) int
+		Message func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Title   func(childComplexity int) int
+	}
+
+	UpdateTemplatePayload struct {
+		Errors   func(childComplexity int) int
+		Template func(childComplexity int) int
+	}
+
+	UptimeDay struct {
+		Date               func(childComplexity int) int
+		DegradedSeconds    func(childComplexity int) int
+		MaintenanceSeconds func(childComplexity int) int
+		MajorSeconds       func(childComplexity int) int
+		PartialSeconds     func(childComplexity int) int
+		Percent            func(childComplexity int) int
+		Worst              func(childComplexity int) int
 	}
 
 	User struct {
@@ -1238,6 +1419,16 @@ type ComplexityRoot struct {
 		APITokenAccountID func(childComplexity int) int
 		AuthMethod        func(childComplexity int) int
 		User              func(childComplexity int) int
+	}
+
+	ViewerCookieLink struct {
+		URL func(childComplexity int) int
+	}
+
+	ViewerLinkPayload struct {
+		Errors func(childComplexity int) int
+		URL    func(childComplexity int) int
+		Viewer func(childComplexity int) int
 	}
 
 	Webhook struct {
@@ -1449,6 +1640,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.MailSending(childComplexity), true
+	case "Account.maintenanceWindows":
+		if e.ComplexityRoot.Account.MaintenanceWindows == nil {
+			break
+		}
+
+		args, err := ec.field_Account_maintenanceWindows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.MaintenanceWindows(childComplexity, args["includePast"].(*bool)), true
 	case "Account.members":
 		if e.ComplexityRoot.Account.Members == nil {
 			break
@@ -1518,6 +1720,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Overview(childComplexity), true
+	case "Account.publicIncidents":
+		if e.ComplexityRoot.Account.PublicIncidents == nil {
+			break
+		}
+
+		args, err := ec.field_Account_publicIncidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.PublicIncidents(childComplexity, args["first"].(*int)), true
 	case "Account.myRole":
 		if e.ComplexityRoot.Account.Role == nil {
 			break
@@ -1547,6 +1760,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.SlackWorkspace(childComplexity), true
+	case "Account.statusPages":
+		if e.ComplexityRoot.Account.StatusPages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.StatusPages(childComplexity), true
+	case "Account.updateTemplates":
+		if e.ComplexityRoot.Account.UpdateTemplates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.UpdateTemplates(childComplexity), true
 
 	case "AccountOverview.checklist":
 		if e.ComplexityRoot.AccountOverview.Checklist == nil {
@@ -1610,6 +1835,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddIncidentNotePayload.Incident(childComplexity), true
+
+	case "AffectedComponent.component":
+		if e.ComplexityRoot.AffectedComponent.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AffectedComponent.Component(childComplexity), true
+	case "AffectedComponent.status":
+		if e.ComplexityRoot.AffectedComponent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AffectedComponent.Status(childComplexity), true
 
 	case "AlarmCondition.comparisonOperator":
 		if e.ComplexityRoot.AlarmCondition.ComparisonOperator == nil {
@@ -2405,6 +2643,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Component.AccountID(childComplexity), true
+	case "Component.autoPublish":
+		if e.ComplexityRoot.Component.AutoPublish == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.AutoPublish(childComplexity), true
+	case "Component.autoPublishAfterMinutes":
+		if e.ComplexityRoot.Component.AutoPublishAfterMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.AutoPublishAfterMinutes(childComplexity), true
 	case "Component.createdAt":
 		if e.ComplexityRoot.Component.CreatedAt == nil {
 			break
@@ -2447,6 +2697,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Component.OpenIncidentCount(childComplexity), true
+	case "Component.publicStatus":
+		if e.ComplexityRoot.Component.PublicStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Component.PublicStatus(childComplexity), true
 	case "Component.slackChannel":
 		if e.ComplexityRoot.Component.SlackChannel == nil {
 			break
@@ -2471,6 +2727,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Component.UpdatedAt(childComplexity), true
+	case "Component.uptime":
+		if e.ComplexityRoot.Component.Uptime == nil {
+			break
+		}
+
+		args, err := ec.field_Component_uptime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Component.Uptime(childComplexity, args["days"].(*int), args["source"].(*model.UptimeSource)), true
 
 	case "ComponentPayload.component":
 		if e.ComplexityRoot.ComponentPayload.Component == nil {
@@ -2484,6 +2751,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComponentPayload.Errors(childComplexity), true
+
+	case "ComponentUptime.component":
+		if e.ComplexityRoot.ComponentUptime.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentUptime.Component(childComplexity), true
+	case "ComponentUptime.days":
+		if e.ComplexityRoot.ComponentUptime.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentUptime.Days(childComplexity), true
+	case "ComponentUptime.percent":
+		if e.ComplexityRoot.ComponentUptime.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentUptime.Percent(childComplexity), true
 
 	case "ContactMethod.address":
 		if e.ComplexityRoot.ContactMethod.Address == nil {
@@ -3721,6 +4007,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Component(childComplexity), true
+	case "Incident.duringMaintenance":
+		if e.ComplexityRoot.Incident.DuringMaintenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.DuringMaintenance(childComplexity), true
 	case "Incident.escalation":
 		if e.ComplexityRoot.Incident.Escalation == nil {
 			break
@@ -3763,6 +4055,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.OpenedBy(childComplexity), true
+	case "Incident.publicIncident":
+		if e.ComplexityRoot.Incident.PublicIncident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.PublicIncident(childComplexity), true
 	case "Incident.resolvedAt":
 		if e.ComplexityRoot.Incident.ResolvedAt == nil {
 			break
@@ -4260,6 +4558,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MailMessageEdge.Node(childComplexity), true
 
+	case "MaintenancePayload.errors":
+		if e.ComplexityRoot.MaintenancePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenancePayload.Errors(childComplexity), true
+	case "MaintenancePayload.maintenance":
+		if e.ComplexityRoot.MaintenancePayload.Maintenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenancePayload.Maintenance(childComplexity), true
+
+	case "MaintenanceWindow.accountId":
+		if e.ComplexityRoot.MaintenanceWindow.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.AccountID(childComplexity), true
+	case "MaintenanceWindow.completedAt":
+		if e.ComplexityRoot.MaintenanceWindow.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.CompletedAt(childComplexity), true
+	case "MaintenanceWindow.components":
+		if e.ComplexityRoot.MaintenanceWindow.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.Components(childComplexity), true
+	case "MaintenanceWindow.createdAt":
+		if e.ComplexityRoot.MaintenanceWindow.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.CreatedAt(childComplexity), true
+	case "MaintenanceWindow.endsAt":
+		if e.ComplexityRoot.MaintenanceWindow.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.EndsAt(childComplexity), true
+	case "MaintenanceWindow.id":
+		if e.ComplexityRoot.MaintenanceWindow.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.ID(childComplexity), true
+	case "MaintenanceWindow.message":
+		if e.ComplexityRoot.MaintenanceWindow.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.Message(childComplexity), true
+	case "MaintenanceWindow.notifySubscribers":
+		if e.ComplexityRoot.MaintenanceWindow.NotifySubscribers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.NotifySubscribers(childComplexity), true
+	case "MaintenanceWindow.startedAt":
+		if e.ComplexityRoot.MaintenanceWindow.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.StartedAt(childComplexity), true
+	case "MaintenanceWindow.startsAt":
+		if e.ComplexityRoot.MaintenanceWindow.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.StartsAt(childComplexity), true
+	case "MaintenanceWindow.status":
+		if e.ComplexityRoot.MaintenanceWindow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.Status(childComplexity), true
+	case "MaintenanceWindow.title":
+		if e.ComplexityRoot.MaintenanceWindow.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceWindow.Title(childComplexity), true
+
 	case "Membership.account":
 		if e.ComplexityRoot.Membership.Account == nil {
 			break
@@ -4554,6 +4938,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateIncident(childComplexity, args["input"].(model.CreateIncidentInput)), true
+	case "Mutation.createMaintenance":
+		if e.ComplexityRoot.Mutation.CreateMaintenance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMaintenance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMaintenance(childComplexity, args["input"].(model.CreateMaintenanceInput)), true
 	case "Mutation.createSchedule":
 		if e.ComplexityRoot.Mutation.CreateSchedule == nil {
 			break
@@ -4587,6 +4982,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateServer(childComplexity, args["input"].(model.CreateServerInput)), true
+	case "Mutation.createStatusPage":
+		if e.ComplexityRoot.Mutation.CreateStatusPage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createStatusPage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateStatusPage(childComplexity, args["input"].(model.CreateStatusPageInput)), true
+	case "Mutation.createViewerLink":
+		if e.ComplexityRoot.Mutation.CreateViewerLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createViewerLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateViewerLink(childComplexity, args["input"].(model.CreateViewerLinkInput)), true
 	case "Mutation.createWebhook":
 		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
 			break
@@ -4719,6 +5136,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteServer(childComplexity, args["input"].(model.DeleteServerInput)), true
+	case "Mutation.deleteStatusPage":
+		if e.ComplexityRoot.Mutation.DeleteStatusPage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteStatusPage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteStatusPage(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteUpdateTemplate":
+		if e.ComplexityRoot.Mutation.DeleteUpdateTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteUpdateTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteUpdateTemplate(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteVariable":
 		if e.ComplexityRoot.Mutation.DeleteVariable == nil {
 			break
@@ -4752,6 +5191,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisconnectSlackWorkspace(childComplexity, args["input"].(model.DisconnectSlackWorkspaceInput)), true
+	case "Mutation.editIncidentUpdate":
+		if e.ComplexityRoot.Mutation.EditIncidentUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editIncidentUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditIncidentUpdate(childComplexity, args["input"].(model.EditIncidentUpdateInput)), true
+	case "Mutation.endMaintenance":
+		if e.ComplexityRoot.Mutation.EndMaintenance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endMaintenance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndMaintenance(childComplexity, args["id"].(string)), true
 	case "Mutation.escalateIncident":
 		if e.ComplexityRoot.Mutation.EscalateIncident == nil {
 			break
@@ -4818,6 +5279,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LinkSlackUser(childComplexity, args["input"].(model.LinkSlackUserInput)), true
+	case "Mutation.postIncidentUpdate":
+		if e.ComplexityRoot.Mutation.PostIncidentUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_postIncidentUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PostIncidentUpdate(childComplexity, args["input"].(model.PostIncidentUpdateInput)), true
 	case "Mutation.reassignIncident":
 		if e.ComplexityRoot.Mutation.ReassignIncident == nil {
 			break
@@ -4840,6 +5312,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["input"].(model.RemoveMemberInput)), true
+	case "Mutation.removeSubscriber":
+		if e.ComplexityRoot.Mutation.RemoveSubscriber == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSubscriber_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSubscriber(childComplexity, args["id"].(string)), true
 	case "Mutation.resendContactVerification":
 		if e.ComplexityRoot.Mutation.ResendContactVerification == nil {
 			break
@@ -4961,6 +5444,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeInvitation(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeViewerLink":
+		if e.ComplexityRoot.Mutation.RevokeViewerLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeViewerLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeViewerLink(childComplexity, args["id"].(string)), true
 	case "Mutation.rotateAwsIntegrationUrl":
 		if e.ComplexityRoot.Mutation.RotateAWSIntegrationURL == nil {
 			break
@@ -4983,6 +5477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateEndpointKey(childComplexity, args["input"].(model.RotateEndpointKeyInput)), true
+	case "Mutation.saveUpdateTemplate":
+		if e.ComplexityRoot.Mutation.SaveUpdateTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveUpdateTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveUpdateTemplate(childComplexity, args["input"].(model.UpdateTemplateInput)), true
 	case "Mutation.sendTestAlarm":
 		if e.ComplexityRoot.Mutation.SendTestAlarm == nil {
 			break
@@ -5016,6 +5521,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendTestNotification(childComplexity, args["contactMethodId"].(string)), true
+	case "Mutation.setComponentAutoPublish":
+		if e.ComplexityRoot.Mutation.SetComponentAutoPublish == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setComponentAutoPublish_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetComponentAutoPublish(childComplexity, args["input"].(model.SetComponentAutoPublishInput)), true
 	case "Mutation.setComponentSlackChannel":
 		if e.ComplexityRoot.Mutation.SetComponentSlackChannel == nil {
 			break
@@ -5104,6 +5620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetNotificationRules(childComplexity, args["rules"].([]*model.NotificationRuleInput)), true
+	case "Mutation.setPostmortem":
+		if e.ComplexityRoot.Mutation.SetPostmortem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPostmortem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPostmortem(childComplexity, args["input"].(model.SetPostmortemInput)), true
 	case "Mutation.setVariable":
 		if e.ComplexityRoot.Mutation.SetVariable == nil {
 			break
@@ -5258,6 +5785,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateFarm(childComplexity, args["input"].(model.UpdateFarmInput)), true
+	case "Mutation.updateMaintenance":
+		if e.ComplexityRoot.Mutation.UpdateMaintenance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMaintenance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMaintenance(childComplexity, args["input"].(model.UpdateMaintenanceInput)), true
 	case "Mutation.updateMemberRole":
 		if e.ComplexityRoot.Mutation.UpdateMemberRole == nil {
 			break
@@ -5302,6 +5840,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateServer(childComplexity, args["input"].(model.UpdateServerInput)), true
+	case "Mutation.updateStatusPage":
+		if e.ComplexityRoot.Mutation.UpdateStatusPage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStatusPage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateStatusPage(childComplexity, args["input"].(model.UpdateStatusPageInput)), true
 	case "Mutation.updateWebhook":
 		if e.ComplexityRoot.Mutation.UpdateWebhook == nil {
 			break
@@ -5313,6 +5862,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["input"].(model.UpdateWebhookInput)), true
+	case "Mutation.viewerCookieLink":
+		if e.ComplexityRoot.Mutation.ViewerCookieLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_viewerCookieLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ViewerCookieLink(childComplexity, args["pageId"].(string)), true
 
 	case "Notification.attemptLog":
 		if e.ComplexityRoot.Notification.AttemptLog == nil {
@@ -5538,6 +6098,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PublicIncident.auto":
+		if e.ComplexityRoot.PublicIncident.Auto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Auto(childComplexity), true
+	case "PublicIncident.components":
+		if e.ComplexityRoot.PublicIncident.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Components(childComplexity), true
+	case "PublicIncident.createdAt":
+		if e.ComplexityRoot.PublicIncident.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.CreatedAt(childComplexity), true
+	case "PublicIncident.id":
+		if e.ComplexityRoot.PublicIncident.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.ID(childComplexity), true
+	case "PublicIncident.impact":
+		if e.ComplexityRoot.PublicIncident.Impact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Impact(childComplexity), true
+	case "PublicIncident.incident":
+		if e.ComplexityRoot.PublicIncident.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Incident(childComplexity), true
+	case "PublicIncident.pages":
+		if e.ComplexityRoot.PublicIncident.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Pages(childComplexity), true
+	case "PublicIncident.postmortem":
+		if e.ComplexityRoot.PublicIncident.Postmortem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Postmortem(childComplexity), true
+	case "PublicIncident.postmortemPublishedAt":
+		if e.ComplexityRoot.PublicIncident.PostmortemPublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.PostmortemPublishedAt(childComplexity), true
+	case "PublicIncident.resolvedAt":
+		if e.ComplexityRoot.PublicIncident.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.ResolvedAt(childComplexity), true
+	case "PublicIncident.status":
+		if e.ComplexityRoot.PublicIncident.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Status(childComplexity), true
+	case "PublicIncident.title":
+		if e.ComplexityRoot.PublicIncident.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Title(childComplexity), true
+	case "PublicIncident.updates":
+		if e.ComplexityRoot.PublicIncident.Updates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncident.Updates(childComplexity), true
+
+	case "PublicIncidentPayload.errors":
+		if e.ComplexityRoot.PublicIncidentPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentPayload.Errors(childComplexity), true
+	case "PublicIncidentPayload.publicIncident":
+		if e.ComplexityRoot.PublicIncidentPayload.PublicIncident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentPayload.PublicIncident(childComplexity), true
+
+	case "PublicIncidentUpdate.author":
+		if e.ComplexityRoot.PublicIncidentUpdate.AuthorLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.AuthorLabel(childComplexity), true
+	case "PublicIncidentUpdate.components":
+		if e.ComplexityRoot.PublicIncidentUpdate.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.Components(childComplexity), true
+	case "PublicIncidentUpdate.createdAt":
+		if e.ComplexityRoot.PublicIncidentUpdate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.CreatedAt(childComplexity), true
+	case "PublicIncidentUpdate.editedAt":
+		if e.ComplexityRoot.PublicIncidentUpdate.EditedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.EditedAt(childComplexity), true
+	case "PublicIncidentUpdate.id":
+		if e.ComplexityRoot.PublicIncidentUpdate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.ID(childComplexity), true
+	case "PublicIncidentUpdate.message":
+		if e.ComplexityRoot.PublicIncidentUpdate.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.Message(childComplexity), true
+	case "PublicIncidentUpdate.notifySubscribers":
+		if e.ComplexityRoot.PublicIncidentUpdate.NotifySubscribers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.NotifySubscribers(childComplexity), true
+	case "PublicIncidentUpdate.status":
+		if e.ComplexityRoot.PublicIncidentUpdate.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicIncidentUpdate.Status(childComplexity), true
+
 	case "Query.awsIntegration":
 		if e.ComplexityRoot.Query.AWSIntegration == nil {
 			break
@@ -5683,6 +6384,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Incident(childComplexity, args["id"].(string)), true
 
+	case "Query.maintenanceWindow":
+		if e.ComplexityRoot.Query.MaintenanceWindow == nil {
+			break
+		}
+
+		args, err := ec.field_Query_maintenanceWindow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MaintenanceWindow(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -5695,6 +6407,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ok(childComplexity), true
+	case "Query.publicIncident":
+		if e.ComplexityRoot.Query.PublicIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Query_publicIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PublicIncident(childComplexity, args["id"].(string)), true
+	case "Query.statusPage":
+		if e.ComplexityRoot.Query.StatusPage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statusPage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StatusPage(childComplexity, args["id"].(string)), true
 	case "Query.systemDeliveries":
 		if e.ComplexityRoot.Query.SystemDeliveries == nil {
 			break
@@ -6514,6 +7248,263 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SnsRejection.TopicArn(childComplexity), true
 
+	case "StatusPage.accountId":
+		if e.ComplexityRoot.StatusPage.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.AccountID(childComplexity), true
+	case "StatusPage.brandColor":
+		if e.ComplexityRoot.StatusPage.BrandColor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.BrandColor(childComplexity), true
+	case "StatusPage.components":
+		if e.ComplexityRoot.StatusPage.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.Components(childComplexity), true
+	case "StatusPage.createdAt":
+		if e.ComplexityRoot.StatusPage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.CreatedAt(childComplexity), true
+	case "StatusPage.customHost":
+		if e.ComplexityRoot.StatusPage.CustomHost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.CustomHost(childComplexity), true
+	case "StatusPage.headline":
+		if e.ComplexityRoot.StatusPage.Headline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.Headline(childComplexity), true
+	case "StatusPage.id":
+		if e.ComplexityRoot.StatusPage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.ID(childComplexity), true
+	case "StatusPage.logoUrl":
+		if e.ComplexityRoot.StatusPage.LogoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.LogoURL(childComplexity), true
+	case "StatusPage.name":
+		if e.ComplexityRoot.StatusPage.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.Name(childComplexity), true
+	case "StatusPage.slug":
+		if e.ComplexityRoot.StatusPage.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.Slug(childComplexity), true
+	case "StatusPage.subscriberCount":
+		if e.ComplexityRoot.StatusPage.SubscriberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.SubscriberCount(childComplexity), true
+	case "StatusPage.subscribers":
+		if e.ComplexityRoot.StatusPage.Subscribers == nil {
+			break
+		}
+
+		args, err := ec.field_StatusPage_subscribers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatusPage.Subscribers(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "StatusPage.supportUrl":
+		if e.ComplexityRoot.StatusPage.SupportURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.SupportURL(childComplexity), true
+	case "StatusPage.timeZone":
+		if e.ComplexityRoot.StatusPage.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.TimeZone(childComplexity), true
+	case "StatusPage.url":
+		if e.ComplexityRoot.StatusPage.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.URL(childComplexity), true
+	case "StatusPage.updatedAt":
+		if e.ComplexityRoot.StatusPage.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.UpdatedAt(childComplexity), true
+	case "StatusPage.viewers":
+		if e.ComplexityRoot.StatusPage.Viewers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.Viewers(childComplexity), true
+	case "StatusPage.visibility":
+		if e.ComplexityRoot.StatusPage.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPage.Visibility(childComplexity), true
+
+	case "StatusPageComponent.component":
+		if e.ComplexityRoot.StatusPageComponent.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageComponent.Component(childComplexity), true
+	case "StatusPageComponent.displayName":
+		if e.ComplexityRoot.StatusPageComponent.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageComponent.DisplayName(childComplexity), true
+	case "StatusPageComponent.group":
+		if e.ComplexityRoot.StatusPageComponent.GroupName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageComponent.GroupName(childComplexity), true
+	case "StatusPageComponent.position":
+		if e.ComplexityRoot.StatusPageComponent.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageComponent.Position(childComplexity), true
+
+	case "StatusPagePayload.errors":
+		if e.ComplexityRoot.StatusPagePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPagePayload.Errors(childComplexity), true
+	case "StatusPagePayload.statusPage":
+		if e.ComplexityRoot.StatusPagePayload.StatusPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPagePayload.StatusPage(childComplexity), true
+
+	case "StatusPageViewer.createdAt":
+		if e.ComplexityRoot.StatusPageViewer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageViewer.CreatedAt(childComplexity), true
+	case "StatusPageViewer.id":
+		if e.ComplexityRoot.StatusPageViewer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageViewer.ID(childComplexity), true
+	case "StatusPageViewer.label":
+		if e.ComplexityRoot.StatusPageViewer.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageViewer.Label(childComplexity), true
+	case "StatusPageViewer.lastUsedAt":
+		if e.ComplexityRoot.StatusPageViewer.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageViewer.LastUsedAt(childComplexity), true
+	case "StatusPageViewer.revokedAt":
+		if e.ComplexityRoot.StatusPageViewer.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageViewer.RevokedAt(childComplexity), true
+	case "StatusPageViewer.tokenPrefix":
+		if e.ComplexityRoot.StatusPageViewer.TokenPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusPageViewer.TokenPrefix(childComplexity), true
+
+	case "StatusSubscriber.address":
+		if e.ComplexityRoot.StatusSubscriber.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.Address(childComplexity), true
+	case "StatusSubscriber.components":
+		if e.ComplexityRoot.StatusSubscriber.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.Components(childComplexity), true
+	case "StatusSubscriber.confirmedAt":
+		if e.ComplexityRoot.StatusSubscriber.ConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.ConfirmedAt(childComplexity), true
+	case "StatusSubscriber.createdAt":
+		if e.ComplexityRoot.StatusSubscriber.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.CreatedAt(childComplexity), true
+	case "StatusSubscriber.id":
+		if e.ComplexityRoot.StatusSubscriber.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.ID(childComplexity), true
+	case "StatusSubscriber.kind":
+		if e.ComplexityRoot.StatusSubscriber.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.Kind(childComplexity), true
+	case "StatusSubscriber.lastError":
+		if e.ComplexityRoot.StatusSubscriber.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.LastError(childComplexity), true
+	case "StatusSubscriber.topics":
+		if e.ComplexityRoot.StatusSubscriber.Topics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriber.Topics(childComplexity), true
+
+	case "StatusSubscriberConnection.nodes":
+		if e.ComplexityRoot.StatusSubscriberConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriberConnection.Nodes(childComplexity), true
+	case "StatusSubscriberConnection.pageInfo":
+		if e.ComplexityRoot.StatusSubscriberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriberConnection.PageInfo(childComplexity), true
+	case "StatusSubscriberConnection.totalCount":
+		if e.ComplexityRoot.StatusSubscriberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusSubscriberConnection.TotalCount(childComplexity), true
+
 	case "Subscription.accountActivity":
 		if e.ComplexityRoot.Subscription.AccountActivity == nil {
 			break
@@ -6640,6 +7631,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateProfilePayload.User(childComplexity), true
+
+	case "UpdateTemplate.id":
+		if e.ComplexityRoot.UpdateTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplate.ID(childComplexity), true
+	case "UpdateTemplate.message":
+		if e.ComplexityRoot.UpdateTemplate.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplate.Message(childComplexity), true
+	case "UpdateTemplate.name":
+		if e.ComplexityRoot.UpdateTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplate.Name(childComplexity), true
+	case "UpdateTemplate.status":
+		if e.ComplexityRoot.UpdateTemplate.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplate.Status(childComplexity), true
+	case "UpdateTemplate.title":
+		if e.ComplexityRoot.UpdateTemplate.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplate.Title(childComplexity), true
+
+	case "UpdateTemplatePayload.errors":
+		if e.ComplexityRoot.UpdateTemplatePayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplatePayload.Errors(childComplexity), true
+	case "UpdateTemplatePayload.template":
+		if e.ComplexityRoot.UpdateTemplatePayload.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTemplatePayload.Template(childComplexity), true
+
+	case "UptimeDay.date":
+		if e.ComplexityRoot.UptimeDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.Date(childComplexity), true
+	case "UptimeDay.degradedSeconds":
+		if e.ComplexityRoot.UptimeDay.DegradedSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.DegradedSeconds(childComplexity), true
+	case "UptimeDay.maintenanceSeconds":
+		if e.ComplexityRoot.UptimeDay.MaintenanceSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.MaintenanceSeconds(childComplexity), true
+	case "UptimeDay.majorSeconds":
+		if e.ComplexityRoot.UptimeDay.MajorSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.MajorSeconds(childComplexity), true
+	case "UptimeDay.partialSeconds":
+		if e.ComplexityRoot.UptimeDay.PartialSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.PartialSeconds(childComplexity), true
+	case "UptimeDay.percent":
+		if e.ComplexityRoot.UptimeDay.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.Percent(childComplexity), true
+	case "UptimeDay.worst":
+		if e.ComplexityRoot.UptimeDay.Worst == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptimeDay.Worst(childComplexity), true
 
 	case "User.contactMethods":
 		if e.ComplexityRoot.User.ContactMethods == nil {
@@ -6796,6 +7874,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.User(childComplexity), true
 
+	case "ViewerCookieLink.url":
+		if e.ComplexityRoot.ViewerCookieLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerCookieLink.URL(childComplexity), true
+
+	case "ViewerLinkPayload.errors":
+		if e.ComplexityRoot.ViewerLinkPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerLinkPayload.Errors(childComplexity), true
+	case "ViewerLinkPayload.url":
+		if e.ComplexityRoot.ViewerLinkPayload.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerLinkPayload.URL(childComplexity), true
+	case "ViewerLinkPayload.viewer":
+		if e.ComplexityRoot.ViewerLinkPayload.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerLinkPayload.Viewer(childComplexity), true
+
 	case "Webhook.active":
 		if e.ComplexityRoot.Webhook.Active == nil {
 			break
@@ -6917,6 +8021,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcknowledgeIncidentInput,
 		ec.unmarshalInputAddIncidentNoteInput,
 		ec.unmarshalInputAddMemberInput,
+		ec.unmarshalInputAffectedComponentInput,
 		ec.unmarshalInputApprovalFilter,
 		ec.unmarshalInputCancelApprovalRequestInput,
 		ec.unmarshalInputChangePasswordInput,
@@ -6934,9 +8039,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateFarmInput,
 		ec.unmarshalInputCreateFarmRoleInput,
 		ec.unmarshalInputCreateIncidentInput,
+		ec.unmarshalInputCreateMaintenanceInput,
 		ec.unmarshalInputCreateScheduleInput,
 		ec.unmarshalInputCreateScheduleOverrideInput,
 		ec.unmarshalInputCreateServerInput,
+		ec.unmarshalInputCreateStatusPageInput,
+		ec.unmarshalInputCreateViewerLinkInput,
 		ec.unmarshalInputCreateWebhookInput,
 		ec.unmarshalInputDeleteAwsIntegrationInput,
 		ec.unmarshalInputDeleteComponentInput,
@@ -6946,6 +8054,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteVariableInput,
 		ec.unmarshalInputDeliveryFilter,
 		ec.unmarshalInputDisconnectSlackWorkspaceInput,
+		ec.unmarshalInputEditIncidentUpdateInput,
 		ec.unmarshalInputEndpointHeaderInput,
 		ec.unmarshalInputEndpointIdInput,
 		ec.unmarshalInputEscalateIncidentInput,
@@ -6959,6 +8068,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputKeyValueInput,
 		ec.unmarshalInputLinkSlackUserInput,
 		ec.unmarshalInputNotificationRuleInput,
+		ec.unmarshalInputPostIncidentUpdateInput,
 		ec.unmarshalInputReassignIncidentInput,
 		ec.unmarshalInputRemoveMemberInput,
 		ec.unmarshalInputResendDeliveryInput,
@@ -6973,6 +8083,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputScopeInput,
 		ec.unmarshalInputSendTestAlarmInput,
 		ec.unmarshalInputServerFields,
+		ec.unmarshalInputSetComponentAutoPublishInput,
 		ec.unmarshalInputSetComponentSlackChannelInput,
 		ec.unmarshalInputSetDeliveryRetentionInput,
 		ec.unmarshalInputSetEnvironmentApprovalsInput,
@@ -6980,8 +8091,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSetEscalationPolicySlackChannelInput,
 		ec.unmarshalInputSetIncidentPolicyInput,
 		ec.unmarshalInputSetIntegrationRoutesInput,
+		ec.unmarshalInputSetPostmortemInput,
 		ec.unmarshalInputSetVariableInput,
 		ec.unmarshalInputSnoozeIncidentInput,
+		ec.unmarshalInputStatusPageComponentInput,
 		ec.unmarshalInputUnacknowledgeIncidentInput,
 		ec.unmarshalInputUnlinkSlackUserInput,
 		ec.unmarshalInputUpdateAccountInput,
@@ -6992,10 +8105,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateEnvironmentInput,
 		ec.unmarshalInputUpdateEscalationPolicyInput,
 		ec.unmarshalInputUpdateFarmInput,
+		ec.unmarshalInputUpdateMaintenanceInput,
 		ec.unmarshalInputUpdateMemberRoleInput,
 		ec.unmarshalInputUpdateProfileInput,
 		ec.unmarshalInputUpdateScheduleInput,
 		ec.unmarshalInputUpdateServerInput,
+		ec.unmarshalInputUpdateStatusPageInput,
+		ec.unmarshalInputUpdateTemplateInput,
 		ec.unmarshalInputUpdateWebhookInput,
 		ec.unmarshalInputWebhookIdInput,
 	)
@@ -8980,6 +10096,398 @@ extend type Mutation {
   unlinkSlackUser(input: UnlinkSlackUserInput!): DeletePayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/statuspage.graphqls", Input: `# Status pages (issue 11, docs/statuspages.md): published pages, public incident updates,
+# scheduled maintenance, uptime, subscribers. The public pages themselves are server-rendered
+# (/status/{slug}); this is the console's side.
+
+enum StatusPageVisibility {
+  PUBLIC
+  PRIVATE
+}
+
+enum PublicIncidentStatus {
+  INVESTIGATING
+  IDENTIFIED
+  MONITORING
+  RESOLVED
+}
+
+"Statuspage's impact values."
+enum Impact {
+  NONE
+  MINOR
+  MAJOR
+  CRITICAL
+}
+
+enum MaintenanceStatus {
+  SCHEDULED
+  IN_PROGRESS
+  COMPLETED
+  CANCELLED
+}
+
+enum SubscriberKind {
+  EMAIL
+  WEBHOOK
+}
+
+enum SubscriberTopic {
+  INCIDENTS
+  MAINTENANCE
+  COMPONENT_STATUS
+}
+
+type StatusPage {
+  id: ID!
+  accountId: ID!
+  name: String!
+  slug: String!
+  headline: String!
+  logoUrl: String!
+  "#rrggbb accent colour."
+  brandColor: String!
+  supportUrl: String!
+  customHost: String
+  visibility: StatusPageVisibility!
+  timeZone: String!
+  "The page's public address (/status/{slug} on the public URL, or the custom host)."
+  url: String!
+  components: [StatusPageComponent!]!
+  "Private pages: the viewer links (tokens are shown once, at creation)."
+  viewers: [StatusPageViewer!]!
+  subscriberCount: Int!
+  "Subscribers, newest first (admins)."
+  subscribers(first: Int = 50, after: String): StatusSubscriberConnection! @hasRole(role: ADMIN)
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+type StatusPageComponent {
+  component: Component!
+  "The group heading on this page; empty: ungrouped."
+  group: String!
+  position: Int!
+  "What customers read (the component's name unless set)."
+  displayName: String!
+}
+
+type StatusPageViewer {
+  id: ID!
+  label: String!
+  tokenPrefix: String!
+  createdAt: Time!
+  lastUsedAt: Time
+  revokedAt: Time
+}
+
+type StatusSubscriber {
+  id: ID!
+  kind: SubscriberKind!
+  "Email address (or webhook URL)."
+  address: String!
+  "Empty: every component of the page."
+  components: [Component!]!
+  topics: [SubscriberTopic!]!
+  createdAt: Time!
+  confirmedAt: Time
+  lastError: String!
+}
+
+type StatusSubscriberConnection {
+  nodes: [StatusSubscriber!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"One day of a component's uptime."
+type UptimeDay {
+  "The day (00:00 in the page's or account's zone)."
+  date: Time!
+  "0–100; null when there is no data for the day (before the component existed)."
+  percent: Float
+  "Seconds of major outage, of partial outage, of degraded performance, of maintenance that day."
+  majorSeconds: Int!
+  partialSeconds: Int!
+  degradedSeconds: Int!
+  maintenanceSeconds: Int!
+  "The worst status the day had."
+  worst: ComponentStatus!
+}
+
+type ComponentUptime {
+  component: Component!
+  "Over the range."
+  percent: Float
+  days: [UptimeDay!]!
+}
+
+enum UptimeSource {
+  "What the status page said (the public bars)."
+  PUBLISHED
+  "From incidents and the override (what really happened)."
+  INTERNAL
+}
+
+type AffectedComponent {
+  component: Component!
+  status: ComponentStatus!
+}
+
+type PublicIncidentUpdate {
+  id: ID!
+  status: PublicIncidentStatus!
+  message: String!
+  components: [AffectedComponent!]!
+  notifySubscribers: Boolean!
+  author: String!
+  createdAt: Time!
+  "Set when the update was corrected after publishing."
+  editedAt: Time
+}
+
+type PublicIncident {
+  id: ID!
+  incident: Incident
+  title: String!
+  status: PublicIncidentStatus!
+  impact: Impact!
+  "Posted by the component's auto-publish rule."
+  auto: Boolean!
+  components: [AffectedComponent!]!
+  "Oldest first."
+  updates: [PublicIncidentUpdate!]!
+  postmortem: String!
+  postmortemPublishedAt: Time
+  createdAt: Time!
+  resolvedAt: Time
+  "The pages that show it."
+  pages: [StatusPage!]!
+}
+
+type UpdateTemplate {
+  id: ID!
+  name: String!
+  title: String!
+  status: PublicIncidentStatus!
+  "May name {component}."
+  message: String!
+}
+
+type MaintenanceWindow {
+  id: ID!
+  accountId: ID!
+  title: String!
+  message: String!
+  startsAt: Time!
+  endsAt: Time!
+  status: MaintenanceStatus!
+  components: [Component!]!
+  notifySubscribers: Boolean!
+  startedAt: Time
+  completedAt: Time
+  createdAt: Time!
+}
+
+extend type Account {
+  statusPages: [StatusPage!]!
+  "Newest first; by default those not completed or cancelled."
+  maintenanceWindows(includePast: Boolean = false): [MaintenanceWindow!]!
+  updateTemplates: [UpdateTemplate!]!
+  "Public incidents, newest first."
+  publicIncidents(first: Int = 50): [PublicIncident!]!
+}
+
+extend type Component {
+  "The status customers were told (status page)."
+  publicStatus: ComponentStatus!
+  "Publish CloudWatch incidents automatically when the alarm has not recovered within autoPublishAfterMinutes."
+  autoPublish: Boolean!
+  autoPublishAfterMinutes: Int!
+  "Daily uptime over the last ` + "`" + `days` + "`" + ` days (1–90), in the account's zone (UTC)."
+  uptime(days: Int = 90, source: UptimeSource = PUBLISHED): ComponentUptime!
+}
+
+extend type Incident {
+  "What customers read about this incident, if anything was published."
+  publicIncident: PublicIncident
+  "Opened while a maintenance window covered its component: pages nobody until the window ends."
+  duringMaintenance: Boolean!
+}
+
+extend type Query {
+  statusPage(id: ID!): StatusPage
+  maintenanceWindow(id: ID!): MaintenanceWindow
+  publicIncident(id: ID!): PublicIncident
+}
+
+input StatusPageComponentInput {
+  componentId: ID!
+  group: String
+  displayName: String
+}
+
+input CreateStatusPageInput {
+  accountId: ID!
+  name: String!
+  "Lower case letters, digits and dashes, 2–60 characters, unique."
+  slug: String!
+  headline: String
+  logoUrl: String
+  brandColor: String
+  supportUrl: String
+  customHost: String
+  visibility: StatusPageVisibility!
+  timeZone: String
+  "In order; groups appear in the order of their first component."
+  components: [StatusPageComponentInput!]
+}
+
+input UpdateStatusPageInput {
+  id: ID!
+  name: String
+  slug: String
+  headline: String
+  logoUrl: String
+  brandColor: String
+  supportUrl: String
+  "Empty string removes the custom host."
+  customHost: String
+  visibility: StatusPageVisibility
+  timeZone: String
+  "Replaces the page's components when given."
+  components: [StatusPageComponentInput!]
+}
+
+type StatusPagePayload {
+  statusPage: StatusPage
+  errors: [UserError!]!
+}
+
+input CreateViewerLinkInput {
+  pageId: ID!
+  "Who or which audience the link is for."
+  label: String!
+}
+
+type ViewerLinkPayload {
+  viewer: StatusPageViewer
+  "The full link, shown once."
+  url: String
+  errors: [UserError!]!
+}
+
+type ViewerCookieLink {
+  "A short-lived signed URL; opening it sets the page's viewer cookie and redirects to the page."
+  url: String!
+}
+
+input AffectedComponentInput {
+  componentId: ID!
+  status: ComponentStatus!
+}
+
+input PostIncidentUpdateInput {
+  "The internal incident the update is about."
+  incidentId: ID!
+  "Required for the first update; changes the public title when given later."
+  title: String
+  status: PublicIncidentStatus!
+  impact: Impact
+  message: String!
+  "The affected components and their public status (the first update needs at least one)."
+  components: [AffectedComponentInput!]
+  notifySubscribers: Boolean = true
+}
+
+input EditIncidentUpdateInput {
+  id: ID!
+  message: String!
+}
+
+input SetPostmortemInput {
+  publicIncidentId: ID!
+  postmortem: String!
+  publish: Boolean!
+}
+
+type PublicIncidentPayload {
+  publicIncident: PublicIncident
+  errors: [UserError!]!
+}
+
+input UpdateTemplateInput {
+  "Absent: create."
+  id: ID
+  accountId: ID!
+  name: String!
+  title: String
+  status: PublicIncidentStatus!
+  message: String!
+}
+
+type UpdateTemplatePayload {
+  template: UpdateTemplate
+  errors: [UserError!]!
+}
+
+input SetComponentAutoPublishInput {
+  componentId: ID!
+  autoPublish: Boolean!
+  "1–1440."
+  afterMinutes: Int
+}
+
+input CreateMaintenanceInput {
+  accountId: ID!
+  title: String!
+  message: String
+  startsAt: Time!
+  endsAt: Time!
+  componentIds: [ID!]!
+  notifySubscribers: Boolean = true
+}
+
+input UpdateMaintenanceInput {
+  id: ID!
+  title: String
+  message: String
+  startsAt: Time
+  endsAt: Time
+  componentIds: [ID!]
+}
+
+type MaintenancePayload {
+  maintenance: MaintenanceWindow
+  errors: [UserError!]!
+}
+
+extend type Mutation {
+  createStatusPage(input: CreateStatusPageInput!): StatusPagePayload! @hasRole(role: ADMIN)
+  updateStatusPage(input: UpdateStatusPageInput!): StatusPagePayload!
+  deleteStatusPage(id: ID!): DeletePayload!
+  createViewerLink(input: CreateViewerLinkInput!): ViewerLinkPayload!
+  revokeViewerLink(id: ID!): ViewerLinkPayload!
+  "For a signed-in member: a link that opens a private page in this browser."
+  viewerCookieLink(pageId: ID!): ViewerCookieLink!
+
+  postIncidentUpdate(input: PostIncidentUpdateInput!): PublicIncidentPayload!
+  "Corrects a published update's message; the page shows it was edited."
+  editIncidentUpdate(input: EditIncidentUpdateInput!): PublicIncidentPayload!
+  "After resolution only."
+  setPostmortem(input: SetPostmortemInput!): PublicIncidentPayload!
+  saveUpdateTemplate(input: UpdateTemplateInput!): UpdateTemplatePayload!
+  deleteUpdateTemplate(id: ID!): DeletePayload!
+  setComponentAutoPublish(input: SetComponentAutoPublishInput!): ComponentPayload!
+
+  createMaintenance(input: CreateMaintenanceInput!): MaintenancePayload!
+  updateMaintenance(input: UpdateMaintenanceInput!): MaintenancePayload!
+  "A scheduled window is cancelled; one in progress completes now."
+  endMaintenance(id: ID!): MaintenancePayload!
+
+  removeSubscriber(id: ID!): DeletePayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `type User {
   id: ID!
   email: String!
@@ -9603,6 +11111,14 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_slackWorkspace(ctx, field)
 	case "mySlackUserId":
 		return ec.fieldContext_Account_mySlackUserId(ctx, field)
+	case "statusPages":
+		return ec.fieldContext_Account_statusPages(ctx, field)
+	case "maintenanceWindows":
+		return ec.fieldContext_Account_maintenanceWindows(ctx, field)
+	case "updateTemplates":
+		return ec.fieldContext_Account_updateTemplates(ctx, field)
+	case "publicIncidents":
+		return ec.fieldContext_Account_publicIncidents(ctx, field)
 	case "eventCatalog":
 		return ec.fieldContext_Account_eventCatalog(ctx, field)
 	case "events":
@@ -9651,6 +11167,16 @@ func (ec *executionContext) childFields_AddIncidentNotePayload(ctx context.Conte
 		return ec.fieldContext_AddIncidentNotePayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddIncidentNotePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AffectedComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "component":
+		return ec.fieldContext_AffectedComponent_component(ctx, field)
+	case "status":
+		return ec.fieldContext_AffectedComponent_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AffectedComponent", field.Name)
 }
 
 func (ec *executionContext) childFields_AlarmCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10063,6 +11589,14 @@ func (ec *executionContext) childFields_Component(ctx context.Context, field gra
 		return ec.fieldContext_Component_escalationPolicy(ctx, field)
 	case "slackChannel":
 		return ec.fieldContext_Component_slackChannel(ctx, field)
+	case "publicStatus":
+		return ec.fieldContext_Component_publicStatus(ctx, field)
+	case "autoPublish":
+		return ec.fieldContext_Component_autoPublish(ctx, field)
+	case "autoPublishAfterMinutes":
+		return ec.fieldContext_Component_autoPublishAfterMinutes(ctx, field)
+	case "uptime":
+		return ec.fieldContext_Component_uptime(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Component", field.Name)
 }
@@ -10075,6 +11609,18 @@ func (ec *executionContext) childFields_ComponentPayload(ctx context.Context, fi
 		return ec.fieldContext_ComponentPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComponentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ComponentUptime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "component":
+		return ec.fieldContext_ComponentUptime_component(ctx, field)
+	case "percent":
+		return ec.fieldContext_ComponentUptime_percent(ctx, field)
+	case "days":
+		return ec.fieldContext_ComponentUptime_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComponentUptime", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactMethod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10731,6 +12277,10 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_notifications(ctx, field)
 	case "slackMessages":
 		return ec.fieldContext_Incident_slackMessages(ctx, field)
+	case "publicIncident":
+		return ec.fieldContext_Incident_publicIncident(ctx, field)
+	case "duringMaintenance":
+		return ec.fieldContext_Incident_duringMaintenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
 }
@@ -10969,6 +12519,46 @@ func (ec *executionContext) childFields_MailMessageEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type MailMessageEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MaintenancePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maintenance":
+		return ec.fieldContext_MaintenancePayload_maintenance(ctx, field)
+	case "errors":
+		return ec.fieldContext_MaintenancePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaintenancePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MaintenanceWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MaintenanceWindow_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_MaintenanceWindow_accountId(ctx, field)
+	case "title":
+		return ec.fieldContext_MaintenanceWindow_title(ctx, field)
+	case "message":
+		return ec.fieldContext_MaintenanceWindow_message(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_MaintenanceWindow_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_MaintenanceWindow_endsAt(ctx, field)
+	case "status":
+		return ec.fieldContext_MaintenanceWindow_status(ctx, field)
+	case "components":
+		return ec.fieldContext_MaintenanceWindow_components(ctx, field)
+	case "notifySubscribers":
+		return ec.fieldContext_MaintenanceWindow_notifySubscribers(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_MaintenanceWindow_startedAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_MaintenanceWindow_completedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MaintenanceWindow_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaintenanceWindow", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11125,6 +12715,70 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PublicIncident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PublicIncident_id(ctx, field)
+	case "incident":
+		return ec.fieldContext_PublicIncident_incident(ctx, field)
+	case "title":
+		return ec.fieldContext_PublicIncident_title(ctx, field)
+	case "status":
+		return ec.fieldContext_PublicIncident_status(ctx, field)
+	case "impact":
+		return ec.fieldContext_PublicIncident_impact(ctx, field)
+	case "auto":
+		return ec.fieldContext_PublicIncident_auto(ctx, field)
+	case "components":
+		return ec.fieldContext_PublicIncident_components(ctx, field)
+	case "updates":
+		return ec.fieldContext_PublicIncident_updates(ctx, field)
+	case "postmortem":
+		return ec.fieldContext_PublicIncident_postmortem(ctx, field)
+	case "postmortemPublishedAt":
+		return ec.fieldContext_PublicIncident_postmortemPublishedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PublicIncident_createdAt(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_PublicIncident_resolvedAt(ctx, field)
+	case "pages":
+		return ec.fieldContext_PublicIncident_pages(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicIncident", field.Name)
+}
+
+func (ec *executionContext) childFields_PublicIncidentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "publicIncident":
+		return ec.fieldContext_PublicIncidentPayload_publicIncident(ctx, field)
+	case "errors":
+		return ec.fieldContext_PublicIncidentPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicIncidentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PublicIncidentUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PublicIncidentUpdate_id(ctx, field)
+	case "status":
+		return ec.fieldContext_PublicIncidentUpdate_status(ctx, field)
+	case "message":
+		return ec.fieldContext_PublicIncidentUpdate_message(ctx, field)
+	case "components":
+		return ec.fieldContext_PublicIncidentUpdate_components(ctx, field)
+	case "notifySubscribers":
+		return ec.fieldContext_PublicIncidentUpdate_notifySubscribers(ctx, field)
+	case "author":
+		return ec.fieldContext_PublicIncidentUpdate_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PublicIncidentUpdate_createdAt(ctx, field)
+	case "editedAt":
+		return ec.fieldContext_PublicIncidentUpdate_editedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicIncidentUpdate", field.Name)
 }
 
 func (ec *executionContext) childFields_RetryFailedDeliveriesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11503,6 +13157,124 @@ func (ec *executionContext) childFields_SnsRejection(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type SnsRejection", field.Name)
 }
 
+func (ec *executionContext) childFields_StatusPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatusPage_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_StatusPage_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_StatusPage_name(ctx, field)
+	case "slug":
+		return ec.fieldContext_StatusPage_slug(ctx, field)
+	case "headline":
+		return ec.fieldContext_StatusPage_headline(ctx, field)
+	case "logoUrl":
+		return ec.fieldContext_StatusPage_logoUrl(ctx, field)
+	case "brandColor":
+		return ec.fieldContext_StatusPage_brandColor(ctx, field)
+	case "supportUrl":
+		return ec.fieldContext_StatusPage_supportUrl(ctx, field)
+	case "customHost":
+		return ec.fieldContext_StatusPage_customHost(ctx, field)
+	case "visibility":
+		return ec.fieldContext_StatusPage_visibility(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_StatusPage_timeZone(ctx, field)
+	case "url":
+		return ec.fieldContext_StatusPage_url(ctx, field)
+	case "components":
+		return ec.fieldContext_StatusPage_components(ctx, field)
+	case "viewers":
+		return ec.fieldContext_StatusPage_viewers(ctx, field)
+	case "subscriberCount":
+		return ec.fieldContext_StatusPage_subscriberCount(ctx, field)
+	case "subscribers":
+		return ec.fieldContext_StatusPage_subscribers(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StatusPage_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_StatusPage_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusPage", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusPageComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "component":
+		return ec.fieldContext_StatusPageComponent_component(ctx, field)
+	case "group":
+		return ec.fieldContext_StatusPageComponent_group(ctx, field)
+	case "position":
+		return ec.fieldContext_StatusPageComponent_position(ctx, field)
+	case "displayName":
+		return ec.fieldContext_StatusPageComponent_displayName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusPageComponent", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusPagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statusPage":
+		return ec.fieldContext_StatusPagePayload_statusPage(ctx, field)
+	case "errors":
+		return ec.fieldContext_StatusPagePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusPagePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusPageViewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatusPageViewer_id(ctx, field)
+	case "label":
+		return ec.fieldContext_StatusPageViewer_label(ctx, field)
+	case "tokenPrefix":
+		return ec.fieldContext_StatusPageViewer_tokenPrefix(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StatusPageViewer_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_StatusPageViewer_lastUsedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_StatusPageViewer_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusPageViewer", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusSubscriber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatusSubscriber_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatusSubscriber_kind(ctx, field)
+	case "address":
+		return ec.fieldContext_StatusSubscriber_address(ctx, field)
+	case "components":
+		return ec.fieldContext_StatusSubscriber_components(ctx, field)
+	case "topics":
+		return ec.fieldContext_StatusSubscriber_topics(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StatusSubscriber_createdAt(ctx, field)
+	case "confirmedAt":
+		return ec.fieldContext_StatusSubscriber_confirmedAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_StatusSubscriber_lastError(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusSubscriber", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusSubscriberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_StatusSubscriberConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StatusSubscriberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StatusSubscriberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusSubscriberConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_TestAlarmPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "incident":
@@ -11549,6 +13321,52 @@ func (ec *executionContext) childFields_UpdateProfilePayload(ctx context.Context
 		return ec.fieldContext_UpdateProfilePayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateProfilePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UpdateTemplate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_UpdateTemplate_name(ctx, field)
+	case "title":
+		return ec.fieldContext_UpdateTemplate_title(ctx, field)
+	case "status":
+		return ec.fieldContext_UpdateTemplate_status(ctx, field)
+	case "message":
+		return ec.fieldContext_UpdateTemplate_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "template":
+		return ec.fieldContext_UpdateTemplatePayload_template(ctx, field)
+	case "errors":
+		return ec.fieldContext_UpdateTemplatePayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTemplatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UptimeDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_UptimeDay_date(ctx, field)
+	case "percent":
+		return ec.fieldContext_UptimeDay_percent(ctx, field)
+	case "majorSeconds":
+		return ec.fieldContext_UptimeDay_majorSeconds(ctx, field)
+	case "partialSeconds":
+		return ec.fieldContext_UptimeDay_partialSeconds(ctx, field)
+	case "degradedSeconds":
+		return ec.fieldContext_UptimeDay_degradedSeconds(ctx, field)
+	case "maintenanceSeconds":
+		return ec.fieldContext_UptimeDay_maintenanceSeconds(ctx, field)
+	case "worst":
+		return ec.fieldContext_UptimeDay_worst(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UptimeDay", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11629,6 +13447,26 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_apiTokenAccountId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_ViewerCookieLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_ViewerCookieLink_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViewerCookieLink", field.Name)
+}
+
+func (ec *executionContext) childFields_ViewerLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "viewer":
+		return ec.fieldContext_ViewerLinkPayload_viewer(ctx, field)
+	case "url":
+		return ec.fieldContext_ViewerLinkPayload_url(ctx, field)
+	case "errors":
+		return ec.fieldContext_ViewerLinkPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViewerLinkPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -34,6 +34,11 @@ type AddIncidentNotePayload struct {
 	Errors   []*UserError          `json:"errors"`
 }
 
+type AffectedComponentInput struct {
+	ComponentID string                 `json:"componentId"`
+	Status      models.ComponentStatus `json:"status"`
+}
+
 type AlarmDimension struct {
 	Name   string   `json:"name"`
 	Values []string `json:"values"`
@@ -147,6 +152,13 @@ type CloudWatchAlarm struct {
 type ComponentPayload struct {
 	Component *models.Component `json:"component,omitempty"`
 	Errors    []*UserError      `json:"errors"`
+}
+
+type ComponentUptime struct {
+	Component *models.Component `json:"component"`
+	// Over the range.
+	Percent *float64     `json:"percent,omitempty"`
+	Days    []*UptimeDay `json:"days"`
 }
 
 type ConnectSlackWorkspaceInput struct {
@@ -274,6 +286,16 @@ type CreateIncidentInput struct {
 	EscalationPolicyID *string `json:"escalationPolicyId,omitempty"`
 }
 
+type CreateMaintenanceInput struct {
+	AccountID         string    `json:"accountId"`
+	Title             string    `json:"title"`
+	Message           *string   `json:"message,omitempty"`
+	StartsAt          time.Time `json:"startsAt"`
+	EndsAt            time.Time `json:"endsAt"`
+	ComponentIds      []string  `json:"componentIds"`
+	NotifySubscribers *bool     `json:"notifySubscribers,omitempty"`
+}
+
 type CreateScheduleInput struct {
 	AccountID   string  `json:"accountId"`
 	Name        string  `json:"name"`
@@ -293,6 +315,28 @@ type CreateScheduleOverrideInput struct {
 type CreateServerInput struct {
 	FarmRoleID string        `json:"farmRoleId"`
 	Fields     *ServerFields `json:"fields"`
+}
+
+type CreateStatusPageInput struct {
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+	// Lower case letters, digits and dashes, 2–60 characters, unique.
+	Slug       string                      `json:"slug"`
+	Headline   *string                     `json:"headline,omitempty"`
+	LogoURL    *string                     `json:"logoUrl,omitempty"`
+	BrandColor *string                     `json:"brandColor,omitempty"`
+	SupportURL *string                     `json:"supportUrl,omitempty"`
+	CustomHost *string                     `json:"customHost,omitempty"`
+	Visibility models.StatusPageVisibility `json:"visibility"`
+	TimeZone   *string                     `json:"timeZone,omitempty"`
+	// In order; groups appear in the order of their first component.
+	Components []*StatusPageComponentInput `json:"components,omitempty"`
+}
+
+type CreateViewerLinkInput struct {
+	PageID string `json:"pageId"`
+	// Who or which audience the link is for.
+	Label string `json:"label"`
 }
 
 type CreateWebhookInput struct {
@@ -379,6 +423,11 @@ type DeliveryPayload struct {
 
 type DisconnectSlackWorkspaceInput struct {
 	AccountID string `json:"accountId"`
+}
+
+type EditIncidentUpdateInput struct {
+	ID      string `json:"id"`
+	Message string `json:"message"`
 }
 
 type EndpointIDInput struct {
@@ -583,6 +632,11 @@ type MailMessageEdge struct {
 	Node   *models.Mail `json:"node"`
 }
 
+type MaintenancePayload struct {
+	Maintenance *models.MaintenanceWindow `json:"maintenance,omitempty"`
+	Errors      []*UserError              `json:"errors"`
+}
+
 type MembershipPayload struct {
 	Membership *models.Membership `json:"membership,omitempty"`
 	Errors     []*UserError       `json:"errors"`
@@ -621,6 +675,24 @@ type OnCallNow struct {
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
+type PostIncidentUpdateInput struct {
+	// The internal incident the update is about.
+	IncidentID string `json:"incidentId"`
+	// Required for the first update; changes the public title when given later.
+	Title   *string                     `json:"title,omitempty"`
+	Status  models.PublicIncidentStatus `json:"status"`
+	Impact  *models.Impact              `json:"impact,omitempty"`
+	Message string                      `json:"message"`
+	// The affected components and their public status (the first update needs at least one).
+	Components        []*AffectedComponentInput `json:"components,omitempty"`
+	NotifySubscribers *bool                     `json:"notifySubscribers,omitempty"`
+}
+
+type PublicIncidentPayload struct {
+	PublicIncident *models.PublicIncident `json:"publicIncident,omitempty"`
+	Errors         []*UserError           `json:"errors"`
 }
 
 type Query struct {
@@ -755,6 +827,13 @@ type ServerPayload struct {
 	Errors []*UserError   `json:"errors"`
 }
 
+type SetComponentAutoPublishInput struct {
+	ComponentID string `json:"componentId"`
+	AutoPublish bool   `json:"autoPublish"`
+	// 1–1440.
+	AfterMinutes *int `json:"afterMinutes,omitempty"`
+}
+
 type SetComponentSlackChannelInput struct {
 	ComponentID string `json:"componentId"`
 	// A channel id (C…); empty clears it.
@@ -810,6 +889,12 @@ type SetIntegrationRoutesInput struct {
 	Routes []*IntegrationRouteInput `json:"routes"`
 }
 
+type SetPostmortemInput struct {
+	PublicIncidentID string `json:"publicIncidentId"`
+	Postmortem       string `json:"postmortem"`
+	Publish          bool   `json:"publish"`
+}
+
 type SetVariableInput struct {
 	Scope  *ScopeInput `json:"scope"`
 	Name   string      `json:"name"`
@@ -861,6 +946,23 @@ type SnoozeIncidentInput struct {
 	ID string `json:"id"`
 	// 1–1440
 	Minutes int `json:"minutes"`
+}
+
+type StatusPageComponentInput struct {
+	ComponentID string  `json:"componentId"`
+	Group       *string `json:"group,omitempty"`
+	DisplayName *string `json:"displayName,omitempty"`
+}
+
+type StatusPagePayload struct {
+	StatusPage *models.StatusPage `json:"statusPage,omitempty"`
+	Errors     []*UserError       `json:"errors"`
+}
+
+type StatusSubscriberConnection struct {
+	Nodes      []*models.StatusSubscriber `json:"nodes"`
+	PageInfo   *PageInfo                  `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
 }
 
 type Subscription struct {
@@ -956,6 +1058,15 @@ type UpdateFarmInput struct {
 	CostCenterBillingCode *string `json:"costCenterBillingCode,omitempty"`
 }
 
+type UpdateMaintenanceInput struct {
+	ID           string     `json:"id"`
+	Title        *string    `json:"title,omitempty"`
+	Message      *string    `json:"message,omitempty"`
+	StartsAt     *time.Time `json:"startsAt,omitempty"`
+	EndsAt       *time.Time `json:"endsAt,omitempty"`
+	ComponentIds []string   `json:"componentIds,omitempty"`
+}
+
 type UpdateMemberRoleInput struct {
 	MembershipID string      `json:"membershipId"`
 	Role         models.Role `json:"role"`
@@ -984,6 +1095,37 @@ type UpdateServerInput struct {
 	Fields *ServerFields `json:"fields"`
 }
 
+type UpdateStatusPageInput struct {
+	ID         string  `json:"id"`
+	Name       *string `json:"name,omitempty"`
+	Slug       *string `json:"slug,omitempty"`
+	Headline   *string `json:"headline,omitempty"`
+	LogoURL    *string `json:"logoUrl,omitempty"`
+	BrandColor *string `json:"brandColor,omitempty"`
+	SupportURL *string `json:"supportUrl,omitempty"`
+	// Empty string removes the custom host.
+	CustomHost *string                      `json:"customHost,omitempty"`
+	Visibility *models.StatusPageVisibility `json:"visibility,omitempty"`
+	TimeZone   *string                      `json:"timeZone,omitempty"`
+	// Replaces the page's components when given.
+	Components []*StatusPageComponentInput `json:"components,omitempty"`
+}
+
+type UpdateTemplateInput struct {
+	// Absent: create.
+	ID        *string                     `json:"id,omitempty"`
+	AccountID string                      `json:"accountId"`
+	Name      string                      `json:"name"`
+	Title     *string                     `json:"title,omitempty"`
+	Status    models.PublicIncidentStatus `json:"status"`
+	Message   string                      `json:"message"`
+}
+
+type UpdateTemplatePayload struct {
+	Template *models.UpdateTemplate `json:"template,omitempty"`
+	Errors   []*UserError           `json:"errors"`
+}
+
 type UpdateWebhookInput struct {
 	ID             string   `json:"id"`
 	Name           *string  `json:"name,omitempty"`
@@ -997,6 +1139,21 @@ type UpdateWebhookInput struct {
 	SkipPrivateVariables *bool   `json:"skipPrivateVariables,omitempty"`
 	UserData             *string `json:"userData,omitempty"`
 	Active               *bool   `json:"active,omitempty"`
+}
+
+// One day of a component's uptime.
+type UptimeDay struct {
+	// The day (00:00 in the page's or account's zone).
+	Date time.Time `json:"date"`
+	// 0–100; null when there is no data for the day (before the component existed).
+	Percent *float64 `json:"percent,omitempty"`
+	// Seconds of major outage, of partial outage, of degraded performance, of maintenance that day.
+	MajorSeconds       int `json:"majorSeconds"`
+	PartialSeconds     int `json:"partialSeconds"`
+	DegradedSeconds    int `json:"degradedSeconds"`
+	MaintenanceSeconds int `json:"maintenanceSeconds"`
+	// The worst status the day had.
+	Worst models.ComponentStatus `json:"worst"`
 }
 
 // An error the user can fix. Mutations return these in `errors` and change nothing.
@@ -1017,6 +1174,18 @@ type Viewer struct {
 	AuthMethod AuthMethod   `json:"authMethod"`
 	// Set when authenticated with an API token: the only account it can reach.
 	APITokenAccountID *string `json:"apiTokenAccountId,omitempty"`
+}
+
+type ViewerCookieLink struct {
+	// A short-lived signed URL; opening it sets the page's viewer cookie and redirects to the page.
+	URL string `json:"url"`
+}
+
+type ViewerLinkPayload struct {
+	Viewer *models.StatusPageViewer `json:"viewer,omitempty"`
+	// The full link, shown once.
+	URL    *string      `json:"url,omitempty"`
+	Errors []*UserError `json:"errors"`
 }
 
 type WebhookIDInput struct {
@@ -1256,6 +1425,120 @@ func (e *Rotation) UnmarshalJSON(b []byte) error {
 }
 
 func (e Rotation) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SubscriberTopic string
+
+const (
+	SubscriberTopicIncidents       SubscriberTopic = "INCIDENTS"
+	SubscriberTopicMaintenance     SubscriberTopic = "MAINTENANCE"
+	SubscriberTopicComponentStatus SubscriberTopic = "COMPONENT_STATUS"
+)
+
+var AllSubscriberTopic = []SubscriberTopic{
+	SubscriberTopicIncidents,
+	SubscriberTopicMaintenance,
+	SubscriberTopicComponentStatus,
+}
+
+func (e SubscriberTopic) IsValid() bool {
+	switch e {
+	case SubscriberTopicIncidents, SubscriberTopicMaintenance, SubscriberTopicComponentStatus:
+		return true
+	}
+	return false
+}
+
+func (e SubscriberTopic) String() string {
+	return string(e)
+}
+
+func (e *SubscriberTopic) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubscriberTopic(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubscriberTopic", str)
+	}
+	return nil
+}
+
+func (e SubscriberTopic) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubscriberTopic) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubscriberTopic) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type UptimeSource string
+
+const (
+	// What the status page said (the public bars).
+	UptimeSourcePublished UptimeSource = "PUBLISHED"
+	// From incidents and the override (what really happened).
+	UptimeSourceInternal UptimeSource = "INTERNAL"
+)
+
+var AllUptimeSource = []UptimeSource{
+	UptimeSourcePublished,
+	UptimeSourceInternal,
+}
+
+func (e UptimeSource) IsValid() bool {
+	switch e {
+	case UptimeSourcePublished, UptimeSourceInternal:
+		return true
+	}
+	return false
+}
+
+func (e UptimeSource) String() string {
+	return string(e)
+}
+
+func (e *UptimeSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UptimeSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UptimeSource", str)
+	}
+	return nil
+}
+
+func (e UptimeSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UptimeSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UptimeSource) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
