@@ -272,7 +272,7 @@ func (s *Store) UnacknowledgeIncident(ctx context.Context, a *Actor, id string) 
 		if err := s.addTimeline(tx, a, inc.ID, TimelineUnacknowledged, "Escalation restarts at level 1."); err != nil {
 			return err
 		}
-		return s.recordIncidentEvent(tx, EventIncidentUnacknowledged, inc, comp)
+		return s.recordIncidentEvent(tx, a, EventIncidentUnacknowledged, inc, comp)
 	})
 }
 

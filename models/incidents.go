@@ -230,7 +230,7 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 	if err := s.addTimeline(tx, a, inc.ID, TimelineOpened, o.body); err != nil {
 		return nil, err
 	}
-	if err := s.recordIncidentEvent(tx, EventIncidentOpened, inc, comp); err != nil {
+	if err := s.recordIncidentEvent(tx, a, EventIncidentOpened, inc, comp); err != nil {
 		return nil, err
 	}
 	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpOpened})
@@ -242,8 +242,9 @@ func (s *Store) addTimeline(tx *Tx, a *Actor, incidentID, kind, body string) err
 }
 
 // recordIncidentEvent writes an incident event and its deliveries.
-func (s *Store) recordIncidentEvent(tx *Tx, name string, inc *Incident, comp *Component) error {
-	_, err := s.recordEvent(tx, eventSpec{name: name, accountID: inc.AccountID, incident: inc, component: comp, onlyEndpoints: inc.testEndpointSet()})
+// The event's source is who caused it: the person, the API token, or the alarm's integration.
+func (s *Store) recordIncidentEvent(tx *Tx, a *Actor, name string, inc *Incident, comp *Component) error {
+	_, err := s.recordEvent(tx, eventSpec{name: name, accountID: inc.AccountID, incident: inc, component: comp, onlyEndpoints: inc.testEndpointSet(), source: a.Label()})
 	return err
 }
 
@@ -296,7 +297,7 @@ func (s *Store) acknowledgeIncident(tx *Tx, a *Actor, inc *Incident, comp *Compo
 	if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
 		return false, err
 	}
-	if err := s.recordIncidentEvent(tx, EventIncidentAcknowledged, inc, comp); err != nil {
+	if err := s.recordIncidentEvent(tx, a, EventIncidentAcknowledged, inc, comp); err != nil {
 		return false, err
 	}
 	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
@@ -344,7 +345,7 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 	if err := s.addTimeline(tx, a, inc.ID, TimelineResolved, note); err != nil {
 		return false, err
 	}
-	if err := s.recordIncidentEvent(tx, EventIncidentResolved, inc, comp); err != nil {
+	if err := s.recordIncidentEvent(tx, a, EventIncidentResolved, inc, comp); err != nil {
 		return false, err
 	}
 	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpResolved})

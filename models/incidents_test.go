@@ -358,3 +358,39 @@ func TestIncidents_List(t *testing.T) {
 		})
 	})
 }
+
+// An incident's events name who caused them: the person, the API token, the alarm's
+// integration — never "system" for a person's acknowledge.
+func TestIncidentEventsNameTheActor(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := MustInstalled(t, db)
+		ctx := context.Background()
+		name := "API"
+		comp, err := f.Store.CreateComponent(ctx, f.AdminActor, f.Account.ID, models.ComponentInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: "down", Severity: models.SeverityHigh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.AcknowledgeIncident(ctx, f.AdminActor, inc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.ResolveIncident(ctx, f.AdminActor, inc.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		var evs []models.Event
+		if err := db.Where("incident_id = ?", inc.ID).Order("created_at, name").Find(&evs).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 3 {
+			t.Fatalf("%d events", len(evs))
+		}
+		for _, ev := range evs {
+			if ev.Source != f.AdminActor.Label() || ev.Source == "system" {
+				t.Fatalf("%s: source %q, want %q", ev.Name, ev.Source, f.AdminActor.Label())
+			}
+		}
+	})
+}
