@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -27,6 +28,38 @@ const (
 type DB struct {
 	*gorm.DB
 	Dialect string
+	// statements counts the SQL statements run through gorm (Statements).
+	statements *atomic.Uint64
+}
+
+// Statements is how many SQL statements this handle has run (queries, inserts, updates,
+// deletes, raw statements; not BEGIN/COMMIT). The server exports it as a metric, so a load test
+// can tell how many queries a path really runs.
+func (db *DB) Statements() uint64 {
+	if db.statements == nil {
+		return 0
+	}
+	return db.statements.Load()
+}
+
+// countStatements registers callbacks that count every statement gorm runs.
+func countStatements(gdb *gorm.DB) (*atomic.Uint64, error) {
+	n := &atomic.Uint64{}
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := gdb.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("switchboard:count", inc),
+		cb.Create().After("gorm:create").Register("switchboard:count", inc),
+		cb.Update().After("gorm:update").Register("switchboard:count", inc),
+		cb.Delete().After("gorm:delete").Register("switchboard:count", inc),
+		cb.Row().After("gorm:row").Register("switchboard:count", inc),
+		cb.Raw().After("gorm:raw").Register("switchboard:count", inc),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
 }
 
 // OpenDB opens the database named by url: a postgres:// URL, or a SQLite file path (used for
@@ -81,7 +114,12 @@ func OpenDB(ctx context.Context, url string) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{DB: gdb, Dialect: dialect}, nil
+	counter, err := countStatements(gdb)
+	if err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return &DB{DB: gdb, Dialect: dialect, statements: counter}, nil
 }
 
 // Close closes the underlying connection pool.

@@ -304,3 +304,11 @@ func newMetrics() *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// registerDB exports how many SQL statements the process has run (the status-page benchmark
+// reads it to count the queries of cached requests).
+func (m *metrics) registerDB(db *models.DB) {
+	_ = m.registry.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "switchboard_db_statements_total", Help: "SQL statements run (queries, inserts, updates, deletes, raw).",
+	}, func() float64 { return float64(db.Statements()) }))
+}

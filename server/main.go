@@ -144,6 +144,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		return err
 	}
 	m.DB = db
+	m.metrics.registerDB(db)
 	if migrate {
 		n, err := db.Migrate(ctx, m.Log)
 		if err != nil {
