@@ -24,6 +24,10 @@
 // The history-search scenario (-scenario history-search, not part of all) loads a million
 // deliveries and measures payload search through the API: see history.go.
 //
+// The statuspage scenario (-scenario statuspage, not part of all) reads a public status page
+// and its summary.json at 10,000 requests/s while an incident changes every second: see
+// statuspage.go.
+//
 // The oncall scenario (-scenario oncall, not part of all) measures the on-call engine's figures
 // (issue 10): page latency under a bulk mail backlog, an escalation storm and the sending drain
 // to local SMTP and ntfy servers: see oncall.go.
@@ -75,6 +79,7 @@ type config struct {
 	wh        whConfig
 	hist      histConfig
 	oncall    oncallConfig
+	sp        spConfig
 	serverEnv map[string]string // extra server settings (-server-env)
 }
 
@@ -106,7 +111,12 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.e2eDuration, "e2e-duration", 10*time.Second, "end-to-end phase: duration")
 	fs.IntVar(&c.e2eAlarms, "e2e-alarms", 50, "distinct alarms in the end-to-end phase")
 
-	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery), all (both), or history-search (delivery history search at -hist-rows deliveries; not part of all), or oncall (the on-call engine's figures; not part of all)")
+	scenario := fs.String("scenario", "all", "what to measure: sns (SNS ingestion), webhooks (outbound delivery), all (both), or history-search (delivery history search at -hist-rows deliveries; not part of all), oncall (the on-call engine's figures; not part of all), or statuspage (public page reads under load; not part of all)")
+	fs.IntVar(&c.sp.rate, "sp-rate", 10000, "statuspage: requests/s offered open loop (half the page, half summary.json)")
+	fs.IntVar(&c.sp.conns, "sp-conns", 128, "statuspage: keep-alive connections at most")
+	fs.DurationVar(&c.sp.duration, "sp-duration", 20*time.Second, "statuspage: length of the open-loop phase (a change every second)")
+	fs.DurationVar(&c.sp.closed, "sp-closed-duration", 10*time.Second, "statuspage: length of the closed-loop phase")
+	fs.IntVar(&c.sp.components, "sp-components", 12, "statuspage: components on the page (three groups)")
 	fs.IntVar(&c.oncall.escalations, "oncall-escalations", 10000, "oncall: escalations due at the same instant (the storm)")
 	fs.IntVar(&c.oncall.people, "oncall-people", 200, "oncall: people the storm pages (one email and one ntfy topic each)")
 	fs.IntVar(&c.oncall.bulk, "oncall-bulk", 10000, "oncall: subscriber (bulk) mails queued while pages are measured")
@@ -170,6 +180,9 @@ func parseFlags(args []string) (*config, error) {
 			"hist-rows":              func() { c.hist.rows = 20000 },
 			"hist-searches":          func() { c.hist.searches = 10 },
 			"oncall-escalations":     func() { c.oncall.escalations = 500 },
+			"sp-rate":                func() { c.sp.rate = 1000 },
+			"sp-duration":            func() { c.sp.duration = 5 * time.Second },
+			"sp-closed-duration":     func() { c.sp.closed = 3 * time.Second },
 			"oncall-people":          func() { c.oncall.people = 20 },
 			"oncall-bulk":            func() { c.oncall.bulk = 500 },
 			"oncall-pages":           func() { c.oncall.pages = 10 },
@@ -193,8 +206,11 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	c.scenario = *scenario
-	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" && c.scenario != "history-search" && c.scenario != "oncall" {
-		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks, all, history-search or oncall", c.scenario)
+	if c.scenario != "sns" && c.scenario != "webhooks" && c.scenario != "all" && c.scenario != "history-search" && c.scenario != "oncall" && c.scenario != "statuspage" {
+		return nil, fmt.Errorf("-scenario: %q is not sns, webhooks, all, history-search, oncall or statuspage", c.scenario)
+	}
+	if c.sp.rate < 1 || c.sp.conns < 1 || c.sp.duration <= 0 || c.sp.closed <= 0 || c.sp.components < 1 {
+		return nil, fmt.Errorf("-sp-rate, -sp-conns, -sp-duration, -sp-closed-duration and -sp-components must be positive")
 	}
 	if c.oncall.escalations < 1 || c.oncall.people < 1 || c.oncall.bulk < 1 || c.oncall.pages < 1 || c.oncall.drainTimeout <= 0 {
 		return nil, fmt.Errorf("-oncall-escalations, -oncall-people, -oncall-bulk, -oncall-pages and -oncall-drain-timeout must be positive")
@@ -277,6 +293,15 @@ func run(ctx context.Context, cfg *config) int {
 		res, code := runHistorySearch(ctx, cfg)
 		if cfg.jsonOut != "" {
 			if err := writeJSONFile(cfg.jsonOut, map[string]any{"history_search": res}); err != nil {
+				logf("writing %s: %v", cfg.jsonOut, err)
+			}
+		}
+		return code
+	}
+	if cfg.scenario == "statuspage" {
+		res, code := runStatusPage(ctx, cfg)
+		if cfg.jsonOut != "" {
+			if err := spJSON(cfg.jsonOut, res); err != nil {
 				logf("writing %s: %v", cfg.jsonOut, err)
 			}
 		}

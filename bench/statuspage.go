@@ -1,0 +1,565 @@
+package main
+
+// The statuspage scenario (-scenario statuspage, not part of all) measures issue 11's figure:
+// a public status page and its summary.json read open loop at -sp-rate requests/s over at most
+// -sp-conns keep-alive connections accepting gzip, while a public incident changes every second.
+//
+//  1. Setup through the API: -sp-components components in three groups, a public page showing
+//     them, an incident on the first one and its first public update (major outage).
+//  2. Idle baseline: the server's SQL statements (switchboard_db_statements_total) over a few
+//     seconds with no reader, so the scheduler's background queries can be told apart.
+//  3. Churn only: the incident gets a new public update every second and a watcher polls
+//     summary.json until it shows it (the visibility delay); statements counted.
+//  4. Open loop at -sp-rate: the same churn and watcher, plus the load: half page, half
+//     summary.json, latency measured from each request's scheduled time (a stalled server is
+//     charged for the requests it delayed). Statements counted: beyond baseline + churn, any
+//     statement is one a cached request ran.
+//  5. Closed loop: -sp-conns connections as fast as they go, the maximum.
+//
+// Every response must be 200 with a body; anything else is a failure.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+)
+
+type spConfig struct {
+	rate       int
+	conns      int
+	duration   time.Duration
+	closed     time.Duration
+	components int
+}
+
+// The issue's figure.
+const (
+	spFullRate   = 10000
+	spP99Target  = 10.0 // ms
+	spVisibleMax = 1.0  // s
+)
+
+type spPhase struct {
+	Name       string         `json:"name"`
+	Requests   int64          `json:"requests"`
+	Seconds    float64        `json:"seconds"`
+	PerSecond  float64        `json:"per_second"`
+	Latency    latSummary     `json:"latency_from_schedule"`
+	Status     map[string]int `json:"status"`
+	Statements float64        `json:"db_statements"`
+	Bytes      int64          `json:"bytes"`
+}
+
+type spResults struct {
+	Started   time.Time         `json:"started"`
+	Machine   machineInfo       `json:"machine"`
+	Settings  map[string]string `json:"settings"`
+	LoadAfter string            `json:"loadavg_after"`
+
+	BaselineStatementsPerSec float64    `json:"baseline_statements_per_second"`
+	ChurnStatementsPerSec    float64    `json:"churn_statements_per_second"`
+	Phases                   []*spPhase `json:"phases"`
+	// ExtraStatements is what the open-loop phase ran beyond the baseline and the churn:
+	// statements cached requests caused (ideally 0; background noise makes it approximate).
+	ExtraStatements  float64    `json:"extra_statements"`
+	PerRequest       float64    `json:"extra_statements_per_request"`
+	Visible          latSummary `json:"change_visible_after"`
+	VisibleUnderLoad latSummary `json:"change_visible_after_under_load"`
+	Changes          int        `json:"changes"`
+	MissedChanges    int        `json:"changes_never_seen"`
+
+	Targets  []target `json:"targets"`
+	Failures []string `json:"failures"`
+	Misses   []string `json:"targets_missed"`
+	Aborted  string   `json:"aborted,omitempty"`
+}
+
+func runStatusPage(ctx context.Context, cfg *config) (*spResults, int) {
+	o := cfg.sp
+	res := &spResults{Started: time.Now(), Settings: map[string]string{
+		"rate": strconv.Itoa(o.rate), "conns": strconv.Itoa(o.conns), "duration": o.duration.String(),
+		"closed_duration": o.closed.String(), "components": strconv.Itoa(o.components),
+	}}
+	code := 0
+	if err := spRun(ctx, cfg, res); err != nil {
+		res.Aborted = err.Error()
+		logf("status page: FAILED: %v", err)
+		code = 1
+	}
+	res.LoadAfter = loadAvg()
+	res.evaluate(o)
+	res.print(os.Stdout)
+	return res, resultCode("status page", code, res.Failures, res.Misses, cfg.strict)
+}
+
+type spBench struct {
+	e         *env
+	slug      string
+	incident  string
+	component string // the incident's, named by the first update
+	page      string // absolute URLs
+	summary   string
+	client    *http.Client
+	metricURL string
+}
+
+func spRun(ctx context.Context, cfg *config, res *spResults) error {
+	o := cfg.sp
+	logf("status page: preparing binary, database, Redis, server")
+	e, err := newEnv(ctx, cfg)
+	if e != nil {
+		defer e.close()
+	}
+	if err != nil {
+		return err
+	}
+	res.Machine = machine(e.bin)
+	if err := e.startServer(ctx, nil); err != nil {
+		e.printServerLog(20)
+		return err
+	}
+	if _, err := e.setupAccount(ctx); err != nil {
+		return err
+	}
+	b, err := spSetup(ctx, e, o)
+	if err != nil {
+		e.printServerLog(20)
+		return err
+	}
+	defer b.client.CloseIdleConnections()
+
+	// 2. Idle baseline.
+	const quiet = 6 * time.Second
+	s0, err := b.statements(ctx)
+	if err != nil {
+		return err
+	}
+	time.Sleep(quiet)
+	s1, err := b.statements(ctx)
+	if err != nil {
+		return err
+	}
+	res.BaselineStatementsPerSec = (s1 - s0) / quiet.Seconds()
+	logf("status page: idle baseline %.1f statements/s", res.BaselineStatementsPerSec)
+
+	// 3. Churn only.
+	churnDur := min(o.duration, 10*time.Second)
+	vis, seen, missed, churnStmts, err := b.churn(ctx, churnDur, nil)
+	if err != nil {
+		return err
+	}
+	res.ChurnStatementsPerSec = churnStmts/churnDur.Seconds() - res.BaselineStatementsPerSec
+	res.Visible = summarize(vis)
+	res.Changes += seen + missed
+	res.MissedChanges += missed
+	logf("status page: churn alone: %.1f statements/s beyond the baseline; change visible after p50 %.0f ms, max %.0f ms", res.ChurnStatementsPerSec, res.Visible.P50, res.Visible.Max)
+
+	// 4. Open loop with churn.
+	logf("status page: open loop at %d/s over %d connections for %s, a change every second", o.rate, o.conns, o.duration)
+	var ph *spPhase
+	vis, seen, missed, loadStmts, err := b.churn(ctx, o.duration, func(ctx context.Context) {
+		ph = b.openLoop(ctx, o.rate, o.conns, o.duration)
+	})
+	if err != nil {
+		return err
+	}
+	ph.Statements = loadStmts
+	res.Phases = append(res.Phases, ph)
+	res.VisibleUnderLoad = summarize(vis)
+	res.Changes += seen + missed
+	res.MissedChanges += missed
+	res.ExtraStatements = max(0, loadStmts-(res.BaselineStatementsPerSec+res.ChurnStatementsPerSec)*o.duration.Seconds())
+	if ph.Requests > 0 {
+		res.PerRequest = res.ExtraStatements / float64(ph.Requests)
+	}
+	logf("status page: open loop: %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms; %.0f statements (%.0f beyond baseline and churn)",
+		ph.PerSecond, ph.Latency.P50, ph.Latency.P99, ph.Latency.Max, loadStmts, res.ExtraStatements)
+
+	// 5. Closed loop.
+	logf("status page: closed loop over %d connections for %s", o.conns, o.closed)
+	cl := b.closedLoop(ctx, o.conns, o.closed)
+	res.Phases = append(res.Phases, cl)
+	logf("status page: closed loop: %.0f/s, p50 %.2f ms, p99 %.2f ms", cl.PerSecond, cl.Latency.P50, cl.Latency.P99)
+
+	for _, p := range res.Phases {
+		for st, n := range p.Status {
+			if st != "200" {
+				res.Failures = append(res.Failures, fmt.Sprintf("%s: %d answers %s", p.Name, n, st))
+			}
+		}
+	}
+	if res.MissedChanges > 0 {
+		res.Failures = append(res.Failures, fmt.Sprintf("%d of %d changes never appeared in summary.json", res.MissedChanges, res.Changes))
+	}
+	problems, _ := e.serverLogMessages()
+	for k, n := range problems {
+		logf("status page: server log: %d× %s", n, k)
+	}
+	return nil
+}
+
+func spSetup(ctx context.Context, e *env, o spConfig) (*spBench, error) {
+	c := e.api
+	groups := []string{"Edge", "API", "Data"}
+	var comps []map[string]any
+	var first string
+	for i := range o.components {
+		var out struct {
+			CreateComponent struct {
+				Component struct{ ID string }
+				Errors    []struct{ Message string }
+			}
+		}
+		if err := c.MustOK(ctx, `mutation($a: ID!, $n: String!) { createComponent(input: {accountId: $a, name: $n}) { component { id } errors { message } } }`,
+			map[string]any{"a": e.accountID, "n": fmt.Sprintf("Service %02d", i+1)}, &out); err != nil {
+			return nil, fmt.Errorf("createComponent: %w", err)
+		}
+		if len(out.CreateComponent.Errors) > 0 {
+			return nil, fmt.Errorf("createComponent: %+v", out.CreateComponent.Errors)
+		}
+		id := out.CreateComponent.Component.ID
+		if first == "" {
+			first = id
+		}
+		comps = append(comps, map[string]any{"componentId": id, "group": groups[i%len(groups)]})
+	}
+	var sp struct {
+		CreateStatusPage struct {
+			StatusPage struct{ ID, Slug string }
+			Errors     []struct{ Message string }
+		}
+	}
+	in := map[string]any{"accountId": e.accountID, "name": "Bench Status", "slug": "bench", "visibility": "PUBLIC", "components": comps}
+	if err := c.MustOK(ctx, `mutation($in: CreateStatusPageInput!) { createStatusPage(input: $in) { statusPage { id slug } errors { message } } }`,
+		map[string]any{"in": in}, &sp); err != nil {
+		return nil, fmt.Errorf("createStatusPage: %w", err)
+	}
+	if len(sp.CreateStatusPage.Errors) > 0 {
+		return nil, fmt.Errorf("createStatusPage: %+v", sp.CreateStatusPage.Errors)
+	}
+	var inc struct {
+		CreateIncident struct {
+			Incident struct{ ID string }
+			Errors   []struct{ Message string }
+		}
+	}
+	if err := c.MustOK(ctx, `mutation($c: ID!) { createIncident(input: {componentId: $c, title: "Bench outage", severity: HIGH}) { incident { id } errors { message } } }`,
+		map[string]any{"c": first}, &inc); err != nil {
+		return nil, fmt.Errorf("createIncident: %w", err)
+	}
+	if len(inc.CreateIncident.Errors) > 0 {
+		return nil, fmt.Errorf("createIncident: %+v", inc.CreateIncident.Errors)
+	}
+	b := &spBench{e: e, slug: sp.CreateStatusPage.StatusPage.Slug, incident: inc.CreateIncident.Incident.ID, component: first}
+	b.page = e.base + "/status/" + b.slug
+	b.summary = b.page + "/api/v2/summary.json"
+	b.metricURL = e.base + "/metrics"
+	b.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 1024,
+		MaxConnsPerHost:     0,
+		DisableCompression:  true, // the tool sends Accept-Encoding itself and keeps the gzip
+		IdleConnTimeout:     90 * time.Second,
+	}}
+	if err := b.post(ctx, "Bench outage", "INVESTIGATING", "bench change 0", true); err != nil {
+		return nil, err
+	}
+	for _, u := range []string{b.page, b.summary} {
+		st, _, err := b.get(ctx, b.client, u, true)
+		if err != nil || st != http.StatusOK {
+			return nil, fmt.Errorf("GET %s: %d %v", u, st, err)
+		}
+	}
+	return b, nil
+}
+
+// post publishes a public update on the bench incident.
+func (b *spBench) post(ctx context.Context, title, status, msg string, first bool) error {
+	in := map[string]any{"incidentId": b.incident, "status": status, "message": msg, "notifySubscribers": false}
+	if first {
+		in["title"] = title
+		in["impact"] = "MAJOR"
+		in["components"] = []map[string]any{{"componentId": b.component, "status": "MAJOR_OUTAGE"}}
+	}
+	var out struct {
+		PostIncidentUpdate struct {
+			Errors []struct{ Message string }
+		}
+	}
+	if err := b.e.api.MustOK(ctx, `mutation($in: PostIncidentUpdateInput!) { postIncidentUpdate(input: $in) { errors { message } } }`,
+		map[string]any{"in": in}, &out); err != nil {
+		return fmt.Errorf("postIncidentUpdate: %w", err)
+	}
+	if len(out.PostIncidentUpdate.Errors) > 0 {
+		return fmt.Errorf("postIncidentUpdate: %+v", out.PostIncidentUpdate.Errors)
+	}
+	return nil
+}
+
+func (b *spBench) get(ctx context.Context, c *http.Client, u string, gzip bool) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	if gzip {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+func (b *spBench) statements(ctx context.Context) (float64, error) {
+	_, body, err := b.get(ctx, b.client, b.metricURL, false)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "switchboard_db_statements_total "); ok {
+			return strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	return 0, fmt.Errorf("the server exports no switchboard_db_statements_total")
+}
+
+// churn posts a public update every second for d while load runs (if any), and a watcher polls
+// summary.json (uncompressed, its own connection) every 20 ms until each update shows. It
+// returns each change's delay from the mutation's answer to its first sighting, and the SQL
+// statements run over the whole phase.
+func (b *spBench) churn(ctx context.Context, d time.Duration, load func(context.Context)) (vis []time.Duration, seen, missed int, stmts float64, err error) {
+	s0, err := b.statements(ctx)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	watcher := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 1}}
+	defer watcher.CloseIdleConnections()
+	var wg sync.WaitGroup
+	if load != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); load(ctx) }()
+	}
+	statuses := []string{"IDENTIFIED", "MONITORING", "INVESTIGATING"}
+	end := time.Now().Add(d)
+	for i := 1; time.Now().Before(end) && ctx.Err() == nil; i++ {
+		tick := time.Now()
+		msg := fmt.Sprintf("bench change %d-%s", i, randomHex(4))
+		if err := b.post(ctx, "", statuses[i%len(statuses)], msg, false); err != nil {
+			wg.Wait()
+			return nil, 0, 0, 0, err
+		}
+		answered := time.Now()
+		found := false
+		for deadline := answered.Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			_, body, err := b.get(ctx, watcher, b.summary, false)
+			if err == nil && strings.Contains(string(body), msg) {
+				vis = append(vis, time.Since(answered))
+				found = true
+				break
+			}
+		}
+		if found {
+			seen++
+		} else {
+			missed++
+		}
+		if rest := time.Second - time.Since(tick); rest > 0 {
+			time.Sleep(rest)
+		}
+	}
+	wg.Wait()
+	s1, err := b.statements(ctx)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	return vis, seen, missed, s1 - s0, nil
+}
+
+type spJob struct {
+	at  time.Time
+	url string
+}
+
+// openLoop offers rate requests/s (half page, half summary.json) for d over at most conns
+// connections; latency runs from each request's scheduled time.
+func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration) *spPhase {
+	jobs := make(chan spJob, rate*int(d.Seconds()+1))
+	var mu sync.Mutex
+	var lats []time.Duration
+	status := map[string]int{}
+	var bytes atomic.Int64
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := make([]time.Duration, 0, rate*int(d.Seconds())/conns+16)
+			ls := map[string]int{}
+			for j := range jobs {
+				st, body, err := b.get(ctx, b.client, j.url, true)
+				local = append(local, time.Since(j.at))
+				key := strconv.Itoa(st)
+				if err != nil {
+					key = "error"
+				}
+				ls[key]++
+				bytes.Add(int64(len(body)))
+			}
+			mu.Lock()
+			lats = append(lats, local...)
+			for k, v := range ls {
+				status[k] += v
+			}
+			mu.Unlock()
+		}()
+	}
+	start := time.Now()
+	total := int(float64(rate) * d.Seconds())
+	interval := time.Second / time.Duration(rate)
+	sent := 0
+	for sent < total && ctx.Err() == nil {
+		now := time.Now()
+		due := min(total, int(now.Sub(start)/interval)+1)
+		for ; sent < due; sent++ {
+			u := b.page
+			if sent%2 == 1 {
+				u = b.summary
+			}
+			jobs <- spJob{at: start.Add(time.Duration(sent) * interval), url: u}
+		}
+		time.Sleep(500 * time.Microsecond)
+	}
+	close(jobs)
+	wg.Wait()
+	el := time.Since(start)
+	return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(lats)), Seconds: el.Seconds(),
+		PerSecond: float64(len(lats)) / el.Seconds(), Latency: summarize(lats), Status: status, Bytes: bytes.Load()}
+}
+
+// closedLoop runs conns connections as fast as they go for d.
+func (b *spBench) closedLoop(ctx context.Context, conns int, d time.Duration) *spPhase {
+	var mu sync.Mutex
+	var lats []time.Duration
+	status := map[string]int{}
+	var bytes atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	end := start.Add(d)
+	for i := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []time.Duration
+			ls := map[string]int{}
+			for n := i; time.Now().Before(end) && ctx.Err() == nil; n++ {
+				u := b.page
+				if n%2 == 1 {
+					u = b.summary
+				}
+				t := time.Now()
+				st, body, err := b.get(ctx, b.client, u, true)
+				local = append(local, time.Since(t))
+				key := strconv.Itoa(st)
+				if err != nil {
+					key = "error"
+				}
+				ls[key]++
+				bytes.Add(int64(len(body)))
+			}
+			mu.Lock()
+			lats = append(lats, local...)
+			for k, v := range ls {
+				status[k] += v
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Requests: int64(len(lats)), Seconds: el.Seconds(),
+		PerSecond: float64(len(lats)) / el.Seconds(), Latency: summarize(lats), Status: status, Bytes: bytes.Load()}
+}
+
+func (r *spResults) evaluate(o spConfig) {
+	add := func(t target) {
+		r.Targets = append(r.Targets, t)
+		if !t.Met {
+			r.Misses = append(r.Misses, t.Name+": "+t.Measured)
+		}
+	}
+	full := fmt.Sprintf(" (at %d/s)", spFullRate)
+	if len(r.Phases) > 0 {
+		p := r.Phases[0]
+		add(target{Name: fmt.Sprintf("page + summary.json, open loop at %d/s, ≤ %d connections, gzip, a change every second", o.rate, o.conns),
+			Goal: fmt.Sprintf("p99 < %.0f ms%s", spP99Target, full), Value: p.Latency.P99,
+			Measured: fmt.Sprintf("p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.1f; %.0f/s served)", p.Latency.P99, p.Latency.P50, p.Latency.P999, p.Latency.Max, p.PerSecond),
+			Met: p.Latency.P99 < spP99Target && o.rate >= spFullRate && p.PerSecond >= 0.98*float64(o.rate)})
+		add(target{Name: "SQL statements run by cached requests (beyond idle baseline and churn)", Goal: "none (≤ 0.001 per request)",
+			Value: r.PerRequest, Measured: fmt.Sprintf("%.0f extra statements over %d requests (%.5f per request)", r.ExtraStatements, p.Requests, r.PerRequest),
+			Met: r.PerRequest <= 0.001})
+	}
+	if r.VisibleUnderLoad.Count > 0 {
+		add(target{Name: "a public update visible in summary.json under load", Goal: fmt.Sprintf("≤ %.0f s", spVisibleMax), Value: r.VisibleUnderLoad.Max / 1000,
+			Measured: fmt.Sprintf("max %.0f ms (p50 %.0f, %d changes)", r.VisibleUnderLoad.Max, r.VisibleUnderLoad.P50, r.VisibleUnderLoad.Count),
+			Met: r.VisibleUnderLoad.Max <= spVisibleMax*1000 && r.MissedChanges == 0})
+	}
+}
+
+func (r *spResults) print(out io.Writer) {
+	fmt.Fprintf(out, "\nSwitchboard status page benchmark — %s\n", r.Started.Format("2006-01-02 15:04:05 MST"))
+	fmt.Fprintf(out, "machine: %d cores (%s), load average %s at start, %s after; server, PostgreSQL, Redis and this tool share it\n",
+		r.Machine.Cores, r.Machine.CPU, r.Machine.LoadAvg, r.LoadAfter)
+	fmt.Fprintf(out, "settings: %s/s over %s connections for %s, closed loop %s, %s components\n\n",
+		r.Settings["rate"], r.Settings["conns"], r.Settings["duration"], r.Settings["closed_duration"], r.Settings["components"])
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "phase\trequests\tper s\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tstatements\tKiB/request\tstatus")
+	for _, p := range r.Phases {
+		kib := 0.0
+		if p.Requests > 0 {
+			kib = float64(p.Bytes) / float64(p.Requests) / 1024
+		}
+		var st []string
+		for k, v := range p.Status {
+			st = append(st, fmt.Sprintf("%s×%d", k, v))
+		}
+		fmt.Fprintf(w, "%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.1f\t%.0f\t%.1f\t%s\n", p.Name, p.Requests, p.PerSecond, p.Latency.P50, p.Latency.P99,
+			p.Latency.P999, p.Latency.Max, p.Statements, kib, strings.Join(st, " "))
+	}
+	w.Flush()
+	fmt.Fprintf(out, "statements/s: idle %.1f, churn %.1f beyond idle; change visible (alone) p50 %.0f ms max %.0f ms; under load p50 %.0f ms max %.0f ms\n",
+		r.BaselineStatementsPerSec, r.ChurnStatementsPerSec, r.Visible.P50, r.Visible.Max, r.VisibleUnderLoad.P50, r.VisibleUnderLoad.Max)
+	printTargets(out, w, r.Targets)
+	if r.Aborted != "" {
+		fmt.Fprintf(out, "\nResult: ABORTED: %s\n", r.Aborted)
+	} else if len(r.Failures) == 0 {
+		fmt.Fprintln(out, "\nResult: correct (every answer 200, every change seen)")
+	} else {
+		fmt.Fprintln(out, "\nResult: FAILED")
+		for _, f := range r.Failures {
+			fmt.Fprintln(out, "  -", f)
+		}
+	}
+}
+
+// spJSON writes the results under "statuspage".
+func spJSON(path string, r *spResults) error {
+	b, err := json.MarshalIndent(map[string]any{"statuspage": r}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
