@@ -507,7 +507,7 @@ func (r *spResults) evaluate(o spConfig) {
 		add(target{Name: fmt.Sprintf("page + summary.json, open loop at %d/s, ≤ %d connections, gzip, a change every second", o.rate, o.conns),
 			Goal: fmt.Sprintf("p99 < %.0f ms%s", spP99Target, full), Value: p.Latency.P99,
 			Measured: fmt.Sprintf("p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.1f; %.0f/s served)", p.Latency.P99, p.Latency.P50, p.Latency.P999, p.Latency.Max, p.PerSecond),
-			Met: p.Latency.P99 < spP99Target && o.rate >= spFullRate && p.PerSecond >= 0.98*float64(o.rate)})
+			Met:      p.Latency.P99 < spP99Target && o.rate >= spFullRate && p.PerSecond >= 0.98*float64(o.rate)})
 		add(target{Name: "SQL statements run by cached requests (beyond idle baseline and churn)", Goal: "none (≤ 0.001 per request)",
 			Value: r.PerRequest, Measured: fmt.Sprintf("%.0f extra statements over %d requests (%.5f per request)", r.ExtraStatements, p.Requests, r.PerRequest),
 			Met: r.PerRequest <= 0.001})
@@ -515,7 +515,7 @@ func (r *spResults) evaluate(o spConfig) {
 	if r.VisibleUnderLoad.Count > 0 {
 		add(target{Name: "a public update visible in summary.json under load", Goal: fmt.Sprintf("≤ %.0f s", spVisibleMax), Value: r.VisibleUnderLoad.Max / 1000,
 			Measured: fmt.Sprintf("max %.0f ms (p50 %.0f, %d changes)", r.VisibleUnderLoad.Max, r.VisibleUnderLoad.P50, r.VisibleUnderLoad.Count),
-			Met: r.VisibleUnderLoad.Max <= spVisibleMax*1000 && r.MissedChanges == 0})
+			Met:      r.VisibleUnderLoad.Max <= spVisibleMax*1000 && r.MissedChanges == 0})
 	}
 }
 
