@@ -487,8 +487,8 @@ func (s *Store) PublicIncidentPages(ctx context.Context, pi *PublicIncident) ([]
 	return out, err
 }
 
-// UpdateTemplateInput creates (ID nil) or changes an update template.
-type UpdateTemplateInput struct {
+// SaveTemplateInput creates (ID nil) or changes an update template.
+type SaveTemplateInput struct {
 	ID        *string
 	AccountID string
 	Name      string
@@ -509,7 +509,7 @@ func (s *Store) ListUpdateTemplates(ctx context.Context, a *Actor, accountID str
 
 // SaveUpdateTemplate creates or changes an update template (names are unique per account,
 // case-insensitively). Members and up.
-func (s *Store) SaveUpdateTemplate(ctx context.Context, a *Actor, in UpdateTemplateInput) (*UpdateTemplate, error) {
+func (s *Store) SaveUpdateTemplate(ctx context.Context, a *Actor, in SaveTemplateInput) (*UpdateTemplate, error) {
 	t := &UpdateTemplate{}
 	if in.ID != nil {
 		if err := s.getScoped(ctx, a, t, *in.ID, "update template", RoleMember); err != nil {

@@ -195,7 +195,7 @@ func TestStatusPageUpdates_Templates(t *testing.T) {
 		viewer, _ := f.MustMember(t, acc, "viewer@example.com", models.RoleViewer)
 		other := f.MustAccount(t, "Other")
 
-		in := models.UpdateTemplateInput{AccountID: acc, Name: "Investigating", Status: models.PublicInvestigating, Message: "We are looking into errors on {component}."}
+		in := models.SaveTemplateInput{AccountID: acc, Name: "Investigating", Status: models.PublicInvestigating, Message: "We are looking into errors on {component}."}
 		_, err := f.Store.SaveUpdateTemplate(ctx, viewer, in)
 		wantCodeOf(t, "a viewer", err, models.EFORBIDDEN)
 		tpl, err := f.Store.SaveUpdateTemplate(ctx, member, in)
@@ -205,12 +205,12 @@ func TestStatusPageUpdates_Templates(t *testing.T) {
 		_, err = f.Store.SaveUpdateTemplate(ctx, member, dup)
 		wantCodeOf(t, "a duplicate name", err, models.ECONFLICT)
 		// Another account may use the name.
-		_, err = f.Store.SaveUpdateTemplate(ctx, f.AdminActor, models.UpdateTemplateInput{AccountID: other.ID, Name: "Investigating", Status: models.PublicInvestigating, Message: "x"})
+		_, err = f.Store.SaveUpdateTemplate(ctx, f.AdminActor, models.SaveTemplateInput{AccountID: other.ID, Name: "Investigating", Status: models.PublicInvestigating, Message: "x"})
 		mustNoErr(t, err)
-		second, err := f.Store.SaveUpdateTemplate(ctx, member, models.UpdateTemplateInput{AccountID: acc, Name: "Fixed", Status: models.PublicResolved, Message: "Fixed."})
+		second, err := f.Store.SaveUpdateTemplate(ctx, member, models.SaveTemplateInput{AccountID: acc, Name: "Fixed", Status: models.PublicResolved, Message: "Fixed."})
 		mustNoErr(t, err)
 		// Renaming onto another's name conflicts and changes nothing.
-		ren := models.UpdateTemplateInput{ID: &second.ID, AccountID: acc, Name: "investigating", Status: models.PublicResolved, Message: "Fixed."}
+		ren := models.SaveTemplateInput{ID: &second.ID, AccountID: acc, Name: "investigating", Status: models.PublicResolved, Message: "Fixed."}
 		_, err = f.Store.SaveUpdateTemplate(ctx, member, ren)
 		wantCodeOf(t, "a rename onto a taken name", err, models.ECONFLICT)
 		ren.Name, ren.Title = "Resolved", "All good"
@@ -222,7 +222,7 @@ func TestStatusPageUpdates_Templates(t *testing.T) {
 		moved.AccountID = other.ID
 		_, err = f.Store.SaveUpdateTemplate(ctx, f.AdminActor, moved)
 		wantCodeOf(t, "moving a template to another account", err, models.ENOTFOUND)
-		_, err = f.Store.SaveUpdateTemplate(ctx, member, models.UpdateTemplateInput{AccountID: acc, Name: "x", Status: "nope", Message: "x"})
+		_, err = f.Store.SaveUpdateTemplate(ctx, member, models.SaveTemplateInput{AccountID: acc, Name: "x", Status: "nope", Message: "x"})
 		wantCodeOf(t, "an unknown status", err, models.EINVALID)
 
 		list, err := f.Store.ListUpdateTemplates(ctx, viewer, acc)
