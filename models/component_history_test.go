@@ -2,9 +2,14 @@ package models_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
@@ -174,6 +179,118 @@ func TestComponentHistory_PublishedRowsAndUptime(t *testing.T) {
 		}
 		if len(later) != 2 {
 			t.Fatalf("uptime of %d components", len(later))
+		}
+	})
+}
+
+// An in-progress maintenance window puts its components under maintenance whatever their
+// public incidents say; the override beats both; each change is one published row and a
+// status page hint for the account.
+func TestComponentHistory_PublishedPrecedence(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustInstalled(t, db)
+		acc := f.Account.ID
+		name := "API"
+		comp, err := f.Store.CreateComponent(ctx, f.AdminActor, acc, models.ComponentInput{Name: &name})
+		mustNoErr(t, err)
+		inc, err := f.Store.CreateIncident(ctx, f.AdminActor, models.IncidentInput{ComponentID: comp.ID, Title: "errors", Severity: models.SeverityHigh})
+		mustNoErr(t, err)
+		published := func() []string {
+			var rows []models.ComponentStatusChange
+			mustNoErr(t, f.DB.Where("component_id = ? AND kind = ?", comp.ID, models.StatusPublished).Order("started_at, id").Find(&rows).Error)
+			out := make([]string, len(rows))
+			for i, r := range rows {
+				out[i] = string(r.Status)
+			}
+			return out
+		}
+		statusHints := func() int {
+			hs, _ := f.Pub.Hints()
+			n := 0
+			for _, h := range hs {
+				if h.Kind == models.HintStatusPage && h.AccountID == acc {
+					n++
+				}
+			}
+			return n
+		}
+		title := "Errors"
+		post := func(status models.PublicIncidentStatus, cs []models.AffectedComponent) {
+			t.Helper()
+			f.Clock.Advance(time.Minute)
+			_, err := f.Store.PostIncidentUpdate(ctx, f.AdminActor, models.IncidentUpdateInput{IncidentID: inc.ID, Title: &title, Status: status, Message: "m", Components: cs})
+			mustNoErr(t, err)
+		}
+		f.Pub.Reset()
+		post(models.PublicInvestigating, []models.AffectedComponent{{ComponentID: comp.ID, Status: models.StatusPartialOutage}})
+		wantEqual(t, "after the first update", published(), []string{"operational", "partial_outage"})
+		if statusHints() == 0 {
+			t.Fatal("no status page hint after an update")
+		}
+
+		// A window in progress covering the component (as the maintenance cycle leaves it).
+		now := f.Clock.Now()
+		win := &models.MaintenanceWindow{ID: uuid.NewString(), AccountID: acc, Title: "db upgrade", StartsAt: now.Add(-time.Minute), EndsAt: now.Add(time.Hour),
+			Status: models.MaintenanceInProgress, CreatedAt: now, UpdatedAt: now, StartedAt: &now}
+		mustNoErr(t, f.DB.Create(win).Error)
+		mustNoErr(t, f.DB.Create(&models.MaintenanceComponent{WindowID: win.ID, ComponentID: comp.ID}).Error)
+		post(models.PublicIdentified, []models.AffectedComponent{{ComponentID: comp.ID, Status: models.StatusMajorOutage}})
+		wantEqual(t, "during maintenance", published(), []string{"operational", "partial_outage", "under_maintenance"})
+
+		// The override beats maintenance; clearing it goes back to maintenance.
+		f.Clock.Advance(time.Minute)
+		deg := models.StatusDegradedPerformance
+		_, err = f.Store.UpdateComponent(ctx, f.AdminActor, comp.ID, models.ComponentInput{StatusOverride: &deg})
+		mustNoErr(t, err)
+		f.Clock.Advance(time.Minute)
+		c, err := f.Store.UpdateComponent(ctx, f.AdminActor, comp.ID, models.ComponentInput{ClearOverride: true})
+		mustNoErr(t, err)
+		wantEqual(t, "after the override", published(), []string{"operational", "partial_outage", "under_maintenance", "degraded_performance", "under_maintenance"})
+		wantEqual(t, "returned public status", c.PublishedStatus(), models.StatusUnderMaintenance)
+
+		// The window ends: the unresolved public incident's status shows again.
+		mustNoErr(t, f.DB.Model(win).Update("status", models.MaintenanceCompleted).Error)
+		post(models.PublicMonitoring, nil)
+		wantEqual(t, "after the window", published(), []string{"operational", "partial_outage", "under_maintenance", "degraded_performance", "under_maintenance", "major_outage"})
+		f.Pub.Reset()
+		post(models.PublicResolved, nil)
+		wantEqual(t, "resolved", published()[6:], []string{"operational"})
+		if statusHints() == 0 {
+			t.Fatal("no status page hint after resolution")
+		}
+	})
+}
+
+// Two incidents of one component resolved at the same time: whichever commits second sees the
+// first one's resolution, so the history ends operational (PostgreSQL runs them concurrently).
+func TestComponentHistory_ConcurrentResolutions(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		for round := 0; round < 5; round++ {
+			comp := f.MustComponent(t, f.Account.ID, fmt.Sprintf("C%d", round))
+			a := f.MustIncident(t, f.AdminActor, comp.ID, "a", models.SeverityHigh)
+			b := f.MustIncident(t, f.AdminActor, comp.ID, "b", models.SeverityCritical)
+			f.Clock.Advance(time.Second)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, id := range []string{a.ID, b.ID} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = f.Store.ResolveIncident(ctx, f.AdminActor, id, "")
+				}()
+			}
+			wg.Wait()
+			mustNoErr(t, errors.Join(errs...))
+			rows := f.statusRows(t, comp.ID, models.StatusInternal)
+			if rows[len(rows)-1] != "operational" {
+				t.Fatalf("round %d: history ends %v", round, rows)
+			}
+			f.Clock.Advance(time.Second)
 		}
 	})
 }
