@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-hub/switchboard/graph/generated"
 	"github.com/switchboard-hub/switchboard/graph/model"
 	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/uptime"
 )
 
 func (r *accountResolver) StatusPages(ctx context.Context, obj *models.AccountWithRole) ([]*models.StatusPage, error) {
@@ -23,27 +24,52 @@ func (r *accountResolver) MaintenanceWindows(ctx context.Context, obj *models.Ac
 }
 
 func (r *accountResolver) UpdateTemplates(ctx context.Context, obj *models.AccountWithRole) ([]*models.UpdateTemplate, error) {
-	panic(fmt.Errorf("not implemented: UpdateTemplates - updateTemplates"))
+	ts, err := r.Store.ListUpdateTemplates(ctx, models.ActorFrom(ctx), obj.ID)
+	return ptrs(ts), err
 }
 
 func (r *accountResolver) PublicIncidents(ctx context.Context, obj *models.AccountWithRole, first *int) ([]*models.PublicIncident, error) {
-	panic(fmt.Errorf("not implemented: PublicIncidents - publicIncidents"))
+	n := 50
+	if first != nil {
+		n = *first
+	}
+	ps, err := r.Store.ListPublicIncidents(ctx, models.ActorFrom(ctx), obj.ID, n)
+	return ptrs(ps), err
 }
 
 func (r *affectedComponentResolver) Component(ctx context.Context, obj *models.AffectedComponent) (*models.Component, error) {
-	panic(fmt.Errorf("not implemented: Component - component"))
+	c, err := loadersFrom(ctx, r.Store).Components.Load(ctx, obj.ComponentID)()
+	if err == nil && c == nil {
+		err = models.Errorf(models.ENOTFOUND, "component not found")
+	}
+	return c, err
 }
 
 func (r *componentResolver) PublicStatus(ctx context.Context, obj *models.Component) (models.ComponentStatus, error) {
-	panic(fmt.Errorf("not implemented: PublicStatus - publicStatus"))
+	return obj.PublishedStatus(), nil
 }
 
 func (r *componentResolver) Uptime(ctx context.Context, obj *models.Component, days *int, source *model.UptimeSource) (*model.ComponentUptime, error) {
-	panic(fmt.Errorf("not implemented: Uptime - uptime"))
+	n := 90
+	if days != nil {
+		n = *days
+	}
+	if n < 1 || n > 90 {
+		return nil, models.FieldError(models.EINVALID, "days", "days must be between 1 and 90")
+	}
+	kind := models.StatusPublished
+	if source != nil && *source == model.UptimeSourceInternal {
+		kind = models.StatusInternal
+	}
+	ds, err := loadersFrom(ctx, r.Store).PublicIncidents.Uptime.Load(ctx, uptimeKey(obj.ID, n, kind))()
+	if err != nil {
+		return nil, err
+	}
+	return &model.ComponentUptime{Component: obj, Percent: uptime.Percent(ds), Days: uptimeDays(ds)}, nil
 }
 
 func (r *incidentResolver) PublicIncident(ctx context.Context, obj *models.Incident) (*models.PublicIncident, error) {
-	panic(fmt.Errorf("not implemented: PublicIncident - publicIncident"))
+	return loadersFrom(ctx, r.Store).PublicIncidents.ByIncident.Load(ctx, obj.ID)()
 }
 
 func (r *maintenanceWindowResolver) Components(ctx context.Context, obj *models.MaintenanceWindow) ([]*models.Component, error) {
@@ -75,27 +101,44 @@ func (r *mutationResolver) ViewerCookieLink(ctx context.Context, pageID string) 
 }
 
 func (r *mutationResolver) PostIncidentUpdate(ctx context.Context, input model.PostIncidentUpdateInput) (*model.PublicIncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: PostIncidentUpdate - postIncidentUpdate"))
+	notify := input.NotifySubscribers == nil || *input.NotifySubscribers
+	pi, err := r.Store.PostIncidentUpdate(ctx, models.ActorFrom(ctx), models.IncidentUpdateInput{
+		IncidentID: input.IncidentID, Title: input.Title, Status: input.Status, Impact: input.Impact, Message: input.Message,
+		Components: affectedInput(input.Components), NotifySubscribers: notify,
+	})
+	errs, err := userErrors(err)
+	return &model.PublicIncidentPayload{PublicIncident: pi, Errors: errs}, err
 }
 
 func (r *mutationResolver) EditIncidentUpdate(ctx context.Context, input model.EditIncidentUpdateInput) (*model.PublicIncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: EditIncidentUpdate - editIncidentUpdate"))
+	pi, err := r.Store.EditIncidentUpdate(ctx, models.ActorFrom(ctx), input.ID, input.Message)
+	errs, err := userErrors(err)
+	return &model.PublicIncidentPayload{PublicIncident: pi, Errors: errs}, err
 }
 
 func (r *mutationResolver) SetPostmortem(ctx context.Context, input model.SetPostmortemInput) (*model.PublicIncidentPayload, error) {
-	panic(fmt.Errorf("not implemented: SetPostmortem - setPostmortem"))
+	pi, err := r.Store.SetPostmortem(ctx, models.ActorFrom(ctx), input.PublicIncidentID, input.Postmortem, input.Publish)
+	errs, err := userErrors(err)
+	return &model.PublicIncidentPayload{PublicIncident: pi, Errors: errs}, err
 }
 
 func (r *mutationResolver) SaveUpdateTemplate(ctx context.Context, input model.UpdateTemplateInput) (*model.UpdateTemplatePayload, error) {
-	panic(fmt.Errorf("not implemented: SaveUpdateTemplate - saveUpdateTemplate"))
+	t, err := r.Store.SaveUpdateTemplate(ctx, models.ActorFrom(ctx), models.SaveTemplateInput{
+		ID: input.ID, AccountID: input.AccountID, Name: input.Name, Title: deref(input.Title), Status: input.Status, Message: input.Message,
+	})
+	errs, err := userErrors(err)
+	return &model.UpdateTemplatePayload{Template: t, Errors: errs}, err
 }
 
 func (r *mutationResolver) DeleteUpdateTemplate(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteUpdateTemplate - deleteUpdateTemplate"))
+	errs, err := userErrors(r.Store.DeleteUpdateTemplate(ctx, models.ActorFrom(ctx), id))
+	return deletePayload(id, errs), err
 }
 
 func (r *mutationResolver) SetComponentAutoPublish(ctx context.Context, input model.SetComponentAutoPublishInput) (*model.ComponentPayload, error) {
-	panic(fmt.Errorf("not implemented: SetComponentAutoPublish - setComponentAutoPublish"))
+	c, err := r.Store.SetComponentAutoPublish(ctx, models.ActorFrom(ctx), input.ComponentID, input.AutoPublish, input.AfterMinutes)
+	errs, err := userErrors(err)
+	return &model.ComponentPayload{Component: c, Errors: errs}, err
 }
 
 func (r *mutationResolver) CreateMaintenance(ctx context.Context, input model.CreateMaintenanceInput) (*model.MaintenancePayload, error) {
@@ -115,23 +158,49 @@ func (r *mutationResolver) RemoveSubscriber(ctx context.Context, id string) (*mo
 }
 
 func (r *publicIncidentResolver) Incident(ctx context.Context, obj *models.PublicIncident) (*models.Incident, error) {
-	panic(fmt.Errorf("not implemented: Incident - incident"))
+	if obj.IncidentID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Store).Incidents.Load(ctx, *obj.IncidentID)()
 }
 
 func (r *publicIncidentResolver) Components(ctx context.Context, obj *models.PublicIncident) ([]*models.AffectedComponent, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	cs, err := loadersFrom(ctx, r.Store).PublicIncidents.Components.Load(ctx, obj.ID)()
+	return ptrs(cs), err
 }
 
 func (r *publicIncidentResolver) Updates(ctx context.Context, obj *models.PublicIncident) ([]*models.PublicIncidentUpdate, error) {
-	panic(fmt.Errorf("not implemented: Updates - updates"))
+	us, err := loadersFrom(ctx, r.Store).PublicIncidents.Updates.Load(ctx, obj.ID)()
+	return ptrs(us), err
 }
 
 func (r *publicIncidentResolver) Pages(ctx context.Context, obj *models.PublicIncident) ([]*models.StatusPage, error) {
-	panic(fmt.Errorf("not implemented: Pages - pages"))
+	ps, err := r.Store.PublicIncidentPages(ctx, obj)
+	return ptrs(ps), err
 }
 
 func (r *publicIncidentUpdateResolver) Components(ctx context.Context, obj *models.PublicIncidentUpdate) ([]*models.AffectedComponent, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	cs := obj.UpdateComponents()
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ComponentID
+	}
+	// Components deleted since the update are left out.
+	found, err := loadAll(ctx, loadersFrom(ctx, r.Store).Components, ids)
+	if err != nil {
+		return nil, err
+	}
+	exists := make(map[string]bool, len(found))
+	for _, c := range found {
+		exists[c.ID] = true
+	}
+	out := make([]*models.AffectedComponent, 0, len(cs))
+	for i := range cs {
+		if exists[cs[i].ComponentID] {
+			out = append(out, &cs[i])
+		}
+	}
+	return out, nil
 }
 
 func (r *queryResolver) StatusPage(ctx context.Context, id string) (*models.StatusPage, error) {
@@ -143,7 +212,7 @@ func (r *queryResolver) MaintenanceWindow(ctx context.Context, id string) (*mode
 }
 
 func (r *queryResolver) PublicIncident(ctx context.Context, id string) (*models.PublicIncident, error) {
-	panic(fmt.Errorf("not implemented: PublicIncident - publicIncident"))
+	return nullIfNotFound(r.Store.GetPublicIncident(ctx, models.ActorFrom(ctx), id))
 }
 
 func (r *statusPageResolver) URL(ctx context.Context, obj *models.StatusPage) (string, error) {

@@ -139,6 +139,9 @@ func (s *Store) CreateComponent(ctx context.Context, a *Actor, accountID string,
 			}
 			return err
 		}
+		if err := s.recordNewComponent(tx, c); err != nil {
+			return err
+		}
 		s.hint(tx, HintComponent, c.ID, accountID)
 		return s.audit(tx, a, accountID, "component.created", "component", c.ID, fmt.Sprintf("%s created component %q", a.Label(), c.Name))
 	})
@@ -185,6 +188,7 @@ func (s *Store) UpdateComponent(ctx context.Context, a *Actor, id string, in Com
 	if len(what) == 0 {
 		return c, nil
 	}
+	_, overrideChanged := changes["status_override"]
 	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Model(&Component{}).Where("id = ? AND account_id = ?", c.ID, c.AccountID).Updates(changes).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -192,8 +196,25 @@ func (s *Store) UpdateComponent(ctx context.Context, a *Actor, id string, in Com
 			}
 			return err
 		}
+		if overrideChanged {
+			// The override decides both statuses: recorded with the change.
+			s.markInternalStatus(tx, c.AccountID, c.ID)
+			if err := s.refreshPublishedStatus(tx, c.AccountID, []string{c.ID}); err != nil {
+				return err
+			}
+		}
 		s.hint(tx, HintComponent, c.ID, c.AccountID)
-		return s.audit(tx, a, c.AccountID, "component.updated", "component", c.ID, fmt.Sprintf("%s %s of component %q", a.Label(), strings.Join(what, ", "), c.Name))
+		if err := s.audit(tx, a, c.AccountID, "component.updated", "component", c.ID, fmt.Sprintf("%s %s of component %q", a.Label(), strings.Join(what, ", "), c.Name)); err != nil {
+			return err
+		}
+		if overrideChanged {
+			var now Component
+			if err := tx.Select("id, public_status").Where("id = ?", c.ID).Take(&now).Error; err != nil {
+				return err
+			}
+			c.PublicStatus = now.PublicStatus
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

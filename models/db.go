@@ -173,6 +173,10 @@ type Tx struct {
 	afterCommit  []func()
 	beforeCommit []func(*Tx) error
 	hints        *pendingHints // publishAfter
+	// internalDirty: components whose internal status may have changed in this transaction
+	// (component id → account id); their history rows are written before commit
+	// (component_history.go).
+	internalDirty map[string]string
 }
 
 // BeforeCommit registers fn to run inside the transaction once its work is done, just before

@@ -234,6 +234,9 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 		return nil, err
 	}
 	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpOpened})
+	if !inc.IsTest {
+		s.markInternalStatus(tx, inc.AccountID, inc.ComponentID)
+	}
 	return inc, nil
 }
 
@@ -349,6 +352,13 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 		return false, err
 	}
 	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpResolved})
+	if !inc.IsTest {
+		s.markInternalStatus(tx, inc.AccountID, inc.ComponentID)
+		// An auto-published public incident is resolved with it (statuspage_updates.go).
+		if err := s.resolveAutoPublished(tx, inc); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
 }
 

@@ -1,11 +1,8 @@
 package models
 
 import (
-	"context"
 	"io"
 	"time"
-
-	"github.com/switchboard-hub/switchboard/models/uptime"
 )
 
 // Status pages (issue 11, design §15, docs/statuspages.md): the row types of migration 0016 and
@@ -338,25 +335,4 @@ type SubscriberNotice struct {
 	// Component status change: the component and its new published status.
 	ComponentID string
 	Status      ComponentStatus
-}
-
-// refreshPublishedStatus recomputes the published status of the components in tx (override,
-// else under maintenance during an open window, else the worst unresolved public incident
-// status, else operational), writes components.public_status and a published
-// component_status_changes row where it changed, publishes HintStatusPage for the account, and
-// queues component_status subscriber notices for the changes.
-//
-// Contract stub (issue 11): the status work replaces this body in component_history.go.
-func (s *Store) refreshPublishedStatus(tx *Tx, accountID string, componentIDs []string) error {
-	_, _, _ = tx, accountID, componentIDs
-	return nil
-}
-
-// ComponentUptime reads the recorded changes of kind for the components and returns each one's
-// last days days in loc (uptime.Daily), by component id. One query for all the components.
-//
-// Contract stub (issue 11): the status work replaces this body in component_history.go.
-func (s *Store) ComponentUptime(ctx context.Context, componentIDs []string, kind StatusKind, days int, loc *time.Location) (map[string][]uptime.Day, error) {
-	_, _, _, _, _ = ctx, componentIDs, kind, days, loc
-	return map[string][]uptime.Day{}, nil
 }

@@ -28,6 +28,8 @@ type bIDs struct {
 	delivery, approval, invitation         string
 	schedule, override, policy, feed       string
 	contact                                string
+	// Status pages: B's public incident, one of its updates, an update template.
+	publicIncident, publicUpdate, template string
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -238,7 +240,21 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.component })},
 	"Mutation.setEscalationPolicySlackChannel": {query: `mutation($id: ID!) { setEscalationPolicySlackChannel(input: {policyId: $id, channel: "C0EVIL0001"}) { policy { id name } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.policy })},
-	"Mutation.linkSlackUser":   {query: `mutation { linkSlackUser(input: {token: "not-a-link"}) { link { id accountId } errors { code } } }`},
+	"Mutation.linkSlackUser": {query: `mutation { linkSlackUser(input: {token: "not-a-link"}) { link { id accountId } errors { code } } }`},
+	// Status pages: public incident updates, templates, auto-publish (statuspage.graphqls).
+	"Query.publicIncident": {query: `query($id: ID!) { publicIncident(id: $id) { id title updates { id message } components { component { name } } incident { title } } }`,
+		vars: byID(func(b bIDs) string { return b.publicIncident })},
+	"Mutation.postIncidentUpdate": {query: `mutation($i: ID!, $c: ID!) { postIncidentUpdate(input: {incidentId: $i, title: "evil", status: RESOLVED, message: "owned", components: [{componentId: $c, status: MAJOR_OUTAGE}]}) { publicIncident { id title } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"i": b.incident, "c": b.component} }},
+	"Mutation.editIncidentUpdate": {query: `mutation($id: ID!) { editIncidentUpdate(input: {id: $id, message: "owned"}) { publicIncident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.publicUpdate })},
+	"Mutation.setPostmortem": {query: `mutation($id: ID!) { setPostmortem(input: {publicIncidentId: $id, postmortem: "owned", publish: true}) { publicIncident { id title } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.publicIncident })},
+	"Mutation.saveUpdateTemplate": {query: `mutation($id: ID!, $a: ID!) { saveUpdateTemplate(input: {id: $id, accountId: $a, name: "owned", status: RESOLVED, message: "owned"}) { template { id name message } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"id": b.template, "a": b.account} }},
+	"Mutation.deleteUpdateTemplate": {query: `mutation($id: ID!) { deleteUpdateTemplate(id: $id) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.template })},
+	"Mutation.setComponentAutoPublish": {query: `mutation($id: ID!) { setComponentAutoPublish(input: {componentId: $id, autoPublish: true, afterMinutes: 1}) { component { id name autoPublish } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.component })},
 	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
 }
 
@@ -297,6 +313,27 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.incident = ci.CreateIncident.Incident.ID
+	var cpi struct {
+		PostIncidentUpdate struct {
+			PublicIncident struct {
+				ID      string
+				Updates []struct{ ID string }
+			}
+		}
+	}
+	if err := bob.MustOK(ctx, `mutation($i: ID!, $c: ID!) { postIncidentUpdate(input: {incidentId: $i, title: "beta-secret-public-incident", status: INVESTIGATING, message: "beta-secret-update",
+		components: [{componentId: $c, status: PARTIAL_OUTAGE}]}) { publicIncident { id updates { id } } } }`, map[string]any{"i": b.incident, "c": b.component}, &cpi); err != nil {
+		t.Fatal(err)
+	}
+	b.publicIncident, b.publicUpdate = cpi.PostIncidentUpdate.PublicIncident.ID, cpi.PostIncidentUpdate.PublicIncident.Updates[0].ID
+	var ctpl struct {
+		SaveUpdateTemplate struct{ Template struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($a: ID!) { saveUpdateTemplate(input: {accountId: $a, name: "beta-secret-template", status: IDENTIFIED, message: "beta-secret-template-message"}) { template { id } } }`,
+		map[string]any{"a": b.account}, &ctpl); err != nil {
+		t.Fatal(err)
+	}
+	b.template = ctpl.SaveUpdateTemplate.Template.ID
 	var cw struct {
 		CreateAwsIntegration struct{ Integration struct{ ID string } }
 	}
@@ -462,7 +499,10 @@ func TestTenantIsolation(t *testing.T) {
 			components { escalationPolicy { id } }
 			schedules { id name timeZone layers { id name participants { id } } overrides(from: "2000-01-01T00:00:00Z") { id } policies { id } }
 			escalationPolicies { id name repeat levels { timeoutMinutes targets { schedule { id } } } components { id } }
-			calendarFeeds { id revokedAt } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			calendarFeeds { id revokedAt }
+			components { publicStatus autoPublish autoPublishAfterMinutes }
+			publicIncidents { id title status impact postmortem postmortemPublishedAt updates { id message editedAt components { status } } components { status } }
+			updateTemplates { id name title status message } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		var me json.RawMessage
@@ -474,7 +514,7 @@ func TestTenantIsolation(t *testing.T) {
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
 		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation,
-		b.schedule, b.override, b.policy, b.feed, b.contact}
+		b.schedule, b.override, b.policy, b.feed, b.contact, b.publicIncident, b.publicUpdate, b.template}
 
 	// askAlice sends alice's query and fails if the answer reveals anything of B.
 	askAlice := func(t *testing.T, query string, vars map[string]any) string {
