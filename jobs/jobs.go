@@ -136,6 +136,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypePurgeHistory, h.PurgeHistory)
 	mux.HandleFunc(TypeExpireApprovals, h.ExpireApprovals)
 	mux.HandleFunc(TypePurgeMail, h.PurgeMail)
+	mux.HandleFunc(TypeAdvanceMaintenance, h.AdvanceMaintenance)
 	if h.Deliverer != nil {
 		mux.HandleFunc(TypeDeliver, h.Deliverer.Deliver)
 	}
@@ -204,6 +205,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 2s", NewSendNotificationsTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewAdvanceMaintenanceTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 30s", NewShiftNoticesTask()); err != nil {
