@@ -46,6 +46,9 @@ type Loaders struct {
 	ComponentSlackChannels *dataloader.Loader[string, string]
 	PolicySlackChannels    *dataloader.Loader[string, string]
 	SlackMessages          *dataloader.Loader[string, []models.SlackMessage]
+
+	// Status pages: the components of maintenance windows.
+	MaintenanceComps *dataloader.Loader[string, []models.Component]
 }
 
 type loadersKey struct{}
@@ -85,6 +88,8 @@ func newLoaders(store *models.Store) *Loaders {
 		ComponentSlackChannels: valueLoader(store.ComponentSlackChannels),
 		PolicySlackChannels:    valueLoader(store.PolicySlackChannels),
 		SlackMessages:          valueLoader(store.SlackMessagesByIncident),
+
+		MaintenanceComps: valueLoader(store.MaintenanceComponentsByWindow),
 	}
 }
 
