@@ -240,7 +240,7 @@ func (s *Store) CreateMaintenance(ctx context.Context, a *Actor, accountID strin
 		}
 		if w.NotifySubscribers {
 			if err := s.queueSubscriberNotices(tx, SubscriberNotice{AccountID: accountID, Topic: TopicMaintenance, Event: "maintenance.scheduled",
-				Maintenance: w, ComponentIDs: comps}); err != nil {
+				Maintenance: snapshotWindow(w), ComponentIDs: comps}); err != nil {
 				return err
 			}
 		}
@@ -377,6 +377,13 @@ func (s *Store) UpdateMaintenance(ctx context.Context, a *Actor, id string, in M
 	return w, nil
 }
 
+// snapshotWindow copies a window for a notice (the window itself may move on in the same
+// transaction: a window created with a start in the past starts at once).
+func snapshotWindow(w *MaintenanceWindow) *MaintenanceWindow {
+	c := *w
+	return &c
+}
+
 func slicesDiffer(a, b []string) bool { return strings.Join(a, ",") != strings.Join(b, ",") }
 
 func union(a, b []string) []string {
@@ -467,7 +474,7 @@ func (s *Store) startWindow(tx *Tx, w *MaintenanceWindow, comps []string, now ti
 	}
 	if w.NotifySubscribers {
 		if err := s.queueSubscriberNotices(tx, SubscriberNotice{AccountID: w.AccountID, Topic: TopicMaintenance, Event: "maintenance.started",
-			Maintenance: w, ComponentIDs: comps}); err != nil {
+			Maintenance: snapshotWindow(w), ComponentIDs: comps}); err != nil {
 			return false, err
 		}
 	}
@@ -496,7 +503,7 @@ func (s *Store) completeWindow(tx *Tx, w *MaintenanceWindow, comps []string, now
 	}
 	if w.NotifySubscribers {
 		if err := s.queueSubscriberNotices(tx, SubscriberNotice{AccountID: w.AccountID, Topic: TopicMaintenance, Event: "maintenance.completed",
-			Maintenance: w, ComponentIDs: comps}); err != nil {
+			Maintenance: snapshotWindow(w), ComponentIDs: comps}); err != nil {
 			return false, err
 		}
 	}

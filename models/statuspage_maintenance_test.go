@@ -393,3 +393,30 @@ func TestMaintenance_HoldByTimesOverlapAndEndEarly(t *testing.T) {
 		wantEqual(t, "pages after the sweep", e.pages(t, late, e.ana.UserID), int64(1))
 	})
 }
+
+func TestMaintenance_SnoozeEndingInTheWindowStaysHeld(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		e := mustEngine(t, db)
+		ctx := context.Background()
+		e.mustPolicy(t, "Platform", 0, level{timeout: 5, users: []string{e.ana.UserID}})
+		e.mustWindow(t, "Rack move", 0, time.Hour, e.comp.ID)
+		inc := e.MustIncident(t, e.member, e.comp.ID, "Switch down", models.SeverityCritical).ID
+		e.wantHeld(t, inc)
+		_, err := e.Store.SnoozeIncident(ctx, e.member, inc, 10)
+		mustNoErr(t, err)
+		// The snooze ends within the window: triggered again, still held.
+		e.Clock.Advance(11 * time.Minute)
+		wantEqual(t, "rows advanced", e.advance(t), 1)
+		wantEqual(t, "status after the snooze", e.incident(t, inc).Status, models.IncidentTriggered)
+		e.wantHeld(t, inc)
+		if !e.timelineHas(t, inc, "Maintenance “Rack move” is still in progress: nobody is paged until the window ends.") {
+			t.Fatal("the renewed hold is not on the timeline")
+		}
+		wantEqual(t, "pages within the window", e.pages(t, inc, e.ana.UserID), int64(0))
+		e.Clock.Advance(time.Hour)
+		wantEqual(t, "window completes", e.cycle(t), 1)
+		e.advance(t)
+		wantEqual(t, "pages after the window", e.pages(t, inc, e.ana.UserID), int64(1))
+	})
+}
