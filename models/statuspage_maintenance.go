@@ -27,9 +27,9 @@ import (
 // moved it; one whose end has passed covers no longer) is marked during_maintenance and its
 // escalation row is written active with nothing due. When a window completes or ends, every
 // still-triggered held incident whose component no longer has a covering window is due at once
-// (level 1 pages through the engine). The cycle also sweeps every held incident left without
-// a covering window, so an incident opened in the instant a window completed is released on
-// the next cycle. during_maintenance stays set (history: "opened during maintenance").
+// (level 1 pages through the engine). The cycle also sweeps the components of windows that
+// ended lately, so an incident opened in the instant a window completed is released on the
+// next cycle. during_maintenance stays set (history: "opened during maintenance").
 
 // Timeline kind of the maintenance hold and release.
 const TimelineMaintenance = "maintenance"
@@ -358,18 +358,19 @@ func (s *Store) UpdateMaintenance(ctx context.Context, a *Actor, id string, in M
 		s.hint(tx, HintStatusPage, "", w.AccountID)
 		switch {
 		case w.Status == MaintenanceScheduled && !w.StartsAt.After(now):
-			_, err := s.startWindow(tx, w, comps, now)
-			return err
+			if _, err := s.startWindow(tx, w, comps, now); err != nil {
+				return err
+			}
 		case w.Status == MaintenanceInProgress && slicesDiffer(comps, oldComps):
-			// Components left or joined a window in progress: their published status changes,
-			// and the held incidents of those that left are released.
+			// Components left or joined a window in progress: their published status changes.
 			if err := s.refreshPublishedStatus(tx, w.AccountID, union(comps, oldComps)); err != nil {
 				return err
 			}
-			_, err := s.releaseHeld(tx, w.AccountID, oldComps, now)
-			return err
 		}
-		return nil
+		// Incidents the window held on components it no longer covers (one that left it, a
+		// start moved later than a start that had passed) page now.
+		_, err = s.releaseHeld(tx, w.AccountID, oldComps, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -543,20 +544,18 @@ func heldIncidents(db *gorm.DB) *gorm.DB {
 		Where("EXISTS (SELECT 1 FROM incident_escalations e WHERE e.incident_id = incidents.id AND e.state = ? AND e.next_step_at IS NULL AND e.level = -1)", EscalationActive)
 }
 
-// releaseHeld makes the held incidents of the components (all of the account's when
-// componentIDs is nil; every account's when accountID is "" too) due now where no window covers
-// their component any more: level 1 pages through the engine. It returns how many it released.
+// releaseHeld makes the held incidents of the components (of any account when accountID is
+// "") due now where no window covers their component any more: level 1 pages through the
+// engine. It returns how many it released.
 func (s *Store) releaseHeld(tx *Tx, accountID string, componentIDs []string, now time.Time) (int, error) {
 	q := heldIncidents(tx.DB)
 	if accountID != "" {
 		q = q.Where("incidents.account_id = ?", accountID)
 	}
-	if componentIDs != nil {
-		if len(componentIDs) == 0 {
-			return 0, nil
-		}
-		q = q.Where("incidents.component_id IN ?", componentIDs)
+	if len(componentIDs) == 0 {
+		return 0, nil
 	}
+	q = q.Where("incidents.component_id IN ?", componentIDs)
 	q = q.Where(`NOT EXISTS (SELECT 1 FROM maintenance_windows w JOIN maintenance_components mc ON mc.window_id = w.id
 		WHERE mc.component_id = incidents.component_id AND w.status IN ? AND w.starts_at <= ? AND w.ends_at > ?)`,
 		[]MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress}, now, now)
@@ -612,8 +611,8 @@ func (s *Store) releaseHeld(tx *Tx, accountID string, componentIDs []string, now
 
 // AdvanceMaintenance is the maintenance cycle: it starts the windows whose start has come,
 // completes those whose end has passed (each move its own transaction, conditional, so
-// concurrent cycles move a window once), then releases held incidents that no window covers
-// any more. It returns how many windows it moved.
+// concurrent cycles move a window once), then sweeps the components of windows that ended
+// lately for held incidents no window covers any more. It returns how many windows it moved.
 func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
 	moved := 0
 	for _, step := range []struct {
@@ -666,12 +665,26 @@ func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
 			}
 		}
 	}
+	// The sweep: an incident that opened in the instant a window completed (its transaction
+	// saw the window still covering, the completion did not see the incident) is released
+	// here. Only the components of windows that ended lately are looked at.
 	err := s.db.Tx(ctx, func(tx *Tx) error {
-		_, err := s.releaseHeld(tx, "", nil, s.now())
+		now := s.now()
+		var comps []string
+		if err := tx.Table("maintenance_components").Distinct("component_id").
+			Where("window_id IN (SELECT id FROM maintenance_windows WHERE status IN ? AND completed_at >= ?)",
+				[]MaintenanceStatus{MaintenanceCompleted, MaintenanceCancelled}, now.Add(-sweepWindow)).
+			Pluck("component_id", &comps).Error; err != nil || len(comps) == 0 {
+			return err
+		}
+		_, err := s.releaseHeld(tx, "", comps, now)
 		return err
 	})
 	return moved, err
 }
+
+// sweepWindow is how long after a window ends the cycle still looks for incidents it held.
+const sweepWindow = 15 * time.Minute
 
 // holdOpening decides, in the transaction that opens inc, whether a window holds its paging:
 // it marks the incident during maintenance and returns the window (nil: page as usual). Test

@@ -378,11 +378,13 @@ func TestMaintenance_HoldByTimesOverlapAndEndEarly(t *testing.T) {
 		e.advance(t)
 		wantEqual(t, "pages after the component left the window", e.pages(t, held, e.ana.UserID), int64(1))
 
-		// An incident left held without a covering window (opened in the instant a window
-		// completed) is released by the next cycle's sweep.
+		// Outside any window an incident pages as usual.
 		stray := e.MustIncident(t, e.member, e.comp.ID, "Stray", models.SeverityHigh).ID
 		e.advance(t)
 		wantEqual(t, "pages of an incident outside any window", e.pages(t, stray, e.ana.UserID), int64(1))
+		// An incident left held by a window that completed (it opened in the same instant:
+		// its transaction saw the window, the completion did not see it) is released by the
+		// next cycle's sweep.
 		late := e.MustIncident(t, e.member, e.comp.ID, "Late", models.SeverityHigh).ID
 		mustNoErr(t, e.DB.Model(&models.Incident{}).Where("id = ?", late).Update("during_maintenance", true).Error)
 		mustNoErr(t, e.DB.Model(&models.IncidentEscalation{}).Where("incident_id = ?", late).Update("next_step_at", nil).Error)
@@ -391,6 +393,16 @@ func TestMaintenance_HoldByTimesOverlapAndEndEarly(t *testing.T) {
 		e.cycle(t)
 		e.advance(t)
 		wantEqual(t, "pages after the sweep", e.pages(t, late, e.ana.UserID), int64(1))
+		// A start moved later than a start that had passed releases what it held.
+		fourth := e.mustWindow(t, "Fourth", 2*time.Minute, time.Hour, e.comp.ID)
+		e.Clock.Advance(3 * time.Minute)
+		early := e.MustIncident(t, e.member, e.comp.ID, "Held by a start that passed", models.SeverityHigh).ID
+		e.wantHeld(t, early)
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, fourth.ID, models.MaintenanceInput{StartsAt: ptr(e.Clock.Now().Add(10 * time.Minute))})
+		mustNoErr(t, err)
+		wantEqual(t, "fourth after the move", e.window(t, fourth.ID).Status, models.MaintenanceScheduled)
+		e.advance(t)
+		wantEqual(t, "pages after the start moved later", e.pages(t, early, e.ana.UserID), int64(1))
 	})
 }
 
