@@ -201,7 +201,7 @@ func (s *Store) restartEscalation(tx *Tx, inc *Incident, comp *Component) error 
 		return err
 	}
 	if held != nil && policy != nil {
-		return s.systemTimeline(tx, inc.ID, TimelineMaintenance, fmt.Sprintf("Maintenance “%s” is still in progress: nobody is paged until the window ends.", held.Title), now)
+		return s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, fmt.Sprintf("Maintenance “%s” is still in progress: nobody is paged until the window ends.", held.Title), now)
 	}
 	return nil
 }

@@ -237,7 +237,7 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 		return nil, err
 	}
 	if held != nil {
-		if err := s.systemTimeline(tx, inc.ID, TimelineMaintenance, holdNotice(held), now); err != nil {
+		if err := s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, holdNotice(held), now); err != nil {
 			return nil, err
 		}
 	}

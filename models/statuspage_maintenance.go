@@ -260,7 +260,7 @@ func (s *Store) CreateMaintenance(ctx context.Context, a *Actor, accountID strin
 // lockWindow reads a window for change in tx (locked on PostgreSQL).
 func lockWindow(tx *Tx, id string) (*MaintenanceWindow, error) {
 	var w MaintenanceWindow
-	if err := lockForUpdate(tx).Where("id = ?", id).Take(&w).Error; err != nil {
+	if err := windowLockQuery(tx).Where("id = ?", id).Take(&w).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, notFound("maintenance window")
 		}
@@ -269,7 +269,7 @@ func lockWindow(tx *Tx, id string) (*MaintenanceWindow, error) {
 	return &w, nil
 }
 
-func lockForUpdate(tx *Tx) *gorm.DB {
+func windowLockQuery(tx *Tx) *gorm.DB {
 	if tx.dialect == Postgres {
 		return tx.DB.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -361,9 +361,9 @@ func (s *Store) UpdateMaintenance(ctx context.Context, a *Actor, id string, in M
 			if _, err := s.startWindow(tx, w, comps, now); err != nil {
 				return err
 			}
-		case w.Status == MaintenanceInProgress && slicesDiffer(comps, oldComps):
+		case w.Status == MaintenanceInProgress && idListsDiffer(comps, oldComps):
 			// Components left or joined a window in progress: their published status changes.
-			if err := s.refreshPublishedStatus(tx, w.AccountID, union(comps, oldComps)); err != nil {
+			if err := s.refreshPublishedStatus(tx, w.AccountID, mergeIDs(comps, oldComps)); err != nil {
 				return err
 			}
 		}
@@ -385,9 +385,9 @@ func snapshotWindow(w *MaintenanceWindow) *MaintenanceWindow {
 	return &c
 }
 
-func slicesDiffer(a, b []string) bool { return strings.Join(a, ",") != strings.Join(b, ",") }
+func idListsDiffer(a, b []string) bool { return strings.Join(a, ",") != strings.Join(b, ",") }
 
-func union(a, b []string) []string {
+func mergeIDs(a, b []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, x := range append(append([]string{}, a...), b...) {
@@ -531,8 +531,8 @@ func holdNotice(w *MaintenanceWindow) string {
 	return fmt.Sprintf("Opened during maintenance “%s”: nobody is paged until the window ends.", w.Title)
 }
 
-// systemTimeline writes a timeline entry by Switchboard itself.
-func (s *Store) systemTimeline(tx *Tx, incidentID, kind, body string, now time.Time) error {
+// maintenanceTimeline writes a timeline entry by Switchboard itself.
+func (s *Store) maintenanceTimeline(tx *Tx, incidentID, kind, body string, now time.Time) error {
 	return tx.Create(&TimelineEntry{ID: newID(), IncidentID: incidentID, Kind: kind, ActorLabel: "Switchboard", Body: body, CreatedAt: now}).Error
 }
 
@@ -595,7 +595,7 @@ func (s *Store) releaseHeld(tx *Tx, accountID string, componentIDs []string, now
 		if res.RowsAffected == 0 {
 			continue // moved meanwhile
 		}
-		if err := s.systemTimeline(tx, inc.ID, TimelineMaintenance, body, now); err != nil {
+		if err := s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, body, now); err != nil {
 			return 0, err
 		}
 		if err := tx.Model(&Incident{}).Where("id = ?", inc.ID).Update("updated_at", now).Error; err != nil {
