@@ -49,6 +49,8 @@ type Loaders struct {
 
 	// Status pages: public incidents and uptime (statuspage_loaders.go).
 	PublicIncidents *publicIncidentLoaders
+	// Status pages: the components of maintenance windows.
+	MaintenanceComps *dataloader.Loader[string, []models.Component]
 }
 
 type loadersKey struct{}
@@ -89,7 +91,8 @@ func newLoaders(store *models.Store) *Loaders {
 		PolicySlackChannels:    valueLoader(store.PolicySlackChannels),
 		SlackMessages:          valueLoader(store.SlackMessagesByIncident),
 
-		PublicIncidents: newPublicIncidentLoaders(store),
+		PublicIncidents:  newPublicIncidentLoaders(store),
+		MaintenanceComps: valueLoader(store.MaintenanceComponentsByWindow),
 	}
 }
 

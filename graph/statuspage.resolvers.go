@@ -20,7 +20,8 @@ func (r *accountResolver) StatusPages(ctx context.Context, obj *models.AccountWi
 }
 
 func (r *accountResolver) MaintenanceWindows(ctx context.Context, obj *models.AccountWithRole, includePast *bool) ([]*models.MaintenanceWindow, error) {
-	panic(fmt.Errorf("not implemented: MaintenanceWindows - maintenanceWindows"))
+	ws, err := r.Store.ListMaintenanceWindows(ctx, models.ActorFrom(ctx), obj.ID, includePast != nil && *includePast)
+	return ptrs(ws), err
 }
 
 func (r *accountResolver) UpdateTemplates(ctx context.Context, obj *models.AccountWithRole) ([]*models.UpdateTemplate, error) {
@@ -73,7 +74,8 @@ func (r *incidentResolver) PublicIncident(ctx context.Context, obj *models.Incid
 }
 
 func (r *maintenanceWindowResolver) Components(ctx context.Context, obj *models.MaintenanceWindow) ([]*models.Component, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	cs, err := loadersFrom(ctx, r.Store).MaintenanceComps.Load(ctx, obj.ID)()
+	return ptrs(cs), err
 }
 
 func (r *mutationResolver) CreateStatusPage(ctx context.Context, input model.CreateStatusPageInput) (*model.StatusPagePayload, error) {
@@ -142,15 +144,30 @@ func (r *mutationResolver) SetComponentAutoPublish(ctx context.Context, input mo
 }
 
 func (r *mutationResolver) CreateMaintenance(ctx context.Context, input model.CreateMaintenanceInput) (*model.MaintenancePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateMaintenance - createMaintenance"))
+	comps := input.ComponentIds
+	w, err := r.Store.CreateMaintenance(ctx, models.ActorFrom(ctx), input.AccountID, models.MaintenanceInput{
+		Title: &input.Title, Message: input.Message, StartsAt: &input.StartsAt, EndsAt: &input.EndsAt,
+		ComponentIDs: &comps, NotifySubscribers: input.NotifySubscribers,
+	})
+	errs, err := userErrors(err)
+	return &model.MaintenancePayload{Maintenance: w, Errors: errs}, err
 }
 
 func (r *mutationResolver) UpdateMaintenance(ctx context.Context, input model.UpdateMaintenanceInput) (*model.MaintenancePayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateMaintenance - updateMaintenance"))
+	in := models.MaintenanceInput{Title: input.Title, Message: input.Message, StartsAt: input.StartsAt, EndsAt: input.EndsAt}
+	if input.ComponentIds != nil {
+		comps := input.ComponentIds
+		in.ComponentIDs = &comps
+	}
+	w, err := r.Store.UpdateMaintenance(ctx, models.ActorFrom(ctx), input.ID, in)
+	errs, err := userErrors(err)
+	return &model.MaintenancePayload{Maintenance: w, Errors: errs}, err
 }
 
 func (r *mutationResolver) EndMaintenance(ctx context.Context, id string) (*model.MaintenancePayload, error) {
-	panic(fmt.Errorf("not implemented: EndMaintenance - endMaintenance"))
+	w, err := r.Store.EndMaintenance(ctx, models.ActorFrom(ctx), id)
+	errs, err := userErrors(err)
+	return &model.MaintenancePayload{Maintenance: w, Errors: errs}, err
 }
 
 func (r *mutationResolver) RemoveSubscriber(ctx context.Context, id string) (*model.DeletePayload, error) {
@@ -208,7 +225,7 @@ func (r *queryResolver) StatusPage(ctx context.Context, id string) (*models.Stat
 }
 
 func (r *queryResolver) MaintenanceWindow(ctx context.Context, id string) (*models.MaintenanceWindow, error) {
-	panic(fmt.Errorf("not implemented: MaintenanceWindow - maintenanceWindow"))
+	return nullIfNotFound(r.Store.GetMaintenanceWindow(ctx, models.ActorFrom(ctx), id))
 }
 
 func (r *queryResolver) PublicIncident(ctx context.Context, id string) (*models.PublicIncident, error) {

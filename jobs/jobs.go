@@ -137,6 +137,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeExpireApprovals, h.ExpireApprovals)
 	mux.HandleFunc(TypePurgeMail, h.PurgeMail)
 	mux.HandleFunc(TypeAutoPublish, h.AutoPublish)
+	mux.HandleFunc(TypeAdvanceMaintenance, h.AdvanceMaintenance)
 	if h.Deliverer != nil {
 		mux.HandleFunc(TypeDeliver, h.Deliverer.Deliver)
 	}
@@ -209,6 +210,10 @@ func Schedule(s *asynq.Scheduler) error {
 	}
 	// Status pages: publish CloudWatch incidents that outlast their component's N minutes.
 	if _, err := s.Register("@every 15s", NewAutoPublishTask()); err != nil {
+		return err
+	}
+	// Status pages: maintenance windows start and end by the clock.
+	if _, err := s.Register("@every 5s", NewAdvanceMaintenanceTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 30s", NewShiftNoticesTask()); err != nil {

@@ -128,7 +128,8 @@ func (s *Store) startEscalation(tx *Tx, inc *Incident, comp *Component) error {
 	}
 	now := s.now()
 	row := &IncidentEscalation{IncidentID: inc.ID, AccountID: inc.AccountID, PolicyID: policy, State: EscalationActive, Level: -1, UpdatedAt: now}
-	if policy != nil {
+	// Opened during maintenance: nothing is due until the window ends (releaseHeld).
+	if policy != nil && !inc.DuringMaintenance {
 		row.NextStepAt = &now
 		s.wakeEscalationsAfter(tx)
 	}
@@ -187,11 +188,22 @@ func (s *Store) restartEscalation(tx *Tx, inc *Incident, comp *Component) error 
 	now := s.now()
 	up := map[string]any{"state": EscalationActive, "policy_id": policy, "level": -1, "repeats_done": 0, "next_step_at": nil,
 		"snoozed_until": nil, "last_paged_at": nil, "updated_at": now}
-	if policy != nil {
+	// An incident opened during maintenance stays held while a window covers its component.
+	held, err := s.holdRestart(tx.DB, inc, now)
+	if err != nil {
+		return err
+	}
+	if policy != nil && held == nil {
 		up["next_step_at"] = now
 		s.wakeEscalationsAfter(tx)
 	}
-	return tx.Model(&IncidentEscalation{}).Where("incident_id = ?", row.IncidentID).Updates(up).Error
+	if err := tx.Model(&IncidentEscalation{}).Where("incident_id = ?", row.IncidentID).Updates(up).Error; err != nil {
+		return err
+	}
+	if held != nil && policy != nil {
+		return s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, fmt.Sprintf("Maintenance “%s” is still in progress: nobody is paged until the window ends.", held.Title), now)
+	}
+	return nil
 }
 
 // GetEscalation returns an incident's escalation row (nil when it has none). Callers pass an
@@ -671,6 +683,16 @@ func (s *Store) advanceOne(tx *Tx, c *engineCache, row *IncidentEscalation, now 
 		row.State, row.Level, row.RepeatsDone, row.LastPagedAt, row.SnoozedUntil = EscalationActive, -1, 0, nil, nil
 		up["state"], up["level"], up["repeats_done"], up["last_paged_at"], up["snoozed_until"] = row.State, -1, 0, nil, nil
 		s.engineTimeline(c, inc.ID, TimelineEscalation, "The snooze ended: the incident is triggered again and escalation restarts at level 1.", now)
+		// Opened during maintenance and a window still covers it: held until the window ends.
+		held, err := s.holdRestart(tx.DB, inc, now)
+		if err != nil {
+			return err
+		}
+		if held != nil {
+			up["next_step_at"] = nil
+			s.engineTimeline(c, inc.ID, TimelineMaintenance, fmt.Sprintf("Maintenance “%s” is still in progress: nobody is paged until the window ends.", held.Title), now)
+			return save()
+		}
 	}
 	if row.State != EscalationActive || inc.Status != IncidentTriggered {
 		up["next_step_at"] = nil

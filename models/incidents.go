@@ -220,15 +220,26 @@ func (s *Store) openIncident(tx *Tx, a *Actor, comp *Component, o openSpec) (*In
 		js := string(b)
 		inc.IsTest, inc.TestEndpoints, inc.Title = true, &js, "[TEST] "+inc.Title
 	}
+	// A maintenance window covering the component holds the paging (statuspage_maintenance.go).
+	held, err := s.holdOpening(tx, inc, now)
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.Create(inc).Error; err != nil {
 		return nil, err
 	}
-	// The escalation state is written with the incident (level 1 is due now).
+	// The escalation state is written with the incident (level 1 is due now; nothing is due
+	// while a window holds it).
 	if err := s.startEscalation(tx, inc, comp); err != nil {
 		return nil, err
 	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineOpened, o.body); err != nil {
 		return nil, err
+	}
+	if held != nil {
+		if err := s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, holdNotice(held), now); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.recordIncidentEvent(tx, a, EventIncidentOpened, inc, comp); err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ type bIDs struct {
 	contact                                string
 	// Status pages: B's public incident, one of its updates, an update template.
 	publicIncident, publicUpdate, template string
+	maintenance                            string
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -255,6 +256,16 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.deleteUpdateTemplate": {query: `mutation($id: ID!) { deleteUpdateTemplate(id: $id) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.template })},
 	"Mutation.setComponentAutoPublish": {query: `mutation($id: ID!) { setComponentAutoPublish(input: {componentId: $id, autoPublish: true, afterMinutes: 1}) { component { id name autoPublish } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.component })},
+	// Scheduled maintenance (graph/schema/statuspage.graphqls).
+	"Query.maintenanceWindow": {query: `query($id: ID!) { maintenanceWindow(id: $id) { id title message components { id name } } }`,
+		vars: byID(func(b bIDs) string { return b.maintenance })},
+	"Mutation.createMaintenance": {query: `mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "evil", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", componentIds: [$c]}) { maintenance { id components { name } } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account, "c": b.component} }},
+	"Mutation.updateMaintenance": {query: `mutation($id: ID!) { updateMaintenance(input: {id: $id, title: "owned", endsAt: "2031-01-01T00:00:00Z"}) { maintenance { id title components { name } } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.maintenance })},
+	"Mutation.endMaintenance": {query: `mutation($id: ID!) { endMaintenance(id: $id) { maintenance { id title status } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.maintenance })},
+
 	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
 }
 
@@ -341,6 +352,14 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.integration = cw.CreateAwsIntegration.Integration.ID
+	var cm struct {
+		CreateMaintenance struct{ Maintenance struct{ ID string } }
+	}
+	if err := bob.MustOK(ctx, `mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "beta-secret-maintenance", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T02:00:00Z", componentIds: [$c]}) { maintenance { id } } }`,
+		map[string]any{"a": b.account, "c": b.component}, &cm); err != nil || cm.CreateMaintenance.Maintenance.ID == "" {
+		t.Fatalf("create B's maintenance window: %v", err)
+	}
+	b.maintenance = cm.CreateMaintenance.Maintenance.ID
 
 	// Inventory, variables, events and webhooks of B.
 	var bf struct {
@@ -502,7 +521,8 @@ func TestTenantIsolation(t *testing.T) {
 			calendarFeeds { id revokedAt }
 			components { publicStatus autoPublish autoPublishAfterMinutes }
 			publicIncidents { id title status impact postmortem postmortemPublishedAt updates { id message editedAt components { status } } components { status } }
-			updateTemplates { id name title status message } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			updateTemplates { id name title status message }
+			maintenanceWindows(includePast: true) { id title message status startsAt endsAt components { id } } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		var me json.RawMessage
@@ -514,7 +534,7 @@ func TestTenantIsolation(t *testing.T) {
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
 		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation,
-		b.schedule, b.override, b.policy, b.feed, b.contact, b.publicIncident, b.publicUpdate, b.template}
+		b.schedule, b.override, b.policy, b.feed, b.contact, b.publicIncident, b.publicUpdate, b.template, b.maintenance}
 
 	// askAlice sends alice's query and fails if the answer reveals anything of B.
 	askAlice := func(t *testing.T, query string, vars map[string]any) string {
@@ -600,6 +620,10 @@ func TestTenantIsolation(t *testing.T) {
 			{`mutation($a: ID!, $s: ID!) { createCalendarFeed(input: {accountId: $a, scheduleId: $s}) { url errors { code } } }`, map[string]any{"a": rootA.accountID, "s": b.schedule}},
 			{`mutation($e: ID!) { createContactMethod(input: {kind: ENDPOINT, endpointId: $e}) { contactMethod { id endpoint { name } } errors { code } } }`,
 				map[string]any{"e": b.endpoint}},
+			// Maintenance in A naming B's component; B's window read from A's account.
+			{`mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "cross", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", componentIds: [$c]}) { maintenance { id components { name } } errors { code } } }`,
+				map[string]any{"a": rootA.accountID, "c": b.component}},
+			{`query($a: ID!) { account(id: $a) { maintenanceWindows(includePast: true) { id title components { name } } } }`, map[string]any{"a": b.account}},
 		} {
 			body := askAlice(t, q.query, q.vars)
 			if strings.Contains(body, `"id"`) && strings.Contains(q.query, "cross") {

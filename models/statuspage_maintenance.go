@@ -1,0 +1,712 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Scheduled maintenance (issue 11 item 5, docs/statuspages.md "Maintenance and paging").
+//
+// A window moves scheduled → in_progress → completed by the store's clock: the maintenance cycle
+// (AdvanceMaintenance, periodic in the worker) starts the windows whose start has come and
+// completes those whose end has passed, each move a conditional update so two workers never
+// move a window twice. A window whose start has already come when it is created or edited
+// starts in that transaction. endMaintenance cancels a scheduled window and completes one in
+// progress at once.
+//
+// Paging hold: an incident that opens on a component covered by a window (decided by the
+// times, not only the status: a window whose start has passed covers even before the cycle
+// moved it; one whose end has passed covers no longer) is marked during_maintenance and its
+// escalation row is written active with nothing due. When a window completes or ends, every
+// still-triggered held incident whose component no longer has a covering window is due at once
+// (level 1 pages through the engine). The cycle also sweeps the components of windows that
+// ended lately, so an incident opened in the instant a window completed is released on the
+// next cycle. during_maintenance stays set (history: "opened during maintenance").
+
+// Timeline kind of the maintenance hold and release.
+const TimelineMaintenance = "maintenance"
+
+// Maintenance limits.
+const (
+	maxMaintenanceTitle      = 200
+	maxMaintenanceMessage    = 10000
+	maxMaintenanceComponents = 200
+	// maintenanceBatch is how many windows one cycle moves per step.
+	maintenanceBatch = 100
+)
+
+func (w *MaintenanceWindow) accountOf() string { return w.AccountID }
+
+// MaintenanceInput creates or changes a window; nil fields stay unchanged (create needs title,
+// times and components).
+type MaintenanceInput struct {
+	Title             *string
+	Message           *string
+	StartsAt          *time.Time
+	EndsAt            *time.Time
+	ComponentIDs      *[]string
+	NotifySubscribers *bool
+}
+
+// GetMaintenanceWindow returns a window the actor can see. Viewers and up.
+func (s *Store) GetMaintenanceWindow(ctx context.Context, a *Actor, id string) (*MaintenanceWindow, error) {
+	var w MaintenanceWindow
+	if err := s.getScoped(ctx, a, &w, id, "maintenance window", RoleViewer); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+// ListMaintenanceWindows returns the account's windows, newest start first: those not completed
+// or cancelled, or all of them with includePast. Viewers and up.
+func (s *Store) ListMaintenanceWindows(ctx context.Context, a *Actor, accountID string, includePast bool) ([]MaintenanceWindow, error) {
+	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if !includePast {
+		q = q.Where("status IN ?", []MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress})
+	}
+	var ws []MaintenanceWindow
+	err := q.Order("starts_at DESC, id DESC").Limit(500).Find(&ws).Error
+	return ws, err
+}
+
+// MaintenanceComponentsByWindow loads the components of windows, by window id, in name order
+// (dataloader). Callers pass windows the actor may see.
+func (s *Store) MaintenanceComponentsByWindow(ctx context.Context, ids []string) (map[string][]Component, error) {
+	out := map[string][]Component{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		WindowID string
+		Component
+	}
+	err := s.db.WithContext(ctx).Table("maintenance_components mc").Select("mc.window_id, c.*").
+		Joins("JOIN components c ON c.id = mc.component_id").Where("mc.window_id IN ?", ids).
+		Order("lower(c.name), c.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.WindowID] = append(out[r.WindowID], r.Component)
+	}
+	return out, nil
+}
+
+func windowComponentIDs(db *gorm.DB, windowID string) ([]string, error) {
+	var ids []string
+	err := db.Table("maintenance_components").Where("window_id = ?", windowID).Order("component_id").Pluck("component_id", &ids).Error
+	return ids, err
+}
+
+// cleanMaintenance validates the fields given in in.
+func cleanMaintenance(in MaintenanceInput) (MaintenanceInput, error) {
+	if in.Title != nil {
+		t := strings.TrimSpace(*in.Title)
+		if t == "" {
+			return in, FieldError(EINVALID, "title", "a title is required")
+		}
+		if utf8.RuneCountInString(t) > maxMaintenanceTitle {
+			return in, FieldError(EINVALID, "title", "at most %d characters", maxMaintenanceTitle)
+		}
+		in.Title = &t
+	}
+	if in.Message != nil {
+		m := strings.TrimSpace(*in.Message)
+		if utf8.RuneCountInString(m) > maxMaintenanceMessage {
+			return in, FieldError(EINVALID, "message", "at most %d characters", maxMaintenanceMessage)
+		}
+		in.Message = &m
+	}
+	for _, t := range []*time.Time{in.StartsAt, in.EndsAt} {
+		if t != nil {
+			*t = t.UTC().Truncate(time.Second)
+		}
+	}
+	return in, nil
+}
+
+// maintenanceComponents checks that ids name at least one component, all of the account;
+// it returns them sorted, without duplicates.
+func maintenanceComponents(db *gorm.DB, accountID string, ids []string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		if !validID(id) {
+			return nil, FieldError(ENOTFOUND, "componentIds", "component not found")
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return nil, FieldError(EINVALID, "componentIds", "choose at least one component")
+	}
+	if len(out) > maxMaintenanceComponents {
+		return nil, FieldError(EINVALID, "componentIds", "at most %d components", maxMaintenanceComponents)
+	}
+	var n int64
+	if err := db.Model(&Component{}).Where("id IN ? AND account_id = ?", out, accountID).Count(&n).Error; err != nil {
+		return nil, err
+	}
+	if int(n) != len(out) {
+		return nil, FieldError(ENOTFOUND, "componentIds", "component not found")
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func setWindowComponents(tx *Tx, windowID string, ids []string) error {
+	if err := tx.Where("window_id = ?", windowID).Delete(&MaintenanceComponent{}).Error; err != nil {
+		return err
+	}
+	rows := make([]MaintenanceComponent, len(ids))
+	for i, id := range ids {
+		rows[i] = MaintenanceComponent{WindowID: windowID, ComponentID: id}
+	}
+	return tx.CreateInBatches(rows, 200).Error
+}
+
+func maintenanceWhen(w *MaintenanceWindow) string {
+	return fmt.Sprintf("%s – %s UTC", w.StartsAt.UTC().Format("2006-01-02 15:04"), w.EndsAt.UTC().Format("2006-01-02 15:04"))
+}
+
+// CreateMaintenance schedules a window. A start in the past means now: the window starts in
+// this transaction. Members and up (like the incident actions).
+func (s *Store) CreateMaintenance(ctx context.Context, a *Actor, accountID string, in MaintenanceInput) (*MaintenanceWindow, error) {
+	if _, err := s.Require(ctx, a, accountID, RoleMember); err != nil {
+		return nil, err
+	}
+	if in.Title == nil {
+		return nil, FieldError(EINVALID, "title", "a title is required")
+	}
+	if in.StartsAt == nil {
+		return nil, FieldError(EINVALID, "startsAt", "a start is required")
+	}
+	if in.EndsAt == nil {
+		return nil, FieldError(EINVALID, "endsAt", "an end is required")
+	}
+	if in.ComponentIDs == nil {
+		return nil, FieldError(EINVALID, "componentIds", "choose at least one component")
+	}
+	in, err := cleanMaintenance(in)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	starts, ends := *in.StartsAt, *in.EndsAt
+	if !ends.After(starts) {
+		return nil, FieldError(EINVALID, "endsAt", "the window must end after it starts")
+	}
+	if !ends.After(now) {
+		return nil, FieldError(EINVALID, "endsAt", "the window must end in the future")
+	}
+	if starts.Before(now) {
+		starts = now.Truncate(time.Second) // a start in the past means now
+	}
+	w := &MaintenanceWindow{ID: newID(), AccountID: accountID, Title: *in.Title, StartsAt: starts, EndsAt: ends,
+		Status: MaintenanceScheduled, NotifySubscribers: true, CreatedBy: a.auditUserID(), CreatedAt: now, UpdatedAt: now}
+	if in.Message != nil {
+		w.Message = *in.Message
+	}
+	if in.NotifySubscribers != nil {
+		w.NotifySubscribers = *in.NotifySubscribers
+	}
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		comps, err := maintenanceComponents(tx.DB, accountID, *in.ComponentIDs)
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(w).Error; err != nil {
+			return err
+		}
+		if err := setWindowComponents(tx, w.ID, comps); err != nil {
+			return err
+		}
+		if err := s.audit(tx, a, accountID, "maintenance.scheduled", "maintenance_window", w.ID,
+			fmt.Sprintf("%s scheduled maintenance %q (%s)", a.Label(), w.Title, maintenanceWhen(w))); err != nil {
+			return err
+		}
+		if w.NotifySubscribers {
+			if err := s.queueSubscriberNotices(tx, SubscriberNotice{AccountID: accountID, Topic: TopicMaintenance, Event: "maintenance.scheduled",
+				Maintenance: snapshotWindow(w), ComponentIDs: comps}); err != nil {
+				return err
+			}
+		}
+		s.hint(tx, HintStatusPage, "", accountID)
+		if !w.StartsAt.After(now) {
+			_, err := s.startWindow(tx, w, comps, now)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// lockWindow reads a window for change in tx (locked on PostgreSQL).
+func lockWindow(tx *Tx, id string) (*MaintenanceWindow, error) {
+	var w MaintenanceWindow
+	if err := windowLockQuery(tx).Where("id = ?", id).Take(&w).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, notFound("maintenance window")
+		}
+		return nil, err
+	}
+	return &w, nil
+}
+
+func windowLockQuery(tx *Tx) *gorm.DB {
+	if tx.dialect == Postgres {
+		return tx.DB.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx.DB
+}
+
+// UpdateMaintenance changes a scheduled or in-progress window (a completed or cancelled one is
+// history: ECONFLICT). A window in progress keeps its start; its end may move (not into the
+// past: end it instead). Members and up.
+func (s *Store) UpdateMaintenance(ctx context.Context, a *Actor, id string, in MaintenanceInput) (*MaintenanceWindow, error) {
+	var cur MaintenanceWindow
+	if err := s.getScoped(ctx, a, &cur, id, "maintenance window", RoleMember); err != nil {
+		return nil, err
+	}
+	in, err := cleanMaintenance(in)
+	if err != nil {
+		return nil, err
+	}
+	var w *MaintenanceWindow
+	err = s.db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		if w, err = lockWindow(tx, id); err != nil {
+			return err
+		}
+		if w.Status == MaintenanceCompleted || w.Status == MaintenanceCancelled {
+			return Errorf(ECONFLICT, "the maintenance window is %s and can no longer be changed", w.Status)
+		}
+		now := s.now()
+		oldComps, err := windowComponentIDs(tx.DB, w.ID)
+		if err != nil {
+			return err
+		}
+		var changed []string
+		if in.Title != nil && *in.Title != w.Title {
+			w.Title = *in.Title
+			changed = append(changed, "title")
+		}
+		if in.Message != nil && *in.Message != w.Message {
+			w.Message = *in.Message
+			changed = append(changed, "message")
+		}
+		if in.StartsAt != nil && !in.StartsAt.Equal(w.StartsAt) {
+			if w.Status == MaintenanceInProgress {
+				return FieldError(EINVALID, "startsAt", "the window has started; its start cannot change")
+			}
+			w.StartsAt = *in.StartsAt
+			if w.StartsAt.Before(now) {
+				w.StartsAt = now.Truncate(time.Second)
+			}
+			changed = append(changed, "start")
+		}
+		if in.EndsAt != nil && !in.EndsAt.Equal(w.EndsAt) {
+			w.EndsAt = *in.EndsAt
+			changed = append(changed, "end")
+		}
+		if !w.EndsAt.After(w.StartsAt) {
+			return FieldError(EINVALID, "endsAt", "the window must end after it starts")
+		}
+		if !w.EndsAt.After(now) {
+			return FieldError(EINVALID, "endsAt", "the window must end in the future; end it now instead")
+		}
+		comps := oldComps
+		if in.ComponentIDs != nil {
+			if comps, err = maintenanceComponents(tx.DB, w.AccountID, *in.ComponentIDs); err != nil {
+				return err
+			}
+			if strings.Join(comps, ",") != strings.Join(oldComps, ",") {
+				if err := setWindowComponents(tx, w.ID, comps); err != nil {
+					return err
+				}
+				changed = append(changed, "components")
+			}
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		w.UpdatedAt = now
+		if err := tx.Model(&MaintenanceWindow{}).Where("id = ?", w.ID).Updates(map[string]any{"title": w.Title, "message": w.Message,
+			"starts_at": w.StartsAt, "ends_at": w.EndsAt, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := s.audit(tx, a, w.AccountID, "maintenance.updated", "maintenance_window", w.ID,
+			fmt.Sprintf("%s changed the %s of maintenance %q (%s)", a.Label(), strings.Join(changed, ", "), w.Title, maintenanceWhen(w))); err != nil {
+			return err
+		}
+		s.hint(tx, HintStatusPage, "", w.AccountID)
+		switch {
+		case w.Status == MaintenanceScheduled && !w.StartsAt.After(now):
+			if _, err := s.startWindow(tx, w, comps, now); err != nil {
+				return err
+			}
+		case w.Status == MaintenanceInProgress && idListsDiffer(comps, oldComps):
+			// Components left or joined a window in progress: their published status changes.
+			if err := s.refreshPublishedStatus(tx, w.AccountID, mergeIDs(comps, oldComps)); err != nil {
+				return err
+			}
+		}
+		// Incidents the window held on components it no longer covers (one that left it, a
+		// start moved later than a start that had passed) page now.
+		_, err = s.releaseHeld(tx, w.AccountID, oldComps, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// snapshotWindow copies a window for a notice (the window itself may move on in the same
+// transaction: a window created with a start in the past starts at once).
+func snapshotWindow(w *MaintenanceWindow) *MaintenanceWindow {
+	c := *w
+	return &c
+}
+
+func idListsDiffer(a, b []string) bool { return strings.Join(a, ",") != strings.Join(b, ",") }
+
+func mergeIDs(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range append(append([]string{}, a...), b...) {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// EndMaintenance cancels a scheduled window, or completes one in progress now (its held
+// incidents page at once). Members and up.
+func (s *Store) EndMaintenance(ctx context.Context, a *Actor, id string) (*MaintenanceWindow, error) {
+	var cur MaintenanceWindow
+	if err := s.getScoped(ctx, a, &cur, id, "maintenance window", RoleMember); err != nil {
+		return nil, err
+	}
+	var w *MaintenanceWindow
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		if w, err = lockWindow(tx, id); err != nil {
+			return err
+		}
+		if w.Status == MaintenanceCompleted || w.Status == MaintenanceCancelled {
+			return Errorf(ECONFLICT, "the maintenance window is already %s", w.Status)
+		}
+		now := s.now()
+		comps, err := windowComponentIDs(tx.DB, w.ID)
+		if err != nil {
+			return err
+		}
+		if w.Status == MaintenanceScheduled {
+			res := tx.Model(&MaintenanceWindow{}).Where("id = ? AND status = ?", w.ID, MaintenanceScheduled).
+				Updates(map[string]any{"status": MaintenanceCancelled, "completed_at": now, "updated_at": now})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return Errorf(ECONFLICT, "the maintenance window changed meanwhile; try again")
+			}
+			w.Status, w.CompletedAt, w.UpdatedAt = MaintenanceCancelled, &now, now
+			if err := s.audit(tx, a, w.AccountID, "maintenance.cancelled", "maintenance_window", w.ID,
+				fmt.Sprintf("%s cancelled maintenance %q", a.Label(), w.Title)); err != nil {
+				return err
+			}
+			s.hint(tx, HintStatusPage, "", w.AccountID)
+			// A window whose start had passed before the cycle moved it held incidents too.
+			_, err := s.releaseHeld(tx, w.AccountID, comps, now)
+			return err
+		}
+		ok, err := s.completeWindow(tx, w, comps, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ECONFLICT, "the maintenance window changed meanwhile; try again")
+		}
+		return s.audit(tx, a, w.AccountID, "maintenance.ended", "maintenance_window", w.ID,
+			fmt.Sprintf("%s ended maintenance %q early", a.Label(), w.Title))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// startWindow moves a scheduled window to in progress in tx (a conditional update: false when
+// another writer moved it first), recomputes its components' published status and tells
+// subscribers.
+func (s *Store) startWindow(tx *Tx, w *MaintenanceWindow, comps []string, now time.Time) (bool, error) {
+	res := tx.Model(&MaintenanceWindow{}).Where("id = ? AND status = ?", w.ID, MaintenanceScheduled).
+		Updates(map[string]any{"status": MaintenanceInProgress, "started_at": now, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	w.Status, w.StartedAt, w.UpdatedAt = MaintenanceInProgress, &now, now
+	if err := s.refreshPublishedStatus(tx, w.AccountID, comps); err != nil {
+		return false, err
+	}
+	if err := s.audit(tx, SystemActor, w.AccountID, "maintenance.started", "maintenance_window", w.ID,
+		fmt.Sprintf("Maintenance %q started", w.Title)); err != nil {
+		return false, err
+	}
+	if w.NotifySubscribers {
+		if err := s.queueSubscriberNotices(tx, SubscriberNotice{AccountID: w.AccountID, Topic: TopicMaintenance, Event: "maintenance.started",
+			Maintenance: snapshotWindow(w), ComponentIDs: comps}); err != nil {
+			return false, err
+		}
+	}
+	s.hint(tx, HintStatusPage, "", w.AccountID)
+	return true, nil
+}
+
+// completeWindow moves a window in progress to completed in tx (conditional), recomputes its
+// components' published status, releases the incidents it held and tells subscribers.
+func (s *Store) completeWindow(tx *Tx, w *MaintenanceWindow, comps []string, now time.Time) (bool, error) {
+	res := tx.Model(&MaintenanceWindow{}).Where("id = ? AND status = ?", w.ID, MaintenanceInProgress).
+		Updates(map[string]any{"status": MaintenanceCompleted, "completed_at": now, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	w.Status, w.CompletedAt, w.UpdatedAt = MaintenanceCompleted, &now, now
+	if err := s.refreshPublishedStatus(tx, w.AccountID, comps); err != nil {
+		return false, err
+	}
+	if _, err := s.releaseHeld(tx, w.AccountID, comps, now); err != nil {
+		return false, err
+	}
+	if err := s.audit(tx, SystemActor, w.AccountID, "maintenance.completed", "maintenance_window", w.ID,
+		fmt.Sprintf("Maintenance %q completed", w.Title)); err != nil {
+		return false, err
+	}
+	if w.NotifySubscribers {
+		if err := s.queueSubscriberNotices(tx, SubscriberNotice{AccountID: w.AccountID, Topic: TopicMaintenance, Event: "maintenance.completed",
+			Maintenance: snapshotWindow(w), ComponentIDs: comps}); err != nil {
+			return false, err
+		}
+	}
+	s.hint(tx, HintStatusPage, "", w.AccountID)
+	return true, nil
+}
+
+// coveringWindow returns the window that covers a component at now, by the times (a scheduled
+// window whose start has passed covers before the cycle moves it; one past its end covers no
+// longer), the one ending last; nil when none does.
+func coveringWindow(db *gorm.DB, componentID string, now time.Time) (*MaintenanceWindow, error) {
+	var ws []MaintenanceWindow
+	err := db.Where("status IN ? AND starts_at <= ? AND ends_at > ?", []MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress}, now, now).
+		Where("id IN (SELECT window_id FROM maintenance_components WHERE component_id = ?)", componentID).
+		Order("ends_at DESC, id").Limit(1).Find(&ws).Error
+	if err != nil || len(ws) == 0 {
+		return nil, err
+	}
+	return &ws[0], nil
+}
+
+// holdNotice is the timeline entry of an incident whose paging waits for a window.
+func holdNotice(w *MaintenanceWindow) string {
+	return fmt.Sprintf("Opened during maintenance “%s”: nobody is paged until the window ends.", w.Title)
+}
+
+// maintenanceTimeline writes a timeline entry by Switchboard itself.
+func (s *Store) maintenanceTimeline(tx *Tx, incidentID, kind, body string, now time.Time) error {
+	return tx.Create(&TimelineEntry{ID: newID(), IncidentID: incidentID, Kind: kind, ActorLabel: "Switchboard", Body: body, CreatedAt: now}).Error
+}
+
+// heldIncidents selects the open incidents whose paging a window holds: marked during
+// maintenance, triggered, escalation active with nothing due and no level paged yet.
+func heldIncidents(db *gorm.DB) *gorm.DB {
+	return db.Model(&Incident{}).
+		Where("incidents.during_maintenance = ? AND incidents.status = ?", true, IncidentTriggered).
+		Where("EXISTS (SELECT 1 FROM incident_escalations e WHERE e.incident_id = incidents.id AND e.state = ? AND e.next_step_at IS NULL AND e.level = -1)", EscalationActive)
+}
+
+// releaseHeld makes the held incidents of the components (of any account when accountID is
+// "") due now where no window covers their component any more: level 1 pages through the
+// engine. It returns how many it released.
+func (s *Store) releaseHeld(tx *Tx, accountID string, componentIDs []string, now time.Time) (int, error) {
+	q := heldIncidents(tx.DB)
+	if accountID != "" {
+		q = q.Where("incidents.account_id = ?", accountID)
+	}
+	if len(componentIDs) == 0 {
+		return 0, nil
+	}
+	q = q.Where("incidents.component_id IN ?", componentIDs)
+	q = q.Where(`NOT EXISTS (SELECT 1 FROM maintenance_windows w JOIN maintenance_components mc ON mc.window_id = w.id
+		WHERE mc.component_id = incidents.component_id AND w.status IN ? AND w.starts_at <= ? AND w.ends_at > ?)`,
+		[]MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress}, now, now)
+	var incs []*Incident
+	if err := q.Order("incidents.id").Limit(5000).Find(&incs).Error; err != nil {
+		return 0, err
+	}
+	if len(incs) == 0 {
+		return 0, nil
+	}
+	compIDs := map[string]bool{}
+	for _, i := range incs {
+		compIDs[i.ComponentID] = true
+	}
+	comps, err := loadByID(tx.DB, keys(compIDs), func(c *Component) string { return c.ID })
+	if err != nil {
+		return 0, err
+	}
+	woken := false
+	for _, inc := range incs {
+		policy, _, err := s.resolvePolicy(tx.DB, inc, comps[inc.ComponentID])
+		if err != nil {
+			return 0, err
+		}
+		up := map[string]any{"policy_id": policy, "updated_at": now}
+		body := "The maintenance window ended: paging now."
+		if policy != nil {
+			up["next_step_at"] = now
+			woken = true
+		} else {
+			body = "The maintenance window ended; the incident has no escalation policy, so nobody is paged."
+		}
+		res := tx.Model(&IncidentEscalation{}).Where("incident_id = ? AND state = ? AND next_step_at IS NULL AND level = -1", inc.ID, EscalationActive).Updates(up)
+		if res.Error != nil {
+			return 0, res.Error
+		}
+		if res.RowsAffected == 0 {
+			continue // moved meanwhile
+		}
+		if err := s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, body, now); err != nil {
+			return 0, err
+		}
+		if err := tx.Model(&Incident{}).Where("id = ?", inc.ID).Update("updated_at", now).Error; err != nil {
+			return 0, err
+		}
+		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
+	}
+	if woken {
+		s.wakeEscalationsAfter(tx)
+	}
+	return len(incs), nil
+}
+
+// AdvanceMaintenance is the maintenance cycle: it starts the windows whose start has come,
+// completes those whose end has passed (each move its own transaction, conditional, so
+// concurrent cycles move a window once), then sweeps the components of windows that ended
+// lately for held incidents no window covers any more. It returns how many windows it moved.
+func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
+	moved := 0
+	for _, step := range []struct {
+		from MaintenanceStatus
+		col  string
+		move func(tx *Tx, w *MaintenanceWindow, comps []string, now time.Time) (bool, error)
+	}{
+		{MaintenanceScheduled, "starts_at", s.startWindow},
+		{MaintenanceInProgress, "ends_at", s.completeWindow},
+	} {
+		for {
+			now := s.now()
+			var due []MaintenanceWindow
+			if err := s.db.WithContext(ctx).Where("status = ? AND "+step.col+" <= ?", step.from, now).
+				Order(step.col + ", id").Limit(maintenanceBatch).Find(&due).Error; err != nil {
+				return moved, err
+			}
+			n := 0
+			for i := range due {
+				err := s.db.Tx(ctx, func(tx *Tx) error {
+					// Read again, locked: an edit or another cycle may have moved it since.
+					w, err := lockWindow(tx, due[i].ID)
+					if err != nil {
+						return err
+					}
+					at := w.StartsAt
+					if step.from == MaintenanceInProgress {
+						at = w.EndsAt
+					}
+					if w.Status != step.from || at.After(now) {
+						return nil
+					}
+					comps, err := windowComponentIDs(tx.DB, w.ID)
+					if err != nil {
+						return err
+					}
+					ok, err := step.move(tx, w, comps, now)
+					if ok {
+						n++
+					}
+					return err
+				})
+				if err != nil {
+					return moved, err
+				}
+			}
+			moved += n
+			if len(due) < maintenanceBatch || n == 0 {
+				break
+			}
+		}
+	}
+	// The sweep: an incident that opened in the instant a window completed (its transaction
+	// saw the window still covering, the completion did not see the incident) is released
+	// here. Only the components of windows that ended lately are looked at.
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		now := s.now()
+		var comps []string
+		if err := tx.Table("maintenance_components").Distinct("component_id").
+			Where("window_id IN (SELECT id FROM maintenance_windows WHERE status IN ? AND completed_at >= ?)",
+				[]MaintenanceStatus{MaintenanceCompleted, MaintenanceCancelled}, now.Add(-sweepWindow)).
+			Pluck("component_id", &comps).Error; err != nil || len(comps) == 0 {
+			return err
+		}
+		_, err := s.releaseHeld(tx, "", comps, now)
+		return err
+	})
+	return moved, err
+}
+
+// sweepWindow is how long after a window ends the cycle still looks for incidents it held.
+const sweepWindow = 15 * time.Minute
+
+// holdOpening decides, in the transaction that opens inc, whether a window holds its paging:
+// it marks the incident during maintenance and returns the window (nil: page as usual). Test
+// incidents page nobody anyway and are not marked.
+func (s *Store) holdOpening(tx *Tx, inc *Incident, now time.Time) (*MaintenanceWindow, error) {
+	if inc.IsTest {
+		return nil, nil
+	}
+	w, err := coveringWindow(tx.DB, inc.ComponentID, now)
+	if err != nil || w == nil {
+		return nil, err
+	}
+	inc.DuringMaintenance = true
+	return w, nil
+}
+
+// holdRestart is for an escalation that starts over (un-acknowledged, a new policy, a snooze
+// that ended): an incident opened during maintenance stays held while a window still covers
+// its component. It returns the covering window, or nil.
+func (s *Store) holdRestart(db *gorm.DB, inc *Incident, now time.Time) (*MaintenanceWindow, error) {
+	if !inc.DuringMaintenance || inc.IsTest {
+		return nil, nil
+	}
+	return coveringWindow(db, inc.ComponentID, now)
+}
