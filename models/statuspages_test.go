@@ -230,7 +230,7 @@ func TestStatusPageUpdateDelete(t *testing.T) {
 		_, _, err = f.Store.CreateViewerLink(ctx, f.AdminActor, p.ID, "Board")
 		mustNoErr(t, err)
 		mustNoErr(t, f.Store.DeleteStatusPage(ctx, f.AdminActor, p.ID))
-		if n := f.MustCount(t, "status_pages", "")+f.MustCount(t, "status_page_components", "")+f.MustCount(t, "status_page_viewers", ""); n != 0 {
+		if n := f.MustCount(t, "status_pages", "") + f.MustCount(t, "status_page_components", "") + f.MustCount(t, "status_page_viewers", ""); n != 0 {
 			t.Fatalf("rows left: %d", n)
 		}
 		_, err = f.Store.StatusPageBySlug(ctx, "acme-2")
