@@ -684,7 +684,9 @@ func TestStatusPagePrivate(t *testing.T) {
 	}
 	wantStatus(t, f.get(t, "/status/acme/api/v2/summary.json", withCookie), 200)
 	var lastUsed struct {
-		StatusPage struct{ Viewers []struct{ LastUsedAt *string } }
+		StatusPage struct {
+			Viewers []struct{ LastUsedAt *string }
+		}
 	}
 	mustExec(t, f.c.MustOK(ctx, `query($id: ID!) { statusPage(id: $id) { viewers { lastUsedAt } } }`, map[string]any{"id": f.page}, &lastUsed))
 	if len(lastUsed.StatusPage.Viewers) != 1 || lastUsed.StatusPage.Viewers[0].LastUsedAt == nil {
