@@ -59,8 +59,9 @@ type PageSnapshot struct {
 	Groups     []SnapshotGroup
 	// Incidents: unresolved, and those resolved in the last HistoryDays days; newest first.
 	Incidents []*SnapshotIncident
-	// Maintenance: scheduled and in progress, and those completed in the last HistoryDays days
-	// (cancelled windows are not shown); by start.
+	// Maintenance: scheduled and in progress, and those completed or cancelled in the last
+	// HistoryDays days (pages and JSON leave cancelled windows out; the calendar marks them
+	// cancelled); by start.
 	Maintenance []*SnapshotMaintenance
 }
 
@@ -183,7 +184,8 @@ func (s *Store) StatusPageSnapshot(ctx context.Context, pageID string) (*PageSna
 
 	var ws []MaintenanceWindow
 	if err := db.Where("id IN (SELECT window_id FROM maintenance_components WHERE component_id IN ?)", ids).
-		Where("status IN ? OR (status = ? AND ends_at >= ?)", []MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress}, MaintenanceCompleted, since).
+		Where("status IN ? OR (status IN ? AND ends_at >= ?)", []MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress},
+			[]MaintenanceStatus{MaintenanceCompleted, MaintenanceCancelled}, since).
 		Order("starts_at, id").Find(&ws).Error; err != nil {
 		return nil, err
 	}

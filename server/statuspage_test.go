@@ -97,6 +97,7 @@ type statusFixture struct {
 	page                    string
 	incident, oldIncident   string
 	maintSoon, maintNow     string
+	maintCancelled          string
 	baseURL                 string
 	noRedirect              *http.Client
 	queries                 atomic.Int64
@@ -162,7 +163,11 @@ func mustStatusFixture(t *testing.T) *statusFixture {
 		{ID: f.maintSoon, AccountID: f.acc, Title: "Database upgrade", Message: "Read-only for ten minutes.", StartsAt: now.Add(24 * time.Hour), EndsAt: now.Add(25 * time.Hour), Status: models.MaintenanceScheduled, CreatedAt: now, UpdatedAt: now},
 		{ID: f.maintNow, AccountID: f.acc, Title: "Website move", StartsAt: started, EndsAt: now.Add(time.Hour), Status: models.MaintenanceInProgress, CreatedAt: now.Add(-time.Hour), UpdatedAt: started, StartedAt: &started},
 	}).Error)
-	mustExec(t, db.Create(&[]models.MaintenanceComponent{{WindowID: f.maintSoon, ComponentID: f.db}, {WindowID: f.maintNow, ComponentID: f.web}}).Error)
+	f.maintCancelled = newUUID()
+	mustExec(t, db.Create(&models.MaintenanceWindow{ID: f.maintCancelled, AccountID: f.acc, Title: "Called-off window", StartsAt: now.Add(48 * time.Hour),
+		EndsAt: now.Add(49 * time.Hour), Status: models.MaintenanceCancelled, CreatedAt: now, UpdatedAt: now}).Error)
+	mustExec(t, db.Create(&[]models.MaintenanceComponent{{WindowID: f.maintSoon, ComponentID: f.db}, {WindowID: f.maintNow, ComponentID: f.web},
+		{WindowID: f.maintCancelled, ComponentID: f.db}}).Error)
 	mustExec(t, db.DB.Model(&models.Component{}).Where("id = ?", f.web).Update("public_status", models.StatusUnderMaintenance).Error)
 
 	// Count every query the server runs (the no-query proof).
@@ -259,6 +264,9 @@ func TestStatusPagePublic(t *testing.T) {
 			"prefers-color-scheme: dark", `href="/status/acme/history"`)
 		if bytes.Contains(b, []byte("<script")) {
 			t.Fatal("the page has a script")
+		}
+		if bytes.Contains(b, []byte("Called-off window")) {
+			t.Fatal("the page shows a cancelled window")
 		}
 		if bytes.Contains(b, []byte("api-internal")) {
 			t.Fatal("the page shows the component's internal name instead of its display name")
@@ -383,6 +391,9 @@ func TestStatusPagePublic(t *testing.T) {
 		if len(ups) != 2 || ups[0].(map[string]any)["status"] != "identified" {
 			t.Fatalf("updates newest first: %v", ups)
 		}
+		if bytes.Contains(r.body, []byte("Called-off window")) {
+			t.Fatal("the JSON shows a cancelled window")
+		}
 		if sm := got["scheduled_maintenances"].([]any); len(sm) != 2 {
 			t.Fatalf("scheduled maintenances: %v", sm)
 		}
@@ -447,10 +458,16 @@ func TestStatusPagePublic(t *testing.T) {
 		cal, err := ics.ParseCalendar(bytes.NewReader(r.body))
 		mustExec(t, err)
 		evs := cal.Events()
-		if len(evs) != 2 {
+		if len(evs) != 3 {
 			t.Fatalf("%d events", len(evs))
 		}
 		for _, ev := range evs {
+			if ev.Id() == f.maintCancelled+"@switchboard" {
+				if st := ev.GetProperty(ics.ComponentPropertyStatus); st == nil || st.Value != "CANCELLED" {
+					t.Fatalf("cancelled window: %v", st)
+				}
+				continue
+			}
 			if ev.Id() != f.maintSoon+"@switchboard" && ev.Id() != f.maintNow+"@switchboard" {
 				t.Fatalf("uid %q", ev.Id())
 			}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"sync"
 	"time"
 
@@ -267,5 +266,3 @@ func (c *cache) follow(ctx context.Context, src HintSource) {
 		}
 	}
 }
-
-var errNoPage = errors.New("no such page")

@@ -339,7 +339,8 @@ func write(c echo.Context, d *doc, private bool, contentType string) error {
 	if strings.HasPrefix(contentType, "text/html") {
 		hdr.Set("Content-Security-Policy", csp)
 	}
-	if contentType == "application/json" {
+	if contentType == "application/json" && !private {
+		// Browser widgets on other sites read public pages' JSON.
 		hdr.Set("Access-Control-Allow-Origin", "*")
 	}
 	if private {
@@ -457,7 +458,7 @@ func (h *Handler) handleMaintenance(c echo.Context) error {
 	return h.serve(c, "maintenance/"+id, htmlType, func(e *entry, base string) (*doc, error) {
 		v := newView(e.snap, base)
 		for _, m := range e.snap.Maintenance {
-			if m.ID == id {
+			if m.ID == id && m.Status != models.MaintenanceCancelled {
 				mv := v.maint(m)
 				v.Maintenance = &mv
 				v.Title = m.Title + " · " + e.snap.Page.Name

@@ -341,7 +341,7 @@ func (v *view) history(month time.Time) {
 		}
 	}
 	for _, m := range s.Maintenance {
-		if !m.StartsAt.Before(month) && m.StartsAt.Before(end) {
+		if m.Status != models.MaintenanceCancelled && !m.StartsAt.Before(month) && m.StartsAt.Before(end) {
 			mv.Maintenance = append(mv.Maintenance, v.maint(m))
 		}
 	}
