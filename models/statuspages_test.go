@@ -353,3 +353,44 @@ func newPageID(tb testing.TB) string {
 	tb.Helper()
 	return "0190f0f0-0000-7000-8000-000000000001"
 }
+
+// An owner of another account reaches nothing of a page: every getter and mutator answers
+// "not found", and nothing changes.
+func TestStatusPageTenancy(t *testing.T) {
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		f := mustPageFixture(t, db)
+		ctx := context.Background()
+		v, _, err := f.Store.CreateViewerLink(ctx, f.AdminActor, f.Page.ID, "Board")
+		mustNoErr(t, err)
+		outsider, _ := f.MustMember(t, f.MustAccount(t, "Other").ID, "out@example.com", models.RoleOwner)
+		before := f.rows(t)
+		vis := models.PagePublic
+		for name, call := range map[string]func() error{
+			"ListStatusPages": func() error { _, err := f.Store.ListStatusPages(ctx, outsider, f.Acc); return err },
+			"GetStatusPage":   func() error { _, err := f.Store.GetStatusPage(ctx, outsider, f.Page.ID); return err },
+			"CreateStatusPage": func() error {
+				_, err := f.Store.CreateStatusPage(ctx, outsider, f.Acc, models.StatusPageInput{Name: ptr("x"), Slug: ptr("evil"), Visibility: &vis})
+				return err
+			},
+			"UpdateStatusPage": func() error {
+				_, err := f.Store.UpdateStatusPage(ctx, outsider, f.Page.ID, models.StatusPageInput{Name: ptr("owned")})
+				return err
+			},
+			"DeleteStatusPage": func() error { return f.Store.DeleteStatusPage(ctx, outsider, f.Page.ID) },
+			"ListViewerLinks":  func() error { _, err := f.Store.ListViewerLinks(ctx, outsider, f.Page.ID); return err },
+			"CreateViewerLink": func() error { _, _, err := f.Store.CreateViewerLink(ctx, outsider, f.Page.ID, "x"); return err },
+			"RevokeViewerLink": func() error { _, err := f.Store.RevokeViewerLink(ctx, outsider, v.ID); return err },
+			"ViewerCookieLink": func() error { _, err := f.Store.ViewerCookieLink(ctx, outsider, f.Page.ID); return err },
+		} {
+			t.Run(name, func(t *testing.T) { wantCode(t, call(), models.ENOTFOUND) })
+		}
+		if after := f.rows(t); after != before {
+			t.Fatalf("rows changed:\n%s\n%s", before, after)
+		}
+		vs, err := f.Store.ListViewerLinks(ctx, f.AdminActor, f.Page.ID)
+		mustNoErr(t, err)
+		if len(vs) != 1 || vs[0].RevokedAt != nil {
+			t.Fatalf("viewer changed: %+v", vs)
+		}
+	})
+}
