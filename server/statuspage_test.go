@@ -258,7 +258,7 @@ func TestStatusPagePublic(t *testing.T) {
 		wantContains(t, b, `<html lang="en">`, "<main", "<header", "<footer", `<h1`, "Acme Status", "Acme&#39;s services",
 			// The banner: the worst component status (partial outage); maintenance does not raise it.
 			`class="banner partial"`, "Partial System Outage",
-			"Core", ">API<", "Database", "Website", "Partial outage", "Under maintenance", "Operational",
+			"Core", "<h4>API</h4>", "<h3>Website</h3>", "Database", "Website", "Partial outage", "Under maintenance", "Operational",
 			"Elevated API errors", "A bad deploy: rolling back.", "Earlier updates (1)", "We are looking into errors on the API.",
 			"Database upgrade", "Website move", "Slow website", "--brand:#0a7d3b",
 			"prefers-color-scheme: dark", `href="/status/acme/history"`)
