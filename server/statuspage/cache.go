@@ -105,9 +105,11 @@ type cache struct {
 	// dropped is when the last hint of each account arrived ("" for unknown slugs: any page
 	// hint may create one).
 	dropped map[string]time.Time
-	viewers map[string]viewerState
-	hosts   map[string]string
-	hostsAt time.Time
+	// droppedAll is when the hint stream was last interrupted: everything before is stale.
+	droppedAll time.Time
+	viewers    map[string]viewerState
+	hosts      map[string]string
+	hostsAt    time.Time
 
 	group singleflight.Group
 }
@@ -124,7 +126,7 @@ func (c *cache) freshLocked(t time.Time, accountID string) bool {
 	if d, ok := c.dropped[accountID]; ok && !t.After(d) {
 		return false
 	}
-	return true
+	return t.After(c.droppedAll)
 }
 
 // get returns the slug's entry, loading it (once for concurrent callers) when missing or stale.
@@ -145,6 +147,14 @@ func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Cont
 		start := c.now()
 		e, err := load(context.WithoutCancel(ctx))
 		if err != nil {
+			// A page is read hardest when things break: while the database cannot answer, the
+			// last good copy is served (the next request tries again).
+			c.mu.Lock()
+			old, ok := c.bySlug[slug]
+			c.mu.Unlock()
+			if ok {
+				return old, nil
+			}
 			return nil, err
 		}
 		e.loadedAt = start
@@ -172,31 +182,22 @@ func (c *cache) drop(h models.Hint) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
+	// Entries of the account loaded before now are stale (freshLocked); they stay as the last
+	// good copy should the database not answer.
 	c.dropped[h.AccountID] = now
-	for slug, e := range c.bySlug {
-		if e.accountID == h.AccountID {
-			delete(c.bySlug, slug)
-		}
-	}
 	if h.Kind == models.HintStatusPage {
 		// A page may have been created (unknown slugs), renamed, given a host or had a viewer
 		// link revoked.
 		c.dropped[""] = now
 		c.hostsAt = time.Time{}
-		for id, v := range c.viewers {
-			if v.accountID == h.AccountID {
-				delete(c.viewers, id)
-			}
-		}
 	}
 }
 
-// dropAll forgets everything (the hint stream was interrupted).
+// dropAll makes everything stale (the hint stream was interrupted: hints may be lost).
 func (c *cache) dropAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.bySlug = map[string]*entry{}
-	c.viewers = map[string]viewerState{}
+	c.droppedAll = c.now()
 	c.hostsAt = time.Time{}
 }
 

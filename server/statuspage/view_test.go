@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -149,5 +150,23 @@ func TestCacheFreshness(t *testing.T) {
 	now = now.Add(TTL)
 	if get() || loads != 3 {
 		t.Fatal("the TTL did not expire the entry")
+	}
+	// An interrupted hint stream makes everything stale.
+	if !get() {
+		t.Fatal("reloaded entry not served")
+	}
+	now = now.Add(time.Millisecond)
+	c.dropAll()
+	if get() || loads != 4 {
+		t.Fatal("dropAll did not make the entry stale")
+	}
+	// While loads fail, the last good copy is served; without one, the error.
+	now = now.Add(TTL)
+	failing := func(context.Context) (*entry, error) { loads++; return nil, errors.New("database down") }
+	if e, _, err := c.get(context.Background(), "acme", failing); err != nil || e.page == nil || loads != 5 {
+		t.Fatalf("stale copy not served: %v %v", e, err)
+	}
+	if _, _, err := c.get(context.Background(), "other", failing); err == nil {
+		t.Fatal("a failed load without a copy answered")
 	}
 }
