@@ -305,7 +305,7 @@ func TestStatusPagePublic(t *testing.T) {
 	})
 
 	t.Run("UnknownSlug", func(t *testing.T) {
-		for _, p := range []string{"/status/nope", "/status/nope/history", "/status/NOPE", "/status/nope/api/v2/summary.json"} {
+		for _, p := range []string{"/status", "/status/", "/status/nope", "/status/nope/history", "/status/NOPE", "/status/nope/api/v2/summary.json"} {
 			r := f.get(t, p, nil)
 			wantStatus(t, r, 404)
 			if bytes.Contains(r.body, []byte(`id="root"`)) {

@@ -44,8 +44,12 @@ const (
 // pageRoutes registers the page, history, incident, maintenance, feed and JSON routes under g;
 // custom hosts reach the same routes through customHost.
 func (h *Handler) pageRoutes(e *echo.Echo, g *echo.Group) {
-	_ = e
-	get := func(path string, fn echo.HandlerFunc) { g.Match([]string{http.MethodGet, http.MethodHead}, path, fn) }
+	methods := []string{http.MethodGet, http.MethodHead}
+	// /status without a slug is no page either (not the console).
+	notFound := func(c echo.Context) error { return answered(h.answerNotFound(c)) }
+	e.Match(methods, "/status", notFound)
+	e.Match(methods, "/status/", notFound)
+	get := func(path string, fn echo.HandlerFunc) { g.Match(methods, path, fn) }
 	get("", h.handlePage)
 	get("/", h.handlePage)
 	get("/history", h.handleHistory)
