@@ -803,3 +803,94 @@ func TestStatusPageCache(t *testing.T) {
 		return bytes.Contains(f.get(t, "/status/acme", nil).body, []byte("Retitled quietly"))
 	})
 }
+
+// The console's GraphQL side: typed errors that change nothing, display names, members' view of
+// viewer links, delete.
+func TestStatusPageGraphQL(t *testing.T) {
+	_, c := MustStart(t, startOpts{})
+	MustSetup(t, c)
+	ctx := ctxT(t)
+	acc := accountOf(t, c)
+	var cc struct {
+		CreateComponent struct{ Component struct{ ID string } }
+	}
+	mustExec(t, c.MustOK(ctx, `mutation($a: ID!) { createComponent(input: {accountId: $a, name: "Payments"}) { component { id } } }`, map[string]any{"a": acc.accountID}, &cc))
+	type payload struct {
+		StatusPage *struct {
+			ID, Slug, URL string
+			Components    []struct {
+				DisplayName, Group string
+				Position           int
+				Component          struct{ Name string }
+			}
+		}
+		Errors []struct{ Code, Field, Message string }
+	}
+	create := func(slug string) payload {
+		var d struct{ CreateStatusPage payload }
+		mustExec(t, c.MustOK(ctx, `mutation($a: ID!, $s: String!, $c: ID!) { createStatusPage(input: {accountId: $a, name: "Pay", slug: $s, visibility: PUBLIC,
+			components: [{componentId: $c, group: "Money"}]}) { statusPage { id slug url components { displayName group position component { name } } } errors { code field message } } }`,
+			map[string]any{"a": acc.accountID, "s": slug, "c": cc.CreateComponent.Component.ID}, &d))
+		return d.CreateStatusPage
+	}
+	p := create("pay")
+	if p.StatusPage == nil || len(p.Errors) != 0 || !strings.HasSuffix(p.StatusPage.URL, "/status/pay") {
+		t.Fatalf("create: %+v", p)
+	}
+	if cs := p.StatusPage.Components; len(cs) != 1 || cs[0].DisplayName != "Payments" || cs[0].Group != "Money" || cs[0].Component.Name != "Payments" {
+		t.Fatalf("components %+v", cs)
+	}
+	for slug, want := range map[string]string{"pay": "CONFLICT", "Pay Page": "INVALID", "api": "INVALID"} {
+		got := create(slug)
+		if got.StatusPage != nil || len(got.Errors) != 1 || got.Errors[0].Code != want || got.Errors[0].Field != "slug" {
+			t.Fatalf("slug %q: %+v", slug, got)
+		}
+	}
+	var list struct {
+		Account struct{ StatusPages []struct{ Slug string } }
+	}
+	mustExec(t, c.MustOK(ctx, `query($a: ID!) { account(id: $a) { statusPages { slug } } }`, map[string]any{"a": acc.accountID}, &list))
+	if len(list.Account.StatusPages) != 1 {
+		t.Fatalf("pages %+v", list)
+	}
+	// A member sees the page but not its viewer links, and cannot change it.
+	mustExec(t, c.MustOK(ctx, `mutation($p: ID!) { createViewerLink(input: {pageId: $p, label: "Board"}) { viewer { id } } }`, map[string]any{"p": p.StatusPage.ID}, nil))
+	member, _ := addUser(t, acc, "member@example.com", "MEMBER")
+	var seen struct {
+		StatusPage struct{ Viewers []struct{ ID string } }
+	}
+	mustExec(t, member.MustOK(ctx, `query($id: ID!) { statusPage(id: $id) { viewers { id } } }`, map[string]any{"id": p.StatusPage.ID}, &seen))
+	if len(seen.StatusPage.Viewers) != 0 {
+		t.Fatalf("a member sees viewer links: %+v", seen)
+	}
+	var upd struct {
+		UpdateStatusPage payload
+	}
+	mustExec(t, member.MustOK(ctx, `mutation($id: ID!) { updateStatusPage(input: {id: $id, name: "Mine"}) { statusPage { id } errors { code field message } } }`, map[string]any{"id": p.StatusPage.ID}, &upd))
+	if len(upd.UpdateStatusPage.Errors) != 1 || upd.UpdateStatusPage.Errors[0].Code != "FORBIDDEN" {
+		t.Fatalf("member update: %+v", upd)
+	}
+	// A member may open a private page in their browser.
+	var vc struct {
+		ViewerCookieLink struct{ URL string }
+	}
+	mustExec(t, member.MustOK(ctx, `mutation($p: ID!) { viewerCookieLink(pageId: $p) { url } }`, map[string]any{"p": p.StatusPage.ID}, &vc))
+	if !strings.Contains(vc.ViewerCookieLink.URL, "/status/pay?access=") {
+		t.Fatalf("cookie link %q", vc.ViewerCookieLink.URL)
+	}
+	var del struct {
+		DeleteStatusPage struct {
+			DeletedID *string
+			Errors    []struct{ Code string }
+		}
+	}
+	mustExec(t, c.MustOK(ctx, `mutation($id: ID!) { deleteStatusPage(id: $id) { deletedId errors { code } } }`, map[string]any{"id": p.StatusPage.ID}, &del))
+	if del.DeleteStatusPage.DeletedID == nil || *del.DeleteStatusPage.DeletedID != p.StatusPage.ID {
+		t.Fatalf("delete %+v", del)
+	}
+	var gone struct{ StatusPage *struct{ ID string } }
+	mustExec(t, c.MustOK(ctx, `query($id: ID!) { statusPage(id: $id) { id } }`, map[string]any{"id": p.StatusPage.ID}, &gone))
+	if gone.StatusPage != nil {
+		t.Fatal("deleted page still found")
+	}
+}
