@@ -16,7 +16,8 @@ import (
 )
 
 func (r *accountResolver) StatusPages(ctx context.Context, obj *models.AccountWithRole) ([]*models.StatusPage, error) {
-	panic(fmt.Errorf("not implemented: StatusPages - statusPages"))
+	ps, err := r.Store.ListStatusPages(ctx, models.ActorFrom(ctx), obj.ID)
+	return ptrs(ps), err
 }
 
 func (r *accountResolver) MaintenanceWindows(ctx context.Context, obj *models.AccountWithRole, includePast *bool) ([]*models.MaintenanceWindow, error) {
@@ -79,27 +80,57 @@ func (r *maintenanceWindowResolver) Components(ctx context.Context, obj *models.
 }
 
 func (r *mutationResolver) CreateStatusPage(ctx context.Context, input model.CreateStatusPageInput) (*model.StatusPagePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateStatusPage - createStatusPage"))
+	p, err := r.Store.CreateStatusPage(ctx, models.ActorFrom(ctx), input.AccountID, models.StatusPageInput{
+		Name: &input.Name, Slug: &input.Slug, Headline: input.Headline, LogoURL: input.LogoURL, BrandColor: input.BrandColor,
+		SupportURL: input.SupportURL, CustomHost: input.CustomHost, Visibility: &input.Visibility, TimeZone: input.TimeZone,
+		Components: pageComponentInputs(input.Components),
+	})
+	errs, err := userErrors(err)
+	return &model.StatusPagePayload{StatusPage: p, Errors: errs}, err
 }
 
 func (r *mutationResolver) UpdateStatusPage(ctx context.Context, input model.UpdateStatusPageInput) (*model.StatusPagePayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateStatusPage - updateStatusPage"))
+	p, err := r.Store.UpdateStatusPage(ctx, models.ActorFrom(ctx), input.ID, models.StatusPageInput{
+		Name: input.Name, Slug: input.Slug, Headline: input.Headline, LogoURL: input.LogoURL, BrandColor: input.BrandColor,
+		SupportURL: input.SupportURL, CustomHost: input.CustomHost, Visibility: input.Visibility, TimeZone: input.TimeZone,
+		Components: pageComponentInputs(input.Components),
+	})
+	errs, err := userErrors(err)
+	return &model.StatusPagePayload{StatusPage: p, Errors: errs}, err
 }
 
 func (r *mutationResolver) DeleteStatusPage(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteStatusPage - deleteStatusPage"))
+	errs, err := userErrors(r.Store.DeleteStatusPage(ctx, models.ActorFrom(ctx), id))
+	return deletePayload(id, errs), err
 }
 
 func (r *mutationResolver) CreateViewerLink(ctx context.Context, input model.CreateViewerLinkInput) (*model.ViewerLinkPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateViewerLink - createViewerLink"))
+	a := models.ActorFrom(ctx)
+	v, token, err := r.Store.CreateViewerLink(ctx, a, input.PageID, input.Label)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.ViewerLinkPayload{Errors: errs}, err
+	}
+	p, err := r.Store.GetStatusPage(ctx, a, input.PageID)
+	if err != nil {
+		return nil, err
+	}
+	u := r.Store.ViewerLinkURL(p, token)
+	return &model.ViewerLinkPayload{Viewer: v, URL: &u, Errors: errs}, nil
 }
 
 func (r *mutationResolver) RevokeViewerLink(ctx context.Context, id string) (*model.ViewerLinkPayload, error) {
-	panic(fmt.Errorf("not implemented: RevokeViewerLink - revokeViewerLink"))
+	v, err := r.Store.RevokeViewerLink(ctx, models.ActorFrom(ctx), id)
+	errs, err := userErrors(err)
+	return &model.ViewerLinkPayload{Viewer: v, Errors: errs}, err
 }
 
 func (r *mutationResolver) ViewerCookieLink(ctx context.Context, pageID string) (*model.ViewerCookieLink, error) {
-	panic(fmt.Errorf("not implemented: ViewerCookieLink - viewerCookieLink"))
+	u, err := r.Store.ViewerCookieLink(ctx, models.ActorFrom(ctx), pageID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ViewerCookieLink{URL: u}, nil
 }
 
 func (r *mutationResolver) PostIncidentUpdate(ctx context.Context, input model.PostIncidentUpdateInput) (*model.PublicIncidentPayload, error) {
@@ -221,7 +252,7 @@ func (r *publicIncidentUpdateResolver) Components(ctx context.Context, obj *mode
 }
 
 func (r *queryResolver) StatusPage(ctx context.Context, id string) (*models.StatusPage, error) {
-	panic(fmt.Errorf("not implemented: StatusPage - statusPage"))
+	return nullIfNotFound(r.Store.GetStatusPage(ctx, models.ActorFrom(ctx), id))
 }
 
 func (r *queryResolver) MaintenanceWindow(ctx context.Context, id string) (*models.MaintenanceWindow, error) {
@@ -233,15 +264,24 @@ func (r *queryResolver) PublicIncident(ctx context.Context, id string) (*models.
 }
 
 func (r *statusPageResolver) URL(ctx context.Context, obj *models.StatusPage) (string, error) {
-	panic(fmt.Errorf("not implemented: URL - url"))
+	return r.Store.PageURL(obj), nil
 }
 
 func (r *statusPageResolver) Components(ctx context.Context, obj *models.StatusPage) ([]*models.StatusPageComponent, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	cs, err := r.Store.StatusPageComponentsByPage(ctx, []string{obj.ID})
+	if err != nil {
+		return nil, err
+	}
+	return ptrs(cs[obj.ID]), nil
 }
 
 func (r *statusPageResolver) Viewers(ctx context.Context, obj *models.StatusPage) ([]*models.StatusPageViewer, error) {
-	panic(fmt.Errorf("not implemented: Viewers - viewers"))
+	vs, err := r.Store.ListViewerLinks(ctx, models.ActorFrom(ctx), obj.ID)
+	if models.CodeOf(err) == models.EFORBIDDEN {
+		// Viewer links are admin configuration: others see none.
+		return []*models.StatusPageViewer{}, nil
+	}
+	return ptrs(vs), err
 }
 
 func (r *statusPageResolver) SubscriberCount(ctx context.Context, obj *models.StatusPage) (int, error) {
@@ -253,11 +293,22 @@ func (r *statusPageResolver) Subscribers(ctx context.Context, obj *models.Status
 }
 
 func (r *statusPageComponentResolver) Component(ctx context.Context, obj *models.StatusPageComponent) (*models.Component, error) {
-	panic(fmt.Errorf("not implemented: Component - component"))
+	c, err := loadersFrom(ctx, r.Store).Components.Load(ctx, obj.ComponentID)()
+	if err == nil && c == nil {
+		return nil, models.Errorf(models.ENOTFOUND, "component not found")
+	}
+	return c, err
 }
 
 func (r *statusPageComponentResolver) DisplayName(ctx context.Context, obj *models.StatusPageComponent) (string, error) {
-	panic(fmt.Errorf("not implemented: DisplayName - displayName"))
+	if obj.DisplayName != "" {
+		return obj.DisplayName, nil
+	}
+	c, err := loadersFrom(ctx, r.Store).Components.Load(ctx, obj.ComponentID)()
+	if err != nil || c == nil {
+		return "", err
+	}
+	return c.Name, nil
 }
 
 func (r *statusSubscriberResolver) Components(ctx context.Context, obj *models.StatusSubscriber) ([]*models.Component, error) {

@@ -95,7 +95,8 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	m.registerOnCall(e)
 	m.slackRoutes(e) // the Slack app (slack_http.go)
 	// Published status pages (server/statuspage): /status/{slug}, and custom hosts.
-	(&statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL}).Register(e)
+	// Their cache follows every account's live hints until the server stops.
+	(&statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL, Hints: m.Hub, Context: m.serveCtx}).Register(e)
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)
@@ -184,6 +185,10 @@ func (m *Main) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			return nil
 		}
 		level := slog.LevelInfo
+		if quiet, _ := c.Get(statuspage.QuietKey).(bool); quiet {
+			// A status page answered from its cache: a thundering herd writes no info line.
+			level = slog.LevelDebug
+		}
 		if status >= 500 {
 			level = slog.LevelError
 		}

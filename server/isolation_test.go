@@ -31,6 +31,7 @@ type bIDs struct {
 	// Status pages: B's public incident, one of its updates, an update template.
 	publicIncident, publicUpdate, template string
 	maintenance                            string
+	statusPage, viewer                     string
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -266,7 +267,19 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.endMaintenance": {query: `mutation($id: ID!) { endMaintenance(id: $id) { maintenance { id title status } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.maintenance })},
 
-	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
+	// Status pages (graph/schema/statuspage.graphqls): B's pages, their viewer links and cookies.
+	"Query.statusPage": {query: `query($id: ID!) { statusPage(id: $id) { id name slug url components { displayName component { name } } viewers { id label } } }`,
+		vars: byID(func(b bIDs) string { return b.statusPage })},
+	"Mutation.createStatusPage": {query: `mutation($a: ID!) { createStatusPage(input: {accountId: $a, name: "evil", slug: "evil-page", visibility: PUBLIC}) { statusPage { id } errors { code } } }`,
+		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
+	"Mutation.updateStatusPage": {query: `mutation($id: ID!) { updateStatusPage(input: {id: $id, name: "owned", visibility: PUBLIC, components: []}) { statusPage { id name slug } errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.statusPage })},
+	"Mutation.deleteStatusPage": {query: `mutation($id: ID!) { deleteStatusPage(id: $id) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.statusPage })},
+	"Mutation.createViewerLink": {query: `mutation($id: ID!) { createViewerLink(input: {pageId: $id, label: "evil"}) { viewer { id } url errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.statusPage })},
+	"Mutation.revokeViewerLink": {query: `mutation($id: ID!) { revokeViewerLink(id: $id) { viewer { id label revokedAt } errors { code } } }`, vars: byID(func(b bIDs) string { return b.viewer })},
+	"Mutation.viewerCookieLink": {query: `mutation($id: ID!) { viewerCookieLink(pageId: $id) { url } }`, vars: byID(func(b bIDs) string { return b.statusPage })},
+	"Mutation.unlinkSlackUser":  {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
 }
 
 // TestTenantIsolation proves a user of one account can read or change nothing of another
@@ -502,6 +515,17 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	mustB(`mutation($a: ID!) { inviteMember(input: {accountId: $a, email: "beta-secret-invitee@example.com", role: VIEWER}) { invitation { id } } }`, map[string]any{"a": b.account}, &bi)
 	b.invitation = bi.InviteMember.Invitation.ID
+	var bsp struct {
+		CreateStatusPage struct{ StatusPage struct{ ID string } }
+	}
+	mustB(`mutation($a: ID!, $c: ID!) { createStatusPage(input: {accountId: $a, name: "beta-secret-page", slug: "beta-secret-page", visibility: PRIVATE,
+		components: [{componentId: $c, group: "beta-secret-group"}]}) { statusPage { id } } }`, map[string]any{"a": b.account, "c": b.component}, &bsp)
+	b.statusPage = bsp.CreateStatusPage.StatusPage.ID
+	var bvl struct {
+		CreateViewerLink struct{ Viewer struct{ ID string } }
+	}
+	mustB(`mutation($p: ID!) { createViewerLink(input: {pageId: $p, label: "beta-secret-viewer"}) { viewer { id } } }`, map[string]any{"p": b.statusPage}, &bvl)
+	b.viewer = bvl.CreateViewerLink.Viewer.ID
 
 	snapshot := func() string {
 		var d json.RawMessage
@@ -522,7 +546,8 @@ func TestTenantIsolation(t *testing.T) {
 			components { publicStatus autoPublish autoPublishAfterMinutes }
 			publicIncidents { id title status impact postmortem postmortemPublishedAt updates { id message editedAt components { status } } components { status } }
 			updateTemplates { id name title status message }
-			maintenanceWindows(includePast: true) { id title message status startsAt endsAt components { id } } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			maintenanceWindows(includePast: true) { id title message status startsAt endsAt components { id } }
+			statusPages { id name slug visibility url components { displayName group } viewers { id label revokedAt } } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		var me json.RawMessage
@@ -534,7 +559,8 @@ func TestTenantIsolation(t *testing.T) {
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
 		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation,
-		b.schedule, b.override, b.policy, b.feed, b.contact, b.publicIncident, b.publicUpdate, b.template, b.maintenance}
+		b.schedule, b.override, b.policy, b.feed, b.contact, b.publicIncident, b.publicUpdate, b.template, b.maintenance,
+		b.statusPage, b.viewer}
 
 	// askAlice sends alice's query and fails if the answer reveals anything of B.
 	askAlice := func(t *testing.T, query string, vars map[string]any) string {

@@ -86,8 +86,10 @@ type Main struct {
 	closeErr  error
 
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	errc   chan error
+	// serveCtx is Serve's context: it ends when the server stops.
+	serveCtx context.Context
+	wg       sync.WaitGroup
+	errc     chan error
 }
 
 // NewMain returns a Main for cfg, logging to log (or stderr as JSON when nil).
@@ -285,6 +287,7 @@ func (m *Main) openRedis(ctx context.Context) error {
 // they are listening; Wait blocks until one of them fails or Close is called.
 func (m *Main) Serve(ctx context.Context, withWorker bool) error {
 	ctx, m.cancel = context.WithCancel(ctx)
+	m.serveCtx = ctx
 
 	// Live updates: one Redis subscription for this process.
 	m.wg.Add(1)

@@ -143,22 +143,45 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 }
 
+// allAccounts keys the subscribers of every account's hints (SubscribeAll); account ids are
+// UUIDs or models.SystemHints, never this.
+const allAccounts = "*"
+
 func (h *Hub) dispatch(hint models.Hint) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs[hint.AccountID] {
-		select {
-		case s.ch <- hint:
-		default:
-			// Too slow: drop it rather than block everyone else.
-			h.removeLocked(hint.AccountID, s)
-			h.log.Warn("live: dropped a slow subscriber", "account_id", hint.AccountID)
+	for _, key := range [2]string{hint.AccountID, allAccounts} {
+		for s := range h.subs[key] {
+			select {
+			case s.ch <- hint:
+			default:
+				// Too slow: drop it rather than block everyone else.
+				h.removeLocked(key, s)
+				h.log.Warn("live: dropped a slow subscriber", "account_id", key)
+			}
 		}
 	}
 }
 
+// SubscribeAll returns the hints of every account until ctx ends or the subscriber is dropped
+// (the status pages' cache follows them to drop what changed). Only server code uses it: it
+// crosses accounts.
+func (h *Hub) SubscribeAll(ctx context.Context) <-chan models.Hint {
+	return h.subscribe(ctx, allAccounts)
+}
+
 // Subscribe returns the hints of one account until ctx ends or the subscriber is dropped.
 func (h *Hub) Subscribe(ctx context.Context, accountID string) <-chan models.Hint {
+	if accountID == allAccounts {
+		// Not a way to follow every account.
+		ch := make(chan models.Hint)
+		close(ch)
+		return ch
+	}
+	return h.subscribe(ctx, accountID)
+}
+
+func (h *Hub) subscribe(ctx context.Context, accountID string) <-chan models.Hint {
 	s := &subscriber{ch: make(chan models.Hint, SubscriberBuffer)}
 	h.mu.Lock()
 	if h.subs[accountID] == nil {

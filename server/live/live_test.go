@@ -186,3 +186,27 @@ func TestHubPublishAllInOrder(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// SubscribeAll receives every account's hints; "*" is no account a client can follow.
+func TestHubSubscribeAll(t *testing.T) {
+	url := modeltest.MustRedisURL(t)
+	a, b := mustHub(t, url), mustHub(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	all := b.SubscribeAll(ctx)
+	star := b.Subscribe(ctx, "*")
+	for _, acc := range []string{"acc-1", "acc-2"} {
+		a.Publish(ctx, models.Hint{Kind: models.HintStatusPage, ID: "p", AccountID: acc})
+		select {
+		case h := <-all:
+			if h.AccountID != acc {
+				t.Fatalf("got %+v, want account %s", h, acc)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("hint of %s did not arrive", acc)
+		}
+	}
+	if _, ok := <-star; ok {
+		t.Fatal("Subscribe(\"*\") received hints")
+	}
+}

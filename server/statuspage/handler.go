@@ -5,7 +5,9 @@
 package statuspage
 
 import (
+	"context"
 	"log/slog"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,12 +20,35 @@ type Handler struct {
 	Log   *slog.Logger
 	// PublicURL is the installation's public base URL (links in mails and feeds).
 	PublicURL string
+	// Hints, when set, delivers every account's live hints: the cache drops what they name at
+	// once (without it, only the TTL refreshes pages).
+	Hints HintSource
+	// Context ends the hint subscription (the server's lifetime).
+	Context context.Context
+
+	once  sync.Once
+	cache *cache
 }
 
 // Register adds the status page routes to e: the pages and documents (pages.go) and the
-// subscription flow (subscribe.go).
+// subscription flow (subscribe.go), and the custom-host rewrite in front of the router.
 func (h *Handler) Register(e *echo.Echo) {
+	h.init()
+	e.Pre(h.customHost)
 	g := e.Group("/status/:slug")
 	h.pageRoutes(e, g)
 	h.subscribeRoutes(g)
+}
+
+func (h *Handler) init() {
+	h.once.Do(func() {
+		h.cache = newCache()
+		if h.Hints != nil {
+			ctx := h.Context
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			go h.cache.follow(ctx, h.Hints)
+		}
+	})
 }
