@@ -18,6 +18,8 @@ import (
 type Guard struct {
 	allow []netip.Prefix
 	deny  []netip.Prefix
+	// strict also refuses private and other non-public ranges (NewStrict).
+	strict bool
 }
 
 // defaultRefused are refused unless an allow-list entry covers the address. IPv4-mapped IPv6
@@ -168,6 +170,13 @@ func (g *Guard) refusal(a netip.Addr) string {
 	for _, r := range defaultRefused {
 		if r.prefix.Contains(a) {
 			return r.reason
+		}
+	}
+	if g != nil && g.strict {
+		for _, r := range strictRefused {
+			if r.prefix.Contains(a) {
+				return r.reason
+			}
 		}
 	}
 	return ""
