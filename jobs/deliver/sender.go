@@ -179,6 +179,9 @@ func NewSender(cfg Config) (*Sender, error) {
 	return s, nil
 }
 
+// Guard is the outbound guard the sender dials through.
+func (s *Sender) Guard() *Guard { return s.guard }
+
 // Close closes idle pooled connections. Attempts in flight are not interrupted.
 func (s *Sender) Close() { s.transport.CloseIdleConnections() }
 
