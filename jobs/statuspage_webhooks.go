@@ -79,6 +79,10 @@ func (h *StatusWebhooks) Send(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: bad payload: %v", asynq.SkipRetry, err)
 	}
+	if h.Sender == nil || !h.Sender.Guard().Strict() {
+		// URLs from the public never go through an operator's guard.
+		return fmt.Errorf("%w: the status webhook sender has no strict guard", asynq.SkipRetry)
+	}
 	target, err := h.Store.BeginStatusWebhook(ctx, p.ID)
 	var notDue *models.NotDueError
 	switch {
@@ -88,9 +92,6 @@ func (h *StatusWebhooks) Send(ctx context.Context, t *asynq.Task) error {
 		return &retryIn{delay: notDue.At.Sub(h.Store.Now()), reason: "not due yet"}
 	case err != nil:
 		return err
-	}
-	if !h.Sender.Guard().Strict() {
-		return fmt.Errorf("%w: the status webhook sender has no strict guard", asynq.SkipRetry)
 	}
 	res := h.Sender.Send(ctx, deliver.Request{
 		DeliveryID: target.Delivery.MessageID, URL: target.URL, Body: []byte(target.Delivery.Payload),
