@@ -380,4 +380,3 @@ func TestStatusWebhookSweeperAfterRedisFlush(t *testing.T) {
 		t.Fatalf("the sweeper did not put the task back: %v", err)
 	}
 }
-
