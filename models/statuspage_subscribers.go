@@ -1299,3 +1299,36 @@ func csvSafe(s string) string {
 	}
 	return s
 }
+
+// SubscribeOption is a component a subscriber may choose on a page's form.
+type SubscribeOption struct {
+	ComponentID string
+	Name        string
+	Group       string
+}
+
+// SubscribeOptions lists the components of a page in its order, with the names customers read.
+func (s *Store) SubscribeOptions(ctx context.Context, pageID string) ([]SubscribeOption, error) {
+	var rows []struct {
+		ComponentID string
+		DisplayName string
+		GroupName   string
+		Name        string
+	}
+	err := s.db.WithContext(ctx).Table("status_page_components AS pc").
+		Select("pc.component_id, pc.display_name, pc.group_name, c.name").
+		Joins("JOIN components c ON c.id = pc.component_id").
+		Where("pc.page_id = ?", pageID).Order("pc.position, c.name").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SubscribeOption, len(rows))
+	for i, r := range rows {
+		name := r.DisplayName
+		if name == "" {
+			name = r.Name
+		}
+		out[i] = SubscribeOption{ComponentID: r.ComponentID, Name: name, Group: r.GroupName}
+	}
+	return out, nil
+}
