@@ -346,7 +346,7 @@ func (h *Handler) confirm(c echo.Context) error {
 	}
 	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are subscribed",
 		Message: "Updates from " + l.Page.Name + " will reach " + l.Subscriber.Address + ". Every message has a link to unsubscribe.",
-		Back: h.pagePath(l.Page)})
+		Back:    h.pagePath(l.Page)})
 }
 
 func (h *Handler) unsubscribePage(c echo.Context) error {
