@@ -28,6 +28,7 @@ type bIDs struct {
 	delivery, approval, invitation         string
 	schedule, override, policy, feed       string
 	contact                                string
+	subscriber                             string // a status page subscriber
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -240,13 +241,15 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.policy })},
 	"Mutation.linkSlackUser":   {query: `mutation { linkSlackUser(input: {token: "not-a-link"}) { link { id accountId } errors { code } } }`},
 	"Mutation.unlinkSlackUser": {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.removeSubscriber": {query: `mutation($id: ID!) { removeSubscriber(id: $id) { deletedId errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.subscriber })},
 }
 
 // TestTenantIsolation proves a user of one account can read or change nothing of another
 // account through any root field, and that looking at a shared colleague does not reveal the
 // other account either.
 func TestTenantIsolation(t *testing.T) {
-	_, root := MustStart(t, startOpts{})
+	m, root := MustStart(t, startOpts{})
 	ctx := ctxT(t)
 	MustSetup(t, root)
 	rootA := accountOf(t, root)
@@ -446,6 +449,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	mustB(`mutation($a: ID!) { inviteMember(input: {accountId: $a, email: "beta-secret-invitee@example.com", role: VIEWER}) { invitation { id } } }`, map[string]any{"a": b.account}, &bi)
 	b.invitation = bi.InviteMember.Invitation.ID
+	b.subscriber = bSubscriber(t, m, b.account, b.component)
 
 	snapshot := func() string {
 		var d json.RawMessage
@@ -474,7 +478,7 @@ func TestTenantIsolation(t *testing.T) {
 	before := snapshot()
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
 		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation,
-		b.schedule, b.override, b.policy, b.feed, b.contact}
+		b.schedule, b.override, b.policy, b.feed, b.contact, b.subscriber}
 
 	// askAlice sends alice's query and fails if the answer reveals anything of B.
 	askAlice := func(t *testing.T, query string, vars map[string]any) string {
@@ -581,6 +585,7 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatalf("API token of A reached B: %s", body)
 	}
 
+	assertSubscriberIntact(t, m, b.subscriber)
 	if after := snapshot(); after != before {
 		t.Fatalf("account B changed:\nbefore %s\nafter  %s", before, after)
 	}
