@@ -96,6 +96,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	m.slackRoutes(e) // the Slack app (slack_http.go)
 	// Published status pages (server/statuspage): /status/{slug}, and custom hosts.
 	(&statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL}).Register(e)
+	m.registerSubscriberExport(e) // the console's CSV export of a page's subscribers
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)

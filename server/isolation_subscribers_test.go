@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,5 +52,56 @@ func assertSubscriberIntact(t *testing.T, m *server.Main, id string) {
 	}
 	if sub.UnsubscribedAt != nil || !strings.HasPrefix(sub.Address, "beta-secret-subscriber@") {
 		t.Fatalf("account B's subscriber changed: %+v", sub)
+	}
+}
+
+// The CSV export: the page's admins get it, a member of another account gets 404, nobody
+// signed in gets 401.
+func TestSubscriberExportHTTP(t *testing.T) {
+	m, root := MustStart(t, startOpts{})
+	ctx := ctxT(t)
+	MustSetup(t, root)
+	rootA := accountOf(t, root)
+	var cb struct {
+		CreateAccount struct{ Account struct{ ID string } }
+	}
+	if err := root.MustOK(ctx, `mutation { createAccount(input: {name: "Beta Corp"}) { account { id } } }`, nil, &cb); err != nil {
+		t.Fatal(err)
+	}
+	rootB := fixture{c: root, accountID: cb.CreateAccount.Account.ID}
+	alice, _ := addUser(t, rootA, "alice@example.com", "OWNER")
+	bob, _ := addUser(t, rootB, "bob@example.com", "OWNER")
+	now := time.Now().UTC()
+	comp := models.Component{ID: uuid.NewString(), AccountID: rootB.accountID, Name: "API", CreatedAt: now, UpdatedAt: now}
+	if err := m.DB.Create(&comp).Error; err != nil {
+		t.Fatal(err)
+	}
+	subID := bSubscriber(t, m, rootB.accountID, comp.ID)
+	var sub models.StatusSubscriber
+	if err := m.DB.Where("id = ?", subID).Take(&sub).Error; err != nil {
+		t.Fatal(err)
+	}
+	get := func(token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+m.Addr+"/api/status-pages/"+sub.PageID+"/subscribers.csv", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b strings.Builder
+		_, _ = io.Copy(&b, res.Body)
+		return res.StatusCode, b.String()
+	}
+	if code, body := get(bob.Token); code != 200 || !strings.Contains(body, "beta-secret-subscriber@example.com") {
+		t.Fatalf("bob: %d %s", code, body)
+	}
+	if code, body := get(alice.Token); code != 404 || strings.Contains(body, "beta-secret") {
+		t.Fatalf("alice: %d %s", code, body)
+	}
+	if code, _ := get(""); code != 401 {
+		t.Fatalf("anonymous: %d", code)
 	}
 }
