@@ -1332,3 +1332,23 @@ func (s *Store) SubscribeOptions(ctx context.Context, pageID string) ([]Subscrib
 	}
 	return out, nil
 }
+
+// PurgeSubscribers deletes finished webhook subscriber deliveries past the history retention,
+// and sign-ups never confirmed once their confirmation has expired (a pending address is
+// personal data kept for nothing). Unsubscribed rows hold no address and stay.
+func (s *Store) PurgeSubscribers(ctx context.Context) (int64, error) {
+	days, err := s.RetentionDays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	res := s.db.WithContext(ctx).Exec("DELETE FROM status_webhook_deliveries WHERE created_at < ? AND status IN ?",
+		now.Add(-time.Duration(days)*24*time.Hour), []string{StatusWebhookSent, StatusWebhookFailed})
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	n := res.RowsAffected
+	res = s.db.WithContext(ctx).Exec("DELETE FROM status_subscribers WHERE confirmed_at IS NULL AND unsubscribed_at IS NULL AND created_at < ?",
+		now.Add(-SubscriberConfirmTTL-time.Hour))
+	return n + res.RowsAffected, res.Error
+}

@@ -250,6 +250,25 @@ func TestSubscribeEmail(t *testing.T) {
 				t.Fatalf("unsubscribed row keeps the address %q", sub.Address)
 			}
 		})
+
+		t.Run("expired sign-ups are purged; confirmed and unsubscribed rows stay", func(t *testing.T) {
+			if _, err := f.Store.PurgeSubscribers(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := f.MustCount(t, "status_subscribers", "address = ?", "bob@example.com"); n != 1 {
+				t.Fatal("a fresh sign-up was purged")
+			}
+			f.Clock.Advance(models.SubscriberConfirmTTL + 2*time.Hour)
+			if _, err := f.Store.PurgeSubscribers(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := f.MustCount(t, "status_subscribers", "address = ?", "bob@example.com"); n != 0 {
+				t.Fatal("an expired sign-up was kept")
+			}
+			if n := f.MustCount(t, "status_subscribers", "page_id = ?", page.ID); n != 1 {
+				t.Fatalf("%d rows left, want the unsubscribed one", n)
+			}
+		})
 	})
 }
 
