@@ -30,6 +30,10 @@ import (
 // address was new, pending or already subscribed, so the sign-up form tells nobody who is
 // subscribed.
 
+// subscriptionConfirmKind marks confirmation mail (X-Switchboard-Kind): the outgoing-mail view
+// withholds its link once it went to a mailbox.
+const subscriptionConfirmKind = "status-subscription-confirm"
+
 // Signed link purposes of subscribers.
 const (
 	LinkSubscriberConfirm = "status.subscriber.confirm"
@@ -399,7 +403,7 @@ func (s *Store) sendConfirmation(tx *Tx, page *StatusPage, sub *StatusSubscriber
 		html.EscapeString(page.Name), html.EscapeString(link))
 	// A confirmation is awaited by a person at the form: urgent, not behind a notice backlog.
 	_, ref, err := s.queueMail(tx, MailInput{AccountID: page.AccountID, Kind: MailVerification, To: sub.Address,
-		Subject: subject, Text: text, HTML: htmlBody, Headers: map[string]string{"X-Switchboard-Kind": "status-subscription-confirm"}})
+		Subject: subject, Text: text, HTML: htmlBody, Headers: map[string]string{"X-Switchboard-Kind": subscriptionConfirmKind}})
 	if err != nil {
 		return err
 	}

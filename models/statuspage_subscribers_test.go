@@ -378,5 +378,29 @@ func TestSubscriberAdmin(t *testing.T) {
 		if len(f.MustAudit(t, f.Account.ID, "status_subscriber.removed")) != 1 {
 			t.Fatal("removal not audited")
 		}
+
+		// A confirmation that went to a mailbox is not readable in the outgoing-mail view: an
+		// admin could otherwise confirm an address that never asked.
+		f.Store.SetMailKept(false)
+		if _, err := f.Store.Subscribe(ctx, page.ID, models.SubscribeInput{Kind: models.SubscriberEmail, Address: "stranger@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		mp, err := f.Store.ListMail(ctx, f.AdminActor, f.Account.ID, 50, "")
+		mustNoErr(t, err)
+		seen := 0
+		for _, m := range mp.Items {
+			if m.ToAddress == "stranger@example.com" {
+				seen++
+				if strings.Contains(m.TextBody+m.HTMLBody, "/confirm/") {
+					t.Fatalf("the confirmation link is shown: %q", m.TextBody)
+				}
+			}
+			if m.ToAddress == "a@example.com" && !strings.Contains(m.TextBody, "/confirm/") {
+				t.Fatalf("a kept confirmation is withheld: %q", m.TextBody)
+			}
+		}
+		if seen != 1 {
+			t.Fatalf("%d mails to the stranger listed", seen)
+		}
 	})
 }
