@@ -171,24 +171,27 @@ func (s *Store) checkSubscriberURL(ctx context.Context, raw string) (string, err
 	u.Host = strings.ToLower(u.Host)
 	u.Scheme = strings.ToLower(u.Scheme)
 	host := u.Hostname()
-	g := s.SubscriberGuard()
-	r := s.subs.resolver
-	refusals, err := g.Refusals(ctx, r, host)
-	if err != nil {
-		return "", bad("the webhook URL's host name does not resolve")
-	}
-	if len(refusals) > 0 {
-		// Not the guard's own wording, which names operator settings.
-		return "", bad("the webhook URL must reach a public internet address (private, loopback, link-local and shared ranges are refused)")
-	}
-	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err != nil {
-		// A name: it must resolve to at least one address (Refusals returned none refused).
-		var n int
-		if addrs, err := resolverOf(r).LookupIPAddr(ctx, host); err == nil {
-			n = len(addrs)
+	var ips []netip.Addr
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ips = []netip.Addr{ip}
+	} else {
+		lctx, cancel := context.WithTimeout(ctx, netguard.LookupTimeout)
+		addrs, err := resolverOf(s.subs.resolver).LookupIPAddr(lctx, host)
+		cancel()
+		for _, a := range addrs {
+			if ip, ok := netip.AddrFromSlice(a.IP); ok {
+				ips = append(ips, ip.Unmap())
+			}
 		}
-		if n == 0 {
+		if err != nil || len(ips) == 0 {
 			return "", bad("the webhook URL's host name does not resolve")
+		}
+	}
+	g := s.SubscriberGuard()
+	for _, ip := range ips {
+		if g.Check(ip) != nil {
+			// Not the guard's own wording, which names operator settings.
+			return "", bad("the webhook URL must reach a public internet address (private, loopback, link-local and shared ranges are refused)")
 		}
 	}
 	return u.String(), nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -107,6 +108,10 @@ func (h *Handler) limits() *subscribeLimits {
 // subscriptionPage finds the page a sign-up names. A private page needs its reader's viewer
 // access, which h.lookup checks (the public pages' part).
 func (h *Handler) subscriptionPage(c echo.Context) (*models.StatusPage, error) {
+	if c.Param("slug") == "" {
+		// These routes at the root of a custom host: the public pages' lookup finds the page.
+		return h.lookup(c)
+	}
 	p, err := h.Store.PageForSubscribers(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		if models.CodeOf(err) == models.ENOTFOUND {
@@ -192,7 +197,19 @@ func (h *Handler) render(c echo.Context, status int, v view) error {
 	return c.HTMLBlob(status, b.Bytes())
 }
 
-func (h *Handler) pagePath(p *models.StatusPage) string { return "/status/" + url.PathEscape(p.Slug) }
+// pagePath is the page's path as the request reached it: /status/{slug}, or "" at the root of
+// its custom host.
+func (h *Handler) pagePath(c echo.Context, p *models.StatusPage) string {
+	if c.Param("slug") == "" {
+		return ""
+	}
+	return "/status/" + url.PathEscape(p.Slug)
+}
+
+// backLink is the page itself.
+func (h *Handler) backLink(c echo.Context, p *models.StatusPage) string {
+	return h.pagePath(c, p) + "/"
+}
 
 func (h *Handler) subscribeForm(c echo.Context) error {
 	p, err := h.subscriptionPage(c)
@@ -204,7 +221,7 @@ func (h *Handler) subscribeForm(c echo.Context) error {
 		return err
 	}
 	return h.render(c, http.StatusOK, view{PageName: p.Name, Heading: "Subscribe to updates", Form: true, Options: opts,
-		Action: h.pagePath(p) + "/subscribe", Back: h.pagePath(p)})
+		Action: h.pagePath(c, p) + "/subscribe", Back: h.backLink(c, p)})
 }
 
 // subscribeRequest is the JSON body of a sign-up (the form has the same names).
@@ -265,7 +282,7 @@ func (h *Handler) subscribe(c echo.Context) error {
 		if asJSON {
 			return c.JSON(status, map[string]string{"error": msg})
 		}
-		return h.render(c, status, view{PageName: p.Name, Heading: "Subscribe to updates", Error: msg, Back: h.pagePath(p)})
+		return h.render(c, status, view{PageName: p.Name, Heading: "Subscribe to updates", Error: msg, Back: h.backLink(c, p)})
 	}
 	lim := h.limits()
 	if !lim.ip.allow(c.RealIP()) {
@@ -300,7 +317,7 @@ func (h *Handler) subscribe(c echo.Context) error {
 		}
 		return c.JSON(http.StatusAccepted, out)
 	}
-	return h.render(c, http.StatusAccepted, view{PageName: p.Name, Heading: "Almost there", Message: msg, Secret: res.Secret, Back: h.pagePath(p)})
+	return h.render(c, http.StatusAccepted, view{PageName: p.Name, Heading: "Almost there", Message: msg, Secret: res.Secret, Back: h.backLink(c, p)})
 }
 
 // linkFailure shows why a link does nothing (never more about an invalid one).
@@ -318,9 +335,19 @@ func (h *Handler) linkFailure(c echo.Context, err error, what string) error {
 	return err
 }
 
-// sameSlug: a link works under its own page's slug only.
+// sameSlug: a link works under its own page only (its slug, or the root of its custom host).
 func sameSlug(c echo.Context, l *models.SubscriberLink) bool {
-	return l != nil && l.Page != nil && strings.EqualFold(l.Page.Slug, c.Param("slug"))
+	if l == nil || l.Page == nil {
+		return false
+	}
+	if slug := c.Param("slug"); slug != "" {
+		return strings.EqualFold(l.Page.Slug, slug)
+	}
+	host := c.Request().Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return l.Page.CustomHost != nil && strings.EqualFold(*l.Page.CustomHost, host)
 }
 
 func (h *Handler) confirmPage(c echo.Context) error {
@@ -346,7 +373,7 @@ func (h *Handler) confirm(c echo.Context) error {
 	}
 	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are subscribed",
 		Message: "Updates from " + l.Page.Name + " will reach " + l.Subscriber.Address + ". Every message has a link to unsubscribe.",
-		Back:    h.pagePath(l.Page)})
+		Back:    h.backLink(c, l.Page)})
 }
 
 func (h *Handler) unsubscribePage(c echo.Context) error {
@@ -358,7 +385,7 @@ func (h *Handler) unsubscribePage(c echo.Context) error {
 		return h.notFound(c)
 	}
 	if l.Subscriber.UnsubscribedAt != nil {
-		return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are unsubscribed", Message: "Nothing more will be sent.", Back: h.pagePath(l.Page)})
+		return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are unsubscribed", Message: "Nothing more will be sent.", Back: h.backLink(c, l.Page)})
 	}
 	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "Unsubscribe",
 		Message: "Stop receiving status updates from " + l.Page.Name + " at " + l.Subscriber.Address + ".", Button: "Unsubscribe"})
@@ -388,5 +415,5 @@ func (h *Handler) unsubscribe(c echo.Context) error {
 		return c.NoContent(http.StatusOK)
 	}
 	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are unsubscribed",
-		Message: "Nothing more will be sent. You can subscribe again from the status page.", Back: h.pagePath(l.Page)})
+		Message: "Nothing more will be sent. You can subscribe again from the status page.", Back: h.backLink(c, l.Page)})
 }

@@ -389,3 +389,35 @@ func countRows(t *testing.T, db *models.DB, pageID string) int64 {
 	mustNil(t, db.Model(&models.StatusSubscriber{}).Where("page_id = ?", pageID).Count(&n).Error)
 	return n
 }
+
+// At the root of a custom host (no slug in the path) a link works for its own page's host only.
+func TestSubscriberLinksOnCustomHost(t *testing.T) {
+	t.Parallel()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	r := newRig(t, db)
+	host := "status." + r.page.Slug + ".test"
+	mustNil(t, db.Model(&models.StatusPage{}).Where("id = ?", r.page.ID).Update("custom_host", host).Error)
+	e := echo.New()
+	(&Handler{Store: r.store, Log: slog.New(slog.DiscardHandler)}).subscribeRoutes(e.Group(""))
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	sub := models.StatusSubscriber{ID: uuid.NewString(), PageID: r.page.ID, Kind: models.SubscriberEmail, Address: "eve@example.com",
+		ComponentIDs: "[]", Topics: "[]", CreatedAt: time.Now().UTC()}
+	mustNil(t, db.Create(&sub).Error)
+	tok, err := r.store.IssueLink(models.LinkUnsubscribe, sub.ID, "", time.Hour)
+	mustNil(t, err)
+	get := func(h string) int {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/unsubscribe/"+tok, nil)
+		req.Host = h
+		res, err := http.DefaultClient.Do(req)
+		mustNil(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := get(host); code != 200 {
+		t.Fatalf("own custom host: %d", code)
+	}
+	if code := get("status.other.test"); code != 404 {
+		t.Fatalf("another host: %d", code)
+	}
+}
