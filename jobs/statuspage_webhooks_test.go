@@ -127,25 +127,25 @@ func newSubsRig(t *testing.T, db *models.DB) *subsRig {
 	r.store = models.NewStore(db, nil)
 	r.store.SetClock(func() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now })
 	r.store.SetPublicURL("https://sb.example.com")
-	mustNil(t, r.store.SetLinkKey(bytes.Repeat([]byte{3}, 32)))
-	mustNil(t, r.store.SetEncryptionKey(bytes.Repeat([]byte{4}, 32)))
+	swMustNil(t, r.store.SetLinkKey(bytes.Repeat([]byte{3}, 32)))
+	swMustNil(t, r.store.SetEncryptionKey(bytes.Repeat([]byte{4}, 32)))
 	r.store.SetMailKept(true)
 	r.store.SetSubscriberResolver(r.res)
 	now := r.now
 	r.acc = uuid.NewString()
-	mustNil(t, db.Create(&models.Account{ID: r.acc, Name: "Hooks", CreatedAt: now, UpdatedAt: now}).Error)
+	swMustNil(t, db.Create(&models.Account{ID: r.acc, Name: "Hooks", CreatedAt: now, UpdatedAt: now}).Error)
 	r.comp = uuid.NewString()
-	mustNil(t, db.Create(&models.Component{ID: r.comp, AccountID: r.acc, Name: "API", CreatedAt: now, UpdatedAt: now}).Error)
+	swMustNil(t, db.Create(&models.Component{ID: r.comp, AccountID: r.acc, Name: "API", CreatedAt: now, UpdatedAt: now}).Error)
 	r.page = models.StatusPage{ID: uuid.NewString(), AccountID: r.acc, Name: "Hooks Status", Slug: "hooks-" + r.acc[:8], BrandColor: "#1f6feb",
 		Visibility: models.PagePublic, ViewerKey: make([]byte, 32), TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
-	mustNil(t, db.Create(&r.page).Error)
-	mustNil(t, db.Create(&models.StatusPageComponent{PageID: r.page.ID, ComponentID: r.comp, DisplayName: "Public API"}).Error)
+	swMustNil(t, db.Create(&r.page).Error)
+	swMustNil(t, db.Create(&models.StatusPageComponent{PageID: r.page.ID, ComponentID: r.comp, DisplayName: "Public API"}).Error)
 	return r
 }
 
 func (r *subsRig) advance(d time.Duration) { r.mu.Lock(); r.now = r.now.Add(d); r.mu.Unlock() }
 
-func mustNil(t testing.TB, err error) {
+func swMustNil(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -155,13 +155,13 @@ func mustNil(t testing.TB, err error) {
 // deliveries returns the subscriber's deliveries, oldest first.
 func (r *subsRig) deliveries(t *testing.T, subID string) []models.StatusWebhookDelivery {
 	var ds []models.StatusWebhookDelivery
-	mustNil(t, r.db.Where("subscriber_id = ?", subID).Order("created_at, id").Find(&ds).Error)
+	swMustNil(t, r.db.Where("subscriber_id = ?", subID).Order("created_at, id").Find(&ds).Error)
 	return ds
 }
 
 func (r *subsRig) subscriber(t *testing.T, addr string) models.StatusSubscriber {
 	var s models.StatusSubscriber
-	mustNil(t, r.db.Where("page_id = ? AND address = ?", r.page.ID, addr).Take(&s).Error)
+	swMustNil(t, r.db.Where("page_id = ? AND address = ?", r.page.ID, addr).Take(&s).Error)
 	return s
 }
 
@@ -186,27 +186,27 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 		// …and taken only through the explicit test setting.
 		r.store.SetSubscriberOutboundAllow([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")})
 		res, err := r.store.Subscribe(ctx, r.page.ID, models.SubscribeInput{Kind: models.SubscriberWebhook, Address: url, Topics: []string{"component_status"}})
-		mustNil(t, err)
+		swMustNil(t, err)
 		recv.mu.Lock()
 		recv.secret = res.Secret
 		recv.mu.Unlock()
 		sub := r.subscriber(t, url)
 		log := slog.New(slog.DiscardHandler)
 		sender, err := NewSubscriberSender(r.store, "test", r.res)
-		mustNil(t, err)
+		swMustNil(t, err)
 		h := &StatusWebhooks{Store: r.store, Sender: sender, Log: log}
 
 		// Nothing but the handshake before confirmation: a notice now reaches nobody.
 		notice := models.SubscriberNotice{AccountID: r.acc, Topic: models.TopicComponentStatus, Event: "component.status",
 			ComponentIDs: []string{r.comp}, ComponentID: r.comp, Status: models.StatusMajorOutage}
-		mustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
+		swMustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
 		ds := r.deliveries(t, sub.ID)
 		if len(ds) != 1 || ds[0].EventType != models.EventSubscriptionVerify {
 			t.Fatalf("before confirmation: %+v", ds)
 		}
 
 		t.Run("a sender without the strict guard refuses to send", func(t *testing.T) {
-			plain := &StatusWebhooks{Store: r.store, Sender: mustSender(t), Log: log}
+			plain := &StatusWebhooks{Store: r.store, Sender: swPlainSender(t), Log: log}
 			if err := runStatusWebhook(plain, ds[0].ID); err == nil {
 				t.Fatal("sent through a sender without the strict guard")
 			}
@@ -216,13 +216,13 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 			// A receiver that answers 200 without the challenge does not confirm; the next
 			// sign-up (after the window) asks again.
 			recv.set(200, false)
-			mustNil(t, runStatusWebhook(h, ds[0].ID))
+			swMustNil(t, runStatusWebhook(h, ds[0].ID))
 			if s := r.subscriber(t, url); s.ConfirmedAt != nil || !strings.Contains(s.LastError, "challenge") {
 				t.Fatalf("confirmed without the echo: %+v", s)
 			}
 			r.advance(models.SubscriberResendWindow + time.Second)
 			res, err := r.store.Subscribe(ctx, r.page.ID, models.SubscribeInput{Kind: models.SubscriberWebhook, Address: url, Topics: []string{"component_status"}})
-			mustNil(t, err)
+			swMustNil(t, err)
 			recv.mu.Lock()
 			recv.secret = res.Secret // the pending subscriber's secret is replaced
 			recv.mu.Unlock()
@@ -231,7 +231,7 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 				t.Fatalf("no second handshake: %+v", ds)
 			}
 			recv.set(200, true)
-			mustNil(t, runStatusWebhook(h, ds[1].ID))
+			swMustNil(t, runStatusWebhook(h, ds[1].ID))
 			if s := r.subscriber(t, url); s.ConfirmedAt == nil || s.LastError != "" {
 				t.Fatalf("not confirmed: %+v", s)
 			}
@@ -246,7 +246,7 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 		})
 
 		t.Run("a notice is signed, retried on 5xx, and sent once", func(t *testing.T) {
-			mustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
+			swMustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
 			ds := r.deliveries(t, sub.ID)
 			d := ds[len(ds)-1]
 			if d.EventType != "component.status" || d.Status != models.StatusWebhookPending {
@@ -256,7 +256,7 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 			if err := runStatusWebhook(h, d.ID); err == nil {
 				t.Fatal("a 503 did not ask for a retry")
 			}
-			mustNil(t, db.Where("id = ?", d.ID).Take(&d).Error)
+			swMustNil(t, db.Where("id = ?", d.ID).Take(&d).Error)
 			if d.Status != models.StatusWebhookRetrying || d.Attempts != 1 || d.ResponseStatus == nil || *d.ResponseStatus != 503 || d.NextAttemptAt == nil {
 				t.Fatalf("after 503: %+v", d)
 			}
@@ -265,7 +265,7 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 				t.Fatal("sent before it was due")
 			}
 			due, err := r.store.DueStatusWebhooks(ctx, r.store.Now(), 10)
-			mustNil(t, err)
+			swMustNil(t, err)
 			for _, x := range due {
 				if x.ID == d.ID {
 					t.Fatal("listed as due before its time")
@@ -273,12 +273,12 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 			}
 			r.advance(models.StatusWebhookRetryDelay(1) + time.Second)
 			recv.set(204, true)
-			mustNil(t, runStatusWebhook(h, d.ID))
-			mustNil(t, db.Where("id = ?", d.ID).Take(&d).Error)
+			swMustNil(t, runStatusWebhook(h, d.ID))
+			swMustNil(t, db.Where("id = ?", d.ID).Take(&d).Error)
 			if d.Status != models.StatusWebhookSent || d.Attempts != 2 {
 				t.Fatalf("after 204: %+v", d)
 			}
-			mustNil(t, runStatusWebhook(h, d.ID)) // done: nothing sent again
+			swMustNil(t, runStatusWebhook(h, d.ID)) // done: nothing sent again
 			got, bad := recv.received()
 			if len(bad) > 0 || len(got) != 4 {
 				t.Fatalf("receiver: %d requests, problems %v", len(got), bad)
@@ -297,12 +297,12 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 			// A pooled connection goes where the name pointed when it was dialled (allowed then);
 			// a new connection resolves again.
 			sender.Close()
-			mustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
+			swMustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
 			ds := r.deliveries(t, sub.ID)
 			d := ds[len(ds)-1]
 			before, _ := recv.received()
-			mustNil(t, runStatusWebhook(h, d.ID))
-			mustNil(t, db.Where("id = ?", d.ID).Take(&d).Error)
+			swMustNil(t, runStatusWebhook(h, d.ID))
+			swMustNil(t, db.Where("id = ?", d.ID).Take(&d).Error)
 			if d.Status != models.StatusWebhookFailed || !strings.Contains(d.LastError, "refuse") {
 				t.Fatalf("after rebinding: %+v", d)
 			}
@@ -313,7 +313,7 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 			r.res.set("hooks.test", "127.0.0.1")
 			strict := models.NewStore(db, nil)
 			strictSender, err := NewSubscriberSender(strict, "test", r.res)
-			mustNil(t, err)
+			swMustNil(t, err)
 			res := strictSender.Guard().Check(netip.MustParseAddr("127.0.0.1"))
 			if res == nil {
 				t.Fatal("the default subscriber guard admits loopback")
@@ -321,12 +321,12 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 		})
 
 		t.Run("410 Gone unsubscribes", func(t *testing.T) {
-			mustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
+			swMustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
 			ds := r.deliveries(t, sub.ID)
 			recv.set(410, true)
-			mustNil(t, runStatusWebhook(h, ds[len(ds)-1].ID))
+			swMustNil(t, runStatusWebhook(h, ds[len(ds)-1].ID))
 			var s models.StatusSubscriber
-			mustNil(t, db.Where("id = ?", sub.ID).Take(&s).Error)
+			swMustNil(t, db.Where("id = ?", sub.ID).Take(&s).Error)
 			if s.UnsubscribedAt == nil || s.Address != "" || len(s.SecretSealed) != 0 {
 				t.Fatalf("after 410: %+v", s)
 			}
@@ -334,10 +334,10 @@ func TestStatusWebhookSubscriber(t *testing.T) {
 	})
 }
 
-// mustSender is a sender with the operators' default guard (loopback refused, private allowed).
-func mustSender(t *testing.T) *deliver.Sender {
+// swPlainSender is a sender with the operators' default guard (loopback refused, private allowed).
+func swPlainSender(t *testing.T) *deliver.Sender {
 	s, err := deliver.NewSender(deliver.Config{})
-	mustNil(t, err)
+	swMustNil(t, err)
 	return s
 }
 
@@ -346,7 +346,7 @@ func TestStatusWebhookSweeperAfterRedisFlush(t *testing.T) {
 	t.Parallel()
 	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
 	opt, err := asynq.ParseRedisURI(modeltest.MustRedisURL(t))
-	mustNil(t, err)
+	swMustNil(t, err)
 	r := newSubsRig(t, db)
 	r.store.SetClock(time.Now)
 	log := slog.New(slog.DiscardHandler)
@@ -358,7 +358,7 @@ func TestStatusWebhookSweeperAfterRedisFlush(t *testing.T) {
 	r.store.SetEnqueuer(q)
 	r.res.set("hooks.example.net", "93.184.216.34")
 	_, err = r.store.Subscribe(context.Background(), r.page.ID, models.SubscribeInput{Kind: models.SubscriberWebhook, Address: "https://hooks.example.net/x"})
-	mustNil(t, err)
+	swMustNil(t, err)
 	sub := r.subscriber(t, "https://hooks.example.net/x")
 	id := r.deliveries(t, sub.ID)[0].ID
 	if _, err := insp.GetTaskInfo(QueueDefault, "swh:"+id); err != nil {
@@ -366,7 +366,7 @@ func TestStatusWebhookSweeperAfterRedisFlush(t *testing.T) {
 	}
 	rdb := opt.MakeRedisClient().(redis.UniversalClient)
 	defer rdb.Close()
-	mustNil(t, rdb.FlushDB(context.Background()).Err())
+	swMustNil(t, rdb.FlushDB(context.Background()).Err())
 	if _, err := insp.GetTaskInfo(QueueDefault, "swh:"+id); err == nil {
 		t.Fatal("the task survived the flush")
 	}
@@ -375,7 +375,7 @@ func TestStatusWebhookSweeperAfterRedisFlush(t *testing.T) {
 	client2 := asynq.NewClient(opt)
 	defer client2.Close()
 	h := &StatusWebhooks{Store: r.store, Queue: &Queue{Client: client2, Inspector: insp, Log: log}, Log: log}
-	mustNil(t, h.Sweep(context.Background(), nil))
+	swMustNil(t, h.Sweep(context.Background(), nil))
 	if _, err := insp.GetTaskInfo(QueueDefault, "swh:"+id); err != nil {
 		t.Fatalf("the sweeper did not put the task back: %v", err)
 	}

@@ -95,8 +95,8 @@ func (s *Store) SubscriberGuard() *netguard.Guard {
 	return netguard.NewStrict(s.subs.allow, s.subs.deny)
 }
 
-// AllTopics are the topics of a subscriber who chose none.
-var AllTopics = []string{TopicIncidents, TopicMaintenance, TopicComponentStatus}
+// AllSubscriberTopics are the topics of a subscriber who chose none.
+var AllSubscriberTopics = []string{TopicIncidents, TopicMaintenance, TopicComponentStatus}
 
 // SubscribeInput is a sign-up from the public.
 type SubscribeInput struct {
@@ -176,7 +176,7 @@ func (s *Store) checkSubscriberURL(ctx context.Context, raw string) (string, err
 		ips = []netip.Addr{ip}
 	} else {
 		lctx, cancel := context.WithTimeout(ctx, netguard.LookupTimeout)
-		addrs, err := resolverOf(s.subs.resolver).LookupIPAddr(lctx, host)
+		addrs, err := subscriberResolverOf(s.subs.resolver).LookupIPAddr(lctx, host)
 		cancel()
 		for _, a := range addrs {
 			if ip, ok := netip.AddrFromSlice(a.IP); ok {
@@ -197,15 +197,15 @@ func (s *Store) checkSubscriberURL(ctx context.Context, raw string) (string, err
 	return u.String(), nil
 }
 
-func resolverOf(r netguard.Resolver) netguard.Resolver {
+func subscriberResolverOf(r netguard.Resolver) netguard.Resolver {
 	if r == nil {
 		return net.DefaultResolver
 	}
 	return r
 }
 
-// newWebhookSecret returns "whsec_" + base64 of 32 random bytes.
-func newWebhookSecret() (string, error) {
+// newSubscriberSecret returns "whsec_" + base64 of 32 random bytes.
+func newSubscriberSecret() (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -213,7 +213,7 @@ func newWebhookSecret() (string, error) {
 	return WebhookSecretPrefix + base64.StdEncoding.EncodeToString(b), nil
 }
 
-func jsonList(xs []string) string {
+func subscriberJSONList(xs []string) string {
 	if xs == nil {
 		xs = []string{}
 	}
@@ -221,7 +221,7 @@ func jsonList(xs []string) string {
 	return string(b)
 }
 
-func parseList(s string) []string {
+func subscriberParseList(s string) []string {
 	var out []string
 	_ = json.Unmarshal([]byte(s), &out)
 	return out
@@ -247,7 +247,7 @@ func (s *Store) Subscribe(ctx context.Context, pageID string, in SubscribeInput)
 		}
 		return nil, err
 	}
-	topics, err := cleanTopics(in.Topics)
+	topics, err := cleanSubscriberTopics(in.Topics)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func (s *Store) Subscribe(ctx context.Context, pageID string, in SubscribeInput)
 	}
 	res := &SubscribeResult{Kind: in.Kind}
 	if in.Kind == SubscriberWebhook {
-		if res.Secret, err = newWebhookSecret(); err != nil {
+		if res.Secret, err = newSubscriberSecret(); err != nil {
 			return nil, err
 		}
 		if s.sealer == nil {
@@ -279,7 +279,7 @@ func (s *Store) Subscribe(ctx context.Context, pageID string, in SubscribeInput)
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			sub = StatusSubscriber{ID: newID(), PageID: page.ID, Kind: in.Kind, Address: addr,
-				ComponentIDs: jsonList(comps), Topics: jsonList(topics), CreatedAt: now}
+				ComponentIDs: subscriberJSONList(comps), Topics: subscriberJSONList(topics), CreatedAt: now}
 			if in.Kind == SubscriberWebhook {
 				if sub.SecretSealed, err = s.sealer.seal([]byte(res.Secret), subscriberSecretAD(sub.ID)); err != nil {
 					return err
@@ -294,7 +294,7 @@ func (s *Store) Subscribe(ctx context.Context, pageID string, in SubscribeInput)
 		case sub.ConfirmedAt != nil:
 			return nil // subscribed already: nothing changes, nothing is said
 		}
-		up := map[string]any{"component_ids": jsonList(comps), "topics": jsonList(topics)}
+		up := map[string]any{"component_ids": subscriberJSONList(comps), "topics": subscriberJSONList(topics)}
 		if in.Kind == SubscriberWebhook {
 			sealed, err := s.sealer.seal([]byte(res.Secret), subscriberSecretAD(sub.ID))
 			if err != nil {
@@ -335,18 +335,18 @@ func (s *Store) Subscribe(ctx context.Context, pageID string, in SubscribeInput)
 
 func subscriberSecretAD(id string) string { return "status_subscriber:" + id }
 
-func cleanTopics(in []string) ([]string, error) {
+func cleanSubscriberTopics(in []string) ([]string, error) {
 	var out []string
 	for _, t := range in {
 		t = strings.ToLower(strings.TrimSpace(t))
-		if !slices.Contains(AllTopics, t) {
+		if !slices.Contains(AllSubscriberTopics, t) {
 			return nil, FieldError(EINVALID, "topics", "unknown topic %q (incidents, maintenance, component_status)", t)
 		}
 		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
-	if len(out) == 0 || len(out) == len(AllTopics) {
+	if len(out) == 0 || len(out) == len(AllSubscriberTopics) {
 		return []string{}, nil // every topic, stored as none chosen
 	}
 	slices.Sort(out)
@@ -378,7 +378,7 @@ func (s *Store) cleanSubscriberComponents(ctx context.Context, pageID string, id
 	return out, nil
 }
 
-func (s *Store) pageURL(p *StatusPage) string {
+func (s *Store) subscriberPageURL(p *StatusPage) string {
 	if s.links.Base() == "" {
 		return ""
 	}
@@ -431,7 +431,7 @@ func (s *Store) queueVerification(tx *Tx, page *StatusPage, sub *StatusSubscribe
 	data := map[string]any{
 		"challenge":     challenge,
 		"subscriber_id": sub.ID,
-		"page":          s.pagePayload(page),
+		"page":          s.subscriberPagePayload(page),
 		"instructions":  "Answer this request with a 2xx status and the JSON body {\"challenge\": \"<the challenge>\"} to confirm the subscription.",
 	}
 	d, err := s.newStatusWebhook(sub.ID, EventSubscriptionVerify, data)
@@ -445,8 +445,8 @@ func (s *Store) queueVerification(tx *Tx, page *StatusPage, sub *StatusSubscribe
 	return nil
 }
 
-func (s *Store) pagePayload(p *StatusPage) map[string]any {
-	return map[string]any{"id": p.ID, "name": p.Name, "url": s.pageURL(p)}
+func (s *Store) subscriberPagePayload(p *StatusPage) map[string]any {
+	return map[string]any{"id": p.ID, "name": p.Name, "url": s.subscriberPageURL(p)}
 }
 
 // newStatusWebhook builds a pending delivery with the Standard Webhooks payload shape:
@@ -607,7 +607,7 @@ func (s *Store) endSubscription(tx *Tx, sub *StatusSubscriber) error {
 // row. They are enqueued after commit; the sweepers find them if that is lost.
 // Callers: public incident updates, maintenance windows, published component status changes.
 func (s *Store) queueSubscriberNotices(tx *Tx, n SubscriberNotice) error {
-	if !slices.Contains(AllTopics, n.Topic) {
+	if !slices.Contains(AllSubscriberTopics, n.Topic) {
 		return fmt.Errorf("subscriber notice: unknown topic %q", n.Topic)
 	}
 	var pages []StatusPage
@@ -688,15 +688,15 @@ func (s *Store) queueSubscriberNotices(tx *Tx, n SubscriberNotice) error {
 		}
 		pi = &p
 	}
-	contents := map[string]*noticeContent{}
+	contents := map[string]*subscriberNoticeContent{}
 	var mails []MailInput
 	var hooks []*StatusWebhookDelivery
 	for i := range subs {
 		sub := &subs[i]
-		if t := parseList(sub.Topics); len(t) > 0 && !slices.Contains(t, n.Topic) {
+		if t := subscriberParseList(sub.Topics); len(t) > 0 && !slices.Contains(t, n.Topic) {
 			continue
 		}
-		if chosen := parseList(sub.ComponentIDs); len(chosen) > 0 && len(n.ComponentIDs) > 0 {
+		if chosen := subscriberParseList(sub.ComponentIDs); len(chosen) > 0 && len(n.ComponentIDs) > 0 {
 			hit := false
 			for _, c := range n.ComponentIDs {
 				if slices.Contains(chosen, c) {
@@ -710,7 +710,7 @@ func (s *Store) queueSubscriberNotices(tx *Tx, n SubscriberNotice) error {
 		page := concerned[sub.PageID]
 		c := contents[page.ID]
 		if c == nil {
-			c = s.noticeContent(page, shown[page.ID], names, affected, pi, n)
+			c = s.subscriberNoticeContent(page, shown[page.ID], names, affected, pi, n)
 			contents[page.ID] = c
 		}
 		token, err := s.IssueLink(LinkUnsubscribe, sub.ID, "", UnsubscribeLinkTTL)
@@ -814,13 +814,13 @@ func (s *Store) queueMailBatch(tx *Tx, ins []MailInput) ([]MailRef, error) {
 	return refs, nil
 }
 
-type noticeContent struct {
+type subscriberNoticeContent struct {
 	subject, text, html string
 	data                map[string]any
 }
 
-// HumanStatus is a component status as customers read it ("Partial outage").
-func HumanStatus(st ComponentStatus) string {
+// subscriberStatusLabel is a component status as customers read it ("Partial outage").
+func subscriberStatusLabel(st ComponentStatus) string {
 	switch st {
 	case StatusDegradedPerformance:
 		return "Degraded performance"
@@ -834,7 +834,7 @@ func HumanStatus(st ComponentStatus) string {
 	return "Operational"
 }
 
-func humanWord(s string) string {
+func subscriberWord(s string) string {
 	s = strings.ReplaceAll(s, "_", " ")
 	if s == "" {
 		return s
@@ -842,9 +842,9 @@ func humanWord(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// noticeContent renders one notice for one page (mail subject, text, HTML, webhook data).
-func (s *Store) noticeContent(page *StatusPage, shown map[string]StatusPageComponent, names map[string]string,
-	affected []AffectedComponent, pi *PublicIncident, n SubscriberNotice) *noticeContent {
+// subscriberNoticeContent renders one notice for one page (mail subject, text, HTML, webhook data).
+func (s *Store) subscriberNoticeContent(page *StatusPage, shown map[string]StatusPageComponent, names map[string]string,
+	affected []AffectedComponent, pi *PublicIncident, n SubscriberNotice) *subscriberNoticeContent {
 	display := func(id string) string {
 		if pc, ok := shown[id]; ok && pc.DisplayName != "" {
 			return pc.DisplayName
@@ -859,8 +859,8 @@ func (s *Store) noticeContent(page *StatusPage, shown map[string]StatusPageCompo
 		loc = time.UTC
 	}
 	when := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST") }
-	base := s.pageURL(page)
-	c := &noticeContent{data: map[string]any{"page": s.pagePayload(page)}}
+	base := s.subscriberPageURL(page)
+	c := &subscriberNoticeContent{data: map[string]any{"page": s.subscriberPagePayload(page)}}
 	var lines []string // text lines after the headline
 	var link string
 	compList := func(ids []string) []map[string]any {
@@ -881,20 +881,20 @@ func (s *Store) noticeContent(page *StatusPage, shown map[string]StatusPageCompo
 				continue
 			}
 			comps = append(comps, map[string]any{"id": a.ComponentID, "name": display(a.ComponentID), "status": a.Status})
-			lines = append(lines, fmt.Sprintf("%s: %s", display(a.ComponentID), HumanStatus(a.Status)))
+			lines = append(lines, fmt.Sprintf("%s: %s", display(a.ComponentID), subscriberStatusLabel(a.Status)))
 		}
 		if base != "" {
 			link = base + "/incidents/" + url.PathEscape(pi.ID)
 		}
-		c.subject = fmt.Sprintf("[%s] %s: %s", page.Name, humanWord(string(u.Status)), pi.Title)
-		c.text = fmt.Sprintf("%s — %s\n\n%s\n", pi.Title, humanWord(string(u.Status)), u.Message)
+		c.subject = fmt.Sprintf("[%s] %s: %s", page.Name, subscriberWord(string(u.Status)), pi.Title)
+		c.text = fmt.Sprintf("%s — %s\n\n%s\n", pi.Title, subscriberWord(string(u.Status)), u.Message)
 		c.data["incident"] = map[string]any{"id": pi.ID, "title": pi.Title, "status": pi.Status, "impact": pi.Impact, "url": link}
 		c.data["update"] = map[string]any{"id": u.ID, "status": u.Status, "message": u.Message, "created_at": u.CreatedAt.UTC().Format(time.RFC3339), "components": comps}
 	case n.Maintenance != nil:
 		w := n.Maintenance
 		verb := map[string]string{"maintenance.scheduled": "Scheduled", "maintenance.started": "In progress", "maintenance.completed": "Completed"}[n.Event]
 		if verb == "" {
-			verb = humanWord(string(w.Status))
+			verb = subscriberWord(string(w.Status))
 		}
 		if base != "" {
 			link = base + "/maintenance/" + url.PathEscape(w.ID)
@@ -913,8 +913,8 @@ func (s *Store) noticeContent(page *StatusPage, shown map[string]StatusPageCompo
 	default:
 		name := display(n.ComponentID)
 		link = base
-		c.subject = fmt.Sprintf("[%s] %s is now %s", page.Name, name, strings.ToLower(HumanStatus(n.Status)))
-		c.text = fmt.Sprintf("%s: %s\n", name, HumanStatus(n.Status))
+		c.subject = fmt.Sprintf("[%s] %s is now %s", page.Name, name, strings.ToLower(subscriberStatusLabel(n.Status)))
+		c.text = fmt.Sprintf("%s: %s\n", name, subscriberStatusLabel(n.Status))
 		c.data["component"] = map[string]any{"id": n.ComponentID, "name": name, "status": n.Status}
 	}
 	if len(lines) > 0 {
@@ -1154,8 +1154,8 @@ func (s *Store) DueStatusWebhooks(ctx context.Context, before time.Time, limit i
 
 // ---- The console's side ----
 
-// statusPageFor loads a page the actor may read with at least min.
-func (s *Store) statusPageFor(ctx context.Context, a *Actor, pageID string, min Role) (*StatusPage, error) {
+// subscriberPageFor loads a page the actor may read with at least min.
+func (s *Store) subscriberPageFor(ctx context.Context, a *Actor, pageID string, min Role) (*StatusPage, error) {
 	if !validID(pageID) {
 		return nil, notFound("status page")
 	}
@@ -1189,7 +1189,7 @@ func (s *Store) SubscriberCount(ctx context.Context, a *Actor, page *StatusPage)
 // ListSubscribers returns a page's subscribers (confirmed and pending, not unsubscribed),
 // newest first, and their total. Admins.
 func (s *Store) ListSubscribers(ctx context.Context, a *Actor, pageID string, first int, after string) (*Page[StatusSubscriber], int, error) {
-	p, err := s.statusPageFor(ctx, a, pageID, RoleAdmin)
+	p, err := s.subscriberPageFor(ctx, a, pageID, RoleAdmin)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -1217,7 +1217,7 @@ func (s *Store) RemoveSubscriber(ctx context.Context, a *Actor, id string) (*Sta
 		}
 		return nil, err
 	}
-	page, err := s.statusPageFor(ctx, a, sub.PageID, RoleAdmin)
+	page, err := s.subscriberPageFor(ctx, a, sub.PageID, RoleAdmin)
 	if err != nil {
 		if CodeOf(err) == ENOTFOUND {
 			return nil, notFound("subscriber")
@@ -1241,7 +1241,7 @@ func (s *Store) RemoveSubscriber(ctx context.Context, a *Actor, id string) (*Sta
 
 // SubscriberComponents returns the components a subscriber chose (none: every component).
 func (s *Store) SubscriberComponents(ctx context.Context, sub *StatusSubscriber) ([]*Component, error) {
-	ids := parseList(sub.ComponentIDs)
+	ids := subscriberParseList(sub.ComponentIDs)
 	if len(ids) == 0 {
 		return []*Component{}, nil
 	}
@@ -1252,16 +1252,16 @@ func (s *Store) SubscriberComponents(ctx context.Context, sub *StatusSubscriber)
 
 // SubscriberTopics returns the topics a subscriber chose (every topic when none was).
 func SubscriberTopics(sub *StatusSubscriber) []string {
-	if t := parseList(sub.Topics); len(t) > 0 {
+	if t := subscriberParseList(sub.Topics); len(t) > 0 {
 		return t
 	}
-	return AllTopics
+	return AllSubscriberTopics
 }
 
 // ExportSubscribersCSV writes a page's subscribers as CSV (admins): kind, address, components
 // (names, "all" when none was chosen), topics, created, confirmed.
 func (s *Store) ExportSubscribersCSV(ctx context.Context, a *Actor, pageID string, w io.Writer) error {
-	p, err := s.statusPageFor(ctx, a, pageID, RoleAdmin)
+	p, err := s.subscriberPageFor(ctx, a, pageID, RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -1281,7 +1281,7 @@ func (s *Store) ExportSubscribersCSV(ctx context.Context, a *Actor, pageID strin
 	_ = cw.Write([]string{"kind", "address", "components", "topics", "created_at", "confirmed_at"})
 	for _, sub := range subs {
 		var cn []string
-		for _, id := range parseList(sub.ComponentIDs) {
+		for _, id := range subscriberParseList(sub.ComponentIDs) {
 			cn = append(cn, names[id])
 		}
 		compCell := "all"
@@ -1293,14 +1293,14 @@ func (s *Store) ExportSubscribersCSV(ctx context.Context, a *Actor, pageID strin
 			confirmed = sub.ConfirmedAt.UTC().Format(time.RFC3339)
 		}
 		// A cell starting with =, +, - or @ is a formula to spreadsheets: quote it.
-		_ = cw.Write([]string{string(sub.Kind), csvSafe(sub.Address), csvSafe(compCell), strings.Join(SubscriberTopics(&sub), "; "),
+		_ = cw.Write([]string{string(sub.Kind), subscriberCSVCell(sub.Address), subscriberCSVCell(compCell), strings.Join(SubscriberTopics(&sub), "; "),
 			sub.CreatedAt.UTC().Format(time.RFC3339), confirmed})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-func csvSafe(s string) string {
+func subscriberCSVCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -17,19 +17,19 @@ import (
 	"github.com/switchboard-hub/switchboard/models/modeltest"
 )
 
-// fakeResolver answers host names from a map that a test changes (DNS rebinding).
-type fakeResolver struct {
+// subsResolver answers host names from a map that a test changes (DNS rebinding).
+type subsResolver struct {
 	mu sync.Mutex
 	m  map[string][]string
 }
 
-func (r *fakeResolver) set(host string, ips ...string) {
+func (r *subsResolver) set(host string, ips ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.m[host] = ips
 }
 
-func (r *fakeResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+func (r *subsResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ips, ok := r.m[host]
@@ -62,18 +62,18 @@ func subsPage(t *testing.T, f *fixture, accountID, slug string) (*models.StatusP
 	return &p, comps
 }
 
-func subsFixture(t *testing.T, db *models.DB) (*fixture, *fakeResolver) {
+func subsFixture(t *testing.T, db *models.DB) (*fixture, *subsResolver) {
 	f := MustInstalled(t, db)
 	f.Store.SetPublicURL("https://sb.example.com")
 	mustNoErr(t, f.Store.SetLinkKey(bytes.Repeat([]byte{7}, 32)))
 	mustNoErr(t, f.Store.SetEncryptionKey(bytes.Repeat([]byte{9}, 32)))
 	f.Store.SetMailKept(true)
-	r := &fakeResolver{m: map[string][]string{"hooks.example.net": {"93.184.216.34"}}}
+	r := &subsResolver{m: map[string][]string{"hooks.example.net": {"93.184.216.34"}}}
 	f.Store.SetSubscriberResolver(r)
 	return f, r
 }
 
-var confirmLinkRe = regexp.MustCompile(`https://sb\.example\.com/status/[a-z0-9-]+/confirm/(\S+)`)
+var subsConfirmLinkRe = regexp.MustCompile(`https://sb\.example\.com/status/[a-z0-9-]+/confirm/(\S+)`)
 
 func TestSubscribeEmail(t *testing.T) {
 	t.Parallel()
@@ -124,7 +124,7 @@ func TestSubscribeEmail(t *testing.T) {
 			if len(ms) != 1 || ms[0].Kind != models.MailVerification || !strings.Contains(ms[0].Subject, page.Name) {
 				t.Fatalf("mails %+v", ms)
 			}
-			m := confirmLinkRe.FindStringSubmatch(ms[0].TextBody)
+			m := subsConfirmLinkRe.FindStringSubmatch(ms[0].TextBody)
 			if m == nil {
 				t.Fatalf("no confirm link in %q", ms[0].TextBody)
 			}

@@ -38,10 +38,10 @@ const subscribeBodyLimit = "16K"
 // Sign-up limits: per client address and per subscriber address (per replica; the store also
 // sends an unconfirmed address at most one confirmation per models.SubscriberResendWindow).
 var (
-	ipRate      = rate.Every(6 * time.Second) // 10 a minute
-	ipBurst     = 10
-	addressRate = rate.Every(5 * time.Minute)
-	addrBurst   = 3
+	subIPRate       = rate.Every(6 * time.Second) // 10 a minute
+	subIPBurst      = 10
+	subAddressRate  = rate.Every(5 * time.Minute)
+	subAddressBurst = 3
 )
 
 // subscribeRoutes registers the subscription flow under g.
@@ -55,24 +55,24 @@ func (h *Handler) subscribeRoutes(g *echo.Group) {
 	g.POST("/unsubscribe/:token", h.unsubscribe, limit)
 }
 
-// keyedLimiter is a token bucket per key, forgetting keys idle for a while.
-type keyedLimiter struct {
+// subKeyedLimiter is a token bucket per key, forgetting keys idle for a while.
+type subKeyedLimiter struct {
 	mu    sync.Mutex
 	r     rate.Limit
 	burst int
-	m     map[string]*limiterEntry
+	m     map[string]*subLimiterEntry
 }
 
-type limiterEntry struct {
+type subLimiterEntry struct {
 	l    *rate.Limiter
 	last time.Time
 }
 
-func newKeyedLimiter(r rate.Limit, burst int) *keyedLimiter {
-	return &keyedLimiter{r: r, burst: burst, m: map[string]*limiterEntry{}}
+func newSubKeyedLimiter(r rate.Limit, burst int) *subKeyedLimiter {
+	return &subKeyedLimiter{r: r, burst: burst, m: map[string]*subLimiterEntry{}}
 }
 
-func (k *keyedLimiter) allow(key string) bool {
+func (k *subKeyedLimiter) allow(key string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	now := time.Now()
@@ -85,24 +85,24 @@ func (k *keyedLimiter) allow(key string) bool {
 	}
 	e := k.m[key]
 	if e == nil {
-		e = &limiterEntry{l: rate.NewLimiter(k.r, k.burst)}
+		e = &subLimiterEntry{l: rate.NewLimiter(k.r, k.burst)}
 		k.m[key] = e
 	}
 	e.last = now
 	return e.l.AllowN(now, 1)
 }
 
-type subscribeLimits struct{ ip, address *keyedLimiter }
+type subLimits struct{ ip, address *subKeyedLimiter }
 
-// limits are per Handler (tests build several).
-var limits sync.Map // *Handler → *subscribeLimits
+// subLimitsOf holds each Handler's limits (tests build several).
+var subLimitsOf sync.Map // *Handler → *subLimits
 
-func (h *Handler) limits() *subscribeLimits {
-	if l, ok := limits.Load(h); ok {
-		return l.(*subscribeLimits)
+func (h *Handler) subscribeLimits() *subLimits {
+	if l, ok := subLimitsOf.Load(h); ok {
+		return l.(*subLimits)
 	}
-	l, _ := limits.LoadOrStore(h, &subscribeLimits{ip: newKeyedLimiter(ipRate, ipBurst), address: newKeyedLimiter(addressRate, addrBurst)})
-	return l.(*subscribeLimits)
+	l, _ := subLimitsOf.LoadOrStore(h, &subLimits{ip: newSubKeyedLimiter(subIPRate, subIPBurst), address: newSubKeyedLimiter(subAddressRate, subAddressBurst)})
+	return l.(*subLimits)
 }
 
 // subscriptionPage finds the page a sign-up names. A private page needs its reader's viewer
@@ -115,7 +115,7 @@ func (h *Handler) subscriptionPage(c echo.Context) (*models.StatusPage, error) {
 	p, err := h.Store.PageForSubscribers(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		if models.CodeOf(err) == models.ENOTFOUND {
-			return nil, h.notFound(c)
+			return nil, h.subNotFound(c)
 		}
 		return nil, err
 	}
@@ -125,11 +125,11 @@ func (h *Handler) subscriptionPage(c echo.Context) (*models.StatusPage, error) {
 	return p, nil
 }
 
-func (h *Handler) notFound(c echo.Context) error {
-	return h.render(c, http.StatusNotFound, view{Heading: "Page not found", Message: "There is no status page here."})
+func (h *Handler) subNotFound(c echo.Context) error {
+	return h.renderSub(c, http.StatusNotFound, subView{Heading: "Page not found", Message: "There is no status page here."})
 }
 
-var subTemplate = template.Must(template.New("sub").Parse(`<!doctype html>
+var subPageTemplate = template.Must(template.New("sub").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{{.Heading}}{{if .PageName}} · {{.PageName}}{{end}}</title>
 <style>
@@ -177,13 +177,13 @@ The first request is a subscription.verify: answer it 2xx with {"challenge": "�
 </main>
 </body></html>`))
 
-type view struct {
+type subView struct {
 	PageName, Heading, Message, Error, Button, Secret, Back, Action string
 	Form                                                            bool
 	Options                                                         []models.SubscribeOption
 }
 
-func (h *Handler) render(c echo.Context, status int, v view) error {
+func (h *Handler) renderSub(c echo.Context, status int, v subView) error {
 	hd := c.Response().Header()
 	// Tokens travel in these URLs: no caching, no referrer, no framing.
 	hd.Set("Cache-Control", "no-store")
@@ -191,24 +191,24 @@ func (h *Handler) render(c echo.Context, status int, v view) error {
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	var b bytes.Buffer
-	if err := subTemplate.Execute(&b, v); err != nil {
+	if err := subPageTemplate.Execute(&b, v); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, b.Bytes())
 }
 
-// pagePath is the page's path as the request reached it: /status/{slug}, or "" at the root of
+// subPagePath is the page's path as the request reached it: /status/{slug}, or "" at the root of
 // its custom host.
-func (h *Handler) pagePath(c echo.Context, p *models.StatusPage) string {
+func (h *Handler) subPagePath(c echo.Context, p *models.StatusPage) string {
 	if c.Param("slug") == "" {
 		return ""
 	}
 	return "/status/" + url.PathEscape(p.Slug)
 }
 
-// backLink is the page itself.
-func (h *Handler) backLink(c echo.Context, p *models.StatusPage) string {
-	return h.pagePath(c, p) + "/"
+// subBackLink is the page itself.
+func (h *Handler) subBackLink(c echo.Context, p *models.StatusPage) string {
+	return h.subPagePath(c, p) + "/"
 }
 
 func (h *Handler) subscribeForm(c echo.Context) error {
@@ -220,8 +220,8 @@ func (h *Handler) subscribeForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, view{PageName: p.Name, Heading: "Subscribe to updates", Form: true, Options: opts,
-		Action: h.pagePath(c, p) + "/subscribe", Back: h.backLink(c, p)})
+	return h.renderSub(c, http.StatusOK, subView{PageName: p.Name, Heading: "Subscribe to updates", Form: true, Options: opts,
+		Action: h.subPagePath(c, p) + "/subscribe", Back: h.subBackLink(c, p)})
 }
 
 // subscribeRequest is the JSON body of a sign-up (the form has the same names).
@@ -234,12 +234,12 @@ type subscribeRequest struct {
 	Topics     []string `json:"topics"`
 }
 
-func wantsJSON(c echo.Context) bool {
+func subWantsJSON(c echo.Context) bool {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	return strings.HasPrefix(ct, echo.MIMEApplicationJSON) || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
 }
 
-func (h *Handler) readSubscribe(c echo.Context) (subscribeRequest, error) {
+func (h *Handler) readSubscribeRequest(c echo.Context) (subscribeRequest, error) {
 	var in subscribeRequest
 	req := c.Request()
 	if strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
@@ -277,19 +277,19 @@ func (h *Handler) subscribe(c echo.Context) error {
 	if err != nil || p == nil {
 		return err
 	}
-	asJSON := wantsJSON(c)
+	asJSON := subWantsJSON(c)
 	fail := func(status int, msg string) error {
 		if asJSON {
 			return c.JSON(status, map[string]string{"error": msg})
 		}
-		return h.render(c, status, view{PageName: p.Name, Heading: "Subscribe to updates", Error: msg, Back: h.backLink(c, p)})
+		return h.renderSub(c, status, subView{PageName: p.Name, Heading: "Subscribe to updates", Error: msg, Back: h.subBackLink(c, p)})
 	}
-	lim := h.limits()
+	lim := h.subscribeLimits()
 	if !lim.ip.allow(c.RealIP()) {
 		c.Response().Header().Set("Retry-After", "60")
 		return fail(http.StatusTooManyRequests, "Too many sign-ups from your network. Try again in a minute.")
 	}
-	in, err := h.readSubscribe(c)
+	in, err := h.readSubscribeRequest(c)
 	if err != nil {
 		return fail(http.StatusBadRequest, models.ErrorMessage(err))
 	}
@@ -317,26 +317,26 @@ func (h *Handler) subscribe(c echo.Context) error {
 		}
 		return c.JSON(http.StatusAccepted, out)
 	}
-	return h.render(c, http.StatusAccepted, view{PageName: p.Name, Heading: "Almost there", Message: msg, Secret: res.Secret, Back: h.backLink(c, p)})
+	return h.renderSub(c, http.StatusAccepted, subView{PageName: p.Name, Heading: "Almost there", Message: msg, Secret: res.Secret, Back: h.subBackLink(c, p)})
 }
 
-// linkFailure shows why a link does nothing (never more about an invalid one).
-func (h *Handler) linkFailure(c echo.Context, err error, what string) error {
+// subLinkFailure shows why a link does nothing (never more about an invalid one).
+func (h *Handler) subLinkFailure(c echo.Context, err error, what string) error {
 	switch models.CodeOf(err) {
 	case models.ECONFLICT:
-		return h.render(c, http.StatusGone, view{Heading: "Link already used", Message: "This " + what + " link has been used already."})
+		return h.renderSub(c, http.StatusGone, subView{Heading: "Link already used", Message: "This " + what + " link has been used already."})
 	case models.EINVALID:
 		msg := models.ErrorMessage(err)
 		if strings.Contains(msg, "expired") {
-			return h.render(c, http.StatusGone, view{Heading: "Link expired", Message: "This " + what + " link has expired. Sign up again to get a new one."})
+			return h.renderSub(c, http.StatusGone, subView{Heading: "Link expired", Message: "This " + what + " link has expired. Sign up again to get a new one."})
 		}
-		return h.render(c, http.StatusBadRequest, view{Heading: "Link not valid", Message: "This " + what + " link is not valid."})
+		return h.renderSub(c, http.StatusBadRequest, subView{Heading: "Link not valid", Message: "This " + what + " link is not valid."})
 	}
 	return err
 }
 
-// sameSlug: a link works under its own page only (its slug, or the root of its custom host).
-func sameSlug(c echo.Context, l *models.SubscriberLink) bool {
+// subSameSlug: a link works under its own page only (its slug, or the root of its custom host).
+func subSameSlug(c echo.Context, l *models.SubscriberLink) bool {
 	if l == nil || l.Page == nil {
 		return false
 	}
@@ -353,41 +353,41 @@ func sameSlug(c echo.Context, l *models.SubscriberLink) bool {
 func (h *Handler) confirmPage(c echo.Context) error {
 	l, err := h.Store.PeekSubscriberLink(c.Request().Context(), c.Param("token"), models.LinkSubscriberConfirm)
 	if err != nil {
-		return h.linkFailure(c, err, "confirmation")
+		return h.subLinkFailure(c, err, "confirmation")
 	}
-	if !sameSlug(c, l) {
-		return h.notFound(c)
+	if !subSameSlug(c, l) {
+		return h.subNotFound(c)
 	}
-	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "Confirm your subscription",
+	return h.renderSub(c, http.StatusOK, subView{PageName: l.Page.Name, Heading: "Confirm your subscription",
 		Message: "Receive status updates from " + l.Page.Name + " at " + l.Subscriber.Address + ".", Button: "Confirm subscription"})
 }
 
 func (h *Handler) confirm(c echo.Context) error {
 	ctx := c.Request().Context()
-	if l, err := h.Store.PeekSubscriberLink(ctx, c.Param("token"), models.LinkSubscriberConfirm); err == nil && !sameSlug(c, l) {
-		return h.notFound(c)
+	if l, err := h.Store.PeekSubscriberLink(ctx, c.Param("token"), models.LinkSubscriberConfirm); err == nil && !subSameSlug(c, l) {
+		return h.subNotFound(c)
 	}
 	l, err := h.Store.ConfirmSubscription(ctx, c.Param("token"))
 	if err != nil {
-		return h.linkFailure(c, err, "confirmation")
+		return h.subLinkFailure(c, err, "confirmation")
 	}
-	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are subscribed",
+	return h.renderSub(c, http.StatusOK, subView{PageName: l.Page.Name, Heading: "You are subscribed",
 		Message: "Updates from " + l.Page.Name + " will reach " + l.Subscriber.Address + ". Every message has a link to unsubscribe.",
-		Back:    h.backLink(c, l.Page)})
+		Back:    h.subBackLink(c, l.Page)})
 }
 
 func (h *Handler) unsubscribePage(c echo.Context) error {
 	l, err := h.Store.PeekSubscriberLink(c.Request().Context(), c.Param("token"), models.LinkUnsubscribe)
 	if err != nil {
-		return h.linkFailure(c, err, "unsubscribe")
+		return h.subLinkFailure(c, err, "unsubscribe")
 	}
-	if !sameSlug(c, l) {
-		return h.notFound(c)
+	if !subSameSlug(c, l) {
+		return h.subNotFound(c)
 	}
 	if l.Subscriber.UnsubscribedAt != nil {
-		return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are unsubscribed", Message: "Nothing more will be sent.", Back: h.backLink(c, l.Page)})
+		return h.renderSub(c, http.StatusOK, subView{PageName: l.Page.Name, Heading: "You are unsubscribed", Message: "Nothing more will be sent.", Back: h.subBackLink(c, l.Page)})
 	}
-	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "Unsubscribe",
+	return h.renderSub(c, http.StatusOK, subView{PageName: l.Page.Name, Heading: "Unsubscribe",
 		Message: "Stop receiving status updates from " + l.Page.Name + " at " + l.Subscriber.Address + ".", Button: "Unsubscribe"})
 }
 
@@ -395,8 +395,8 @@ func (h *Handler) unsubscribePage(c echo.Context) error {
 func (h *Handler) unsubscribe(c echo.Context) error {
 	ctx := c.Request().Context()
 	l, err := h.Store.PeekSubscriberLink(ctx, c.Param("token"), models.LinkUnsubscribe)
-	if err == nil && !sameSlug(c, l) {
-		return h.notFound(c)
+	if err == nil && !subSameSlug(c, l) {
+		return h.subNotFound(c)
 	}
 	if err == nil {
 		l, err = h.Store.Unsubscribe(ctx, c.Param("token"))
@@ -409,11 +409,11 @@ func (h *Handler) unsubscribe(c echo.Context) error {
 		if oneClick {
 			return c.NoContent(http.StatusBadRequest)
 		}
-		return h.linkFailure(c, err, "unsubscribe")
+		return h.subLinkFailure(c, err, "unsubscribe")
 	}
 	if oneClick {
 		return c.NoContent(http.StatusOK)
 	}
-	return h.render(c, http.StatusOK, view{PageName: l.Page.Name, Heading: "You are unsubscribed",
-		Message: "Nothing more will be sent. You can subscribe again from the status page.", Back: h.backLink(c, l.Page)})
+	return h.renderSub(c, http.StatusOK, subView{PageName: l.Page.Name, Heading: "You are unsubscribed",
+		Message: "Nothing more will be sent. You can subscribe again from the status page.", Back: h.subBackLink(c, l.Page)})
 }

@@ -28,8 +28,8 @@ import (
 	"github.com/switchboard-hub/switchboard/models/modeltest"
 )
 
-// inbox is a real SMTP server (emersion/go-smtp) on loopback that keeps what it receives.
-type inbox struct {
+// subInbox is a real SMTP server (emersion/go-smtp) on loopback that keeps what it receives.
+type subInbox struct {
 	mu   sync.Mutex
 	msgs []*mail.Message
 	raw  [][]byte
@@ -37,17 +37,17 @@ type inbox struct {
 	addr string
 }
 
-type inboxSession struct {
-	in *inbox
+type subInboxSession struct {
+	in *subInbox
 	to string
 }
 
-func (s *inboxSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *inboxSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (s *subInboxSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *subInboxSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.to = to
 	return nil
 }
-func (s *inboxSession) Data(r io.Reader) error {
+func (s *subInboxSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -61,12 +61,12 @@ func (s *inboxSession) Data(r io.Reader) error {
 	s.in.mu.Unlock()
 	return nil
 }
-func (s *inboxSession) Reset()        {}
-func (s *inboxSession) Logout() error { return nil }
+func (s *subInboxSession) Reset()        {}
+func (s *subInboxSession) Logout() error { return nil }
 
-func newInbox(t *testing.T) *inbox {
-	in := &inbox{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &inboxSession{in: in}, nil }))
+func newSubInbox(t *testing.T) *subInbox {
+	in := &subInbox{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &subInboxSession{in: in}, nil }))
 	srv.Domain = "mx.test"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -80,7 +80,7 @@ func newInbox(t *testing.T) *inbox {
 }
 
 // mailTo returns the messages received for addr, in order.
-func (in *inbox) mailTo(addr string) []*mail.Message {
+func (in *subInbox) mailTo(addr string) []*mail.Message {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var out []*mail.Message
@@ -92,8 +92,8 @@ func (in *inbox) mailTo(addr string) []*mail.Message {
 	return out
 }
 
-// textOf returns the decoded text/plain part of a message.
-func textOf(t *testing.T, m *mail.Message) string {
+// subTextOf returns the decoded text/plain part of a message.
+func subTextOf(t *testing.T, m *mail.Message) string {
 	t.Helper()
 	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
 	if err != nil {
@@ -116,23 +116,23 @@ func textOf(t *testing.T, m *mail.Message) string {
 	}
 }
 
-type rig struct {
-	t      *testing.T
-	db     *models.DB
-	store  *models.Store
-	srv    *httptest.Server
-	inbox  *inbox
-	mailer *jobs.Mailer
-	page   models.StatusPage
-	comp   string
-	acc    string
+type subRig struct {
+	t        *testing.T
+	db       *models.DB
+	store    *models.Store
+	srv      *httptest.Server
+	subInbox *subInbox
+	mailer   *jobs.Mailer
+	page     models.StatusPage
+	comp     string
+	acc      string
 }
 
-func newRig(t *testing.T, db *models.DB) *rig {
-	r := &rig{t: t, db: db}
+func newSubRig(t *testing.T, db *models.DB) *subRig {
+	r := &subRig{t: t, db: db}
 	r.store = models.NewStore(db, nil)
-	mustNil(t, r.store.SetLinkKey(bytes.Repeat([]byte{5}, 32)))
-	mustNil(t, r.store.SetEncryptionKey(bytes.Repeat([]byte{6}, 32)))
+	subMustNil(t, r.store.SetLinkKey(bytes.Repeat([]byte{5}, 32)))
+	subMustNil(t, r.store.SetEncryptionKey(bytes.Repeat([]byte{6}, 32)))
 	e := echo.New()
 	h := &Handler{Store: r.store, Log: slog.New(slog.DiscardHandler)}
 	h.Register(e)
@@ -140,24 +140,24 @@ func newRig(t *testing.T, db *models.DB) *rig {
 	t.Cleanup(r.srv.Close)
 	r.store.SetPublicURL(r.srv.URL)
 	h.PublicURL = r.srv.URL
-	r.inbox = newInbox(t)
-	cfg, err := jobs.ParseSMTPURL("smtp://"+r.inbox.addr+"?tls=none", "Status <status@example.com>")
-	mustNil(t, err)
+	r.subInbox = newSubInbox(t)
+	cfg, err := jobs.ParseSMTPURL("smtp://"+r.subInbox.addr+"?tls=none", "Status <status@example.com>")
+	subMustNil(t, err)
 	cfg.Timeout = 5 * time.Second
 	r.mailer = &jobs.Mailer{Store: r.store, Sender: &jobs.SMTPSender{Config: *cfg}, Log: slog.New(slog.DiscardHandler)}
 	now := time.Now().UTC()
 	r.acc = uuid.NewString()
-	mustNil(t, db.Create(&models.Account{ID: r.acc, Name: "Acme", CreatedAt: now, UpdatedAt: now}).Error)
+	subMustNil(t, db.Create(&models.Account{ID: r.acc, Name: "Acme", CreatedAt: now, UpdatedAt: now}).Error)
 	r.comp = uuid.NewString()
-	mustNil(t, db.Create(&models.Component{ID: r.comp, AccountID: r.acc, Name: "API", CreatedAt: now, UpdatedAt: now}).Error)
+	subMustNil(t, db.Create(&models.Component{ID: r.comp, AccountID: r.acc, Name: "API", CreatedAt: now, UpdatedAt: now}).Error)
 	r.page = models.StatusPage{ID: uuid.NewString(), AccountID: r.acc, Name: "Acme Status", Slug: "acme-" + r.acc[:8], BrandColor: "#1f6feb",
 		Visibility: models.PagePublic, ViewerKey: make([]byte, 32), TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
-	mustNil(t, db.Create(&r.page).Error)
-	mustNil(t, db.Create(&models.StatusPageComponent{PageID: r.page.ID, ComponentID: r.comp, Position: 0}).Error)
+	subMustNil(t, db.Create(&r.page).Error)
+	subMustNil(t, db.Create(&models.StatusPageComponent{PageID: r.page.ID, ComponentID: r.comp, Position: 0}).Error)
 	return r
 }
 
-func mustNil(t testing.TB, err error) {
+func subMustNil(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -165,16 +165,16 @@ func mustNil(t testing.TB, err error) {
 }
 
 // sendDue runs the mail task of every due message (the worker's part).
-func (r *rig) sendDue() {
+func (r *subRig) sendDue() {
 	r.t.Helper()
 	refs, err := r.store.DueMail(context.Background(), time.Now().Add(time.Second), 100)
-	mustNil(r.t, err)
+	subMustNil(r.t, err)
 	for _, ref := range refs {
-		mustNil(r.t, r.mailer.Send(context.Background(), jobs.NewMailTask(ref)))
+		subMustNil(r.t, r.mailer.Send(context.Background(), jobs.NewMailTask(ref)))
 	}
 }
 
-func (r *rig) post(path, contentType, body string, hdr ...string) (*http.Response, string) {
+func (r *subRig) post(path, contentType, body string, hdr ...string) (*http.Response, string) {
 	r.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, r.url(path), strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
@@ -182,41 +182,41 @@ func (r *rig) post(path, contentType, body string, hdr ...string) (*http.Respons
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
-	mustNil(r.t, err)
+	subMustNil(r.t, err)
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
 }
 
-func (r *rig) get(path string) (*http.Response, string) {
+func (r *subRig) get(path string) (*http.Response, string) {
 	r.t.Helper()
 	res, err := http.Get(r.url(path))
-	mustNil(r.t, err)
+	subMustNil(r.t, err)
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
 }
 
-func (r *rig) url(path string) string {
+func (r *subRig) url(path string) string {
 	if strings.HasPrefix(path, "http") {
 		return path
 	}
 	return r.srv.URL + path
 }
 
-func (r *rig) subscribe(addr string) (int, string) {
+func (r *subRig) subscribe(addr string) (int, string) {
 	res, body := r.post("/status/"+r.page.Slug+"/subscribe", "application/x-www-form-urlencoded",
 		url.Values{"kind": {"email"}, "address": {addr}, "components": {r.comp}, "topics": {"incidents"}}.Encode())
 	return res.StatusCode, body
 }
 
-var confirmRe = regexp.MustCompile(`https?://\S+/confirm/\S+`)
+var subConfirmRe = regexp.MustCompile(`https?://\S+/confirm/\S+`)
 
 func TestSubscribeByEmailEndToEnd(t *testing.T) {
 	t.Parallel()
 	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
-		r := newRig(t, db)
+		r := newSubRig(t, db)
 
 		// The form is there, without JavaScript.
 		res, body := r.get("/status/" + r.page.Slug + "/subscribe")
@@ -233,13 +233,13 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 			t.Fatalf("sign-up %d %s", code, first)
 		}
 		r.sendDue()
-		ms := r.inbox.mailTo("ana@example.com")
+		ms := r.subInbox.mailTo("ana@example.com")
 		if len(ms) != 1 || !strings.Contains(ms[0].Header.Get("Subject"), "Confirm your subscription to Acme Status") {
 			t.Fatalf("confirmation: %d mails", len(ms))
 		}
-		link := confirmRe.FindString(textOf(t, ms[0]))
+		link := subConfirmRe.FindString(subTextOf(t, ms[0]))
 		if link == "" {
-			t.Fatalf("no confirm link in %q", textOf(t, ms[0]))
+			t.Fatalf("no confirm link in %q", subTextOf(t, ms[0]))
 		}
 
 		// A repeated sign-up answers byte for byte the same, and sends nothing.
@@ -255,7 +255,7 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 			t.Fatalf("bad address: %d %s", code, body)
 		}
 		r.sendDue()
-		if n := len(r.inbox.mailTo("ana@example.com")); n != 1 {
+		if n := len(r.subInbox.mailTo("ana@example.com")); n != 1 {
 			t.Fatalf("ana: %d mails after a repeated sign-up", n)
 		}
 
@@ -265,7 +265,7 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 			t.Fatalf("confirm page %d %s", res.StatusCode, body)
 		}
 		var sub models.StatusSubscriber
-		mustNil(t, db.Where("page_id = ? AND address = ?", r.page.ID, "ana@example.com").Take(&sub).Error)
+		subMustNil(t, db.Where("page_id = ? AND address = ?", r.page.ID, "ana@example.com").Take(&sub).Error)
 		if sub.ConfirmedAt != nil {
 			t.Fatal("the GET confirmed")
 		}
@@ -282,14 +282,14 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 		now := time.Now().UTC()
 		pi := models.PublicIncident{ID: uuid.NewString(), AccountID: r.acc, Title: "Elevated errors", Status: models.PublicInvestigating,
 			Impact: models.ImpactMajor, CreatedAt: now, UpdatedAt: now}
-		mustNil(t, db.Create(&pi).Error)
+		subMustNil(t, db.Create(&pi).Error)
 		update := &models.PublicIncidentUpdate{ID: uuid.NewString(), PublicIncidentID: pi.ID, Status: models.PublicInvestigating,
 			Message: "We are investigating elevated error rates.", Components: `[{"component_id":"` + r.comp + `","status":"partial_outage"}]`,
 			AuthorLabel: "Ada", CreatedAt: now}
 		notice := models.SubscriberNotice{AccountID: r.acc, Topic: models.TopicIncidents, Event: "incident.update", ComponentIDs: []string{r.comp}, Update: update}
-		mustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
+		subMustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
 		r.sendDue()
-		ms = r.inbox.mailTo("ana@example.com")
+		ms = r.subInbox.mailTo("ana@example.com")
 		if len(ms) != 2 {
 			t.Fatalf("ana: %d mails, want the update", len(ms))
 		}
@@ -298,14 +298,14 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 		if !strings.HasPrefix(lu, "<"+r.srv.URL+"/status/"+r.page.Slug+"/unsubscribe/") || !strings.HasSuffix(lu, ">") || lup != "List-Unsubscribe=One-Click" {
 			t.Fatalf("headers List-Unsubscribe %q List-Unsubscribe-Post %q", lu, lup)
 		}
-		if text := textOf(t, up); !strings.Contains(text, "We are investigating elevated error rates.") || !strings.Contains(text, "API: Partial outage") ||
+		if text := subTextOf(t, up); !strings.Contains(text, "We are investigating elevated error rates.") || !strings.Contains(text, "API: Partial outage") ||
 			!strings.Contains(text, "Unsubscribe: "+strings.Trim(lu, "<>")) {
 			t.Fatalf("update text %q", text)
 		}
 		if up.Header.Get("Auto-Submitted") != "" {
 			t.Fatal("a subscriber notice is marked Auto-Submitted")
 		}
-		if n := len(r.inbox.mailTo("bob@example.com")); n != 1 {
+		if n := len(r.subInbox.mailTo("bob@example.com")); n != 1 {
 			t.Fatalf("unconfirmed bob: %d mails", n)
 		}
 
@@ -322,12 +322,12 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(body, "You are unsubscribed") {
 			t.Fatalf("unsubscribe page after: %d %s", res.StatusCode, body)
 		}
-		mustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
+		subMustNil(t, r.store.QueueSubscriberNotices(ctx, notice))
 		r.sendDue()
-		if n := len(r.inbox.mailTo("ana@example.com")); n != 2 {
+		if n := len(r.subInbox.mailTo("ana@example.com")); n != 2 {
 			t.Fatalf("ana after unsubscribing: %d mails", n)
 		}
-		if n := len(r.inbox.mailTo("bob@example.com")); n != 1 {
+		if n := len(r.subInbox.mailTo("bob@example.com")); n != 1 {
 			t.Fatalf("unconfirmed bob: %d mails", n)
 		}
 		// A link under another page's slug is not found; a forged one is not valid.
@@ -343,7 +343,7 @@ func TestSubscribeByEmailEndToEnd(t *testing.T) {
 func TestSubscribeJSONAndLimits(t *testing.T) {
 	t.Parallel()
 	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
-		r := newRig(t, db)
+		r := newSubRig(t, db)
 		path := "/status/" + r.page.Slug + "/subscribe"
 		// JSON in, JSON out; a webhook URL on a private or loopback address is refused.
 		for _, u := range []string{"http://127.0.0.1/x", "http://10.0.0.1/x", "http://169.254.169.254/latest", "http://[::1]/x"} {
@@ -353,7 +353,7 @@ func TestSubscribeJSONAndLimits(t *testing.T) {
 				t.Fatalf("%s: %d %s", u, res.StatusCode, body)
 			}
 		}
-		if n := countRows(t, db, r.page.ID); n != 0 {
+		if n := subCountRows(t, db, r.page.ID); n != 0 {
 			t.Fatalf("%d subscribers after refusals", n)
 		}
 		res, body := r.post(path, "application/json", `{"email":"carol@example.com","topics":["maintenance"]}`)
@@ -384,9 +384,9 @@ func TestSubscribeJSONAndLimits(t *testing.T) {
 	})
 }
 
-func countRows(t *testing.T, db *models.DB, pageID string) int64 {
+func subCountRows(t *testing.T, db *models.DB, pageID string) int64 {
 	var n int64
-	mustNil(t, db.Model(&models.StatusSubscriber{}).Where("page_id = ?", pageID).Count(&n).Error)
+	subMustNil(t, db.Model(&models.StatusSubscriber{}).Where("page_id = ?", pageID).Count(&n).Error)
 	return n
 }
 
@@ -394,23 +394,23 @@ func countRows(t *testing.T, db *models.DB, pageID string) int64 {
 func TestSubscriberLinksOnCustomHost(t *testing.T) {
 	t.Parallel()
 	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
-	r := newRig(t, db)
+	r := newSubRig(t, db)
 	host := "status." + r.page.Slug + ".test"
-	mustNil(t, db.Model(&models.StatusPage{}).Where("id = ?", r.page.ID).Update("custom_host", host).Error)
+	subMustNil(t, db.Model(&models.StatusPage{}).Where("id = ?", r.page.ID).Update("custom_host", host).Error)
 	e := echo.New()
 	(&Handler{Store: r.store, Log: slog.New(slog.DiscardHandler)}).subscribeRoutes(e.Group(""))
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	sub := models.StatusSubscriber{ID: uuid.NewString(), PageID: r.page.ID, Kind: models.SubscriberEmail, Address: "eve@example.com",
 		ComponentIDs: "[]", Topics: "[]", CreatedAt: time.Now().UTC()}
-	mustNil(t, db.Create(&sub).Error)
+	subMustNil(t, db.Create(&sub).Error)
 	tok, err := r.store.IssueLink(models.LinkUnsubscribe, sub.ID, "", time.Hour)
-	mustNil(t, err)
+	subMustNil(t, err)
 	get := func(h string) int {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/unsubscribe/"+tok, nil)
 		req.Host = h
 		res, err := http.DefaultClient.Do(req)
-		mustNil(t, err)
+		subMustNil(t, err)
 		res.Body.Close()
 		return res.StatusCode
 	}
