@@ -55,9 +55,9 @@ func assertSubscriberIntact(t *testing.T, m *server.Main, id string) {
 	}
 }
 
-// The CSV export: the page's admins get it, a member of another account gets 404, nobody
-// signed in gets 401.
-func TestSubscriberExportHTTP(t *testing.T) {
+// The console's side: the CSV export (the page's admins get it, a member of another account
+// gets 404, nobody signed in gets 401) and removeSubscriber.
+func TestSubscriberConsole(t *testing.T) {
 	m, root := MustStart(t, startOpts{})
 	ctx := ctxT(t)
 	MustSetup(t, root)
@@ -103,5 +103,30 @@ func TestSubscriberExportHTTP(t *testing.T) {
 	}
 	if code, _ := get(""); code != 401 {
 		t.Fatalf("anonymous: %d", code)
+	}
+
+	// removeSubscriber: not found for alice, done for bob (then gone from the export).
+	const remove = `mutation($id: ID!) { removeSubscriber(id: $id) { deletedId errors { code } } }`
+	var out struct {
+		RemoveSubscriber struct {
+			DeletedID *string
+			Errors    []struct{ Code string }
+		}
+	}
+	if err := alice.MustOK(ctx, remove, map[string]any{"id": subID}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.RemoveSubscriber.DeletedID != nil || len(out.RemoveSubscriber.Errors) != 1 || out.RemoveSubscriber.Errors[0].Code != "NOT_FOUND" {
+		t.Fatalf("alice removing B's subscriber: %+v", out)
+	}
+	assertSubscriberIntact(t, m, subID)
+	if err := bob.MustOK(ctx, remove, map[string]any{"id": subID}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.RemoveSubscriber.DeletedID == nil || *out.RemoveSubscriber.DeletedID != subID || len(out.RemoveSubscriber.Errors) != 0 {
+		t.Fatalf("bob removing his subscriber: %+v", out)
+	}
+	if code, body := get(bob.Token); code != 200 || strings.Contains(body, "beta-secret-subscriber") {
+		t.Fatalf("export after removal: %d %s", code, body)
 	}
 }
