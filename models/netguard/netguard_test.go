@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -241,6 +242,9 @@ func TestStrictGuard(t *testing.T) {
 		if (err != nil) != tc.refused {
 			t.Errorf("strict %s: refused=%v, want %v (%v)", tc.ip, err != nil, tc.refused, err)
 		}
+	}
+	if err := strict.Check(netip.MustParseAddr("10.1.2.3")); err == nil || strings.Contains(err.Error(), "SWITCHBOARD_OUTBOUND_ALLOW") {
+		t.Fatalf("a strict refusal points at a setting that cannot widen it: %v", err)
 	}
 	// The default guard still allows private ranges (operator endpoints).
 	if err := New(nil, nil).Check(netip.MustParseAddr("10.1.2.3")); err != nil {
