@@ -162,7 +162,7 @@ The first request is a subscription.verify: answer it 2xx with {"challenge": "â€
 <label><input type="radio" name="kind" value="webhook"> By webhook (an https URL receives JSON)</label>
 </fieldset>
 <label for="address">Email address or webhook URL</label>
-<input id="address" name="address" type="text" inputmode="email" autocomplete="email" required maxlength="2000">
+<input id="address" name="address" type="text" autocomplete="email" required maxlength="2000">
 {{if .Options}}<fieldset><legend>Components (none chosen: all of them)</legend>
 {{range .Options}}<label><input type="checkbox" name="components" value="{{.ComponentID}}"> {{if .Group}}{{.Group}}: {{end}}{{.Name}}</label>
 {{end}}</fieldset>{{end}}
