@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/switchboard-hub/switchboard/graph/generated"
 	"github.com/switchboard-hub/switchboard/graph/model"
@@ -202,7 +201,7 @@ func (r *mutationResolver) EndMaintenance(ctx context.Context, id string) (*mode
 }
 
 func (r *mutationResolver) RemoveSubscriber(ctx context.Context, id string) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: RemoveSubscriber - removeSubscriber"))
+	return r.removeSubscriber(ctx, id)
 }
 
 func (r *publicIncidentResolver) Incident(ctx context.Context, obj *models.PublicIncident) (*models.Incident, error) {
@@ -285,11 +284,11 @@ func (r *statusPageResolver) Viewers(ctx context.Context, obj *models.StatusPage
 }
 
 func (r *statusPageResolver) SubscriberCount(ctx context.Context, obj *models.StatusPage) (int, error) {
-	panic(fmt.Errorf("not implemented: SubscriberCount - subscriberCount"))
+	return r.subscriberCount(ctx, obj)
 }
 
 func (r *statusPageResolver) Subscribers(ctx context.Context, obj *models.StatusPage, first *int, after *string) (*model.StatusSubscriberConnection, error) {
-	panic(fmt.Errorf("not implemented: Subscribers - subscribers"))
+	return r.subscribers(ctx, obj, first, after)
 }
 
 func (r *statusPageComponentResolver) Component(ctx context.Context, obj *models.StatusPageComponent) (*models.Component, error) {
@@ -312,11 +311,11 @@ func (r *statusPageComponentResolver) DisplayName(ctx context.Context, obj *mode
 }
 
 func (r *statusSubscriberResolver) Components(ctx context.Context, obj *models.StatusSubscriber) ([]*models.Component, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	return r.Store.SubscriberComponents(ctx, obj)
 }
 
 func (r *statusSubscriberResolver) Topics(ctx context.Context, obj *models.StatusSubscriber) ([]model.SubscriberTopic, error) {
-	panic(fmt.Errorf("not implemented: Topics - topics"))
+	return r.subscriberTopics(obj), nil
 }
 
 func (r *Resolver) AffectedComponent() generated.AffectedComponentResolver {

@@ -72,6 +72,8 @@ type Handlers struct {
 	Engine *Engine
 	// Slack runs the Slack app's tasks (message syncs, interactions, its sweeper).
 	Slack *Slack
+	// StatusWebhooks sends status page webhook subscribers' deliveries and sweeps them.
+	StatusWebhooks *StatusWebhooks
 
 	// running counts handlers in flight, so a shutdown can wait for the ones Asynq gave up on
 	// (their context cancelled) to record what they did.
@@ -155,6 +157,10 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 		mux.HandleFunc(TypeSendNotifications, h.Engine.Notify)
 		mux.HandleFunc(TypeShiftNotices, h.Engine.ShiftNotices)
 	}
+	if h.StatusWebhooks != nil {
+		mux.HandleFunc(TypeSendStatusWebhook, h.StatusWebhooks.Send)
+		mux.HandleFunc(TypeSweepStatusWebhooks, h.StatusWebhooks.Sweep)
+	}
 	if h.Slack != nil {
 		mux.HandleFunc(TypeSlackSync, h.Slack.Sync)
 		mux.HandleFunc(TypeSlackInteraction, h.Slack.Interact)
@@ -220,6 +226,9 @@ func Schedule(s *asynq.Scheduler) error {
 		return err
 	}
 	if _, err := s.Register("@every 5s", NewSweepSlackTask()); err != nil {
+		return err
+	}
+	if _, err := s.Register("@every 5s", NewSweepStatusWebhooksTask()); err != nil {
 		return err
 	}
 	if _, err := s.Register("@every 1h", NewPurgeMailTask()); err != nil {

@@ -74,6 +74,13 @@ func (h *Handlers) PurgeMail(ctx context.Context, _ *asynq.Task) error {
 	if n > 0 || l > 0 {
 		h.Log.InfoContext(ctx, "purged mail past retention and expired link records", "mail", n, "links", l)
 	}
+	if err != nil {
+		return err
+	}
+	sn, err := h.Store.PurgeSubscribers(ctx)
+	if sn > 0 {
+		h.Log.InfoContext(ctx, "purged status webhook deliveries past retention and expired sign-ups", "count", sn)
+	}
 	return err
 }
 

@@ -437,6 +437,13 @@ func (s *Store) withholdInvitationLinks(ctx context.Context, role Role, accountI
 	var owners map[string]bool
 	for i := range ms {
 		m := &ms[i]
+		if m.Status != MailKept && m.ExtraHeaders()["X-Switchboard-Kind"] == subscriptionConfirmKind {
+			// A status page sign-up's consent is the subscriber's: an admin holding the link
+			// could confirm an address that never asked.
+			m.TextBody = "The confirmation link is for " + m.ToAddress + " only: it is not shown here."
+			m.HTMLBody = ""
+			continue
+		}
 		if m.Kind != MailInvitation {
 			continue
 		}

@@ -81,6 +81,8 @@ type Store struct {
 	bundleWindow *time.Duration
 
 	slackChecker SlackChecker // the Slack app (slack.go)
+
+	subs subscriberConfig // status page webhook subscribers' outbound policy
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).

@@ -97,6 +97,7 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	// Published status pages (server/statuspage): /status/{slug}, and custom hosts.
 	// Their cache follows every account's live hints until the server stops.
 	(&statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL, Hints: m.Hub, Context: m.serveCtx}).Register(e)
+	m.registerSubscriberExport(e) // the console's CSV export of a page's subscribers
 
 	spa := m.spaHandler()
 	e.GET("/*", spa)

@@ -32,6 +32,7 @@ type bIDs struct {
 	publicIncident, publicUpdate, template string
 	maintenance                            string
 	statusPage, viewer                     string
+	subscriber                             string // a status page subscriber
 }
 
 func scopeOf(kind string, id func(b bIDs) string) func(b bIDs) map[string]any {
@@ -268,7 +269,7 @@ var isolationCases = map[string]isolationCase{
 		vars: byID(func(b bIDs) string { return b.maintenance })},
 
 	// Status pages (graph/schema/statuspage.graphqls): B's pages, their viewer links and cookies.
-	"Query.statusPage": {query: `query($id: ID!) { statusPage(id: $id) { id name slug url components { displayName component { name } } viewers { id label } } }`,
+	"Query.statusPage": {query: `query($id: ID!) { statusPage(id: $id) { id name slug url components { displayName component { name } } viewers { id label } subscriberCount subscribers { nodes { id address } } } }`,
 		vars: byID(func(b bIDs) string { return b.statusPage })},
 	"Mutation.createStatusPage": {query: `mutation($a: ID!) { createStatusPage(input: {accountId: $a, name: "evil", slug: "evil-page", visibility: PUBLIC}) { statusPage { id } errors { code } } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account} }},
@@ -280,13 +281,15 @@ var isolationCases = map[string]isolationCase{
 	"Mutation.revokeViewerLink": {query: `mutation($id: ID!) { revokeViewerLink(id: $id) { viewer { id label revokedAt } errors { code } } }`, vars: byID(func(b bIDs) string { return b.viewer })},
 	"Mutation.viewerCookieLink": {query: `mutation($id: ID!) { viewerCookieLink(pageId: $id) { url } }`, vars: byID(func(b bIDs) string { return b.statusPage })},
 	"Mutation.unlinkSlackUser":  {query: `mutation($id: ID!) { unlinkSlackUser(input: {id: $id}) { deletedId errors { code } } }`, vars: byID(func(b bIDs) string { return b.component })},
+	"Mutation.removeSubscriber": {query: `mutation($id: ID!) { removeSubscriber(id: $id) { deletedId errors { code } } }`,
+		vars: byID(func(b bIDs) string { return b.subscriber })},
 }
 
 // TestTenantIsolation proves a user of one account can read or change nothing of another
 // account through any root field, and that looking at a shared colleague does not reveal the
 // other account either.
 func TestTenantIsolation(t *testing.T) {
-	_, root := MustStart(t, startOpts{})
+	m, root := MustStart(t, startOpts{})
 	ctx := ctxT(t)
 	MustSetup(t, root)
 	rootA := accountOf(t, root)
@@ -526,6 +529,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	mustB(`mutation($p: ID!) { createViewerLink(input: {pageId: $p, label: "beta-secret-viewer"}) { viewer { id } } }`, map[string]any{"p": b.statusPage}, &bvl)
 	b.viewer = bvl.CreateViewerLink.Viewer.ID
+	b.subscriber = bSubscriber(t, m, b.account, b.component)
 
 	snapshot := func() string {
 		var d json.RawMessage
@@ -547,7 +551,7 @@ func TestTenantIsolation(t *testing.T) {
 			publicIncidents { id title status impact postmortem postmortemPublishedAt updates { id message editedAt components { status } } components { status } }
 			updateTemplates { id name title status message }
 			maintenanceWindows(includePast: true) { id title message status startsAt endsAt components { id } }
-			statusPages { id name slug visibility url components { displayName group } viewers { id label revokedAt } } } }`, map[string]any{"a": b.account}, &d); err != nil {
+			statusPages { id name slug visibility url components { displayName group } viewers { id label revokedAt } subscriberCount subscribers { nodes { id address } } } } }`, map[string]any{"a": b.account}, &d); err != nil {
 			t.Fatal(err)
 		}
 		var me json.RawMessage
@@ -560,7 +564,7 @@ func TestTenantIsolation(t *testing.T) {
 	secrets := []string{"Beta Corp", "beta-secret", "BetaSecret", "BETA_SECRET", "bob@example.com", b.account, b.env, b.membership, b.token, b.audit, b.component, b.incident, b.integration,
 		b.farm, b.farmRole, b.server, b.variable, b.customEvent, b.endpoint, b.webhook, b.event, b.delivery, b.approval, b.invitation,
 		b.schedule, b.override, b.policy, b.feed, b.contact, b.publicIncident, b.publicUpdate, b.template, b.maintenance,
-		b.statusPage, b.viewer}
+		b.statusPage, b.viewer, b.subscriber}
 
 	// askAlice sends alice's query and fails if the answer reveals anything of B.
 	askAlice := func(t *testing.T, query string, vars map[string]any) string {
@@ -671,6 +675,7 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatalf("API token of A reached B: %s", body)
 	}
 
+	assertSubscriberIntact(t, m, b.subscriber)
 	if after := snapshot(); after != before {
 		t.Fatalf("account B changed:\nbefore %s\nafter  %s", before, after)
 	}

@@ -196,6 +196,9 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		return fmt.Errorf("SWITCHBOARD_OUTBOUND_DENY: %w", err)
 	}
 	m.Store.SetOutboundGuard(deliver.NewGuard(allow, deny), mainResolver{m})
+	// Status page webhook subscribers: the strict guard, with the operator's deny list only.
+	m.Store.SetSubscriberOutboundDeny(deny)
+	m.Store.SetSubscriberResolver(mainResolver{m})
 	// Endpoint rate limits are shared by every worker of every replica through Redis.
 	m.Store.SetRateGate(&jobs.RateGate{Redis: m.Redis})
 	m.Store.SetBreakerPolicy(models.BreakerPolicy{DisableAfter: cfg.EndpointDisableAfter})
@@ -381,6 +384,11 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
 	h.Engine = &jobs.Engine{Store: m.Store, Log: m.Log, Channels: jobs.NewChannels(m.Store, m.sender, m.SlackDM)}
 	h.Slack = &jobs.Slack{Store: m.Store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
+	subSender, err := jobs.NewSubscriberSender(m.Store, Version, m.DeliveryResolver)
+	if err != nil {
+		return err
+	}
+	h.StatusWebhooks = &jobs.StatusWebhooks{Store: m.Store, Sender: subSender, Queue: m.queue, Log: m.Log}
 	m.handlers = h
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {

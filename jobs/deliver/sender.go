@@ -71,6 +71,10 @@ type Request struct {
 	Headers  http.Header
 	Timeout  time.Duration // bounds the whole attempt; ≤ 0 means DefaultTimeout
 	Approval bool          // approval request: 102 and 202 end the attempt as Pending
+	// StandardOnly signs with the Standard Webhooks headers alone (webhook-id,
+	// webhook-timestamp, webhook-signature keyed with StandardKey(SigningKey)), without Scalr's
+	// X-Signature and X-Scalr-Webhook-Id: status page subscribers are not Scalr handlers.
+	StandardOnly bool
 }
 
 // Result describes one attempt; after redirects, the response fields describe the last hop. It
@@ -175,6 +179,9 @@ func NewSender(cfg Config) (*Sender, error) {
 	return s, nil
 }
 
+// Guard is the outbound guard the sender dials through.
+func (s *Sender) Guard() *Guard { return s.guard }
+
 // Close closes idle pooled connections. Attempts in flight are not interrupted.
 func (s *Sender) Close() { s.transport.CloseIdleConnections() }
 
@@ -205,6 +212,10 @@ func (s *Sender) Send(ctx context.Context, r Request) (res Result) {
 		keys = scalr.SingleKey(r.SigningKey)
 	}
 	hdr := scalr.HeadersWithKeys(r.DeliveryID, keys, r.Body, s.now(), s.version)
+	if r.StandardOnly {
+		hdr.Del(scalr.HeaderSignature)
+		hdr.Del(scalr.HeaderScalrWebhookID)
+	}
 	res.RequestHeaders = hdr.Clone()
 	if auth != "" {
 		res.RequestHeaders.Set("Authorization", "Basic [redacted]")

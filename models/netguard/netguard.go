@@ -18,6 +18,8 @@ import (
 type Guard struct {
 	allow []netip.Prefix
 	deny  []netip.Prefix
+	// strict also refuses private and other non-public ranges (NewStrict).
+	strict bool
 }
 
 // defaultRefused are refused unless an allow-list entry covers the address. IPv4-mapped IPv6
@@ -114,6 +116,8 @@ type Error struct {
 	Reason string
 	// Embedded is the IPv4 address Addr embeds when that address is why Addr is refused.
 	Embedded netip.Addr
+	// Strict: refused by a strict guard (URLs from the public), which no setting widens.
+	Strict bool
 }
 
 func (e *Error) Error() string {
@@ -123,6 +127,9 @@ func (e *Error) Error() string {
 	}
 	if e.Reason == "denied" {
 		return fmt.Sprintf("outbound guard refuses %s (in SWITCHBOARD_OUTBOUND_DENY)", addr)
+	}
+	if e.Strict {
+		return fmt.Sprintf("outbound guard refuses %s (%s; subscriber webhooks must reach a public address)", addr, e.Reason)
 	}
 	return fmt.Sprintf("outbound guard refuses %s (%s; SWITCHBOARD_OUTBOUND_ALLOW can allow it)", addr, e.Reason)
 }
@@ -138,14 +145,14 @@ func (g *Guard) Check(ip netip.Addr) error {
 	}
 	a := ip.WithZone("").Unmap()
 	if reason := g.refusal(a); reason != "" {
-		return &Error{Addr: a, Reason: reason}
+		return &Error{Addr: a, Reason: reason, Strict: g.Strict()}
 	}
 	if v4, via, ok := embedded(a); ok {
 		if reason := g.refusal(v4); reason != "" {
 			if reason != "denied" {
 				reason = via + " to " + reason
 			}
-			return &Error{Addr: a, Reason: reason, Embedded: v4}
+			return &Error{Addr: a, Reason: reason, Embedded: v4, Strict: g.Strict()}
 		}
 	}
 	return nil
@@ -168,6 +175,13 @@ func (g *Guard) refusal(a netip.Addr) string {
 	for _, r := range defaultRefused {
 		if r.prefix.Contains(a) {
 			return r.reason
+		}
+	}
+	if g != nil && g.strict {
+		for _, r := range strictRefused {
+			if r.prefix.Contains(a) {
+				return r.reason
+			}
 		}
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -223,5 +224,38 @@ func TestParseCIDRList(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestStrictGuard(t *testing.T) {
+	strict := NewStrict(nil, nil)
+	for _, tc := range []struct {
+		ip      string
+		refused bool
+	}{
+		{"127.0.0.1", true}, {"10.1.2.3", true}, {"172.20.0.1", true}, {"192.168.1.1", true},
+		{"169.254.169.254", true}, {"100.64.0.1", true}, {"::1", true}, {"fd12::1", true},
+		{"::ffff:10.0.0.1", true}, {"64:ff9b::a00:1", true}, {"fe80::1", true}, {"240.0.0.1", true},
+		{"93.184.216.34", false}, {"2606:4700::1111", false}, {"1.1.1.1", false},
+	} {
+		err := strict.Check(netip.MustParseAddr(tc.ip))
+		if (err != nil) != tc.refused {
+			t.Errorf("strict %s: refused=%v, want %v (%v)", tc.ip, err != nil, tc.refused, err)
+		}
+	}
+	if err := strict.Check(netip.MustParseAddr("10.1.2.3")); err == nil || strings.Contains(err.Error(), "SWITCHBOARD_OUTBOUND_ALLOW") {
+		t.Fatalf("a strict refusal points at a setting that cannot widen it: %v", err)
+	}
+	// The default guard still allows private ranges (operator endpoints).
+	if err := New(nil, nil).Check(netip.MustParseAddr("10.1.2.3")); err != nil {
+		t.Fatalf("default guard refuses a private address: %v", err)
+	}
+	// An explicit allow (tests) admits loopback; a deny still wins.
+	allowLoop := NewStrict([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")})
+	if err := allowLoop.Check(netip.MustParseAddr("127.0.0.1")); err != nil {
+		t.Fatalf("allowed loopback refused: %v", err)
+	}
+	if allowLoop.Check(netip.MustParseAddr("127.0.0.2")) == nil || allowLoop.Check(netip.MustParseAddr("10.0.0.1")) == nil {
+		t.Fatal("deny or the strict ranges lost to the allow list")
 	}
 }
