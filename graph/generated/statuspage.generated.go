@@ -1540,25 +1540,7 @@ func (ec *executionContext) _StatusPage_subscribers(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.StatusPage().Subscribers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐRole(ctx, "ADMIN")
-				if err != nil {
-					var zeroVal *model.StatusSubscriberConnection
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.StatusSubscriberConnection
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, obj, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatusSubscriberConnection) graphql.Marshaler {
 			return ec.marshalNStatusSubscriberConnection2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐStatusSubscriberConnection(ctx, selections, v)
 		},
