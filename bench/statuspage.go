@@ -75,8 +75,12 @@ type spResults struct {
 	PerRequest       float64    `json:"extra_statements_per_request"`
 	Visible          latSummary `json:"change_visible_after"`
 	VisibleUnderLoad latSummary `json:"change_visible_after_under_load"`
-	Changes          int        `json:"changes"`
-	MissedChanges    int        `json:"changes_never_seen"`
+	// Served and Loads are the server's own counts over the open-loop phase: documents served
+	// and page snapshots loaded from the database (the rest came from the cache, no query).
+	Served        float64 `json:"documents_served"`
+	Loads         float64 `json:"snapshot_loads"`
+	Changes       int     `json:"changes"`
+	MissedChanges int     `json:"changes_never_seen"`
 
 	Targets  []target `json:"targets"`
 	Failures []string `json:"failures"`
@@ -167,12 +171,29 @@ func spRun(ctx context.Context, cfg *config, res *spResults) error {
 	// 4. Open loop with churn.
 	logf("status page: open loop at %d/s over %d connections for %s, a change every second", o.rate, o.conns, o.duration)
 	var ph *spPhase
+	served0, err := b.metric(ctx, "switchboard_statuspage_documents_served_total")
+	if err != nil {
+		return err
+	}
+	loads0, err := b.metric(ctx, "switchboard_statuspage_loads_total")
+	if err != nil {
+		return err
+	}
 	vis, seen, missed, loadStmts, err := b.churn(ctx, o.duration, func(ctx context.Context) {
 		ph = b.openLoop(ctx, o.rate, o.conns, o.duration)
 	})
 	if err != nil {
 		return err
 	}
+	served1, err := b.metric(ctx, "switchboard_statuspage_documents_served_total")
+	if err != nil {
+		return err
+	}
+	loads1, err := b.metric(ctx, "switchboard_statuspage_loads_total")
+	if err != nil {
+		return err
+	}
+	res.Served, res.Loads = served1-served0, loads1-loads0
 	ph.Statements = loadStmts
 	res.Phases = append(res.Phases, ph)
 	res.VisibleUnderLoad = summarize(vis)
@@ -325,16 +346,21 @@ func (b *spBench) get(ctx context.Context, c *http.Client, u string, gzip bool) 
 }
 
 func (b *spBench) statements(ctx context.Context) (float64, error) {
+	return b.metric(ctx, "switchboard_db_statements_total")
+}
+
+// metric reads one counter of the server's /metrics.
+func (b *spBench) metric(ctx context.Context, name string) (float64, error) {
 	_, body, err := b.get(ctx, b.client, b.metricURL, false)
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range strings.Split(string(body), "\n") {
-		if v, ok := strings.CutPrefix(line, "switchboard_db_statements_total "); ok {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			return strconv.ParseFloat(strings.TrimSpace(v), 64)
 		}
 	}
-	return 0, fmt.Errorf("the server exports no switchboard_db_statements_total")
+	return 0, fmt.Errorf("the server exports no %s", name)
 }
 
 // churn posts a public update every second for d while load runs (if any), and a watcher polls
@@ -508,9 +534,11 @@ func (r *spResults) evaluate(o spConfig) {
 			Goal: fmt.Sprintf("p99 < %.0f ms%s", spP99Target, full), Value: p.Latency.P99,
 			Measured: fmt.Sprintf("p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.1f; %.0f/s served)", p.Latency.P99, p.Latency.P50, p.Latency.P999, p.Latency.Max, p.PerSecond),
 			Met:      p.Latency.P99 < spP99Target && o.rate >= spFullRate && p.PerSecond >= 0.98*float64(o.rate)})
-		add(target{Name: "SQL statements run by cached requests (beyond idle baseline and churn)", Goal: "none (≤ 0.001 per request)",
-			Value: r.PerRequest, Measured: fmt.Sprintf("%.0f extra statements over %d requests (%.5f per request)", r.ExtraStatements, p.Requests, r.PerRequest),
-			Met: r.PerRequest <= 0.001})
+		cached := r.Served - r.Loads
+		add(target{Name: "requests answered from the cache, without a query (server's counters)", Goal: "≥ 99.9% of documents served",
+			Value: cached / max(1, r.Served), Measured: fmt.Sprintf("%.0f of %.0f documents from the cache, %.0f snapshot loads (TTL and changes); %.0f statements beyond idle and churn (%.4f per request)",
+				cached, r.Served, r.Loads, r.ExtraStatements, r.PerRequest),
+			Met: r.Served > 0 && cached/r.Served >= 0.999})
 	}
 	if r.VisibleUnderLoad.Count > 0 {
 		add(target{Name: "a public update visible in summary.json under load", Goal: fmt.Sprintf("≤ %.0f s", spVisibleMax), Value: r.VisibleUnderLoad.Max / 1000,

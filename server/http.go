@@ -96,7 +96,9 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	m.slackRoutes(e) // the Slack app (slack_http.go)
 	// Published status pages (server/statuspage): /status/{slug}, and custom hosts.
 	// Their cache follows every account's live hints until the server stops.
-	(&statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL, Hints: m.Hub, Context: m.serveCtx}).Register(e)
+	pages := &statuspage.Handler{Store: m.Store, Log: m.Log, PublicURL: m.Config.PublicURL, Hints: m.Hub, Context: m.serveCtx}
+	pages.Register(e)
+	m.metrics.registerStatusPages(pages)
 	m.registerSubscriberExport(e) // the console's CSV export of a page's subscribers
 
 	spa := m.spaHandler()
@@ -309,6 +311,17 @@ func newMetrics() *metrics {
 	reg.MustRegister(m.httpRequests, m.httpDuration, m.incidents,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// registerStatusPages exports the status pages' documents served and snapshots loaded: the
+// difference is what the cache answered without a query.
+func (m *metrics) registerStatusPages(h *statuspage.Handler) {
+	_ = m.registry.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "switchboard_statuspage_documents_served_total", Help: "Status page documents served (HTML, JSON, feeds).",
+	}, func() float64 { s, _ := h.Counters(); return float64(s) }))
+	_ = m.registry.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "switchboard_statuspage_loads_total", Help: "Status page snapshots loaded from the database (cache misses and refreshes).",
+	}, func() float64 { _, l := h.Counters(); return float64(l) }))
 }
 
 // registerDB exports how many SQL statements the process has run (the status-page benchmark

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -112,6 +113,8 @@ type cache struct {
 	hostsAt    time.Time
 
 	group singleflight.Group
+	// loads counts snapshot loads (misses and refreshes), for the metrics.
+	loads atomic.Uint64
 }
 
 func newCache() *cache {
@@ -145,6 +148,7 @@ func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Cont
 		}
 		c.mu.Unlock()
 		start := c.now()
+		c.loads.Add(1)
 		e, err := load(context.WithoutCancel(ctx))
 		if err != nil {
 			// A page is read hardest when things break: while the database cannot answer, the

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,8 +27,16 @@ type Handler struct {
 	// Context ends the hint subscription (the server's lifetime).
 	Context context.Context
 
-	once  sync.Once
-	cache *cache
+	once   sync.Once
+	cache  *cache
+	served atomic.Uint64
+}
+
+// Counters reports the documents served and the page snapshots loaded (the rest were served
+// from the cache without a query). The server exports both as metrics.
+func (h *Handler) Counters() (served, loads uint64) {
+	h.init()
+	return h.served.Load(), h.cache.loads.Load()
 }
 
 // Register adds the status page routes to e: the pages and documents (pages.go) and the

@@ -326,6 +326,7 @@ func (h *Handler) serve(c echo.Context, key, contentType string, render func(e *
 	if hit && docHit {
 		c.Set(QuietKey, true)
 	}
+	h.served.Add(1)
 	return write(c, d, e.page.Visibility == models.PagePrivate, contentType)
 }
 
