@@ -17,12 +17,20 @@ import (
 )
 
 // The cache (docs/statuspages.md "Public side"): per replica, each page's snapshot and every
-// document rendered from it, precompressed, with an ETag. An entry is good for TTL after its
-// load started, and only while no hint of its account arrived since: a hint drops it at once,
-// the TTL bounds staleness when a hint is lost. A cached request runs no query.
+// document rendered from it, precompressed, with an ETag. An entry is fresh for TTL after its
+// load started, and only while no hint of its account arrived since. A stale entry is served
+// for a short grace while one background load replaces it (stale-while-revalidate): the load
+// also renders again the documents that were read from the old entry, so a thundering herd
+// never waits for the database or a render when a page changes. Past the grace (nobody read the
+// page for a while), the request waits for the load. A cached request runs no query.
 
-// TTL bounds how stale a cached page can be when a hint is lost.
-const TTL = time.Second
+// TTL bounds how stale a cached page can be when a hint is lost: the refresh it triggers takes
+// a few milliseconds, so what readers see is at most about 1 s old.
+const TTL = 900 * time.Millisecond
+
+// staleGrace is how long after an entry went stale it is still served while a background load
+// replaces it.
+const staleGrace = time.Second
 
 // hostTTL bounds how stale the custom host map can be (it is read on every request).
 const hostTTL = 5 * time.Second
@@ -32,6 +40,13 @@ type HintSource interface {
 	SubscribeAll(ctx context.Context) <-chan models.Hint
 }
 
+// Compression levels of the precompressed copies: rendering happens off the request path, but
+// on every change of a page, so these trade a little size for CPU.
+const (
+	gzipLevel   = gzip.BestCompression
+	brotliLevel = 6
+)
+
 // doc is a rendered document, precompressed.
 type doc struct {
 	status      int
@@ -39,6 +54,8 @@ type doc struct {
 	body, gz    []byte
 	br          []byte
 	etag        string
+	// used is set when the document is served: a refresh renders the used ones again.
+	used atomic.Bool
 }
 
 func newDoc(status int, contentType string, body []byte) *doc {
@@ -47,12 +64,12 @@ func newDoc(status int, contentType string, body []byte) *doc {
 	d.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 	if len(body) >= 256 {
 		var b bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&b, gzipLevel)
 		_, _ = zw.Write(body)
 		_ = zw.Close()
 		d.gz = append([]byte(nil), b.Bytes()...)
 		b.Reset()
-		bw := brotli.NewWriterLevel(&b, 9)
+		bw := brotli.NewWriterLevel(&b, brotliLevel)
 		_, _ = bw.Write(body)
 		_ = bw.Close()
 		d.br = append([]byte(nil), b.Bytes()...)
@@ -60,34 +77,88 @@ func newDoc(status int, contentType string, body []byte) *doc {
 	return d
 }
 
+// renderFunc renders one document from an entry; a nil doc means "no such document" (404).
+type renderFunc func(e *entry) (*doc, error)
+
+// maxDocs bounds the documents kept per entry.
+const maxDocs = 256
+
 // entry is one page as of one load: the page (nil: the slug is unknown), its snapshot, and the
 // documents rendered from it so far.
 type entry struct {
 	page      *models.StatusPage
 	snap      *models.PageSnapshot
 	loadedAt  time.Time // when the load started
-	mu        sync.Mutex
-	docs      map[string]*doc
 	accountID string
+
+	mu      sync.Mutex
+	docs    map[string]*doc
+	renders map[string]renderFunc
+	// renderMu serialises renders of misses, so hits (mu only) never wait for one.
+	renderMu sync.Mutex
+	// refreshing is set while a background load replaces this entry.
+	refreshing atomic.Bool
 }
 
-func (e *entry) doc(key string, render func() (*doc, error)) (*doc, bool, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if d, ok := e.docs[key]; ok {
+// doc returns the key's document, rendering it on a miss; hit reports a cached answer.
+func (e *entry) doc(key string, render renderFunc) (*doc, bool, error) {
+	if d := e.cached(key); d != nil {
 		return d, true, nil
 	}
-	d, err := render()
-	if err != nil {
-		return nil, false, err
+	e.renderMu.Lock()
+	defer e.renderMu.Unlock()
+	if d := e.cached(key); d != nil {
+		return d, true, nil
 	}
-	if e.docs == nil {
-		e.docs = map[string]*doc{}
+	d, err := render(e)
+	if err != nil || d == nil {
+		return d, false, err
 	}
-	if len(e.docs) < 256 {
-		e.docs[key] = d
-	}
+	d.used.Store(true)
+	e.store(key, d, render)
 	return d, false, nil
+}
+
+func (e *entry) cached(key string) *doc {
+	e.mu.Lock()
+	d := e.docs[key]
+	e.mu.Unlock()
+	if d != nil && !d.used.Load() {
+		d.used.Store(true)
+	}
+	return d
+}
+
+func (e *entry) store(key string, d *doc, render renderFunc) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.docs == nil {
+		e.docs, e.renders = map[string]*doc{}, map[string]renderFunc{}
+	}
+	if len(e.docs) < maxDocs {
+		e.docs[key], e.renders[key] = d, render
+	}
+}
+
+// prerender renders into e the documents that were served from old, so the first readers of
+// the new entry find them ready.
+func (e *entry) prerender(old *entry) {
+	if old == nil || e.page == nil {
+		return
+	}
+	old.mu.Lock()
+	todo := make(map[string]renderFunc, len(old.docs))
+	for k, d := range old.docs {
+		if d.used.Load() {
+			todo[k] = old.renders[k]
+		}
+	}
+	old.mu.Unlock()
+	for k, r := range todo {
+		if d, err := r(e); err == nil && d != nil {
+			e.store(k, d, r)
+		}
+	}
 }
 
 // viewerState is whether a viewer link is still active, as of a time.
@@ -115,53 +186,89 @@ type cache struct {
 	group singleflight.Group
 	// loads counts snapshot loads (misses and refreshes), for the metrics.
 	loads atomic.Uint64
+	// background runs a refresh; tests replace it to run refreshes inline.
+	background func(func())
 }
 
 func newCache() *cache {
-	return &cache{now: time.Now, bySlug: map[string]*entry{}, dropped: map[string]time.Time{}, viewers: map[string]viewerState{}}
+	return &cache{now: time.Now, bySlug: map[string]*entry{}, dropped: map[string]time.Time{}, viewers: map[string]viewerState{},
+		background: func(f func()) { go f() }}
+}
+
+// staleAtLocked is when something loaded at t for the account went (or goes) stale: after the
+// TTL, or at the first hint of its account or interruption of the hint stream since t.
+func (c *cache) staleAtLocked(t time.Time, accountID string) time.Time {
+	s := t.Add(TTL)
+	if d, ok := c.dropped[accountID]; ok && !t.After(d) && d.Before(s) {
+		s = d
+	}
+	if !t.After(c.droppedAll) && c.droppedAll.Before(s) {
+		s = c.droppedAll
+	}
+	return s
 }
 
 // freshLocked reports whether something loaded at t for the account is still good.
 func (c *cache) freshLocked(t time.Time, accountID string) bool {
-	if c.now().Sub(t) >= TTL {
-		return false
-	}
-	if d, ok := c.dropped[accountID]; ok && !t.After(d) {
-		return false
-	}
-	return t.After(c.droppedAll)
+	return c.now().Before(c.staleAtLocked(t, accountID))
 }
 
-// get returns the slug's entry, loading it (once for concurrent callers) when missing or stale.
+// get returns the slug's entry. A fresh entry is a hit; a stale one within the grace is a hit
+// too, and starts one background load; otherwise the load runs (once for concurrent callers)
+// and the request waits for it.
 func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Context) (*entry, error)) (*entry, bool, error) {
 	c.mu.Lock()
-	if e, ok := c.bySlug[slug]; ok && c.freshLocked(e.loadedAt, e.accountID) {
-		c.mu.Unlock()
-		return e, true, nil
+	e, ok := c.bySlug[slug]
+	if ok {
+		now := c.now()
+		staleAt := c.staleAtLocked(e.loadedAt, e.accountID)
+		if now.Before(staleAt) {
+			c.mu.Unlock()
+			return e, true, nil
+		}
+		if now.Sub(staleAt) < staleGrace {
+			c.mu.Unlock()
+			if e.refreshing.CompareAndSwap(false, true) {
+				c.background(func() {
+					if ne, err := c.reload(context.WithoutCancel(ctx), slug, load); err != nil || ne == e {
+						e.refreshing.Store(false) // not replaced: the next reader tries again
+					}
+				})
+			}
+			return e, true, nil
+		}
 	}
 	c.mu.Unlock()
+	e, err := c.reload(ctx, slug, load)
+	if err != nil {
+		return nil, false, err
+	}
+	return e, false, nil
+}
+
+// reload loads the slug's entry (once for concurrent callers), renders again the documents read
+// from the one it replaces, and stores it. While the database cannot answer, the last good copy
+// is returned (a page is read hardest when things break).
+func (c *cache) reload(ctx context.Context, slug string, load func(ctx context.Context) (*entry, error)) (*entry, error) {
 	v, err, _ := c.group.Do(slug, func() (any, error) {
 		c.mu.Lock()
-		if e, ok := c.bySlug[slug]; ok && c.freshLocked(e.loadedAt, e.accountID) {
+		old, ok := c.bySlug[slug]
+		if ok && c.freshLocked(old.loadedAt, old.accountID) {
 			c.mu.Unlock()
-			return e, nil
+			return old, nil
 		}
 		c.mu.Unlock()
 		start := c.now()
 		c.loads.Add(1)
 		e, err := load(context.WithoutCancel(ctx))
 		if err != nil {
-			// A page is read hardest when things break: while the database cannot answer, the
-			// last good copy is served (the next request tries again).
-			c.mu.Lock()
-			old, ok := c.bySlug[slug]
-			c.mu.Unlock()
 			if ok {
 				return old, nil
 			}
 			return nil, err
 		}
 		e.loadedAt = start
+		e.prerender(old)
 		c.mu.Lock()
 		if len(c.bySlug) > 10000 {
 			c.bySlug = map[string]*entry{}
@@ -171,9 +278,9 @@ func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Cont
 		return e, nil
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	return v.(*entry), false, nil
+	return v.(*entry), nil
 }
 
 // drop forgets what a hint of the account may have changed.

@@ -316,7 +316,7 @@ func (h *Handler) serve(c echo.Context, key, contentType string, render func(e *
 		return answered(err)
 	}
 	base := basePath(c)
-	d, docHit, err := e.doc(base+"|"+key, func() (*doc, error) { return render(e, base) })
+	d, docHit, err := e.doc(base+"|"+key, func(x *entry) (*doc, error) { return render(x, base) })
 	if err != nil {
 		return err
 	}

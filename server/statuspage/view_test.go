@@ -3,6 +3,7 @@ package statuspage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -116,57 +117,144 @@ func TestEncodingAndETag(t *testing.T) {
 	}
 }
 
-// The cache serves an entry within the TTL, drops it on a hint of its account (not of another),
-// and reloads after the TTL.
+// The cache serves an entry within the TTL, makes it stale on a hint of its account (not of
+// another) or after the TTL; a stale entry is served for a grace while one background load
+// replaces it, and past the grace the request waits for the load.
 func TestCacheFreshness(t *testing.T) {
 	c := newCache()
 	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return now }
+	var pending []func()
+	c.background = func(f func()) { pending = append(pending, f) }
+	runPending := func() {
+		for _, f := range pending {
+			f()
+		}
+		pending = nil
+	}
 	loads := 0
 	load := func(context.Context) (*entry, error) {
 		loads++
-		return &entry{page: &models.StatusPage{}, accountID: "acc"}, nil
+		return &entry{page: &models.StatusPage{Name: fmt.Sprint("load ", loads)}, accountID: "acc"}, nil
 	}
-	get := func() bool {
-		_, hit, err := c.get(context.Background(), "acme", load)
+	get := func() (string, bool) {
+		e, hit, err := c.get(context.Background(), "acme", load)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return hit
+		return e.page.Name, hit
 	}
-	if get() || !get() || loads != 1 {
-		t.Fatalf("first load then hit: loads %d", loads)
+	if name, hit := get(); hit || name != "load 1" {
+		t.Fatalf("first get: %q hit %v", name, hit)
+	}
+	if name, hit := get(); !hit || name != "load 1" || loads != 1 {
+		t.Fatalf("second get not a hit: %q, loads %d", name, loads)
 	}
 	c.drop(models.Hint{Kind: models.HintIncident, AccountID: "other"})
 	c.drop(models.Hint{Kind: models.HintAudit, AccountID: "acc"})
-	if !get() {
-		t.Fatal("a hint of another account or kind dropped the entry")
+	if _, hit := get(); !hit || len(pending) != 0 {
+		t.Fatal("a hint of another account or kind made the entry stale")
 	}
+
+	// The account's hint: the stale copy is still served, and one background load starts, however
+	// many readers come; once it ran, readers get the new copy.
 	now = now.Add(time.Millisecond)
 	c.drop(models.Hint{Kind: models.HintIncident, AccountID: "acc"})
-	if get() || loads != 2 {
-		t.Fatal("the account's hint did not drop the entry")
+	for range 3 {
+		if name, hit := get(); !hit || name != "load 1" {
+			t.Fatalf("stale copy within the grace: %q hit %v", name, hit)
+		}
 	}
+	if len(pending) != 1 || loads != 1 {
+		t.Fatalf("%d background loads started, %d ran inline; want 1 and none", len(pending), loads-1)
+	}
+	runPending()
+	if name, hit := get(); !hit || name != "load 2" || loads != 2 {
+		t.Fatalf("after the refresh: %q hit %v loads %d", name, hit, loads)
+	}
+
+	// The TTL makes it stale too; past the grace (nobody read it), the reader waits for the load.
 	now = now.Add(TTL)
-	if get() || loads != 3 {
-		t.Fatal("the TTL did not expire the entry")
+	if name, _ := get(); name != "load 2" || len(pending) != 1 {
+		t.Fatal("TTL: stale copy not served with a refresh")
+	}
+	pending = nil // the refresh is lost
+	now = now.Add(staleGrace + time.Millisecond)
+	if name, hit := get(); hit || name != "load 3" || loads != 3 {
+		t.Fatalf("past the grace: %q hit %v loads %d", name, hit, loads)
 	}
 	// An interrupted hint stream makes everything stale.
-	if !get() {
-		t.Fatal("reloaded entry not served")
-	}
 	now = now.Add(time.Millisecond)
 	c.dropAll()
-	if get() || loads != 4 {
-		t.Fatal("dropAll did not make the entry stale")
+	if _, hit := get(); !hit || len(pending) != 1 {
+		t.Fatal("dropAll did not start a refresh")
 	}
-	// While loads fail, the last good copy is served; without one, the error.
-	now = now.Add(TTL)
+	now = now.Add(time.Millisecond)
+	runPending()
+	if name, _ := get(); name != "load 4" || len(pending) != 0 {
+		t.Fatalf("after dropAll: %q, %d refreshes started", name, len(pending))
+	}
+	// While loads fail, the last good copy is served (and a failed refresh lets the next reader
+	// try again); without one, the error.
 	failing := func(context.Context) (*entry, error) { loads++; return nil, errors.New("database down") }
-	if e, _, err := c.get(context.Background(), "acme", failing); err != nil || e.page == nil || loads != 5 {
-		t.Fatalf("stale copy not served: %v %v", e, err)
+	now = now.Add(TTL)
+	for range 2 {
+		e, hit, err := c.get(context.Background(), "acme", failing)
+		if err != nil || !hit || e.page.Name != "load 4" {
+			t.Fatalf("stale copy not served: %v %v %v", hit, e.page.Name, err)
+		}
+		runPending()
+	}
+	if loads != 6 {
+		t.Fatalf("failed refreshes: %d loads, want 2 (one per reader after a failure)", loads-4)
+	}
+	now = now.Add(staleGrace + time.Millisecond)
+	if e, _, err := c.get(context.Background(), "acme", failing); err != nil || e.page.Name != "load 4" {
+		t.Fatalf("stale copy not served past the grace: %v %v", e, err)
 	}
 	if _, _, err := c.get(context.Background(), "other", failing); err == nil {
 		t.Fatal("a failed load without a copy answered")
+	}
+}
+
+// A refresh renders again the documents that were read from the entry it replaces, so the
+// first reader after a change finds them ready; documents nobody read are rendered on demand.
+func TestCacheRefreshPrerendersReadDocuments(t *testing.T) {
+	c := newCache()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	c.background = func(f func()) { f() }
+	gen := 0
+	load := func(context.Context) (*entry, error) {
+		gen++
+		return &entry{page: &models.StatusPage{Name: fmt.Sprint(gen)}, accountID: "acc"}, nil
+	}
+	renders := map[string]int{}
+	render := func(key string) renderFunc {
+		return func(e *entry) (*doc, error) {
+			renders[key]++
+			return newDoc(200, "text/plain", []byte(key+" of "+e.page.Name)), nil
+		}
+	}
+	e, _, _ := c.get(context.Background(), "acme", load)
+	if d, hit, _ := e.doc("page", render("page")); hit || string(d.body) != "page of 1" {
+		t.Fatal("first render")
+	}
+	// "history" is stored by a prerender only if it was read: render it once into the entry
+	// without marking it read.
+	d, _ := render("history")(e)
+	e.store("history", d, render("history"))
+
+	now = now.Add(TTL)
+	_, _, _ = c.get(context.Background(), "acme", load) // stale: refreshes inline
+	e2, hit, _ := c.get(context.Background(), "acme", load)
+	if !hit || e2 == e || e2.page.Name != "2" {
+		t.Fatal("the refresh did not replace the entry")
+	}
+	if d, hit, _ := e2.doc("page", render("page")); !hit || string(d.body) != "page of 2" || renders["page"] != 2 {
+		t.Fatalf("the read document was not rendered by the refresh: hit %v renders %d", hit, renders["page"])
+	}
+	if _, hit, _ := e2.doc("history", render("history")); hit || renders["history"] != 2 {
+		t.Fatalf("an unread document was rendered by the refresh: hit %v", hit)
 	}
 }
