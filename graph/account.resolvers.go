@@ -35,12 +35,12 @@ func (r *accountResolver) APITokens(ctx context.Context, obj *models.AccountWith
 }
 
 // AuditLog is the resolver for the auditLog field.
-func (r *accountResolver) AuditLog(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.AuditEntryConnection, error) {
+func (r *accountResolver) AuditLog(ctx context.Context, obj *models.AccountWithRole, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	n := 50
 	if first != nil {
 		n = *first
 	}
-	p, err := r.Store.ListAudit(ctx, models.ActorFrom(ctx), obj.ID, n, deref(after))
+	p, err := r.Store.ListAudit(ctx, models.ActorFrom(ctx), obj.ID, auditQuery(filter), n, deref(after))
 	if err != nil {
 		return nil, err
 	}

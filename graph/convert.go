@@ -32,6 +32,21 @@ func deliveryQuery(f *model.DeliveryFilter) models.DeliveryQuery {
 		EventNames: f.EventNames, Statuses: f.Statuses, ResponseClasses: f.ResponseClasses, Since: f.Since, Until: f.Until, Search: deref(f.Search)}
 }
 
+func eventQuery(f *model.EventFilter) models.EventQuery {
+	if f == nil {
+		return models.EventQuery{}
+	}
+	return models.EventQuery{Names: f.Names, Subjects: f.Subjects, SubjectID: deref(f.SubjectID), Since: f.Since, Until: f.Until}
+}
+
+func auditQuery(f *model.AuditFilter) models.AuditQuery {
+	if f == nil {
+		return models.AuditQuery{}
+	}
+	return models.AuditQuery{Categories: f.Categories, ActorUserID: deref(f.ActorID), TargetID: deref(f.TargetID),
+		Since: f.Since, Until: f.Until, Search: deref(f.Search)}
+}
+
 func deliveryConnection(p *models.Page[models.Delivery]) *model.DeliveryConnection {
 	conn := &model.DeliveryConnection{Edges: make([]*model.DeliveryEdge, len(p.Items)), PageInfo: pageInfo(p.HasNextPage, p.Cursors)}
 	for i := range p.Items {

@@ -23,6 +23,7 @@ type Loaders struct {
 	Timelines         *dataloader.Loader[string, []models.TimelineEntry]
 	Integrations      *dataloader.Loader[string, *models.AWSIntegration]
 	Events            *dataloader.Loader[string, *models.Event]
+	SubjectNames      *dataloader.Loader[string, string]
 	Endpoints         *dataloader.Loader[string, *models.Endpoint]
 	WebhookEndpoints  *dataloader.Loader[string, []string]
 	Attempts          *dataloader.Loader[string, []models.DeliveryAttempt]
@@ -70,6 +71,7 @@ func newLoaders(store *models.Store) *Loaders {
 		Timelines:         valueLoader(store.TimelinesByIncident),
 		Integrations:      dataloader.NewBatchedLoader(mapBatch(store.IntegrationsByID), dataloader.WithWait[string, *models.AWSIntegration](time.Millisecond)),
 		Events:            dataloader.NewBatchedLoader(mapBatch(store.EventsByID), dataloader.WithWait[string, *models.Event](time.Millisecond)),
+		SubjectNames:      valueLoader(store.SubjectNames),
 		Endpoints:         dataloader.NewBatchedLoader(mapBatch(store.EndpointsByID), dataloader.WithWait[string, *models.Endpoint](time.Millisecond)),
 		WebhookEndpoints:  valueLoader(store.WebhookEndpointIDs),
 		Attempts:          valueLoader(store.AttemptsByDelivery),

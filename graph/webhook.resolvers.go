@@ -21,8 +21,8 @@ func (r *accountResolver) EventCatalog(ctx context.Context, obj *models.AccountW
 }
 
 // Events is the resolver for the events field.
-func (r *accountResolver) Events(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.EventConnection, error) {
-	p, err := r.Store.ListEvents(ctx, models.ActorFrom(ctx), obj.ID, intOr(first, 50), deref(after))
+func (r *accountResolver) Events(ctx context.Context, obj *models.AccountWithRole, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
+	p, err := r.Store.ListEvents(ctx, models.ActorFrom(ctx), obj.ID, eventQuery(filter), intOr(first, 50), deref(after))
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +44,8 @@ func (r *accountResolver) Deliveries(ctx context.Context, obj *models.AccountWit
 }
 
 // DeliveryStats is the resolver for the deliveryStats field.
-func (r *accountResolver) DeliveryStats(ctx context.Context, obj *models.AccountWithRole, hours *int) ([]*models.DeliveryStatsBucket, error) {
-	bs, err := r.Store.DeliveryStats(ctx, models.ActorFrom(ctx), obj.ID, intOr(hours, 24))
+func (r *accountResolver) DeliveryStats(ctx context.Context, obj *models.AccountWithRole, hours *int, filter *model.DeliveryFilter) ([]*models.DeliveryStatsBucket, error) {
+	bs, err := r.Store.DeliveryStats(ctx, models.ActorFrom(ctx), obj.ID, intOr(hours, 24), deliveryQuery(filter))
 	return ptrs(bs), err
 }
 
@@ -128,6 +128,19 @@ func (r *endpointResolver) Webhooks(ctx context.Context, obj *models.Endpoint) (
 		}
 	}
 	return out, nil
+}
+
+func (r *eventResolver) Subject(ctx context.Context, obj *models.Event) (*model.EventSubject, error) {
+	kind, id := obj.Subject()
+	name, err := loadersFrom(ctx, r.Store).SubjectNames.Load(ctx, string(kind)+":"+id)()
+	if err != nil {
+		return nil, err
+	}
+	sub := &model.EventSubject{Kind: kind, ID: id}
+	if name != "" {
+		sub.Name = &name
+	}
+	return sub, nil
 }
 
 // Variables is the resolver for the variables field.

@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"encoding/base64"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -81,8 +83,27 @@ func keysetPage[T any](q *gorm.DB, col string, first int, after string, key func
 	return p, nil
 }
 
-// ListAudit returns the account's audit log, newest first. Admins and owners.
-func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, first int, after string) (*Page[AuditEntry], error) {
+// AuditQuery narrows the audit log.
+type AuditQuery struct {
+	// Categories keeps entries whose action starts with one of these followed by a dot
+	// ("incident" keeps incident.acknowledged, incident.resolved, …).
+	Categories  []string
+	ActorUserID string
+	TargetID    string
+	Since       *time.Time
+	Until       *time.Time
+	// Search is a case-insensitive substring of the summary or the actor's label.
+	Search string
+}
+
+// Audit search bounds.
+const (
+	MinAuditSearch = 2
+	MaxAuditSearch = 100
+)
+
+// ListAudit returns the account's audit log, newest first, narrowed by f. Admins and owners.
+func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, f AuditQuery, first int, after string) (*Page[AuditEntry], error) {
 	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -90,8 +111,49 @@ func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, first
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if len(f.Categories) > 0 {
+		if len(f.Categories) > 20 {
+			return nil, FieldError(EINVALID, "categories", "filter by at most 20 categories")
+		}
+		var conds []string
+		var args []any
+		for _, c := range f.Categories {
+			if !auditCategory.MatchString(c) {
+				return nil, FieldError(EINVALID, "categories", "%q is not a category (lower-case letters and _)", c)
+			}
+			conds, args = append(conds, "action LIKE ?"), append(args, c+".%")
+		}
+		q = q.Where("("+strings.Join(conds, " OR ")+")", args...)
+	}
+	for _, c := range []struct{ col, v string }{{"actor_user_id", f.ActorUserID}, {"target_id", f.TargetID}} {
+		if c.v == "" {
+			continue
+		}
+		if !validID(c.v) {
+			return &Page[AuditEntry]{}, nil
+		}
+		q = q.Where(c.col+" = ?", c.v)
+	}
+	if f.Since != nil {
+		q = q.Where("created_at >= ?", f.Since.UTC())
+	}
+	if f.Until != nil {
+		q = q.Where("created_at < ?", f.Until.UTC())
+	}
+	if term := strings.TrimSpace(f.Search); term != "" {
+		if n := utf8.RuneCountInString(term); n < MinAuditSearch || n > MaxAuditSearch {
+			return nil, FieldError(EINVALID, "search", "search for %d to %d characters", MinAuditSearch, MaxAuditSearch)
+		}
+		if err := noNUL("search", term); err != nil {
+			return nil, err
+		}
+		like := "%" + likeEscape(strings.ToLower(term)) + "%"
+		q = q.Where(`(lower(summary) LIKE ? ESCAPE '\' OR lower(actor_label) LIKE ? ESCAPE '\')`, like, like)
+	}
 	return keysetPage[AuditEntry](q, "created_at", first, after, func(e *AuditEntry) (time.Time, string) { return e.CreatedAt, e.ID })
 }
+
+var auditCategory = regexp.MustCompile(`^[a-z][a-z_]{0,39}$`)
 
 // GetAuditEntry returns one entry of an account the actor administers.
 func (s *Store) GetAuditEntry(ctx context.Context, a *Actor, id string) (*AuditEntry, error) {

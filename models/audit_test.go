@@ -33,7 +33,7 @@ func TestAudit_List(t *testing.T) {
 		total := f.MustCount(t, "audit_entries", "account_id = ?", acc) // 30 plus setup's entry
 
 		t.Run("OKNewestFirst", func(t *testing.T) {
-			p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, 3, "")
+			p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, 3, "")
 			mustNoErr(t, err)
 			if len(p.Items) != 3 || !p.HasNextPage || len(p.Cursors) != 3 {
 				t.Fatalf("page: %d items, next %v, %d cursors", len(p.Items), p.HasNextPage, len(p.Cursors))
@@ -53,7 +53,7 @@ func TestAudit_List(t *testing.T) {
 					if pages > 100 {
 						t.Fatal("pagination does not end")
 					}
-					p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, size, after)
+					p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, size, after)
 					mustNoErr(t, err)
 					if len(p.Items) > size {
 						t.Fatalf("page of %d items, asked for %d", len(p.Items), size)
@@ -86,9 +86,9 @@ func TestAudit_List(t *testing.T) {
 		}
 
 		t.Run("OKCursorFromMiddleOfPage", func(t *testing.T) {
-			all, err := f.Store.ListAudit(ctx, f.AdminActor, acc, 200, "")
+			all, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, 200, "")
 			mustNoErr(t, err)
-			p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, 5, all.Cursors[9])
+			p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, 5, all.Cursors[9])
 			mustNoErr(t, err)
 			for i, e := range p.Items {
 				if e.ID != all.Items[10+i].ID {
@@ -105,20 +105,20 @@ func TestAudit_List(t *testing.T) {
 				enc(time.Now().UTC().Format(time.RFC3339Nano) + "|not-a-uuid"),
 				enc("yesterday|00000000-0000-7000-8000-000000000000"),
 			} {
-				_, err := f.Store.ListAudit(ctx, f.AdminActor, acc, 10, c)
+				_, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, 10, c)
 				wantField(t, err, models.EINVALID, "after")
 			}
 		})
 
 		t.Run("ErrFirstOutOfRange", func(t *testing.T) {
 			for _, n := range []int{0, -1, models.MaxPageSize + 1} {
-				_, err := f.Store.ListAudit(ctx, f.AdminActor, acc, n, "")
+				_, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, n, "")
 				wantField(t, err, models.EINVALID, "first")
 			}
 		})
 
 		t.Run("OKGetEntry", func(t *testing.T) {
-			p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, 1, "")
+			p, err := f.Store.ListAudit(ctx, f.AdminActor, acc, models.AuditQuery{}, 1, "")
 			mustNoErr(t, err)
 			e, err := f.Store.GetAuditEntry(ctx, f.AdminActor, p.Items[0].ID)
 			mustNoErr(t, err)

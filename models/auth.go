@@ -258,6 +258,58 @@ func (au *Auth) ResetPassword(ctx context.Context, email, password string) error
 // Login checks an email and password. Unknown users and wrong passwords give the same error
 // and take the same time.
 func (au *Auth) Login(ctx context.Context, email, password string) (*User, error) {
+	return au.LoginFrom(ctx, email, password, "")
+}
+
+// LoginFrom is Login from a client address: a known person's sign-in, and a wrong password
+// given for them, are recorded in the activity of every account they belong to
+// (user.signed_in, user.sign_in_failed), naming the address. Unknown addresses record nothing.
+func (au *Auth) LoginFrom(ctx context.Context, email, password, remote string) (*User, error) {
+	u, err := au.login(ctx, email, password)
+	if err == nil {
+		err = au.recordSignIn(ctx, u, remote, true)
+	} else if u != nil && CodeOf(err) == EUNAUTHORIZED {
+		if rerr := au.recordSignIn(ctx, u, remote, false); rerr != nil {
+			return nil, rerr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// recordSignIn writes the sign-in (or the failed attempt) into each of u's accounts.
+func (au *Auth) recordSignIn(ctx context.Context, u *User, remote string, ok bool) error {
+	s := au.store
+	var accounts []string
+	if err := s.db.WithContext(ctx).Model(&Membership{}).Where("user_id = ?", u.ID).Pluck("account_id", &accounts).Error; err != nil {
+		return err
+	}
+	if len(accounts) == 0 {
+		return nil
+	}
+	from := ""
+	if remote != "" {
+		from = " from " + remote
+	}
+	a := &Actor{UserID: u.ID, UserName: u.Name}
+	action, summary := "user.signed_in", fmt.Sprintf("%s signed in%s", userLabel(u), from)
+	if !ok {
+		action, summary = "user.sign_in_failed", fmt.Sprintf("A wrong password was given for %s%s", userLabel(u), from)
+	}
+	return s.db.Tx(ctx, func(tx *Tx) error {
+		for _, acc := range accounts {
+			if err := s.audit(tx, a, acc, action, "user", u.ID, summary); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// login checks the password; for a wrong one it returns the user with the error.
+func (au *Auth) login(ctx context.Context, email, password string) (*User, error) {
 	bad := Errorf(EUNAUTHORIZED, "invalid email or password")
 	var u User
 	err := au.store.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).Take(&u).Error
@@ -269,7 +321,7 @@ func (au *Auth) Login(ctx context.Context, email, password string) (*User, error
 		return nil, err
 	}
 	if !au.checkHash([]byte(u.PasswordHash), password) {
-		return nil, bad
+		return &u, bad
 	}
 	return &u, nil
 }

@@ -778,8 +778,9 @@ type DeliveryStatsBucket struct {
 	Succeeded, Failed, Pending int
 }
 
-// DeliveryStats counts the account's deliveries per hour over the last hours. Admins.
-func (s *Store) DeliveryStats(ctx context.Context, a *Actor, accountID string, hours int) ([]DeliveryStatsBucket, error) {
+// DeliveryStats counts the account's deliveries per hour over the last hours, narrowed by the
+// history's filter (the chart follows the table). Admins.
+func (s *Store) DeliveryStats(ctx context.Context, a *Actor, accountID string, hours int, f DeliveryQuery) ([]DeliveryStatsBucket, error) {
 	if _, err := s.Require(ctx, a, accountID, RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -797,11 +798,17 @@ func (s *Store) DeliveryStats(ctx context.Context, a *Actor, accountID string, h
 		Status DeliveryStatus
 		N      int
 	}
-	if err := s.db.WithContext(ctx).Model(&Delivery{}).Select(bucket+" AS bucket, status, count(*) AS n").
-		Where("account_id = ? AND created_at >= ?", accountID, start).Group("bucket, status").Scan(&rows).Error; err != nil {
+	out := make([]DeliveryStatsBucket, hours)
+	q, empty, err := s.historyQuery(ctx, accountID, f)
+	if err != nil {
 		return nil, err
 	}
-	out := make([]DeliveryStatsBucket, hours)
+	if !empty {
+		if err := q.Select(bucket+" AS bucket, status, count(*) AS n").Where("created_at >= ?", start).
+			Group("bucket, status").Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+	}
 	index := map[string]int{}
 	for i := range out {
 		out[i].Start = start.Add(time.Duration(i) * time.Hour)

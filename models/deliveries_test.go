@@ -429,7 +429,7 @@ func TestDeliveries_DueAndHistory(t *testing.T) {
 			g.finish(t, g.begin(t, g.fire(t).ID), models.AttemptResult{Outcome: models.AttemptSucceeded, StatusCode: 200})
 			f.Clock.Advance(time.Hour)
 			g.fire(t)
-			buckets, err := f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 4)
+			buckets, err := f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 4, models.DeliveryQuery{})
 			mustNoErr(t, err)
 			if len(buckets) != 4 {
 				t.Fatalf("%d buckets", len(buckets))
@@ -443,10 +443,33 @@ func TestDeliveries_DueAndHistory(t *testing.T) {
 				got = append(got, counts{b.Succeeded, b.Failed, b.Pending})
 			}
 			wantEqual(t, "buckets", got, []counts{{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 0, 1}})
-			_, err = f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 0)
+			// The chart follows the table's filter: failures only, or the 4xx class, count the
+			// one failed delivery; an id that can match nothing counts nothing.
+			for name, q := range map[string]models.DeliveryQuery{
+				"status":   {Statuses: []models.DeliveryStatus{models.DeliveryFailed}},
+				"response": {ResponseClasses: []models.ResponseClass{models.Response4xx}},
+			} {
+				buckets, err = f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 4, q)
+				mustNoErr(t, err)
+				got = got[:0]
+				for _, b := range buckets {
+					got = append(got, counts{b.Succeeded, b.Failed, b.Pending})
+				}
+				wantEqual(t, "filtered by "+name, got, []counts{{0, 0, 0}, {0, 0, 0}, {0, 1, 0}, {0, 0, 0}})
+			}
+			buckets, err = f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 4, models.DeliveryQuery{WebhookID: "not-an-id"})
+			mustNoErr(t, err)
+			for _, b := range buckets {
+				if b.Succeeded+b.Failed+b.Pending != 0 {
+					t.Fatalf("an impossible filter counted %+v", b)
+				}
+			}
+			_, err = f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 4, models.DeliveryQuery{Statuses: []models.DeliveryStatus{"bogus"}})
+			wantField(t, err, models.EINVALID, "statuses")
+			_, err = f.Store.DeliveryStats(ctx, f.AdminActor, g.acc, 0, models.DeliveryQuery{})
 			wantField(t, err, models.EINVALID, "hours")
 			viewer, _ := f.MustMember(t, g.acc, "stats-viewer@example.com", models.RoleViewer)
-			_, err = f.Store.DeliveryStats(ctx, viewer, g.acc, 4)
+			_, err = f.Store.DeliveryStats(ctx, viewer, g.acc, 4, models.DeliveryQuery{})
 			wantCode(t, err, models.EFORBIDDEN)
 		})
 

@@ -284,6 +284,9 @@ func (s *Store) UnacknowledgeIncident(ctx context.Context, a *Actor, id string) 
 		if err := s.addTimeline(tx, a, inc.ID, TimelineUnacknowledged, "Escalation restarts at level 1."); err != nil {
 			return err
 		}
+		if err := s.auditIncident(tx, a, inc, "unacknowledged", "un-acknowledged"); err != nil {
+			return err
+		}
 		return s.recordIncidentEvent(tx, a, EventIncidentUnacknowledged, inc, comp)
 	})
 }
@@ -326,6 +329,9 @@ func (s *Store) ReassignIncident(ctx context.Context, a *Actor, id, userID strin
 		if err := s.addTimeline(tx, a, inc.ID, TimelineReassigned, body); err != nil {
 			return err
 		}
+		if err := s.auditIncident(tx, a, inc, "reassigned", "reassigned", " to "+userLabel(&u)); err != nil {
+			return err
+		}
 		_, err = s.recordEvent(tx, eventSpec{name: EventIncidentReassigned, accountID: inc.AccountID, incident: inc, component: comp,
 			extra: map[string]string{"SCALR_INCIDENT_ASSIGNEE_ID": u.ID, "SCALR_INCIDENT_ASSIGNEE_NAME": u.Name}})
 		return err
@@ -353,6 +359,9 @@ func (s *Store) SnoozeIncident(ctx context.Context, a *Actor, id string, minutes
 			return err
 		}
 		if err := s.stopEscalation(tx, inc.ID, EscalationSnoozed, &until); err != nil {
+			return err
+		}
+		if err := s.auditIncident(tx, a, inc, "snoozed", "snoozed", fmt.Sprintf(" for %d minutes", minutes)); err != nil {
 			return err
 		}
 		return s.addTimeline(tx, a, inc.ID, TimelineSnoozed, fmt.Sprintf("Snoozed for %d minutes: triggers again at %s UTC.", minutes, until.Format("15:04")))

@@ -261,7 +261,7 @@ func TestSendTestEvent_SystemEndpointTouchesNoTenant(t *testing.T) {
 			t.Fatalf("filed under account %s", *d.AccountID)
 		}
 		for _, acc := range accs {
-			p, err := st.ListEvents(ctx, f.AdminActor, acc.ID, 50, "")
+			p, err := st.ListEvents(ctx, f.AdminActor, acc.ID, models.EventQuery{}, 50, "")
 			mustNoErr(t, err)
 			for _, ev := range p.Items {
 				if ev.ID == d.EventID || ev.Name == models.TestEventName {

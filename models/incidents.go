@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -285,7 +286,10 @@ func (s *Store) AcknowledgeIncident(ctx context.Context, a *Actor, id string) (*
 		if err == nil && !ok {
 			return Errorf(ECONFLICT, "only a triggered incident can be acknowledged")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.auditIncident(tx, a, inc, "acknowledged", "acknowledged")
 	})
 	if err != nil {
 		return nil, err
@@ -335,7 +339,7 @@ func (s *Store) ResolveIncident(ctx context.Context, a *Actor, id, note string) 
 		if !ok {
 			return Errorf(ECONFLICT, "the incident is already resolved")
 		}
-		return nil
+		return s.auditIncident(tx, a, inc, "resolved", "resolved")
 	})
 	if err != nil {
 		return nil, err
@@ -373,6 +377,13 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 	return true, nil
 }
 
+// auditIncident records a person's (or token's) action on an incident in the account's
+// activity: action is incident.<action>; the summary reads "<actor> <verb> incident "<title>"<tail>".
+func (s *Store) auditIncident(tx *Tx, a *Actor, inc *Incident, action, verb string, tail ...string) error {
+	return s.audit(tx, a, inc.AccountID, "incident."+action, "incident", inc.ID,
+		fmt.Sprintf("%s %s incident %q%s", a.Label(), verb, inc.Title, strings.Join(tail, "")))
+}
+
 func cleanNote(note string, required bool) (string, error) {
 	note = strings.TrimSpace(note)
 	if err := noNUL("body", note); err != nil {
@@ -406,7 +417,7 @@ func (s *Store) AddIncidentNote(ctx context.Context, a *Actor, id, body string) 
 			return err
 		}
 		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
-		return nil
+		return s.auditIncident(tx, a, inc, "note_added", "added a note to")
 	})
 	if err != nil {
 		return nil, err
@@ -521,8 +532,67 @@ func (s *Store) OpenIncidentCounts(ctx context.Context, ids []string) (map[strin
 	return out, nil
 }
 
-// ListEvents returns the account's events, newest first.
-func (s *Store) ListEvents(ctx context.Context, a *Actor, accountID string, first int, after string) (*Page[Event], error) {
+// EventSubjectKind is what an event is about: its most specific subject.
+type EventSubjectKind string
+
+const (
+	SubjectIncident    EventSubjectKind = "incident"
+	SubjectServer      EventSubjectKind = "server"
+	SubjectFarm        EventSubjectKind = "farm"
+	SubjectEnvironment EventSubjectKind = "environment"
+	SubjectAccount     EventSubjectKind = "account"
+)
+
+var subjectSQL = map[EventSubjectKind]string{
+	SubjectIncident:    "incident_id IS NOT NULL",
+	SubjectServer:      "incident_id IS NULL AND server_id IS NOT NULL",
+	SubjectFarm:        "incident_id IS NULL AND server_id IS NULL AND farm_id IS NOT NULL",
+	SubjectEnvironment: "incident_id IS NULL AND server_id IS NULL AND farm_id IS NULL AND environment_id IS NOT NULL",
+	SubjectAccount:     "incident_id IS NULL AND server_id IS NULL AND farm_id IS NULL AND environment_id IS NULL",
+}
+
+// Valid reports whether k is a known subject kind.
+func (k EventSubjectKind) Valid() bool { _, ok := subjectSQL[k]; return ok }
+
+// MarshalGQL implements the GraphQL enum encoding.
+func (k EventSubjectKind) MarshalGQL(w io.Writer) { writeEnum(w, k) }
+
+// UnmarshalGQL implements the GraphQL enum decoding.
+func (k *EventSubjectKind) UnmarshalGQL(v any) (err error) {
+	*k, err = readEnum(v, EventSubjectKind.Valid, "event subject")
+	return err
+}
+
+// Subject returns what the event is about (its most specific subject) and that subject's id.
+func (e *Event) Subject() (EventSubjectKind, string) {
+	switch {
+	case e.IncidentID != nil:
+		return SubjectIncident, *e.IncidentID
+	case e.ServerID != nil:
+		return SubjectServer, *e.ServerID
+	case e.FarmID != nil:
+		return SubjectFarm, *e.FarmID
+	case e.EnvironmentID != nil:
+		return SubjectEnvironment, *e.EnvironmentID
+	}
+	return SubjectAccount, e.AccountID
+}
+
+// EventQuery narrows the event list.
+type EventQuery struct {
+	// Names keeps events of these names (exact).
+	Names []string
+	// Subjects keeps events whose most specific subject is one of these kinds.
+	Subjects []EventSubjectKind
+	// SubjectID keeps events about this incident, farm (its servers' events too), server or
+	// environment.
+	SubjectID string
+	Since     *time.Time
+	Until     *time.Time
+}
+
+// ListEvents returns the account's events, newest first, narrowed by f.
+func (s *Store) ListEvents(ctx context.Context, a *Actor, accountID string, f EventQuery, first int, after string) (*Page[Event], error) {
 	if _, err := s.Require(ctx, a, accountID, RoleViewer); err != nil {
 		return nil, err
 	}
@@ -530,5 +600,73 @@ func (s *Store) ListEvents(ctx context.Context, a *Actor, accountID string, firs
 		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if len(f.Names) > 0 {
+		if len(f.Names) > 50 {
+			return nil, FieldError(EINVALID, "names", "filter by at most 50 event names")
+		}
+		for _, n := range f.Names {
+			if strings.TrimSpace(n) == "" {
+				return nil, FieldError(EINVALID, "names", "an event name is empty")
+			}
+		}
+		q = q.Where("name IN ?", f.Names)
+	}
+	if len(f.Subjects) > 0 {
+		var conds []string
+		for _, k := range f.Subjects {
+			c, ok := subjectSQL[k]
+			if !ok {
+				return nil, FieldError(EINVALID, "subjects", "%q is not an event subject", k)
+			}
+			conds = append(conds, "("+c+")")
+		}
+		q = q.Where("(" + strings.Join(conds, " OR ") + ")")
+	}
+	if f.SubjectID != "" {
+		if !validID(f.SubjectID) {
+			return &Page[Event]{}, nil
+		}
+		id := f.SubjectID
+		q = q.Where("(incident_id = ? OR server_id = ? OR farm_id = ? OR environment_id = ?)", id, id, id, id)
+	}
+	if f.Since != nil {
+		q = q.Where("created_at >= ?", f.Since.UTC())
+	}
+	if f.Until != nil {
+		q = q.Where("created_at < ?", f.Until.UTC())
+	}
 	return keysetPage[Event](q, "created_at", first, after, func(e *Event) (time.Time, string) { return e.CreatedAt, e.ID })
+}
+
+// SubjectNames loads the names of event subjects (dataloader): keys are "<kind>:<id>" (see
+// Event.Subject), values the incident's title, the server's hostname, the farm's, environment's
+// or account's name; a deleted subject is missing. Callers pass subjects of events the actor
+// may see.
+func (s *Store) SubjectNames(ctx context.Context, keys []string) (map[string]string, error) {
+	byKind := map[EventSubjectKind][]string{}
+	for _, k := range keys {
+		kind, id, ok := strings.Cut(k, ":")
+		if ok && validID(id) {
+			byKind[EventSubjectKind(kind)] = append(byKind[EventSubjectKind(kind)], id)
+		}
+	}
+	tables := map[EventSubjectKind]struct{ table, col string }{
+		SubjectIncident: {"incidents", "title"}, SubjectServer: {"servers", "hostname"}, SubjectFarm: {"farms", "name"},
+		SubjectEnvironment: {"environments", "name"}, SubjectAccount: {"accounts", "name"},
+	}
+	out := map[string]string{}
+	for kind, ids := range byKind {
+		t, ok := tables[kind]
+		if !ok {
+			continue
+		}
+		var rows []struct{ ID, Name string }
+		if err := s.db.WithContext(ctx).Table(t.table).Select("id, "+t.col+" AS name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[string(kind)+":"+r.ID] = r.Name
+		}
+	}
+	return out, nil
 }

@@ -39,7 +39,7 @@ func TestRoles(t *testing.T) {
 				wantCode(t, err, models.EFORBIDDEN)
 				_, _, err = f.Store.CreateAPIToken(ctx, tc.actor, models.CreateAPITokenInput{AccountID: acc, Name: "nope", Role: models.RoleViewer})
 				wantCode(t, err, models.EFORBIDDEN)
-				_, err = f.Store.ListAudit(ctx, tc.actor, acc, 10, "")
+				_, err = f.Store.ListAudit(ctx, tc.actor, acc, models.AuditQuery{}, 10, "")
 				wantCode(t, err, models.EFORBIDDEN)
 				_, err = f.Store.UpdateAccount(ctx, tc.actor, acc, "Renamed")
 				wantCode(t, err, models.EFORBIDDEN)
@@ -73,7 +73,7 @@ func TestRoles(t *testing.T) {
 			mustNoErr(t, err)
 			_, err = f.Store.ListAPITokens(ctx, admin, acc)
 			mustNoErr(t, err)
-			_, err = f.Store.ListAudit(ctx, admin, acc, 10, "")
+			_, err = f.Store.ListAudit(ctx, admin, acc, models.AuditQuery{}, 10, "")
 			mustNoErr(t, err)
 			_, err = f.Store.UpdateMemberRole(ctx, admin, memberM.ID, models.RoleViewer)
 			mustNoErr(t, err)
@@ -362,7 +362,7 @@ func TestTenancy(t *testing.T) {
 				return err
 			},
 			"RevokeAPIToken": func(x *models.Actor) error { _, err := f.Store.RevokeAPIToken(ctx, x, b.Token.ID); return err },
-			"ListAudit":      func(x *models.Actor) error { _, err := f.Store.ListAudit(ctx, x, b.Account.ID, 10, ""); return err },
+			"ListAudit":      func(x *models.Actor) error { _, err := f.Store.ListAudit(ctx, x, b.Account.ID, models.AuditQuery{}, 10, ""); return err },
 			"GetAuditEntry":  func(x *models.Actor) error { _, err := f.Store.GetAuditEntry(ctx, x, b.Audit.ID); return err },
 		}
 

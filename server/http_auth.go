@@ -133,7 +133,7 @@ func (m *Main) handleLogin(c echo.Context) error {
 	if err := m.rateLimited(ctx, accountKey, 10); err != nil {
 		return m.appError(c, err)
 	}
-	u, err := m.Auth.Login(ctx, in.Email, in.Password)
+	u, err := m.Auth.LoginFrom(ctx, in.Email, in.Password, c.RealIP())
 	if err != nil {
 		if models.CodeOf(err) == models.EUNAUTHORIZED {
 			m.rateCount(ctx, accountKey, 5*time.Minute)

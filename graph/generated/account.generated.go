@@ -22,7 +22,7 @@ type AccountResolver interface {
 	Environments(ctx context.Context, obj *models.AccountWithRole) ([]*models.Environment, error)
 	Members(ctx context.Context, obj *models.AccountWithRole) ([]*models.Membership, error)
 	APITokens(ctx context.Context, obj *models.AccountWithRole) ([]*models.APIToken, error)
-	AuditLog(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.AuditEntryConnection, error)
+	AuditLog(ctx context.Context, obj *models.AccountWithRole, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Overview(ctx context.Context, obj *models.AccountWithRole) (*models.Overview, error)
 	ApprovalRequests(ctx context.Context, obj *models.AccountWithRole, filter *model.ApprovalFilter, first *int, after *string) (*model.ApprovalRequestConnection, error)
 	Components(ctx context.Context, obj *models.AccountWithRole) ([]*models.Component, error)
@@ -49,9 +49,9 @@ type AccountResolver interface {
 	UpdateTemplates(ctx context.Context, obj *models.AccountWithRole) ([]*models.UpdateTemplate, error)
 	PublicIncidents(ctx context.Context, obj *models.AccountWithRole, first *int) ([]*models.PublicIncident, error)
 	EventCatalog(ctx context.Context, obj *models.AccountWithRole, environmentID *string) ([]*models.EventDefinition, error)
-	Events(ctx context.Context, obj *models.AccountWithRole, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, obj *models.AccountWithRole, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
 	Deliveries(ctx context.Context, obj *models.AccountWithRole, filter *model.DeliveryFilter, first *int, after *string) (*model.DeliveryConnection, error)
-	DeliveryStats(ctx context.Context, obj *models.AccountWithRole, hours *int) ([]*models.DeliveryStatsBucket, error)
+	DeliveryStats(ctx context.Context, obj *models.AccountWithRole, hours *int, filter *model.DeliveryFilter) ([]*models.DeliveryStatsBucket, error)
 }
 type AccountOverviewResolver interface {
 	OpenIncidents(ctx context.Context, obj *models.Overview) ([]*model.SeverityCount, error)
@@ -115,22 +115,30 @@ func (ec *executionContext) field_Account_approvalRequests_args(ctx context.Cont
 func (ec *executionContext) field_Account_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AuditFilter, error) {
+			return ec.unmarshalOAuditFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐAuditFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -175,6 +183,14 @@ func (ec *executionContext) field_Account_deliveryStats_args(ctx context.Context
 		return nil, err
 	}
 	args["hours"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DeliveryFilter, error) {
+			return ec.unmarshalODeliveryFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐDeliveryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -209,22 +225,30 @@ func (ec *executionContext) field_Account_eventCatalog_args(ctx context.Context,
 func (ec *executionContext) field_Account_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -662,7 +686,7 @@ func (ec *executionContext) _Account_auditLog(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().AuditLog(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().AuditLog(ctx, obj, fc.Args["filter"].(*model.AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -1700,7 +1724,7 @@ func (ec *executionContext) _Account_events(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Account().Events(ctx, obj, fc.Args["filter"].(*model.EventFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -1806,7 +1830,7 @@ func (ec *executionContext) _Account_deliveryStats(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().DeliveryStats(ctx, obj, fc.Args["hours"].(*int))
+			return ec.Resolvers.Account().DeliveryStats(ctx, obj, fc.Args["hours"].(*int), fc.Args["filter"].(*model.DeliveryFilter))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -3301,6 +3325,71 @@ func (ec *executionContext) unmarshalInputAddMemberInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (model.AuditFilter, error) {
+	var it model.AuditFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"categories", "actorId", "targetId", "since", "until", "search"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "categories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categories"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Categories = data
+		case "actorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorID = data
+		case "targetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
 		}
 	}
 	return it, nil
@@ -5992,6 +6081,14 @@ func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋswitchboardᚑhub�
 		return graphql.Null
 	}
 	return ec._Account(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAuditFilter2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋgraphᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEnvironment2ᚖgithubᚗcomᚋswitchboardᚑhubᚋswitchboardᚋmodelsᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *models.Environment) graphql.Marshaler {

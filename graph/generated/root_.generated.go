@@ -81,17 +81,17 @@ type ComplexityRoot struct {
 		APITokens          func(childComplexity int) int
 		AWSIntegrations    func(childComplexity int) int
 		ApprovalRequests   func(childComplexity int, filter *model.ApprovalFilter, first *int, after *string) int
-		AuditLog           func(childComplexity int, first *int, after *string) int
+		AuditLog           func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		CalendarFeeds      func(childComplexity int) int
 		Components         func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Deliveries         func(childComplexity int, filter *model.DeliveryFilter, first *int, after *string) int
-		DeliveryStats      func(childComplexity int, hours *int) int
+		DeliveryStats      func(childComplexity int, hours *int, filter *model.DeliveryFilter) int
 		Environments       func(childComplexity int) int
 		EscalationPolicies func(childComplexity int) int
 		EscalationPolicy   func(childComplexity int, id string) int
 		EventCatalog       func(childComplexity int, environmentID *string) int
-		Events             func(childComplexity int, first *int, after *string) int
+		Events             func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
 		Farms              func(childComplexity int, environmentID *string) int
 		ID                 func(childComplexity int) int
 		IncidentStats      func(childComplexity int, filter *model.IncidentFilter) int
@@ -593,6 +593,7 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		ServerID       func(childComplexity int) int
 		Source         func(childComplexity int) int
+		Subject        func(childComplexity int) int
 		Variables      func(childComplexity int) int
 	}
 
@@ -611,6 +612,12 @@ type ComplexityRoot struct {
 	EventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EventSubject struct {
+		ID   func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
 	}
 
 	Farm struct {
@@ -1503,7 +1510,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Account.calendarFeeds":
 		if e.ComplexityRoot.Account.CalendarFeeds == nil {
 			break
@@ -1543,7 +1550,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.DeliveryStats(childComplexity, args["hours"].(*int)), true
+		return e.ComplexityRoot.Account.DeliveryStats(childComplexity, args["hours"].(*int), args["filter"].(*model.DeliveryFilter)), true
 	case "Account.environments":
 		if e.ComplexityRoot.Account.Environments == nil {
 			break
@@ -1588,7 +1595,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Account.Events(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Account.Events(childComplexity, args["filter"].(*model.EventFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Account.farms":
 		if e.ComplexityRoot.Account.Farms == nil {
 			break
@@ -3686,6 +3693,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Source(childComplexity), true
+	case "Event.subject":
+		if e.ComplexityRoot.Event.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Subject(childComplexity), true
 	case "Event.variables":
 		if e.ComplexityRoot.Event.Variables == nil {
 			break
@@ -3743,6 +3756,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
+
+	case "EventSubject.id":
+		if e.ComplexityRoot.EventSubject.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventSubject.ID(childComplexity), true
+	case "EventSubject.kind":
+		if e.ComplexityRoot.EventSubject.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventSubject.Kind(childComplexity), true
+	case "EventSubject.name":
+		if e.ComplexityRoot.EventSubject.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventSubject.Name(childComplexity), true
 
 	case "Farm.accountId":
 		if e.ComplexityRoot.Farm.AccountID == nil {
@@ -8023,6 +8055,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddMemberInput,
 		ec.unmarshalInputAffectedComponentInput,
 		ec.unmarshalInputApprovalFilter,
+		ec.unmarshalInputAuditFilter,
 		ec.unmarshalInputCancelApprovalRequestInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputConnectSlackWorkspaceInput,
@@ -8060,6 +8093,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputEscalateIncidentInput,
 		ec.unmarshalInputEscalationLevelInput,
 		ec.unmarshalInputEscalationTargetInput,
+		ec.unmarshalInputEventFilter,
 		ec.unmarshalInputFarmIdInput,
 		ec.unmarshalInputFireEventInput,
 		ec.unmarshalInputIncidentFilter,
@@ -8216,8 +8250,26 @@ type Account {
   environments: [Environment!]!
   members: [Membership!]!
   apiTokens: [ApiToken!]! @hasRole(role: ADMIN)
-  "Newest first."
-  auditLog(first: Int = 50, after: String): AuditEntryConnection! @hasRole(role: ADMIN)
+  "Newest first, narrowed by the filter."
+  auditLog(filter: AuditFilter, first: Int = 50, after: String): AuditEntryConnection! @hasRole(role: ADMIN)
+}
+
+"Narrows the activity (audit log). Absent fields do not filter."
+input AuditFilter {
+  """
+  Entries whose action is in one of these categories: the part before the dot
+  (` + "`" + `incident` + "`" + ` keeps ` + "`" + `incident.acknowledged` + "`" + `, ` + "`" + `incident.resolved` + "`" + `, ` + "`" + `incident.note_added` + "`" + `, …;
+  ` + "`" + `user` + "`" + ` keeps sign-ins and failed sign-ins).
+  """
+  categories: [String!]
+  "Entries of this person."
+  actorId: ID
+  "Entries about this target (an incident, a member, an environment…)."
+  targetId: ID
+  since: Time
+  until: Time
+  "Case-insensitive substring of the summary or of who acted, 2 to 100 characters."
+  search: String
 }
 
 type Environment {
@@ -10575,11 +10627,40 @@ type Event {
   farmId: ID
   serverId: ID
   incidentId: ID
-  "Who fired it."
+  "Who fired it: a person, an API token, an integration, or system."
   source: String!
+  "What it is about: its incident, else its server, farm, environment, or the account."
+  subject: EventSubject!
   variables: [KeyValue!]!
   deliveryCounts: DeliveryCounts!
   createdAt: Time!
+}
+
+enum EventSubjectKind {
+  INCIDENT
+  SERVER
+  FARM
+  ENVIRONMENT
+  ACCOUNT
+}
+
+type EventSubject {
+  kind: EventSubjectKind!
+  id: ID!
+  "The incident's title, the server's, farm's, environment's or account's name; null once deleted."
+  name: String
+}
+
+"Narrows the event list. Absent fields do not filter."
+input EventFilter {
+  "Events of any of these names (exact)."
+  names: [String!]
+  "Events whose subject is of one of these kinds."
+  subjects: [EventSubjectKind!]
+  "Events about this incident, server, farm (its servers' events too) or environment."
+  subjectId: ID
+  since: Time
+  until: Time
 }
 
 type KeyValue {
@@ -10981,12 +11062,12 @@ type SetDeliveryRetentionPayload {
 extend type Account {
   "Built-in events and the custom events visible here (or in one environment)."
   eventCatalog(environmentId: ID): [EventDefinition!]!
-  "Newest first."
-  events(first: Int = 50, after: String): EventConnection!
+  "Newest first, narrowed by the filter."
+  events(filter: EventFilter, first: Int = 50, after: String): EventConnection!
   "Newest first. Admins (payloads carry variables)."
   deliveries(filter: DeliveryFilter, first: Int = 50, after: String): DeliveryConnection! @hasRole(role: ADMIN)
-  "Delivery outcomes per hour over the last ` + "`" + `hours` + "`" + ` hours."
-  deliveryStats(hours: Int = 24): [DeliveryStatsBucket!]! @hasRole(role: ADMIN)
+  "Delivery outcomes per hour over the last ` + "`" + `hours` + "`" + ` hours, narrowed by the history's filter."
+  deliveryStats(hours: Int = 24, filter: DeliveryFilter): [DeliveryStatsBucket!]! @hasRole(role: ADMIN)
 }
 
 extend type Query {
@@ -12079,6 +12160,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_incidentId(ctx, field)
 	case "source":
 		return ec.fieldContext_Event_source(ctx, field)
+	case "subject":
+		return ec.fieldContext_Event_subject(ctx, field)
 	case "variables":
 		return ec.fieldContext_Event_variables(ctx, field)
 	case "deliveryCounts":
@@ -12121,6 +12204,18 @@ func (ec *executionContext) childFields_EventEdge(ctx context.Context, field gra
 		return ec.fieldContext_EventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EventSubject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_EventSubject_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_EventSubject_id(ctx, field)
+	case "name":
+		return ec.fieldContext_EventSubject_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventSubject", field.Name)
 }
 
 func (ec *executionContext) childFields_Farm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -79,6 +79,22 @@ type AuditEntryEdge struct {
 	Node   *models.AuditEntry `json:"node"`
 }
 
+// Narrows the activity (audit log). Absent fields do not filter.
+type AuditFilter struct {
+	// Entries whose action is in one of these categories: the part before the dot
+	// (`incident` keeps `incident.acknowledged`, `incident.resolved`, `incident.note_added`, …;
+	// `user` keeps sign-ins and failed sign-ins).
+	Categories []string `json:"categories,omitempty"`
+	// Entries of this person.
+	ActorID *string `json:"actorId,omitempty"`
+	// Entries about this target (an incident, a member, an environment…).
+	TargetID *string    `json:"targetId,omitempty"`
+	Since    *time.Time `json:"since,omitempty"`
+	Until    *time.Time `json:"until,omitempty"`
+	// Case-insensitive substring of the summary or of who acted, 2 to 100 characters.
+	Search *string `json:"search,omitempty"`
+}
+
 type AWSIntegrationPayload struct {
 	Integration *models.AWSIntegration `json:"integration,omitempty"`
 	Errors      []*UserError           `json:"errors"`
@@ -510,6 +526,25 @@ type EventConnection struct {
 type EventEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *models.Event `json:"node"`
+}
+
+// Narrows the event list. Absent fields do not filter.
+type EventFilter struct {
+	// Events of any of these names (exact).
+	Names []string `json:"names,omitempty"`
+	// Events whose subject is of one of these kinds.
+	Subjects []models.EventSubjectKind `json:"subjects,omitempty"`
+	// Events about this incident, server, farm (its servers' events too) or environment.
+	SubjectID *string    `json:"subjectId,omitempty"`
+	Since     *time.Time `json:"since,omitempty"`
+	Until     *time.Time `json:"until,omitempty"`
+}
+
+type EventSubject struct {
+	Kind models.EventSubjectKind `json:"kind"`
+	ID   string                  `json:"id"`
+	// The incident's title, the server's, farm's, environment's or account's name; null once deleted.
+	Name *string `json:"name,omitempty"`
 }
 
 type FarmIDInput struct {
