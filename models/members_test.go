@@ -362,8 +362,11 @@ func TestTenancy(t *testing.T) {
 				return err
 			},
 			"RevokeAPIToken": func(x *models.Actor) error { _, err := f.Store.RevokeAPIToken(ctx, x, b.Token.ID); return err },
-			"ListAudit":      func(x *models.Actor) error { _, err := f.Store.ListAudit(ctx, x, b.Account.ID, models.AuditQuery{}, 10, ""); return err },
-			"GetAuditEntry":  func(x *models.Actor) error { _, err := f.Store.GetAuditEntry(ctx, x, b.Audit.ID); return err },
+			"ListAudit": func(x *models.Actor) error {
+				_, err := f.Store.ListAudit(ctx, x, b.Account.ID, models.AuditQuery{}, 10, "")
+				return err
+			},
+			"GetAuditEntry": func(x *models.Actor) error { _, err := f.Store.GetAuditEntry(ctx, x, b.Audit.ID); return err },
 		}
 
 		for _, who := range []struct {

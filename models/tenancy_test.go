@@ -93,8 +93,11 @@ func TestTenancy_NewServices(t *testing.T) {
 				_, err := f.Store.ListIncidents(ctx, a, accB, models.IncidentQuery{}, 10, "")
 				return err
 			},
-			"ListEvents": func(a *models.Actor) error { _, err := f.Store.ListEvents(ctx, a, accB, models.EventQuery{}, 10, ""); return err },
-			"GetEvent":   func(a *models.Actor) error { _, err := f.Store.GetEvent(ctx, a, firedB.ID); return err },
+			"ListEvents": func(a *models.Actor) error {
+				_, err := f.Store.ListEvents(ctx, a, accB, models.EventQuery{}, 10, "")
+				return err
+			},
+			"GetEvent": func(a *models.Actor) error { _, err := f.Store.GetEvent(ctx, a, firedB.ID); return err },
 			// Integrations.
 			"GetAWSIntegration": func(a *models.Actor) error { _, err := f.Store.GetAWSIntegration(ctx, a, integB.ID); return err },
 			"UpdateAWSIntegration": func(a *models.Actor) error {
@@ -220,7 +223,10 @@ func TestTenancy_NewServices(t *testing.T) {
 				_, err := f.Store.RetryFailed(ctx, a, models.RetryFailedInput{AccountID: accB, EndpointID: epB.ID, Since: since})
 				return err
 			},
-			"DeliveryStats": func(a *models.Actor) error { _, err := f.Store.DeliveryStats(ctx, a, accB, 24, models.DeliveryQuery{}); return err },
+			"DeliveryStats": func(a *models.Actor) error {
+				_, err := f.Store.DeliveryStats(ctx, a, accB, 24, models.DeliveryQuery{})
+				return err
+			},
 			// Approvals.
 			"GetApproval":    func(a *models.Actor) error { _, err := f.Store.GetApproval(ctx, a, apprB.ID); return err },
 			"CancelApproval": func(a *models.Actor) error { _, err := f.Store.CancelApproval(ctx, a, apprB.ID); return err },
