@@ -10,7 +10,8 @@ import { colorSchemeManager } from '@/lib/color-scheme';
 export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
-      <Notifications position="top-right" limit={4} />
+      {/* Bottom right: toasts never cover the header (user menu, account switcher). */}
+      <Notifications position="bottom-right" limit={4} />
       <AuthProvider>
         <GraphQLProvider>
           <ModalsProvider labels={{ confirm: 'Confirm', cancel: 'Cancel' }}>{children}</ModalsProvider>

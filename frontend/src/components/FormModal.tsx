@@ -5,9 +5,40 @@ import { FormErrors } from '@/components/FormErrors';
 import type { UserErrorLike } from '@/lib/graphql/user-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 
+/**
+ * The first focusable field marked invalid inside `root` (Mantine marks most inputs with
+ * aria-invalid, PasswordInput's inner input only with data-invalid).
+ */
+function firstInvalid(root: HTMLElement | null): HTMLElement | null {
+  const marked = root?.querySelectorAll<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]') ?? [];
+  return Array.from(marked).find((el) => el.matches('input, textarea, select, button, [tabindex]')) ?? null;
+}
+
 /** Moves focus to the first field marked invalid inside `root`. Call after the errors rendered. */
 export function focusFirstInvalid(root: HTMLElement | null) {
-  root?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  firstInvalid(root)?.focus();
+}
+
+/**
+ * A form's `onSubmitCapture`: after a submit, focus moves to the first field marked invalid —
+ * at once for the form's own validation, or when the server's field errors arrive (watched for
+ * 15 s). Forms built on FormModal have this already.
+ */
+export function focusInvalidAfterSubmit(e: { currentTarget: HTMLFormElement }) {
+  const form = e.currentTarget;
+  const focus = () => {
+    const el = firstInvalid(form);
+    el?.focus();
+    return Boolean(el);
+  };
+  window.setTimeout(() => {
+    if (focus() || typeof MutationObserver === 'undefined') return;
+    const watch = new MutationObserver(() => {
+      if (focus()) watch.disconnect();
+    });
+    watch.observe(form, { attributes: true, attributeFilter: ['aria-invalid', 'data-invalid'], subtree: true });
+    window.setTimeout(() => watch.disconnect(), 15_000);
+  }, 0);
 }
 
 /**

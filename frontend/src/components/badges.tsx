@@ -100,7 +100,25 @@ export const IncidentSourceBadge = make(INCIDENT_SOURCE, 'outline', 'incident-so
 export const ComponentStatusBadge = make(COMPONENT_STATUS, 'light', 'component-status');
 export const DeliveryStatusBadge = make(DELIVERY_STATUS, 'light', 'delivery-status');
 export const IntegrationStateBadge = make(INTEGRATION_STATE, 'dot', 'integration-state');
-export const FarmStatusBadge = make(FARM_STATUS, 'dot', 'farm-status');
+const FarmStatusSpecBadge = make(FARM_STATUS, 'dot', 'farm-status');
+/**
+ * A farm's status. A farm that never ran is "Not launched" rather than "Terminated" (Scalr's
+ * status, which payloads keep).
+ */
+export function FarmStatusBadge({
+  value,
+  launchedOnce = true,
+  ...props
+}: { value: FarmStatus; launchedOnce?: boolean } & Omit<BadgeProps, 'color' | 'children'>) {
+  if (value === 'TERMINATED' && !launchedOnce) {
+    return (
+      <Badge component="span" color="gray" variant="outline" radius="sm" data-testid="farm-status" data-value={value} {...props}>
+        Not launched
+      </Badge>
+    );
+  }
+  return <FarmStatusSpecBadge value={value} {...props} />;
+}
 export const ApprovalStatusBadge = make(APPROVAL_STATUS, 'light', 'approval-status');
 
 export function options<K extends string>(specs: Record<K, Spec>) {

@@ -100,7 +100,7 @@ const NAV: NavGroup[] = [
     ],
   },
   {
-    label: 'Webhooks',
+    label: 'Outbound',
     icon: <IconWebhook size={18} />,
     collapsible: true,
     sections: [
@@ -176,6 +176,12 @@ function UserMenu() {
   );
 }
 
+/**
+ * The sections the environment switcher filters (their lists follow the current environment);
+ * elsewhere it is not shown, so it never seems to filter what it does not.
+ */
+const ENVIRONMENT_SECTIONS = new Set(['farms', 'variables', 'endpoints', 'webhooks', 'deliveries', 'environments']);
+
 export default function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   useApplyUserColorScheme();
@@ -197,7 +203,7 @@ export default function AppLayout() {
   const switchers = (
     <>
       <AccountSwitcher currentAccountId={accountId} onSelect={selectAccount} />
-      {accountId && role && <EnvironmentSwitcher key={accountId} accountId={accountId} />}
+      {accountId && role && ENVIRONMENT_SECTIONS.has(section) && <EnvironmentSwitcher key={accountId} accountId={accountId} />}
     </>
   );
 

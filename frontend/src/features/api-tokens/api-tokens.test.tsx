@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { EXPIRY_OPTIONS } from './expiry';
 import type { Role } from '@/gql/graphql';
 import { createMockClient } from '@/testing/mock-client';
 import { renderRoute } from '@/testing/render';
@@ -92,5 +93,13 @@ describe('API tokens', () => {
     setup('MEMBER');
     expect(await screen.findByText('Admin access required')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Create token' })).not.toBeInTheDocument();
+  });
+});
+
+describe('token expiry choices', () => {
+  it('are offered shortest first, then no expiry, then a custom date', () => {
+    const days = EXPIRY_OPTIONS.map((o) => Number(o.value)).filter((n) => !Number.isNaN(n));
+    expect(days).toEqual([...days].sort((a, b) => a - b));
+    expect(EXPIRY_OPTIONS.map((o) => o.value).slice(-2)).toEqual(['never', 'custom']);
   });
 });

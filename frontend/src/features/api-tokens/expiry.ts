@@ -1,10 +1,11 @@
 export type ExpiryChoice = 'never' | '7' | '30' | '90' | '365' | 'custom';
 
+/** Shortest first, then no expiry, then a date of one's choice. */
 export const EXPIRY_OPTIONS: { value: ExpiryChoice; label: string }[] = [
+  { value: '7', label: '7 days' },
   { value: '30', label: '30 days' },
   { value: '90', label: '90 days' },
   { value: '365', label: '1 year' },
-  { value: '7', label: '7 days' },
   { value: 'never', label: 'No expiry' },
   { value: 'custom', label: 'Custom date…' },
 ];

@@ -12,6 +12,7 @@ import { ROLE_LABELS } from '@/lib/roles';
 import { AuthLayout } from './components/AuthLayout';
 import { NewPasswordFields } from './components/NewPasswordFields';
 import { validatePassword, validatePasswordConfirmation, validateRequired } from './validation';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 interface Values {
   name: string;
@@ -145,7 +146,7 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
 
   return (
     <AuthLayout title={`Join ${view.accountName}`} subtitle={subtitle}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput label="Email" value={view.email} readOnly disabled />

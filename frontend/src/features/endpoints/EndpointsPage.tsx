@@ -290,7 +290,7 @@ export default function EndpointsPage() {
         actions={endpoints.length > 0 ? newButton : null}
       />
       <Stack gap="md">
-        <ScopePicker accountId={accountId} value={scope} onChange={setScope} />
+        <ScopePicker accountId={accountId} value={scope} onChange={setScope} what="endpoints" />
         <Card withBorder padding={0} radius="md">
           <Card.Section p="md">{body}</Card.Section>
         </Card>

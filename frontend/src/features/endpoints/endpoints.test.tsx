@@ -64,6 +64,16 @@ function setup(myRole: Role = 'ADMIN', overrides: Record<string, Handler> = {}) 
 }
 
 describe('endpoints', () => {
+  it('says under the scope picker what the scope means and who can change what', async () => {
+    const user = userEvent.setup();
+    setup();
+    const help = await screen.findByTestId('scope-help');
+    expect(help).toHaveTextContent('This account: endpoints here serve all its environments');
+    expect(help).toHaveTextContent('admins and owners change them');
+    await user.click(screen.getByRole('radio', { name: 'Environment' }));
+    await waitFor(() => expect(screen.getByTestId('scope-help')).toHaveTextContent('One environment: endpoints here serve only its farms and events'));
+  });
+
   it('reveals the signing key once after creation', async () => {
     const user = userEvent.setup();
     const mock = setup();

@@ -86,7 +86,7 @@ export const DeleteEnvironmentMutation = graphql(`
 
 /** Endpoints an environment's approvals may use: its own and shared ones of its account. */
 export const ApprovalEndpointOptionsQuery = graphql(`
-  query ApprovalEndpointOptions($scope: ScopeInput!) {
+  query ApprovalEndpointOptions($scope: ScopeInput!, $accountScope: ScopeInput!) {
     usableEndpoints(scope: $scope) {
       id
       name
@@ -94,6 +94,12 @@ export const ApprovalEndpointOptionsQuery = graphql(`
       scope
       format
       active
+      shared
+    }
+    accountEndpoints: endpoints(scope: $accountScope) {
+      id
+      name
+      format
       shared
     }
   }

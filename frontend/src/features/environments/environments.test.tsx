@@ -107,7 +107,13 @@ describe('environment approval settings', () => {
     const user = userEvent.setup();
     let answer: 'error' | 'ok' = 'error';
     const mock = setup('ADMIN', {
-      ApprovalEndpointOptions: () => ({ usableEndpoints: endpoints }),
+      ApprovalEndpointOptions: () => ({
+        usableEndpoints: endpoints,
+        accountEndpoints: [
+          { id: 'ep3', name: 'Group CAB', format: 'SCALR', shared: true },
+          { id: 'ep4', name: 'Billing hook', format: 'SCALR', shared: false },
+        ],
+      }),
       SetEnvironmentApprovals: () =>
         answer === 'error'
           ? {
@@ -139,6 +145,12 @@ describe('environment approval settings', () => {
     await waitFor(() => expect(endpoint).toHaveAccessibleDescription(/Choose the endpoint that approves/));
     expect(expiry).toHaveAccessibleDescription(/Between 1 minute and 7 days/);
     expect(mock.callsTo('SetEnvironmentApprovals')).toHaveLength(0);
+
+    // The endpoints that cannot approve are named, each with its reason.
+    const refused = within(dialog).getByTestId('cannot-approve');
+    expect(refused).toHaveTextContent('Chat — a Slack endpoint cannot answer an approval request');
+    expect(refused).toHaveTextContent('Billing hook — an account endpoint not shared with environments');
+    expect(refused).not.toHaveTextContent('Group CAB');
 
     // Slack endpoints cannot approve; inactive ones are marked.
     await user.click(endpoint);

@@ -240,7 +240,7 @@ export default function FarmPage() {
             <Title order={1} size="h2">
               {farm.name}
             </Title>
-            <FarmStatusBadge value={farm.status} size="lg" />
+            <FarmStatusBadge value={farm.status} launchedOnce={farm.launchedOnce} size="lg" />
             <LiveBadge failed={Boolean(liveError)} hint="Status changes and approval decisions appear without reloading" />
           </Group>
           <Text size="sm" c="dimmed">

@@ -21,6 +21,7 @@ import type { FarmsQuery as FarmsQueryResult } from '@/gql/graphql';
 import { CreateFarmMutation, FarmsQuery, farmsContext } from './api';
 import { BILLING_FIELDS, BillingInputs, billingInput, billingValues } from './components/FarmForms';
 import { newerFarm, useLiveFarms, type LiveFarms } from './use-live-farms';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 const ALL = 'all';
 
@@ -91,7 +92,7 @@ function NewFarmModal({
   });
   return (
     <Modal opened={opened} onClose={onClose} title="New farm" centered size="lg">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <Select
@@ -191,7 +192,7 @@ export default function FarmsPage() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <FarmStatusBadge value={f.status} />
+                  <FarmStatusBadge value={f.status} launchedOnce={f.launchedOnce} />
                   {f.pendingApproval && (
                     <Text size="xs" c="dimmed" truncate maw={170}>
                       waiting for {f.pendingApproval.endpoint?.name ?? 'approval'}

@@ -11,6 +11,7 @@ export const FarmsQuery = graphql(`
         description
         ownerEmail
         status
+        launchedOnce
         updatedAt
         environment {
           id

@@ -1,6 +1,8 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { MantineProvider } from '@mantine/core';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { FarmStatusBadge } from '@/components/badges';
 import type { Role } from '@/gql/graphql';
 import { createMockClient } from '@/testing/mock-client';
 import { renderRoute } from '@/testing/render';
@@ -227,7 +229,7 @@ describe('fire event parameters', () => {
     ).toEqual({ 2: expect.stringMatching(/starting with a letter/), 3: 'disk_size is given twice', 4: 'Name the parameter' });
   });
 
-  it('asks for a server before firing a server event, and links to the fired event', async () => {
+  it('offers farm events about the farm and server events about a server, and links to the fired event', async () => {
     const user = userEvent.setup();
     const mock = createMockClient({
       AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: 'MEMBER' } }),
@@ -261,17 +263,23 @@ describe('fire event parameters', () => {
     renderRoute(<FarmPage />, { client: mock.client, path: '/accounts/:accountId/farms/:farmId', url: '/accounts/acc1/farms/f1' });
     await user.click(await screen.findByRole('button', { name: 'Fire event' }));
     const dialog = await screen.findByRole('dialog', { name: 'Fire an event' });
+    // About the farm: farm and custom events, never server or incident events.
     await user.click(within(dialog).getByRole('textbox', { name: /^Event/ }));
+    expect(await screen.findByRole('option', { name: 'FarmLaunched' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: 'Deployed' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: 'HostUp' })).not.toBeInTheDocument();
     expect(screen.queryByRole('option', { name: 'IncidentOpened' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('option', { name: 'FarmLaunched' }));
+
+    // About a server: server and custom events; the farm event picked before is cleared.
+    await user.click(within(dialog).getByRole('textbox', { name: 'About' }));
+    await user.click(await screen.findByRole('option', { name: 'Server web-1 (#1)' }));
+    expect(within(dialog).getByRole('textbox', { name: /^Event/ })).toHaveValue('');
+    await user.click(within(dialog).getByRole('textbox', { name: /^Event/ }));
+    expect(screen.queryByRole('option', { name: 'FarmLaunched' })).not.toBeInTheDocument();
     await user.click(await screen.findByRole('option', { name: 'HostUp' }));
     await user.type(within(dialog).getByRole('textbox', { name: 'Parameter 1 name' }), 'diskSize');
     await user.type(within(dialog).getByRole('textbox', { name: 'Parameter 1 value' }), '100');
-    await user.click(within(dialog).getByRole('button', { name: 'Fire event' }));
-    expect(await within(dialog).findByText('HostUp is a server event: pick a server')).toBeInTheDocument();
-    expect(mock.callsTo('FireEvent')).toHaveLength(0);
-
-    await user.click(within(dialog).getByRole('textbox', { name: 'About' }));
-    await user.click(await screen.findByRole('option', { name: 'Server web-1 (#1)' }));
     await user.click(within(dialog).getByRole('button', { name: 'Fire event' }));
     await waitFor(() => expect(mock.callsTo('FireEvent')).toHaveLength(1));
     expect(mock.callsTo('FireEvent')[0].variables).toEqual({
@@ -421,4 +429,17 @@ describe('Scalr fields of a farm', () => {
       input: { farmId: 'f1', alias: 'db', roleName: 'mysql-ubuntu', os: '', imageId: 'ami-0abc', behaviors: ['base', 'mysql2'] },
     });
   }, 60_000);
+});
+
+describe('farm status badge', () => {
+  it('says "Not launched" for a farm that never ran, and Terminated once it has', () => {
+    render(
+      <MantineProvider>
+        <FarmStatusBadge value="TERMINATED" launchedOnce={false} />
+        <FarmStatusBadge value="TERMINATED" launchedOnce />
+        <FarmStatusBadge value="RUNNING" launchedOnce={false} />
+      </MantineProvider>,
+    );
+    expect(screen.getAllByTestId('farm-status').map((b) => b.textContent)).toEqual(['Not launched', 'Terminated', 'Running']);
+  });
 });

@@ -32,6 +32,7 @@ import {
   integrationValidation,
   type IntegrationValues,
 } from './components/IntegrationFormFields';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 export const POLL_MS = 3000;
 
@@ -78,7 +79,7 @@ function DetailsStep({ accountId, onCreated }: { accountId: string; onCreated: (
     onCreated({ id: p.integration.id, name: p.integration.name, topic: v.expectedTopicArn.trim() }, p.webhookUrl);
   });
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
       <Stack gap="md">
         <FormErrors errors={general} />
         <IntegrationFormFields accountId={accountId} form={form} />

@@ -173,7 +173,7 @@ export default function WebhooksPage() {
         actions={tab === 'webhooks' && webhooks.length > 0 ? newButton : null}
       />
       <Stack gap="md">
-        <ScopePicker accountId={accountId} value={scope} onChange={setScope} />
+        <ScopePicker accountId={accountId} value={scope} onChange={setScope} what="webhooks and custom events" />
         <Tabs
           value={tab}
           onChange={(v) =>

@@ -6,6 +6,7 @@ import { FormErrors } from '@/components/FormErrors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { CreateAccountMutation, accountsContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 /** System administrators only: a new account, owned by the caller. */
 export function CreateAccountModal({
@@ -54,7 +55,7 @@ export function CreateAccountModal({
 
   return (
     <Modal opened={opened} onClose={onClose} title="New account" centered>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

@@ -10,6 +10,7 @@ import { ROLE_DESCRIPTIONS, ROLE_LABELS, assignableRoles } from '@/lib/roles';
 import { CreateApiTokenMutation, apiTokensContext } from '../api';
 import { EXPIRY_OPTIONS, expiryToIso, toDateInput, type ExpiryChoice } from '../expiry';
 import type { RevealedToken } from './TokenReveal';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 interface Values {
   name: string;
@@ -86,7 +87,7 @@ export function CreateApiTokenForm({
 
   return (
     <Paper withBorder radius="md" p="lg" maw={560}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { FormErrors } from '@/components/FormErrors';
 import { ApiError, type LoginInput } from '@/lib/auth/session-api';
 import { validateEmail, validateRequired } from '../validation';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 export function LoginForm({ onSubmit }: { onSubmit: (input: LoginInput) => Promise<void> }) {
   const [general, setGeneral] = useState<string[]>([]);
@@ -30,7 +31,7 @@ export function LoginForm({ onSubmit }: { onSubmit: (input: LoginInput) => Promi
   });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
       <Stack gap="md">
         <FormErrors errors={general} />
         <TextInput

@@ -5,6 +5,7 @@ import { FormErrors } from '@/components/FormErrors';
 import { ApiError, type SetupInput } from '@/lib/auth/session-api';
 import { validateEmail, validatePassword, validatePasswordConfirmation, validateRequired } from '../validation';
 import { NewPasswordFields } from './NewPasswordFields';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 interface Values extends SetupInput {
   confirmPassword: string;
@@ -42,7 +43,7 @@ export function SetupForm({ onSubmit }: { onSubmit: (input: SetupInput) => Promi
   });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
       <Stack gap="md">
         <FormErrors errors={general} />
         <TextInput

@@ -7,6 +7,7 @@ import type { ApprovalSettingsFieldsFragment } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { ApprovalEndpointOptionsQuery, SetEnvironmentApprovalsMutation, environmentsContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 /** Pending requests expire after 1 minute to 7 days (the server's bounds). */
 export const EXPIRY_MIN = 1;
@@ -39,13 +40,16 @@ export function ApprovalSettingsModal({
   environment,
   onClose,
 }: {
-  environment: { id: string; name: string; approvalSettings: ApprovalSettingsFieldsFragment };
+  environment: { id: string; accountId: string; name: string; approvalSettings: ApprovalSettingsFieldsFragment };
   onClose: () => void;
 }) {
   const settings = environment.approvalSettings;
   const [{ data, fetching }] = useQuery({
     query: ApprovalEndpointOptionsQuery,
-    variables: { scope: { scope: 'ENVIRONMENT', id: environment.id } },
+    variables: {
+      scope: { scope: 'ENVIRONMENT', id: environment.id },
+      accountScope: { scope: 'ACCOUNT', id: environment.accountId },
+    },
     context: endpointsContext,
   });
   const [, save] = useMutation(SetEnvironmentApprovalsMutation);
@@ -80,6 +84,7 @@ export function ApprovalSettingsModal({
     return opts;
   }, [endpoints, settings.endpoint]);
   const chosen = endpoints?.find((e) => e.id === form.values.endpointId);
+  const refused = useMemo(() => unableToApprove(endpoints ?? [], data?.accountEndpoints ?? []), [endpoints, data]);
 
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
@@ -110,7 +115,7 @@ export function ApprovalSettingsModal({
 
   return (
     <Modal opened onClose={onClose} title={`Approvals in ${environment.name}`} centered size="lg">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <Text size="sm" c="dimmed">
             Before a farm of this environment launches for the first time, or terminates, Switchboard can ask an endpoint
@@ -130,6 +135,18 @@ export function ApprovalSettingsModal({
             data-autofocus
             {...form.getInputProps('endpointId')}
           />
+          {refused.length > 0 && (
+            <Stack gap={2} data-testid="cannot-approve">
+              <Text size="xs" fw={500}>
+                Cannot approve here:
+              </Text>
+              {refused.map((r) => (
+                <Text key={r.id} size="xs" c="dimmed">
+                  {r.name} — {r.reason}
+                </Text>
+              ))}
+            </Stack>
+          )}
           {chosen && !chosen.active && (
             <Alert color="yellow" variant="light" p="xs">
               {chosen.name} is inactive: launches and terminations that need approval are refused until it is active again.
@@ -166,6 +183,25 @@ export function ApprovalSettingsModal({
       </form>
     </Modal>
   );
+}
+
+/**
+ * The endpoints one might expect in the list and why they cannot approve in this environment:
+ * Slack endpoints cannot answer a request, and an account endpoint serves environments only
+ * when it is shared.
+ */
+export function unableToApprove(
+  usable: readonly { id: string; name: string; format: string }[],
+  account: readonly { id: string; name: string; format: string; shared: boolean }[],
+): { id: string; name: string; reason: string }[] {
+  const out: { id: string; name: string; reason: string }[] = [];
+  for (const e of usable) {
+    if (e.format !== 'SCALR') out.push({ id: e.id, name: e.name, reason: 'a Slack endpoint cannot answer an approval request' });
+  }
+  for (const e of account) {
+    if (!e.shared) out.push({ id: e.id, name: e.name, reason: 'an account endpoint not shared with environments (share it on the Endpoints page)' });
+  }
+  return out;
 }
 
 /** "First launch and terminations, via CAB (60 min)" or "Off". */

@@ -7,6 +7,7 @@ import { FormErrors } from '@/components/FormErrors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError } from '@/lib/notify';
 import { FireEventMutation, FireableEventsQuery } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 /** Parameter names the server accepts (they become SCALR_<UPPER_SNAKE> variables). */
 export const PARAM_NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -50,6 +51,11 @@ export function validateParams(params: readonly Param[]): Record<number, string>
   return errors;
 }
 
+/** The events one can fire about a farm, or about one of its servers (custom events either way). */
+export function fireableEvents<E extends { category: string }>(catalog: readonly E[], about: 'farm' | 'server'): E[] {
+  return catalog.filter((e) => e.category === about || e.category === 'custom');
+}
+
 const CATEGORY_LABEL: Record<string, string> = { farm: 'Farm events', server: 'Server events', custom: 'Custom events' };
 
 const FARM_TARGET = '__farm__';
@@ -87,9 +93,10 @@ export function FireEventModal({
   const [submitting, setSubmitting] = useState(false);
   const [fired, setFired] = useState<{ id: string; name: string } | null>(null);
 
+  // About the farm: farm and custom events; about a server: server and custom events.
   const catalog = useMemo(
-    () => (data?.account?.eventCatalog ?? []).filter((e) => e.category !== 'incident'),
-    [data],
+    () => fireableEvents(data?.account?.eventCatalog ?? [], target === FARM_TARGET ? 'farm' : 'server'),
+    [data, target],
   );
   const options = useMemo(() => {
     const groups = ['farm', 'server', 'custom', ...new Set(catalog.map((e) => e.category))].filter((c, i, a) => a.indexOf(c) === i);
@@ -158,14 +165,20 @@ export function FireEventModal({
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
           <Stack gap="md">
             <FormErrors errors={general} />
             <Select
               label="About"
               data={targetOptions}
               value={target}
-              onChange={(v) => v && setTarget(v)}
+              onChange={(v) => {
+                if (!v) return;
+                setTarget(v);
+                // An event of the other kind is no longer offered.
+                const kind = v === FARM_TARGET ? 'farm' : 'server';
+                if (name && !fireableEvents(data?.account?.eventCatalog ?? [], kind).some((e) => e.name === name)) setName(null);
+              }}
               allowDeselect={false}
               error={errors.target}
               comboboxProps={{ withinPortal: true }}

@@ -29,6 +29,7 @@ import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { DeleteVariableMutation, SetVariableMutation, VariablesQuery, variablesContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 
@@ -97,7 +98,7 @@ function VariableModal({
 
   return (
     <Modal opened={opened} onClose={onClose} title={variable ? `Edit ${variable.name}` : 'Set a variable'} centered>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

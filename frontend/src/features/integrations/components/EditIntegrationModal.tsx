@@ -13,6 +13,7 @@ import {
   integrationValidation,
   type IntegrationValues,
 } from './IntegrationFormFields';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 export function EditIntegrationModal({
   integration,
@@ -76,7 +77,7 @@ export function EditIntegrationModal({
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Edit ${integration.name}`} centered size="lg">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <IntegrationFormFields accountId={integration.accountId} form={form} />

@@ -18,6 +18,7 @@ import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, assignableRoles } from '@/lib/roles';
 import { AddMemberMutation, membersContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 interface Values {
   email: string;
@@ -102,7 +103,7 @@ export function AddMemberModal({
 
   return (
     <Modal opened={opened} onClose={onClose} title="Add member" centered>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

@@ -7,6 +7,7 @@ import { useAuth } from '@/lib/auth/auth-context';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { ChangePasswordMutation } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 const FIELDS = ['currentPassword', 'newPassword'];
 
@@ -52,7 +53,7 @@ export function PasswordForm({ email }: { email: string }) {
   });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
       <Stack gap="md" maw={420}>
         <FormErrors errors={general} />
         <PasswordInput

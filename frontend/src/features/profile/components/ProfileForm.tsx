@@ -7,6 +7,7 @@ import { useAuth } from '@/lib/auth/auth-context';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { UpdateProfileMutation } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 export function ProfileForm({ email, name }: { email: string; name: string }) {
   const { updateUser } = useAuth();
@@ -48,7 +49,7 @@ export function ProfileForm({ email, name }: { email: string; name: string }) {
   });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
       <Stack gap="md" maw={420}>
         <FormErrors errors={general} />
         <TextInput label="Email" value={email} readOnly disabled description="Ask an administrator to change your email" />

@@ -32,6 +32,7 @@ import {
 } from '../api';
 import { DEFAULT_ATTEMPTS, MAX_ATTEMPTS, describePlan, parseWaits, waitsToText } from '../schedule';
 import { EventPicker } from './EventPicker';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 export interface WebhookValues {
   name: string;
@@ -155,7 +156,7 @@ export function WebhookForm({
   });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
       <Stack gap="lg" maw={860}>
         <FormErrors errors={general} />
         <Paper withBorder radius="md" p="lg">
