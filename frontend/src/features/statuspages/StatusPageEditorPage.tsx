@@ -43,12 +43,14 @@ import { Subscribers } from './components/Subscribers';
 import { ViewerLinks } from './components/ViewerLinks';
 import { PAGE_ALIASES, PAGE_FIELDS, componentsInput, emptyPage, slugify, valuesOf, type PageValues } from './form';
 
+const componentOptionsContext = { additionalTypenames: ['Component'] };
+
 export default function StatusPageEditorPage() {
   const { accountId = '', pageId } = useParams();
   const creating = !pageId;
   const navigate = useNavigate();
   const list = `/accounts/${accountId}/status-pages`;
-  const [{ data: compData }] = useQuery({ query: PageComponentOptionsQuery, variables: { accountId }, context: { additionalTypenames: ['Component'] } });
+  const [{ data: compData }] = useQuery({ query: PageComponentOptionsQuery, variables: { accountId }, context: componentOptionsContext });
   const [{ data, error, fetching }, refetch] = useQuery({
     query: StatusPageQuery,
     variables: { id: pageId ?? '' },
