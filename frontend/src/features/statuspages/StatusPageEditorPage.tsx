@@ -101,7 +101,8 @@ export default function StatusPageEditorPage() {
       slug: v.slug.trim(),
       headline: v.headline.trim(),
       logoUrl: v.logoUrl.trim(),
-      brandColor: v.brandColor.trim(),
+      // Empty: the page keeps its colour (the server's default for a new page).
+      ...(v.brandColor.trim() ? { brandColor: v.brandColor.trim() } : {}),
       supportUrl: v.supportUrl.trim(),
       customHost: v.customHost.trim(),
       visibility: v.visibility,

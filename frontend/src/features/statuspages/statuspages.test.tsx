@@ -165,7 +165,6 @@ describe('status page editor', () => {
         slug: 'acme-cloud',
         headline: '',
         logoUrl: '',
-        brandColor: '',
         supportUrl: '',
         customHost: null,
         visibility: 'PUBLIC',
