@@ -24,6 +24,7 @@ const maintTitle = `Database upgrade ${stamp}`;
 const maintText = `The database is upgraded to a new major version ${stamp}.`;
 let pageUrl = '';
 let incidentUrl = '';
+let editorUrl = '';
 
 /** A stranger's browser: a new context, no cookies, no console session. */
 async function stranger(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
@@ -74,6 +75,7 @@ test('the console publishes a status page, an incident update and a maintenance 
   await expect(page.getByRole('heading', { level: 1, name: `Acme ${stamp}` })).toBeVisible();
   pageUrl = (await page.getByTestId('public-link').first().getAttribute('href')) ?? '';
   expect(pageUrl).toMatch(new RegExp(`/status/${slug}$`));
+  editorUrl = page.url();
 
   // A second page cannot take the slug: the error is on the field.
   await page.goto(`/accounts/${accountId}/status-pages/new`);
@@ -214,3 +216,91 @@ test('cleanup: the incident is resolved in public and inside, the window is canc
   await expect(page.getByTestId('maintenance-row').filter({ hasText: maintTitle })).toHaveCount(0);
   await saveOperator(context);
 });
+
+test('subscribers are listed and exported; a private page opens from the console and with a viewer link only', async ({
+  page,
+  context,
+  browser,
+  shell,
+  consoleErrors,
+}) => {
+  test.setTimeout(180_000);
+  void consoleErrors;
+  const sp = new StatusPagesConsole(page);
+
+  // Someone subscribes on the public page (a form post, as the page's form sends it).
+  const reader = await stranger(browser);
+  const signup = await reader.request.post(`${pageUrl}/subscribe`, {
+    form: { kind: 'email', address: `reader-${stamp}@example.test` },
+  });
+  expect(signup.status()).toBe(202);
+  await reader.context().close();
+
+  // The console lists them (pending) and exports the CSV with the session's token.
+  await resumeOperator(page, context);
+  await page.goto(editorUrl);
+  const subs = page.getByRole('table', { name: 'Subscribers' });
+  await expect(subs.getByTestId('subscriber-row')).toHaveCount(1);
+  await expect(subs.getByTestId('subscriber-row')).toContainText('Pending');
+  await expect(subs.getByTestId('subscriber-row')).toContainText('Email');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('subscribers.csv');
+  const csv = await streamText(await download.createReadStream());
+  expect(csv.split('\n')[0].trim()).toBe('kind,address,components,topics,created_at,confirmed_at');
+  expect(csv).toContain(`reader-${stamp}@example.test`);
+
+  // A private page with the API.
+  const accountId = shell.accountId();
+  await page.goto(`/accounts/${accountId}/status-pages/new`);
+  const form = sp.form();
+  await form.getByRole('textbox', { name: 'Name', exact: true }).fill(`Partners ${stamp}`);
+  await form.getByText('Private', { exact: true }).click();
+  await sp.fillGroup(1, '', [api]);
+  await form.getByRole('button', { name: 'Create status page' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Partners ${stamp}` })).toBeVisible();
+  const privateUrl = (await page.getByTestId('public-link').first().getAttribute('href')) ?? '';
+  expect(privateUrl).toMatch(new RegExp(`/status/partners-${stamp}$`));
+
+  // A stranger is refused, and nothing of the page shows.
+  const outsider = await stranger(browser);
+  const refused = await outsider.goto(privateUrl);
+  expect(refused?.status()).toBe(401);
+  await expect(outsider.getByRole('heading', { level: 1 })).toHaveText('This status page is private');
+  await expect(outsider.locator('body')).not.toContainText(`Partners ${stamp}`);
+
+  // A viewer link, shown once, opens it in another browser.
+  await page.getByRole('textbox', { name: 'Who the link is for' }).fill('Globex');
+  await page.getByRole('button', { name: 'Create link' }).click();
+  const link = (await page.getByTestId('viewer-link-url').textContent())?.trim() ?? '';
+  expect(link).toContain('viewer=');
+  await outsider.goto(link);
+  await expect(new PublicStatusPage(outsider).banner()).toHaveText(/All Systems Operational/);
+  await expect(outsider.getByRole('heading', { name: api, exact: true })).toBeVisible();
+  await outsider.context().close();
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByRole('table', { name: 'Viewer links' })).toContainText('Globex');
+
+  // Revoked: the link opens nothing any more.
+  await page.getByRole('button', { name: 'Revoke the link for Globex' }).click();
+  await page.getByRole('dialog', { name: 'Revoke the link for Globex?' }).getByRole('button', { name: 'Revoke link' }).click();
+  await expect(page.getByRole('table', { name: 'Viewer links' })).toContainText('Revoked');
+  const late = await stranger(browser);
+  await expect(async () => {
+    const res = await late.goto(link);
+    expect(res?.status()).toBe(401);
+  }).toPass({ timeout: 15_000 });
+  await late.context().close();
+
+  // "Open page" in the console: a cookie link opens it in a new tab of this browser.
+  const [tab] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Open page' }).click()]);
+  await expect(tab).toHaveURL(new RegExp(`/status/partners-${stamp}/?$`));
+  await expect(new PublicStatusPage(tab).banner()).toHaveText(/All Systems Operational/);
+  await tab.close();
+  await saveOperator(context);
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
