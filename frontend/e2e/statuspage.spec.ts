@@ -35,6 +35,7 @@ async function stranger(browser: Browser, options: BrowserContextOptions = {}): 
 /** axe-core on the current document: no serious or critical violation. */
 async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
+  expect(results.passes.length, 'axe ran its rules').toBeGreaterThan(10);
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
