@@ -20,7 +20,9 @@ export type Section =
   | 'Slack'
   | 'Schedules'
   | 'Escalation policies'
-  | 'My on-call';
+  | 'My on-call'
+  | 'Status pages'
+  | 'Maintenance';
 
 /** The header and navigation around every signed-in page. */
 export class AppShell {

@@ -57,6 +57,16 @@ export const routes: RouteObject[] = [
                     lazy: page(() => import('@/features/api-tokens/CreateApiTokenPage')),
                   },
                   { path: 'activity', lazy: page(() => import('@/features/activity/ActivityPage')) },
+                  { path: 'status-pages', lazy: page(() => import('@/features/statuspages/StatusPagesPage')) },
+                  {
+                    path: 'status-pages/new',
+                    lazy: page(() => import('@/features/statuspages/StatusPageEditorPage')),
+                  },
+                  {
+                    path: 'status-pages/:pageId',
+                    lazy: page(() => import('@/features/statuspages/StatusPageEditorPage')),
+                  },
+                  { path: 'maintenance', lazy: page(() => import('@/features/maintenance/MaintenancePage')) },
                   { path: 'mail', lazy: page(() => import('@/features/mail/OutgoingMailPage')) },
                   { path: 'slack', lazy: page(() => import('@/features/slack/SlackPage')) },
                   { path: 'incidents', lazy: page(() => import('@/features/incidents/IncidentsPage')) },

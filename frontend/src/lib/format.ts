@@ -80,3 +80,17 @@ export function formatDuration(seconds: number): string {
 export function secondsBetween(from: string, to?: string | null, now: number = Date.now()): number {
   return ((to ? new Date(to).getTime() : now) - new Date(from).getTime()) / 1000;
 }
+
+/** datetime-local value ("2026-12-07T09:00") ⇄ ISO, in the browser's zone. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function fromLocalInput(value: string): string | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

@@ -37,6 +37,8 @@ import {
   IconStack2,
   IconUser,
   IconUsers,
+  IconTool,
+  IconWorld,
 } from '@tabler/icons-react';
 import { Suspense, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
@@ -115,6 +117,8 @@ const NAV: NavGroup[] = [
     sections: [
       { path: 'environments', label: 'Environments', icon: <IconStack2 size={18} />, minRole: 'VIEWER' },
       { path: 'members', label: 'Members', icon: <IconUsers size={18} />, minRole: 'VIEWER' },
+      { path: 'status-pages', label: 'Status pages', icon: <IconWorld size={18} />, minRole: 'VIEWER' },
+      { path: 'maintenance', label: 'Maintenance', icon: <IconTool size={18} />, minRole: 'VIEWER' },
       { path: 'api-tokens', label: 'API tokens', icon: <IconKey size={18} />, minRole: 'ADMIN' },
       { path: 'activity', label: 'Activity', icon: <IconActivity size={18} />, minRole: 'ADMIN' },
       { path: 'mail', label: 'Outgoing mail', icon: <IconMail size={18} />, minRole: 'ADMIN' },

@@ -12,7 +12,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconComponents, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconChartBar, IconComponents, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -29,6 +29,7 @@ import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
 import { ComponentsQuery, DeleteComponentMutation, componentsContext } from './api';
 import { ComponentFormModal } from './components/ComponentFormModal';
+import { ComponentStatusDrawer } from './components/ComponentStatusDrawer';
 import { groupComponents } from './group';
 
 export default function ComponentsPage() {
@@ -43,6 +44,7 @@ export default function ComponentsPage() {
     open: false,
     component: null,
   });
+  const [drawer, setDrawer] = useState<{ id: string; name: string } | null>(null);
   const account = data?.account;
   const canManage = roleAtLeast(account?.myRole, 'ADMIN');
   const components = useMemo(() => account?.components ?? [], [account]);
@@ -100,11 +102,9 @@ export default function ComponentsPage() {
                     <Table.Th w={280}>Status</Table.Th>
                     <Table.Th w={140}>Open incidents</Table.Th>
                     <Table.Th w={140}>Updated</Table.Th>
-                    {canManage && (
-                      <Table.Th w={90}>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
-                    )}
+                    <Table.Th w={canManage ? 120 : 50}>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -163,32 +163,44 @@ export default function ComponentsPage() {
                       <Table.Td>
                         <DateTime value={c.updatedAt} size="sm" />
                       </Table.Td>
-                      {canManage && (
-                        <Table.Td>
-                          <Group gap={4} justify="flex-end" wrap="nowrap">
-                            <Tooltip label="Edit">
-                              <ActionIcon
-                                variant="subtle"
-                                color="gray"
-                                aria-label={`Edit ${c.name}`}
-                                onClick={() => setModal({ open: true, component: c })}
-                              >
-                                <IconPencil size={18} />
-                              </ActionIcon>
-                            </Tooltip>
-                            <Tooltip label="Delete">
-                              <ActionIcon
-                                variant="subtle"
-                                color="red"
-                                aria-label={`Delete ${c.name}`}
-                                onClick={() => onDelete(c)}
-                              >
-                                <IconTrash size={18} />
-                              </ActionIcon>
-                            </Tooltip>
-                          </Group>
-                        </Table.Td>
-                      )}
+                      <Table.Td>
+                        <Group gap={4} justify="flex-end" wrap="nowrap">
+                          <Tooltip label="Uptime and auto-publish">
+                            <ActionIcon
+                              variant="subtle"
+                              color="gray"
+                              aria-label={`Status page settings of ${c.name}`}
+                              onClick={() => setDrawer({ id: c.id, name: c.name })}
+                            >
+                              <IconChartBar size={18} />
+                            </ActionIcon>
+                          </Tooltip>
+                          {canManage && (
+                            <>
+                              <Tooltip label="Edit">
+                                <ActionIcon
+                                  variant="subtle"
+                                  color="gray"
+                                  aria-label={`Edit ${c.name}`}
+                                  onClick={() => setModal({ open: true, component: c })}
+                                >
+                                  <IconPencil size={18} />
+                                </ActionIcon>
+                              </Tooltip>
+                              <Tooltip label="Delete">
+                                <ActionIcon
+                                  variant="subtle"
+                                  color="red"
+                                  aria-label={`Delete ${c.name}`}
+                                  onClick={() => onDelete(c)}
+                                >
+                                  <IconTrash size={18} />
+                                </ActionIcon>
+                              </Tooltip>
+                            </>
+                          )}
+                        </Group>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -208,6 +220,12 @@ export default function ComponentsPage() {
         actions={components.length > 0 ? newButton : null}
       />
       {body}
+      <ComponentStatusDrawer
+        componentId={drawer?.id ?? null}
+        name={drawer?.name ?? ''}
+        canManage={canManage}
+        onClose={() => setDrawer(null)}
+      />
       {canManage && (
         <ComponentFormModal
           accountId={accountId}

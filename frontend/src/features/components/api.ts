@@ -91,3 +91,40 @@ export const SetComponentSlackChannelMutation = graphql(`
 `);
 
 export const componentsContext = { additionalTypenames: ['Component'] };
+
+export const ComponentStatusPageQuery = graphql(`
+  query ComponentStatusPage($id: ID!, $source: UptimeSource!) {
+    component(id: $id) {
+      id
+      name
+      publicStatus
+      autoPublish
+      autoPublishAfterMinutes
+      uptime(days: 90, source: $source) {
+        percent
+        days {
+          date
+          percent
+          worst
+        }
+      }
+    }
+  }
+`);
+
+export const SetComponentAutoPublishMutation = graphql(`
+  mutation SetComponentAutoPublish($input: SetComponentAutoPublishInput!) {
+    setComponentAutoPublish(input: $input) {
+      component {
+        id
+        autoPublish
+        autoPublishAfterMinutes
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);

@@ -23,6 +23,7 @@ import { AlarmDetails } from './components/AlarmDetails';
 import { EscalationPanel } from './components/EscalationPanel';
 import { IncidentActions } from './components/IncidentActions';
 import { IncidentTimeline } from './components/IncidentTimeline';
+import { PublicIncidentPanel } from './components/PublicIncidentPanel';
 import { SlackMessages } from './components/SlackMessages';
 
 function At({ at, by }: { at: string | null | undefined; by: string | null | undefined }) {
@@ -150,6 +151,7 @@ export default function IncidentDetailPage() {
             {Array.isArray(incident.notifications) && (
               <EscalationPanel accountId={accountId} incident={incident} canAct={canAct} />
             )}
+            <PublicIncidentPanel accountId={accountId} incident={incident} canAct={canAct} />
             {incident.alarm && <AlarmDetails alarm={incident.alarm} />}
             {Array.isArray(incident.slackMessages) && <SlackMessages messages={incident.slackMessages} refresh={reload} />}
           </Stack>
