@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContextOptions, Page } from '@playwright/test';
+import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { OperationsPages } from './pages/operations';
 import { PublicStatusPage, StatusPagesConsole } from './pages/status-pages';
@@ -30,16 +30,6 @@ let editorUrl = '';
 async function stranger(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
   const ctx = await browser.newContext(options);
   return ctx.newPage();
-}
-
-/** axe-core on the current document: no serious or critical violation. */
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.passes.length, 'axe ran its rules').toBeGreaterThan(10);
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, 'serious or critical axe violations').toEqual([]);
 }
 
 test('the console publishes a status page, an incident update and a maintenance window', async ({ page, context, shell, consoleErrors }) => {

@@ -9,6 +9,7 @@ import type { UptimeSource } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { ComponentStatusPageQuery, SetComponentAutoPublishMutation, componentsContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 function AutoPublishForm({
   componentId,
@@ -46,7 +47,7 @@ function AutoPublishForm({
     setError(out.ok ? null : (splitUserErrors(out.errors, ['afterMinutes']).fields.afterMinutes ?? out.errors.map((x) => x.message).join('\n')) || null);
   }
   return (
-    <form onSubmit={submit} noValidate aria-label="Auto-publish">
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="Auto-publish">
       <Stack gap="xs">
         <Title order={3} size="h5">
           Auto-publish

@@ -4,6 +4,7 @@ import { useMutation } from 'urql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError } from '@/lib/notify';
 import { AddIncidentNoteMutation, incidentsContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 export function AddNoteForm({ id }: { id: string }) {
   const [body, setBody] = useState('');
@@ -32,7 +33,7 @@ export function AddNoteForm({ id }: { id: string }) {
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Add a note">
+    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="Add a note">
       <Stack gap="xs">
         <Textarea
           label="Add a note"

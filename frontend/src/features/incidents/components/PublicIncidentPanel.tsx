@@ -9,6 +9,7 @@ import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { IMPACT, PUBLIC_INCIDENT_STATUS } from '@/lib/public-status';
 import { EditIncidentUpdateMutation, IncidentPublicQuery, SetPostmortemMutation, publicIncidentContext } from '../public-api';
 import { UpdateComposer } from './UpdateComposer';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 type Update = PublicIncidentFieldsFragment['updates'][number];
 
@@ -103,7 +104,7 @@ function PostmortemEditor({ pi, canAct }: { pi: PublicIncidentFieldsFragment; ca
     setError(out.ok ? null : out.errors.map((x) => x.message).join('\n') || null);
   }
   return (
-    <form onSubmit={save} noValidate aria-label="Postmortem">
+    <form onSubmit={save} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="Postmortem">
       <Stack gap="xs">
         <Group gap="xs">
           <Title order={3} size="h6">

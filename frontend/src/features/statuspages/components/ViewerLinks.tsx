@@ -6,6 +6,7 @@ import { confirmDanger } from '@/components/confirm';
 import type { StatusPageQuery } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { CreateViewerLinkMutation, RevokeViewerLinkMutation, statusPagesContext } from '../api';
+import { focusInvalidAfterSubmit } from '@/components/FormModal';
 
 type Page = NonNullable<StatusPageQuery['statusPage']>;
 
@@ -69,7 +70,7 @@ export function ViewerLinks({ page, canAdmin }: { page: Page; canAdmin: boolean 
           />
         )}
         {canAdmin && (
-          <form onSubmit={onCreate} noValidate aria-label="New viewer link">
+          <form onSubmit={onCreate} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="New viewer link">
             <Group align="flex-start" gap="xs">
               <TextInput
                 style={{ flex: 1 }}
