@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -39,6 +38,8 @@ const (
 	maxMaintenanceTitle      = 200
 	maxMaintenanceMessage    = 10000
 	maxMaintenanceComponents = 200
+	// maxMaintenanceDuration is the longest a window may last.
+	maxMaintenanceDuration = 30 * 24 * time.Hour
 	// maintenanceBatch is how many windows one cycle moves per step.
 	maintenanceBatch = 100
 )
@@ -112,19 +113,18 @@ func windowComponentIDs(db *gorm.DB, windowID string) ([]string, error) {
 // cleanMaintenance validates the fields given in in.
 func cleanMaintenance(in MaintenanceInput) (MaintenanceInput, error) {
 	if in.Title != nil {
-		t := strings.TrimSpace(*in.Title)
-		if t == "" {
-			return in, FieldError(EINVALID, "title", "a title is required")
-		}
-		if utf8.RuneCountInString(t) > maxMaintenanceTitle {
-			return in, FieldError(EINVALID, "title", "at most %d characters", maxMaintenanceTitle)
+		// One line without control characters (NUL breaks PostgreSQL text).
+		t, err := cleanName("title", *in.Title, maxMaintenanceTitle)
+		if err != nil {
+			return in, err
 		}
 		in.Title = &t
 	}
 	if in.Message != nil {
-		m := strings.TrimSpace(*in.Message)
-		if utf8.RuneCountInString(m) > maxMaintenanceMessage {
-			return in, FieldError(EINVALID, "message", "at most %d characters", maxMaintenanceMessage)
+		// Lines and tabs are fine; other control characters (NUL…) are not.
+		m, err := cleanMessage("message", *in.Message, maxMaintenanceMessage, false)
+		if err != nil {
+			return in, err
 		}
 		in.Message = &m
 	}
@@ -134,6 +134,22 @@ func cleanMaintenance(in MaintenanceInput) (MaintenanceInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// checkMaintenanceTimes checks a window's times against now: it ends after it starts and in
+// the future, lasts at most 30 days and starts at most a year ahead.
+func checkMaintenanceTimes(starts, ends, now time.Time, endHint string) error {
+	switch {
+	case !ends.After(now):
+		return FieldError(EINVALID, "endsAt", "the window must end in the future%s", endHint)
+	case !ends.After(starts):
+		return FieldError(EINVALID, "endsAt", "the window must end after it starts")
+	case ends.Sub(starts) > maxMaintenanceDuration:
+		return FieldError(EINVALID, "endsAt", "a window lasts at most 30 days")
+	case starts.After(now.AddDate(1, 0, 0)):
+		return FieldError(EINVALID, "startsAt", "a window starts at most a year ahead")
+	}
+	return nil
 }
 
 // maintenanceComponents checks that ids name at least one component, all of the account;
@@ -209,11 +225,11 @@ func (s *Store) CreateMaintenance(ctx context.Context, a *Actor, accountID strin
 	if !ends.After(starts) {
 		return nil, FieldError(EINVALID, "endsAt", "the window must end after it starts")
 	}
-	if !ends.After(now) {
-		return nil, FieldError(EINVALID, "endsAt", "the window must end in the future")
-	}
 	if starts.Before(now) {
 		starts = now.Truncate(time.Second) // a start in the past means now
+	}
+	if err := checkMaintenanceTimes(starts, ends, now, ""); err != nil {
+		return nil, err
 	}
 	w := &MaintenanceWindow{ID: newID(), AccountID: accountID, Title: *in.Title, StartsAt: starts, EndsAt: ends,
 		Status: MaintenanceScheduled, NotifySubscribers: true, CreatedBy: a.auditUserID(), CreatedAt: now, UpdatedAt: now}
@@ -325,11 +341,8 @@ func (s *Store) UpdateMaintenance(ctx context.Context, a *Actor, id string, in M
 			w.EndsAt = *in.EndsAt
 			changed = append(changed, "end")
 		}
-		if !w.EndsAt.After(w.StartsAt) {
-			return FieldError(EINVALID, "endsAt", "the window must end after it starts")
-		}
-		if !w.EndsAt.After(now) {
-			return FieldError(EINVALID, "endsAt", "the window must end in the future; end it now instead")
+		if err := checkMaintenanceTimes(w.StartsAt, w.EndsAt, now, "; end it now instead"); err != nil {
+			return err
 		}
 		comps := oldComps
 		if in.ComponentIDs != nil {

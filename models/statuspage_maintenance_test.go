@@ -91,9 +91,29 @@ func TestMaintenance_Validation(t *testing.T) {
 				i.ComponentIDs = &[]string{e.comp.ID, foreign.ID}
 			}},
 			{"not a component id", models.ENOTFOUND, "componentIds", e.member, func(i *models.MaintenanceInput) { i.ComponentIDs = &[]string{"nope"} }},
+			{"a control character in the title", models.EINVALID, "title", e.member, func(i *models.MaintenanceInput) { i.Title = ptr("DB\x1bupgrade") }},
+			{"NUL in the title", models.EINVALID, "title", e.member, func(i *models.MaintenanceInput) { i.Title = ptr("DB\x00upgrade") }},
+			{"NUL in the message", models.EINVALID, "message", e.member, func(i *models.MaintenanceInput) { i.Message = ptr("Read\x00only") }},
+			{"a control character in the message", models.EINVALID, "message", e.member, func(i *models.MaintenanceInput) { i.Message = ptr("Read\x07only") }},
+			{"longer than 30 days", models.EINVALID, "endsAt", e.member, func(i *models.MaintenanceInput) {
+				i.EndsAt = ptr(i.StartsAt.Add(30*24*time.Hour + time.Minute))
+			}},
+			{"more than a year ahead", models.EINVALID, "startsAt", e.member, func(i *models.MaintenanceInput) {
+				i.StartsAt, i.EndsAt = ptr(now.AddDate(1, 0, 1)), ptr(now.AddDate(1, 0, 2))
+			}},
+			{"more than 200 components", models.EINVALID, "componentIds", e.member, func(i *models.MaintenanceInput) {
+				ids := []string{e.comp.ID}
+				for len(ids) < 201 {
+					ids = append(ids, uuid.NewString())
+				}
+				i.ComponentIDs = &ids
+			}},
 			{"a viewer", models.EFORBIDDEN, "", viewer, nil},
 		} {
 			_, err := e.Store.CreateMaintenance(ctx, c.a, e.acc.ID, in(c.mod))
+			if models.CodeOf(err) != c.code {
+				t.Fatalf("%s: %v, want %s", c.name, err, c.code)
+			}
 			if c.field != "" {
 				wantField(t, err, c.code, c.field)
 			} else {
@@ -119,6 +139,14 @@ func TestMaintenance_Validation(t *testing.T) {
 		wantField(t, err, models.EINVALID, "endsAt")
 		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{ComponentIDs: &[]string{foreign.ID}})
 		wantField(t, err, models.ENOTFOUND, "componentIds")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{Title: ptr("a\x00b")})
+		wantField(t, err, models.EINVALID, "title")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{Message: ptr("a\x00b")})
+		wantField(t, err, models.EINVALID, "message")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{EndsAt: ptr(now.Add(32 * 24 * time.Hour))})
+		wantField(t, err, models.EINVALID, "endsAt")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{StartsAt: ptr(now.Add(400 * 24 * time.Hour)), EndsAt: ptr(now.Add(401 * 24 * time.Hour))})
+		wantField(t, err, models.EINVALID, "startsAt")
 		_, err = e.Store.UpdateMaintenance(ctx, viewer, w.ID, models.MaintenanceInput{Title: ptr("x")})
 		wantCode(t, err, models.EFORBIDDEN)
 		_, err = e.Store.UpdateMaintenance(ctx, outsider, w.ID, models.MaintenanceInput{Title: ptr("x")})
