@@ -27,8 +27,10 @@ const TimelineStatusPage = "status_page"
 const (
 	maxPublicTitle   = 200
 	maxPublicMessage = 5000
-	maxPostmortem    = 50000
-	maxTemplateName  = 100
+	// maxPublicComponents is how many components one update may name.
+	maxPublicComponents = 200
+	maxPostmortem       = 50000
+	maxTemplateName     = 100
 )
 
 // IncidentUpdateInput is a public update about an internal incident.
@@ -130,6 +132,9 @@ func (s *Store) postIncidentUpdate(tx *Tx, a *Actor, inc *Incident, comp *Compon
 	}
 	if in.Impact != nil && !in.Impact.Valid() {
 		return nil, FieldError(EINVALID, "impact", "unknown impact")
+	}
+	if len(in.Components) > maxPublicComponents {
+		return nil, FieldError(EINVALID, "components", "an update names at most %d components", maxPublicComponents)
 	}
 	seen := map[string]bool{}
 	var affected []AffectedComponent
@@ -475,15 +480,47 @@ func (u *PublicIncidentUpdate) UpdateComponents() []AffectedComponent {
 	return out
 }
 
-// PublicIncidentPages returns the pages of the account that show the public incident (those
-// listing one of its components), by name.
-func (s *Store) PublicIncidentPages(ctx context.Context, pi *PublicIncident) ([]StatusPage, error) {
-	var out []StatusPage
-	err := s.db.WithContext(ctx).Where(`account_id = ? AND id IN (
-		SELECT spc.page_id FROM status_page_components spc
-		JOIN public_incident_components pic ON pic.component_id = spc.component_id
-		WHERE pic.public_incident_id = ?)`, pi.AccountID, pi.ID).Order("lower(name), id").Find(&out).Error
-	return out, err
+// PublicIncidentPages returns, by public incident, the pages of its account that show it
+// (those listing one of its components), by name (dataloader: two queries for any number of
+// public incidents). Callers pass public incidents the actor may see.
+func (s *Store) PublicIncidentPages(ctx context.Context, ids []string) (map[string][]StatusPage, error) {
+	out := map[string][]StatusPage{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var pairs []struct{ PublicIncidentID, PageID string }
+	if err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT pic.public_incident_id, spc.page_id
+		FROM public_incident_components pic
+		JOIN public_incidents pi ON pi.id = pic.public_incident_id
+		JOIN status_page_components spc ON spc.component_id = pic.component_id
+		JOIN status_pages sp ON sp.id = spc.page_id AND sp.account_id = pi.account_id
+		WHERE pic.public_incident_id IN ?`, ids).Scan(&pairs).Error; err != nil {
+		return nil, err
+	}
+	if len(pairs) == 0 {
+		return out, nil
+	}
+	pageIDs := map[string]bool{}
+	for _, p := range pairs {
+		pageIDs[p.PageID] = true
+	}
+	var pages []StatusPage
+	if err := s.db.WithContext(ctx).Where("id IN ?", keys(pageIDs)).Order("lower(name), id").Find(&pages).Error; err != nil {
+		return nil, err
+	}
+	shows := map[string]map[string]bool{} // page → public incidents
+	for _, p := range pairs {
+		if shows[p.PageID] == nil {
+			shows[p.PageID] = map[string]bool{}
+		}
+		shows[p.PageID][p.PublicIncidentID] = true
+	}
+	for _, pg := range pages { // in name order, so each list is too
+		for pid := range shows[pg.ID] {
+			out[pid] = append(out[pid], pg)
+		}
+	}
+	return out, nil
 }
 
 // SaveTemplateInput creates (ID nil) or changes an update template.
