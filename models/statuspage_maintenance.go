@@ -24,12 +24,14 @@ import (
 //
 // Paging hold: an incident that opens on a component covered by a window (decided by the
 // times, not only the status: a window whose start has passed covers even before the cycle
-// moved it; one whose end has passed covers no longer) is marked during_maintenance and its
-// escalation row is written active with nothing due. When a window completes or ends, every
-// still-triggered held incident whose component no longer has a covering window is due at once
-// (level 1 pages through the engine). The cycle also sweeps the components of windows that
-// ended lately, so an incident opened in the instant a window completed is released on the
-// next cycle. during_maintenance stays set (history: "opened during maintenance").
+// moved it; one whose end has passed covers no longer) is marked during_maintenance and
+// maintenance_held, and its escalation row is written active with nothing due. Release is
+// set-wise: every triggered, held incident whose component no window covers any more is
+// released (by the user's end or edit of a window in its transaction, and by the cycle's sweep
+// for everything else: a window that completed, a component that left a window, an incident
+// that moved), exactly once: the release clears maintenance_held. With a policy level 1 pages
+// through the engine; without one the incident is only un-held. during_maintenance stays set
+// (history: "opened during maintenance").
 
 // Timeline kind of the maintenance hold and release.
 const TimelineMaintenance = "maintenance"
