@@ -222,7 +222,7 @@ func (r *publicIncidentResolver) Updates(ctx context.Context, obj *models.Public
 }
 
 func (r *publicIncidentResolver) Pages(ctx context.Context, obj *models.PublicIncident) ([]*models.StatusPage, error) {
-	ps, err := r.Store.PublicIncidentPages(ctx, obj)
+	ps, err := loadersFrom(ctx, r.Store).PublicIncidents.Pages.Load(ctx, obj.ID)()
 	return ptrs(ps), err
 }
 

@@ -19,6 +19,8 @@ type publicIncidentLoaders struct {
 	ByIncident *dataloader.Loader[string, *models.PublicIncident]
 	Updates    *dataloader.Loader[string, []models.PublicIncidentUpdate]
 	Components *dataloader.Loader[string, []models.AffectedComponent]
+	// Pages: the account's pages that show the public incident.
+	Pages *dataloader.Loader[string, []models.StatusPage]
 	// Uptime is keyed by uptimeKey(component, days, kind).
 	Uptime *dataloader.Loader[string, []uptime.Day]
 }
@@ -28,6 +30,7 @@ func newPublicIncidentLoaders(store *models.Store) *publicIncidentLoaders {
 		ByIncident: dataloader.NewBatchedLoader(mapBatch(store.PublicIncidentsByIncident), dataloader.WithWait[string, *models.PublicIncident](time.Millisecond)),
 		Updates:    valueLoader(store.PublicIncidentUpdates),
 		Components: valueLoader(store.PublicIncidentComponents),
+		Pages:      valueLoader(store.PublicIncidentPages),
 		Uptime:     valueLoader(uptimeBatch(store)),
 	}
 }

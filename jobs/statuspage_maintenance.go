@@ -8,9 +8,10 @@ import (
 )
 
 // TypeAdvanceMaintenance runs the maintenance cycle (docs/statuspages.md "Maintenance and
-// paging"): windows start and complete by the store's clock, and incidents a window held page
-// when it ends. The periodic scheduler runs it every 5 s; the rows decide, so a lost task or
-// two workers running it at once move every window exactly once. A window whose start has
+// paging"): windows start and complete by the store's clock, and held incidents page once no
+// window covers them any more (the set-wise sweep). The periodic scheduler runs it every 5 s;
+// the rows decide, so a lost task or two workers running it at once move every window exactly
+// once. A window whose start has
 // come when it is created or edited starts in that transaction, not here.
 const TypeAdvanceMaintenance = "statuspage:maintenance"
 

@@ -287,8 +287,8 @@ func (s *Store) ComponentUptime(ctx context.Context, componentIDs []string, kind
 		loc = time.UTC
 	}
 	now := s.now()
-	n := now.In(loc)
-	from := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1-days).UTC()
+	y, m, d := now.In(loc).Date()
+	from := uptime.DateStart(y, m, d+1-days, loc).UTC()
 	// The rows from the range's start, and the last one before it (the status the range starts
 	// in).
 	var rows []ComponentStatusChange

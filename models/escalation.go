@@ -169,6 +169,10 @@ func (s *Store) stopEscalation(tx *Tx, incidentID string, state EscalationState,
 	if err := tx.Model(&IncidentEscalation{}).Where("incident_id = ?", incidentID).Updates(up).Error; err != nil {
 		return err
 	}
+	// No longer waiting for a maintenance window: a restart decides again (holdRestart).
+	if err := tx.Model(&Incident{}).Where("id = ? AND maintenance_held = ?", incidentID, true).Update("maintenance_held", false).Error; err != nil {
+		return err
+	}
 	return tx.Model(&Notification{}).Where("incident_id = ? AND reason = ? AND status IN ?", incidentID, NotifyPage,
 		[]NotificationStatus{NotificationPending, NotificationRetrying}).
 		Where("mail_id IS NULL").
@@ -199,6 +203,12 @@ func (s *Store) restartEscalation(tx *Tx, inc *Incident, comp *Component) error 
 	}
 	if err := tx.Model(&IncidentEscalation{}).Where("incident_id = ?", row.IncidentID).Updates(up).Error; err != nil {
 		return err
+	}
+	if inc.MaintenanceHeld != (held != nil) {
+		inc.MaintenanceHeld = held != nil
+		if err := tx.Model(&Incident{}).Where("id = ?", inc.ID).Update("maintenance_held", inc.MaintenanceHeld).Error; err != nil {
+			return err
+		}
 	}
 	if held != nil && policy != nil {
 		return s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, fmt.Sprintf("Maintenance “%s” is still in progress: nobody is paged until the window ends.", held.Title), now)
@@ -698,6 +708,10 @@ func (s *Store) advanceOne(tx *Tx, c *engineCache, row *IncidentEscalation, now 
 			return err
 		}
 		if held != nil {
+			if err := tx.Model(&Incident{}).Where("id = ?", inc.ID).Update("maintenance_held", true).Error; err != nil {
+				return err
+			}
+			inc.MaintenanceHeld = true
 			up["next_step_at"] = nil
 			s.engineTimeline(c, inc.ID, TimelineMaintenance, fmt.Sprintf("Maintenance “%s” is still in progress: nobody is paged until the window ends.", held.Title), now)
 			return save()

@@ -46,3 +46,6 @@ func ForgetDummyHashes() {
 
 // DummyHashGenerations counts the dummy hashes generated so far.
 func DummyHashGenerations() int64 { return dummyGenerations.Load() }
+
+// SetAutoPublishBatch makes the auto-publish pass read n incidents at a time.
+func (s *Store) SetAutoPublishBatch(n int) { s.autoPublishBatch = n }

@@ -44,6 +44,9 @@ type Incident struct {
 	// DuringMaintenance: opened while a maintenance window covered the component; it pages
 	// nobody until the window ends (statuspage_maintenance.go).
 	DuringMaintenance bool
+	// MaintenanceHeld: a window holds its paging now (released once no window covers its
+	// component; docs/statuspages.md "Maintenance and paging").
+	MaintenanceHeld bool
 }
 
 // testEndpointSet is the set of endpoints a test incident's events may reach (nil for a real

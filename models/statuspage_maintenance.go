@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -24,12 +24,14 @@ import (
 //
 // Paging hold: an incident that opens on a component covered by a window (decided by the
 // times, not only the status: a window whose start has passed covers even before the cycle
-// moved it; one whose end has passed covers no longer) is marked during_maintenance and its
-// escalation row is written active with nothing due. When a window completes or ends, every
-// still-triggered held incident whose component no longer has a covering window is due at once
-// (level 1 pages through the engine). The cycle also sweeps the components of windows that
-// ended lately, so an incident opened in the instant a window completed is released on the
-// next cycle. during_maintenance stays set (history: "opened during maintenance").
+// moved it; one whose end has passed covers no longer) is marked during_maintenance and
+// maintenance_held, and its escalation row is written active with nothing due. Release is
+// set-wise: every triggered, held incident whose component no window covers any more is
+// released (by the user's end or edit of a window in its transaction, and by the cycle's sweep
+// for everything else: a window that completed, a component that left a window, an incident
+// that moved), exactly once: the release clears maintenance_held. With a policy level 1 pages
+// through the engine; without one the incident is only un-held. during_maintenance stays set
+// (history: "opened during maintenance").
 
 // Timeline kind of the maintenance hold and release.
 const TimelineMaintenance = "maintenance"
@@ -39,6 +41,8 @@ const (
 	maxMaintenanceTitle      = 200
 	maxMaintenanceMessage    = 10000
 	maxMaintenanceComponents = 200
+	// maxMaintenanceDuration is the longest a window may last.
+	maxMaintenanceDuration = 30 * 24 * time.Hour
 	// maintenanceBatch is how many windows one cycle moves per step.
 	maintenanceBatch = 100
 )
@@ -112,19 +116,18 @@ func windowComponentIDs(db *gorm.DB, windowID string) ([]string, error) {
 // cleanMaintenance validates the fields given in in.
 func cleanMaintenance(in MaintenanceInput) (MaintenanceInput, error) {
 	if in.Title != nil {
-		t := strings.TrimSpace(*in.Title)
-		if t == "" {
-			return in, FieldError(EINVALID, "title", "a title is required")
-		}
-		if utf8.RuneCountInString(t) > maxMaintenanceTitle {
-			return in, FieldError(EINVALID, "title", "at most %d characters", maxMaintenanceTitle)
+		// One line without control characters (NUL breaks PostgreSQL text).
+		t, err := cleanName("title", *in.Title, maxMaintenanceTitle)
+		if err != nil {
+			return in, err
 		}
 		in.Title = &t
 	}
 	if in.Message != nil {
-		m := strings.TrimSpace(*in.Message)
-		if utf8.RuneCountInString(m) > maxMaintenanceMessage {
-			return in, FieldError(EINVALID, "message", "at most %d characters", maxMaintenanceMessage)
+		// Lines and tabs are fine; other control characters (NUL…) are not.
+		m, err := cleanMessage("message", *in.Message, maxMaintenanceMessage, false)
+		if err != nil {
+			return in, err
 		}
 		in.Message = &m
 	}
@@ -134,6 +137,22 @@ func cleanMaintenance(in MaintenanceInput) (MaintenanceInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// checkMaintenanceTimes checks a window's times against now: it ends after it starts and in
+// the future, lasts at most 30 days and starts at most a year ahead.
+func checkMaintenanceTimes(starts, ends, now time.Time, endHint string) error {
+	switch {
+	case !ends.After(now):
+		return FieldError(EINVALID, "endsAt", "the window must end in the future%s", endHint)
+	case !ends.After(starts):
+		return FieldError(EINVALID, "endsAt", "the window must end after it starts")
+	case ends.Sub(starts) > maxMaintenanceDuration:
+		return FieldError(EINVALID, "endsAt", "a window lasts at most 30 days")
+	case starts.After(now.AddDate(1, 0, 0)):
+		return FieldError(EINVALID, "startsAt", "a window starts at most a year ahead")
+	}
+	return nil
 }
 
 // maintenanceComponents checks that ids name at least one component, all of the account;
@@ -209,11 +228,11 @@ func (s *Store) CreateMaintenance(ctx context.Context, a *Actor, accountID strin
 	if !ends.After(starts) {
 		return nil, FieldError(EINVALID, "endsAt", "the window must end after it starts")
 	}
-	if !ends.After(now) {
-		return nil, FieldError(EINVALID, "endsAt", "the window must end in the future")
-	}
 	if starts.Before(now) {
 		starts = now.Truncate(time.Second) // a start in the past means now
+	}
+	if err := checkMaintenanceTimes(starts, ends, now, ""); err != nil {
+		return nil, err
 	}
 	w := &MaintenanceWindow{ID: newID(), AccountID: accountID, Title: *in.Title, StartsAt: starts, EndsAt: ends,
 		Status: MaintenanceScheduled, NotifySubscribers: true, CreatedBy: a.auditUserID(), CreatedAt: now, UpdatedAt: now}
@@ -325,11 +344,8 @@ func (s *Store) UpdateMaintenance(ctx context.Context, a *Actor, id string, in M
 			w.EndsAt = *in.EndsAt
 			changed = append(changed, "end")
 		}
-		if !w.EndsAt.After(w.StartsAt) {
-			return FieldError(EINVALID, "endsAt", "the window must end after it starts")
-		}
-		if !w.EndsAt.After(now) {
-			return FieldError(EINVALID, "endsAt", "the window must end in the future; end it now instead")
+		if err := checkMaintenanceTimes(w.StartsAt, w.EndsAt, now, "; end it now instead"); err != nil {
+			return err
 		}
 		comps := oldComps
 		if in.ComponentIDs != nil {
@@ -447,6 +463,10 @@ func (s *Store) EndMaintenance(ctx context.Context, a *Actor, id string) (*Maint
 		if !ok {
 			return Errorf(ECONFLICT, "the maintenance window changed meanwhile; try again")
 		}
+		// Its held incidents page at once (the cycle's sweep would find them within 5 s).
+		if _, err := s.releaseHeld(tx, w.AccountID, comps, now); err != nil {
+			return err
+		}
 		return s.audit(tx, a, w.AccountID, "maintenance.ended", "maintenance_window", w.ID,
 			fmt.Sprintf("%s ended maintenance %q early", a.Label(), w.Title))
 	})
@@ -484,7 +504,8 @@ func (s *Store) startWindow(tx *Tx, w *MaintenanceWindow, comps []string, now ti
 }
 
 // completeWindow moves a window in progress to completed in tx (conditional), recomputes its
-// components' published status, releases the incidents it held and tells subscribers.
+// components' published status and tells subscribers. The incidents it held are released by
+// the caller (EndMaintenance) or the cycle's sweep, each on its own.
 func (s *Store) completeWindow(tx *Tx, w *MaintenanceWindow, comps []string, now time.Time) (bool, error) {
 	res := tx.Model(&MaintenanceWindow{}).Where("id = ? AND status = ?", w.ID, MaintenanceInProgress).
 		Updates(map[string]any{"status": MaintenanceCompleted, "completed_at": now, "updated_at": now})
@@ -493,9 +514,6 @@ func (s *Store) completeWindow(tx *Tx, w *MaintenanceWindow, comps []string, now
 	}
 	w.Status, w.CompletedAt, w.UpdatedAt = MaintenanceCompleted, &now, now
 	if err := s.refreshPublishedStatus(tx, w.AccountID, comps); err != nil {
-		return false, err
-	}
-	if _, err := s.releaseHeld(tx, w.AccountID, comps, now); err != nil {
 		return false, err
 	}
 	if err := s.audit(tx, SystemActor, w.AccountID, "maintenance.completed", "maintenance_window", w.ID,
@@ -536,83 +554,142 @@ func (s *Store) maintenanceTimeline(tx *Tx, incidentID, kind, body string, now t
 	return tx.Create(&TimelineEntry{ID: newID(), IncidentID: incidentID, Kind: kind, ActorLabel: "Switchboard", Body: body, CreatedAt: now}).Error
 }
 
-// heldIncidents selects the open incidents whose paging a window holds: marked during
-// maintenance, triggered, escalation active with nothing due and no level paged yet.
+// heldIncidents selects the open incidents whose paging a window holds now: held
+// (maintenance_held, set when the hold starts and cleared when it is released, acknowledged,
+// snoozed or resolved) and triggered.
 func heldIncidents(db *gorm.DB) *gorm.DB {
-	return db.Model(&Incident{}).
-		Where("incidents.during_maintenance = ? AND incidents.status = ?", true, IncidentTriggered).
-		Where("EXISTS (SELECT 1 FROM incident_escalations e WHERE e.incident_id = incidents.id AND e.state = ? AND e.next_step_at IS NULL AND e.level = -1)", EscalationActive)
+	return db.Model(&Incident{}).Where("incidents.maintenance_held = ? AND incidents.status = ?", true, IncidentTriggered)
 }
 
-// releaseHeld makes the held incidents of the components (of any account when accountID is
-// "") due now where no window covers their component any more: level 1 pages through the
-// engine. It returns how many it released.
+// uncovered keeps the incidents whose component no window covers at now (by the times, like
+// coveringWindow).
+func uncovered(q *gorm.DB, now time.Time) *gorm.DB {
+	return q.Where(`NOT EXISTS (SELECT 1 FROM maintenance_windows w JOIN maintenance_components mc ON mc.window_id = w.id
+		WHERE mc.component_id = incidents.component_id AND w.status IN ? AND w.starts_at <= ? AND w.ends_at > ?)`,
+		[]MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress}, now, now)
+}
+
+// releaseHeld releases, in tx, the held incidents of the components of the account that no
+// window covers any more (a user's edit or end of a window: they page at once). It returns how
+// many it released.
 func (s *Store) releaseHeld(tx *Tx, accountID string, componentIDs []string, now time.Time) (int, error) {
-	q := heldIncidents(tx.DB)
-	if accountID != "" {
-		q = q.Where("incidents.account_id = ?", accountID)
-	}
 	if len(componentIDs) == 0 {
 		return 0, nil
 	}
-	q = q.Where("incidents.component_id IN ?", componentIDs)
-	q = q.Where(`NOT EXISTS (SELECT 1 FROM maintenance_windows w JOIN maintenance_components mc ON mc.window_id = w.id
-		WHERE mc.component_id = incidents.component_id AND w.status IN ? AND w.starts_at <= ? AND w.ends_at > ?)`,
-		[]MaintenanceStatus{MaintenanceScheduled, MaintenanceInProgress}, now, now)
 	var incs []*Incident
-	if err := q.Order("incidents.id").Limit(5000).Find(&incs).Error; err != nil {
+	if err := uncovered(heldIncidents(tx.DB), now).Where("incidents.account_id = ? AND incidents.component_id IN ?", accountID, componentIDs).
+		Order("incidents.opened_at, incidents.id").Limit(5000).Find(&incs).Error; err != nil {
 		return 0, err
 	}
-	if len(incs) == 0 {
-		return 0, nil
-	}
-	compIDs := map[string]bool{}
-	for _, i := range incs {
-		compIDs[i.ComponentID] = true
-	}
-	comps, err := loadByID(tx.DB, keys(compIDs), func(c *Component) string { return c.ID })
-	if err != nil {
-		return 0, err
-	}
-	woken := false
+	n := 0
 	for _, inc := range incs {
-		policy, _, err := s.resolvePolicy(tx.DB, inc, comps[inc.ComponentID])
+		ok, err := s.releaseIncident(tx, inc, now)
 		if err != nil {
-			return 0, err
+			return n, err
 		}
-		up := map[string]any{"policy_id": policy, "updated_at": now}
-		body := "The maintenance window ended: paging now."
-		if policy != nil {
-			up["next_step_at"] = now
-			woken = true
-		} else {
-			body = "The maintenance window ended; the incident has no escalation policy, so nobody is paged."
+		if ok {
+			n++
 		}
-		res := tx.Model(&IncidentEscalation{}).Where("incident_id = ? AND state = ? AND next_step_at IS NULL AND level = -1", inc.ID, EscalationActive).Updates(up)
-		if res.Error != nil {
-			return 0, res.Error
-		}
-		if res.RowsAffected == 0 {
-			continue // moved meanwhile
-		}
-		if err := s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, body, now); err != nil {
-			return 0, err
-		}
-		if err := tx.Model(&Incident{}).Where("id = ?", inc.ID).Update("updated_at", now).Error; err != nil {
-			return 0, err
-		}
-		s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
 	}
-	if woken {
+	return n, nil
+}
+
+// releaseIncident releases one held incident in tx, once (the held flag is cleared by a
+// conditional update: a concurrent release finds nothing to do): with a policy, its level 1 is
+// due now and the engine pages; without one it is only un-held. The timeline says which.
+func (s *Store) releaseIncident(tx *Tx, inc *Incident, now time.Time) (bool, error) {
+	res := tx.Model(&Incident{}).Where("id = ? AND maintenance_held = ? AND status = ?", inc.ID, true, IncidentTriggered).
+		Updates(map[string]any{"maintenance_held": false, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	var comp Component
+	if err := tx.Where("id = ?", inc.ComponentID).Take(&comp).Error; err != nil {
+		return false, err
+	}
+	policy, _, err := s.resolvePolicy(tx.DB, inc, &comp)
+	if err != nil {
+		return false, err
+	}
+	up := map[string]any{"policy_id": policy, "updated_at": now}
+	body := "The maintenance window ended: paging now."
+	if policy != nil {
+		up["next_step_at"] = now
 		s.wakeEscalationsAfter(tx)
+	} else {
+		body = "The maintenance window ended; the incident has no escalation policy, so nobody is paged."
 	}
-	return len(incs), nil
+	if err := tx.Model(&IncidentEscalation{}).Where("incident_id = ? AND state = ? AND next_step_at IS NULL", inc.ID, EscalationActive).
+		Updates(up).Error; err != nil {
+		return false, err
+	}
+	if err := s.maintenanceTimeline(tx, inc.ID, TimelineMaintenance, body, now); err != nil {
+		return false, err
+	}
+	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
+	return true, nil
+}
+
+// sweepBatch is how many held incidents the release sweep reads at a time.
+const sweepBatch = 500
+
+// ReleaseUncovered is the release sweep: every open, held incident whose component no window
+// covers any more (its window ended, was cancelled or left the component, or the incident
+// moved) is released, oldest first, each in its own transaction. An error on one incident is
+// logged and the sweep goes on with the others. It returns how many it released.
+func (s *Store) ReleaseUncovered(ctx context.Context) (int, error) {
+	released := 0
+	var failed []string
+	for {
+		now := s.now()
+		q := uncovered(heldIncidents(s.db.WithContext(ctx)), now)
+		if len(failed) > 0 {
+			q = q.Where("incidents.id NOT IN ?", failed)
+		}
+		var ids []string
+		if err := q.Order("incidents.opened_at, incidents.id").Limit(sweepBatch).Pluck("incidents.id", &ids).Error; err != nil {
+			return released, err
+		}
+		for _, id := range ids {
+			ok := false
+			err := s.db.Tx(ctx, func(tx *Tx) error {
+				var inc Incident
+				if err := tx.Where("id = ?", id).Take(&inc).Error; err != nil {
+					return err
+				}
+				// A window may have come to cover it since the read.
+				if w, err := coveringWindow(tx.DB, inc.ComponentID, now); err != nil || w != nil {
+					return err
+				}
+				var err error
+				ok, err = s.releaseIncident(tx, &inc, now)
+				return err
+			})
+			if err != nil {
+				s.logRowError(ctx, "releasing a held incident failed; the sweep goes on", "incident", id, err)
+				failed = append(failed, id)
+				continue
+			}
+			if ok {
+				released++
+			}
+		}
+		if len(ids) < sweepBatch {
+			return released, nil
+		}
+	}
+}
+
+// logRowError logs a background pass's failure on one row (its id, never its content).
+func (s *Store) logRowError(ctx context.Context, msg, kind, id string, err error) {
+	slog.Default().ErrorContext(ctx, msg, kind, id, "err", err)
 }
 
 // AdvanceMaintenance is the maintenance cycle: it starts the windows whose start has come,
 // completes those whose end has passed (each move its own transaction, conditional, so
-// concurrent cycles move a window once), then sweeps the components of windows that ended
-// lately for held incidents no window covers any more. It returns how many windows it moved.
+// concurrent cycles move a window once), then releases every held incident no window covers
+// any more (ReleaseUncovered). An error on one window is logged and the cycle goes on with the
+// others. It returns how many windows it moved.
 func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
 	moved := 0
 	for _, step := range []struct {
@@ -623,11 +700,17 @@ func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
 		{MaintenanceScheduled, "starts_at", s.startWindow},
 		{MaintenanceInProgress, "ends_at", s.completeWindow},
 	} {
+		var failed []string
 		for {
 			now := s.now()
+			// Due rows only, by due time, then the limit: rows that are not due never crowd
+			// out due ones, and rows that failed in this cycle are not read again.
+			q := s.db.WithContext(ctx).Where("status = ? AND "+step.col+" <= ?", step.from, now)
+			if len(failed) > 0 {
+				q = q.Where("id NOT IN ?", failed)
+			}
 			var due []MaintenanceWindow
-			if err := s.db.WithContext(ctx).Where("status = ? AND "+step.col+" <= ?", step.from, now).
-				Order(step.col + ", id").Limit(maintenanceBatch).Find(&due).Error; err != nil {
+			if err := q.Order(step.col + ", id").Limit(maintenanceBatch).Find(&due).Error; err != nil {
 				return moved, err
 			}
 			n := 0
@@ -650,13 +733,14 @@ func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
 						return err
 					}
 					ok, err := step.move(tx, w, comps, now)
-					if ok {
+					if ok && err == nil {
 						n++
 					}
 					return err
 				})
 				if err != nil {
-					return moved, err
+					s.logRowError(ctx, "moving a maintenance window failed; the cycle goes on", "window", due[i].ID, err)
+					failed = append(failed, due[i].ID)
 				}
 			}
 			moved += n
@@ -665,26 +749,9 @@ func (s *Store) AdvanceMaintenance(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	// The sweep: an incident that opened in the instant a window completed (its transaction
-	// saw the window still covering, the completion did not see the incident) is released
-	// here. Only the components of windows that ended lately are looked at.
-	err := s.db.Tx(ctx, func(tx *Tx) error {
-		now := s.now()
-		var comps []string
-		if err := tx.Table("maintenance_components").Distinct("component_id").
-			Where("window_id IN (SELECT id FROM maintenance_windows WHERE status IN ? AND completed_at >= ?)",
-				[]MaintenanceStatus{MaintenanceCompleted, MaintenanceCancelled}, now.Add(-sweepWindow)).
-			Pluck("component_id", &comps).Error; err != nil || len(comps) == 0 {
-			return err
-		}
-		_, err := s.releaseHeld(tx, "", comps, now)
-		return err
-	})
+	_, err := s.ReleaseUncovered(ctx)
 	return moved, err
 }
-
-// sweepWindow is how long after a window ends the cycle still looks for incidents it held.
-const sweepWindow = 15 * time.Minute
 
 // holdOpening decides, in the transaction that opens inc, whether a window holds its paging:
 // it marks the incident during maintenance and returns the window (nil: page as usual). Test
@@ -697,7 +764,7 @@ func (s *Store) holdOpening(tx *Tx, inc *Incident, now time.Time) (*MaintenanceW
 	if err != nil || w == nil {
 		return nil, err
 	}
-	inc.DuringMaintenance = true
+	inc.DuringMaintenance, inc.MaintenanceHeld = true, true
 	return w, nil
 }
 

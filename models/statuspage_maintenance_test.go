@@ -49,8 +49,8 @@ func (e *engineFixture) incident(tb testing.TB, id string) *models.Incident {
 // wantHeld fails unless the incident is marked during maintenance with nothing due.
 func (e *engineFixture) wantHeld(tb testing.TB, id string) {
 	tb.Helper()
-	if !e.incident(tb, id).DuringMaintenance {
-		tb.Fatal("the incident is not marked during maintenance")
+	if inc := e.incident(tb, id); !inc.DuringMaintenance || !inc.MaintenanceHeld {
+		tb.Fatalf("the incident is not held: during maintenance %v, held %v", inc.DuringMaintenance, inc.MaintenanceHeld)
 	}
 	row := e.escalation(tb, id)
 	if row.State != models.EscalationActive || row.NextStepAt != nil {
@@ -91,9 +91,29 @@ func TestMaintenance_Validation(t *testing.T) {
 				i.ComponentIDs = &[]string{e.comp.ID, foreign.ID}
 			}},
 			{"not a component id", models.ENOTFOUND, "componentIds", e.member, func(i *models.MaintenanceInput) { i.ComponentIDs = &[]string{"nope"} }},
+			{"a control character in the title", models.EINVALID, "title", e.member, func(i *models.MaintenanceInput) { i.Title = ptr("DB\x1bupgrade") }},
+			{"NUL in the title", models.EINVALID, "title", e.member, func(i *models.MaintenanceInput) { i.Title = ptr("DB\x00upgrade") }},
+			{"NUL in the message", models.EINVALID, "message", e.member, func(i *models.MaintenanceInput) { i.Message = ptr("Read\x00only") }},
+			{"a control character in the message", models.EINVALID, "message", e.member, func(i *models.MaintenanceInput) { i.Message = ptr("Read\x07only") }},
+			{"longer than 30 days", models.EINVALID, "endsAt", e.member, func(i *models.MaintenanceInput) {
+				i.EndsAt = ptr(i.StartsAt.Add(30*24*time.Hour + time.Minute))
+			}},
+			{"more than a year ahead", models.EINVALID, "startsAt", e.member, func(i *models.MaintenanceInput) {
+				i.StartsAt, i.EndsAt = ptr(now.AddDate(1, 0, 1)), ptr(now.AddDate(1, 0, 2))
+			}},
+			{"more than 200 components", models.EINVALID, "componentIds", e.member, func(i *models.MaintenanceInput) {
+				ids := []string{e.comp.ID}
+				for len(ids) < 201 {
+					ids = append(ids, uuid.NewString())
+				}
+				i.ComponentIDs = &ids
+			}},
 			{"a viewer", models.EFORBIDDEN, "", viewer, nil},
 		} {
 			_, err := e.Store.CreateMaintenance(ctx, c.a, e.acc.ID, in(c.mod))
+			if models.CodeOf(err) != c.code {
+				t.Fatalf("%s: %v, want %s", c.name, err, c.code)
+			}
 			if c.field != "" {
 				wantField(t, err, c.code, c.field)
 			} else {
@@ -119,6 +139,14 @@ func TestMaintenance_Validation(t *testing.T) {
 		wantField(t, err, models.EINVALID, "endsAt")
 		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{ComponentIDs: &[]string{foreign.ID}})
 		wantField(t, err, models.ENOTFOUND, "componentIds")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{Title: ptr("a\x00b")})
+		wantField(t, err, models.EINVALID, "title")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{Message: ptr("a\x00b")})
+		wantField(t, err, models.EINVALID, "message")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{EndsAt: ptr(now.Add(32 * 24 * time.Hour))})
+		wantField(t, err, models.EINVALID, "endsAt")
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{StartsAt: ptr(now.Add(400 * 24 * time.Hour)), EndsAt: ptr(now.Add(401 * 24 * time.Hour))})
+		wantField(t, err, models.EINVALID, "startsAt")
 		_, err = e.Store.UpdateMaintenance(ctx, viewer, w.ID, models.MaintenanceInput{Title: ptr("x")})
 		wantCode(t, err, models.EFORBIDDEN)
 		_, err = e.Store.UpdateMaintenance(ctx, outsider, w.ID, models.MaintenanceInput{Title: ptr("x")})
@@ -386,7 +414,8 @@ func TestMaintenance_HoldByTimesOverlapAndEndEarly(t *testing.T) {
 		// its transaction saw the window, the completion did not see it) is released by the
 		// next cycle's sweep.
 		late := e.MustIncident(t, e.member, e.comp.ID, "Late", models.SeverityHigh).ID
-		mustNoErr(t, e.DB.Model(&models.Incident{}).Where("id = ?", late).Update("during_maintenance", true).Error)
+		mustNoErr(t, e.DB.Model(&models.Incident{}).Where("id = ?", late).
+			Updates(map[string]any{"during_maintenance": true, "maintenance_held": true}).Error)
 		mustNoErr(t, e.DB.Model(&models.IncidentEscalation{}).Where("incident_id = ?", late).Update("next_step_at", nil).Error)
 		e.advance(t)
 		wantEqual(t, "pages before the sweep", e.pages(t, late, e.ana.UserID), int64(0))
@@ -430,5 +459,101 @@ func TestMaintenance_SnoozeEndingInTheWindowStaysHeld(t *testing.T) {
 		wantEqual(t, "window completes", e.cycle(t), 1)
 		e.advance(t)
 		wantEqual(t, "pages after the window", e.pages(t, inc, e.ana.UserID), int64(1))
+	})
+}
+
+// TestMaintenance_ReleaseSweepIsSetWise: every open incident still held with no window covering
+// its component any more is paged by the next cycle, however it lost its window: its component
+// left the window, the window was cancelled or ended early, the incident moved to another
+// component, or the window ended long ago.
+func TestMaintenance_ReleaseSweepIsSetWise(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		e := mustEngine(t, db)
+		ctx := context.Background()
+		e.mustPolicy(t, "Platform", 0, level{timeout: 5, users: []string{e.ana.UserID}})
+		web := e.MustComponent(t, e.acc.ID, "Web")
+		mustNoErr(t, e.DB.Model(&models.Component{}).Where("id = ?", web.ID).Update("escalation_policy_id", e.policyID).Error)
+		queue := e.MustComponent(t, e.acc.ID, "Queue")
+		mustNoErr(t, e.DB.Model(&models.Component{}).Where("id = ?", queue.ID).Update("escalation_policy_id", e.policyID).Error)
+
+		// The incident moves to a component no window covers.
+		w := e.mustWindow(t, "API work", 0, time.Hour, e.comp.ID)
+		moved := e.MustIncident(t, e.member, e.comp.ID, "Moved", models.SeverityHigh).ID
+		e.wantHeld(t, moved)
+		mustNoErr(t, e.DB.Model(&models.Incident{}).Where("id = ?", moved).Update("component_id", queue.ID).Error)
+		e.cycle(t)
+		e.advance(t)
+		wantEqual(t, "pages of an incident moved out of the window", e.pages(t, moved, e.ana.UserID), int64(1))
+
+		// Its component leaves the window (and another stays held).
+		wide := e.mustWindow(t, "Wide", 0, time.Hour, web.ID)
+		left := e.MustIncident(t, e.member, web.ID, "Web left", models.SeverityHigh).ID
+		stays := e.MustIncident(t, e.member, e.comp.ID, "API stays", models.SeverityHigh).ID
+		e.wantHeld(t, left)
+		_, err := e.Store.UpdateMaintenance(ctx, e.member, w.ID, models.MaintenanceInput{ComponentIDs: &[]string{e.comp.ID}})
+		mustNoErr(t, err)
+		_, err = e.Store.UpdateMaintenance(ctx, e.member, wide.ID, models.MaintenanceInput{ComponentIDs: &[]string{queue.ID}})
+		mustNoErr(t, err)
+		e.cycle(t)
+		e.advance(t)
+		wantEqual(t, "pages after the component left", e.pages(t, left, e.ana.UserID), int64(1))
+		wantEqual(t, "pages of one still covered", e.pages(t, stays, e.ana.UserID), int64(0))
+		e.wantHeld(t, stays)
+
+		// Held while the window ended long ago (past any "lately" look-back), e.g. the release
+		// failed then: the sweep still finds it.
+		_, err = e.Store.EndMaintenance(ctx, e.member, w.ID)
+		mustNoErr(t, err)
+		e.advance(t)
+		wantEqual(t, "pages after ending the window early", e.pages(t, stays, e.ana.UserID), int64(1))
+		e.Clock.Advance(2 * time.Hour)
+		e.cycle(t)
+		stale := e.MustIncident(t, e.member, web.ID, "Stale hold", models.SeverityHigh).ID
+		mustNoErr(t, e.DB.Model(&models.Incident{}).Where("id = ?", stale).
+			Updates(map[string]any{"during_maintenance": true, "maintenance_held": true}).Error)
+		mustNoErr(t, e.DB.Model(&models.IncidentEscalation{}).Where("incident_id = ?", stale).Update("next_step_at", nil).Error)
+		e.cycle(t)
+		e.advance(t)
+		wantEqual(t, "pages of a hold left over", e.pages(t, stale, e.ana.UserID), int64(1))
+
+		// A cancelled window (its start had passed, no cycle ran).
+		c := e.mustWindow(t, "Cancelled", time.Minute, time.Hour, web.ID)
+		e.Clock.Advance(2 * time.Minute)
+		inc := e.MustIncident(t, e.member, web.ID, "Held by a window then cancelled", models.SeverityHigh).ID
+		e.wantHeld(t, inc)
+		_, err = e.Store.EndMaintenance(ctx, e.member, c.ID)
+		mustNoErr(t, err)
+		e.cycle(t)
+		e.advance(t)
+		wantEqual(t, "pages after the cancellation", e.pages(t, inc, e.ana.UserID), int64(1))
+		for _, id := range []string{moved, left, stays, inc} {
+			if n := e.MustCount(t, "incident_timeline", "incident_id = ? AND kind = ? AND body = ?", id, models.TimelineMaintenance,
+				"The maintenance window ended: paging now."); n != 1 {
+				t.Fatalf("%d release entries, want 1", n)
+			}
+		}
+	})
+}
+
+// TestMaintenance_ReleaseWithoutPolicyOnce: a held incident without an escalation policy is
+// un-held once, says so once, and later cycles leave it alone.
+func TestMaintenance_ReleaseWithoutPolicyOnce(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		e := mustEngine(t, db)
+		e.mustWindow(t, "No policy", 0, time.Hour, e.comp.ID)
+		inc := e.MustIncident(t, e.member, e.comp.ID, "Nobody to page", models.SeverityHigh).ID
+		e.wantHeld(t, inc)
+		e.Clock.Advance(time.Hour + time.Second)
+		for range 4 {
+			e.cycle(t)
+			e.advance(t)
+			e.Clock.Advance(5 * time.Second)
+		}
+		wantEqual(t, "release entries", e.MustCount(t, "incident_timeline", "incident_id = ? AND kind = ? AND body LIKE ?", inc,
+			models.TimelineMaintenance, "The maintenance window ended; the incident has no escalation policy%"), int64(1))
+		wantEqual(t, "still held", e.incident(t, inc).MaintenanceHeld, false)
+		wantEqual(t, "notifications", e.MustCount(t, "notifications", "incident_id = ?", inc), int64(0))
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,8 +27,10 @@ const TimelineStatusPage = "status_page"
 const (
 	maxPublicTitle   = 200
 	maxPublicMessage = 5000
-	maxPostmortem    = 50000
-	maxTemplateName  = 100
+	// maxPublicComponents is how many components one update may name.
+	maxPublicComponents = 200
+	maxPostmortem       = 50000
+	maxTemplateName     = 100
 )
 
 // IncidentUpdateInput is a public update about an internal incident.
@@ -131,6 +132,9 @@ func (s *Store) postIncidentUpdate(tx *Tx, a *Actor, inc *Incident, comp *Compon
 	}
 	if in.Impact != nil && !in.Impact.Valid() {
 		return nil, FieldError(EINVALID, "impact", "unknown impact")
+	}
+	if len(in.Components) > maxPublicComponents {
+		return nil, FieldError(EINVALID, "components", "an update names at most %d components", maxPublicComponents)
 	}
 	seen := map[string]bool{}
 	var affected []AffectedComponent
@@ -476,15 +480,47 @@ func (u *PublicIncidentUpdate) UpdateComponents() []AffectedComponent {
 	return out
 }
 
-// PublicIncidentPages returns the pages of the account that show the public incident (those
-// listing one of its components), by name.
-func (s *Store) PublicIncidentPages(ctx context.Context, pi *PublicIncident) ([]StatusPage, error) {
-	var out []StatusPage
-	err := s.db.WithContext(ctx).Where(`account_id = ? AND id IN (
-		SELECT spc.page_id FROM status_page_components spc
-		JOIN public_incident_components pic ON pic.component_id = spc.component_id
-		WHERE pic.public_incident_id = ?)`, pi.AccountID, pi.ID).Order("lower(name), id").Find(&out).Error
-	return out, err
+// PublicIncidentPages returns, by public incident, the pages of its account that show it
+// (those listing one of its components), by name (dataloader: two queries for any number of
+// public incidents). Callers pass public incidents the actor may see.
+func (s *Store) PublicIncidentPages(ctx context.Context, ids []string) (map[string][]StatusPage, error) {
+	out := map[string][]StatusPage{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var pairs []struct{ PublicIncidentID, PageID string }
+	if err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT pic.public_incident_id, spc.page_id
+		FROM public_incident_components pic
+		JOIN public_incidents pi ON pi.id = pic.public_incident_id
+		JOIN status_page_components spc ON spc.component_id = pic.component_id
+		JOIN status_pages sp ON sp.id = spc.page_id AND sp.account_id = pi.account_id
+		WHERE pic.public_incident_id IN ?`, ids).Scan(&pairs).Error; err != nil {
+		return nil, err
+	}
+	if len(pairs) == 0 {
+		return out, nil
+	}
+	pageIDs := map[string]bool{}
+	for _, p := range pairs {
+		pageIDs[p.PageID] = true
+	}
+	var pages []StatusPage
+	if err := s.db.WithContext(ctx).Where("id IN ?", keys(pageIDs)).Order("lower(name), id").Find(&pages).Error; err != nil {
+		return nil, err
+	}
+	shows := map[string]map[string]bool{} // page → public incidents
+	for _, p := range pairs {
+		if shows[p.PageID] == nil {
+			shows[p.PageID] = map[string]bool{}
+		}
+		shows[p.PageID][p.PublicIncidentID] = true
+	}
+	for _, pg := range pages { // in name order, so each list is too
+		for pid := range shows[pg.ID] {
+			out[pid] = append(out[pid], pg)
+		}
+	}
+	return out, nil
 }
 
 // SaveTemplateInput creates (ID nil) or changes an update template.
@@ -629,34 +665,53 @@ var autoPublishActor = &Actor{System: true, UserName: "Auto-publish"}
 // store's clock) and has no public incident yet. It returns how many it published. An alarm
 // that recovered within N minutes resolved its incident and publishes nothing.
 func (s *Store) RunAutoPublish(ctx context.Context) (int, error) {
-	var cands []struct {
-		ID        string
-		OpenedAt  time.Time
-		AfterMins int
+	// Due in SQL (opened at least the component's N minutes ago), then the limit, oldest due
+	// first: incidents that are not due yet never crowd out due ones. An incident opened during
+	// maintenance is not published (the page tells customers about the maintenance).
+	due := "i.opened_at + make_interval(mins => c.auto_publish_after_minutes)"
+	if s.db.Dialect != Postgres {
+		due = "julianday(i.opened_at) + c.auto_publish_after_minutes / 1440.0"
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT i.id, i.opened_at, c.auto_publish_after_minutes AS after_mins
-		FROM incidents i JOIN components c ON c.id = i.component_id
-		WHERE c.auto_publish AND i.status <> ? AND NOT i.is_test AND i.source = ?
-		AND NOT EXISTS (SELECT 1 FROM public_incidents pi WHERE pi.incident_id = i.id)
-		ORDER BY i.opened_at, i.id LIMIT 500`, IncidentResolved, SourceCloudWatch).Scan(&cands).Error
-	if err != nil {
-		return 0, err
-	}
-	now := s.now()
 	n := 0
-	for _, c := range cands {
-		if now.Sub(c.OpenedAt) < time.Duration(c.AfterMins)*time.Minute {
-			continue
+	var skip []string // failed or left alone in this pass: not read again
+	for {
+		now := s.now()
+		cut := "?"
+		if s.db.Dialect != Postgres {
+			cut = "julianday(?)"
 		}
-		ok, err := s.autoPublishOne(ctx, c.ID)
-		if err != nil {
+		q := `SELECT i.id FROM incidents i JOIN components c ON c.id = i.component_id
+			WHERE c.auto_publish AND i.status <> ? AND NOT i.is_test AND i.source = ? AND NOT i.during_maintenance
+			AND ` + due + ` <= ` + cut + `
+			AND NOT EXISTS (SELECT 1 FROM public_incidents pi WHERE pi.incident_id = i.id)`
+		args := []any{IncidentResolved, SourceCloudWatch, now}
+		if len(skip) > 0 {
+			q += ` AND i.id NOT IN ?`
+			args = append(args, skip)
+		}
+		batch := s.batchOf(s.autoPublishBatch, 500)
+		q += ` ORDER BY ` + due + `, i.id LIMIT ?`
+		args = append(args, batch)
+		var ids []string
+		if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&ids).Error; err != nil {
 			return n, err
 		}
-		if ok {
-			n++
+		for _, id := range ids {
+			ok, err := s.autoPublishOne(ctx, id)
+			if err != nil {
+				// One bad row does not stall the pass: logged (no payload), tried next pass.
+				s.logRowError(ctx, "auto-publishing an incident failed; the pass goes on", "incident", id, err)
+			}
+			if ok {
+				n++
+			} else {
+				skip = append(skip, id)
+			}
+		}
+		if len(ids) < batch {
+			return n, nil
 		}
 	}
-	return n, nil
 }
 
 // autoPublishOne publishes one incident, re-checking in the transaction that it is still open
@@ -683,7 +738,7 @@ func (s *Store) autoPublishOne(ctx context.Context, incidentID string) (bool, er
 		if err := tx.Model(&PublicIncident{}).Where("incident_id = ?", inc.ID).Count(&n).Error; err != nil {
 			return err
 		}
-		if n > 0 || !comp.AutoPublish {
+		if n > 0 || !comp.AutoPublish || inc.DuringMaintenance || inc.IsTest {
 			return nil
 		}
 		title := "Elevated errors on " + comp.Name
@@ -724,4 +779,12 @@ func (s *Store) resolveAutoPublished(tx *Tx, inc *Incident) error {
 		NotifySubscribers: true,
 	}, true)
 	return err
+}
+
+// batchOf is n, or def when n is not set.
+func (s *Store) batchOf(n, def int) int {
+	if n > 0 {
+		return n
+	}
+	return def
 }

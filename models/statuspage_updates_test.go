@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
@@ -62,6 +64,11 @@ func TestStatusPageUpdates_Flow(t *testing.T) {
 			{"a message too long", member, func(u *models.IncidentUpdateInput) { u.Message = strings.Repeat("x", 5001) }, models.EINVALID},
 			{"a title on two lines", member, func(u *models.IncidentUpdateInput) { s := "a\nb"; u.Title = &s }, models.EINVALID},
 			{"an unknown incident", member, func(u *models.IncidentUpdateInput) { u.IncidentID = foreign.ID }, models.ENOTFOUND},
+			{"more than 200 components", member, func(u *models.IncidentUpdateInput) {
+				for len(u.Components) < 201 {
+					u.Components = append(u.Components, models.AffectedComponent{ComponentID: uuid.NewString(), Status: models.StatusMajorOutage})
+				}
+			}, models.EINVALID},
 		}
 		for _, b := range bad {
 			_, err := f.Store.PostIncidentUpdate(ctx, b.a, in(b.mod))

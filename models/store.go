@@ -65,18 +65,20 @@ func (nopPublisher) Publish(context.Context, Hint) {}
 
 // Store implements the domain services on the database.
 type Store struct {
-	db       *DB
-	pub      Publisher
-	now      func() time.Time
-	links    links.Builder
-	sealer   *sealer
-	enqueuer Enqueuer
-	mailKept bool
-	linker   signedlink.Signer
-	scalrID  atomic.Pointer[string] // the installation id, once committed (see installationID)
-	outbound *outboundCheck         // save-time warnings (SetOutboundGuard)
-	breaker  BreakerPolicy
-	rateGate RateGate
+	db *DB
+	// autoPublishBatch is how many due incidents one auto-publish read takes (0: 500).
+	autoPublishBatch int
+	pub              Publisher
+	now              func() time.Time
+	links            links.Builder
+	sealer           *sealer
+	enqueuer         Enqueuer
+	mailKept         bool
+	linker           signedlink.Signer
+	scalrID          atomic.Pointer[string] // the installation id, once committed (see installationID)
+	outbound         *outboundCheck         // save-time warnings (SetOutboundGuard)
+	breaker          BreakerPolicy
+	rateGate         RateGate
 	// bundleWindow overrides DefaultBundleWindow (SetBundleWindow).
 	bundleWindow *time.Duration
 

@@ -11,6 +11,14 @@ import (
 	"github.com/switchboard-hub/switchboard/server/servertest"
 )
 
+// Maintenance windows in the probes are valid ones (a window starts at most a year ahead and
+// lasts at most 30 days), so only the tenancy check can refuse them.
+var (
+	maintStart = time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour).Format(time.RFC3339)
+	maintEnd   = time.Now().UTC().Add(30*24*time.Hour + 2*time.Hour).Truncate(time.Hour).Format(time.RFC3339)
+	maintLater = time.Now().UTC().Add(31 * 24 * time.Hour).Truncate(time.Hour).Format(time.RFC3339)
+)
+
 // isolationCase is an attempt by a user of account A to reach account B through one root field.
 type isolationCase struct {
 	query string
@@ -261,9 +269,9 @@ var isolationCases = map[string]isolationCase{
 	// Scheduled maintenance (graph/schema/statuspage.graphqls).
 	"Query.maintenanceWindow": {query: `query($id: ID!) { maintenanceWindow(id: $id) { id title message components { id name } } }`,
 		vars: byID(func(b bIDs) string { return b.maintenance })},
-	"Mutation.createMaintenance": {query: `mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "evil", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", componentIds: [$c]}) { maintenance { id components { name } } errors { code } } }`,
+	"Mutation.createMaintenance": {query: `mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "evil", startsAt: "` + maintStart + `", endsAt: "` + maintEnd + `", componentIds: [$c]}) { maintenance { id components { name } } errors { code } } }`,
 		vars: func(b bIDs) map[string]any { return map[string]any{"a": b.account, "c": b.component} }},
-	"Mutation.updateMaintenance": {query: `mutation($id: ID!) { updateMaintenance(input: {id: $id, title: "owned", endsAt: "2031-01-01T00:00:00Z"}) { maintenance { id title components { name } } errors { code } } }`,
+	"Mutation.updateMaintenance": {query: `mutation($id: ID!) { updateMaintenance(input: {id: $id, title: "owned", endsAt: "` + maintLater + `"}) { maintenance { id title components { name } } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.maintenance })},
 	"Mutation.endMaintenance": {query: `mutation($id: ID!) { endMaintenance(id: $id) { maintenance { id title status } errors { code } } }`,
 		vars: byID(func(b bIDs) string { return b.maintenance })},
@@ -371,7 +379,7 @@ func TestTenantIsolation(t *testing.T) {
 	var cm struct {
 		CreateMaintenance struct{ Maintenance struct{ ID string } }
 	}
-	if err := bob.MustOK(ctx, `mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "beta-secret-maintenance", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T02:00:00Z", componentIds: [$c]}) { maintenance { id } } }`,
+	if err := bob.MustOK(ctx, `mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "beta-secret-maintenance", startsAt: "`+maintStart+`", endsAt: "`+maintEnd+`", componentIds: [$c]}) { maintenance { id } } }`,
 		map[string]any{"a": b.account, "c": b.component}, &cm); err != nil || cm.CreateMaintenance.Maintenance.ID == "" {
 		t.Fatalf("create B's maintenance window: %v", err)
 	}
@@ -651,7 +659,7 @@ func TestTenantIsolation(t *testing.T) {
 			{`mutation($e: ID!) { createContactMethod(input: {kind: ENDPOINT, endpointId: $e}) { contactMethod { id endpoint { name } } errors { code } } }`,
 				map[string]any{"e": b.endpoint}},
 			// Maintenance in A naming B's component; B's window read from A's account.
-			{`mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "cross", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", componentIds: [$c]}) { maintenance { id components { name } } errors { code } } }`,
+			{`mutation($a: ID!, $c: ID!) { createMaintenance(input: {accountId: $a, title: "cross", startsAt: "` + maintStart + `", endsAt: "` + maintEnd + `", componentIds: [$c]}) { maintenance { id components { name } } errors { code } } }`,
 				map[string]any{"a": rootA.accountID, "c": b.component}},
 			{`query($a: ID!) { account(id: $a) { maintenanceWindows(includePast: true) { id title components { name } } } }`, map[string]any{"a": b.account}},
 		} {

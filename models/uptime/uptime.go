@@ -81,11 +81,21 @@ func Daily(changes []Change, days int, loc *time.Location, now time.Time) []Day 
 	if loc == nil {
 		loc = time.UTC
 	}
+	// Day i is the local date days-1-i before today's; it lasts until the next date starts
+	// (23 or 25 hours across a daylight-saving change).
 	n := now.In(loc)
-	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+	y, m, d := n.Date()
 	out := make([]Day, days)
+	ends := make([]time.Time, days)
 	for i := range out {
-		out[i] = Day{Date: today.AddDate(0, 0, i-days+1), Worst: Operational}
+		out[i] = Day{Date: DateStart(y, m, d+i-days+1, loc), Worst: Operational}
+	}
+	for i := range ends {
+		if i+1 < days {
+			ends[i] = out[i+1].Date
+		} else {
+			ends[i] = DateStart(y, m, d+1, loc)
+		}
 	}
 	// The interval of change i is [At, next At) clipped to now; each is added to the days it
 	// overlaps (days are contiguous, so walk them with j).
@@ -103,11 +113,11 @@ func Daily(changes []Change, days int, loc *time.Location, now time.Time) []Day 
 		if from.Before(start) {
 			from = start
 		}
-		for j < days && !dayEnd(out, j).After(from) {
+		for j < days && !ends[j].After(from) {
 			j++
 		}
 		for k := j; k < days; k++ {
-			ds, de := out[k].Date, dayEnd(out, k)
+			ds, de := out[k].Date, ends[k]
 			if !ds.Before(to) {
 				break
 			}
@@ -138,7 +148,43 @@ func Daily(changes []Change, days int, loc *time.Location, now time.Time) []Day 
 	return out
 }
 
-func dayEnd(out []Day, k int) time.Time { return out[k].Date.AddDate(0, 0, 1) }
+// DayStart is the start of the local day (in loc) that holds t: the first instant of its
+// date, which is not always 00:00 (a daylight-saving change at midnight skips it).
+func DayStart(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	return DateStart(y, m, d, loc)
+}
+
+// DateStart returns the first instant whose local date (in loc) is y-m-d or later (y, m, d
+// are normalised like time.Date's). time.Date(y, m, d, 0, 0, 0, 0, loc) is that instant when
+// 00:00 exists once; when it does not (Havana, Santiago and Beirut change at midnight) or
+// exists twice, time.Date may answer an instant of the day before, or the second midnight.
+func DateStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // the date, normalised
+	on := func(t time.Time) bool {                   // t's local date is the date or later
+		ly, lm, ld := t.In(loc).Date()
+		return !time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC).Before(want)
+	}
+	t := time.Date(want.Year(), want.Month(), want.Day(), 0, 0, 0, 0, loc)
+	if on(t) && !on(t.Add(-time.Second)) && t.In(loc).Hour() == 0 && t.In(loc).Minute() == 0 {
+		return t // the usual case: midnight exists, and the second before is the day before
+	}
+	// Search the seconds around the date's midnight in UTC (offsets are within ±26 h) for the
+	// first one on the date; local dates only move forward across these transitions.
+	lo, hi := want.Add(-26*time.Hour).Unix(), want.Add(26*time.Hour).Unix()
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if on(time.Unix(mid, 0)) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return time.Unix(lo, 0).In(loc)
+}
 
 func add(d *Day, status string, dur time.Duration) {
 	d.Observed += dur

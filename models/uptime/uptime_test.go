@@ -219,3 +219,63 @@ func TestRangeAndGroup(t *testing.T) {
 		t.Error("empty group")
 	}
 }
+
+// TestDayBoundaries: a day starts at the first instant of its local date and lasts until the
+// next one, also where a daylight-saving change happens at midnight (00:00 does not exist on
+// Havana's spring-forward day: the day starts at 01:00 and lasts 23 h).
+func TestDayBoundaries(t *testing.T) {
+	zone := func(name string) *time.Location {
+		l, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	utc := func(s string) time.Time { return at(time.UTC, s) }
+	type day struct {
+		start  time.Time // UTC
+		length time.Duration
+	}
+	for _, c := range []struct {
+		name string
+		loc  *time.Location
+		last time.Time // in the last day
+		want []day
+	}{
+		{"UTC", time.UTC, utc("2026-03-09 12:00"), []day{
+			{utc("2026-03-07 00:00"), 24 * time.Hour}, {utc("2026-03-08 00:00"), 24 * time.Hour}, {utc("2026-03-09 00:00"), 24 * time.Hour}}},
+		{"Berlin, spring forward at 02:00", zone("Europe/Berlin"), utc("2026-03-30 12:00"), []day{
+			{utc("2026-03-27 23:00"), 24 * time.Hour}, {utc("2026-03-28 23:00"), 23 * time.Hour}, {utc("2026-03-29 22:00"), 24 * time.Hour}}},
+		{"Havana, spring forward at midnight", zone("America/Havana"), utc("2026-03-09 12:00"), []day{
+			{utc("2026-03-07 05:00"), 24 * time.Hour}, {utc("2026-03-08 05:00"), 23 * time.Hour}, {utc("2026-03-09 04:00"), 24 * time.Hour}}},
+		{"Havana, fall back at 01:00 to midnight", zone("America/Havana"), utc("2026-11-02 12:00"), []day{
+			{utc("2026-10-31 04:00"), 24 * time.Hour}, {utc("2026-11-01 04:00"), 25 * time.Hour}, {utc("2026-11-02 05:00"), 24 * time.Hour}}},
+		{"Santiago, spring forward at midnight", zone("America/Santiago"), utc("2026-09-07 12:00"), []day{
+			{utc("2026-09-05 04:00"), 24 * time.Hour}, {utc("2026-09-06 04:00"), 23 * time.Hour}, {utc("2026-09-07 03:00"), 24 * time.Hour}}},
+		{"Santiago, fall back at midnight", zone("America/Santiago"), utc("2026-04-05 12:00"), []day{
+			{utc("2026-04-03 03:00"), 24 * time.Hour}, {utc("2026-04-04 03:00"), 25 * time.Hour}, {utc("2026-04-05 04:00"), 24 * time.Hour}}},
+		{"Beirut, spring forward at midnight", zone("Asia/Beirut"), utc("2026-03-30 12:00"), []day{
+			{utc("2026-03-27 22:00"), 24 * time.Hour}, {utc("2026-03-28 22:00"), 23 * time.Hour}, {utc("2026-03-29 21:00"), 24 * time.Hour}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// Up since long before, now at the end of the last day: every day is observed whole.
+			now := c.want[len(c.want)-1].start.Add(c.want[len(c.want)-1].length - time.Nanosecond)
+			days := Daily([]Change{{At: now.AddDate(0, -1, 0), Status: Operational}}, len(c.want), c.loc, now)
+			for i, w := range c.want {
+				d := days[i]
+				if i == len(c.want)-1 {
+					w.length -= time.Nanosecond // up to now
+				}
+				if !d.Date.Equal(w.start) || d.Observed != w.length {
+					t.Errorf("day %d: starts %s (%s), observed %s; want %s, %s", i, d.Date.UTC(), d.Date, d.Observed, w.start, w.length)
+				}
+				if d.Date.In(c.loc).Day() != w.start.Add(time.Hour*12).In(c.loc).Day() {
+					t.Errorf("day %d: %s is not the local date of its middle", i, d.Date)
+				}
+			}
+			if s := DayStart(c.last, c.loc); !s.Equal(c.want[len(c.want)-1].start) {
+				t.Errorf("DayStart(%s) = %s, want %s", c.last, s.UTC(), c.want[len(c.want)-1].start)
+			}
+		})
+	}
+}

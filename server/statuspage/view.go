@@ -97,11 +97,10 @@ type groupView struct {
 
 // days returns the last n day starts in loc ending with today's.
 func days(now time.Time, loc *time.Location, n int) []time.Time {
-	t := now.In(loc)
-	today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	y, m, d := now.In(loc).Date()
 	out := make([]time.Time, n)
 	for i := range out {
-		out[i] = today.AddDate(0, 0, i-n+1)
+		out[i] = uptime.DateStart(y, m, d+i-n+1, loc) // not always 00:00 (models/uptime)
 	}
 	return out
 }
