@@ -4,12 +4,12 @@ import { Notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { AuthProvider } from '@/lib/auth/auth-context';
 import { GraphQLProvider } from '@/lib/graphql/provider';
-import { theme } from '@/config/theme';
+import { cssVariablesResolver, theme } from '@/config/theme';
 import { colorSchemeManager } from '@/lib/color-scheme';
 
 export function AppProvider({ children }: { children: ReactNode }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       {/* Bottom right: toasts never cover the header (user menu, account switcher). */}
       <Notifications position="bottom-right" limit={4} />
       <AuthProvider>

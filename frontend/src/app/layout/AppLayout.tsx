@@ -11,6 +11,7 @@ import {
   Stack,
   Text,
   UnstyledButton,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
@@ -141,9 +142,11 @@ function UserMenu() {
   return (
     <Menu position="bottom-end" width={220} shadow="md" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`User menu for ${user.name || user.email}`} data-testid="user-menu">
+        {/* Named by its content (no aria-label): the visible name is part of what a screen reader says. */}
+        <UnstyledButton data-testid="user-menu">
+          <VisuallyHidden>User menu for </VisuallyHidden>
           <Group gap={8} wrap="nowrap">
-            <Avatar radius="xl" size={30} color="indigo">
+            <Avatar radius="xl" size={30} color="indigo" aria-hidden>
               {initials}
             </Avatar>
             <Text size="sm" fw={500} visibleFrom="sm" truncate maw={160}>

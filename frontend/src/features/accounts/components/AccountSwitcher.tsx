@@ -1,4 +1,4 @@
-import { Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Button, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconBuilding, IconCheck, IconChevronDown, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useQuery } from 'urql';
@@ -29,7 +29,6 @@ export function AccountSwitcher({
       <Menu position="bottom-start" width={300} shadow="md" withinPortal>
         <Menu.Target>
           <UnstyledButton
-            aria-label={`Account: ${current?.name ?? 'none selected'}. Switch account`}
             data-testid="account-switcher"
             px="sm"
             py={6}
@@ -40,6 +39,7 @@ export function AccountSwitcher({
               <Text size="sm" fw={500} truncate maw={200}>
                 {current?.name ?? (fetching ? 'Loading…' : 'Choose account')}
               </Text>
+              <VisuallyHidden>: switch account</VisuallyHidden>
               <IconChevronDown size={14} aria-hidden />
             </Group>
           </UnstyledButton>
