@@ -1,6 +1,6 @@
-import { Button, Group, MultiSelect, Select, TextInput } from '@mantine/core';
-import { IconX } from '@tabler/icons-react';
+import { MultiSelect, Select, TextInput } from '@mantine/core';
 import { DELIVERY_STATUS, options } from '@/components/badges';
+import { FilterBar } from '@/components/FilterBar';
 import { SearchFilter } from '@/components/SearchFilter';
 import { TimeRangeFilter } from '@/components/TimeRangeFilter';
 import type { DeliveryStatus, ResponseClass } from '@/gql/graphql';
@@ -29,9 +29,8 @@ export function DeliveryFilters({
 }) {
   const set = (patch: Partial<DeliveryFilterState>) => onChange({ ...value, ...patch });
   const names = [...new Set([...eventNames, ...value.eventNames])];
-  const any = deliveryFilterActive(value);
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter deliveries">
+    <FilterBar label="Filter deliveries" active={deliveryFilterActive(value)} onClear={() => onChange(NO_DELIVERY_FILTER)}>
       <MultiSelect
         aria-label="Status"
         placeholder={value.statuses.length ? undefined : 'Any status'}
@@ -94,18 +93,6 @@ export function DeliveryFilters({
       />
       <TimeRangeFilter value={value} onChange={(t) => set(t)} />
       <SearchFilter label="Search payloads" value={value.search} onChange={(q) => set({ search: q })} problem={searchTermProblem} />
-      {any && (
-        <Button
-          variant="subtle"
-          color="gray"
-          leftSection={<IconX size={14} />}
-          onClick={() => {
-            onChange(NO_DELIVERY_FILTER);
-          }}
-        >
-          Clear filters
-        </Button>
-      )}
-    </Group>
+    </FilterBar>
   );
 }
