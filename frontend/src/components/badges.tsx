@@ -3,6 +3,7 @@ import type {
   ApprovalStatus,
   ComponentStatus,
   DeliveryStatus,
+  EventSubjectKind,
   FarmStatus,
   IncidentSource,
   IncidentStatus,
@@ -73,6 +74,15 @@ export const APPROVAL_STATUS: Record<ApprovalStatus, Spec> = {
   ERROR: { color: 'orange', label: 'Error' },
   CANCELLED: { color: 'gray', label: 'Cancelled' },
 };
+export const EVENT_SUBJECT: Record<EventSubjectKind, Spec> = {
+  INCIDENT: { color: 'red', label: 'Incident' },
+  SERVER: { color: 'cyan', label: 'Server' },
+  FARM: { color: 'blue', label: 'Farm' },
+  ENVIRONMENT: { color: 'grape', label: 'Environment' },
+  ACCOUNT: { color: 'gray', label: 'Account' },
+};
+export const EVENT_SUBJECTS = Object.keys(EVENT_SUBJECT) as EventSubjectKind[];
+
 export const APPROVAL_STATUSES = Object.keys(APPROVAL_STATUS) as ApprovalStatus[];
 
 function make<K extends string>(specs: Record<K, Spec>, variant: BadgeProps['variant'], testId: string) {
@@ -120,6 +130,7 @@ export function FarmStatusBadge({
   return <FarmStatusSpecBadge value={value} {...props} />;
 }
 export const ApprovalStatusBadge = make(APPROVAL_STATUS, 'light', 'approval-status');
+export const EventSubjectBadge = make(EVENT_SUBJECT, 'light', 'event-subject-kind');
 
 export function options<K extends string>(specs: Record<K, Spec>) {
   return (Object.keys(specs) as K[]).map((k) => ({ value: k, label: specs[k].label }));

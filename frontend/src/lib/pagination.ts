@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useCallback, useMemo, useState } from 'react';
-import { useClient, useQuery, type AnyVariables } from 'urql';
+import { useClient, useQuery, type AnyVariables, type RequestPolicy } from 'urql';
 
 export interface Connection<N> {
   edges: readonly { cursor: string; node: N }[];
@@ -39,10 +39,12 @@ export function useCursorList<D, V extends AnyVariables, N extends { id: string 
   select: (data: D) => Connection<N> | null | undefined;
   context?: { additionalTypenames: string[] };
   pause?: boolean;
+  /** For the first page (urql's default: cache-first). */
+  requestPolicy?: RequestPolicy;
 }) {
-  const { query, variables, select, context, pause } = opts;
+  const { query, variables, select, context, pause, requestPolicy } = opts;
   const client = useClient();
-  const [first, refetch] = useQuery({ query, variables, context, pause });
+  const [first, refetch] = useQuery({ query, variables, context, pause, requestPolicy });
   const key = JSON.stringify(variables);
   const [olderState, setOlder] = useState<Older<N> | null>(null);
   const older = olderState?.key === key ? olderState : null;

@@ -18,10 +18,10 @@ export const AuditEntryFields = graphql(`
 `);
 
 export const ActivityQuery = graphql(`
-  query Activity($accountId: ID!, $first: Int!, $after: String) {
+  query Activity($accountId: ID!, $filter: AuditFilter, $first: Int!, $after: String) {
     account(id: $accountId) {
       id
-      auditLog(first: $first, after: $after) {
+      auditLog(filter: $filter, first: $first, after: $after) {
         edges {
           cursor
           node {

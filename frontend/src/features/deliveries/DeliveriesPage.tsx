@@ -16,13 +16,14 @@ import { PagedCard } from '@/components/PagedCard';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { describeError } from '@/lib/notify';
 import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
+import { useUrlFilter } from '@/lib/url-filter';
 import { DeliveryFilterOptionsQuery, SystemDeliveryFilterOptionsQuery } from './api';
 import { DeliveryChart } from './components/DeliveryChart';
 import { DeliveryDetail } from './components/DeliveryDetail';
 import { DeliveryFilters } from './components/DeliveryFilters';
 import { RetentionControl } from './components/RetentionControl';
 import { RetryFailedModal } from './components/RetryFailedModal';
-import { parseDeliveryFilter, toDeliveryFilter, writeDeliveryFilter, type DeliveryFilterState } from './filters';
+import { deliveryFilterActive, parseDeliveryFilter, toDeliveryFilter, writeDeliveryFilter } from './filters';
 import { useDeliveryFeed } from './use-delivery-feed';
 
 type Option = { value: string; label: string };
@@ -58,9 +59,7 @@ function useFilterOptions(accountId: string, system: boolean) {
 
 function DeliveryHistory({ accountId }: { accountId: string }) {
   const [params, setParams] = useSearchParams();
-  const paramKey = params.toString();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const state = useMemo(() => parseDeliveryFilter(params), [paramKey]);
+  const [state, setFilter] = useUrlFilter(parseDeliveryFilter, writeDeliveryFilter);
   const filter = useMemo(() => toDeliveryFilter(state), [state]);
   const systemAdmin = useIsSystemAdmin();
   const [scope] = useScopeParam(accountId);
@@ -72,7 +71,6 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
   const [retrying, setRetrying] = useState(false);
   const openId = params.get('delivery');
 
-  const setFilter = (next: DeliveryFilterState) => setParams((prev) => writeDeliveryFilter(prev, next), { replace: true });
   const open = (id: string | null) =>
     setParams((prev) => {
       const next = new URLSearchParams(prev);
@@ -231,7 +229,16 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
             withEnvironment={false}
           />
         )}
-        {!system && <DeliveryChart accountId={accountId} hours={hours} onHoursChange={setHours} liveSeq={feed.liveSeq} />}
+        {!system && (
+          <DeliveryChart
+            accountId={accountId}
+            filter={filter}
+            filtered={deliveryFilterActive(state)}
+            hours={hours}
+            onHoursChange={setHours}
+            liveSeq={feed.liveSeq}
+          />
+        )}
         <DeliveryFilters value={state} onChange={setFilter} webhooks={webhooks} endpoints={endpoints} eventNames={eventNames} />
         {feed.liveError && (
           <Alert color="red" variant="light" role="alert">

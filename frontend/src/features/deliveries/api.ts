@@ -115,10 +115,10 @@ export const DeliveryQuery = graphql(`
 `);
 
 export const DeliveryStatsQuery = graphql(`
-  query DeliveryStats($accountId: ID!, $hours: Int!) {
+  query DeliveryStats($accountId: ID!, $hours: Int!, $filter: DeliveryFilter) {
     account(id: $accountId) {
       id
-      deliveryStats(hours: $hours) {
+      deliveryStats(hours: $hours, filter: $filter) {
         start
         succeeded
         failed

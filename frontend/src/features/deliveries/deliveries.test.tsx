@@ -5,7 +5,7 @@ import type { Role } from '@/gql/graphql';
 import { createMockClient } from '@/testing/mock-client';
 import { makeSession, renderRoute, testUser } from '@/testing/render';
 import DeliveriesPage from './DeliveriesPage';
-import { chartRows } from './components/DeliveryChart';
+import { chartAxis, chartRows } from './components/DeliveryChart';
 import { RetentionControl } from './components/RetentionControl';
 import { deliveryMatches, parseDeliveryFilter, prettyJson, responseClassOf, toDeliveryFilter, writeDeliveryFilter } from './filters';
 
@@ -189,6 +189,15 @@ describe('delivery history', () => {
     expect(rows()[0]).toHaveAttribute('data-delivery-id', 'd4');
   });
 
+  it('charts the deliveries the table shows: the chart gets the same filter and says it is filtered', async () => {
+    const { mock } = setup('ADMIN', '/accounts/acc1/deliveries?status=failed&events=HostUp');
+    await screen.findByRole('table', { name: 'Deliveries' });
+    const want = { statuses: ['FAILED'], eventNames: ['HostUp'] };
+    expect(mock.callsTo('Deliveries')[0].variables.filter).toEqual(want);
+    await waitFor(() => expect(mock.callsTo('DeliveryStats').at(-1)?.variables).toEqual({ accountId: 'acc1', hours: 24, filter: want }));
+    expect(screen.getByRole('heading', { name: 'Delivery outcomes per hour (filtered)' })).toBeInTheDocument();
+  });
+
   it('filters by event name and response class, and keeps live deliveries of other classes out', async () => {
     const { mock } = setup('ADMIN', '/accounts/acc1/deliveries?events=IncidentOpened&response=5xx,none');
     await screen.findByRole('table', { name: 'Deliveries' });
@@ -255,9 +264,11 @@ describe('delivery history', () => {
   });
 
   it('charts delivery outcomes per hour', async () => {
-    setup();
+    const { mock } = setup();
     const chart = await screen.findByTestId('delivery-chart');
     expect(await within(chart).findByText(/8 deliveries: 6 succeeded, 1 failed, 1 pending \(75% success\)/)).toBeInTheDocument();
+    expect(within(chart).getByRole('heading', { name: 'Delivery outcomes per hour' })).toBeInTheDocument();
+    expect(mock.callsTo('DeliveryStats')[0].variables).toEqual({ accountId: 'acc1', hours: 24, filter: {} });
     const table = within(chart).getByRole('table', { name: 'Delivery outcomes per hour' });
     expect(within(table).getAllByRole('row')).toHaveLength(3);
   });
@@ -282,15 +293,56 @@ describe('delivery helpers', () => {
     expect([200, 302, 404, 503, null, 99].map(responseClassOf)).toEqual(['HTTP_2XX', 'HTTP_3XX', 'HTTP_4XX', 'HTTP_5XX', 'NO_RESPONSE', null]);
   });
 
-  it('formats payloads and chart rows', () => {
+  it('formats payloads', () => {
     expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(prettyJson('not json')).toBe('not json');
-    const rowsOut = chartRows([
-      { start: '2026-01-01T09:00:00Z', succeeded: 1, failed: 2, pending: 3 },
-      { start: '2026-01-01T10:00:00Z', succeeded: 0, failed: 0, pending: 0 },
-    ]);
-    expect(rowsOut[0]).toMatchObject({ Succeeded: 1, Failed: 2, Pending: 3 });
-    expect(rowsOut[1].hour.length).toBeLessThan(rowsOut[0].hour.length);
+  });
+});
+
+describe('delivery chart axis', () => {
+  /** `hours` hourly buckets ending at 2026-03-09 13:00 UTC, shuffled as a server might send them. */
+  const buckets = (hours: number) => {
+    const end = Date.parse('2026-03-09T13:00:00Z');
+    const out = Array.from({ length: hours }, (_, i) => ({
+      start: new Date(end - (hours - 1 - i) * 3600_000).toISOString(),
+      succeeded: i,
+      failed: 0,
+      pending: 0,
+    }));
+    return [...out.filter((_, i) => i % 2 === 1), ...out.filter((_, i) => i % 2 === 0)];
+  };
+
+  it.each([
+    { hours: 24, view: '24 hours', minTicks: 0 },
+    { hours: 72, view: '3 days', minTicks: 3 },
+    { hours: 168, view: '7 days', minTicks: 7 },
+  ])('labels the $view view in order, each label once', ({ hours, minTicks }) => {
+    const rows = chartRows(buckets(hours));
+    expect(rows).toHaveLength(hours);
+    const times = rows.map((r) => Date.parse(r.slot));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(new Set(rows.map((r) => r.slot)).size).toBe(hours);
+    expect(new Set(rows.map((r) => r.label)).size).toBe(hours);
+    expect(rows[0]).toMatchObject({ Succeeded: 0 });
+    expect(rows.at(-1)).toMatchObject({ Succeeded: hours - 1 });
+
+    const axis = chartAxis(rows, hours);
+    if (hours <= 24) {
+      expect(axis.ticks).toBeUndefined();
+      const labels = rows.map((r) => axis.format(r.slot));
+      expect(new Set(labels).size).toBe(hours);
+      return;
+    }
+    const ticks = axis.ticks ?? [];
+    expect(ticks.length).toBeGreaterThanOrEqual(minTicks);
+    expect(ticks.length).toBeLessThanOrEqual(minTicks + 1);
+    const tickTimes = ticks.map((t) => Date.parse(t));
+    expect(tickTimes).toEqual([...tickTimes].sort((a, b) => a - b));
+    for (let i = 1; i < tickTimes.length; i++) expect(tickTimes[i] - tickTimes[i - 1]).toBeGreaterThanOrEqual(23 * 3600_000);
+    const labels = ticks.map(axis.format);
+    expect(new Set(labels).size).toBe(labels.length);
+    // Each tick names the day it stands at, so day numbers follow the calendar.
+    expect(labels).toEqual(ticks.map((t) => axis.format(new Date(Date.parse(t) + 3600_000).toISOString())));
   });
 });
 

@@ -1,6 +1,6 @@
 import type { DeliveryFilter, DeliveryStatus, ResponseClass } from '@/gql/graphql';
 import { DELIVERY_STATUSES } from '@/components/badges';
-import { rangeBounds, type TimeRange } from '@/lib/time-range';
+import { ANY_TIME, parseTimeRange, readListParam, timeRangeFilter, writeTimeRange, type TimeRangeState } from '@/lib/time-range';
 
 /** The last answer's status class, as the filter bar and the URL (`response=2xx,none`) name it. */
 export const RESPONSE_CLASSES: { value: ResponseClass; label: string; param: string }[] = [
@@ -26,31 +26,41 @@ export function searchTermProblem(term: string): string | null {
   return null;
 }
 
-export interface DeliveryFilterState {
+export interface DeliveryFilterState extends TimeRangeState {
   statuses: DeliveryStatus[];
   eventNames: string[];
   responses: ResponseClass[];
   webhookId: string | null;
   endpointId: string | null;
   eventId: string | null;
-  range: TimeRange;
-  anchor: number;
-  from: string;
-  to: string;
   search: string;
 }
 
+export const NO_DELIVERY_FILTER: DeliveryFilterState = {
+  statuses: [],
+  eventNames: [],
+  responses: [],
+  webhookId: null,
+  endpointId: null,
+  eventId: null,
+  ...ANY_TIME,
+  search: '',
+};
+
+/** Whether any filter narrows the history. */
+export function deliveryFilterActive(f: DeliveryFilterState): boolean {
+  return Boolean(
+    f.statuses.length || f.eventNames.length || f.responses.length || f.webhookId || f.endpointId || f.eventId || f.range !== 'any' || f.search,
+  );
+}
+
 export function parseDeliveryFilter(p: URLSearchParams): DeliveryFilterState {
-  const range = p.get('range') as TimeRange | null;
   return {
     statuses: (p.get('status') ?? '')
       .split(',')
       .map((s) => s.trim().toUpperCase())
       .filter((s): s is DeliveryStatus => (DELIVERY_STATUSES as string[]).includes(s)),
-    eventNames: (p.get('events') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    eventNames: readListParam(p, 'events'),
     responses: (p.get('response') ?? '')
       .split(',')
       .map((s) => RESPONSE_CLASSES.find((c) => c.param === s.trim().toLowerCase())?.value)
@@ -58,10 +68,7 @@ export function parseDeliveryFilter(p: URLSearchParams): DeliveryFilterState {
     webhookId: p.get('webhook') || null,
     endpointId: p.get('endpoint') || null,
     eventId: p.get('event') || null,
-    range: range && ['1h', '24h', '7d', '30d', 'custom'].includes(range) ? range : 'any',
-    anchor: Number(p.get('at')) || 0,
-    from: p.get('from') ?? '',
-    to: p.get('to') ?? '',
+    ...parseTimeRange(p),
     search: p.get('q') ?? '',
   };
 }
@@ -69,26 +76,19 @@ export function parseDeliveryFilter(p: URLSearchParams): DeliveryFilterState {
 /** Writes the filter into `base` (which keeps other params, like the open delivery). */
 export function writeDeliveryFilter(base: URLSearchParams, f: DeliveryFilterState): URLSearchParams {
   const p = new URLSearchParams(base);
-  for (const k of ['status', 'events', 'response', 'webhook', 'endpoint', 'event', 'range', 'at', 'from', 'to', 'q']) p.delete(k);
+  for (const k of ['status', 'events', 'response', 'webhook', 'endpoint', 'event', 'q']) p.delete(k);
   if (f.statuses.length) p.set('status', f.statuses.join(',').toLowerCase());
   if (f.eventNames.length) p.set('events', f.eventNames.join(','));
   if (f.responses.length) p.set('response', f.responses.map((r) => RESPONSE_CLASSES.find((c) => c.value === r)?.param).join(','));
   if (f.webhookId) p.set('webhook', f.webhookId);
   if (f.endpointId) p.set('endpoint', f.endpointId);
   if (f.eventId) p.set('event', f.eventId);
-  if (f.range !== 'any') {
-    p.set('range', f.range);
-    if (f.range === 'custom') {
-      if (f.from) p.set('from', f.from);
-      if (f.to) p.set('to', f.to);
-    } else if (f.anchor) p.set('at', String(f.anchor));
-  }
+  writeTimeRange(p, f);
   if (f.search) p.set('q', f.search);
   return p;
 }
 
 export function toDeliveryFilter(f: DeliveryFilterState): DeliveryFilter {
-  const { after, before } = rangeBounds(f.range, { from: f.from, to: f.to }, f.anchor || Date.now());
   const out: DeliveryFilter = {};
   if (f.statuses.length) out.statuses = f.statuses;
   if (f.eventNames.length) out.eventNames = f.eventNames;
@@ -96,8 +96,7 @@ export function toDeliveryFilter(f: DeliveryFilterState): DeliveryFilter {
   if (f.webhookId) out.webhookId = f.webhookId;
   if (f.endpointId) out.endpointId = f.endpointId;
   if (f.eventId) out.eventId = f.eventId;
-  if (after) out.since = after;
-  if (before) out.until = before;
+  Object.assign(out, timeRangeFilter(f));
   // Terms the server refuses (too short, no trigram): the filter bar says so and searches nothing yet.
   if (f.search.trim() && !searchTermProblem(f.search)) out.search = f.search.trim();
   return out;

@@ -1,6 +1,7 @@
 import { Anchor, Breadcrumbs, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
+import { EVENT_SUBJECT } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
 import { EmptyState } from '@/components/EmptyState';
@@ -9,7 +10,7 @@ import { TableSkeleton } from '@/components/TableSkeleton';
 import { useAccountRole } from '@/lib/account-role';
 import { roleAtLeast } from '@/lib/roles';
 import { EventQuery } from './api';
-import { DeliveryCountBadges, isMasked } from './components';
+import { DeliveryCountBadges, EventSubjectCell, isMasked } from './components';
 
 export default function EventDetailPage() {
   const { accountId = '', eventId = '' } = useParams();
@@ -39,14 +40,21 @@ export default function EventDetailPage() {
             {ev.name}
           </Title>
           <Text size="sm" c="dimmed">
-            Fired by {ev.source} · <DateTime value={ev.createdAt} size="sm" />
+            By {ev.source} · <DateTime value={ev.createdAt} size="sm" />
           </Text>
         </Stack>
-        {roleAtLeast(role, 'ADMIN') && (
-          <Button component={Link} to={`${base}/deliveries?event=${ev.id}`} variant="light">
-            Show its deliveries
-          </Button>
-        )}
+        <Group gap="sm">
+          {ev.subject.kind !== 'ACCOUNT' && (
+            <Button component={Link} to={`${base}/events?subject=${encodeURIComponent(ev.subject.id)}`} variant="default">
+              Events about this {EVENT_SUBJECT[ev.subject.kind].label.toLowerCase()}
+            </Button>
+          )}
+          {roleAtLeast(role, 'ADMIN') && (
+            <Button component={Link} to={`${base}/deliveries?event=${ev.id}`} variant="light">
+              Show its deliveries
+            </Button>
+          )}
+        </Group>
       </Group>
       <Stack gap="lg">
         <Card withBorder radius="md">
@@ -54,11 +62,13 @@ export default function EventDetailPage() {
             cols={4}
             items={[
               { label: 'Event id', value: <Text span size="xs" ff="monospace">{ev.id}</Text> },
+              { label: 'Subject', value: <EventSubjectCell subject={ev.subject} farmId={ev.farmId} base={base} /> },
+              { label: 'By', value: <Text span size="sm">{ev.source}</Text> },
               { label: 'Deliveries', value: <DeliveryCountBadges counts={ev.deliveryCounts} /> },
               {
                 label: 'Incident',
                 value: ev.incidentId ? <Anchor component={Link} to={`${base}/incidents/${ev.incidentId}`} size="sm">Open the incident</Anchor> : '—',
-                hidden: !ev.incidentId,
+                hidden: !ev.incidentId || ev.subject.kind === 'INCIDENT',
               },
               {
                 label: 'Farm',

@@ -9,6 +9,11 @@ export const EventListFields = graphql(`
     farmId
     serverId
     incidentId
+    subject {
+      kind
+      id
+      name
+    }
     createdAt
     deliveryCounts {
       succeeded
@@ -19,11 +24,11 @@ export const EventListFields = graphql(`
 `);
 
 export const EventsQuery = graphql(`
-  query Events($accountId: ID!, $first: Int!, $after: String) {
+  query Events($accountId: ID!, $filter: EventFilter, $first: Int!, $after: String) {
     account(id: $accountId) {
       id
       myRole
-      events(first: $first, after: $after) {
+      events(filter: $filter, first: $first, after: $after) {
         edges {
           cursor
           node {
@@ -47,6 +52,18 @@ export const EventQuery = graphql(`
       variables {
         key
         value
+      }
+    }
+  }
+`);
+
+/** Event names to filter by: the built-in events and the account's custom ones. */
+export const EventNamesQuery = graphql(`
+  query EventNames($accountId: ID!) {
+    account(id: $accountId) {
+      id
+      eventCatalog {
+        name
       }
     }
   }

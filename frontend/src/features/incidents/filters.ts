@@ -1,6 +1,6 @@
 import type { IncidentFilter, IncidentSource, IncidentStatus, Severity } from '@/gql/graphql';
 import { INCIDENT_SOURCES, INCIDENT_STATUSES, SEVERITIES } from '@/components/badges';
-import { rangeBounds, type TimeRange } from '@/lib/time-range';
+import { parseTimeRange, rangeBounds, writeTimeRange, type TimeRangeState } from '@/lib/time-range';
 
 export type StatusView = 'open' | 'TRIGGERED' | 'ACKNOWLEDGED' | 'RESOLVED' | 'all';
 
@@ -13,16 +13,11 @@ export const STATUS_VIEWS: { value: StatusView; label: string }[] = [
 ];
 
 /** The list's filters as they appear in the URL (so a filtered view can be linked). */
-export interface IncidentFilterState {
+export interface IncidentFilterState extends TimeRangeState {
   status: StatusView;
   severities: Severity[];
   sources: IncidentSource[];
   componentId: string | null;
-  range: TimeRange;
-  /** When the relative range was chosen (ms), so "last 24 hours" stays put while you look. */
-  anchor: number;
-  from: string;
-  to: string;
   search: string;
   /** Leave out test incidents (the AWS wizard's "send a test alarm"). */
   hideTests: boolean;
@@ -36,16 +31,12 @@ const list = <T extends string>(raw: string | null, allowed: readonly T[]): T[] 
 
 export function parseFilter(params: URLSearchParams): IncidentFilterState {
   const status = params.get('status');
-  const range = params.get('range') as TimeRange | null;
   return {
     status: STATUS_VIEWS.some((v) => v.value === status) ? (status as StatusView) : 'open',
     severities: list(params.get('severity'), SEVERITIES),
     sources: list(params.get('source'), INCIDENT_SOURCES),
     componentId: params.get('component') || null,
-    range: range && ['1h', '24h', '7d', '30d', 'custom'].includes(range) ? range : 'any',
-    anchor: Number(params.get('at')) || 0,
-    from: params.get('from') ?? '',
-    to: params.get('to') ?? '',
+    ...parseTimeRange(params),
     search: params.get('q') ?? '',
     hideTests: params.get('tests') === 'hide',
   };
@@ -57,15 +48,7 @@ export function filterToParams(f: IncidentFilterState): URLSearchParams {
   if (f.severities.length) p.set('severity', f.severities.join(',').toLowerCase());
   if (f.sources.length) p.set('source', f.sources.join(',').toLowerCase());
   if (f.componentId) p.set('component', f.componentId);
-  if (f.range !== 'any') {
-    p.set('range', f.range);
-    if (f.range === 'custom') {
-      if (f.from) p.set('from', f.from);
-      if (f.to) p.set('to', f.to);
-    } else if (f.anchor) {
-      p.set('at', String(f.anchor));
-    }
-  }
+  writeTimeRange(p, f);
   if (f.search) p.set('q', f.search);
   if (f.hideTests) p.set('tests', 'hide');
   return p;

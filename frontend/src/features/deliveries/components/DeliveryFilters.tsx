@@ -1,11 +1,10 @@
-import { Button, Group, MultiSelect, Select, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconSearch, IconX } from '@tabler/icons-react';
-import { useState } from 'react';
+import { MultiSelect, Select, TextInput } from '@mantine/core';
 import { DELIVERY_STATUS, options } from '@/components/badges';
+import { FilterBar } from '@/components/FilterBar';
+import { SearchFilter } from '@/components/SearchFilter';
+import { TimeRangeFilter } from '@/components/TimeRangeFilter';
 import type { DeliveryStatus, ResponseClass } from '@/gql/graphql';
-import { TIME_RANGE_OPTIONS, type TimeRange } from '@/lib/time-range';
-import { RESPONSE_CLASSES, searchTermProblem, type DeliveryFilterState } from '../filters';
+import { deliveryFilterActive, NO_DELIVERY_FILTER, RESPONSE_CLASSES, searchTermProblem, type DeliveryFilterState } from '../filters';
 
 type Option = { value: string; label: string };
 
@@ -28,16 +27,10 @@ export function DeliveryFilters({
   /** Event names to offer (the catalog); names already in the filter are kept. */
   eventNames: string[];
 }) {
-  const [search, setSearch] = useState(value.search);
-  const pushSearch = useDebouncedCallback((q: string) => onChange({ ...value, search: q }), 300);
   const set = (patch: Partial<DeliveryFilterState>) => onChange({ ...value, ...patch });
   const names = [...new Set([...eventNames, ...value.eventNames])];
-  const term = search.trim();
-  const searchProblem = searchTermProblem(term);
-  const any =
-    value.statuses.length > 0 || value.eventNames.length > 0 || value.responses.length > 0 || value.webhookId || value.endpointId || value.eventId || value.range !== 'any' || value.search;
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter deliveries">
+    <FilterBar label="Filter deliveries" active={deliveryFilterActive(value)} onClear={() => onChange(NO_DELIVERY_FILTER)}>
       <MultiSelect
         aria-label="Status"
         placeholder={value.statuses.length ? undefined : 'Any status'}
@@ -98,46 +91,8 @@ export function DeliveryFilters({
         onChange={(e) => set({ eventId: e.currentTarget.value.trim() || null })}
         w={150}
       />
-      <Select
-        aria-label="Time range"
-        data={TIME_RANGE_OPTIONS}
-        value={value.range}
-        allowDeselect={false}
-        onChange={(v) => set({ range: (v ?? 'any') as TimeRange, anchor: Date.now() })}
-        w={160}
-        comboboxProps={{ withinPortal: true }}
-      />
-      {value.range === 'custom' && (
-        <>
-          <TextInput type="datetime-local" label="Since" value={value.from} onChange={(e) => set({ from: e.currentTarget.value })} />
-          <TextInput type="datetime-local" label="Until" value={value.to} onChange={(e) => set({ to: e.currentTarget.value })} />
-        </>
-      )}
-      <TextInput
-        aria-label="Search payloads"
-        placeholder="Search payloads"
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={search}
-        onChange={(e) => {
-          setSearch(e.currentTarget.value);
-          pushSearch(e.currentTarget.value);
-        }}
-        w={200}
-        error={searchProblem ?? undefined}
-      />
-      {any && (
-        <Button
-          variant="subtle"
-          color="gray"
-          leftSection={<IconX size={14} />}
-          onClick={() => {
-            setSearch('');
-            onChange({ statuses: [], eventNames: [], responses: [], webhookId: null, endpointId: null, eventId: null, range: 'any', anchor: 0, from: '', to: '', search: '' });
-          }}
-        >
-          Clear filters
-        </Button>
-      )}
-    </Group>
+      <TimeRangeFilter value={value} onChange={(t) => set(t)} />
+      <SearchFilter label="Search payloads" value={value.search} onChange={(q) => set({ search: q })} problem={searchTermProblem} />
+    </FilterBar>
   );
 }

@@ -3,9 +3,9 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { INCIDENT_SOURCE, SEVERITY, options } from '@/components/badges';
+import { TimeRangeFilter } from '@/components/TimeRangeFilter';
 import type { IncidentSource, Severity } from '@/gql/graphql';
 import { useComponentOptions } from '@/lib/options';
-import { TIME_RANGE_OPTIONS, type TimeRange } from '@/lib/time-range';
 import { STATUS_VIEWS, type IncidentFilterState, type StatusView } from '../filters';
 
 export function IncidentFilters({
@@ -95,31 +95,7 @@ export function IncidentFilters({
         w={w(190)}
         comboboxProps={{ withinPortal: true }}
       />
-      <Select
-        aria-label="Opened"
-        data={TIME_RANGE_OPTIONS}
-        value={value.range}
-        allowDeselect={false}
-        onChange={(v) => set({ range: (v ?? 'any') as TimeRange, anchor: Date.now() })}
-        w={w(160)}
-        comboboxProps={{ withinPortal: true }}
-      />
-      {value.range === 'custom' && (
-        <>
-          <TextInput
-            type="datetime-local"
-            label="Opened after"
-            value={value.from}
-            onChange={(e) => set({ from: e.currentTarget.value })}
-          />
-          <TextInput
-            type="datetime-local"
-            label="Opened before"
-            value={value.to}
-            onChange={(e) => set({ to: e.currentTarget.value })}
-          />
-        </>
-      )}
+      <TimeRangeFilter value={value} onChange={(t) => set(t)} label="Opened" fromLabel="Opened after" toLabel="Opened before" width={w(160)} />
       <Switch
         label="Hide test incidents"
         checked={value.hideTests}
