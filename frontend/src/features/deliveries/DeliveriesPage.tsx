@@ -23,7 +23,7 @@ import { DeliveryDetail } from './components/DeliveryDetail';
 import { DeliveryFilters } from './components/DeliveryFilters';
 import { RetentionControl } from './components/RetentionControl';
 import { RetryFailedModal } from './components/RetryFailedModal';
-import { deliveryFilterActive, parseDeliveryFilter, toDeliveryFilter, writeDeliveryFilter } from './filters';
+import { deliveryFilterActive, parseDeliveryFilter, toDeliveryFilter, webhookGone, writeDeliveryFilter } from './filters';
 import { useDeliveryFeed } from './use-delivery-feed';
 
 type Option = { value: string; label: string };
@@ -154,7 +154,7 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
                     </Tooltip>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{d.webhook?.name ?? (d.eventName === 'TestEvent' || !d.webhook ? 'Test / deleted' : '')}</Text>
+                    <Text size="sm" c={d.webhook ? undefined : 'dimmed'}>{d.webhook?.name ?? webhookGone(d.eventName)}</Text>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">

@@ -7,7 +7,7 @@ import { makeSession, renderRoute, testUser } from '@/testing/render';
 import DeliveriesPage from './DeliveriesPage';
 import { chartAxis, chartRows } from './components/DeliveryChart';
 import { RetentionControl } from './components/RetentionControl';
-import { deliveryMatches, parseDeliveryFilter, prettyJson, responseClassOf, toDeliveryFilter, writeDeliveryFilter } from './filters';
+import { deliveryMatches, parseDeliveryFilter, prettyJson, responseClassOf, toDeliveryFilter, webhookGone, writeDeliveryFilter } from './filters';
 
 // recharts cannot measure anything in jsdom; the chart's numbers are checked through its table.
 vi.mock('@mantine/charts', () => ({ BarChart: () => <div data-testid="bar-chart" /> }));
@@ -387,4 +387,11 @@ describe('delivery retention', () => {
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delivery retention' })).not.toBeInTheDocument());
     expect(mock.callsTo('SetDeliveryRetention').map((c) => c.variables)).toEqual([{ input: { days: 400 } }, { input: { days: 90 } }]);
   }, 60_000);
+});
+
+describe('a delivery without a webhook', () => {
+  it('is a test delivery for TestEvent, and one of a deleted webhook otherwise', () => {
+    expect(webhookGone('TestEvent')).toBe('Test delivery');
+    expect(webhookGone('HostUp')).toBe('Deleted webhook');
+  });
 });

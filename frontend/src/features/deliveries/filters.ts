@@ -146,3 +146,8 @@ export function deliveryMatches(
 
 /** Pretty-prints JSON for reading; anything else is returned as it is. */
 export { prettyJson } from '@/lib/format';
+
+/** What the Webhook column says when a delivery has none: a test event's, or its webhook was deleted. */
+export function webhookGone(eventName: string): string {
+  return eventName === 'TestEvent' ? 'Test delivery' : 'Deleted webhook';
+}

@@ -12,6 +12,7 @@ import { TableSkeleton } from '@/components/TableSkeleton';
 import { payloadOrNotify } from '@/lib/graphql/mutation';
 import { notifySuccess } from '@/lib/notify';
 import { DeliveryQuery, ResendDeliveryMutation, deliveriesContext } from '../api';
+import { webhookGone } from '../filters';
 
 /** One delivery: what was sent (the exact payload) and every attempt's request and response. */
 export function DeliveryDetail({
@@ -61,7 +62,7 @@ export function DeliveryDetail({
         cols={2}
         items={[
           { label: 'Endpoint', value: d.endpoint ? `${d.endpoint.name}` : '—' },
-          { label: 'Webhook', value: d.webhook?.name ?? '—' },
+          { label: 'Webhook', value: d.webhook?.name ?? webhookGone(d.eventName) },
           { label: 'Attempts', value: `${d.attempts} of ${d.maxAttempts}` },
           { label: 'Last status code', value: d.lastStatusCode ?? '—' },
           { label: 'Queued', value: <DateTime value={d.createdAt} size="sm" /> },
