@@ -28,7 +28,7 @@ test('a first launch waits for the approval endpoint and runs when its signed ca
     // A new farm; Launch puts it in PENDING LAUNCH and asks the approver.
     await ui.createFarm('payments-prod', 'production', 'owner@example.test');
     await ui.openFarm('payments-prod');
-    await expect(ui.farmStatus()).toHaveText('Terminated');
+    await expect(ui.farmStatus()).toHaveText('Not launched'); // a new farm has never run (its Scalr status is TERMINATED)
     await ops.waitForLive();
     await ui.launch();
     await expect(ui.banner()).toBeVisible();
