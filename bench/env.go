@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,9 +41,11 @@ type env struct {
 	releaseRedis func()
 	fake         *snstest.Fake
 	cmd          *exec.Cmd
-	exited       chan struct{} // closed when the server process has exited
-	logPath      string
-	base         string // http://127.0.0.1:port
+	// debug is the server's profiler (-profile), "" without.
+	debug   string
+	exited  chan struct{} // closed when the server process has exited
+	logPath string
+	base    string // http://127.0.0.1:port
 
 	api       *servertest.Client
 	accountID string
@@ -292,6 +296,14 @@ func (e *env) startServer(ctx context.Context, extra map[string]string) error {
 		"SWITCHBOARD_LOG_LEVEL":      "warn",
 		"SWITCHBOARD_LOG_FORMAT":     "json",
 		"SWITCHBOARD_SHUTDOWN_GRACE": "10s",
+	}
+	if e.cfg.profileDir != "" {
+		dport, err := freePort()
+		if err != nil {
+			return err
+		}
+		e.debug = fmt.Sprintf("http://127.0.0.1:%d", dport)
+		vars["SWITCHBOARD_DEBUG_ADDR"] = fmt.Sprintf("127.0.0.1:%d", dport)
 	}
 	for k, v := range extra {
 		vars[k] = v
@@ -554,4 +566,50 @@ func (e *env) serverLogMessages() (problems, infoCounts map[string]int) {
 		}
 	}
 	return problems, infoCounts
+}
+
+// profile fetches, while a phase of d runs, the server's CPU profile over d and an execution
+// trace of its first few seconds into -profile's directory (name-cpu.pprof, name-trace.out).
+// It returns at once; wait() blocks until both files are written. Without -profile it does
+// nothing.
+func (e *env) profile(ctx context.Context, name string, d time.Duration) (wait func()) {
+	if e.cfg.profileDir == "" || e.debug == "" {
+		return func() {}
+	}
+	if err := os.MkdirAll(e.cfg.profileDir, 0o755); err != nil {
+		logf("profile: %v", err)
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	fetch := func(path, file string) {
+		defer wg.Done()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.debug+path, nil)
+		if err != nil {
+			logf("profile: %v", err)
+			return
+		}
+		resp, err := (&http.Client{Timeout: d + time.Minute}).Do(req)
+		if err != nil {
+			logf("profile %s: %v", file, err)
+			return
+		}
+		defer resp.Body.Close()
+		out := filepath.Join(e.cfg.profileDir, file)
+		f, err := os.Create(out)
+		if err != nil {
+			logf("profile: %v", err)
+			return
+		}
+		defer f.Close()
+		if _, err := io.Copy(f, resp.Body); err != nil || resp.StatusCode != http.StatusOK {
+			logf("profile %s: status %d, %v", file, resp.StatusCode, err)
+			return
+		}
+		logf("profile: wrote %s", out)
+	}
+	secs := max(1, int(d.Seconds()))
+	wg.Add(2)
+	go fetch(fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), name+"-cpu.pprof")
+	go fetch(fmt.Sprintf("/debug/pprof/trace?seconds=%d", min(secs, 5)), name+"-trace.out")
+	return wg.Wait
 }

@@ -81,6 +81,9 @@ type config struct {
 	oncall    oncallConfig
 	sp        spConfig
 	serverEnv map[string]string // extra server settings (-server-env)
+	// profileDir: when set, the server serves its profiler (SWITCHBOARD_DEBUG_ADDR) and the
+	// scenario's main phase is profiled into this directory (-profile).
+	profileDir string
 }
 
 func defaultEnv(key, def string) string {
@@ -143,6 +146,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.IntVar(&c.wh.verifyEvery, "wh-verify-every", 1, "webhooks: receivers verify X-Signature on every Nth request (1 = all, 0 = none)")
 	fs.DurationVar(&c.wh.fireDuration, "wh-fireonly-duration", 10*time.Second, "webhooks fireonly phase: closed loop of events no webhook listens to, this long (the API's own cost)")
 	whPhases := fs.String("wh-phases", "fireonly,latency,throughput,backlog", "webhooks: phases to run, comma-separated (fireonly, latency, throughput, backlog)")
+	fs.StringVar(&c.profileDir, "profile", "", "write a CPU profile and an execution trace of the server over the main measured phase into this directory (go tool pprof / go tool trace); the statuspage scenario for now")
 	serverEnv := fs.String("server-env", "", "extra SWITCHBOARD_*=value settings for the server, comma-separated (experiments, e.g. SWITCHBOARD_LOG_LEVEL=info)")
 
 	fs.Float64Var(&c.mix, "mix", 0.10, "fraction of throughput/latency messages that are not plain flips (redeliveries, out-of-order, INSUFFICIENT_DATA, repeats, non-alarms)")

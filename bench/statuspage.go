@@ -180,7 +180,9 @@ func spRun(ctx context.Context, cfg *config, res *spResults) error {
 		return err
 	}
 	vis, seen, missed, loadStmts, err := b.churn(ctx, o.duration, func(ctx context.Context) {
+		wait := e.profile(ctx, "statuspage-openloop", o.duration)
 		ph = b.openLoop(ctx, o.rate, o.conns, o.duration)
+		wait()
 	})
 	if err != nil {
 		return err

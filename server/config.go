@@ -37,6 +37,7 @@ type Config struct {
 	Worker             bool          `env:"WORKER" default:"true" help:"serve: also run the job worker in this process"`
 	Concurrency        int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency"`
 	Introspection      bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
+	DebugAddr          string        `env:"DEBUG_ADDR" help:"listen address of Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty = off; it has no authentication: keep it on loopback or a private network"`
 	LogLevel           string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat          string        `env:"LOG_FORMAT" default:"auto" help:"json, text, or auto (text on a terminal, else json)"`
 	SMTPURL            string        `env:"SMTP_URL" secret:"true" help:"smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp://host:25?tls=none (trusted relay); empty = mail is kept in the console's Outgoing mail, not sent"`

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -75,6 +76,9 @@ type Main struct {
 	metrics *metrics
 	echo    *echo.Echo
 	httpSrv *http.Server
+	// debugSrv serves the profiler when SWITCHBOARD_DEBUG_ADDR is set; DebugAddr is where.
+	debugSrv  *http.Server
+	DebugAddr string
 	// Addr is the address the HTTP server listens on, once Serve has started.
 	Addr string
 
@@ -337,7 +341,38 @@ func (m *Main) Serve(ctx context.Context, withWorker bool) error {
 			m.errc <- err
 		}
 	}()
+	if m.Config.DebugAddr != "" {
+		if err := m.serveDebug(); err != nil {
+			return err
+		}
+	}
 	m.Log.InfoContext(ctx, "switchboard is listening", "addr", m.Addr, "console", m.ConsoleURL(), "worker", withWorker)
+	return nil
+}
+
+// serveDebug serves Go's profiler (net/http/pprof) on SWITCHBOARD_DEBUG_ADDR, apart from the
+// public listener (whose router never routes /debug/); the bench tool's -profile reads it.
+func (m *Main) serveDebug() error {
+	ln, err := net.Listen("tcp", m.Config.DebugAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (SWITCHBOARD_DEBUG_ADDR): %w", m.Config.DebugAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	m.debugSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	m.DebugAddr = ln.Addr().String()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		if err := m.debugSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.errc <- err
+		}
+	}()
+	m.Log.Warn("Go's profiler is served without authentication (SWITCHBOARD_DEBUG_ADDR)", "addr", m.DebugAddr)
 	return nil
 }
 
@@ -453,6 +488,9 @@ func (m *Main) close() error {
 				httpErr = fmt.Errorf("http shutdown: %w", err)
 			}
 		}()
+	}
+	if m.debugSrv != nil {
+		_ = m.debugSrv.Close()
 	}
 	if m.scheduler != nil {
 		m.scheduler.Shutdown()

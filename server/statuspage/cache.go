@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,18 +64,72 @@ func newDoc(status int, contentType string, body []byte) *doc {
 	sum := sha256.Sum256(body)
 	d.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 	if len(body) >= 256 {
-		var b bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&b, gzipLevel)
-		_, _ = zw.Write(body)
-		_ = zw.Close()
-		d.gz = append([]byte(nil), b.Bytes()...)
-		b.Reset()
-		bw := brotli.NewWriterLevel(&b, brotliLevel)
-		_, _ = bw.Write(body)
-		_ = bw.Close()
-		d.br = append([]byte(nil), b.Bytes()...)
+		d.gz, d.br = compressed.get(sum, body)
 	}
 	return d
+}
+
+// compressed remembers the compressed forms of recent bodies by their SHA-256: a refresh
+// renders every read document again (at least once a TTL), and most come out byte for byte
+// as before, so their compression — most of a refresh's CPU — is done once per distinct body.
+var compressed = &compressCache{m: map[[32]byte]compressedBody{}}
+
+// maxCompressed bounds the remembered bodies (a few KiB each, compressed); when full, the map
+// starts over.
+const maxCompressed = 1024
+
+type compressedBody struct{ gz, br []byte }
+
+// The compressors are reused: a new one allocates its window and hash tables (brotli's ring
+// buffer alone is megabytes at the default window), and on a page read thousands of times a
+// second that garbage is what sets off the collector. Brotli's window is 256 KiB (lgwin 18):
+// pages are smaller than that.
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(io.Discard, gzipLevel)
+		return zw
+	}}
+	brotliWriters = sync.Pool{New: func() any {
+		return brotli.NewWriterOptions(io.Discard, brotli.WriterOptions{Quality: brotliLevel, LGWin: 18})
+	}}
+)
+
+type compressCache struct {
+	mu sync.Mutex
+	m  map[[32]byte]compressedBody
+	// hits counts bodies whose compression was reused (tests).
+	hits atomic.Uint64
+}
+
+func (c *compressCache) get(sum [32]byte, body []byte) (gz, br []byte) {
+	c.mu.Lock()
+	cb, ok := c.m[sum]
+	c.mu.Unlock()
+	if ok {
+		c.hits.Add(1)
+		return cb.gz, cb.br
+	}
+	var b bytes.Buffer
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&b)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	gzipWriters.Put(zw)
+	gz = append([]byte(nil), b.Bytes()...)
+	b.Reset()
+	bw := brotliWriters.Get().(*brotli.Writer)
+	bw.Reset(&b)
+	_, _ = bw.Write(body)
+	_ = bw.Close()
+	brotliWriters.Put(bw)
+	br = append([]byte(nil), b.Bytes()...)
+	c.mu.Lock()
+	if len(c.m) >= maxCompressed {
+		c.m = map[[32]byte]compressedBody{}
+	}
+	c.m[sum] = compressedBody{gz: gz, br: br}
+	c.mu.Unlock()
+	return gz, br
 }
 
 // renderFunc renders one document from an entry; a nil doc means "no such document" (404).

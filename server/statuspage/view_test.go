@@ -1,11 +1,17 @@
 package statuspage
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/uptime"
@@ -256,5 +262,35 @@ func TestCacheRefreshPrerendersReadDocuments(t *testing.T) {
 	}
 	if _, hit, _ := e2.doc("history", render("history")); hit || renders["history"] != 2 {
 		t.Fatalf("an unread document was rendered by the refresh: hit %v", hit)
+	}
+}
+
+// A body rendered again byte for byte reuses its compressed forms (a refresh does not compress
+// what did not change); a different body is compressed anew, and both decompress to the body.
+func TestCompressionReusedForTheSameBody(t *testing.T) {
+	body := []byte(strings.Repeat("<li>API: operational</li>\n", 200) + fmt.Sprint(time.Now().UnixNano()))
+	before := compressed.hits.Load()
+	a := newDoc(200, htmlType, body)
+	b := newDoc(200, htmlType, append([]byte(nil), body...))
+	if compressed.hits.Load() != before+1 {
+		t.Fatalf("%d reuses, want 1", compressed.hits.Load()-before)
+	}
+	if &a.gz[0] != &b.gz[0] || &a.br[0] != &b.br[0] || a.etag != b.etag {
+		t.Fatal("the same body was compressed twice")
+	}
+	c := newDoc(200, htmlType, append(append([]byte(nil), body...), '!'))
+	if compressed.hits.Load() != before+1 || c.etag == a.etag {
+		t.Fatal("a different body reused a compression")
+	}
+	for _, d := range []*doc{a, c} {
+		zr, err := gzip.NewReader(bytes.NewReader(d.gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gz, _ := io.ReadAll(zr)
+		br, _ := io.ReadAll(brotli.NewReader(bytes.NewReader(d.br)))
+		if !bytes.Equal(gz, d.body) || !bytes.Equal(br, d.body) {
+			t.Fatal("a compressed form does not decompress to the body")
+		}
 	}
 }
