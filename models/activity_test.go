@@ -115,6 +115,7 @@ func TestAudit_IncidentActionsSignInsAndFilters(t *testing.T) {
 		wantCode(t, err, models.EUNAUTHORIZED)
 		_, err = f.Auth.LoginFrom(ctx, "nobody@example.com", "wrong password", "198.51.100.4")
 		wantCode(t, err, models.EUNAUTHORIZED)
+		f.Auth.WaitRecorded() // a wrong password is recorded after the answer
 
 		list := func(accountID string, q models.AuditQuery) []models.AuditEntry {
 			t.Helper()
@@ -150,7 +151,12 @@ func TestAudit_IncidentActionsSignInsAndFilters(t *testing.T) {
 		wantEqual(t, "unknown address", f.MustCount(t, "audit_entries", "summary LIKE ?", "%nobody@%"), int64(0))
 
 		// Person, target, search, several categories, time.
-		wantEqual(t, "by person", len(list(acc.ID, models.AuditQuery{ActorUserID: anaM.UserID})), 5)
+		// A wrong password is about Ana, not by her.
+		wantEqual(t, "by person", len(list(acc.ID, models.AuditQuery{ActorUserID: anaM.UserID})), 4)
+		failed := list(acc.ID, models.AuditQuery{Categories: []string{"user"}})[0]
+		if failed.ActorUserID != nil || failed.TargetID != anaM.UserID || failed.ActorLabel != "unknown from 198.51.100.4" {
+			t.Fatalf("failed sign-in entry: actor %v %q, target %s", failed.ActorUserID, failed.ActorLabel, failed.TargetID)
+		}
 		wantEqual(t, "by target", actions(list(acc.ID, models.AuditQuery{TargetID: inc.ID}))[0], "incident.resolved")
 		wantEqual(t, "search (case-insensitive)", actions(list(acc.ID, models.AuditQuery{Search: "NOTE TO"})), []string{"incident.note_added"})
 		wantEqual(t, "search with a LIKE wildcard is literal", len(list(acc.ID, models.AuditQuery{Search: "%_"})), 0)

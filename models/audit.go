@@ -121,7 +121,7 @@ func (s *Store) ListAudit(ctx context.Context, a *Actor, accountID string, f Aud
 			if !auditCategory.MatchString(c) {
 				return nil, FieldError(EINVALID, "categories", "%q is not a category (lower-case letters and _)", c)
 			}
-			conds, args = append(conds, "action LIKE ?"), append(args, c+".%")
+			conds, args = append(conds, `action LIKE ? ESCAPE '\'`), append(args, likeEscape(c)+".%")
 		}
 		q = q.Where("("+strings.Join(conds, " OR ")+")", args...)
 	}

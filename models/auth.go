@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,6 +81,8 @@ type Auth struct {
 	ttl     time.Duration
 	// dummy is compared against for an unknown email: a hash of the configured cost.
 	dummy []byte
+	// wg counts failed sign-ins being recorded in the background.
+	wg sync.WaitGroup
 }
 
 // NewAuth returns an Auth that signs access tokens with key (at least 32 bytes).
@@ -264,20 +267,36 @@ func (au *Auth) Login(ctx context.Context, email, password string) (*User, error
 // LoginFrom is Login from a client address: a known person's sign-in, and a wrong password
 // given for them, are recorded in the activity of every account they belong to
 // (user.signed_in, user.sign_in_failed), naming the address. Unknown addresses record nothing.
+//
+// A wrong password is recorded after the answer, in the background: recording it in line
+// would make a wrong password for a real address slower than one for an unknown address, and
+// so tell them apart. A failed record is logged; it never changes the answer (the caller's
+// rate limit counts the attempt either way).
 func (au *Auth) LoginFrom(ctx context.Context, email, password, remote string) (*User, error) {
 	u, err := au.login(ctx, email, password)
-	if err == nil {
-		err = au.recordSignIn(ctx, u, remote, true)
-	} else if u != nil && CodeOf(err) == EUNAUTHORIZED {
-		if rerr := au.recordSignIn(ctx, u, remote, false); rerr != nil {
-			return nil, rerr
-		}
-	}
 	if err != nil {
+		if u != nil && CodeOf(err) == EUNAUTHORIZED {
+			bg := context.WithoutCancel(ctx)
+			au.wg.Add(1)
+			go func() {
+				defer au.wg.Done()
+				rctx, cancel := context.WithTimeout(bg, 10*time.Second)
+				defer cancel()
+				if rerr := au.recordSignIn(rctx, u, remote, false); rerr != nil {
+					slog.Default().WarnContext(rctx, "could not record a failed sign-in", "user_id", u.ID, "err", rerr)
+				}
+			}()
+		}
 		return nil, err
+	}
+	if rerr := au.recordSignIn(ctx, u, remote, true); rerr != nil {
+		slog.Default().WarnContext(ctx, "could not record a sign-in", "user_id", u.ID, "err", rerr)
 	}
 	return u, nil
 }
+
+// WaitRecorded waits for the failed sign-ins being recorded in the background (tests, shutdown).
+func (au *Auth) WaitRecorded() { au.wg.Wait() }
 
 // recordSignIn writes the sign-in (or the failed attempt) into each of u's accounts.
 func (au *Auth) recordSignIn(ctx context.Context, u *User, remote string, ok bool) error {
@@ -296,6 +315,9 @@ func (au *Auth) recordSignIn(ctx context.Context, u *User, remote string, ok boo
 	a := &Actor{UserID: u.ID, UserName: u.Name}
 	action, summary := "user.signed_in", fmt.Sprintf("%s signed in%s", userLabel(u), from)
 	if !ok {
+		// Whoever typed it is not known to be the person: the entry is about them (its target),
+		// not by them.
+		a = &Actor{UserName: "unknown" + from}
 		action, summary = "user.sign_in_failed", fmt.Sprintf("A wrong password was given for %s%s", userLabel(u), from)
 	}
 	return s.db.Tx(ctx, func(tx *Tx) error {

@@ -91,12 +91,18 @@ func (s *Store) UseIncidentLink(ctx context.Context, token string) (*IncidentLin
 			name = l.User.Email
 		}
 		a := &Actor{UserID: l.User.ID, UserName: name + " via email link"}
+		action := "acknowledged"
 		if purpose == LinkIncidentResolve {
+			action = "resolved"
 			l.Done, err = s.resolveIncident(tx, a, &l.Incident, &comp, "")
 		} else {
 			l.Done, err = s.acknowledgeIncident(tx, a, &l.Incident, &comp)
 		}
-		return err
+		if err != nil || !l.Done {
+			return err
+		}
+		// In the activity as from the console (the actor's label says "via email link").
+		return s.auditIncident(tx, a, &l.Incident, action, action)
 	})
 	if err != nil {
 		return nil, err

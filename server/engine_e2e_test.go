@@ -325,6 +325,11 @@ func TestEngineEndToEnd(t *testing.T) {
 	if err := e.m.Store.DB().Where("incident_id = ? AND kind = ?", incID, models.TimelineAcknowledged).Take(&entry).Error; err != nil || entry.ActorLabel != "Bo via email link" {
 		t.Fatalf("acknowledged by %q (%v)", entry.ActorLabel, err)
 	}
+	// In the account's activity too, as from the console.
+	var audit models.AuditEntry
+	if err := e.m.Store.DB().Where("target_id = ? AND action = ?", incID, "incident.acknowledged").Take(&audit).Error; err != nil || audit.ActorLabel != "Bo via email link" {
+		t.Fatalf("activity entry %+v (%v)", audit, err)
+	}
 	// Single use.
 	resp, err = http.Post(e.onBase(ack), "application/x-www-form-urlencoded", nil)
 	if err != nil {

@@ -359,7 +359,7 @@ func (m *Main) serveDebug() error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	// No /cmdline: settings (secrets too) can be given as flags.
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
@@ -503,6 +503,9 @@ func (m *Main) close() error {
 		}
 	}
 	wg.Wait()
+	if m.Auth != nil {
+		m.Auth.WaitRecorded() // failed sign-ins recorded after their answer
+	}
 	if httpErr != nil {
 		errs = append(errs, httpErr)
 	}

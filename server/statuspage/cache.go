@@ -6,7 +6,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,13 +27,15 @@ import (
 // never waits for the database or a render when a page changes. Past the grace (nobody read the
 // page for a while), the request waits for the load. A cached request runs no query.
 
-// TTL bounds how stale a cached page can be when a hint is lost: the refresh it triggers takes
-// a few milliseconds, so what readers see is at most about 1 s old.
-const TTL = 900 * time.Millisecond
-
-// staleGrace is how long after an entry went stale it is still served while a background load
-// replaces it.
-const staleGrace = time.Second
+// TTL and staleGrace bound how stale a page can be when a hint is lost: an entry is fresh for
+// TTL after its load started; for staleGrace after that it is still served while one
+// background load replaces it; later, the reader waits for the load. So a reader never gets a
+// copy older than TTL + staleGrace = 1 s (plus the load), and under steady reads the copy is
+// replaced a few milliseconds after the TTL.
+const (
+	TTL        = 700 * time.Millisecond
+	staleGrace = 300 * time.Millisecond
+)
 
 // hostTTL bounds how stale the custom host map can be (it is read on every request).
 const hostTTL = 5 * time.Second
@@ -135,8 +139,16 @@ func (c *compressCache) get(sum [32]byte, body []byte) (gz, br []byte) {
 // renderFunc renders one document from an entry; a nil doc means "no such document" (404).
 type renderFunc func(e *entry) (*doc, error)
 
-// maxDocs bounds the documents kept per entry.
-const maxDocs = 256
+// maxDocs bounds the documents kept per entry; maxPrerender the documents a refresh renders
+// ahead (the rest are rendered when read), so readers of many rarely read documents (history
+// months, old incidents) cannot make every refresh long.
+const (
+	maxDocs      = 256
+	maxPrerender = 16
+)
+
+// loadTimeout bounds a background load (a hung query must not hold the page's refresh).
+const loadTimeout = 30 * time.Second
 
 // entry is one page as of one load: the page (nil: the slug is unknown), its snapshot, and the
 // documents rendered from it so far.
@@ -202,9 +214,9 @@ func (e *entry) prerender(old *entry) {
 		return
 	}
 	old.mu.Lock()
-	todo := make(map[string]renderFunc, len(old.docs))
+	todo := make(map[string]renderFunc, min(len(old.docs), maxPrerender))
 	for k, d := range old.docs {
-		if d.used.Load() {
+		if d.used.Load() && len(todo) < maxPrerender {
 			todo[k] = old.renders[k]
 		}
 	}
@@ -234,9 +246,14 @@ type cache struct {
 	dropped map[string]time.Time
 	// droppedAll is when the hint stream was last interrupted: everything before is stale.
 	droppedAll time.Time
-	viewers    map[string]viewerState
-	hosts      map[string]string
-	hostsAt    time.Time
+	// settingsChanged is when a page's own settings last changed per account (a status_page
+	// hint naming the page: visibility, slug, host, viewer links, deletion): entries loaded
+	// before are never served stale, so a page made private or deleted is not shown a moment
+	// longer.
+	settingsChanged map[string]time.Time
+	viewers         map[string]viewerState
+	hosts           map[string]string
+	hostsAt         time.Time
 
 	group singleflight.Group
 	// loads counts snapshot loads (misses and refreshes), for the metrics.
@@ -247,7 +264,7 @@ type cache struct {
 
 func newCache() *cache {
 	return &cache{now: time.Now, bySlug: map[string]*entry{}, dropped: map[string]time.Time{}, viewers: map[string]viewerState{},
-		background: func(f func()) { go f() }}
+		settingsChanged: map[string]time.Time{}, background: func(f func()) { go f() }}
 }
 
 // staleAtLocked is when something loaded at t for the account went (or goes) stale: after the
@@ -261,6 +278,12 @@ func (c *cache) staleAtLocked(t time.Time, accountID string) time.Time {
 		s = c.droppedAll
 	}
 	return s
+}
+
+// settingsChangedLocked reports whether the entry's page settings changed after it was loaded.
+func (c *cache) settingsChangedLocked(e *entry) bool {
+	t, ok := c.settingsChanged[e.accountID]
+	return ok && !e.loadedAt.After(t)
 }
 
 // freshLocked reports whether something loaded at t for the account is still good.
@@ -281,11 +304,21 @@ func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Cont
 			c.mu.Unlock()
 			return e, true, nil
 		}
-		if now.Sub(staleAt) < staleGrace {
+		if now.Sub(staleAt) < staleGrace && !c.settingsChangedLocked(e) {
 			c.mu.Unlock()
 			if e.refreshing.CompareAndSwap(false, true) {
 				c.background(func() {
-					if ne, err := c.reload(context.WithoutCancel(ctx), slug, load); err != nil || ne == e {
+					defer func() {
+						// A panic in a render must not end the process (no request's Recover is
+						// around this goroutine): the next reader tries again, in line.
+						if p := recover(); p != nil {
+							slog.Default().Error("status page refresh panicked", "slug", slug, "panic", fmt.Sprint(p))
+							e.refreshing.Store(false)
+						}
+					}()
+					bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+					defer cancel()
+					if ne, err := c.reload(bctx, slug, load); err != nil || ne == e {
 						e.refreshing.Store(false) // not replaced: the next reader tries again
 					}
 				})
@@ -356,6 +389,10 @@ func (c *cache) drop(h models.Hint) {
 		// link revoked.
 		c.dropped[""] = now
 		c.hostsAt = time.Time{}
+		if h.ID != "" { // the page's own settings, not what it shows
+			c.settingsChanged[h.AccountID] = now
+			c.settingsChanged[""] = now
+		}
 	}
 }
 

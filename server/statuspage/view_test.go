@@ -174,6 +174,7 @@ func TestCacheFreshness(t *testing.T) {
 	if len(pending) != 1 || loads != 1 {
 		t.Fatalf("%d background loads started, %d ran inline; want 1 and none", len(pending), loads-1)
 	}
+	now = now.Add(time.Millisecond) // the load starts after the hint
 	runPending()
 	if name, hit := get(); !hit || name != "load 2" || loads != 2 {
 		t.Fatalf("after the refresh: %q hit %v loads %d", name, hit, loads)
@@ -292,5 +293,54 @@ func TestCompressionReusedForTheSameBody(t *testing.T) {
 		if !bytes.Equal(gz, d.body) || !bytes.Equal(br, d.body) {
 			t.Fatal("a compressed form does not decompress to the body")
 		}
+	}
+}
+
+// A change of a page's own settings (a status_page hint naming the page: made private,
+// renamed, deleted, a viewer link revoked) is never served stale; a change of what it shows
+// (a status_page hint naming no page, an incident) is, for the grace; a panic in a background
+// refresh is recovered and the next reader loads in line.
+func TestCacheSettingsChangeNotServedStale(t *testing.T) {
+	c := newCache()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	var pending []func()
+	c.background = func(f func()) { pending = append(pending, f) }
+	loads, panicNext := 0, false
+	load := func(context.Context) (*entry, error) {
+		if panicNext {
+			panicNext = false
+			panic("render bug")
+		}
+		loads++
+		return &entry{page: &models.StatusPage{Name: fmt.Sprint(loads)}, accountID: "acc"}, nil
+	}
+	get := func() (*entry, bool) {
+		e, hit, err := c.get(context.Background(), "acme", load)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, hit
+	}
+	get()
+	now = now.Add(time.Millisecond)
+	c.drop(models.Hint{Kind: models.HintStatusPage, AccountID: "acc"}) // what the page shows
+	e, hit := get()
+	if !hit || e.page.Name != "1" || len(pending) != 1 {
+		t.Fatalf("content change: %q hit %v, %d refreshes", e.page.Name, hit, len(pending))
+	}
+	// The refresh panics: recovered, and the entry can be refreshed again.
+	panicNext = true
+	pending[0]()
+	if e.refreshing.Load() {
+		t.Fatal("a panicked refresh left the entry refreshing")
+	}
+	if _, hit := get(); !hit || len(pending) != 2 {
+		t.Fatal("no new refresh after a panicked one")
+	}
+	now = now.Add(time.Millisecond)
+	c.drop(models.Hint{Kind: models.HintStatusPage, ID: "page-1", AccountID: "acc"}) // its settings
+	if e, hit := get(); hit || e.page.Name != "2" {
+		t.Fatalf("settings change served stale: %q hit %v", e.page.Name, hit)
 	}
 }
