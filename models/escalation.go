@@ -500,7 +500,13 @@ func (s *Store) advanceBatch(ctx context.Context, limit int) (int, error) {
 		now := s.now()
 		q := tx.Where("next_step_at IS NOT NULL AND next_step_at <= ?", now).Order("next_step_at, incident_id").Limit(limit)
 		if tx.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+			// The incident is locked with its escalation, and both are skipped when either is
+			// taken: a person's change of the incident (changeIncident) locks the incident and
+			// then its escalation, so taking the escalation and then waiting for the incident
+			// (this batch updates incidents and inserts notifications that reference them)
+			// would deadlock with it. A skipped row is advanced by the next batch.
+			q = q.Select("incident_escalations.*").Joins("JOIN incidents ON incidents.id = incident_escalations.incident_id").
+				Clauses(clause.Locking{Strength: "UPDATE", Options: "OF incident_escalations, incidents SKIP LOCKED"})
 		}
 		var rows []IncidentEscalation
 		if err := q.Find(&rows).Error; err != nil {
