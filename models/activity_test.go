@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
 )
@@ -166,6 +167,10 @@ func TestAudit_IncidentActionsSignInsAndFilters(t *testing.T) {
 		wantEqual(t, "since", len(list(acc.ID, models.AuditQuery{Since: &future})), 0)
 		wantEqual(t, "until", len(list(acc.ID, models.AuditQuery{Until: &future, Categories: []string{"user"}})), 2)
 
+		// A category's "_" is literal, not LIKE's any-character ("api_token" never matches "apiXtoken.…").
+		mustNoErr(t, f.DB.Exec("INSERT INTO audit_entries (id, account_id, action, actor_label, target_type, target_id, summary, created_at) VALUES (?, ?, 'apiXtoken.created', 'x', 'x', ?, 'x', ?)",
+			uuid.NewString(), acc.ID, uuid.NewString(), f.Clock.Now()).Error)
+		wantEqual(t, "category with _", len(list(acc.ID, models.AuditQuery{Categories: []string{"api_token"}})), 0)
 		_, err = f.Store.ListAudit(ctx, f.AdminActor, acc.ID, models.AuditQuery{Categories: []string{"Incident;"}}, 50, "")
 		wantField(t, err, models.EINVALID, "categories")
 		_, err = f.Store.ListAudit(ctx, f.AdminActor, acc.ID, models.AuditQuery{Search: "x"}, 50, "")

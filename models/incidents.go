@@ -641,6 +641,12 @@ func (s *Store) ListEvents(ctx context.Context, a *Actor, accountID string, f Ev
 	return keysetPage[Event](q, "created_at", first, after, func(e *Event) (time.Time, string) { return e.CreatedAt, e.ID })
 }
 
+// subjectNameColumn is where each kind of subject keeps its name.
+var subjectNameColumn = map[EventSubjectKind]struct{ table, col string }{
+	SubjectIncident: {"incidents", "title"}, SubjectServer: {"servers", "hostname"}, SubjectFarm: {"farms", "name"},
+	SubjectEnvironment: {"environments", "name"}, SubjectAccount: {"accounts", "name"},
+}
+
 // SubjectNames loads the names of event subjects (dataloader): keys are "<kind>:<id>" (see
 // Event.Subject), values the incident's title, the server's hostname, the farm's, environment's
 // or account's name; a deleted subject is missing. Callers pass subjects of events the actor
@@ -653,13 +659,9 @@ func (s *Store) SubjectNames(ctx context.Context, keys []string) (map[string]str
 			byKind[EventSubjectKind(kind)] = append(byKind[EventSubjectKind(kind)], id)
 		}
 	}
-	tables := map[EventSubjectKind]struct{ table, col string }{
-		SubjectIncident: {"incidents", "title"}, SubjectServer: {"servers", "hostname"}, SubjectFarm: {"farms", "name"},
-		SubjectEnvironment: {"environments", "name"}, SubjectAccount: {"accounts", "name"},
-	}
 	out := map[string]string{}
 	for kind, ids := range byKind {
-		t, ok := tables[kind]
+		t, ok := subjectNameColumn[kind]
 		if !ok {
 			continue
 		}
