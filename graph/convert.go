@@ -56,7 +56,8 @@ func deliveryConnection(p *models.Page[models.Delivery]) *model.DeliveryConnecti
 }
 
 func fireEventRequest(in model.FireEventInput) (models.FireEventRequest, error) {
-	req := models.FireEventRequest{Name: in.Name, FarmID: deref(in.FarmID), ServerID: deref(in.ServerID), Parameters: map[string]string{}}
+	req := models.FireEventRequest{Name: in.Name, FarmID: deref(in.FarmID), ServerID: deref(in.ServerID), Parameters: map[string]string{},
+		IdempotencyKey: deref(in.IdempotencyKey)}
 	for _, kv := range in.Parameters {
 		if _, dup := req.Parameters[kv.Key]; dup {
 			return req, models.FieldError(models.EINVALID, "parameters", "parameter %s is given twice", kv.Key)

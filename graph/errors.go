@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -60,6 +61,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			pe.Extensions = map[string]any{"code": codeName(e.Code)}
 			if e.Field != "" {
 				pe.Extensions["field"] = e.Field
+			}
+			if e.RetryAfter > 0 {
+				// Whole seconds, rounded up, like HTTP's Retry-After.
+				pe.Extensions["retryAfter"] = int((e.RetryAfter + time.Second - 1) / time.Second)
 			}
 			return pe
 		}

@@ -140,19 +140,8 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		Keys: target.Keys, Headers: customHeaders(target.Headers),
 		Timeout: time.Duration(del.TimeoutSeconds) * time.Second, Approval: approval,
 	})
-	outcome := map[deliver.Outcome]models.AttemptOutcome{
-		deliver.Succeeded: models.AttemptSucceeded, deliver.Failed: models.AttemptFailed,
-		deliver.Gone: models.AttemptGone, deliver.Retry: models.AttemptRetry, deliver.Pending: models.AttemptSucceeded,
-	}[res.Outcome]
-	if outcome == "" {
-		outcome = models.AttemptRetry
-	}
-	result := models.AttemptResult{
-		Outcome: outcome, StatusCode: res.StatusCode, URL: res.URL, RemoteAddr: res.RemoteAddr,
-		RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders, ResponseBody: res.ResponseBody,
-		Duration: res.Duration, ErrorClass: res.ErrorClass, ErrorMessage: res.ErrorMessage,
-		RetryIn: res.NextDelay(target.RetrySchedule, del.Attempts, rand.Float64),
-	}
+	result := attemptResult(res, target)
+	outcome := result.Outcome
 	var next *time.Time
 	// Recording the result must survive a shutdown that cancelled the attempt itself.
 	wctx := context.WithoutCancel(ctx)
@@ -183,6 +172,26 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
+// outcomes maps the sender's classification to the stored one.
+var outcomes = map[deliver.Outcome]models.AttemptOutcome{
+	deliver.Succeeded: models.AttemptSucceeded, deliver.Failed: models.AttemptFailed,
+	deliver.Gone: models.AttemptGone, deliver.Retry: models.AttemptRetry, deliver.Pending: models.AttemptSucceeded,
+}
+
+// attemptResult is what is recorded of the sender's result of t's attempt.
+func attemptResult(res deliver.Result, t *models.AttemptTarget) models.AttemptResult {
+	outcome := outcomes[res.Outcome]
+	if outcome == "" {
+		outcome = models.AttemptRetry
+	}
+	return models.AttemptResult{
+		Outcome: outcome, StatusCode: res.StatusCode, URL: res.URL, RemoteAddr: res.RemoteAddr,
+		RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders, ResponseBody: res.ResponseBody,
+		Duration: res.Duration, ErrorClass: res.ErrorClass, ErrorMessage: res.ErrorMessage,
+		RetryIn: res.NextDelay(t.RetrySchedule, t.Delivery.Attempts, rand.Float64),
+	}
+}
+
 // customHeaders converts an endpoint's custom headers for the sender.
 func customHeaders(hs []models.HeaderPair) http.Header {
 	if len(hs) == 0 {
@@ -209,12 +218,24 @@ type Queue struct {
 	Client    *asynq.Client
 	Inspector *asynq.Inspector
 	Log       *slog.Logger
+	// Wake hands batched deliveries to a dispatcher: this process's own, or (in a process
+	// without a worker) the others' through WakeChannel. Nil: every delivery gets its own task.
+	Wake func(ctx context.Context)
 }
 
 // EnqueueDeliveries implements models.Enqueuer. A task id already on the queue is fine; one
 // left archived by an exhausted task is replaced. Failures are logged: the sweeper retries.
 func (q *Queue) EnqueueDeliveries(ctx context.Context, refs []models.DeliveryRef) {
+	woken := false
 	for _, r := range refs {
+		if r.Batch && q.Wake != nil {
+			// The dispatcher claims it; waking it once is enough.
+			if !woken {
+				q.Wake(ctx)
+				woken = true
+			}
+			continue
+		}
 		// These are new deliveries or an operator's resend: a completed task of the same id is
 		// replaced (a resent delivery must run again).
 		if _, err := q.enqueue(ctx, r, true); err != nil {

@@ -64,7 +64,9 @@ type Handlers struct {
 	Store     *models.Store
 	Log       *slog.Logger
 	Deliverer *Deliverer
-	Sweeper   *Sweeper
+	// Dispatcher sends batched deliveries; its wake task is routed to it.
+	Dispatcher *Dispatcher
+	Sweeper    *Sweeper
 	// Mailer sends queued mail; MailSweeper re-enqueues mail missing from the queue.
 	Mailer      *Mailer
 	MailSweeper *MailSweeper
@@ -142,6 +144,9 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeAdvanceMaintenance, h.AdvanceMaintenance)
 	if h.Deliverer != nil {
 		mux.HandleFunc(TypeDeliver, h.Deliverer.Deliver)
+	}
+	if h.Dispatcher != nil {
+		mux.HandleFunc(TypeWakeDispatcher, h.Dispatcher.HandleWake)
 	}
 	if h.Sweeper != nil {
 		mux.HandleFunc(TypeSweepDeliveries, h.Sweeper.Sweep)

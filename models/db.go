@@ -122,6 +122,21 @@ func OpenDB(ctx context.Context, url string) (*DB, error) {
 	return &DB{DB: gdb, Dialect: dialect, statements: counter}, nil
 }
 
+// SetPoolSize sets the most open (and idle) connections of a PostgreSQL handle; SQLite keeps
+// its single connection.
+func (db *DB) SetPoolSize(n int) error {
+	if db.Dialect != Postgres || n <= 0 {
+		return nil
+	}
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
+	return nil
+}
+
 // Close closes the underlying connection pool.
 func (db *DB) Close() error {
 	sqlDB, err := db.DB.DB()

@@ -147,7 +147,10 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 			hold = h
 			return err
 		}
-		changes := map[string]any{"attempts": d.Attempts + 1, "updated_at": now}
+		// The attempt holds the delivery until its lease ends, so neither the dispatcher's claim
+		// nor the sweeper takes it meanwhile (delivery_batch.go).
+		lease := leaseUntil(now, d.TimeoutSeconds)
+		changes := map[string]any{"attempts": d.Attempts + 1, "updated_at": now, "next_attempt_at": lease}
 		if probe {
 			// A probe of a paused endpoint is a real attempt, recorded as such, but it costs the
 			// delivery nothing: waiting out an outage must not use up its attempts.
@@ -161,6 +164,7 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 			return fmt.Errorf("delivery %s: another worker is attempting it", d.ID)
 		}
 		d.Attempts++
+		d.NextAttemptAt = &lease
 		if probe {
 			d.MaxAttempts++
 		}
@@ -341,12 +345,15 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// DueDeliveries lists unfinished deliveries whose next attempt is due before `before` (the
-// sweeper re-enqueues them; the queue refuses the ones it still has).
+// DueDeliveries lists unfinished deliveries whose next attempt is due before `before` and that
+// need the per-delivery path (the sweeper re-enqueues them; the queue refuses the ones it
+// still has). The deliveries the dispatcher claims itself are not listed (delivery_batch.go).
 func (s *Store) DueDeliveries(ctx context.Context, before time.Time, limit int) ([]DeliveryRef, error) {
 	var ds []Delivery
-	if err := s.db.WithContext(ctx).Select("id, next_attempt_at").Where("status IN ? AND next_attempt_at <= ?", []DeliveryStatus{DeliveryPending, DeliveryRetrying}, before).
-		Order("next_attempt_at").Limit(limit).Find(&ds).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT d.id, d.next_attempt_at FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id
+		WHERE d.status IN ? AND d.next_attempt_at <= ? AND NOT (e.id IS NOT NULL AND `+batchable+`)
+		ORDER BY d.next_attempt_at LIMIT ?`, []DeliveryStatus{DeliveryPending, DeliveryRetrying}, before, limit).
+		Scan(&ds).Error; err != nil {
 		return nil, err
 	}
 	out := make([]DeliveryRef, len(ds))

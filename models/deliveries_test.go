@@ -246,6 +246,11 @@ func TestDeliveries_Attempts(t *testing.T) {
 			g := newDeliveryRig(t, f, "Crash", 1)
 			d := g.fire(t)
 			g.begin(t, d.ID) // and the worker dies
+			// Its attempt holds the delivery until the lease ends.
+			if _, err := f.Store.BeginAttempt(ctx, d.ID); !errors.As(err, new(*models.NotDueError)) {
+				t.Fatalf("begin during the dead worker's lease: %v", err)
+			}
+			f.Clock.Advance(time.Duration(d.TimeoutSeconds)*time.Second + time.Minute)
 			_, err := f.Store.BeginAttempt(ctx, d.ID)
 			if !errors.Is(err, models.ErrDeliveryDone) {
 				t.Fatalf("begin after a crash: %v", err)
@@ -382,6 +387,11 @@ func TestDeliveries_DueAndHistory(t *testing.T) {
 		r := newDeliveryRig(t, f, "Sweep", 3)
 
 		t.Run("OKDueDeliveries", func(t *testing.T) {
+			// A rate-limited endpoint's deliveries take the per-delivery path, the sweeper's.
+			setRateLimit := func(v any) {
+				mustNoErr(t, f.DB.Model(&models.Endpoint{}).Where("id = ?", r.ep.ID).Update("rate_limit", v).Error)
+			}
+			setRateLimit(100.0)
 			due1 := r.fire(t)
 			succeeded := r.fire(t)
 			r.finish(t, r.begin(t, succeeded.ID), models.AttemptResult{Outcome: models.AttemptSucceeded, StatusCode: 200})
@@ -408,6 +418,13 @@ func TestDeliveries_DueAndHistory(t *testing.T) {
 			refs, err = f.Store.DueDeliveries(ctx, f.Clock.Now().Add(10*time.Minute), 100)
 			mustNoErr(t, err)
 			wantEqual(t, "due later", len(refs), 4)
+			// Without the limit the dispatcher claims them (ClaimDeliveries): the sweeper leaves
+			// them alone.
+			setRateLimit(nil)
+			refs, err = f.Store.DueDeliveries(ctx, f.Clock.Now().Add(10*time.Minute), 100)
+			mustNoErr(t, err)
+			wantEqual(t, "due for the dispatcher", len(refs), 0)
+			setRateLimit(100.0)
 			// Finish them all, so the history test below starts from finished deliveries.
 			for _, id := range []string{due1.ID, due2.ID, soon.ID, later.ID} {
 				f.Clock.Advance(10 * time.Minute)

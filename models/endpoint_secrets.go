@@ -78,11 +78,7 @@ func (s *Store) SigningKeys(e *Endpoint, now time.Time) (scalr.Keys, error) {
 	if err != nil {
 		return scalr.Keys{}, err
 	}
-	ks := scalr.Keys{Scalr: old, Standard: [][]byte{old, key}}
-	if e.KeyRotationAt(now).ScalrUsesNewKey {
-		ks.Scalr = key
-	}
-	return ks, nil
+	return e.keysAt(key, old, now), nil
 }
 
 // VerificationKeys are the keys a signature from the endpoint's side (an approval callback's

@@ -8,6 +8,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Application error codes.
@@ -27,6 +28,8 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+	// RetryAfter, on ERATELIMITED, is how long the caller should wait before trying again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -208,7 +208,16 @@ type FireEventRequest struct {
 	FarmID     string
 	ServerID   string
 	Parameters map[string]string
+	// IdempotencyKey, optional: a repeat with the same key within IdempotencyWindow returns
+	// the first event and records nothing.
+	IdempotencyKey string
 }
+
+// IdempotencyWindow is how long fireEvent remembers an idempotency key.
+const IdempotencyWindow = 24 * time.Hour
+
+// maxIdempotencyKey bounds a key's length.
+const maxIdempotencyKey = 255
 
 var paramNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 
@@ -239,6 +248,19 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 		}
 	default:
 		return nil, FieldError(EINVALID, "farmId", "name a farm or a server")
+	}
+	key := in.IdempotencyKey
+	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, FieldError(EINVALID, "idempotencyKey", "at most %d characters, no control characters", maxIdempotencyKey)
+	}
+	if key != "" {
+		if ev, err := s.eventByKey(ctx, farm.AccountID, key, in, &farm, server); ev != nil || err != nil {
+			return ev, err
+		}
+	}
+	// Back-pressure: refuse before any work when the backlog is already full.
+	if err := s.backlogFull(ctx); err != nil {
+		return nil, err
 	}
 	def, ok := builtinByLower[strings.ToLower(in.Name)]
 	if ok && def.Category == "incident" {
@@ -281,11 +303,46 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 	}
 	var ev *Event
 	err := s.db.Tx(ctx, func(tx *Tx) error {
+		if key != "" {
+			// A key last used before the window is free again: clear it from its old event.
+			if err := tx.Model(&Event{}).Where("account_id = ? AND idempotency_key = ? AND created_at < ?", farm.AccountID, key, s.now().Add(-IdempotencyWindow)).
+				Update("idempotency_key", nil).Error; err != nil {
+				return err
+			}
+		}
 		var err error
-		ev, err = s.recordEvent(tx, eventSpec{name: name, farm: &farm, server: server, extra: params, source: a.Label()})
+		ev, err = s.recordEvent(tx, eventSpec{name: name, farm: &farm, server: server, extra: params, source: a.Label(), gated: true, idempotencyKey: key})
 		return err
 	})
+	if key != "" && isUniqueViolation(err) {
+		// The same key fired concurrently: the other request's event is the answer.
+		if ev, kerr := s.eventByKey(ctx, farm.AccountID, key, in, &farm, server); ev != nil || kerr != nil {
+			return ev, kerr
+		}
+	}
 	return ev, err
+}
+
+// eventByKey returns the account's event recorded with an idempotency key within the window,
+// or nil. A key reused for another event (name, farm or server) is a conflict.
+func (s *Store) eventByKey(ctx context.Context, accountID, key string, in FireEventRequest, farm *Farm, server *Server) (*Event, error) {
+	var ev Event
+	err := s.db.WithContext(ctx).Where("account_id = ? AND idempotency_key = ? AND created_at >= ?", accountID, key, s.now().Add(-IdempotencyWindow)).
+		Take(&ev).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	serverID := ""
+	if server != nil {
+		serverID = server.ID
+	}
+	if !strings.EqualFold(ev.Name, in.Name) || deref(ev.FarmID) != farm.ID || deref(ev.ServerID) != serverID {
+		return nil, FieldError(ECONFLICT, "idempotencyKey", "this idempotency key was used for another event (%s) within the last 24 hours", ev.Name)
+	}
+	return &ev, nil
 }
 
 // upperSnake turns "diskSize" or "disk-size" into DISK_SIZE.

@@ -104,6 +104,8 @@ type Event struct {
 	Source        string // who fired it: a user, an API token, "system", an integration
 	Variables     string // JSON: built-in and user variables (with hidden flags) at event time
 	CreatedAt     time.Time
+	// IdempotencyKey is fireEvent's key: a repeat within IdempotencyWindow returns this event.
+	IdempotencyKey *string
 }
 
 // Incident event names.

@@ -23,6 +23,9 @@ type Enqueuer interface {
 type DeliveryRef struct {
 	ID    string
 	RunAt time.Time
+	// Batch: the dispatcher claims it (a webhook delivery to an endpoint that is neither paused
+	// nor rate limited); the queue only wakes the dispatcher instead of carrying a task for it.
+	Batch bool
 }
 
 // SetEnqueuer wires the queue (nil: deliveries wait for the sweeper).
@@ -69,6 +72,8 @@ type Delivery struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	CompletedAt    *time.Time
+	// batchable: written for the dispatcher to claim (see DeliveryRef.Batch); not stored.
+	batchable bool `gorm:"-"`
 }
 
 // eventSpec describes an event to record.
@@ -88,6 +93,10 @@ type eventSpec struct {
 	// onlyEndpoints, when not nil, are the only endpoints the event is delivered to (a test
 	// incident's ticked endpoints).
 	onlyEndpoints map[string]bool
+	// gated: the event is refused when its deliveries would pass the backlog limit (fireEvent).
+	gated bool
+	// idempotencyKey is stored with the event (fireEvent's optional key).
+	idempotencyKey string
 }
 
 // deliversTo reports whether the event may be delivered to an endpoint.
@@ -141,6 +150,9 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 		return nil, err
 	}
 	ev.Variables = string(raw)
+	if spec.idempotencyKey != "" {
+		ev.IdempotencyKey = &spec.idempotencyKey
+	}
 	if err := tx.Create(ev).Error; err != nil {
 		return nil, err
 	}
@@ -148,13 +160,20 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if spec.gated {
+		if err := s.reserveBacklog(len(ds)); err != nil {
+			return nil, err
+		}
+	} else {
+		s.noteBacklog(len(ds))
+	}
 	if len(ds) > 0 {
 		if err := tx.CreateInBatches(ds, 100).Error; err != nil {
 			return nil, err
 		}
 		refs := make([]DeliveryRef, len(ds))
 		for i, d := range ds {
-			refs[i] = DeliveryRef{ID: d.ID, RunAt: now}
+			refs[i] = DeliveryRef{ID: d.ID, RunAt: now, Batch: d.batchable}
 		}
 		ctx := tx.Statement.Context
 		tx.AfterCommit(func() {
@@ -366,6 +385,7 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, spec *e
 			ID: newID(), Kind: DeliveryKindWebhook, AccountID: owner, EventID: ev.ID, EventName: ev.Name, WebhookID: &hid, EndpointID: &eid,
 			Payload: body, Status: DeliveryPending, MaxAttempts: h.MaxAttempts, TimeoutSeconds: h.TimeoutSeconds,
 			NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now,
+			batchable: r.Endpoint.PausedAt == nil && r.Endpoint.RateLimit == nil && h.MaxAttempts > 0,
 		})
 	}
 	return out, nil

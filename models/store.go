@@ -75,8 +75,8 @@ type Store struct {
 	enqueuer         Enqueuer
 	mailKept         bool
 	linker           signedlink.Signer
-	scalrID          atomic.Pointer[string] // the installation id, once committed (see installationID)
-	outbound         *outboundCheck         // save-time warnings (SetOutboundGuard)
+	scalrID          *atomic.Pointer[string] // the installation id, once committed (see installationID)
+	outbound         *outboundCheck          // save-time warnings (SetOutboundGuard)
 	breaker          BreakerPolicy
 	rateGate         RateGate
 	// bundleWindow overrides DefaultBundleWindow (SetBundleWindow).
@@ -85,6 +85,11 @@ type Store struct {
 	slackChecker SlackChecker // the Slack app (slack.go)
 
 	subs subscriberConfig // status page webhook subscribers' outbound policy
+
+	// epCache holds the endpoints the delivery dispatcher sends to (delivery_batch.go).
+	epCache *endpointCache
+	// backlog is fireEvent's back-pressure (backpressure.go).
+	backlog *backlogGate
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).
@@ -98,7 +103,17 @@ func NewStore(db *DB, pub Publisher) *Store {
 	if pub == nil {
 		pub = nopPublisher{}
 	}
-	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }, breaker: DefaultBreakerPolicy}
+	return &Store{db: db, pub: pub, now: func() time.Time { return time.Now().UTC() }, breaker: DefaultBreakerPolicy,
+		scalrID: &atomic.Pointer[string]{}, epCache: &endpointCache{}, backlog: &backlogGate{}}
+}
+
+// WithDB returns a store like s (same settings, caches and back-pressure gate; settings made
+// on s afterwards are not seen) on another database handle: the job worker's own connection
+// pool.
+func (s *Store) WithDB(db *DB) *Store {
+	c := *s
+	c.db = db
+	return &c
 }
 
 // SetClock replaces the clock (tests).

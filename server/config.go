@@ -35,7 +35,10 @@ type Config struct {
 	OutboundDeny       string        `env:"OUTBOUND_DENY" help:"extra CIDRs outbound deliveries must not reach (comma-separated)"`
 	TrustedProxies     string        `env:"TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (comma-separated); empty = use the peer address"`
 	Worker             bool          `env:"WORKER" default:"true" help:"serve: also run the job worker in this process"`
-	Concurrency        int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency"`
+	Concurrency        int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency (the delivery dispatcher keeps at least 64 attempts in flight)"`
+	DBPool             int           `env:"DB_POOL" default:"25" help:"PostgreSQL connections of the API (more than 0)"`
+	WorkerDBPool       int           `env:"WORKER_DB_POOL" default:"10" help:"PostgreSQL connections of the job worker and delivery dispatcher, a pool of their own (more than 0)"`
+	OutboxLimit        int           `env:"OUTBOX_LIMIT" default:"50000" help:"fireEvent is refused (RATE_LIMITED with a retry-after) while this many deliveries are pending or retrying; 0 = no limit"`
 	Introspection      bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
 	DebugAddr          string        `env:"DEBUG_ADDR" help:"listen address of Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty = off; it has no authentication: keep it on loopback or a private network"`
 	LogLevel           string        `env:"LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
@@ -161,6 +164,12 @@ func (c *Config) validate() error {
 	}
 	if c.Concurrency < 1 {
 		return fmt.Errorf("worker concurrency must be at least 1")
+	}
+	if c.DBPool < 1 || c.WorkerDBPool < 1 {
+		return fmt.Errorf("SWITCHBOARD_DB_POOL and SWITCHBOARD_WORKER_DB_POOL must be at least 1")
+	}
+	if c.OutboxLimit < 0 {
+		return fmt.Errorf("SWITCHBOARD_OUTBOX_LIMIT must be 0 (no limit) or more")
 	}
 	if c.PageBundleWindow < 0 || c.PageBundleWindow > 10*time.Minute {
 		return fmt.Errorf("SWITCHBOARD_PAGE_BUNDLE_WINDOW must be between 0s and 10m")

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -66,8 +67,13 @@ type Main struct {
 	SlackAPI *jobs.SlackAPI
 	SlackDM  *jobs.SlackDM
 
-	queue    *jobs.Queue
-	sender   *deliver.Sender
+	queue  *jobs.Queue
+	sender *deliver.Sender
+	// dispatcher sends batched deliveries (StartWorker); dispatchStop stops it and waits.
+	dispatcher   *jobs.Dispatcher
+	dispatchStop func()
+	// workerDB is the worker's own PostgreSQL pool (workerStore); nil on SQLite.
+	workerDB atomic.Pointer[models.DB]
 	smtp     *jobs.SMTPConfig
 	delivery *jobs.DeliveryMetrics
 
@@ -149,8 +155,17 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	if err != nil {
 		return err
 	}
+	if err := db.SetPoolSize(cfg.DBPool); err != nil {
+		return err
+	}
 	m.DB = db
-	m.metrics.registerDB(db)
+	m.metrics.registerDB(func() uint64 {
+		n := db.Statements()
+		if w := m.workerDB.Load(); w != nil {
+			n += w.Statements()
+		}
+		return n
+	})
 	if migrate {
 		n, err := db.Migrate(ctx, m.Log)
 		if err != nil {
@@ -186,9 +201,17 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	}
 	m.Store.SetMailKept(m.smtp == nil)
 	m.Store.SetBundleWindow(cfg.PageBundleWindow)
+	m.Store.SetBacklogLimit(cfg.OutboxLimit)
 	// Every process that commits events enqueues their deliveries after commit.
 	m.queue = &jobs.Queue{Client: asynq.NewClient(m.asynqOpt), Inspector: asynq.NewInspector(m.asynqOpt), Log: m.Log}
 	m.Store.SetEnqueuer(m.queue)
+	// Batched deliveries wake a dispatcher: StartWorker makes it this process's own; without a
+	// worker here, the workers elsewhere hear it through Redis (docs/delivery-batching.md).
+	m.queue.Wake = func(ctx context.Context) {
+		if err := m.Redis.Publish(ctx, jobs.WakeChannel, "1").Err(); err != nil {
+			m.Log.WarnContext(ctx, "waking the delivery dispatchers failed; they find the deliveries within a second", "err", err)
+		}
+	}
 	// Endpoint saves warn when the URL's host resolves to an address deliveries may not reach
 	// (the same lists as the worker's guard).
 	allow, err := deliver.ParseCIDRList(cfg.OutboundAllow)
@@ -405,26 +428,31 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	if m.delivery == nil {
 		m.delivery = jobs.NewDeliveryMetrics(m.metrics.registry)
 	}
-	h := &jobs.Handlers{
-		Store: m.Store, Log: m.Log,
-		Deliverer: &jobs.Deliverer{Store: m.Store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
-		Sweeper:   &jobs.Sweeper{Store: m.Store, Queue: m.queue, Log: m.Log},
-	}
-	// Both always run: without SMTP nothing is queued (mail is kept), and a row queued by a
-	// replica that has SMTP is refused loudly here rather than left without a handler.
-	h.Mailer = &jobs.Mailer{Store: m.Store, Log: m.Log}
-	if m.smtp != nil {
-		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
-	}
-	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
-	h.Engine = &jobs.Engine{Store: m.Store, Log: m.Log, Channels: jobs.NewChannels(m.Store, m.sender, m.SlackDM)}
-	h.Slack = &jobs.Slack{Store: m.Store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
-	subSender, err := jobs.NewSubscriberSender(m.Store, Version, m.DeliveryResolver)
+	store, err := m.workerStore(ctx)
 	if err != nil {
 		return err
 	}
-	h.StatusWebhooks = &jobs.StatusWebhooks{Store: m.Store, Sender: subSender, Queue: m.queue, Log: m.Log}
+	h := &jobs.Handlers{
+		Store: store, Log: m.Log,
+		Deliverer: &jobs.Deliverer{Store: store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
+		Sweeper:   &jobs.Sweeper{Store: store, Queue: m.queue, Log: m.Log},
+	}
+	// Both always run: without SMTP nothing is queued (mail is kept), and a row queued by a
+	// replica that has SMTP is refused loudly here rather than left without a handler.
+	h.Mailer = &jobs.Mailer{Store: store, Log: m.Log}
+	if m.smtp != nil {
+		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
+	}
+	h.MailSweeper = &jobs.MailSweeper{Store: store, Queue: m.queue, Log: m.Log}
+	h.Engine = &jobs.Engine{Store: store, Log: m.Log, Channels: jobs.NewChannels(store, m.sender, m.SlackDM)}
+	h.Slack = &jobs.Slack{Store: store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
+	subSender, err := jobs.NewSubscriberSender(store, Version, m.DeliveryResolver)
+	if err != nil {
+		return err
+	}
+	h.StatusWebhooks = &jobs.StatusWebhooks{Store: store, Sender: subSender, Queue: m.queue, Log: m.Log}
 	m.handlers = h
+	m.startDispatcher()
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
 	if err := m.worker.Start(h.Mux()); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -438,6 +466,42 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	}
 	m.Log.InfoContext(ctx, "worker started", "concurrency", m.Config.Concurrency)
 	return nil
+}
+
+// workerStore is the store of the job worker: on PostgreSQL it has a connection pool of its
+// own (SWITCHBOARD_WORKER_DB_POOL), so a burst of API requests cannot starve the deliveries
+// of connections, nor the other way round; SQLite has one connection, shared.
+func (m *Main) workerStore(ctx context.Context) (*models.Store, error) {
+	if m.DB.Dialect != models.Postgres {
+		return m.Store, nil
+	}
+	db, err := models.OpenDB(ctx, m.Config.databaseURL())
+	if err != nil {
+		return nil, fmt.Errorf("worker database pool: %w", err)
+	}
+	if err := db.SetPoolSize(m.Config.WorkerDBPool); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	m.workerDB.Store(db)
+	return m.Store.WithDB(db), nil
+}
+
+// startDispatcher runs the batched delivery dispatcher of this worker process: it is woken by
+// this process's commits, by other processes through Redis and by its wake tasks.
+func (m *Main) startDispatcher() {
+	d := &jobs.Dispatcher{
+		Store: m.handlers.Store, Sender: m.sender, Queue: m.queue, Log: m.Log, Metrics: m.delivery,
+		Concurrency: max(64, m.Config.Concurrency), Grace: m.Config.ShutdownGrace,
+	}
+	m.dispatcher, m.handlers.Dispatcher = d, d
+	m.queue.Wake = func(context.Context) { d.Wake() }
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); d.Run(ctx) }()
+	go func() { defer wg.Done(); d.Listen(ctx, m.Redis) }()
+	m.dispatchStop = func() { cancel(); wg.Wait() }
 }
 
 // EnqueueNow enqueues a task at once (tests, admin tools).
@@ -495,6 +559,14 @@ func (m *Main) close() error {
 	if m.scheduler != nil {
 		m.scheduler.Shutdown()
 	}
+	if m.dispatchStop != nil {
+		// Waits up to the grace for attempts in flight, then records them, beside the worker.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.dispatchStop()
+		}()
+	}
 	if m.worker != nil {
 		// Waits up to the grace (asynq.Config.ShutdownTimeout) for jobs in flight.
 		m.worker.Shutdown()
@@ -525,6 +597,11 @@ func (m *Main) close() error {
 	}
 	if m.mini != nil {
 		m.mini.Close()
+	}
+	if w := m.workerDB.Load(); w != nil {
+		if err := w.Close(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {

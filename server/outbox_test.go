@@ -14,9 +14,9 @@ import (
 	"github.com/switchboard-hub/switchboard/server/servertest"
 )
 
-// TestOutboxAtLeastOnce kills the server between commit and enqueue, and flushes Redis in the
-// middle of a run: every delivery still arrives at least once, deduplicable by
-// X-Scalr-Webhook-Id.
+// TestOutboxAtLeastOnce kills an API process between commit and the dispatchers' claim, cuts
+// Redis under a worker and flushes Redis in the middle of a run: every delivery still arrives
+// at least once, deduplicable by X-Scalr-Webhook-Id.
 func TestOutboxAtLeastOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
@@ -39,8 +39,9 @@ func TestOutboxAtLeastOnce(t *testing.T) {
 	}
 	ctx := ctxT(t)
 
-	// Process A: set up, then commit events while Redis is unreachable, then die.
-	urlA, procA := startKillableProcess(t, bin, env, "serve")
+	// Process A, an API replica without a worker: set up, then commit events while Redis is
+	// unreachable (no dispatcher hears of them), then die.
+	urlA, procA := startKillableProcess(t, bin, env, "serve", "--worker=false")
 	c := servertest.NewClient(urlA)
 	MustSetup(t, c)
 	e := &hookEnv{c: c}
@@ -65,7 +66,7 @@ func TestOutboxAtLeastOnce(t *testing.T) {
 		t.Fatalf("nothing can have been delivered while Redis was down, got %d", n)
 	}
 
-	// Process B: its sweeper finds the committed deliveries nobody enqueued.
+	// Process B: its dispatcher finds the committed deliveries nobody was told about.
 	urlB := startProcess(t, bin, env, "serve")
 	cB := servertest.NewClient(urlB)
 	if _, err := cB.Login(ctx, "admin@example.com", "correct horse battery"); err != nil {
@@ -73,6 +74,16 @@ func TestOutboxAtLeastOnce(t *testing.T) {
 	}
 	e.c = cB
 	waitAllDelivered(t, e, &mu, seen, before, 30*time.Second)
+
+	// Redis down under a worker: the dispatcher claims from the database, so deliveries still
+	// go out (only the live hints and retry wake-ups need Redis).
+	proxy.cut()
+	const cut = 5
+	for range cut {
+		e.fire(t, "HostUp", nil)
+	}
+	waitAllDelivered(t, e, &mu, seen, before+cut, 30*time.Second)
+	proxy.restore()
 
 	// Flush Redis while a burst is being delivered.
 	opt, _ := redis.ParseURL(redisURL)
@@ -90,7 +101,7 @@ func TestOutboxAtLeastOnce(t *testing.T) {
 	if err := rdb.FlushDB(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	waitAllDelivered(t, e, &mu, seen, before+burst, 45*time.Second)
+	waitAllDelivered(t, e, &mu, seen, before+cut+burst, 45*time.Second)
 }
 
 func setupInventory(t *testing.T, e *hookEnv) {

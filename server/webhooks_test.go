@@ -473,3 +473,54 @@ func TestWebhookOutboundGuard(t *testing.T) {
 		t.Fatalf("loopback must be refused by the outbound guard: %+v (receiver calls %d)", d, rc.count())
 	}
 }
+
+// TestFireEvent_RateLimitedWhenBacklogFull: past SWITCHBOARD_OUTBOX_LIMIT, fireEvent answers a
+// RATE_LIMITED GraphQL error with a retryAfter (seconds) in its extensions and records
+// nothing; a repeat of an accepted call's idempotency key still returns its event.
+func TestFireEvent_RateLimitedWhenBacklogFull(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	env := map[string]string{"SWITCHBOARD_OUTBOX_LIMIT": "2"}
+	for k, v := range allowLoopback {
+		env[k] = v
+	}
+	e := mustHookEnv(t, startOpts{env: env})
+	ep, _ := e.endpoint(t, "down", rc.srv.URL+"/hook")
+	e.webhook(t, []string{"HostUp"}, []string{ep}, nil)
+	const q = `mutation($s: ID!, $k: String) { fireEvent(input: {name: "HostUp", serverId: $s, idempotencyKey: $k}) { event { id } errors { field message } } }`
+	fire := func(key string) (*servertest.GQLResult, string) {
+		t.Helper()
+		vars := map[string]any{"s": e.server, "k": nil}
+		if key != "" {
+			vars["k"] = key
+		}
+		r, err := e.c.GraphQL(ctxT(t), q, vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct{ FireEvent *struct{ Event struct{ ID string } } }
+		_ = r.Decode(&d)
+		if d.FireEvent == nil {
+			return r, ""
+		}
+		return r, d.FireEvent.Event.ID
+	}
+	_, first := fire("order-1")
+	_, second := fire("")
+	if first == "" || second == "" {
+		t.Fatal("the first two events were not accepted")
+	}
+	r, id := fire("")
+	if id != "" || r.Code() != "RATE_LIMITED" {
+		t.Fatalf("past the limit: event %q, errors %+v", id, r.Errors)
+	}
+	if ra, ok := r.Errors[0].Extensions["retryAfter"].(float64); !ok || ra < 1 {
+		t.Fatalf("retryAfter = %v, want whole seconds ≥ 1", r.Errors[0].Extensions["retryAfter"])
+	}
+	if n := len(e.deliveries(t, "")); n != 2 {
+		t.Fatalf("%d deliveries, want the 2 accepted", n)
+	}
+	if _, again := fire("order-1"); again != first {
+		t.Fatalf("a repeat of an accepted key while full: %q, want %q", again, first)
+	}
+}

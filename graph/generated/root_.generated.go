@@ -10911,6 +10911,12 @@ input FireEventInput {
   serverId: ID
   "Become SCALR_<UPPER_SNAKE> variables."
   parameters: [KeyValueInput!]
+  """
+  Optional, at most 255 characters: a repeat with the same key within 24 hours returns the first
+  event and records nothing (retry a refused or timed-out call safely). A key used for another
+  event (name, farm, server) within the window is a CONFLICT.
+  """
+  idempotencyKey: String
 }
 
 input KeyValueInput {

@@ -3983,7 +3983,7 @@ func (ec *executionContext) unmarshalInputFireEventInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "farmId", "serverId", "parameters"}
+	fieldsInOrder := [...]string{"name", "farmId", "serverId", "parameters", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -4018,6 +4018,13 @@ func (ec *executionContext) unmarshalInputFireEventInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Parameters = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

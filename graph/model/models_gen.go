@@ -567,6 +567,10 @@ type FireEventInput struct {
 	ServerID *string `json:"serverId,omitempty"`
 	// Become SCALR_<UPPER_SNAKE> variables.
 	Parameters []*KeyValueInput `json:"parameters,omitempty"`
+	// Optional, at most 255 characters: a repeat with the same key within 24 hours returns the first
+	// event and records nothing (retry a refused or timed-out call safely). A key used for another
+	// event (name, farm, server) within the window is a CONFLICT.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 type FireEventPayload struct {

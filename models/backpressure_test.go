@@ -1,0 +1,137 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-hub/switchboard/models"
+	"github.com/switchboard-hub/switchboard/models/modeltest"
+)
+
+// TestFireEvent_BackPressure: with a backlog limit, fireEvent records events while their
+// deliveries fit and then refuses with ERATELIMITED and a retry-after, recording nothing;
+// events Switchboard records itself are not refused; once the backlog drains it accepts again.
+func TestFireEvent_BackPressure(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		r := newDeliveryRig(t, f, "Pressure", 3)
+		f.Store.SetBacklogLimit(3)
+		fire := func() (*models.Event, error) {
+			return f.Store.FireEvent(ctx, f.AdminActor, models.FireEventRequest{Name: r.event, FarmID: r.farm.ID})
+		}
+		var accepted []*models.Event
+		for range 3 {
+			ev, err := fire()
+			mustNoErr(t, err)
+			accepted = append(accepted, ev)
+		}
+		events := func() int64 {
+			var n int64
+			mustNoErr(t, db.Model(&models.Event{}).Where("account_id = ?", r.acc).Count(&n).Error)
+			return n
+		}
+		before := events()
+		ev, err := fire()
+		var e *models.Error
+		if ev != nil || !errors.As(err, &e) || e.Code != models.ERATELIMITED || e.RetryAfter <= 0 {
+			t.Fatalf("the fourth event with a limit of 3: %v, %v", ev, err)
+		}
+		if events() != before {
+			t.Fatal("a refused event was recorded")
+		}
+		var backlog int64
+		mustNoErr(t, db.Model(&models.Delivery{}).Where("status IN ?", []models.DeliveryStatus{models.DeliveryPending, models.DeliveryRetrying}).Count(&backlog).Error)
+		if backlog > 3 {
+			t.Fatalf("the backlog is %d, above the limit of 3", backlog)
+		}
+		// The backlog drains: after the next count, events are accepted again.
+		for _, a := range accepted {
+			d := f.MustDeliveries(t, a.ID)[0]
+			r.finish(t, r.begin(t, d.ID), models.AttemptResult{Outcome: models.AttemptSucceeded, StatusCode: 200})
+		}
+		time.Sleep(150 * time.Millisecond)
+		if _, err := fire(); err != nil {
+			t.Fatalf("after the backlog drained: %v", err)
+		}
+	})
+}
+
+// TestFireEvent_IdempotencyKey: a repeat with the same key returns the first event and
+// records nothing (also when the backlog is full); the key used for another event is a
+// conflict; after 24 h the key records a new event; concurrent repeats record one event.
+func TestFireEvent_IdempotencyKey(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f := MustDomain(t, db)
+		r := newDeliveryRig(t, f, "Idem", 3)
+		fire := func(name, key string) (*models.Event, error) {
+			return f.Store.FireEvent(ctx, f.AdminActor, models.FireEventRequest{Name: name, FarmID: r.farm.ID, IdempotencyKey: key})
+		}
+		count := func(table string) int64 {
+			var n int64
+			mustNoErr(t, db.Table(table).Where("account_id = ?", r.acc).Count(&n).Error)
+			return n
+		}
+		first, err := fire(r.event, "order-42")
+		mustNoErr(t, err)
+		events, deliveries := count("events"), count("deliveries")
+		f.Store.SetBacklogLimit(1) // full: a repeat still gets its event
+		again, err := fire(r.event, "order-42")
+		mustNoErr(t, err)
+		if again.ID != first.ID || count("events") != events || count("deliveries") != deliveries {
+			t.Fatalf("a repeat made event %s (first %s), events %d→%d", again.ID, first.ID, events, count("events"))
+		}
+		f.Store.SetBacklogLimit(0)
+		_, err = fire("HostUp", "order-42")
+		wantField(t, err, models.ECONFLICT, "idempotencyKey")
+		_, err = fire(r.event, string(make([]byte, 256)))
+		wantField(t, err, models.EINVALID, "idempotencyKey")
+		_, err = fire(r.event, "tab\there")
+		wantField(t, err, models.EINVALID, "idempotencyKey")
+		// Another account may use the same key.
+		other := newDeliveryRig(t, f, "Idem2", 3)
+		ev, err := f.Store.FireEvent(ctx, f.AdminActor, models.FireEventRequest{Name: other.event, FarmID: other.farm.ID, IdempotencyKey: "order-42"})
+		mustNoErr(t, err)
+		if ev.ID == first.ID {
+			t.Fatal("the key crossed accounts")
+		}
+
+		f.Clock.Advance(models.IdempotencyWindow + time.Minute)
+		later, err := fire(r.event, "order-42")
+		mustNoErr(t, err)
+		if later.ID == first.ID || count("events") != events+1 {
+			t.Fatalf("after 24 h the key did not record a new event (%s)", later.ID)
+		}
+
+		// Concurrent repeats of a new key: one event.
+		var wg sync.WaitGroup
+		ids := make([]string, 8)
+		errs := make([]error, 8)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ev, err := fire(r.event, "burst-1")
+				errs[i] = err
+				if ev != nil {
+					ids[i] = ev.ID
+				}
+			}()
+		}
+		wg.Wait()
+		for i := range ids {
+			if errs[i] != nil || ids[i] != ids[0] {
+				t.Fatalf("concurrent repeat %d: %s, %v (first %s)", i, ids[i], errs[i], ids[0])
+			}
+		}
+		if count("events") != events+2 {
+			t.Fatalf("concurrent repeats recorded %d events, want 1", count("events")-events-1)
+		}
+	})
+}

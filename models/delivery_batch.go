@@ -1,0 +1,386 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboard-hub/switchboard/models/scalr"
+)
+
+// Batched delivery (docs/delivery-batching.md). The dispatcher claims due deliveries many at a
+// time and records their results together; what needs per-delivery care (approvals, paused or
+// rate-limited endpoints, exhausted or orphaned rows) stays on the per-delivery path
+// (BeginAttempt/FinishAttempt, one Asynq task each), which the sweeper feeds.
+
+// batchable is the condition, on deliveries d joined with endpoints e, of a delivery the
+// dispatcher may claim. The sweeper enqueues per-delivery tasks for the due rows that fail it.
+const batchable = `d.kind = 'webhook' AND d.attempts < d.max_attempts AND e.active AND e.paused_at IS NULL AND e.rate_limit IS NULL`
+
+// claimLeaseMargin is added to a delivery's timeout to make the lease of a claimed attempt:
+// until then its next_attempt_at hides it from other claims, the sweeper and its own task.
+// A worker that dies mid-attempt leaves the attempt counted; the delivery is due again when
+// the lease ends (at-least-once: receivers dedupe on the delivery id).
+const claimLeaseMargin = 30 * time.Second
+
+// leaseUntil is when a claim taken at now of a delivery with this timeout ends.
+func leaseUntil(now time.Time, timeoutSeconds int) time.Time {
+	return now.Add(time.Duration(max(timeoutSeconds, 1))*time.Second + claimLeaseMargin)
+}
+
+// claimedRow is what a claim returns per delivery.
+type claimedRow struct {
+	Delivery
+	RetrySchedule *string
+	// The endpoint's columns that address and sign the request, as of the claim: a cached
+	// endpoint whose columns differ is read again.
+	EpURL      string
+	EpKey      []byte
+	EpPrevKey  []byte
+	EpHeaders  []byte
+	EpOverlap  *time.Time
+	EpSwitchAt *time.Time
+}
+
+// endpointCols are claimedRow's endpoint columns, selected from endpoints e.
+const endpointCols = `e.url AS ep_url, e.signing_key_enc AS ep_key, e.previous_signing_key_enc AS ep_prev_key,
+	e.custom_headers_enc AS ep_headers, e.key_overlap_until AS ep_overlap, e.signature_switch_at AS ep_switch_at`
+
+// current reports whether a cached endpoint still has the claimed row's sending columns.
+func (r *claimedRow) current(e *Endpoint) bool {
+	return e.URL == r.EpURL && bytes.Equal(e.SigningKeyEnc, r.EpKey) && bytes.Equal(e.PreviousSigningKeyEnc, r.EpPrevKey) &&
+		bytes.Equal(e.CustomHeadersEnc, r.EpHeaders) && sameTime(e.KeyOverlapUntil, r.EpOverlap) && sameTime(e.SignatureSwitchAt, r.EpSwitchAt)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+// ClaimDeliveries claims up to limit due deliveries that need no per-delivery care, records
+// the start of their next attempt (the attempt rows are written before any call is made) and
+// returns what the dispatcher needs to send them. On PostgreSQL concurrent claimers never get
+// the same delivery (FOR UPDATE SKIP LOCKED); SQLite has one writer.
+func (s *Store) ClaimDeliveries(ctx context.Context, limit int) ([]*AttemptTarget, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var out []*AttemptTarget
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		now := s.now()
+		rows, err := s.claimRows(tx, now, limit)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		eps, err := s.sendingEndpoints(tx, rows)
+		if err != nil {
+			return err
+		}
+		attempts := make([]DeliveryAttempt, 0, len(rows))
+		out = make([]*AttemptTarget, 0, len(rows))
+		for i := range rows {
+			r := &rows[i]
+			se := eps[*r.EndpointID]
+			d := r.Delivery
+			a := DeliveryAttempt{ID: newID(), DeliveryID: d.ID, Number: d.Attempts, StartedAt: now, URL: se.ep.URL}
+			attempts = append(attempts, a)
+			keys := se.ep.keysAt(se.key, se.prevKey, now)
+			h := Webhook{RetrySchedule: r.RetrySchedule}
+			out = append(out, &AttemptTarget{
+				Delivery: &d, Endpoint: &se.ep, SigningKey: keys.Standard[len(keys.Standard)-1], Keys: keys,
+				Headers: se.headers, RetrySchedule: h.Schedule(),
+			})
+		}
+		if err := tx.CreateInBatches(attempts, 200).Error; err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].Attempt = &attempts[i]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// claimRows moves the claimed deliveries' attempt count on and their next_attempt_at to the
+// end of the lease, in tx, and returns them.
+func (s *Store) claimRows(tx *Tx, now time.Time, limit int) ([]claimedRow, error) {
+	var rows []claimedRow
+	if tx.dialect == Postgres {
+		// One statement: pick, lock, count the attempt and lease, return with the endpoint's
+		// version and the webhook's retry schedule.
+		err := tx.Raw(`WITH picked AS (
+			SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+			WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+batchable+`
+			ORDER BY d.next_attempt_at LIMIT ?
+			FOR UPDATE OF d SKIP LOCKED)
+		UPDATE deliveries d SET attempts = d.attempts + 1, updated_at = ?,
+			next_attempt_at = ?::timestamptz + make_interval(secs => GREATEST(d.timeout_seconds, 1) + ?)
+		FROM picked, endpoints e
+		WHERE d.id = picked.id AND e.id = d.endpoint_id
+		RETURNING d.*, `+endpointCols+`,
+			(SELECT w.retry_schedule FROM webhooks w WHERE w.id = d.webhook_id) AS retry_schedule`,
+			now, limit, now, now, claimLeaseMargin.Seconds()).Scan(&rows).Error
+		return rows, err
+	}
+	// SQLite: one writer, so a read then conditional updates in the same transaction.
+	if err := tx.Raw(`SELECT d.*, `+endpointCols+`,
+			(SELECT w.retry_schedule FROM webhooks w WHERE w.id = d.webhook_id) AS retry_schedule
+		FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+		WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+batchable+`
+		ORDER BY d.next_attempt_at LIMIT ?`, now, limit).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	kept := rows[:0]
+	for _, r := range rows {
+		lease := leaseUntil(now, r.TimeoutSeconds)
+		res := tx.Model(&Delivery{}).Where("id = ? AND attempts = ?", r.ID, r.Attempts).
+			Updates(map[string]any{"attempts": r.Attempts + 1, "next_attempt_at": lease, "updated_at": now})
+		if res.Error != nil {
+			return nil, res.Error
+		}
+		if res.RowsAffected == 1 {
+			r.Attempts++
+			r.NextAttemptAt, r.UpdatedAt = &lease, now
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
+}
+
+// ---- The endpoint cache ----
+
+// endpointCacheTTL bounds how long a cached endpoint is used without being read again. A
+// claim also returns the columns of each endpoint that address and sign the request (URL,
+// sealed keys and headers, rotation times), and an entry that differs is read again at once,
+// so a change is seen by the next claim; the TTL is the backstop for everything else.
+const endpointCacheTTL = 5 * time.Second
+
+// sendingEndpoint is an endpoint with its decrypted signing keys and custom headers.
+type sendingEndpoint struct {
+	ep       Endpoint
+	key      []byte
+	prevKey  []byte // the old key while a rotation's old key is kept
+	headers  []HeaderPair
+	loadedAt time.Time
+}
+
+type endpointCache struct {
+	mu   sync.Mutex
+	byID map[string]*sendingEndpoint
+}
+
+// sendingEndpoints returns the endpoints of the claimed rows, from the cache where the cached
+// version is the claimed one and fresh, else read and decrypted (one query for all misses).
+func (s *Store) sendingEndpoints(tx *Tx, rows []claimedRow) (map[string]*sendingEndpoint, error) {
+	c := s.epCache
+	wall := time.Now()
+	out := make(map[string]*sendingEndpoint, 4)
+	var missing []string
+	c.mu.Lock()
+	for _, r := range rows {
+		id := *r.EndpointID
+		if _, ok := out[id]; ok {
+			continue
+		}
+		if e := c.byID[id]; e != nil && r.current(&e.ep) && wall.Sub(e.loadedAt) < endpointCacheTTL {
+			out[id] = e
+			continue
+		}
+		out[id] = nil
+		missing = append(missing, id)
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var eps []Endpoint
+	if err := tx.Where("id IN ?", missing).Find(&eps).Error; err != nil {
+		return nil, err
+	}
+	loaded := make([]*sendingEndpoint, 0, len(eps))
+	for i := range eps {
+		se, err := s.openEndpoint(&eps[i], wall)
+		if err != nil {
+			return nil, err
+		}
+		loaded = append(loaded, se)
+		out[se.ep.ID] = se
+	}
+	for _, id := range missing {
+		if out[id] == nil {
+			return nil, fmt.Errorf("endpoint %s of a claimed delivery vanished", id)
+		}
+	}
+	c.mu.Lock()
+	if c.byID == nil {
+		c.byID = map[string]*sendingEndpoint{}
+	}
+	for id, e := range c.byID { // forget endpoints nobody sent to for a while
+		if wall.Sub(e.loadedAt) > 20*endpointCacheTTL {
+			delete(c.byID, id)
+		}
+	}
+	for _, se := range loaded {
+		c.byID[se.ep.ID] = se
+	}
+	c.mu.Unlock()
+	return out, nil
+}
+
+// openEndpoint decrypts what sending to e needs.
+func (s *Store) openEndpoint(e *Endpoint, wall time.Time) (*sendingEndpoint, error) {
+	key, err := s.SigningKey(e)
+	if err != nil {
+		return nil, err
+	}
+	se := &sendingEndpoint{ep: *e, key: key, loadedAt: wall}
+	if len(e.PreviousSigningKeyEnc) > 0 {
+		if se.prevKey, err = s.sealer.open(e.PreviousSigningKeyEnc, e.ID); err != nil {
+			return nil, err
+		}
+	}
+	if se.headers, err = s.CustomHeaders(e); err != nil {
+		return nil, err
+	}
+	return se, nil
+}
+
+// keysAt are the keys an attempt at now signs with, given e's decrypted current and old keys
+// (see SigningKeys).
+func (e *Endpoint) keysAt(cur, prev []byte, now time.Time) scalr.Keys {
+	if !e.rotating(now) || prev == nil {
+		return scalr.SingleKey(cur)
+	}
+	ks := scalr.Keys{Scalr: prev, Standard: [][]byte{prev, cur}}
+	if e.KeyRotationAt(now).ScalrUsesNewKey {
+		ks.Scalr = cur
+	}
+	return ks
+}
+
+// ---- Recording a batch's results ----
+
+// BatchResult is one claimed attempt and its result.
+type BatchResult struct {
+	Target *AttemptTarget
+	Result AttemptResult
+}
+
+// FinishBatch records the results of claimed attempts in one transaction and returns, per
+// delivery id, the time of its next attempt for those that will be retried. Successes are
+// recorded set-wise (on PostgreSQL one statement for the attempts, the deliveries and the
+// endpoints' health); every other outcome takes FinishAttempt's path, inside the same
+// transaction, so the breaker, 410 Gone and retry rules are the per-delivery ones.
+func (s *Store) FinishBatch(ctx context.Context, results []BatchResult) (map[string]time.Time, error) {
+	retries := map[string]time.Time{}
+	if len(results) == 0 {
+		return retries, nil
+	}
+	err := s.db.Tx(ctx, func(tx *Tx) error {
+		clear(retries)
+		var ok []BatchResult
+		for _, r := range results {
+			if r.Result.Outcome == AttemptSucceeded && tx.dialect == Postgres {
+				ok = append(ok, r)
+				continue
+			}
+			next, err := s.finishAttemptTx(tx, r.Target, r.Result)
+			if err != nil {
+				return err
+			}
+			if next != nil {
+				retries[r.Target.Delivery.ID] = *next
+			}
+		}
+		return s.finishSucceeded(tx, ok)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return retries, nil
+}
+
+// finishSucceeded records successful attempts set-wise (PostgreSQL): the attempt rows, the
+// deliveries (those still unfinished) and the end of their endpoints' failure streaks, in one
+// statement. An endpoint paused meanwhile is resumed by the per-delivery rule.
+func (s *Store) finishSucceeded(tx *Tx, ok []BatchResult) error {
+	if len(ok) == 0 {
+		return nil
+	}
+	now := s.now()
+	const cols = 12
+	var vals strings.Builder
+	args := make([]any, 0, len(ok)*cols+3)
+	endpoints := map[string]bool{}
+	var epIDs []string
+	for i, r := range ok {
+		if i > 0 {
+			vals.WriteString(",")
+		}
+		vals.WriteString("(?::uuid, ?::uuid, ?::timestamptz, ?::int, ?, ?, ?::jsonb, ?::int, ?::jsonb, ?, ?, ?)")
+		res := r.Result
+		var code *int
+		if res.StatusCode > 0 {
+			c := res.StatusCode
+			code = &c
+		}
+		args = append(args, r.Target.Attempt.ID, r.Target.Delivery.ID, now, int(res.Duration.Milliseconds()),
+			res.URL, res.RemoteAddr, headerJSON(res.RequestHeaders), code, headerJSON(res.ResponseHeaders),
+			storableText(res.ResponseBody), res.ErrorClass, truncate(res.ErrorMessage, 500))
+		if id := r.Target.Endpoint.ID; !endpoints[id] {
+			endpoints[id] = true
+			epIDs = append(epIDs, id)
+		}
+	}
+	args = append(args, DeliverySucceeded, epIDs, epIDs)
+	var done []struct {
+		Kind      string
+		ID        string
+		AccountID *string
+	}
+	err := tx.Raw(`WITH v (attempt_id, delivery_id, finished_at, duration_ms, url, remote_addr, request_headers,
+			status_code, response_headers, response_body, error_class, error_message) AS (VALUES `+vals.String()+`),
+		a AS (UPDATE delivery_attempts a SET finished_at = v.finished_at, duration_ms = v.duration_ms, url = v.url,
+				remote_addr = v.remote_addr, request_headers = v.request_headers, status_code = v.status_code,
+				response_headers = v.response_headers, response_body = v.response_body, error_class = v.error_class,
+				error_message = v.error_message
+			FROM v WHERE a.id = v.attempt_id),
+		d AS (UPDATE deliveries d SET status = ?, last_status_code = v.status_code, last_error = '',
+				completed_at = v.finished_at, next_attempt_at = NULL, updated_at = v.finished_at
+			FROM v WHERE d.id = v.delivery_id AND d.status IN ('pending', 'retrying')
+			RETURNING d.id, d.account_id),
+		e AS (UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
+			WHERE id IN ? AND paused_at IS NULL AND (consecutive_failures <> 0 OR failing_since IS NOT NULL))
+		SELECT 'delivery' AS kind, id, account_id FROM d
+		UNION ALL SELECT 'paused', id, NULL FROM endpoints WHERE id IN ? AND paused_at IS NOT NULL`,
+		args...).Scan(&done).Error
+	if err != nil {
+		return err
+	}
+	for _, r := range done {
+		switch r.Kind {
+		case "delivery":
+			s.hint(tx, HintDelivery, r.ID, deref(r.AccountID))
+		case "paused":
+			// Rare: the endpoint was paused after the claim; its success resumes it.
+			for _, b := range ok {
+				if b.Target.Endpoint.ID == r.ID {
+					if _, err := s.recordEndpointHealth(tx, b.Target, b.Result, now); err != nil {
+						return err
+					}
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
