@@ -143,6 +143,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.wh.blDuration, "wh-backlog-duration", 20*time.Second, "webhooks backlog phase: duration")
 	fs.IntVar(&c.wh.blConns, "wh-backlog-conns", 64, "webhooks backlog phase: at most this many fireEvent connections")
 	fs.DurationVar(&c.wh.drainTimeout, "wh-drain-timeout", 3*time.Minute, "webhooks: after each phase, wait at most this long for every delivery (then it is a failure)")
+	fs.IntVar(&c.wh.outboxLimit, "wh-outbox-limit", 5000, "webhooks: the server's SWITCHBOARD_OUTBOX_LIMIT (fireEvent is refused with RATE_LIMITED above it; 0 = none)")
 	fs.IntVar(&c.wh.verifyEvery, "wh-verify-every", 1, "webhooks: receivers verify X-Signature on every Nth request (1 = all, 0 = none)")
 	fs.DurationVar(&c.wh.fireDuration, "wh-fireonly-duration", 10*time.Second, "webhooks fireonly phase: closed loop of events no webhook listens to, this long (the API's own cost)")
 	whPhases := fs.String("wh-phases", "fireonly,latency,throughput,backlog", "webhooks: phases to run, comma-separated (fireonly, latency, throughput, backlog)")

@@ -164,16 +164,29 @@ func (d *Dispatcher) claimWhileDue(ctx, sendCtx context.Context, slots chan stru
 		case <-ctx.Done():
 			return
 		}
+		// Gather more free slots for up to batchLinger, so a busy dispatcher claims (and later
+		// records) many deliveries per transaction instead of one each time a slot frees up.
 		n := 1
+		linger := time.NewTimer(batchLinger)
 	more:
 		for n < d.Batch {
 			select {
 			case slots <- struct{}{}:
 				n++
+				continue
 			default:
+			}
+			if n == len(slots) {
+				break // no attempt in flight: no slot will come free
+			}
+			select {
+			case slots <- struct{}{}:
+				n++
+			case <-linger.C:
 				break more
 			}
 		}
+		linger.Stop()
 		targets, err := d.Store.ClaimDeliveries(ctx, n)
 		for range n - len(targets) {
 			<-slots
@@ -214,24 +227,37 @@ func (d *Dispatcher) attempt(ctx context.Context, t *models.AttemptTarget) model
 	return out
 }
 
-// record writes results in groups: whatever has arrived while the previous group was written
-// goes into the next (group commit), so a busy dispatcher writes few, large groups and an idle
-// one writes each result at once.
+// batchLinger is how long a claim waits for more free slots, and a group of results for more
+// results, before it is written: the latency a delivery may pay for batching.
+const batchLinger = 2 * time.Millisecond
+
+// record writes results in groups (group commit): a group is what arrives within batchLinger
+// of its first result, plus whatever arrived while the previous group was written, so a busy
+// dispatcher writes few, large groups.
 func (d *Dispatcher) record(results <-chan models.BatchResult) {
 	const maxGroup = 200
 	group := make([]models.BatchResult, 0, maxGroup)
+	linger := time.NewTimer(0)
+	<-linger.C
 	for r := range results {
 		group = append(group[:0], r)
-	drain:
+		linger.Reset(batchLinger)
+	gather:
 		for len(group) < maxGroup {
 			select {
 			case r, ok := <-results:
 				if !ok {
-					break drain
+					break gather
 				}
 				group = append(group, r)
+			case <-linger.C:
+				break gather
+			}
+		}
+		if !linger.Stop() {
+			select {
+			case <-linger.C:
 			default:
-				break drain
 			}
 		}
 		d.flush(group)

@@ -84,7 +84,7 @@ func TestDispatcher_EachDeliveryOnceAcrossReplicas(t *testing.T) {
 		if got := r.count(t, "delivery_attempts", "finished_at IS NOT NULL AND status_code = 200"); got != n {
 			t.Errorf("%d finished attempts with 200, want %d", got, n)
 		}
-		if got := r.count(t, "deliveries", "attempts <> 1 OR next_attempt_at IS NOT NULL OR completed_at IS NULL"); got != 0 {
+		if got := r.count(t, "deliveries", "attempts <> 1 OR next_attempt_at IS NOT NULL OR lease_until IS NOT NULL OR completed_at IS NULL"); got != 0 {
 			t.Errorf("%d deliveries with another attempt count or a next attempt", got)
 		}
 		due, err := r.store.DueDeliveries(context.Background(), time.Now().Add(time.Hour), 100)
@@ -141,8 +141,8 @@ func TestClaim_LeavesPerDeliveryCasesToTheSweeper(t *testing.T) {
 			t.Fatalf("claim target: attempts %d, attempt %+v, url %q", tg.Delivery.Attempts, tg.Attempt, tg.Endpoint.URL)
 		}
 		row := r.delivery(t, plain.ID)
-		if row.Attempts != 1 || row.NextAttemptAt == nil || !row.NextAttemptAt.After(r.clock.Now().Add(30*time.Second)) {
-			t.Fatalf("claimed row: attempts %d, next attempt %v: want counted and leased", row.Attempts, row.NextAttemptAt)
+		if row.Attempts != 1 || row.LeaseUntil == nil || !row.LeaseUntil.After(r.clock.Now().Add(30*time.Second)) {
+			t.Fatalf("claimed row: attempts %d, lease until %v: want counted and leased", row.Attempts, row.LeaseUntil)
 		}
 		if n := r.count(t, "delivery_attempts", "delivery_id = ? AND finished_at IS NULL", plain.ID); n != 1 {
 			t.Fatalf("%d unfinished attempt rows before the call, want 1", n)
@@ -172,7 +172,7 @@ func TestClaim_LeavesPerDeliveryCasesToTheSweeper(t *testing.T) {
 		if len(again) != 0 {
 			t.Fatalf("a leased delivery was claimed again: %d", len(again))
 		}
-		r.clock.Set(row.NextAttemptAt.Add(time.Second))
+		r.clock.Set(row.LeaseUntil.Add(time.Second))
 		again, err = r.store.ClaimDeliveries(ctx, 100)
 		mustNoErr(t, err)
 		if len(again) < 1 || again[0].Delivery.ID != plain.ID || again[0].Delivery.Attempts != 2 || again[0].Attempt.Number != 2 {

@@ -116,6 +116,9 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 		if d.NextAttemptAt != nil && d.NextAttemptAt.After(now.Add(dueSlack)) {
 			return &NotDueError{At: *d.NextAttemptAt}
 		}
+		if d.LeaseUntil != nil && d.LeaseUntil.After(now) {
+			return &NotDueError{At: *d.LeaseUntil} // an attempt is in flight
+		}
 		if d.EndpointID == nil {
 			return finish(tx, &d, nil, "the endpoint was deleted", now)
 		}
@@ -150,7 +153,7 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 		// The attempt holds the delivery until its lease ends, so neither the dispatcher's claim
 		// nor the sweeper takes it meanwhile (delivery_batch.go).
 		lease := leaseUntil(now, d.TimeoutSeconds)
-		changes := map[string]any{"attempts": d.Attempts + 1, "updated_at": now, "next_attempt_at": lease}
+		changes := map[string]any{"attempts": d.Attempts + 1, "updated_at": now, "lease_until": lease}
 		if probe {
 			// A probe of a paused endpoint is a real attempt, recorded as such, but it costs the
 			// delivery nothing: waiting out an outage must not use up its attempts.
@@ -164,7 +167,7 @@ func (s *Store) BeginAttempt(ctx context.Context, deliveryID string) (*AttemptTa
 			return fmt.Errorf("delivery %s: another worker is attempting it", d.ID)
 		}
 		d.Attempts++
-		d.NextAttemptAt = &lease
+		d.LeaseUntil = &lease
 		if probe {
 			d.MaxAttempts++
 		}
@@ -306,7 +309,7 @@ func (s *Store) finishAttemptTx(tx *Tx, t *AttemptTarget, r AttemptResult) (*tim
 	at := now.Add(r.RetryIn)
 	d.Status, d.NextAttemptAt, d.LastStatusCode, d.LastError = DeliveryRetrying, &at, code, errText
 	res := tx.Model(&Delivery{}).Where("id = ? AND status IN ?", d.ID, unfinished).Updates(map[string]any{
-		"status": DeliveryRetrying, "next_attempt_at": at, "last_status_code": code, "last_error": errText, "updated_at": now,
+		"status": DeliveryRetrying, "next_attempt_at": at, "lease_until": nil, "last_status_code": code, "last_error": errText, "updated_at": now,
 	})
 	if res.Error != nil || res.RowsAffected == 0 {
 		return nil, res.Error // ended meanwhile (a decided approval): nothing to schedule
@@ -323,7 +326,7 @@ func (s *Store) finishDelivery(tx *Tx, d *Delivery, status DeliveryStatus, code 
 	// Conditional: a delivery ended meanwhile (an approval decided by callback, cancelled or
 	// expired while its attempt was in flight) keeps its ending.
 	res := tx.Model(&Delivery{}).Where("id = ? AND status IN ?", d.ID, unfinished).Updates(map[string]any{
-		"status": status, "last_status_code": code, "last_error": errText, "completed_at": now, "next_attempt_at": nil, "updated_at": now,
+		"status": status, "last_status_code": code, "last_error": errText, "completed_at": now, "next_attempt_at": nil, "lease_until": nil, "updated_at": now,
 	})
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
@@ -351,8 +354,8 @@ func truncate(s string, n int) string {
 func (s *Store) DueDeliveries(ctx context.Context, before time.Time, limit int) ([]DeliveryRef, error) {
 	var ds []Delivery
 	if err := s.db.WithContext(ctx).Raw(`SELECT d.id, d.next_attempt_at FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id
-		WHERE d.status IN ? AND d.next_attempt_at <= ? AND NOT (e.id IS NOT NULL AND `+batchable+`)
-		ORDER BY d.next_attempt_at LIMIT ?`, []DeliveryStatus{DeliveryPending, DeliveryRetrying}, before, limit).
+		WHERE d.status IN ? AND d.next_attempt_at <= ? AND `+unleased+` AND NOT (e.id IS NOT NULL AND `+batchable+`)
+		ORDER BY d.next_attempt_at LIMIT ?`, []DeliveryStatus{DeliveryPending, DeliveryRetrying}, before, before, limit).
 		Scan(&ds).Error; err != nil {
 		return nil, err
 	}
@@ -595,7 +598,7 @@ func (s *Store) requeue(tx *Tx, where string, args ...any) ([]DeliveryRef, error
 			continue
 		}
 		// A fresh round: the attempt limit grows by the webhook's own limit (at least one).
-		if err := tx.Exec(`UPDATE deliveries SET status = ?, next_attempt_at = ?, completed_at = NULL, updated_at = ?,
+		if err := tx.Exec(`UPDATE deliveries SET status = ?, next_attempt_at = ?, lease_until = NULL, completed_at = NULL, updated_at = ?,
 			max_attempts = attempts + COALESCE((SELECT max_attempts FROM webhooks WHERE webhooks.id = deliveries.webhook_id), 1)
 			WHERE id = ?`, DeliveryPending, now, now, d.ID).Error; err != nil {
 			return nil, err

@@ -3,8 +3,9 @@ package models
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-	"strings"
+	"net/http"
 	"sync"
 	"time"
 
@@ -20,8 +21,11 @@ import (
 // dispatcher may claim. The sweeper enqueues per-delivery tasks for the due rows that fail it.
 const batchable = `d.kind = 'webhook' AND d.attempts < d.max_attempts AND e.active AND e.paused_at IS NULL AND e.rate_limit IS NULL`
 
+// unleased is the condition of a delivery no attempt holds at the time given by its parameter.
+const unleased = `(d.lease_until IS NULL OR d.lease_until <= ?)`
+
 // claimLeaseMargin is added to a delivery's timeout to make the lease of a claimed attempt:
-// until then its next_attempt_at hides it from other claims, the sweeper and its own task.
+// until then its lease_until hides it from other claims, the sweeper and its own task.
 // A worker that dies mid-attempt leaves the attempt counted; the delivery is due again when
 // the lease ends (at-least-once: receivers dedupe on the delivery id).
 const claimLeaseMargin = 30 * time.Second
@@ -96,7 +100,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, limit int) ([]*AttemptTarge
 				Headers: se.headers, RetrySchedule: h.Schedule(),
 			})
 		}
-		if err := tx.CreateInBatches(attempts, 200).Error; err != nil {
+		if err := insertAttempts(tx, attempts); err != nil {
 			return err
 		}
 		for i := range out {
@@ -110,8 +114,8 @@ func (s *Store) ClaimDeliveries(ctx context.Context, limit int) ([]*AttemptTarge
 	return out, nil
 }
 
-// claimRows moves the claimed deliveries' attempt count on and their next_attempt_at to the
-// end of the lease, in tx, and returns them.
+// claimRows counts the claimed deliveries' attempts and leases them (lease_until, a column in
+// no index: a HOT update), in tx, and returns them.
 func (s *Store) claimRows(tx *Tx, now time.Time, limit int) ([]claimedRow, error) {
 	var rows []claimedRow
 	if tx.dialect == Postgres {
@@ -119,41 +123,68 @@ func (s *Store) claimRows(tx *Tx, now time.Time, limit int) ([]claimedRow, error
 		// version and the webhook's retry schedule.
 		err := tx.Raw(`WITH picked AS (
 			SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-			WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+batchable+`
+			WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+unleased+` AND `+batchable+`
 			ORDER BY d.next_attempt_at LIMIT ?
 			FOR UPDATE OF d SKIP LOCKED)
 		UPDATE deliveries d SET attempts = d.attempts + 1, updated_at = ?,
-			next_attempt_at = ?::timestamptz + make_interval(secs => GREATEST(d.timeout_seconds, 1) + ?)
+			lease_until = ?::timestamptz + make_interval(secs => GREATEST(d.timeout_seconds, 1) + ?)
 		FROM picked, endpoints e
 		WHERE d.id = picked.id AND e.id = d.endpoint_id
 		RETURNING d.*, `+endpointCols+`,
 			(SELECT w.retry_schedule FROM webhooks w WHERE w.id = d.webhook_id) AS retry_schedule`,
-			now, limit, now, now, claimLeaseMargin.Seconds()).Scan(&rows).Error
+			now, now, limit, now, now, claimLeaseMargin.Seconds()).Scan(&rows).Error
 		return rows, err
 	}
 	// SQLite: one writer, so a read then conditional updates in the same transaction.
 	if err := tx.Raw(`SELECT d.*, `+endpointCols+`,
 			(SELECT w.retry_schedule FROM webhooks w WHERE w.id = d.webhook_id) AS retry_schedule
 		FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-		WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+batchable+`
-		ORDER BY d.next_attempt_at LIMIT ?`, now, limit).Scan(&rows).Error; err != nil {
+		WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+unleased+` AND `+batchable+`
+		ORDER BY d.next_attempt_at LIMIT ?`, now, now, limit).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	kept := rows[:0]
 	for _, r := range rows {
 		lease := leaseUntil(now, r.TimeoutSeconds)
 		res := tx.Model(&Delivery{}).Where("id = ? AND attempts = ?", r.ID, r.Attempts).
-			Updates(map[string]any{"attempts": r.Attempts + 1, "next_attempt_at": lease, "updated_at": now})
+			Updates(map[string]any{"attempts": r.Attempts + 1, "lease_until": lease, "updated_at": now})
 		if res.Error != nil {
 			return nil, res.Error
 		}
 		if res.RowsAffected == 1 {
 			r.Attempts++
-			r.NextAttemptAt, r.UpdatedAt = &lease, now
+			r.LeaseUntil, r.UpdatedAt = &lease, now
 			kept = append(kept, r)
 		}
 	}
 	return kept, nil
+}
+
+// insertAttempts writes the claimed attempts' rows. On PostgreSQL the statement's text does not
+// depend on how many there are (one JSON parameter), so it is prepared once, not once per
+// batch size.
+func insertAttempts(tx *Tx, attempts []DeliveryAttempt) error {
+	if tx.dialect != Postgres {
+		return tx.CreateInBatches(attempts, 200).Error
+	}
+	type row struct {
+		ID         string    `json:"id"`
+		DeliveryID string    `json:"delivery_id"`
+		Number     int       `json:"number"`
+		StartedAt  time.Time `json:"started_at"`
+		URL        string    `json:"url"`
+	}
+	rows := make([]row, len(attempts))
+	for i, a := range attempts {
+		rows[i] = row{a.ID, a.DeliveryID, a.Number, a.StartedAt, a.URL}
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	return tx.Exec(`INSERT INTO delivery_attempts (id, delivery_id, number, started_at, url)
+		SELECT id, delivery_id, number, started_at, url FROM jsonb_to_recordset(?::jsonb)
+			AS v(id uuid, delivery_id uuid, number int, started_at timestamptz, url text)`, string(b)).Error
 }
 
 // ---- The endpoint cache ----
@@ -317,52 +348,65 @@ func (s *Store) finishSucceeded(tx *Tx, ok []BatchResult) error {
 		return nil
 	}
 	now := s.now()
-	const cols = 12
-	var vals strings.Builder
-	args := make([]any, 0, len(ok)*cols+3)
-	endpoints := map[string]bool{}
-	var epIDs []string
-	for i, r := range ok {
-		if i > 0 {
-			vals.WriteString(",")
+	type row struct {
+		AttemptID       string          `json:"attempt_id"`
+		DeliveryID      string          `json:"delivery_id"`
+		FinishedAt      time.Time       `json:"finished_at"`
+		DurationMs      int             `json:"duration_ms"`
+		URL             string          `json:"url"`
+		RemoteAddr      string          `json:"remote_addr"`
+		RequestHeaders  json.RawMessage `json:"request_headers"`
+		StatusCode      *int            `json:"status_code"`
+		ResponseHeaders json.RawMessage `json:"response_headers"`
+		ResponseBody    string          `json:"response_body"`
+		ErrorClass      string          `json:"error_class"`
+		ErrorMessage    string          `json:"error_message"`
+	}
+	rows := make([]row, len(ok))
+	raw := func(h http.Header) json.RawMessage {
+		if p := headerJSON(h); p != nil {
+			return json.RawMessage(*p)
 		}
-		vals.WriteString("(?::uuid, ?::uuid, ?::timestamptz, ?::int, ?, ?, ?::jsonb, ?::int, ?::jsonb, ?, ?, ?)")
+		return nil
+	}
+	for i, r := range ok {
 		res := r.Result
 		var code *int
 		if res.StatusCode > 0 {
 			c := res.StatusCode
 			code = &c
 		}
-		args = append(args, r.Target.Attempt.ID, r.Target.Delivery.ID, now, int(res.Duration.Milliseconds()),
-			res.URL, res.RemoteAddr, headerJSON(res.RequestHeaders), code, headerJSON(res.ResponseHeaders),
-			storableText(res.ResponseBody), res.ErrorClass, truncate(res.ErrorMessage, 500))
-		if id := r.Target.Endpoint.ID; !endpoints[id] {
-			endpoints[id] = true
-			epIDs = append(epIDs, id)
-		}
+		rows[i] = row{r.Target.Attempt.ID, r.Target.Delivery.ID, now, int(res.Duration.Milliseconds()), res.URL, res.RemoteAddr,
+			raw(res.RequestHeaders), code, raw(res.ResponseHeaders), storableText(res.ResponseBody), res.ErrorClass, truncate(res.ErrorMessage, 500)}
 	}
-	args = append(args, DeliverySucceeded, epIDs, epIDs)
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
 	var done []struct {
 		Kind      string
 		ID        string
 		AccountID *string
 	}
-	err := tx.Raw(`WITH v (attempt_id, delivery_id, finished_at, duration_ms, url, remote_addr, request_headers,
-			status_code, response_headers, response_body, error_class, error_message) AS (VALUES `+vals.String()+`),
+	// One statement whose text does not depend on the batch size (one JSON parameter).
+	err = tx.Raw(`WITH v AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(attempt_id uuid, delivery_id uuid,
+			finished_at timestamptz, duration_ms int, url text, remote_addr text, request_headers jsonb, status_code int,
+			response_headers jsonb, response_body text, error_class text, error_message text)),
 		a AS (UPDATE delivery_attempts a SET finished_at = v.finished_at, duration_ms = v.duration_ms, url = v.url,
 				remote_addr = v.remote_addr, request_headers = v.request_headers, status_code = v.status_code,
 				response_headers = v.response_headers, response_body = v.response_body, error_class = v.error_class,
 				error_message = v.error_message
 			FROM v WHERE a.id = v.attempt_id),
 		d AS (UPDATE deliveries d SET status = ?, last_status_code = v.status_code, last_error = '',
-				completed_at = v.finished_at, next_attempt_at = NULL, updated_at = v.finished_at
+				completed_at = v.finished_at, next_attempt_at = NULL, lease_until = NULL, updated_at = v.finished_at
 			FROM v WHERE d.id = v.delivery_id AND d.status IN ('pending', 'retrying')
-			RETURNING d.id, d.account_id),
+			RETURNING d.id, d.account_id, d.endpoint_id),
+		eps AS (SELECT DISTINCT endpoint_id AS id FROM deliveries WHERE id IN (SELECT delivery_id FROM v) AND endpoint_id IS NOT NULL),
 		e AS (UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
-			WHERE id IN ? AND paused_at IS NULL AND (consecutive_failures <> 0 OR failing_since IS NOT NULL))
+			WHERE id IN (SELECT id FROM eps) AND paused_at IS NULL AND (consecutive_failures <> 0 OR failing_since IS NOT NULL))
 		SELECT 'delivery' AS kind, id, account_id FROM d
-		UNION ALL SELECT 'paused', id, NULL FROM endpoints WHERE id IN ? AND paused_at IS NOT NULL`,
-		args...).Scan(&done).Error
+		UNION ALL SELECT 'paused', id, NULL FROM endpoints WHERE id IN (SELECT id FROM eps) AND paused_at IS NOT NULL`,
+		string(b), DeliverySucceeded).Scan(&done).Error
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,8 @@ type Delivery struct {
 	MaxAttempts    int
 	TimeoutSeconds int
 	NextAttemptAt  *time.Time
+	// LeaseUntil: an attempt is in flight until then (a worker that died holds it no longer).
+	LeaseUntil     *time.Time
 	LastStatusCode *int
 	LastError      string
 	CreatedAt      time.Time
