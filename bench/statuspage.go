@@ -29,7 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 )
@@ -58,6 +57,8 @@ type spPhase struct {
 	Status     map[string]int `json:"status"`
 	Statements float64        `json:"db_statements"`
 	Bytes      int64          `json:"bytes"`
+	// CPU is where the machine's CPU went during the phase, in cores (this tool is "bench").
+	CPU *cpuSplit `json:"cpu_cores,omitempty"`
 }
 
 type spResults struct {
@@ -419,107 +420,158 @@ func (b *spBench) churn(ctx context.Context, d time.Duration, load func(context.
 
 type spJob struct {
 	at  time.Time
-	url string
+	req []byte
+}
+
+// spLoad is the loops' side of the server: its address and the two requests, serialised once
+// (GET, gzip accepted, as a browser or a widget asks).
+type spLoad struct {
+	addr          string
+	page, summary []byte
+}
+
+func (b *spBench) loadRequests() (*spLoad, error) {
+	addr, page, err := rawGET(b.page, "Accept-Encoding: gzip")
+	if err != nil {
+		return nil, err
+	}
+	_, summary, err := rawGET(b.summary, "Accept-Encoding: gzip")
+	if err != nil {
+		return nil, err
+	}
+	return &spLoad{addr: addr, page: page, summary: summary}, nil
+}
+
+// spTally is one connection's count of answers: latencies and statuses ("200" only for a 200
+// with a body; "200 empty", another status or "error" otherwise).
+type spTally struct {
+	lats   []time.Duration
+	status map[string]int
+	bytes  int64
+}
+
+func (t *spTally) add(resp rawResp, err error, lat time.Duration) {
+	t.lats = append(t.lats, lat)
+	t.bytes += resp.bodyLen
+	switch {
+	case err != nil:
+		t.status["error"]++
+	case resp.status == http.StatusOK && resp.bodyLen == 0:
+		t.status["200 empty"]++
+	default:
+		t.status[strconv.Itoa(resp.status)]++
+	}
+}
+
+// spMerge gathers the connections' tallies.
+type spMerge struct {
+	mu     sync.Mutex
+	lats   []time.Duration
+	status map[string]int
+	bytes  int64
+}
+
+func (m *spMerge) add(t *spTally) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lats = append(m.lats, t.lats...)
+	for k, v := range t.status {
+		m.status[k] += v
+	}
+	m.bytes += t.bytes
 }
 
 // openLoop offers rate requests/s (half page, half summary.json) for d over at most conns
-// connections; latency runs from each request's scheduled time.
+// connections; latency runs from each request's scheduled time: a request waits in the queue
+// while every connection is busy, and that wait is charged to it. The connections speak
+// HTTP/1.1 themselves (rawConn): the tool's CPU is taken from the same two cores as the
+// server's.
 func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration) *spPhase {
-	jobs := make(chan spJob, rate*int(d.Seconds()+1))
-	var mu sync.Mutex
-	var lats []time.Duration
-	status := map[string]int{}
-	var bytes atomic.Int64
+	ld, err := b.loadRequests()
+	if err != nil {
+		return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Status: map[string]int{"error: " + err.Error(): 1}}
+	}
+	total := int(float64(rate) * d.Seconds())
+	interval := time.Second / time.Duration(rate)
+	jobs := make(chan spJob, total+1)
+	merged := &spMerge{status: map[string]int{}}
 	var wg sync.WaitGroup
 	for range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			local := make([]time.Duration, 0, rate*int(d.Seconds())/conns+16)
-			ls := map[string]int{}
+			c := newRawConn(ld.addr, 10*time.Second)
+			defer c.close()
+			t := &spTally{lats: make([]time.Duration, 0, total/conns+16), status: map[string]int{}}
 			for j := range jobs {
-				st, body, err := b.get(ctx, b.client, j.url, true)
-				local = append(local, time.Since(j.at))
-				key := strconv.Itoa(st)
-				if err != nil {
-					key = "error"
-				}
-				ls[key]++
-				bytes.Add(int64(len(body)))
+				resp, err := c.do(j.req, nil)
+				t.add(resp, err, time.Since(j.at))
 			}
-			mu.Lock()
-			lats = append(lats, local...)
-			for k, v := range ls {
-				status[k] += v
-			}
-			mu.Unlock()
+			merged.add(t)
 		}()
 	}
+	cpu0 := takeCPU(b.e.pid(), b.e.dbName)
 	start := time.Now()
-	total := int(float64(rate) * d.Seconds())
-	interval := time.Second / time.Duration(rate)
 	sent := 0
 	for sent < total && ctx.Err() == nil {
-		now := time.Now()
-		due := min(total, int(now.Sub(start)/interval)+1)
+		due := min(total, int(time.Since(start)/interval)+1)
 		for ; sent < due; sent++ {
-			u := b.page
+			req := ld.page
 			if sent%2 == 1 {
-				u = b.summary
+				req = ld.summary
 			}
-			jobs <- spJob{at: start.Add(time.Duration(sent) * interval), url: u}
+			jobs <- spJob{at: start.Add(time.Duration(sent) * interval), req: req}
 		}
 		time.Sleep(500 * time.Microsecond)
 	}
 	close(jobs)
 	wg.Wait()
 	el := time.Since(start)
-	return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(lats)), Seconds: el.Seconds(),
-		PerSecond: float64(len(lats)) / el.Seconds(), Latency: summarize(lats), Status: status, Bytes: bytes.Load()}
+	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName))
+	return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
+		PerSecond: float64(len(merged.lats)) / el.Seconds(), Latency: summarize(merged.lats), Status: merged.status,
+		Bytes: merged.bytes, CPU: &cpu}
 }
 
 // closedLoop runs conns connections as fast as they go for d.
 func (b *spBench) closedLoop(ctx context.Context, conns int, d time.Duration) *spPhase {
-	var mu sync.Mutex
-	var lats []time.Duration
-	status := map[string]int{}
-	var bytes atomic.Int64
+	ld, err := b.loadRequests()
+	if err != nil {
+		return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Status: map[string]int{"error: " + err.Error(): 1}}
+	}
+	merged := &spMerge{status: map[string]int{}}
 	var wg sync.WaitGroup
+	cpu0 := takeCPU(b.e.pid(), b.e.dbName)
 	start := time.Now()
 	end := start.Add(d)
 	for i := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var local []time.Duration
-			ls := map[string]int{}
-			for n := i; time.Now().Before(end) && ctx.Err() == nil; n++ {
-				u := b.page
+			c := newRawConn(ld.addr, 10*time.Second)
+			defer c.close()
+			t := &spTally{status: map[string]int{}}
+			for n := i; ctx.Err() == nil; n++ {
+				req := ld.page
 				if n%2 == 1 {
-					u = b.summary
+					req = ld.summary
 				}
-				t := time.Now()
-				st, body, err := b.get(ctx, b.client, u, true)
-				local = append(local, time.Since(t))
-				key := strconv.Itoa(st)
-				if err != nil {
-					key = "error"
+				t0 := time.Now()
+				if !t0.Before(end) {
+					break
 				}
-				ls[key]++
-				bytes.Add(int64(len(body)))
+				resp, err := c.do(req, nil)
+				t.add(resp, err, time.Since(t0))
 			}
-			mu.Lock()
-			lats = append(lats, local...)
-			for k, v := range ls {
-				status[k] += v
-			}
-			mu.Unlock()
+			merged.add(t)
 		}()
 	}
 	wg.Wait()
 	el := time.Since(start)
-	return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Requests: int64(len(lats)), Seconds: el.Seconds(),
-		PerSecond: float64(len(lats)) / el.Seconds(), Latency: summarize(lats), Status: status, Bytes: bytes.Load()}
+	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName))
+	return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
+		PerSecond: float64(len(merged.lats)) / el.Seconds(), Latency: summarize(merged.lats), Status: merged.status,
+		Bytes: merged.bytes, CPU: &cpu}
 }
 
 func (r *spResults) evaluate(o spConfig) {
@@ -570,6 +622,12 @@ func (r *spResults) print(out io.Writer) {
 			p.Latency.P999, p.Latency.Max, p.Statements, kib, strings.Join(st, " "))
 	}
 	w.Flush()
+	for _, p := range r.Phases {
+		if c := p.CPU; c != nil {
+			fmt.Fprintf(out, "CPU during %s (cores of %d): server %.2f, PostgreSQL %.2f, Redis %.2f, this tool %.2f, other %.2f, idle %.2f\n",
+				p.Name, c.Cores, c.Server, c.Postgres, c.Redis, c.Bench, c.Other, c.Idle)
+		}
+	}
 	fmt.Fprintf(out, "statements/s: idle %.1f, churn %.1f beyond idle; change visible (alone) p50 %.0f ms max %.0f ms; under load p50 %.0f ms max %.0f ms\n",
 		r.BaselineStatementsPerSec, r.ChurnStatementsPerSec, r.Visible.P50, r.Visible.Max, r.VisibleUnderLoad.P50, r.VisibleUnderLoad.Max)
 	printTargets(out, w, r.Targets)
