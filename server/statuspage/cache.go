@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,8 +60,10 @@ type doc struct {
 	body, gz    []byte
 	br          []byte
 	etag        string
-	// etagHdr and typeHdr are the ETag and Content-Type header values, prepared once.
-	etagHdr, typeHdr []string
+	// etagHdr and typeHdr are the ETag and Content-Type header values, prepared once, and
+	// the Content-Length of each form (body, gz, br).
+	etagHdr, typeHdr      []string
+	bodyLen, gzLen, brLen []string
 	// used is set when the document is served: a refresh renders the used ones again.
 	used atomic.Bool
 }
@@ -73,6 +76,8 @@ func newDoc(status int, contentType string, body []byte) *doc {
 	if len(body) >= 256 {
 		d.gz, d.br = compressed.get(sum, body)
 	}
+	d.bodyLen = []string{strconv.Itoa(len(d.body))}
+	d.gzLen, d.brLen = []string{strconv.Itoa(len(d.gz))}, []string{strconv.Itoa(len(d.br))}
 	return d
 }
 

@@ -401,15 +401,17 @@ func write(c echo.Context, d *doc, private bool, contentType string) error {
 	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, d.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := d.body
+	// The length is known: net/http would otherwise send a body over 2 KiB chunked.
+	body, length := d.body, d.bodyLen
 	switch pickEncoding(c.Request().Header.Get("Accept-Encoding"), d) {
 	case "br":
 		hdr["Content-Encoding"] = hdrBrotli
-		body = d.br
+		body, length = d.br, d.brLen
 	case "gzip":
 		hdr["Content-Encoding"] = hdrGzip
-		body = d.gz
+		body, length = d.gz, d.gzLen
 	}
+	hdr["Content-Length"] = length
 	if contentType == d.contentType {
 		hdr["Content-Type"] = d.typeHdr
 	} else {
