@@ -568,8 +568,9 @@ func (e *env) serverLogMessages() (problems, infoCounts map[string]int) {
 	return problems, infoCounts
 }
 
-// profile fetches, while a phase of d runs, the server's CPU profile over d and an execution
-// trace of its first few seconds into -profile's directory (name-cpu.pprof, name-trace.out).
+// profile fetches, while a phase of d runs, the server's CPU profile and its allocations over d
+// and an execution trace of its first few seconds into -profile's directory (name-cpu.pprof,
+// name-allocs.pprof, name-trace.out).
 // It returns at once; wait() blocks until both files are written. Without -profile it does
 // nothing.
 func (e *env) profile(ctx context.Context, name string, d time.Duration) (wait func()) {
@@ -608,8 +609,9 @@ func (e *env) profile(ctx context.Context, name string, d time.Duration) (wait f
 		logf("profile: wrote %s", out)
 	}
 	secs := max(1, int(d.Seconds()))
-	wg.Add(2)
+	wg.Add(3)
 	go fetch(fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), name+"-cpu.pprof")
+	go fetch(fmt.Sprintf("/debug/pprof/allocs?seconds=%d", secs), name+"-allocs.pprof")
 	go fetch(fmt.Sprintf("/debug/pprof/trace?seconds=%d", min(secs, 5)), name+"-trace.out")
 	return wg.Wait
 }

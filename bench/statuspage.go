@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +60,20 @@ type spPhase struct {
 	Bytes      int64          `json:"bytes"`
 	// CPU is where the machine's CPU went during the phase, in cores (this tool is "bench").
 	CPU *cpuSplit `json:"cpu_cores,omitempty"`
+	// PerSecondLatency (open loop) is the latency by second of the schedule, with the CPU of
+	// that second: a stall shows up as a few bad seconds, saturation as many, and other work
+	// on a shared machine as "other".
+	PerSecondLatency []secondLatency `json:"per_second_latency,omitempty"`
+	// Slowest (open loop) are the slowest requests: when they were scheduled (ms from the
+	// phase's start) and how long they took; Changes are when the churn's updates were
+	// answered (ms from the start), to tell a stall at a change from one elsewhere.
+	Slowest []spSlow  `json:"slowest,omitempty"`
+	Changes []float64 `json:"changes_at_ms,omitempty"`
+}
+
+type spSlow struct {
+	At      float64 `json:"at_ms"`
+	Latency float64 `json:"latency_ms"`
 }
 
 type spResults struct {
@@ -116,6 +131,9 @@ type spBench struct {
 	summary   string
 	client    *http.Client
 	metricURL string
+
+	mu      sync.Mutex
+	changed []time.Time // when each churn update was answered
 }
 
 func spRun(ctx context.Context, cfg *config, res *spResults) error {
@@ -392,6 +410,9 @@ func (b *spBench) churn(ctx context.Context, d time.Duration, load func(context.
 			return nil, 0, 0, 0, err
 		}
 		answered := time.Now()
+		b.mu.Lock()
+		b.changed = append(b.changed, answered)
+		b.mu.Unlock()
 		found := false
 		for deadline := answered.Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			_, body, err := b.get(ctx, watcher, b.summary, false)
@@ -446,6 +467,7 @@ func (b *spBench) loadRequests() (*spLoad, error) {
 // with a body; "200 empty", another status or "error" otherwise).
 type spTally struct {
 	lats   []time.Duration
+	offs   []time.Duration // open loop: each request's scheduled time from the start
 	status map[string]int
 	bytes  int64
 }
@@ -467,6 +489,7 @@ func (t *spTally) add(resp rawResp, err error, lat time.Duration) {
 type spMerge struct {
 	mu     sync.Mutex
 	lats   []time.Duration
+	offs   []time.Duration
 	status map[string]int
 	bytes  int64
 }
@@ -475,6 +498,7 @@ func (m *spMerge) add(t *spTally) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.lats = append(m.lats, t.lats...)
+	m.offs = append(m.offs, t.offs...)
 	for k, v := range t.status {
 		m.status[k] += v
 	}
@@ -496,22 +520,42 @@ func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration
 	jobs := make(chan spJob, total+1)
 	merged := &spMerge{status: map[string]int{}}
 	var wg sync.WaitGroup
+	start := time.Now().Add(20 * time.Millisecond) // the connections start first
 	for range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			c := newRawConn(ld.addr, 10*time.Second)
 			defer c.close()
-			t := &spTally{lats: make([]time.Duration, 0, total/conns+16), status: map[string]int{}}
+			t := &spTally{lats: make([]time.Duration, 0, total/conns+16), offs: make([]time.Duration, 0, total/conns+16), status: map[string]int{}}
 			for j := range jobs {
 				resp, err := c.do(j.req, nil)
 				t.add(resp, err, time.Since(j.at))
+				t.offs = append(t.offs, j.at.Sub(start))
 			}
 			merged.add(t)
 		}()
 	}
 	cpu0 := takeCPU(b.e.pid(), b.e.dbName)
-	start := time.Now()
+	// The CPU second by second of the schedule (as the SNS scenario's open loop).
+	secs := int(d.Seconds() + 0.999)
+	cpuSeries := make([]cpuSplit, secs)
+	stopCPU, cpuDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(cpuDone)
+		prev := cpu0
+		for sec := range secs {
+			select {
+			case <-stopCPU:
+				return
+			case <-time.After(time.Until(start.Add(time.Duration(sec+1) * time.Second))):
+			}
+			cur := takeCPU(b.e.pid(), b.e.dbName)
+			cpuSeries[sec] = cpuBetween(prev, cur)
+			prev = cur
+		}
+	}()
+	time.Sleep(time.Until(start))
 	sent := 0
 	for sent < total && ctx.Err() == nil {
 		due := min(total, int(time.Since(start)/interval)+1)
@@ -528,9 +572,39 @@ func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration
 	wg.Wait()
 	el := time.Since(start)
 	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName))
-	return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
+	close(stopCPU)
+	<-cpuDone
+	ph := &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
 		PerSecond: float64(len(merged.lats)) / el.Seconds(), Latency: summarize(merged.lats), Status: merged.status,
 		Bytes: merged.bytes, CPU: &cpu}
+	perSec := make([][]time.Duration, secs)
+	idx := make([]int, len(merged.lats))
+	for i, off := range merged.offs {
+		if sec := int(off / time.Second); sec >= 0 && sec < secs {
+			perSec[sec] = append(perSec[sec], merged.lats[i])
+		}
+		idx[i] = i
+	}
+	for sec, l := range perSec {
+		if len(l) == 0 {
+			continue
+		}
+		sm, c := summarize(l), cpuSeries[sec]
+		ph.PerSecondLatency = append(ph.PerSecondLatency, secondLatency{Count: sm.Count, P50: sm.P50, P99: sm.P99, Max: sm.Max,
+			Server: c.Server, Postgres: c.Postgres, Other: c.Other, Idle: c.Idle})
+	}
+	sort.Slice(idx, func(a, c int) bool { return merged.lats[idx[a]] > merged.lats[idx[c]] })
+	for _, i := range idx[:min(10, len(idx))] {
+		ph.Slowest = append(ph.Slowest, spSlow{At: ms(merged.offs[i]), Latency: ms(merged.lats[i])})
+	}
+	b.mu.Lock()
+	for _, t := range b.changed {
+		if off := t.Sub(start); off >= 0 && off <= el {
+			ph.Changes = append(ph.Changes, ms(off))
+		}
+	}
+	b.mu.Unlock()
+	return ph
 }
 
 // closedLoop runs conns connections as fast as they go for d.
@@ -623,6 +697,21 @@ func (r *spResults) print(out io.Writer) {
 	}
 	w.Flush()
 	for _, p := range r.Phases {
+		if worst := worstSeconds(p.PerSecondLatency, 4); worst != "" {
+			fmt.Fprintf(out, "%s, worst seconds (second: p99 / max ms): %s\n", p.Name, worst)
+		}
+		if len(p.Slowest) > 0 {
+			var sl []string
+			for _, x := range p.Slowest {
+				sl = append(sl, fmt.Sprintf("%.0f ms at %.0f", x.Latency, x.At))
+			}
+			var ch []string
+			for _, x := range p.Changes {
+				ch = append(ch, fmt.Sprintf("%.0f", x))
+			}
+			fmt.Fprintf(out, "%s, slowest requests (scheduled at, ms from the start): %s; changes answered at %s\n", p.Name,
+				strings.Join(sl, ", "), strings.Join(ch, " "))
+		}
 		if c := p.CPU; c != nil {
 			fmt.Fprintf(out, "CPU during %s (cores of %d): server %.2f, PostgreSQL %.2f, Redis %.2f, this tool %.2f, other %.2f, idle %.2f\n",
 				p.Name, c.Cores, c.Server, c.Postgres, c.Redis, c.Bench, c.Other, c.Idle)
