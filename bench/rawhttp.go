@@ -140,8 +140,8 @@ func (c *rawConn) readResponse(sink io.Writer) (rawResp, bool, error) {
 			value = bytes.TrimSpace(value)
 			switch {
 			case asciiEqualFold(name, "Content-Length"):
-				n, err := strconv.ParseInt(string(value), 10, 64)
-				if err != nil || n < 0 {
+				n, ok := parseLength(value)
+				if !ok {
 					return resp, false, fmt.Errorf("%w: Content-Length %q", errRawProtocol, value)
 				}
 				length = n
@@ -275,6 +275,21 @@ func encodingName(v []byte) string {
 		}
 	}
 	return string(v)
+}
+
+// parseLength parses a decimal Content-Length without allocating.
+func parseLength(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, ch := range b {
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(ch-'0')
+	}
+	return n, true
 }
 
 func atoi3(b []byte) (int, error) {

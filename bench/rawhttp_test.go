@@ -193,3 +193,56 @@ func TestRawConnRefusesGarbage(t *testing.T) {
 		t.Fatalf("garbage answered as %+v", resp)
 	}
 }
+
+// TestRawConnAllocs: a request on an open connection allocates nothing on the tool's side (the
+// tool shares the cores it measures). The server here is a plain socket answering a canned
+// response without allocating, so the process's count is the client's.
+func TestRawConnAllocs(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	body := strings.Repeat("x", 3000)
+	canned := []byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 4096)
+		have := 0
+		for {
+			n, err := conn.Read(buf[have:])
+			if err != nil {
+				return
+			}
+			have += n
+			for {
+				end := bytes.Index(buf[:have], []byte("\r\n\r\n"))
+				if end < 0 {
+					break
+				}
+				if _, err := conn.Write(canned); err != nil {
+					return
+				}
+				have = copy(buf, buf[end+4:have])
+			}
+		}
+	}()
+	c := newRawConn(ln.Addr().String(), 5*time.Second)
+	defer c.close()
+	_, req, _ := rawGET("http://"+ln.Addr().String()+"/status/x", "Accept-Encoding: gzip")
+	if resp, err := c.do(req, nil); err != nil || resp.bodyLen != int64(len(body)) {
+		t.Fatalf("%+v %v", resp, err)
+	}
+	allocs := testing.AllocsPerRun(500, func() {
+		if resp, err := c.do(req, nil); err != nil || resp.status != 200 || resp.encoding != "gzip" || resp.bodyLen != int64(len(body)) {
+			t.Fatalf("%+v %v", resp, err)
+		}
+	})
+	if allocs > 0 {
+		t.Fatalf("%.2f allocations per request", allocs)
+	}
+}

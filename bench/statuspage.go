@@ -480,6 +480,8 @@ func (t *spTally) add(resp rawResp, err error, lat time.Duration) {
 		t.status["error"]++
 	case resp.status == http.StatusOK && resp.bodyLen == 0:
 		t.status["200 empty"]++
+	case resp.status == http.StatusOK:
+		t.status["200"]++ // (strconv.Itoa allocates for numbers over 99)
 	default:
 		t.status[strconv.Itoa(resp.status)]++
 	}
