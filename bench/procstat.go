@@ -42,14 +42,21 @@ type cpuSnap struct {
 	machineBusy, machineTotal     uint64
 }
 
-// takeCPU reads /proc: the server, PostgreSQL, redis-server, this tool, and the whole machine.
+// takeCPU reads /proc: the server (and morePIDs, its separate worker), PostgreSQL,
+// redis-server, this tool, and the whole machine.
 // PostgreSQL is often shared (test suites use the same server), so it counts the backends
 // connected to database dbName and the background processes (WAL writer, checkpointer…) and
 // leaves other databases' backends to "other".
-func takeCPU(serverPID int, dbName string) cpuSnap {
+func takeCPU(serverPID int, dbName string, morePIDs ...int) cpuSnap {
 	sn := cpuSnap{at: time.Now()}
 	if t, _, ok := procTicks(strconv.Itoa(serverPID)); ok {
 		sn.server = t
+	}
+	// The product's other processes (a separate worker) count as the server.
+	for _, pid := range morePIDs {
+		if t, _, ok := procTicks(strconv.Itoa(pid)); ok && pid != 0 {
+			sn.server += t
+		}
 	}
 	if t, _, ok := procTicks("self"); ok {
 		sn.self = t

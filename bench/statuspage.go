@@ -35,11 +35,13 @@ import (
 )
 
 type spConfig struct {
-	rate       int
-	conns      int
-	duration   time.Duration
-	closed     time.Duration
-	components int
+	// workerProcess runs the job worker as its own process (-sp-worker-process).
+	workerProcess bool
+	rate          int
+	conns         int
+	duration      time.Duration
+	closed        time.Duration
+	components    int
 }
 
 // The figure.
@@ -109,6 +111,7 @@ func runStatusPage(ctx context.Context, cfg *config) (*spResults, int) {
 	res := &spResults{Started: time.Now(), Settings: map[string]string{
 		"rate": strconv.Itoa(o.rate), "conns": strconv.Itoa(o.conns), "duration": o.duration.String(),
 		"closed_duration": o.closed.String(), "components": strconv.Itoa(o.components),
+		"worker": map[bool]string{false: "in the server (serve)", true: "its own process (serve --worker=false + worker)"}[o.workerProcess],
 	}}
 	code := 0
 	if err := spRun(ctx, cfg, res); err != nil {
@@ -147,9 +150,18 @@ func spRun(ctx context.Context, cfg *config, res *spResults) error {
 		return err
 	}
 	res.Machine = machine(e.bin)
-	if err := e.startServer(ctx, nil); err != nil {
+	var extra map[string]string
+	if o.workerProcess {
+		extra = map[string]string{"SWITCHBOARD_WORKER": "false"}
+	}
+	if err := e.startServer(ctx, extra); err != nil {
 		e.printServerLog(20)
 		return err
+	}
+	if o.workerProcess {
+		if err := e.startWorker(); err != nil {
+			return err
+		}
 	}
 	if _, err := e.setupAccount(ctx); err != nil {
 		return err
@@ -538,7 +550,7 @@ func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration
 			merged.add(t)
 		}()
 	}
-	cpu0 := takeCPU(b.e.pid(), b.e.dbName)
+	cpu0 := takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID())
 	// The CPU second by second of the schedule (as the SNS scenario's open loop).
 	secs := int(d.Seconds() + 0.999)
 	cpuSeries := make([]cpuSplit, secs)
@@ -552,7 +564,7 @@ func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration
 				return
 			case <-time.After(time.Until(start.Add(time.Duration(sec+1) * time.Second))):
 			}
-			cur := takeCPU(b.e.pid(), b.e.dbName)
+			cur := takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID())
 			cpuSeries[sec] = cpuBetween(prev, cur)
 			prev = cur
 		}
@@ -573,7 +585,7 @@ func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration
 	close(jobs)
 	wg.Wait()
 	el := time.Since(start)
-	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName))
+	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID()))
 	close(stopCPU)
 	<-cpuDone
 	ph := &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
@@ -617,7 +629,7 @@ func (b *spBench) closedLoop(ctx context.Context, conns int, d time.Duration) *s
 	}
 	merged := &spMerge{status: map[string]int{}}
 	var wg sync.WaitGroup
-	cpu0 := takeCPU(b.e.pid(), b.e.dbName)
+	cpu0 := takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID())
 	start := time.Now()
 	end := start.Add(d)
 	for i := range conns {
@@ -644,7 +656,7 @@ func (b *spBench) closedLoop(ctx context.Context, conns int, d time.Duration) *s
 	}
 	wg.Wait()
 	el := time.Since(start)
-	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName))
+	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID()))
 	return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
 		PerSecond: float64(len(merged.lats)) / el.Seconds(), Latency: summarize(merged.lats), Status: merged.status,
 		Bytes: merged.bytes, CPU: &cpu}
@@ -681,8 +693,8 @@ func (r *spResults) print(out io.Writer) {
 	fmt.Fprintf(out, "\nSwitchboard status page benchmark — %s\n", r.Started.Format("2006-01-02 15:04:05 MST"))
 	fmt.Fprintf(out, "machine: %d cores (%s), load average %s at start, %s after; server, PostgreSQL, Redis and this tool share it\n",
 		r.Machine.Cores, r.Machine.CPU, r.Machine.LoadAvg, r.LoadAfter)
-	fmt.Fprintf(out, "settings: %s/s over %s connections for %s, closed loop %s, %s components\n\n",
-		r.Settings["rate"], r.Settings["conns"], r.Settings["duration"], r.Settings["closed_duration"], r.Settings["components"])
+	fmt.Fprintf(out, "settings: %s/s over %s connections for %s, closed loop %s, %s components, job worker %s\n\n",
+		r.Settings["rate"], r.Settings["conns"], r.Settings["duration"], r.Settings["closed_duration"], r.Settings["components"], r.Settings["worker"])
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "phase\trequests\tper s\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tstatements\tKiB/request\tstatus")
 	for _, p := range r.Phases {
