@@ -40,6 +40,7 @@ type cpuSnap struct {
 	at                            time.Time
 	server, postgres, redis, self uint64
 	machineBusy, machineTotal     uint64
+	machineIRQ, machineSteal      uint64 // interrupts and softirqs (loopback TCP), and the hypervisor's steal
 }
 
 // takeCPU reads /proc: the server (and morePIDs, its separate worker), PostgreSQL,
@@ -91,6 +92,12 @@ func takeCPU(serverPID int, dbName string, morePIDs ...int) cpuSnap {
 			if i != 4 && i != 5 {
 				sn.machineBusy += v
 			}
+			if i == 6 || i == 7 {
+				sn.machineIRQ += v
+			}
+			if i == 8 {
+				sn.machineSteal += v
+			}
 		}
 	}
 	return sn
@@ -104,7 +111,11 @@ type cpuSplit struct {
 	Bench    float64 `json:"bench"`
 	Other    float64 `json:"other"`
 	Idle     float64 `json:"idle"`
-	Cores    int     `json:"cores"`
+	// IRQ (interrupts and softirqs: the receiving side of loopback TCP) and Steal (CPU the
+	// hypervisor gave to other machines) are part of Other.
+	IRQ   float64 `json:"irq"`
+	Steal float64 `json:"steal"`
+	Cores int     `json:"cores"`
 }
 
 func cpuBetween(a, b cpuSnap) cpuSplit {
@@ -124,6 +135,8 @@ func cpuBetween(a, b cpuSnap) cpuSplit {
 		busy := float64(b.machineBusy-a.machineBusy) / float64(total) * float64(cs.Cores)
 		cs.Idle = float64(cs.Cores) - busy
 		cs.Other = max(0, busy-cs.Server-cs.Postgres-cs.Redis-cs.Bench)
+		cs.IRQ = float64(b.machineIRQ-a.machineIRQ) / float64(total) * float64(cs.Cores)
+		cs.Steal = float64(b.machineSteal-a.machineSteal) / float64(total) * float64(cs.Cores)
 	}
 	return cs
 }

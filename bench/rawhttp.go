@@ -79,14 +79,26 @@ func (c *rawConn) do(req []byte, sink io.Writer) (rawResp, error) {
 	return resp, err
 }
 
+// dial opens the connection now (do dials on its first request otherwise).
+func (c *rawConn) dial() error {
+	if c.conn != nil {
+		return nil
+	}
+	conn, err := net.DialTimeout("tcp", c.addr, c.timeout)
+	if err != nil {
+		return err
+	}
+	c.conn, c.r = conn, bufio.NewReaderSize(conn, 32<<10)
+	return nil
+}
+
 func (c *rawConn) roundTrip(req []byte, sink io.Writer) (rawResp, bool, error) {
 	fresh := false
 	if c.conn == nil {
-		conn, err := net.DialTimeout("tcp", c.addr, c.timeout)
-		if err != nil {
+		if err := c.dial(); err != nil {
 			return rawResp{}, false, err
 		}
-		c.conn, c.r, fresh = conn, bufio.NewReaderSize(conn, 32<<10), true
+		fresh = true
 	}
 	if c.timeout > 0 {
 		_ = c.conn.SetDeadline(time.Now().Add(c.timeout))
