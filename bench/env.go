@@ -45,7 +45,12 @@ type env struct {
 	debug   string
 	exited  chan struct{} // closed when the server process has exited
 	logPath string
-	base    string // http://127.0.0.1:port
+	// envv is the server's environment; a separate worker process (startWorker) gets the same.
+	envv []string
+	// worker is the job worker's own process (startWorker), nil when the server runs it.
+	worker       *exec.Cmd
+	workerExited chan struct{}
+	base         string // http://127.0.0.1:port
 
 	api       *servertest.Client
 	accountID string
@@ -320,6 +325,7 @@ func (e *env) startServer(ctx context.Context, extra map[string]string) error {
 	for k, v := range vars {
 		envv = append(envv, k+"="+v)
 	}
+	e.envv = envv
 	logFile, err := os.Create(e.logPath)
 	if err != nil {
 		return err
@@ -365,10 +371,61 @@ func (e *env) startServer(ctx context.Context, extra map[string]string) error {
 	}
 }
 
+// startWorker runs the job worker and scheduler as their own process (`switchboard worker`,
+// the server's settings), for a server started with SWITCHBOARD_WORKER=false. Its log goes to
+// worker.log in the run's directory; stopServer stops it.
+func (e *env) startWorker() error {
+	logFile, err := os.Create(filepath.Join(e.tmp, "worker.log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(e.bin, "worker")
+	cmd.Env = e.envv
+	cmd.Dir = e.tmp
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return fmt.Errorf("start %s worker: %w", e.bin, err)
+	}
+	e.worker, e.workerExited = cmd, make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		logFile.Close()
+		close(e.workerExited)
+	}()
+	select {
+	case <-e.workerExited: // a worker that cannot start says so at once
+		b, _ := os.ReadFile(filepath.Join(e.tmp, "worker.log"))
+		e.worker = nil
+		return fmt.Errorf("the worker exited during start (%v): %s", cmd.ProcessState, b)
+	case <-time.After(time.Second):
+		return nil
+	}
+}
+
 // pid is the server's process id.
 func (e *env) pid() int { return e.cmd.Process.Pid }
 
+// workerPID is the separate worker's process id, 0 without one.
+func (e *env) workerPID() int {
+	if e.worker == nil || e.worker.Process == nil {
+		return 0
+	}
+	return e.worker.Process.Pid
+}
+
 func (e *env) stopServer() {
+	if e.worker != nil && e.worker.Process != nil {
+		_ = e.worker.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-e.workerExited:
+		case <-time.After(20 * time.Second):
+			_ = e.worker.Process.Kill()
+			<-e.workerExited
+		}
+		e.worker = nil
+	}
 	if e.cmd == nil || e.cmd.Process == nil {
 		return
 	}
@@ -568,8 +625,9 @@ func (e *env) serverLogMessages() (problems, infoCounts map[string]int) {
 	return problems, infoCounts
 }
 
-// profile fetches, while a phase of d runs, the server's CPU profile over d and an execution
-// trace of its first few seconds into -profile's directory (name-cpu.pprof, name-trace.out).
+// profile fetches, while a phase of d runs, the server's CPU profile and its allocations over d
+// and an execution trace of its first few seconds into -profile's directory (name-cpu.pprof,
+// name-allocs.pprof, name-trace.out).
 // It returns at once; wait() blocks until both files are written. Without -profile it does
 // nothing.
 func (e *env) profile(ctx context.Context, name string, d time.Duration) (wait func()) {
@@ -608,8 +666,9 @@ func (e *env) profile(ctx context.Context, name string, d time.Duration) (wait f
 		logf("profile: wrote %s", out)
 	}
 	secs := max(1, int(d.Seconds()))
-	wg.Add(2)
+	wg.Add(3)
 	go fetch(fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), name+"-cpu.pprof")
+	go fetch(fmt.Sprintf("/debug/pprof/allocs?seconds=%d", secs), name+"-allocs.pprof")
 	go fetch(fmt.Sprintf("/debug/pprof/trace?seconds=%d", min(secs, 5)), name+"-trace.out")
 	return wg.Wait
 }

@@ -120,6 +120,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.sp.duration, "sp-duration", 20*time.Second, "statuspage: length of the open-loop phase (a change every second)")
 	fs.DurationVar(&c.sp.closed, "sp-closed-duration", 10*time.Second, "statuspage: length of the closed-loop phase")
 	fs.IntVar(&c.sp.components, "sp-components", 12, "statuspage: components on the page (three groups)")
+	fs.BoolVar(&c.sp.workerProcess, "sp-worker-process", false, "statuspage: run the job worker and scheduler as their own process (serve with SWITCHBOARD_WORKER=false, and worker), not inside the server")
 	fs.IntVar(&c.oncall.escalations, "oncall-escalations", 10000, "oncall: escalations due at the same instant (the storm)")
 	fs.IntVar(&c.oncall.people, "oncall-people", 200, "oncall: people the storm pages (one email and one ntfy topic each)")
 	fs.IntVar(&c.oncall.bulk, "oncall-bulk", 10000, "oncall: subscriber (bulk) mails queued while pages are measured")

@@ -40,16 +40,24 @@ type cpuSnap struct {
 	at                            time.Time
 	server, postgres, redis, self uint64
 	machineBusy, machineTotal     uint64
+	machineIRQ, machineSteal      uint64 // interrupts and softirqs (loopback TCP), and the hypervisor's steal
 }
 
-// takeCPU reads /proc: the server, PostgreSQL, redis-server, this tool, and the whole machine.
+// takeCPU reads /proc: the server (and morePIDs, its separate worker), PostgreSQL,
+// redis-server, this tool, and the whole machine.
 // PostgreSQL is often shared (test suites use the same server), so it counts the backends
 // connected to database dbName and the background processes (WAL writer, checkpointer…) and
 // leaves other databases' backends to "other".
-func takeCPU(serverPID int, dbName string) cpuSnap {
+func takeCPU(serverPID int, dbName string, morePIDs ...int) cpuSnap {
 	sn := cpuSnap{at: time.Now()}
 	if t, _, ok := procTicks(strconv.Itoa(serverPID)); ok {
 		sn.server = t
+	}
+	// The product's other processes (a separate worker) count as the server.
+	for _, pid := range morePIDs {
+		if t, _, ok := procTicks(strconv.Itoa(pid)); ok && pid != 0 {
+			sn.server += t
+		}
 	}
 	if t, _, ok := procTicks("self"); ok {
 		sn.self = t
@@ -84,6 +92,12 @@ func takeCPU(serverPID int, dbName string) cpuSnap {
 			if i != 4 && i != 5 {
 				sn.machineBusy += v
 			}
+			if i == 6 || i == 7 {
+				sn.machineIRQ += v
+			}
+			if i == 8 {
+				sn.machineSteal += v
+			}
 		}
 	}
 	return sn
@@ -97,7 +111,11 @@ type cpuSplit struct {
 	Bench    float64 `json:"bench"`
 	Other    float64 `json:"other"`
 	Idle     float64 `json:"idle"`
-	Cores    int     `json:"cores"`
+	// IRQ (interrupts and softirqs: the receiving side of loopback TCP) and Steal (CPU the
+	// hypervisor gave to other machines) are part of Other.
+	IRQ   float64 `json:"irq"`
+	Steal float64 `json:"steal"`
+	Cores int     `json:"cores"`
 }
 
 func cpuBetween(a, b cpuSnap) cpuSplit {
@@ -117,6 +135,8 @@ func cpuBetween(a, b cpuSnap) cpuSplit {
 		busy := float64(b.machineBusy-a.machineBusy) / float64(total) * float64(cs.Cores)
 		cs.Idle = float64(cs.Cores) - busy
 		cs.Other = max(0, busy-cs.Server-cs.Postgres-cs.Redis-cs.Bench)
+		cs.IRQ = float64(b.machineIRQ-a.machineIRQ) / float64(total) * float64(cs.Cores)
+		cs.Steal = float64(b.machineSteal-a.machineSteal) / float64(total) * float64(cs.Cores)
 	}
 	return cs
 }

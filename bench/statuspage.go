@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,11 +36,13 @@ import (
 )
 
 type spConfig struct {
-	rate       int
-	conns      int
-	duration   time.Duration
-	closed     time.Duration
-	components int
+	// workerProcess runs the job worker as its own process (-sp-worker-process).
+	workerProcess bool
+	rate          int
+	conns         int
+	duration      time.Duration
+	closed        time.Duration
+	components    int
 }
 
 // The issue's figure.
@@ -58,6 +61,22 @@ type spPhase struct {
 	Status     map[string]int `json:"status"`
 	Statements float64        `json:"db_statements"`
 	Bytes      int64          `json:"bytes"`
+	// CPU is where the machine's CPU went during the phase, in cores (this tool is "bench").
+	CPU *cpuSplit `json:"cpu_cores,omitempty"`
+	// PerSecondLatency (open loop) is the latency by second of the schedule, with the CPU of
+	// that second: a stall shows up as a few bad seconds, saturation as many, and other work
+	// on a shared machine as "other".
+	PerSecondLatency []secondLatency `json:"per_second_latency,omitempty"`
+	// Slowest (open loop) are the slowest requests: when they were scheduled (ms from the
+	// phase's start) and how long they took; Changes are when the churn's updates were
+	// answered (ms from the start), to tell a stall at a change from one elsewhere.
+	Slowest []spSlow  `json:"slowest,omitempty"`
+	Changes []float64 `json:"changes_at_ms,omitempty"`
+}
+
+type spSlow struct {
+	At      float64 `json:"at_ms"`
+	Latency float64 `json:"latency_ms"`
 }
 
 type spResults struct {
@@ -93,6 +112,7 @@ func runStatusPage(ctx context.Context, cfg *config) (*spResults, int) {
 	res := &spResults{Started: time.Now(), Settings: map[string]string{
 		"rate": strconv.Itoa(o.rate), "conns": strconv.Itoa(o.conns), "duration": o.duration.String(),
 		"closed_duration": o.closed.String(), "components": strconv.Itoa(o.components),
+		"worker": map[bool]string{false: "in the server (serve)", true: "its own process (serve --worker=false + worker)"}[o.workerProcess],
 	}}
 	code := 0
 	if err := spRun(ctx, cfg, res); err != nil {
@@ -115,6 +135,9 @@ type spBench struct {
 	summary   string
 	client    *http.Client
 	metricURL string
+
+	mu      sync.Mutex
+	changed []time.Time // when each churn update was answered
 }
 
 func spRun(ctx context.Context, cfg *config, res *spResults) error {
@@ -128,9 +151,18 @@ func spRun(ctx context.Context, cfg *config, res *spResults) error {
 		return err
 	}
 	res.Machine = machine(e.bin)
-	if err := e.startServer(ctx, nil); err != nil {
+	var extra map[string]string
+	if o.workerProcess {
+		extra = map[string]string{"SWITCHBOARD_WORKER": "false"}
+	}
+	if err := e.startServer(ctx, extra); err != nil {
 		e.printServerLog(20)
 		return err
+	}
+	if o.workerProcess {
+		if err := e.startWorker(); err != nil {
+			return err
+		}
 	}
 	if _, err := e.setupAccount(ctx); err != nil {
 		return err
@@ -391,6 +423,9 @@ func (b *spBench) churn(ctx context.Context, d time.Duration, load func(context.
 			return nil, 0, 0, 0, err
 		}
 		answered := time.Now()
+		b.mu.Lock()
+		b.changed = append(b.changed, answered)
+		b.mu.Unlock()
 		found := false
 		for deadline := answered.Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			_, body, err := b.get(ctx, watcher, b.summary, false)
@@ -417,109 +452,236 @@ func (b *spBench) churn(ctx context.Context, d time.Duration, load func(context.
 	return vis, seen, missed, s1 - s0, nil
 }
 
+// spJob is one request of the open loop: its scheduled time (from the start) and which
+// document. No pointers: the queue holds a whole phase's requests, and the tool's collector
+// need not scan it.
 type spJob struct {
-	at  time.Time
-	url string
+	at      time.Duration
+	summary bool
+}
+
+// spLoad is the loops' side of the server: its address and the two requests, serialised once
+// (GET, gzip accepted, as a browser or a widget asks).
+type spLoad struct {
+	addr          string
+	page, summary []byte
+}
+
+func (b *spBench) loadRequests() (*spLoad, error) {
+	addr, page, err := rawGET(b.page, "Accept-Encoding: gzip")
+	if err != nil {
+		return nil, err
+	}
+	_, summary, err := rawGET(b.summary, "Accept-Encoding: gzip")
+	if err != nil {
+		return nil, err
+	}
+	return &spLoad{addr: addr, page: page, summary: summary}, nil
+}
+
+// spTally is one connection's count of answers: latencies and statuses ("200" only for a 200
+// with a body; "200 empty", another status or "error" otherwise).
+type spTally struct {
+	lats   []time.Duration
+	offs   []time.Duration // open loop: each request's scheduled time from the start
+	status map[string]int
+	bytes  int64
+}
+
+func (t *spTally) add(resp rawResp, err error, lat time.Duration) {
+	t.lats = append(t.lats, lat)
+	t.bytes += resp.bodyLen
+	switch {
+	case err != nil:
+		t.status["error"]++
+	case resp.status == http.StatusOK && resp.bodyLen == 0:
+		t.status["200 empty"]++
+	case resp.status == http.StatusOK:
+		t.status["200"]++ // (strconv.Itoa allocates for numbers over 99)
+	default:
+		t.status[strconv.Itoa(resp.status)]++
+	}
+}
+
+// spMerge gathers the connections' tallies.
+type spMerge struct {
+	mu     sync.Mutex
+	lats   []time.Duration
+	offs   []time.Duration
+	status map[string]int
+	bytes  int64
+}
+
+func (m *spMerge) add(t *spTally) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lats = append(m.lats, t.lats...)
+	m.offs = append(m.offs, t.offs...)
+	for k, v := range t.status {
+		m.status[k] += v
+	}
+	m.bytes += t.bytes
 }
 
 // openLoop offers rate requests/s (half page, half summary.json) for d over at most conns
-// connections; latency runs from each request's scheduled time.
+// connections; latency runs from each request's scheduled time: a request waits in the queue
+// while every connection is busy, and that wait is charged to it. The connections speak
+// HTTP/1.1 themselves (rawConn): the tool's CPU is taken from the same two cores as the
+// server's.
 func (b *spBench) openLoop(ctx context.Context, rate, conns int, d time.Duration) *spPhase {
-	jobs := make(chan spJob, rate*int(d.Seconds()+1))
-	var mu sync.Mutex
-	var lats []time.Duration
-	status := map[string]int{}
-	var bytes atomic.Int64
-	var wg sync.WaitGroup
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			local := make([]time.Duration, 0, rate*int(d.Seconds())/conns+16)
-			ls := map[string]int{}
-			for j := range jobs {
-				st, body, err := b.get(ctx, b.client, j.url, true)
-				local = append(local, time.Since(j.at))
-				key := strconv.Itoa(st)
-				if err != nil {
-					key = "error"
-				}
-				ls[key]++
-				bytes.Add(int64(len(body)))
-			}
-			mu.Lock()
-			lats = append(lats, local...)
-			for k, v := range ls {
-				status[k] += v
-			}
-			mu.Unlock()
-		}()
+	ld, err := b.loadRequests()
+	if err != nil {
+		return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Status: map[string]int{"error: " + err.Error(): 1}}
 	}
-	start := time.Now()
 	total := int(float64(rate) * d.Seconds())
 	interval := time.Second / time.Duration(rate)
+	jobs := make(chan spJob, total+1)
+	merged := &spMerge{status: map[string]int{}}
+	var wg sync.WaitGroup
+	// The connections are open before the clock starts, as a server's keep-alive connections
+	// are in a steady state: the schedule measures answers, not 128 handshakes in its first
+	// second. (A connection the server closes is dialled again, and charged.)
+	var start time.Time
+	var ready, dialled sync.WaitGroup
+	ready.Add(1)
+	var dialErrs atomic.Int64
+	for range conns {
+		wg.Add(1)
+		dialled.Add(1)
+		go func() {
+			defer wg.Done()
+			c := newRawConn(ld.addr, 10*time.Second)
+			defer c.close()
+			if err := c.dial(); err != nil {
+				dialErrs.Add(1)
+			}
+			dialled.Done()
+			t := &spTally{lats: make([]time.Duration, 0, total/conns+16), offs: make([]time.Duration, 0, total/conns+16), status: map[string]int{}}
+			ready.Wait()
+			for j := range jobs {
+				req := ld.page
+				if j.summary {
+					req = ld.summary
+				}
+				resp, err := c.do(req, nil)
+				t.add(resp, err, time.Since(start.Add(j.at)))
+				t.offs = append(t.offs, j.at)
+			}
+			merged.add(t)
+		}()
+	}
+	dialled.Wait()
+	if n := dialErrs.Load(); n > 0 {
+		logf("status page: %d of %d connections could not be opened ahead (they dial with their first request)", n, conns)
+	}
+	start = time.Now().Add(10 * time.Millisecond)
+	ready.Done()
+	cpu0 := takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID())
+	// The CPU second by second of the schedule (as the SNS scenario's open loop).
+	secs := int(d.Seconds() + 0.999)
+	cpuSeries := make([]cpuSplit, secs)
+	stopCPU, cpuDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(cpuDone)
+		prev := cpu0
+		for sec := range secs {
+			select {
+			case <-stopCPU:
+				return
+			case <-time.After(time.Until(start.Add(time.Duration(sec+1) * time.Second))):
+			}
+			cur := takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID())
+			cpuSeries[sec] = cpuBetween(prev, cur)
+			prev = cur
+		}
+	}()
+	time.Sleep(time.Until(start))
 	sent := 0
 	for sent < total && ctx.Err() == nil {
-		now := time.Now()
-		due := min(total, int(now.Sub(start)/interval)+1)
+		due := min(total, int(time.Since(start)/interval)+1)
 		for ; sent < due; sent++ {
-			u := b.page
-			if sent%2 == 1 {
-				u = b.summary
-			}
-			jobs <- spJob{at: start.Add(time.Duration(sent) * interval), url: u}
+			jobs <- spJob{at: time.Duration(sent) * interval, summary: sent%2 == 1}
 		}
 		time.Sleep(500 * time.Microsecond)
 	}
 	close(jobs)
 	wg.Wait()
 	el := time.Since(start)
-	return &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(lats)), Seconds: el.Seconds(),
-		PerSecond: float64(len(lats)) / el.Seconds(), Latency: summarize(lats), Status: status, Bytes: bytes.Load()}
+	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID()))
+	close(stopCPU)
+	<-cpuDone
+	ph := &spPhase{Name: fmt.Sprintf("open loop %d/s", rate), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
+		PerSecond: float64(len(merged.lats)) / el.Seconds(), Latency: summarize(merged.lats), Status: merged.status,
+		Bytes: merged.bytes, CPU: &cpu}
+	perSec := make([][]time.Duration, secs)
+	idx := make([]int, len(merged.lats))
+	for i, off := range merged.offs {
+		if sec := int(off / time.Second); sec >= 0 && sec < secs {
+			perSec[sec] = append(perSec[sec], merged.lats[i])
+		}
+		idx[i] = i
+	}
+	for sec, l := range perSec {
+		if len(l) == 0 {
+			continue
+		}
+		sm, c := summarize(l), cpuSeries[sec]
+		ph.PerSecondLatency = append(ph.PerSecondLatency, secondLatency{Count: sm.Count, P50: sm.P50, P99: sm.P99, Max: sm.Max,
+			Server: c.Server, Postgres: c.Postgres, Other: c.Other, Idle: c.Idle})
+	}
+	sort.Slice(idx, func(a, c int) bool { return merged.lats[idx[a]] > merged.lats[idx[c]] })
+	for _, i := range idx[:min(10, len(idx))] {
+		ph.Slowest = append(ph.Slowest, spSlow{At: ms(merged.offs[i]), Latency: ms(merged.lats[i])})
+	}
+	b.mu.Lock()
+	for _, t := range b.changed {
+		if off := t.Sub(start); off >= 0 && off <= el {
+			ph.Changes = append(ph.Changes, ms(off))
+		}
+	}
+	b.mu.Unlock()
+	return ph
 }
 
 // closedLoop runs conns connections as fast as they go for d.
 func (b *spBench) closedLoop(ctx context.Context, conns int, d time.Duration) *spPhase {
-	var mu sync.Mutex
-	var lats []time.Duration
-	status := map[string]int{}
-	var bytes atomic.Int64
+	ld, err := b.loadRequests()
+	if err != nil {
+		return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Status: map[string]int{"error: " + err.Error(): 1}}
+	}
+	merged := &spMerge{status: map[string]int{}}
 	var wg sync.WaitGroup
+	cpu0 := takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID())
 	start := time.Now()
 	end := start.Add(d)
 	for i := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var local []time.Duration
-			ls := map[string]int{}
-			for n := i; time.Now().Before(end) && ctx.Err() == nil; n++ {
-				u := b.page
+			c := newRawConn(ld.addr, 10*time.Second)
+			defer c.close()
+			t := &spTally{status: map[string]int{}}
+			for n := i; ctx.Err() == nil; n++ {
+				req := ld.page
 				if n%2 == 1 {
-					u = b.summary
+					req = ld.summary
 				}
-				t := time.Now()
-				st, body, err := b.get(ctx, b.client, u, true)
-				local = append(local, time.Since(t))
-				key := strconv.Itoa(st)
-				if err != nil {
-					key = "error"
+				t0 := time.Now()
+				if !t0.Before(end) {
+					break
 				}
-				ls[key]++
-				bytes.Add(int64(len(body)))
+				resp, err := c.do(req, nil)
+				t.add(resp, err, time.Since(t0))
 			}
-			mu.Lock()
-			lats = append(lats, local...)
-			for k, v := range ls {
-				status[k] += v
-			}
-			mu.Unlock()
+			merged.add(t)
 		}()
 	}
 	wg.Wait()
 	el := time.Since(start)
-	return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Requests: int64(len(lats)), Seconds: el.Seconds(),
-		PerSecond: float64(len(lats)) / el.Seconds(), Latency: summarize(lats), Status: status, Bytes: bytes.Load()}
+	cpu := cpuBetween(cpu0, takeCPU(b.e.pid(), b.e.dbName, b.e.workerPID()))
+	return &spPhase{Name: fmt.Sprintf("closed loop, %d conns", conns), Requests: int64(len(merged.lats)), Seconds: el.Seconds(),
+		PerSecond: float64(len(merged.lats)) / el.Seconds(), Latency: summarize(merged.lats), Status: merged.status,
+		Bytes: merged.bytes, CPU: &cpu}
 }
 
 func (r *spResults) evaluate(o spConfig) {
@@ -553,8 +715,8 @@ func (r *spResults) print(out io.Writer) {
 	fmt.Fprintf(out, "\nSwitchboard status page benchmark — %s\n", r.Started.Format("2006-01-02 15:04:05 MST"))
 	fmt.Fprintf(out, "machine: %d cores (%s), load average %s at start, %s after; server, PostgreSQL, Redis and this tool share it\n",
 		r.Machine.Cores, r.Machine.CPU, r.Machine.LoadAvg, r.LoadAfter)
-	fmt.Fprintf(out, "settings: %s/s over %s connections for %s, closed loop %s, %s components\n\n",
-		r.Settings["rate"], r.Settings["conns"], r.Settings["duration"], r.Settings["closed_duration"], r.Settings["components"])
+	fmt.Fprintf(out, "settings: %s/s over %s connections for %s, closed loop %s, %s components, job worker %s\n\n",
+		r.Settings["rate"], r.Settings["conns"], r.Settings["duration"], r.Settings["closed_duration"], r.Settings["components"], r.Settings["worker"])
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "phase\trequests\tper s\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tstatements\tKiB/request\tstatus")
 	for _, p := range r.Phases {
@@ -570,6 +732,27 @@ func (r *spResults) print(out io.Writer) {
 			p.Latency.P999, p.Latency.Max, p.Statements, kib, strings.Join(st, " "))
 	}
 	w.Flush()
+	for _, p := range r.Phases {
+		if worst := worstSeconds(p.PerSecondLatency, 4); worst != "" {
+			fmt.Fprintf(out, "%s, worst seconds (second: p99 / max ms): %s\n", p.Name, worst)
+		}
+		if len(p.Slowest) > 0 {
+			var sl []string
+			for _, x := range p.Slowest {
+				sl = append(sl, fmt.Sprintf("%.0f ms at %.0f", x.Latency, x.At))
+			}
+			var ch []string
+			for _, x := range p.Changes {
+				ch = append(ch, fmt.Sprintf("%.0f", x))
+			}
+			fmt.Fprintf(out, "%s, slowest requests (scheduled at, ms from the start): %s; changes answered at %s\n", p.Name,
+				strings.Join(sl, ", "), strings.Join(ch, " "))
+		}
+		if c := p.CPU; c != nil {
+			fmt.Fprintf(out, "CPU during %s (cores of %d): server %.2f, PostgreSQL %.2f, Redis %.2f, this tool %.2f, other %.2f (of it interrupts %.2f, steal %.2f), idle %.2f\n",
+				p.Name, c.Cores, c.Server, c.Postgres, c.Redis, c.Bench, c.Other, c.IRQ, c.Steal, c.Idle)
+		}
+	}
 	fmt.Fprintf(out, "statements/s: idle %.1f, churn %.1f beyond idle; change visible (alone) p50 %.0f ms max %.0f ms; under load p50 %.0f ms max %.0f ms\n",
 		r.BaselineStatementsPerSec, r.ChurnStatementsPerSec, r.Visible.P50, r.Visible.Max, r.VisibleUnderLoad.P50, r.VisibleUnderLoad.Max)
 	printTargets(out, w, r.Targets)

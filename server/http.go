@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +14,11 @@ import (
 	"net/http"
 	"net/netip"
 	"path"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,22 +46,9 @@ func (m *Main) newEcho() (*echo.Echo, error) {
 	e.HTTPErrorHandler = m.httpErrorHandler
 	e.IPExtractor = ipExtractor(m.trustedProxies)
 
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		RequestIDHandler: func(c echo.Context, id string) {
-			c.SetRequest(c.Request().WithContext(withRequestID(c.Request().Context(), id)))
-		},
-	}))
-	e.Use(m.accessLog)
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			m.Log.ErrorContext(c.Request().Context(), "handler panicked", "err", err, "stack", string(stack))
-			return err
-		},
-	}))
-	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
-		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
-		ReferrerPolicy: "same-origin",
-	}))
+	// The request id, the security headers, the access log and panic recovery are one
+	// middleware: Echo applies its global middleware anew on every request (a closure each).
+	e.Use(m.edge)
 
 	e.GET("/healthz", m.handleHealthz)
 	e.GET("/readyz", m.handleReadyz)
@@ -145,45 +137,52 @@ func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
-type requestIDKey struct{}
-
-func withRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+// Security headers of every answer (what Echo's Secure middleware set here: XSS filter off,
+// no MIME sniffing, no framing, same-origin referrers); handlers may override them. The
+// values are shared by every response: a header's slice is only ever replaced, never changed
+// in place.
+var securityHeaders = [...]struct {
+	name  string
+	value []string
+}{
+	{"X-Xss-Protection", []string{"0"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"same-origin"}},
 }
 
-// requestIDHandler adds the request id of the context to every log record.
-type requestIDHandler struct{ slog.Handler }
-
-func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
-	if id, ok := ctx.Value(requestIDKey{}).(string); ok {
-		r.AddAttrs(slog.String("request_id", id))
-	}
-	return h.Handler.Handle(ctx, r)
-}
-func (h requestIDHandler) WithAttrs(a []slog.Attr) slog.Handler {
-	return requestIDHandler{h.Handler.WithAttrs(a)}
-}
-func (h requestIDHandler) WithGroup(n string) slog.Handler {
-	return requestIDHandler{h.Handler.WithGroup(n)}
-}
-
-// accessLog logs one line per request with the route pattern, never the raw path (paths can
-// carry secrets such as webhook tokens), the query or the body.
-func (m *Main) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+// edge is every request's frame. It gives the request its id (the client's X-Request-Id, or
+// a new one), answered in X-Request-Id and carried by the request's context into every log
+// record; sets the security headers; turns a handler's panic into a logged 500 (with the
+// stack); and logs one line per request with the route pattern, never the raw path (paths can
+// carry secrets such as webhook tokens), the query or the body, counting it in the metrics.
+// A line that the logger would drop is not built.
+func (m *Main) edge(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		err := next(c)
-		if err != nil {
+		req := c.Request()
+		hdr := c.Response().Header()
+		for _, h := range securityHeaders {
+			hdr[h.name] = h.value
+		}
+		id := req.Header.Get(echo.HeaderXRequestID)
+		if id == "" {
+			id = newRequestID()
+		}
+		hdr[echo.HeaderXRequestID] = []string{id}
+		c.SetRequest(req.WithContext(withRequestID(req.Context(), id)))
+
+		if err := m.recovering(c, next); err != nil {
 			c.Error(err)
 		}
+
 		route := c.Path()
 		if route == "" {
 			route = "unmatched"
 		}
 		status := c.Response().Status
 		dur := time.Since(start)
-		m.metrics.httpRequests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
-		m.metrics.httpDuration.WithLabelValues(route).Observe(dur.Seconds())
+		m.metrics.observeHTTP(route, c.Request().Method, status, dur)
 		if route == "/healthz" || route == "/readyz" || route == "/metrics" {
 			return nil
 		}
@@ -195,11 +194,106 @@ func (m *Main) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		m.Log.Log(c.Request().Context(), level, "http request", "method", c.Request().Method, "route", route,
+		ctx := c.Request().Context()
+		if !m.Log.Enabled(ctx, level) {
+			return nil
+		}
+		m.Log.Log(ctx, level, "http request", "method", c.Request().Method, "route", route,
 			"status", status, "duration_ms", float64(dur.Microseconds())/1000, "bytes_out", c.Response().Size,
 			"remote_ip", c.RealIP())
 		return nil
 	}
+}
+
+// recovering runs the handler; a panic is logged with the stack (4 KiB of every goroutine's,
+// as Echo's Recover did) and returned as an error (a 500), except http.ErrAbortHandler, which
+// aborts the answer as net/http means it to.
+func (m *Main) recovering(c echo.Context, next echo.HandlerFunc) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if r == http.ErrAbortHandler {
+			panic(r)
+		}
+		perr, ok := r.(error)
+		if !ok {
+			perr = fmt.Errorf("%v", r)
+		}
+		stack := make([]byte, 4<<10)
+		stack = stack[:runtime.Stack(stack, true)]
+		m.Log.ErrorContext(c.Request().Context(), "handler panicked", "err", perr, "stack", string(stack))
+		err = perr
+	}()
+	return next(c)
+}
+
+// Request ids: a random prefix per process and a counter, 32 hex digits — unique, cheap (no
+// random read per request), and not a secret.
+var (
+	requestIDPrefix = func() uint64 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		return binary.BigEndian.Uint64(b[:])
+	}()
+	requestIDSeq atomic.Uint64
+)
+
+func newRequestID() string {
+	var b [32]byte
+	const digits = "0123456789abcdef"
+	p, n := requestIDPrefix, requestIDSeq.Add(1)
+	for i := 15; i >= 0; i-- {
+		b[i], b[16+i] = digits[p&15], digits[n&15]
+		p >>= 4
+		n >>= 4
+	}
+	return string(b[:])
+}
+
+type requestIDKey struct{}
+
+// requestIDCtx carries the request id: one allocation, where context.WithValue took two (the
+// context and the boxed string).
+type requestIDCtx struct {
+	context.Context
+	id string
+}
+
+func (c *requestIDCtx) Value(key any) any {
+	if _, ok := key.(requestIDKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func withRequestID(ctx context.Context, id string) context.Context {
+	return &requestIDCtx{Context: ctx, id: id}
+}
+
+// requestIDOf returns the request id carried by ctx, "" without.
+func requestIDOf(ctx context.Context) string {
+	if c, ok := ctx.Value(requestIDKey{}).(*requestIDCtx); ok {
+		return c.id
+	}
+	return ""
+}
+
+// requestIDHandler adds the request id of the context to every log record.
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := requestIDOf(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+func (h requestIDHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(a)}
+}
+func (h requestIDHandler) WithGroup(n string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(n)}
 }
 
 func (m *Main) handleHealthz(c echo.Context) error {
@@ -291,6 +385,49 @@ type metrics struct {
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
 	incidents    *prometheus.CounterVec
+	// httpSeries caches the request counter and duration histogram of each route, method and
+	// status (httpSeriesKey → *httpSeries): looking them up by label values costs a hash and
+	// allocations on every request.
+	httpSeries      sync.Map
+	httpSeriesCount atomic.Int64
+}
+
+type httpSeriesKey struct {
+	route, method string
+	status        int
+}
+
+type httpSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// maxHTTPSeries bounds the cache (methods come from clients); past it, series are looked up
+// each time.
+const maxHTTPSeries = 4096
+
+// observeHTTP counts one answered request.
+func (m *metrics) observeHTTP(route, method string, status int, d time.Duration) {
+	k := httpSeriesKey{route, method, status}
+	v, ok := m.httpSeries.Load(k)
+	if !ok {
+		s := &httpSeries{
+			requests: m.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)),
+			duration: m.httpDuration.WithLabelValues(route),
+		}
+		if m.httpSeriesCount.Load() >= maxHTTPSeries {
+			s.requests.Inc()
+			s.duration.Observe(d.Seconds())
+			return
+		}
+		var loaded bool
+		if v, loaded = m.httpSeries.LoadOrStore(k, s); !loaded {
+			m.httpSeriesCount.Add(1)
+		}
+	}
+	s := v.(*httpSeries)
+	s.requests.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 func newMetrics() *metrics {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -347,6 +348,21 @@ func TestStatusPagePublic(t *testing.T) {
 		}
 		if r := f.get(t, "/status/acme", map[string]string{"Accept-Encoding": "br;q=0, gzip"}); r.header.Get("Content-Encoding") != "gzip" {
 			t.Fatalf("br;q=0 honoured? %v", r.header)
+		}
+		// Each form is sent with its length (not chunked), and HEAD tells the same length.
+		for _, r := range []httpResult{plain, br, gz, f.get(t, "/status/acme/api/v2/summary.json", map[string]string{"Accept-Encoding": "gzip"})} {
+			if cl := r.header.Get("Content-Length"); cl != strconv.Itoa(len(r.body)) {
+				t.Fatalf("Content-Length %q for %d bytes (%s)", cl, len(r.body), r.header.Get("Content-Encoding"))
+			}
+		}
+		req, err := http.NewRequest(http.MethodHead, f.baseURL+"/status/acme", nil)
+		mustExec(t, err)
+		req.Header.Set("Accept-Encoding", "gzip")
+		head, err := f.noRedirect.Do(req)
+		mustExec(t, err)
+		head.Body.Close()
+		if head.StatusCode != 200 || head.Header.Get("Content-Length") != strconv.Itoa(len(gz.body)) || head.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("HEAD: %d %v (GET sent %d bytes)", head.StatusCode, head.Header, len(gz.body))
 		}
 	})
 

@@ -383,17 +383,19 @@ func (h *Handler) pageURL(p *models.StatusPage, base string) string {
 	return h.Store.PageURL(&models.StatusPage{Slug: p.Slug})
 }
 
+// handleAPI serves one JSON document; its cache key and render function are made once, not
+// per request.
 func (h *Handler) handleAPI(name string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		return h.serve(c, "api/"+name, "application/json", func(e *entry, base string) (*doc, error) {
-			m := newAPIModel(e.snap, h.pageURL(e.page, base), base)
-			var b bytes.Buffer
-			enc := json.NewEncoder(&b)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(m.document(name)); err != nil {
-				return nil, err
-			}
-			return newDoc(http.StatusOK, "application/json", b.Bytes()), nil
-		})
+	key := "api/" + name
+	render := func(e *entry, base string) (*doc, error) {
+		m := newAPIModel(e.snap, h.pageURL(e.page, base), base)
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(m.document(name)); err != nil {
+			return nil, err
+		}
+		return newDoc(http.StatusOK, "application/json", b.Bytes()), nil
 	}
+	return func(c echo.Context) error { return h.serve(c, key, "application/json", render) }
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,10 @@ type doc struct {
 	body, gz    []byte
 	br          []byte
 	etag        string
+	// etagHdr and typeHdr are the ETag and Content-Type header values, prepared once, and
+	// the Content-Length of each form (body, gz, br).
+	etagHdr, typeHdr      []string
+	bodyLen, gzLen, brLen []string
 	// used is set when the document is served: a refresh renders the used ones again.
 	used atomic.Bool
 }
@@ -67,9 +72,12 @@ func newDoc(status int, contentType string, body []byte) *doc {
 	d := &doc{status: status, contentType: contentType, body: body}
 	sum := sha256.Sum256(body)
 	d.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	d.etagHdr, d.typeHdr = []string{d.etag}, []string{contentType}
 	if len(body) >= 256 {
 		d.gz, d.br = compressed.get(sum, body)
 	}
+	d.bodyLen = []string{strconv.Itoa(len(d.body))}
+	d.gzLen, d.brLen = []string{strconv.Itoa(len(d.gz))}, []string{strconv.Itoa(len(d.br))}
 	return d
 }
 
@@ -291,10 +299,13 @@ func (c *cache) freshLocked(t time.Time, accountID string) bool {
 	return c.now().Before(c.staleAtLocked(t, accountID))
 }
 
+// loadFunc loads a slug's entry from the database.
+type loadFunc func(ctx context.Context, slug string) (*entry, error)
+
 // get returns the slug's entry. A fresh entry is a hit; a stale one within the grace is a hit
 // too, and starts one background load; otherwise the load runs (once for concurrent callers)
-// and the request waits for it.
-func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Context) (*entry, error)) (*entry, bool, error) {
+// and the request waits for it. A hit allocates nothing.
+func (c *cache) get(ctx context.Context, slug string, load loadFunc) (*entry, bool, error) {
 	c.mu.Lock()
 	e, ok := c.bySlug[slug]
 	if ok {
@@ -307,21 +318,7 @@ func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Cont
 		if now.Sub(staleAt) < staleGrace && !c.settingsChangedLocked(e) {
 			c.mu.Unlock()
 			if e.refreshing.CompareAndSwap(false, true) {
-				c.background(func() {
-					defer func() {
-						// A panic in a render must not end the process (no request's Recover is
-						// around this goroutine): the next reader tries again, in line.
-						if p := recover(); p != nil {
-							slog.Default().Error("status page refresh panicked", "slug", slug, "panic", fmt.Sprint(p))
-							e.refreshing.Store(false)
-						}
-					}()
-					bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
-					defer cancel()
-					if ne, err := c.reload(bctx, slug, load); err != nil || ne == e {
-						e.refreshing.Store(false) // not replaced: the next reader tries again
-					}
-				})
+				c.refresh(ctx, e, slug, load)
 			}
 			return e, true, nil
 		}
@@ -334,10 +331,31 @@ func (c *cache) get(ctx context.Context, slug string, load func(ctx context.Cont
 	return e, false, nil
 }
 
+// refresh replaces the stale entry e in the background. (Apart from get: the variables a
+// goroutine's function captures are moved to the heap where they are declared, which would
+// cost every hit an allocation.)
+func (c *cache) refresh(ctx context.Context, e *entry, slug string, load loadFunc) {
+	c.background(func() {
+		defer func() {
+			// A panic in a render must not end the process (no request's Recover is around
+			// this goroutine): the next reader tries again, in line.
+			if p := recover(); p != nil {
+				slog.Default().Error("status page refresh panicked", "slug", slug, "panic", fmt.Sprint(p))
+				e.refreshing.Store(false)
+			}
+		}()
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+		defer cancel()
+		if ne, err := c.reload(bctx, slug, load); err != nil || ne == e {
+			e.refreshing.Store(false) // not replaced: the next reader tries again
+		}
+	})
+}
+
 // reload loads the slug's entry (once for concurrent callers), renders again the documents read
 // from the one it replaces, and stores it. While the database cannot answer, the last good copy
 // is returned (a page is read hardest when things break).
-func (c *cache) reload(ctx context.Context, slug string, load func(ctx context.Context) (*entry, error)) (*entry, error) {
+func (c *cache) reload(ctx context.Context, slug string, load loadFunc) (*entry, error) {
 	v, err, _ := c.group.Do(slug, func() (any, error) {
 		c.mu.Lock()
 		old, ok := c.bySlug[slug]
@@ -348,7 +366,7 @@ func (c *cache) reload(ctx context.Context, slug string, load func(ctx context.C
 		c.mu.Unlock()
 		start := c.now()
 		c.loads.Add(1)
-		e, err := load(context.WithoutCancel(ctx))
+		e, err := load(context.WithoutCancel(ctx), slug)
 		if err != nil {
 			if ok {
 				return old, nil

@@ -77,24 +77,24 @@ func (h *Handler) handleFeed(kind string) echo.HandlerFunc {
 	if kind == "rss" {
 		ctype = "application/rss+xml; charset=utf-8"
 	}
-	return func(c echo.Context) error {
-		return h.serve(c, "feed."+kind, ctype, func(e *entry, base string) (*doc, error) {
-			f := h.feed(e, base)
-			var (
-				out string
-				err error
-			)
-			if kind == "rss" {
-				out, err = f.ToRss()
-			} else {
-				out, err = f.ToAtom()
-			}
-			if err != nil {
-				return nil, err
-			}
-			return newDoc(http.StatusOK, ctype, []byte(out)), nil
-		})
+	key := "feed." + kind
+	render := func(e *entry, base string) (*doc, error) {
+		f := h.feed(e, base)
+		var (
+			out string
+			err error
+		)
+		if kind == "rss" {
+			out, err = f.ToRss()
+		} else {
+			out, err = f.ToAtom()
+		}
+		if err != nil {
+			return nil, err
+		}
+		return newDoc(http.StatusOK, ctype, []byte(out)), nil
 	}
+	return func(c echo.Context) error { return h.serve(c, key, ctype, render) }
 }
 
 // maintenanceICS is the page's maintenance windows as iCalendar events (UTC); a window's UID

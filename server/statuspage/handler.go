@@ -7,6 +7,8 @@ package statuspage
 import (
 	"context"
 	"log/slog"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -30,6 +32,9 @@ type Handler struct {
 	once   sync.Once
 	cache  *cache
 	served atomic.Uint64
+	// ownHost is PublicURL's host name, lower-cased: never a custom host.
+	ownHost string
+	loader  loadFunc
 }
 
 // Counters reports the documents served and the page snapshots loaded (the rest were served
@@ -52,6 +57,10 @@ func (h *Handler) Register(e *echo.Echo) {
 func (h *Handler) init() {
 	h.once.Do(func() {
 		h.cache = newCache()
+		h.loader = h.load
+		if u, err := url.Parse(h.PublicURL); err == nil {
+			h.ownHost = strings.ToLower(u.Hostname())
+		}
 		if h.Hints != nil {
 			ctx := h.Context
 			if ctx == nil {

@@ -6,9 +6,10 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -25,8 +26,16 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 }).ParseFS(templateFS, "templates/*.html"))
 
 // QuietKey is set on the echo context of a request answered from the cache: the access log
-// writes it at debug level, so a thundering herd writes no info line.
+// writes it at debug level, so a thundering herd writes no info line. It is set only while the
+// log keeps info lines (markQuiet): otherwise no access line is written either way, and the
+// mark would cost every request the context's map.
 const QuietKey = "statuspage.quiet"
+
+func (h *Handler) markQuiet(c echo.Context) {
+	if h.Log == nil || h.Log.Enabled(c.Request().Context(), slog.LevelInfo) {
+		c.Set(QuietKey, true)
+	}
+}
 
 // baseKey holds the path prefix of the page's links: "" on a custom host (set by customHost).
 const baseKey = "statuspage.base"
@@ -50,8 +59,9 @@ func (h *Handler) pageRoutes(e *echo.Echo, g *echo.Group) {
 	e.Match(methods, "/status", notFound)
 	e.Match(methods, "/status/", notFound)
 	get := func(path string, fn echo.HandlerFunc) { g.Match(methods, path, fn) }
-	get("", h.handlePage)
-	get("/", h.handlePage)
+	page := h.handlePage()
+	get("", page)
+	get("/", page)
 	get("/history", h.handleHistory)
 	get("/incidents/:id", h.handleIncident)
 	get("/maintenance/:id", h.handleMaintenance)
@@ -73,59 +83,71 @@ func basePath(c echo.Context) string {
 }
 
 // customHost serves a page at the root of its custom host: the request's path is moved under
-// /status/{slug} before routing. Other hosts (the console's) pass untouched.
+// /status/{slug} before routing. Other hosts (the console's) pass untouched. Echo applies its
+// Pre middleware anew on every request, so the handler is built here once (Register) and this
+// only returns it.
 func (h *Handler) customHost(next echo.HandlerFunc) echo.HandlerFunc {
-	own := ""
-	if u, err := url.Parse(h.PublicURL); err == nil {
-		own = strings.ToLower(u.Hostname())
-	}
 	return func(c echo.Context) error {
-		r := c.Request()
-		host := strings.ToLower(r.Host)
-		if hh, _, err := net.SplitHostPort(host); err == nil {
-			host = hh
+		if h.rewriteHost(c) {
+			// Served under the page's own host: links are relative to the root.
+			c.Set(baseKey, "")
 		}
-		if host == "" || host == own || host == "localhost" || net.ParseIP(host) != nil || !strings.Contains(host, ".") {
-			return next(c)
-		}
-		slug, err := h.cache.hostSlug(r.Context(), host, h.Store.StatusPageHosts)
-		if err != nil {
-			h.Log.WarnContext(r.Context(), "status page hosts unavailable", "err", err)
-			return next(c)
-		}
-		if slug == "" {
-			return next(c)
-		}
-		p := r.URL.Path
-		if p == "/" || p == "" {
-			p = ""
-		}
-		r.URL.Path = "/status/" + slug + p
-		r.URL.RawPath = ""
-		c.Set(baseKey, "")
 		return next(c)
 	}
 }
 
-// load reads a slug's page and snapshot (an entry with no page for an unknown slug).
-func (h *Handler) load(slug string) func(ctx context.Context) (*entry, error) {
-	return func(ctx context.Context) (*entry, error) {
-		p, err := h.Store.StatusPageBySlug(ctx, slug)
-		if models.CodeOf(err) == models.ENOTFOUND {
-			return &entry{}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		snap, err := h.Store.StatusPageSnapshot(ctx, p.ID)
-		if models.CodeOf(err) == models.ENOTFOUND {
-			return &entry{}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &entry{page: &snap.Page, snap: snap, accountID: snap.Page.AccountID}, nil
+// rewriteHost moves a custom host's request under /status/{slug}; it reports whether it did.
+func (h *Handler) rewriteHost(c echo.Context) bool {
+	r := c.Request()
+	host := r.Host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		host = hh
 	}
+	if host == "" || !strings.Contains(host, ".") {
+		return false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	host = strings.ToLower(host)
+	if host == h.ownHost || host == "localhost" {
+		return false
+	}
+	slug, err := h.cache.hostSlug(r.Context(), host, h.Store.StatusPageHosts)
+	if err != nil {
+		h.Log.WarnContext(r.Context(), "status page hosts unavailable", "err", err)
+		return false
+	}
+	if slug == "" {
+		return false
+	}
+	p := r.URL.Path
+	if p == "/" || p == "" {
+		p = ""
+	}
+	r.URL.Path = "/status/" + slug + p
+	r.URL.RawPath = ""
+	return true
+}
+
+// load reads a slug's page and snapshot (an entry with no page for an unknown slug). The
+// cache gets it as h.loader, made once (a method value is allocated where it is taken).
+func (h *Handler) load(ctx context.Context, slug string) (*entry, error) {
+	p, err := h.Store.StatusPageBySlug(ctx, slug)
+	if models.CodeOf(err) == models.ENOTFOUND {
+		return &entry{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	snap, err := h.Store.StatusPageSnapshot(ctx, p.ID)
+	if models.CodeOf(err) == models.ENOTFOUND {
+		return &entry{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &entry{page: &snap.Page, snap: snap, accountID: snap.Page.AccountID}, nil
 }
 
 // entryOf finds the request's page entry (cached), checks the reader may see it, and answers
@@ -136,22 +158,24 @@ func (h *Handler) entryOf(c echo.Context) (*entry, bool, error) {
 	if _, err := models.CleanSlug(slug); err != nil {
 		return nil, false, h.answerNotFound(c)
 	}
-	e, hit, err := h.cache.get(c.Request().Context(), slug, h.load(slug))
+	e, hit, err := h.cache.get(c.Request().Context(), slug, h.loader)
 	if err != nil {
 		return nil, false, err
 	}
 	if e.page == nil {
 		if hit {
-			c.Set(QuietKey, true)
+			h.markQuiet(c)
 		}
 		return nil, false, h.answerNotFound(c)
 	}
-	q := c.Request().URL.Query()
-	if tok := q.Get("viewer"); tok != "" && e.page.Visibility == models.PagePrivate {
-		return nil, false, h.openViewerLink(c, e.page, tok)
-	}
-	if tok := q.Get("access"); tok != "" {
-		return nil, false, h.openCookieLink(c, e.page, tok)
+	if c.Request().URL.RawQuery != "" {
+		q := c.QueryParams()
+		if tok := q.Get("viewer"); tok != "" && e.page.Visibility == models.PagePrivate {
+			return nil, false, h.openViewerLink(c, e.page, tok)
+		}
+		if tok := q.Get("access"); tok != "" {
+			return nil, false, h.openCookieLink(c, e.page, tok)
+		}
 	}
 	if e.page.Visibility == models.PagePrivate {
 		ok, err := h.mayRead(c, e.page)
@@ -310,61 +334,90 @@ func answered(err error) error {
 }
 
 // serve answers a document of the request's page from the cache, rendering it on a miss.
+// The cached path allocates as little as it can: it runs thousands of times a second.
 func (h *Handler) serve(c echo.Context, key, contentType string, render func(e *entry, base string) (*doc, error)) error {
 	e, hit, err := h.entryOf(c)
 	if err != nil {
 		return answered(err)
 	}
-	base := basePath(c)
-	d, docHit, err := e.doc(base+"|"+key, func(x *entry) (*doc, error) { return render(x, base) })
-	if err != nil {
-		return err
+	// Within an entry (one slug) the links' base is "/status/{slug}", or "" on the page's
+	// custom host: those documents are kept apart.
+	if _, custom := c.Get(baseKey).(string); custom {
+		key = "\x00host|" + key
 	}
+	d, docHit := e.cached(key), true
 	if d == nil {
-		return answered(h.answerNotFound(c))
+		base := basePath(c)
+		d, docHit, err = e.doc(key, func(x *entry) (*doc, error) { return render(x, base) })
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return answered(h.answerNotFound(c))
+		}
 	}
 	if hit && docHit {
-		c.Set(QuietKey, true)
+		h.markQuiet(c)
 	}
 	h.served.Add(1)
 	return write(c, d, e.page.Visibility == models.PagePrivate, contentType)
 }
 
+// Header values of cached answers, shared by every response (never modified in place: a
+// header's slice is replaced, or appended to, which copies it).
+var (
+	hdrCachePublic  = []string{cachePublic}
+	hdrCachePrivate = []string{cachePrivate}
+	hdrVary         = []string{"Accept-Encoding"}
+	hdrCSP          = []string{csp}
+	hdrAnyOrigin    = []string{"*"}
+	hdrNoindex      = []string{"noindex"}
+	hdrBrotli       = []string{"br"}
+	hdrGzip         = []string{"gzip"}
+)
+
 // write sends a cached document: 304 when the ETag matches, else the best encoding the client
-// accepts.
+// accepts. Headers are assigned by their canonical names with prepared values (Header.Set
+// allocates a slice per call).
 func write(c echo.Context, d *doc, private bool, contentType string) error {
 	hdr := c.Response().Header()
 	if private {
-		hdr.Set("Cache-Control", cachePrivate)
+		hdr["Cache-Control"] = hdrCachePrivate
 	} else {
-		hdr.Set("Cache-Control", cachePublic)
+		hdr["Cache-Control"] = hdrCachePublic
 	}
-	hdr.Set("Vary", "Accept-Encoding")
-	hdr.Set("ETag", d.etag)
+	hdr["Vary"] = hdrVary
+	hdr["Etag"] = d.etagHdr
 	if strings.HasPrefix(contentType, "text/html") {
-		hdr.Set("Content-Security-Policy", csp)
+		hdr["Content-Security-Policy"] = hdrCSP
 	}
 	if contentType == "application/json" && !private {
 		// Browser widgets on other sites read public pages' JSON.
-		hdr.Set("Access-Control-Allow-Origin", "*")
+		hdr["Access-Control-Allow-Origin"] = hdrAnyOrigin
 	}
 	if private {
-		hdr.Set("X-Robots-Tag", "noindex")
+		hdr["X-Robots-Tag"] = hdrNoindex
 	}
 	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, d.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := d.body
-	if enc := pickEncoding(c.Request().Header.Get("Accept-Encoding"), d); enc != "" {
-		hdr.Set("Content-Encoding", enc)
-		if enc == "br" {
-			body = d.br
-		} else {
-			body = d.gz
-		}
+	// The length is known: net/http would otherwise send a body over 2 KiB chunked.
+	body, length := d.body, d.bodyLen
+	switch pickEncoding(c.Request().Header.Get("Accept-Encoding"), d) {
+	case "br":
+		hdr["Content-Encoding"] = hdrBrotli
+		body, length = d.br, d.brLen
+	case "gzip":
+		hdr["Content-Encoding"] = hdrGzip
+		body, length = d.gz, d.gzLen
+	}
+	hdr["Content-Length"] = length
+	if contentType == d.contentType {
+		hdr["Content-Type"] = d.typeHdr
+	} else {
+		hdr.Set("Content-Type", contentType)
 	}
 	if c.Request().Method == http.MethodHead {
-		hdr.Set("Content-Type", contentType)
 		c.Response().WriteHeader(d.status)
 		return nil
 	}
@@ -372,7 +425,9 @@ func write(c echo.Context, d *doc, private bool, contentType string) error {
 }
 
 func etagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
+	for header != "" {
+		var t string
+		t, header, _ = strings.Cut(header, ",")
 		t = strings.TrimSpace(t)
 		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
 			return true
@@ -386,22 +441,45 @@ func pickEncoding(accept string, d *doc) string {
 	if d.gz == nil {
 		return ""
 	}
-	ok := map[string]bool{}
-	for _, part := range strings.Split(accept, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if strings.ReplaceAll(strings.TrimSpace(params), " ", "") == "q=0" {
+	br, gz := false, false
+	for accept != "" {
+		var part string
+		part, accept, _ = strings.Cut(accept, ",")
+		name, params, _ := strings.Cut(part, ";")
+		if qZero(params) {
 			continue
 		}
-		ok[name] = true
+		switch name = strings.TrimSpace(name); {
+		case strings.EqualFold(name, "br"):
+			br = true
+		case strings.EqualFold(name, "gzip"):
+			gz = true
+		}
 	}
 	switch {
-	case ok["br"]:
+	case br:
 		return "br"
-	case ok["gzip"]:
+	case gz:
 		return "gzip"
 	}
 	return ""
+}
+
+// qZero reports whether an Accept-Encoding entry's parameters are "q=0" (spaces aside).
+func qZero(params string) bool {
+	const want = "q=0"
+	n := 0
+	for i := 0; i < len(params); i++ {
+		ch := params[i]
+		if ch == ' ' || ch == '\t' {
+			continue
+		}
+		if n == len(want) || ch != want[n] {
+			return false
+		}
+		n++
+	}
+	return n == len(want)
 }
 
 const htmlType = "text/html; charset=utf-8"
@@ -414,10 +492,13 @@ func (h *Handler) htmlDoc(name string, v *view) (*doc, error) {
 	return newDoc(http.StatusOK, htmlType, body), nil
 }
 
-func (h *Handler) handlePage(c echo.Context) error {
-	return h.serve(c, "page", htmlType, func(e *entry, base string) (*doc, error) {
+// handlePage serves the page. Its render function is made once: a function literal that
+// captures h, made in the handler, would be allocated on every request.
+func (h *Handler) handlePage() echo.HandlerFunc {
+	render := func(e *entry, base string) (*doc, error) {
 		return h.htmlDoc("page", newView(e.snap, base))
-	})
+	}
+	return func(c echo.Context) error { return h.serve(c, "page", htmlType, render) }
 }
 
 func (h *Handler) handleHistory(c echo.Context) error {

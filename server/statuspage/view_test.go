@@ -139,7 +139,7 @@ func TestCacheFreshness(t *testing.T) {
 		pending = nil
 	}
 	loads := 0
-	load := func(context.Context) (*entry, error) {
+	load := func(context.Context, string) (*entry, error) {
 		loads++
 		return &entry{page: &models.StatusPage{Name: fmt.Sprint("load ", loads)}, accountID: "acc"}, nil
 	}
@@ -203,7 +203,7 @@ func TestCacheFreshness(t *testing.T) {
 	}
 	// While loads fail, the last good copy is served (and a failed refresh lets the next reader
 	// try again); without one, the error.
-	failing := func(context.Context) (*entry, error) { loads++; return nil, errors.New("database down") }
+	failing := func(context.Context, string) (*entry, error) { loads++; return nil, errors.New("database down") }
 	now = now.Add(TTL)
 	for range 2 {
 		e, hit, err := c.get(context.Background(), "acme", failing)
@@ -232,7 +232,7 @@ func TestCacheRefreshPrerendersReadDocuments(t *testing.T) {
 	c.now = func() time.Time { return now }
 	c.background = func(f func()) { f() }
 	gen := 0
-	load := func(context.Context) (*entry, error) {
+	load := func(context.Context, string) (*entry, error) {
 		gen++
 		return &entry{page: &models.StatusPage{Name: fmt.Sprint(gen)}, accountID: "acc"}, nil
 	}
@@ -307,7 +307,7 @@ func TestCacheSettingsChangeNotServedStale(t *testing.T) {
 	var pending []func()
 	c.background = func(f func()) { pending = append(pending, f) }
 	loads, panicNext := 0, false
-	load := func(context.Context) (*entry, error) {
+	load := func(context.Context, string) (*entry, error) {
 		if panicNext {
 			panicNext = false
 			panic("render bug")
