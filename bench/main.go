@@ -118,6 +118,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.IntVar(&c.sp.rate, "sp-rate", 10000, "statuspage: requests/s offered open loop (half the page, half summary.json)")
 	fs.IntVar(&c.sp.conns, "sp-conns", 128, "statuspage: keep-alive connections at most")
 	fs.DurationVar(&c.sp.duration, "sp-duration", 20*time.Second, "statuspage: length of the open-loop phase (a change every second)")
+	fs.DurationVar(&c.sp.warmup, "sp-warmup", 3*time.Second, "statuspage: unmeasured open loop at the full rate before the measured one (0 = none)")
 	fs.DurationVar(&c.sp.closed, "sp-closed-duration", 10*time.Second, "statuspage: length of the closed-loop phase")
 	fs.IntVar(&c.sp.components, "sp-components", 12, "statuspage: components on the page (three groups)")
 	fs.BoolVar(&c.sp.workerProcess, "sp-worker-process", false, "statuspage: run the job worker and scheduler as their own process (serve with SWITCHBOARD_WORKER=false, and worker), not inside the server")
@@ -189,6 +190,7 @@ func parseFlags(args []string) (*config, error) {
 			"sp-rate":                func() { c.sp.rate = 1000 },
 			"sp-duration":            func() { c.sp.duration = 5 * time.Second },
 			"sp-closed-duration":     func() { c.sp.closed = 3 * time.Second },
+			"sp-warmup":              func() { c.sp.warmup = time.Second },
 			"oncall-people":          func() { c.oncall.people = 20 },
 			"oncall-bulk":            func() { c.oncall.bulk = 500 },
 			"oncall-pages":           func() { c.oncall.pages = 10 },

@@ -43,6 +43,8 @@ type spConfig struct {
 	duration      time.Duration
 	closed        time.Duration
 	components    int
+	// warmup is an unmeasured open loop at the full rate before the measured one (-sp-warmup).
+	warmup time.Duration
 }
 
 // The issue's figure.
@@ -88,6 +90,8 @@ type spResults struct {
 	BaselineStatementsPerSec float64    `json:"baseline_statements_per_second"`
 	ChurnStatementsPerSec    float64    `json:"churn_statements_per_second"`
 	Phases                   []*spPhase `json:"phases"`
+	// Warmup is the open loop at the full rate before the measured one: reported, not a target.
+	Warmup *spPhase `json:"warmup,omitempty"`
 	// ExtraStatements is what the open-loop phase ran beyond the baseline and the churn:
 	// statements cached requests caused (ideally 0; background noise makes it approximate).
 	ExtraStatements  float64    `json:"extra_statements"`
@@ -200,7 +204,16 @@ func spRun(ctx context.Context, cfg *config, res *spResults) error {
 	res.MissedChanges += missed
 	logf("status page: churn alone: %.1f statements/s beyond the baseline; change visible after p50 %.0f ms, max %.0f ms", res.ChurnStatementsPerSec, res.Visible.P50, res.Visible.Max)
 
-	// 4. Open loop with churn.
+	// 4. Warm-up at the full rate (not measured against the target): the server's buffers, pools
+	// and collector pacing reach the steady state the figure is about. Its answers must be 200s.
+	if o.warmup > 0 {
+		logf("status page: warm-up, open loop at %d/s for %s", o.rate, o.warmup)
+		res.Warmup = b.openLoop(ctx, o.rate, o.conns, o.warmup)
+		res.Warmup.Name = "warm-up " + res.Warmup.Name
+		logf("status page: warm-up: p50 %.2f ms, p99 %.2f ms, max %.1f ms", res.Warmup.Latency.P50, res.Warmup.Latency.P99, res.Warmup.Latency.Max)
+	}
+
+	// 5. Open loop with churn.
 	logf("status page: open loop at %d/s over %d connections for %s, a change every second", o.rate, o.conns, o.duration)
 	var ph *spPhase
 	served0, err := b.metric(ctx, "switchboard_statuspage_documents_served_total")
@@ -240,13 +253,17 @@ func spRun(ctx context.Context, cfg *config, res *spResults) error {
 	logf("status page: open loop: %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms; %.0f statements (%.0f beyond baseline and churn)",
 		ph.PerSecond, ph.Latency.P50, ph.Latency.P99, ph.Latency.Max, loadStmts, res.ExtraStatements)
 
-	// 5. Closed loop.
+	// 6. Closed loop.
 	logf("status page: closed loop over %d connections for %s", o.conns, o.closed)
 	cl := b.closedLoop(ctx, o.conns, o.closed)
 	res.Phases = append(res.Phases, cl)
 	logf("status page: closed loop: %.0f/s, p50 %.2f ms, p99 %.2f ms", cl.PerSecond, cl.Latency.P50, cl.Latency.P99)
 
-	for _, p := range res.Phases {
+	all := res.Phases
+	if res.Warmup != nil {
+		all = append([]*spPhase{res.Warmup}, all...)
+	}
+	for _, p := range all {
 		for st, n := range p.Status {
 			if st != "200" {
 				res.Failures = append(res.Failures, fmt.Sprintf("%s: %d answers %s", p.Name, n, st))
@@ -719,7 +736,11 @@ func (r *spResults) print(out io.Writer) {
 		r.Settings["rate"], r.Settings["conns"], r.Settings["duration"], r.Settings["closed_duration"], r.Settings["components"], r.Settings["worker"])
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "phase\trequests\tper s\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tstatements\tKiB/request\tstatus")
-	for _, p := range r.Phases {
+	shown := r.Phases
+	if r.Warmup != nil {
+		shown = append([]*spPhase{r.Warmup}, shown...)
+	}
+	for _, p := range shown {
 		kib := 0.0
 		if p.Requests > 0 {
 			kib = float64(p.Bytes) / float64(p.Requests) / 1024

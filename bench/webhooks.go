@@ -54,8 +54,8 @@ type whConfig struct {
 	fireDuration time.Duration
 	// outboxLimit is the server's SWITCHBOARD_OUTBOX_LIMIT: fireEvent is refused above it.
 	outboxLimit int
-	verifyEvery  int
-	phases       map[string]bool
+	verifyEvery int
+	phases      map[string]bool
 }
 
 // whEnv is one server of the webhooks scenario with its receivers and what was fired at it.
