@@ -1,5 +1,5 @@
 import { Group, Stack } from '@mantine/core';
-import type { CombinedError } from '@urql/core';
+import type { CombinedError, OperationContext } from '@urql/core';
 import type { ReactNode } from 'react';
 import { EmptyState } from './EmptyState';
 import { PageHeader } from './PageHeader';
@@ -17,6 +17,18 @@ export interface ListState {
   empty: boolean;
   /** What the list belongs to is gone ("Account not found"): this title replaces the list. */
   missing?: string | false | null;
+}
+
+/**
+ * The state of a list loaded by one plain urql query (no pages): loaded once its data came,
+ * "Retry" refetches from the network. `missing`: see ListState.
+ */
+export function queryListState(
+  [{ data, error }, refetch]: readonly [{ data?: unknown; error?: CombinedError }, (opts?: Partial<OperationContext>) => void],
+  items: readonly unknown[],
+  missing?: string | false | null,
+): ListState {
+  return { loaded: data !== undefined, error, refetch: () => refetch({ requestPolicy: 'network-only' }), missing, empty: items.length === 0 };
 }
 
 /**

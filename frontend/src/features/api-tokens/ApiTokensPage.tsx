@@ -3,7 +3,7 @@ import { IconBan, IconKey, IconPlus } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { PageHeader } from '@/components/PageHeader';
 import { RequireRole } from '@/components/RequireRole';
 import { RoleBadge } from '@/components/RoleBadge';
@@ -27,11 +27,12 @@ const statusLabel: Record<ApiTokenStatus, string> = {
 };
 
 function TokensList({ accountId }: { accountId: string }) {
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: ApiTokensQuery,
     variables: { accountId },
     context: apiTokensContext,
   });
+  const [{ data }] = query;
   const [, revoke] = useMutationWithErrors(RevokeApiTokenMutation, (d) => d.revokeApiToken, {
     failTitle: 'Could not revoke the token',
     context: apiTokensContext,
@@ -50,12 +51,7 @@ function TokensList({ accountId }: { accountId: string }) {
 
   return (
     <ListPage
-      state={{
-        loaded: data !== undefined,
-        error,
-        refetch: () => refetch({ requestPolicy: 'network-only' }),
-        empty: tokens.length === 0,
-      }}
+      state={queryListState(query, tokens)}
       what="API tokens"
       empty={{
         icon: <IconKey size={24} />,

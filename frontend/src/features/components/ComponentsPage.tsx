@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ComponentStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { confirmDanger } from '@/components/confirm';
 import type { ComponentFieldsFragment } from '@/gql/graphql';
@@ -18,11 +18,12 @@ import { groupComponents } from './group';
 
 export default function ComponentsPage() {
   const { accountId = '' } = useParams();
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: ComponentsQuery,
     variables: { accountId },
     context: componentsContext,
   });
+  const [{ data }, refetch] = query;
   const [, remove] = useMutationWithErrors(DeleteComponentMutation, (d) => d.deleteComponent, {
     failTitle: 'Could not delete the component',
     context: componentsContext,
@@ -60,13 +61,7 @@ export default function ComponentsPage() {
         title="Components"
         description="The services incidents open on. Status follows the worst open incident unless set by hand."
         actions={components.length > 0 ? newButton : null}
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          missing: !account && 'Account not found',
-          empty: components.length === 0,
-        }}
+        state={queryListState(query, components, !account && 'Account not found')}
         what="components"
         empty={{
           icon: <IconComponents size={24} />,

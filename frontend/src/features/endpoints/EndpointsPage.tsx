@@ -14,7 +14,7 @@ import {
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { ScopePicker } from '@/components/ScopePicker';
 import { confirmDanger } from '@/components/confirm';
@@ -45,7 +45,8 @@ export default function EndpointsPage() {
   const systemAdmin = useIsSystemAdmin();
   const [scope, setScope] = useScopeParam(accountId);
   const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
-  const [{ data, error }, refetch] = useQuery({ query: EndpointsQuery, variables: { scope }, context: endpointsContext });
+  const query = useQuery({ query: EndpointsQuery, variables: { scope }, context: endpointsContext });
+  const [{ data }] = query;
   const [, finishRotation] = useMutationWithErrors(FinishEndpointKeyRotationMutation, (d) => d.finishEndpointKeyRotation, {
     failTitle: 'Could not finish the rotation',
     context: endpointsContext,
@@ -127,12 +128,7 @@ export default function EndpointsPage() {
         }
         actions={endpoints.length > 0 ? newButton : null}
         filters={<ScopePicker accountId={accountId} value={scope} onChange={setScope} what="endpoints" />}
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          empty: endpoints.length === 0,
-        }}
+        state={queryListState(query, endpoints)}
         what="endpoints"
         empty={{
           icon: <IconPlugConnected size={24} />,

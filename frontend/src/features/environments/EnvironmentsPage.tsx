@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { confirmDanger } from '@/components/confirm';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
@@ -16,11 +16,12 @@ import { EnvironmentFormModal, type EditableEnvironment } from './components/Env
 
 export default function EnvironmentsPage() {
   const { accountId = '' } = useParams();
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: EnvironmentsQuery,
     variables: { accountId },
     context: environmentsContext,
   });
+  const [{ data }] = query;
   const [, deleteEnvironment] = useMutationWithErrors(DeleteEnvironmentMutation, (d) => d.deleteEnvironment, {
     failTitle: 'Could not delete the environment',
     context: environmentsContext,
@@ -64,13 +65,7 @@ export default function EnvironmentsPage() {
         title="Environments"
         description="Separate configurations within this account, such as staging and production."
         actions={environments.length > 0 ? newButton : null}
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          missing: !account && 'Account not found',
-          empty: environments.length === 0,
-        }}
+        state={queryListState(query, environments, !account && 'Account not found')}
         what="environments"
         empty={{
           icon: <IconStack2 size={24} />,

@@ -6,7 +6,7 @@ import { useQuery } from 'urql';
 import { FarmStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { FilterBar } from '@/components/FilterBar';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { LiveBadge, LiveError } from '@/components/LiveBadge';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
 import { useEnvironmentOptions } from '@/lib/options';
@@ -40,11 +40,12 @@ export default function FarmsPage() {
   const [picked, setPicked] = useState<string | null>(null);
   const envFilter = picked ?? currentEnv ?? ALL;
   const { options: envOptions } = useEnvironmentOptions(accountId);
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: FarmsQuery,
     variables: { accountId, environmentId: envFilter === ALL ? null : envFilter },
     context: farmsContext,
   });
+  const [{ data }] = query;
   const [creating, setCreating] = useState(false);
   const account = data?.account;
   const canAct = roleAtLeast(account?.myRole, 'MEMBER');
@@ -84,13 +85,7 @@ export default function FarmsPage() {
           </FilterBar>
         }
         notice={<LiveError error={liveError} />}
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          missing: !account && 'Account not found',
-          empty: farms.length === 0,
-        }}
+        state={queryListState(query, farms, !account && 'Account not found')}
         what="farms"
         empty={{
           icon: <IconServer2 size={24} />,

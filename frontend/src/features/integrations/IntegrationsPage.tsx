@@ -4,17 +4,18 @@ import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { IntegrationStateBadge, SeverityBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { roleAtLeast } from '@/lib/roles';
 import { IntegrationsQuery, integrationsContext } from './api';
 
 export default function IntegrationsPage() {
   const { accountId = '' } = useParams();
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: IntegrationsQuery,
     variables: { accountId },
     context: integrationsContext,
   });
+  const [{ data }] = query;
   const account = data?.account;
   const canManage = roleAtLeast(account?.myRole, 'ADMIN');
   const integrations = account?.awsIntegrations ?? [];
@@ -30,13 +31,7 @@ export default function IntegrationsPage() {
       title="Integrations"
       description="AWS CloudWatch alarms, delivered by SNS, open and resolve incidents on components."
       actions={integrations.length > 0 ? newButton : null}
-      state={{
-        loaded: data !== undefined,
-        error,
-        refetch: () => refetch({ requestPolicy: 'network-only' }),
-        missing: !account && 'Account not found',
-        empty: integrations.length === 0,
-      }}
+      state={queryListState(query, integrations, !account && 'Account not found')}
       what="integrations"
       empty={{
         icon: <IconBrandAws size={24} />,

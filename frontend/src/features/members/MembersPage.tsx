@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { RoleBadge } from '@/components/RoleBadge';
 import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { confirmDanger } from '@/components/confirm';
@@ -35,11 +35,12 @@ export default function MembersPage() {
   const { accountId = '' } = useParams();
   const navigate = useNavigate();
   const { user: me } = useAuth();
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: MembersQuery,
     variables: { accountId },
     context: membersContext,
   });
+  const [{ data }, refetch] = query;
   const [, updateRole] = useMutationWithErrors(UpdateMemberRoleMutation, (d) => d.updateMemberRole, {
     failTitle: 'Could not change the role',
     context: membersContext,
@@ -103,13 +104,7 @@ export default function MembersPage() {
             </Group>
           )
         }
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          missing: !account && 'Account not found',
-          empty: members.length === 0,
-        }}
+        state={queryListState(query, members, !account && 'Account not found')}
         what="members"
         empty={{ icon: <IconUsers size={24} />, title: 'No members' }}
       >

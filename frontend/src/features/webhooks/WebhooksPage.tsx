@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Card, Group, Stack, Table, Tabs, Text, Tooltip }
 import { IconPlus, IconWebhook } from '@tabler/icons-react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { PageHeader } from '@/components/PageHeader';
 import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { ScopePicker } from '@/components/ScopePicker';
@@ -21,7 +21,8 @@ export default function WebhooksPage() {
   const systemAdmin = useIsSystemAdmin();
   const [scope, setScope] = useScopeParam(accountId);
   const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
-  const [{ data, error }, refetch] = useQuery({ query: WebhooksQuery, variables: { scope }, context: webhooksContext });
+  const query = useQuery({ query: WebhooksQuery, variables: { scope }, context: webhooksContext });
+  const [{ data }] = query;
   const [, remove] = useMutationWithErrors(DeleteWebhookMutation, (d) => d.deleteWebhook, {
     failTitle: 'Could not delete the webhook',
     context: webhooksContext,
@@ -45,12 +46,7 @@ export default function WebhooksPage() {
 
   const list = (
     <ListPage
-      state={{
-        loaded: data !== undefined,
-        error,
-        refetch: () => refetch({ requestPolicy: 'network-only' }),
-        empty: webhooks.length === 0,
-      }}
+      state={queryListState(query, webhooks)}
       what="webhooks"
       empty={{
         icon: <IconWebhook size={24} />,

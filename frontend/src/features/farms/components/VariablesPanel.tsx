@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
 import { FormModal } from '@/components/FormModal';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { confirmDanger } from '@/components/confirm';
 import type { Scope, VariableFieldsFragment } from '@/gql/graphql';
@@ -127,11 +127,12 @@ export function VariablesPanel({
   canManage: boolean;
   label: string;
 }) {
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: VariablesQuery,
     variables: { scope },
     context: variablesContext,
   });
+  const [{ data }] = query;
   const [, remove] = useMutationWithErrors(DeleteVariableMutation, (d) => d.deleteVariable, {
     failTitle: 'Could not delete the variable',
     context: variablesContext,
@@ -159,12 +160,7 @@ export function VariablesPanel({
     <>
       <ListPage
         actions={add}
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          empty: vars.length === 0,
-        }}
+        state={queryListState(query, vars)}
         what="variables"
         empty={{
           icon: <IconVariable size={24} />,
