@@ -13,13 +13,14 @@ export function ClearFiltersButton({ onClear, variant = 'subtle' }: { onClear: (
 
 /**
  * A list's filter bar: its controls in a wrapping row (a search landmark named `label`), then
- * "Clear filters" while any filter is set.
+ * "Clear filters" while any filter is set (none without `onClear`: filters that always have a
+ * value, like the environment shown).
  */
-export function FilterBar({ label, active, onClear, children }: { label: string; active: boolean; onClear: () => void; children: ReactNode }) {
+export function FilterBar({ label, active = false, onClear, children }: { label: string; active?: boolean; onClear?: () => void; children: ReactNode }) {
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label={label}>
       {children}
-      {active && <ClearFiltersButton onClear={onClear} />}
+      {active && onClear && <ClearFiltersButton onClear={onClear} />}
     </Group>
   );
 }

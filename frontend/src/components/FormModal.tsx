@@ -15,42 +15,40 @@ function firstInvalid(root: HTMLElement | null): HTMLElement | null {
 }
 
 /** Moves focus to the first field marked invalid inside `root`. Call after the errors rendered. */
-export function focusFirstInvalid(root: HTMLElement | null) {
+function focusFirstInvalid(root: HTMLElement | null) {
   firstInvalid(root)?.focus();
-}
-
-/**
- * A form's `onSubmitCapture`: after a submit, focus moves to the first field marked invalid —
- * at once for the form's own validation, or when the server's field errors arrive (watched for
- * 15 s). Forms built on FormModal have this already.
- */
-export function focusInvalidAfterSubmit(e: { currentTarget: HTMLFormElement }) {
-  const form = e.currentTarget;
-  const focus = () => {
-    const el = firstInvalid(form);
-    el?.focus();
-    return Boolean(el);
-  };
-  window.setTimeout(() => {
-    if (focus() || typeof MutationObserver === 'undefined') return;
-    const watch = new MutationObserver(() => {
-      if (focus()) watch.disconnect();
-    });
-    watch.observe(form, { attributes: true, attributeFilter: ['aria-invalid', 'data-invalid'], subtree: true });
-    window.setTimeout(() => watch.disconnect(), 15_000);
-  }, 0);
 }
 
 /**
  * Returns a function that asks for focus on the first invalid field of `ref` once the errors set
  * in the same update have rendered (an effect, so it runs after React committed them).
  */
-export function useFocusFirstInvalid(ref: RefObject<HTMLElement | null>): () => void {
+function useFocusFirstInvalid(ref: RefObject<HTMLElement | null>): () => void {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (tick > 0) focusFirstInvalid(ref.current);
   }, [tick, ref]);
   return useCallback(() => setTick((t) => t + 1), []);
+}
+
+/**
+ * The console's one way to move focus to the first invalid field of a form: `ref` goes on the
+ * form, `focusInvalid` is called where errors were set (a Mantine form's validation failure), and
+ * `afterSubmit(handler)` wraps a submit handler so that focus moves once it returned and the
+ * errors it set (the API's field errors) rendered. FormModal has it built in.
+ */
+export function useInvalidFocus<E extends HTMLElement = HTMLFormElement>() {
+  const ref = useRef<E>(null);
+  const focusInvalid = useFocusFirstInvalid(ref);
+  const afterSubmit = useCallback(
+    <A extends unknown[]>(handler: (...args: A) => unknown) =>
+      async (...args: A) => {
+        await handler(...args);
+        focusInvalid();
+      },
+    [focusInvalid],
+  );
+  return { ref, focusInvalid, afterSubmit };
 }
 
 /**
@@ -93,8 +91,7 @@ export function FormModal<V extends Record<string, unknown>>({
   children: ReactNode;
 }) {
   const [general, setGeneral] = useState<string[]>([]);
-  const ref = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus();
 
   useEffect(() => {
     if (opened) {

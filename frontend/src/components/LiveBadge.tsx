@@ -1,6 +1,7 @@
-import { Badge, Tooltip } from '@mantine/core';
+import { Alert, Badge, Tooltip } from '@mantine/core';
 import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useLiveStatus } from '@/lib/graphql/provider';
+import { describeError } from '@/lib/notify';
 
 /** Whether a page's live subscription is connected. */
 export function LiveBadge({ failed, hint = 'Changes appear here as they happen' }: { failed?: boolean; hint?: string }) {
@@ -19,5 +20,15 @@ export function LiveBadge({ failed, hint = 'Changes appear here as they happen' 
         {live ? 'Live' : 'Connecting'}
       </Badge>
     </Tooltip>
+  );
+}
+
+/** A list's notice that its live subscription failed (nothing while it runs). */
+export function LiveError({ error }: { error: Error | null | undefined }) {
+  if (!error) return null;
+  return (
+    <Alert color="red" variant="light" role="alert">
+      Live updates stopped: {describeError(error)}. Reload the page to try again.
+    </Alert>
   );
 }

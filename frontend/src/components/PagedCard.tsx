@@ -10,15 +10,19 @@ export interface Pager {
 }
 
 /**
- * The list pages' card: the list (or its loading, empty and error states) in a bordered card,
- * then the error of the last "Load more" and the "Load more" button while older pages remain.
+ * The list pages' card: the list (or its loading, empty and error states) in a bordered card
+ * (`bare`: the list brings its own cards), then the error of the last "Load more" and the "Load more" button while older pages remain.
  */
-export function PagedCard({ pager, what, children }: { pager: Pager; what: string; children: ReactNode }) {
+export function PagedCard({ pager, what, bare, children }: { pager: Pager; what: string; bare?: boolean; children: ReactNode }) {
   return (
     <>
-      <Card withBorder padding={0} radius="md">
-        <Card.Section p="md">{children}</Card.Section>
-      </Card>
+      {bare ? (
+        children
+      ) : (
+        <Card withBorder padding={0} radius="md">
+          <Card.Section p="md">{children}</Card.Section>
+        </Card>
+      )}
       {pager.loadMoreError && (
         <Alert color="red" variant="light" role="alert">
           Could not load more {what}: {pager.loadMoreError.message}

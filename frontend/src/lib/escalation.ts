@@ -20,9 +20,7 @@ export const SetEscalationPolicyMutation = graphql(`
         }
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

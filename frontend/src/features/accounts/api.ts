@@ -19,9 +19,7 @@ export const CreateAccountMutation = graphql(`
         myRole
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -36,9 +34,7 @@ export const UpdateAccountMutation = graphql(`
         myRole
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

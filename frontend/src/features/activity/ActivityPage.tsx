@@ -1,13 +1,12 @@
-import { Alert, Anchor, Badge, Code, Group, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Code, Group, Table, Text } from '@mantine/core';
 import { IconActivity } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { DateTime } from '@/components/DateTime';
 import { ClearFiltersButton } from '@/components/FilterBar';
 import { ListPage } from '@/components/ListPage';
-import { LiveBadge } from '@/components/LiveBadge';
+import { LiveBadge, LiveError } from '@/components/LiveBadge';
 import { RequireRole } from '@/components/RequireRole';
-import { describeError } from '@/lib/notify';
 import { useUrlFilter } from '@/lib/url-filter';
 import { ActivityFilters } from './ActivityFilters';
 import { activityFilterActive, NO_ACTIVITY_FILTER, parseActivityFilter, toAuditFilter, writeActivityFilter } from './filters';
@@ -32,13 +31,7 @@ function ActivityLog({ accountId }: { accountId: string }) {
       description="Every change made in this account, incident actions and sign-ins: by people, API tokens and the system. Newest first."
       actions={<LiveBadge failed={Boolean(feed.liveError)} hint="New activity appears here as it happens" />}
       filters={<ActivityFilters value={state} onChange={setState} />}
-      notice={
-        feed.liveError && (
-          <Alert color="red" variant="light" role="alert">
-            Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
-          </Alert>
-        )
-      }
+      notice={<LiveError error={feed.liveError} />}
       state={{ loaded: feed.loaded, error: feed.error, refetch: feed.refetch, empty: feed.entries.length === 0 }}
       pager={feed}
       what="activity"

@@ -1,32 +1,19 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Card,
-  Code,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from '@mantine/core';
-import { IconKey, IconPlus, IconBan } from '@tabler/icons-react';
+import { Badge, Button, Code, Stack, Table, Text } from '@mantine/core';
+import { IconBan, IconKey, IconPlus } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
-import { EmptyState } from '@/components/EmptyState';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { PageHeader } from '@/components/PageHeader';
-import { QueryError } from '@/components/QueryError';
 import { RequireRole } from '@/components/RequireRole';
 import { RoleBadge } from '@/components/RoleBadge';
-import { TableSkeleton } from '@/components/TableSkeleton';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { confirmDanger } from '@/components/confirm';
 import type { ApiTokenStatus } from '@/gql/graphql';
 import { useAccountRole } from '@/lib/account-role';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { roleAtLeast } from '@/lib/roles';
 import { ApiTokensQuery, RevokeApiTokenMutation, apiTokensContext } from './api';
-
 const statusColor: Record<ApiTokenStatus, string> = {
   ACTIVE: 'teal',
   EXPIRED: 'orange',
@@ -39,15 +26,18 @@ const statusLabel: Record<ApiTokenStatus, string> = {
   REVOKED: 'Revoked',
 };
 
-function TokensTable({ accountId }: { accountId: string }) {
-  const [{ data, fetching, error }, refetch] = useQuery({
+function TokensList({ accountId }: { accountId: string }) {
+  const query = useQuery({
     query: ApiTokensQuery,
     variables: { accountId },
     context: apiTokensContext,
   });
-  const [, revoke] = useMutation(RevokeApiTokenMutation);
+  const [{ data }] = query;
+  const [, revoke] = useMutationWithErrors(RevokeApiTokenMutation, (d) => d.revokeApiToken, {
+    failTitle: 'Could not revoke the token',
+    context: apiTokensContext,
+  });
   const tokens = data?.account?.apiTokens ?? [];
-  const newPath = `/accounts/${accountId}/api-tokens/new`;
 
   async function onRevoke(id: string, name: string) {
     const ok = await confirmDanger({
@@ -56,110 +46,91 @@ function TokensTable({ accountId }: { accountId: string }) {
       confirmLabel: 'Revoke token',
     });
     if (!ok) return;
-    const result = await revoke({ input: { id } }, apiTokensContext);
-    if (result.error) {
-      notifyError(result.error, 'Could not revoke the token');
-      return;
-    }
-    const errors = result.data?.revokeApiToken.errors ?? [];
-    if (errors.length > 0) {
-      notifyError(errors.map((e) => e.message).join('\n'), 'Could not revoke the token');
-      return;
-    }
-    notifySuccess(`Revoked ${name}.`);
+    await revoke({ input: { id } }, { success: `Revoked ${name}.`, notifyUserErrors: true });
   }
 
-  if (error && !data) {
-    return <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  }
-  if (fetching && !data) return <TableSkeleton label="Loading API tokens" />;
-  if (tokens.length === 0) {
-    return (
-      <EmptyState
-        icon={<IconKey size={24} />}
-        title="No API tokens yet"
-        action={
-          <Button component={Link} to={newPath} leftSection={<IconPlus size={16} />}>
-            New token
-          </Button>
-        }
-      >
-        Create a token for each script or service that calls the API, so you can revoke one
-        without breaking the others.
-      </EmptyState>
-    );
-  }
   return (
-    <Table.ScrollContainer minWidth={860}>
-      <Table verticalSpacing="sm" highlightOnHover aria-label="API tokens">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Token</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th w={50}>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tokens.map((t) => (
-            <Table.Tr key={t.id} data-status={t.status} opacity={t.status === 'ACTIVE' ? 1 : 0.7}>
-              <Table.Td>
-                <Text fw={500} size="sm">
-                  {t.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code>{t.prefix}…</Code>
-              </Table.Td>
-              <Table.Td>
-                <RoleBadge role={t.role} />
-              </Table.Td>
-              <Table.Td>
-                <Badge color={statusColor[t.status]} variant="dot">
-                  {statusLabel[t.status]}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={0}>
-                  <DateTime value={t.createdAt} size="sm" />
-                  {t.createdBy && (
-                    <Text size="xs" c="dimmed">
-                      by {t.createdBy.name || t.createdBy.email}
-                    </Text>
-                  )}
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <DateTime value={t.expiresAt} empty="Never" size="sm" />
-              </Table.Td>
-              <Table.Td>
-                <DateTime value={t.lastUsedAt} empty="Never" size="sm" />
-              </Table.Td>
-              <Table.Td>
-                {t.status === 'ACTIVE' && (
-                  <Tooltip label="Revoke">
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={`Revoke ${t.name}`}
-                      onClick={() => onRevoke(t.id, t.name)}
-                    >
-                      <IconBan size={18} />
-                    </ActionIcon>
-                  </Tooltip>
-                )}
-              </Table.Td>
+    <ListPage
+      state={queryListState(query, tokens)}
+      what="API tokens"
+      empty={{
+        icon: <IconKey size={24} />,
+        title: 'No API tokens yet',
+        body: 'Create a token for each script or service that calls the API, so you can revoke one without breaking the others.',
+        action: <NewTokenButton accountId={accountId} />,
+      }}
+    >
+      <Table.ScrollContainer minWidth={860}>
+        <Table verticalSpacing="sm" highlightOnHover aria-label="API tokens">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Token</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <RowActionsHeader w={50} />
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {tokens.map((t) => (
+              <Table.Tr key={t.id} data-status={t.status} opacity={t.status === 'ACTIVE' ? 1 : 0.7}>
+                <Table.Td>
+                  <Text fw={500} size="sm">
+                    {t.name}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Code>{t.prefix}…</Code>
+                </Table.Td>
+                <Table.Td>
+                  <RoleBadge role={t.role} />
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={statusColor[t.status]} variant="dot">
+                    {statusLabel[t.status]}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={0}>
+                    <DateTime value={t.createdAt} size="sm" />
+                    {t.createdBy && (
+                      <Text size="xs" c="dimmed">
+                        by {t.createdBy.name || t.createdBy.email}
+                      </Text>
+                    )}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={t.expiresAt} empty="Never" size="sm" />
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={t.lastUsedAt} empty="Never" size="sm" />
+                </Table.Td>
+                <Table.Td>
+                  {t.status === 'ACTIVE' && (
+                    <RowActions
+                      name={t.name}
+                      actions={[{ label: 'Revoke', name: `Revoke ${t.name}`, icon: IconBan, danger: true, onClick: () => onRevoke(t.id, t.name) }]}
+                    />
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </ListPage>
+  );
+}
+
+function NewTokenButton({ accountId }: { accountId: string }) {
+  return (
+    <Button component={Link} to={`/accounts/${accountId}/api-tokens/new`} leftSection={<IconPlus size={16} />}>
+      New token
+    </Button>
   );
 }
 
@@ -171,24 +142,10 @@ export default function ApiTokensPage() {
       <PageHeader
         title="API tokens"
         description="Credentials for scripts and services. Each token acts with its role in this account."
-        actions={
-          roleAtLeast(role, 'ADMIN') && (
-            <Button
-              component={Link}
-              to={`/accounts/${accountId}/api-tokens/new`}
-              leftSection={<IconPlus size={16} />}
-            >
-              New token
-            </Button>
-          )
-        }
+        actions={roleAtLeast(role, 'ADMIN') && <NewTokenButton accountId={accountId} />}
       />
       <RequireRole accountId={accountId} role="ADMIN">
-        <Card withBorder padding={0} radius="md">
-          <Card.Section p="md">
-            <TokensTable accountId={accountId} />
-          </Card.Section>
-        </Card>
+        <TokensList accountId={accountId} />
       </RequireRole>
     </>
   );

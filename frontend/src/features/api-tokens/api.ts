@@ -40,9 +40,7 @@ export const CreateApiTokenMutation = graphql(`
       }
       secret
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -57,9 +55,7 @@ export const RevokeApiTokenMutation = graphql(`
         revokedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

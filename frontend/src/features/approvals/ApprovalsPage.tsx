@@ -1,22 +1,26 @@
-import { Alert, Anchor, Button, Group, MultiSelect, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, MultiSelect, Select, Table, Text, Tooltip } from '@mantine/core';
 import { IconGavel } from '@tabler/icons-react';
 import { useEffect, useMemo } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useSubscription } from 'urql';
 import { ApprovalStatusBadge, APPROVAL_STATUS, options } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
-import { EmptyState } from '@/components/EmptyState';
-import { LiveBadge } from '@/components/LiveBadge';
-import { PageHeader } from '@/components/PageHeader';
-import { QueryError } from '@/components/QueryError';
-import { TableSkeleton } from '@/components/TableSkeleton';
-import { PagedCard } from '@/components/PagedCard';
+import { ClearFiltersButton, FilterBar } from '@/components/FilterBar';
+import { ListPage } from '@/components/ListPage';
+import { LiveBadge, LiveError } from '@/components/LiveBadge';
 import type { ApprovalStatus } from '@/gql/graphql';
-import { describeError } from '@/lib/notify';
 import { useFarmOptions } from '@/lib/options';
 import { useCursorList } from '@/lib/pagination';
+import { useUrlFilter } from '@/lib/url-filter';
 import { ApprovalFarmChangedSubscription, ApprovalRequestsQuery, approvalsContext } from './api';
-import { approvalFilterToParams, operationLabel, parseApprovalFilter, toApprovalFilter, type ApprovalFilterState } from './filters';
+import {
+  approvalFilterActive,
+  NO_APPROVAL_FILTER,
+  operationLabel,
+  parseApprovalFilter,
+  toApprovalFilter,
+  writeApprovalFilter,
+} from './filters';
 
 export const PAGE_SIZE = 25;
 
@@ -41,10 +45,7 @@ function who(by: string, at: string | null | undefined, empty = '—') {
 export default function ApprovalsPage() {
   const { accountId = '' } = useParams();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const paramKey = params.toString();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const state = useMemo(() => parseApprovalFilter(params), [paramKey]);
+  const [state, setState] = useUrlFilter(parseApprovalFilter, writeApprovalFilter);
   const filter = useMemo(() => toApprovalFilter(state), [state]);
   const variables = useMemo(() => ({ accountId, filter, first: PAGE_SIZE }), [accountId, filter]);
   const list = useCursorList({
@@ -65,24 +66,58 @@ export default function ApprovalsPage() {
     if (live.data) refetch();
   }, [live.data, refetch]);
 
-  const setState = (next: ApprovalFilterState) => setParams(approvalFilterToParams(next), { replace: true });
   const base = `/accounts/${accountId}`;
-  const filtered = Boolean(state.farmId || state.statuses.length);
+  const filtered = approvalFilterActive(state);
 
-  let body;
-  if (list.error && !list.loaded) body = <QueryError error={list.error} onRetry={list.refetch} />;
-  else if (!list.loaded) body = <TableSkeleton label="Loading approval requests" rows={6} />;
-  else if (list.data?.account === null) body = <EmptyState title="Account not found" />;
-  else if (list.nodes.length === 0) {
-    body = (
-      <EmptyState icon={<IconGavel size={24} />} title={filtered ? 'No approval requests match' : 'No approval requests yet'}>
-        {filtered
+  return (
+    <ListPage
+      title="Approvals"
+      description="Requests to approval endpoints before farms launch for the first time or terminate, newest first."
+      actions={<LiveBadge failed={Boolean(live.error)} hint="New requests and decisions appear without reloading" />}
+      filters={
+        <FilterBar label="Filter approval requests" active={filtered} onClear={() => setState(NO_APPROVAL_FILTER)}>
+          <Select
+            label="Farm"
+            placeholder="All farms"
+            data={farmOptions}
+            value={state.farmId}
+            onChange={(v) => setState({ ...state, farmId: v })}
+            clearable
+            searchable
+            w={260}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <MultiSelect
+            label="Status"
+            placeholder={state.statuses.length ? undefined : 'Any status'}
+            data={options(APPROVAL_STATUS)}
+            value={state.statuses}
+            onChange={(v) => setState({ ...state, statuses: v as ApprovalStatus[] })}
+            clearable
+            w={320}
+            comboboxProps={{ withinPortal: true }}
+          />
+        </FilterBar>
+      }
+      notice={<LiveError error={live.error} />}
+      state={{
+        loaded: list.loaded,
+        error: list.error,
+        refetch: list.refetch,
+        missing: list.data?.account === null && 'Account not found',
+        empty: list.nodes.length === 0,
+      }}
+      pager={list}
+      what="approval requests"
+      empty={{
+        icon: <IconGavel size={24} />,
+        title: filtered ? 'No approval requests match' : 'No approval requests yet',
+        body: filtered
           ? 'Try other filters.'
-          : 'When an environment requires approval, launching or terminating its farms asks the approval endpoint first. Each request is listed here.'}
-      </EmptyState>
-    );
-  } else {
-    body = (
+          : 'When an environment requires approval, launching or terminating its farms asks the approval endpoint first. Each request is listed here.',
+        action: filtered && <ClearFiltersButton variant="light" onClear={() => setState(NO_APPROVAL_FILTER)} />,
+      }}
+    >
       <Table.ScrollContainer minWidth={1080}>
         <Table verticalSpacing="sm" highlightOnHover aria-label="Approval requests" data-testid="approvals-table">
           <Table.Thead>
@@ -156,54 +191,6 @@ export default function ApprovalsPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-    );
-  }
-
-  return (
-    <>
-      <PageHeader
-        title="Approvals"
-        description="Requests to approval endpoints before farms launch for the first time or terminate, newest first."
-        actions={<LiveBadge failed={Boolean(live.error)} hint="New requests and decisions appear without reloading" />}
-      />
-      <Stack gap="md">
-        <Group gap="sm" align="flex-end">
-          <Select
-            label="Farm"
-            placeholder="All farms"
-            data={farmOptions}
-            value={state.farmId}
-            onChange={(v) => setState({ ...state, farmId: v })}
-            clearable
-            searchable
-            w={260}
-            comboboxProps={{ withinPortal: true }}
-          />
-          <MultiSelect
-            label="Status"
-            placeholder={state.statuses.length ? undefined : 'Any status'}
-            data={options(APPROVAL_STATUS)}
-            value={state.statuses}
-            onChange={(v) => setState({ ...state, statuses: v as ApprovalStatus[] })}
-            clearable
-            w={320}
-            comboboxProps={{ withinPortal: true }}
-          />
-          {filtered && (
-            <Button variant="subtle" onClick={() => setState({ farmId: null, statuses: [] })}>
-              Clear filters
-            </Button>
-          )}
-        </Group>
-        {live.error && (
-          <Alert color="red" variant="light" role="alert">
-            Live updates stopped: {describeError(live.error)}. Reload the page to try again.
-          </Alert>
-        )}
-        <PagedCard pager={list} what="requests">
-          {body}
-        </PagedCard>
-      </Stack>
-    </>
+    </ListPage>
   );
 }

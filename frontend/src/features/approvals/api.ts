@@ -109,9 +109,7 @@ export const CancelApprovalRequestMutation = graphql(`
         ...ApprovalListFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -107,6 +107,37 @@ describe('approvals history', () => {
     expect(approvalFilterToParams(s).toString()).toBe('farm=f1&status=denied');
     expect(toApprovalFilter({ farmId: null, statuses: [] })).toEqual({});
   });
+
+  it('writes the filter bar to the URL, keeps other parameters, and clears from the bar or the empty state', async () => {
+    const user = userEvent.setup();
+    const mock = createMockClient({
+      FarmOptions: () => ({
+        account: { id: 'acc1', farms: [{ id: 'f1', name: 'payments-prod', environment: { id: 'env1', name: 'production' } }] },
+      }),
+      ApprovalRequests: ({ filter }) => page((filter as { statuses?: string[] }).statuses ? [] : [req('a1')]),
+    });
+    const { router } = renderRoute(<ApprovalsPage />, {
+      client: mock.client,
+      path: '/accounts/:accountId/approvals',
+      url: '/accounts/acc1/approvals?x=1',
+    });
+    await screen.findByRole('table', { name: 'Approval requests' });
+    const bar = screen.getByRole('search', { name: 'Filter approval requests' });
+    expect(within(bar).queryByRole('button', { name: 'Clear filters' })).not.toBeInTheDocument();
+
+    await user.click(within(bar).getByRole('textbox', { name: 'Status' }));
+    await user.click(await screen.findByRole('option', { name: 'Expired' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?x=1&status=expired'));
+    expect(mock.callsTo('ApprovalRequests').at(-1)?.variables.filter).toEqual({ statuses: ['EXPIRED'] });
+    // Nothing matches: the empty state says so and offers to clear.
+    expect(await screen.findByText('No approval requests match')).toBeInTheDocument();
+    const clears = screen.getAllByRole('button', { name: 'Clear filters' });
+    expect(clears).toHaveLength(2);
+    await user.click(clears[1]);
+    await waitFor(() => expect(router.state.location.search).toBe('?x=1'));
+    expect(await screen.findByRole('table', { name: 'Approval requests' })).toBeInTheDocument();
+    expect(within(bar).queryByRole('button', { name: 'Clear filters' })).not.toBeInTheDocument();
+  });
 });
 
 const detail = (over: Record<string, unknown> = {}) => ({

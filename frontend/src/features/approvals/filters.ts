@@ -17,12 +17,23 @@ export function parseApprovalFilter(p: URLSearchParams): ApprovalFilterState {
   };
 }
 
-export function approvalFilterToParams(f: ApprovalFilterState): URLSearchParams {
-  const p = new URLSearchParams();
+export const NO_APPROVAL_FILTER: ApprovalFilterState = { farmId: null, statuses: [] };
+
+export function approvalFilterActive(f: ApprovalFilterState): boolean {
+  return Boolean(f.farmId || f.statuses.length);
+}
+
+/** Writes the filter into a copy of `base`, keeping its other parameters. */
+export function writeApprovalFilter(base: URLSearchParams, f: ApprovalFilterState): URLSearchParams {
+  const p = new URLSearchParams(base);
+  p.delete('farm');
+  p.delete('status');
   if (f.farmId) p.set('farm', f.farmId);
   if (f.statuses.length) p.set('status', f.statuses.join(',').toLowerCase());
   return p;
 }
+
+export const approvalFilterToParams = (f: ApprovalFilterState) => writeApprovalFilter(new URLSearchParams(), f);
 
 export function toApprovalFilter(f: ApprovalFilterState): ApprovalFilter {
   const out: ApprovalFilter = {};

@@ -12,7 +12,7 @@ import { ROLE_LABELS } from '@/lib/roles';
 import { AuthLayout } from './components/AuthLayout';
 import { NewPasswordFields } from './components/NewPasswordFields';
 import { validatePassword, validatePasswordConfirmation, validateRequired } from './validation';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 interface Values {
   name: string;
@@ -59,6 +59,7 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
       confirmPassword: validatePasswordConfirmation,
     },
   });
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
 
   useEffect(() => {
     let cancelled = false;
@@ -127,7 +128,8 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
     );
   }
 
-  const submit = form.onSubmit(async (values) => {
+
+  const submit = form.onSubmit(afterSubmit(async (values) => {
     setGeneral([]);
     try {
       const out = await acceptInvitation(token, { name: values.name.trim(), password: values.password }, fetchImpl);
@@ -142,11 +144,11 @@ export default function InvitePage({ fetchImpl }: { fetchImpl?: typeof fetch }) 
     } catch (err) {
       fail(err);
     }
-  });
+  }), focusInvalid);
 
   return (
     <AuthLayout title={`Join ${view.accountName}`} subtitle={subtitle}>
-      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput label="Email" value={view.email} readOnly disabled />

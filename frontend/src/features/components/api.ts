@@ -39,9 +39,7 @@ export const CreateComponentMutation = graphql(`
         ...ComponentFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -54,9 +52,7 @@ export const UpdateComponentMutation = graphql(`
         ...ComponentFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -67,9 +63,7 @@ export const DeleteComponentMutation = graphql(`
     deleteComponent(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -82,9 +76,7 @@ export const SetComponentSlackChannelMutation = graphql(`
         ...ComponentFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -121,9 +113,7 @@ export const SetComponentAutoPublishMutation = graphql(`
         autoPublishAfterMinutes
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

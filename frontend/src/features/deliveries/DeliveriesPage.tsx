@@ -1,20 +1,16 @@
-import { Alert, Badge, Button, Drawer, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Drawer, Group, Table, Text, Tooltip } from '@mantine/core';
 import { IconMailForward, IconRepeat } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DeliveryStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
-import { EmptyState } from '@/components/EmptyState';
-import { LiveBadge } from '@/components/LiveBadge';
-import { PageHeader } from '@/components/PageHeader';
+import { ClearFiltersButton } from '@/components/FilterBar';
+import { ListPage } from '@/components/ListPage';
+import { LiveBadge, LiveError } from '@/components/LiveBadge';
 import { ScopePicker } from '@/components/ScopePicker';
-import { QueryError } from '@/components/QueryError';
 import { RequireRole } from '@/components/RequireRole';
-import { TableSkeleton } from '@/components/TableSkeleton';
-import { PagedCard } from '@/components/PagedCard';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
-import { describeError } from '@/lib/notify';
 import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import { useUrlFilter } from '@/lib/url-filter';
 import { DeliveryFilterOptionsQuery, SystemDeliveryFilterOptionsQuery } from './api';
@@ -23,7 +19,7 @@ import { DeliveryDetail } from './components/DeliveryDetail';
 import { DeliveryFilters } from './components/DeliveryFilters';
 import { RetentionControl } from './components/RetentionControl';
 import { RetryFailedModal } from './components/RetryFailedModal';
-import { deliveryFilterActive, parseDeliveryFilter, toDeliveryFilter, webhookGone, writeDeliveryFilter } from './filters';
+import { deliveryFilterActive, NO_DELIVERY_FILTER, parseDeliveryFilter, toDeliveryFilter, webhookGone, writeDeliveryFilter } from './filters';
 import { useDeliveryFeed } from './use-delivery-feed';
 
 type Option = { value: string; label: string };
@@ -81,115 +77,34 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
 
   const openSeq = feed.lastChangedId === openId ? feed.liveSeq : 0;
 
-  let body;
-  if (feed.error && !feed.loaded) body = <QueryError error={feed.error} onRetry={feed.refetch} />;
-  else if (!feed.loaded) body = <TableSkeleton label="Loading deliveries" rows={6} />;
-  else if (feed.deliveries.length === 0) {
-    body = (
-      <EmptyState icon={<IconMailForward size={24} />} title="No deliveries match">
-        {system
-          ? 'Deliveries of system webhooks (for events of every account) and test events to system endpoints appear here.'
-          : 'Each event sent to an endpoint by a webhook is a delivery. They appear here as they are queued.'}
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <Table.ScrollContainer minWidth={1000}>
-        <Table verticalSpacing="xs" highlightOnHover aria-label="Deliveries" data-testid="deliveries-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={130}>Status</Table.Th>
-              <Table.Th>Event</Table.Th>
-              <Table.Th>Endpoint</Table.Th>
-              <Table.Th>Webhook</Table.Th>
-              <Table.Th w={90}>Attempts</Table.Th>
-              <Table.Th w={70}>Code</Table.Th>
-              <Table.Th w={120}>Queued</Table.Th>
-              <Table.Th w={120}>Next try</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {feed.deliveries.map((d) => {
-              const isNew = feed.liveNew.has(d.id);
-              return (
-                <Table.Tr
-                  key={d.id}
-                  data-delivery-id={d.id}
-                  data-live={isNew || undefined}
-                  data-status={d.status}
-                  onClick={() => open(d.id)}
-                  style={{ cursor: 'pointer' }}
-                  bg={d.id === openId ? 'var(--mantine-color-indigo-light)' : isNew ? 'var(--mantine-color-teal-light)' : undefined}
-                >
-                  <Table.Td>
-                    <DeliveryStatusBadge value={d.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <Text
-                        component="button"
-                        type="button"
-                        size="sm"
-                        ff="monospace"
-                        c="indigo"
-                        style={{ background: 'none', border: 0, padding: 0, cursor: 'pointer' }}
-                        onClick={(e: React.MouseEvent) => {
-                          e.stopPropagation();
-                          open(d.id);
-                        }}
-                        aria-label={`Open delivery of ${d.eventName} to ${d.endpoint?.name ?? 'endpoint'}`}
-                      >
-                        {d.eventName}
-                      </Text>
-                      {isNew && (
-                        <Badge size="xs" color="teal">
-                          New
-                        </Badge>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Tooltip label={d.endpoint?.url ?? ''} disabled={!d.endpoint}>
-                      <Text size="sm">{d.endpoint?.name ?? '(deleted)'}</Text>
-                    </Tooltip>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c={d.webhook ? undefined : 'dimmed'}>{d.webhook?.name ?? webhookGone(d.eventName)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">
-                      {d.attempts}/{d.maxAttempts}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c={d.lastStatusCode && d.lastStatusCode >= 400 ? 'red' : undefined}>
-                      {d.lastStatusCode ?? '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTime value={d.createdAt} size="sm" />
-                  </Table.Td>
-                  <Table.Td>
-                    {d.status === 'RETRYING' || d.status === 'PENDING' ? (
-                      <DateTime value={d.nextAttemptAt} size="sm" />
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
-  }
+  const filtered = deliveryFilterActive(state);
+
+  const scopePicker = systemAdmin && (
+    <ScopePicker
+      accountId={accountId}
+      value={system ? scope : { scope: 'ACCOUNT', id: accountId }}
+      onChange={(s) =>
+        // One update (the scope and the filter): ids of the other scope's webhooks,
+        // endpoints or deliveries mean nothing here.
+        setParams(
+          (prev) => {
+            const next = writeDeliveryFilter(prev, { ...state, webhookId: null, endpointId: null });
+            next.delete('delivery');
+            next.delete('env');
+            if (s.scope === 'SYSTEM') next.set('scope', 'system');
+            else next.delete('scope');
+            return next;
+          },
+          { replace: true },
+        )
+      }
+      withEnvironment={false}
+    />
+  );
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title="Deliveries"
         description={
           system
@@ -205,50 +120,126 @@ function DeliveryHistory({ accountId }: { accountId: string }) {
             </Button>
           </>
         }
-      />
-      <Stack gap="md">
-        {systemAdmin && (
-          <ScopePicker
-            accountId={accountId}
-            value={system ? scope : { scope: 'ACCOUNT', id: accountId }}
-            onChange={(s) =>
-              // One update (the scope and the filter): ids of the other scope's webhooks,
-              // endpoints or deliveries mean nothing here.
-              setParams(
-                (prev) => {
-                  const next = writeDeliveryFilter(prev, { ...state, webhookId: null, endpointId: null });
-                  next.delete('delivery');
-                  next.delete('env');
-                  if (s.scope === 'SYSTEM') next.set('scope', 'system');
-                  else next.delete('scope');
-                  return next;
-                },
-                { replace: true },
-              )
-            }
-            withEnvironment={false}
-          />
-        )}
-        {!system && (
-          <DeliveryChart
-            accountId={accountId}
-            filter={filter}
-            filtered={deliveryFilterActive(state)}
-            hours={hours}
-            onHoursChange={setHours}
-            liveSeq={feed.liveSeq}
-          />
-        )}
-        <DeliveryFilters value={state} onChange={setFilter} webhooks={webhooks} endpoints={endpoints} eventNames={eventNames} />
-        {feed.liveError && (
-          <Alert color="red" variant="light" role="alert">
-            Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
-          </Alert>
-        )}
-        <PagedCard pager={feed} what="deliveries">
-          {body}
-        </PagedCard>
-      </Stack>
+        above={
+          <>
+            {scopePicker}
+            {!system && (
+              <DeliveryChart
+                accountId={accountId}
+                filter={filter}
+                filtered={filtered}
+                hours={hours}
+                onHoursChange={setHours}
+                liveSeq={feed.liveSeq}
+              />
+            )}
+          </>
+        }
+        filters={<DeliveryFilters value={state} onChange={setFilter} webhooks={webhooks} endpoints={endpoints} eventNames={eventNames} />}
+        notice={<LiveError error={feed.liveError} />}
+        state={{ loaded: feed.loaded, error: feed.error, refetch: feed.refetch, empty: feed.deliveries.length === 0 }}
+        pager={feed}
+        what="deliveries"
+        empty={{
+          icon: <IconMailForward size={24} />,
+          title: 'No deliveries match',
+          body: system
+            ? 'Deliveries of system webhooks (for events of every account) and test events to system endpoints appear here.'
+            : 'Each event sent to an endpoint by a webhook is a delivery. They appear here as they are queued.',
+          action: filtered && <ClearFiltersButton variant="light" onClear={() => setFilter(NO_DELIVERY_FILTER)} />,
+        }}
+      >
+        <Table.ScrollContainer minWidth={1000}>
+          <Table verticalSpacing="xs" highlightOnHover aria-label="Deliveries" data-testid="deliveries-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={130}>Status</Table.Th>
+                <Table.Th>Event</Table.Th>
+                <Table.Th>Endpoint</Table.Th>
+                <Table.Th>Webhook</Table.Th>
+                <Table.Th w={90}>Attempts</Table.Th>
+                <Table.Th w={70}>Code</Table.Th>
+                <Table.Th w={120}>Queued</Table.Th>
+                <Table.Th w={120}>Next try</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {feed.deliveries.map((d) => {
+                const isNew = feed.liveNew.has(d.id);
+                return (
+                  <Table.Tr
+                    key={d.id}
+                    data-delivery-id={d.id}
+                    data-live={isNew || undefined}
+                    data-status={d.status}
+                    onClick={() => open(d.id)}
+                    style={{ cursor: 'pointer' }}
+                    bg={d.id === openId ? 'var(--mantine-color-indigo-light)' : isNew ? 'var(--mantine-color-teal-light)' : undefined}
+                  >
+                    <Table.Td>
+                      <DeliveryStatusBadge value={d.status} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <Text
+                          component="button"
+                          type="button"
+                          size="sm"
+                          ff="monospace"
+                          c="indigo"
+                          style={{ background: 'none', border: 0, padding: 0, cursor: 'pointer' }}
+                          onClick={(e: React.MouseEvent) => {
+                            e.stopPropagation();
+                            open(d.id);
+                          }}
+                          aria-label={`Open delivery of ${d.eventName} to ${d.endpoint?.name ?? 'endpoint'}`}
+                        >
+                          {d.eventName}
+                        </Text>
+                        {isNew && (
+                          <Badge size="xs" color="teal">
+                            New
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Tooltip label={d.endpoint?.url ?? ''} disabled={!d.endpoint}>
+                        <Text size="sm">{d.endpoint?.name ?? '(deleted)'}</Text>
+                      </Tooltip>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={d.webhook ? undefined : 'dimmed'}>{d.webhook?.name ?? webhookGone(d.eventName)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">
+                        {d.attempts}/{d.maxAttempts}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={d.lastStatusCode && d.lastStatusCode >= 400 ? 'red' : undefined}>
+                        {d.lastStatusCode ?? '—'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={d.createdAt} size="sm" />
+                    </Table.Td>
+                    <Table.Td>
+                      {d.status === 'RETRYING' || d.status === 'PENDING' ? (
+                        <DateTime value={d.nextAttemptAt} size="sm" />
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </ListPage>
       <Drawer
         opened={Boolean(openId)}
         onClose={() => open(null)}

@@ -183,9 +183,7 @@ export const ResendDeliveryMutation = graphql(`
         ...DeliveryListFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -196,9 +194,7 @@ export const RetryFailedDeliveriesMutation = graphql(`
     retryFailedDeliveries(input: $input) {
       queued
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -215,9 +211,7 @@ export const SetDeliveryRetentionMutation = graphql(`
     setDeliveryRetention(input: $input) {
       days
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -1,17 +1,4 @@
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Menu,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
 import {
   IconDots,
   IconKey,
@@ -26,17 +13,14 @@ import {
 } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { EmptyState } from '@/components/EmptyState';
-import { PageHeader } from '@/components/PageHeader';
-import { QueryError } from '@/components/QueryError';
+import { useQuery } from 'urql';
+import { ListPage, queryListState } from '@/components/ListPage';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { ScopePicker } from '@/components/ScopePicker';
-import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
 import type { EndpointFieldsFragment } from '@/gql/graphql';
 import { useAccountRole } from '@/lib/account-role';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
-import { notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { roleAtLeast } from '@/lib/roles';
 import { useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import { formatDateTime } from '@/lib/format';
@@ -61,13 +45,26 @@ export default function EndpointsPage() {
   const systemAdmin = useIsSystemAdmin();
   const [scope, setScope] = useScopeParam(accountId);
   const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
-  const [{ data, fetching, error }, refetch] = useQuery({ query: EndpointsQuery, variables: { scope }, context: endpointsContext });
-  const [, finishRotation] = useMutation(FinishEndpointKeyRotationMutation);
-  const [, cancelRotation] = useMutation(CancelEndpointKeyRotationMutation);
+  const query = useQuery({ query: EndpointsQuery, variables: { scope }, context: endpointsContext });
+  const [{ data }] = query;
+  const [, finishRotation] = useMutationWithErrors(FinishEndpointKeyRotationMutation, (d) => d.finishEndpointKeyRotation, {
+    failTitle: 'Could not finish the rotation',
+    context: endpointsContext,
+  });
+  const [, cancelRotation] = useMutationWithErrors(CancelEndpointKeyRotationMutation, (d) => d.cancelEndpointKeyRotation, {
+    failTitle: 'Could not cancel the rotation',
+    context: endpointsContext,
+  });
   const [rotating, setRotating] = useState<EndpointFieldsFragment | null>(null);
-  const [, remove] = useMutation(DeleteEndpointMutation);
-  const [, sendTest] = useMutation(SendTestEventMutation);
-  const [, resume] = useMutation(ResumeEndpointMutation);
+  const [, remove] = useMutationWithErrors(DeleteEndpointMutation, (d) => d.deleteEndpoint, {
+    failTitle: 'Could not delete the endpoint',
+    context: endpointsContext,
+  });
+  const [, sendTest] = useMutationWithErrors(SendTestEventMutation, (d) => d.sendTestEvent, { failTitle: 'Could not send a test event' });
+  const [, resume] = useMutationWithErrors(ResumeEndpointMutation, (d) => d.resumeEndpoint, {
+    failTitle: 'Could not resume the endpoint',
+    context: endpointsContext,
+  });
   const [modal, setModal] = useState<{ open: boolean; endpoint: EndpointFieldsFragment | null }>({ open: false, endpoint: null });
   const [reveal, setReveal] = useState<KeyReveal | null>(null);
   const [test, setTest] = useState<{ deliveryId: string; endpointName: string } | null>(null);
@@ -80,8 +77,7 @@ export default function EndpointsPage() {
       confirmLabel: 'Finish rotation',
     });
     if (!ok) return;
-    const p = payloadOrNotify(await finishRotation({ input: { id: e.id } }, endpointsContext), (d) => d.finishEndpointKeyRotation, 'Could not finish the rotation');
-    if (p) notifySuccess(`Only the new key signs deliveries to ${e.name} now.`);
+    await finishRotation({ input: { id: e.id } }, { success: `Only the new key signs deliveries to ${e.name} now.`, notifyUserErrors: true });
   }
 
   async function onCancelRotation(e: EndpointFieldsFragment) {
@@ -91,8 +87,7 @@ export default function EndpointsPage() {
       confirmLabel: 'Go back to the old key',
     });
     if (!ok) return;
-    const p = payloadOrNotify(await cancelRotation({ input: { id: e.id } }, endpointsContext), (d) => d.cancelEndpointKeyRotation, 'Could not cancel the rotation');
-    if (p) notifySuccess(`Deliveries to ${e.name} are signed with the old key again.`);
+    await cancelRotation({ input: { id: e.id } }, { success: `Deliveries to ${e.name} are signed with the old key again.`, notifyUserErrors: true });
   }
 
   async function onDelete(e: EndpointFieldsFragment) {
@@ -104,20 +99,16 @@ export default function EndpointsPage() {
       confirmLabel: 'Delete endpoint',
     });
     if (!ok) return;
-    if (payloadOrNotify(await remove({ input: { id: e.id } }, endpointsContext), (d) => d.deleteEndpoint, `Could not delete ${e.name}`)) {
-      notifySuccess(`Deleted ${e.name}.`);
-    }
+    await remove({ input: { id: e.id } }, { success: `Deleted ${e.name}.`, notifyUserErrors: true });
   }
 
   async function onResume(e: EndpointFieldsFragment) {
-    if (payloadOrNotify(await resume({ input: { id: e.id } }, endpointsContext), (d) => d.resumeEndpoint, `Could not resume ${e.name}`)) {
-      notifySuccess(`Resumed ${e.name}; its waiting deliveries are being sent.`);
-    }
+    await resume({ input: { id: e.id } }, { success: `Resumed ${e.name}; its waiting deliveries are being sent.`, notifyUserErrors: true });
   }
 
   async function onTest(e: EndpointFieldsFragment) {
-    const p = payloadOrNotify(await sendTest({ input: { id: e.id } }), (d) => d.sendTestEvent, 'Could not send a test event');
-    if (p?.delivery) setTest({ deliveryId: p.delivery.id, endpointName: e.name });
+    const outcome = await sendTest({ input: { id: e.id } }, { notifyUserErrors: true });
+    if (outcome.ok && outcome.payload.delivery) setTest({ deliveryId: outcome.payload.delivery.id, endpointName: e.name });
   }
 
   const newButton = canManage && (
@@ -126,161 +117,9 @@ export default function EndpointsPage() {
     </Button>
   );
 
-  let body;
-  if (error && !data) body = <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  else if (fetching && !data) body = <TableSkeleton label="Loading endpoints" />;
-  else if (endpoints.length === 0) {
-    body = (
-      <EmptyState icon={<IconPlugConnected size={24} />} title="No endpoints at this scope" action={newButton}>
-        An endpoint is a URL that receives signed webhooks: a CMDB, an ITSM tool, a chat channel.
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <Table.ScrollContainer minWidth={860}>
-        <Table verticalSpacing="sm" highlightOnHover aria-label="Endpoints">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>URL</Table.Th>
-              <Table.Th w={90}>Format</Table.Th>
-              <Table.Th w={170}>State</Table.Th>
-              <Table.Th>Used by</Table.Th>
-              <Table.Th w={130}>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {endpoints.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {e.name}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                    {e.url}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="outline" color={e.format === 'SLACK' ? 'grape' : 'indigo'} radius="sm">
-                    {e.format === 'SLACK' ? 'Slack' : 'Scalr'}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    <EndpointHealthBadge health={e.health} />
-                    {e.shared && (
-                      <Badge color="blue" variant="light" size="sm">
-                        Shared
-                      </Badge>
-                    )}
-                    {e.keyRotation.inProgress && e.keyRotation.overlapUntil && (
-                      <Tooltip
-                        multiline
-                        w={280}
-                        label={`Both keys sign webhook-signature until ${formatDateTime(e.keyRotation.overlapUntil)}. X-Signature ${
-                          e.keyRotation.scalrUsesNewKey
-                            ? 'uses the new key.'
-                            : `switches to the new key at ${formatDateTime(e.keyRotation.signatureSwitchAt ?? e.keyRotation.overlapUntil)}.`
-                        }`}
-                      >
-                        <Badge color="orange" variant="light" size="sm">
-                          Key rotation
-                        </Badge>
-                      </Tooltip>
-                    )}
-                  </Group>
-                  {e.health.state !== 'ACTIVE' && e.health.reason && (
-                    <Text size="xs" c="dimmed">
-                      {e.health.reason}
-                    </Text>
-                  )}
-                  {e.rateLimit != null && (
-                    <Text size="xs" c="dimmed">
-                      ≤ {e.rateLimit}/s
-                    </Text>
-                  )}
-                  {canManage && e.health.state !== 'ACTIVE' && (
-                    <Button
-                      size="compact-xs"
-                      variant="light"
-                      mt={4}
-                      leftSection={<IconPlayerPlay size={12} />}
-                      onClick={() => onResume(e)}
-                    >
-                      Resume now
-                    </Button>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {e.webhooks.length === 0 ? (
-                    <Text size="sm" c="dimmed">
-                      No webhooks
-                    </Text>
-                  ) : (
-                    <Text size="sm">{e.webhooks.map((w) => w.name).join(', ')}</Text>
-                  )}
-                  {e.scope !== 'SYSTEM' && (
-                    <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?endpoint=${e.id}`}>
-                      Deliveries
-                    </Anchor>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {canManage && (
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Tooltip label="Send a test event">
-                        <ActionIcon variant="subtle" aria-label={`Send a test event to ${e.name}`} onClick={() => onTest(e)}>
-                          <IconSend size={18} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Menu position="bottom-end" withinPortal>
-                        <Menu.Target>
-                          <ActionIcon variant="subtle" color="gray" aria-label={`More actions for ${e.name}`}>
-                            <IconDots size={18} />
-                          </ActionIcon>
-                        </Menu.Target>
-                        <Menu.Dropdown>
-                          <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setModal({ open: true, endpoint: e })}>
-                            Edit
-                          </Menu.Item>
-                          {e.keyRotation.inProgress ? (
-                            <>
-                              <Menu.Item leftSection={<IconKey size={14} />} onClick={() => onFinishRotation(e)}>
-                                Finish key rotation now
-                              </Menu.Item>
-                              <Menu.Item leftSection={<IconKeyOff size={14} />} onClick={() => onCancelRotation(e)}>
-                                Cancel key rotation
-                              </Menu.Item>
-                            </>
-                          ) : (
-                            <Menu.Item leftSection={<IconRotateClockwise size={14} />} onClick={() => setRotating(e)}>
-                              Rotate signing key
-                            </Menu.Item>
-                          )}
-                          <Menu.Divider />
-                          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(e)}>
-                            Delete
-                          </Menu.Item>
-                        </Menu.Dropdown>
-                      </Menu>
-                    </Group>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
-  }
-
   return (
     <>
-      <PageHeader
+      <ListPage
         title="Endpoints"
         description={
           scope.scope === 'SYSTEM'
@@ -288,13 +127,151 @@ export default function EndpointsPage() {
             : 'Receivers of signed webhooks. Shared endpoints can be used by webhooks of environments too.'
         }
         actions={endpoints.length > 0 ? newButton : null}
-      />
-      <Stack gap="md">
-        <ScopePicker accountId={accountId} value={scope} onChange={setScope} what="endpoints" />
-        <Card withBorder padding={0} radius="md">
-          <Card.Section p="md">{body}</Card.Section>
-        </Card>
-      </Stack>
+        filters={<ScopePicker accountId={accountId} value={scope} onChange={setScope} what="endpoints" />}
+        state={queryListState(query, endpoints)}
+        what="endpoints"
+        empty={{
+          icon: <IconPlugConnected size={24} />,
+          title: 'No endpoints at this scope',
+          body: 'An endpoint is a URL that receives signed webhooks: a CMDB, an ITSM tool, a chat channel.',
+          action: newButton,
+        }}
+      >
+        <Table.ScrollContainer minWidth={860}>
+          <Table verticalSpacing="sm" highlightOnHover aria-label="Endpoints">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>URL</Table.Th>
+                <Table.Th w={90}>Format</Table.Th>
+                <Table.Th w={170}>State</Table.Th>
+                <Table.Th>Used by</Table.Th>
+                <RowActionsHeader w={130} />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {endpoints.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {e.name}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                      {e.url}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="outline" color={e.format === 'SLACK' ? 'grape' : 'indigo'} radius="sm">
+                      {e.format === 'SLACK' ? 'Slack' : 'Scalr'}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      <EndpointHealthBadge health={e.health} />
+                      {e.shared && (
+                        <Badge color="blue" variant="light" size="sm">
+                          Shared
+                        </Badge>
+                      )}
+                      {e.keyRotation.inProgress && e.keyRotation.overlapUntil && (
+                        <Tooltip
+                          multiline
+                          w={280}
+                          label={`Both keys sign webhook-signature until ${formatDateTime(e.keyRotation.overlapUntil)}. X-Signature ${
+                            e.keyRotation.scalrUsesNewKey
+                              ? 'uses the new key.'
+                              : `switches to the new key at ${formatDateTime(e.keyRotation.signatureSwitchAt ?? e.keyRotation.overlapUntil)}.`
+                          }`}
+                        >
+                          <Badge color="orange" variant="light" size="sm">
+                            Key rotation
+                          </Badge>
+                        </Tooltip>
+                      )}
+                    </Group>
+                    {e.health.state !== 'ACTIVE' && e.health.reason && (
+                      <Text size="xs" c="dimmed">
+                        {e.health.reason}
+                      </Text>
+                    )}
+                    {e.rateLimit != null && (
+                      <Text size="xs" c="dimmed">
+                        ≤ {e.rateLimit}/s
+                      </Text>
+                    )}
+                    {canManage && e.health.state !== 'ACTIVE' && (
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        mt={4}
+                        leftSection={<IconPlayerPlay size={12} />}
+                        onClick={() => onResume(e)}
+                      >
+                        Resume now
+                      </Button>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {e.webhooks.length === 0 ? (
+                      <Text size="sm" c="dimmed">
+                        No webhooks
+                      </Text>
+                    ) : (
+                      <Text size="sm">{e.webhooks.map((w) => w.name).join(', ')}</Text>
+                    )}
+                    {e.scope !== 'SYSTEM' && (
+                      <Anchor component={Link} size="xs" to={`/accounts/${accountId}/deliveries?endpoint=${e.id}`}>
+                        Deliveries
+                      </Anchor>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {canManage && (
+                      <RowActions
+                        name={e.name}
+                        actions={[{ label: 'Send a test event', name: `Send a test event to ${e.name}`, icon: IconSend, onClick: () => onTest(e) }]}
+                      >
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" color="gray" aria-label={`More actions for ${e.name}`}>
+                              <IconDots size={18} />
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setModal({ open: true, endpoint: e })}>
+                              Edit
+                            </Menu.Item>
+                            {e.keyRotation.inProgress ? (
+                              <>
+                                <Menu.Item leftSection={<IconKey size={14} />} onClick={() => onFinishRotation(e)}>
+                                  Finish key rotation now
+                                </Menu.Item>
+                                <Menu.Item leftSection={<IconKeyOff size={14} />} onClick={() => onCancelRotation(e)}>
+                                  Cancel key rotation
+                                </Menu.Item>
+                              </>
+                            ) : (
+                              <Menu.Item leftSection={<IconRotateClockwise size={14} />} onClick={() => setRotating(e)}>
+                                Rotate signing key
+                              </Menu.Item>
+                            )}
+                            <Menu.Divider />
+                            <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(e)}>
+                              Delete
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </RowActions>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </ListPage>
       {canManage && (
         <EndpointFormModal
           scope={scope}

@@ -58,9 +58,7 @@ export const CreateEndpointMutation = graphql(`
       signingKey
       warnings
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -74,9 +72,7 @@ export const RotateEndpointKeyMutation = graphql(`
       }
       signingKey
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -90,9 +86,7 @@ export const UpdateEndpointMutation = graphql(`
       }
       warnings
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -105,9 +99,7 @@ export const FinishEndpointKeyRotationMutation = graphql(`
         ...EndpointFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -120,9 +112,7 @@ export const CancelEndpointKeyRotationMutation = graphql(`
         ...EndpointFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -133,9 +123,7 @@ export const DeleteEndpointMutation = graphql(`
     deleteEndpoint(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -154,9 +142,7 @@ export const SendTestEventMutation = graphql(`
         lastError
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -187,9 +173,7 @@ export const ResumeEndpointMutation = graphql(`
         ...EndpointFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -44,9 +44,7 @@ export const CreateEnvironmentMutation = graphql(`
         createdAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -63,9 +61,7 @@ export const UpdateEnvironmentMutation = graphql(`
         createdAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -76,9 +72,7 @@ export const DeleteEnvironmentMutation = graphql(`
     deleteEnvironment(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -115,9 +109,7 @@ export const SetEnvironmentApprovalsMutation = graphql(`
         }
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { EVENT_SUBJECT } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
+import { EventsAboutButton } from '@/components/EventsAboutButton';
 import { DetailList } from '@/components/DetailList';
 import { EmptyState } from '@/components/EmptyState';
 import { QueryError } from '@/components/QueryError';
@@ -45,9 +46,7 @@ export default function EventDetailPage() {
         </Stack>
         <Group gap="sm">
           {ev.subject.kind !== 'ACCOUNT' && (
-            <Button component={Link} to={`${base}/events?subject=${encodeURIComponent(ev.subject.id)}`} variant="default">
-              Events about this {EVENT_SUBJECT[ev.subject.kind].label.toLowerCase()}
-            </Button>
+            <EventsAboutButton accountId={accountId} subjectId={ev.subject.id} what={EVENT_SUBJECT[ev.subject.kind].label.toLowerCase()} />
           )}
           {roleAtLeast(role, 'ADMIN') && (
             <Button component={Link} to={`${base}/deliveries?event=${ev.id}`} variant="light">

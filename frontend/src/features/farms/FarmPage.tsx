@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Anchor,
   Breadcrumbs,
   Button,
@@ -11,8 +10,6 @@ import {
   Tabs,
   Text,
   Title,
-  Tooltip,
-  VisuallyHidden,
 } from '@mantine/core';
 import {
   IconBolt,
@@ -30,9 +27,11 @@ import { useMutation, useQuery } from 'urql';
 import { FarmStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
+import { EventsAboutButton } from '@/components/EventsAboutButton';
 import { EmptyState } from '@/components/EmptyState';
 import { LiveBadge } from '@/components/LiveBadge';
 import { QueryError } from '@/components/QueryError';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
 import { useAccountRole } from '@/lib/account-role';
@@ -249,6 +248,7 @@ export default function FarmPage() {
           </Text>
         </Stack>
         <Group gap="sm">
+          <EventsAboutButton accountId={accountId} subjectId={farm.id} what="farm" />
           {canAct && (
             <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
               Edit
@@ -343,11 +343,7 @@ export default function FarmPage() {
                         <Table.Th>Cloud id</Table.Th>
                         <Table.Th>Public / private IP</Table.Th>
                         <Table.Th>Status</Table.Th>
-                        {canAct && (
-                          <Table.Th w={120}>
-                            <VisuallyHidden>Actions</VisuallyHidden>
-                          </Table.Th>
-                        )}
+                        {canAct && <RowActionsHeader w={120} />}
                       </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>
@@ -379,23 +375,20 @@ export default function FarmPage() {
                           <Table.Td>{s.status || '—'}</Table.Td>
                           {canAct && (
                             <Table.Td>
-                              <Group gap={2} justify="flex-end" wrap="nowrap">
-                                <Tooltip label="Fire an event about this server">
-                                  <ActionIcon variant="subtle" aria-label={`Fire an event about ${s.hostname || s.id}`} onClick={() => setFiring({ serverId: s.id })}>
-                                    <IconBolt size={16} />
-                                  </ActionIcon>
-                                </Tooltip>
-                                <Tooltip label="Edit">
-                                  <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${s.hostname || s.id}`} onClick={() => setEditingServer(s)}>
-                                    <IconPencil size={16} />
-                                  </ActionIcon>
-                                </Tooltip>
-                                <Tooltip label="Remove">
-                                  <ActionIcon variant="subtle" color="red" aria-label={`Remove ${s.hostname || s.id}`} onClick={() => onDeleteServer(s.id, s.hostname || 'this server')}>
-                                    <IconTrash size={16} />
-                                  </ActionIcon>
-                                </Tooltip>
-                              </Group>
+                              <RowActions
+                                name={s.hostname || s.id}
+                                actions={[
+                                  {
+                                    label: 'Fire an event about this server',
+                                    name: `Fire an event about ${s.hostname || s.id}`,
+                                    icon: IconBolt,
+                                    onClick: () => setFiring({ serverId: s.id }),
+                                  },
+                                ]}
+                                onEdit={() => setEditingServer(s)}
+                                onDelete={() => onDeleteServer(s.id, s.hostname || 'this server')}
+                                deleteLabel="Remove"
+                              />
                             </Table.Td>
                           )}
                         </Table.Tr>
@@ -450,9 +443,7 @@ export default function FarmPage() {
             </Card>
           </Tabs.Panel>
           <Tabs.Panel value="variables" pt="md">
-            <Card withBorder radius="md">
-              <VariablesPanel scope={{ scope: 'FARM', id: farm.id }} canManage={canAdmin} label="Farm variables" />
-            </Card>
+            <VariablesPanel scope={{ scope: 'FARM', id: farm.id }} canManage={canAdmin} label="Farm variables" />
           </Tabs.Panel>
         </Tabs>
       </Stack>

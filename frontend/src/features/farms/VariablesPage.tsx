@@ -1,6 +1,7 @@
-import { Card, Group, Select, Stack, Tabs, Text } from '@mantine/core';
+import { Select, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useParams } from 'react-router';
+import { FilterBar } from '@/components/FilterBar';
 import { PageHeader } from '@/components/PageHeader';
 import { useAccountRole } from '@/lib/account-role';
 import { useCurrentEnvironmentId } from '@/lib/current-context';
@@ -28,13 +29,11 @@ export default function VariablesPage() {
           <Tabs.Tab value="environment">Environment</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="account" pt="md">
-          <Card withBorder radius="md">
-            <VariablesPanel key={accountId} scope={{ scope: 'ACCOUNT', id: accountId }} canManage={canManage} label="Account variables" />
-          </Card>
+          <VariablesPanel key={accountId} scope={{ scope: 'ACCOUNT', id: accountId }} canManage={canManage} label="Account variables" />
         </Tabs.Panel>
         <Tabs.Panel value="environment" pt="md">
           <Stack gap="md">
-            <Group>
+            <FilterBar label="Filter variables">
               <Select
                 aria-label="Environment"
                 data={options}
@@ -44,15 +43,11 @@ export default function VariablesPage() {
                 w={220}
                 comboboxProps={{ withinPortal: true }}
               />
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="dimmed" style={{ alignSelf: 'center' }}>
                 Farm variables are on each farm&apos;s page.
               </Text>
-            </Group>
-            {envId && (
-              <Card withBorder radius="md">
-                <VariablesPanel key={envId} scope={{ scope: 'ENVIRONMENT', id: envId }} canManage={canManage} label="Environment variables" />
-              </Card>
-            )}
+            </FilterBar>
+            {envId && <VariablesPanel key={envId} scope={{ scope: 'ENVIRONMENT', id: envId }} canManage={canManage} label="Environment variables" />}
           </Stack>
         </Tabs.Panel>
       </Tabs>

@@ -165,9 +165,7 @@ export const CancelFarmApprovalMutation = graphql(`
         ...FarmApprovalFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -191,9 +189,7 @@ export const UpdateFarmMutation = graphql(`
         updatedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -207,9 +203,7 @@ export const UpdateServerMutation = graphql(`
         hostname
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -237,9 +231,7 @@ export const FireEventMutation = graphql(`
         name
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -261,9 +253,7 @@ export const LaunchFarmMutation = graphql(`
         ...FarmStateFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -276,9 +266,7 @@ export const TerminateFarmMutation = graphql(`
         ...FarmStateFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -291,9 +279,7 @@ export const SuspendFarmMutation = graphql(`
         ...FarmStateFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -306,9 +292,7 @@ export const ResumeFarmMutation = graphql(`
         ...FarmStateFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -322,9 +306,7 @@ export const CreateFarmMutation = graphql(`
         name
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -335,9 +317,7 @@ export const DeleteFarmMutation = graphql(`
     deleteFarm(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -351,9 +331,7 @@ export const CreateFarmRoleMutation = graphql(`
         alias
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -367,9 +345,7 @@ export const CreateServerMutation = graphql(`
         hostname
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -380,9 +356,7 @@ export const DeleteServerMutation = graphql(`
     deleteServer(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -403,9 +377,7 @@ export const SetVariableMutation = graphql(`
         ...VariableFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -416,9 +388,7 @@ export const DeleteVariableMutation = graphql(`
     deleteVariable(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -184,6 +184,34 @@ describe('farms list', () => {
   });
 });
 
+describe('farms list filter', () => {
+  it('shows the current environment, switches environments, and offers all of them when one has no farms', async () => {
+    const user = userEvent.setup();
+    window.localStorage.setItem('switchboard.currentEnvironment.acc1', 'env2');
+    const mock = createMockClient({
+      EnvironmentOptions: () => ({
+        account: { id: 'acc1', environments: [{ id: 'env1', name: 'production' }, { id: 'env2', name: 'staging' }] },
+      }),
+      Farms: ({ environmentId }) => ({ account: { id: 'acc1', myRole: 'VIEWER', farms: environmentId === 'env2' ? [] : [farm()] } }),
+    });
+    renderRoute(<FarmsPage />, { client: mock.client, path: '/accounts/:accountId/farms', url: '/accounts/acc1/farms' });
+    const bar = await screen.findByRole('search', { name: 'Filter farms' });
+    expect(await screen.findByText('No farms in this environment')).toBeInTheDocument();
+    expect(mock.callsTo('Farms')[0].variables).toMatchObject({ accountId: 'acc1', environmentId: 'env2' });
+
+    await user.click(screen.getByRole('button', { name: 'Show all environments' }));
+    expect(await screen.findByRole('table', { name: 'Farms' })).toHaveTextContent('payments-prod');
+    expect(mock.callsTo('Farms').at(-1)?.variables.environmentId).toBeNull();
+    expect(within(bar).getByRole('textbox', { name: 'Environment' })).toHaveValue('All environments');
+
+    await user.click(within(bar).getByRole('textbox', { name: 'Environment' }));
+    await user.click(await screen.findByRole('option', { name: 'production' }));
+    await waitFor(() => expect(mock.callsTo('Farms').at(-1)?.variables.environmentId).toBe('env1'));
+    expect(await screen.findByRole('table', { name: 'Farms' })).toHaveTextContent('payments-prod');
+    window.localStorage.clear();
+  });
+});
+
 describe('new farm', () => {
   it('sends the team, project and cost centre with the farm', async () => {
     const user = userEvent.setup();
@@ -367,6 +395,7 @@ describe('Scalr fields of a farm', () => {
     expect(await screen.findByTestId('farm-project')).toHaveTextContent('Sandbox30c59dba-fc9b-4d0f-83ec-4b5043b12f72 · billing code PR-01');
     expect(screen.getByTestId('farm-cost-center')).toHaveTextContent('ACME Operations3f54770e-bf1a-11e3-92c5-000feae9c516');
     expect(screen.getByTestId('farm-hash')).toHaveTextContent('501a9f8cab6b5f');
+    expect(screen.getByRole('link', { name: 'Events about this farm' })).toHaveAttribute('href', '/accounts/acc1/events?subject=f1');
     expect(screen.getByText('aloys@scalr.com')).toBeInTheDocument();
     expect(screen.getByText('SRE')).toBeInTheDocument();
     await user.click(screen.getByRole('tab', { name: /Roles/ }));

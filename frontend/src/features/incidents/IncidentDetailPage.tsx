@@ -11,6 +11,7 @@ import {
 } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
+import { EventsAboutButton } from '@/components/EventsAboutButton';
 import { EmptyState } from '@/components/EmptyState';
 import { LiveBadge } from '@/components/LiveBadge';
 import { QueryError } from '@/components/QueryError';
@@ -121,6 +122,7 @@ export default function IncidentDetailPage() {
         </Stack>
         <Group gap="sm">
           <LiveBadge failed={Boolean(live.error)} hint="Changes to this incident appear without reloading" />
+          <EventsAboutButton accountId={accountId} subjectId={incident.id} what="incident" />
           {canAct && <IncidentActions id={incident.id} status={incident.status} />}
         </Group>
       </Group>

@@ -1,22 +1,22 @@
-import { ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, Collapse, Group, Paper, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Checkbox, Collapse, Group, Paper, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconAlertOctagon, IconCircleCheck, IconEye, IconFilter, IconPlus, IconX } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { IncidentSourceBadge, IncidentStatusBadge, SeverityBadge, TestBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { ListPage } from '@/components/ListPage';
-import { LiveBadge } from '@/components/LiveBadge';
+import { LiveBadge, LiveError } from '@/components/LiveBadge';
 import type { IncidentListFieldsFragment, IncidentStatus } from '@/gql/graphql';
 import { useAccountRole } from '@/lib/account-role';
 import { formatDuration, secondsBetween } from '@/lib/format';
-import { describeError } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
+import { useUrlFilter } from '@/lib/url-filter';
 import { useNow } from '@/lib/use-now';
 import { useBulkIncidentAction, type BulkAction } from './bulk';
 import { IncidentFilters } from './components/IncidentFilters';
 import { IncidentStats } from './components/IncidentStats';
-import { activeFilterCount, filterToParams, parseFilter, toIncidentFilter, type IncidentFilterState } from './filters';
+import { activeFilterCount, parseFilter, toIncidentFilter, writeFilter } from './filters';
 import { useIncidentFeed } from './use-incident-feed';
 
 type Incident = IncidentListFieldsFragment;
@@ -44,7 +44,7 @@ const timeToAck = (i: Incident) => (i.acknowledgedAt ? formatDuration(secondsBet
 const canAck = (s: IncidentStatus) => s === 'TRIGGERED';
 const canResolve = (s: IncidentStatus) => s !== 'RESOLVED';
 
-function RowActions({
+function TriageButtons({
   incident,
   busy,
   onAction,
@@ -113,12 +113,9 @@ function Title({ incident, base, isNew }: { incident: Incident; base: string; is
 
 export default function IncidentsPage() {
   const { accountId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [state, setState, paramKey] = useUrlFilter(parseFilter, writeFilter);
   const { role } = useAccountRole(accountId);
   const canAct = roleAtLeast(role, 'MEMBER');
-  const paramKey = params.toString();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const state = useMemo(() => parseFilter(params), [paramKey]);
   const filter = useMemo(() => toIncidentFilter(state), [state]);
   const feed = useIncidentFeed(accountId, filter);
   const base = `/accounts/${accountId}/incidents`;
@@ -144,7 +141,6 @@ export default function IncidentsPage() {
     if (changed.length) setSelected(selected.filter((id) => !changed.includes(id)));
   }
 
-  const setState = (next: IncidentFilterState) => setParams(filterToParams(next), { replace: true });
   const newButton = canAct && (
     <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
       New incident
@@ -248,7 +244,7 @@ export default function IncidentsPage() {
               </Text>
               {who('Acknowledged by', i.acknowledgedAt, i.acknowledgedBy)}
               {who('Resolved by', i.resolvedAt, i.resolvedBy)}
-              {canAct && <RowActions incident={i} busy={bulk.fetching} onAction={act} />}
+              {canAct && <TriageButtons incident={i} busy={bulk.fetching} onAction={act} />}
             </Stack>
           </Card>
         );
@@ -340,7 +336,7 @@ export default function IncidentsPage() {
                 </Table.Td>
                 {canAct && (
                   <Table.Td>
-                    <RowActions incident={i} busy={bulk.fetching} onAction={act} compact />
+                    <TriageButtons incident={i} busy={bulk.fetching} onAction={act} compact />
                   </Table.Td>
                 )}
               </Table.Tr>
@@ -362,13 +358,7 @@ export default function IncidentsPage() {
         </>
       }
       filters={filters}
-      notice={
-        feed.liveError && (
-          <Alert color="red" variant="light" role="alert">
-            Live updates stopped: {describeError(feed.liveError)}. Reload the page to try again.
-          </Alert>
-        )
-      }
+      notice={<LiveError error={feed.liveError} />}
       aside={
         <>
           <IncidentStats accountId={accountId} filter={filter} />

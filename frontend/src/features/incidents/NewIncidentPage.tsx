@@ -1,12 +1,12 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation } from 'urql';
 import { SEVERITY, options } from '@/components/badges';
 import { EmptyState } from '@/components/EmptyState';
 import { FormErrors } from '@/components/FormErrors';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 import { PageHeader } from '@/components/PageHeader';
 import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
@@ -31,8 +31,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
   const { options: policyOptions } = usePolicyOptions(accountId);
   const [general, setGeneral] = useState<string[]>([]);
   const [, create] = useMutation(CreateIncidentMutation);
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(formRef);
+  const { ref: formRef, focusInvalid } = useInvalidFocus();
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: { componentId: null, title: '', severity: 'HIGH', description: '', escalationPolicyId: null },

@@ -53,9 +53,7 @@ export const BulkIncidentPayloadFields = graphql(`
       }
     }
     errors {
-      code
-      field
-      message
+      ...UserErrorFields
     }
   }
 `);
@@ -275,9 +273,7 @@ export const CreateIncidentMutation = graphql(`
         ...IncidentListFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -290,9 +286,7 @@ export const AcknowledgeIncidentMutation = graphql(`
         ...IncidentDetailFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -305,9 +299,7 @@ export const ResolveIncidentMutation = graphql(`
         ...IncidentDetailFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -320,9 +312,7 @@ export const AddIncidentNoteMutation = graphql(`
         ...IncidentDetailFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -349,9 +339,7 @@ export const UnacknowledgeIncidentMutation = graphql(`
         ...EscalationPanelFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -365,9 +353,7 @@ export const ReassignIncidentMutation = graphql(`
         ...EscalationPanelFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -381,9 +367,7 @@ export const SnoozeIncidentMutation = graphql(`
         ...EscalationPanelFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -397,9 +381,7 @@ export const SetIncidentPolicyMutation = graphql(`
         ...EscalationPanelFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -413,9 +395,7 @@ export const EscalateIncidentMutation = graphql(`
         ...EscalationPanelFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

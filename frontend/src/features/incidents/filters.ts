@@ -1,6 +1,6 @@
 import type { IncidentFilter, IncidentSource, IncidentStatus, Severity } from '@/gql/graphql';
 import { INCIDENT_SOURCES, INCIDENT_STATUSES, SEVERITIES } from '@/components/badges';
-import { parseTimeRange, rangeBounds, writeTimeRange, type TimeRangeState } from '@/lib/time-range';
+import { ANY_TIME, parseTimeRange, rangeBounds, writeTimeRange, type TimeRangeState } from '@/lib/time-range';
 
 export type StatusView = 'open' | 'TRIGGERED' | 'ACKNOWLEDGED' | 'RESOLVED' | 'all';
 
@@ -42,8 +42,10 @@ export function parseFilter(params: URLSearchParams): IncidentFilterState {
   };
 }
 
-export function filterToParams(f: IncidentFilterState): URLSearchParams {
-  const p = new URLSearchParams();
+/** Writes the filter into a copy of `base`, keeping its other parameters. */
+export function writeFilter(base: URLSearchParams, f: IncidentFilterState): URLSearchParams {
+  const p = new URLSearchParams(base);
+  for (const k of ['status', 'severity', 'source', 'component', 'q', 'tests']) p.delete(k);
   if (f.status !== 'open') p.set('status', f.status);
   if (f.severities.length) p.set('severity', f.severities.join(',').toLowerCase());
   if (f.sources.length) p.set('source', f.sources.join(',').toLowerCase());
@@ -52,6 +54,13 @@ export function filterToParams(f: IncidentFilterState): URLSearchParams {
   if (f.search) p.set('q', f.search);
   if (f.hideTests) p.set('tests', 'hide');
   return p;
+}
+
+export const filterToParams = (f: IncidentFilterState) => writeFilter(new URLSearchParams(), f);
+
+/** The filters "Clear filters" drops: all but the status view. */
+export function clearFilters(f: IncidentFilterState): IncidentFilterState {
+  return { ...f, severities: [], sources: [], componentId: null, ...ANY_TIME, search: '', hideTests: false };
 }
 
 function statusesOf(view: StatusView): IncidentStatus[] | null {

@@ -188,6 +188,8 @@ describe('incident detail', () => {
     expect(screen.queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Resolve' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Add note' })).not.toBeInTheDocument();
+    // Viewers too can follow what the incident caused.
+    expect(screen.getByRole('link', { name: 'Events about this incident' })).toHaveAttribute('href', '/accounts/acc1/events?subject=i1');
   });
 
   it('lets members acknowledge, and follows changes made elsewhere live', async () => {
@@ -231,5 +233,44 @@ describe('incident filters', () => {
     expect(matchesFilter({ ...base, severity: 'LOW' }, f)).toBe(false);
     expect(matchesFilter({ ...base, title: 'Disk' }, f)).toBe(false);
     expect(matchesFilter(base, { openedAfter: '2026-02-01T00:00:00Z' })).toBe(false);
+  });
+});
+
+describe('incident list filters and pages (ListPage, FilterBar, SearchFilter)', () => {
+  it('searches titles after a pause, keeps other parameters, and clears every filter but the status', async () => {
+    const user = userEvent.setup();
+    const { mock, router } = renderList('/accounts/acc1/incidents?status=all&severity=critical&x=1');
+    await screen.findByRole('table', { name: 'Incidents' });
+    const bar = screen.getByRole('search', { name: 'Filter incidents' });
+    await user.type(within(bar).getByRole('textbox', { name: 'Search titles' }), 'disk');
+    await waitFor(() => expect(router.state.location.search).toContain('q=disk'));
+    const params = new URLSearchParams(router.state.location.search);
+    expect(params.get('x')).toBe('1');
+    await waitFor(() => expect(mock.callsTo('Incidents').at(-1)?.variables.filter).toMatchObject({ search: 'disk', severities: ['CRITICAL'] }));
+
+    await user.click(within(bar).getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('q')).toBeNull());
+    const cleared = new URLSearchParams(router.state.location.search);
+    expect(cleared.get('status')).toBe('all');
+    expect(cleared.get('severity')).toBeNull();
+    expect(within(bar).getByRole('textbox', { name: 'Search titles' })).toHaveValue('');
+    expect(within(bar).queryByRole('button', { name: 'Clear filters' })).not.toBeInTheDocument();
+  });
+
+  it('loads older incidents with "Load more" and starts over when the filter changes', async () => {
+    const user = userEvent.setup();
+    const { mock } = renderList();
+    await screen.findByRole('table', { name: 'Incidents' });
+    expect(rows()).toHaveLength(1);
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[1]).toHaveTextContent('Old disk alarm');
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+    expect(mock.callsTo('Incidents').at(-1)?.variables.after).toBe('next');
+
+    await user.click(screen.getByRole('radio', { name: 'All' }));
+    await waitFor(() => expect(mock.callsTo('Incidents').at(-1)?.variables.filter).toEqual({}));
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(screen.getByRole('button', { name: 'Load more' })).toBeInTheDocument();
   });
 });

@@ -85,9 +85,7 @@ export const PostIncidentUpdateMutation = graphql(`
         ...PublicIncidentFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -100,9 +98,7 @@ export const EditIncidentUpdateMutation = graphql(`
         ...PublicIncidentFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -115,9 +111,7 @@ export const SetPostmortemMutation = graphql(`
         ...PublicIncidentFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -130,9 +124,7 @@ export const SaveUpdateTemplateMutation = graphql(`
         ...UpdateTemplateFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -143,9 +135,7 @@ export const DeleteUpdateTemplateMutation = graphql(`
     deleteUpdateTemplate(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -32,7 +32,7 @@ import {
   integrationValidation,
   type IntegrationValues,
 } from './components/IntegrationFormFields';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 export const POLL_MS = 3000;
 
@@ -50,7 +50,8 @@ function DetailsStep({ accountId, onCreated }: { accountId: string; onCreated: (
     initialValues: { name: '', componentId: null, expectedTopicArn: '', defaultSeverity: 'HIGH' },
     validate: integrationValidation,
   });
-  const submit = form.onSubmit(async (v) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+  const submit = form.onSubmit(afterSubmit(async (v) => {
     setGeneral([]);
     const result = await create(
       {
@@ -77,9 +78,9 @@ function DetailsStep({ accountId, onCreated }: { accountId: string; onCreated: (
       return;
     }
     onCreated({ id: p.integration.id, name: p.integration.name, topic: v.expectedTopicArn.trim() }, p.webhookUrl);
-  });
+  }), focusInvalid);
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <Stack gap="md">
         <FormErrors errors={general} />
         <IntegrationFormFields accountId={accountId} form={form} />

@@ -142,9 +142,7 @@ export const CreateIntegrationMutation = graphql(`
       }
       webhookUrl
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -158,9 +156,7 @@ export const RotateIntegrationUrlMutation = graphql(`
       }
       webhookUrl
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -173,9 +169,7 @@ export const UpdateIntegrationMutation = graphql(`
         ...IntegrationDetailFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -186,9 +180,7 @@ export const DeleteIntegrationMutation = graphql(`
     deleteAwsIntegration(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -201,9 +193,7 @@ export const SetIntegrationRoutesMutation = graphql(`
         ...IntegrationDetailFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -229,9 +219,7 @@ export const TryIntegrationRoutesQuery = graphql(`
         }
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -253,9 +241,7 @@ export const SendTestAlarmMutation = graphql(`
         }
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { confirmDanger } from '@/components/confirm';
 import type { MaintenanceFieldsFragment, MaintenanceStatus } from '@/gql/graphql';
 import { formatDateTime } from '@/lib/format';
@@ -23,11 +23,12 @@ export const MAINTENANCE_STATUS: Record<MaintenanceStatus, { label: string; colo
 export default function MaintenancePage() {
   const { accountId = '' } = useParams();
   const [includePast, setIncludePast] = useState(false);
-  const [{ data, error }, refetch] = useQuery({
+  const query = useQuery({
     query: MaintenanceWindowsQuery,
     variables: { accountId, includePast },
     context: maintenanceContext,
   });
+  const [{ data }] = query;
   const [modal, setModal] = useState<{ open: boolean; window: MaintenanceFieldsFragment | null }>({ open: false, window: null });
   const [, end] = useMutationWithErrors(EndMaintenanceMutation, (d) => d.endMaintenance, {
     failTitle: 'Could not end the maintenance window',
@@ -69,12 +70,7 @@ export default function MaintenancePage() {
             onChange={(e) => setIncludePast(e.currentTarget.checked)}
           />
         }
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          empty: windows.length === 0,
-        }}
+        state={queryListState(query, windows)}
         what="maintenance windows"
         empty={{
           icon: <IconTool size={24} />,

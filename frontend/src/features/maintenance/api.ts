@@ -38,9 +38,7 @@ export const CreateMaintenanceMutation = graphql(`
         ...MaintenanceFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -53,9 +51,7 @@ export const UpdateMaintenanceMutation = graphql(`
         ...MaintenanceFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -68,9 +64,7 @@ export const EndMaintenanceMutation = graphql(`
         ...MaintenanceFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -1,31 +1,16 @@
-import {
-  ActionIcon,
-  Avatar,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Avatar, Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { IconMail, IconUserMinus, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
-import { EmptyState } from '@/components/EmptyState';
-import { PageHeader } from '@/components/PageHeader';
-import { QueryError } from '@/components/QueryError';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { RoleBadge } from '@/components/RoleBadge';
-import { TableSkeleton } from '@/components/TableSkeleton';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { confirmDanger } from '@/components/confirm';
 import type { Role } from '@/gql/graphql';
 import { useAuth } from '@/lib/auth/auth-context';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { ROLE_LABELS, assignableRoles, roleAtLeast } from '@/lib/roles';
 import {
   MembersQuery,
@@ -50,13 +35,20 @@ export default function MembersPage() {
   const { accountId = '' } = useParams();
   const navigate = useNavigate();
   const { user: me } = useAuth();
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const query = useQuery({
     query: MembersQuery,
     variables: { accountId },
     context: membersContext,
   });
-  const [, updateRole] = useMutation(UpdateMemberRoleMutation);
-  const [, removeMember] = useMutation(RemoveMemberMutation);
+  const [{ data }, refetch] = query;
+  const [, updateRole] = useMutationWithErrors(UpdateMemberRoleMutation, (d) => d.updateMemberRole, {
+    failTitle: 'Could not change the role',
+    context: membersContext,
+  });
+  const [, removeMember] = useMutationWithErrors(RemoveMemberMutation, (d) => d.removeMember, {
+    failTitle: 'Could not remove the member',
+    context: membersContext,
+  });
   const [adding, setAdding] = useState(false);
   const [inviting, setInviting] = useState(false);
   const [pendingId, setPendingId] = useState<string | null>(null);
@@ -69,19 +61,13 @@ export default function MembersPage() {
 
   async function changeRole(membershipId: string, role: Role) {
     setPendingId(membershipId);
-    const result = await updateRole({ input: { membershipId, role } }, membersContext);
+    const outcome = await updateRole(
+      { input: { membershipId, role } },
+      { success: `Role changed to ${ROLE_LABELS[role].toLowerCase()}.`, notifyUserErrors: true },
+    );
     setPendingId(null);
-    if (result.error) {
-      notifyError(result.error, 'Could not change the role');
-      return;
-    }
-    const errors = result.data?.updateMemberRole.errors ?? [];
-    if (errors.length > 0) {
-      notifyError(errors.map((e) => e.message).join('\n'), 'Could not change the role');
-      refetch({ requestPolicy: 'network-only' });
-      return;
-    }
-    notifySuccess(`Role changed to ${ROLE_LABELS[role].toLowerCase()}.`);
+    // Refused: the select shows the role the server has.
+    if (!outcome.ok && outcome.payload) refetch({ requestPolicy: 'network-only' });
   }
 
   async function remove(membershipId: string, name: string, isMe: boolean) {
@@ -93,125 +79,13 @@ export default function MembersPage() {
       confirmLabel: isMe ? 'Leave account' : 'Remove member',
     });
     if (!ok) return;
-    const result = await removeMember({ input: { membershipId } }, membersContext);
-    if (result.error) {
-      notifyError(result.error, 'Could not remove the member');
-      return;
-    }
-    const errors = result.data?.removeMember.errors ?? [];
-    if (errors.length > 0) {
-      notifyError(errors.map((e) => e.message).join('\n'), 'Could not remove the member');
-      return;
-    }
-    if (isMe) {
-      navigate('/', { replace: true });
-      return;
-    }
-    notifySuccess(`Removed ${name}.`);
-  }
-
-  let body;
-  if (error && !data) {
-    body = <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  } else if (fetching && !data) {
-    body = <TableSkeleton label="Loading members" />;
-  } else if (!account) {
-    body = <EmptyState title="Account not found" />;
-  } else if (members.length === 0) {
-    body = <EmptyState icon={<IconUsers size={24} />} title="No members" />;
-  } else {
-    body = (
-      <Table.ScrollContainer minWidth={640}>
-        <Table verticalSpacing="sm" highlightOnHover aria-label="Members">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Member</Table.Th>
-              <Table.Th w={180}>Role</Table.Th>
-              <Table.Th>Joined</Table.Th>
-              {canManage && (
-                <Table.Th w={60}>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              )}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {members.map((m) => {
-              const isMe = m.user.id === me?.id;
-              const label = m.user.name || m.user.email;
-              // Nobody hands out or takes away more than their own role.
-              const editable = canManage && roleAtLeast(myRole, m.role);
-              return (
-                <Table.Tr key={m.id}>
-                  <Table.Td>
-                    <Group gap="sm" wrap="nowrap">
-                      <Avatar radius="xl" size="md" color="indigo" aria-hidden>
-                        {initials(m.user.name, m.user.email)}
-                      </Avatar>
-                      <Stack gap={0}>
-                        <Group gap={6}>
-                          <Text fw={500} size="sm">
-                            {m.user.name || '—'}
-                          </Text>
-                          {isMe && (
-                            <Badge size="xs" variant="outline" color="gray">
-                              You
-                            </Badge>
-                          )}
-                        </Group>
-                        <Text size="xs" c="dimmed">
-                          {m.user.email}
-                        </Text>
-                      </Stack>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    {editable ? (
-                      <Select
-                        aria-label={`Role of ${label}`}
-                        size="xs"
-                        allowDeselect={false}
-                        data={assignable.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-                        value={m.role}
-                        disabled={pendingId === m.id}
-                        onChange={(v) => v && v !== m.role && changeRole(m.id, v as Role)}
-                        comboboxProps={{ withinPortal: true }}
-                      />
-                    ) : (
-                      <RoleBadge role={m.role} />
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTime value={m.createdAt} size="sm" />
-                  </Table.Td>
-                  {canManage && (
-                    <Table.Td>
-                      {(editable || isMe) && (
-                        <Tooltip label={isMe ? 'Leave account' : 'Remove'}>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={isMe ? 'Leave account' : `Remove ${label}`}
-                            onClick={() => remove(m.id, label, isMe)}
-                          >
-                            <IconUserMinus size={18} />
-                          </ActionIcon>
-                        </Tooltip>
-                      )}
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
+    const outcome = await removeMember({ input: { membershipId } }, { success: isMe ? undefined : `Removed ${name}.`, notifyUserErrors: true });
+    if (outcome.ok && isMe) navigate('/', { replace: true });
   }
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title="Members"
         description={
           canManage
@@ -230,10 +104,94 @@ export default function MembersPage() {
             </Group>
           )
         }
-      />
-      <Card withBorder padding={0} radius="md">
-        <Card.Section p="md">{body}</Card.Section>
-      </Card>
+        state={queryListState(query, members, !account && 'Account not found')}
+        what="members"
+        empty={{ icon: <IconUsers size={24} />, title: 'No members' }}
+      >
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing="sm" highlightOnHover aria-label="Members">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Member</Table.Th>
+                <Table.Th w={180}>Role</Table.Th>
+                <Table.Th>Joined</Table.Th>
+                {canManage && <RowActionsHeader w={60} />}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {members.map((m) => {
+                const isMe = m.user.id === me?.id;
+                const label = m.user.name || m.user.email;
+                // Nobody hands out or takes away more than their own role.
+                const editable = canManage && roleAtLeast(myRole, m.role);
+                return (
+                  <Table.Tr key={m.id}>
+                    <Table.Td>
+                      <Group gap="sm" wrap="nowrap">
+                        <Avatar radius="xl" size="md" color="indigo" aria-hidden>
+                          {initials(m.user.name, m.user.email)}
+                        </Avatar>
+                        <Stack gap={0}>
+                          <Group gap={6}>
+                            <Text fw={500} size="sm">
+                              {m.user.name || '—'}
+                            </Text>
+                            {isMe && (
+                              <Badge size="xs" variant="outline" color="gray">
+                                You
+                              </Badge>
+                            )}
+                          </Group>
+                          <Text size="xs" c="dimmed">
+                            {m.user.email}
+                          </Text>
+                        </Stack>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      {editable ? (
+                        <Select
+                          aria-label={`Role of ${label}`}
+                          size="xs"
+                          allowDeselect={false}
+                          data={assignable.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+                          value={m.role}
+                          disabled={pendingId === m.id}
+                          onChange={(v) => v && v !== m.role && changeRole(m.id, v as Role)}
+                          comboboxProps={{ withinPortal: true }}
+                        />
+                      ) : (
+                        <RoleBadge role={m.role} />
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={m.createdAt} size="sm" />
+                    </Table.Td>
+                    {canManage && (
+                      <Table.Td>
+                        {(editable || isMe) && (
+                          <RowActions
+                            name={label}
+                            actions={[
+                              {
+                                label: isMe ? 'Leave account' : 'Remove',
+                                name: isMe ? 'Leave account' : `Remove ${label}`,
+                                icon: IconUserMinus,
+                                danger: true,
+                                onClick: () => remove(m.id, label, isMe),
+                              },
+                            ]}
+                          />
+                        )}
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </ListPage>
       {canManage && <PendingInvitations accountId={accountId} />}
       {canManage && myRole && (
         <InviteMemberModal accountId={accountId} myRole={myRole} opened={inviting} onClose={() => setInviting(false)} />

@@ -34,9 +34,7 @@ export const AddMemberMutation = graphql(`
         }
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -50,9 +48,7 @@ export const UpdateMemberRoleMutation = graphql(`
         role
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -63,9 +59,7 @@ export const RemoveMemberMutation = graphql(`
     removeMember(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -102,9 +96,7 @@ export const InviteMemberMutation = graphql(`
         ...InvitationFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -117,9 +109,7 @@ export const ResendInvitationMutation = graphql(`
         ...InvitationFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -132,9 +122,7 @@ export const RevokeInvitationMutation = graphql(`
         id
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -2,14 +2,15 @@ import { Anchor, Badge, Button, Group, Table, Text } from '@mantine/core';
 import { IconPlus, IconStairsUp } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { roleAtLeast } from '@/lib/roles';
 import { PoliciesQuery, policiesContext } from './api';
 import { personName } from './time';
 
 export default function PoliciesPage() {
   const { accountId = '' } = useParams();
-  const [{ data, error }, refetch] = useQuery({ query: PoliciesQuery, variables: { accountId }, context: policiesContext });
+  const query = useQuery({ query: PoliciesQuery, variables: { accountId }, context: policiesContext });
+  const [{ data }] = query;
   const account = data?.account;
   const policies = account?.escalationPolicies ?? [];
   const canAdmin = roleAtLeast(account?.myRole, 'ADMIN');
@@ -25,7 +26,7 @@ export default function PoliciesPage() {
           </Button>
         )
       }
-      state={{ loaded: data !== undefined, error, refetch: () => refetch({ requestPolicy: 'network-only' }), empty: policies.length === 0 }}
+      state={queryListState(query, policies)}
       what="escalation policies"
       empty={{
         icon: <IconStairsUp size={24} />,

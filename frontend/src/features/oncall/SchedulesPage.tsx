@@ -3,7 +3,7 @@ import { IconCalendarTime, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { roleAtLeast } from '@/lib/roles';
 import { SchedulesQuery, schedulesContext } from './api';
 import { OnCallNowCard } from '@/components/OnCallNowCard';
@@ -13,7 +13,8 @@ import { colorFor, formatInZone, personName } from './time';
 export default function SchedulesPage() {
   const { accountId = '' } = useParams();
   const navigate = useNavigate();
-  const [{ data, error }, refetch] = useQuery({ query: SchedulesQuery, variables: { accountId }, context: schedulesContext });
+  const query = useQuery({ query: SchedulesQuery, variables: { accountId }, context: schedulesContext });
+  const [{ data }] = query;
   const [creating, setCreating] = useState(false);
   const account = data?.account;
   const schedules = account?.schedules ?? [];
@@ -32,12 +33,7 @@ export default function SchedulesPage() {
           )
         }
         aside={<OnCallNowCard accountId={accountId} />}
-        state={{
-          loaded: data !== undefined,
-          error,
-          refetch: () => refetch({ requestPolicy: 'network-only' }),
-          empty: schedules.length === 0,
-        }}
+        state={queryListState(query, schedules)}
         what="schedules"
         empty={{
           icon: <IconCalendarTime size={24} />,

@@ -174,9 +174,7 @@ export const CreateScheduleMutation = graphql(`
         ...ScheduleFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -189,9 +187,7 @@ export const UpdateScheduleMutation = graphql(`
         ...ScheduleFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -202,9 +198,7 @@ export const DeleteScheduleMutation = graphql(`
     deleteSchedule(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -217,9 +211,7 @@ export const CreateOverrideMutation = graphql(`
         id
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -230,9 +222,7 @@ export const DeleteOverrideMutation = graphql(`
     deleteScheduleOverride(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -250,9 +240,7 @@ export const CreateCalendarFeedMutation = graphql(`
         revokedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -266,9 +254,7 @@ export const RevokeCalendarFeedMutation = graphql(`
         revokedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -324,9 +310,7 @@ export const CreatePolicyMutation = graphql(`
         ...PolicyFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -339,9 +323,7 @@ export const UpdatePolicyMutation = graphql(`
         ...PolicyFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -352,9 +334,7 @@ export const DeletePolicyMutation = graphql(`
     deleteEscalationPolicy(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -486,9 +466,7 @@ export const CreateContactMethodMutation = graphql(`
         ...ContactMethodFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -501,9 +479,7 @@ export const UpdateContactMethodMutation = graphql(`
         ...ContactMethodFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -514,9 +490,7 @@ export const DeleteContactMethodMutation = graphql(`
     deleteContactMethod(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -529,9 +503,7 @@ export const ResendVerificationMutation = graphql(`
         ...ContactMethodFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -545,9 +517,7 @@ export const SendTestNotificationMutation = graphql(`
         status
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -564,9 +534,7 @@ export const SetNotificationRulesMutation = graphql(`
         }
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -580,9 +548,7 @@ export const SetPolicySlackChannelMutation = graphql(`
         ...PolicyFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

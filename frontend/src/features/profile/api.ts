@@ -39,9 +39,7 @@ export const UpdateProfileMutation = graphql(`
         email
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -52,9 +50,7 @@ export const ChangePasswordMutation = graphql(`
     changePassword(input: $input) {
       ok
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -65,9 +61,7 @@ export const UnlinkSlackUserMutation = graphql(`
     unlinkSlackUser(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

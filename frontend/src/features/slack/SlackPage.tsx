@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Card, Code, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconBrandSlack, IconPlugConnectedX } from '@tabler/icons-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { CodeBlock } from '@/components/CodeBlock';
@@ -9,7 +9,7 @@ import { confirmDanger } from '@/components/confirm';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
 import { FormErrors } from '@/components/FormErrors';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
@@ -49,8 +49,7 @@ function ConnectForm({
     },
   });
   const [general, setGeneral] = useState<string[]>([]);
-  const ref = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus();
 
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);

@@ -32,9 +32,7 @@ export const ConnectSlackWorkspaceMutation = graphql(`
         connectedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -52,9 +50,7 @@ export const DisconnectSlackWorkspaceMutation = graphql(`
         connectedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -71,9 +67,7 @@ export const LinkSlackUserMutation = graphql(`
         createdAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -20,7 +20,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { EmptyState } from '@/components/EmptyState';
 import { FormErrors } from '@/components/FormErrors';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
@@ -72,8 +72,7 @@ export default function StatusPageEditorPage() {
   });
   const [general, setGeneral] = useState<string[]>([]);
   const [slugTouched, setSlugTouched] = useState(!creating);
-  const ref = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus();
 
   // Load the page into the form once per page (later reloads keep what is being edited).
   const loadedFor = useRef<string | null>(null);

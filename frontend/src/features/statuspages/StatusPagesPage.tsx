@@ -2,14 +2,15 @@ import { Anchor, Badge, Button, Table, Text } from '@mantine/core';
 import { IconPlus, IconWorld } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ListPage } from '@/components/ListPage';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { roleAtLeast } from '@/lib/roles';
 import { StatusPagesQuery, statusPagesContext } from './api';
 import { CopyLink } from './components/CopyLink';
 
 export default function StatusPagesPage() {
   const { accountId = '' } = useParams();
-  const [{ data, error }, refetch] = useQuery({ query: StatusPagesQuery, variables: { accountId }, context: statusPagesContext });
+  const query = useQuery({ query: StatusPagesQuery, variables: { accountId }, context: statusPagesContext });
+  const [{ data }] = query;
   const account = data?.account;
   const pages = account?.statusPages ?? [];
   const canAdmin = roleAtLeast(account?.myRole, 'ADMIN');
@@ -24,12 +25,7 @@ export default function StatusPagesPage() {
       title="Status pages"
       description="What customers read: your components by group, public incident updates and scheduled maintenance."
       actions={pages.length > 0 ? newButton : null}
-      state={{
-        loaded: data !== undefined,
-        error,
-        refetch: () => refetch({ requestPolicy: 'network-only' }),
-        empty: pages.length === 0,
-      }}
+      state={queryListState(query, pages)}
       what="status pages"
       empty={{
         icon: <IconWorld size={24} />,

@@ -87,9 +87,7 @@ export const CreateStatusPageMutation = graphql(`
         ...StatusPageFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -102,9 +100,7 @@ export const UpdateStatusPageMutation = graphql(`
         ...StatusPageFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -115,9 +111,7 @@ export const DeleteStatusPageMutation = graphql(`
     deleteStatusPage(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -136,9 +130,7 @@ export const CreateViewerLinkMutation = graphql(`
         revokedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -152,9 +144,7 @@ export const RevokeViewerLinkMutation = graphql(`
         revokedAt
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -202,9 +192,7 @@ export const RemoveSubscriberMutation = graphql(`
     removeSubscriber(id: $id) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

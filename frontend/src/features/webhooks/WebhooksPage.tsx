@@ -1,29 +1,14 @@
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Stack,
-  Table,
-  Tabs,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from '@mantine/core';
-import { IconPencil, IconPlus, IconTrash, IconWebhook } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Card, Group, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { IconPlus, IconWebhook } from '@tabler/icons-react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { EmptyState } from '@/components/EmptyState';
+import { useQuery } from 'urql';
+import { ListPage, queryListState } from '@/components/ListPage';
 import { PageHeader } from '@/components/PageHeader';
-import { QueryError } from '@/components/QueryError';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { ScopePicker } from '@/components/ScopePicker';
-import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
 import { useAccountRole } from '@/lib/account-role';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
-import { notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { roleAtLeast } from '@/lib/roles';
 import { scopeSearch, useIsSystemAdmin, useScopeParam } from '@/lib/scope';
 import { DeleteWebhookMutation, WebhooksQuery, webhooksContext } from './api';
@@ -36,8 +21,12 @@ export default function WebhooksPage() {
   const systemAdmin = useIsSystemAdmin();
   const [scope, setScope] = useScopeParam(accountId);
   const canManage = scope.scope === 'SYSTEM' ? systemAdmin : roleAtLeast(role, 'ADMIN');
-  const [{ data, fetching, error }, refetch] = useQuery({ query: WebhooksQuery, variables: { scope }, context: webhooksContext });
-  const [, remove] = useMutation(DeleteWebhookMutation);
+  const query = useQuery({ query: WebhooksQuery, variables: { scope }, context: webhooksContext });
+  const [{ data }] = query;
+  const [, remove] = useMutationWithErrors(DeleteWebhookMutation, (d) => d.deleteWebhook, {
+    failTitle: 'Could not delete the webhook',
+    context: webhooksContext,
+  });
   const webhooks = data?.webhooks ?? [];
   const base = `/accounts/${accountId}/webhooks`;
   const scopeQuery = scopeSearch(scope);
@@ -46,9 +35,7 @@ export default function WebhooksPage() {
   async function onDelete(id: string, name: string) {
     const ok = await confirmDanger({ title: `Delete ${name}?`, message: 'No more deliveries are queued for it; its history stays.', confirmLabel: 'Delete webhook' });
     if (!ok) return;
-    if (payloadOrNotify(await remove({ input: { id } }, webhooksContext), (d) => d.deleteWebhook, `Could not delete ${name}`)) {
-      notifySuccess(`Deleted ${name}.`);
-    }
+    await remove({ input: { id } }, { success: `Deleted ${name}.`, notifyUserErrors: true });
   }
 
   const newButton = canManage && (
@@ -57,17 +44,17 @@ export default function WebhooksPage() {
     </Button>
   );
 
-  let body;
-  if (error && !data) body = <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  else if (fetching && !data) body = <TableSkeleton label="Loading webhooks" />;
-  else if (webhooks.length === 0) {
-    body = (
-      <EmptyState icon={<IconWebhook size={24} />} title="No webhooks at this scope" action={newButton}>
-        A webhook sends chosen events (incidents, farms, servers, custom) to one or more endpoints.
-      </EmptyState>
-    );
-  } else {
-    body = (
+  const list = (
+    <ListPage
+      state={queryListState(query, webhooks)}
+      what="webhooks"
+      empty={{
+        icon: <IconWebhook size={24} />,
+        title: 'No webhooks at this scope',
+        body: 'A webhook sends chosen events (incidents, farms, servers, custom) to one or more endpoints.',
+        action: newButton,
+      }}
+    >
       <Table.ScrollContainer minWidth={860}>
         <Table verticalSpacing="sm" highlightOnHover aria-label="Webhooks">
           <Table.Thead>
@@ -77,11 +64,7 @@ export default function WebhooksPage() {
               <Table.Th>Endpoints</Table.Th>
               <Table.Th w={110}>Farms</Table.Th>
               <Table.Th w={130}>Delivery</Table.Th>
-              {canManage && (
-                <Table.Th w={90}>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              )}
+              {canManage && <RowActionsHeader w={90} />}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -139,18 +122,7 @@ export default function WebhooksPage() {
                 </Table.Td>
                 {canManage && (
                   <Table.Td>
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Tooltip label="Edit">
-                        <ActionIcon component={Link} to={`${base}/${w.id}${scopeQuery}`} variant="subtle" color="gray" aria-label={`Edit ${w.name}`}>
-                          <IconPencil size={18} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="Delete">
-                        <ActionIcon variant="subtle" color="red" aria-label={`Delete ${w.name}`} onClick={() => onDelete(w.id, w.name)}>
-                          <IconTrash size={18} />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Group>
+                    <RowActions name={w.name} editTo={`${base}/${w.id}${scopeQuery}`} onDelete={() => onDelete(w.id, w.name)} />
                   </Table.Td>
                 )}
               </Table.Tr>
@@ -158,8 +130,8 @@ export default function WebhooksPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-    );
-  }
+    </ListPage>
+  );
 
   return (
     <>
@@ -194,9 +166,7 @@ export default function WebhooksPage() {
             <Tabs.Tab value="custom">Custom events</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="webhooks" pt="md">
-            <Card withBorder padding={0} radius="md">
-              <Card.Section p="md">{body}</Card.Section>
-            </Card>
+            {list}
           </Tabs.Panel>
           <Tabs.Panel value="custom" pt="md">
             <Card withBorder radius="md">

@@ -79,9 +79,7 @@ export const CreateWebhookMutation = graphql(`
         ...WebhookFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -94,9 +92,7 @@ export const UpdateWebhookMutation = graphql(`
         ...WebhookFields
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -107,9 +103,7 @@ export const DeleteWebhookMutation = graphql(`
     deleteWebhook(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -136,9 +130,7 @@ export const CreateCustomEventMutation = graphql(`
         name
       }
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -149,9 +141,7 @@ export const DeleteCustomEventMutation = graphql(`
     deleteCustomEvent(input: $input) {
       deletedId
       errors {
-        code
-        field
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -6,7 +6,7 @@ import { FormErrors } from '@/components/FormErrors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { CreateAccountMutation, accountsContext } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 /** System administrators only: a new account, owned by the caller. */
 export function CreateAccountModal({
@@ -34,7 +34,9 @@ export function CreateAccountModal({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened]);
 
-  const submit = form.onSubmit(async ({ name }) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async ({ name }) => {
     setGeneral([]);
     const result = await createAccount({ input: { name: name.trim() } }, accountsContext);
     if (result.error) {
@@ -51,11 +53,11 @@ export function CreateAccountModal({
     }
     notifySuccess(`Created account ${payload.account.name}.`);
     onCreated(payload.account.id);
-  });
+  }), focusInvalid);
 
   return (
     <Modal opened={opened} onClose={onClose} title="New account" centered>
-      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

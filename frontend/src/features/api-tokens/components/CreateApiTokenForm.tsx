@@ -10,7 +10,7 @@ import { ROLE_DESCRIPTIONS, ROLE_LABELS, assignableRoles } from '@/lib/roles';
 import { CreateApiTokenMutation, apiTokensContext } from '../api';
 import { EXPIRY_OPTIONS, expiryToIso, toDateInput, type ExpiryChoice } from '../expiry';
 import type { RevealedToken } from './TokenReveal';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 interface Values {
   name: string;
@@ -52,7 +52,9 @@ export function CreateApiTokenForm({
     },
   });
 
-  const submit = form.onSubmit(async (values) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (values) => {
     setGeneral([]);
     const name = values.name.trim();
     const expiresAt = expiryToIso(values.expiry, values.expiryDate);
@@ -81,13 +83,13 @@ export function CreateApiTokenForm({
     }
     const t = payload.apiToken;
     onCreated({ name: t.name, role: t.role, prefix: t.prefix, expiresAt: t.expiresAt ?? null, secret: payload.secret });
-  });
+  }), focusInvalid);
 
   const roles = assignableRoles(myRole);
 
   return (
     <Paper withBorder radius="md" p="lg" maw={560}>
-      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { FormErrors } from '@/components/FormErrors';
 import { ApiError, type LoginInput } from '@/lib/auth/session-api';
 import { validateEmail, validateRequired } from '../validation';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 export function LoginForm({ onSubmit }: { onSubmit: (input: LoginInput) => Promise<void> }) {
   const [general, setGeneral] = useState<string[]>([]);
@@ -14,7 +14,9 @@ export function LoginForm({ onSubmit }: { onSubmit: (input: LoginInput) => Promi
     validate: { email: validateEmail, password: validateRequired('Password') },
   });
 
-  const submit = form.onSubmit(async (values) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (values) => {
     setGeneral([]);
     try {
       await onSubmit({ email: values.email.trim(), password: values.password });
@@ -28,10 +30,10 @@ export function LoginForm({ onSubmit }: { onSubmit: (input: LoginInput) => Promi
         setGeneral([err instanceof Error ? err.message : 'Sign-in failed.']);
       }
     }
-  });
+  }), focusInvalid);
 
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <Stack gap="md">
         <FormErrors errors={general} />
         <TextInput

@@ -5,7 +5,7 @@ import { FormErrors } from '@/components/FormErrors';
 import { ApiError, type SetupInput } from '@/lib/auth/session-api';
 import { validateEmail, validatePassword, validatePasswordConfirmation, validateRequired } from '../validation';
 import { NewPasswordFields } from './NewPasswordFields';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 interface Values extends SetupInput {
   confirmPassword: string;
@@ -27,7 +27,9 @@ export function SetupForm({ onSubmit }: { onSubmit: (input: SetupInput) => Promi
     },
   });
 
-  const submit = form.onSubmit(async ({ confirmPassword: _ignored, ...values }) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async ({ confirmPassword: _ignored, ...values }) => {
     setGeneral([]);
     try {
       await onSubmit({ ...values, email: values.email.trim(), name: values.name.trim(), accountName: values.accountName.trim() });
@@ -40,10 +42,10 @@ export function SetupForm({ onSubmit }: { onSubmit: (input: SetupInput) => Promi
         setGeneral([err instanceof Error ? err.message : 'Setup failed.']);
       }
     }
-  });
+  }), focusInvalid);
 
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <Stack gap="md">
         <FormErrors errors={general} />
         <TextInput

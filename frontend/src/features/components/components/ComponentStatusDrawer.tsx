@@ -9,7 +9,7 @@ import type { UptimeSource } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { ComponentStatusPageQuery, SetComponentAutoPublishMutation, componentsContext } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 function AutoPublishForm({
   componentId,
@@ -33,6 +33,7 @@ function AutoPublishForm({
     failTitle: 'Could not save auto-publish',
     context: componentsContext,
   });
+  const { ref, afterSubmit } = useInvalidFocus();
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const n = typeof minutes === 'number' ? minutes : Number(minutes);
@@ -47,7 +48,7 @@ function AutoPublishForm({
     setError(out.ok ? null : (splitUserErrors(out.errors, ['afterMinutes']).fields.afterMinutes ?? out.errors.map((x) => x.message).join('\n')) || null);
   }
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="Auto-publish">
+    <form ref={ref} onSubmit={afterSubmit(submit)} noValidate aria-label="Auto-publish">
       <Stack gap="xs">
         <Title order={3} size="h5">
           Auto-publish

@@ -7,7 +7,7 @@ import type { ApprovalSettingsFieldsFragment } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { ApprovalEndpointOptionsQuery, SetEnvironmentApprovalsMutation, environmentsContext } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 /** Pending requests expire after 1 minute to 7 days (the server's bounds). */
 export const EXPIRY_MIN = 1;
@@ -86,7 +86,9 @@ export function ApprovalSettingsModal({
   const chosen = endpoints?.find((e) => e.id === form.values.endpointId);
   const refused = useMemo(() => unableToApprove(endpoints ?? [], data?.accountEndpoints ?? []), [endpoints, data]);
 
-  const submit = form.onSubmit(async (v) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (v) => {
     setGeneral([]);
     const result = await save(
       {
@@ -111,11 +113,11 @@ export function ApprovalSettingsModal({
     }
     notifySuccess(`Saved the approval settings of ${environment.name}.`);
     onClose();
-  });
+  }), focusInvalid);
 
   return (
     <Modal opened onClose={onClose} title={`Approvals in ${environment.name}`} centered size="lg">
-      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <Text size="sm" c="dimmed">
             Before a farm of this environment launches for the first time, or terminates, Switchboard can ask an endpoint

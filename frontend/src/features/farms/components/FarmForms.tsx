@@ -1,98 +1,66 @@
-import { Button, Divider, Group, Modal, NumberInput, Select, SimpleGrid, Stack, TagsInput, TextInput, Textarea } from '@mantine/core';
+import { Divider, NumberInput, Select, SimpleGrid, TagsInput, TextInput, Textarea } from '@mantine/core';
 import { useForm, type GetInputPropsReturnType } from '@mantine/form';
-import { useState } from 'react';
-import { useMutation } from 'urql';
-import { FormErrors } from '@/components/FormErrors';
-import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
-import { CreateFarmRoleMutation, CreateServerMutation, UpdateFarmMutation, UpdateServerMutation, farmsContext } from '../api';
-
+import { FormModal } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
+import { CreateFarmMutation, CreateFarmRoleMutation, CreateServerMutation, UpdateFarmMutation, UpdateServerMutation, farmsContext } from '../api';
 export function AddRoleModal({ farmId, opened, onClose }: { farmId: string; opened: boolean; onClose: () => void }) {
-  const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateFarmRoleMutation);
+  const [, create] = useMutationWithErrors(CreateFarmRoleMutation, (d) => d.createFarmRole, {
+    failTitle: 'Could not add the role',
+    context: farmsContext,
+  });
   const form = useForm({
     mode: 'controlled',
-    initialValues: { alias: '', roleName: '', os: '', imageId: '', behaviors: [] as string[] },
+    initialValues: EMPTY_ROLE,
     validate: {
       alias: (v: string) => (v.trim() ? null : 'Alias is required'),
       roleName: (v: string) => (v.trim() ? null : 'Role name is required'),
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setGeneral([]);
-    const result = await create(
-      {
-        input: {
-          farmId,
-          alias: v.alias.trim(),
-          roleName: v.roleName.trim(),
-          os: v.os.trim(),
-          imageId: v.imageId.trim(),
-          behaviors: v.behaviors.map((b) => b.trim().toLowerCase()).filter(Boolean),
-        },
-      },
-      farmsContext,
-    );
-    if (result.error) return notifyError(result.error, 'Could not add the role');
-    const p = result.data?.createFarmRole;
-    if (!p) return;
-    if (p.errors.length) {
-      const { fields, general: other } = splitUserErrors(p.errors, ['alias', 'roleName', 'os', 'imageId', 'behaviors']);
-      form.setErrors(fields);
-      setGeneral(other);
-      return;
-    }
-    notifySuccess(`Added role ${v.alias.trim()}.`);
-    form.reset();
-    onClose();
-  });
   return (
-    <Modal opened={opened} onClose={onClose} title="Add a farm role" centered>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <FormErrors errors={general} />
-          <TextInput label="Alias" required data-autofocus placeholder="web" {...form.getInputProps('alias')} />
-          <TextInput label="Role name" required placeholder="nginx-ubuntu" {...form.getInputProps('roleName')} />
-          <TextInput label="OS" placeholder="ubuntu-22.04" {...form.getInputProps('os')} />
-          <TextInput
-            label="Image id"
-            placeholder="ami-0abc… or project/images/name"
-            description="Sent as SCALR_IMAGE_ID (a server can report its own)."
-            {...form.getInputProps('imageId')}
-          />
-          <TagsInput
-            label="Behaviours"
-            placeholder="base, mysql2, chef…"
-            description="Sent as SCALR_BEHAVIORS. Press Enter after each one."
-            maxTags={16}
-            {...form.getInputProps('behaviors')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              Add role
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title="Add a farm role"
+      form={form}
+      values={EMPTY_ROLE}
+      submitLabel="Add role"
+      onSubmit={(v) =>
+        create(
+          {
+            input: {
+              farmId,
+              alias: v.alias.trim(),
+              roleName: v.roleName.trim(),
+              os: v.os.trim(),
+              imageId: v.imageId.trim(),
+              behaviors: v.behaviors.map((b) => b.trim().toLowerCase()).filter(Boolean),
+            },
+          },
+          { success: `Added role ${v.alias.trim()}.` },
+        )
+      }
+    >
+      <TextInput label="Alias" required data-autofocus placeholder="web" {...form.getInputProps('alias')} />
+      <TextInput label="Role name" required placeholder="nginx-ubuntu" {...form.getInputProps('roleName')} />
+      <TextInput label="OS" placeholder="ubuntu-22.04" {...form.getInputProps('os')} />
+      <TextInput
+        label="Image id"
+        placeholder="ami-0abc… or project/images/name"
+        description="Sent as SCALR_IMAGE_ID (a server can report its own)."
+        {...form.getInputProps('imageId')}
+      />
+      <TagsInput
+        label="Behaviours"
+        placeholder="base, mysql2, chef…"
+        description="Sent as SCALR_BEHAVIORS. Press Enter after each one."
+        maxTags={16}
+        {...form.getInputProps('behaviors')}
+      />
+    </FormModal>
   );
 }
 
-const SERVER_FIELDS = [
-  'hostname',
-  'serverType',
-  'cloudLocation',
-  'cloudZone',
-  'cloudServerId',
-  'imageId',
-  'publicIp',
-  'privateIp',
-  'status',
-  'instanceIndex',
-] as const;
+const EMPTY_ROLE = { alias: '', roleName: '', os: '', imageId: '', behaviors: [] as string[] };
 
 /** A server as the farm page has it (for editing). */
 export interface EditableServer {
@@ -110,7 +78,7 @@ export interface EditableServer {
   instanceIndex: number;
 }
 
-interface ServerValues {
+type ServerValues = {
   farmRoleId: string | null;
   hostname: string;
   serverType: string;
@@ -122,7 +90,7 @@ interface ServerValues {
   privateIp: string;
   status: string;
   instanceIndex: number | string;
-}
+};
 
 const serverFields = (v: ServerValues) => ({
   hostname: v.hostname.trim(),
@@ -150,26 +118,32 @@ export function ServerFormModal({
   onClose: () => void;
 }) {
   const editing = Boolean(server);
-  const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateServerMutation);
-  const [, update] = useMutation(UpdateServerMutation);
+  const [, create] = useMutationWithErrors(CreateServerMutation, (d) => d.createServer, {
+    failTitle: 'Could not add the server',
+    context: farmsContext,
+  });
+  const [, update] = useMutationWithErrors(UpdateServerMutation, (d) => d.updateServer, {
+    failTitle: 'Could not save the server',
+    context: farmsContext,
+  });
+  const values: ServerValues = server
+    ? { ...server }
+    : {
+        farmRoleId: roles[0]?.value ?? null,
+        hostname: '',
+        serverType: '',
+        cloudLocation: '',
+        cloudZone: '',
+        cloudServerId: '',
+        imageId: '',
+        publicIp: '',
+        privateIp: '',
+        status: 'running',
+        instanceIndex: 1,
+      };
   const form = useForm<ServerValues>({
     mode: 'controlled',
-    initialValues: server
-      ? { ...server }
-      : {
-          farmRoleId: roles[0]?.value ?? null,
-          hostname: '',
-          serverType: '',
-          cloudLocation: '',
-          cloudZone: '',
-          cloudServerId: '',
-          imageId: '',
-          publicIp: '',
-          privateIp: '',
-          status: 'running',
-          instanceIndex: 1,
-        },
+    initialValues: values,
     validate: {
       farmRoleId: (v) => (v ? null : 'Pick a role'),
       instanceIndex: (v) => {
@@ -178,68 +152,45 @@ export function ServerFormModal({
       },
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setGeneral([]);
-    const fields = serverFields(v);
-    const result = server
-      ? await update({ input: { id: server.id, fields } }, farmsContext)
-      : await create({ input: { farmRoleId: v.farmRoleId!, fields } }, farmsContext);
-    if (result.error) return notifyError(result.error, editing ? 'Could not save the server' : 'Could not add the server');
-    const p =
-      result.data && 'updateServer' in result.data
-        ? result.data.updateServer
-        : result.data && 'createServer' in result.data
-          ? result.data.createServer
-          : null;
-    if (!p) return;
-    if (p.errors.length) {
-      const { fields: byField, general: other } = splitUserErrors(p.errors, ['farmRoleId', ...SERVER_FIELDS]);
-      form.setErrors(byField);
-      setGeneral(other);
-      return;
-    }
-    notifySuccess(editing ? 'Server saved.' : 'Server added.');
-    if (!editing) form.reset();
-    onClose();
-  });
   return (
-    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${server?.hostname || 'server'}` : 'Add a server'} centered size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <FormErrors errors={general} />
-          <Select
-            label="Farm role"
-            required
-            data={roles}
-            allowDeselect={false}
-            disabled={editing}
-            description={editing ? 'A server stays in its role.' : undefined}
-            comboboxProps={{ withinPortal: true }}
-            {...form.getInputProps('farmRoleId')}
-          />
-          <SimpleGrid cols={2}>
-            <TextInput label="Hostname" data-autofocus {...form.getInputProps('hostname')} />
-            <TextInput label="Server type" placeholder="m5.large" {...form.getInputProps('serverType')} />
-            <TextInput label="Cloud location" placeholder="us-east-1" {...form.getInputProps('cloudLocation')} />
-            <TextInput label="Cloud zone" placeholder="us-east-1a" {...form.getInputProps('cloudZone')} />
-            <TextInput label="Cloud server id" placeholder="i-0abc…" {...form.getInputProps('cloudServerId')} />
-            <TextInput label="Image id" placeholder="empty: the role's" {...form.getInputProps('imageId')} />
-            <TextInput label="Status" {...form.getInputProps('status')} />
-            <TextInput label="Public IP" {...form.getInputProps('publicIp')} />
-            <TextInput label="Private IP" {...form.getInputProps('privateIp')} />
-            <NumberInput label="Instance index" min={1} allowDecimal={false} {...form.getInputProps('instanceIndex')} />
-          </SimpleGrid>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {editing ? 'Save server' : 'Add server'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title={editing ? `Edit ${server?.hostname || 'server'}` : 'Add a server'}
+      size="lg"
+      form={form}
+      values={values}
+      resetKey={server?.id}
+      submitLabel={editing ? 'Save server' : 'Add server'}
+      onSubmit={(v) =>
+        server
+          ? update({ input: { id: server.id, fields: serverFields(v) } }, { success: 'Server saved.' })
+          : create({ input: { farmRoleId: v.farmRoleId!, fields: serverFields(v) } }, { success: 'Server added.' })
+      }
+    >
+      <Select
+        label="Farm role"
+        required
+        data={roles}
+        allowDeselect={false}
+        disabled={editing}
+        description={editing ? 'A server stays in its role.' : undefined}
+        comboboxProps={{ withinPortal: true }}
+        {...form.getInputProps('farmRoleId')}
+      />
+      <SimpleGrid cols={2}>
+        <TextInput label="Hostname" data-autofocus {...form.getInputProps('hostname')} />
+        <TextInput label="Server type" placeholder="m5.large" {...form.getInputProps('serverType')} />
+        <TextInput label="Cloud location" placeholder="us-east-1" {...form.getInputProps('cloudLocation')} />
+        <TextInput label="Cloud zone" placeholder="us-east-1a" {...form.getInputProps('cloudZone')} />
+        <TextInput label="Cloud server id" placeholder="i-0abc…" {...form.getInputProps('cloudServerId')} />
+        <TextInput label="Image id" placeholder="empty: the role's" {...form.getInputProps('imageId')} />
+        <TextInput label="Status" {...form.getInputProps('status')} />
+        <TextInput label="Public IP" {...form.getInputProps('publicIp')} />
+        <TextInput label="Private IP" {...form.getInputProps('privateIp')} />
+        <NumberInput label="Instance index" min={1} allowDecimal={false} {...form.getInputProps('instanceIndex')} />
+      </SimpleGrid>
+    </FormModal>
   );
 }
 
@@ -248,6 +199,7 @@ export function AddServerModal(props: { roles: { value: string; label: string }[
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ownerEmailProblem = (v: string) => (!v.trim() || EMAIL_RE.test(v.trim()) ? null : 'Enter an email address, or leave it empty');
 
 /**
  * The farm's team, project and cost centre. Switchboard mirrors them as the provisioning system
@@ -307,62 +259,95 @@ export function EditFarmModal({
   opened: boolean;
   onClose: () => void;
 }) {
-  const [general, setGeneral] = useState<string[]>([]);
-  const [, update] = useMutation(UpdateFarmMutation);
+  const [, update] = useMutationWithErrors(UpdateFarmMutation, (d) => d.updateFarm, { failTitle: 'Could not save the farm', context: farmsContext });
+  const values = { name: farm.name, description: farm.description, ownerEmail: farm.ownerEmail, ...billingValues(farm) };
   const form = useForm({
     mode: 'controlled',
-    initialValues: { name: farm.name, description: farm.description, ownerEmail: farm.ownerEmail, ...billingValues(farm) },
+    initialValues: values,
     validate: {
       name: (v: string) => (v.trim() ? null : 'Name is required'),
-      ownerEmail: (v: string) => (!v.trim() || EMAIL_RE.test(v.trim()) ? null : 'Enter an email address, or leave it empty'),
+      ownerEmail: ownerEmailProblem,
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setGeneral([]);
-    const input = {
-      id: farm.id,
-      name: v.name.trim(),
-      description: v.description.trim(),
-      ownerEmail: v.ownerEmail.trim(),
-      ...billingInput(v),
-    };
-    const result = await update({ input }, farmsContext);
-    if (result.error) return notifyError(result.error, 'Could not save the farm');
-    const p = result.data?.updateFarm;
-    if (!p) return;
-    if (p.errors.length) {
-      const { fields, general: other } = splitUserErrors(p.errors, ['name', 'description', 'ownerEmail', ...BILLING_FIELDS]);
-      form.setErrors(fields);
-      setGeneral(other);
-      return;
-    }
-    notifySuccess(`Saved ${input.name}.`);
-    onClose();
+  return (
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title={`Edit ${farm.name}`}
+      size="lg"
+      form={form}
+      values={values}
+      resetKey={farm.id}
+      submitLabel="Save farm"
+      onSubmit={(v) => {
+        const name = v.name.trim();
+        const input = { id: farm.id, name, description: v.description.trim(), ownerEmail: v.ownerEmail.trim(), ...billingInput(v) };
+        return update({ input }, { success: `Saved ${name}.` });
+      }}
+    >
+      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+      <TextInput
+        label="Owner email"
+        type="email"
+        description="Sent to webhooks and approvers as SCALR_FARM_OWNER_EMAIL."
+        {...form.getInputProps('ownerEmail')}
+      />
+      <BillingInputs inputProps={(k) => form.getInputProps(k)} />
+    </FormModal>
+  );
+}
+
+/** A new farm in one of the account's environments (members and up). */
+export function NewFarmModal({
+  opened,
+  onClose,
+  environments,
+  defaultEnvironmentId,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  environments: { value: string; label: string }[];
+  defaultEnvironmentId: string | null;
+}) {
+  const [, create] = useMutationWithErrors(CreateFarmMutation, (d) => d.createFarm, { failTitle: 'Could not create the farm', context: farmsContext });
+  const values = { environmentId: defaultEnvironmentId, name: '', description: '', ownerEmail: '', ...billingValues() };
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: values,
+    validate: {
+      environmentId: (v: string | null) => (v ? null : 'Pick an environment'),
+      name: (v: string) => (v.trim() ? null : 'Name is required'),
+    },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={`Edit ${farm.name}`} centered size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <FormErrors errors={general} />
-          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-          <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
-          <TextInput
-            label="Owner email"
-            type="email"
-            description="Sent to webhooks and approvers as SCALR_FARM_OWNER_EMAIL."
-            {...form.getInputProps('ownerEmail')}
-          />
-          <BillingInputs inputProps={(k) => form.getInputProps(k)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              Save farm
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title="New farm"
+      size="lg"
+      form={form}
+      values={values}
+      resetKey={defaultEnvironmentId}
+      submitLabel="Create farm"
+      onSubmit={(v) => {
+        const name = v.name.trim();
+        const input = { environmentId: v.environmentId!, name, description: v.description.trim(), ownerEmail: v.ownerEmail.trim(), ...billingInput(v) };
+        return create({ input }, { success: `Created farm ${name}.` });
+      }}
+    >
+      <Select
+        label="Environment"
+        required
+        data={environments}
+        allowDeselect={false}
+        comboboxProps={{ withinPortal: true }}
+        {...form.getInputProps('environmentId')}
+      />
+      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+      <TextInput label="Owner email" type="email" {...form.getInputProps('ownerEmail')} />
+      <BillingInputs inputProps={(k) => form.getInputProps(k)} />
+    </FormModal>
   );
 }

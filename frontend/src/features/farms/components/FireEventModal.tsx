@@ -7,7 +7,7 @@ import { FormErrors } from '@/components/FormErrors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError } from '@/lib/notify';
 import { FireEventMutation, FireableEventsQuery } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 /** Parameter names the server accepts (they become SCALR_<UPPER_SNAKE> variables). */
 export const PARAM_NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -114,6 +114,8 @@ export function FireEventModal({
     setParams((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   }
 
+  const { ref, afterSubmit } = useInvalidFocus();
+
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     setGeneral([]);
@@ -165,7 +167,7 @@ export function FireEventModal({
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+        <form ref={ref} onSubmit={afterSubmit(submit)} noValidate>
           <Stack gap="md">
             <FormErrors errors={general} />
             <Select

@@ -4,12 +4,14 @@ import { useMutation } from 'urql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError } from '@/lib/notify';
 import { AddIncidentNoteMutation, incidentsContext } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 export function AddNoteForm({ id }: { id: string }) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [{ fetching }, add] = useMutation(AddIncidentNoteMutation);
+
+  const { ref, afterSubmit } = useInvalidFocus();
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -33,7 +35,7 @@ export function AddNoteForm({ id }: { id: string }) {
   }
 
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="Add a note">
+    <form ref={ref} onSubmit={afterSubmit(submit)} noValidate aria-label="Add a note">
       <Stack gap="xs">
         <Textarea
           label="Add a note"

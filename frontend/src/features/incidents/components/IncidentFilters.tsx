@@ -1,12 +1,11 @@
-import { Button, Group, MultiSelect, SegmentedControl, Select, Switch, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconSearch, IconX } from '@tabler/icons-react';
-import { useState } from 'react';
+import { MultiSelect, SegmentedControl, Select, Switch } from '@mantine/core';
 import { INCIDENT_SOURCE, SEVERITY, options } from '@/components/badges';
+import { FilterBar } from '@/components/FilterBar';
+import { SearchFilter } from '@/components/SearchFilter';
 import { TimeRangeFilter } from '@/components/TimeRangeFilter';
 import type { IncidentSource, Severity } from '@/gql/graphql';
 import { useComponentOptions } from '@/lib/options';
-import { STATUS_VIEWS, type IncidentFilterState, type StatusView } from '../filters';
+import { activeFilterCount, clearFilters, STATUS_VIEWS, type IncidentFilterState, type StatusView } from '../filters';
 
 export function IncidentFilters({
   accountId,
@@ -22,19 +21,10 @@ export function IncidentFilters({
 }) {
   const w = (px: number) => (narrow ? '100%' : px);
   const { options: componentOptions } = useComponentOptions(accountId);
-  const [search, setSearch] = useState(value.search);
-  const pushSearch = useDebouncedCallback((q: string) => onChange({ ...value, search: q }), 300);
   const set = (patch: Partial<IncidentFilterState>) => onChange({ ...value, ...patch });
-  const filtered =
-    value.severities.length > 0 ||
-    value.sources.length > 0 ||
-    value.componentId !== null ||
-    value.range !== 'any' ||
-    value.search !== '' ||
-    value.hideTests;
 
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter incidents">
+    <FilterBar label="Filter incidents" active={activeFilterCount(value) > 0} onClear={() => onChange(clearFilters(value))}>
       {narrow ? (
         <Select
           aria-label="Status"
@@ -53,17 +43,7 @@ export function IncidentFilters({
           onChange={(v) => set({ status: v as StatusView })}
         />
       )}
-      <TextInput
-        aria-label="Search titles"
-        placeholder="Search titles"
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={search}
-        onChange={(e) => {
-          setSearch(e.currentTarget.value);
-          pushSearch(e.currentTarget.value);
-        }}
-        w={w(200)}
-      />
+      <SearchFilter label="Search titles" value={value.search} onChange={(q) => set({ search: q })} width={w(200)} />
       <MultiSelect
         aria-label="Severity"
         placeholder={value.severities.length ? undefined : 'Any severity'}
@@ -102,19 +82,6 @@ export function IncidentFilters({
         onChange={(e) => set({ hideTests: e.currentTarget.checked })}
         style={{ alignSelf: 'center' }}
       />
-      {filtered && (
-        <Button
-          variant="subtle"
-          color="gray"
-          leftSection={<IconX size={14} />}
-          onClick={() => {
-            setSearch('');
-            onChange({ ...value, severities: [], sources: [], componentId: null, range: 'any', search: '', from: '', to: '', hideTests: false });
-          }}
-        >
-          Clear filters
-        </Button>
-      )}
-    </Group>
+    </FilterBar>
   );
 }

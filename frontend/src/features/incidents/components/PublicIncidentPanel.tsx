@@ -9,7 +9,7 @@ import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { IMPACT, PUBLIC_INCIDENT_STATUS } from '@/lib/public-status';
 import { EditIncidentUpdateMutation, IncidentPublicQuery, SetPostmortemMutation, publicIncidentContext } from '../public-api';
 import { UpdateComposer } from './UpdateComposer';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 type Update = PublicIncidentFieldsFragment['updates'][number];
 
@@ -95,6 +95,7 @@ function PostmortemEditor({ pi, canAct }: { pi: PublicIncidentFieldsFragment; ca
     failTitle: 'Could not save the postmortem',
     context: publicIncidentContext,
   });
+  const { ref, afterSubmit } = useInvalidFocus();
   async function save(e: React.FormEvent) {
     e.preventDefault();
     const out = await set(
@@ -104,7 +105,7 @@ function PostmortemEditor({ pi, canAct }: { pi: PublicIncidentFieldsFragment; ca
     setError(out.ok ? null : out.errors.map((x) => x.message).join('\n') || null);
   }
   return (
-    <form onSubmit={save} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="Postmortem">
+    <form ref={ref} onSubmit={afterSubmit(save)} noValidate aria-label="Postmortem">
       <Stack gap="xs">
         <Group gap="xs">
           <Title order={3} size="h6">

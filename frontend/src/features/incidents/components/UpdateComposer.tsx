@@ -1,10 +1,10 @@
 import { ActionIcon, Button, Checkbox, Group, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 import type { ComponentStatus, Impact, PublicIncidentFieldsFragment, PublicIncidentStatus } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
@@ -65,8 +65,7 @@ export function UpdateComposer({
   const templates = tplData?.account?.updateTemplates ?? [];
   const [managing, setManaging] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
-  const ref = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus();
   const [, post] = useMutationWithErrors(PostIncidentUpdateMutation, (d) => d.postIncidentUpdate, {
     failTitle: 'Could not post the update',
     context: publicIncidentContext,

@@ -13,7 +13,7 @@ import {
   integrationValidation,
   type IntegrationValues,
 } from './IntegrationFormFields';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 export function EditIntegrationModal({
   integration,
@@ -45,7 +45,9 @@ export function EditIntegrationModal({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened, integration.id]);
 
-  const submit = form.onSubmit(async (v) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (v) => {
     setGeneral([]);
     const result = await update(
       {
@@ -73,11 +75,11 @@ export function EditIntegrationModal({
     }
     notifySuccess('Saved.');
     onClose();
-  });
+  }), focusInvalid);
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Edit ${integration.name}`} centered size="lg">
-      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <IntegrationFormFields accountId={integration.accountId} form={form} />

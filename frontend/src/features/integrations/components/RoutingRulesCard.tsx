@@ -17,12 +17,12 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconFlask, IconPencil, IconPlus, IconTrash, IconX } from '@tabler/icons-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useClient } from 'urql';
 import { SEVERITY, SeverityBadge, options } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { FormErrors } from '@/components/FormErrors';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 import type { IntegrationDetailFieldsFragment, RouteField, RouteOp, Severity, TryIntegrationRoutesQuery as TryResult } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { notifyError } from '@/lib/notify';
@@ -211,8 +211,7 @@ function ConditionRow({
 
 function RoutesEditor({ integ, initial, onDone }: { integ: Integration; initial: RuleDraft[]; onDone: () => void }) {
   const client = useClient();
-  const ref = useRef<HTMLDivElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus<HTMLDivElement>();
   const [rules, setRules] = useState<RuleDraft[]>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);

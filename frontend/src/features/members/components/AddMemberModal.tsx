@@ -18,7 +18,7 @@ import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, assignableRoles } from '@/lib/roles';
 import { AddMemberMutation, membersContext } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 interface Values {
   email: string;
@@ -62,7 +62,9 @@ export function AddMemberModal({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened]);
 
-  const submit = form.onSubmit(async (values) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (values) => {
     setGeneral([]);
     const result = await addMember(
       {
@@ -97,13 +99,13 @@ export function AddMemberModal({
     const who = payload.membership?.user.name || values.email;
     notifySuccess(`${who} was added as ${ROLE_LABELS[values.role].toLowerCase()}.`);
     onClose();
-  });
+  }), focusInvalid);
 
   const roles = assignableRoles(myRole);
 
   return (
     <Modal opened={opened} onClose={onClose} title="Add member" centered>
-      <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput

@@ -1,10 +1,10 @@
 import { ActionIcon, Button, Card, Group, MultiSelect, NumberInput, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 import type { EscalationLevelInput, PolicyFieldsFragment } from '@/gql/graphql';
 import type { UserErrorLike } from '@/lib/graphql/user-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
@@ -85,8 +85,7 @@ export function PolicyEditor({
   onSubmit: (input: PolicyInput) => Promise<{ ok: boolean; errors: readonly UserErrorLike[] }>;
   onCancel?: () => void;
 }) {
-  const ref = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus();
   const [general, setGeneral] = useState<string[]>([]);
   const [{ data: options }] = useQuery({ query: PolicyTargetOptionsQuery, variables: { accountId }, context: schedulesContext });
   const form = useForm<PolicyValues>({

@@ -1,7 +1,7 @@
 import { Button, Card, Code, Group, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useRef } from 'react';
-import { useFocusFirstInvalid } from '@/components/FormModal';
+import { useEffect } from 'react';
+import { useInvalidFocus } from '@/components/FormModal';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { SLACK_CHANNEL_RULE, validateSlackChannel } from '@/lib/slack';
 import { SetPolicySlackChannelMutation, policiesContext } from '../api';
@@ -25,8 +25,7 @@ export function PolicySlackChannel({
     initialValues: { channel },
     validate: { channel: validateSlackChannel },
   });
-  const ref = useRef<HTMLFormElement>(null);
-  const focusInvalid = useFocusFirstInvalid(ref);
+  const { ref, focusInvalid } = useInvalidFocus();
   useEffect(() => {
     form.setValues({ channel });
     form.resetDirty({ channel });

@@ -7,7 +7,7 @@ import { useAuth } from '@/lib/auth/auth-context';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { ChangePasswordMutation } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 const FIELDS = ['currentPassword', 'newPassword'];
 
@@ -25,7 +25,9 @@ export function PasswordForm({ email }: { email: string }) {
     },
   });
 
-  const submit = form.onSubmit(async ({ currentPassword, newPassword }) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async ({ currentPassword, newPassword }) => {
     setGeneral([]);
     const result = await changePassword({ input: { currentPassword, newPassword } });
     if (result.error) {
@@ -50,10 +52,10 @@ export function PasswordForm({ email }: { email: string }) {
       return;
     }
     notifySuccess('Your password was changed. Other sessions have been signed out.');
-  });
+  }), focusInvalid);
 
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <Stack gap="md" maw={420}>
         <FormErrors errors={general} />
         <PasswordInput

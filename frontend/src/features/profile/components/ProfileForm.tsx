@@ -7,7 +7,7 @@ import { useAuth } from '@/lib/auth/auth-context';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { UpdateProfileMutation } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 export function ProfileForm({ email, name }: { email: string; name: string }) {
   const { updateUser } = useAuth();
@@ -27,7 +27,9 @@ export function ProfileForm({ email, name }: { email: string; name: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [name]);
 
-  const submit = form.onSubmit(async (values) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (values) => {
     setGeneral([]);
     const newName = values.name.trim();
     const result = await updateProfile({ input: { name: newName } });
@@ -46,10 +48,10 @@ export function ProfileForm({ email, name }: { email: string; name: string }) {
     updateUser({ name: payload.user?.name ?? newName });
     form.resetDirty({ name: newName });
     notifySuccess('Your profile was saved.');
-  });
+  }), focusInvalid);
 
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <Stack gap="md" maw={420}>
         <FormErrors errors={general} />
         <TextInput label="Email" value={email} readOnly disabled description="Ask an administrator to change your email" />

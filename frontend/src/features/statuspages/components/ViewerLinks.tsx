@@ -6,7 +6,7 @@ import { confirmDanger } from '@/components/confirm';
 import type { StatusPageQuery } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { CreateViewerLinkMutation, RevokeViewerLinkMutation, statusPagesContext } from '../api';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 type Page = NonNullable<StatusPageQuery['statusPage']>;
 
@@ -23,6 +23,8 @@ export function ViewerLinks({ page, canAdmin }: { page: Page; canAdmin: boolean 
     failTitle: 'Could not revoke the viewer link',
     context: statusPagesContext,
   });
+
+  const { ref, afterSubmit } = useInvalidFocus();
 
   async function onCreate(e: React.FormEvent) {
     e.preventDefault();
@@ -70,7 +72,7 @@ export function ViewerLinks({ page, canAdmin }: { page: Page; canAdmin: boolean 
           />
         )}
         {canAdmin && (
-          <form onSubmit={onCreate} onSubmitCapture={focusInvalidAfterSubmit} noValidate aria-label="New viewer link">
+          <form ref={ref} onSubmit={afterSubmit(onCreate)} noValidate aria-label="New viewer link">
             <Group align="flex-start" gap="xs">
               <TextInput
                 style={{ flex: 1 }}

@@ -32,7 +32,7 @@ import {
 } from '../api';
 import { DEFAULT_ATTEMPTS, MAX_ATTEMPTS, describePlan, parseWaits, waitsToText } from '../schedule';
 import { EventPicker } from './EventPicker';
-import { focusInvalidAfterSubmit } from '@/components/FormModal';
+import { useInvalidFocus } from '@/components/FormModal';
 
 export interface WebhookValues {
   name: string;
@@ -119,7 +119,9 @@ export function WebhookForm({
   const planned = parseWaits(form.values.retrySchedule);
   const plan = planned.error ? null : describePlan(planned.waits, Number(form.values.maxAttempts));
 
-  const submit = form.onSubmit(async (v) => {
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
+
+  const submit = form.onSubmit(afterSubmit(async (v) => {
     setGeneral([]);
     const fields = {
       name: v.name.trim(),
@@ -153,10 +155,10 @@ export function WebhookForm({
     }
     notifySuccess(webhook ? `Saved ${fields.name}.` : `Created webhook ${fields.name}.`);
     onSaved(p.webhook.id);
-  });
+  }), focusInvalid);
 
   return (
-    <form onSubmit={submit} onSubmitCapture={focusInvalidAfterSubmit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <Stack gap="lg" maw={860}>
         <FormErrors errors={general} />
         <Paper withBorder radius="md" p="lg">
