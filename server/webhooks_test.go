@@ -498,7 +498,9 @@ func TestFireEvent_RateLimitedWhenBacklogFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var d struct{ FireEvent *struct{ Event struct{ ID string } } }
+		var d struct {
+			FireEvent *struct{ Event struct{ ID string } }
+		}
 		_ = r.Decode(&d)
 		if d.FireEvent == nil {
 			return r, ""
