@@ -141,6 +141,8 @@ func runBench(ctx context.Context, cfg *config, e *env) (*results, error) {
 	if tp != nil {
 		logf("throughput: %d connections, up to %s or %d messages, %d alarms", cfg.conns, cfg.tpDuration, cfg.tpMax, cfg.alarms)
 		if err := phase("throughput", func() (*phaseResult, error) {
+			wait := e.profile(ctx, "sns-throughput", cfg.tpDuration)
+			defer wait()
 			return runThroughput(ctx, e, tp, cfg.conns, cfg.tpDuration, cfg.tpMax), nil
 		}); err != nil {
 			return res, err
@@ -149,6 +151,8 @@ func runBench(ctx context.Context, cfg *config, e *env) (*results, error) {
 	if lat != nil {
 		logf("latency: %d/s open loop for %s, %d alarms", cfg.rate, cfg.latDuration, cfg.latAlarms)
 		if err := phase("latency", func() (*phaseResult, error) {
+			wait := e.profile(ctx, "sns-latency", cfg.latDuration)
+			defer wait()
 			return runLatency(ctx, e, lat, cfg.rate, cfg.latDuration), nil
 		}); err != nil {
 			return res, err
