@@ -27,14 +27,21 @@ const WakeChannel = "switchboard:deliveries:wake"
 // NewWakeTask wakes a dispatcher at at (rounded up to the second). Its id names the second, so
 // the retries due within one second share one task.
 func NewWakeTask(at time.Time) *asynq.Task {
+	sec := wakeSecond(at)
+	return asynq.NewTask(TypeWakeDispatcher, nil, asynq.TaskID(wakeTaskID(sec)), asynq.ProcessAt(sec), asynq.Queue(QueueDefault),
+		asynq.MaxRetry(0), asynq.Timeout(10*time.Second), asynq.Retention(time.Minute))
+}
+
+// wakeSecond is at rounded up to the second.
+func wakeSecond(at time.Time) time.Time {
 	sec := at.Truncate(time.Second)
 	if sec.Before(at) {
 		sec = sec.Add(time.Second)
 	}
-	id := "delivery-wake-" + strconv.FormatInt(sec.Unix(), 10)
-	return asynq.NewTask(TypeWakeDispatcher, nil, asynq.TaskID(id), asynq.ProcessAt(sec), asynq.Queue(QueueDefault),
-		asynq.MaxRetry(0), asynq.Timeout(10*time.Second), asynq.Retention(time.Minute))
+	return sec
 }
+
+func wakeTaskID(sec time.Time) string { return "delivery-wake-" + strconv.FormatInt(sec.Unix(), 10) }
 
 // Dispatcher sends batched deliveries: it claims due deliveries many at a time
 // (models.Store.ClaimDeliveries), sends them concurrently and records their results in groups
@@ -116,6 +123,7 @@ func (d *Dispatcher) Listen(ctx context.Context, rdb redis.UniversalClient) {
 // result before it returns.
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.init()
+	ctx = models.WorkerContext(ctx) // the worker's own database pool
 	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSends()
 	slots := make(chan struct{}, d.Concurrency)
@@ -264,19 +272,33 @@ func (d *Dispatcher) record(results <-chan models.BatchResult) {
 	}
 }
 
-// flush records one group, retrying a failed write a few times. If it still fails, the
-// attempts stay counted and the deliveries come due again when their leases end.
+// flush records one group, retrying a failed write (a database failover, a deadlock) until
+// shortly before the group's first lease ends. If it still fails, the attempts stay counted
+// and the deliveries are attempted again when their leases end.
 func (d *Dispatcher) flush(group []models.BatchResult) {
-	ctx := context.Background()
+	ctx := models.WorkerContext(context.Background())
+	deadline := time.Now().Add(25 * time.Second)
+	for _, r := range group {
+		if l := r.Target.Delivery.LeaseUntil; l != nil && l.Add(-5*time.Second).Before(deadline) {
+			deadline = l.Add(-5 * time.Second)
+		}
+	}
 	var (
 		retries map[string]time.Time
 		err     error
 	)
-	for try := range 5 {
+	for try := 0; ; try++ {
 		if retries, err = d.Store.FinishBatch(ctx, group); err == nil {
 			break
 		}
-		time.Sleep(time.Duration(100<<try) * time.Millisecond)
+		wait := min(time.Duration(100<<min(try, 5))*time.Millisecond, 2*time.Second)
+		if time.Now().Add(wait).After(deadline) {
+			break
+		}
+		if try == 0 {
+			d.Log.Warn("recording delivery results failed; retrying", "count", len(group), "err", err)
+		}
+		time.Sleep(wait)
 	}
 	if err != nil {
 		d.Log.Error("recording delivery results failed; the deliveries are attempted again when their leases end", "count", len(group), "err", err)
@@ -292,12 +314,12 @@ func (d *Dispatcher) scheduleWakes(ctx context.Context, retries map[string]time.
 	}
 	seen := map[int64]bool{}
 	for _, at := range retries {
-		t := NewWakeTask(at)
-		sec := at.Unix()
+		sec := wakeSecond(at).Unix() // the second the task is named after
 		if seen[sec] {
 			continue
 		}
 		seen[sec] = true
+		t := NewWakeTask(at)
 		if _, err := d.Queue.Client.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 			d.Log.WarnContext(ctx, "scheduling a dispatcher wake-up failed; the idle poll finds the retry", "err", err)
 		}

@@ -255,3 +255,41 @@ func TestDispatcher_EndpointChangeSeenAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestClaim_UnreadableEndpointDoesNotBlockTheRest: the deliveries of an endpoint whose signing
+// key cannot be decrypted (a damaged row) are given back — not counted, held a minute — while
+// the other due deliveries are claimed; before, one such endpoint failed every claim.
+func TestClaim_UnreadableEndpointDoesNotBlockTheRest(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		rc := newReceiver(t, http.StatusOK)
+		r := newRig(t, db, rc.srv.URL+"/hook", nil)
+		bad := r.fire(t)[0] // the oldest due delivery
+		r.clock.Advance(time.Second)
+		good := r.fire(t)[0]
+		name, url := "damaged", rc.srv.URL+"/damaged"
+		ep, _, err := r.store.CreateEndpoint(ctx, r.admin, models.EndpointInput{Scope: models.ScopeKey{Scope: models.ScopeAccount, ID: r.acc}, Name: &name, URL: &url})
+		mustNoErr(t, err)
+		mustNoErr(t, db.Model(&models.Endpoint{}).Where("id = ?", ep.ID).Update("signing_key_enc", []byte("not a sealed key at all, garbage")).Error)
+		mustNoErr(t, db.Model(&models.Delivery{}).Where("id = ?", bad.ID).Update("endpoint_id", ep.ID).Error)
+
+		got, err := r.store.ClaimDeliveries(ctx, 10)
+		mustNoErr(t, err)
+		if len(got) != 1 || got[0].Delivery.ID != good.ID {
+			t.Fatalf("claimed %d deliveries, want only the readable one", len(got))
+		}
+		row := r.delivery(t, bad.ID)
+		if row.Attempts != 0 || row.LeaseUntil == nil || row.LeaseUntil.Sub(r.clock.Now()) < 50*time.Second {
+			t.Fatalf("the unreadable endpoint's delivery: attempts %d, lease %v; want not counted and held a minute", row.Attempts, row.LeaseUntil)
+		}
+		if n := r.count(t, "delivery_attempts", "delivery_id = ?", bad.ID); n != 0 {
+			t.Fatalf("%d attempt rows for a delivery that was not attempted", n)
+		}
+		again, err := r.store.ClaimDeliveries(ctx, 10)
+		mustNoErr(t, err)
+		if len(again) != 0 {
+			t.Fatalf("a held delivery was claimed again at once: %d", len(again))
+		}
+	})
+}

@@ -132,7 +132,8 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
 			h.running.Add(1)
 			defer h.running.Done()
-			return next.ProcessTask(ctx, t)
+			// The worker's own database pool (models.WorkerContext).
+			return next.ProcessTask(models.WorkerContext(ctx), t)
 		})
 	})
 	mux.HandleFunc(TypeNoteExpiredTokens, h.NoteExpiredTokens)

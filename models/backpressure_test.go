@@ -135,3 +135,25 @@ func TestFireEvent_IdempotencyKey(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerPool: with a worker pool set, work done with a WorkerContext runs on it (its own
+// connections), transactions included; everything else stays on the main pool.
+func TestWorkerPool(t *testing.T) {
+	t.Parallel()
+	url := modeltest.MustPostgresURL(t)
+	main := modeltest.MustOpen(t, url)
+	worker := modeltest.MustOpen(t, url)
+	main.SetWorkerPool(worker)
+	ctx := context.Background()
+	m0, w0 := main.Statements(), worker.Statements()
+	var n int64
+	mustNoErr(t, main.WithContext(models.WorkerContext(ctx)).Raw("SELECT 1").Scan(&n).Error)
+	mustNoErr(t, main.Tx(models.WorkerContext(ctx), func(tx *models.Tx) error { return tx.Raw("SELECT 2").Scan(&n).Error }))
+	if main.Statements() != m0 || worker.Statements() != w0+2 {
+		t.Fatalf("worker context: main pool ran %d statements, worker pool %d; want 0 and 2", main.Statements()-m0, worker.Statements()-w0)
+	}
+	mustNoErr(t, main.WithContext(ctx).Raw("SELECT 3").Scan(&n).Error)
+	if main.Statements() != m0+1 || worker.Statements() != w0+2 {
+		t.Fatal("a plain context did not use the main pool")
+	}
+}

@@ -30,6 +30,32 @@ type DB struct {
 	Dialect string
 	// statements counts the SQL statements run through gorm (Statements).
 	statements *atomic.Uint64
+	// worker is the job worker's own pool (SetWorkerPool): used for contexts marked with
+	// WorkerContext.
+	worker atomic.Pointer[DB]
+}
+
+type workerCtxKey struct{}
+
+// WorkerContext marks ctx as the job worker's: the database work done with it uses the
+// worker's own connection pool when one is set (SetWorkerPool), so a burst of API requests
+// cannot take the connections the deliveries need, nor the other way round.
+func WorkerContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, workerCtxKey{}, true)
+}
+
+// SetWorkerPool gives the job worker a pool of its own: another handle on the same database.
+func (db *DB) SetWorkerPool(w *DB) { db.worker.Store(w) }
+
+// WorkerPool is the worker's own pool, or nil.
+func (db *DB) WorkerPool() *DB { return db.worker.Load() }
+
+// WithContext is gorm's WithContext on the pool ctx belongs to (see WorkerContext).
+func (db *DB) WithContext(ctx context.Context) *gorm.DB {
+	if w := db.worker.Load(); w != nil && ctx.Value(workerCtxKey{}) != nil {
+		return w.DB.WithContext(ctx)
+	}
+	return db.DB.WithContext(ctx)
 }
 
 // Statements is how many SQL statements this handle has run (queries, inserts, updates,
@@ -159,7 +185,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // queued with tx.Publish, so subscribers never hear about changes that were rolled back.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	t := &Tx{dialect: db.Dialect}
-	err := db.DB.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+	err := db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		t.DB = gtx
 		if err := fn(t); err != nil {
 			return err

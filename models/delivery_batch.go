@@ -2,10 +2,14 @@ package models
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,8 +85,11 @@ func (s *Store) ClaimDeliveries(ctx context.Context, limit int) ([]*AttemptTarge
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		eps, err := s.sendingEndpoints(tx, rows)
+		eps, unreadable, err := s.sendingEndpoints(tx, rows)
 		if err != nil {
+			return err
+		}
+		if err := s.holdUnreadable(tx, rows, unreadable, now); err != nil {
 			return err
 		}
 		attempts := make([]DeliveryAttempt, 0, len(rows))
@@ -90,6 +97,9 @@ func (s *Store) ClaimDeliveries(ctx context.Context, limit int) ([]*AttemptTarge
 		for i := range rows {
 			r := &rows[i]
 			se := eps[*r.EndpointID]
+			if se == nil {
+				continue // its endpoint's secrets cannot be read: held (holdUnreadable)
+			}
 			d := r.Delivery
 			a := DeliveryAttempt{ID: newID(), DeliveryID: d.ID, Number: d.Attempts, StartedAt: now, URL: se.ep.URL}
 			attempts = append(attempts, a)
@@ -209,9 +219,33 @@ type endpointCache struct {
 	byID map[string]*sendingEndpoint
 }
 
+// unreadableHold is how long the deliveries of an endpoint whose secrets cannot be decrypted
+// wait before they are claimed again.
+const unreadableHold = time.Minute
+
+// holdUnreadable gives back the claim of the deliveries whose endpoint's signing key or
+// headers cannot be decrypted (a damaged row, rows restored under another secret key): their
+// attempt is not counted and they wait unreadableHold, so they neither block the other
+// deliveries (they are the oldest due rows) nor use up their attempts; the error is logged
+// (without the secrets) each time.
+func (s *Store) holdUnreadable(tx *Tx, rows []claimedRow, unreadable map[string]error, now time.Time) error {
+	if len(unreadable) == 0 {
+		return nil
+	}
+	var ids []string
+	for _, r := range rows {
+		if err, ok := unreadable[*r.EndpointID]; ok {
+			ids = append(ids, r.ID)
+			slog.Default().Error("a delivery's endpoint secrets cannot be read; it waits and is tried again", "delivery_id", r.ID, "endpoint_id", *r.EndpointID, "err", err)
+		}
+	}
+	return tx.Exec(`UPDATE deliveries SET attempts = attempts - 1, lease_until = ? WHERE id IN ?`, now.Add(unreadableHold), ids).Error
+}
+
 // sendingEndpoints returns the endpoints of the claimed rows, from the cache where the cached
 // version is the claimed one and fresh, else read and decrypted (one query for all misses).
-func (s *Store) sendingEndpoints(tx *Tx, rows []claimedRow) (map[string]*sendingEndpoint, error) {
+// An endpoint whose secrets cannot be decrypted is in unreadable, not in the map.
+func (s *Store) sendingEndpoints(tx *Tx, rows []claimedRow) (map[string]*sendingEndpoint, map[string]error, error) {
 	c := s.epCache
 	wall := time.Now()
 	out := make(map[string]*sendingEndpoint, 4)
@@ -231,24 +265,30 @@ func (s *Store) sendingEndpoints(tx *Tx, rows []claimedRow) (map[string]*sending
 	}
 	c.mu.Unlock()
 	if len(missing) == 0 {
-		return out, nil
+		return out, nil, nil
 	}
 	var eps []Endpoint
 	if err := tx.Where("id IN ?", missing).Find(&eps).Error; err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var unreadable map[string]error
 	loaded := make([]*sendingEndpoint, 0, len(eps))
 	for i := range eps {
 		se, err := s.openEndpoint(&eps[i], wall)
 		if err != nil {
-			return nil, err
+			if unreadable == nil {
+				unreadable = map[string]error{}
+			}
+			unreadable[eps[i].ID] = err
+			delete(out, eps[i].ID)
+			continue
 		}
 		loaded = append(loaded, se)
 		out[se.ep.ID] = se
 	}
 	for _, id := range missing {
-		if out[id] == nil {
-			return nil, fmt.Errorf("endpoint %s of a claimed delivery vanished", id)
+		if _, bad := unreadable[id]; out[id] == nil && !bad {
+			return nil, nil, fmt.Errorf("endpoint %s of a claimed delivery vanished", id)
 		}
 	}
 	c.mu.Lock()
@@ -264,7 +304,7 @@ func (s *Store) sendingEndpoints(tx *Tx, rows []claimedRow) (map[string]*sending
 		c.byID[se.ep.ID] = se
 	}
 	c.mu.Unlock()
-	return out, nil
+	return out, unreadable, nil
 }
 
 // openEndpoint decrypts what sending to e needs.
@@ -316,8 +356,27 @@ func (s *Store) FinishBatch(ctx context.Context, results []BatchResult) (map[str
 	if len(results) == 0 {
 		return retries, nil
 	}
+	// One order for every replica: a group's failures lock their endpoints (health), so two
+	// groups must not take the same endpoints in opposite orders.
+	results = slices.Clone(results)
+	slices.SortFunc(results, func(a, b BatchResult) int {
+		return cmp.Or(strings.Compare(a.Target.Endpoint.ID, b.Target.Endpoint.ID), strings.Compare(a.Target.Delivery.ID, b.Target.Delivery.ID))
+	})
+	failures := slices.ContainsFunc(results, func(r BatchResult) bool { return r.Result.Outcome != AttemptSucceeded })
 	err := s.db.Tx(ctx, func(tx *Tx) error {
 		clear(retries)
+		if failures && tx.dialect == Postgres {
+			var ids []string
+			for _, r := range results {
+				if len(ids) == 0 || ids[len(ids)-1] != r.Target.Endpoint.ID {
+					ids = append(ids, r.Target.Endpoint.ID)
+				}
+			}
+			var locked []string
+			if err := tx.Raw("SELECT id FROM endpoints WHERE id IN ? ORDER BY id FOR UPDATE", ids).Scan(&locked).Error; err != nil {
+				return err
+			}
+		}
 		var ok []BatchResult
 		for _, r := range results {
 			if r.Result.Outcome == AttemptSucceeded && tx.dialect == Postgres {

@@ -225,13 +225,6 @@ var paramNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 // server and queues its deliveries. Members and up: provisioning systems call this.
 // Parameters become SCALR_<UPPER_SNAKE> variables.
 func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*Event, error) {
-	if in.IdempotencyKey == "" {
-		// Back-pressure first: a refusal costs no lookup. (A call with a key is checked after
-		// its key, which may name an event already accepted.)
-		if err := s.backlogFull(ctx); err != nil {
-			return nil, err
-		}
-	}
 	var (
 		farm   Farm
 		server *Server
@@ -264,9 +257,12 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 		if ev, err := s.eventByKey(ctx, farm.AccountID, key, in, &farm, server); ev != nil || err != nil {
 			return ev, err
 		}
-		if err := s.backlogFull(ctx); err != nil {
-			return nil, err
-		}
+	}
+	// Back-pressure, once the caller is known to be allowed to fire here (the backlog's state is not
+	// told to others) and before the event's own work. A repeat of an accepted key was
+	// answered above.
+	if err := s.backlogFull(ctx); err != nil {
+		return nil, err
 	}
 	def, ok := builtinByLower[strings.ToLower(in.Name)]
 	if ok && def.Category == "incident" {

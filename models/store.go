@@ -107,14 +107,6 @@ func NewStore(db *DB, pub Publisher) *Store {
 		scalrID: &atomic.Pointer[string]{}, epCache: &endpointCache{}, backlog: &backlogGate{}}
 }
 
-// WithDB returns a store like s (same settings, caches and back-pressure gate; settings made
-// on s afterwards are not seen) on another database handle: the job worker's own connection
-// pool.
-func (s *Store) WithDB(db *DB) *Store {
-	c := *s
-	c.db = db
-	return &c
-}
 
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }

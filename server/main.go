@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -72,8 +71,6 @@ type Main struct {
 	// dispatcher sends batched deliveries (StartWorker); dispatchStop stops it and waits.
 	dispatcher   *jobs.Dispatcher
 	dispatchStop func()
-	// workerDB is the worker's own PostgreSQL pool (workerStore); nil on SQLite.
-	workerDB atomic.Pointer[models.DB]
 	smtp     *jobs.SMTPConfig
 	delivery *jobs.DeliveryMetrics
 
@@ -161,7 +158,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	m.DB = db
 	m.metrics.registerDB(func() uint64 {
 		n := db.Statements()
-		if w := m.workerDB.Load(); w != nil {
+		if w := db.WorkerPool(); w != nil {
 			n += w.Statements()
 		}
 		return n
@@ -428,10 +425,10 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	if m.delivery == nil {
 		m.delivery = jobs.NewDeliveryMetrics(m.metrics.registry)
 	}
-	store, err := m.workerStore(ctx)
-	if err != nil {
+	if err := m.openWorkerPool(ctx); err != nil {
 		return err
 	}
+	store := m.Store
 	h := &jobs.Handlers{
 		Store: store, Log: m.Log,
 		Deliverer: &jobs.Deliverer{Store: store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
@@ -468,23 +465,24 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	return nil
 }
 
-// workerStore is the store of the job worker: on PostgreSQL it has a connection pool of its
-// own (SWITCHBOARD_WORKER_DB_POOL), so a burst of API requests cannot starve the deliveries
-// of connections, nor the other way round; SQLite has one connection, shared.
-func (m *Main) workerStore(ctx context.Context) (*models.Store, error) {
+// openWorkerPool gives the job worker a connection pool of its own on PostgreSQL
+// (SWITCHBOARD_WORKER_DB_POOL): the handlers and the dispatcher run with models.WorkerContext,
+// so a burst of API requests cannot starve the deliveries of connections, nor the other way
+// round. The store is the same (one set of settings); SQLite has one connection, shared.
+func (m *Main) openWorkerPool(ctx context.Context) error {
 	if m.DB.Dialect != models.Postgres {
-		return m.Store, nil
+		return nil
 	}
 	db, err := models.OpenDB(ctx, m.Config.databaseURL())
 	if err != nil {
-		return nil, fmt.Errorf("worker database pool: %w", err)
+		return fmt.Errorf("worker database pool: %w", err)
 	}
 	if err := db.SetPoolSize(m.Config.WorkerDBPool); err != nil {
 		_ = db.Close()
-		return nil, err
+		return err
 	}
-	m.workerDB.Store(db)
-	return m.Store.WithDB(db), nil
+	m.DB.SetWorkerPool(db)
+	return nil
 }
 
 // startDispatcher runs the batched delivery dispatcher of this worker process: it is woken by
@@ -598,8 +596,8 @@ func (m *Main) close() error {
 	if m.mini != nil {
 		m.mini.Close()
 	}
-	if w := m.workerDB.Load(); w != nil {
-		if err := w.Close(); err != nil {
+	if m.DB != nil && m.DB.WorkerPool() != nil {
+		if err := m.DB.WorkerPool().Close(); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -568,8 +568,8 @@ type FireEventInput struct {
 	// Become SCALR_<UPPER_SNAKE> variables.
 	Parameters []*KeyValueInput `json:"parameters,omitempty"`
 	// Optional, at most 255 characters: a repeat with the same key within 24 hours returns the first
-	// event and records nothing (retry a refused or timed-out call safely). A key used for another
-	// event (name, farm, server) within the window is a CONFLICT.
+	// event and records nothing (retry a refused or timed-out call safely); the parameters are not
+	// compared. A key used for another event (name, farm, server) within the window is a CONFLICT.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 

@@ -429,8 +429,8 @@ export type FireEventInput = {
   farmId?: string | number | null | undefined;
   /**
    * Optional, at most 255 characters: a repeat with the same key within 24 hours returns the first
-   * event and records nothing (retry a refused or timed-out call safely). A key used for another
-   * event (name, farm, server) within the window is a CONFLICT.
+   * event and records nothing (retry a refused or timed-out call safely); the parameters are not
+   * compared. A key used for another event (name, farm, server) within the window is a CONFLICT.
    */
   idempotencyKey?: string | null | undefined;
   name: string;
