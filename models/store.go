@@ -107,7 +107,6 @@ func NewStore(db *DB, pub Publisher) *Store {
 		scalrID: &atomic.Pointer[string]{}, epCache: &endpointCache{}, backlog: &backlogGate{}}
 }
 
-
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 

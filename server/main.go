@@ -71,8 +71,8 @@ type Main struct {
 	// dispatcher sends batched deliveries (StartWorker); dispatchStop stops it and waits.
 	dispatcher   *jobs.Dispatcher
 	dispatchStop func()
-	smtp     *jobs.SMTPConfig
-	delivery *jobs.DeliveryMetrics
+	smtp         *jobs.SMTPConfig
+	delivery     *jobs.DeliveryMetrics
 
 	trustedProxies []netip.Prefix
 
