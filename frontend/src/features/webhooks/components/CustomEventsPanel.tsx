@@ -1,5 +1,4 @@
-import { ActionIcon, Alert, Button, Group, List, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
+import { Alert, Button, Group, List, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
@@ -12,6 +11,7 @@ import { splitUserErrors } from '@/lib/graphql/user-errors';
 import type { ScopeValue } from '@/lib/scope';
 import { CreateCustomEventMutation, CustomEventsQuery, DeleteCustomEventMutation, customEventsContext } from '../api';
 import { CUSTOM_EVENT_RE } from '../catalog';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 
 export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; canManage: boolean }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: CustomEventsQuery, variables: { scope }, context: customEventsContext });
@@ -114,7 +114,7 @@ export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; can
               <Table.Th>Name</Table.Th>
               <Table.Th>Description</Table.Th>
               <Table.Th w={140}>Defined</Table.Th>
-              {canManage && <Table.Th w={50} />}
+              {canManage && <RowActionsHeader w={50} />}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -133,11 +133,7 @@ export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; can
                 </Table.Td>
                 {canManage && (
                   <Table.Td>
-                    <Tooltip label="Delete">
-                      <ActionIcon variant="subtle" color="red" aria-label={`Delete ${e.name}`} onClick={() => onDelete(e.id, e.name)}>
-                        <IconTrash size={16} />
-                      </ActionIcon>
-                    </Tooltip>
+                    <RowActions name={e.name} onDelete={() => onDelete(e.id, e.name)} />
                   </Table.Td>
                 )}
               </Table.Tr>
