@@ -2,7 +2,7 @@ import { Alert, Anchor, Breadcrumbs, Button, Card, Group, Stack, Text, Title } f
 import { IconX } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { ApprovalStatusBadge, DeliveryStatusBadge } from '@/components/badges';
 import { CodeBlock } from '@/components/CodeBlock';
 import { DateTime } from '@/components/DateTime';
@@ -14,14 +14,16 @@ import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
 import { useAccountRole } from '@/lib/account-role';
 import { prettyJson } from '@/lib/format';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
-import { notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { roleAtLeast } from '@/lib/roles';
 import { ApprovalFarmChangedSubscription, ApprovalRequestQuery, CancelApprovalRequestMutation, approvalsContext } from './api';
 import { operationLabel } from './filters';
 
 /** While the request to the endpoint is still being sent, its attempts are polled this often. */
 const SENDING_POLL_MS = 3000;
+
+// Module-level: the mutation hook's callback depends on it.
+const cancelContext = { additionalTypenames: ['ApprovalRequest', 'Farm'] };
 
 export default function ApprovalDetailPage() {
   const { accountId = '', approvalId = '' } = useParams();
@@ -32,7 +34,10 @@ export default function ApprovalDetailPage() {
     variables: { id: approvalId },
     context: approvalsContext,
   });
-  const [{ fetching: cancelling }, cancel] = useMutation(CancelApprovalRequestMutation);
+  const [{ fetching: cancelling }, cancel] = useMutationWithErrors(CancelApprovalRequestMutation, (d) => d.cancelApprovalRequest, {
+    failTitle: 'Could not cancel the request',
+    context: cancelContext,
+  });
   const r = data?.approvalRequest;
   const farmId = r?.farm?.id ?? null;
 
@@ -73,12 +78,7 @@ export default function ApprovalDetailPage() {
       confirmLabel: 'Cancel request',
     });
     if (!ok) return;
-    const p = payloadOrNotify(
-      await cancel({ input: { id: approvalId } }, { additionalTypenames: ['ApprovalRequest', 'Farm'] }),
-      (d) => d.cancelApprovalRequest,
-      'Could not cancel the request',
-    );
-    if (p) notifySuccess('Approval request cancelled.');
+    await cancel({ input: { id: approvalId } }, { notifyUserErrors: true, success: 'Approval request cancelled.' });
   }
 
   const d = r.delivery;

@@ -23,7 +23,7 @@ import {
 } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { FarmStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
@@ -35,7 +35,7 @@ import { RowActions, RowActionsHeader } from '@/components/RowActions';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
 import { useAccountRole } from '@/lib/account-role';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { notifySuccess } from '@/lib/notify';
 import { roleAtLeast } from '@/lib/roles';
 import {
@@ -118,13 +118,17 @@ export default function FarmPage() {
     variables: { accountId, farmId },
     context: farmApprovalContext,
   });
-  const [{ fetching: cancelling }, cancelApproval] = useMutation(CancelFarmApprovalMutation);
-  const [, launch] = useMutation(LaunchFarmMutation);
-  const [, terminate] = useMutation(TerminateFarmMutation);
-  const [, suspend] = useMutation(SuspendFarmMutation);
-  const [, resume] = useMutation(ResumeFarmMutation);
-  const [, deleteFarm] = useMutation(DeleteFarmMutation);
-  const [, deleteServer] = useMutation(DeleteServerMutation);
+  const [{ fetching: cancelling }, cancelApproval] = useMutationWithErrors(
+    CancelFarmApprovalMutation,
+    (d) => d.cancelApprovalRequest,
+    { failTitle: 'Could not cancel the request', context: farmApprovalContext },
+  );
+  const [, launch] = useMutationWithErrors(LaunchFarmMutation, (d) => d.launchFarm, { failTitle: 'Could not launch the farm', context: farmsContext });
+  const [, terminate] = useMutationWithErrors(TerminateFarmMutation, (d) => d.terminateFarm, { failTitle: 'Could not terminate the farm', context: farmsContext });
+  const [, suspend] = useMutationWithErrors(SuspendFarmMutation, (d) => d.suspendFarm, { failTitle: 'Could not suspend the farm', context: farmsContext });
+  const [, resume] = useMutationWithErrors(ResumeFarmMutation, (d) => d.resumeFarm, { failTitle: 'Could not resume the farm', context: farmsContext });
+  const [, deleteFarm] = useMutationWithErrors(DeleteFarmMutation, (d) => d.deleteFarm, { failTitle: 'Could not delete the farm', context: farmsContext });
+  const [, deleteServer] = useMutationWithErrors(DeleteServerMutation, (d) => d.deleteServer, { failTitle: 'Could not remove the server', context: farmsContext });
   const [busy, setBusy] = useState<Op | null>(null);
   const [addingRole, setAddingRole] = useState(false);
   const [addingServer, setAddingServer] = useState(false);
@@ -167,15 +171,11 @@ export default function FarmPage() {
     if (!ok) return;
     setBusy(op);
     const input = { input: { id: farmId } };
-    const fail = `Could not ${op} the farm`;
-    let payload: { farm?: { status: string } | null } | null = null;
-    if (op === 'launch') payload = payloadOrNotify(await launch(input, farmsContext), (d) => d.launchFarm, fail);
-    if (op === 'terminate') payload = payloadOrNotify(await terminate(input, farmsContext), (d) => d.terminateFarm, fail);
-    if (op === 'suspend') payload = payloadOrNotify(await suspend(input, farmsContext), (d) => d.suspendFarm, fail);
-    if (op === 'resume') payload = payloadOrNotify(await resume(input, farmsContext), (d) => d.resumeFarm, fail);
+    const exec = { launch, terminate, suspend, resume }[op];
+    const outcome = await exec(input, { notifyUserErrors: true });
     setBusy(null);
-    if (!payload) return;
-    const status = payload.farm?.status;
+    if (!outcome.ok) return;
+    const status = outcome.payload.farm?.status;
     if (status === 'PENDING_LAUNCH' || status === 'PENDING_TERMINATE') {
       notifySuccess(`${spec.label} requested: waiting for approval.`);
     } else {
@@ -192,29 +192,19 @@ export default function FarmPage() {
       confirmLabel: 'Cancel request',
     });
     if (!ok) return;
-    const p = payloadOrNotify(
-      await cancelApproval({ input: { id: pending.id } }, farmApprovalContext),
-      (d) => d.cancelApprovalRequest,
-      'Could not cancel the request',
-    );
-    if (p) notifySuccess('Approval request cancelled.');
+    await cancelApproval({ input: { id: pending.id } }, { notifyUserErrors: true, success: 'Approval request cancelled.' });
   }
 
   async function onDelete() {
     const ok = await confirmDanger({ title: `Delete ${farm!.name}?`, message: 'The farm, its roles, servers and variables are deleted.', confirmLabel: 'Delete farm' });
     if (!ok) return;
-    if (payloadOrNotify(await deleteFarm({ input: { id: farmId } }, farmsContext), (d) => d.deleteFarm, 'Could not delete the farm')) {
-      notifySuccess(`Deleted ${farm!.name}.`);
-      navigate(list);
-    }
+    if ((await deleteFarm({ input: { id: farmId } }, { notifyUserErrors: true, success: `Deleted ${farm!.name}.` })).ok) navigate(list);
   }
 
   async function onDeleteServer(id: string, name: string) {
     const ok = await confirmDanger({ title: `Remove ${name}?`, message: 'The server is removed from the inventory.', confirmLabel: 'Remove server' });
     if (!ok) return;
-    if (payloadOrNotify(await deleteServer({ input: { id } }, farmsContext), (d) => d.deleteServer, 'Could not remove the server')) {
-      notifySuccess(`Removed ${name}.`);
-    }
+    await deleteServer({ input: { id } }, { notifyUserErrors: true, success: `Removed ${name}.` });
   }
 
   const available: Op[] =

@@ -2,7 +2,6 @@ import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, TextInput, Te
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation } from 'urql';
 import { SEVERITY, options } from '@/components/badges';
 import { EmptyState } from '@/components/EmptyState';
 import { FormErrors } from '@/components/FormErrors';
@@ -12,9 +11,10 @@ import { RequireRole } from '@/components/RequireRole';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import type { Severity } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { notifySuccess } from '@/lib/notify';
 import { useComponentOptions, usePolicyOptions } from '@/lib/options';
 import { CreateIncidentMutation, incidentsContext } from './api';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 
 interface Values {
   componentId: string | null;
@@ -30,7 +30,10 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
   const { options: componentOptions, components, loaded } = useComponentOptions(accountId);
   const { options: policyOptions } = usePolicyOptions(accountId);
   const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateIncidentMutation);
+  const [, create] = useMutationWithErrors(CreateIncidentMutation, (d) => d.createIncident, {
+    failTitle: 'Could not open the incident',
+    context: incidentsContext,
+  });
   const { ref: formRef, focusInvalid } = useInvalidFocus();
   const form = useForm<Values>({
     mode: 'controlled',
@@ -43,7 +46,7 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
 
   const submit = form.onSubmit(async (v) => {
     setGeneral([]);
-    const result = await create(
+    const outcome = await create(
       {
         input: {
           componentId: v.componentId!,
@@ -53,13 +56,8 @@ function NewIncidentForm({ accountId }: { accountId: string }) {
           ...(v.escalationPolicyId ? { escalationPolicyId: v.escalationPolicyId } : {}),
         },
       },
-      incidentsContext,
     );
-    if (result.error) {
-      notifyError(result.error, 'Could not open the incident');
-      return;
-    }
-    const payload = result.data?.createIncident;
+    const payload = outcome.payload;
     if (!payload) return;
     if (payload.errors.length || !payload.incident) {
       const { fields, general: other } = splitUserErrors(payload.errors, ['componentId', 'title', 'severity', 'description', 'escalationPolicyId']);

@@ -18,7 +18,7 @@ import {
 import { IconAlertTriangle, IconBrandAws, IconFlask, IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { IntegrationStateBadge, SeverityBadge } from '@/components/badges';
 import { CodeBlock } from '@/components/CodeBlock';
 import { DateTime } from '@/components/DateTime';
@@ -29,8 +29,7 @@ import { SecretReveal } from '@/components/SecretReveal';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
 import { useAccountRole } from '@/lib/account-role';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
-import { notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { roleAtLeast } from '@/lib/roles';
 import { PolicyAttachCard } from '@/components/PolicyAttachCard';
 import {
@@ -70,8 +69,14 @@ export default function IntegrationPage() {
     variables: { id: integrationId },
     context: integrationsContext,
   });
-  const [, rotate] = useMutation(RotateIntegrationUrlMutation);
-  const [, remove] = useMutation(DeleteIntegrationMutation);
+  const [, rotate] = useMutationWithErrors(RotateIntegrationUrlMutation, (d) => d.rotateAwsIntegrationUrl, {
+    failTitle: 'Could not rotate the URL',
+    context: integrationsContext,
+  });
+  const [, remove] = useMutationWithErrors(DeleteIntegrationMutation, (d) => d.deleteAwsIntegration, {
+    failTitle: 'Could not delete the integration',
+    context: integrationsContext,
+  });
   const [editing, setEditing] = useState(false);
   const [showSteps, setShowSteps] = useState(false);
   const [testing, setTesting] = useState(false);
@@ -113,8 +118,8 @@ export default function IntegrationPage() {
       confirmLabel: 'Rotate URL',
     });
     if (!ok) return;
-    const result = await rotate({ input: { id: integrationId } }, integrationsContext);
-    const p = payloadOrNotify(result, (d) => d.rotateAwsIntegrationUrl, 'Could not rotate the URL');
+    const outcome = await rotate({ input: { id: integrationId } }, { notifyUserErrors: true });
+    const p = outcome.ok ? outcome.payload : null;
     if (p?.webhookUrl) setRotated({ url: p.webhookUrl, topic: integ!.topicArn || integ!.expectedTopicArn });
   }
 
@@ -125,11 +130,8 @@ export default function IntegrationPage() {
       confirmLabel: 'Delete integration',
     });
     if (!ok) return;
-    const result = await remove({ input: { id: integrationId } }, integrationsContext);
-    if (payloadOrNotify(result, (d) => d.deleteAwsIntegration, 'Could not delete the integration')) {
-      notifySuccess(`Deleted ${integ!.name}.`);
-      navigate(list);
-    }
+    const outcome = await remove({ input: { id: integrationId } }, { notifyUserErrors: true, success: `Deleted ${integ!.name}.` });
+    if (outcome.ok) navigate(list);
   }
 
   const s = integ.stats;

@@ -15,14 +15,13 @@ import { useForm } from '@mantine/form';
 import { IconCircleCheck } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { IntegrationStateBadge } from '@/components/badges';
 import { FormErrors } from '@/components/FormErrors';
 import { PageHeader } from '@/components/PageHeader';
 import { RequireRole } from '@/components/RequireRole';
 import { SecretReveal } from '@/components/SecretReveal';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError } from '@/lib/notify';
 import { CreateIntegrationMutation, IntegrationQuery, integrationsContext } from './api';
 import { rejectionFix } from './aws';
 import { AwsSetupSteps } from './components/AwsSetupSteps';
@@ -33,6 +32,7 @@ import {
   type IntegrationValues,
 } from './components/IntegrationFormFields';
 import { useInvalidFocus } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 
 export const POLL_MS = 3000;
 
@@ -44,7 +44,10 @@ interface Created {
 
 function DetailsStep({ accountId, onCreated }: { accountId: string; onCreated: (c: Created, url: string) => void }) {
   const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateIntegrationMutation);
+  const [, create] = useMutationWithErrors(CreateIntegrationMutation, (d) => d.createAwsIntegration, {
+    failTitle: 'Could not create the integration',
+    context: integrationsContext,
+  });
   const form = useForm<IntegrationValues>({
     mode: 'controlled',
     initialValues: { name: '', componentId: null, expectedTopicArn: '', defaultSeverity: 'HIGH' },
@@ -53,7 +56,7 @@ function DetailsStep({ accountId, onCreated }: { accountId: string; onCreated: (
   const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
   const submit = form.onSubmit(afterSubmit(async (v) => {
     setGeneral([]);
-    const result = await create(
+    const outcome = await create(
       {
         input: {
           accountId,
@@ -63,13 +66,8 @@ function DetailsStep({ accountId, onCreated }: { accountId: string; onCreated: (
           defaultSeverity: v.defaultSeverity,
         },
       },
-      integrationsContext,
     );
-    if (result.error) {
-      notifyError(result.error, 'Could not create the integration');
-      return;
-    }
-    const p = result.data?.createAwsIntegration;
+    const p = outcome.payload;
     if (!p) return;
     if (p.errors.length || !p.integration || !p.webhookUrl) {
       const { fields, general: other } = splitUserErrors(p.errors, INTEGRATION_FIELDS);

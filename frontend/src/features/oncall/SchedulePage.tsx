@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Breadcrumbs, Button, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -25,6 +25,7 @@ import { OverrideFormModal } from './components/OverrideFormModal';
 import { ScheduleFormModal } from './components/ScheduleFormModal';
 import { ScheduleTimeline } from './components/ScheduleTimeline';
 import { WEEKDAYS, formatInZone, formatRange, personName } from './time';
+import { RowActions } from '@/components/RowActions';
 
 const DAY = 86_400_000;
 const DAYS = 14;
@@ -240,20 +241,15 @@ export default function SchedulePage() {
                             )}
                           </Stack>
                           {canAdmin && (
-                            <Group gap={2} wrap="nowrap">
-                              <ActionIcon variant="subtle" aria-label={`Raise ${l.name}`} disabled={i === layers.length - 1} onClick={() => moveLayer(i, 1)}>
-                                <IconArrowUp size={16} />
-                              </ActionIcon>
-                              <ActionIcon variant="subtle" aria-label={`Lower ${l.name}`} disabled={i === 0} onClick={() => moveLayer(i, -1)}>
-                                <IconArrowDown size={16} />
-                              </ActionIcon>
-                              <ActionIcon variant="subtle" aria-label={`Edit ${l.name}`} onClick={() => setLayerModal({ open: true, layer: l })}>
-                                <IconPencil size={16} />
-                              </ActionIcon>
-                              <ActionIcon variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => deleteLayer(l)}>
-                                <IconTrash size={16} />
-                              </ActionIcon>
-                            </Group>
+                            <RowActions
+                              name={l.name}
+                              actions={[
+                                { label: 'Raise', name: `Raise ${l.name}`, icon: IconArrowUp, disabled: i === layers.length - 1, onClick: () => moveLayer(i, 1) },
+                                { label: 'Lower', name: `Lower ${l.name}`, icon: IconArrowDown, disabled: i === 0, onClick: () => moveLayer(i, -1) },
+                              ]}
+                              onEdit={() => setLayerModal({ open: true, layer: l })}
+                              onDelete={() => deleteLayer(l)}
+                            />
                           )}
                         </Group>
                       </Card>
@@ -288,14 +284,10 @@ export default function SchedulePage() {
                           <b>{personName(o.user)}</b> {formatRange(o.startsAt, o.endsAt, schedule.timeZone)}
                         </Text>
                         {canAct && (
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={`Delete the override of ${personName(o.user)}`}
-                            onClick={() => removeOverride({ id: o.id }, { success: 'Override deleted.', notifyUserErrors: true })}
-                          >
-                            <IconTrash size={16} />
-                          </ActionIcon>
+                          <RowActions
+                            name={`the override of ${personName(o.user)}`}
+                            onDelete={() => removeOverride({ id: o.id }, { success: 'Override deleted.', notifyUserErrors: true })}
+                          />
                         )}
                       </Group>
                     ))}

@@ -23,7 +23,7 @@ const existing = {
   restrictions: [],
 };
 
-function setup(update: Handler, role = 'ADMIN') {
+function setup(update: Handler, role = 'ADMIN', layers: (typeof existing)[] = [existing]) {
   const mock = createMockClient({
     AccountRole: () => ({ account: { id: 'acc1', name: 'Acme', myRole: role } }),
     Schedule: () => ({
@@ -38,7 +38,7 @@ function setup(update: Handler, role = 'ADMIN') {
           description: '',
           timeZone: 'UTC',
           updatedAt: '2026-12-01T00:00:00Z',
-          layers: [existing],
+          layers,
           overrides: [],
           finalSchedule: [],
           policies: [],
@@ -120,6 +120,24 @@ describe('layer editor', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Edit Primary' });
     await user.click(within(dialog).getByRole('button', { name: 'Save layer' }));
     expect(await within(dialog).findByText('Ana Lima is not a member any more')).toBeInTheDocument();
+  }, 60_000);
+
+  it('reorders layers from the row actions: the top one cannot go up, the lowest not down', async () => {
+    const user = userEvent.setup();
+    const secondary = { ...existing, id: 'l2', name: 'Secondary', position: 1, participants: [ben] };
+    const mock = setup(
+      () => ({ updateSchedule: { schedule: null, errors: [] } }),
+      'ADMIN',
+      [secondary, existing],
+    );
+    expect(await screen.findByRole('button', { name: 'Raise Secondary' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Lower Primary' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Lower Secondary' })).toBeEnabled();
+    await user.click(screen.getByRole('button', { name: 'Raise Primary' }));
+    await waitFor(() => expect(mock.callsTo('UpdateSchedule')).toHaveLength(1));
+    const input = mock.callsTo('UpdateSchedule')[0].variables.input as { id: string; layers: { id: string }[] };
+    expect(input.id).toBe('s1');
+    expect(input.layers.map((l) => l.id)).toEqual(['l2', 'l1']);
   }, 60_000);
 
   it('hides layer editing from members', async () => {

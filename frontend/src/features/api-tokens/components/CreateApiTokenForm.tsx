@@ -1,16 +1,15 @@
 import { Button, Group, Paper, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
 import type { Role } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError } from '@/lib/notify';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, assignableRoles } from '@/lib/roles';
 import { CreateApiTokenMutation, apiTokensContext } from '../api';
 import { EXPIRY_OPTIONS, expiryToIso, toDateInput, type ExpiryChoice } from '../expiry';
 import type { RevealedToken } from './TokenReveal';
 import { useInvalidFocus } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 
 interface Values {
   name: string;
@@ -33,7 +32,10 @@ export function CreateApiTokenForm({
   onCancel: () => void;
 }) {
   const [general, setGeneral] = useState<string[]>([]);
-  const [, createToken] = useMutation(CreateApiTokenMutation);
+  const [, createToken] = useMutationWithErrors(CreateApiTokenMutation, (d) => d.createApiToken, {
+    failTitle: 'Could not create the token',
+    context: apiTokensContext,
+  });
   const tomorrow = toDateInput(new Date(Date.now() + 24 * 3600 * 1000));
   const form = useForm<Values>({
     mode: 'controlled',
@@ -58,15 +60,8 @@ export function CreateApiTokenForm({
     setGeneral([]);
     const name = values.name.trim();
     const expiresAt = expiryToIso(values.expiry, values.expiryDate);
-    const result = await createToken(
-      { input: { accountId, name, role: values.role, expiresAt } },
-      apiTokensContext,
-    );
-    if (result.error) {
-      notifyError(result.error, 'Could not create the token');
-      return;
-    }
-    const payload = result.data?.createApiToken;
+    const outcome = await createToken({ input: { accountId, name, role: values.role, expiresAt } });
+    const payload = outcome.payload;
     if (!payload) return;
     if (payload.errors.length > 0 || !payload.apiToken || !payload.secret) {
       const { fields, general: other } = splitUserErrors(payload.errors, FIELDS, {

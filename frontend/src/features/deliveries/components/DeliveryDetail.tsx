@@ -2,15 +2,14 @@ import { Alert, Anchor, Button, Group, Stack, Text, Title } from '@mantine/core'
 import { IconRefresh } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { AttemptList, ExactPayload } from '@/components/DeliveryAttempts';
 import { DeliveryStatusBadge } from '@/components/badges';
 import { DateTime } from '@/components/DateTime';
 import { DetailList } from '@/components/DetailList';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
-import { notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { DeliveryQuery, ResendDeliveryMutation, deliveriesContext } from '../api';
 import { webhookGone } from '../filters';
 
@@ -26,7 +25,10 @@ export function DeliveryDetail({
   canResend: boolean;
 }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: DeliveryQuery, variables: { id }, context: deliveriesContext });
-  const [{ fetching: resending }, resend] = useMutation(ResendDeliveryMutation);
+  const [{ fetching: resending }, resend] = useMutationWithErrors(ResendDeliveryMutation, (r) => r.resendDelivery, {
+    failTitle: 'Could not resend',
+    context: deliveriesContext,
+  });
   useEffect(() => {
     if (liveSeq > 0) refetch({ requestPolicy: 'network-only' });
   }, [liveSeq, refetch]);
@@ -38,9 +40,7 @@ export function DeliveryDetail({
 
   const finished = d.status === 'SUCCEEDED' || d.status === 'FAILED';
   async function onResend() {
-    if (payloadOrNotify(await resend({ input: { id } }, deliveriesContext), (r) => r.resendDelivery, 'Could not resend')) {
-      notifySuccess('Queued again: same payload and id, fresh attempts.');
-    }
+    await resend({ input: { id } }, { notifyUserErrors: true, success: 'Queued again: same payload and id, fresh attempts.' });
   }
 
   return (

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, NumberInput, Stack, Text, Tooltip } from '@mantine/core';
+import { Button, NumberInput, Text, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconClockCog } from '@tabler/icons-react';
 import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
-import { FormErrors } from '@/components/FormErrors';
-import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { useQuery } from 'urql';
+import { FormModal } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
+import { notifySuccess } from '@/lib/notify';
 import { DeliveryRetentionQuery, SetDeliveryRetentionMutation } from '../api';
 
 export const RETENTION_MAX = 3650;
@@ -18,57 +18,42 @@ export function validateRetention(v: number | string): string | null {
 }
 
 function RetentionModal({ days, onClose }: { days: number; onClose: () => void }) {
-  const [, save] = useMutation(SetDeliveryRetentionMutation);
-  const [general, setGeneral] = useState<string[]>([]);
+  const [, save] = useMutationWithErrors(SetDeliveryRetentionMutation, (d) => d.setDeliveryRetention, {
+    failTitle: 'Could not change the retention',
+  });
   const form = useForm<{ days: number | string }>({
     mode: 'controlled',
     initialValues: { days },
     validate: { days: validateRetention },
   });
-  const submit = form.onSubmit(async (v) => {
-    setGeneral([]);
-    const result = await save({ input: { days: Number(v.days) } });
-    if (result.error) return notifyError(result.error, 'Could not change the retention');
-    const p = result.data?.setDeliveryRetention;
-    if (!p) return;
-    if (p.errors.length) {
-      const s = splitUserErrors(p.errors, ['days']);
-      form.setErrors(s.fields);
-      setGeneral(s.general);
-      return;
-    }
-    notifySuccess(`Events and deliveries are now kept for ${p.days ?? v.days} days.`);
-    onClose();
-  });
   return (
-    <Modal opened onClose={onClose} title="Delivery retention" centered>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <Text size="sm" c="dimmed">
-            For the whole installation: finished events older than this are deleted with their deliveries and attempts.
-            Events with deliveries still pending stay.
-          </Text>
-          <FormErrors errors={general} />
-          <NumberInput
-            label="Keep events and deliveries for (days)"
-            min={1}
-            max={RETENTION_MAX}
-            clampBehavior="none"
-            allowDecimal={false}
-            data-autofocus
-            {...form.getInputProps('days')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              Save retention
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened
+      onClose={onClose}
+      title="Delivery retention"
+      form={form}
+      values={{ days }}
+      submitLabel="Save retention"
+      onSubmit={async (v) => {
+        const outcome = await save({ input: { days: Number(v.days) } });
+        if (outcome.ok) notifySuccess(`Events and deliveries are now kept for ${outcome.payload.days ?? v.days} days.`);
+        return outcome;
+      }}
+    >
+      <Text size="sm" c="dimmed">
+        For the whole installation: finished events older than this are deleted with their deliveries and attempts.
+        Events with deliveries still pending stay.
+      </Text>
+      <NumberInput
+        label="Keep events and deliveries for (days)"
+        min={1}
+        max={RETENTION_MAX}
+        clampBehavior="none"
+        allowDecimal={false}
+        data-autofocus
+        {...form.getInputProps('days')}
+      />
+    </FormModal>
   );
 }
 

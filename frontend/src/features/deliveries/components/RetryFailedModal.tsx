@@ -1,9 +1,8 @@
 import { Button, Group, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { useMutation } from 'urql';
-import { localInputToIso, isoToLocalInput } from '@/lib/time-range';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { notifySuccess } from '@/lib/notify';
+import { localInputToIso, isoToLocalInput } from '@/lib/time-range';
 import { RetryFailedDeliveriesMutation, deliveriesContext } from '../api';
 
 type Option = { value: string; label: string };
@@ -28,29 +27,29 @@ export function RetryFailedModal({
   const [target, setTarget] = useState<string | null>(kind === 'webhook' ? initial.webhookId : initial.endpointId);
   const [since, setSince] = useState(() => isoToLocalInput(new Date(Date.now() - 24 * 3600_000).toISOString()));
   const [error, setError] = useState<string | null>(null);
-  const [{ fetching }, retry] = useMutation(RetryFailedDeliveriesMutation);
+  const [{ fetching }, retry] = useMutationWithErrors(RetryFailedDeliveriesMutation, (d) => d.retryFailedDeliveries, {
+    failTitle: 'Could not retry the deliveries',
+    context: deliveriesContext,
+  });
 
   async function submit() {
     const sinceIso = localInputToIso(since);
     if (!target) return setError(`Pick the ${kind}`);
     if (!sinceIso) return setError('Pick a start time');
     setError(null);
-    const p = payloadOrNotify(
-      await retry(
-        {
-          input: {
-            accountId,
-            since: sinceIso,
-            endpointId: kind === 'endpoint' ? target : null,
-            webhookId: kind === 'webhook' ? target : null,
-          },
+    const outcome = await retry(
+      {
+        input: {
+          accountId,
+          since: sinceIso,
+          endpointId: kind === 'endpoint' ? target : null,
+          webhookId: kind === 'webhook' ? target : null,
         },
-        deliveriesContext,
-      ),
-      (d) => d.retryFailedDeliveries,
-      'Could not retry the deliveries',
+      },
+      { notifyUserErrors: true },
     );
-    if (p) {
+    if (outcome.ok) {
+      const p = outcome.payload;
       notifySuccess(p.queued === 0 ? 'No failed deliveries to retry.' : `Queued ${p.queued} failed deliveries again.`);
       onClose();
     }

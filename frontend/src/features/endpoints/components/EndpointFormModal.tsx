@@ -2,11 +2,12 @@ import { ActionIcon, Button, Group, Modal, NumberInput, SegmentedControl, Stack,
 import { useForm } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
+import { useInvalidFocus } from '@/components/FormModal';
 import type { EndpointFieldsFragment, EndpointFormat } from '@/gql/graphql';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { notifySuccess } from '@/lib/notify';
 import type { ScopeValue } from '@/lib/scope';
 import { CreateEndpointMutation, UpdateEndpointMutation, endpointsContext } from '../api';
 import { SaveWarnings } from './KeyRevealModal';
@@ -88,8 +89,15 @@ export function EndpointFormModal({
   const editing = Boolean(endpoint);
   const [general, setGeneral] = useState<string[]>([]);
   const [warnings, setWarnings] = useState<readonly string[]>([]);
-  const [, create] = useMutation(CreateEndpointMutation);
-  const [, update] = useMutation(UpdateEndpointMutation);
+  const [, create] = useMutationWithErrors(CreateEndpointMutation, (d) => d.createEndpoint, {
+    failTitle: 'Could not create the endpoint',
+    context: endpointsContext,
+  });
+  const [, update] = useMutationWithErrors(UpdateEndpointMutation, (d) => d.updateEndpoint, {
+    failTitle: 'Could not save the endpoint',
+    context: endpointsContext,
+  });
+  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: { name: '', url: '', format: 'SCALR', shared: false, active: true, headers: [], rateLimit: '' },
@@ -134,7 +142,7 @@ export function EndpointFormModal({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened, endpoint?.id]);
 
-  const submit = form.onSubmit(async (v) => {
+  const submit = form.onSubmit(afterSubmit(async (v) => {
     setGeneral([]);
     setWarnings([]);
     const fields = {
@@ -157,14 +165,12 @@ export function EndpointFormModal({
         ...(url === endpoint.url ? {} : { url }),
         ...(endpoint.revealed ? { headers } : {}),
       };
-      const result = await update({ input }, endpointsContext);
-      if (result.error) return notifyError(result.error, 'Could not save the endpoint');
-      const p = result.data?.updateEndpoint;
-      if (!p) return;
-      if (p.errors.length) {
-        setGeneral(applyErrors(p.errors, form.setErrors));
+      const outcome = await update({ input });
+      if (!outcome.ok) {
+        setGeneral(applyErrors(outcome.errors, form.setErrors));
         return;
       }
+      const p = outcome.payload;
       notifySuccess(`Saved ${fields.name}.`);
       if (p.warnings.length) {
         // Saved; the form stays open so the warning is read.
@@ -174,21 +180,20 @@ export function EndpointFormModal({
       onClose();
       return;
     }
-    const result = await create({ input: { scope, ...fields } }, endpointsContext);
-    if (result.error) return notifyError(result.error, 'Could not create the endpoint');
-    const p = result.data?.createEndpoint;
-    if (!p) return;
-    if (p.errors.length || !p.signingKey) {
-      const general = applyErrors(p.errors, form.setErrors);
-      setGeneral(general.length || p.errors.length ? general : ['The server did not return the signing key.']);
+    const outcome = await create({ input: { scope, ...fields } });
+    if (!outcome.ok && outcome.transport) return;
+    const p = outcome.payload;
+    if (!outcome.ok || !p?.signingKey) {
+      const general = applyErrors(outcome.errors, form.setErrors);
+      setGeneral(general.length || outcome.errors.length ? general : ['The server did not return the signing key.']);
       return;
     }
     onCreated(fields.name, p.signingKey, p.warnings);
-  });
+  }), focusInvalid);
 
   return (
     <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${endpoint?.name}` : 'New endpoint'} centered size="lg">
-      <form onSubmit={submit} noValidate>
+      <form ref={ref} onSubmit={submit} noValidate>
         <Stack gap="md">
           <FormErrors errors={general} />
           <TextInput label="Name" required data-autofocus placeholder="CMDB" {...form.getInputProps('name')} />

@@ -1,12 +1,11 @@
 import { Alert, Button, Group, List, Modal, NumberInput, Stack, Text } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
 import type { EndpointFieldsFragment } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError } from '@/lib/notify';
 import { RotateEndpointKeyMutation, endpointsContext } from '../api';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 
 /** The longest overlap the server accepts (7 days), in hours. */
 export const MAX_OVERLAP_HOURS = 7 * 24;
@@ -32,7 +31,10 @@ export function RotateKeyModal({
   onClose: () => void;
   onRotated: (r: RotatedKey) => void;
 }) {
-  const [, rotate] = useMutation(RotateEndpointKeyMutation);
+  const [, rotate] = useMutationWithErrors(RotateEndpointKeyMutation, (d) => d.rotateEndpointKey, {
+    failTitle: 'Could not rotate the key',
+    context: endpointsContext,
+  });
   const [overlapHours, setOverlapHours] = useState<number>(24);
   const [switchHours, setSwitchHours] = useState<number>(24);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -63,10 +65,9 @@ export function RotateKeyModal({
       // Omitted at the end of the overlap: the server's default, exact to the second.
       signatureSwitchAt: overlap > 0 && switchAfter < overlap ? new Date(now + switchAfter * 3600_000).toISOString() : null,
     };
-    const result = await rotate({ input }, endpointsContext);
+    const outcome = await rotate({ input });
     setBusy(false);
-    if (result.error) return notifyError(result.error, 'Could not rotate the key');
-    const p = result.data?.rotateEndpointKey;
+    const p = outcome.payload;
     if (!p) return;
     if (p.errors.length || !p.signingKey) {
       const s = splitUserErrors(p.errors, ['overlapSeconds', 'signatureSwitchAt']);

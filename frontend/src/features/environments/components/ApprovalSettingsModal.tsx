@@ -1,19 +1,17 @@
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, Text } from '@mantine/core';
+import { Alert, NumberInput, Select, Stack, Switch, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMemo, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
-import { FormErrors } from '@/components/FormErrors';
+import { useMemo } from 'react';
+import { useQuery } from 'urql';
+import { FormModal } from '@/components/FormModal';
 import type { ApprovalSettingsFieldsFragment } from '@/gql/graphql';
-import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { ApprovalEndpointOptionsQuery, SetEnvironmentApprovalsMutation, environmentsContext } from '../api';
-import { useInvalidFocus } from '@/components/FormModal';
 
 /** Pending requests expire after 1 minute to 7 days (the server's bounds). */
 export const EXPIRY_MIN = 1;
 export const EXPIRY_MAX = 7 * 24 * 60;
 
-export interface ApprovalValues {
+export interface ApprovalValues extends Record<string, unknown> {
   endpointId: string | null;
   onFirstLaunch: boolean;
   onTerminate: boolean;
@@ -52,16 +50,19 @@ export function ApprovalSettingsModal({
     },
     context: endpointsContext,
   });
-  const [, save] = useMutation(SetEnvironmentApprovalsMutation);
-  const [general, setGeneral] = useState<string[]>([]);
+  const [, save] = useMutationWithErrors(SetEnvironmentApprovalsMutation, (d) => d.setEnvironmentApprovals, {
+    failTitle: 'Could not save the approval settings',
+    context: environmentsContext,
+  });
+  const initial: ApprovalValues = {
+    endpointId: settings.endpoint?.id ?? null,
+    onFirstLaunch: settings.onFirstLaunch,
+    onTerminate: settings.onTerminate,
+    expiryMinutes: settings.expiryMinutes,
+  };
   const form = useForm<ApprovalValues>({
     mode: 'controlled',
-    initialValues: {
-      endpointId: settings.endpoint?.id ?? null,
-      onFirstLaunch: settings.onFirstLaunch,
-      onTerminate: settings.onTerminate,
-      expiryMinutes: settings.expiryMinutes,
-    },
+    initialValues: initial,
     validate: {
       expiryMinutes: validateExpiry,
       endpointId: (v, values) =>
@@ -86,104 +87,85 @@ export function ApprovalSettingsModal({
   const chosen = endpoints?.find((e) => e.id === form.values.endpointId);
   const refused = useMemo(() => unableToApprove(endpoints ?? [], data?.accountEndpoints ?? []), [endpoints, data]);
 
-  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
-
-  const submit = form.onSubmit(afterSubmit(async (v) => {
-    setGeneral([]);
-    const result = await save(
-      {
-        input: {
-          environmentId: environment.id,
-          endpointId: v.endpointId,
-          onFirstLaunch: v.onFirstLaunch,
-          onTerminate: v.onTerminate,
-          expiryMinutes: Number(v.expiryMinutes),
-        },
-      },
-      environmentsContext,
-    );
-    if (result.error) return notifyError(result.error, 'Could not save the approval settings');
-    const p = result.data?.setEnvironmentApprovals;
-    if (!p) return;
-    if (p.errors.length) {
-      const s = splitUserErrors(p.errors, FIELDS);
-      form.setErrors(s.fields);
-      setGeneral(s.general);
-      return;
-    }
-    notifySuccess(`Saved the approval settings of ${environment.name}.`);
-    onClose();
-  }), focusInvalid);
-
   return (
-    <Modal opened onClose={onClose} title={`Approvals in ${environment.name}`} centered size="lg">
-      <form ref={ref} onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <Text size="sm" c="dimmed">
-            Before a farm of this environment launches for the first time, or terminates, Switchboard can ask an endpoint
-            to approve. The farm waits in a pending state until the endpoint answers (possibly later, with a signed
-            callback).
+    <FormModal
+      opened
+      onClose={onClose}
+      title={`Approvals in ${environment.name}`}
+      size="lg"
+      form={form}
+      values={initial}
+      fields={FIELDS}
+      submitLabel="Save approval settings"
+      onSubmit={(v) =>
+        save(
+          {
+            input: {
+              environmentId: environment.id,
+              endpointId: v.endpointId,
+              onFirstLaunch: v.onFirstLaunch,
+              onTerminate: v.onTerminate,
+              expiryMinutes: Number(v.expiryMinutes),
+            },
+          },
+          { success: `Saved the approval settings of ${environment.name}.` },
+        )
+      }
+    >
+      <Text size="sm" c="dimmed">
+        Before a farm of this environment launches for the first time, or terminates, Switchboard can ask an endpoint
+        to approve. The farm waits in a pending state until the endpoint answers (possibly later, with a signed
+        callback).
+      </Text>
+      <Select
+        label="Approval endpoint"
+        description="A Scalr-format endpoint of this environment, or a shared one of the account."
+        placeholder={fetching && !endpoints ? 'Loading endpoints…' : 'None: approvals are off'}
+        data={options}
+        clearable
+        searchable
+        nothingFoundMessage="No Scalr-format endpoint here. Create one on the Endpoints page."
+        comboboxProps={{ withinPortal: true }}
+        data-autofocus
+        {...form.getInputProps('endpointId')}
+      />
+      {refused.length > 0 && (
+        <Stack gap={2} data-testid="cannot-approve">
+          <Text size="xs" fw={500}>
+            Cannot approve here:
           </Text>
-          <FormErrors errors={general} />
-          <Select
-            label="Approval endpoint"
-            description="A Scalr-format endpoint of this environment, or a shared one of the account."
-            placeholder={fetching && !endpoints ? 'Loading endpoints…' : 'None: approvals are off'}
-            data={options}
-            clearable
-            searchable
-            nothingFoundMessage="No Scalr-format endpoint here. Create one on the Endpoints page."
-            comboboxProps={{ withinPortal: true }}
-            data-autofocus
-            {...form.getInputProps('endpointId')}
-          />
-          {refused.length > 0 && (
-            <Stack gap={2} data-testid="cannot-approve">
-              <Text size="xs" fw={500}>
-                Cannot approve here:
-              </Text>
-              {refused.map((r) => (
-                <Text key={r.id} size="xs" c="dimmed">
-                  {r.name} — {r.reason}
-                </Text>
-              ))}
-            </Stack>
-          )}
-          {chosen && !chosen.active && (
-            <Alert color="yellow" variant="light" p="xs">
-              {chosen.name} is inactive: launches and terminations that need approval are refused until it is active again.
-            </Alert>
-          )}
-          <Switch
-            label="Require approval for a farm's first launch"
-            description="Later launches of a farm that has run before need no approval."
-            {...form.getInputProps('onFirstLaunch', { type: 'checkbox' })}
-          />
-          <Switch
-            label="Require approval for terminations"
-            description="Every termination asks first."
-            {...form.getInputProps('onTerminate', { type: 'checkbox' })}
-          />
-          <NumberInput
-            label="Expiry (minutes)"
-            description="A request with no decision by then expires and the farm goes back. 1 minute to 7 days."
-            min={EXPIRY_MIN}
-            max={EXPIRY_MAX}
-            clampBehavior="none"
-            allowDecimal={false}
-            {...form.getInputProps('expiryMinutes')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              Save approval settings
-            </Button>
-          </Group>
+          {refused.map((r) => (
+            <Text key={r.id} size="xs" c="dimmed">
+              {r.name} — {r.reason}
+            </Text>
+          ))}
         </Stack>
-      </form>
-    </Modal>
+      )}
+      {chosen && !chosen.active && (
+        <Alert color="yellow" variant="light" p="xs">
+          {chosen.name} is inactive: launches and terminations that need approval are refused until it is active again.
+        </Alert>
+      )}
+      <Switch
+        label="Require approval for a farm's first launch"
+        description="Later launches of a farm that has run before need no approval."
+        {...form.getInputProps('onFirstLaunch', { type: 'checkbox' })}
+      />
+      <Switch
+        label="Require approval for terminations"
+        description="Every termination asks first."
+        {...form.getInputProps('onTerminate', { type: 'checkbox' })}
+      />
+      <NumberInput
+        label="Expiry (minutes)"
+        description="A request with no decision by then expires and the farm goes back. 1 minute to 7 days."
+        min={EXPIRY_MIN}
+        max={EXPIRY_MAX}
+        clampBehavior="none"
+        allowDecimal={false}
+        {...form.getInputProps('expiryMinutes')}
+      />
+    </FormModal>
   );
 }
 

@@ -2,12 +2,12 @@ import { ActionIcon, Alert, Anchor, Button, Code, Group, Modal, Select, Stack, T
 import { IconCircleCheck, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
-import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError } from '@/lib/notify';
-import { FireEventMutation, FireableEventsQuery } from '../api';
 import { useInvalidFocus } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
+import { splitUserErrors } from '@/lib/graphql/user-errors';
+import { FireEventMutation, FireableEventsQuery } from '../api';
 
 /** Parameter names the server accepts (they become SCALR_<UPPER_SNAKE> variables). */
 export const PARAM_NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -84,7 +84,7 @@ export function FireEventModal({
     variables: { accountId, environmentId: farm.environmentId },
     pause: !opened,
   });
-  const [, fire] = useMutation(FireEventMutation);
+  const [, fire] = useMutationWithErrors(FireEventMutation, (d) => d.fireEvent, { failTitle: 'Could not fire the event' });
   const [target, setTarget] = useState<string>(initialServerId ?? FARM_TARGET);
   const [name, setName] = useState<string | null>(null);
   const [params, setParams] = useState<Param[]>([{ key: '', value: '' }]);
@@ -126,7 +126,7 @@ export function FireEventModal({
     if (next.name || next.target || Object.keys(next.rows).length) return;
     setSubmitting(true);
     const parameters = params.filter((p) => p.key.trim()).map((p) => ({ key: p.key.trim(), value: p.value }));
-    const result = await fire({
+    const outcome = await fire({
       input: {
         name: name!,
         farmId: farm.id,
@@ -135,11 +135,10 @@ export function FireEventModal({
       },
     });
     setSubmitting(false);
-    if (result.error) return notifyError(result.error, 'Could not fire the event');
-    const p = result.data?.fireEvent;
-    if (!p) return;
-    if (p.errors.length || !p.event) {
-      const s = splitUserErrors(p.errors, ['name', 'farmId', 'serverId', 'parameters']);
+    if (!outcome.ok && outcome.transport) return;
+    const event = outcome.ok ? outcome.payload.event : null;
+    if (!event) {
+      const s = splitUserErrors(outcome.errors, ['name', 'farmId', 'serverId', 'parameters']);
       setErrors({
         rows: {},
         name: s.fields.name,
@@ -149,7 +148,7 @@ export function FireEventModal({
       setGeneral(s.general);
       return;
     }
-    setFired({ id: p.event.id, name: p.event.name });
+    setFired({ id: event.id, name: event.name });
   }
 
   return (

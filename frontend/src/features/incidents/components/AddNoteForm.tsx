@@ -1,15 +1,17 @@
 import { Button, Group, Stack, Textarea } from '@mantine/core';
 import { useState } from 'react';
-import { useMutation } from 'urql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { AddIncidentNoteMutation, incidentsContext } from '../api';
 import { useInvalidFocus } from '@/components/FormModal';
 
 export function AddNoteForm({ id }: { id: string }) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [{ fetching }, add] = useMutation(AddIncidentNoteMutation);
+  const [{ fetching }, add] = useMutationWithErrors(AddIncidentNoteMutation, (d) => d.addIncidentNote, {
+    failTitle: 'Could not add the note',
+    context: incidentsContext,
+  });
 
   const { ref, afterSubmit } = useInvalidFocus();
 
@@ -20,14 +22,10 @@ export function AddNoteForm({ id }: { id: string }) {
       return;
     }
     setError(null);
-    const result = await add({ input: { id, body: body.trim() } }, incidentsContext);
-    if (result.error) {
-      notifyError(result.error, 'Could not add the note');
-      return;
-    }
-    const errors = result.data?.addIncidentNote.errors ?? [];
-    if (errors.length) {
-      const split = splitUserErrors(errors, ['body']);
+    const outcome = await add({ input: { id, body: body.trim() } });
+    if (!outcome.ok && outcome.transport) return;
+    if (!outcome.ok) {
+      const split = splitUserErrors(outcome.errors, ['body']);
       setError(split.fields.body ?? split.general.join('\n'));
       return;
     }

@@ -1,12 +1,12 @@
-import { ActionIcon, Group, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconTrash } from '@tabler/icons-react';
 import { useQuery } from 'urql';
 import { FormModal } from '@/components/FormModal';
 import type { PublicIncidentStatus } from '@/gql/graphql';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { PUBLIC_INCIDENT_STATUS } from '@/lib/public-status';
 import { DeleteUpdateTemplateMutation, SaveUpdateTemplateMutation, UpdateTemplatesQuery, templatesContext } from '../public-api';
+import { RowActions } from '@/components/RowActions';
 
 interface Values extends Record<string, unknown> {
   name: string;
@@ -73,16 +73,10 @@ export function TemplateManager({
             <Text size="sm">
               <b>{t.name}</b> · {PUBLIC_INCIDENT_STATUS[t.status]}
             </Text>
-            <Tooltip label="Delete">
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={`Delete template ${t.name}`}
-                onClick={() => remove({ id: t.id }, { success: `Deleted the template ${t.name}.`, notifyUserErrors: true })}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Tooltip>
+            <RowActions
+              name={`template ${t.name}`}
+              onDelete={() => remove({ id: t.id }, { success: `Deleted the template ${t.name}.`, notifyUserErrors: true })}
+            />
           </Group>
         ))}
       </Stack>

@@ -5,7 +5,7 @@ import type { Severity } from '@/gql/graphql';
 import { useComponentOptions } from '@/lib/options';
 import { parseTopicArn } from '../aws';
 
-export interface IntegrationValues {
+export interface IntegrationValues extends Record<string, unknown> {
   name: string;
   componentId: string | null;
   expectedTopicArn: string;

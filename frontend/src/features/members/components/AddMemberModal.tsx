@@ -1,26 +1,14 @@
-import {
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { PasswordInput, Select, Switch, Text, TextInput } from '@mantine/core';
 import { hasLength, isEmail, useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
-import { useMutation } from 'urql';
-import { FormErrors } from '@/components/FormErrors';
+import { FormModal } from '@/components/FormModal';
 import type { Role } from '@/gql/graphql';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { notifySuccess } from '@/lib/notify';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, assignableRoles } from '@/lib/roles';
 import { AddMemberMutation, membersContext } from '../api';
-import { useInvalidFocus } from '@/components/FormModal';
 
-interface Values {
+interface Values extends Record<string, unknown> {
   email: string;
   role: Role;
   newUser: boolean;
@@ -28,6 +16,7 @@ interface Values {
   password: string;
 }
 
+const INITIAL: Values = { email: '', role: 'MEMBER', newUser: false, name: '', password: '' };
 const FIELDS = ['email', 'role', 'name', 'password'];
 
 export function AddMemberModal({
@@ -41,11 +30,13 @@ export function AddMemberModal({
   opened: boolean;
   onClose: () => void;
 }) {
-  const [general, setGeneral] = useState<string[]>([]);
-  const [, addMember] = useMutation(AddMemberMutation);
+  const [, addMember] = useMutationWithErrors(AddMemberMutation, (d) => d.addMember, {
+    failTitle: 'Could not add the member',
+    context: membersContext,
+  });
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { email: '', role: 'MEMBER', newUser: false, name: '', password: '' },
+    initialValues: INITIAL,
     validate: {
       email: isEmail('Enter a valid email address'),
       name: (v, values) => (values.newUser && !v.trim() ? 'Name is required for a new user' : null),
@@ -54,109 +45,81 @@ export function AddMemberModal({
     },
   });
 
-  useEffect(() => {
-    if (opened) {
-      form.reset();
-      setGeneral([]);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened]);
-
-  const { ref, focusInvalid, afterSubmit } = useInvalidFocus();
-
-  const submit = form.onSubmit(afterSubmit(async (values) => {
-    setGeneral([]);
-    const result = await addMember(
-      {
-        input: {
-          accountId,
-          email: values.email.trim(),
-          role: values.role,
-          ...(values.newUser ? { name: values.name.trim(), password: values.password } : {}),
-        },
+  const submit = async (values: Values) => {
+    const outcome = await addMember({
+      input: {
+        accountId,
+        email: values.email.trim(),
+        role: values.role,
+        ...(values.newUser ? { name: values.name.trim(), password: values.password } : {}),
       },
-      membersContext,
+    });
+    if (outcome.ok) {
+      const who = outcome.payload.membership?.user.name || values.email;
+      notifySuccess(`${who} was added as ${ROLE_LABELS[values.role].toLowerCase()}.`);
+      return outcome;
+    }
+    // The server asks for a name and password when no user has the email: offer the fields.
+    const unknownEmail = outcome.errors.some(
+      (e) => e.field?.endsWith('email') && (e.code === 'NOT_FOUND' || /no user/i.test(e.message)),
     );
-    if (result.error) {
-      notifyError(result.error, 'Could not add the member');
-      return;
-    }
-    const payload = result.data?.addMember;
-    if (!payload) return;
-    if (payload.errors.length > 0) {
-      const { fields, general: other } = splitUserErrors(payload.errors, FIELDS);
-      // The server asks for a name and password when no user has the email: offer the fields.
-      const unknownEmail = payload.errors.some(
-        (e) => e.field?.endsWith('email') && (e.code === 'NOT_FOUND' || /no user/i.test(e.message)),
-      );
-      if (!values.newUser && (unknownEmail || fields.name || fields.password)) {
-        form.setFieldValue('newUser', true);
-      }
-      form.setErrors(fields);
-      setGeneral(other);
-      return;
-    }
-    const who = payload.membership?.user.name || values.email;
-    notifySuccess(`${who} was added as ${ROLE_LABELS[values.role].toLowerCase()}.`);
-    onClose();
-  }), focusInvalid);
+    const { fields } = splitUserErrors(outcome.errors, FIELDS);
+    if (!values.newUser && (unknownEmail || fields.name || fields.password)) form.setFieldValue('newUser', true);
+    return outcome;
+  };
 
   const roles = assignableRoles(myRole);
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Add member" centered>
-      <form ref={ref} onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <FormErrors errors={general} />
-          <TextInput
-            label="Email"
-            type="email"
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title="Add member"
+      form={form}
+      values={INITIAL}
+      fields={FIELDS}
+      submitLabel="Add member"
+      onSubmit={submit}
+    >
+      <TextInput
+        label="Email"
+        type="email"
+        required
+        data-autofocus
+        autoComplete="off"
+        {...form.getInputProps('email')}
+      />
+      <Select
+        label="Role"
+        required
+        allowDeselect={false}
+        data={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        description={ROLE_DESCRIPTIONS[form.values.role]}
+        comboboxProps={{ withinPortal: true }}
+        {...form.getInputProps('role')}
+      />
+      <Switch
+        label="This person has no Switchboard user yet"
+        description="Create the user with a name and an initial password to share with them."
+        {...form.getInputProps('newUser', { type: 'checkbox' })}
+      />
+      {form.values.newUser && (
+        <>
+          <TextInput label="Name" required autoComplete="off" {...form.getInputProps('name')} />
+          <PasswordInput
+            label="Initial password"
+            description="At least 10 characters"
             required
-            data-autofocus
-            autoComplete="off"
-            {...form.getInputProps('email')}
+            autoComplete="new-password"
+            {...form.getInputProps('password')}
           />
-          <Select
-            label="Role"
-            required
-            allowDeselect={false}
-            data={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-            description={ROLE_DESCRIPTIONS[form.values.role]}
-            comboboxProps={{ withinPortal: true }}
-            {...form.getInputProps('role')}
-          />
-          <Switch
-            label="This person has no Switchboard user yet"
-            description="Create the user with a name and an initial password to share with them."
-            {...form.getInputProps('newUser', { type: 'checkbox' })}
-          />
-          {form.values.newUser && (
-            <>
-              <TextInput label="Name" required autoComplete="off" {...form.getInputProps('name')} />
-              <PasswordInput
-                label="Initial password"
-                description="At least 10 characters"
-                required
-                autoComplete="new-password"
-                {...form.getInputProps('password')}
-              />
-            </>
-          )}
-          {!form.values.newUser && (
-            <Text size="xs" c="dimmed">
-              The user must already exist. They will see this account the next time they sign in.
-            </Text>
-          )}
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              Add member
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+      {!form.values.newUser && (
+        <Text size="xs" c="dimmed">
+          The user must already exist. They will see this account the next time they sign in.
+        </Text>
+      )}
+    </FormModal>
   );
 }

@@ -1,20 +1,22 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { hasLength, isNotEmpty, useForm } from '@mantine/form';
 import { useState } from 'react';
-import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
 import { useAuth } from '@/lib/auth/auth-context';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { notifySuccess } from '@/lib/notify';
 import { ChangePasswordMutation } from '../api';
 import { useInvalidFocus } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 
 const FIELDS = ['currentPassword', 'newPassword'];
 
 export function PasswordForm({ email }: { email: string }) {
   const auth = useAuth();
   const [general, setGeneral] = useState<string[]>([]);
-  const [, changePassword] = useMutation(ChangePasswordMutation);
+  const [, changePassword] = useMutationWithErrors(ChangePasswordMutation, (d) => d.changePassword, {
+    failTitle: 'Could not change your password',
+  });
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
@@ -29,12 +31,8 @@ export function PasswordForm({ email }: { email: string }) {
 
   const submit = form.onSubmit(afterSubmit(async ({ currentPassword, newPassword }) => {
     setGeneral([]);
-    const result = await changePassword({ input: { currentPassword, newPassword } });
-    if (result.error) {
-      notifyError(result.error, 'Could not change your password');
-      return;
-    }
-    const payload = result.data?.changePassword;
+    const outcome = await changePassword({ input: { currentPassword, newPassword } });
+    const payload = outcome.payload;
     if (!payload) return;
     if (payload.errors.length > 0 || !payload.ok) {
       const { fields, general: other } = splitUserErrors(payload.errors, FIELDS);

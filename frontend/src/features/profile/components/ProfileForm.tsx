@@ -1,18 +1,20 @@
 import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
-import { useMutation } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
 import { useAuth } from '@/lib/auth/auth-context';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { notifySuccess } from '@/lib/notify';
 import { UpdateProfileMutation } from '../api';
 import { useInvalidFocus } from '@/components/FormModal';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 
 export function ProfileForm({ email, name }: { email: string; name: string }) {
   const { updateUser } = useAuth();
   const [general, setGeneral] = useState<string[]>([]);
-  const [, updateProfile] = useMutation(UpdateProfileMutation);
+  const [, updateProfile] = useMutationWithErrors(UpdateProfileMutation, (d) => d.updateProfile, {
+    failTitle: 'Could not save your profile',
+  });
   const form = useForm({
     mode: 'controlled',
     initialValues: { name },
@@ -32,12 +34,8 @@ export function ProfileForm({ email, name }: { email: string; name: string }) {
   const submit = form.onSubmit(afterSubmit(async (values) => {
     setGeneral([]);
     const newName = values.name.trim();
-    const result = await updateProfile({ input: { name: newName } });
-    if (result.error) {
-      notifyError(result.error, 'Could not save your profile');
-      return;
-    }
-    const payload = result.data?.updateProfile;
+    const outcome = await updateProfile({ input: { name: newName } });
+    const payload = outcome.payload;
     if (!payload) return;
     if (payload.errors.length > 0) {
       const { fields, general: other } = splitUserErrors(payload.errors, ['name']);

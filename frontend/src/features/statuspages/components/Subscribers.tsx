@@ -1,5 +1,5 @@
-import { ActionIcon, Badge, Button, Card, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
-import { IconDownload, IconTrash } from '@tabler/icons-react';
+import { Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
@@ -11,6 +11,7 @@ import { useAuth } from '@/lib/auth/auth-context';
 import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { notifyError } from '@/lib/notify';
 import { RemoveSubscriberMutation, StatusSubscribersQuery, subscribersContext } from '../api';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 
 const TOPIC: Record<SubscriberTopic, string> = {
   INCIDENTS: 'Incidents',
@@ -94,7 +95,7 @@ export function Subscribers({ pageId, count }: { pageId: string; count: number }
               <Table.Th>Topics</Table.Th>
               <Table.Th>Components</Table.Th>
               <Table.Th w={140}>Confirmed</Table.Th>
-              <Table.Th w={50} />
+              <RowActionsHeader w={50} />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -133,11 +134,7 @@ export function Subscribers({ pageId, count }: { pageId: string; count: number }
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Tooltip label="Remove">
-                    <ActionIcon variant="subtle" color="red" aria-label={`Remove ${s.address}`} onClick={() => onRemove(s)}>
-                      <IconTrash size={16} />
-                    </ActionIcon>
-                  </Tooltip>
+                  <RowActions name={s.address} deleteLabel="Remove" onDelete={() => onRemove(s)} />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -1,23 +1,28 @@
-import { ActionIcon, Alert, Button, Group, List, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
+import { Alert, Button, Group, List, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DateTime } from '@/components/DateTime';
 import { EmptyState } from '@/components/EmptyState';
 import { QueryError } from '@/components/QueryError';
 import { TableSkeleton } from '@/components/TableSkeleton';
 import { confirmDanger } from '@/components/confirm';
-import { payloadOrNotify } from '@/lib/graphql/mutation';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
 import type { ScopeValue } from '@/lib/scope';
 import { CreateCustomEventMutation, CustomEventsQuery, DeleteCustomEventMutation, customEventsContext } from '../api';
 import { CUSTOM_EVENT_RE } from '../catalog';
+import { RowActions, RowActionsHeader } from '@/components/RowActions';
 
 export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; canManage: boolean }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: CustomEventsQuery, variables: { scope }, context: customEventsContext });
-  const [, create] = useMutation(CreateCustomEventMutation);
-  const [, remove] = useMutation(DeleteCustomEventMutation);
+  const [, create] = useMutationWithErrors(CreateCustomEventMutation, (d) => d.createCustomEvent, {
+    failTitle: 'Could not define the event',
+    context: customEventsContext,
+  });
+  const [, remove] = useMutationWithErrors(DeleteCustomEventMutation, (d) => d.deleteCustomEvent, {
+    failTitle: 'Could not delete the event',
+    context: customEventsContext,
+  });
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<{ name?: string; description?: string; general?: string }>({});
@@ -33,17 +38,13 @@ export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; can
     }
     setErrors({});
     setSaving(true);
-    const result = await create({ input: { scope, name: n, description: description.trim() } }, customEventsContext);
+    const outcome = await create({ input: { scope, name: n, description: description.trim() } }, { success: `Defined ${n}.` });
     setSaving(false);
-    if (result.error) return notifyError(result.error, 'Could not define the event');
-    const p = result.data?.createCustomEvent;
-    if (!p) return;
-    if (p.errors.length) {
-      const s = splitUserErrors(p.errors, ['name', 'description']);
+    if (!outcome.ok) {
+      const s = splitUserErrors(outcome.errors, ['name', 'description']);
       setErrors({ ...s.fields, general: s.general.join('\n') || undefined });
       return;
     }
-    notifySuccess(`Defined ${n}.`);
     setName('');
     setDescription('');
   }
@@ -55,9 +56,7 @@ export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; can
       confirmLabel: 'Delete event',
     });
     if (!ok) return;
-    if (payloadOrNotify(await remove({ input: { id } }, customEventsContext), (d) => d.deleteCustomEvent, `Could not delete ${n}`)) {
-      notifySuccess(`Deleted ${n}.`);
-    }
+    await remove({ input: { id } }, { notifyUserErrors: true, success: `Deleted ${n}.` });
   }
 
   return (
@@ -115,7 +114,7 @@ export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; can
               <Table.Th>Name</Table.Th>
               <Table.Th>Description</Table.Th>
               <Table.Th w={140}>Defined</Table.Th>
-              {canManage && <Table.Th w={50} />}
+              {canManage && <RowActionsHeader w={50} />}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -134,11 +133,7 @@ export function CustomEventsPanel({ scope, canManage }: { scope: ScopeValue; can
                 </Table.Td>
                 {canManage && (
                   <Table.Td>
-                    <Tooltip label="Delete">
-                      <ActionIcon variant="subtle" color="red" aria-label={`Delete ${e.name}`} onClick={() => onDelete(e.id, e.name)}>
-                        <IconTrash size={16} />
-                      </ActionIcon>
-                    </Tooltip>
+                    <RowActions name={e.name} onDelete={() => onDelete(e.id, e.name)} />
                   </Table.Td>
                 )}
               </Table.Tr>

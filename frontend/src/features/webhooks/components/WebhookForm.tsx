@@ -16,11 +16,12 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { FormErrors } from '@/components/FormErrors';
 import type { WebhookFieldsFragment } from '@/gql/graphql';
 import { splitUserErrors } from '@/lib/graphql/user-errors';
-import { notifyError, notifySuccess } from '@/lib/notify';
+import { useMutationWithErrors } from '@/lib/graphql/use-mutation-with-errors';
+import { notifySuccess } from '@/lib/notify';
 import { useFarmOptions } from '@/lib/options';
 import type { ScopeValue } from '@/lib/scope';
 import {
@@ -83,8 +84,14 @@ export function WebhookForm({
   const [{ data: endpointData }] = useQuery({ query: UsableEndpointsQuery, variables: { scope } });
   const { options: farmOptions } = useFarmOptions(accountId, environmentId);
   const [general, setGeneral] = useState<string[]>([]);
-  const [, create] = useMutation(CreateWebhookMutation);
-  const [, update] = useMutation(UpdateWebhookMutation);
+  const [, create] = useMutationWithErrors(CreateWebhookMutation, (d) => d.createWebhook, {
+    failTitle: 'Could not save the webhook',
+    context: webhooksContext,
+  });
+  const [, update] = useMutationWithErrors(UpdateWebhookMutation, (d) => d.updateWebhook, {
+    failTitle: 'Could not save the webhook',
+    context: webhooksContext,
+  });
   const form = useForm<WebhookValues>({
     mode: 'controlled',
     initialValues: {
@@ -136,16 +143,10 @@ export function WebhookForm({
       userData: v.userData,
       active: v.active,
     };
-    const result = webhook
-      ? await update({ input: { id: webhook.id, ...fields } }, webhooksContext)
-      : await create({ input: { scope, ...fields } }, webhooksContext);
-    if (result.error) return notifyError(result.error, 'Could not save the webhook');
-    const p =
-      result.data && 'updateWebhook' in result.data
-        ? result.data.updateWebhook
-        : result.data && 'createWebhook' in result.data
-          ? result.data.createWebhook
-          : null;
+    const outcome = webhook
+      ? await update({ input: { id: webhook.id, ...fields } })
+      : await create({ input: { scope, ...fields } });
+    const p = outcome.payload;
     if (!p) return;
     if (p.errors.length || !p.webhook) {
       const s = splitUserErrors(p.errors, FIELDS);
