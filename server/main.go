@@ -68,8 +68,7 @@ type Main struct {
 
 	queue  *jobs.Queue
 	sender *deliver.Sender
-	// dispatcher sends batched deliveries (StartWorker); dispatchStop stops it and waits.
-	dispatcher   *jobs.Dispatcher
+	// dispatchStop stops the batched delivery dispatcher (StartWorker) and waits for it.
 	dispatchStop func()
 	smtp         *jobs.SMTPConfig
 	delivery     *jobs.DeliveryMetrics
@@ -428,26 +427,25 @@ func (m *Main) StartWorker(ctx context.Context) error {
 	if err := m.openWorkerPool(ctx); err != nil {
 		return err
 	}
-	store := m.Store
 	h := &jobs.Handlers{
-		Store: store, Log: m.Log,
-		Deliverer: &jobs.Deliverer{Store: store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
-		Sweeper:   &jobs.Sweeper{Store: store, Queue: m.queue, Log: m.Log},
+		Store: m.Store, Log: m.Log,
+		Deliverer: &jobs.Deliverer{Store: m.Store, Sender: m.sender, Log: m.Log, Metrics: m.delivery},
+		Sweeper:   &jobs.Sweeper{Store: m.Store, Queue: m.queue, Log: m.Log},
 	}
 	// Both always run: without SMTP nothing is queued (mail is kept), and a row queued by a
 	// replica that has SMTP is refused loudly here rather than left without a handler.
-	h.Mailer = &jobs.Mailer{Store: store, Log: m.Log}
+	h.Mailer = &jobs.Mailer{Store: m.Store, Log: m.Log}
 	if m.smtp != nil {
 		h.Mailer.Sender = &jobs.SMTPSender{Config: *m.smtp}
 	}
-	h.MailSweeper = &jobs.MailSweeper{Store: store, Queue: m.queue, Log: m.Log}
-	h.Engine = &jobs.Engine{Store: store, Log: m.Log, Channels: jobs.NewChannels(store, m.sender, m.SlackDM)}
-	h.Slack = &jobs.Slack{Store: store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
-	subSender, err := jobs.NewSubscriberSender(store, Version, m.DeliveryResolver)
+	h.MailSweeper = &jobs.MailSweeper{Store: m.Store, Queue: m.queue, Log: m.Log}
+	h.Engine = &jobs.Engine{Store: m.Store, Log: m.Log, Channels: jobs.NewChannels(m.Store, m.sender, m.SlackDM)}
+	h.Slack = &jobs.Slack{Store: m.Store, API: m.SlackAPI, Queue: m.queue, Log: m.Log}
+	subSender, err := jobs.NewSubscriberSender(m.Store, Version, m.DeliveryResolver)
 	if err != nil {
 		return err
 	}
-	h.StatusWebhooks = &jobs.StatusWebhooks{Store: store, Sender: subSender, Queue: m.queue, Log: m.Log}
+	h.StatusWebhooks = &jobs.StatusWebhooks{Store: m.Store, Sender: subSender, Queue: m.queue, Log: m.Log}
 	m.handlers = h
 	m.startDispatcher()
 	m.worker = asynq.NewServer(m.asynqOpt, jobs.WorkerConfig(m.Config.Concurrency, m.Config.ShutdownGrace, m.Log))
@@ -492,7 +490,7 @@ func (m *Main) startDispatcher() {
 		Store: m.handlers.Store, Sender: m.sender, Queue: m.queue, Log: m.Log, Metrics: m.delivery,
 		Concurrency: max(64, m.Config.Concurrency), Grace: m.Config.ShutdownGrace,
 	}
-	m.dispatcher, m.handlers.Dispatcher = d, d
+	m.handlers.Dispatcher = d
 	m.queue.Wake = func(context.Context) { d.Wake() }
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
