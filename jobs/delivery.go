@@ -133,15 +133,8 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	case err != nil:
 		return err
 	}
-	del := target.Delivery
-	approval := del.Kind == models.DeliveryKindApproval
-	res := d.Sender.Send(ctx, deliver.Request{
-		DeliveryID: del.ID, URL: target.Endpoint.URL, Body: del.Payload, SigningKey: target.SigningKey,
-		Keys: target.Keys, Headers: customHeaders(target.Headers),
-		Timeout: time.Duration(del.TimeoutSeconds) * time.Second, Approval: approval,
-	})
-	result := attemptResult(res, target)
-	outcome := result.Outcome
+	approval := target.Delivery.Kind == models.DeliveryKindApproval
+	res, result := sendAttempt(ctx, d.Sender, d.Metrics, target)
 	var next *time.Time
 	// Recording the result must survive a shutdown that cancelled the attempt itself.
 	wctx := context.WithoutCancel(ctx)
@@ -159,10 +152,6 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	} else {
 		next, err = d.Store.FinishAttempt(wctx, target, result)
 	}
-	if d.Metrics != nil {
-		d.Metrics.Attempts.WithLabelValues(string(outcome)).Inc()
-		d.Metrics.Latency.Observe(res.Duration.Seconds())
-	}
 	if err != nil {
 		return err
 	}
@@ -170,6 +159,23 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 		return &retryIn{delay: time.Until(*next), reason: string(res.Outcome)}
 	}
 	return nil
+}
+
+// sendAttempt makes t's attempt (both paths: the per-delivery task and the dispatcher),
+// counts it in the metrics and returns the sender's result with what is recorded of it.
+func sendAttempt(ctx context.Context, sender *deliver.Sender, m *DeliveryMetrics, t *models.AttemptTarget) (deliver.Result, models.AttemptResult) {
+	del := t.Delivery
+	res := sender.Send(ctx, deliver.Request{
+		DeliveryID: del.ID, URL: t.Endpoint.URL, Body: del.Payload, SigningKey: t.SigningKey,
+		Keys: t.Keys, Headers: customHeaders(t.Headers), Timeout: time.Duration(del.TimeoutSeconds) * time.Second,
+		Approval: del.Kind == models.DeliveryKindApproval,
+	})
+	out := attemptResult(res, t)
+	if m != nil {
+		m.Attempts.WithLabelValues(string(out.Outcome)).Inc()
+		m.Latency.Observe(res.Duration.Seconds())
+	}
+	return res, out
 }
 
 // outcomes maps the sender's classification to the stored one.

@@ -222,16 +222,7 @@ func (d *Dispatcher) claimWhileDue(ctx, sendCtx context.Context, slots chan stru
 
 // attempt makes one claimed attempt.
 func (d *Dispatcher) attempt(ctx context.Context, t *models.AttemptTarget) models.AttemptResult {
-	del := t.Delivery
-	res := d.Sender.Send(ctx, deliver.Request{
-		DeliveryID: del.ID, URL: t.Endpoint.URL, Body: del.Payload, SigningKey: t.SigningKey,
-		Keys: t.Keys, Headers: customHeaders(t.Headers), Timeout: time.Duration(del.TimeoutSeconds) * time.Second,
-	})
-	out := attemptResult(res, t)
-	if d.Metrics != nil {
-		d.Metrics.Attempts.WithLabelValues(string(out.Outcome)).Inc()
-		d.Metrics.Latency.Observe(res.Duration.Seconds())
-	}
+	_, out := sendAttempt(ctx, d.Sender, d.Metrics, t)
 	return out
 }
 

@@ -30,6 +30,17 @@ func startDispatcher(t *testing.T, store *models.Store) *jobs.Dispatcher {
 	return d
 }
 
+// moveToEndpoint moves a delivery to a new endpoint of the rig's account whose row is then
+// changed by changes (paused, rate limited, inactive, damaged).
+func (r *rig) moveToEndpoint(t *testing.T, deliveryID, name string, changes map[string]any) {
+	t.Helper()
+	url := r.ep.URL + "/" + name
+	ep, _, err := r.store.CreateEndpoint(context.Background(), r.admin, models.EndpointInput{Scope: models.ScopeKey{Scope: models.ScopeAccount, ID: r.acc}, Name: &name, URL: &url})
+	mustNoErr(t, err)
+	mustNoErr(t, r.db.Model(&models.Endpoint{}).Where("id = ?", ep.ID).Updates(changes).Error)
+	mustNoErr(t, r.db.Model(&models.Delivery{}).Where("id = ?", deliveryID).Update("endpoint_id", ep.ID).Error)
+}
+
 // waitFor polls cond until it holds or 20 s pass.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -110,20 +121,9 @@ func TestClaim_LeavesPerDeliveryCasesToTheSweeper(t *testing.T) {
 		paused, limited, inactive := r.fire(t)[0], r.fire(t)[0], r.fire(t)[0]
 		approval, notDue := r.fire(t)[0], r.fire(t)[0]
 		// Paused, rate limited and inactive endpoints take the per-delivery path.
-		other := func(name string, changes map[string]any) string {
-			url := rc.srv.URL + "/" + name
-			ep, _, err := r.store.CreateEndpoint(ctx, r.admin, models.EndpointInput{Scope: models.ScopeKey{Scope: models.ScopeAccount, ID: r.acc}, Name: &name, URL: &url})
-			mustNoErr(t, err)
-			mustNoErr(t, db.Model(&models.Endpoint{}).Where("id = ?", ep.ID).Updates(changes).Error)
-			return ep.ID
-		}
-		for id, ep := range map[string]string{
-			paused.ID:   other("paused", map[string]any{"paused_at": r.clock.Now()}),
-			limited.ID:  other("limited", map[string]any{"rate_limit": 5.0}),
-			inactive.ID: other("inactive", map[string]any{"active": false}),
-		} {
-			mustNoErr(t, db.Model(&models.Delivery{}).Where("id = ?", id).Update("endpoint_id", ep).Error)
-		}
+		r.moveToEndpoint(t, paused.ID, "paused", map[string]any{"paused_at": r.clock.Now()})
+		r.moveToEndpoint(t, limited.ID, "limited", map[string]any{"rate_limit": 5.0})
+		r.moveToEndpoint(t, inactive.ID, "inactive", map[string]any{"active": false})
 		mustNoErr(t, db.Model(&models.Delivery{}).Where("id = ?", approval.ID).Update("kind", models.DeliveryKindApproval).Error)
 		mustNoErr(t, db.Model(&models.Delivery{}).Where("id = ?", notDue.ID).Update("next_attempt_at", r.clock.Now().Add(time.Minute)).Error)
 
@@ -268,11 +268,7 @@ func TestClaim_UnreadableEndpointDoesNotBlockTheRest(t *testing.T) {
 		bad := r.fire(t)[0] // the oldest due delivery
 		r.clock.Advance(time.Second)
 		good := r.fire(t)[0]
-		name, url := "damaged", rc.srv.URL+"/damaged"
-		ep, _, err := r.store.CreateEndpoint(ctx, r.admin, models.EndpointInput{Scope: models.ScopeKey{Scope: models.ScopeAccount, ID: r.acc}, Name: &name, URL: &url})
-		mustNoErr(t, err)
-		mustNoErr(t, db.Model(&models.Endpoint{}).Where("id = ?", ep.ID).Update("signing_key_enc", []byte("not a sealed key at all, garbage")).Error)
-		mustNoErr(t, db.Model(&models.Delivery{}).Where("id = ?", bad.ID).Update("endpoint_id", ep.ID).Error)
+		r.moveToEndpoint(t, bad.ID, "damaged", map[string]any{"signing_key_enc": []byte("not a sealed key at all, garbage")})
 
 		got, err := r.store.ClaimDeliveries(ctx, 10)
 		mustNoErr(t, err)

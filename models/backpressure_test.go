@@ -44,6 +44,11 @@ func TestFireEvent_BackPressure(t *testing.T) {
 		if events() != before {
 			t.Fatal("a refused event was recorded")
 		}
+		// The backlog's state is told only to who may fire here: an outsider gets its access
+		// error, not RATE_LIMITED.
+		outsider, _ := f.MustMember(t, f.MustAccount(t, "Elsewhere").ID, "outsider@example.com", models.RoleAdmin)
+		_, err = f.Store.FireEvent(ctx, outsider, models.FireEventRequest{Name: r.event, FarmID: r.farm.ID})
+		wantField(t, err, models.ENOTFOUND, "farmId")
 		var backlog int64
 		mustNoErr(t, db.Model(&models.Delivery{}).Where("status IN ?", []models.DeliveryStatus{models.DeliveryPending, models.DeliveryRetrying}).Count(&backlog).Error)
 		if backlog > 3 {
