@@ -514,7 +514,9 @@ func TestNotifications_EndpointOnly(t *testing.T) {
 		e := mustEngine(t, db)
 		ctx := context.Background()
 		ep, _ := e.MustEndpoint(t, e.AdminActor, models.ScopeKey{Scope: models.ScopeAccount, ID: e.acc.ID}, "SMS gateway", false)
-		now := e.Clock.Now()
+		// Added after Bo's email (methods are listed by creation, then id: a random id at the
+		// same instant made the order, and the timeline below, a coin toss).
+		now := e.Clock.Now().Add(time.Second)
 		mustNoErr(t, e.DB.Create(&models.ContactMethod{ID: uuid.NewString(), UserID: e.bo.UserID, Kind: models.ContactEndpoint, EndpointID: &ep.ID,
 			VerifiedAt: &now, CreatedAt: now, UpdatedAt: now}).Error)
 		// A matching webhook must not receive the page: it goes to Bo's endpoint only.
