@@ -13,13 +13,16 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/switchboard-hub/switchboard/models"
 )
 
 // The history-search scenario (-scenario history-search): delivery history search at scale.
-// It starts the real server on a fresh database (which migrates it, creating the payload
-// trigram index of migration 0009), bulk-loads -hist-rows delivery rows straight into
-// PostgreSQL with INSERT … SELECT generate_series (the trigram index is dropped for the load and
-// rebuilt from its own definition afterwards, as a bulk restore would), ANALYZEs, and then runs
+// It starts the real server on a fresh database (which migrates it, creating delivery_search and
+// its trigram index, migration 0019), bulk-loads -hist-rows delivery rows straight into
+// PostgreSQL with INSERT … SELECT generate_series (the insert trigger writes their search rows;
+// the trigram index is dropped for the load and rebuilt from its own definition afterwards, as a
+// bulk restore would), ANALYZEs, and then runs
 // searches through the GraphQL API of the running server — account(id).deliveries(filter:
 // {search}) first page, 50 rows, exactly what the console asks — for terms of different
 // selectivity, on -hist-conns connections. It reports p50/p95/p99 per term and overall, and
@@ -150,7 +153,7 @@ func histLoad(ctx context.Context, e *env, h histConfig, res *histResults) error
 	}
 	defer conn.Close(context.Background())
 	var indexDef string
-	if err := conn.QueryRow(ctx, `SELECT indexdef FROM pg_indexes WHERE indexname = 'deliveries_payload_trgm_idx'`).Scan(&indexDef); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT indexdef FROM pg_indexes WHERE indexname = $1`, models.PayloadSearchIndex).Scan(&indexDef); err != nil {
 		return fmt.Errorf("the server's migrations made no trigram index (is pg_trgm available?): %w", err)
 	}
 	var eventID string
@@ -159,7 +162,7 @@ func histLoad(ctx context.Context, e *env, h histConfig, res *histResults) error
 		return fmt.Errorf("seed event: %w", err)
 	}
 	start := time.Now()
-	if _, err := conn.Exec(ctx, "DROP INDEX deliveries_payload_trgm_idx"); err != nil {
+	if _, err := conn.Exec(ctx, "DROP INDEX "+models.PayloadSearchIndex); err != nil {
 		return err
 	}
 	for from := 1; from <= h.rows; from += h.batch {
@@ -192,12 +195,12 @@ func histLoad(ctx context.Context, e *env, h histConfig, res *histResults) error
 		return fmt.Errorf("rebuild the trigram index: %w", err)
 	}
 	res.IndexSecs = time.Since(start).Seconds()
-	if _, err := conn.Exec(ctx, "VACUUM ANALYZE deliveries"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM ANALYZE deliveries, delivery_search"); err != nil {
 		return err
 	}
 	logf("history search: index built in %.0f s; analyzed", res.IndexSecs)
 	var table, index int64
-	if err := conn.QueryRow(ctx, `SELECT pg_table_size('deliveries'), pg_relation_size('deliveries_payload_trgm_idx'), avg(length(payload)) FROM deliveries`).
+	if err := conn.QueryRow(ctx, `SELECT pg_table_size('deliveries') + pg_table_size('delivery_search'), pg_relation_size($1), avg(length(payload)) FROM deliveries`, models.PayloadSearchIndex).
 		Scan(&table, &index, &res.AvgPayload); err != nil {
 		return err
 	}
@@ -293,12 +296,12 @@ func histSearch(ctx context.Context, e *env, h histConfig, res *histResults) err
 }
 
 // explainSearch EXPLAINs the first page of a search as the server runs it (the query of
-// models.Store.historyQuery: account, encode(payload, 'escape') ILIKE, newest first) and names
-// the scan that found the rows.
+// models.Store.historyQuery: account, models.PayloadSearchSQL, newest first) and names the
+// scans that found the rows.
 func explainSearch(ctx context.Context, conn *pgx.Conn, accountID, term string) string {
 	pattern := "%" + strings.NewReplacer(`\`, `\\\\`, `%`, `\%`, `_`, `\_`).Replace(term) + "%"
-	rows, err := conn.Query(ctx, `EXPLAIN SELECT * FROM deliveries WHERE account_id = $1 AND encode(payload, 'escape') ILIKE $2
-		ORDER BY created_at DESC, id DESC LIMIT 51`, accountID, pattern)
+	rows, err := conn.Query(ctx, `EXPLAIN SELECT * FROM deliveries WHERE account_id = $1 AND `+
+		strings.Replace(models.PayloadSearchSQL, "?", "$2", 1)+` ORDER BY created_at DESC, id DESC LIMIT 51`, accountID, pattern)
 	if err != nil {
 		return "explain failed: " + err.Error()
 	}
@@ -339,7 +342,7 @@ func (r *histResults) evaluate(h histConfig) {
 }
 
 func (r *histResults) print(out io.Writer) {
-	fmt.Fprintf(out, "\nHistory search: %s deliveries (avg payload %.0f bytes), table %.0f MiB, trigram index %.0f MiB\n",
+	fmt.Fprintf(out, "\nHistory search: %s deliveries (avg payload %.0f bytes), tables %.0f MiB (deliveries and delivery_search), trigram index %.0f MiB\n",
 		r.Settings["rows"], r.AvgPayload, r.TableMiB, r.IndexMiB)
 	fmt.Fprintf(out, "load %.0f s, index build %.0f s; machine: %d cores (%s), load average %s at start, %s after\n",
 		r.LoadSecs, r.IndexSecs, r.Machine.Cores, r.Machine.CPU, r.Machine.LoadAvg, r.LoadAfter)

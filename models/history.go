@@ -201,9 +201,9 @@ func (s *Store) historyQuery(ctx context.Context, accountID string, f DeliveryQu
 			return nil, false, FieldError(EINVALID, "search", "search for at least %d letters or digits in a row", MinSearchLength)
 		}
 		if s.db.Dialect == Postgres {
-			// The exact expression of deliveries_payload_trgm_idx (migration 0009), and ILIKE,
-			// which gin_trgm_ops serves. Backslash is ILIKE's default escape character.
-			q = q.Where(PayloadSearchExpr+" ILIKE ?", "%"+likeEscape(escapeSearchTerm(term))+"%")
+			// The payload's text in delivery_search (migration 0019), with ILIKE, which its
+			// trigram index serves. Backslash is ILIKE's default escape character.
+			q = q.Where(PayloadSearchSQL, "%"+likeEscape(escapeSearchTerm(term))+"%")
 		} else {
 			// SQLite's LIKE is case-insensitive for ASCII letters, as ILIKE on the escaped text is.
 			q = q.Where(`CAST(payload AS TEXT) LIKE ? ESCAPE '\'`, "%"+likeEscape(term)+"%")
@@ -231,8 +231,13 @@ func hasAlnumRun(term string, n int) bool {
 // exactly: the deliveries whose last attempt did not succeed.
 const failuresPredicate = "(status IN ('retrying', 'failed') OR last_status_code IS NULL OR last_status_code >= 300)"
 
-// PayloadSearchExpr is the payload's text as the PostgreSQL search index holds it.
-const PayloadSearchExpr = "encode(payload, 'escape')"
+// PayloadSearchSQL is payload search on PostgreSQL: the delivery's text in delivery_search
+// (encode(payload, 'escape'), written by a trigger when the delivery is inserted, migration
+// 0019) matches an ILIKE pattern, which the table's trigram index serves. One parameter.
+const PayloadSearchSQL = "EXISTS (SELECT 1 FROM delivery_search WHERE delivery_search.delivery_id = deliveries.id AND delivery_search.body ILIKE ?)"
+
+// PayloadSearchIndex is the trigram index that serves PayloadSearchSQL.
+const PayloadSearchIndex = "delivery_search_body_trgm_idx"
 
 // escapeSearchTerm writes a term the way encode(bytea, 'escape') writes the payload: bytes
 // with the high bit set (UTF-8 beyond ASCII) and NUL as \ooo, backslashes doubled.
@@ -259,6 +264,6 @@ func (s *Store) PayloadSearchIndexed(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	var n int64
-	err := s.db.WithContext(ctx).Raw("SELECT count(*) FROM pg_indexes WHERE indexname = 'deliveries_payload_trgm_idx' AND schemaname = current_schema()").Scan(&n).Error
+	err := s.db.WithContext(ctx).Raw("SELECT count(*) FROM pg_indexes WHERE indexname = ? AND schemaname = current_schema()", PayloadSearchIndex).Scan(&n).Error
 	return n > 0, err
 }

@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
 )
 
-// TestDeliverySearch_UsesTrigramIndex proves payload search is served by the trigram index of
-// migration 0009, not a sequential scan: it loads enough deliveries for the planner to care,
-// then EXPLAINs the exact query ListDeliveries runs.
+// TestDeliverySearch_UsesTrigramIndex proves payload search is served by the trigram index on
+// delivery_search (migration 0019), not a sequential scan: it loads enough deliveries for the
+// planner to care (their search rows written by the insert trigger), then EXPLAINs the exact
+// query ListDeliveries runs.
 func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -25,16 +27,17 @@ func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 	}
 	r := newDeliveryRig(t, f, "Searched", 1)
 	seed := r.fire(t)
-	// 30,000 deliveries of the account, a few of them carrying a rare term.
+	// 30,000 deliveries of the account (payloads of about 700 bytes, as real ones), a few of
+	// them carrying a rare term.
 	const rows = 30000
 	mustNoErr(t, db.Exec(`INSERT INTO deliveries (id, kind, account_id, event_id, event_name, webhook_id, endpoint_id, payload, status,
 		attempts, max_attempts, timeout_seconds, last_status_code, created_at, updated_at)
 		SELECT gen_random_uuid(), 'webhook', d.account_id, d.event_id, d.event_name, d.webhook_id, d.endpoint_id,
-			convert_to(format('{"eventName":"Ping","data":{"SCALR_SERVER_HOSTNAME":"web-%s","SCALR_NOTE":"%s%s"}}', i, md5(i::text),
+			convert_to(format('{"eventName":"Ping","data":{"SCALR_SERVER_HOSTNAME":"web-%s","SCALR_NOTE":"%s%s"}}', i, repeat(md5(i::text), 20),
 				CASE WHEN i % 10000 = 0 THEN ' needle-7f3a' ELSE '' END), 'UTF8'),
 			'succeeded', 1, 1, 3, 200, d.created_at - i * interval '1 second', d.created_at
 		FROM deliveries d, generate_series(1, ?) AS i WHERE d.id = ?`, rows, seed.ID).Error)
-	mustNoErr(t, db.Exec("ANALYZE deliveries").Error)
+	mustNoErr(t, db.Exec("ANALYZE deliveries, delivery_search").Error)
 
 	q := models.DeliveryQuery{Search: "NEEDLE-7f3a"}
 	p, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, q, 50, "")
@@ -43,8 +46,8 @@ func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 
 	query, args, err := f.Store.DeliverySearchSQL(ctx, r.acc, q, 50)
 	mustNoErr(t, err)
-	if !strings.Contains(query, models.PayloadSearchExpr+" ILIKE") {
-		t.Fatalf("the search is not on the indexed expression: %s", query)
+	if !strings.Contains(query, strings.TrimSuffix(models.PayloadSearchSQL, "?)")) {
+		t.Fatalf("the search is not on delivery_search: %s", query)
 	}
 	sqlDB, err := db.DB.DB()
 	mustNoErr(t, err)
@@ -59,7 +62,7 @@ func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 	}
 	mustNoErr(t, rs.Err())
 	text := strings.Join(plan, "\n")
-	if !strings.Contains(text, "Bitmap Index Scan on deliveries_payload_trgm_idx") {
+	if !strings.Contains(text, "Bitmap Index Scan on "+models.PayloadSearchIndex) {
 		t.Fatalf("the search does not use the trigram index:\n%s", text)
 	}
 	if strings.Contains(text, "Seq Scan") {
@@ -89,7 +92,7 @@ func TestMigrate_TrigramExtensionInOtherSchema(t *testing.T) {
 	var opclass string
 	mustNoErr(t, db.Raw(`SELECT n.nspname || '.' || o.opcname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 		JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_namespace n ON n.oid = o.opcnamespace
-		WHERE c.relname = 'deliveries_payload_trgm_idx'`).Scan(&opclass).Error)
+		WHERE c.relname = ?`, models.PayloadSearchIndex).Scan(&opclass).Error)
 	wantEqual(t, "operator class", opclass, "ext.gin_trgm_ops")
 
 	r := newDeliveryRig(t, f, "Ext", 1)
@@ -188,4 +191,62 @@ func TestDeliveryFailures_UseFailuresIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeliverySearch_RowsFollowDeliveries: every delivery, whatever inserted it (the outbox, a
+// test event, a resend), has its search row with the payload's text; deleting the event takes
+// them away; and migration 0019's backfill writes the rows of deliveries made before it.
+func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	f := MustDomain(t, db)
+	r := newDeliveryRig(t, f, "Mirrored", 1)
+	d := r.fire(t)
+	r.fire(t)
+	_, err := f.Store.SendTestEvent(ctx, f.AdminActor, r.ep.ID)
+	mustNoErr(t, err)
+	// Finishing an attempt changes the delivery, not its text.
+	r.finish(t, r.begin(t, d.ID), models.AttemptResult{Outcome: models.AttemptFailed, StatusCode: 500, Duration: time.Millisecond})
+
+	mirrored := func() (deliveries, matching int64) {
+		t.Helper()
+		mustNoErr(t, db.Raw(`SELECT count(*), count(*) FILTER (WHERE s.body = encode(d.payload, 'escape'))
+			FROM deliveries d LEFT JOIN delivery_search s ON s.delivery_id = d.id`).Row().Scan(&deliveries, &matching))
+		return deliveries, matching
+	}
+	n, ok := mirrored()
+	wantEqual(t, "deliveries", n, int64(3))
+	wantEqual(t, "deliveries with their text", ok, n)
+	search := func() int {
+		t.Helper()
+		p, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, models.DeliveryQuery{Search: r.ep.ID}, 50, "")
+		mustNoErr(t, err)
+		return len(p.Items)
+	}
+	wantEqual(t, "found by the endpoint id in their payloads", search(), 3)
+
+	// Before migration 0019 there were no search rows; its backfill writes them.
+	mustNoErr(t, db.Exec("DELETE FROM delivery_search").Error)
+	wantEqual(t, "found without search rows", search(), 0)
+	migs, err := models.Migrations(db.Dialect)
+	mustNoErr(t, err)
+	backfill := ""
+	for _, m := range migs {
+		for _, stmt := range strings.Split(m.SQL, ";\n") {
+			if m.Version == 19 && strings.HasPrefix(strings.TrimSpace(stmt), "INSERT INTO delivery_search") {
+				backfill = stmt
+			}
+		}
+	}
+	if backfill == "" {
+		t.Fatal("migration 0019 has no backfill")
+	}
+	mustNoErr(t, db.Exec(backfill).Error)
+	n, ok = mirrored()
+	wantEqual(t, "deliveries with their text after the backfill", ok, n)
+	wantEqual(t, "found after the backfill", search(), 3)
+
+	mustNoErr(t, db.Exec("DELETE FROM events").Error)
+	wantEqual(t, "search rows left", f.MustCount(t, "delivery_search", "true"), int64(0))
 }
