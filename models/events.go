@@ -225,29 +225,20 @@ var paramNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 // server and queues its deliveries. Members and up: provisioning systems call this.
 // Parameters become SCALR_<UPPER_SNAKE> variables.
 func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*Event, error) {
-	var (
-		farm   Farm
-		server *Server
-	)
-	switch {
-	case in.ServerID != "":
-		var sv Server
-		if err := s.getScoped(ctx, a, &sv, in.ServerID, "server", RoleMember); err != nil {
-			return nil, FieldError(CodeOf(err), "serverId", "%s", ErrorMessage(err))
-		}
-		server = &sv
-		if err := s.db.WithContext(ctx).Where("id = ?", sv.FarmID).Take(&farm).Error; err != nil {
-			return nil, err
-		}
+	if in.ServerID == "" && in.FarmID == "" {
+		return nil, FieldError(EINVALID, "farmId", "name a farm or a server")
+	}
+	t, err := s.lookupFireTarget(ctx, a, in.ServerID, in.FarmID)
+	if err != nil {
+		return nil, err
+	}
+	farm := t.Farm
+	var server *Server
+	if in.ServerID != "" {
+		server = &t.Server
 		if in.FarmID != "" && in.FarmID != farm.ID {
 			return nil, FieldError(EINVALID, "farmId", "the server is not in this farm")
 		}
-	case in.FarmID != "":
-		if err := s.getScoped(ctx, a, &farm, in.FarmID, "farm", RoleMember); err != nil {
-			return nil, FieldError(CodeOf(err), "farmId", "%s", ErrorMessage(err))
-		}
-	default:
-		return nil, FieldError(EINVALID, "farmId", "name a farm or a server")
 	}
 	key := in.IdempotencyKey
 	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
@@ -304,7 +295,7 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 		params["SCALR_"+upperSnake(k)] = v
 	}
 	var ev *Event
-	err := s.db.Tx(ctx, func(tx *Tx) error {
+	err = s.db.Tx(ctx, func(tx *Tx) error {
 		if key != "" {
 			// A key last used before the window is free again: clear it from its old event.
 			if err := tx.Model(&Event{}).Where("account_id = ? AND idempotency_key = ? AND created_at < ?", farm.AccountID, key, s.now().Add(-IdempotencyWindow)).
@@ -313,7 +304,8 @@ func (s *Store) FireEvent(ctx context.Context, a *Actor, in FireEventRequest) (*
 			}
 		}
 		var err error
-		ev, err = s.recordEvent(tx, eventSpec{name: name, farm: &farm, server: server, extra: params, source: a.Label(), gated: true, idempotencyKey: key})
+		ev, err = s.recordEvent(tx, eventSpec{name: name, farm: &farm, server: server, extra: params, source: a.Label(), gated: true, idempotencyKey: key,
+			names: &scopeNames{account: t.AccountName, environment: t.EnvName, farmRole: &t.FarmRole}})
 		return err
 	})
 	if key != "" && isUniqueViolation(err) {

@@ -182,6 +182,41 @@ func TestFireEvent(t *testing.T) {
 			member, _ := f.MustMember(t, acc, "fire-member@example.com", models.RoleMember)
 			_, err = f.Store.FireEvent(ctx, member, models.FireEventRequest{Name: "VolumeResized", FarmID: farm.ID})
 			mustNoErr(t, err)
+
+			// Who may fire where, by farm and by server (one lookup reads the target and the
+			// caller's membership together): the answers of the access rules, on the named field.
+			other := f.MustAccount(t, "Fire elsewhere").ID
+			outsider, _ := f.MustMember(t, other, "fire-outsider@example.com", models.RoleOwner)
+			tokenElsewhere := &models.Actor{UserID: f.AdminActor.UserID, UserName: f.AdminActor.UserName, TokenID: "tok", TokenAccountID: other, TokenRole: models.RoleOwner}
+			tokenViewer := &models.Actor{UserID: f.AdminActor.UserID, UserName: f.AdminActor.UserName, TokenID: "tok", TokenAccountID: acc, TokenRole: models.RoleViewer}
+			byServer := models.FireEventRequest{Name: "HostUp", ServerID: server.ID}
+			byFarm := models.FireEventRequest{Name: "VolumeResized", FarmID: farm.ID}
+			for _, c := range []struct {
+				name  string
+				a     *models.Actor
+				req   models.FireEventRequest
+				code  string
+				field string
+			}{
+				{"nobody", nil, byFarm, models.EUNAUTHORIZED, "farmId"},
+				{"an outsider by farm", outsider, byFarm, models.ENOTFOUND, "farmId"},
+				{"an outsider by server", outsider, byServer, models.ENOTFOUND, "serverId"},
+				{"a viewer by server", viewer, byServer, models.EFORBIDDEN, "serverId"},
+				{"a token of another account", tokenElsewhere, byServer, models.ENOTFOUND, "serverId"},
+				{"a viewer's token of an admin", tokenViewer, byFarm, models.EFORBIDDEN, "farmId"},
+				{"an unknown server", f.AdminActor, models.FireEventRequest{Name: "HostUp", ServerID: "00000000-0000-7000-8000-000000000000"}, models.ENOTFOUND, "serverId"},
+				{"a server id that is no id", f.AdminActor, models.FireEventRequest{Name: "HostUp", ServerID: "web-1"}, models.ENOTFOUND, "serverId"},
+			} {
+				before := f.MustCount(t, "events", "")
+				_, err := f.Store.FireEvent(ctx, c.a, c.req)
+				if models.CodeOf(err) != c.code || fieldOf(err) != c.field {
+					t.Fatalf("%s: %v, want %s on %s", c.name, err, c.code, c.field)
+				}
+				wantEqual(t, c.name+": events", f.MustCount(t, "events", ""), before)
+			}
+			ev, err := f.Store.FireEvent(ctx, member, byServer)
+			mustNoErr(t, err)
+			wantEqual(t, "a member fires by server", deref(ev.ServerID), server.ID)
 		})
 	})
 }

@@ -99,6 +99,16 @@ type eventSpec struct {
 	gated bool
 	// idempotencyKey is stored with the event (fireEvent's optional key).
 	idempotencyKey string
+	// names, when not nil, are the account's and environment's names and the server's farm
+	// role, already read by the caller (fireEvent's one lookup): the built-in variables do not
+	// read them again.
+	names *scopeNames
+}
+
+// scopeNames: see eventSpec.names.
+type scopeNames struct {
+	account, environment string
+	farmRole             *FarmRole
 }
 
 // deliversTo reports whether the event may be delivered to an endpoint.
@@ -199,17 +209,25 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 		"SCALR_EVENT_ID":   ev.ID,
 		"SCALR_ACCOUNT_ID": spec.accountID,
 	}
-	var acc Account
-	if err := tx.Select("name").Where("id = ?", spec.accountID).Take(&acc).Error; err != nil {
-		return nil, err
-	}
-	b["SCALR_ACCOUNT_NAME"] = acc.Name
-	if spec.envID != "" {
-		var env Environment
-		if err := tx.Select("name").Where("id = ?", spec.envID).Take(&env).Error; err != nil {
+	names := spec.names
+	if names == nil {
+		names = &scopeNames{}
+		var acc Account
+		if err := tx.Select("name").Where("id = ?", spec.accountID).Take(&acc).Error; err != nil {
 			return nil, err
 		}
-		b["SCALR_ENV_ID"], b["SCALR_ENV_NAME"], b["SCALR_EVENT_ENV_ID"] = spec.envID, env.Name, spec.envID
+		names.account = acc.Name
+		if spec.envID != "" {
+			var env Environment
+			if err := tx.Select("name").Where("id = ?", spec.envID).Take(&env).Error; err != nil {
+				return nil, err
+			}
+			names.environment = env.Name
+		}
+	}
+	b["SCALR_ACCOUNT_NAME"] = names.account
+	if spec.envID != "" {
+		b["SCALR_ENV_ID"], b["SCALR_ENV_NAME"], b["SCALR_EVENT_ENV_ID"] = spec.envID, names.environment, spec.envID
 	}
 	if f := spec.farm; f != nil {
 		for _, kv := range [][2]string{
@@ -226,7 +244,9 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 	}
 	if sv := spec.server; sv != nil {
 		var fr FarmRole
-		if err := tx.Where("id = ?", sv.FarmRoleID).Take(&fr).Error; err != nil {
+		if names.farmRole != nil {
+			fr = *names.farmRole
+		} else if err := tx.Where("id = ?", sv.FarmRoleID).Take(&fr).Error; err != nil {
 			return nil, err
 		}
 		idx := strconv.Itoa(sv.InstanceIndex)

@@ -130,6 +130,19 @@ func validID(id string) bool {
 // an actor, ENOTFOUND when the account is not visible to the actor (indistinguishable from an
 // account that does not exist).
 func (s *Store) roleIn(ctx context.Context, db *gorm.DB, a *Actor, accountID string) (Role, error) {
+	return s.roleWith(ctx, db, a, accountID, func() (Role, bool, error) {
+		var m Membership
+		err := db.WithContext(ctx).Where("account_id = ? AND user_id = ?", accountID, a.UserID).Take(&m).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return "", false, nil
+		}
+		return m.Role, err == nil, err
+	})
+}
+
+// roleWith is roleIn with the membership found by member (its role, whether there is one): a
+// caller that read it with the rest of its lookup (fireEvent) decides by the same rules.
+func (s *Store) roleWith(ctx context.Context, db *gorm.DB, a *Actor, accountID string, member func() (Role, bool, error)) (Role, error) {
 	if a == nil {
 		return "", Errorf(EUNAUTHORIZED, "authentication required")
 	}
@@ -166,15 +179,13 @@ func (s *Store) roleIn(ctx context.Context, db *gorm.DB, a *Actor, accountID str
 		}
 		return RoleOwner, nil
 	}
-	var m Membership
-	err := db.WithContext(ctx).Where("account_id = ? AND user_id = ?", accountID, a.UserID).Take(&m).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", notFound("account")
-	}
+	role, ok, err := member()
 	if err != nil {
 		return "", err
 	}
-	role := m.Role
+	if !ok {
+		return "", notFound("account")
+	}
 	// A token never acts with more than its creator currently has.
 	if a.TokenID != "" && roleRank[a.TokenRole] < roleRank[role] {
 		role = a.TokenRole
