@@ -202,7 +202,11 @@ func (s *Store) historyQuery(ctx context.Context, accountID string, f DeliveryQu
 		}
 		if s.db.Dialect == Postgres {
 			// The payload's text in delivery_search (migration 0019), with ILIKE, which its
-			// trigram index serves. Backslash is ILIKE's default escape character.
+			// trigram index serves. Backslash is ILIKE's default escape character. Deliveries
+			// whose text is still queued are indexed first.
+			if err := s.catchUpSearch(ctx); err != nil {
+				return nil, false, err
+			}
 			q = q.Where(PayloadSearchSQL, "%"+likeEscape(escapeSearchTerm(term))+"%")
 		} else {
 			// SQLite's LIKE is case-insensitive for ASCII letters, as ILIKE on the escaped text is.
@@ -232,8 +236,8 @@ func hasAlnumRun(term string, n int) bool {
 const failuresPredicate = "(status IN ('retrying', 'failed') OR last_status_code IS NULL OR last_status_code >= 300)"
 
 // PayloadSearchSQL is payload search on PostgreSQL: the delivery's text in delivery_search
-// (encode(payload, 'escape'), written by a trigger when the delivery is inserted, migration
-// 0019) matches an ILIKE pattern, which the table's trigram index serves. One parameter.
+// (encode(payload, 'escape'), migration 0019, written by IndexSearchText) matches an ILIKE
+// pattern, which the table's trigram index serves. One parameter.
 const PayloadSearchSQL = "EXISTS (SELECT 1 FROM delivery_search WHERE delivery_search.delivery_id = deliveries.id AND delivery_search.body ILIKE ?)"
 
 // PayloadSearchIndex is the trigram index that serves PayloadSearchSQL.

@@ -13,7 +13,7 @@ import (
 
 // TestDeliverySearch_UsesTrigramIndex proves payload search is served by the trigram index on
 // delivery_search (migration 0019), not a sequential scan: it loads enough deliveries for the
-// planner to care (their search rows written by the insert trigger), then EXPLAINs the exact
+// planner to care (their search rows written by the indexer), then EXPLAINs the exact
 // query ListDeliveries runs.
 func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 	t.Parallel()
@@ -37,6 +37,15 @@ func TestDeliverySearch_UsesTrigramIndex(t *testing.T) {
 				CASE WHEN i % 10000 = 0 THEN ' needle-7f3a' ELSE '' END), 'UTF8'),
 			'succeeded', 1, 1, 3, 200, d.created_at - i * interval '1 second', d.created_at
 		FROM deliveries d, generate_series(1, ?) AS i WHERE d.id = ?`, rows, seed.ID).Error)
+	// The workers' indexer moves their text into delivery_search (a search indexes at most
+	// 10,000 queued rows itself).
+	for {
+		n, err := f.Store.IndexSearchText(ctx, models.SearchIndexBatch, false)
+		mustNoErr(t, err)
+		if n == 0 {
+			break
+		}
+	}
 	mustNoErr(t, db.Exec("ANALYZE deliveries, delivery_search").Error)
 
 	q := models.DeliveryQuery{Search: "NEEDLE-7f3a"}
@@ -194,8 +203,10 @@ func TestDeliveryFailures_UseFailuresIndex(t *testing.T) {
 }
 
 // TestDeliverySearch_RowsFollowDeliveries: every delivery, whatever inserted it (the outbox, a
-// test event, a resend), has its search row with the payload's text; deleting the event takes
-// them away; and migration 0019's backfill writes the rows of deliveries made before it.
+// test event), is queued for indexing; IndexSearchText moves its text into delivery_search, a
+// background indexer skipping rows another is indexing; a search indexes what is still queued
+// first, so it finds every delivery; migration 0019's backfill writes the rows of deliveries
+// made before it; deleting the events takes every row away.
 func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -209,15 +220,29 @@ func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 	// Finishing an attempt changes the delivery, not its text.
 	r.finish(t, r.begin(t, d.ID), models.AttemptResult{Outcome: models.AttemptFailed, StatusCode: 500, Duration: time.Millisecond})
 
-	mirrored := func() (deliveries, matching int64) {
+	count := func(table string) int64 { t.Helper(); return f.MustCount(t, table, "true") }
+	mirrored := func() int64 {
 		t.Helper()
-		mustNoErr(t, db.Raw(`SELECT count(*), count(*) FILTER (WHERE s.body = encode(d.payload, 'escape'))
-			FROM deliveries d LEFT JOIN delivery_search s ON s.delivery_id = d.id`).Row().Scan(&deliveries, &matching))
-		return deliveries, matching
+		var n int64
+		mustNoErr(t, db.Raw(`SELECT count(*) FROM deliveries d JOIN delivery_search s ON s.delivery_id = d.id
+			WHERE s.body = encode(d.payload, 'escape')`).Row().Scan(&n))
+		return n
 	}
-	n, ok := mirrored()
-	wantEqual(t, "deliveries", n, int64(3))
-	wantEqual(t, "deliveries with their text", ok, n)
+	wantEqual(t, "deliveries", count("deliveries"), int64(3))
+	wantEqual(t, "queued", count("delivery_search_queue"), int64(3))
+	wantEqual(t, "indexed before the indexer ran", count("delivery_search"), int64(0))
+
+	// A background indexer skips a queued row another transaction is indexing.
+	held := db.Begin()
+	var heldID string
+	mustNoErr(t, held.Raw("SELECT delivery_id FROM delivery_search_queue ORDER BY delivery_id LIMIT 1 FOR UPDATE").Row().Scan(&heldID))
+	n, err := f.Store.IndexSearchText(ctx, 10, false)
+	mustNoErr(t, err)
+	wantEqual(t, "indexed around the held row", n, 2)
+	mustNoErr(t, held.Rollback().Error)
+	wantEqual(t, "with their text", mirrored(), int64(2))
+	wantEqual(t, "still queued", count("delivery_search_queue"), int64(1))
+
 	search := func() int {
 		t.Helper()
 		p, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, models.DeliveryQuery{Search: r.ep.ID}, 50, "")
@@ -225,6 +250,8 @@ func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 		return len(p.Items)
 	}
 	wantEqual(t, "found by the endpoint id in their payloads", search(), 3)
+	wantEqual(t, "queued after a search", count("delivery_search_queue"), int64(0))
+	wantEqual(t, "with their text after a search", mirrored(), int64(3))
 
 	// Before migration 0019 there were no search rows; its backfill writes them.
 	mustNoErr(t, db.Exec("DELETE FROM delivery_search").Error)
@@ -234,7 +261,7 @@ func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 	backfill := ""
 	for _, m := range migs {
 		for _, stmt := range strings.Split(m.SQL, ";\n") {
-			if m.Version == 19 && strings.HasPrefix(strings.TrimSpace(stmt), "INSERT INTO delivery_search") {
+			if m.Version == 19 && strings.HasPrefix(strings.TrimSpace(stmt), "INSERT INTO delivery_search (") {
 				backfill = stmt
 			}
 		}
@@ -243,10 +270,11 @@ func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 		t.Fatal("migration 0019 has no backfill")
 	}
 	mustNoErr(t, db.Exec(backfill).Error)
-	n, ok = mirrored()
-	wantEqual(t, "deliveries with their text after the backfill", ok, n)
+	wantEqual(t, "with their text after the backfill", mirrored(), int64(3))
 	wantEqual(t, "found after the backfill", search(), 3)
 
+	r.fire(t)
 	mustNoErr(t, db.Exec("DELETE FROM events").Error)
-	wantEqual(t, "search rows left", f.MustCount(t, "delivery_search", "true"), int64(0))
+	wantEqual(t, "search rows left", count("delivery_search"), int64(0))
+	wantEqual(t, "queued rows left", count("delivery_search_queue"), int64(0))
 }

@@ -483,8 +483,9 @@ func (m *Main) openWorkerPool(ctx context.Context) error {
 	return nil
 }
 
-// startDispatcher runs the batched delivery dispatcher of this worker process: it is woken by
-// this process's commits, by other processes through Redis and by its wake tasks.
+// startDispatcher runs the batched delivery dispatcher of this worker process (woken by this
+// process's commits, by other processes through Redis and by its wake tasks) and its search
+// indexer.
 func (m *Main) startDispatcher() {
 	d := &jobs.Dispatcher{
 		Store: m.handlers.Store, Sender: m.sender, Queue: m.queue, Log: m.Log, Metrics: m.delivery,
@@ -494,9 +495,11 @@ func (m *Main) startDispatcher() {
 	m.queue.Wake = func(context.Context) { d.Wake() }
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); d.Run(ctx) }()
 	go func() { defer wg.Done(); d.Listen(ctx, m.Redis) }()
+	// The payload search text of new deliveries (PostgreSQL), off the path that sends them.
+	go func() { defer wg.Done(); (&jobs.SearchIndexer{Store: m.Store, Log: m.Log}).Run(ctx) }()
 	m.dispatchStop = func() { cancel(); wg.Wait() }
 }
 

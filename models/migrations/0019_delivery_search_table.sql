@@ -1,24 +1,34 @@
--- Payload search moves to a table of its own (issue 13, docs/delivery-batching.md "Search text").
+-- Payload search moves off deliveries, to a table of its own filled in the background (issue 13,
+-- docs/delivery-batching.md "Search text").
 --
 -- The trigram index of migration 0009 sat on deliveries, the table every attempt updates: each
--- delivery paid a trigram extraction when it was inserted and again when its attempt finished
--- (status and the response are in partial indexes, so that update is never HOT). Measured, it
--- was most of PostgreSQL's work per delivery. Payloads never change, so their searchable text now
--- lives in delivery_search, written once, beside the delivery, by a statement-level trigger (every
--- place that inserts deliveries is covered, one INSERT … SELECT per statement); deliveries is left
--- with plain B-tree indexes and its finish updates no trigram index. Deleting a delivery (the
--- retention purge deletes events, which cascades) deletes its search row.
+-- delivery paid a trigram extraction (and its WAL) inside fireEvent's transaction, and again when
+-- its attempt finished (status and the response are in partial indexes, so that update is never
+-- HOT). Measured, it was most of PostgreSQL's work per delivery and most of the WAL every commit
+-- waited for. Payloads never change: their searchable text now lives in delivery_search, written
+-- once, and not in the transaction that accepts the event:
 --
--- The text is the one migration 0009 indexed, encode(payload, 'escape'), so searching is
--- unchanged (models.escapeSearchTerm writes the term the same way). SQLite searches deliveries'
--- payloads by scanning, as before: the table and trigger are PostgreSQL's.
+-- - a statement-level trigger on deliveries notes each new delivery in delivery_search_queue (a
+--   narrow row, no text index; one INSERT … SELECT per statement, so every place that inserts
+--   deliveries is covered);
+-- - the workers move queued deliveries' text into delivery_search in batches
+--   (models.Store.IndexSearchText), and a search first indexes whatever is still queued, so it
+--   never misses a delivery that exists.
+--
+-- Deleting a delivery (the retention purge deletes events, which cascades) deletes its rows in
+-- both tables. The text is the one migration 0009 indexed, encode(payload, 'escape'), so
+-- searching is unchanged (models.escapeSearchTerm writes the term the same way). SQLite searches
+-- deliveries' payloads by scanning, as before: these tables and the trigger are PostgreSQL's.
 {{postgres}}CREATE TABLE delivery_search (
 {{postgres}}    delivery_id UUID PRIMARY KEY REFERENCES deliveries (id) ON DELETE CASCADE,
 {{postgres}}    body TEXT NOT NULL
 {{postgres}});
+{{postgres}}CREATE TABLE delivery_search_queue (
+{{postgres}}    delivery_id UUID PRIMARY KEY REFERENCES deliveries (id) ON DELETE CASCADE
+{{postgres}});
 {{postgres}}INSERT INTO delivery_search (delivery_id, body) SELECT id, encode(payload, 'escape') FROM deliveries;
-{{postgres}}CREATE FUNCTION deliveries_search_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO delivery_search (delivery_id, body) SELECT id, encode(payload, 'escape') FROM new_deliveries; RETURN NULL; END $$;
-{{postgres}}CREATE TRIGGER deliveries_search AFTER INSERT ON deliveries REFERENCING NEW TABLE AS new_deliveries FOR EACH STATEMENT EXECUTE FUNCTION deliveries_search_insert();
+{{postgres}}CREATE FUNCTION deliveries_search_queue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO delivery_search_queue (delivery_id) SELECT id FROM new_deliveries; RETURN NULL; END $$;
+{{postgres}}CREATE TRIGGER deliveries_search_queue AFTER INSERT ON deliveries REFERENCING NEW TABLE AS new_deliveries FOR EACH STATEMENT EXECUTE FUNCTION deliveries_search_queue();
 {{postgres}}DROP INDEX IF EXISTS deliveries_payload_trgm_idx;
 --
 -- The index, where pg_trgm exists (migration 0009 created it where it could), with the operator
