@@ -26,7 +26,10 @@ func TestSearchIndexer_IndexesNewDeliveries(t *testing.T) {
 		FROM deliveries d, generate_series(1, 1500) WHERE d.id = ?`, r.fire(t)[0].ID).Error)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); (&jobs.SearchIndexer{Store: r.store, Every: 10 * time.Millisecond}).Run(ctx) }()
+	go func() {
+		defer close(done)
+		(&jobs.SearchIndexer{Store: r.store, Every: 10 * time.Millisecond}).Run(ctx)
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 
 	indexed := func() bool {
