@@ -43,3 +43,24 @@ func TestSearchIndexer_IndexesNewDeliveries(t *testing.T) {
 		t.Fatalf("%d search rows, want 1502", got)
 	}
 }
+
+// TestClaim_NotHeldUpBySearchIndexing: while an indexer's transaction writes a delivery's search
+// text (its foreign-key check holds a key-share lock on the delivery), a claim still takes the
+// delivery: the claim locks only what its update needs.
+func TestClaim_NotHeldUpBySearchIndexing(t *testing.T) {
+	t.Parallel()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	rc := newReceiver(t, http.StatusOK)
+	r := newRig(t, db, rc.srv.URL+"/hook", nil)
+	d := r.fire(t)[0]
+	indexing := db.Begin()
+	defer indexing.Rollback()
+	mustNoErr(t, indexing.Exec("DELETE FROM delivery_search_queue WHERE delivery_id = ?", d.ID).Error)
+	mustNoErr(t, indexing.Exec("INSERT INTO delivery_search (delivery_id, body) VALUES (?, 'text')", d.ID).Error)
+
+	got, err := r.store.ClaimDeliveries(context.Background(), 10)
+	mustNoErr(t, err)
+	if len(got) != 1 || got[0].Delivery.ID != d.ID {
+		t.Fatalf("claimed %d deliveries, want the one being indexed", len(got))
+	}
+}

@@ -73,7 +73,9 @@ func sameTime(a, b *time.Time) bool {
 // ClaimDeliveries claims up to limit due deliveries that need no per-delivery care, records
 // the start of their next attempt (the attempt rows are written before any call is made) and
 // returns what the dispatcher needs to send them. On PostgreSQL concurrent claimers never get
-// the same delivery (FOR UPDATE SKIP LOCKED); SQLite has one writer.
+// the same delivery (FOR NO KEY UPDATE SKIP LOCKED: the lock the update takes anyway, which
+// does not conflict with the key-share locks of foreign-key checks, so a delivery whose search
+// text is being indexed is not skipped); SQLite has one writer.
 func (s *Store) ClaimDeliveries(ctx context.Context, limit int) ([]*AttemptTarget, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -135,7 +137,7 @@ func (s *Store) claimRows(tx *Tx, now time.Time, limit int) ([]claimedRow, error
 			SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
 			WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND `+unleased+` AND `+batchable+`
 			ORDER BY d.next_attempt_at LIMIT ?
-			FOR UPDATE OF d SKIP LOCKED)
+			FOR NO KEY UPDATE OF d SKIP LOCKED)
 		UPDATE deliveries d SET attempts = d.attempts + 1, updated_at = ?,
 			lease_until = ?::timestamptz + make_interval(secs => GREATEST(d.timeout_seconds, 1) + ?)
 		FROM picked, endpoints e
