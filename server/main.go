@@ -72,8 +72,8 @@ type Main struct {
 	dispatchStop func()
 	// snsBatch is the SNS edge's group committer (closed after the HTTP server has drained).
 	snsBatch *models.NotificationBatcher
-	smtp         *jobs.SMTPConfig
-	delivery     *jobs.DeliveryMetrics
+	smtp     *jobs.SMTPConfig
+	delivery *jobs.DeliveryMetrics
 
 	trustedProxies []netip.Prefix
 
