@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
@@ -101,7 +102,12 @@ type NotificationBatcher struct {
 	mu    sync.RWMutex // held for writing by Close
 	done  bool
 	wg    sync.WaitGroup
+	// queued counts the notifications taken and not answered yet.
+	queued atomic.Int64
 }
+
+// Queued is how many notifications are taken and not answered yet.
+func (b *NotificationBatcher) Queued() int { return int(b.queued.Load()) }
 
 type pendingNotification struct {
 	n     SNSNotification
@@ -139,15 +145,20 @@ func (s *Store) NewNotificationBatcher(cfg BatcherConfig) *NotificationBatcher {
 // queued leaves n unapplied (ctx's error); once queued, n is applied or not with its group
 // whatever becomes of ctx, and Ingest waits for that answer.
 func (b *NotificationBatcher) Ingest(ctx context.Context, n SNSNotification) (*IngestResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p := &pendingNotification{n: n, reply: make(chan IngestOutcome, 1)}
 	b.mu.RLock()
 	if b.done {
 		b.mu.RUnlock()
 		return nil, ErrBatcherClosed
 	}
+	b.queued.Add(1)
 	select {
 	case b.lanes[b.laneOf(n)] <- p:
 	case <-ctx.Done():
+		b.queued.Add(-1)
 		b.mu.RUnlock()
 		return nil, ctx.Err()
 	}
@@ -241,6 +252,7 @@ func (b *NotificationBatcher) apply(group []*pendingNotification) {
 	if b.cfg.Observe != nil {
 		b.cfg.Observe(len(ns), time.Since(start), err)
 	}
+	b.queued.Add(-int64(len(group)))
 	for i, p := range group {
 		if err != nil {
 			p.reply <- IngestOutcome{Err: err}
