@@ -219,6 +219,8 @@ type Tx struct {
 	// (component id → account id); their history rows are written before commit
 	// (component_history.go).
 	internalDirty map[string]string
+	// spOpen: a Savepoint's savepoint is still open (released by the next one).
+	spOpen bool
 }
 
 // BeforeCommit registers fn to run inside the transaction once its work is done, just before
@@ -272,22 +274,28 @@ func (t *Tx) forget(m txMark) {
 // fails the transaction is rolled back to the savepoint and what fn registered since (after-
 // and before-commit work, publish hints, components whose status history is due) is forgotten,
 // so the transaction goes on as if fn had never run; fnErr is fn's error. rbErr is set when
-// taking, rolling back to or releasing the savepoint failed: the transaction is then unusable
-// (a lost connection) and must be rolled back as a whole.
+// taking or rolling back to the savepoint failed: the transaction is then unusable (a lost
+// connection) and must be rolled back as a whole.
+//
+// The savepoint is left open and released by the next Savepoint in the same round trip as it
+// takes its own ("RELEASE …; SAVEPOINT …"), so savepoints never nest and each costs one round
+// trip; the commit ends the last one.
 func (t *Tx) Savepoint(fn func() error) (fnErr, rbErr error) {
-	if err := t.Exec("SAVEPOINT sb_sp").Error; err != nil {
+	take := "SAVEPOINT sb_sp"
+	if t.spOpen {
+		take = "RELEASE SAVEPOINT sb_sp; SAVEPOINT sb_sp"
+	}
+	if err := t.Exec(take).Error; err != nil {
+		t.spOpen = false
 		return nil, err
 	}
+	t.spOpen = true
 	m := t.mark()
 	if fnErr = fn(); fnErr != nil {
 		t.forget(m)
 		if err := t.Exec("ROLLBACK TO SAVEPOINT sb_sp").Error; err != nil {
 			return fnErr, err
 		}
-	}
-	// Released either way, so savepoints never nest (PostgreSQL keeps a rolled-back one).
-	if err := t.Exec("RELEASE SAVEPOINT sb_sp").Error; err != nil {
-		return fnErr, err
 	}
 	return fnErr, nil
 }
