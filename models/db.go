@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,6 +219,8 @@ type Tx struct {
 	// (component id → account id); their history rows are written before commit
 	// (component_history.go).
 	internalDirty map[string]string
+	// spOpen: a Savepoint's savepoint is still open (released by the next one).
+	spOpen bool
 }
 
 // BeforeCommit registers fn to run inside the transaction once its work is done, just before
@@ -226,6 +229,76 @@ func (t *Tx) BeforeCommit(fn func(*Tx) error) { t.beforeCommit = append(t.before
 
 // AfterCommit registers fn to run once the transaction has committed.
 func (t *Tx) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }
+
+// txMark is where a transaction's registrations stood when a savepoint was taken.
+type txMark struct {
+	after, before int
+	hints         *pendingHints
+	hintList      int
+	hintIncidents int
+	dirty         map[string]string // a copy of internalDirty
+}
+
+func (t *Tx) mark() txMark {
+	m := txMark{after: len(t.afterCommit), before: len(t.beforeCommit), hints: t.hints}
+	if t.hints != nil {
+		m.hintList, m.hintIncidents = len(t.hints.list), len(t.hints.incidentIDs)
+	}
+	if t.internalDirty != nil {
+		m.dirty = maps.Clone(t.internalDirty)
+	}
+	return m
+}
+
+// forget drops what was registered since m: hooks, hints and dirty components.
+func (t *Tx) forget(m txMark) {
+	t.afterCommit = t.afterCommit[:m.after]
+	t.beforeCommit = t.beforeCommit[:m.before]
+	// The hooks of hints and dirty components are registered when the first one is noted, so
+	// a structure made since m went with its hooks.
+	if p := m.hints; p != nil {
+		for _, h := range p.list[m.hintList:] {
+			delete(p.seen, h)
+		}
+		p.list = p.list[:m.hintList]
+		for _, id := range p.incidentIDs[m.hintIncidents:] {
+			delete(p.incidents, id)
+		}
+		p.incidentIDs = p.incidentIDs[:m.hintIncidents]
+	}
+	t.hints = m.hints
+	t.internalDirty = m.dirty
+}
+
+// Savepoint runs fn under a SAVEPOINT of the transaction (both databases have them). When fn
+// fails the transaction is rolled back to the savepoint and what fn registered since (after-
+// and before-commit work, publish hints, components whose status history is due) is forgotten,
+// so the transaction goes on as if fn had never run; fnErr is fn's error. rbErr is set when
+// taking or rolling back to the savepoint failed: the transaction is then unusable (a lost
+// connection) and must be rolled back as a whole.
+//
+// The savepoint is left open and released by the next Savepoint in the same round trip as it
+// takes its own ("RELEASE …; SAVEPOINT …"), so savepoints never nest and each costs one round
+// trip; the commit ends the last one.
+func (t *Tx) Savepoint(fn func() error) (fnErr, rbErr error) {
+	take := "SAVEPOINT sb_sp"
+	if t.spOpen {
+		take = "RELEASE SAVEPOINT sb_sp; SAVEPOINT sb_sp"
+	}
+	if err := t.Exec(take).Error; err != nil {
+		t.spOpen = false
+		return nil, err
+	}
+	t.spOpen = true
+	m := t.mark()
+	if fnErr = fn(); fnErr != nil {
+		t.forget(m)
+		if err := t.Exec("ROLLBACK TO SAVEPOINT sb_sp").Error; err != nil {
+			return fnErr, err
+		}
+	}
+	return fnErr, nil
+}
 
 // isUniqueViolation reports whether err is a unique-constraint violation on either database.
 func isUniqueViolation(err error) bool {

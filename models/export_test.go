@@ -49,3 +49,25 @@ func DummyHashGenerations() int64 { return dummyGenerations.Load() }
 
 // SetAutoPublishBatch makes the auto-publish pass read n incidents at a time.
 func (s *Store) SetAutoPublishBatch(n int) { s.autoPublishBatch = n }
+
+// FailIngestGroups makes every group of IngestNotifications fail just before its commit with
+// err (nil: groups commit again). Set it only while no group runs.
+func (s *Store) FailIngestGroups(err error) {
+	if err == nil {
+		s.ingestGroupHook = nil
+		return
+	}
+	s.ingestGroupHook = func(*Tx) error { return err }
+}
+
+// KillIngestGroupConnections makes every group of IngestNotifications lose its connection just
+// before its commit (PostgreSQL: the group's backend terminates itself), or stops doing so.
+func (s *Store) KillIngestGroupConnections(on bool) {
+	if !on {
+		s.ingestGroupHook = nil
+		return
+	}
+	s.ingestGroupHook = func(tx *Tx) error {
+		return tx.Exec("SELECT pg_terminate_backend(pg_backend_pid())").Error
+	}
+}

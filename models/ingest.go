@@ -194,49 +194,11 @@ type ingestOpts struct {
 }
 
 func (s *Store) ingestNotification(ctx context.Context, integ *AWSIntegration, m SNSMessage, alarm *cloudwatch.Alarm, ignoredWhy string, opts ingestOpts) (*IngestResult, error) {
-	res := &IngestResult{}
-	// Alarm text comes from AWS users' alarm definitions: make it storable, so a NUL in an alarm
-	// name cannot turn into a 5xx that SNS retries for ever.
-	ignoredWhy = sanitizeText(ignoredWhy)
-	if alarm != nil {
-		alarm = sanitizeAlarm(alarm)
-	}
+	var res *IngestResult
 	err := s.db.Tx(ctx, func(tx *Tx) error {
-		*res = IngestResult{}
-		if alarm == nil {
-			fresh, err := s.receipt(tx, integ, m, OutcomeIgnored, ignoredWhy)
-			res.Outcome = OutcomeIgnored
-			if !fresh {
-				res.Outcome = OutcomeDuplicate
-			}
-			return err
-		}
-		if !opts.test {
-			if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
-				return err
-			}
-		}
-		ap, err := s.applyAlarm(tx, integ, alarm, opts)
-		if err != nil {
-			return err
-		}
-		// The receipt is written last, with its outcome. A copy of an already-applied message
-		// has made no change by now: the alarm-state upsert waited for the first copy's row
-		// lock and found its transition not newer. Its receipt then conflicts, and rolling
-		// back keeps even that in doubt case free of effects.
-		detail := ""
-		if opts.test {
-			detail = ReceiptTest
-		}
-		fresh, err := s.alarmReceipt(tx, integ, m, ap.outcome, detail, ap)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			return errDuplicateReceipt
-		}
-		res.Outcome, res.IncidentID = ap.outcome, ap.incidentID
-		return nil
+		var err error
+		res, err = s.applyNotification(tx, integ, m, alarm, ignoredWhy, opts)
+		return err
 	})
 	if errors.Is(err, errDuplicateReceipt) {
 		return &IngestResult{Outcome: OutcomeDuplicate}, nil
@@ -245,6 +207,52 @@ func (s *Store) ingestNotification(ctx context.Context, integ *AWSIntegration, m
 		return nil, err
 	}
 	return res, nil
+}
+
+// applyNotification applies one notification in tx: the work of one message, alone in its
+// transaction (ingestNotification) or under a savepoint of a group (IngestNotifications). A
+// copy of a message already applied fails with errDuplicateReceipt, after which tx (or the
+// savepoint) must be rolled back.
+func (s *Store) applyNotification(tx *Tx, integ *AWSIntegration, m SNSMessage, alarm *cloudwatch.Alarm, ignoredWhy string, opts ingestOpts) (*IngestResult, error) {
+	// Alarm text comes from AWS users' alarm definitions: make it storable, so a NUL in an alarm
+	// name cannot turn into a 5xx that SNS retries for ever.
+	ignoredWhy = sanitizeText(ignoredWhy)
+	if alarm == nil {
+		fresh, err := s.receipt(tx, integ, m, OutcomeIgnored, ignoredWhy)
+		if err != nil {
+			return nil, err
+		}
+		if !fresh {
+			return &IngestResult{Outcome: OutcomeDuplicate}, nil
+		}
+		return &IngestResult{Outcome: OutcomeIgnored}, nil
+	}
+	alarm = sanitizeAlarm(alarm)
+	if !opts.test {
+		if err := s.pinTopic(tx, integ, m.TopicArn); err != nil {
+			return nil, err
+		}
+	}
+	ap, err := s.applyAlarm(tx, integ, alarm, opts)
+	if err != nil {
+		return nil, err
+	}
+	// The receipt is written last, with its outcome. A copy of an already-applied message
+	// has made no change by now: the alarm-state upsert waited for the first copy's row
+	// lock and found its transition not newer. Its receipt then conflicts, and rolling
+	// back keeps even that in doubt case free of effects.
+	detail := ""
+	if opts.test {
+		detail = ReceiptTest
+	}
+	fresh, err := s.alarmReceipt(tx, integ, m, ap.outcome, detail, ap)
+	if err != nil {
+		return nil, err
+	}
+	if !fresh {
+		return nil, errDuplicateReceipt
+	}
+	return &IngestResult{Outcome: ap.outcome, IncidentID: ap.incidentID}, nil
 }
 
 // sanitizeAlarm returns a copy of alarm whose every text is storable: the incident's alarm

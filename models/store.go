@@ -90,6 +90,9 @@ type Store struct {
 	epCache *endpointCache
 	// backlog is fireEvent's back-pressure (backpressure.go).
 	backlog *backlogGate
+	// ingestGroupHook runs before the commit of every group of IngestNotifications (tests
+	// fail groups with it).
+	ingestGroupHook func(*Tx) error
 }
 
 // SetPublicURL sets the base of links put into events, messages and mail (incident URLs).

@@ -70,8 +70,10 @@ type Main struct {
 	sender *deliver.Sender
 	// dispatchStop stops the batched delivery dispatcher (StartWorker) and waits for it.
 	dispatchStop func()
-	smtp         *jobs.SMTPConfig
-	delivery     *jobs.DeliveryMetrics
+	// snsBatch is the SNS edge's group committer (closed after the HTTP server has drained).
+	snsBatch *models.NotificationBatcher
+	smtp     *jobs.SMTPConfig
+	delivery *jobs.DeliveryMetrics
 
 	trustedProxies []netip.Prefix
 
@@ -574,6 +576,10 @@ func (m *Main) close() error {
 		}
 	}
 	wg.Wait()
+	if m.snsBatch != nil {
+		// The handlers have answered (or the grace ran out): apply what is still queued.
+		m.snsBatch.Close()
+	}
 	if m.Auth != nil {
 		m.Auth.WaitRecorded() // failed sign-ins recorded after their answer
 	}

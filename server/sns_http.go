@@ -24,6 +24,8 @@ type snsEdge struct {
 	urls     sns.URLOptions
 	client   *http.Client // SubscribeURL fetches: no redirects, short timeout
 	messages *prometheus.CounterVec
+	// batch applies verified Notifications in groups (group commit, docs/sns-batching.md).
+	batch *models.NotificationBatcher
 }
 
 func (m *Main) newSNSEdge() (*snsEdge, error) {
@@ -48,7 +50,23 @@ func (m *Main) newSNSEdge() (*snsEdge, error) {
 			Name: "switchboard_sns_messages_total", Help: "SNS requests by type and outcome.",
 		}, []string{"type", "outcome"}),
 	}
-	m.metrics.registry.MustRegister(e.messages)
+	groups := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "switchboard_sns_group_size", Help: "Notifications applied per SNS ingestion transaction (group commit).",
+		Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+	})
+	groupFailures := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_sns_group_failures_total", Help: "SNS ingestion groups whose transaction failed (every request of the group was answered 503).",
+	})
+	m.metrics.registry.MustRegister(e.messages, groups, groupFailures)
+	e.batch = m.Store.NewNotificationBatcher(models.BatcherConfig{
+		Observe: func(size int, _ time.Duration, err error) {
+			groups.Observe(float64(size))
+			if err != nil {
+				groupFailures.Inc()
+			}
+		},
+	})
+	m.snsBatch = e.batch
 	return e, nil
 }
 
@@ -108,7 +126,9 @@ func (e *snsEdge) handle(c echo.Context) error {
 		if perr != nil {
 			alarm, why = nil, perr.Error()
 		}
-		res, err = e.m.Store.IngestNotification(ctx, integ, m, alarm, why)
+		// Applied with the notifications arriving meanwhile, in one transaction; the answer
+		// waits for its commit.
+		res, err = e.batch.Ingest(ctx, models.SNSNotification{Integration: integ, Message: m, Alarm: alarm, IgnoredWhy: why})
 	}
 	if err != nil {
 		if code := models.CodeOf(err); code == models.EFORBIDDEN {

@@ -713,3 +713,91 @@ func (p *tcpProxy) restore() {
 }
 
 var _ = context.Background
+
+// TestSNSGroupCommit sends the transitions of several alarms at once, each message as three
+// concurrent copies and each alarm's messages in order (the next once the previous is
+// answered), with a late transition in between; the edge applies them in groups (group
+// commit). The incidents and the integration's counts are exact, every request is answered
+// 200, and the metrics show groups of more than one notification.
+func TestSNSGroupCommit(t *testing.T) {
+	for _, embedded := range []bool{false, true} {
+		t.Run(map[bool]string{false: "postgres", true: "sqlite"}[embedded], func(t *testing.T) {
+			e := mustSNSEnv(t, startOpts{embedded: embedded})
+			e.confirm(t, topicA)
+			t0 := time.Now().Add(-10 * time.Minute)
+			const alarms, copies = 8, 3
+			steps := []struct {
+				old, new string
+				at       time.Time
+			}{
+				{"OK", "ALARM", t0},                                     // opens
+				{"ALARM", "OK", t0.Add(2 * time.Minute)},                // resolves
+				{"OK", "ALARM", t0.Add(3 * time.Minute)},                // opens again
+				{"ALARM", "OK", t0.Add(2*time.Minute + 30*time.Second)}, // late: out of order
+				{"ALARM", "ALARM", t0.Add(4 * time.Minute)},             // no change
+			}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: alarms * copies}}
+			var wg sync.WaitGroup
+			errs := make(chan string, alarms*len(steps)*copies)
+			for a := range alarms {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					arn := fmt.Sprintf("arn:aws:cloudwatch:us-east-1:123456789012:alarm:grouped-%02d", a)
+					for _, s := range steps {
+						body := e.alarm(t, topicA, arn, s.old, s.new, s.at)
+						var cw sync.WaitGroup
+						for range copies {
+							cw.Add(1)
+							go func() {
+								defer cw.Done()
+								resp, err := client.Post(e.hookURL, "text/plain", strings.NewReader(string(body)))
+								if err != nil {
+									errs <- err.Error()
+									return
+								}
+								resp.Body.Close()
+								if resp.StatusCode != 200 {
+									errs <- fmt.Sprintf("%s %s→%s answered %d", arn, s.old, s.new, resp.StatusCode)
+								}
+							}()
+						}
+						cw.Wait()
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			if t.Failed() {
+				return
+			}
+			rows := e.incidents(t)
+			if len(rows) != 2*alarms || countStatus(rows, "TRIGGERED") != alarms || countStatus(rows, "RESOLVED") != alarms {
+				t.Fatalf("want %d incidents, %d open: got %+v", 2*alarms, alarms, rows)
+			}
+			st := e.integration(t, e.integID)
+			if st.Stats.Opened != 2*alarms || st.Stats.Resolved != alarms || st.Stats.OutOfOrder != alarms || st.Stats.NoChange != alarms {
+				t.Fatalf("stats: %+v", st.Stats)
+			}
+			r, err := e.c.Do(ctxT(t), "GET", "/metrics", nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var groups, notifications float64
+			for _, line := range strings.Split(string(r.Body), "\n") {
+				if v, ok := strings.CutPrefix(line, "switchboard_sns_group_size_count "); ok {
+					fmt.Sscan(v, &groups)
+				}
+				if v, ok := strings.CutPrefix(line, "switchboard_sns_group_size_sum "); ok {
+					fmt.Sscan(v, &notifications)
+				}
+			}
+			if want := float64(alarms * len(steps) * copies); notifications != want || groups >= notifications {
+				t.Fatalf("%v notifications in %v groups; want %d in fewer groups", notifications, groups, alarms*len(steps)*copies)
+			}
+		})
+	}
+}
