@@ -205,8 +205,8 @@ func TestDeliveryFailures_UseFailuresIndex(t *testing.T) {
 // TestDeliverySearch_RowsFollowDeliveries: every delivery, whatever inserted it (the outbox, a
 // test event), is queued for indexing; IndexSearchText moves its text into delivery_search, a
 // background indexer skipping rows another is indexing; a search indexes what is still queued
-// first, so it finds every delivery; migration 0019's backfill writes the rows of deliveries
-// made before it; deleting the events takes every row away.
+// first (waiting for rows an indexer holds), so it finds every delivery; migration 0019 queues
+// the deliveries made before it; deleting the events takes every row away.
 func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -253,28 +253,60 @@ func TestDeliverySearch_RowsFollowDeliveries(t *testing.T) {
 	wantEqual(t, "queued after a search", count("delivery_search_queue"), int64(0))
 	wantEqual(t, "with their text after a search", mirrored(), int64(3))
 
-	// Before migration 0019 there were no search rows; its backfill writes them.
+	// Before migration 0019 there were no search rows; it queues the existing history.
 	mustNoErr(t, db.Exec("DELETE FROM delivery_search").Error)
 	wantEqual(t, "found without search rows", search(), 0)
 	migs, err := models.Migrations(db.Dialect)
 	mustNoErr(t, err)
 	backfill := ""
 	for _, m := range migs {
-		for _, stmt := range strings.Split(m.SQL, ";\n") {
-			if m.Version == 19 && strings.HasPrefix(strings.TrimSpace(stmt), "INSERT INTO delivery_search (") {
+		for _, stmt := range models.SplitStatements(m.SQL) {
+			if m.Version == 19 && strings.HasPrefix(strings.TrimSpace(stmt), "INSERT INTO delivery_search_queue") {
 				backfill = stmt
 			}
 		}
 	}
 	if backfill == "" {
-		t.Fatal("migration 0019 has no backfill")
+		t.Fatal("migration 0019 queues no existing deliveries")
 	}
 	mustNoErr(t, db.Exec(backfill).Error)
-	wantEqual(t, "with their text after the backfill", mirrored(), int64(3))
-	wantEqual(t, "found after the backfill", search(), 3)
+	wantEqual(t, "queued by the migration", count("delivery_search_queue"), int64(3))
+	wantEqual(t, "found after the migration", search(), 3)
+	wantEqual(t, "with their text after the migration", mirrored(), int64(3))
 
+	// A search waits for queued rows an indexer is working on, and then finds them.
+	late := r.fire(t)
+	indexer := db.Begin()
+	var holding int
+	mustNoErr(t, indexer.Raw("SELECT count(*) FROM (SELECT delivery_id FROM delivery_search_queue FOR UPDATE) q").Row().Scan(&holding))
+	wantEqual(t, "held by the indexer", holding, 1)
+	found := make(chan int, 1)
+	go func() {
+		p, err := f.Store.ListDeliveries(ctx, f.AdminActor, r.acc, models.DeliveryQuery{Search: r.ep.ID}, 50, "")
+		if err != nil {
+			t.Error(err)
+		}
+		found <- len(p.Items)
+	}()
+	select {
+	case n := <-found:
+		t.Fatalf("the search answered (%d) while the indexer held a queued delivery", n)
+	case <-time.After(300 * time.Millisecond):
+	}
+	// The indexer writes the text and takes the row off the queue.
+	mustNoErr(t, indexer.Exec("INSERT INTO delivery_search (delivery_id, body) SELECT id, encode(payload, 'escape') FROM deliveries WHERE id = ?", late.ID).Error)
+	mustNoErr(t, indexer.Exec("DELETE FROM delivery_search_queue WHERE delivery_id = ?", late.ID).Error)
+	mustNoErr(t, indexer.Commit().Error)
+	wantEqual(t, "found once the indexer committed", <-found, 4)
+
+	// Deleting the events (as the purge does) takes the search rows with them; a delivery
+	// deleted while queued just leaves the queue.
 	r.fire(t)
 	mustNoErr(t, db.Exec("DELETE FROM events").Error)
 	wantEqual(t, "search rows left", count("delivery_search"), int64(0))
+	n, err = f.Store.IndexSearchText(ctx, 10, false)
+	mustNoErr(t, err)
+	wantEqual(t, "queued rows of deleted deliveries", n, 1)
+	wantEqual(t, "search rows after indexing them", count("delivery_search"), int64(0))
 	wantEqual(t, "queued rows left", count("delivery_search_queue"), int64(0))
 }

@@ -78,9 +78,10 @@ type BatcherConfig struct {
 	// Linger is how long a group waits for more notifications after its first (default 2 ms;
 	// negative: no wait, a group is what is queued already).
 	Linger time.Duration
-	// MaxGroup is the most notifications of one transaction (default 64: PostgreSQL keeps the
+	// MaxGroup is the most notifications of one transaction (default 60: PostgreSQL keeps the
 	// subtransaction ids of 64 savepoints in shared memory; more overflow that cache and slow
-	// every other session's snapshots while the group runs).
+	// every other session's snapshots while the group runs; the work before the commit may
+	// take a savepoint or two of its own).
 	MaxGroup int
 	// Lanes is how many groups may run at once, each on its own connection (default 4 on
 	// PostgreSQL, 1 on SQLite: one writer). An alarm always goes through the same lane.
@@ -120,7 +121,7 @@ func (s *Store) NewNotificationBatcher(cfg BatcherConfig) *NotificationBatcher {
 		cfg.Linger = 2 * time.Millisecond
 	}
 	if cfg.MaxGroup <= 0 {
-		cfg.MaxGroup = 64
+		cfg.MaxGroup = 60
 	}
 	if cfg.Lanes <= 0 {
 		cfg.Lanes = 4
@@ -279,7 +280,9 @@ func groupKey(n SNSNotification) string {
 		id = n.Integration.ID
 	}
 	if n.Alarm == nil {
-		return "\xff" + id
+		// By message id too: two processes holding copies of the same ignored messages write
+		// their receipts in one order.
+		return "\xff" + id + "\x00" + n.Message.ID
 	}
 	return id + "\x00" + n.Alarm.Key()
 }

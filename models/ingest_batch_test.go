@@ -337,7 +337,7 @@ func TestIngestGroups_Concurrent(t *testing.T) {
 		}{{"ALARM", 1}, {"OK", 2}, {"ALARM", 3}, {"OK", 4}, {"ALARM", 5}, {"OK", 6}, {"ALARM", 8}, {"OK", 7}}
 
 		var maxGroup atomic.Int64
-		b := f.Store.NewNotificationBatcher(models.BatcherConfig{Linger: 5 * time.Millisecond, Observe: func(n int, _ time.Duration, err error) {
+		b := f.Store.NewNotificationBatcher(models.BatcherConfig{Linger: 50 * time.Millisecond, Observe: func(n int, _ time.Duration, err error) {
 			if err != nil {
 				t.Errorf("group of %d failed: %v", n, err)
 			}

