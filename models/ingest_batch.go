@@ -84,7 +84,8 @@ type BatcherConfig struct {
 	// take a savepoint or two of its own).
 	MaxGroup int
 	// Lanes is how many groups may run at once, each on its own connection (default 4 on
-	// PostgreSQL, 1 on SQLite: one writer). An alarm always goes through the same lane.
+	// PostgreSQL, SWITCHBOARD_SNS_GROUP_LANES; always 1 on SQLite: one writer). An alarm always
+	// goes through the same lane.
 	Lanes int
 	// Timeout bounds one group's transaction (default 30 s).
 	Timeout time.Duration
@@ -125,9 +126,9 @@ func (s *Store) NewNotificationBatcher(cfg BatcherConfig) *NotificationBatcher {
 	}
 	if cfg.Lanes <= 0 {
 		cfg.Lanes = 4
-		if s.db.Dialect == SQLite {
-			cfg.Lanes = 1
-		}
+	}
+	if s.db.Dialect == SQLite {
+		cfg.Lanes = 1 // one writer
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second

@@ -38,6 +38,7 @@ type Config struct {
 	Concurrency        int           `env:"WORKER_CONCURRENCY" default:"20" help:"job worker concurrency (the delivery dispatcher keeps at least 64 attempts in flight)"`
 	DBPool             int           `env:"DB_POOL" default:"25" help:"PostgreSQL connections of the API (more than 0)"`
 	WorkerDBPool       int           `env:"WORKER_DB_POOL" default:"10" help:"PostgreSQL connections of the job worker and delivery dispatcher, a pool of their own (more than 0)"`
+	SNSGroupLanes      int           `env:"SNS_GROUP_LANES" default:"4" help:"SNS notifications are applied in groups (one transaction per few milliseconds) on this many lanes, each one database connection at a time; 0 = one transaction per notification (PostgreSQL; SQLite has one lane)"`
 	OutboxLimit        int           `env:"OUTBOX_LIMIT" default:"50000" help:"fireEvent is refused (RATE_LIMITED with a retry-after) while this many deliveries are pending or retrying; 0 = no limit"`
 	Introspection      bool          `env:"GRAPHQL_INTROSPECTION" default:"true" help:"allow GraphQL introspection and the playground"`
 	DebugAddr          string        `env:"DEBUG_ADDR" help:"listen address of Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty = off; it has no authentication: keep it on loopback or a private network"`
@@ -167,6 +168,9 @@ func (c *Config) validate() error {
 	}
 	if c.DBPool < 1 || c.WorkerDBPool < 1 {
 		return fmt.Errorf("SWITCHBOARD_DB_POOL and SWITCHBOARD_WORKER_DB_POOL must be at least 1")
+	}
+	if c.SNSGroupLanes < 0 || c.SNSGroupLanes >= c.DBPool && c.SNSGroupLanes > 0 {
+		return fmt.Errorf("SWITCHBOARD_SNS_GROUP_LANES must be 0 (off) or fewer than SWITCHBOARD_DB_POOL")
 	}
 	if c.OutboxLimit < 0 {
 		return fmt.Errorf("SWITCHBOARD_OUTBOX_LIMIT must be 0 (no limit) or more")

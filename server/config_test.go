@@ -93,6 +93,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		"negative grace": {"SWITCHBOARD_SHUTDOWN_GRACE": "-1s"},
 		"short secret":   {"SWITCHBOARD_SECRET_KEY": "short"},
 		"log format":     {"SWITCHBOARD_LOG_FORMAT": "xml"},
+		// Every lane holds a connection of the API's pool while its group runs.
+		"sns lanes past the pool": {"SWITCHBOARD_SNS_GROUP_LANES": "25", "SWITCHBOARD_DB_POOL": "25"},
+		"negative sns lanes":      {"SWITCHBOARD_SNS_GROUP_LANES": "-1"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := LoadConfig("serve", nil, func(k string) string { return env[k] })

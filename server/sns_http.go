@@ -58,7 +58,11 @@ func (m *Main) newSNSEdge() (*snsEdge, error) {
 		Name: "switchboard_sns_group_failures_total", Help: "SNS ingestion groups whose transaction failed (every request of the group was answered 503).",
 	})
 	m.metrics.registry.MustRegister(e.messages, groups, groupFailures)
+	if m.Config.SNSGroupLanes == 0 && m.DB.Dialect == models.Postgres {
+		return e, nil // one transaction per notification
+	}
 	e.batch = m.Store.NewNotificationBatcher(models.BatcherConfig{
+		Lanes: m.Config.SNSGroupLanes,
 		Observe: func(size int, _ time.Duration, err error) {
 			groups.Observe(float64(size))
 			if err != nil {
@@ -128,7 +132,11 @@ func (e *snsEdge) handle(c echo.Context) error {
 		}
 		// Applied with the notifications arriving meanwhile, in one transaction; the answer
 		// waits for its commit.
-		res, err = e.batch.Ingest(ctx, models.SNSNotification{Integration: integ, Message: m, Alarm: alarm, IgnoredWhy: why})
+		if e.batch != nil {
+			res, err = e.batch.Ingest(ctx, models.SNSNotification{Integration: integ, Message: m, Alarm: alarm, IgnoredWhy: why})
+		} else {
+			res, err = e.m.Store.IngestNotification(ctx, integ, m, alarm, why)
+		}
 	}
 	if err != nil {
 		if code := models.CodeOf(err); code == models.EFORBIDDEN {
