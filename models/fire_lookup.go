@@ -24,18 +24,7 @@ type fireTarget struct {
 
 // fireTargetSQL is the lookup: by server (its farm and role) or by farm (no server, no role).
 var fireTargetSQL = sync.OnceValues(func() (byServer, byFarm string) {
-	names := schema.NamingStrategy{}
-	cols := func(model any, alias string) string {
-		sch, err := schema.Parse(model, &sync.Map{}, names)
-		if err != nil {
-			panic(err) // a model that does not parse is a programming error, caught by any test
-		}
-		out := make([]string, 0, len(sch.DBNames))
-		for _, c := range sch.DBNames {
-			out = append(out, fmt.Sprintf("%s.%s AS %s__%s", alias, c, alias, c))
-		}
-		return strings.Join(out, ", ")
-	}
+	cols := prefixedColumns
 	common := `e.name AS env_name, a.name AS account_name, m.role AS member_role`
 	joins := `JOIN environments e ON e.id = f.environment_id JOIN accounts a ON a.id = f.account_id
 		LEFT JOIN memberships m ON m.account_id = f.account_id AND m.user_id = ?`
@@ -44,6 +33,20 @@ var fireTargetSQL = sync.OnceValues(func() (byServer, byFarm string) {
 	byFarm = `SELECT ` + cols(&Farm{}, "f") + `, ` + common + ` FROM farms f ` + joins + ` WHERE f.id = ?`
 	return byServer, byFarm
 })
+
+// prefixedColumns lists a model's columns of table alias as "alias.col AS alias__col", for a
+// join scanned into a struct that embeds the model with embeddedPrefix "alias__".
+func prefixedColumns(model any, alias string) string {
+	sch, err := schema.Parse(model, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(err) // a model that does not parse is a programming error, caught by any test
+	}
+	out := make([]string, 0, len(sch.DBNames))
+	for _, c := range sch.DBNames {
+		out = append(out, fmt.Sprintf("%s.%s AS %s__%s", alias, c, alias, c))
+	}
+	return strings.Join(out, ", ")
+}
 
 // lookupFireTarget reads the target of fireEvent and checks that the actor may fire there
 // (members and up), with the errors the separate lookups gave: an unknown or invisible server

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard-hub/switchboard/models/scalr"
@@ -350,46 +351,37 @@ func (s *Store) InstallationID(ctx context.Context) (string, error) {
 // buildDeliveries finds the webhooks an event matches (design §6.2) and builds one delivery
 // per (webhook, usable endpoint) with its frozen payload.
 func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, spec *eventSpec) ([]*Delivery, error) {
-	q := tx.Where("active").Where("scope = ?", ScopeSystem).Or("active AND scope = ? AND account_id = ?", ScopeAccount, ev.AccountID)
+	// The webhooks in the event's scopes with their active endpoints, in one statement (a
+	// webhook without an active endpoint makes no delivery).
+	where, args := "w.scope = ?", []any{ScopeSystem}
+	if ev.AccountID != "" {
+		where, args = where+" OR (w.scope = ? AND w.account_id = ?)", append(args, ScopeAccount, ev.AccountID)
+	}
 	if ev.EnvironmentID != nil {
-		q = q.Or("active AND scope = ? AND environment_id = ?", ScopeEnvironment, *ev.EnvironmentID)
+		where, args = where+" OR (w.scope = ? AND w.environment_id = ?)", append(args, ScopeEnvironment, *ev.EnvironmentID)
 	}
-	var hooks []Webhook
-	if err := q.Find(&hooks).Error; err != nil {
+	var joined []struct {
+		Webhook  Webhook  `gorm:"embedded;embeddedPrefix:w__"`
+		Endpoint Endpoint `gorm:"embedded;embeddedPrefix:e__"`
+	}
+	if err := tx.Raw(webhookEndpointsSQL()+" WHERE w.active AND ("+where+") ORDER BY w.id, e.id", args...).Scan(&joined).Error; err != nil {
 		return nil, err
 	}
-	var matched []Webhook
-	for _, h := range hooks {
-		if h.Matches(ev.Name, ev.FarmID) {
-			matched = append(matched, h)
-		}
-	}
-	if len(matched) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(matched))
-	byID := map[string]Webhook{}
-	for i, h := range matched {
-		ids[i], byID[h.ID] = h.ID, h
-	}
-	var rows []struct {
-		WebhookID string
-		Endpoint
-	}
-	if err := tx.Table("webhook_endpoints").Select("webhook_endpoints.webhook_id, endpoints.*").
-		Joins("JOIN endpoints ON endpoints.id = webhook_endpoints.endpoint_id").
-		Where("webhook_endpoints.webhook_id IN ? AND endpoints.active", ids).
-		Order("webhook_endpoints.webhook_id, endpoints.id").Scan(&rows).Error; err != nil {
-		return nil, err
-	}
+	matches := map[string]bool{} // by webhook id
 	now := s.now()
 	var out []*Delivery
-	for _, r := range rows {
-		h := byID[r.WebhookID]
-		if !r.Endpoint.UsableBy(&h) || !spec.deliversTo(r.Endpoint.ID) {
+	for i := range joined {
+		r := &joined[i]
+		h := &r.Webhook
+		m, seen := matches[h.ID]
+		if !seen {
+			m = h.Matches(ev.Name, ev.FarmID)
+			matches[h.ID] = m
+		}
+		if !m || !r.Endpoint.UsableBy(h) || !spec.deliversTo(r.Endpoint.ID) {
 			continue
 		}
-		body, err := s.payloadFor(ev, &h, &r.Endpoint, vars)
+		body, err := s.payloadFor(ev, h, &r.Endpoint, vars)
 		if errors.Is(err, scalr.ErrNotIncidentEvent) {
 			continue // a Slack endpoint only gets incident events
 		}
@@ -412,6 +404,12 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, spec *e
 	}
 	return out, nil
 }
+
+// webhookEndpointsSQL selects webhooks joined to their active endpoints (buildDeliveries).
+var webhookEndpointsSQL = sync.OnceValue(func() string {
+	return `SELECT ` + prefixedColumns(&Webhook{}, "w") + `, ` + prefixedColumns(&Endpoint{}, "e") + `
+		FROM webhooks w JOIN webhook_endpoints we ON we.webhook_id = w.id JOIN endpoints e ON e.id = we.endpoint_id AND e.active`
+})
 
 // payloadFor builds the frozen body of one delivery: the Scalr payload (design §6.3) or, for
 // Slack endpoints, a Slack message.
