@@ -24,13 +24,12 @@ type fireTarget struct {
 
 // fireTargetSQL is the lookup: by server (its farm and role) or by farm (no server, no role).
 var fireTargetSQL = sync.OnceValues(func() (byServer, byFarm string) {
-	cols := prefixedColumns
 	common := `e.name AS env_name, a.name AS account_name, m.role AS member_role`
 	joins := `JOIN environments e ON e.id = f.environment_id JOIN accounts a ON a.id = f.account_id
 		LEFT JOIN memberships m ON m.account_id = f.account_id AND m.user_id = ?`
-	byServer = `SELECT ` + cols(&Server{}, "s") + `, ` + cols(&Farm{}, "f") + `, ` + cols(&FarmRole{}, "r") + `, ` + common + `
+	byServer = `SELECT ` + prefixedColumns(&Server{}, "s") + `, ` + prefixedColumns(&Farm{}, "f") + `, ` + prefixedColumns(&FarmRole{}, "r") + `, ` + common + `
 		FROM servers s JOIN farms f ON f.id = s.farm_id JOIN farm_roles r ON r.id = s.farm_role_id ` + joins + ` WHERE s.id = ?`
-	byFarm = `SELECT ` + cols(&Farm{}, "f") + `, ` + common + ` FROM farms f ` + joins + ` WHERE f.id = ?`
+	byFarm = `SELECT ` + prefixedColumns(&Farm{}, "f") + `, ` + common + ` FROM farms f ` + joins + ` WHERE f.id = ?`
 	return byServer, byFarm
 })
 

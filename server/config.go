@@ -169,7 +169,8 @@ func (c *Config) validate() error {
 	if c.DBPool < 1 || c.WorkerDBPool < 1 {
 		return fmt.Errorf("SWITCHBOARD_DB_POOL and SWITCHBOARD_WORKER_DB_POOL must be at least 1")
 	}
-	if c.SNSGroupLanes < 0 || c.SNSGroupLanes >= c.DBPool && c.SNSGroupLanes > 0 {
+	// Each lane holds one of the API's connections while its group runs.
+	if c.SNSGroupLanes < 0 || (c.SNSGroupLanes > 0 && c.SNSGroupLanes >= c.DBPool) {
 		return fmt.Errorf("SWITCHBOARD_SNS_GROUP_LANES must be 0 (off) or fewer than SWITCHBOARD_DB_POOL")
 	}
 	if c.OutboxLimit < 0 {
