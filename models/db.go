@@ -221,6 +221,39 @@ type Tx struct {
 	internalDirty map[string]string
 	// spOpen: a Savepoint's savepoint is still open (released by the next one).
 	spOpen bool
+	// reads: configuration reads shared by the work of one transaction (shareReads), nil
+	// when every read goes to the database.
+	reads readMemo
+}
+
+// readMemo keeps configuration reads (an account's name, variables and webhooks, an
+// integration's rules and policy, a component's maintenance window) for the rest of a
+// transaction, by a key that names what was read. It is for transactions that apply many
+// independent items which write none of that configuration: a group of SNS notifications
+// (IngestNotifications), where sixty alarms of one account would otherwise read the same rows
+// sixty times. The group then sees the configuration as it was at its first read, a few
+// milliseconds before its other items — as if they had arrived together — and commits all of
+// it at once. A transaction that changes configuration must not share reads. Not safe for
+// concurrent use (a Tx never is).
+type readMemo map[string]any
+
+// shareReads makes the rest of the transaction share its configuration reads (readMemo).
+func (t *Tx) shareReads() { t.reads = readMemo{} }
+
+// memoized returns what load returns, read once per key while m is shared (nil m: every call
+// loads). A failed load is not kept. Callers must treat the value as read-only.
+func memoized[T any](m readMemo, key string, load func() (T, error)) (T, error) {
+	if m == nil {
+		return load()
+	}
+	if v, ok := m[key]; ok {
+		return v.(T), nil
+	}
+	v, err := load()
+	if err == nil {
+		m[key] = v
+	}
+	return v, err
 }
 
 // BeforeCommit registers fn to run inside the transaction once its work is done, just before

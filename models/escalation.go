@@ -71,36 +71,46 @@ func (s *Store) wakeNotificationsAfter(tx *Tx) {
 // routingRulePolicy is the policy of the integration routing rule that sent the incident's
 // alarm (incidents.route_id, issue 9), if the rule names one. Precedence: incident > rule >
 // integration > component.
-func (s *Store) routingRulePolicy(db *gorm.DB, inc *Incident) (*string, error) {
+func (s *Store) routingRulePolicy(db *gorm.DB, reads readMemo, inc *Incident) (*string, error) {
 	if inc.RouteID == nil {
 		return nil, nil
 	}
-	var r struct{ EscalationPolicyID *string }
-	err := db.Table("integration_routes").Select("escalation_policy_id").Where("id = ?", *inc.RouteID).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil // the rule was deleted since
-	}
-	return r.EscalationPolicyID, err
+	return memoized(reads, "route-policy:"+*inc.RouteID, func() (*string, error) {
+		var r struct{ EscalationPolicyID *string }
+		err := db.Table("integration_routes").Select("escalation_policy_id").Where("id = ?", *inc.RouteID).Take(&r).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil // the rule was deleted since
+		}
+		return r.EscalationPolicyID, err
+	})
 }
 
-// resolvePolicy returns the policy an incident escalates with and where it came from.
-func (s *Store) resolvePolicy(tx *gorm.DB, inc *Incident, comp *Component) (*string, string, error) {
+// resolvePolicy returns the policy an incident escalates with and where it came from; reads
+// is the transaction's shared reads (nil: none).
+func (s *Store) resolvePolicy(tx *gorm.DB, reads readMemo, inc *Incident, comp *Component) (*string, string, error) {
 	if inc.IsTest {
 		return nil, "", nil // a test alarm's incident pages nobody
 	}
 	if inc.EscalationPolicyID != nil {
 		return inc.EscalationPolicyID, PolicyFromIncident, nil
 	}
-	if p, err := s.routingRulePolicy(tx, inc); err != nil || p != nil {
+	if p, err := s.routingRulePolicy(tx, reads, inc); err != nil || p != nil {
 		return p, PolicyFromRule, err
 	}
 	if inc.IntegrationID != nil {
-		var integ struct{ EscalationPolicyID *string }
-		if err := tx.Table("aws_integrations").Select("escalation_policy_id").Where("id = ?", *inc.IntegrationID).Take(&integ).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		p, err := memoized(reads, "integration-policy:"+*inc.IntegrationID, func() (*string, error) {
+			var integ struct{ EscalationPolicyID *string }
+			err := tx.Table("aws_integrations").Select("escalation_policy_id").Where("id = ?", *inc.IntegrationID).Take(&integ).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				err = nil
+			}
+			return integ.EscalationPolicyID, err
+		})
+		if err != nil {
 			return nil, "", err
 		}
-		if integ.EscalationPolicyID != nil {
-			return integ.EscalationPolicyID, PolicyFromIntegration, nil
+		if p != nil {
+			return p, PolicyFromIntegration, nil
 		}
 	}
 	if comp != nil && comp.EscalationPolicyID != nil {
@@ -116,13 +126,13 @@ func (s *Store) PolicySource(ctx context.Context, inc *Incident) (string, error)
 	if err := s.db.WithContext(ctx).Where("id = ?", inc.ComponentID).Take(&comp).Error; err != nil {
 		return "", err
 	}
-	_, src, err := s.resolvePolicy(s.db.WithContext(ctx), inc, &comp)
+	_, src, err := s.resolvePolicy(s.db.WithContext(ctx), nil, inc, &comp)
 	return src, err
 }
 
 // startEscalation writes the incident's escalation row in tx: due now when it has a policy.
 func (s *Store) startEscalation(tx *Tx, inc *Incident, comp *Component) error {
-	policy, _, err := s.resolvePolicy(tx.DB, inc, comp)
+	policy, _, err := s.resolvePolicy(tx.DB, tx.reads, inc, comp)
 	if err != nil {
 		return err
 	}
@@ -160,7 +170,8 @@ func (s *Store) escalationFor(tx *Tx, inc *Incident) (*IncidentEscalation, error
 
 // stopEscalation ends an incident's escalation (acknowledged, snoozed or resolved) and cancels
 // its notifications that have not gone out yet (a delayed rule, a page still queued).
-func (s *Store) stopEscalation(tx *Tx, incidentID string, state EscalationState, until *time.Time) error {
+// heldCleared says the caller's own update of the incident already cleared maintenance_held.
+func (s *Store) stopEscalation(tx *Tx, incidentID string, state EscalationState, until *time.Time, heldCleared bool) error {
 	now := s.now()
 	up := map[string]any{"state": state, "next_step_at": nil, "snoozed_until": nil, "updated_at": now}
 	if state == EscalationSnoozed {
@@ -170,8 +181,10 @@ func (s *Store) stopEscalation(tx *Tx, incidentID string, state EscalationState,
 		return err
 	}
 	// No longer waiting for a maintenance window: a restart decides again (holdRestart).
-	if err := tx.Model(&Incident{}).Where("id = ? AND maintenance_held = ?", incidentID, true).Update("maintenance_held", false).Error; err != nil {
-		return err
+	if !heldCleared {
+		if err := tx.Model(&Incident{}).Where("id = ? AND maintenance_held = ?", incidentID, true).Update("maintenance_held", false).Error; err != nil {
+			return err
+		}
 	}
 	return tx.Model(&Notification{}).Where("incident_id = ? AND reason = ? AND status IN ?", incidentID, NotifyPage,
 		[]NotificationStatus{NotificationPending, NotificationRetrying}).
@@ -185,7 +198,7 @@ func (s *Store) restartEscalation(tx *Tx, inc *Incident, comp *Component) error 
 	if err != nil {
 		return err
 	}
-	policy, _, err := s.resolvePolicy(tx.DB, inc, comp)
+	policy, _, err := s.resolvePolicy(tx.DB, tx.reads, inc, comp)
 	if err != nil {
 		return err
 	}
@@ -368,7 +381,7 @@ func (s *Store) SnoozeIncident(ctx context.Context, a *Actor, id string, minutes
 		if _, err := s.escalationFor(tx, inc); err != nil {
 			return err
 		}
-		if err := s.stopEscalation(tx, inc.ID, EscalationSnoozed, &until); err != nil {
+		if err := s.stopEscalation(tx, inc.ID, EscalationSnoozed, &until, false); err != nil {
 			return err
 		}
 		if err := s.auditIncident(tx, a, inc, "snoozed", "snoozed", fmt.Sprintf(" for %d minutes", minutes)); err != nil {
@@ -402,7 +415,7 @@ func (s *Store) SetIncidentPolicy(ctx context.Context, a *Actor, id string, poli
 			}
 			body += " Escalation restarts at level 1."
 		} else {
-			pid, _, err := s.resolvePolicy(tx.DB, inc, comp)
+			pid, _, err := s.resolvePolicy(tx.DB, tx.reads, inc, comp)
 			if err != nil {
 				return err
 			}

@@ -307,14 +307,15 @@ func (s *Store) AcknowledgeIncident(ctx context.Context, a *Actor, id string) (*
 func (s *Store) acknowledgeIncident(tx *Tx, a *Actor, inc *Incident, comp *Component) (bool, error) {
 	now := s.now()
 	label := a.Label()
-	// The status condition makes concurrent acknowledgements and resolutions race safely.
+	// The status condition makes concurrent acknowledgements and resolutions race safely. An
+	// acknowledged incident waits for no maintenance window (stopEscalation).
 	res := tx.Model(&Incident{}).Where("id = ? AND status = ?", inc.ID, IncidentTriggered).
-		Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now})
+		Updates(map[string]any{"status": IncidentAcknowledged, "acknowledged_at": now, "acknowledged_by": label, "updated_at": now, "maintenance_held": false})
 	if res.Error != nil || res.RowsAffected == 0 {
 		return false, res.Error
 	}
-	inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt = IncidentAcknowledged, &now, &label, now
-	if err := s.stopEscalation(tx, inc.ID, EscalationAcknowledged, nil); err != nil {
+	inc.Status, inc.AcknowledgedAt, inc.AcknowledgedBy, inc.UpdatedAt, inc.MaintenanceHeld = IncidentAcknowledged, &now, &label, now, false
+	if err := s.stopEscalation(tx, inc.ID, EscalationAcknowledged, nil, true); err != nil {
 		return false, err
 	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineAcknowledged, ""); err != nil {
@@ -357,12 +358,12 @@ func (s *Store) resolveIncident(tx *Tx, a *Actor, inc *Incident, comp *Component
 	now := s.now()
 	label := a.Label()
 	res := tx.Model(&Incident{}).Where("id = ? AND status <> ?", inc.ID, IncidentResolved).
-		Updates(map[string]any{"status": IncidentResolved, "resolved_at": now, "resolved_by": label, "updated_at": now})
+		Updates(map[string]any{"status": IncidentResolved, "resolved_at": now, "resolved_by": label, "updated_at": now, "maintenance_held": false})
 	if res.Error != nil || res.RowsAffected == 0 {
 		return false, res.Error
 	}
-	inc.Status, inc.ResolvedAt, inc.ResolvedBy, inc.UpdatedAt = IncidentResolved, &now, &label, now
-	if err := s.stopEscalation(tx, inc.ID, EscalationResolved, nil); err != nil {
+	inc.Status, inc.ResolvedAt, inc.ResolvedBy, inc.UpdatedAt, inc.MaintenanceHeld = IncidentResolved, &now, &label, now, false
+	if err := s.stopEscalation(tx, inc.ID, EscalationResolved, nil, true); err != nil {
 		return false, err
 	}
 	if err := s.addTimeline(tx, a, inc.ID, TimelineResolved, note); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/cloudwatch"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"github.com/switchboard-hub/switchboard/models/routing"
 )
 
 // hintLog is a Publisher that keeps every hint published (after commit).
@@ -45,6 +46,7 @@ func mustGroupFixture(tb testing.TB, db *models.DB) (*domainFixture, *hintLog) {
 	st := models.NewStore(db, log)
 	st.SetClock(f.Clock.Now)
 	st.SetEnqueuer(f.Enq)
+	mustNoErr(tb, st.SetEncryptionKey(mustRandom(tb, 32)))
 	f.Store = st
 	return f, log
 }
@@ -491,5 +493,112 @@ func TestTxSavepoint(t *testing.T) {
 		wantEqual(t, "after-commit work", ran, []string{"before", "kept", "after"})
 		wantEqual(t, "undone row", f.MustCount(t, "settings", "key = 'sp-undone'"), int64(0))
 		wantEqual(t, "kept row", f.MustCount(t, "settings", "key = 'sp-kept'"), int64(1))
+	})
+}
+
+// TestIngestGroups_SharedReadsPerAccount: a group shares its configuration reads (an account's
+// name, variables and webhooks, an integration's rules and policy), keyed by what they are of.
+// Notifications of two accounts, interleaved in one group, each get their own account's: the
+// routing rule of their integration, its escalation policy, their account's variables and
+// name in the event, and a delivery to their account's endpoint only.
+func TestIngestGroups_SharedReadsPerAccount(t *testing.T) {
+	t.Parallel()
+	modeltest.Dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		f, _ := mustGroupFixture(t, db)
+		type tenant struct {
+			acc      *models.Account
+			team     string
+			integ    *models.AWSIntegration
+			comp     *models.Component
+			routed   *models.Component // where A's "db-" alarms go; nil for B (no rules)
+			endpoint string
+			policy   *string
+		}
+		setup := func(acc *models.Account, team string, rule, policy bool) *tenant {
+			tn := &tenant{acc: acc, team: team, comp: f.MustComponent(t, acc.ID, team+" web")}
+			tn.integ, _ = f.MustIntegration(t, acc.ID, tn.comp.ID, team)
+			scope := models.ScopeKey{Scope: models.ScopeAccount, ID: acc.ID}
+			_, err := f.Store.SetVariable(ctx, f.AdminActor, models.VariableInput{Scope: scope, Name: "TEAM", Value: team})
+			mustNoErr(t, err)
+			ep, _ := f.MustEndpoint(t, f.AdminActor, scope, team+"-hook", false)
+			tn.endpoint = ep.ID
+			f.MustWebhook(t, f.AdminActor, scope, team+" incidents", []string{models.EventIncidentOpened, models.EventIncidentResolved}, []string{ep.ID}, nil)
+			if rule {
+				tn.routed = f.MustComponent(t, acc.ID, team+" db")
+				crit := models.SeverityCritical
+				_, err := f.Store.SetRoutes(ctx, f.AdminActor, tn.integ.ID, []models.RouteInput{{Name: "db", ComponentID: tn.routed.ID, Severity: &crit,
+					Conditions: []routing.Condition{{Field: routing.AlarmName, Op: routing.Regex, Value: "^db-"}}}})
+				mustNoErr(t, err)
+			}
+			if policy {
+				name := team + " on-call"
+				p, err := f.Store.CreateEscalationPolicy(ctx, f.AdminActor, acc.ID, models.PolicyInput{Name: &name,
+					Levels: &[]models.LevelInput{{TimeoutMinutes: 5, Targets: []models.TargetInput{{UserID: &f.AdminActor.UserID}}}}})
+				mustNoErr(t, err)
+				_, _, err = f.Store.SetEscalationPolicy(ctx, f.AdminActor, tn.integ.ID, &p.ID)
+				mustNoErr(t, err)
+				tn.policy = &p.ID
+			}
+			return tn
+		}
+		a := setup(f.Account, "alpha", true, true)
+		b := setup(f.MustAccount(t, "Beta"), "beta", false, false)
+
+		base := f.Clock.Now().Add(-time.Hour).Truncate(time.Millisecond)
+		var ns []models.SNSNotification
+		add := func(tn *tenant, alarm string, st cloudwatch.State, minute int) {
+			ns = append(ns, models.SNSNotification{Integration: tn.integ, Message: notification(testTopic),
+				Alarm: newAlarm(alarm, st, base.Add(time.Duration(minute)*time.Minute))})
+		}
+		add(a, "db-1", cloudwatch.StateAlarm, 1)
+		add(b, "db-1", cloudwatch.StateAlarm, 1)
+		add(a, "web", cloudwatch.StateAlarm, 1)
+		add(b, "web", cloudwatch.StateAlarm, 1)
+		add(a, "db-1", cloudwatch.StateOK, 2)
+		add(b, "db-1", cloudwatch.StateOK, 2)
+		outs, err := f.Store.IngestNotifications(ctx, ns)
+		mustNoErr(t, err)
+		var got []string
+		for _, o := range outs {
+			got = append(got, outcomeOf(o.Result, o.Err))
+		}
+		o, r := models.OutcomeOpened, models.OutcomeResolved
+		wantEqual(t, "outcomes", got, []string{o, o, o, o, r, r})
+
+		for _, c := range []struct {
+			tn        *tenant
+			alarm     string
+			component *models.Component
+			severity  models.Severity
+			events    int
+		}{
+			{a, "db-1", a.routed, models.SeverityCritical, 2},
+			{a, "web", a.comp, a.integ.DefaultSeverity, 1},
+			{b, "db-1", b.comp, b.integ.DefaultSeverity, 2},
+			{b, "web", b.comp, b.integ.DefaultSeverity, 1},
+		} {
+			name := c.tn.acc.Name + " " + c.alarm
+			var inc models.Incident
+			mustNoErr(t, f.DB.Where("integration_id = ? AND title = ?", c.tn.integ.ID, c.alarm).Take(&inc).Error)
+			wantEqual(t, name+": component", inc.ComponentID, c.component.ID)
+			wantEqual(t, name+": severity", inc.Severity, c.severity)
+			var esc models.IncidentEscalation
+			mustNoErr(t, f.DB.Where("incident_id = ?", inc.ID).Take(&esc).Error)
+			wantEqual(t, name+": policy", deref(esc.PolicyID), deref(c.tn.policy))
+			evs := f.MustEvents(t, "incident_id = ?", inc.ID)
+			wantEqual(t, name+": events", len(evs), c.events)
+			for _, ev := range evs {
+				vars := mustVars(t, &ev)
+				team, _ := vars.user("TEAM")
+				wantEqual(t, name+": TEAM", team, c.tn.team)
+				wantEqual(t, name+": account name", vars.Builtin["SCALR_ACCOUNT_NAME"], c.tn.acc.Name)
+				var to []string
+				for _, d := range f.MustDeliveries(t, ev.ID) {
+					to = append(to, deref(d.EndpointID))
+				}
+				wantEqual(t, name+": "+ev.Name+" delivered to", to, []string{c.tn.endpoint})
+			}
+		}
 	})
 }

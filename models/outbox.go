@@ -153,7 +153,9 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 	if spec.server != nil {
 		chain = append(chain, scopeLink{ScopeFarmRole, spec.server.FarmRoleID}, scopeLink{ScopeServer, spec.server.ID})
 	}
-	user, err := resolveUserVariables(tx.DB, chain)
+	user, err := memoized(tx.reads, "variables:"+chainCondition(chain), func() ([]eventVariable, error) {
+		return resolveUserVariables(tx.DB, chain)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -213,17 +215,24 @@ func (s *Store) builtinVariables(tx *Tx, ev *Event, spec eventSpec) (map[string]
 	names := spec.names
 	if names == nil {
 		names = &scopeNames{}
-		var acc Account
-		if err := tx.Select("name").Where("id = ?", spec.accountID).Take(&acc).Error; err != nil {
+		var err error
+		names.account, err = memoized(tx.reads, "account-name:"+spec.accountID, func() (string, error) {
+			var acc Account
+			err := tx.Select("name").Where("id = ?", spec.accountID).Take(&acc).Error
+			return acc.Name, err
+		})
+		if err != nil {
 			return nil, err
 		}
-		names.account = acc.Name
 		if spec.envID != "" {
-			var env Environment
-			if err := tx.Select("name").Where("id = ?", spec.envID).Take(&env).Error; err != nil {
+			names.environment, err = memoized(tx.reads, "environment-name:"+spec.envID, func() (string, error) {
+				var env Environment
+				err := tx.Select("name").Where("id = ?", spec.envID).Take(&env).Error
+				return env.Name, err
+			})
+			if err != nil {
 				return nil, err
 			}
-			names.environment = env.Name
 		}
 	}
 	b["SCALR_ACCOUNT_NAME"] = names.account
@@ -360,11 +369,16 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, spec *e
 	if ev.EnvironmentID != nil {
 		where, args = where+" OR (w.scope = ? AND w.environment_id = ?)", append(args, ScopeEnvironment, *ev.EnvironmentID)
 	}
-	var joined []struct {
-		Webhook  Webhook  `gorm:"embedded;embeddedPrefix:w__"`
-		Endpoint Endpoint `gorm:"embedded;embeddedPrefix:e__"`
+	key := "webhooks:" + ev.AccountID + "/"
+	if ev.EnvironmentID != nil {
+		key += *ev.EnvironmentID
 	}
-	if err := tx.Raw(webhookEndpointsSQL()+" WHERE w.active AND ("+where+") ORDER BY w.id, e.id", args...).Scan(&joined).Error; err != nil {
+	joined, err := memoized(tx.reads, key, func() ([]webhookEndpoint, error) {
+		var rows []webhookEndpoint
+		err := tx.Raw(webhookEndpointsSQL()+" WHERE w.active AND ("+where+") ORDER BY w.id, e.id", args...).Scan(&rows).Error
+		return rows, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	matches := map[string]bool{} // by webhook id
@@ -403,6 +417,12 @@ func (s *Store) buildDeliveries(tx *Tx, ev *Event, vars *eventVariables, spec *e
 		})
 	}
 	return out, nil
+}
+
+// webhookEndpoint is a webhook with one of its active endpoints (webhookEndpointsSQL).
+type webhookEndpoint struct {
+	Webhook  Webhook  `gorm:"embedded;embeddedPrefix:w__"`
+	Endpoint Endpoint `gorm:"embedded;embeddedPrefix:e__"`
 }
 
 // webhookEndpointsSQL selects webhooks joined to their active endpoints (buildDeliveries).

@@ -268,17 +268,25 @@ func (s *Store) TryRoutes(ctx context.Context, a *Actor, integrationID string, i
 // routeFor picks the rule an alarm matches among the integration's rules, in tx. A stored rule
 // that no longer compiles (it cannot be saved so) is skipped rather than stopping ingestion.
 func (s *Store) routeFor(tx *Tx, integ *AWSIntegration, f *routing.Facts) (*IntegrationRoute, error) {
-	var rows []IntegrationRoute
-	if err := tx.Where("integration_id = ?", integ.ID).Order("position, id").Find(&rows).Error; err != nil {
+	rules, err := memoized(tx.reads, "routes:"+integ.ID, func() ([]compiledRoute, error) {
+		var rows []IntegrationRoute
+		if err := tx.Where("integration_id = ?", integ.ID).Order("position, id").Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		out := make([]compiledRoute, 0, len(rows))
+		for i := range rows {
+			if m, err := routing.Compile(rows[i].ConditionList()); err == nil {
+				out = append(out, compiledRoute{row: rows[i], matcher: m})
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	for i := range rows {
-		m, err := routing.Compile(rows[i].ConditionList())
-		if err != nil {
-			continue
-		}
-		if m.Match(f) {
-			return &rows[i], nil
+	for i := range rules {
+		if rules[i].matcher.Match(f) {
+			return &rules[i].row, nil
 		}
 	}
 	return nil, nil

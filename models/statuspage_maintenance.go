@@ -607,7 +607,7 @@ func (s *Store) releaseIncident(tx *Tx, inc *Incident, now time.Time) (bool, err
 	if err := tx.Where("id = ?", inc.ComponentID).Take(&comp).Error; err != nil {
 		return false, err
 	}
-	policy, _, err := s.resolvePolicy(tx.DB, inc, &comp)
+	policy, _, err := s.resolvePolicy(tx.DB, tx.reads, inc, &comp)
 	if err != nil {
 		return false, err
 	}
@@ -760,7 +760,11 @@ func (s *Store) holdOpening(tx *Tx, inc *Incident, now time.Time) (*MaintenanceW
 	if inc.IsTest {
 		return nil, nil
 	}
-	w, err := coveringWindow(tx.DB, inc.ComponentID, now)
+	// In a transaction that shares its reads (a group of SNS notifications) the window is
+	// looked up once per component, at the group's first incident there.
+	w, err := memoized(tx.reads, "window:"+inc.ComponentID, func() (*MaintenanceWindow, error) {
+		return coveringWindow(tx.DB, inc.ComponentID, now)
+	})
 	if err != nil || w == nil {
 		return nil, err
 	}

@@ -305,6 +305,10 @@ func TestMaintenance_HoldsPagingUntilTheWindowEnds(t *testing.T) {
 		mustNoErr(t, err)
 		_, err = e.Store.AcknowledgeIncident(ctx, e.member, acked)
 		mustNoErr(t, err)
+		// Neither waits for the window any more: their own update cleared the hold.
+		for _, id := range []string{resolved, acked} {
+			wantEqual(t, "held after resolve/acknowledge", e.incident(t, id).MaintenanceHeld, false)
+		}
 		// Time passes within the window: still nothing (the policy's timeouts do not matter).
 		e.Clock.Advance(30 * time.Minute)
 		wantEqual(t, "cycle within the window", e.cycle(t), 0)
