@@ -17,35 +17,93 @@ import (
 // (models/uptime). Rows are written in the transaction of the change, and only on a real
 // change.
 
+// statusDue is a component whose status a transaction may have changed: its internal status
+// (incidents opened or resolved), its published status (a public incident's update), or both.
+type statusDue struct {
+	accountID           string
+	internal, published bool
+}
+
 // markInternalStatus notes that the internal status of the components may change in tx; their
 // history rows are written once, just before the commit, for all the components the
 // transaction touched (one set-wise pass however many incidents it opened or resolved).
 func (s *Store) markInternalStatus(tx *Tx, accountID string, componentIDs ...string) {
-	if tx.internalDirty == nil {
-		tx.internalDirty = map[string]string{}
-		tx.BeforeCommit(func(tx *Tx) error {
-			dirty := tx.internalDirty
-			tx.internalDirty = nil
-			byAccount := map[string][]string{}
-			for id, acc := range dirty {
-				byAccount[acc] = append(byAccount[acc], id)
-			}
-			accounts := make([]string, 0, len(byAccount))
-			for acc := range byAccount {
-				accounts = append(accounts, acc)
-			}
-			sort.Strings(accounts)
-			for _, acc := range accounts {
-				if err := s.recordInternalStatus(tx, acc, byAccount[acc]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	s.markStatus(tx, statusDue{accountID: accountID, internal: true}, componentIDs)
+}
+
+// markPublishedStatus notes that the published status of the components may change in tx; it
+// is recomputed (refreshPublishedStatus) in the same pass before the commit. Deferring it keeps
+// component locks out of the middle of a transaction: a group of SNS notifications resolving
+// auto-published incidents of several components would otherwise lock each component when its
+// incident resolves, in arrival order, and two groups (or a group and a person posting an
+// update) could lock two components in opposite orders and deadlock.
+func (s *Store) markPublishedStatus(tx *Tx, accountID string, componentIDs ...string) {
+	s.markStatus(tx, statusDue{accountID: accountID, published: true}, componentIDs)
+}
+
+func (s *Store) markStatus(tx *Tx, due statusDue, componentIDs []string) {
+	if tx.statusDue == nil {
+		tx.statusDue = map[string]statusDue{}
+		tx.BeforeCommit(s.writeDueStatuses)
 	}
 	for _, id := range componentIDs {
-		tx.internalDirty[id] = accountID
+		d := tx.statusDue[id]
+		d.accountID = due.accountID
+		d.internal = d.internal || due.internal
+		d.published = d.published || due.published
+		tx.statusDue[id] = d
 	}
+}
+
+// writeDueStatuses is the pass before the commit: per account (in id order), the components
+// whose status is due are locked in one statement (in id order: every transaction's pass takes
+// them in the same order), then their internal history rows are written and their published
+// status refreshed.
+func (s *Store) writeDueStatuses(tx *Tx) error {
+	dirty := tx.statusDue
+	tx.statusDue = nil
+	type work struct{ all, internal, published []string }
+	byAccount := map[string]*work{}
+	for id, d := range dirty {
+		w := byAccount[d.accountID]
+		if w == nil {
+			w = &work{}
+			byAccount[d.accountID] = w
+		}
+		w.all = append(w.all, id)
+		if d.internal {
+			w.internal = append(w.internal, id)
+		}
+		if d.published {
+			w.published = append(w.published, id)
+		}
+	}
+	accounts := make([]string, 0, len(byAccount))
+	for acc := range byAccount {
+		accounts = append(accounts, acc)
+	}
+	sort.Strings(accounts)
+	for _, acc := range accounts {
+		w := byAccount[acc]
+		if len(w.internal) > 0 && len(w.published) > 0 {
+			// Both passes lock their components; take the union first, so the second pass
+			// waits for nothing the first did not hold.
+			if _, err := lockComponents(tx, acc, w.all); err != nil {
+				return err
+			}
+		}
+		if len(w.internal) > 0 {
+			if err := s.recordInternalStatus(tx, acc, w.internal); err != nil {
+				return err
+			}
+		}
+		if len(w.published) > 0 {
+			if err := s.refreshPublishedStatus(tx, acc, w.published); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // lockComponents takes the components' rows (in id order) for the rest of tx on PostgreSQL, so

@@ -215,10 +215,10 @@ type Tx struct {
 	afterCommit  []func()
 	beforeCommit []func(*Tx) error
 	hints        *pendingHints // publishAfter
-	// internalDirty: components whose internal status may have changed in this transaction
-	// (component id → account id); their history rows are written before commit
-	// (component_history.go).
-	internalDirty map[string]string
+	// statusDue: components whose internal or published status may have changed in this
+	// transaction (by component id); their history rows are written and their published
+	// status refreshed before commit (component_history.go).
+	statusDue map[string]statusDue
 	// spOpen: a Savepoint's savepoint is still open (released by the next one).
 	spOpen bool
 	// reads: configuration reads shared by the work of one transaction (shareReads), nil
@@ -269,7 +269,7 @@ type txMark struct {
 	hints         *pendingHints
 	hintList      int
 	hintIncidents int
-	dirty         map[string]string // a copy of internalDirty
+	dirty         map[string]statusDue // a copy of statusDue
 }
 
 func (t *Tx) mark() txMark {
@@ -277,8 +277,8 @@ func (t *Tx) mark() txMark {
 	if t.hints != nil {
 		m.hintList, m.hintIncidents = len(t.hints.list), len(t.hints.incidentIDs)
 	}
-	if t.internalDirty != nil {
-		m.dirty = maps.Clone(t.internalDirty)
+	if t.statusDue != nil {
+		m.dirty = maps.Clone(t.statusDue)
 	}
 	return m
 }
@@ -300,7 +300,7 @@ func (t *Tx) forget(m txMark) {
 		p.incidentIDs = p.incidentIDs[:m.hintIncidents]
 	}
 	t.hints = m.hints
-	t.internalDirty = m.dirty
+	t.statusDue = m.dirty
 }
 
 // Savepoint runs fn under a SAVEPOINT of the transaction (both databases have them). When fn

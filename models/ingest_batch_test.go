@@ -602,3 +602,90 @@ func TestIngestGroups_SharedReadsPerAccount(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestGroups_CrossedComponentsNoDeadlock (PostgreSQL): two groups resolve auto-published
+// incidents of two components in opposite orders, both having applied their first notification
+// before either reaches its commit. A group takes component locks only in its pass before the
+// commit, in id order, so neither waits for the other in a cycle: both apply in full. (When the
+// published status was refreshed as each incident resolved, the first notification of each
+// group locked its component and the two passes deadlocked: one group failed after
+// deadlock_timeout.)
+func TestIngestGroups_CrossedComponentsNoDeadlock(t *testing.T) {
+	t.Parallel()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	ctx := context.Background()
+	f, _ := mustGroupFixture(t, db)
+	acc := f.Account.ID
+	after := 1
+	integ := map[string]*models.AWSIntegration{}
+	for _, name := range []string{"x", "y"} {
+		comp := f.MustComponent(t, acc, name)
+		_, err := f.Store.SetComponentAutoPublish(ctx, f.AdminActor, comp.ID, true, &after)
+		mustNoErr(t, err)
+		integ[name], _ = f.MustIntegration(t, acc, comp.ID, name)
+	}
+	base := f.Clock.Now().Truncate(time.Millisecond)
+	alarm := func(in, name string, st cloudwatch.State, minute int) models.SNSNotification {
+		return models.SNSNotification{Integration: integ[in], Message: notification(testTopic), Alarm: newAlarm(name, st, base.Add(time.Duration(minute)*time.Minute))}
+	}
+	// Four incidents, two per component, all auto-published a minute after they open.
+	outs, err := f.Store.IngestNotifications(ctx, []models.SNSNotification{
+		alarm("x", "x1", cloudwatch.StateAlarm, 0), alarm("x", "x2", cloudwatch.StateAlarm, 0),
+		alarm("y", "y1", cloudwatch.StateAlarm, 0), alarm("y", "y2", cloudwatch.StateAlarm, 0),
+	})
+	mustNoErr(t, err)
+	for _, o := range outs {
+		wantEqual(t, "opened", outcomeOf(o.Result, o.Err), models.OutcomeOpened)
+	}
+	f.Clock.Advance(2 * time.Minute)
+	n, err := f.Store.RunAutoPublish(ctx)
+	mustNoErr(t, err)
+	wantEqual(t, "published", n, 4)
+
+	// The test holds the alarm-state rows of each group's second notification, so each group
+	// applies its first one and then waits.
+	hold := f.DB.Begin()
+	defer hold.Rollback()
+	for _, k := range []struct{ in, name string }{{"x", "x2"}, {"y", "y2"}} {
+		mustNoErr(t, hold.Exec("SELECT 1 FROM alarm_states WHERE integration_id = ? AND alarm_key = ? FOR UPDATE",
+			integ[k.in].ID, newAlarm(k.name, cloudwatch.StateOK, base).Key()).Error)
+	}
+	groups := [][]models.SNSNotification{
+		{alarm("x", "x1", cloudwatch.StateOK, 3), alarm("y", "y2", cloudwatch.StateOK, 3)},
+		{alarm("y", "y1", cloudwatch.StateOK, 3), alarm("x", "x2", cloudwatch.StateOK, 3)},
+	}
+	errs := make([]error, len(groups))
+	results := make([][]models.IngestOutcome, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = f.Store.IngestNotifications(ctx, g)
+		}()
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var waiting int64
+		mustNoErr(t, f.DB.Raw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").Scan(&waiting).Error)
+		if waiting == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the groups did not both wait for the held rows (%d waiting)", waiting)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mustNoErr(t, hold.Commit().Error)
+	wg.Wait()
+	for i := range groups {
+		if errs[i] != nil {
+			t.Fatalf("group %d failed: %v", i, errs[i])
+		}
+		for _, o := range results[i] {
+			wantEqual(t, fmt.Sprintf("group %d", i), outcomeOf(o.Result, o.Err), models.OutcomeResolved)
+		}
+	}
+	wantEqual(t, "public incidents left open", f.MustCount(t, "public_incidents", "status <> ?", models.PublicResolved), int64(0))
+	wantEqual(t, "published statuses", f.MustCount(t, "components", "account_id = ? AND public_status = ?", acc, models.StatusOperational), int64(2))
+}

@@ -284,9 +284,7 @@ func (s *Store) postIncidentUpdate(tx *Tx, a *Actor, inc *Incident, comp *Compon
 		fmt.Sprintf("%s %s (%s) about incident %q on %q", a.Label(), what, in.Status, inc.Title, comp.Name)); err != nil {
 		return nil, err
 	}
-	if err := s.refreshPublishedStatus(tx, inc.AccountID, ids); err != nil {
-		return nil, err
-	}
+	s.markPublishedStatus(tx, inc.AccountID, ids...)
 	s.hint(tx, HintStatusPage, "", inc.AccountID)
 	s.publishAfter(tx, Hint{Kind: HintIncident, ID: inc.ID, AccountID: inc.AccountID, Op: OpChanged})
 	if in.NotifySubscribers {
