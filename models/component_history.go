@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -134,12 +136,8 @@ func (s *Store) recordInternalStatus(tx *Tx, accountID string, ids []string) err
 	for _, c := range cs {
 		ids = append(ids, c.ID)
 	}
-	var open []struct {
-		ComponentID string
-		Severity    Severity
-	}
-	if err := tx.Model(&Incident{}).Select("DISTINCT component_id, severity").
-		Where("component_id IN ? AND status <> ? AND NOT is_test", ids, IncidentResolved).Scan(&open).Error; err != nil {
+	open, err := openSeverities(tx, ids)
+	if err != nil {
 		return err
 	}
 	worst := map[string]Severity{}
@@ -167,6 +165,63 @@ func (s *Store) recordInternalStatus(tx *Tx, accountID string, ids []string) err
 		s.hint(tx, HintComponent, c.ID, accountID)
 	}
 	return nil
+}
+
+// componentSeverity is a severity that at least one open, non-test incident of a component has.
+type componentSeverity struct {
+	ComponentID string
+	Severity    Severity
+}
+
+// openSeverities returns, for the components, each severity their open non-test incidents have.
+// On PostgreSQL every (component, severity) pair is one LIMIT 1 probe of
+// incidents_component_open_severity_idx (migration 0020), so a component with many open
+// incidents, or with many resolved since the last vacuum, costs a few index lookups rather than
+// a read of all of them.
+func openSeverities(tx *Tx, ids []string) ([]componentSeverity, error) {
+	var out []componentSeverity
+	if tx.dialect != Postgres {
+		err := tx.Model(&Incident{}).Select("DISTINCT component_id, severity").
+			Where("component_id IN ? AND status <> ? AND NOT is_test", ids, IncidentResolved).Scan(&out).Error
+		return out, err
+	}
+	err := tx.Raw(`SELECT i.component_id, i.severity FROM unnest(?::uuid[]) AS c(id)
+		CROSS JOIN unnest(?::text[]) AS v(severity)
+		JOIN LATERAL (SELECT component_id, severity FROM incidents
+			WHERE component_id = c.id AND severity = v.severity AND status <> ? AND NOT is_test LIMIT 1) i ON true`,
+		pgArray(ids), pgArray(severityNames()), IncidentResolved).Scan(&out).Error
+	return out, err
+}
+
+// severityNames are the severities an incident can have.
+func severityNames() []string {
+	out := make([]string, 0, len(severityRank))
+	for sev := range severityRank {
+		out = append(out, string(sev))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pgArray passes a list as one PostgreSQL array parameter in its text form (gorm would expand a
+// plain slice into a parenthesized list).
+type pgArray []string
+
+var pgArrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+func (a pgArray) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range a {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(pgArrayEscaper.Replace(v))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String(), nil
 }
 
 // lastStatuses returns the status of each component's latest history row of kind (components

@@ -71,3 +71,6 @@ func (s *Store) KillIngestGroupConnections(on bool) {
 		return tx.Exec("SELECT pg_terminate_backend(pg_backend_pid())").Error
 	}
 }
+
+// PGArray is pgArray: a list passed as one PostgreSQL array parameter.
+type PGArray = pgArray
