@@ -644,6 +644,8 @@ func TestIngestGroups_CrossedComponentsNoDeadlock(t *testing.T) {
 
 	// The test holds the alarm-state rows of each group's second notification, so each group
 	// applies its first one and then waits.
+	var wg sync.WaitGroup
+	defer wg.Wait() // after the rollback below, which lets the groups go on a failure
 	hold := f.DB.Begin()
 	defer hold.Rollback()
 	for _, k := range []struct{ in, name string }{{"x", "x2"}, {"y", "y2"}} {
@@ -656,11 +658,12 @@ func TestIngestGroups_CrossedComponentsNoDeadlock(t *testing.T) {
 	}
 	errs := make([]error, len(groups))
 	results := make([][]models.IngestOutcome, len(groups))
-	var wg sync.WaitGroup
+	var finished atomic.Int32
 	for i, g := range groups {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer finished.Add(1)
 			results[i], errs[i] = f.Store.IngestNotifications(ctx, g)
 		}()
 	}
@@ -670,6 +673,9 @@ func TestIngestGroups_CrossedComponentsNoDeadlock(t *testing.T) {
 		mustNoErr(t, f.DB.Raw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").Scan(&waiting).Error)
 		if waiting == 2 {
 			break
+		}
+		if finished.Load() > 0 {
+			t.Fatal("a group finished while the test held a row it needs")
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the groups did not both wait for the held rows (%d waiting)", waiting)

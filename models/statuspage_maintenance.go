@@ -760,11 +760,7 @@ func (s *Store) holdOpening(tx *Tx, inc *Incident, now time.Time) (*MaintenanceW
 	if inc.IsTest {
 		return nil, nil
 	}
-	// In a transaction that shares its reads (a group of SNS notifications) the window is
-	// looked up once per component, at the group's first incident there.
-	w, err := memoized(tx.reads, "window:"+inc.ComponentID, func() (*MaintenanceWindow, error) {
-		return coveringWindow(tx.DB, inc.ComponentID, now)
-	})
+	w, err := coveringWindow(tx.DB, inc.ComponentID, now)
 	if err != nil || w == nil {
 		return nil, err
 	}
