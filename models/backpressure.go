@@ -19,14 +19,17 @@ const backlogRecount = 100 * time.Millisecond
 // backlogRetryAfter is what a refused caller is told to wait.
 const backlogRetryAfter = time.Second
 
-// backlogGate estimates the backlog as its last count plus the deliveries this process has
-// written since that count began. Deliveries finished meanwhile are not subtracted, so the
-// estimate is high, never low, except by the deliveries of transactions that were in flight
-// across a count (written before it began, committed after its snapshot).
+// backlogGate estimates the backlog as its last count, plus the deliveries of this process's
+// transactions that committed since that count began (added), plus those of its transactions
+// still in flight (pending). A count's snapshot sees what committed before it began and maybe
+// more, never less; a transaction in flight is in pending until it commits (then added) or
+// rolls back (then gone), so it is never lost between two counts. Deliveries finished meanwhile
+// are not subtracted: the estimate is high, never low.
 type backlogGate struct {
 	limit   atomic.Int64 // 0: no limit
 	counted atomic.Int64
 	added   atomic.Int64
+	pending atomic.Int64
 
 	mu        sync.Mutex // one count at a time
 	countedAt atomic.Int64
@@ -46,33 +49,49 @@ func (s *Store) backlogFull(ctx context.Context) error {
 	if err := s.recountBacklog(ctx); err != nil {
 		return err
 	}
-	if s.backlog.counted.Load()+s.backlog.added.Load() >= limit {
+	g := s.backlog
+	if g.counted.Load()+g.added.Load()+g.pending.Load() >= limit {
 		return backlogError()
 	}
 	return nil
 }
 
-// reserveBacklog counts n new deliveries against the limit, refusing them (and taking nothing)
-// when they would pass it. It is called in the event's transaction once its deliveries are
-// known.
-func (s *Store) reserveBacklog(n int) error {
+// reserveBacklog counts n new deliveries of tx against the limit, refusing them (and taking
+// nothing) when they would pass it. It is called in the event's transaction once its
+// deliveries are known.
+func (s *Store) reserveBacklog(tx *Tx, n int) error {
 	limit := s.backlog.limit.Load()
 	if limit <= 0 || n == 0 {
 		return nil
 	}
-	if s.backlog.counted.Load()+s.backlog.added.Add(int64(n)) > limit {
-		s.backlog.added.Add(-int64(n))
+	g := s.backlog
+	if g.counted.Load()+g.added.Load()+g.pending.Add(int64(n)) > limit {
+		g.pending.Add(-int64(n))
 		return backlogError()
 	}
+	s.holdBacklog(tx, n)
 	return nil
 }
 
-// noteBacklog counts n deliveries written without the gate's permission (events Switchboard
-// records itself).
-func (s *Store) noteBacklog(n int) {
-	if s.backlog.limit.Load() > 0 {
-		s.backlog.added.Add(int64(n))
+// noteBacklog counts n deliveries of tx written without the gate's permission (events
+// Switchboard records itself).
+func (s *Store) noteBacklog(tx *Tx, n int) {
+	if s.backlog.limit.Load() > 0 && n > 0 {
+		s.backlog.pending.Add(int64(n))
+		s.holdBacklog(tx, n)
 	}
+}
+
+// holdBacklog keeps n deliveries of tx in pending until tx ends: committed, they move to added
+// (added first, so the estimate is never low meanwhile); undone (the transaction or the
+// savepoint they were written under), they leave it.
+func (s *Store) holdBacklog(tx *Tx, n int) {
+	g := s.backlog
+	tx.AfterCommit(func() {
+		g.added.Add(int64(n))
+		g.pending.Add(-int64(n))
+	})
+	tx.OnUndo(func() { g.pending.Add(-int64(n)) })
 }
 
 // recountBacklog counts the backlog when the last count is older than backlogRecount; one

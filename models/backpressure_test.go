@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-hub/switchboard/models"
 	"github.com/switchboard-hub/switchboard/models/modeltest"
+	"gorm.io/gorm"
 )
 
 // TestFireEvent_BackPressure: with a backlog limit, fireEvent records events while their
@@ -161,4 +162,74 @@ func TestWorkerPool(t *testing.T) {
 	if main.Statements() != m0+1 || worker.Statements() != w0+2 {
 		t.Fatal("a plain context did not use the main pool")
 	}
+}
+
+// TestFireEvent_BackPressureInFlight (PostgreSQL): the deliveries of an event whose transaction
+// is still open when the backlog is counted are not in the count; the gate keeps them until the
+// transaction ends, so a second event that would pass the limit is refused, and once the first
+// commits the backlog is at the limit, not above it. A transaction that rolls back gives its
+// reservation back.
+func TestFireEvent_BackPressureInFlight(t *testing.T) {
+	t.Parallel()
+	db := modeltest.MustOpen(t, modeltest.MustPostgresURL(t))
+	ctx := context.Background()
+	f := MustDomain(t, db)
+	r := newDeliveryRig(t, f, "InFlight", 3)
+	f.Store.SetBacklogLimit(1)
+	type pauseDeliveries struct{}
+	paused, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	mustNoErr(t, db.Callback().Create().After("gorm:create").Register("test:pause-deliveries", func(g *gorm.DB) {
+		if g.Statement.Context.Value(pauseDeliveries{}) == nil || g.Statement.Table != "deliveries" {
+			return
+		}
+		once.Do(func() {
+			close(paused)
+			<-release
+		})
+	}))
+	fire := func(ctx context.Context) error {
+		_, err := f.Store.FireEvent(ctx, f.AdminActor, models.FireEventRequest{Name: r.event, FarmID: r.farm.ID})
+		return err
+	}
+	first := make(chan error, 1)
+	go func() { first <- fire(context.WithValue(ctx, pauseDeliveries{}, true)) }()
+	<-paused
+	// The first event's delivery is written, not committed. The next count (every 100 ms)
+	// does not see it.
+	time.Sleep(150 * time.Millisecond)
+	second := make(chan error, 1)
+	go func() { second <- fire(ctx) }()
+	var err error
+	select {
+	case err = <-second:
+	case <-time.After(5 * time.Second):
+		// Not refused before writing: it waits for the first event's locks.
+		close(release)
+		t.Fatalf("a second event while the first one's delivery is in flight was not refused (%v)", <-second)
+	}
+	var e *models.Error
+	if !errors.As(err, &e) || e.Code != models.ERATELIMITED {
+		close(release)
+		t.Fatalf("a second event while the first one's delivery is in flight: %v, want RATE_LIMITED", err)
+	}
+	close(release)
+	mustNoErr(t, <-first)
+	wantEqual(t, "backlog", f.MustCount(t, "deliveries", "status IN ('pending', 'retrying')"), int64(1))
+
+	// The delivery finishes; after the next count the backlog is empty again.
+	var ds []models.Delivery
+	mustNoErr(t, db.Where("status = ?", models.DeliveryPending).Find(&ds).Error)
+	for _, d := range ds {
+		r.finish(t, r.begin(t, d.ID), models.AttemptResult{Outcome: models.AttemptSucceeded, StatusCode: 200})
+	}
+	time.Sleep(150 * time.Millisecond)
+	// An event whose transaction fails after its reservation gives it back at once: the next
+	// one is accepted without waiting for a count.
+	restore := f.MustFailInserts(t, "deliveries", "")
+	if err := fire(ctx); err == nil {
+		t.Fatal("an event whose delivery cannot be written was accepted")
+	}
+	restore()
+	mustNoErr(t, fire(ctx))
 }

@@ -186,6 +186,12 @@ func (db *DB) Ping(ctx context.Context) error {
 // queued with tx.Publish, so subscribers never hear about changes that were rolled back.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	t := &Tx{dialect: db.Dialect}
+	committed := false
+	defer func() {
+		if !committed { // rolled back, or a panic on its way up
+			t.undoSince(0)
+		}
+	}()
 	err := db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		t.DB = gtx
 		if err := fn(t); err != nil {
@@ -202,6 +208,7 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	committed = true
 	for _, f := range t.afterCommit {
 		f()
 	}
@@ -214,6 +221,7 @@ type Tx struct {
 	dialect      string
 	afterCommit  []func()
 	beforeCommit []func(*Tx) error
+	undo         []func()      // OnUndo
 	hints        *pendingHints // publishAfter
 	// statusDue: components whose internal or published status may have changed in this
 	// transaction (by component id); their history rows are written and their published
@@ -263,17 +271,29 @@ func (t *Tx) BeforeCommit(fn func(*Tx) error) { t.beforeCommit = append(t.before
 // AfterCommit registers fn to run once the transaction has committed.
 func (t *Tx) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }
 
+// OnUndo registers fn to run if the work registering it is undone: the transaction rolls back
+// (or panics), or the Savepoint it was registered under is rolled back.
+func (t *Tx) OnUndo(fn func()) { t.undo = append(t.undo, fn) }
+
+// undoSince runs, latest first, and drops the undo functions registered from index i on.
+func (t *Tx) undoSince(i int) {
+	for j := len(t.undo) - 1; j >= i; j-- {
+		t.undo[j]()
+	}
+	t.undo = t.undo[:i]
+}
+
 // txMark is where a transaction's registrations stood when a savepoint was taken.
 type txMark struct {
-	after, before int
-	hints         *pendingHints
-	hintList      int
-	hintIncidents int
-	dirty         map[string]statusDue // a copy of statusDue
+	after, before, undo int
+	hints               *pendingHints
+	hintList            int
+	hintIncidents       int
+	dirty               map[string]statusDue // a copy of statusDue
 }
 
 func (t *Tx) mark() txMark {
-	m := txMark{after: len(t.afterCommit), before: len(t.beforeCommit), hints: t.hints}
+	m := txMark{after: len(t.afterCommit), before: len(t.beforeCommit), undo: len(t.undo), hints: t.hints}
 	if t.hints != nil {
 		m.hintList, m.hintIncidents = len(t.hints.list), len(t.hints.incidentIDs)
 	}
@@ -283,8 +303,10 @@ func (t *Tx) mark() txMark {
 	return m
 }
 
-// forget drops what was registered since m: hooks, hints and dirty components.
+// forget drops what was registered since m: hooks, hints and dirty components; the undo
+// functions registered since run first.
 func (t *Tx) forget(m txMark) {
+	t.undoSince(m.undo)
 	t.afterCommit = t.afterCommit[:m.after]
 	t.beforeCommit = t.beforeCommit[:m.before]
 	// The hooks of hints and dirty components are registered when the first one is noted, so

@@ -695,3 +695,49 @@ func TestIngestGroups_CrossedComponentsNoDeadlock(t *testing.T) {
 	wantEqual(t, "public incidents left open", f.MustCount(t, "public_incidents", "status <> ?", models.PublicResolved), int64(0))
 	wantEqual(t, "published statuses", f.MustCount(t, "components", "account_id = ? AND public_status = ?", acc, models.StatusOperational), int64(2))
 }
+
+// TestTxOnUndo: undo functions run, latest first, exactly when the work that registered them
+// is undone — the savepoint it ran under, the transaction rolling back, a panic — and never
+// after a commit.
+func TestTxOnUndo(t *testing.T) {
+	t.Parallel()
+	db := modeltest.MustOpen(t, modeltest.MustSQLitePath(t))
+	ctx := context.Background()
+	var undone []string
+	note := func(tx *models.Tx, name string) { tx.OnUndo(func() { undone = append(undone, name) }) }
+
+	mustNoErr(t, db.Tx(ctx, func(tx *models.Tx) error {
+		note(tx, "kept")
+		ferr, rbErr := tx.Savepoint(func() error {
+			note(tx, "sp1")
+			note(tx, "sp2")
+			return errors.New("undo me")
+		})
+		mustNoErr(t, rbErr)
+		if ferr == nil {
+			t.Fatal("the savepoint's error was lost")
+		}
+		_, rbErr = tx.Savepoint(func() error { note(tx, "sp kept"); return nil })
+		mustNoErr(t, rbErr)
+		return nil
+	}))
+	wantEqual(t, "after a commit", undone, []string{"sp2", "sp1"})
+
+	undone = nil
+	failed := errors.New("roll back")
+	if err := db.Tx(ctx, func(tx *models.Tx) error { note(tx, "a"); note(tx, "b"); return failed }); !errors.Is(err, failed) {
+		t.Fatalf("Tx: %v", err)
+	}
+	wantEqual(t, "after a rollback", undone, []string{"b", "a"})
+
+	undone = nil
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the panic was swallowed")
+			}
+		}()
+		_ = db.Tx(ctx, func(tx *models.Tx) error { note(tx, "p"); panic("boom") })
+	}()
+	wantEqual(t, "after a panic", undone, []string{"p"})
+}

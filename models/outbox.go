@@ -176,11 +176,11 @@ func (s *Store) recordEvent(tx *Tx, spec eventSpec) (*Event, error) {
 		return nil, err
 	}
 	if spec.gated {
-		if err := s.reserveBacklog(len(ds)); err != nil {
+		if err := s.reserveBacklog(tx, len(ds)); err != nil {
 			return nil, err
 		}
 	} else {
-		s.noteBacklog(len(ds))
+		s.noteBacklog(tx, len(ds))
 	}
 	if len(ds) > 0 {
 		if err := tx.CreateInBatches(ds, 100).Error; err != nil {
