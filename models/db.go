@@ -235,7 +235,7 @@ type Tx struct {
 }
 
 // readMemo keeps configuration reads (an account's name, variables and webhooks, an
-// integration's rules and policy) for the rest of a transaction, by a key that names what was read. It is for transactions that apply many
+// integration's rules and policy, a component's row) for the rest of a transaction, by a key that names what was read. It is for transactions that apply many
 // independent items which write none of that configuration: a group of SNS notifications
 // (IngestNotifications), where sixty alarms of one account would otherwise read the same rows
 // sixty times. The group then sees the configuration as it was at its first read, a few

@@ -294,6 +294,21 @@ func sanitizeAlarm(alarm *cloudwatch.Alarm) *cloudwatch.Alarm {
 	return &a
 }
 
+// componentIn reads a component in tx, once per group of notifications (readMemo: no
+// component row is written before the group's status pass, which runs after its last
+// notification). Each caller gets its own copy.
+func componentIn(tx *Tx, id string) (*Component, error) {
+	c, err := memoized(tx.reads, "component:"+id, func() (Component, error) {
+		var c Component
+		err := tx.Where("id = ?", id).Take(&c).Error
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
 // alarmApplied is what applying one alarm did.
 type alarmApplied struct {
 	outcome    string
@@ -357,8 +372,8 @@ func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alar
 				severity = *route.Severity
 			}
 		}
-		var comp Component
-		if err := tx.Where("id = ?", componentID).Take(&comp).Error; err != nil {
+		comp, err := componentIn(tx, componentID)
+		if err != nil {
 			return nil, err
 		}
 		details, err := json.Marshal(alarm)
@@ -366,7 +381,7 @@ func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alar
 			return nil, err
 		}
 		js, integID := string(details), integ.ID
-		inc, err := s.openIncident(tx, actor, &comp, openSpec{
+		inc, err := s.openIncident(tx, actor, comp, openSpec{
 			title: alarm.Name, severity: severity, source: SourceCloudWatch,
 			sourceKey: &key, integrationID: &integID, alarm: &js, body: alarm.Reason, at: changed, route: route,
 			test: opts.test, testEndpoints: opts.endpoints,
@@ -381,11 +396,11 @@ func (s *Store) applyAlarm(tx *Tx, integ *AWSIntegration, alarm *cloudwatch.Alar
 			ap.outcome = OutcomeNoChange
 			return ap, nil
 		}
-		var comp Component
-		if err := tx.Where("id = ?", open.ComponentID).Take(&comp).Error; err != nil {
+		comp, err := componentIn(tx, open.ComponentID)
+		if err != nil {
 			return nil, err
 		}
-		if _, err := s.resolveIncident(tx, actor, &open, &comp, alarm.Reason); err != nil {
+		if _, err := s.resolveIncident(tx, actor, &open, comp, alarm.Reason); err != nil {
 			return nil, err
 		}
 		ap.outcome, ap.incidentID = OutcomeResolved, open.ID

@@ -767,11 +767,11 @@ func (s *Store) resolveAutoPublished(tx *Tx, inc *Incident) error {
 	if err != nil {
 		return err
 	}
-	var comp Component
-	if err := tx.Where("id = ?", inc.ComponentID).Take(&comp).Error; err != nil {
+	comp, err := componentIn(tx, inc.ComponentID)
+	if err != nil {
 		return err
 	}
-	_, err = s.postIncidentUpdate(tx, autoPublishActor, inc, &comp, IncidentUpdateInput{
+	_, err = s.postIncidentUpdate(tx, autoPublishActor, inc, comp, IncidentUpdateInput{
 		IncidentID: inc.ID, Status: PublicResolved,
 		Message:           fmt.Sprintf("Resolved — %s is operating normally again.", comp.Name),
 		NotifySubscribers: true,
