@@ -49,11 +49,20 @@ func (s *Store) backlogFull(ctx context.Context) error {
 	if err := s.recountBacklog(ctx); err != nil {
 		return err
 	}
-	g := s.backlog
-	if g.counted.Load()+g.added.Load()+g.pending.Load() >= limit {
+	if s.backlog.estimate(s.backlog.pending.Load()) >= limit {
 		return backlogError()
 	}
 	return nil
+}
+
+// estimate is the estimated backlog, given pending as the caller read (or raised) it first. The
+// figures are read in the order pending, added, counted: their writers move a number from
+// pending to added (adding first) and from added to counted (storing the count first), so a
+// number a reader missed in one place it finds in the next — the estimate can come out high,
+// never low.
+func (g *backlogGate) estimate(pending int64) int64 {
+	added := g.added.Load()
+	return pending + added + g.counted.Load()
 }
 
 // reserveBacklog counts n new deliveries of tx against the limit, refusing them (and taking
@@ -65,7 +74,7 @@ func (s *Store) reserveBacklog(tx *Tx, n int) error {
 		return nil
 	}
 	g := s.backlog
-	if g.counted.Load()+g.added.Load()+g.pending.Add(int64(n)) > limit {
+	if g.estimate(g.pending.Add(int64(n))) > limit {
 		g.pending.Add(-int64(n))
 		return backlogError()
 	}

@@ -194,7 +194,13 @@ func TestFireEvent_BackPressureInFlight(t *testing.T) {
 	}
 	first := make(chan error, 1)
 	go func() { first <- fire(context.WithValue(ctx, pauseDeliveries{}, true)) }()
-	<-paused
+	select {
+	case <-paused:
+	case err := <-first:
+		t.Fatalf("the first event finished before writing its delivery: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first event never wrote its delivery")
+	}
 	// The first event's delivery is written, not committed. The next count (every 100 ms)
 	// does not see it.
 	time.Sleep(150 * time.Millisecond)
@@ -224,8 +230,8 @@ func TestFireEvent_BackPressureInFlight(t *testing.T) {
 		r.finish(t, r.begin(t, d.ID), models.AttemptResult{Outcome: models.AttemptSucceeded, StatusCode: 200})
 	}
 	time.Sleep(150 * time.Millisecond)
-	// An event whose transaction fails after its reservation gives it back at once: the next
-	// one is accepted without waiting for a count.
+	// An event whose transaction fails after its reservation gives it back (a reservation
+	// that leaked would stay: counts do not clear pending), so the next one is accepted.
 	restore := f.MustFailInserts(t, "deliveries", "")
 	if err := fire(ctx); err == nil {
 		t.Fatal("an event whose delivery cannot be written was accepted")

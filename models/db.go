@@ -209,10 +209,27 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	committed = true
-	for _, f := range t.afterCommit {
-		f()
-	}
+	runAll(t.afterCommit)
 	return nil
+}
+
+// runAll runs every function, even when one panics (the others still run: an after-commit
+// function may be accounting that must not be skipped), then re-panics with the first panic.
+func runAll(fns []func()) {
+	var first any
+	for _, f := range fns {
+		func() {
+			defer func() {
+				if p := recover(); p != nil && first == nil {
+					first = p
+				}
+			}()
+			f()
+		}()
+	}
+	if first != nil {
+		panic(first)
+	}
 }
 
 // Tx is a transaction handle.

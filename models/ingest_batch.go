@@ -37,10 +37,11 @@ type IngestOutcome struct {
 
 // IngestNotifications applies ns in one transaction, in the order given, each under a
 // savepoint: a duplicate or a failing notification is undone alone (with everything it
-// registered for the commit) and gets its own outcome. The work of each is exactly
+// registered for the commit) and gets its own outcome. The work of each is
 // IngestNotification's, except that the group reads configuration once (Tx.shareReads) and
-// component statuses are written once, before the commit. When the transaction itself fails (the commit, a lost connection, the
-// work done before the commit) err is set and nothing of the group was applied.
+// writes component statuses once, before the commit. When the transaction itself fails (the
+// commit, a lost connection, the work done before the commit) err is set and nothing of the
+// group was applied.
 func (s *Store) IngestNotifications(ctx context.Context, ns []SNSNotification) ([]IngestOutcome, error) {
 	out := make([]IngestOutcome, len(ns))
 	err := s.db.Tx(ctx, func(tx *Tx) error {

@@ -741,3 +741,26 @@ func TestTxOnUndo(t *testing.T) {
 	}()
 	wantEqual(t, "after a panic", undone, []string{"p"})
 }
+
+// TestTxAfterCommitPanics: a panicking after-commit function does not skip the ones after it
+// (they may be accounting, like the backlog gate's); the panic still reaches the caller.
+func TestTxAfterCommitPanics(t *testing.T) {
+	t.Parallel()
+	db := modeltest.MustOpen(t, modeltest.MustSQLitePath(t))
+	var ran []string
+	func() {
+		defer func() {
+			if p := recover(); p != "first" {
+				t.Fatalf("recovered %v, want the first panic", p)
+			}
+		}()
+		_ = db.Tx(context.Background(), func(tx *models.Tx) error {
+			tx.AfterCommit(func() { ran = append(ran, "a"); panic("first") })
+			tx.AfterCommit(func() { ran = append(ran, "b"); panic("second") })
+			tx.AfterCommit(func() { ran = append(ran, "c") })
+			tx.OnUndo(func() { ran = append(ran, "undone") })
+			return nil
+		})
+	}()
+	wantEqual(t, "after-commit functions run", ran, []string{"a", "b", "c"})
+}
