@@ -252,14 +252,15 @@ type Tx struct {
 }
 
 // readMemo keeps configuration reads (an account's name, variables and webhooks, an
-// integration's rules and policy, a component's row) for the rest of a transaction, by a key that names what was read. It is for transactions that apply many
-// independent items which write none of that configuration: a group of SNS notifications
-// (IngestNotifications), where sixty alarms of one account would otherwise read the same rows
-// sixty times. The group then sees the configuration as it was at its first read, a few
-// milliseconds before its other items — as if they had arrived together — and commits all of
-// it at once. Only reads that do not depend on the time are shared (a maintenance window, which
-// starts and ends by the clock, is looked up each time). A transaction that changes
-// configuration must not share reads. Not safe for concurrent use (a Tx never is).
+// integration's rules and policy, a component's row) for the rest of a transaction, by a key
+// that names what was read. It is for transactions that apply many independent items which
+// write none of that configuration: a group of SNS notifications (IngestNotifications), where
+// sixty alarms of one account would otherwise read the same rows sixty times. The group then
+// sees the configuration as it was at its first read, usually milliseconds before its other
+// items — as if they had arrived together — and commits all of it at once. Only reads that do
+// not depend on the time are shared (a maintenance window, which starts and ends by the clock,
+// is looked up each time). A transaction that changes configuration must not share reads. Not
+// safe for concurrent use (a Tx never is).
 type readMemo map[string]any
 
 // shareReads makes the rest of the transaction share its configuration reads (readMemo).
