@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -43,6 +44,8 @@ func (s *Store) markPublishedStatus(tx *Tx, accountID string, componentIDs ...st
 	s.markStatus(tx, statusDue{accountID: accountID, published: true}, componentIDs)
 }
 
+// markStatus notes the components as due in tx (merging with what is already noted) and
+// registers the pass before the commit the first time.
 func (s *Store) markStatus(tx *Tx, due statusDue, componentIDs []string) {
 	if tx.statusDue == nil {
 		tx.statusDue = map[string]statusDue{}
@@ -191,19 +194,20 @@ func openSeverities(tx *Tx, ids []string) ([]componentSeverity, error) {
 		CROSS JOIN unnest(?::text[]) AS v(severity)
 		JOIN LATERAL (SELECT component_id, severity FROM incidents
 			WHERE component_id = c.id AND severity = v.severity AND status <> 'resolved' AND NOT is_test LIMIT 1) i ON true`,
-		pgArray(ids), pgArray(severityNames())).Scan(&out).Error
+		pgArray(ids), severityNames()).Scan(&out).Error
 	return out, err
 }
 
-// severityNames are the severities an incident can have.
-func severityNames() []string {
-	out := make([]string, 0, len(severityRank))
+// severityNames are the severities an incident can have, as one array parameter (made once:
+// the status pass runs before every commit that opens or resolves incidents).
+var severityNames = sync.OnceValue(func() pgArray {
+	out := make(pgArray, 0, len(severityRank))
 	for sev := range severityRank {
 		out = append(out, string(sev))
 	}
 	sort.Strings(out)
 	return out
-}
+})
 
 // pgArray passes a list as one PostgreSQL array parameter in its text form (gorm would expand a
 // plain slice into a parenthesized list).
