@@ -30,6 +30,14 @@ export class StatusPagesConsole {
     const dialog = p.getByRole('dialog', { name: 'Schedule maintenance' });
     await dialog.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
     await dialog.getByRole('textbox', { name: 'Message', exact: true }).fill(message);
+    // Tomorrow 10:00–12:00, not the form's default (the next whole hour): a run that crosses
+    // the hour would otherwise see the window start before the specs that expect it scheduled.
+    const start = new Date();
+    start.setDate(start.getDate() + 1);
+    start.setHours(10, 0, 0, 0);
+    const end = new Date(start.getTime() + 2 * 3_600_000);
+    await dialog.getByLabel('Starts').fill(localInput(start));
+    await dialog.getByLabel('Ends').fill(localInput(end));
     for (const c of components) {
       await this.ops.pick('Components', c, dialog);
       await dialog.getByRole('textbox', { name: 'Title', exact: true }).click();
@@ -61,4 +69,10 @@ export class PublicStatusPage {
     const scrollWidth = await this.page.evaluate(() => document.scrollingElement!.scrollWidth);
     expect(scrollWidth, 'document width at phone size').toBeLessThanOrEqual(width);
   }
+}
+
+/** A datetime-local input's value for d in the browser's (this machine's) zone. */
+function localInput(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
