@@ -676,7 +676,9 @@ func (s *Store) RunAutoPublish(ctx context.Context) (int, error) {
 		now := s.now()
 		cut := "?"
 		if s.db.Dialect != Postgres {
-			cut = "julianday(?)"
+			// julianday arithmetic is floating point: an incident due exactly now can come out
+			// a hair later; 1e-9 of a day (86 µs) absorbs that.
+			cut = "julianday(?) + 1e-9"
 		}
 		q := `SELECT i.id FROM incidents i JOIN components c ON c.id = i.component_id
 			WHERE c.auto_publish AND i.status <> ? AND NOT i.is_test AND i.source = ? AND NOT i.during_maintenance
